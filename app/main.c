@@ -1,0 +1,804 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tickwire: generator lcore -> multicast MoldUDP64 feed -> poll-mode RX
+ * lcores -> per-socket symbol cache.
+ *
+ * The main lcore reads the profile, initialises EAL, plans placement,
+ * sets up mempools, caches and ports, launches the workers, prints a
+ * stats line per interval, decides when the run is over, and tears
+ * everything down. It never touches the data path.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_memzone.h>
+
+#include "tickwire.h"
+#include "tw_stats.h"
+
+RTE_LOG_REGISTER(tw_logtype_app, tickwire.app, INFO);
+RTE_LOG_REGISTER(tw_logtype_gen, tickwire.gen, INFO);
+RTE_LOG_REGISTER(tw_logtype_rx, tickwire.rx, INFO);
+
+#ifndef TW_CONFIG_DIR
+#define TW_CONFIG_DIR "drivers-config"
+#endif
+#define DEFAULT_PROFILE TW_CONFIG_DIR "/loopback.ini"
+#define MAX_EAL_ARGS 64
+#define MAIN_TICK_US 50000
+
+volatile bool tw_force_quit;
+
+struct tw_app {
+	struct tw_config cfg;
+	struct tw_clock clock;
+	struct tw_topo_input tin;
+	struct tw_topo_plan plan;
+	struct rte_mempool *pools[TW_MAX_SOCKETS]; /* by plan.pool_sockets */
+	struct tw_cache *caches[TW_MAX_SOCKETS];   /* by plan.cache_sockets */
+	const struct rte_memzone *cache_mz[TW_MAX_SOCKETS];
+	struct tw_rx_feed feed;
+	struct tw_rx_lcore *rx[TW_MAX_RX_LCORES];
+	unsigned int nb_rx;
+	struct tw_gen_lcore *gen;
+	uint16_t ports[TW_MAX_PORTS];
+	unsigned int nb_ports;
+	bool port_started[TW_MAX_PORTS];
+	struct tw_port_state port_state[TW_MAX_PORTS];
+};
+
+static void
+signal_handler(int signum)
+{
+	if (signum == SIGINT || signum == SIGTERM)
+		tw_force_quit = true;
+}
+
+/* ---- command line ---- */
+
+static void
+usage(const char *prog)
+{
+	printf("Usage: %s [EAL options] -- [options]\n"
+		"Runs the profile (default %s): a generator lcore multicasting a\n"
+		"MoldUDP64 feed and RX lcores applying it to a symbol cache.\n\n"
+		"Options (each overrides the profile):\n"
+		"  --config FILE        profile to run\n"
+		"  --duration SECONDS   stop after this long (0: when done)\n"
+		"  --count MESSAGES     ticks to send, then end the session\n"
+		"  --rate MSGS_PER_S    generator pace, 0 = unlimited\n"
+		"  --symbols N          symbols in the universe\n"
+		"  --channels N         multicast channels\n"
+		"  --seed N             generator seed (same seed, same feed)\n"
+		"  --stats-json FILE    write final counters as JSON\n"
+		"  --dump-cache FILE    write the symbol cache as CSV\n"
+		"  --dump-truth FILE    write the generator's truth as CSV\n"
+		"  --set SEC.KEY=VALUE  set any profile key\n"
+		"  --quiet              no periodic stats line\n"
+		"  --list-keys          print every profile key and exit\n"
+		"  --help               this text\n\n"
+		"EAL options before -- are added after the profile's [eal] "
+		"args.\n", prog, DEFAULT_PROFILE);
+}
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "symbols", required_argument, NULL, 's' },
+	{ "channels", required_argument, NULL, 'C' },
+	{ "seed", required_argument, NULL, 'S' },
+	{ "stats-json", required_argument, NULL, 'j' },
+	{ "dump-cache", required_argument, NULL, 'D' },
+	{ "dump-truth", required_argument, NULL, 'T' },
+	{ "set", required_argument, NULL, 'x' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "list-keys", no_argument, NULL, 'k' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *
+opt_name(int opt)
+{
+	const struct option *o;
+
+	for (o = long_opts; o->name != NULL; o++)
+		if (o->val == opt)
+			return o->name;
+	return "?";
+}
+
+/* Which profile key each option sets. */
+static int
+option_key(int opt, const char **sec, const char **key)
+{
+	static const struct { int opt; const char *sec, *key; } map[] = {
+		{ 'd', "run", "duration" },
+		{ 'n', "generator", "count" },
+		{ 'r', "generator", "rate" },
+		{ 's', "feed", "symbols" },
+		{ 'C', "feed", "channels" },
+		{ 'S', "generator", "seed" },
+		{ 'j', "run", "stats_json" },
+		{ 'D', "run", "dump_cache" },
+		{ 'T', "run", "dump_truth" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(map); i++)
+		if (map[i].opt == opt) {
+			*sec = map[i].sec;
+			*key = map[i].key;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int
+apply_set(struct tw_config *cfg, const char *arg, char *err, size_t len)
+{
+	char buf[TW_EAL_ARGS_MAX + 64], *dot, *eq;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	dot = strchr(buf, '.');
+	eq = strchr(buf, '=');
+	if (dot == NULL || eq == NULL || dot > eq) {
+		snprintf(err, len, "command line: --set '%s': expected "
+			"SECTION.KEY=VALUE", arg);
+		return -EINVAL;
+	}
+	*dot = '\0';
+	*eq = '\0';
+	return tw_config_set(cfg, "command line (--set)", buf, dot + 1,
+		eq + 1, err, len);
+}
+
+/* Profile, then options over it, then the checks across keys. */
+static int
+load_config(struct tw_config *cfg, int argc, char **argv)
+{
+	const char *profile = DEFAULT_PROFILE;
+	char err[TW_ERR_MAX], origin[64];
+	const char *sec, *key;
+	int opt, rc;
+
+	tw_config_defaults(cfg);
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		if (opt == 'c')
+			profile = optarg;
+		if (opt == 'h') {
+			usage(argv[0]);
+			exit(0);
+		}
+		if (opt == 'k') {
+			tw_config_print_keys(stdout);
+			exit(0);
+		}
+	}
+	rc = tw_config_load(cfg, profile, err, sizeof(err));
+	if (rc != 0)
+		goto fail;
+
+	opterr = 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			break;
+		case 'q':
+			cfg->quiet = true;
+			break;
+		case 'x':
+			rc = apply_set(cfg, optarg, err, sizeof(err));
+			if (rc != 0)
+				goto fail;
+			break;
+		case '?':
+			usage(argv[0]);
+			return -EINVAL;
+		default:
+			if (option_key(opt, &sec, &key) != 0)
+				break;
+			snprintf(origin, sizeof(origin), "command line (--%s)",
+				opt_name(opt));
+			rc = tw_config_set(cfg, origin, sec, key, optarg, err,
+				sizeof(err));
+			if (rc != 0)
+				goto fail;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tickwire: command line: unexpected argument "
+			"'%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	rc = tw_config_check(cfg, err, sizeof(err));
+	if (rc != 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "tickwire: %s\n", err);
+	return rc;
+}
+
+/* EAL argv: program name, the profile's [eal] args, then the user's. */
+static int
+eal_argv(const struct tw_config *cfg, char *prog, char **user, int nb_user,
+		char **out)
+{
+	static char buf[TW_EAL_ARGS_MAX];
+	char *tok, *save = NULL;
+	int n = 0, i;
+
+	out[n++] = prog;
+	snprintf(buf, sizeof(buf), "%s", cfg->eal_args);
+	for (tok = strtok_r(buf, " \t", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (n == MAX_EAL_ARGS - 1)
+			return -E2BIG;
+		out[n++] = tok;
+	}
+	for (i = 0; i < nb_user; i++) {
+		if (n == MAX_EAL_ARGS - 1)
+			return -E2BIG;
+		out[n++] = user[i];
+	}
+	out[n] = NULL;
+	return n;
+}
+
+/* ---- set-up ---- */
+
+static int
+check_lcore(unsigned int lcore, const char *what)
+{
+	if (lcore >= RTE_MAX_LCORE || !rte_lcore_is_enabled(lcore)) {
+		TW_LOG(app, ERR, "%s lcore %u is not among the EAL lcores; "
+			"give it in [eal] args (-l or --lcores)\n", what,
+			lcore);
+		return -EINVAL;
+	}
+	if (lcore == rte_get_main_lcore()) {
+		TW_LOG(app, ERR, "%s lcore %u is the main lcore, which stays "
+			"free for control\n", what, lcore);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+add_port(struct tw_app *app, uint16_t port_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->nb_ports; i++)
+		if (app->ports[i] == port_id)
+			return (int)i;
+	if (!rte_eth_dev_is_valid_port(port_id)) {
+		TW_LOG(app, ERR, "port %u does not exist (%u ports found); "
+			"check the vdev or PCI arguments in [eal] args\n",
+			port_id, rte_eth_dev_count_avail());
+		return -ENODEV;
+	}
+	app->ports[app->nb_ports] = port_id;
+	return (int)app->nb_ports++;
+}
+
+static int
+plan_placement(struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+	struct tw_topo_input *in = &app->tin;
+	unsigned int i;
+	int idx, rc;
+
+	memset(in, 0, sizeof(*in));
+	if (cfg->gen_enabled) {
+		rc = check_lcore(cfg->gen_lcore, "[generator]");
+		if (rc != 0)
+			return rc;
+		idx = add_port(app, cfg->gen_port);
+		if (idx < 0)
+			return idx;
+		in->gen_enabled = 1;
+		in->gen.lcore_id = cfg->gen_lcore;
+		in->gen.socket = (int)rte_lcore_to_socket_id(cfg->gen_lcore);
+		in->gen_port_id = cfg->gen_port;
+		in->gen_port_socket = tw_port_socket(cfg->gen_port);
+	}
+	if (cfg->rx_enabled) {
+		for (i = 0; i < cfg->nb_rx_lcores; i++) {
+			rc = check_lcore(cfg->rx_lcores[i], "[rx]");
+			if (rc != 0)
+				return rc;
+			in->rx[i].lcore_id = cfg->rx_lcores[i];
+			in->rx[i].socket =
+				(int)rte_lcore_to_socket_id(cfg->rx_lcores[i]);
+		}
+		in->nb_rx = cfg->nb_rx_lcores;
+		for (i = 0; i < cfg->nb_rx_ports; i++) {
+			idx = add_port(app, (uint16_t)cfg->rx_ports[i]);
+			if (idx < 0)
+				return idx;
+			in->ports[in->nb_ports++] = (struct tw_topo_port){
+				.port_id = (uint16_t)cfg->rx_ports[i],
+				.socket = tw_port_socket(cfg->rx_ports[i]),
+				.nb_rxq = cfg->rx_queues,
+			};
+		}
+	}
+	rc = tw_topo_plan(in, &app->plan);
+	if (rc != 0) {
+		TW_LOG(app, ERR, "placement: no plan for %u RX queues on %u "
+			"RX lcores\n", cfg->nb_rx_ports * cfg->rx_queues,
+			in->nb_rx);
+		return rc;
+	}
+	tw_topo_print(in, &app->plan, stdout);
+	for (i = 0; i < app->plan.nb_warnings; i++)
+		TW_LOG(app, WARNING, "placement: %s\n", app->plan.warnings[i]);
+	return 0;
+}
+
+static struct rte_mempool *
+pool_of(struct tw_app *app, int socket)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->plan.nb_pool_sockets; i++)
+		if (app->plan.pool_sockets[i] == socket)
+			return app->pools[i];
+	return NULL;
+}
+
+static int
+setup_memory(struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+	unsigned int i;
+
+	for (i = 0; i < app->plan.nb_pool_sockets; i++) {
+		app->pools[i] = tw_port_pool_create(app->plan.pool_sockets[i],
+			cfg->mbufs, cfg->mbuf_cache);
+		if (app->pools[i] == NULL)
+			return -ENOMEM;
+	}
+	for (i = 0; i < app->plan.nb_cache_sockets; i++) {
+		int socket = app->plan.cache_sockets[i];
+		char name[RTE_MEMZONE_NAMESIZE];
+		const struct rte_memzone *mz;
+
+		/* Named so that a secondary process can find it. */
+		snprintf(name, sizeof(name), "tickwire_cache_s%d", socket);
+		mz = rte_memzone_reserve_aligned(name,
+			tw_cache_memsize(cfg->symbols),
+			socket == TW_SOCKET_ANY ? SOCKET_ID_ANY : socket, 0,
+			RTE_CACHE_LINE_SIZE);
+		if (mz == NULL) {
+			TW_LOG(app, ERR, "symbol cache %s (%zu bytes): %s\n",
+				name, tw_cache_memsize(cfg->symbols),
+				rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+		app->cache_mz[i] = mz;
+		app->caches[i] = tw_cache_init(mz->addr, cfg->symbols, socket);
+		TW_LOG(app, INFO, "symbol cache on socket %d: %u symbols, %zu "
+			"bytes\n", socket, cfg->symbols, mz->len);
+	}
+	return 0;
+}
+
+static int
+setup_ports(struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+	unsigned int i, q;
+	int rc;
+
+	for (i = 0; i < app->nb_ports; i++) {
+		struct tw_port_conf pc = {
+			.port_id = app->ports[i],
+			.rx_desc = cfg->rx_desc,
+			.tx_desc = cfg->tx_desc,
+			.mtu = cfg->mtu,
+			.csum_offload = cfg->csum_offload == TW_OFFLOAD_AUTO,
+		};
+
+		for (q = 0; q < app->plan.nb_rxq; q++) {
+			const struct tw_topo_rxq *r = &app->plan.rxq[q];
+
+			if (r->port_id != pc.port_id)
+				continue;
+			pc.rxq_pool[r->queue] = pool_of(app, r->pool_socket);
+			pc.nb_rxq = RTE_MAX(pc.nb_rxq, r->queue + 1);
+		}
+		if (cfg->gen_enabled && cfg->gen_port == pc.port_id)
+			pc.nb_txq = 1;
+		rc = tw_port_start(&pc, &app->port_state[i]);
+		if (rc != 0)
+			return rc;
+		app->port_started[i] = true;
+		if (pc.nb_rxq > 0) {
+			tw_port_join(pc.port_id, cfg->group, cfg->channels,
+				&app->port_state[i]);
+			TW_LOG(app, INFO, "port %u receives the groups by %s\n",
+				pc.port_id, app->port_state[i].mcast_mode);
+		}
+	}
+	for (i = 0; i < app->nb_ports; i++) {
+		rc = tw_port_wait_link(app->ports[i], cfg->link_wait_s,
+			&tw_force_quit);
+		if (rc != 0) {
+			TW_LOG(app, ERR, "port %u: link still down after %u s "
+				"(for memif: is the peer process running?)\n",
+				app->ports[i], cfg->link_wait_s);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void *
+zalloc_on(int socket, size_t size)
+{
+	return rte_zmalloc_socket("tickwire", size, RTE_CACHE_LINE_SIZE,
+		socket == TW_SOCKET_ANY ? SOCKET_ID_ANY : socket);
+}
+
+static int
+setup_rx(struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+	unsigned int i, q, c;
+
+	memcpy(app->feed.session, cfg->session, TW_MOLD_SESSION_LEN);
+	app->feed.group_base = cfg->group;
+	app->feed.nb_channels = cfg->channels;
+	app->feed.udp_port = cfg->udp_port;
+	app->feed.vlan = cfg->vlan;
+
+	for (i = 0; i < app->tin.nb_rx; i++) {
+		int socket = app->tin.rx[i].socket;
+		struct tw_rx_lcore *rx = zalloc_on(socket, sizeof(*rx));
+		int ci = tw_topo_cache_index(&app->plan, socket);
+
+		if (rx == NULL)
+			return -ENOMEM;
+		app->rx[app->nb_rx++] = rx;
+		rx->lcore_id = app->tin.rx[i].lcore_id;
+		rx->socket = socket;
+		rx->burst = cfg->rx_burst;
+		rx->clock = &app->clock;
+		for (q = 0; q < app->plan.nb_rxq; q++)
+			if (app->plan.rxq[q].rx_index == i)
+				rx->queues[rx->nb_queues++] =
+					(struct tw_rx_queue_ref){
+					.port_id = app->plan.rxq[q].port_id,
+					.queue = app->plan.rxq[q].queue,
+				};
+		rx->ctx.feed = &app->feed;
+		rx->ctx.ctr = &rx->ctr;
+		rx->ctx.cache = ci >= 0 ? app->caches[ci] : NULL;
+		rx->ctx.channels = zalloc_on(socket,
+			cfg->channels * sizeof(struct tw_channel_state));
+		if (rx->ctx.channels == NULL)
+			return -ENOMEM;
+		for (c = 0; c < cfg->channels; c++)
+			tw_channel_init(&rx->ctx.channels[c]);
+	}
+	return 0;
+}
+
+static int
+setup_gen(struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+	int socket = app->tin.gen.socket;
+	struct tw_frame_params fp;
+	struct tw_gen_params gp;
+	struct tw_gen_lcore *g;
+	uint64_t hz = rte_get_tsc_hz();
+	unsigned int pi, c;
+	void *mem;
+
+	tw_config_gen_params(cfg, &gp);
+	tw_config_frame_params(cfg, &fp);
+	if (tw_frame_params_check(&fp) != 0) {
+		TW_LOG(app, ERR, "%s: [feed]: group, vlan or mtu unusable\n",
+			cfg->path);
+		return -EINVAL;
+	}
+	g = zalloc_on(socket, sizeof(*g));
+	if (g == NULL)
+		return -ENOMEM;
+	app->gen = g;
+	mem = zalloc_on(socket, tw_gen_memsize(&gp));
+	g->gen = tw_gen_init(mem, &gp);
+	mem = zalloc_on(socket, tw_cache_memsize(cfg->symbols));
+	g->truth = tw_cache_init(mem, cfg->symbols, socket);
+	g->tmpl = zalloc_on(socket, cfg->channels * sizeof(*g->tmpl));
+	g->open = zalloc_on(socket, cfg->channels * sizeof(*g->open));
+	g->open_mbuf = zalloc_on(socket, cfg->channels *
+		sizeof(*g->open_mbuf));
+	g->next_seq = zalloc_on(socket, cfg->channels * sizeof(uint64_t));
+	g->last_tx_tsc = zalloc_on(socket, cfg->channels * sizeof(uint64_t));
+	if (g->gen == NULL || g->truth == NULL || g->tmpl == NULL ||
+	    g->open == NULL || g->open_mbuf == NULL || g->next_seq == NULL ||
+	    g->last_tx_tsc == NULL)
+		return -ENOMEM;
+	for (c = 0; c < cfg->channels; c++) {
+		tw_pkt_tmpl_init(&g->tmpl[c], &fp, (uint16_t)c);
+		g->next_seq[c] = TW_MOLD_FIRST_SEQ;
+	}
+	for (pi = 0; pi < app->nb_ports; pi++)
+		if (app->ports[pi] == cfg->gen_port)
+			break;
+	g->lcore_id = cfg->gen_lcore;
+	g->port_id = cfg->gen_port;
+	g->burst = cfg->gen_burst;
+	g->nb_channels = cfg->channels;
+	g->pool = pool_of(app, app->plan.gen_pool_socket);
+	g->csum = app->port_state[pi].tx_csum ? TW_CSUM_OFFLOAD :
+		TW_CSUM_SOFTWARE;
+	g->rate = cfg->rate;
+	g->count = cfg->count;
+	g->flush_tsc = hz / 1000000 * cfg->flush_us;
+	g->heartbeat_tsc = hz / 1000 * cfg->heartbeat_ms;
+	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
+	g->clock = &app->clock;
+	return 0;
+}
+
+/* ---- run ---- */
+
+static void
+collect(struct tw_app *app, struct tw_stats *s, uint64_t start_tsc)
+{
+	struct tw_channel_report *ch = s->channels;
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->channels = ch;
+	s->nb_channels = app->cfg.channels;
+	memset(ch, 0, s->nb_channels * sizeof(*ch));
+	for (i = 0; i < s->nb_channels; i++) {
+		ch[i].group = app->cfg.group + i;
+		ch[i].udp_port = app->cfg.udp_port;
+	}
+	s->elapsed_s = (double)(rte_rdtsc() - start_tsc) /
+		(double)rte_get_tsc_hz();
+	if (app->gen != NULL)
+		tw_stats_add_gen(&s->gen, &app->gen->ctr);
+	for (i = 0; i < app->nb_rx; i++) {
+		tw_stats_add_rx(&s->rx, &app->rx[i]->ctr);
+		tw_stats_add_channels(s, app->rx[i]->ctx.channels,
+			app->cfg.channels);
+	}
+	tw_stats_finish(s);
+}
+
+/* Poll for the end of the run; print the stats line on its period. */
+static void
+main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
+		struct tw_stats *prev)
+{
+	const struct tw_config *cfg = &app->cfg;
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t interval = hz / 1000 * cfg->stats_interval_ms;
+	uint64_t next_print = start_tsc + interval, gen_done_tsc = 0;
+
+	collect(app, prev, start_tsc);
+	while (!tw_force_quit) {
+		uint64_t t;
+
+		usleep(MAIN_TICK_US);
+		t = rte_rdtsc();
+		if (cfg->duration > 0 &&
+		    t - start_tsc >= (uint64_t)(cfg->duration * hz))
+			break;
+		if (t >= next_print || app->nb_rx > 0) {
+			collect(app, now, start_tsc);
+			if (t >= next_print) {
+				if (!cfg->quiet)
+					tw_stats_print_line(stdout, now, prev);
+				memcpy(prev, now, offsetof(struct tw_stats,
+					channels));
+				next_print += interval;
+			}
+		}
+		if (app->gen != NULL && gen_done_tsc == 0 &&
+		    __atomic_load_n(&app->gen->done, __ATOMIC_ACQUIRE))
+			gen_done_tsc = t;
+		/* The session is over when every channel has ended. */
+		if (app->nb_rx > 0 && now->channels_ended == cfg->channels &&
+		    (app->gen == NULL || gen_done_tsc != 0))
+			break;
+		if (gen_done_tsc != 0 && (app->nb_rx == 0 ||
+		    t - gen_done_tsc >= (uint64_t)(cfg->drain_s * hz))) {
+			if (app->nb_rx > 0)
+				TW_LOG(app, WARNING, "RX saw the end of "
+					"session on %u of %u channels within "
+					"%.1f s of the generator's end\n",
+					now->channels_ended, cfg->channels,
+					cfg->drain_s);
+			break;
+		}
+	}
+	tw_force_quit = true;
+}
+
+static int
+launch(struct tw_app *app)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < app->nb_rx; i++) {
+		rc = rte_eal_remote_launch(tw_rx_lcore_main, app->rx[i],
+			app->rx[i]->lcore_id);
+		if (rc != 0)
+			return rc;
+	}
+	if (app->gen != NULL)
+		return rte_eal_remote_launch(tw_gen_lcore_main, app->gen,
+			app->gen->lcore_id);
+	return 0;
+}
+
+static int
+write_file(const char *path, const char *what,
+		int (*fn)(struct tw_app *, FILE *), struct tw_app *app)
+{
+	FILE *f;
+	int rc;
+
+	if (path[0] == '\0')
+		return 0;
+	f = fopen(path, "w");
+	if (f == NULL) {
+		TW_LOG(app, ERR, "%s: cannot write %s: %s\n", path, what,
+			strerror(errno));
+		return -errno;
+	}
+	rc = fn(app, f);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc != 0)
+		TW_LOG(app, ERR, "%s: writing %s failed\n", path, what);
+	return rc;
+}
+
+static int
+dump_cache(struct tw_app *app, FILE *f)
+{
+	return tw_cache_dump_csv(app->caches, app->plan.nb_cache_sockets, f);
+}
+
+static int
+dump_truth(struct tw_app *app, FILE *f)
+{
+	if (app->gen == NULL)
+		return -EINVAL;
+	return tw_cache_dump_csv(&app->gen->truth, 1, f);
+}
+
+static struct tw_stats *final_stats;
+
+static int
+dump_stats(struct tw_app *app, FILE *f)
+{
+	struct tw_stats_meta meta = {
+		.version = TW_VERSION,
+		.profile = app->cfg.path,
+		.parser = "scalar",
+	};
+
+	return tw_stats_write_json(f, final_stats, &meta);
+}
+
+static void
+teardown(struct tw_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->nb_ports; i++)
+		if (app->port_started[i])
+			tw_port_stop(app->ports[i]);
+	for (i = 0; i < app->plan.nb_cache_sockets; i++)
+		rte_memzone_free(app->cache_mz[i]);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct tw_app app;
+	char *eal_args[MAX_EAL_ARGS];
+	struct tw_stats now, prev;
+	int i, dd = -1, nb_eal, rc;
+	uint64_t start_tsc;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			dd = i;
+			break;
+		}
+	/* App options: after --, or all arguments when there is no --. */
+	argv[dd < 0 ? 0 : dd] = argv[0];
+	rc = load_config(&app.cfg, dd < 0 ? argc : argc - dd,
+		dd < 0 ? argv : argv + dd);
+	if (rc != 0)
+		return 2;
+	nb_eal = eal_argv(&app.cfg, argv[0], argv + 1, dd < 0 ? 0 : dd - 1,
+		eal_args);
+	if (nb_eal < 0) {
+		fprintf(stderr, "tickwire: too many EAL arguments\n");
+		return 2;
+	}
+	rc = rte_eal_init(nb_eal, eal_args);
+	if (rc < 0)
+		rte_exit(EXIT_FAILURE, "EAL init failed (%s); EAL args were: "
+			"%s\n", rte_strerror(rte_errno), app.cfg.eal_args);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGINT, signal_handler);
+	signal(SIGTERM, signal_handler);
+	tw_clock_init(&app.clock, rte_get_tsc_hz());
+	printf("tickwire %s: profile %s\n", TW_VERSION, app.cfg.path);
+
+	now.channels = calloc(app.cfg.channels, sizeof(*now.channels));
+	prev.channels = calloc(app.cfg.channels, sizeof(*prev.channels));
+	if (now.channels == NULL || prev.channels == NULL)
+		rte_exit(EXIT_FAILURE, "out of memory\n");
+
+	rc = plan_placement(&app);
+	if (rc == 0)
+		rc = setup_memory(&app);
+	if (rc == 0)
+		rc = setup_ports(&app);
+	if (rc == 0 && app.cfg.rx_enabled)
+		rc = setup_rx(&app);
+	if (rc == 0 && app.cfg.gen_enabled)
+		rc = setup_gen(&app);
+	if (rc == 0 && !tw_force_quit) {
+		start_tsc = rte_rdtsc();
+		rc = launch(&app);
+		if (rc == 0)
+			main_loop(&app, start_tsc, &now, &prev);
+		tw_force_quit = true;
+		rte_eal_mp_wait_lcore();
+		collect(&app, &now, start_tsc);
+		tw_stats_print_summary(stdout, &now);
+		final_stats = &now;
+		if (write_file(app.cfg.stats_json, "stats", dump_stats,
+				&app) != 0 ||
+		    write_file(app.cfg.dump_cache, "cache", dump_cache,
+				&app) != 0 ||
+		    write_file(app.cfg.dump_truth, "truth", dump_truth,
+				&app) != 0)
+			rc = -EIO;
+	} else if (rc != 0) {
+		TW_LOG(app, ERR, "set-up failed: %s\n", rte_strerror(-rc));
+	}
+	teardown(&app);
+	free(now.channels);
+	free(prev.channels);
+	rte_eal_cleanup();
+	return rc == 0 ? 0 : 1;
+}

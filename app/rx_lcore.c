@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * RX lcore: poll the (port, queue) pairs of the plan, validate and
+ * apply each burst, free it in bulk. No allocation, locks or printing.
+ */
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "tickwire.h"
+
+#define RX_BURST_MAX 512
+
+int
+tw_rx_lcore_main(void *arg)
+{
+	struct tw_rx_lcore *rx = arg;
+	struct rte_mbuf *pkts[RX_BURST_MAX];
+	uint16_t i;
+
+	TW_LOG(rx, INFO, "lcore %u (socket %d): polling %u queue(s)\n",
+		rx->lcore_id, rx->socket, rx->nb_queues);
+	while (!tw_force_quit) {
+		for (i = 0; i < rx->nb_queues; i++) {
+			const struct tw_rx_queue_ref *q = &rx->queues[i];
+			uint16_t n = rte_eth_rx_burst(q->port_id, q->queue,
+				pkts, rx->burst);
+
+			if (n == 0)
+				continue;
+			tw_rx_burst(&rx->ctx, pkts, n,
+				tw_clock_ns(rx->clock, rte_rdtsc()));
+			rte_pktmbuf_free_bulk(pkts, n);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tickwire app: the state the main lcore builds and the worker lcores
+ * run on. One struct per lcore role, cache aligned, each written by its
+ * own lcore only; the main lcore reads counters with relaxed loads.
+ */
+#ifndef TICKWIRE_H
+#define TICKWIRE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_memzone.h>
+
+#include "tw_cache.h"
+#include "tw_clock.h"
+#include "tw_config.h"
+#include "tw_feed.h"
+#include "tw_gen.h"
+#include "tw_parse.h"
+#include "tw_port.h"
+#include "tw_topo.h"
+
+#define TW_VERSION "0.1.0"
+#define TW_GEN_TXBUF (2 * 64)
+
+extern int tw_logtype_gen;
+extern int tw_logtype_rx;
+extern int tw_logtype_app;
+
+#define TW_LOG(type, level, ...) \
+	rte_log(RTE_LOG_ ## level, tw_logtype_ ## type, \
+		"tickwire." #type ": " __VA_ARGS__)
+
+/* Set by SIGINT / SIGTERM or by the main lcore; every loop tests it. */
+extern volatile bool tw_force_quit;
+
+struct tw_rx_queue_ref {
+	uint16_t port_id;
+	uint16_t queue;
+};
+
+struct tw_rx_lcore {
+	unsigned int lcore_id;
+	int socket;
+	uint16_t burst;
+	uint16_t nb_queues;
+	struct tw_rx_queue_ref queues[TW_MAX_RXQ];
+	struct tw_rx_ctx ctx;
+	struct tw_rx_counters ctr;
+	const struct tw_clock *clock;
+} __rte_cache_aligned;
+
+struct tw_gen_lcore {
+	unsigned int lcore_id;
+	uint16_t port_id;
+	uint16_t burst;
+	uint16_t nb_channels;
+	struct rte_mempool *pool;
+	struct tw_gen *gen;
+	struct tw_cache *truth;         /* what was sent, as a cache */
+	struct tw_pkt_tmpl *tmpl;       /* per channel */
+	struct tw_pkt_builder *open;    /* per channel */
+	struct rte_mbuf **open_mbuf;    /* per channel */
+	uint64_t *next_seq;             /* per channel */
+	uint64_t *last_tx_tsc;          /* per channel */
+	enum tw_csum_mode csum;
+	uint64_t rate;
+	uint64_t count;
+	uint64_t flush_tsc;
+	uint64_t heartbeat_tsc;
+	uint64_t tx_retry_tsc;
+	const struct tw_clock *clock;
+	struct rte_mbuf *txbuf[TW_GEN_TXBUF];
+	uint16_t txmsgs[TW_GEN_TXBUF];  /* messages in each pending frame */
+	uint16_t nb_tx;
+	struct tw_gen_counters ctr;
+	uint32_t done;                  /* session ended (release store) */
+} __rte_cache_aligned;
+
+int tw_gen_lcore_main(void *arg);
+int tw_rx_lcore_main(void *arg);
+
+#endif /* TICKWIRE_H */

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "tw_cache.h"
+
+#define TW_CACHE_MAGIC 0x74774331u /* "twC1" */
+
+static uint32_t
+index_slots(uint32_t nb_symbols)
+{
+	/* At most half full: short probe sequences. */
+	return rte_align32pow2(nb_symbols * 2);
+}
+
+static size_t
+entries_size(uint32_t nb)
+{
+	return (size_t)nb * sizeof(struct tw_cache_entry);
+}
+
+static size_t
+info_size(uint32_t nb)
+{
+	return RTE_ALIGN_CEIL((size_t)nb * sizeof(struct tw_symbol_info),
+		RTE_CACHE_LINE_SIZE);
+}
+
+size_t
+tw_cache_memsize(uint32_t nb_symbols)
+{
+	return sizeof(struct tw_cache) + entries_size(nb_symbols) +
+		info_size(nb_symbols) +
+		(size_t)index_slots(nb_symbols) * sizeof(struct tw_cache_slot);
+}
+
+static void
+cache_link(struct tw_cache *c)
+{
+	uint8_t *base = (uint8_t *)c->entries;
+
+	c->info = (struct tw_symbol_info *)(base + entries_size(c->nb_symbols));
+	c->index = (struct tw_cache_slot *)((uint8_t *)c->info +
+		info_size(c->nb_symbols));
+}
+
+struct tw_cache *
+tw_cache_init(void *mem, uint32_t nb_symbols, int socket)
+{
+	struct tw_cache *c = mem;
+
+	if (mem == NULL || nb_symbols == 0 ||
+			((uintptr_t)mem & (RTE_CACHE_LINE_SIZE - 1)) != 0)
+		return NULL;
+	memset(mem, 0, tw_cache_memsize(nb_symbols));
+	c->nb_symbols = nb_symbols;
+	c->index_mask = index_slots(nb_symbols) - 1;
+	c->socket = socket;
+	cache_link(c);
+	__atomic_store_n(&c->magic, TW_CACHE_MAGIC, __ATOMIC_RELEASE);
+	return c;
+}
+
+struct tw_cache *
+tw_cache_attach(void *mem)
+{
+	struct tw_cache *c = mem;
+
+	if (c == NULL ||
+	    __atomic_load_n(&c->magic, __ATOMIC_ACQUIRE) != TW_CACHE_MAGIC)
+		return NULL;
+	cache_link(c);
+	return c;
+}
+
+void
+tw_ticker_from_str(char ticker[TW_TICKER_LEN], const char *s)
+{
+	size_t n = strnlen(s, TW_TICKER_LEN);
+
+	memset(ticker, ' ', TW_TICKER_LEN);
+	memcpy(ticker, s, n);
+}
+
+static uint64_t
+ticker_key(const char *ticker)
+{
+	uint64_t k;
+
+	memcpy(&k, ticker, sizeof(k));
+	return k;
+}
+
+static uint32_t
+ticker_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= UINT64_C(0xff51afd7ed558ccd);
+	k ^= k >> 33;
+	return (uint32_t)k;
+}
+
+static int
+index_insert(struct tw_cache *c, uint64_t key, uint32_t locate)
+{
+	uint32_t i = ticker_hash(key) & c->index_mask;
+	uint32_t probes;
+
+	for (probes = 0; probes <= c->index_mask; probes++) {
+		struct tw_cache_slot *s = &c->index[i];
+		uint64_t cur = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
+
+		if (cur == 0) {
+			uint64_t expect = 0;
+
+			if (__atomic_compare_exchange_n(&s->key, &expect, key,
+					false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+				cur = key;
+			else
+				cur = expect;
+		}
+		if (cur == key) {
+			__atomic_store_n(&s->locate_plus1, locate + 1,
+				__ATOMIC_RELEASE);
+			return 0;
+		}
+		i = (i + 1) & c->index_mask;
+	}
+	return -ENOSPC;
+}
+
+int
+tw_cache_set_directory(struct tw_cache *c, const struct tw_directory *d)
+{
+	struct tw_symbol_info *info;
+
+	if (d->locate >= c->nb_symbols)
+		return -ERANGE;
+	info = &c->info[d->locate];
+	/* A repeated directory (start of every session) changes nothing. */
+	if (__atomic_load_n(&info->known, __ATOMIC_ACQUIRE) &&
+	    memcmp(info->ticker, d->ticker, TW_TICKER_LEN) == 0 &&
+	    info->price_decimals == d->price_decimals)
+		return 0;
+	memcpy(info->ticker, d->ticker, TW_TICKER_LEN);
+	info->price_decimals = d->price_decimals;
+	__atomic_store_n(&info->known, 1, __ATOMIC_RELEASE);
+	return index_insert(c, ticker_key(d->ticker), d->locate);
+}
+
+int
+tw_cache_find(const struct tw_cache *c, const char *ticker)
+{
+	uint64_t key = ticker_key(ticker);
+	uint32_t i = ticker_hash(key) & c->index_mask;
+	uint32_t probes;
+
+	if (key == 0)
+		return -ENOENT;
+	for (probes = 0; probes <= c->index_mask; probes++) {
+		const struct tw_cache_slot *s = &c->index[i];
+		uint64_t cur = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
+
+		if (cur == 0)
+			return -ENOENT;
+		if (cur == key) {
+			uint32_t l = __atomic_load_n(&s->locate_plus1,
+				__ATOMIC_ACQUIRE);
+
+			return l == 0 ? -ENOENT : (int)(l - 1);
+		}
+		i = (i + 1) & c->index_mask;
+	}
+	return -ENOENT;
+}
+
+int
+tw_cache_snapshot(const struct tw_cache *c, uint32_t locate,
+		struct tw_cache_snapshot *snap)
+{
+	const struct tw_cache_entry *e;
+	const struct tw_symbol_info *info;
+	uint32_t sn;
+
+	if (locate >= c->nb_symbols)
+		return -ERANGE;
+	e = &c->entries[locate];
+	do {
+		sn = rte_seqcount_read_begin(&e->sc);
+		snap->bid_px = e->bid_px;
+		snap->ask_px = e->ask_px;
+		snap->bid_sz = e->bid_sz;
+		snap->ask_sz = e->ask_sz;
+		snap->last_px = e->last_px;
+		snap->last_sz = e->last_sz;
+		snap->volume = e->volume;
+		snap->last_seq = e->last_seq;
+		snap->last_update_ns = e->last_update_ns;
+	} while (rte_seqcount_read_retry(&e->sc, sn));
+	snap->updates = sn / 2;
+	snap->locate = locate;
+
+	info = &c->info[locate];
+	if (__atomic_load_n(&info->known, __ATOMIC_ACQUIRE)) {
+		memcpy(snap->ticker, info->ticker, TW_TICKER_LEN);
+		snap->price_decimals = info->price_decimals;
+	} else {
+		memset(snap->ticker, 0, TW_TICKER_LEN);
+		snap->price_decimals = 0;
+	}
+	snap->ticker[TW_TICKER_LEN] = '\0';
+	return 0;
+}
+
+int
+tw_cache_dump_csv(struct tw_cache *const *caches, unsigned int nb, FILE *f)
+{
+	uint32_t nb_symbols = 0;
+	uint32_t locate;
+	unsigned int i;
+
+	for (i = 0; i < nb; i++)
+		nb_symbols = RTE_MAX(nb_symbols, caches[i]->nb_symbols);
+
+	fprintf(f, "locate,ticker,decimals,bid_px,bid_sz,ask_px,ask_sz,"
+		"last_px,last_sz,volume,updates,last_seq\n");
+	for (locate = 0; locate < nb_symbols; locate++) {
+		struct tw_cache_snapshot best, s;
+		bool have = false;
+
+		for (i = 0; i < nb; i++) {
+			if (tw_cache_snapshot(caches[i], locate, &s) != 0)
+				continue;
+			if (s.ticker[0] == '\0' && s.updates == 0)
+				continue;
+			if (!have || s.updates > best.updates ||
+			    (best.ticker[0] == '\0' && s.ticker[0] != '\0')) {
+				best = s;
+				have = true;
+			}
+		}
+		if (!have)
+			continue;
+		fprintf(f, "%" PRIu32 ",%s,%u,%" PRId64 ",%" PRIu32 ",%" PRId64
+			",%" PRIu32 ",%" PRId64 ",%" PRIu32 ",%" PRIu64 ",%"
+			PRIu32 ",%" PRIu64 "\n",
+			locate, best.ticker, best.price_decimals,
+			best.bid_px, best.bid_sz, best.ask_px, best.ask_sz,
+			best.last_px, best.last_sz, best.volume, best.updates,
+			best.last_seq);
+	}
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Symbol cache: one per NUMA socket that has RX lcores.
+ *
+ * Owns: the layout of one contiguous block (header, hot entries, cold
+ * directory, ticker index), the single-writer update functions, and
+ * lock-free consistent snapshots for readers on any lcore or process.
+ * Never touches: allocation (the caller hands it memory: a memzone on
+ * the right socket in the app, plain memory in tests), the wire format
+ * beyond the decoded tw_quote / tw_trade, counters.
+ *
+ * Concurrency: each entry has exactly one writer (the RX lcore whose
+ * channel carries the symbol); readers use the entry's seqcount and
+ * retry. The ticker index is insert-only with atomic slot claims, so
+ * several writers may add tickers at once.
+ */
+#ifndef TW_CACHE_H
+#define TW_CACHE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+#include <rte_seqcount.h>
+
+#include "tw_proto.h"
+
+/* Hot state of one symbol: exactly one cache line. */
+struct tw_cache_entry {
+	rte_seqcount_t sc;      /* even: stable; updates = sn / 2 */
+	uint32_t bid_sz;
+	uint32_t ask_sz;
+	uint32_t last_sz;
+	int64_t bid_px;
+	int64_t ask_px;
+	int64_t last_px;
+	uint64_t volume;
+	uint64_t last_seq;      /* MoldUDP64 sequence of the last update */
+	uint64_t last_update_ns;
+} __rte_cache_aligned;
+
+/* Cold per-symbol facts from the directory message. */
+struct tw_symbol_info {
+	char ticker[TW_TICKER_LEN];
+	uint8_t price_decimals;
+	uint8_t known;          /* set (release) once ticker is written */
+};
+
+struct tw_cache_slot {
+	uint64_t key;           /* ticker bytes; 0 = free */
+	uint32_t locate_plus1;  /* 0 = being inserted */
+	uint32_t pad;
+};
+
+struct tw_cache {
+	uint32_t magic;
+	uint32_t nb_symbols;
+	uint32_t index_mask;
+	int32_t socket;
+	struct tw_symbol_info *info;
+	struct tw_cache_slot *index;
+	struct tw_cache_entry entries[] __rte_cache_aligned;
+};
+
+/* A consistent copy of one symbol's state. */
+struct tw_cache_snapshot {
+	uint32_t locate;
+	char ticker[TW_TICKER_LEN + 1];
+	uint8_t price_decimals;
+	uint32_t updates;
+	uint32_t bid_sz;
+	uint32_t ask_sz;
+	uint32_t last_sz;
+	int64_t bid_px;
+	int64_t ask_px;
+	int64_t last_px;
+	uint64_t volume;
+	uint64_t last_seq;
+	uint64_t last_update_ns;
+};
+
+/* Bytes needed for a cache of nb_symbols (a multiple of the line size). */
+size_t tw_cache_memsize(uint32_t nb_symbols);
+
+/*
+ * Lay out and zero a cache in mem (cache-line aligned, memsize bytes).
+ * Returns NULL when nb_symbols is 0 or mem is misaligned.
+ */
+struct tw_cache *tw_cache_init(void *mem, uint32_t nb_symbols, int socket);
+
+/*
+ * Fix up the internal pointers of a cache laid out by tw_cache_init in
+ * another process's mapping (a secondary process). Returns NULL when
+ * mem does not hold a cache.
+ */
+struct tw_cache *tw_cache_attach(void *mem);
+
+/* Record a symbol's directory entry and index its ticker. */
+int tw_cache_set_directory(struct tw_cache *c, const struct tw_directory *d);
+
+/* Locate of ticker (8 chars, space padded), or -ENOENT. */
+int tw_cache_find(const struct tw_cache *c, const char *ticker);
+
+/* Copy one entry consistently; -ERANGE for a locate out of range. */
+int tw_cache_snapshot(const struct tw_cache *c, uint32_t locate,
+		struct tw_cache_snapshot *snap);
+
+/*
+ * Write the caches' symbols as CSV (header row, then one row per symbol
+ * that has a directory entry or an update, by locate). Several caches
+ * (one per socket) are merged: for each locate the copy with the most
+ * updates wins. The generator's ground truth uses the same writer, so
+ * the two files compare byte for byte.
+ */
+int tw_cache_dump_csv(struct tw_cache *const *caches, unsigned int nb,
+		FILE *f);
+
+/* Pad or truncate a NUL-terminated name into an 8-byte wire ticker. */
+void tw_ticker_from_str(char ticker[TW_TICKER_LEN], const char *s);
+
+static inline void
+tw_cache_update_quote(struct tw_cache *c, const struct tw_quote *q,
+		uint64_t seq, uint64_t now_ns)
+{
+	struct tw_cache_entry *e = &c->entries[q->locate];
+
+	rte_seqcount_write_begin(&e->sc);
+	e->bid_px = q->bid_px;
+	e->ask_px = q->ask_px;
+	e->bid_sz = q->bid_sz;
+	e->ask_sz = q->ask_sz;
+	e->last_seq = seq;
+	e->last_update_ns = now_ns;
+	rte_seqcount_write_end(&e->sc);
+}
+
+static inline void
+tw_cache_update_trade(struct tw_cache *c, const struct tw_trade *t,
+		uint64_t seq, uint64_t now_ns)
+{
+	struct tw_cache_entry *e = &c->entries[t->locate];
+
+	rte_seqcount_write_begin(&e->sc);
+	e->last_px = t->price;
+	e->last_sz = t->size;
+	e->volume += t->size;
+	e->last_seq = seq;
+	e->last_update_ns = now_ns;
+	rte_seqcount_write_end(&e->sc);
+}
+
+#endif /* TW_CACHE_H */

@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+#include <rte_common.h>
+
+#include "tw_config.h"
+
+enum key_type {
+	KT_UINT,        /* unsigned integer of field size 1, 2, 4 or 8 */
+	KT_DOUBLE,
+	KT_BOOL,
+	KT_STR,         /* copied, at most size - 1 bytes */
+	KT_SESSION,     /* 1..10 printable ASCII, space padded */
+	KT_IPV4,
+	KT_MCAST,       /* IPv4 in 224.0.0.0/4 */
+	KT_MAC,
+	KT_LIST,        /* comma separated unsigned integers */
+	KT_ENUM,
+};
+
+struct key_def {
+	const char *section;
+	const char *key;
+	enum key_type type;
+	size_t off;
+	size_t size;
+	uint64_t min;           /* KT_UINT, KT_LIST items */
+	uint64_t max;
+	size_t count_off;       /* KT_LIST: where the item count goes */
+	const char *const *names; /* KT_ENUM, NULL terminated */
+	const char *help;
+};
+
+static const char *const activity_names[] = { "uniform", "zipf", NULL };
+static const char *const offload_names[] = { "auto", "off", NULL };
+
+#define F(field) offsetof(struct tw_config, field), \
+	sizeof(((struct tw_config *)0)->field)
+#define U(sec, k, field, lo, hi, h) \
+	{ sec, k, KT_UINT, F(field), lo, hi, 0, NULL, h }
+#define T(sec, k, type, field, h) \
+	{ sec, k, type, F(field), 0, 0, 0, NULL, h }
+#define L(sec, k, field, nfield, hi, h) \
+	{ sec, k, KT_LIST, F(field), 0, hi, \
+	  offsetof(struct tw_config, nfield), NULL, h }
+#define E(sec, k, field, names, h) \
+	{ sec, k, KT_ENUM, F(field), 0, 0, 0, names, h }
+
+static const struct key_def keys[] = {
+	T("eal", "args", KT_STR, eal_args,
+		"EAL arguments, used when none are given before --"),
+
+	U("feed", "symbols", symbols, 1, 1000000, "symbols in the universe"),
+	U("feed", "channels", channels, 1, 256,
+		"channels; symbol locate L rides channel L % channels"),
+	T("feed", "session", KT_SESSION, session, "MoldUDP64 session name"),
+	T("feed", "group", KT_MCAST, group,
+		"multicast group of channel 0; channel c uses group + c"),
+	U("feed", "udp_port", udp_port, 1, 65535, "UDP destination port"),
+	T("feed", "src_ip", KT_IPV4, src_ip, "generator source address"),
+	T("feed", "src_mac", KT_MAC, src_mac, "generator source MAC"),
+	U("feed", "vlan", vlan, 0, 4094, "802.1Q VLAN ID, 0 = untagged"),
+	U("feed", "mtu", mtu, 128, 9000, "largest IP datagram sent"),
+	U("feed", "price_decimals", price_decimals, 0, 9,
+		"fixed-point decimals of prices"),
+	U("feed", "ttl", ttl, 1, 255, "IPv4 TTL of sent datagrams"),
+
+	T("generator", "enabled", KT_BOOL, gen_enabled,
+		"run the generator lcore"),
+	U("generator", "lcore", gen_lcore, 0, RTE_MAX_LCORE - 1,
+		"lcore of the generator"),
+	U("generator", "port", gen_port, 0, TW_MAX_PORTS - 1,
+		"port the feed is sent on"),
+	U("generator", "rate", rate, 0, UINT64_C(1000000000),
+		"messages per second, 0 = unlimited"),
+	U("generator", "count", count, 0, UINT64_MAX,
+		"ticks to send before ending the session, 0 = no end"),
+	U("generator", "seed", seed, 0, UINT64_MAX, "random seed"),
+	U("generator", "quote_pct", quote_pct, 0, 100,
+		"percentage of ticks that are quotes"),
+	E("generator", "activity", activity, activity_names,
+		"symbol activity: uniform or zipf"),
+	T("generator", "zipf_s", KT_DOUBLE, zipf_s, "Zipf exponent"),
+	T("generator", "drift", KT_DOUBLE, drift, "GBM annual drift"),
+	T("generator", "volatility", KT_DOUBLE, volatility,
+		"GBM annual volatility"),
+	T("generator", "dt", KT_DOUBLE, dt,
+		"model time per tick of a symbol, in years"),
+	T("generator", "init_price", KT_DOUBLE, init_price,
+		"typical starting price"),
+	U("generator", "flush_us", flush_us, 0, 10000000,
+		"close a packet this long after its first message"),
+	U("generator", "heartbeat_ms", heartbeat_ms, 1, 60000,
+		"heartbeat on a channel idle this long"),
+	U("generator", "tx_retry_us", tx_retry_us, 0, 10000000,
+		"retry refused frames this long before counting them dropped"),
+	U("generator", "burst", gen_burst, 1, 64, "frames per tx_burst"),
+
+	T("rx", "enabled", KT_BOOL, rx_enabled, "run RX lcores"),
+	L("rx", "lcores", rx_lcores, nb_rx_lcores, RTE_MAX_LCORE - 1,
+		"RX lcores, comma separated"),
+	L("rx", "ports", rx_ports, nb_rx_ports, TW_MAX_PORTS - 1,
+		"ports to receive on, comma separated"),
+	U("rx", "queues", rx_queues, 1, TW_MAX_RXQ_PER_PORT,
+		"RX queues per port"),
+	U("rx", "burst", rx_burst, 1, 512, "frames per rx_burst"),
+
+	U("port", "rx_desc", rx_desc, 64, 16384, "RX descriptors per queue"),
+	U("port", "tx_desc", tx_desc, 64, 16384, "TX descriptors per queue"),
+	U("port", "mbufs", mbufs, 1023, 4194303, "mbufs per mempool"),
+	U("port", "mbuf_cache", mbuf_cache, 0, 512, "mempool lcore cache"),
+	U("port", "link_wait_s", link_wait_s, 0, 600,
+		"wait this long for link up"),
+	E("port", "csum_offload", csum_offload, offload_names,
+		"checksum offload: auto or off"),
+
+	T("run", "duration", KT_DOUBLE, duration,
+		"stop after this many seconds, 0 = when done"),
+	T("run", "drain_s", KT_DOUBLE, drain_s,
+		"after the generator ends, wait this long for RX to finish"),
+	U("run", "stats_interval_ms", stats_interval_ms, 100, 60000,
+		"period of the stats line"),
+	T("run", "stats_json", KT_STR, stats_json, "write stats JSON here"),
+	T("run", "dump_cache", KT_STR, dump_cache, "write the cache as CSV"),
+	T("run", "dump_truth", KT_STR, dump_truth,
+		"write the generator's ground truth as CSV"),
+	T("run", "quiet", KT_BOOL, quiet, "no periodic stats line"),
+};
+
+void
+tw_config_defaults(struct tw_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->symbols = 1000;
+	cfg->channels = 4;
+	memcpy(cfg->session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+	cfg->group = RTE_IPV4(239, 1, 1, 1);
+	cfg->udp_port = 30001;
+	cfg->src_ip = RTE_IPV4(192, 0, 2, 1);
+	cfg->src_mac = (struct rte_ether_addr){
+		{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 } };
+	cfg->mtu = 1500;
+	cfg->price_decimals = 4;
+	cfg->ttl = 16;
+
+	cfg->gen_enabled = true;
+	cfg->gen_lcore = 1;
+	cfg->seed = 1;
+	cfg->quote_pct = 70;
+	cfg->activity = TW_ACTIVITY_UNIFORM;
+	cfg->zipf_s = 1.0;
+	cfg->drift = 0.05;
+	cfg->volatility = 0.2;
+	cfg->dt = 1.0 / (252.0 * 23400.0);
+	cfg->init_price = 100.0;
+	cfg->flush_us = 20;
+	cfg->heartbeat_ms = 1000;
+	cfg->tx_retry_us = 100000;
+	cfg->gen_burst = 32;
+
+	cfg->rx_enabled = true;
+	cfg->rx_lcores[0] = 2;
+	cfg->nb_rx_lcores = 1;
+	cfg->rx_ports[0] = 0;
+	cfg->nb_rx_ports = 1;
+	cfg->rx_queues = 1;
+	cfg->rx_burst = 32;
+
+	cfg->rx_desc = 1024;
+	cfg->tx_desc = 1024;
+	cfg->mbufs = 16383;
+	cfg->mbuf_cache = 256;
+	cfg->link_wait_s = 10;
+	cfg->csum_offload = TW_OFFLOAD_AUTO;
+
+	cfg->drain_s = 5.0;
+	cfg->stats_interval_ms = 1000;
+}
+
+static const struct key_def *
+find_key(const char *section, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(keys); i++)
+		if (strcmp(keys[i].section, section) == 0 &&
+		    strcmp(keys[i].key, key) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static bool
+section_known(const char *section)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(keys); i++)
+		if (strcmp(keys[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+static int
+parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (*s == '\0' || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	return 0;
+}
+
+static void
+store_uint(void *field, size_t size, uint64_t v)
+{
+	switch (size) {
+	case 1:
+		*(uint8_t *)field = (uint8_t)v;
+		break;
+	case 2:
+		*(uint16_t *)field = (uint16_t)v;
+		break;
+	case 4:
+		*(uint32_t *)field = (uint32_t)v;
+		break;
+	default:
+		*(uint64_t *)field = v;
+		break;
+	}
+}
+
+static int
+parse_value(const struct key_def *k, void *field, struct tw_config *cfg,
+		const char *value, char *why, size_t whylen)
+{
+	uint64_t u;
+	double d;
+	char *end;
+	struct in_addr a;
+	unsigned int i;
+
+	switch (k->type) {
+	case KT_UINT:
+		if (parse_u64(value, &u) != 0) {
+			snprintf(why, whylen, "is not an unsigned integer");
+			return -EINVAL;
+		}
+		if (u < k->min || u > k->max) {
+			snprintf(why, whylen, "is out of range [%" PRIu64
+				", %" PRIu64 "]", k->min, k->max);
+			return -ERANGE;
+		}
+		store_uint(field, k->size, u);
+		return 0;
+	case KT_DOUBLE:
+		errno = 0;
+		d = strtod(value, &end);
+		if (*value == '\0' || *end != '\0' || errno != 0 ||
+		    !isfinite(d)) {
+			snprintf(why, whylen, "is not a number");
+			return -EINVAL;
+		}
+		*(double *)field = d;
+		return 0;
+	case KT_BOOL:
+		if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 ||
+		    strcmp(value, "1") == 0)
+			*(bool *)field = true;
+		else if (strcmp(value, "false") == 0 ||
+			 strcmp(value, "no") == 0 || strcmp(value, "0") == 0)
+			*(bool *)field = false;
+		else {
+			snprintf(why, whylen, "is not true or false");
+			return -EINVAL;
+		}
+		return 0;
+	case KT_STR:
+		if (strlen(value) >= k->size) {
+			snprintf(why, whylen, "is longer than %zu characters",
+				k->size - 1);
+			return -ENAMETOOLONG;
+		}
+		strcpy(field, value);
+		return 0;
+	case KT_SESSION: {
+		size_t n = strlen(value);
+
+		if (n == 0 || n > TW_MOLD_SESSION_LEN) {
+			snprintf(why, whylen, "must be 1 to %d characters",
+				TW_MOLD_SESSION_LEN);
+			return -EINVAL;
+		}
+		for (i = 0; i < n; i++)
+			if (value[i] < 0x20 || value[i] > 0x7e) {
+				snprintf(why, whylen,
+					"must be printable ASCII");
+				return -EINVAL;
+			}
+		memset(field, ' ', TW_MOLD_SESSION_LEN);
+		memcpy(field, value, n);
+		((char *)field)[TW_MOLD_SESSION_LEN] = '\0';
+		return 0;
+	}
+	case KT_IPV4:
+	case KT_MCAST:
+		if (inet_pton(AF_INET, value, &a) != 1) {
+			snprintf(why, whylen, "is not an IPv4 address");
+			return -EINVAL;
+		}
+		u = rte_be_to_cpu_32(a.s_addr);
+		if (k->type == KT_MCAST && (u >> 28) != 0xe) {
+			snprintf(why, whylen, "is not a multicast group "
+				"(224.0.0.0/4)");
+			return -EINVAL;
+		}
+		*(uint32_t *)field = (uint32_t)u;
+		return 0;
+	case KT_MAC:
+		if (rte_ether_unformat_addr(value, field) != 0) {
+			snprintf(why, whylen, "is not a MAC address");
+			return -EINVAL;
+		}
+		return 0;
+	case KT_LIST: {
+		uint32_t *items = field;
+		uint32_t n = 0, cap = (uint32_t)(k->size / sizeof(uint32_t));
+		char buf[TW_EAL_ARGS_MAX], *tok, *save = NULL;
+
+		if (strlen(value) >= sizeof(buf)) {
+			snprintf(why, whylen, "is too long");
+			return -EINVAL;
+		}
+		strcpy(buf, value);
+		for (tok = strtok_r(buf, ", ", &save); tok != NULL;
+		     tok = strtok_r(NULL, ", ", &save)) {
+			if (parse_u64(tok, &u) != 0 || u > k->max) {
+				snprintf(why, whylen, "item '%s' is not an "
+					"integer in [0, %" PRIu64 "]", tok,
+					k->max);
+				return -EINVAL;
+			}
+			if (n == cap) {
+				snprintf(why, whylen, "has more than %u items",
+					cap);
+				return -E2BIG;
+			}
+			items[n++] = (uint32_t)u;
+		}
+		*(uint32_t *)((uint8_t *)cfg + k->count_off) = n;
+		return 0;
+	}
+	case KT_ENUM:
+		for (i = 0; k->names[i] != NULL; i++)
+			if (strcmp(value, k->names[i]) == 0) {
+				store_uint(field, k->size, i);
+				return 0;
+			}
+		snprintf(why, whylen, "is not one of:");
+		for (i = 0; k->names[i] != NULL; i++) {
+			size_t l = strlen(why);
+
+			snprintf(why + l, whylen - l, " %s", k->names[i]);
+		}
+		return -EINVAL;
+	}
+	return -EINVAL;
+}
+
+int
+tw_config_set(struct tw_config *cfg, const char *origin, const char *section,
+		const char *key, const char *value, char *err, size_t errlen)
+{
+	const struct key_def *k;
+	char why[256];
+	int rc;
+
+	if (!section_known(section)) {
+		snprintf(err, errlen, "%s: [%s]: unknown section", origin,
+			section);
+		return -ENOENT;
+	}
+	k = find_key(section, key);
+	if (k == NULL) {
+		snprintf(err, errlen, "%s: [%s] %s: unknown key", origin,
+			section, key);
+		return -ENOENT;
+	}
+	rc = parse_value(k, (uint8_t *)cfg + k->off, cfg, value, why,
+		sizeof(why));
+	if (rc != 0)
+		snprintf(err, errlen, "%s: [%s] %s: '%s' %s", origin, section,
+			key, value, why);
+	return rc;
+}
+
+int
+tw_config_load(struct tw_config *cfg, const char *path, char *err,
+		size_t errlen)
+{
+	struct rte_cfgfile *file;
+	int nsec, s, rc = 0;
+	char **names = NULL;
+	FILE *probe;
+
+	/* rte_cfgfile reports no cause; tell a missing file apart. */
+	probe = fopen(path, "r");
+	if (probe == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			strerror(errno));
+		return rc;
+	}
+	fclose(probe);
+	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
+	if (file == NULL) {
+		snprintf(err, errlen, "%s: not a valid INI file (a line "
+			"outside [section] or without '=')", path);
+		return -EINVAL;
+	}
+	nsec = rte_cfgfile_num_sections(file, NULL, 0);
+	names = calloc(RTE_MAX(nsec, 1), sizeof(*names));
+	if (names == NULL) {
+		rte_cfgfile_close(file);
+		return -ENOMEM;
+	}
+	for (s = 0; s < nsec; s++) {
+		names[s] = malloc(CFG_NAME_LEN);
+		if (names[s] == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	rte_cfgfile_sections(file, names, nsec);
+	for (s = 0; s < nsec && rc == 0; s++) {
+		int n = rte_cfgfile_section_num_entries(file, names[s]);
+		struct rte_cfgfile_entry *ent;
+		int e;
+
+		if (!section_known(names[s])) {
+			snprintf(err, errlen, "%s: [%s]: unknown section",
+				path, names[s]);
+			rc = -ENOENT;
+			break;
+		}
+		if (n <= 0)
+			continue;
+		ent = calloc(n, sizeof(*ent));
+		if (ent == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		rte_cfgfile_section_entries(file, names[s], ent, n);
+		for (e = 0; e < n && rc == 0; e++)
+			rc = tw_config_set(cfg, path, names[s], ent[e].name,
+				ent[e].value, err, errlen);
+		free(ent);
+	}
+	if (rc == 0)
+		snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+out:
+	for (s = 0; s < nsec; s++)
+		free(names[s]);
+	free(names);
+	rte_cfgfile_close(file);
+	return rc;
+}
+
+int
+tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
+{
+	const char *o = cfg->path[0] != '\0' ? cfg->path : "configuration";
+	struct tw_gen_params gp;
+	unsigned int i, j;
+
+	if (!cfg->gen_enabled && !cfg->rx_enabled) {
+		snprintf(err, errlen, "%s: [generator] enabled and [rx] "
+			"enabled are both false: nothing to run", o);
+		return -EINVAL;
+	}
+	if ((uint64_t)cfg->group + cfg->channels - 1 >
+	    RTE_IPV4(239, 255, 255, 255)) {
+		snprintf(err, errlen, "%s: [feed] group: groups of %u channels "
+			"run past 239.255.255.255", o, cfg->channels);
+		return -EINVAL;
+	}
+	if (cfg->rx_enabled) {
+		if (cfg->nb_rx_lcores == 0) {
+			snprintf(err, errlen, "%s: [rx] lcores: empty while "
+				"[rx] enabled is true", o);
+			return -EINVAL;
+		}
+		if (cfg->nb_rx_ports == 0) {
+			snprintf(err, errlen, "%s: [rx] ports: empty while "
+				"[rx] enabled is true", o);
+			return -EINVAL;
+		}
+		for (i = 0; i < cfg->nb_rx_lcores; i++) {
+			if (cfg->gen_enabled &&
+			    cfg->rx_lcores[i] == cfg->gen_lcore) {
+				snprintf(err, errlen, "%s: [rx] lcores: lcore "
+					"%u is also [generator] lcore", o,
+					cfg->rx_lcores[i]);
+				return -EINVAL;
+			}
+			for (j = 0; j < i; j++)
+				if (cfg->rx_lcores[j] == cfg->rx_lcores[i]) {
+					snprintf(err, errlen, "%s: [rx] lcores: "
+						"lcore %u listed twice", o,
+						cfg->rx_lcores[i]);
+					return -EINVAL;
+				}
+		}
+	}
+	if (cfg->gen_enabled) {
+		tw_config_gen_params(cfg, &gp);
+		if (tw_gen_params_check(&gp) != 0) {
+			snprintf(err, errlen, "%s: [generator]: volatility "
+				"must be >= 0, dt and init_price > 0, zipf_s "
+				"> 0 with activity zipf", o);
+			return -EINVAL;
+		}
+	}
+	if (cfg->duration < 0 || cfg->drain_s < 0) {
+		snprintf(err, errlen, "%s: [run] duration and drain_s must "
+			"not be negative", o);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void
+tw_config_gen_params(const struct tw_config *cfg, struct tw_gen_params *p)
+{
+	*p = (struct tw_gen_params){
+		.nb_symbols = cfg->symbols,
+		.nb_channels = cfg->channels,
+		.seed = cfg->seed,
+		.quote_pct = cfg->quote_pct,
+		.activity = (enum tw_activity)cfg->activity,
+		.zipf_s = cfg->zipf_s,
+		.drift = cfg->drift,
+		.volatility = cfg->volatility,
+		.dt = cfg->dt,
+		.init_price = cfg->init_price,
+		.price_decimals = cfg->price_decimals,
+	};
+}
+
+void
+tw_config_frame_params(const struct tw_config *cfg, struct tw_frame_params *fp)
+{
+	*fp = (struct tw_frame_params){
+		.src_mac = cfg->src_mac,
+		.src_ip = cfg->src_ip,
+		.group_base = cfg->group,
+		.src_port = cfg->udp_port,
+		.dst_port = cfg->udp_port,
+		.vlan = cfg->vlan,
+		.mtu = cfg->mtu,
+		.ttl = cfg->ttl,
+	};
+	memcpy(fp->session, cfg->session, TW_MOLD_SESSION_LEN);
+}
+
+void
+tw_config_print_keys(FILE *f)
+{
+	const char *sec = "";
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(keys); i++) {
+		if (strcmp(sec, keys[i].section) != 0) {
+			sec = keys[i].section;
+			fprintf(f, "  [%s]\n", sec);
+		}
+		fprintf(f, "    %-18s %s\n", keys[i].key, keys[i].help);
+	}
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Run configuration: an INI profile (read with rte_cfgfile) and the
+ * command-line options that override it.
+ *
+ * Owns: struct tw_config, its defaults, the schema of every section and
+ * key, and error messages that name the file (or the command line), the
+ * section and the key. Needs no EAL: it runs before rte_eal_init, since
+ * the profile holds the EAL arguments.
+ * Never touches: ports, lcores or memory of the data path.
+ */
+#ifndef TW_CONFIG_H
+#define TW_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_ether.h>
+
+#include "tw_gen.h"
+#include "tw_proto.h"
+#include "tw_topo.h"
+
+#define TW_PATH_MAX 256
+#define TW_EAL_ARGS_MAX 256
+#define TW_ERR_MAX 512
+
+enum tw_csum_offload {
+	TW_OFFLOAD_AUTO,        /* use what the port offers */
+	TW_OFFLOAD_OFF,         /* always in software */
+};
+
+struct tw_config {
+	char path[TW_PATH_MAX]; /* the profile read, or "" */
+
+	/* [eal] */
+	char eal_args[TW_EAL_ARGS_MAX];
+
+	/* [feed] */
+	uint32_t symbols;
+	uint16_t channels;
+	char session[TW_MOLD_SESSION_LEN + 1];
+	uint32_t group;         /* channel 0's group, host order */
+	uint16_t udp_port;
+	uint32_t src_ip;
+	struct rte_ether_addr src_mac;
+	uint16_t vlan;
+	uint16_t mtu;
+	uint8_t price_decimals;
+	uint8_t ttl;
+
+	/* [generator] */
+	bool gen_enabled;
+	uint32_t gen_lcore;
+	uint16_t gen_port;
+	uint64_t rate;          /* messages/s; 0 = unlimited */
+	uint64_t count;         /* ticks, then end of session; 0 = no end */
+	uint64_t seed;
+	uint8_t quote_pct;
+	uint8_t activity;       /* enum tw_activity */
+	double zipf_s;
+	double drift;
+	double volatility;
+	double dt;
+	double init_price;
+	uint32_t flush_us;
+	uint32_t heartbeat_ms;
+	uint32_t tx_retry_us;
+	uint16_t gen_burst;
+
+	/* [rx] */
+	bool rx_enabled;
+	uint32_t rx_lcores[TW_MAX_RX_LCORES];
+	uint32_t nb_rx_lcores;
+	uint32_t rx_ports[TW_MAX_PORTS];
+	uint32_t nb_rx_ports;
+	uint16_t rx_queues;     /* per RX port */
+	uint16_t rx_burst;
+
+	/* [port] */
+	uint16_t rx_desc;
+	uint16_t tx_desc;
+	uint32_t mbufs;         /* per mempool */
+	uint32_t mbuf_cache;
+	uint32_t link_wait_s;
+	uint8_t csum_offload;   /* enum tw_csum_offload */
+
+	/* [run] */
+	double duration;        /* seconds; 0 = until done or signalled */
+	double drain_s;         /* wait for RX after the generator ends */
+	uint32_t stats_interval_ms;
+	char stats_json[TW_PATH_MAX];
+	char dump_cache[TW_PATH_MAX];
+	char dump_truth[TW_PATH_MAX];
+	bool quiet;             /* no per-interval stats line */
+};
+
+void tw_config_defaults(struct tw_config *cfg);
+
+/* Read a profile over cfg. 0, or -errno with err filled. */
+int tw_config_load(struct tw_config *cfg, const char *path, char *err,
+		size_t errlen);
+
+/*
+ * Set one key from text, as the file would; origin names where it came
+ * from in errors ("command line" or the file path).
+ */
+int tw_config_set(struct tw_config *cfg, const char *origin,
+		const char *section, const char *key, const char *value,
+		char *err, size_t errlen);
+
+/* Checks across keys, after all sources are applied. */
+int tw_config_check(const struct tw_config *cfg, char *err, size_t errlen);
+
+/* Parameters for the gen module, derived from the config. */
+void tw_config_gen_params(const struct tw_config *cfg,
+		struct tw_gen_params *p);
+void tw_config_frame_params(const struct tw_config *cfg,
+		struct tw_frame_params *fp);
+
+/* Print every section and key with its type and default. */
+void tw_config_print_keys(FILE *f);
+
+#endif /* TW_CONFIG_H */

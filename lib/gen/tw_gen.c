@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_mbuf_core.h>
+
+#include "tw_gen.h"
+
+/* ---- random streams: xoshiro256** seeded through splitmix64 ---- */
+
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+void
+tw_rng_seed(struct tw_rng *r, uint64_t seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(r->s); i++)
+		r->s[i] = splitmix64(&seed);
+	r->has_spare = false;
+}
+
+static inline uint64_t
+rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+uint64_t
+tw_rng_u64(struct tw_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return result;
+}
+
+double
+tw_rng_uniform(struct tw_rng *r)
+{
+	return (double)(tw_rng_u64(r) >> 11) * 0x1.0p-53;
+}
+
+/* Marsaglia's polar method: two variates per accepted pair. */
+double
+tw_rng_normal(struct tw_rng *r)
+{
+	double u, v, s, f;
+
+	if (r->has_spare) {
+		r->has_spare = false;
+		return r->spare;
+	}
+	do {
+		u = 2.0 * tw_rng_uniform(r) - 1.0;
+		v = 2.0 * tw_rng_uniform(r) - 1.0;
+		s = u * u + v * v;
+	} while (s >= 1.0 || s == 0.0);
+	f = sqrt(-2.0 * log(s) / s);
+	r->spare = v * f;
+	r->has_spare = true;
+	return u * f;
+}
+
+/* ---- price model ---- */
+
+int
+tw_gen_params_check(const struct tw_gen_params *p)
+{
+	if (p->nb_symbols == 0 || p->nb_channels == 0 ||
+	    p->quote_pct > 100 || p->price_decimals > 9 ||
+	    !(p->init_price > 0) || !(p->volatility >= 0) ||
+	    !(p->dt > 0) || !isfinite(p->drift) ||
+	    (p->activity == TW_ACTIVITY_ZIPF && !(p->zipf_s > 0)))
+		return -EINVAL;
+	return 0;
+}
+
+size_t
+tw_gen_memsize(const struct tw_gen_params *p)
+{
+	size_t sz = RTE_ALIGN_CEIL(sizeof(struct tw_gen), RTE_CACHE_LINE_SIZE);
+
+	sz += RTE_ALIGN_CEIL((size_t)p->nb_symbols *
+		sizeof(struct tw_gen_symbol), RTE_CACHE_LINE_SIZE);
+	if (p->activity == TW_ACTIVITY_ZIPF)
+		sz += (size_t)p->nb_symbols * sizeof(double);
+	return sz;
+}
+
+struct tw_gen *
+tw_gen_init(void *mem, const struct tw_gen_params *p)
+{
+	struct tw_gen *g = mem;
+	uint8_t *next;
+	uint32_t i;
+
+	if (mem == NULL || tw_gen_params_check(p) != 0)
+		return NULL;
+	memset(mem, 0, tw_gen_memsize(p));
+	g->p = *p;
+	tw_rng_seed(&g->rng, p->seed);
+	g->log_drift = (p->drift - 0.5 * p->volatility * p->volatility) * p->dt;
+	g->log_vol = p->volatility * sqrt(p->dt);
+	g->price_scale = pow(10.0, p->price_decimals);
+
+	next = (uint8_t *)g + RTE_ALIGN_CEIL(sizeof(*g), RTE_CACHE_LINE_SIZE);
+	g->sym = (struct tw_gen_symbol *)next;
+	next += RTE_ALIGN_CEIL((size_t)p->nb_symbols * sizeof(*g->sym),
+		RTE_CACHE_LINE_SIZE);
+	for (i = 0; i < p->nb_symbols; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "TW%06u", i % 1000000);
+		memcpy(g->sym[i].ticker, name, TW_TICKER_LEN);
+		/* Spread starting prices so symbols are told apart. */
+		g->sym[i].price = p->init_price *
+			(0.5 + tw_rng_uniform(&g->rng));
+	}
+
+	if (p->activity == TW_ACTIVITY_ZIPF) {
+		double sum = 0;
+
+		g->cdf = (double *)next;
+		for (i = 0; i < p->nb_symbols; i++) {
+			sum += 1.0 / pow((double)(i + 1), p->zipf_s);
+			g->cdf[i] = sum;
+		}
+		for (i = 0; i < p->nb_symbols; i++)
+			g->cdf[i] /= sum;
+	}
+	return g;
+}
+
+void
+tw_gen_directory(const struct tw_gen *g, uint32_t locate,
+		struct tw_directory *d)
+{
+	d->locate = locate;
+	d->price_decimals = g->p.price_decimals;
+	memcpy(d->ticker, g->sym[locate].ticker, TW_TICKER_LEN);
+	d->send_ns = 0;
+}
+
+double
+tw_gen_step(struct tw_gen *g, uint32_t locate)
+{
+	struct tw_gen_symbol *s = &g->sym[locate];
+
+	s->price *= exp(g->log_drift + g->log_vol * tw_rng_normal(&g->rng));
+	return s->price;
+}
+
+static uint32_t
+pick_symbol(struct tw_gen *g)
+{
+	uint32_t lo = 0, hi;
+	double u;
+
+	if (g->cdf == NULL)
+		return (uint32_t)(((__uint128_t)tw_rng_u64(&g->rng) *
+			g->p.nb_symbols) >> 64);
+	u = tw_rng_uniform(&g->rng);
+	hi = g->p.nb_symbols - 1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (g->cdf[mid] > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+void
+tw_gen_next(struct tw_gen *g, struct tw_tick *t)
+{
+	uint32_t locate = pick_symbol(g);
+	double price = tw_gen_step(g, locate);
+	int64_t mid = (int64_t)llround(price * g->price_scale);
+	int64_t half_spread = RTE_MAX(mid / 10000, (int64_t)1); /* ~1 bp */
+	uint64_t r = tw_rng_u64(&g->rng);
+
+	if (mid < 2 * half_spread)
+		mid = 2 * half_spread;
+	t->channel = tw_gen_channel_of(g, locate);
+	if ((r % 100) < g->p.quote_pct) {
+		t->type = TW_MSG_QUOTE;
+		t->quote = (struct tw_quote){
+			.locate = locate,
+			.bid_px = mid - half_spread,
+			.ask_px = mid + half_spread,
+			.bid_sz = (uint32_t)(1 + (r >> 8) % 100) * 100,
+			.ask_sz = (uint32_t)(1 + (r >> 24) % 100) * 100,
+		};
+	} else {
+		bool buy = (r >> 40) & 1;
+
+		t->type = TW_MSG_TRADE;
+		t->trade = (struct tw_trade){
+			.locate = locate,
+			.side = buy ? 'B' : 'S',
+			.price = buy ? mid + half_spread : mid - half_spread,
+			.size = (uint32_t)(1 + (r >> 8) % 50) * 100,
+		};
+	}
+}
+
+/* ---- frame building ---- */
+
+int
+tw_frame_params_check(const struct tw_frame_params *fp)
+{
+	uint32_t hi = fp->group_base >> 28;
+
+	if (hi != 0xe)  /* 224.0.0.0/4 */
+		return -EINVAL;
+	if (fp->vlan > 4094)
+		return -EINVAL;
+	if (fp->mtu < TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN +
+			TW_MOLD_BLOCK_HDR_LEN + TW_MSG_MAX_LEN ||
+	    fp->mtu > 9000)
+		return -EINVAL;
+	return 0;
+}
+
+void
+tw_pkt_tmpl_init(struct tw_pkt_tmpl *t, const struct tw_frame_params *fp,
+		uint16_t channel)
+{
+	uint32_t group = fp->group_base + channel;
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)t->hdr;
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	struct tw_mold_hdr *mold;
+	uint16_t off = TW_ETH_HDR_LEN;
+
+	memset(t, 0, sizeof(*t));
+	tw_mcast_mac(group, &eth->dst_addr);
+	rte_ether_addr_copy(&fp->src_mac, &eth->src_addr);
+	if (fp->vlan != 0) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(t->hdr + off);
+
+		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16(fp->vlan);
+		vh->eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		off += TW_VLAN_HDR_LEN;
+	} else {
+		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	}
+	t->l2_len = off;
+
+	ip = (struct rte_ipv4_hdr *)(t->hdr + off);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = fp->ttl;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(fp->src_ip);
+	ip->dst_addr = rte_cpu_to_be_32(group);
+	off += TW_IPV4_HDR_LEN;
+
+	udp = (struct rte_udp_hdr *)(t->hdr + off);
+	udp->src_port = rte_cpu_to_be_16(fp->src_port);
+	udp->dst_port = rte_cpu_to_be_16(fp->dst_port);
+	off += TW_UDP_HDR_LEN;
+
+	mold = (struct tw_mold_hdr *)(t->hdr + off);
+	memcpy(mold->session, fp->session, TW_MOLD_SESSION_LEN);
+	off += TW_MOLD_HDR_LEN;
+
+	t->hdr_len = off;
+	t->max_len = t->l2_len + fp->mtu;
+}
+
+uint16_t
+tw_pkt_close(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
+		uint16_t mold_count, enum tw_csum_mode csum)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b->buf + t->l2_len);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	struct tw_mold_hdr *mold = (struct tw_mold_hdr *)(udp + 1);
+	uint16_t len = b->len;
+
+	mold->seq = rte_cpu_to_be_64(b->first_seq);
+	mold->count = rte_cpu_to_be_16(mold_count);
+	ip->total_length = rte_cpu_to_be_16(len - t->l2_len);
+	udp->dgram_len = rte_cpu_to_be_16(len - t->l2_len - TW_IPV4_HDR_LEN);
+	ip->hdr_checksum = 0;
+	udp->dgram_cksum = 0;
+	if (csum == TW_CSUM_SOFTWARE) {
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	} else {
+		udp->dgram_cksum = rte_ipv4_phdr_cksum(ip,
+			RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+			RTE_MBUF_F_TX_UDP_CKSUM);
+	}
+	b->buf = NULL;
+	return len;
+}

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Synthetic feed generator: price model and packet building.
+ *
+ * Owns: the per-symbol geometric Brownian motion, the random streams
+ * (same seed, same feed), the symbol activity law (uniform or Zipf), the
+ * quote/trade mix, and the building of whole frames (headers, MoldUDP64
+ * framing, message blocks, lengths, checksums) into caller memory.
+ * Never touches: mbufs, ports, clocks (the caller passes times in), or
+ * allocation: state lives in memory the caller provides.
+ */
+#ifndef TW_GEN_H
+#define TW_GEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "tw_proto.h"
+
+/* ---- random streams ---- */
+
+struct tw_rng {
+	uint64_t s[4];          /* xoshiro256** state */
+	double spare;           /* second normal variate of the last pair */
+	bool has_spare;
+};
+
+void tw_rng_seed(struct tw_rng *r, uint64_t seed);
+uint64_t tw_rng_u64(struct tw_rng *r);
+double tw_rng_uniform(struct tw_rng *r);        /* [0, 1) */
+double tw_rng_normal(struct tw_rng *r);         /* N(0, 1) */
+
+/* ---- price model ---- */
+
+enum tw_activity {
+	TW_ACTIVITY_UNIFORM,
+	TW_ACTIVITY_ZIPF,       /* locate 0 is the most active */
+};
+
+struct tw_gen_params {
+	uint32_t nb_symbols;
+	uint16_t nb_channels;   /* symbol locate L rides channel L % n */
+	uint64_t seed;
+	uint8_t quote_pct;      /* share of quotes in the tick mix, 0..100 */
+	enum tw_activity activity;
+	double zipf_s;          /* Zipf exponent */
+	double drift;           /* annualised mu */
+	double volatility;      /* annualised sigma */
+	double dt;              /* model time per tick of a symbol, years */
+	double init_price;
+	uint8_t price_decimals;
+};
+
+struct tw_gen_symbol {
+	double price;
+	char ticker[TW_TICKER_LEN];
+};
+
+struct tw_gen {
+	struct tw_gen_params p;
+	struct tw_rng rng;
+	double log_drift;       /* (mu - sigma^2 / 2) dt */
+	double log_vol;         /* sigma sqrt(dt) */
+	double price_scale;     /* 10^decimals */
+	struct tw_gen_symbol *sym;
+	double *cdf;            /* Zipf cumulative weights, or NULL */
+};
+
+/* One generated tick, ready to encode. */
+struct tw_tick {
+	uint8_t type;           /* TW_MSG_QUOTE or TW_MSG_TRADE */
+	uint16_t channel;
+	union {
+		struct tw_quote quote;
+		struct tw_trade trade;
+	};
+};
+
+/* Validates parameters: 0, or -EINVAL naming nothing (config names). */
+int tw_gen_params_check(const struct tw_gen_params *p);
+size_t tw_gen_memsize(const struct tw_gen_params *p);
+/* Lay out the generator in mem (tw_gen_memsize bytes, 64-byte aligned). */
+struct tw_gen *tw_gen_init(void *mem, const struct tw_gen_params *p);
+
+/* The directory entry of a symbol (ticker "TW" + 6 digits of locate). */
+void tw_gen_directory(const struct tw_gen *g, uint32_t locate,
+		struct tw_directory *d);
+
+/* Advance one symbol's price by one GBM step; returns the new price. */
+double tw_gen_step(struct tw_gen *g, uint32_t locate);
+
+/* Pick a symbol, step its price, and describe the tick (send_ns = 0). */
+void tw_gen_next(struct tw_gen *g, struct tw_tick *t);
+
+static inline uint16_t
+tw_gen_channel_of(const struct tw_gen *g, uint32_t locate)
+{
+	return (uint16_t)(locate % g->p.nb_channels);
+}
+
+/* Generator lcore counters; written only by the generator lcore. */
+struct tw_gen_counters {
+	uint64_t ticks;         /* quotes + trades */
+	uint64_t quotes;
+	uint64_t trades;
+	uint64_t directories;
+	uint64_t heartbeats;
+	uint64_t end_of_session;
+	uint64_t pkts;          /* frames handed to the port */
+	uint64_t bytes;
+	uint64_t tx_retries;    /* tx_burst calls that left frames behind */
+	uint64_t tx_dropped;    /* frames given up after the retry budget */
+	uint64_t msgs_dropped;  /* messages inside those frames */
+	uint64_t mbuf_alloc_failed;
+	uint64_t late_ticks;    /* paced ticks sent after their due time */
+} __rte_cache_aligned;
+
+/* ---- frame building ---- */
+
+struct tw_frame_params {
+	struct rte_ether_addr src_mac;
+	uint32_t src_ip;        /* host order */
+	uint32_t group_base;    /* channel c sends to group_base + c */
+	uint16_t src_port;
+	uint16_t dst_port;
+	uint16_t vlan;          /* 0 = untagged */
+	uint16_t mtu;           /* largest IP datagram */
+	uint8_t ttl;
+	char session[TW_MOLD_SESSION_LEN];
+};
+
+#define TW_FRAME_HDR_MAX 64
+
+/* Precomputed headers of one channel's frames. */
+struct tw_pkt_tmpl {
+	uint8_t hdr[TW_FRAME_HDR_MAX];
+	uint16_t hdr_len;
+	uint16_t l2_len;
+	uint16_t max_len;       /* largest frame: l2_len + mtu */
+};
+
+enum tw_csum_mode {
+	TW_CSUM_SOFTWARE,       /* IPv4 and UDP checksums computed here */
+	TW_CSUM_OFFLOAD,        /* IPv4 zero, UDP pseudo-header only */
+};
+
+/* An open packet of one channel. buf == NULL: none open. */
+struct tw_pkt_builder {
+	uint8_t *buf;
+	uint16_t len;
+	uint16_t count;
+	uint64_t first_seq;
+	uint64_t open_tsc;
+};
+
+int tw_frame_params_check(const struct tw_frame_params *fp);
+void tw_pkt_tmpl_init(struct tw_pkt_tmpl *t, const struct tw_frame_params *fp,
+		uint16_t channel);
+
+static inline void
+tw_pkt_open(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
+		uint8_t *buf, uint64_t first_seq, uint64_t now_tsc)
+{
+	memcpy(buf, t->hdr, t->hdr_len);
+	b->buf = buf;
+	b->len = t->hdr_len;
+	b->count = 0;
+	b->first_seq = first_seq;
+	b->open_tsc = now_tsc;
+}
+
+/*
+ * Room for one more message of msg_len bytes? Returns where to encode
+ * it (its block length written, count taken), or NULL when it would
+ * pass the MTU or the MoldUDP64 count limit.
+ */
+static inline uint8_t *
+tw_pkt_reserve(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
+		uint16_t msg_len)
+{
+	uint8_t *p;
+
+	if (b->len + TW_MOLD_BLOCK_HDR_LEN + msg_len > t->max_len ||
+	    b->count == TW_MOLD_COUNT_END_OF_SESSION - 1)
+		return NULL;
+	p = b->buf + b->len;
+	*(rte_be16_t *)p = rte_cpu_to_be_16(msg_len);
+	b->len += TW_MOLD_BLOCK_HDR_LEN + msg_len;
+	b->count++;
+	return p + TW_MOLD_BLOCK_HDR_LEN;
+}
+
+/*
+ * Finish the open packet: MoldUDP64 sequence and count (the messages
+ * reserved, or mold_count for a heartbeat or end of session), IPv4 and
+ * UDP lengths and checksums. Returns the frame length; the builder is
+ * left closed.
+ */
+uint16_t tw_pkt_close(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
+		uint16_t mold_count, enum tw_csum_mode csum);
+
+#endif /* TW_GEN_H */

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tickwire wire format: the one place that knows an offset.
+ *
+ * Frame: Ethernet [one 802.1Q tag] / IPv4 / UDP / MoldUDP64 header /
+ * message blocks. Every multi-byte field on the wire is big-endian.
+ * Owns: layouts, sizes, constants, encode/decode of single messages.
+ * Never touches: mbufs, the cache, counters, or any EAL service.
+ * docs/protocol.md describes the same format in prose.
+ */
+#ifndef TW_PROTO_H
+#define TW_PROTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+/* ---- MoldUDP64 framing ---- */
+
+#define TW_MOLD_SESSION_LEN 10
+#define TW_MOLD_COUNT_HEARTBEAT 0x0000
+#define TW_MOLD_COUNT_END_OF_SESSION 0xFFFF
+#define TW_MOLD_FIRST_SEQ 1
+
+struct tw_mold_hdr {
+	char session[TW_MOLD_SESSION_LEN];
+	rte_be64_t seq;         /* sequence number of the first message */
+	rte_be16_t count;       /* messages in the packet; see constants */
+} __rte_packed;
+
+/* Each message block is a big-endian u16 length, then the message. */
+#define TW_MOLD_BLOCK_HDR_LEN 2
+
+/* ---- Messages (our own, carried in MoldUDP64 blocks) ---- */
+
+enum tw_msg_type {
+	TW_MSG_DIRECTORY = 'R',
+	TW_MSG_QUOTE = 'Q',
+	TW_MSG_TRADE = 'T',
+};
+
+#define TW_TICKER_LEN 8
+
+/*
+ * All three messages share a 16-byte prefix: type at 0, locate at 4,
+ * generator send time (ns) at 8. Prices are signed fixed-point integers:
+ * value / 10^price_decimals, the decimals given by the symbol's
+ * directory message.
+ */
+struct tw_msg_prefix {
+	uint8_t type;
+	uint8_t pad[3];
+	rte_be32_t locate;
+	rte_be64_t send_ns;
+} __rte_packed;
+
+struct tw_wire_directory {
+	uint8_t type;           /* 'R' */
+	uint8_t price_decimals;
+	uint8_t reserved[2];
+	rte_be32_t locate;
+	rte_be64_t send_ns;
+	char ticker[TW_TICKER_LEN]; /* ASCII, space padded */
+} __rte_packed;
+
+struct tw_wire_quote {
+	uint8_t type;           /* 'Q' */
+	uint8_t reserved[3];
+	rte_be32_t locate;
+	rte_be64_t send_ns;
+	rte_be64_t bid_px;
+	rte_be64_t ask_px;
+	rte_be32_t bid_sz;
+	rte_be32_t ask_sz;
+} __rte_packed;
+
+struct tw_wire_trade {
+	uint8_t type;           /* 'T' */
+	uint8_t side;           /* aggressor: 'B' buyer, 'S' seller */
+	uint8_t reserved[2];
+	rte_be32_t locate;
+	rte_be64_t send_ns;
+	rte_be64_t price;
+	rte_be32_t size;
+	uint8_t reserved2[4];
+} __rte_packed;
+
+#define TW_MSG_DIRECTORY_LEN ((uint16_t)sizeof(struct tw_wire_directory))
+#define TW_MSG_QUOTE_LEN ((uint16_t)sizeof(struct tw_wire_quote))
+#define TW_MSG_TRADE_LEN ((uint16_t)sizeof(struct tw_wire_trade))
+#define TW_MSG_MAX_LEN TW_MSG_QUOTE_LEN
+
+/* Decoded messages, host byte order. */
+struct tw_directory {
+	uint32_t locate;
+	uint8_t price_decimals;
+	char ticker[TW_TICKER_LEN];
+	uint64_t send_ns;
+};
+
+struct tw_quote {
+	uint32_t locate;
+	uint32_t bid_sz;
+	uint32_t ask_sz;
+	int64_t bid_px;
+	int64_t ask_px;
+	uint64_t send_ns;
+};
+
+struct tw_trade {
+	uint32_t locate;
+	uint32_t size;
+	int64_t price;
+	uint8_t side;
+	uint64_t send_ns;
+};
+
+/* Wire length of a message type; 0 for a type we do not define. */
+static inline uint16_t
+tw_msg_len(uint8_t type)
+{
+	switch (type) {
+	case TW_MSG_QUOTE:
+		return TW_MSG_QUOTE_LEN;
+	case TW_MSG_TRADE:
+		return TW_MSG_TRADE_LEN;
+	case TW_MSG_DIRECTORY:
+		return TW_MSG_DIRECTORY_LEN;
+	default:
+		return 0;
+	}
+}
+
+/* ---- Frame layout ---- */
+
+#define TW_ETH_HDR_LEN ((uint16_t)sizeof(struct rte_ether_hdr))
+#define TW_VLAN_HDR_LEN ((uint16_t)sizeof(struct rte_vlan_hdr))
+#define TW_IPV4_HDR_LEN ((uint16_t)sizeof(struct rte_ipv4_hdr))
+#define TW_UDP_HDR_LEN ((uint16_t)sizeof(struct rte_udp_hdr))
+#define TW_MOLD_HDR_LEN ((uint16_t)sizeof(struct tw_mold_hdr))
+
+/* Bytes before the first message block, for the frames we send. */
+static inline uint16_t
+tw_frame_hdr_len(bool vlan)
+{
+	return TW_ETH_HDR_LEN + (vlan ? TW_VLAN_HDR_LEN : 0) +
+		TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN;
+}
+
+/* Room for message blocks in a packet whose IP datagram is at most mtu. */
+static inline uint16_t
+tw_frame_payload_room(uint16_t mtu)
+{
+	return mtu - TW_IPV4_HDR_LEN - TW_UDP_HDR_LEN - TW_MOLD_HDR_LEN;
+}
+
+/* RFC 1112: 01:00:5e followed by the low 23 bits of the group. */
+static inline void
+tw_mcast_mac(uint32_t group_host, struct rte_ether_addr *mac)
+{
+	mac->addr_bytes[0] = 0x01;
+	mac->addr_bytes[1] = 0x00;
+	mac->addr_bytes[2] = 0x5e;
+	mac->addr_bytes[3] = (group_host >> 16) & 0x7f;
+	mac->addr_bytes[4] = (group_host >> 8) & 0xff;
+	mac->addr_bytes[5] = group_host & 0xff;
+}
+
+/* ---- Single-message encode / decode (p points at the message) ---- */
+
+static inline void
+tw_encode_directory(uint8_t *p, const struct tw_directory *d)
+{
+	struct tw_wire_directory *w = (struct tw_wire_directory *)p;
+
+	w->type = TW_MSG_DIRECTORY;
+	w->price_decimals = d->price_decimals;
+	w->reserved[0] = 0;
+	w->reserved[1] = 0;
+	w->locate = rte_cpu_to_be_32(d->locate);
+	w->send_ns = rte_cpu_to_be_64(d->send_ns);
+	memcpy(w->ticker, d->ticker, TW_TICKER_LEN);
+}
+
+static inline void
+tw_decode_directory(const uint8_t *p, struct tw_directory *d)
+{
+	const struct tw_wire_directory *w =
+		(const struct tw_wire_directory *)p;
+
+	d->locate = rte_be_to_cpu_32(w->locate);
+	d->price_decimals = w->price_decimals;
+	d->send_ns = rte_be_to_cpu_64(w->send_ns);
+	memcpy(d->ticker, w->ticker, TW_TICKER_LEN);
+}
+
+static inline void
+tw_encode_quote(uint8_t *p, const struct tw_quote *q)
+{
+	struct tw_wire_quote *w = (struct tw_wire_quote *)p;
+
+	w->type = TW_MSG_QUOTE;
+	w->reserved[0] = 0;
+	w->reserved[1] = 0;
+	w->reserved[2] = 0;
+	w->locate = rte_cpu_to_be_32(q->locate);
+	w->send_ns = rte_cpu_to_be_64(q->send_ns);
+	w->bid_px = rte_cpu_to_be_64((uint64_t)q->bid_px);
+	w->ask_px = rte_cpu_to_be_64((uint64_t)q->ask_px);
+	w->bid_sz = rte_cpu_to_be_32(q->bid_sz);
+	w->ask_sz = rte_cpu_to_be_32(q->ask_sz);
+}
+
+static inline void
+tw_decode_quote(const uint8_t *p, struct tw_quote *q)
+{
+	const struct tw_wire_quote *w = (const struct tw_wire_quote *)p;
+
+	q->locate = rte_be_to_cpu_32(w->locate);
+	q->send_ns = rte_be_to_cpu_64(w->send_ns);
+	q->bid_px = (int64_t)rte_be_to_cpu_64(w->bid_px);
+	q->ask_px = (int64_t)rte_be_to_cpu_64(w->ask_px);
+	q->bid_sz = rte_be_to_cpu_32(w->bid_sz);
+	q->ask_sz = rte_be_to_cpu_32(w->ask_sz);
+}
+
+static inline void
+tw_encode_trade(uint8_t *p, const struct tw_trade *t)
+{
+	struct tw_wire_trade *w = (struct tw_wire_trade *)p;
+
+	w->type = TW_MSG_TRADE;
+	w->side = t->side;
+	w->reserved[0] = 0;
+	w->reserved[1] = 0;
+	w->locate = rte_cpu_to_be_32(t->locate);
+	w->send_ns = rte_cpu_to_be_64(t->send_ns);
+	w->price = rte_cpu_to_be_64((uint64_t)t->price);
+	w->size = rte_cpu_to_be_32(t->size);
+	memset(w->reserved2, 0, sizeof(w->reserved2));
+}
+
+static inline void
+tw_decode_trade(const uint8_t *p, struct tw_trade *t)
+{
+	const struct tw_wire_trade *w = (const struct tw_wire_trade *)p;
+
+	t->locate = rte_be_to_cpu_32(w->locate);
+	t->side = w->side;
+	t->send_ns = rte_be_to_cpu_64(w->send_ns);
+	t->price = (int64_t)rte_be_to_cpu_64(w->price);
+	t->size = rte_be_to_cpu_32(w->size);
+}
+
+/* Locate of any message, read from the shared prefix. */
+static inline uint32_t
+tw_msg_locate(const uint8_t *p)
+{
+	return rte_be_to_cpu_32(((const struct tw_msg_prefix *)p)->locate);
+}
+
+static inline uint64_t
+tw_msg_send_ns(const uint8_t *p)
+{
+	return rte_be_to_cpu_64(((const struct tw_msg_prefix *)p)->send_ns);
+}
+
+#endif /* TW_PROTO_H */

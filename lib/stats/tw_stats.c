@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+
+#include <rte_common.h>
+
+#include "tw_stats.h"
+
+struct counter_name {
+	const char *name;
+	size_t off;
+};
+
+#define RX(n, f) { n, offsetof(struct tw_rx_counters, f) }
+static const struct counter_name rx_names[] = {
+	RX("packets", pkts),
+	RX("bytes", bytes),
+	RX("packets_accepted", pkts_accepted),
+	RX("messages", msgs),
+	RX("quotes", quotes),
+	RX("trades", trades),
+	RX("directories", directories),
+	RX("heartbeats", heartbeats),
+	RX("end_of_session", end_of_session),
+	RX("latency_samples", lat_samples),
+};
+
+#define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }
+static const struct counter_name gen_names[] = {
+	GEN("ticks", ticks),
+	GEN("quotes", quotes),
+	GEN("trades", trades),
+	GEN("directories", directories),
+	GEN("heartbeats", heartbeats),
+	GEN("end_of_session", end_of_session),
+	GEN("packets", pkts),
+	GEN("bytes", bytes),
+	GEN("tx_retries", tx_retries),
+	GEN("tx_dropped", tx_dropped),
+	GEN("messages_dropped", msgs_dropped),
+	GEN("mbuf_alloc_failed", mbuf_alloc_failed),
+	GEN("late_ticks", late_ticks),
+};
+
+static inline uint64_t
+rd(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t
+field(const void *base, size_t off)
+{
+	return *(const uint64_t *)((const uint8_t *)base + off);
+}
+
+static void
+add_u64s(uint64_t *sum, const uint64_t *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum[i] += rd(&c[i]);
+}
+
+void
+tw_stats_add_rx(struct tw_rx_counters *sum, const struct tw_rx_counters *c)
+{
+	uint64_t max = rd(&c->lat_max_ns);
+
+	/* Every field is a u64 summed, but the maximum. */
+	add_u64s((uint64_t *)sum, (const uint64_t *)c,
+		offsetof(struct tw_rx_counters, lat_max_ns) / sizeof(uint64_t));
+	if (max > sum->lat_max_ns)
+		sum->lat_max_ns = max;
+}
+
+void
+tw_stats_add_gen(struct tw_gen_counters *sum, const struct tw_gen_counters *c)
+{
+	add_u64s((uint64_t *)sum, (const uint64_t *)c,
+		offsetof(struct tw_gen_counters, late_ticks) /
+		sizeof(uint64_t) + 1);
+}
+
+void
+tw_stats_add_channels(struct tw_stats *s, const struct tw_channel_state *ch,
+		uint32_t nb)
+{
+	uint32_t i;
+
+	for (i = 0; i < nb && i < s->nb_channels; i++) {
+		struct tw_channel_report *r = &s->channels[i];
+		uint64_t exp = rd(&ch[i].expected);
+		uint64_t last = rd(&ch[i].last_rx_ns);
+
+		if (exp > r->expected)
+			r->expected = exp;
+		if (last > r->last_rx_ns)
+			r->last_rx_ns = last;
+		r->gaps += rd(&ch[i].gaps);
+		r->gap_msgs += rd(&ch[i].gap_msgs);
+		r->dup_pkts += rd(&ch[i].dup_pkts);
+		r->dup_msgs += rd(&ch[i].dup_msgs);
+		r->heartbeats += rd(&ch[i].heartbeats);
+		r->ended |= __atomic_load_n(&ch[i].ended, __ATOMIC_ACQUIRE);
+	}
+}
+
+void
+tw_stats_finish(struct tw_stats *s)
+{
+	uint32_t i;
+
+	s->drops_total = 0;
+	for (i = 0; i < TW_DROP_MAX; i++)
+		s->drops_total += s->rx.drops[i];
+	s->gaps = s->gap_msgs = s->dup_pkts = s->dup_msgs = 0;
+	s->channels_ended = 0;
+	for (i = 0; i < s->nb_channels; i++) {
+		s->gaps += s->channels[i].gaps;
+		s->gap_msgs += s->channels[i].gap_msgs;
+		s->dup_pkts += s->channels[i].dup_pkts;
+		s->dup_msgs += s->channels[i].dup_msgs;
+		s->channels_ended += s->channels[i].ended != 0;
+	}
+}
+
+static double
+per_s(uint64_t now, uint64_t prev, double dt)
+{
+	return dt > 0 ? (double)(now - prev) / dt : 0.0;
+}
+
+void
+tw_stats_print_line(FILE *f, const struct tw_stats *now,
+		const struct tw_stats *prev)
+{
+	double dt = now->elapsed_s - prev->elapsed_s;
+
+	fprintf(f, "[%7.1fs] sent %" PRIu64 " msgs %" PRIu64 " pkts | "
+		"rx %" PRIu64 " pkts, parsed %" PRIu64 " msgs | drops %"
+		PRIu64 " gaps %" PRIu64 " | %.3f Mpps %.3f Mmsg/s\n",
+		now->elapsed_s, now->gen.ticks + now->gen.directories,
+		now->gen.pkts, now->rx.pkts, now->rx.msgs, now->drops_total,
+		now->gaps, per_s(now->rx.pkts, prev->rx.pkts, dt) / 1e6,
+		per_s(now->rx.msgs, prev->rx.msgs, dt) / 1e6);
+	fflush(f);
+}
+
+void
+tw_stats_print_summary(FILE *f, const struct tw_stats *s)
+{
+	unsigned int i;
+	double t = s->elapsed_s > 0 ? s->elapsed_s : 1;
+
+	fprintf(f, "summary after %.2f s:\n", s->elapsed_s);
+	fprintf(f, "  generator: %" PRIu64 " ticks (%" PRIu64 " quotes, %"
+		PRIu64 " trades), %" PRIu64 " directory, %" PRIu64
+		" packets, %" PRIu64 " tx retries, %" PRIu64 " tx dropped\n",
+		s->gen.ticks, s->gen.quotes, s->gen.trades,
+		s->gen.directories, s->gen.pkts, s->gen.tx_retries,
+		s->gen.tx_dropped);
+	fprintf(f, "  rx: %" PRIu64 " packets, %" PRIu64 " accepted, %"
+		PRIu64 " messages applied (%.3f Mmsg/s, %.3f Mpps average)\n",
+		s->rx.pkts, s->rx.pkts_accepted, s->rx.msgs,
+		(double)s->rx.msgs / t / 1e6, (double)s->rx.pkts / t / 1e6);
+	fprintf(f, "  drops %" PRIu64 ", gaps %" PRIu64 " (%" PRIu64
+		" msgs), duplicates %" PRIu64 " pkts\n", s->drops_total,
+		s->gaps, s->gap_msgs, s->dup_pkts);
+	for (i = 0; i < TW_DROP_MAX; i++)
+		if (s->rx.drops[i] != 0)
+			fprintf(f, "    drop %-16s %" PRIu64 "\n",
+				tw_rx_drop_name(i), s->rx.drops[i]);
+	if (s->rx.lat_samples != 0)
+		fprintf(f, "  latency send->cache: avg %" PRIu64 " ns, max %"
+			PRIu64 " ns over %" PRIu64 " packets\n",
+			s->rx.lat_sum_ns / s->rx.lat_samples,
+			s->rx.lat_max_ns, s->rx.lat_samples);
+}
+
+static void
+json_counters(FILE *f, const char *obj, const void *base,
+		const struct counter_name *names, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "  \"%s\": {\n", obj);
+	for (i = 0; i < n; i++)
+		fprintf(f, "    \"%s\": %" PRIu64 "%s\n", names[i].name,
+			field(base, names[i].off), i + 1 < n ? "," : "");
+	fprintf(f, "  },\n");
+}
+
+int
+tw_stats_write_json(FILE *f, const struct tw_stats *s,
+		const struct tw_stats_meta *meta)
+{
+	uint32_t i;
+
+	fprintf(f, "{\n");
+	fprintf(f, "  \"version\": \"%s\",\n", meta->version);
+	fprintf(f, "  \"profile\": \"%s\",\n", meta->profile);
+	fprintf(f, "  \"parser\": \"%s\",\n", meta->parser);
+	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
+	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
+	json_counters(f, "rx", &s->rx, rx_names, RTE_DIM(rx_names));
+	fprintf(f, "  \"latency_ns\": { \"avg\": %" PRIu64 ", \"max\": %"
+		PRIu64 " },\n", s->rx.lat_samples ?
+		s->rx.lat_sum_ns / s->rx.lat_samples : 0, s->rx.lat_max_ns);
+	fprintf(f, "  \"drops_total\": %" PRIu64 ",\n", s->drops_total);
+	fprintf(f, "  \"drops\": {\n");
+	for (i = 0; i < TW_DROP_MAX; i++)
+		fprintf(f, "    \"%s\": %" PRIu64 "%s\n", tw_rx_drop_name(i),
+			s->rx.drops[i], i + 1 < TW_DROP_MAX ? "," : "");
+	fprintf(f, "  },\n");
+	fprintf(f, "  \"gaps\": %" PRIu64 ",\n", s->gaps);
+	fprintf(f, "  \"gap_messages\": %" PRIu64 ",\n", s->gap_msgs);
+	fprintf(f, "  \"duplicate_packets\": %" PRIu64 ",\n", s->dup_pkts);
+	fprintf(f, "  \"duplicate_messages\": %" PRIu64 ",\n", s->dup_msgs);
+	fprintf(f, "  \"channels_ended\": %" PRIu32 ",\n", s->channels_ended);
+	fprintf(f, "  \"channels\": [\n");
+	for (i = 0; i < s->nb_channels; i++) {
+		const struct tw_channel_report *c = &s->channels[i];
+		struct in_addr a = { .s_addr = htonl(c->group) };
+		char ip[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &a, ip, sizeof(ip));
+		fprintf(f, "    { \"channel\": %" PRIu32 ", \"group\": \"%s\", "
+			"\"port\": %u, \"expected_seq\": %" PRIu64 ", "
+			"\"gaps\": %" PRIu64 ", \"gap_messages\": %" PRIu64
+			", \"duplicate_packets\": %" PRIu64 ", \"ended\": %s"
+			" }%s\n", i, ip, c->udp_port, c->expected, c->gaps,
+			c->gap_msgs, c->dup_pkts, c->ended ? "true" : "false",
+			i + 1 < s->nb_channels ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters as the outside sees them: totals over lcores, the periodic
+ * stats line, the final summary and the stats JSON.
+ *
+ * Owns: the names of counters in every report (one table per counter
+ * struct, so a counter added there shows up everywhere), lock-free
+ * reading of counters other lcores write.
+ * Never touches: the counters' owners' state, beyond relaxed reads.
+ */
+#ifndef TW_STATS_H
+#define TW_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tw_feed.h"
+#include "tw_gen.h"
+#include "tw_parse.h"
+
+struct tw_channel_report {
+	uint32_t group;         /* host order */
+	uint16_t udp_port;
+	uint64_t expected;
+	uint64_t gaps;
+	uint64_t gap_msgs;
+	uint64_t dup_pkts;
+	uint64_t dup_msgs;
+	uint64_t heartbeats;
+	uint64_t last_rx_ns;
+	uint32_t ended;
+};
+
+/* Everything a report shows, read at one moment. */
+struct tw_stats {
+	double elapsed_s;
+	struct tw_gen_counters gen;
+	struct tw_rx_counters rx;
+	uint64_t drops_total;
+	uint64_t gaps;
+	uint64_t gap_msgs;
+	uint64_t dup_pkts;
+	uint64_t dup_msgs;
+	uint32_t nb_channels;
+	uint32_t channels_ended;
+	struct tw_channel_report *channels; /* nb_channels, caller's memory */
+};
+
+/* sum += c, each field read once (relaxed). */
+void tw_stats_add_rx(struct tw_rx_counters *sum,
+		const struct tw_rx_counters *c);
+void tw_stats_add_gen(struct tw_gen_counters *sum,
+		const struct tw_gen_counters *c);
+/* Fold one lcore's channel states (nb entries) into s->channels. */
+void tw_stats_add_channels(struct tw_stats *s,
+		const struct tw_channel_state *ch, uint32_t nb);
+/* Derive drops_total, gaps, duplicates and channels_ended. */
+void tw_stats_finish(struct tw_stats *s);
+
+/* One line: counts and rates since prev. */
+void tw_stats_print_line(FILE *f, const struct tw_stats *now,
+		const struct tw_stats *prev);
+void tw_stats_print_summary(FILE *f, const struct tw_stats *s);
+
+struct tw_stats_meta {
+	const char *version;
+	const char *profile;
+	const char *parser;     /* parse implementation in use */
+};
+
+int tw_stats_write_json(FILE *f, const struct tw_stats *s,
+		const struct tw_stats_meta *meta);
+
+#endif /* TW_STATS_H */
