@@ -237,7 +237,7 @@ int
 tw_gen_lcore_main(void *arg)
 {
 	struct tw_gen_lcore *g = arg;
-	uint64_t hz = rte_get_tsc_hz();
+	uint64_t hz = tw_clock_hz(g->clock);
 	uint64_t tsc_per_msg = g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 0;
 	uint64_t now = rte_rdtsc(), next_due = now, next_house = now;
 	uint64_t house_period = RTE_MAX(g->flush_tsc / 2, hz / 1000000);

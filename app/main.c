@@ -514,7 +514,7 @@ setup_gen(struct tw_app *app)
 	struct tw_frame_params fp;
 	struct tw_gen_params gp;
 	struct tw_gen_lcore *g;
-	uint64_t hz = rte_get_tsc_hz();
+	uint64_t hz = tw_clock_hz(&app->clock);
 	unsigned int pi, c;
 	void *mem;
 
@@ -583,7 +583,7 @@ collect(struct tw_app *app, struct tw_stats *s, uint64_t start_tsc)
 		ch[i].udp_port = app->cfg.udp_port;
 	}
 	s->elapsed_s = (double)(rte_rdtsc() - start_tsc) /
-		(double)rte_get_tsc_hz();
+		(double)tw_clock_hz(&app->clock);
 	if (app->gen != NULL)
 		tw_stats_add_gen(&s->gen, &app->gen->ctr);
 	for (i = 0; i < app->nb_rx; i++) {
@@ -600,7 +600,7 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		struct tw_stats *prev)
 {
 	const struct tw_config *cfg = &app->cfg;
-	uint64_t hz = rte_get_tsc_hz();
+	uint64_t hz = tw_clock_hz(&app->clock);
 	uint64_t interval = hz / 1000 * cfg->stats_interval_ms;
 	uint64_t next_print = start_tsc + interval, gen_done_tsc = 0;
 
@@ -759,7 +759,7 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);
-	tw_clock_init(&app.clock, rte_get_tsc_hz());
+	tw_clock_init(&app.clock, 100);
 	printf("tickwire %s: profile %s\n", TW_VERSION, app.cfg.path);
 
 	now.channels = calloc(app.cfg.channels, sizeof(*now.channels));

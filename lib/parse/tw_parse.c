@@ -229,7 +229,9 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	}
 	ctr->msgs += count - skip;
 	/* One latency sample per packet: its last message's stamp. */
-	if (send_ns != 0 && now_ns >= send_ns) {
+	if (unlikely(now_ns < send_ns)) {
+		ctr->lat_negative++;
+	} else {
 		uint64_t lat = now_ns - send_ns;
 
 		ctr->lat_samples++;

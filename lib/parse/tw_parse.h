@@ -63,6 +63,7 @@ struct tw_rx_counters {
 	uint64_t end_of_session;
 	uint64_t drops[TW_DROP_MAX];
 	uint64_t lat_samples;   /* one per accepted data packet */
+	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */
 	uint64_t lat_sum_ns;
 	uint64_t lat_max_ns;
 } __rte_cache_aligned;

@@ -120,7 +120,8 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 	}
 	rc = rte_eth_dev_start(pc->port_id);
 	if (rc != 0) {
-		PORT_LOG(ERR, "port %u: start: %s\n", pc->port_id,
+		PORT_LOG(ERR, "port %u: start: %s (a memif client needs its "
+			"server running first)\n", pc->port_id,
 			rte_strerror(-rc));
 		return rc;
 	}
@@ -183,8 +184,8 @@ tw_port_wait_link(uint16_t port_id, unsigned int seconds, volatile bool *quit)
 		if (waited_ms % 1000 == 0)
 			PORT_LOG(INFO, "port %u: waiting for link up\n",
 				port_id);
-		usleep(100 * 1000);
-		waited_ms += 100;
+		usleep(10 * 1000);
+		waited_ms += 10;
 	}
 }
 

@@ -21,15 +21,47 @@ struct tw_clock {
 	uint64_t mult;          /* ns per TSC cycle, << 32 */
 };
 
-static inline void
-tw_clock_init(struct tw_clock *c, uint64_t tsc_hz)
+static inline uint64_t
+tw_clock_raw_ns(void)
 {
 	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Measure the TSC rate against CLOCK_MONOTONIC_RAW over calib_ms: the
+ * nominal rate EAL reports can be off by a tenth of a percent on
+ * virtual machines, which two processes would see as milliseconds of
+ * skew after a few seconds. Then anchor to CLOCK_REALTIME.
+ */
+static inline void
+tw_clock_init(struct tw_clock *c, unsigned int calib_ms)
+{
+	struct timespec ts, nap = {
+		.tv_sec = calib_ms / 1000,
+		.tv_nsec = (long)(calib_ms % 1000) * 1000000,
+	};
+	uint64_t t0, n0, t1, n1;
+
+	n0 = tw_clock_raw_ns();
+	t0 = rte_rdtsc();
+	nanosleep(&nap, NULL);
+	n1 = tw_clock_raw_ns();
+	t1 = rte_rdtsc();
+	c->mult = (uint64_t)(((__uint128_t)(n1 - n0) << 32) / (t1 - t0));
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	c->tsc0 = rte_rdtsc();
 	c->ns0 = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	c->mult = (uint64_t)(((__uint128_t)1000000000u << 32) / tsc_hz);
+}
+
+/* TSC cycles per second, as measured. */
+static inline uint64_t
+tw_clock_hz(const struct tw_clock *c)
+{
+	return (uint64_t)(((__uint128_t)1000000000u << 32) / c->mult);
 }
 
 static inline uint64_t

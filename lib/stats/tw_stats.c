@@ -25,6 +25,7 @@ static const struct counter_name rx_names[] = {
 	RX("heartbeats", heartbeats),
 	RX("end_of_session", end_of_session),
 	RX("latency_samples", lat_samples),
+	RX("latency_negative", lat_negative),
 };
 
 #define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }
