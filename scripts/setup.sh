@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Make this machine ready for tickwire: Debian packages, 2 MB hugepages,
+# and a release build in build/. Safe to run again: it only does what is
+# missing. Writes build/eal-extra: EAL options the run needs here
+# (--no-huge when no hugepages could be reserved).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HUGEPAGES=${TW_HUGEPAGES:-512}         # 2 MB pages: 1 GiB
+PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev
+libdpdk-dev libnuma-dev libcmocka-dev libpcap-dev tshark tcpdump iproute2
+python3"
+
+say() { echo "setup: $*"; }
+
+missing=()
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	say "installing ${missing[*]}"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -q
+	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+mkdir -p build
+extra=""
+free_pages() { awk '/HugePages_Free/ {print $2}' /proc/meminfo; }
+if [ "$(free_pages)" -lt 64 ]; then
+	total=$(awk '/HugePages_Total/ {print $2}' /proc/meminfo)
+	want=$((total + HUGEPAGES))
+	echo "$want" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+fi
+if ! grep -q '^[^ ]* [^ ]* hugetlbfs ' /proc/mounts; then
+	mkdir -p /dev/hugepages 2>/dev/null || true
+	mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true
+fi
+if [ "$(free_pages)" -ge 64 ] && grep -q ' hugetlbfs ' /proc/mounts; then
+	say "hugepages: $(free_pages) free 2 MB pages"
+else
+	extra="--no-huge -m 1024"
+	say "no hugepages could be reserved: running with --no-huge"
+fi
+echo "$extra" > build/eal-extra
+
+if [ ! -f build/build.ninja ]; then
+	meson setup build --buildtype=release -Doptimization=3 >/dev/null
+fi
+ninja -C build >/dev/null
+say "built build/app/tickwire"

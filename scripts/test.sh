@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Set up if needed, then run every test: cmocka unit tests and the
+# integration tests that run the real binary over real virtual devices.
+# Extra arguments go to meson test (e.g. --suite unit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+TW_EAL_EXTRA="$(cat build/eal-extra)"
+export TW_EAL_EXTRA
+exec meson test -C build --print-errorlogs --num-processes 1 "$@"

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Frames for tests, built with the generator's own builder so that a
+ * test feeds the parser exactly what tickwire sends, and mutated from
+ * there into each malformed class.
+ */
+#ifndef TW_TEST_FRAMES_H
+#define TW_TEST_FRAMES_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "tw_gen.h"
+#include "tw_parse.h"
+#include "tw_proto.h"
+
+#define TT_SYMBOLS 64
+#define TT_CHANNELS 4
+#define TT_GROUP RTE_IPV4(239, 1, 1, 1)
+#define TT_PORT 30001
+#define TT_FRAME_MAX 2048
+
+static inline void
+tt_frame_params(struct tw_frame_params *fp, uint16_t vlan)
+{
+	*fp = (struct tw_frame_params){
+		.src_mac = { { 0x02, 0, 0, 0, 0, 1 } },
+		.src_ip = RTE_IPV4(192, 0, 2, 1),
+		.group_base = TT_GROUP,
+		.src_port = TT_PORT,
+		.dst_port = TT_PORT,
+		.vlan = vlan,
+		.mtu = 1500,
+		.ttl = 16,
+	};
+	memcpy(fp->session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+}
+
+static inline void
+tt_feed(struct tw_rx_feed *feed, uint16_t vlan)
+{
+	memset(feed, 0, sizeof(*feed));
+	memcpy(feed->session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+	feed->group_base = TT_GROUP;
+	feed->nb_channels = TT_CHANNELS;
+	feed->udp_port = TT_PORT;
+	feed->vlan = vlan;
+}
+
+/* A quote whose fields all derive from (locate, k). */
+static inline struct tw_quote
+tt_quote(uint32_t locate, int64_t k)
+{
+	return (struct tw_quote){
+		.locate = locate,
+		.bid_px = 1000000 + k,
+		.ask_px = 1000100 + k,
+		.bid_sz = (uint32_t)(100 + k),
+		.ask_sz = (uint32_t)(200 + k),
+		.send_ns = 1,
+	};
+}
+
+/*
+ * Build a frame on channel ch, first sequence seq, holding n messages:
+ * quotes for locates ch, ch + 4, ... with values from k. Returns the
+ * frame length. mold_count overrides the count when not 0 (heartbeat 0
+ * cannot be asked here: use tt_control_frame).
+ */
+static inline uint16_t
+tt_quote_frame(uint8_t *buf, uint16_t vlan, uint16_t ch, uint64_t seq,
+		uint16_t n, int64_t k)
+{
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	uint16_t i;
+
+	tt_frame_params(&fp, vlan);
+	tw_pkt_tmpl_init(&t, &fp, ch);
+	tw_pkt_open(&b, &t, buf, seq, 0);
+	for (i = 0; i < n; i++) {
+		struct tw_quote q = tt_quote(ch + TT_CHANNELS * i, k + i);
+
+		tw_encode_quote(tw_pkt_reserve(&b, &t, TW_MSG_QUOTE_LEN), &q);
+	}
+	return tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+}
+
+static inline uint16_t
+tt_control_frame(uint8_t *buf, uint16_t ch, uint64_t seq, uint16_t count)
+{
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&t, &fp, ch);
+	tw_pkt_open(&b, &t, buf, seq, 0);
+	return tw_pkt_close(&b, &t, count, TW_CSUM_SOFTWARE);
+}
+
+/* Offsets in an untagged frame (tests mutate fields in place). */
+static inline struct rte_ipv4_hdr *
+tt_ip(uint8_t *f)
+{
+	return (struct rte_ipv4_hdr *)(f + TW_ETH_HDR_LEN);
+}
+
+static inline struct rte_udp_hdr *
+tt_udp(uint8_t *f)
+{
+	return (struct rte_udp_hdr *)(f + TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN);
+}
+
+static inline struct tw_mold_hdr *
+tt_mold(uint8_t *f)
+{
+	return (struct tw_mold_hdr *)(tt_udp(f) + 1);
+}
+
+static inline uint8_t *
+tt_first_block(uint8_t *f)
+{
+	return (uint8_t *)(tt_mold(f) + 1);
+}
+
+/* Recompute both checksums after a mutation (untagged frames). */
+static inline void
+tt_fix_checksums(uint8_t *f)
+{
+	struct rte_ipv4_hdr *ip = tt_ip(f);
+	struct rte_udp_hdr *udp = tt_udp(f);
+
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->dgram_cksum = 0;
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+}
+
+#endif /* TW_TEST_FRAMES_H */

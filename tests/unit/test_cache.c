@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Symbol cache: lookups, CSV dumps, and snapshots that are never torn
+ * while a writer updates the same entry from another thread.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "tw_cache.h"
+
+#define N 1000
+
+static struct tw_cache *
+new_cache(uint32_t n)
+{
+	void *mem = aligned_alloc(64, tw_cache_memsize(n));
+
+	return tw_cache_init(mem, n, 0);
+}
+
+static void
+entry_is_one_cache_line(void **state)
+{
+	assert_int_equal(sizeof(struct tw_cache_entry), 64);
+}
+
+static void
+init_rejects_misaligned_memory(void **state)
+{
+	uint8_t *mem = aligned_alloc(64, tw_cache_memsize(4) + 64);
+
+	assert_null(tw_cache_init(mem + 8, 4, 0));
+	assert_null(tw_cache_init(mem, 0, 0));
+	free(mem);
+}
+
+static void
+ticker_lookup_finds_every_symbol(void **state)
+{
+	struct tw_cache *c = new_cache(N);
+	struct tw_directory d = { .price_decimals = 2 };
+	char name[16];
+	uint32_t i;
+
+	for (i = 0; i < N; i++) {
+		d.locate = i;
+		snprintf(name, sizeof(name), "S%u", i * 7);
+		tw_ticker_from_str(d.ticker, name);
+		assert_int_equal(tw_cache_set_directory(c, &d), 0);
+	}
+	for (i = 0; i < N; i++) {
+		char t[TW_TICKER_LEN];
+
+		snprintf(name, sizeof(name), "S%u", i * 7);
+		tw_ticker_from_str(t, name);
+		assert_int_equal(tw_cache_find(c, t), (int)i);
+	}
+	tw_ticker_from_str(d.ticker, "NOPE");
+	assert_int_equal(tw_cache_find(c, d.ticker), -ENOENT);
+	d.locate = N;
+	assert_int_equal(tw_cache_set_directory(c, &d), -ERANGE);
+	free(c);
+}
+
+static void
+attach_sees_the_same_cache(void **state)
+{
+	struct tw_cache *c = new_cache(8);
+	struct tw_quote q = { .locate = 3, .bid_px = 77 };
+	struct tw_cache_snapshot s;
+
+	tw_cache_update_quote(c, &q, 5, 0);
+	assert_ptr_equal(tw_cache_attach(c), c);
+	assert_int_equal(tw_cache_snapshot(tw_cache_attach(c), 3, &s), 0);
+	assert_int_equal(s.bid_px, 77);
+	assert_int_equal(s.updates, 1);
+	c->magic = 0;
+	assert_null(tw_cache_attach(c));
+	free(c);
+}
+
+static void
+dump_merges_caches_by_most_updates(void **state)
+{
+	struct tw_cache *a = new_cache(4), *b = new_cache(4);
+	struct tw_cache *both[2] = { a, b };
+	struct tw_trade t = { .locate = 1, .price = 5, .size = 10 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	tw_cache_update_trade(a, &t, 1, 0);
+	tw_cache_update_trade(b, &t, 2, 0);
+	tw_cache_update_trade(b, &t, 3, 0);
+	assert_int_equal(tw_cache_dump_csv(both, 2, f), 0);
+	fclose(f);
+	assert_string_equal(buf,
+		"locate,ticker,decimals,bid_px,bid_sz,ask_px,ask_sz,last_px,"
+		"last_sz,volume,updates,last_seq\n"
+		"1,,0,0,0,0,0,5,10,20,2,3\n");
+	free(buf);
+	free(a);
+	free(b);
+}
+
+struct race {
+	struct tw_cache *c;
+	uint64_t writes;
+	volatile int stop;
+};
+
+static void *
+writer(void *arg)
+{
+	struct race *r = arg;
+	uint64_t k;
+
+	for (k = 1; k <= r->writes; k++) {
+		struct tw_quote q = { .locate = 0, .bid_px = (int64_t)k,
+			.ask_px = (int64_t)k, .bid_sz = (uint32_t)k,
+			.ask_sz = (uint32_t)k };
+
+		tw_cache_update_quote(r->c, &q, k, k);
+	}
+	r->stop = 1;
+	return NULL;
+}
+
+static void
+snapshot_is_never_torn_under_a_concurrent_writer(void **state)
+{
+	struct race r = { .c = new_cache(1), .writes = 3000000 };
+	uint64_t reads = 0, changes = 0, last = 0;
+	pthread_t th;
+
+	assert_int_equal(pthread_create(&th, NULL, writer, &r), 0);
+	while (!r.stop) {
+		struct tw_cache_snapshot s;
+
+		tw_cache_snapshot(r.c, 0, &s);
+		if ((uint64_t)s.bid_px != (uint64_t)s.ask_px ||
+		    (uint32_t)s.bid_px != s.bid_sz || s.bid_sz != s.ask_sz ||
+		    (uint64_t)s.bid_px != s.last_seq ||
+		    s.last_seq != s.last_update_ns || s.updates != s.last_seq)
+			fail_msg("torn snapshot: bid %ld ask %ld seq %lu "
+				"updates %u", (long)s.bid_px, (long)s.ask_px,
+				(unsigned long)s.last_seq, s.updates);
+		if (s.last_seq < last)
+			fail_msg("snapshot went back in time");
+		changes += s.last_seq != last;
+		last = s.last_seq;
+		reads++;
+	}
+	pthread_join(th, NULL);
+	assert_true(reads > 1000);
+	assert_true(changes > 10);  /* the reader really saw it move */
+	free(r.c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(entry_is_one_cache_line),
+		cmocka_unit_test(init_rejects_misaligned_memory),
+		cmocka_unit_test(ticker_lookup_finds_every_symbol),
+		cmocka_unit_test(attach_sees_the_same_cache),
+		cmocka_unit_test(dump_merges_caches_by_most_updates),
+		cmocka_unit_test(
+			snapshot_is_never_torn_under_a_concurrent_writer),
+	};
+
+	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
+}

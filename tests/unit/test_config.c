@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Profiles: every shipped profile loads; each error names the file, the
+ * section and the key; command-line values go through the same checks.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tw_config.h"
+
+static int
+load_text(struct tw_config *cfg, const char *text, char *err)
+{
+	char path[] = "/tmp/tw_test_config_XXXXXX";
+	int fd = mkstemp(path);
+	int rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	tw_config_defaults(cfg);
+	rc = tw_config_load(cfg, path, err, TW_ERR_MAX);
+	unlink(path);
+	return rc;
+}
+
+static void
+assert_names(const char *err, const char *section, const char *key)
+{
+	if (strstr(err, "/tmp/tw_test_config_") == NULL ||
+	    strstr(err, section) == NULL ||
+	    (key != NULL && strstr(err, key) == NULL))
+		fail_msg("error does not name file, %s, %s: %s", section,
+			key ? key : "", err);
+}
+
+static void
+shipped_profiles_all_load_and_check(void **state)
+{
+	DIR *d = opendir(TW_CONFIG_DIR);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		struct tw_config cfg;
+		char p[512], err[TW_ERR_MAX];
+
+		if (strstr(e->d_name, ".ini") == NULL)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", TW_CONFIG_DIR, e->d_name);
+		tw_config_defaults(&cfg);
+		if (tw_config_load(&cfg, p, err, sizeof(err)) != 0 ||
+		    tw_config_check(&cfg, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		assert_true(cfg.eal_args[0] != '\0');
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 9);
+}
+
+static void
+values_are_read_into_the_config(void **state)
+{
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+
+	assert_int_equal(load_text(&cfg, "[feed]\nsymbols = 12\n"
+		"group = 239.9.0.1\nsession = ABC\nsrc_mac = 02:aa:00:00:00:01\n"
+		"[generator]\nactivity = zipf\nrate = 5000\n"
+		"[rx]\nlcores = 3, 4\n", err), 0);
+	assert_int_equal(cfg.symbols, 12);
+	assert_int_equal(cfg.group, RTE_IPV4(239, 9, 0, 1));
+	assert_memory_equal(cfg.session, "ABC       ", 10);
+	assert_int_equal(cfg.src_mac.addr_bytes[1], 0xaa);
+	assert_int_equal(cfg.activity, TW_ACTIVITY_ZIPF);
+	assert_int_equal(cfg.rate, 5000);
+	assert_int_equal(cfg.nb_rx_lcores, 2);
+	assert_int_equal(cfg.rx_lcores[1], 4);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
+}
+
+static void
+unknown_section_is_named(void **state)
+{
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+
+	assert_int_equal(load_text(&cfg, "[feeed]\nsymbols = 1\n", err),
+		-ENOENT);
+	assert_names(err, "[feeed]", NULL);
+}
+
+static void
+unknown_key_is_named(void **state)
+{
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+
+	assert_int_equal(load_text(&cfg, "[feed]\nsymbol = 1\n", err),
+		-ENOENT);
+	assert_names(err, "[feed]", "symbol");
+}
+
+static void
+bad_values_are_named_with_the_reason(void **state)
+{
+	static const struct { const char *text, *sec, *key, *why; } bad[] = {
+		{ "[feed]\nsymbols = lots\n", "[feed]", "symbols",
+		  "unsigned integer" },
+		{ "[feed]\nsymbols = 0\n", "[feed]", "symbols", "range" },
+		{ "[feed]\ngroup = 10.0.0.1\n", "[feed]", "group",
+		  "multicast" },
+		{ "[feed]\nsession = ELEVENCHARS\n", "[feed]", "session",
+		  "1 to 10" },
+		{ "[generator]\nactivity = pareto\n", "[generator]",
+		  "activity", "uniform zipf" },
+		{ "[generator]\nenabled = maybe\n", "[generator]", "enabled",
+		  "true or false" },
+		{ "[generator]\ndrift = 0.1x\n", "[generator]", "drift",
+		  "number" },
+		{ "[rx]\nlcores = 1,x\n", "[rx]", "lcores", "'x'" },
+		{ "[port]\nrx_desc = -1\n", "[port]", "rx_desc", "integer" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		struct tw_config cfg;
+		char err[TW_ERR_MAX];
+
+		if (load_text(&cfg, bad[i].text, err) == 0)
+			fail_msg("accepted: %s", bad[i].text);
+		assert_names(err, bad[i].sec, bad[i].key);
+		if (strstr(err, bad[i].why) == NULL)
+			fail_msg("no reason '%s' in: %s", bad[i].why, err);
+	}
+}
+
+static void
+checks_across_keys_name_the_keys(void **state)
+{
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+
+	assert_int_equal(load_text(&cfg, "[generator]\nlcore = 2\n", err), 0);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[rx] lcores"));
+	assert_int_equal(load_text(&cfg, "[generator]\nenabled = no\n"
+		"[rx]\nenabled = no\n", err), 0);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "nothing to run"));
+}
+
+static void
+command_line_values_pass_the_same_checks(void **state)
+{
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+
+	tw_config_defaults(&cfg);
+	assert_int_equal(tw_config_set(&cfg, "command line (--count)",
+		"generator", "count", "1000", err, sizeof(err)), 0);
+	assert_int_equal(cfg.count, 1000);
+	assert_int_not_equal(tw_config_set(&cfg, "command line (--count)",
+		"generator", "count", "-5", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "command line (--count): [generator] "
+		"count: '-5'"));
+}
+
+static void
+missing_file_is_reported(void **state)
+{
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+
+	tw_config_defaults(&cfg);
+	assert_int_equal(tw_config_load(&cfg, "/nonexistent/x.ini", err,
+		sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/x.ini"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shipped_profiles_all_load_and_check),
+		cmocka_unit_test(values_are_read_into_the_config),
+		cmocka_unit_test(unknown_section_is_named),
+		cmocka_unit_test(unknown_key_is_named),
+		cmocka_unit_test(bad_values_are_named_with_the_reason),
+		cmocka_unit_test(checks_across_keys_name_the_keys),
+		cmocka_unit_test(command_line_values_pass_the_same_checks),
+		cmocka_unit_test(missing_file_is_reported),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

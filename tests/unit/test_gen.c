@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Generator: GBM log returns have the model's mean and variance, the
+ * same seed gives the same feed, the mix and activity laws hold, and
+ * built frames carry valid checksums and fit the MTU.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include <errno.h>
+
+#include "tw_gen.h"
+
+static struct tw_gen_params
+params(void)
+{
+	return (struct tw_gen_params){
+		.nb_symbols = 100, .nb_channels = 4, .seed = 42,
+		.quote_pct = 70, .activity = TW_ACTIVITY_UNIFORM,
+		.zipf_s = 1.0, .drift = 0.05, .volatility = 0.2,
+		.dt = 1.0 / 252, .init_price = 100, .price_decimals = 4,
+	};
+}
+
+static struct tw_gen *
+new_gen(const struct tw_gen_params *p)
+{
+	return tw_gen_init(aligned_alloc(64,
+		RTE_ALIGN_CEIL(tw_gen_memsize(p), 64)), p);
+}
+
+static void
+gbm_log_returns_have_model_mean_and_variance(void **state)
+{
+	struct tw_gen_params p = params();
+	struct tw_gen *g = new_gen(&p);
+	const int n = 400000;
+	double prev = g->sym[0].price, sum = 0, sum2 = 0, mean, var;
+	double want_mean = (p.drift - p.volatility * p.volatility / 2) * p.dt;
+	double want_var = p.volatility * p.volatility * p.dt;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		double now = tw_gen_step(g, 0), r = log(now / prev);
+
+		sum += r;
+		sum2 += r * r;
+		prev = now;
+	}
+	mean = sum / n;
+	var = sum2 / n - mean * mean;
+	/* Five standard errors: fails about once in 3.5 million seeds. */
+	assert_true(fabs(mean - want_mean) < 5 * sqrt(want_var / n));
+	assert_true(fabs(var - want_var) < 5 * want_var * sqrt(2.0 / n));
+	free(g);
+}
+
+static bool
+tick_equal(const struct tw_tick *a, const struct tw_tick *b)
+{
+	if (a->type != b->type || a->channel != b->channel)
+		return false;
+	if (a->type == TW_MSG_QUOTE)
+		return a->quote.locate == b->quote.locate &&
+			a->quote.bid_px == b->quote.bid_px &&
+			a->quote.ask_px == b->quote.ask_px &&
+			a->quote.bid_sz == b->quote.bid_sz &&
+			a->quote.ask_sz == b->quote.ask_sz;
+	return a->trade.locate == b->trade.locate &&
+		a->trade.price == b->trade.price &&
+		a->trade.size == b->trade.size &&
+		a->trade.side == b->trade.side;
+}
+
+static void
+same_seed_gives_the_same_feed(void **state)
+{
+	struct tw_gen_params p = params();
+	struct tw_gen *a = new_gen(&p), *b = new_gen(&p), *c;
+	struct tw_tick ta, tb;
+	int i, differ = 0;
+
+	p.seed = 43;
+	c = new_gen(&p);
+	for (i = 0; i < 10000; i++) {
+		tw_gen_next(a, &ta);
+		tw_gen_next(b, &tb);
+		assert_true(tick_equal(&ta, &tb));
+		tw_gen_next(c, &tb);
+		differ += !tick_equal(&ta, &tb);
+	}
+	assert_true(differ > 9000);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void
+quote_trade_mix_and_prices_are_sane(void **state)
+{
+	struct tw_gen_params p = params();
+	struct tw_gen *g = new_gen(&p);
+	struct tw_tick t;
+	int i, quotes = 0, n = 100000;
+
+	for (i = 0; i < n; i++) {
+		tw_gen_next(g, &t);
+		assert_int_equal(t.channel, (t.type == TW_MSG_QUOTE ?
+			t.quote.locate : t.trade.locate) % 4);
+		if (t.type == TW_MSG_QUOTE) {
+			quotes++;
+			assert_true(t.quote.bid_px > 0);
+			assert_true(t.quote.ask_px > t.quote.bid_px);
+			assert_true(t.quote.bid_sz > 0 && t.quote.ask_sz > 0);
+		} else {
+			assert_true(t.trade.price > 0 && t.trade.size > 0);
+			assert_true(t.trade.side == 'B' || t.trade.side == 'S');
+		}
+	}
+	assert_in_range(quotes, n * 69 / 100, n * 71 / 100);
+	free(g);
+}
+
+static void
+zipf_activity_favours_low_locates(void **state)
+{
+	struct tw_gen_params p = params();
+	struct tw_gen *g;
+	struct tw_tick t;
+	unsigned int hits[100] = { 0 };
+	int i;
+
+	p.activity = TW_ACTIVITY_ZIPF;
+	g = new_gen(&p);
+	for (i = 0; i < 200000; i++) {
+		tw_gen_next(g, &t);
+		hits[t.type == TW_MSG_QUOTE ? t.quote.locate :
+			t.trade.locate]++;
+	}
+	/* s = 1: locate 0 is 100 times as active as locate 99. */
+	assert_true(hits[0] > 40 * hits[99]);
+	assert_true(hits[0] > hits[1] && hits[1] > hits[9]);
+	free(g);
+}
+
+static void
+bad_parameters_are_refused(void **state)
+{
+	struct tw_gen_params p = params();
+
+	assert_int_equal(tw_gen_params_check(&p), 0);
+	p.dt = 0;
+	assert_int_equal(tw_gen_params_check(&p), -EINVAL);
+	p = params();
+	p.quote_pct = 101;
+	assert_int_equal(tw_gen_params_check(&p), -EINVAL);
+	p = params();
+	p.nb_symbols = 0;
+	assert_null(tw_gen_init(aligned_alloc(64, 4096), &p));
+}
+
+static void
+full_frame_fits_mtu_with_valid_checksums(void **state)
+{
+	struct tw_frame_params fp = {
+		.src_ip = RTE_IPV4(192, 0, 2, 1),
+		.group_base = RTE_IPV4(239, 1, 1, 1), .src_port = 1,
+		.dst_port = 30001, .mtu = 1500, .ttl = 1,
+	};
+	struct tw_quote q = { .locate = 1 };
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	uint8_t buf[2048];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + 14);
+	uint16_t len, n = 0;
+	uint8_t *p;
+
+	memcpy(fp.session, "TICKWIRE01", 10);
+	assert_int_equal(tw_frame_params_check(&fp), 0);
+	tw_pkt_tmpl_init(&t, &fp, 2);
+	tw_pkt_open(&b, &t, buf, 77, 0);
+	while ((p = tw_pkt_reserve(&b, &t, TW_MSG_QUOTE_LEN)) != NULL) {
+		tw_encode_quote(p, &q);
+		n++;
+	}
+	len = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+	assert_int_equal(n, (1500 - 20 - 8 - 20) / 42);
+	assert_true(len <= 14 + 1500);
+	assert_int_equal(rte_be_to_cpu_16(ip->total_length), len - 14);
+	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr),
+		RTE_IPV4(239, 1, 1, 3));
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, ip + 1), 0);
+	assert_null(b.buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(gbm_log_returns_have_model_mean_and_variance),
+		cmocka_unit_test(same_seed_gives_the_same_feed),
+		cmocka_unit_test(quote_trade_mix_and_prices_are_sane),
+		cmocka_unit_test(zipf_activity_favours_low_locates),
+		cmocka_unit_test(bad_parameters_are_refused),
+		cmocka_unit_test(full_frame_fits_mtu_with_valid_checksums),
+	};
+
+	return cmocka_run_group_tests_name("gen", tests, NULL, NULL);
+}

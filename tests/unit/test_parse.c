@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * RX validation: each malformed class is dropped under its own reason
+ * and writes nothing to the cache; sequence gaps and duplicates are
+ * counted; accepted frames land in the cache exactly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "tw_test_frames.h"
+
+struct fixture {
+	struct tw_rx_feed feed;
+	struct tw_rx_counters ctr;
+	struct tw_channel_state ch[TT_CHANNELS];
+	struct tw_rx_ctx ctx;
+	struct tw_cache *cache;
+	void *cache_mem;
+	uint8_t frame[TT_FRAME_MAX];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = aligned_alloc(64, sizeof(*f));
+	size_t sz = tw_cache_memsize(TT_SYMBOLS);
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	tt_feed(&f->feed, 0);
+	f->cache_mem = aligned_alloc(64, sz);
+	f->cache = tw_cache_init(f->cache_mem, TT_SYMBOLS, 0);
+	for (i = 0; i < TT_CHANNELS; i++)
+		tw_channel_init(&f->ch[i]);
+	f->ctx = (struct tw_rx_ctx){ .feed = &f->feed, .cache = f->cache,
+		.channels = f->ch, .ctr = &f->ctr };
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free(f->cache_mem);
+	free(f);
+	return 0;
+}
+
+static uint64_t
+drops_total(const struct tw_rx_counters *c)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < TW_DROP_MAX; i++)
+		n += c->drops[i];
+	return n;
+}
+
+static void
+valid_frame_updates_cache_exactly(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_cache_snapshot s;
+	uint16_t len = tt_quote_frame(f->frame, 0, 1, 1, 3, 10);
+
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 100);
+	assert_int_equal(drops_total(&f->ctr), 0);
+	assert_int_equal(f->ctr.msgs, 3);
+	assert_int_equal(f->ctr.quotes, 3);
+	assert_int_equal(f->ch[1].expected, 4);
+	/* Second message: locate 1 + 4, k = 11, sequence 2. */
+	assert_int_equal(tw_cache_snapshot(f->cache, 5, &s), 0);
+	assert_int_equal(s.bid_px, 1000011);
+	assert_int_equal(s.ask_px, 1000111);
+	assert_int_equal(s.bid_sz, 111);
+	assert_int_equal(s.ask_sz, 211);
+	assert_int_equal(s.last_seq, 2);
+	assert_int_equal(s.updates, 1);
+	assert_int_equal(s.last_update_ns, 100);
+}
+
+/* ---- each malformed class ---- */
+
+typedef uint16_t (*mutate_fn)(uint8_t *frame, uint16_t len);
+
+static uint16_t m_runt(uint8_t *fr, uint16_t len) { return 10; }
+
+static uint16_t
+m_not_ipv4(uint8_t *fr, uint16_t len)
+{
+	((struct rte_ether_hdr *)fr)->ether_type =
+		RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	return len;
+}
+
+static uint16_t
+m_bad_eth_dst(uint8_t *fr, uint16_t len)
+{
+	((struct rte_ether_hdr *)fr)->dst_addr.addr_bytes[5] ^= 1;
+	return len;
+}
+
+static uint16_t
+m_bad_ip_version(uint8_t *fr, uint16_t len)
+{
+	tt_ip(fr)->version_ihl = 0x65;
+	return len;
+}
+
+static uint16_t
+m_bad_ip_hdr_len(uint8_t *fr, uint16_t len)
+{
+	tt_ip(fr)->version_ihl = 0x44;
+	return len;
+}
+
+static uint16_t
+m_bad_ip_total_len(uint8_t *fr, uint16_t len)
+{
+	tt_ip(fr)->total_length = rte_cpu_to_be_16(len);  /* > datagram */
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_ip_fragment(uint8_t *fr, uint16_t len)
+{
+	tt_ip(fr)->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_bad_ip_csum(uint8_t *fr, uint16_t len)
+{
+	tt_ip(fr)->hdr_checksum ^= 0x0101;
+	return len;
+}
+
+static uint16_t
+m_not_udp(uint8_t *fr, uint16_t len)
+{
+	tt_ip(fr)->next_proto_id = IPPROTO_TCP;
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_bad_udp_len(uint8_t *fr, uint16_t len)
+{
+	tt_udp(fr)->dgram_len =
+		rte_cpu_to_be_16(rte_be_to_cpu_16(tt_udp(fr)->dgram_len) - 1);
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_bad_udp_csum(uint8_t *fr, uint16_t len)
+{
+	tt_udp(fr)->dgram_cksum ^= 0x0101;
+	return len;
+}
+
+static uint16_t
+m_not_subscribed(uint8_t *fr, uint16_t len)
+{
+	tt_udp(fr)->dst_port = rte_cpu_to_be_16(TT_PORT + 1);
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_bad_mold_hdr(uint8_t *fr, uint16_t len)
+{
+	uint16_t short_len = TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN - 1;
+
+	tt_udp(fr)->dgram_len = rte_cpu_to_be_16(short_len);
+	tt_ip(fr)->total_length =
+		rte_cpu_to_be_16(TW_IPV4_HDR_LEN + short_len);
+	tt_fix_checksums(fr);
+	return TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN + short_len;
+}
+
+static uint16_t
+m_bad_session(uint8_t *fr, uint16_t len)
+{
+	tt_mold(fr)->session[0] = 'X';
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_bad_msg_len(uint8_t *fr, uint16_t len)
+{
+	*(rte_be16_t *)tt_first_block(fr) =
+		rte_cpu_to_be_16(TW_MSG_QUOTE_LEN - 1);
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_count_overrun(uint8_t *fr, uint16_t len)
+{
+	tt_mold(fr)->count = rte_cpu_to_be_16(4);  /* three blocks inside */
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_bad_msg_type(uint8_t *fr, uint16_t len)
+{
+	tt_first_block(fr)[TW_MOLD_BLOCK_HDR_LEN] = 'Z';
+	tt_fix_checksums(fr);
+	return len;
+}
+
+static uint16_t
+m_bad_locate(uint8_t *fr, uint16_t len)
+{
+	struct tw_wire_quote *q = (struct tw_wire_quote *)
+		(tt_first_block(fr) + TW_MOLD_BLOCK_HDR_LEN);
+
+	q->locate = rte_cpu_to_be_32(TT_SYMBOLS);
+	tt_fix_checksums(fr);
+	return len;
+}
+
+struct malformed_case {
+	const char *name;
+	mutate_fn mutate;
+	enum tw_rx_drop reason;
+};
+
+static const struct malformed_case cases[] = {
+	{ "runt", m_runt, TW_DROP_RUNT },
+	{ "not_ipv4", m_not_ipv4, TW_DROP_NOT_IPV4 },
+	{ "bad_eth_dst", m_bad_eth_dst, TW_DROP_BAD_ETH_DST },
+	{ "bad_ip_version", m_bad_ip_version, TW_DROP_BAD_IP_VERSION },
+	{ "bad_ip_hdr_len", m_bad_ip_hdr_len, TW_DROP_BAD_IP_HDR_LEN },
+	{ "bad_ip_total_len", m_bad_ip_total_len, TW_DROP_BAD_IP_TOTAL_LEN },
+	{ "ip_fragment", m_ip_fragment, TW_DROP_IP_FRAGMENT },
+	{ "bad_ip_csum", m_bad_ip_csum, TW_DROP_BAD_IP_CSUM },
+	{ "not_udp", m_not_udp, TW_DROP_NOT_UDP },
+	{ "bad_udp_len", m_bad_udp_len, TW_DROP_BAD_UDP_LEN },
+	{ "bad_udp_csum", m_bad_udp_csum, TW_DROP_BAD_UDP_CSUM },
+	{ "not_subscribed", m_not_subscribed, TW_DROP_NOT_SUBSCRIBED },
+	{ "bad_mold_hdr", m_bad_mold_hdr, TW_DROP_BAD_MOLD_HDR },
+	{ "bad_session", m_bad_session, TW_DROP_BAD_SESSION },
+	{ "bad_msg_len", m_bad_msg_len, TW_DROP_BAD_MSG_LEN },
+	{ "count_overrun", m_count_overrun, TW_DROP_BAD_MSG_LEN },
+	{ "bad_msg_type", m_bad_msg_type, TW_DROP_BAD_MSG_TYPE },
+	{ "bad_locate", m_bad_locate, TW_DROP_BAD_LOCATE },
+};
+
+static void
+each_malformed_class_is_counted_and_writes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	size_t sz = tw_cache_memsize(TT_SYMBOLS);
+	uint8_t *before = malloc(sz);
+	unsigned int i;
+
+	/* Some accepted state first: it must survive every bad frame. */
+	tw_rx_frame(&f->ctx, f->frame, tt_quote_frame(f->frame, 0, 2, 1, 5, 0),
+		0, 1);
+	memcpy(before, f->cache_mem, sz);
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		uint64_t was = f->ctr.drops[cases[i].reason];
+		uint64_t total = drops_total(&f->ctr);
+		uint16_t len = tt_quote_frame(f->frame, 0, 2, 6, 3, 50);
+
+		len = cases[i].mutate(f->frame, len);
+		tw_rx_frame(&f->ctx, f->frame, len, 0, 2);
+		if (f->ctr.drops[cases[i].reason] != was + 1)
+			fail_msg("%s: not counted under %s", cases[i].name,
+				tw_rx_drop_name(cases[i].reason));
+		assert_int_equal(drops_total(&f->ctr), total + 1);
+		if (memcmp(before, f->cache_mem, sz) != 0)
+			fail_msg("%s: cache written", cases[i].name);
+		assert_int_equal(f->ch[2].expected, 6);
+	}
+	free(before);
+}
+
+static void
+checksum_offload_verdicts_are_honoured(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t len = tt_quote_frame(f->frame, 0, 0, 1, 1, 0);
+
+	tw_rx_frame(&f->ctx, f->frame, len, RTE_MBUF_F_RX_L4_CKSUM_BAD, 1);
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_UDP_CSUM], 1);
+	tw_rx_frame(&f->ctx, f->frame, len, RTE_MBUF_F_RX_IP_CKSUM_BAD, 1);
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_IP_CSUM], 1);
+	/* GOOD skips the software check: a corrupt sum then passes. */
+	tt_udp(f->frame)->dgram_cksum ^= 0x0101;
+	tw_rx_frame(&f->ctx, f->frame, len, RTE_MBUF_F_RX_L4_CKSUM_GOOD, 1);
+	assert_int_equal(f->ctr.msgs, 1);
+}
+
+static void
+vlan_tag_must_match_the_configured_vid(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t len = tt_quote_frame(f->frame, 7, 0, 1, 1, 0);
+
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);  /* feed is untagged */
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_VLAN], 1);
+	f->feed.vlan = 8;
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_VLAN], 2);
+	f->feed.vlan = 7;
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
+	assert_int_equal(f->ctr.msgs, 1);
+	len = tt_quote_frame(f->frame, 0, 0, 2, 1, 0);  /* untagged now */
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_VLAN], 3);
+}
+
+static void
+duplicate_packet_is_dropped_and_counted(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t len = tt_quote_frame(f->frame, 0, 0, 1, 2, 0);
+
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
+	assert_int_equal(f->ctr.drops[TW_DROP_DUPLICATE], 1);
+	assert_int_equal(f->ch[0].dup_pkts, 1);
+	assert_int_equal(f->ch[0].dup_msgs, 2);
+	assert_int_equal(f->ctr.msgs, 2);
+}
+
+static void
+partial_duplicate_applies_only_new_messages(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_cache_snapshot s;
+
+	tw_rx_frame(&f->ctx, f->frame, tt_quote_frame(f->frame, 0, 0, 1, 3, 0),
+		0, 1);
+	/* seq 2..4 with other values: 2 and 3 are old, 4 is new. */
+	tw_rx_frame(&f->ctx, f->frame,
+		tt_quote_frame(f->frame, 0, 0, 2, 3, 100), 0, 1);
+	assert_int_equal(f->ctr.msgs, 4);
+	assert_int_equal(f->ch[0].dup_msgs, 2);
+	assert_int_equal(f->ch[0].expected, 5);
+	tw_cache_snapshot(f->cache, 4, &s);  /* 2nd of the 2nd frame: old */
+	assert_int_equal(s.bid_px, 1000001);
+	tw_cache_snapshot(f->cache, 8, &s);  /* 3rd of the 2nd frame: new */
+	assert_int_equal(s.bid_px, 1000102);
+}
+
+static void
+gap_is_counted_with_its_extent(void **state)
+{
+	struct fixture *f = *state;
+
+	tw_rx_frame(&f->ctx, f->frame, tt_quote_frame(f->frame, 0, 3, 1, 3, 0),
+		0, 1);
+	tw_rx_frame(&f->ctx, f->frame,
+		tt_quote_frame(f->frame, 0, 3, 10, 2, 0), 0, 1);
+	assert_int_equal(f->ch[3].gaps, 1);
+	assert_int_equal(f->ch[3].gap_msgs, 6);
+	assert_int_equal(f->ch[3].expected, 12);
+	assert_int_equal(f->ctr.msgs, 5);
+}
+
+static void
+heartbeat_reveals_a_gap_at_the_tail(void **state)
+{
+	struct fixture *f = *state;
+
+	tw_rx_frame(&f->ctx, f->frame, tt_quote_frame(f->frame, 0, 1, 1, 2, 0),
+		0, 1);
+	tw_rx_frame(&f->ctx, f->frame,
+		tt_control_frame(f->frame, 1, 5, TW_MOLD_COUNT_HEARTBEAT), 0, 1);
+	assert_int_equal(f->ctr.heartbeats, 1);
+	assert_int_equal(f->ch[1].gaps, 1);
+	assert_int_equal(f->ch[1].gap_msgs, 2);
+	assert_int_equal(drops_total(&f->ctr), 0);
+}
+
+static void
+end_of_session_marks_the_channel_ended(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(f->ch[2].ended, 0);
+	tw_rx_frame(&f->ctx, f->frame,
+		tt_control_frame(f->frame, 2, 1, TW_MOLD_COUNT_END_OF_SESSION),
+		0, 1);
+	assert_int_equal(f->ch[2].ended, 1);
+	assert_int_equal(f->ctr.end_of_session, 1);
+}
+
+static void
+random_bytes_never_crash_and_are_all_dropped(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t x = 12345;
+	unsigned int i, j;
+
+	for (i = 0; i < 20000; i++) {
+		uint16_t len = (uint16_t)(x % TT_FRAME_MAX);
+
+		for (j = 0; j < len; j++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			f->frame[j] = (uint8_t)(x >> 56);
+		}
+		/* Half the frames keep a valid prefix, to go deeper. */
+		if (i & 1)
+			tt_quote_frame(f->frame, 0, 0, 1, 0, 0);
+		tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
+	}
+	assert_int_equal(f->ctr.pkts, 20000);
+	assert_int_equal(drops_total(&f->ctr) + f->ctr.pkts_accepted, 20000);
+	assert_int_equal(f->ctr.msgs, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			valid_frame_updates_cache_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			each_malformed_class_is_counted_and_writes_nothing,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			checksum_offload_verdicts_are_honoured, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			vlan_tag_must_match_the_configured_vid, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			duplicate_packet_is_dropped_and_counted, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			partial_duplicate_applies_only_new_messages, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			gap_is_counted_with_its_extent, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			heartbeat_reveals_a_gap_at_the_tail, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			end_of_session_marks_the_channel_ended, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			random_bytes_never_crash_and_are_all_dropped, setup,
+			teardown),
+	};
+
+	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
+}
