@@ -429,8 +429,11 @@ setup_ports(struct tw_app *app)
 			pc.rxq_pool[r->queue] = pool_of(app, r->pool_socket);
 			pc.nb_rxq = RTE_MAX(pc.nb_rxq, r->queue + 1);
 		}
-		if (cfg->gen_enabled && cfg->gen_port == pc.port_id)
+		if (cfg->gen_enabled && cfg->gen_port == pc.port_id) {
 			pc.nb_txq = 1;
+			pc.idle_rx_pool = pool_of(app,
+				app->plan.gen_pool_socket);
+		}
 		rc = tw_port_start(&pc, &app->port_state[i]);
 		if (rc != 0)
 			return rc;

@@ -52,6 +52,7 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	uint16_t rxd = pc->rx_desc, txd = pc->tx_desc, q;
+	uint16_t nb_rxq = pc->nb_rxq;
 	int rc, socket = rte_eth_dev_socket_id(pc->port_id);
 
 	rc = rte_eth_dev_info_get(pc->port_id, &info);
@@ -77,7 +78,17 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 		return -EINVAL;
 	}
 
-	rc = rte_eth_dev_configure(pc->port_id, pc->nb_rxq, pc->nb_txq, &conf);
+	rc = rte_eth_dev_configure(pc->port_id, nb_rxq, pc->nb_txq, &conf);
+	if (rc != 0 && nb_rxq == 0 && pc->idle_rx_pool != NULL) {
+		/* net_tap wants as many RX queues as TX: add an idle one. */
+		nb_rxq = 1;
+		rc = rte_eth_dev_configure(pc->port_id, nb_rxq, pc->nb_txq,
+			&conf);
+		if (rc == 0)
+			PORT_LOG(INFO, "port %u: driver wants an RX queue; "
+				"added one that is not polled\n",
+				pc->port_id);
+	}
 	if (rc != 0) {
 		PORT_LOG(ERR, "port %u: configure: %s\n", pc->port_id,
 			rte_strerror(-rc));
@@ -94,13 +105,15 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 			return rc;
 		}
 	}
-	for (q = 0; q < pc->nb_rxq; q++) {
+	for (q = 0; q < nb_rxq; q++) {
 		struct rte_eth_rxconf rxc = info.default_rxconf;
+		struct rte_mempool *mp = q < pc->nb_rxq ? pc->rxq_pool[q] :
+			pc->idle_rx_pool;
 
 		rxc.offloads = conf.rxmode.offloads;
 		/* Descriptors beside the mbufs: on the polling socket. */
 		rc = rte_eth_rx_queue_setup(pc->port_id, q, rxd,
-			pc->rxq_pool[q]->socket_id, &rxc, pc->rxq_pool[q]);
+			mp->socket_id, &rxc, mp);
 		if (rc != 0) {
 			PORT_LOG(ERR, "port %u: RX queue %u: %s\n",
 				pc->port_id, q, rte_strerror(-rc));

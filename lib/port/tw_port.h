@@ -25,6 +25,8 @@ struct tw_port_conf {
 	uint16_t mtu;
 	bool csum_offload;      /* use checksum offloads the port has */
 	struct rte_mempool *rxq_pool[TW_MAX_RXQ_PER_PORT];
+	/* For a TX-only port whose driver insists on an RX queue. */
+	struct rte_mempool *idle_rx_pool;
 };
 
 /* What the port ended up with. */

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Integration test helpers: run the real tickwire binary (and tshark,
+ * ip) as child processes with time limits, read what they wrote.
+ * TW_BIN, TW_SRC and TW_OUT come from meson; TW_EAL_EXTRA from the
+ * environment (scripts/test.sh sets --no-huge where hugepages are not
+ * available).
+ */
+#ifndef TW_ITEST_H
+#define TW_ITEST_H
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IT_MAX_ARGS 64
+
+/* Log files of this test go to TW_OUT/<name>.<what>. */
+static inline const char *
+it_path(const char *name)
+{
+	static char buf[8][512];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", TW_OUT, name);
+	return buf[i];
+}
+
+/* argv of tickwire: binary, extra EAL options, --, then the given. */
+static inline int
+it_tickwire_argv(char **out, const char *const *opts)
+{
+	static char extra[512];
+	const char *env = getenv("TW_EAL_EXTRA");
+	char *tok, *save = NULL;
+	int n = 0;
+
+	out[n++] = (char *)TW_BIN;
+	snprintf(extra, sizeof(extra), "%s", env != NULL ? env : "");
+	for (tok = strtok_r(extra, " ", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ", &save))
+		out[n++] = tok;
+	out[n++] = (char *)"--";
+	for (; *opts != NULL && n < IT_MAX_ARGS - 1; opts++)
+		out[n++] = (char *)*opts;
+	out[n] = NULL;
+	return n;
+}
+
+/* Start argv with stdout and stderr into log; returns the pid. */
+static inline pid_t
+it_spawn(char *const *argv, const char *log)
+{
+	pid_t pid;
+	int i;
+
+	fprintf(stderr, "run:");
+	for (i = 0; argv[i] != NULL; i++)
+		fprintf(stderr, " %s", argv[i]);
+	fprintf(stderr, "\n  log: %s\n", log);
+	pid = fork();
+	if (pid == 0) {
+		if (freopen(log, "w", stdout) == NULL ||
+		    dup2(fileno(stdout), 2) < 0)
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Wait for pid up to timeout_s; on timeout kill it. Exit status or -1. */
+static inline int
+it_wait(pid_t pid, int timeout_s)
+{
+	int status, waited_ms;
+
+	for (waited_ms = 0; waited_ms < timeout_s * 1000; waited_ms += 20) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		usleep(20 * 1000);
+	}
+	fprintf(stderr, "timeout after %d s: killing %d\n", timeout_s, pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+static inline int
+it_run(char *const *argv, const char *log, int timeout_s)
+{
+	return it_wait(it_spawn(argv, log), timeout_s);
+}
+
+/* Run tickwire with opts; prints the log tail when it fails. */
+static inline int
+it_tickwire(const char *const *opts, const char *log, int timeout_s)
+{
+	char *argv[IT_MAX_ARGS];
+	int rc;
+
+	it_tickwire_argv(argv, opts);
+	rc = it_run(argv, log, timeout_s);
+	if (rc != 0) {
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd), "tail -30 %s >&2", log);
+		if (system(cmd) != 0)
+			fprintf(stderr, "(no log)\n");
+	}
+	return rc;
+}
+
+static inline char *
+it_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc(n + 1);
+	if (buf == NULL || fread(buf, 1, n, f) != (size_t)n) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Value of "key": N in a stats JSON. obj names the enclosing object
+ * ("generator", "rx", "drops") or is NULL for a top-level key. Returns
+ * UINT64_MAX when absent.
+ */
+static inline uint64_t
+it_json_u64(const char *json, const char *obj, const char *key)
+{
+	char pat[128];
+	const char *p = json;
+
+	if (obj != NULL) {
+		snprintf(pat, sizeof(pat), "\"%s\": {", obj);
+		p = strstr(json, pat);
+		if (p == NULL)
+			return UINT64_MAX;
+	}
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	p = strstr(p, pat);
+	if (p == NULL)
+		return UINT64_MAX;
+	return strtoull(p + strlen(pat), NULL, 10);
+}
+
+static inline int
+it_files_equal(const char *a, const char *b)
+{
+	char *x = it_slurp(a), *y = it_slurp(b);
+	int eq = x != NULL && y != NULL && strcmp(x, y) == 0;
+
+	free(x);
+	free(y);
+	return eq;
+}
+
+static inline unsigned int
+it_count_lines(const char *path)
+{
+	char *s = it_slurp(path), *p;
+	unsigned int n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		n += *p == '\n';
+	free(s);
+	return n;
+}
+
+#endif /* TW_ITEST_H */
+
+#ifdef cmocka_unit_test
+/*
+ * A feed delivered whole: the generator sent ticks plus one directory
+ * message per symbol with nothing dropped, and the processor (whose
+ * stats are in rx_json) applied every message with no drop, gap or
+ * duplicate, and saw every channel end.
+ */
+static inline void
+it_assert_clean_feed(const char *gen_json, const char *rx_json,
+		uint64_t ticks, uint64_t symbols, uint64_t channels)
+{
+	uint64_t sent_pkts = it_json_u64(gen_json, "generator", "packets");
+
+	assert_int_equal(it_json_u64(gen_json, "generator", "ticks"), ticks);
+	assert_int_equal(it_json_u64(gen_json, "generator", "directories"),
+		symbols);
+	assert_int_equal(it_json_u64(gen_json, "generator", "tx_dropped"), 0);
+	assert_int_equal(it_json_u64(gen_json, "generator",
+		"mbuf_alloc_failed"), 0);
+	assert_int_equal(it_json_u64(rx_json, "rx", "messages"),
+		ticks + symbols);
+	assert_int_equal(it_json_u64(rx_json, "rx", "packets"), sent_pkts);
+	assert_int_equal(it_json_u64(rx_json, "rx", "packets_accepted"),
+		sent_pkts);
+	assert_int_equal(it_json_u64(rx_json, NULL, "drops_total"), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "gaps"), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "duplicate_packets"), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "channels_ended"),
+		channels);
+}
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Writes a capture of good feed frames with one frame of every
+ * malformed class and one duplicate among them, the cache the good
+ * frames alone give (CSV), and the drop count expected per reason.
+ *
+ *   tw-mkcap CAPTURE.pcap TRUTH.csv EXPECTED.txt
+ *
+ * Feed: session TICKWIRE01, groups 239.1.1.1-4, port 30001, 64 symbols.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tw_cache.h"
+#include "tw_test_mutations.h"
+
+#define ROUNDS 10
+#define MSGS 3
+
+static void
+pcap_header(FILE *f)
+{
+	const uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+
+	fwrite(hdr, sizeof(hdr), 1, f);
+}
+
+static void
+pcap_frame(FILE *f, const uint8_t *frame, uint32_t len, uint32_t n)
+{
+	const uint32_t rec[4] = { 1700000000 + n / 1000, n % 1000 * 1000,
+		len, len };
+
+	fwrite(rec, sizeof(rec), 1, f);
+	fwrite(frame, len, 1, f);
+}
+
+/* What the quotes of tt_quote_frame(ch, seq, n, k) do to a cache. */
+static void
+apply_truth(struct tw_cache *c, uint16_t ch, uint64_t seq, uint16_t n,
+		int64_t k)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct tw_quote q = tt_quote(ch + TT_CHANNELS * i, k + i);
+
+		tw_cache_update_quote(c, &q, seq + i, 0);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tw_cache *truth;
+	uint64_t seq[TT_CHANNELS], expected[TW_DROP_MAX] = { 0 };
+	uint8_t frame[TT_FRAME_MAX], dup[TT_FRAME_MAX];
+	uint16_t dup_len = 0, len, ch;
+	FILE *cap, *out;
+	unsigned int r, i, n = 0;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s CAPTURE TRUTH EXPECTED\n", argv[0]);
+		return 2;
+	}
+	truth = tw_cache_init(aligned_alloc(64, tw_cache_memsize(TT_SYMBOLS)),
+		TT_SYMBOLS, 0);
+	cap = fopen(argv[1], "wb");
+	if (cap == NULL || truth == NULL)
+		return 1;
+	pcap_header(cap);
+	for (ch = 0; ch < TT_CHANNELS; ch++)
+		seq[ch] = TW_MOLD_FIRST_SEQ;
+
+	for (r = 0; r < ROUNDS; r++) {
+		for (ch = 0; ch < TT_CHANNELS; ch++) {
+			int64_t k = (int64_t)(r * 100 + ch * 10);
+
+			len = tt_quote_frame(frame, 0, ch, seq[ch], MSGS, k);
+			pcap_frame(cap, frame, len, n++);
+			apply_truth(truth, ch, seq[ch], MSGS, k);
+			seq[ch] += MSGS;
+			if (r == 1 && ch == 1) {
+				memcpy(dup, frame, len);
+				dup_len = len;
+			}
+		}
+		if (r != ROUNDS / 2)
+			continue;
+		/* Mid-stream: every bad class, then a repeat of an old frame. */
+		for (i = 0; i < RTE_DIM(tt_malformed); i++) {
+			len = tt_quote_frame(frame, 0, 2, seq[2], MSGS, 999);
+			len = tt_malformed[i].mutate(frame, len);
+			pcap_frame(cap, frame, len, n++);
+			expected[tt_malformed[i].reason]++;
+		}
+		pcap_frame(cap, dup, dup_len, n++);
+		expected[TW_DROP_DUPLICATE]++;
+	}
+	for (ch = 0; ch < TT_CHANNELS; ch++) {
+		len = tt_control_frame(frame, ch, seq[ch],
+			TW_MOLD_COUNT_END_OF_SESSION);
+		pcap_frame(cap, frame, len, n++);
+	}
+	if (fclose(cap) != 0)
+		return 1;
+
+	out = fopen(argv[2], "w");
+	if (out == NULL || tw_cache_dump_csv(&truth, 1, out) != 0 ||
+	    fclose(out) != 0)
+		return 1;
+	out = fopen(argv[3], "w");
+	if (out == NULL)
+		return 1;
+	for (i = 0; i < TW_DROP_MAX; i++)
+		fprintf(out, "%s %" PRIu64 "\n", tw_rx_drop_name(i),
+			expected[i]);
+	fprintf(out, "frames %u\n", n);
+	return fclose(out) == 0 ? 0 : 1;
+}

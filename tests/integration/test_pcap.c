@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * net_pcap both ways. Record: tshark's own MoldUDP64 dissector reads
+ * every packet without complaint, sequence numbers are contiguous per
+ * channel, message counts add up, IPv4 and UDP checksums are valid; the
+ * recording replayed gives the generator's truth. Replay of a capture
+ * with every malformed class: each bad frame counted under its reason,
+ * the cache equal to what the good frames alone give.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "itest.h"
+
+#define MAX_GROUPS 4
+
+static void
+enter(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(chdir(dir), 0);
+}
+
+static void
+recorded_feed_passes_tshark_and_replays_to_truth(void **state)
+{
+	const char *dir = it_path("pcap-record");
+	const char *const rec[] = { "--config",
+		TW_SRC "/drivers-config/pcap-record.ini", "--count", "50000",
+		"--duration", "60", "--quiet", "--stats-json", "rec.json",
+		"--dump-truth", "truth.csv", NULL };
+	const char *const rep[] = { "--config",
+		TW_SRC "/drivers-config/pcap-replay.ini", "--duration", "60",
+		"--quiet", "--stats-json", "rep.json", "--dump-cache",
+		"cache.csv", NULL };
+	char *const fields[] = { "sh", "-c",
+		"tshark -r tickwire-feed.pcap -d udp.port==30001,moldudp64 "
+		"-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE "
+		"-T fields -E separator=' ' -e ip.dst -e moldudp64.sequence "
+		"-e moldudp64.count -e ip.checksum.status "
+		"-e udp.checksum.status > fields.txt", NULL };
+	char *const complaints[] = { "sh", "-c",
+		"tshark -r tickwire-feed.pcap -d udp.port==30001,moldudp64 "
+		"-Y '_ws.malformed || _ws.expert.severity >= warning' "
+		"> complaints.txt", NULL };
+	uint64_t next[MAX_GROUPS], msgs = 0, pkts = 0;
+	unsigned int g, a, b, c, d, ipck, udpck;
+	unsigned long long sq, cnt;
+	char *json, *line, *save = NULL, *txt;
+
+	enter(dir);
+	assert_int_equal(it_tickwire(rec, "rec.log", 120), 0);
+	json = it_slurp("rec.json");
+	assert_non_null(json);
+
+	assert_int_equal(it_run(fields, "tshark.log", 120), 0);
+	assert_int_equal(it_run(complaints, "tshark2.log", 120), 0);
+	assert_int_equal(it_count_lines("complaints.txt"), 0);
+
+	for (g = 0; g < MAX_GROUPS; g++)
+		next[g] = 1;
+	txt = it_slurp("fields.txt");
+	assert_non_null(txt);
+	for (line = strtok_r(txt, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		assert_int_equal(sscanf(line, "%u.%u.%u.%u %llu %llu %u %u",
+			&a, &b, &c, &d, &sq, &cnt, &ipck, &udpck), 8);
+		g = d - 1;
+		assert_true(a == 239 && b == 1 && c == 1 && g < MAX_GROUPS);
+		if (sq != next[g])
+			fail_msg("group %u: sequence %llu, expected %" PRIu64,
+				g, sq, next[g]);
+		if (cnt != 0 && cnt != 0xffff) {
+			next[g] += cnt;
+			msgs += cnt;
+		}
+		assert_int_equal(ipck, 1);      /* tshark: Good */
+		assert_int_equal(udpck, 1);
+		pkts++;
+	}
+	free(txt);
+	assert_int_equal(msgs, 50000 + 1000);
+	assert_int_equal(pkts, it_json_u64(json, "generator", "packets"));
+	free(json);
+
+	assert_int_equal(it_tickwire(rep, "rep.log", 120), 0);
+	json = it_slurp("rep.json");
+	assert_int_equal(it_json_u64(json, "rx", "messages"), 51000);
+	assert_int_equal(it_json_u64(json, NULL, "drops_total"), 0);
+	assert_int_equal(it_json_u64(json, NULL, "gaps"), 0);
+	free(json);
+	assert_true(it_files_equal("cache.csv", "truth.csv"));
+}
+
+static void
+malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
+{
+	const char *dir = it_path("pcap-malformed");
+	char *const mk[] = { (char *)TW_MKCAP, "tickwire-feed.pcap",
+		"truth.csv", "expected.txt", NULL };
+	const char *const rep[] = { "--config",
+		TW_SRC "/drivers-config/pcap-replay.ini", "--symbols", "64",
+		"--duration", "60", "--quiet", "--stats-json", "rep.json",
+		"--dump-cache", "cache.csv", NULL };
+	char *json, *exp, *line, *save = NULL;
+	unsigned int reasons = 0;
+
+	enter(dir);
+	assert_int_equal(it_run(mk, "mkcap.log", 30), 0);
+	assert_int_equal(it_tickwire(rep, "rep.log", 120), 0);
+	json = it_slurp("rep.json");
+	exp = it_slurp("expected.txt");
+	assert_non_null(json);
+	assert_non_null(exp);
+	for (line = strtok_r(exp, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char reason[64];
+		unsigned long long want;
+
+		assert_int_equal(sscanf(line, "%63s %llu", reason, &want), 2);
+		if (strcmp(reason, "frames") == 0) {
+			assert_int_equal(it_json_u64(json, "rx", "packets"),
+				want);
+			continue;
+		}
+		if (it_json_u64(json, "drops", reason) != want)
+			fail_msg("drop %s: %" PRIu64 ", expected %llu", reason,
+				it_json_u64(json, "drops", reason), want);
+		reasons += want != 0;
+	}
+	assert_true(reasons >= 17);
+	assert_int_equal(it_json_u64(json, NULL, "gaps"), 0);
+	assert_int_equal(it_json_u64(json, NULL, "channels_ended"), 4);
+	free(json);
+	free(exp);
+	assert_true(it_files_equal("cache.csv", "truth.csv"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			recorded_feed_passes_tshark_and_replays_to_truth),
+		cmocka_unit_test(
+			malformed_frames_are_counted_by_reason_and_good_ones_kept),
+	};
+
+	return cmocka_run_group_tests_name("pcap", tests, NULL, NULL);
+}
