@@ -228,7 +228,9 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 		}
 	}
 	ctr->msgs += count - skip;
-	/* One latency sample per packet: its last message's stamp. */
+	/* One latency sample per packet: its last tick's stamp. */
+	if (send_ns == 0)
+		return;         /* directory only: nothing stamped to sample */
 	if (unlikely(now_ns < send_ns)) {
 		ctr->lat_negative++;
 	} else {

@@ -83,6 +83,32 @@ valid_frame_updates_cache_exactly(void **state)
 	assert_int_equal(s.last_seq, 2);
 	assert_int_equal(s.updates, 1);
 	assert_int_equal(s.last_update_ns, 100);
+	/* One latency sample: arrival 100 - stamp 1. */
+	assert_int_equal(f->ctr.lat_samples, 1);
+	assert_int_equal(f->ctr.lat_sum_ns, 99);
+}
+
+static void
+directory_only_packet_gives_no_latency_sample(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	struct tw_directory d = { .locate = 1, .price_decimals = 2,
+		.ticker = "ABCDEFGH" };
+	uint16_t len;
+
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&t, &fp, 1);
+	tw_pkt_open(&b, &t, f->frame, 1, 0);
+	tw_encode_directory(tw_pkt_reserve(&b, &t, TW_MSG_DIRECTORY_LEN), &d);
+	len = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 1000);
+	assert_int_equal(f->ctr.directories, 1);
+	assert_int_equal(f->ctr.lat_samples, 0);
+	assert_int_equal(f->ctr.lat_negative, 0);
+	assert_int_equal(tw_cache_find(f->cache, "ABCDEFGH"), 1);
 }
 
 static void
@@ -257,6 +283,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			valid_frame_updates_cache_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			directory_only_packet_gives_no_latency_sample, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			each_malformed_class_is_counted_and_writes_nothing,
 			setup, teardown),
