@@ -8,4 +8,12 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 TW_EAL_EXTRA="$(cat build/eal-extra)"
 export TW_EAL_EXTRA
-exec meson test -C build --print-errorlogs --num-processes 1 "$@"
+set +e
+meson test -C build --print-errorlogs --num-processes 1 "$@" 2>&1 |
+	tee build/test-output.txt
+rc=${PIPESTATUS[0]}
+set -e
+ok=$(awk '/^Ok:/ {print $2}' build/test-output.txt)
+fail=$(awk '/^Fail:/ {print $2}' build/test-output.txt)
+echo "tests: ${ok:-0} passed, ${fail:-0} failed"
+exit "$rc"
