@@ -762,6 +762,8 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);
+	/* A memif peer that left first must not kill us at teardown. */
+	signal(SIGPIPE, SIG_IGN);
 	tw_clock_init(&app.clock, 100);
 	printf("tickwire %s: profile %s\n", TW_VERSION, app.cfg.path);
 

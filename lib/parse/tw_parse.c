@@ -38,7 +38,6 @@ tw_rx_drop_name(enum tw_rx_drop reason)
 
 /* The layers above Ethernet that a frame carries, once checked. */
 struct frame_view {
-	const struct rte_ipv4_hdr *ip;
 	const struct tw_mold_hdr *mold;
 	const uint8_t *blocks;
 	uint32_t blocks_len;
@@ -136,7 +135,6 @@ check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 
 	if (unlikely(udp_len < TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN))
 		return TW_DROP_BAD_MOLD_HDR;
-	v->ip = ip;
 	v->mold = (const struct tw_mold_hdr *)(p + off);
 	v->blocks = p + off + TW_MOLD_HDR_LEN;
 	v->blocks_len = udp_len - TW_UDP_HDR_LEN - TW_MOLD_HDR_LEN;
