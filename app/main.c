@@ -25,6 +25,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
+#include <rte_vect.h>
 
 #include "tickwire.h"
 #include "tw_stats.h"
@@ -51,6 +52,7 @@ struct tw_app {
 	struct tw_cache *caches[TW_MAX_SOCKETS];   /* by plan.cache_sockets */
 	const struct rte_memzone *cache_mz[TW_MAX_SOCKETS];
 	struct tw_rx_feed feed;
+	enum tw_simd simd;              /* level of the hot loops */
 	struct tw_rx_lcore *rx[TW_MAX_RX_LCORES];
 	unsigned int nb_rx;
 	struct tw_gen_lcore *gen;
@@ -83,6 +85,7 @@ usage(const char *prog)
 		"  --symbols N          symbols in the universe\n"
 		"  --channels N         multicast channels\n"
 		"  --seed N             generator seed (same seed, same feed)\n"
+		"  --simd LEVEL         auto, scalar, sse, avx2 or avx512\n"
 		"  --stats-json FILE    write final counters as JSON\n"
 		"  --dump-cache FILE    write the symbol cache as CSV\n"
 		"  --dump-truth FILE    write the generator's truth as CSV\n"
@@ -102,6 +105,7 @@ static const struct option long_opts[] = {
 	{ "symbols", required_argument, NULL, 's' },
 	{ "channels", required_argument, NULL, 'C' },
 	{ "seed", required_argument, NULL, 'S' },
+	{ "simd", required_argument, NULL, 'V' },
 	{ "stats-json", required_argument, NULL, 'j' },
 	{ "dump-cache", required_argument, NULL, 'D' },
 	{ "dump-truth", required_argument, NULL, 'T' },
@@ -134,6 +138,7 @@ option_key(int opt, const char **sec, const char **key)
 		{ 's', "feed", "symbols" },
 		{ 'C', "feed", "channels" },
 		{ 'S', "generator", "seed" },
+		{ 'V', "run", "simd" },
 		{ 'j', "run", "stats_json" },
 		{ 'D', "run", "dump_cache" },
 		{ 'T', "run", "dump_truth" },
@@ -469,6 +474,7 @@ static int
 setup_rx(struct tw_app *app)
 {
 	const struct tw_config *cfg = &app->cfg;
+	struct tw_channel_state *channels;
 	unsigned int i, q, c;
 
 	memcpy(app->feed.session, cfg->session, TW_MOLD_SESSION_LEN);
@@ -476,6 +482,8 @@ setup_rx(struct tw_app *app)
 	app->feed.nb_channels = cfg->channels;
 	app->feed.udp_port = cfg->udp_port;
 	app->feed.vlan = cfg->vlan;
+	if (tw_rx_feed_prepare(&app->feed) != 0)
+		return -EINVAL;
 
 	for (i = 0; i < app->tin.nb_rx; i++) {
 		int socket = app->tin.rx[i].socket;
@@ -496,15 +504,16 @@ setup_rx(struct tw_app *app)
 					.port_id = app->plan.rxq[q].port_id,
 					.queue = app->plan.rxq[q].queue,
 				};
-		rx->ctx.feed = &app->feed;
-		rx->ctx.ctr = &rx->ctr;
-		rx->ctx.cache = ci >= 0 ? app->caches[ci] : NULL;
-		rx->ctx.channels = zalloc_on(socket,
+		channels = zalloc_on(socket,
 			cfg->channels * sizeof(struct tw_channel_state));
-		if (rx->ctx.channels == NULL)
+		if (channels == NULL)
 			return -ENOMEM;
 		for (c = 0; c < cfg->channels; c++)
-			tw_channel_init(&rx->ctx.channels[c]);
+			tw_channel_init(&channels[c]);
+		if (tw_rx_ctx_init(&rx->ctx, &app->feed,
+				ci >= 0 ? app->caches[ci] : NULL, channels,
+				&rx->ctr, app->simd) != 0)
+			return -ENOTSUP;
 	}
 	return 0;
 }
@@ -688,6 +697,36 @@ write_file(const char *path, const char *what,
 	return rc;
 }
 
+/*
+ * The SIMD level of both hot loops: [run] simd (or --simd), or the best
+ * the CPU has within the EAL's max SIMD bitwidth.
+ */
+static int
+choose_simd(struct tw_app *app)
+{
+	unsigned int max_bits = rte_vect_get_max_simd_bitwidth();
+	char err[TW_ERR_MAX];
+	bool capped;
+	int level;
+
+	level = tw_simd_resolve(app->cfg.simd, max_bits, &capped, err,
+		sizeof(err));
+	if (level < 0) {
+		fprintf(stderr, "tickwire: [run] simd = '%s': %s\n",
+			tw_simd_name(app->cfg.simd), err);
+		return -ENOTSUP;
+	}
+	app->simd = level;
+	printf("simd: %s (%s; EAL max SIMD bitwidth %u)\n",
+		tw_simd_name(app->simd),
+		app->cfg.simd == TW_SIMD_AUTO ? "auto" : "requested", max_bits);
+	if (capped)
+		TW_LOG(app, WARNING, "simd %s is wider than the EAL max SIMD "
+			"bitwidth %u; using it because it was asked for\n",
+			tw_simd_name(app->simd), max_bits);
+	return 0;
+}
+
 static int
 dump_cache(struct tw_app *app, FILE *f)
 {
@@ -710,7 +749,7 @@ dump_stats(struct tw_app *app, FILE *f)
 	struct tw_stats_meta meta = {
 		.version = TW_VERSION,
 		.profile = app->cfg.path,
-		.parser = "scalar",
+		.simd = tw_simd_name(app->simd),
 	};
 
 	return tw_stats_write_json(f, final_stats, &meta);
@@ -766,6 +805,10 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	tw_clock_init(&app.clock, 100);
 	printf("tickwire %s: profile %s\n", TW_VERSION, app.cfg.path);
+	if (choose_simd(&app) != 0) {
+		rte_eal_cleanup();
+		return 2;
+	}
 
 	now.channels = calloc(app.cfg.channels, sizeof(*now.channels));
 	prev.channels = calloc(app.cfg.channels, sizeof(*prev.channels));

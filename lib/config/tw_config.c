@@ -11,6 +11,10 @@
 #include <rte_common.h>
 
 #include "tw_config.h"
+#include "tw_simd.h"
+
+_Static_assert(TW_SIMD_SCALAR == 0 && TW_SIMD_SSE == 1 && TW_SIMD_AVX2 == 2 &&
+	TW_SIMD_AVX512 == 3 && TW_SIMD_AUTO == 4, "simd_names order");
 
 enum key_type {
 	KT_UINT,        /* unsigned integer of field size 1, 2, 4 or 8 */
@@ -40,6 +44,10 @@ struct key_def {
 
 static const char *const activity_names[] = { "uniform", "zipf", NULL };
 static const char *const offload_names[] = { "auto", "off", NULL };
+/* In the order of enum tw_simd. */
+static const char *const simd_names[] = {
+	"scalar", "sse", "avx2", "avx512", "auto", NULL
+};
 
 #define F(field) offsetof(struct tw_config, field), \
 	sizeof(((struct tw_config *)0)->field)
@@ -132,6 +140,8 @@ static const struct key_def keys[] = {
 	T("run", "dump_truth", KT_STR, dump_truth,
 		"write the generator's ground truth as CSV"),
 	T("run", "quiet", KT_BOOL, quiet, "no periodic stats line"),
+	E("run", "simd", simd, simd_names,
+		"SIMD level of the hot loops: auto, scalar, sse, avx2, avx512"),
 };
 
 void
@@ -179,6 +189,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->mbuf_cache = 256;
 	cfg->link_wait_s = 10;
 	cfg->csum_offload = TW_OFFLOAD_AUTO;
+	cfg->simd = TW_SIMD_AUTO;
 
 	cfg->drain_s = 5.0;
 	cfg->stats_interval_ms = 1000;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
-#include "tw_parse.h"
+#include "tw_parse_impl.h"
 
 static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_RUNT] = "runt",
@@ -36,18 +37,10 @@ tw_rx_drop_name(enum tw_rx_drop reason)
 	return (unsigned int)reason < TW_DROP_MAX ? drop_names[reason] : "?";
 }
 
-/* The layers above Ethernet that a frame carries, once checked. */
-struct frame_view {
-	const struct tw_mold_hdr *mold;
-	const uint8_t *blocks;
-	uint32_t blocks_len;
-	uint32_t channel;
-};
-
 /* Ethernet, VLAN, IPv4, UDP, group:port. Returns a drop reason or -1. */
-static int
-check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
-		uint64_t ol_flags, struct frame_view *v)
+int
+tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
+		uint32_t len, uint64_t ol_flags, struct tw_rx_view *v)
 {
 	const struct tw_rx_feed *feed = ctx->feed;
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)p;
@@ -144,181 +137,95 @@ check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 	return -1;
 }
 
-/* Every block inside the datagram, of a known type and its size. */
-static int
-check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
-		uint32_t count)
-{
-	uint32_t off = 0, i;
 
-	for (i = 0; i < count; i++) {
-		uint16_t mlen, want;
-
-		if (unlikely(off + TW_MOLD_BLOCK_HDR_LEN > len))
-			return TW_DROP_BAD_MSG_LEN;
-		mlen = rte_be_to_cpu_16(*(const rte_be16_t *)(b + off));
-		off += TW_MOLD_BLOCK_HDR_LEN;
-		if (unlikely(mlen == 0 || off + mlen > len))
-			return TW_DROP_BAD_MSG_LEN;
-		want = tw_msg_len(b[off]);
-		if (unlikely(want == 0))
-			return TW_DROP_BAD_MSG_TYPE;
-		if (unlikely(mlen != want))
-			return TW_DROP_BAD_MSG_LEN;
-		if (unlikely(tw_msg_locate(b + off) >= ctx->cache->nb_symbols))
-			return TW_DROP_BAD_LOCATE;
-		off += mlen;
-	}
-	if (unlikely(off != len))
-		return TW_DROP_BAD_MSG_LEN;
-	return -1;
-}
-
-static inline void
-drop(struct tw_rx_ctx *ctx, int reason)
-{
-	ctx->ctr->drops[reason]++;
-}
-
-/* Apply blocks [skip, count) of a checked packet whose first is seq. */
+/* Set a template byte range: want = value under mask. */
 static void
-apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
-		uint32_t skip, uint64_t seq, uint64_t now_ns)
+tmpl_set(struct tw_rx_hdr_tmpl *t, unsigned int off, const void *value,
+		const void *mask, unsigned int len)
 {
-	struct tw_rx_counters *ctr = ctx->ctr;
-	uint64_t send_ns = 0;
-	uint32_t i;
+	const uint8_t *v = value, *m = mask;
+	unsigned int i;
 
-	for (i = 0; i < count; i++) {
-		uint16_t mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
-		const uint8_t *m = b + TW_MOLD_BLOCK_HDR_LEN;
-
-		b = m + mlen;
-		if (i < skip)
-			continue;
-		switch (m[0]) {
-		case TW_MSG_QUOTE: {
-			struct tw_quote q;
-
-			tw_decode_quote(m, &q);
-			tw_cache_update_quote(ctx->cache, &q, seq + i, now_ns);
-			send_ns = q.send_ns;
-			ctr->quotes++;
-			break;
-		}
-		case TW_MSG_TRADE: {
-			struct tw_trade t;
-
-			tw_decode_trade(m, &t);
-			tw_cache_update_trade(ctx->cache, &t, seq + i, now_ns);
-			send_ns = t.send_ns;
-			ctr->trades++;
-			break;
-		}
-		default: {
-			struct tw_directory d;
-
-			tw_decode_directory(m, &d);
-			tw_cache_set_directory(ctx->cache, &d);
-			ctr->directories++;
-			break;
-		}
-		}
-	}
-	ctr->msgs += count - skip;
-	/* One latency sample per packet: its last tick's stamp. */
-	if (send_ns == 0)
-		return;         /* directory only: nothing stamped to sample */
-	if (unlikely(now_ns < send_ns)) {
-		ctr->lat_negative++;
-	} else {
-		uint64_t lat = now_ns - send_ns;
-
-		ctr->lat_samples++;
-		ctr->lat_sum_ns += lat;
-		if (lat > ctr->lat_max_ns)
-			ctr->lat_max_ns = lat;
+	for (i = 0; i < len; i++) {
+		t->mask[off + i] = m != NULL ? m[i] : 0xff;
+		t->want[off + i] = v[i] & t->mask[off + i];
 	}
 }
 
-void
-tw_rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
-		uint64_t ol_flags, uint64_t now_ns)
+int
+tw_rx_feed_prepare(struct tw_rx_feed *feed)
 {
-	struct tw_rx_counters *ctr = ctx->ctr;
-	struct tw_channel_state *ch;
-	struct frame_view v;
-	uint64_t seq;
-	uint32_t count, skip;
-	int reason;
+	static const uint8_t frag_mask[2] = { 0x3f, 0xff }; /* MF, offset */
+	static const uint8_t zero[2];
+	static const uint8_t vid_mask[2] = { 0x0f, 0xff };
+	unsigned int c, ip;
 
-	ctr->pkts++;
-	ctr->bytes += len;
-	reason = check_headers(ctx, frame, len, ol_flags, &v);
-	if (unlikely(reason >= 0)) {
-		drop(ctx, reason);
-		return;
-	}
-	count = rte_be_to_cpu_16(v.mold->count);
-	seq = rte_be_to_cpu_64(v.mold->seq);
-	ch = &ctx->channels[v.channel];
+	if (feed->nb_channels == 0 || feed->nb_channels > TW_RX_MAX_CHANNELS)
+		return -EINVAL;
+	feed->l2_len = TW_ETH_HDR_LEN + (feed->vlan ? TW_VLAN_HDR_LEN : 0);
+	ip = feed->l2_len;
+	for (c = 0; c < feed->nb_channels; c++) {
+		struct tw_rx_hdr_tmpl *t = &feed->tmpl[c];
+		uint32_t group = feed->group_base + c;
+		rte_be32_t group_be = rte_cpu_to_be_32(group);
+		rte_be16_t port_be = rte_cpu_to_be_16(feed->udp_port);
+		rte_be16_t ipv4 = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		uint8_t vhl = 0x45, proto = IPPROTO_UDP;
+		struct rte_ether_addr mac;
 
-	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION ||
-		     count == TW_MOLD_COUNT_HEARTBEAT)) {
-		if (unlikely(v.blocks_len != 0)) {
-			drop(ctx, TW_DROP_BAD_MSG_LEN);
-			return;
-		}
-		ctr->pkts_accepted++;
-		ch->last_rx_ns = now_ns;
-		tw_channel_admit(ch, seq, 0);
-		if (count == TW_MOLD_COUNT_END_OF_SESSION) {
-			ctr->end_of_session++;
-			__atomic_store_n(&ch->ended, 1, __ATOMIC_RELEASE);
+		memset(t, 0, sizeof(*t));
+		tw_mcast_mac(group, &mac);
+		tmpl_set(t, 0, &mac, NULL, RTE_ETHER_ADDR_LEN);
+		if (feed->vlan != 0) {
+			rte_be16_t tpid = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+			rte_be16_t tci = rte_cpu_to_be_16(feed->vlan);
+
+			tmpl_set(t, 12, &tpid, NULL, 2);
+			tmpl_set(t, 14, &tci, vid_mask, 2);
+			tmpl_set(t, 16, &ipv4, NULL, 2);
 		} else {
-			ctr->heartbeats++;
+			tmpl_set(t, 12, &ipv4, NULL, 2);
 		}
-		return;
+		tmpl_set(t, ip + offsetof(struct rte_ipv4_hdr, version_ihl),
+			&vhl, NULL, 1);
+		tmpl_set(t, ip + offsetof(struct rte_ipv4_hdr,
+			fragment_offset), zero, frag_mask, 2);
+		tmpl_set(t, ip + offsetof(struct rte_ipv4_hdr, next_proto_id),
+			&proto, NULL, 1);
+		tmpl_set(t, ip + offsetof(struct rte_ipv4_hdr, dst_addr),
+			&group_be, NULL, 4);
+		tmpl_set(t, ip + TW_IPV4_HDR_LEN +
+			offsetof(struct rte_udp_hdr, dst_port), &port_be,
+			NULL, 2);
+		tmpl_set(t, ip + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN,
+			feed->session, NULL, TW_MOLD_SESSION_LEN);
 	}
-
-	reason = check_blocks(ctx, v.blocks, v.blocks_len, count);
-	if (unlikely(reason >= 0)) {
-		drop(ctx, reason);
-		return;
-	}
-	skip = tw_channel_admit(ch, seq, count);
-	if (unlikely(skip == count)) {
-		drop(ctx, TW_DROP_DUPLICATE);
-		return;
-	}
-	ctr->pkts_accepted++;
-	ch->last_rx_ns = now_ns;
-	apply_blocks(ctx, v.blocks, count, skip, seq, now_ns);
+	return 0;
 }
 
-#define PREFETCH_AHEAD 4
+static const tw_rx_burst_t burst_fns[TW_SIMD_MAX] = {
+	[TW_SIMD_SCALAR] = tw_rx_burst_scalar,
+#ifdef RTE_ARCH_X86_64
+	[TW_SIMD_SSE] = tw_rx_burst_sse,
+	[TW_SIMD_AVX2] = tw_rx_burst_avx2,
+	[TW_SIMD_AVX512] = tw_rx_burst_avx512,
+#endif
+};
 
-void
-tw_rx_burst(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
-		uint64_t now_ns)
+int
+tw_rx_ctx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
+		struct tw_cache *cache, struct tw_channel_state *channels,
+		struct tw_rx_counters *ctr, enum tw_simd simd)
 {
-	uint16_t i;
-
-	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		if (i + PREFETCH_AHEAD < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD],
-				void *));
-		if (unlikely(m->nb_segs != 1)) {
-			ctx->ctr->pkts++;
-			ctx->ctr->bytes += m->pkt_len;
-			drop(ctx, TW_DROP_SEGMENTED);
-			continue;
-		}
-		tw_rx_frame(ctx, rte_pktmbuf_mtod(m, const uint8_t *),
-			m->data_len, m->ol_flags, now_ns);
-	}
+	if ((unsigned int)simd >= TW_SIMD_MAX || burst_fns[simd] == NULL)
+		return -ENOTSUP;
+	*ctx = (struct tw_rx_ctx){
+		.feed = feed,
+		.cache = cache,
+		.channels = channels,
+		.ctr = ctr,
+		.burst = burst_fns[simd],
+		.simd = simd,
+	};
+	return 0;
 }

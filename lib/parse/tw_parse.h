@@ -22,6 +22,7 @@
 #include "tw_cache.h"
 #include "tw_feed.h"
 #include "tw_proto.h"
+#include "tw_simd.h"
 
 /* Why a frame was dropped. Names in tw_rx_drop_name(). */
 enum tw_rx_drop {
@@ -61,12 +62,36 @@ struct tw_rx_counters {
 	uint64_t directories;
 	uint64_t heartbeats;
 	uint64_t end_of_session;
+	/*
+	 * Frames whose headers the scalar reference checked: all of them at
+	 * the scalar level; at a SIMD level only those off the fast path
+	 * (shorter than TW_RX_TMPL_LEN, or failing some check).
+	 */
+	uint64_t scalar_checked;
 	uint64_t drops[TW_DROP_MAX];
 	uint64_t lat_samples;   /* one per accepted data packet */
 	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */
 	uint64_t lat_sum_ns;
 	uint64_t lat_max_ns;
 } __rte_cache_aligned;
+
+/* Most channels one feed may have (the config's limit too). */
+#define TW_RX_MAX_CHANNELS 256
+
+/*
+ * The first TW_RX_TMPL_LEN bytes of a channel's frames as they must be,
+ * under a mask: destination MAC, ethertype (and VID), IPv4 version and
+ * header length 5, no fragment bits, protocol UDP, group, destination
+ * port, MoldUDP64 session. The SIMD levels compare a frame against it in
+ * one to four vector operations; anything that differs goes through the
+ * scalar checks, which name the reason.
+ */
+#define TW_RX_TMPL_LEN 64
+
+struct tw_rx_hdr_tmpl {
+	uint8_t want[TW_RX_TMPL_LEN];   /* already masked */
+	uint8_t mask[TW_RX_TMPL_LEN];
+} __rte_aligned(64);
 
 /* What an RX lcore subscribes to; shared read-only by all RX lcores. */
 struct tw_rx_feed {
@@ -75,7 +100,20 @@ struct tw_rx_feed {
 	uint16_t nb_channels;
 	uint16_t udp_port;      /* host order */
 	uint16_t vlan;          /* expected VID; 0 = untagged frames */
+	uint16_t l2_len;        /* set by tw_rx_feed_prepare */
+	struct tw_rx_hdr_tmpl tmpl[TW_RX_MAX_CHANNELS];
 };
+
+/*
+ * Derive the header templates from the fields above. Call once the
+ * fields are set, before any RX. -EINVAL for 0 or too many channels.
+ */
+int tw_rx_feed_prepare(struct tw_rx_feed *feed);
+
+struct tw_rx_ctx;
+
+typedef void (*tw_rx_burst_t)(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
+		uint16_t n, uint64_t now_ns);
 
 /* One RX lcore's view: its counters, its channel states, its cache. */
 struct tw_rx_ctx {
@@ -83,18 +121,37 @@ struct tw_rx_ctx {
 	struct tw_cache *cache;
 	struct tw_channel_state *channels; /* feed->nb_channels entries */
 	struct tw_rx_counters *ctr;
+	tw_rx_burst_t burst;    /* the chosen SIMD level's kernel */
+	enum tw_simd simd;
 };
 
 /*
- * Validate one frame and apply its messages. ol_flags are the mbuf's
- * RX offload flags (checksum verdicts of the port, or 0). now_ns stamps
- * the cache entries and the latency sample.
+ * Fill a context and choose its SIMD level (one that tw_simd_resolve
+ * returned). -ENOTSUP when the level is not built in.
+ */
+int tw_rx_ctx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
+		struct tw_cache *cache, struct tw_channel_state *channels,
+		struct tw_rx_counters *ctr, enum tw_simd simd);
+
+/*
+ * The scalar reference for one frame: validate it and apply its
+ * messages. ol_flags are the mbuf's RX offload flags (checksum verdicts
+ * of the port, or 0). now_ns stamps the cache entries and the latency
+ * sample. Every SIMD level gives exactly its result.
  */
 void tw_rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
 		uint64_t ol_flags, uint64_t now_ns);
 
-/* tw_rx_frame over a burst of mbufs; does not free them. */
-void tw_rx_burst(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
-		uint64_t now_ns);
+/*
+ * Validate and apply a burst with the context's SIMD level; does not
+ * free the mbufs. One latency sample per accepted data packet (its last
+ * tick's send_ns against now_ns), never per message.
+ */
+static inline void
+tw_rx_burst(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t now_ns)
+{
+	ctx->burst(ctx, pkts, n, now_ns);
+}
 
 #endif /* TW_PARSE_H */

@@ -24,6 +24,7 @@ static const struct counter_name rx_names[] = {
 	RX("directories", directories),
 	RX("heartbeats", heartbeats),
 	RX("end_of_session", end_of_session),
+	RX("scalar_checked", scalar_checked),
 	RX("latency_samples", lat_samples),
 	RX("latency_negative", lat_negative),
 };
@@ -204,7 +205,7 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	fprintf(f, "{\n");
 	fprintf(f, "  \"version\": \"%s\",\n", meta->version);
 	fprintf(f, "  \"profile\": \"%s\",\n", meta->profile);
-	fprintf(f, "  \"parser\": \"%s\",\n", meta->parser);
+	fprintf(f, "  \"simd\": \"%s\",\n", meta->simd);
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
 	json_counters(f, "rx", &s->rx, rx_names, RTE_DIM(rx_names));

@@ -65,7 +65,7 @@ void tw_stats_print_summary(FILE *f, const struct tw_stats *s);
 struct tw_stats_meta {
 	const char *version;
 	const char *profile;
-	const char *parser;     /* parse implementation in use */
+	const char *simd;       /* SIMD level of the hot loops */
 };
 
 int tw_stats_write_json(FILE *f, const struct tw_stats *s,

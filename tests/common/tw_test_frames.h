@@ -45,6 +45,7 @@ tt_feed(struct tw_rx_feed *feed, uint16_t vlan)
 	feed->nb_channels = TT_CHANNELS;
 	feed->udp_port = TT_PORT;
 	feed->vlan = vlan;
+	tw_rx_feed_prepare(feed);
 }
 
 /* A quote whose fields all derive from (locate, k). */

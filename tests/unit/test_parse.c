@@ -35,8 +35,8 @@ setup(void **state)
 	f->cache = tw_cache_init(f->cache_mem, TT_SYMBOLS, 0);
 	for (i = 0; i < TT_CHANNELS; i++)
 		tw_channel_init(&f->ch[i]);
-	f->ctx = (struct tw_rx_ctx){ .feed = &f->feed, .cache = f->cache,
-		.channels = f->ch, .ctr = &f->ctr };
+	assert_int_equal(tw_rx_ctx_init(&f->ctx, &f->feed, f->cache, f->ch,
+		&f->ctr, TW_SIMD_SCALAR), 0);
 	*state = f;
 	return 0;
 }
@@ -166,9 +166,11 @@ vlan_tag_must_match_the_configured_vid(void **state)
 	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);  /* feed is untagged */
 	assert_int_equal(f->ctr.drops[TW_DROP_BAD_VLAN], 1);
 	f->feed.vlan = 8;
+	tw_rx_feed_prepare(&f->feed);
 	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
 	assert_int_equal(f->ctr.drops[TW_DROP_BAD_VLAN], 2);
 	f->feed.vlan = 7;
+	tw_rx_feed_prepare(&f->feed);
 	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
 	assert_int_equal(f->ctr.msgs, 1);
 	len = tt_quote_frame(f->frame, 0, 0, 2, 1, 0);  /* untagged now */

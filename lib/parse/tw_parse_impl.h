@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internal to lib/parse: the frame and burst logic every SIMD level
+ * shares, written once and compiled once per level.
+ *
+ * A level's source file defines its kernels, then includes this file:
+ *   TW_RX_LEVEL                 suffix of the burst function it exports
+ *   TW_RX_HAVE_FAST_HEADERS     1 when lvl_hdr_match() exists
+ *   lvl_hdr_match(p, tmpl)      frame's first TW_RX_TMPL_LEN bytes match
+ *   lvl_raw_cksum(buf, len)     what rte_raw_cksum() returns, exactly
+ *   lvl_quote_fields(e, m)      prices and sizes of a wire quote into e
+ * The scalar level has no fast header path and uses the DPDK helpers:
+ * it is the reference the others are tested against.
+ */
+#ifndef TW_PARSE_IMPL_H
+#define TW_PARSE_IMPL_H
+
+#include <rte_branch_prediction.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "tw_parse.h"
+
+/* The layers above Ethernet that a frame carries, once checked. */
+struct tw_rx_view {
+	const struct tw_mold_hdr *mold;
+	const uint8_t *blocks;
+	uint32_t blocks_len;
+	uint32_t channel;
+};
+
+/* The reference header checks (tw_parse.c): a drop reason, or -1. */
+int tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
+		uint32_t len, uint64_t ol_flags, struct tw_rx_view *v);
+
+void tw_rx_burst_scalar(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
+		uint16_t n, uint64_t now_ns);
+void tw_rx_burst_sse(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
+		uint16_t n, uint64_t now_ns);
+void tw_rx_burst_avx2(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
+		uint16_t n, uint64_t now_ns);
+void tw_rx_burst_avx512(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
+		uint16_t n, uint64_t now_ns);
+
+/* The vector quote kernels store prices and sizes as pairs. */
+_Static_assert(offsetof(struct tw_cache_entry, ask_px) ==
+	offsetof(struct tw_cache_entry, bid_px) + 8, "bid/ask prices apart");
+_Static_assert(offsetof(struct tw_cache_entry, bid_px) % 16 == 0,
+	"bid_px not 16-byte aligned");
+_Static_assert(offsetof(struct tw_cache_entry, ask_sz) ==
+	offsetof(struct tw_cache_entry, bid_sz) + 4, "bid/ask sizes apart");
+
+uint16_t tw_rx_raw_cksum_scalar(const void *buf, uint32_t len);
+uint16_t tw_rx_raw_cksum_sse(const void *buf, uint32_t len);
+uint16_t tw_rx_raw_cksum_avx2(const void *buf, uint32_t len);
+uint16_t tw_rx_raw_cksum_avx512(const void *buf, uint32_t len);
+
+/* Fold a 64-bit one's complement partial sum to rte_raw_cksum's form. */
+static inline uint16_t
+tw_cksum_fold64(uint64_t sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	return __rte_raw_cksum_reduce((uint32_t)sum);
+}
+
+#endif /* TW_PARSE_IMPL_H */
+
+#ifdef TW_RX_LEVEL
+
+#define TW_RX_CAT_(a, b) a ## b
+#define TW_RX_CAT(a, b) TW_RX_CAT_(a, b)
+#define TW_RX_BURST_FN TW_RX_CAT(tw_rx_burst_, TW_RX_LEVEL)
+
+/* Not decided by the fast path: ask the reference checks. */
+#define TW_RX_UNDECIDED TW_DROP_MAX
+
+static inline int
+fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
+		uint64_t ol_flags, struct tw_rx_view *v)
+{
+#if TW_RX_HAVE_FAST_HEADERS
+	const struct tw_rx_feed *feed = ctx->feed;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	uint32_t l2 = feed->l2_len, ch;
+	uint16_t ip_len, udp_len;
+	uint32_t sum;
+
+	if (unlikely(len < TW_RX_TMPL_LEN))
+		return TW_RX_UNDECIDED;
+	ip = (const struct rte_ipv4_hdr *)(p + l2);
+	ch = rte_be_to_cpu_32(ip->dst_addr) - feed->group_base;
+	if (unlikely(ch >= feed->nb_channels ||
+		     !lvl_hdr_match(p, &feed->tmpl[ch])))
+		return TW_RX_UNDECIDED;
+	/* Template held: IHL is 5, no fragment, UDP, group, port, session. */
+	ip_len = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(ip_len < TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN +
+			TW_MOLD_HDR_LEN || l2 + ip_len > len))
+		return TW_RX_UNDECIDED;
+	udp = (const struct rte_udp_hdr *)(ip + 1);
+	udp_len = rte_be_to_cpu_16(udp->dgram_len);
+	if (unlikely(udp_len != ip_len - TW_IPV4_HDR_LEN))
+		return TW_RX_UNDECIDED;
+	if ((ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) !=
+	    RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
+		if ((ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+		    rte_raw_cksum(ip, TW_IPV4_HDR_LEN) != 0xffff)
+			return TW_RX_UNDECIDED;
+	}
+	if ((ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
+		    RTE_MBUF_F_RX_L4_CKSUM_GOOD && udp->dgram_cksum != 0) {
+		if ((ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			return TW_RX_UNDECIDED;
+		/* As __rte_ipv4_udptcp_cksum, with the level's sum. */
+		sum = (uint32_t)lvl_raw_cksum(udp, udp_len) +
+			rte_ipv4_phdr_cksum(ip, 0);
+		sum = ((sum & 0xffff0000) >> 16) + (sum & 0xffff);
+		if (unlikely((uint16_t)sum != 0xffff))
+			return TW_RX_UNDECIDED;
+	}
+	v->channel = ch;
+	v->mold = (const struct tw_mold_hdr *)(udp + 1);
+	v->blocks = (const uint8_t *)(v->mold + 1);
+	v->blocks_len = udp_len - TW_UDP_HDR_LEN - TW_MOLD_HDR_LEN;
+	return -1;
+#else
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(p);
+	RTE_SET_USED(len);
+	RTE_SET_USED(ol_flags);
+	RTE_SET_USED(v);
+	return TW_RX_UNDECIDED;
+#endif
+}
+
+/*
+ * Every block inside the datagram, of a known type and its size, with a
+ * locate inside the cache. Prefetches the cache lines the blocks will
+ * write, so the apply pass finds them in flight.
+ */
+static inline int
+check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
+		uint32_t count)
+{
+	const struct tw_cache *cache = ctx->cache;
+	uint32_t off = 0, i;
+
+	for (i = 0; i < count; i++) {
+		uint16_t mlen, want;
+		uint32_t locate;
+
+		if (unlikely(off + TW_MOLD_BLOCK_HDR_LEN > len))
+			return TW_DROP_BAD_MSG_LEN;
+		mlen = rte_be_to_cpu_16(*(const rte_be16_t *)(b + off));
+		off += TW_MOLD_BLOCK_HDR_LEN;
+		if (unlikely(mlen == 0 || off + mlen > len))
+			return TW_DROP_BAD_MSG_LEN;
+		want = tw_msg_len(b[off]);
+		if (unlikely(want == 0))
+			return TW_DROP_BAD_MSG_TYPE;
+		if (unlikely(mlen != want))
+			return TW_DROP_BAD_MSG_LEN;
+		locate = tw_msg_locate(b + off);
+		if (unlikely(locate >= cache->nb_symbols))
+			return TW_DROP_BAD_LOCATE;
+		rte_prefetch0_write(&cache->entries[locate]);
+		off += mlen;
+	}
+	if (unlikely(off != len))
+		return TW_DROP_BAD_MSG_LEN;
+	return -1;
+}
+
+/* Apply blocks [skip, count) of a checked packet whose first is seq. */
+static inline void
+apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
+		uint32_t skip, uint64_t seq, uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	struct tw_cache *cache = ctx->cache;
+	const uint8_t *m = NULL;
+	uint64_t send_ns;
+	uint32_t i;
+
+	for (i = 0; i < count; i++) {
+		uint16_t mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
+		struct tw_cache_entry *e;
+
+		m = b + TW_MOLD_BLOCK_HDR_LEN;
+		b = m + mlen;
+		if (i < skip)
+			continue;
+		switch (m[0]) {
+		case TW_MSG_QUOTE:
+			e = &cache->entries[tw_msg_locate(m)];
+			rte_seqcount_write_begin(&e->sc);
+			lvl_quote_fields(e, m);
+			e->last_seq = seq + i;
+			e->last_update_ns = now_ns;
+			rte_seqcount_write_end(&e->sc);
+			ctr->quotes++;
+			break;
+		case TW_MSG_TRADE: {
+			struct tw_trade t;
+
+			tw_decode_trade(m, &t);
+			tw_cache_update_trade(cache, &t, seq + i, now_ns);
+			ctr->trades++;
+			break;
+		}
+		default: {
+			struct tw_directory d;
+
+			tw_decode_directory(m, &d);
+			tw_cache_set_directory(cache, &d);
+			ctr->directories++;
+			break;
+		}
+		}
+	}
+	ctr->msgs += count - skip;
+	/* One latency sample per packet, from its last message if a tick. */
+	if (m == NULL || m[0] == TW_MSG_DIRECTORY)
+		return;
+	send_ns = tw_msg_send_ns(m);
+	if (unlikely(now_ns < send_ns)) {
+		ctr->lat_negative++;
+	} else {
+		uint64_t lat = now_ns - send_ns;
+
+		ctr->lat_samples++;
+		ctr->lat_sum_ns += lat;
+		if (lat > ctr->lat_max_ns)
+			ctr->lat_max_ns = lat;
+	}
+}
+
+static inline void
+rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
+		uint64_t ol_flags, uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	struct tw_channel_state *ch;
+	struct tw_rx_view v;
+	uint64_t seq;
+	uint32_t count, skip;
+	int reason;
+
+	ctr->pkts++;
+	ctr->bytes += len;
+	reason = fast_headers(ctx, frame, len, ol_flags, &v);
+	if (unlikely(reason == TW_RX_UNDECIDED)) {
+		ctr->scalar_checked++;
+		reason = tw_rx_check_headers(ctx, frame, len, ol_flags, &v);
+	}
+	if (unlikely(reason >= 0)) {
+		ctr->drops[reason]++;
+		return;
+	}
+	count = rte_be_to_cpu_16(v.mold->count);
+	seq = rte_be_to_cpu_64(v.mold->seq);
+	ch = &ctx->channels[v.channel];
+
+	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION ||
+		     count == TW_MOLD_COUNT_HEARTBEAT)) {
+		if (unlikely(v.blocks_len != 0)) {
+			ctr->drops[TW_DROP_BAD_MSG_LEN]++;
+			return;
+		}
+		ctr->pkts_accepted++;
+		ch->last_rx_ns = now_ns;
+		tw_channel_admit(ch, seq, 0);
+		if (count == TW_MOLD_COUNT_END_OF_SESSION) {
+			ctr->end_of_session++;
+			__atomic_store_n(&ch->ended, 1, __ATOMIC_RELEASE);
+		} else {
+			ctr->heartbeats++;
+		}
+		return;
+	}
+
+	reason = check_blocks(ctx, v.blocks, v.blocks_len, count);
+	if (unlikely(reason >= 0)) {
+		ctr->drops[reason]++;
+		return;
+	}
+	skip = tw_channel_admit(ch, seq, count);
+	if (unlikely(skip == count)) {
+		ctr->drops[TW_DROP_DUPLICATE]++;
+		return;
+	}
+	ctr->pkts_accepted++;
+	ch->last_rx_ns = now_ns;
+	apply_blocks(ctx, v.blocks, count, skip, seq, now_ns);
+}
+
+/* The level's checksum kernel, exported for the differential tests. */
+uint16_t
+TW_RX_CAT(tw_rx_raw_cksum_, TW_RX_LEVEL)(const void *buf, uint32_t len)
+{
+	return lvl_raw_cksum(buf, len);
+}
+
+#define TW_RX_PREFETCH_AHEAD 4
+
+void
+TW_RX_BURST_FN(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t now_ns)
+{
+	uint16_t i;
+
+	for (i = 0; i < n && i < TW_RX_PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (i + TW_RX_PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(
+				pkts[i + TW_RX_PREFETCH_AHEAD], void *));
+		if (unlikely(m->nb_segs != 1)) {
+			ctx->ctr->pkts++;
+			ctx->ctr->bytes += m->pkt_len;
+			ctx->ctr->drops[TW_DROP_SEGMENTED]++;
+			continue;
+		}
+		rx_frame(ctx, rte_pktmbuf_mtod(m, const uint8_t *),
+			m->data_len, m->ol_flags, now_ns);
+	}
+}
+
+#endif /* TW_RX_LEVEL */
