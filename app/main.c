@@ -543,15 +543,22 @@ setup_gen(struct tw_app *app)
 	app->gen = g;
 	mem = zalloc_on(socket, tw_gen_memsize(&gp));
 	g->gen = tw_gen_init(mem, &gp);
-	mem = zalloc_on(socket, tw_cache_memsize(cfg->symbols));
-	g->truth = tw_cache_init(mem, cfg->symbols, socket);
+	if (g->gen == NULL || tw_gen_set_simd(g->gen, app->simd) != 0)
+		return -EINVAL;
+	/* The ground truth costs a cache update per tick: only if asked. */
+	if (cfg->dump_truth[0] != '\0') {
+		mem = zalloc_on(socket, tw_cache_memsize(cfg->symbols));
+		g->truth = tw_cache_init(mem, cfg->symbols, socket);
+		if (g->truth == NULL)
+			return -ENOMEM;
+	}
 	g->tmpl = zalloc_on(socket, cfg->channels * sizeof(*g->tmpl));
 	g->open = zalloc_on(socket, cfg->channels * sizeof(*g->open));
 	g->open_mbuf = zalloc_on(socket, cfg->channels *
 		sizeof(*g->open_mbuf));
 	g->next_seq = zalloc_on(socket, cfg->channels * sizeof(uint64_t));
 	g->last_tx_tsc = zalloc_on(socket, cfg->channels * sizeof(uint64_t));
-	if (g->gen == NULL || g->truth == NULL || g->tmpl == NULL ||
+	if (g->tmpl == NULL ||
 	    g->open == NULL || g->open_mbuf == NULL || g->next_seq == NULL ||
 	    g->last_tx_tsc == NULL)
 		return -ENOMEM;
@@ -736,7 +743,7 @@ dump_cache(struct tw_app *app, FILE *f)
 static int
 dump_truth(struct tw_app *app, FILE *f)
 {
-	if (app->gen == NULL)
+	if (app->gen == NULL || app->gen->truth == NULL)
 		return -EINVAL;
 	return tw_cache_dump_csv(&app->gen->truth, 1, f);
 }

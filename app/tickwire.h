@@ -60,7 +60,7 @@ struct tw_gen_lcore {
 	uint16_t nb_channels;
 	struct rte_mempool *pool;
 	struct tw_gen *gen;
-	struct tw_cache *truth;         /* what was sent, as a cache */
+	struct tw_cache *truth;         /* what was sent; NULL unless dumped */
 	struct tw_pkt_tmpl *tmpl;       /* per channel */
 	struct tw_pkt_builder *open;    /* per channel */
 	struct rte_mbuf **open_mbuf;    /* per channel */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_mbuf_core.h>
 
 #include "tw_gen.h"
@@ -58,7 +59,10 @@ tw_rng_uniform(struct tw_rng *r)
 	return (double)(tw_rng_u64(r) >> 11) * 0x1.0p-53;
 }
 
-/* Marsaglia's polar method: two variates per accepted pair. */
+/*
+ * Marsaglia's polar method: two variates per accepted pair. Not on the
+ * tick path (that is tw_gen_fill.c); kept for tools and tests.
+ */
 double
 tw_rng_normal(struct tw_rng *r)
 {
@@ -109,6 +113,7 @@ struct tw_gen *
 tw_gen_init(void *mem, const struct tw_gen_params *p)
 {
 	struct tw_gen *g = mem;
+	unsigned int l, j;
 	uint8_t *next;
 	uint32_t i;
 
@@ -117,8 +122,15 @@ tw_gen_init(void *mem, const struct tw_gen_params *p)
 	memset(mem, 0, tw_gen_memsize(p));
 	g->p = *p;
 	tw_rng_seed(&g->rng, p->seed);
-	g->log_drift = (p->drift - 0.5 * p->volatility * p->volatility) * p->dt;
-	g->log_vol = p->volatility * sqrt(p->dt);
+	for (l = 0; l < TW_GEN_LANES; l++) {
+		for (j = 0; j < 4; j++)
+			g->lanes.s[j][l] = tw_rng_u64(&g->rng);
+		g->lanes.log_drift[l] = (p->drift -
+			0.5 * p->volatility * p->volatility) * p->dt;
+		g->lanes.log_vol[l] = p->volatility * sqrt(p->dt);
+	}
+	g->blk_pos = TW_GEN_BLOCK;
+	tw_gen_set_simd(g, TW_SIMD_SCALAR);
 	g->price_scale = pow(10.0, p->price_decimals);
 
 	next = (uint8_t *)g + RTE_ALIGN_CEIL(sizeof(*g), RTE_CACHE_LINE_SIZE);
@@ -159,25 +171,59 @@ tw_gen_directory(const struct tw_gen *g, uint32_t locate,
 	d->send_ns = 0;
 }
 
+void tw_gen_fill_scalar(struct tw_gen_lanes *st, struct tw_gen_block *out);
+void tw_gen_fill_sse(struct tw_gen_lanes *st, struct tw_gen_block *out);
+void tw_gen_fill_avx2(struct tw_gen_lanes *st, struct tw_gen_block *out);
+void tw_gen_fill_avx512(struct tw_gen_lanes *st, struct tw_gen_block *out);
+
+static const tw_gen_fill_t fill_fns[TW_SIMD_MAX] = {
+	[TW_SIMD_SCALAR] = tw_gen_fill_scalar,
+#ifdef RTE_ARCH_X86_64
+	[TW_SIMD_SSE] = tw_gen_fill_sse,
+	[TW_SIMD_AVX2] = tw_gen_fill_avx2,
+	[TW_SIMD_AVX512] = tw_gen_fill_avx512,
+#endif
+};
+
+int
+tw_gen_set_simd(struct tw_gen *g, enum tw_simd level)
+{
+	if ((unsigned int)level >= TW_SIMD_MAX || fill_fns[level] == NULL)
+		return -ENOTSUP;
+	g->fill = fill_fns[level];
+	g->simd = level;
+	return 0;
+}
+
+/* The next tick's slot of the block, drawing a new block when spent. */
+static inline unsigned int
+next_slot(struct tw_gen *g)
+{
+	if (unlikely(g->blk_pos == TW_GEN_BLOCK)) {
+		g->fill(&g->lanes, &g->blk);
+		g->blk_pos = 0;
+	}
+	return g->blk_pos++;
+}
+
 double
 tw_gen_step(struct tw_gen *g, uint32_t locate)
 {
-	struct tw_gen_symbol *s = &g->sym[locate];
+	unsigned int i = next_slot(g);
 
-	s->price *= exp(g->log_drift + g->log_vol * tw_rng_normal(&g->rng));
-	return s->price;
+	g->sym[locate].price *= g->blk.mult[i];
+	return g->sym[locate].price;
 }
 
-static uint32_t
-pick_symbol(struct tw_gen *g)
+static inline uint32_t
+pick_symbol(const struct tw_gen *g, uint64_t r)
 {
 	uint32_t lo = 0, hi;
 	double u;
 
 	if (g->cdf == NULL)
-		return (uint32_t)(((__uint128_t)tw_rng_u64(&g->rng) *
-			g->p.nb_symbols) >> 64);
-	u = tw_rng_uniform(&g->rng);
+		return (uint32_t)(((r >> 32) * g->p.nb_symbols) >> 32);
+	u = (double)(r >> 11) * 0x1.0p-53;
 	hi = g->p.nb_symbols - 1;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -190,36 +236,44 @@ pick_symbol(struct tw_gen *g)
 	return lo;
 }
 
+/* A uniform integer in [0, n) from 16 random bits. */
+static inline uint32_t
+bits16_below(uint64_t r, unsigned int shift, uint32_t n)
+{
+	return (uint32_t)((((r >> shift) & 0xffff) * n) >> 16);
+}
+
 void
 tw_gen_next(struct tw_gen *g, struct tw_tick *t)
 {
-	uint32_t locate = pick_symbol(g);
-	double price = tw_gen_step(g, locate);
-	int64_t mid = (int64_t)llround(price * g->price_scale);
+	unsigned int i = next_slot(g);
+	uint64_t misc = g->blk.misc[i];
+	uint32_t locate = pick_symbol(g, g->blk.pick[i]);
+	double price = (g->sym[locate].price *= g->blk.mult[i]);
+	int64_t mid = (int64_t)(price * g->price_scale + 0.5);
 	int64_t half_spread = RTE_MAX(mid / 10000, (int64_t)1); /* ~1 bp */
-	uint64_t r = tw_rng_u64(&g->rng);
 
 	if (mid < 2 * half_spread)
 		mid = 2 * half_spread;
 	t->channel = tw_gen_channel_of(g, locate);
-	if ((r % 100) < g->p.quote_pct) {
+	if (bits16_below(misc, 0, 100) < g->p.quote_pct) {
 		t->type = TW_MSG_QUOTE;
 		t->quote = (struct tw_quote){
 			.locate = locate,
 			.bid_px = mid - half_spread,
 			.ask_px = mid + half_spread,
-			.bid_sz = (uint32_t)(1 + (r >> 8) % 100) * 100,
-			.ask_sz = (uint32_t)(1 + (r >> 24) % 100) * 100,
+			.bid_sz = (1 + bits16_below(misc, 16, 100)) * 100,
+			.ask_sz = (1 + bits16_below(misc, 32, 100)) * 100,
 		};
 	} else {
-		bool buy = (r >> 40) & 1;
+		bool buy = (misc >> 48) & 1;
 
 		t->type = TW_MSG_TRADE;
 		t->trade = (struct tw_trade){
 			.locate = locate,
 			.side = buy ? 'B' : 'S',
 			.price = buy ? mid + half_spread : mid - half_spread,
-			.size = (uint32_t)(1 + (r >> 8) % 50) * 100,
+			.size = (1 + bits16_below(misc, 16, 50)) * 100,
 		};
 	}
 }

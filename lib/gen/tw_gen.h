@@ -19,6 +19,7 @@
 #include <rte_common.h>
 
 #include "tw_proto.h"
+#include "tw_simd.h"
 
 /* ---- random streams ---- */
 
@@ -59,11 +60,41 @@ struct tw_gen_symbol {
 	char ticker[TW_TICKER_LEN];
 };
 
+/*
+ * The random streams of the price model: eight xoshiro256** lanes, so
+ * a block of ticks is drawn with vector operations at any SIMD level
+ * and the same seed gives the same feed at every level.
+ */
+#define TW_GEN_LANES 8
+#define TW_GEN_BLOCK (2 * TW_GEN_LANES)
+
+struct tw_gen_lanes {
+	uint64_t s[4][TW_GEN_LANES];    /* state word j of lane l: s[j][l] */
+	double log_drift[TW_GEN_LANES]; /* (mu - sigma^2 / 2) dt, per lane */
+	double log_vol[TW_GEN_LANES];   /* sigma sqrt(dt), per lane */
+} __rte_aligned(64);
+
+/*
+ * What the vector kernel draws for TW_GEN_BLOCK ticks; tick i uses
+ * entry i of each array. Lane l gives ticks l and l + TW_GEN_LANES.
+ */
+struct tw_gen_block {
+	double mult[TW_GEN_BLOCK];      /* GBM multiplier exp(drift + vol z) */
+	uint64_t pick[TW_GEN_BLOCK];    /* chooses the symbol */
+	uint64_t misc[TW_GEN_BLOCK];    /* type, sizes, side */
+} __rte_aligned(64);
+
+typedef void (*tw_gen_fill_t)(struct tw_gen_lanes *st,
+		struct tw_gen_block *out);
+
 struct tw_gen {
+	struct tw_gen_lanes lanes;
+	struct tw_gen_block blk;
+	unsigned int blk_pos;   /* next unused tick of blk */
+	tw_gen_fill_t fill;     /* the SIMD level's kernel */
+	enum tw_simd simd;
 	struct tw_gen_params p;
-	struct tw_rng rng;
-	double log_drift;       /* (mu - sigma^2 / 2) dt */
-	double log_vol;         /* sigma sqrt(dt) */
+	struct tw_rng rng;      /* set-up draws (starting prices) */
 	double price_scale;     /* 10^decimals */
 	struct tw_gen_symbol *sym;
 	double *cdf;            /* Zipf cumulative weights, or NULL */
@@ -82,14 +113,26 @@ struct tw_tick {
 /* Validates parameters: 0, or -EINVAL naming nothing (config names). */
 int tw_gen_params_check(const struct tw_gen_params *p);
 size_t tw_gen_memsize(const struct tw_gen_params *p);
-/* Lay out the generator in mem (tw_gen_memsize bytes, 64-byte aligned). */
+/*
+ * Lay out the generator in mem (tw_gen_memsize bytes, 64-byte aligned).
+ * It starts at the scalar level.
+ */
 struct tw_gen *tw_gen_init(void *mem, const struct tw_gen_params *p);
+
+/*
+ * Draw blocks with this SIMD level's kernel from now on; every level
+ * gives the same ticks bit for bit. -ENOTSUP when not built in.
+ */
+int tw_gen_set_simd(struct tw_gen *g, enum tw_simd level);
 
 /* The directory entry of a symbol (ticker "TW" + 6 digits of locate). */
 void tw_gen_directory(const struct tw_gen *g, uint32_t locate,
 		struct tw_directory *d);
 
-/* Advance one symbol's price by one GBM step; returns the new price. */
+/*
+ * Advance one symbol's price by one GBM step (one tick's multiplier of
+ * the stream); returns the new price.
+ */
 double tw_gen_step(struct tw_gen *g, uint32_t locate);
 
 /* Pick a symbol, step its price, and describe the tick (send_ns = 0). */
