@@ -245,4 +245,30 @@ tw_pkt_reserve(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 uint16_t tw_pkt_close(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 		uint16_t mold_count, enum tw_csum_mode csum);
 
+/* ---- a whole feed in memory (tests, benchmarks, capture tools) ---- */
+
+struct tw_gen_feed_opts {
+	uint64_t nb_ticks;
+	bool directory;         /* every symbol's directory message first */
+	uint16_t max_msgs;      /* messages per frame at most (MTU permitting) */
+	bool vary;              /* each frame holds 1..max_msgs, at random */
+	uint64_t send_ns;       /* stamp of message i: send_ns + i */
+};
+
+/* A buffer (TW_FRAME_HDR_MAX + mtu bytes at least) for the next frame. */
+typedef uint8_t *(*tw_gen_frame_buf_t)(void *arg);
+/* The frame in buf is complete: len bytes, msgs messages. */
+typedef void (*tw_gen_frame_done_t)(void *arg, uint8_t *buf, uint16_t len,
+		uint16_t msgs);
+
+/*
+ * Generate o->nb_ticks ticks from g and pack them, per channel, into
+ * frames built on tmpl[channel] with software checksums. Frames are
+ * completed in the order their last message was added; each channel's
+ * sequence numbers start at 1. -ENOBUFS when get_buf returns NULL.
+ */
+int tw_gen_feed_frames(struct tw_gen *g, const struct tw_pkt_tmpl *tmpl,
+		const struct tw_gen_feed_opts *o, tw_gen_frame_buf_t get_buf,
+		tw_gen_frame_done_t done, void *arg);
+
 #endif /* TW_GEN_H */

@@ -89,10 +89,42 @@ fix_checksums(uint8_t *f, uint16_t len)
 		tt_fix_checksums(f);
 }
 
+/* Frames are built in scratch buffers, then land in the corpus. */
+struct feed_sink {
+	struct corpus *c;
+	uint64_t ol_flags_mask;
+	uint8_t scratch[TT_CHANNELS][BUF_LEN]; /* one open frame a channel */
+	bool busy[TT_CHANNELS];
+};
+
+static uint8_t *
+sink_buf(void *arg)
+{
+	struct feed_sink *k = arg;
+	unsigned int i;
+
+	for (i = 0; i < TT_CHANNELS; i++)
+		if (!k->busy[i]) {
+			k->busy[i] = true;
+			return k->scratch[i];
+		}
+	return NULL;
+}
+
+static void
+sink_done(void *arg, uint8_t *buf, uint16_t len, uint16_t msgs)
+{
+	struct feed_sink *k = arg;
+
+	memcpy(corpus_add(k->c, len, rnd_ol_flags() & k->ol_flags_mask), buf,
+		len);
+	k->busy[(buf - k->scratch[0]) / BUF_LEN] = false;
+}
+
 /*
- * A generated feed: the directory, then ticks from the real generator,
- * packed into frames of 1..max messages on their channels; tagged
- * frames when vlan is set.
+ * A generated feed: the directory, then ticks from the real generator
+ * in frames of 1..48 messages; tagged frames when vlan is set. The port
+ * never calls these frames bad, but may leave them unchecked.
  */
 static void
 add_generated_feed(struct corpus *c, uint16_t vlan, unsigned int nb_ticks)
@@ -103,72 +135,27 @@ add_generated_feed(struct corpus *c, uint16_t vlan, unsigned int nb_ticks)
 		.zipf_s = 1.0, .volatility = 0.3, .dt = 1e-6,
 		.init_price = 100, .price_decimals = 4,
 	};
+	struct tw_gen_feed_opts o = {
+		.nb_ticks = nb_ticks, .directory = true, .max_msgs = 48,
+		.vary = true, .send_ns = 1,
+	};
+	struct feed_sink *k = calloc(1, sizeof(*k));
 	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t[TT_CHANNELS];
-	struct tw_pkt_builder b[TT_CHANNELS];
-	uint64_t seq[TT_CHANNELS];
-	uint16_t quota[TT_CHANNELS];
-	unsigned int slot[TT_CHANNELS];
 	void *mem = aligned_alloc(64, RTE_ALIGN_CEIL(tw_gen_memsize(&gp), 64));
 	struct tw_gen *g = tw_gen_init(mem, &gp);
-	unsigned int i, ch;
+	unsigned int ch;
 
 	assert_non_null(g);
 	tt_frame_params(&fp, vlan);
-	for (ch = 0; ch < TT_CHANNELS; ch++) {
+	for (ch = 0; ch < TT_CHANNELS; ch++)
 		tw_pkt_tmpl_init(&t[ch], &fp, ch);
-		b[ch].buf = NULL;
-		seq[ch] = TW_MOLD_FIRST_SEQ;
-		quota[ch] = 0;
-	}
-	/* Each channel fills its own slot; its frames keep their order. */
-	for (i = 0; i < NB_SYMBOLS + nb_ticks + TT_CHANNELS; i++) {
-		struct tw_tick tick;
-		struct tw_directory d;
-		uint16_t mlen;
-		uint8_t *p = NULL;
-
-		if (i >= NB_SYMBOLS + nb_ticks) {
-			ch = i - NB_SYMBOLS - nb_ticks;   /* close them all */
-			quota[ch] = 0;
-		} else if (i < NB_SYMBOLS) {
-			tw_gen_directory(g, i, &d);
-			ch = tw_gen_channel_of(g, i);
-		} else {
-			tw_gen_next(g, &tick);
-			ch = tick.channel;
-		}
-		mlen = i < NB_SYMBOLS ? TW_MSG_DIRECTORY_LEN :
-			tw_msg_len(tick.type);
-		if (b[ch].buf != NULL && quota[ch] > 0)
-			p = tw_pkt_reserve(&b[ch], &t[ch], mlen);
-		if (p == NULL && b[ch].buf != NULL) {
-			seq[ch] += b[ch].count;
-			c->len[slot[ch]] = tw_pkt_close(&b[ch], &t[ch],
-				b[ch].count, TW_CSUM_SOFTWARE);
-		}
-		if (i >= NB_SYMBOLS + nb_ticks)
-			continue;
-		if (p == NULL) {
-			slot[ch] = c->n;
-			tw_pkt_open(&b[ch], &t[ch], corpus_add(c, 0,
-				rnd_ol_flags() & ~(RTE_MBUF_F_RX_IP_CKSUM_BAD |
-					RTE_MBUF_F_RX_L4_CKSUM_BAD)),
-				seq[ch], 0);
-			quota[ch] = 1 + rnd(48);
-			p = tw_pkt_reserve(&b[ch], &t[ch], mlen);
-		}
-		quota[ch]--;
-		if (i < NB_SYMBOLS) {
-			tw_encode_directory(p, &d);
-		} else if (tick.type == TW_MSG_QUOTE) {
-			tick.quote.send_ns = 1 + i;
-			tw_encode_quote(p, &tick.quote);
-		} else {
-			tick.trade.send_ns = 1 + i;
-			tw_encode_trade(p, &tick.trade);
-		}
-	}
+	k->c = c;
+	k->ol_flags_mask = ~(RTE_MBUF_F_RX_IP_CKSUM_BAD |
+		RTE_MBUF_F_RX_L4_CKSUM_BAD);
+	assert_int_equal(tw_gen_feed_frames(g, t, &o, sink_buf, sink_done, k),
+		0);
+	free(k);
 	free(mem);
 }
 
