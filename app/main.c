@@ -43,24 +43,6 @@ RTE_LOG_REGISTER(tw_logtype_rx, tickwire.rx, INFO);
 
 volatile bool tw_force_quit;
 
-struct tw_app {
-	struct tw_config cfg;
-	struct tw_clock clock;
-	struct tw_topo_input tin;
-	struct tw_topo_plan plan;
-	struct rte_mempool *pools[TW_MAX_SOCKETS]; /* by plan.pool_sockets */
-	struct tw_cache *caches[TW_MAX_SOCKETS];   /* by plan.cache_sockets */
-	const struct rte_memzone *cache_mz[TW_MAX_SOCKETS];
-	struct tw_rx_feed feed;
-	enum tw_simd simd;              /* level of the hot loops */
-	struct tw_rx_lcore *rx[TW_MAX_RX_LCORES];
-	unsigned int nb_rx;
-	struct tw_gen_lcore *gen;
-	uint16_t ports[TW_MAX_PORTS];
-	unsigned int nb_ports;
-	bool port_started[TW_MAX_PORTS];
-	struct tw_port_state port_state[TW_MAX_PORTS];
-};
 
 static void
 signal_handler(int signum)
@@ -514,6 +496,8 @@ setup_rx(struct tw_app *app)
 				ci >= 0 ? app->caches[ci] : NULL, channels,
 				&rx->ctr, app->simd) != 0)
 			return -ENOTSUP;
+		tw_hist_init(&rx->lat);
+		rx->ctx.lat = &rx->lat;
 	}
 	return 0;
 }
@@ -605,11 +589,14 @@ collect(struct tw_app *app, struct tw_stats *s, uint64_t start_tsc)
 		(double)tw_clock_hz(&app->clock);
 	if (app->gen != NULL)
 		tw_stats_add_gen(&s->gen, &app->gen->ctr);
+	tw_hist_init(&app->lat_merged);
 	for (i = 0; i < app->nb_rx; i++) {
 		tw_stats_add_rx(&s->rx, &app->rx[i]->ctr);
 		tw_stats_add_channels(s, app->rx[i]->ctx.channels,
 			app->cfg.channels);
+		tw_hist_merge(&app->lat_merged, &app->rx[i]->lat);
 	}
+	tw_hist_summarize(&app->lat_merged, &s->lat);
 	tw_stats_finish(s);
 }
 

@@ -19,8 +19,10 @@
 #include "tw_config.h"
 #include "tw_feed.h"
 #include "tw_gen.h"
+#include "tw_hist.h"
 #include "tw_parse.h"
 #include "tw_port.h"
+#include "tw_stats.h"
 #include "tw_topo.h"
 
 #define TW_VERSION "0.1.0"
@@ -51,6 +53,7 @@ struct tw_rx_lcore {
 	struct tw_rx_ctx ctx;
 	struct tw_rx_counters ctr;
 	const struct tw_clock *clock;
+	struct tw_hist lat;             /* send -> cache updated, per packet */
 } __rte_cache_aligned;
 
 struct tw_gen_lcore {
@@ -80,7 +83,59 @@ struct tw_gen_lcore {
 	uint32_t done;                  /* session ended (release store) */
 } __rte_cache_aligned;
 
+/* Everything the main lcore builds; the workers see their own part. */
+struct tw_app {
+	struct tw_config cfg;
+	struct tw_clock clock;
+	struct tw_topo_input tin;
+	struct tw_topo_plan plan;
+	struct rte_mempool *pools[TW_MAX_SOCKETS]; /* by plan.pool_sockets */
+	struct tw_cache *caches[TW_MAX_SOCKETS];   /* by plan.cache_sockets */
+	const struct rte_memzone *cache_mz[TW_MAX_SOCKETS];
+	struct tw_rx_feed feed;
+	enum tw_simd simd;              /* level of the hot loops */
+	struct tw_rx_lcore *rx[TW_MAX_RX_LCORES];
+	unsigned int nb_rx;
+	struct tw_gen_lcore *gen;
+	uint16_t ports[TW_MAX_PORTS];
+	unsigned int nb_ports;
+	bool port_started[TW_MAX_PORTS];
+	struct tw_port_state port_state[TW_MAX_PORTS];
+	uint64_t start_tsc;             /* launch of the lcores */
+	struct tw_hist lat_merged;      /* scratch of collect() */
+	const struct rte_memzone *shared_mz;
+};
+
+/*
+ * Published in the memzone TW_SHARED_MZ for secondary processes
+ * (tickwire-top): where the primary's counters, channel states and
+ * caches are. The pointers are into hugepage memory, which DPDK maps at
+ * the same addresses in every process of the file prefix. Readers only
+ * read, with relaxed loads.
+ */
+#define TW_SHARED_MZ "tickwire_shared"
+#define TW_SHARED_MAGIC 0x74777368u     /* "twsh" */
+
+struct tw_shared {
+	uint32_t magic;
+	uint32_t nb_rx;
+	uint16_t nb_channels;
+	uint16_t nb_caches;
+	uint32_t group_base;
+	uint64_t tsc_hz;
+	uint64_t start_tsc;
+	const struct tw_gen_counters *gen;              /* or NULL */
+	const struct tw_rx_counters *rx[TW_MAX_RX_LCORES];
+	const struct tw_channel_state *channels[TW_MAX_RX_LCORES];
+	const struct tw_hist *lat[TW_MAX_RX_LCORES];
+	char cache_mz[TW_MAX_SOCKETS][RTE_MEMZONE_NAMESIZE];
+	char simd[16];
+};
+
 int tw_gen_lcore_main(void *arg);
 int tw_rx_lcore_main(void *arg);
+
+/* /tickwire/... commands for dpdk-telemetry.py (telemetry.c). */
+int tw_telemetry_register(struct tw_app *app);
 
 #endif /* TICKWIRE_H */

@@ -21,6 +21,7 @@
 
 #include "tw_cache.h"
 #include "tw_feed.h"
+#include "tw_hist.h"
 #include "tw_proto.h"
 #include "tw_simd.h"
 
@@ -123,6 +124,7 @@ struct tw_rx_ctx {
 	struct tw_rx_counters *ctr;
 	tw_rx_burst_t burst;    /* the chosen SIMD level's kernel */
 	enum tw_simd simd;
+	struct tw_hist *lat;    /* send -> cache updated, per packet; or NULL */
 };
 
 /*

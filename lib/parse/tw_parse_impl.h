@@ -250,6 +250,8 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 		ctr->lat_sum_ns += lat;
 		if (lat > ctr->lat_max_ns)
 			ctr->lat_max_ns = lat;
+		if (ctx->lat != NULL)
+			tw_hist_record(ctx->lat, lat);
 	}
 }
 

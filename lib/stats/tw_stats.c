@@ -8,13 +8,8 @@
 
 #include "tw_stats.h"
 
-struct counter_name {
-	const char *name;
-	size_t off;
-};
-
 #define RX(n, f) { n, offsetof(struct tw_rx_counters, f) }
-static const struct counter_name rx_names[] = {
+static const struct tw_counter_name rx_names[] = {
 	RX("packets", pkts),
 	RX("bytes", bytes),
 	RX("packets_accepted", pkts_accepted),
@@ -30,7 +25,7 @@ static const struct counter_name rx_names[] = {
 };
 
 #define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }
-static const struct counter_name gen_names[] = {
+static const struct tw_counter_name gen_names[] = {
 	GEN("ticks", ticks),
 	GEN("quotes", quotes),
 	GEN("trades", trades),
@@ -45,6 +40,27 @@ static const struct counter_name gen_names[] = {
 	GEN("mbuf_alloc_failed", mbuf_alloc_failed),
 	GEN("late_ticks", late_ticks),
 };
+
+const struct tw_counter_name *
+tw_stats_rx_names(unsigned int *n)
+{
+	*n = RTE_DIM(rx_names);
+	return rx_names;
+}
+
+const struct tw_counter_name *
+tw_stats_gen_names(unsigned int *n)
+{
+	*n = RTE_DIM(gen_names);
+	return gen_names;
+}
+
+uint64_t
+tw_counter_read(const void *counters, const struct tw_counter_name *c)
+{
+	return __atomic_load_n((const uint64_t *)
+		((const uint8_t *)counters + c->off), __ATOMIC_RELAXED);
+}
 
 static inline uint64_t
 rd(const uint64_t *p)
@@ -144,11 +160,13 @@ tw_stats_print_line(FILE *f, const struct tw_stats *now,
 
 	fprintf(f, "[%7.1fs] sent %" PRIu64 " msgs %" PRIu64 " pkts | "
 		"rx %" PRIu64 " pkts, parsed %" PRIu64 " msgs | drops %"
-		PRIu64 " gaps %" PRIu64 " | %.3f Mpps %.3f Mmsg/s\n",
+		PRIu64 " gaps %" PRIu64 " | %.3f Mpps %.3f Mmsg/s | "
+		"p50 %.1f us p99 %.1f us\n",
 		now->elapsed_s, now->gen.ticks + now->gen.directories,
 		now->gen.pkts, now->rx.pkts, now->rx.msgs, now->drops_total,
 		now->gaps, per_s(now->rx.pkts, prev->rx.pkts, dt) / 1e6,
-		per_s(now->rx.msgs, prev->rx.msgs, dt) / 1e6);
+		per_s(now->rx.msgs, prev->rx.msgs, dt) / 1e6,
+		now->lat.p50 / 1e3, now->lat.p99 / 1e3);
 	fflush(f);
 }
 
@@ -176,16 +194,18 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 		if (s->rx.drops[i] != 0)
 			fprintf(f, "    drop %-16s %" PRIu64 "\n",
 				tw_rx_drop_name(i), s->rx.drops[i]);
-	if (s->rx.lat_samples != 0)
-		fprintf(f, "  latency send->cache: avg %" PRIu64 " ns, max %"
-			PRIu64 " ns over %" PRIu64 " packets\n",
-			s->rx.lat_sum_ns / s->rx.lat_samples,
-			s->rx.lat_max_ns, s->rx.lat_samples);
+	if (s->lat.count != 0)
+		fprintf(f, "  latency send->cache (ns, one sample per packet): "
+			"min %" PRIu64 " p50 %" PRIu64 " p90 %" PRIu64 " p99 %"
+			PRIu64 " p99.9 %" PRIu64 " p99.99 %" PRIu64 " max %"
+			PRIu64 " mean %.0f over %" PRIu64 "\n", s->lat.min,
+			s->lat.p50, s->lat.p90, s->lat.p99, s->lat.p999,
+			s->lat.p9999, s->lat.max, s->lat.mean, s->lat.count);
 }
 
 static void
 json_counters(FILE *f, const char *obj, const void *base,
-		const struct counter_name *names, size_t n)
+		const struct tw_counter_name *names, size_t n)
 {
 	size_t i;
 
@@ -209,9 +229,13 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
 	json_counters(f, "rx", &s->rx, rx_names, RTE_DIM(rx_names));
-	fprintf(f, "  \"latency_ns\": { \"avg\": %" PRIu64 ", \"max\": %"
-		PRIu64 " },\n", s->rx.lat_samples ?
-		s->rx.lat_sum_ns / s->rx.lat_samples : 0, s->rx.lat_max_ns);
+	fprintf(f, "  \"latency_ns\": { \"span\": \"send->cache\", "
+		"\"count\": %" PRIu64 ", \"min\": %" PRIu64 ", \"p50\": %"
+		PRIu64 ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64
+		", \"p99_9\": %" PRIu64 ", \"p99_99\": %" PRIu64 ", \"max\": %"
+		PRIu64 ", \"mean\": %.1f },\n", s->lat.count, s->lat.min,
+		s->lat.p50, s->lat.p90, s->lat.p99, s->lat.p999, s->lat.p9999,
+		s->lat.max, s->lat.mean);
 	fprintf(f, "  \"drops_total\": %" PRIu64 ",\n", s->drops_total);
 	fprintf(f, "  \"drops\": {\n");
 	for (i = 0; i < TW_DROP_MAX; i++)

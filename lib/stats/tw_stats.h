@@ -44,7 +44,21 @@ struct tw_stats {
 	uint32_t nb_channels;
 	uint32_t channels_ended;
 	struct tw_channel_report *channels; /* nb_channels, caller's memory */
+	struct tw_hist_summary lat; /* send -> cache updated, merged */
 };
+
+/* A counter's report name and where it sits in its struct. */
+struct tw_counter_name {
+	const char *name;
+	size_t off;
+};
+
+/* The named counters of struct tw_rx_counters / tw_gen_counters. */
+const struct tw_counter_name *tw_stats_rx_names(unsigned int *n);
+const struct tw_counter_name *tw_stats_gen_names(unsigned int *n);
+/* One counter of a struct another lcore writes (relaxed load). */
+uint64_t tw_counter_read(const void *counters,
+		const struct tw_counter_name *c);
 
 /* sum += c, each field read once (relaxed). */
 void tw_stats_add_rx(struct tw_rx_counters *sum,
