@@ -25,6 +25,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
+#include <rte_pdump.h>
 #include <rte_vect.h>
 
 #include "tickwire.h"
@@ -600,6 +601,32 @@ collect(struct tw_app *app, struct tw_stats *s, uint64_t start_tsc)
 	tw_stats_finish(s);
 }
 
+/*
+ * The session is over when every channel has ended, or the generator
+ * ended drain_s ago (RX-less runs: at once).
+ */
+static bool
+session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
+		uint64_t gen_done_tsc)
+{
+	const struct tw_config *cfg = &app->cfg;
+	uint64_t hz = tw_clock_hz(&app->clock);
+
+	if (app->nb_rx > 0 && now->channels_ended == cfg->channels &&
+	    (app->gen == NULL || gen_done_tsc != 0))
+		return true;
+	if (gen_done_tsc != 0 && (app->nb_rx == 0 ||
+	    t - gen_done_tsc >= (uint64_t)(cfg->drain_s * hz))) {
+		if (app->nb_rx > 0)
+			TW_LOG(app, WARNING, "RX saw the end of session on %u "
+				"of %u channels within %.1f s of the "
+				"generator's end\n", now->channels_ended,
+				cfg->channels, cfg->drain_s);
+		return true;
+	}
+	return false;
+}
+
 /* Poll for the end of the run; print the stats line on its period. */
 static void
 main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
@@ -609,6 +636,8 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 	uint64_t hz = tw_clock_hz(&app->clock);
 	uint64_t interval = hz / 1000 * cfg->stats_interval_ms;
 	uint64_t next_print = start_tsc + interval, gen_done_tsc = 0;
+	uint64_t end_tsc = 0;
+	bool lingering = false;
 
 	collect(app, prev, start_tsc);
 	while (!tw_force_quit) {
@@ -632,19 +661,16 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		if (app->gen != NULL && gen_done_tsc == 0 &&
 		    __atomic_load_n(&app->gen->done, __ATOMIC_ACQUIRE))
 			gen_done_tsc = t;
-		/* The session is over when every channel has ended. */
-		if (app->nb_rx > 0 && now->channels_ended == cfg->channels &&
-		    (app->gen == NULL || gen_done_tsc != 0))
-			break;
-		if (gen_done_tsc != 0 && (app->nb_rx == 0 ||
-		    t - gen_done_tsc >= (uint64_t)(cfg->drain_s * hz))) {
-			if (app->nb_rx > 0)
-				TW_LOG(app, WARNING, "RX saw the end of "
-					"session on %u of %u channels within "
-					"%.1f s of the generator's end\n",
-					now->channels_ended, cfg->channels,
-					cfg->drain_s);
-			break;
+		if (end_tsc == 0 && session_over(app, now, t, gen_done_tsc))
+			end_tsc = t;
+		if (end_tsc != 0) {
+			if (t - end_tsc >= (uint64_t)(cfg->linger_s * hz))
+				break;
+			if (!lingering && cfg->linger_s > 0) {
+				TW_LOG(app, INFO, "session over; serving tools "
+					"for %.1f s more\n", cfg->linger_s);
+				lingering = true;
+			}
 		}
 	}
 	tw_force_quit = true;
@@ -689,6 +715,59 @@ write_file(const char *path, const char *what,
 	if (rc != 0)
 		TW_LOG(app, ERR, "%s: writing %s failed\n", path, what);
 	return rc;
+}
+
+/*
+ * What tools see while we run: the shared memzone for tickwire-top,
+ * the /tickwire/... telemetry commands, and the pdump server that lets
+ * dpdk-dumpcap capture our ports.
+ */
+static int
+publish(struct tw_app *app)
+{
+	struct tw_shared *sh;
+	unsigned int i;
+	int rc;
+
+	app->shared_mz = rte_memzone_reserve(TW_SHARED_MZ, sizeof(*sh),
+		SOCKET_ID_ANY, 0);
+	if (app->shared_mz == NULL) {
+		TW_LOG(app, ERR, "memzone %s: %s (another tickwire with this "
+			"file prefix?)\n", TW_SHARED_MZ,
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	sh = app->shared_mz->addr;
+	memset(sh, 0, sizeof(*sh));
+	sh->nb_rx = app->nb_rx;
+	sh->nb_channels = app->cfg.channels;
+	sh->nb_caches = app->plan.nb_cache_sockets;
+	sh->group_base = app->cfg.group;
+	sh->tsc_hz = tw_clock_hz(&app->clock);
+	sh->start_tsc = rte_rdtsc();
+	sh->gen = app->gen != NULL ? &app->gen->ctr : NULL;
+	for (i = 0; i < app->nb_rx; i++) {
+		sh->rx[i] = &app->rx[i]->ctr;
+		sh->channels[i] = app->rx[i]->ctx.channels;
+		sh->lat[i] = &app->rx[i]->lat;
+	}
+	for (i = 0; i < app->plan.nb_cache_sockets; i++)
+		snprintf(sh->cache_mz[i], sizeof(sh->cache_mz[i]), "%s",
+			app->cache_mz[i]->name);
+	snprintf(sh->simd, sizeof(sh->simd), "%s", tw_simd_name(app->simd));
+	__atomic_store_n(&sh->magic, TW_SHARED_MAGIC, __ATOMIC_RELEASE);
+
+	rc = tw_telemetry_register(app);
+	if (rc != 0)
+		TW_LOG(app, WARNING, "telemetry commands not registered: %s\n",
+			rte_strerror(-rc));
+	rc = rte_pdump_init();
+	if (rc != 0)
+		TW_LOG(app, WARNING, "pdump server not started (%s): "
+			"dpdk-dumpcap cannot attach\n", rte_strerror(rte_errno));
+	else
+		app->pdump = true;
+	return 0;
 }
 
 /*
@@ -757,6 +836,9 @@ teardown(struct tw_app *app)
 	for (i = 0; i < app->nb_ports; i++)
 		if (app->port_started[i])
 			tw_port_stop(app->ports[i]);
+	if (app->pdump)
+		rte_pdump_uninit();
+	rte_memzone_free(app->shared_mz);
 	for (i = 0; i < app->plan.nb_cache_sockets; i++)
 		rte_memzone_free(app->cache_mz[i]);
 }
@@ -818,8 +900,13 @@ main(int argc, char **argv)
 		rc = setup_rx(&app);
 	if (rc == 0 && app.cfg.gen_enabled)
 		rc = setup_gen(&app);
+	if (rc == 0)
+		rc = publish(&app);
 	if (rc == 0 && !tw_force_quit) {
 		start_tsc = rte_rdtsc();
+		app.start_tsc = start_tsc;
+		((struct tw_shared *)app.shared_mz->addr)->start_tsc =
+			start_tsc;
 		rc = launch(&app);
 		if (rc == 0)
 			main_loop(&app, start_tsc, &now, &prev);

@@ -3,6 +3,8 @@
  * RX lcore: poll the (port, queue) pairs of the plan, validate and
  * apply each burst, free it in bulk. No allocation, locks or printing.
  */
+#include <inttypes.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -34,5 +36,8 @@ tw_rx_lcore_main(void *arg)
 			rte_pktmbuf_free_bulk(pkts, n);
 		}
 	}
+	TW_LOG(rx, DEBUG, "lcore %u stopped: %" PRIu64 " packets, %" PRIu64
+		" messages, %" PRIu64 " through the scalar checks\n",
+		rx->lcore_id, rx->ctr.pkts, rx->ctr.msgs, rx->ctr.scalar_checked);
 	return 0;
 }

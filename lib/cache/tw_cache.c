@@ -67,10 +67,17 @@ tw_cache_attach(void *mem)
 {
 	struct tw_cache *c = mem;
 
+	uint8_t *base;
+
 	if (c == NULL ||
 	    __atomic_load_n(&c->magic, __ATOMIC_ACQUIRE) != TW_CACHE_MAGIC)
 		return NULL;
-	cache_link(c);
+	/* Readers never write: the links must already hold here. */
+	base = (uint8_t *)c->entries;
+	if ((uint8_t *)c->info != base + entries_size(c->nb_symbols) ||
+	    (uint8_t *)c->index != (uint8_t *)c->info +
+			info_size(c->nb_symbols))
+		return NULL;
 	return c;
 }
 

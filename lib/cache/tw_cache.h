@@ -89,9 +89,11 @@ size_t tw_cache_memsize(uint32_t nb_symbols);
 struct tw_cache *tw_cache_init(void *mem, uint32_t nb_symbols, int socket);
 
 /*
- * Fix up the internal pointers of a cache laid out by tw_cache_init in
- * another process's mapping (a secondary process). Returns NULL when
- * mem does not hold a cache.
+ * Check a cache laid out by tw_cache_init in another process (a DPDK
+ * secondary reading the primary's memzone) and return it for reading.
+ * Writes nothing. NULL when mem holds no cache, or holds one mapped at
+ * another address than its writer's (DPDK maps hugepages at the same
+ * addresses in every process of a file prefix, so this means misuse).
  */
 struct tw_cache *tw_cache_attach(void *mem);
 

@@ -133,6 +133,9 @@ static const struct key_def keys[] = {
 		"stop after this many seconds, 0 = when done"),
 	T("run", "drain_s", KT_DOUBLE, drain_s,
 		"after the generator ends, wait this long for RX to finish"),
+	T("run", "linger_s", KT_DOUBLE, linger_s,
+		"after the session ends, keep serving telemetry and shared "
+		"memory this long"),
 	U("run", "stats_interval_ms", stats_interval_ms, 100, 60000,
 		"period of the stats line"),
 	T("run", "stats_json", KT_STR, stats_json, "write stats JSON here"),
@@ -542,10 +545,21 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
-	if (cfg->duration < 0 || cfg->drain_s < 0) {
-		snprintf(err, errlen, "%s: [run] duration and drain_s must "
-			"not be negative", o);
-		return -EINVAL;
+	{
+		const struct { const char *key; double v; } secs[] = {
+			{ "duration", cfg->duration },
+			{ "drain_s", cfg->drain_s },
+			{ "linger_s", cfg->linger_s },
+		};
+		unsigned int i;
+
+		for (i = 0; i < RTE_DIM(secs); i++)
+			if (!(secs[i].v >= 0)) {
+				snprintf(err, errlen, "%s: [run] %s: %g must "
+					"not be negative", o, secs[i].key,
+					secs[i].v);
+				return -EINVAL;
+			}
 	}
 	return 0;
 }

@@ -91,6 +91,7 @@ struct tw_config {
 	double drain_s;         /* wait for RX after the generator ends */
 	uint32_t stats_interval_ms;
 	uint8_t simd;           /* enum tw_simd, TW_SIMD_AUTO by default */
+	double linger_s;
 	char stats_json[TW_PATH_MAX];
 	char dump_cache[TW_PATH_MAX];
 	char dump_truth[TW_PATH_MAX];

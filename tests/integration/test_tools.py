@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The tools a DPDK user reaches for, against a running tickwire.
+
+One tickwire run over net_ring (paced, then lingering after the end of
+session) is inspected while it runs by:
+  - dpdk-telemetry.py: every /tickwire/... command; counters only grow
+    and end equal to the final stats JSON; channels and a symbol snapshot
+    and the top list match the final JSON and cache dump;
+  - dpdk-dumpcap: N packets captured from net_ring0, checked by tshark's
+    MoldUDP64 dissector;
+  - tickwire-top under tmux: live symbols and rates that change;
+  - tickwire-top with no tickwire running: a clear message, exit 1;
+  - --log-level=tickwire.rx:debug: the RX lcore's debug line appears.
+Secondary processes (dumpcap, tickwire-top) need the primary's hugepage
+memory: without hugepages those checks are reported NOT RUN and the test
+fails, since they were not done.
+
+Usage: test_tools.py TICKWIRE TICKWIRE_TOP SRC_DIR OUT_DIR
+"""
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+TW, TOP, SRC, OUT = sys.argv[1:5]
+EAL_EXTRA = os.environ.get("TW_EAL_EXTRA", "").split()
+PREFIX = "tickwire"         # loopback.ini's --file-prefix
+N_CAPTURE = 300
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def out(name):
+    return os.path.join(OUT, name)
+
+
+def ask(*cmds):
+    """dpdk-telemetry.py's answers, one per command, in order."""
+    p = subprocess.run(["dpdk-telemetry.py", "-f", PREFIX],
+                       input="\n".join(cmds) + "\n", capture_output=True,
+                       text=True, timeout=30)
+    answers = []
+    for line in p.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            answers.append(json.loads(line))
+    return answers
+
+
+def telemetry(cmd):
+    """The value of one command's answer, or None."""
+    a = ask(cmd)
+    return next(iter(a[0].values())) if a else None
+
+
+def wait_for(pred, timeout, step=0.25):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(step)
+    return False
+
+
+def no_primary_message():
+    p = subprocess.run([TOP, "--file-prefix", "tickwire-nobody"],
+                       capture_output=True, text=True, timeout=30)
+    check(p.returncode == 1 and "no tickwire is running" in p.stderr,
+          "tickwire-top without a primary exits 1 saying so: " +
+          p.stderr.strip())
+
+
+def top_view(hugepages):
+    if not hugepages:
+        check(False, "tickwire-top: NOT RUN (no hugepages: a --no-huge "
+              "primary cannot be attached)")
+        return
+    if shutil.which("tmux") is None:
+        check(False, "tickwire-top: NOT RUN (tmux missing)")
+        return
+    session = "tw-test-top"
+    subprocess.run(["tmux", "kill-session", "-t", session],
+                   capture_output=True)
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150",
+                    "-y", "40", TOP, "--interval-ms", "400", "--rows",
+                    "10"], check=True)
+    screens = []
+    for _ in range(2):
+        time.sleep(1.5)
+        screens.append(subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", session],
+            capture_output=True, text=True).stdout)
+    with open(out("tools.top.txt"), "w") as f:
+        f.write("\n----\n".join(screens))
+    subprocess.run(["tmux", "send-keys", "-t", session, "q"])
+    quit_ok = wait_for(lambda: subprocess.run(
+        ["tmux", "has-session", "-t", session],
+        capture_output=True).returncode != 0, 5)
+    if not quit_ok:
+        subprocess.run(["tmux", "kill-session", "-t", session])
+    check(quit_ok, "tickwire-top quits on q")
+
+    def parse(screen):
+        m = re.search(r"feed: ([0-9.]+) M msg/s .* messages (\d+)", screen)
+        rows = re.findall(r"^\s*\d+\s+(TW\d{6})\s+([0-9.]+) x (\d+)",
+                          screen, re.M)
+        return (float(m.group(1)), int(m.group(2))) if m else None, rows
+    (a, rows_a), (b, rows_b) = parse(screens[0]), parse(screens[1])
+    check(a is not None and b is not None, "tickwire-top shows the feed line")
+    if a and b:
+        check(a[0] > 0 and b[0] > 0, "tickwire-top message rate > 0: "
+              "%.3f, %.3f M msg/s" % (a[0], b[0]))
+        check(b[1] > a[1], "tickwire-top message count moves: %d -> %d" %
+              (a[1], b[1]))
+    check(len(rows_a) >= 5 and len(rows_b) >= 5,
+          "tickwire-top lists symbols with bid x size (%d, %d rows)" %
+          (len(rows_a), len(rows_b)))
+    check(rows_a != rows_b, "tickwire-top's symbol rows change between "
+          "screens")
+
+
+def capture(hugepages):
+    if not hugepages:
+        check(False, "dpdk-dumpcap: NOT RUN (no hugepages: a --no-huge "
+              "primary cannot be attached)")
+        return
+    pcap = out("tools.dumpcap.pcapng")
+    if os.path.exists(pcap):
+        os.remove(pcap)
+    p = subprocess.run(["dpdk-dumpcap", "--file-prefix=" + PREFIX, "-q",
+                        "-i", "net_ring0", "-c", str(N_CAPTURE), "-w",
+                        pcap], capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0 and os.path.exists(pcap),
+          "dpdk-dumpcap attached and wrote %s (rc %d) %s" %
+          (pcap, p.returncode, p.stderr.strip()[-200:]))
+    if not os.path.exists(pcap):
+        return
+    fields = subprocess.run(
+        ["tshark", "-r", pcap, "-d", "udp.port==30001,moldudp64", "-T",
+         "fields", "-e", "frame.number", "-e", "moldudp64.session", "-e",
+         "moldudp64.sequence", "-e", "_ws.expert"],
+        capture_output=True, text=True, timeout=60).stdout.splitlines()
+    rows = [f.split("\t") for f in fields if f.strip()]
+    mold = [r for r in rows if len(r) > 1 and r[1].strip()]
+    expert = [r for r in rows if len(r) > 3 and r[3].strip()]
+    check(len(rows) >= N_CAPTURE, "dumpcap captured at least %d packets: %d"
+          % (N_CAPTURE, len(rows)))
+    check(len(mold) == len(rows), "every captured packet is MoldUDP64 "
+          "(%d of %d)" % (len(mold), len(rows)))
+    check(all(r[1].strip() == "TICKWIRE01" for r in mold),
+          "captured session is TICKWIRE01")
+    check(not expert, "tshark reports no malformed packets or expert "
+          "warnings (%d)" % len(expert))
+
+
+def main():
+    hugepages = "--no-huge" not in EAL_EXTRA
+    no_primary_message()
+    json_path, cache_path = out("tools.json"), out("tools.cache.csv")
+    for f in (json_path, cache_path):
+        if os.path.exists(f):
+            os.remove(f)
+    cmd = [TW] + EAL_EXTRA + ["--log-level=tickwire.rx:debug", "--",
+                              "--config",
+                              SRC + "/drivers-config/loopback.ini",
+                              "--count", "1000000", "--rate", "100000",
+                              "--quiet", "--duration", "60",
+                              "--set", "run.linger_s=6",
+                              "--stats-json", json_path,
+                              "--dump-cache", cache_path]
+    print("run: " + " ".join(cmd), flush=True)
+    log = open(out("tools.tickwire.log"), "w")
+    tw = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        ok = wait_for(lambda: telemetry("/tickwire/stats") is not None, 20)
+        check(ok, "telemetry answers /tickwire/stats while running")
+        s1 = telemetry("/tickwire/stats")
+        time.sleep(1.0)
+        s2 = telemetry("/tickwire/stats")
+        check(s2["rx_total"]["messages"] > s1["rx_total"]["messages"] > 0,
+              "rx messages grow while running: %d -> %d" %
+              (s1["rx_total"]["messages"], s2["rx_total"]["messages"]))
+        check(s2["generator"]["ticks"] >= s1["generator"]["ticks"],
+              "generator ticks only grow")
+        check("rx_lcore_2" in s2 and s2["simd"] in
+              ("scalar", "sse", "avx2", "avx512"),
+              "stats has the RX lcore and the SIMD level")
+        lat = telemetry("/tickwire/latency")
+        check(lat["count"] > 0 and lat["min"] <= lat["p50"] <= lat["p99"]
+              <= lat["max"], "latency summary is ordered: %s" % lat)
+
+        capture(hugepages)
+        top_view(hugepages)
+
+        # After the end of session tickwire lingers: the final state.
+        ended = wait_for(lambda: all(
+            c["ended"] == 1 for k, c in telemetry("/tickwire/channels")
+            .items() if k != "channels"), 30)
+        check(ended, "telemetry shows every channel ended")
+        fin = [next(iter(a.values())) for a in ask(
+            "/tickwire/stats", "/tickwire/channels",
+            "/tickwire/symbol,TW000005", "/tickwire/top,5",
+            "/tickwire/top,0", "/tickwire/symbol,NOSUCH")]
+    finally:
+        rc = tw.wait(timeout=60)
+        log.close()
+    check(rc == 0, "tickwire exited 0 (rc %d)" % rc)
+    logtext = open(out("tools.tickwire.log")).read()
+    check(re.search(r"tickwire\.rx: lcore \d+ stopped: \d+ packets",
+                    logtext) is not None,
+          "--log-level=tickwire.rx:debug shows the RX lcore's debug line")
+    final = json.load(open(json_path))
+    check(len(fin) == 6, "six answers to six commands")
+    st, chans, sym, top, bad_top, bad_sym = fin
+    check(st["rx_total"]["messages"] == final["rx"]["messages"] == 1001000,
+          "telemetry's last count equals the stats JSON: %d, %d" %
+          (st["rx_total"]["messages"], final["rx"]["messages"]))
+    check(st["generator"]["ticks"] == final["generator"]["ticks"],
+          "generator ticks equal the stats JSON")
+    check(st["rx_total"]["drops_total"] == final["drops_total"],
+          "drops equal the stats JSON")
+    for c in final["channels"]:
+        t = chans[str(c["channel"])]
+        check(t["expected_seq"] == c["expected_seq"] and
+              t["gaps"] == c["gaps"] and t["group"] == c["group"],
+              "channel %d: %s expected %d, gaps %d as in the JSON" %
+              (c["channel"], t["group"], t["expected_seq"], t["gaps"]))
+    rows = {r["ticker"]: r for r in csv.DictReader(open(cache_path))}
+    want = rows["TW000005"]
+    check(all(str(sym[k]) == want[k] for k in
+              ("bid_px", "bid_sz", "ask_px", "ask_sz", "last_px", "last_sz",
+               "volume", "updates", "last_seq")),
+          "symbol snapshot equals the cache dump: %s" % sym)
+    updates = [top[str(i)]["updates"] for i in range(1, 6)]
+    best = sorted((int(r["updates"]) for r in rows.values()),
+                  reverse=True)[:5]
+    check(updates == best, "top,5 are the 5 most updated symbols of the "
+          "dump: %s vs %s" % (updates, best))
+    check(bad_top is None and bad_sym is None,
+          "top,0 and an unknown ticker are refused, not answered")
+    if failures:
+        print("%d check(s) failed" % len(failures))
+        sys.exit(1)
+    print("all checks passed")
+
+
+if __name__ == "__main__":
+    main()
