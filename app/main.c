@@ -70,6 +70,7 @@ usage(const char *prog)
 		"  --seed N             generator seed (same seed, same feed)\n"
 		"  --simd LEVEL         auto, scalar, sse, avx2 or avx512\n"
 		"  --stats-json FILE    write final counters as JSON\n"
+		"  --latency-csv PREFIX write the latency histograms as CSV\n"
 		"  --dump-cache FILE    write the symbol cache as CSV\n"
 		"  --dump-truth FILE    write the generator's truth as CSV\n"
 		"  --set SEC.KEY=VALUE  set any profile key\n"
@@ -90,6 +91,7 @@ static const struct option long_opts[] = {
 	{ "seed", required_argument, NULL, 'S' },
 	{ "simd", required_argument, NULL, 'V' },
 	{ "stats-json", required_argument, NULL, 'j' },
+	{ "latency-csv", required_argument, NULL, 'L' },
 	{ "dump-cache", required_argument, NULL, 'D' },
 	{ "dump-truth", required_argument, NULL, 'T' },
 	{ "set", required_argument, NULL, 'x' },
@@ -123,6 +125,7 @@ option_key(int opt, const char **sec, const char **key)
 		{ 'S', "generator", "seed" },
 		{ 'V', "run", "simd" },
 		{ 'j', "run", "stats_json" },
+		{ 'L', "run", "latency_csv" },
 		{ 'D', "run", "dump_cache" },
 		{ 'T', "run", "dump_truth" },
 	};
@@ -497,8 +500,11 @@ setup_rx(struct tw_app *app)
 				ci >= 0 ? app->caches[ci] : NULL, channels,
 				&rx->ctr, app->simd) != 0)
 			return -ENOTSUP;
-		tw_hist_init(&rx->lat);
-		rx->ctx.lat = &rx->lat;
+		for (c = 0; c < TW_SPAN_MAX; c++)
+			tw_hist_init(&rx->lat[c]);
+		rx->ctx.lat = &rx->lat[TW_SPAN_SEND_POLL];
+		rx->ctx.sent = rx->sent;
+		rx->ctx.sent_cap = RTE_DIM(rx->sent);
 	}
 	return 0;
 }
@@ -576,7 +582,7 @@ static void
 collect(struct tw_app *app, struct tw_stats *s, uint64_t start_tsc)
 {
 	struct tw_channel_report *ch = s->channels;
-	unsigned int i;
+	unsigned int i, sp;
 
 	memset(s, 0, sizeof(*s));
 	s->channels = ch;
@@ -590,14 +596,19 @@ collect(struct tw_app *app, struct tw_stats *s, uint64_t start_tsc)
 		(double)tw_clock_hz(&app->clock);
 	if (app->gen != NULL)
 		tw_stats_add_gen(&s->gen, &app->gen->ctr);
-	tw_hist_init(&app->lat_merged);
+	for (sp = 0; sp < TW_SPAN_MAX; sp++)
+		tw_hist_init(&app->lat_merged[sp]);
 	for (i = 0; i < app->nb_rx; i++) {
 		tw_stats_add_rx(&s->rx, &app->rx[i]->ctr);
 		tw_stats_add_channels(s, app->rx[i]->ctx.channels,
 			app->cfg.channels);
-		tw_hist_merge(&app->lat_merged, &app->rx[i]->lat);
+		for (sp = 0; sp < TW_SPAN_MAX; sp++)
+			tw_hist_merge(&app->lat_merged[sp],
+				&app->rx[i]->lat[sp]);
 	}
-	tw_hist_summarize(&app->lat_merged, &s->lat);
+	for (sp = 0; sp < TW_SPAN_MAX; sp++)
+		tw_hist_summarize(&app->lat_merged[sp], &s->span[sp]);
+	s->lat = s->span[TW_SPAN_SEND_CACHE];
 	tw_stats_finish(s);
 }
 
@@ -749,7 +760,7 @@ publish(struct tw_app *app)
 	for (i = 0; i < app->nb_rx; i++) {
 		sh->rx[i] = &app->rx[i]->ctr;
 		sh->channels[i] = app->rx[i]->ctx.channels;
-		sh->lat[i] = &app->rx[i]->lat;
+		sh->lat[i] = &app->rx[i]->lat[TW_SPAN_SEND_CACHE];
 	}
 	for (i = 0; i < app->plan.nb_cache_sockets; i++)
 		snprintf(sh->cache_mz[i], sizeof(sh->cache_mz[i]), "%s",
@@ -812,6 +823,33 @@ dump_truth(struct tw_app *app, FILE *f)
 	if (app->gen == NULL || app->gen->truth == NULL)
 		return -EINVAL;
 	return tw_cache_dump_csv(&app->gen->truth, 1, f);
+}
+
+/* PREFIX.send-cache.csv, PREFIX.send-poll.csv, PREFIX.poll-cache.csv */
+static int
+write_latency_csv(struct tw_app *app)
+{
+	char path[TW_PATH_MAX + 32];
+	unsigned int sp;
+	int rc = 0;
+
+	if (app->cfg.latency_csv[0] == '\0' || app->nb_rx == 0)
+		return 0;
+	for (sp = 0; sp < TW_SPAN_MAX && rc == 0; sp++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s.%s.csv", app->cfg.latency_csv,
+			tw_lat_span_file(sp));
+		f = fopen(path, "w");
+		if (f == NULL) {
+			TW_LOG(app, ERR, "%s: %s\n", path, strerror(errno));
+			return -errno;
+		}
+		rc = tw_hist_write_csv(&app->lat_merged[sp], f);
+		if (fclose(f) != 0 && rc == 0)
+			rc = -EIO;
+	}
+	return rc;
 }
 
 static struct tw_stats *final_stats;
@@ -920,7 +958,8 @@ main(int argc, char **argv)
 		    write_file(app.cfg.dump_cache, "cache", dump_cache,
 				&app) != 0 ||
 		    write_file(app.cfg.dump_truth, "truth", dump_truth,
-				&app) != 0)
+				&app) != 0 ||
+		    write_latency_csv(&app) != 0)
 			rc = -EIO;
 	} else if (rc != 0) {
 		TW_LOG(app, ERR, "set-up failed: %s\n", rte_strerror(-rc));

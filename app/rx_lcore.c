@@ -12,14 +12,14 @@
 
 #include "tickwire.h"
 
-#define RX_BURST_MAX 512
 
 int
 tw_rx_lcore_main(void *arg)
 {
 	struct tw_rx_lcore *rx = arg;
-	struct rte_mbuf *pkts[RX_BURST_MAX];
-	uint16_t i;
+	struct rte_mbuf *pkts[TW_RX_BURST_MAX];
+	uint64_t poll_ns, done_ns;
+	uint16_t i, k;
 
 	TW_LOG(rx, INFO, "lcore %u (socket %d): polling %u queue(s)\n",
 		rx->lcore_id, rx->socket, rx->nb_queues);
@@ -31,8 +31,18 @@ tw_rx_lcore_main(void *arg)
 
 			if (n == 0)
 				continue;
-			tw_rx_burst(&rx->ctx, pkts, n,
-				tw_clock_ns(rx->clock, rte_rdtsc()));
+			poll_ns = tw_clock_ns(rx->clock, rte_rdtsc());
+			rx->ctx.nb_sent = 0;
+			tw_rx_burst(&rx->ctx, pkts, n, poll_ns);
+			/* One more stamp per burst: the cache is updated. */
+			done_ns = tw_clock_ns(rx->clock, rte_rdtsc());
+			tw_hist_record(&rx->lat[TW_SPAN_POLL_CACHE],
+				done_ns - poll_ns);
+			for (k = 0; k < rx->ctx.nb_sent; k++)
+				if (likely(done_ns >= rx->sent[k]))
+					tw_hist_record(
+						&rx->lat[TW_SPAN_SEND_CACHE],
+						done_ns - rx->sent[k]);
 			rte_pktmbuf_free_bulk(pkts, n);
 		}
 	}

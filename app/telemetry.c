@@ -177,30 +177,42 @@ cmd_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct tw_app *app = tel_app;
 	struct tw_hist *h = malloc(sizeof(*h));
-	struct tw_hist_summary s;
-	unsigned int i;
+	unsigned int i, sp;
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	if (h == NULL)
 		return -ENOMEM;
-	tw_hist_init(h);
-	for (i = 0; i < app->nb_rx; i++)
-		tw_hist_merge(h, &app->rx[i]->lat);
-	tw_hist_summarize(h, &s);
-	free(h);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "span", "send->cache");
 	rte_tel_data_add_dict_string(d, "unit", "ns");
-	rte_tel_data_add_dict_u64(d, "count", s.count);
-	rte_tel_data_add_dict_u64(d, "min", s.min);
-	rte_tel_data_add_dict_u64(d, "p50", s.p50);
-	rte_tel_data_add_dict_u64(d, "p90", s.p90);
-	rte_tel_data_add_dict_u64(d, "p99", s.p99);
-	rte_tel_data_add_dict_u64(d, "p99_9", s.p999);
-	rte_tel_data_add_dict_u64(d, "p99_99", s.p9999);
-	rte_tel_data_add_dict_u64(d, "max", s.max);
-	rte_tel_data_add_dict_u64(d, "mean", (uint64_t)s.mean);
+	for (sp = 0; sp < TW_SPAN_MAX; sp++) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		struct tw_hist_summary s;
+
+		if (c == NULL) {
+			free(h);
+			return -ENOMEM;
+		}
+		tw_hist_init(h);
+		for (i = 0; i < app->nb_rx; i++)
+			tw_hist_merge(h, &app->rx[i]->lat[sp]);
+		tw_hist_summarize(h, &s);
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "count", s.count);
+		rte_tel_data_add_dict_u64(c, "min", s.min);
+		rte_tel_data_add_dict_u64(c, "p50", s.p50);
+		rte_tel_data_add_dict_u64(c, "p90", s.p90);
+		rte_tel_data_add_dict_u64(c, "p99", s.p99);
+		rte_tel_data_add_dict_u64(c, "p99_9", s.p999);
+		rte_tel_data_add_dict_u64(c, "p99_99", s.p9999);
+		rte_tel_data_add_dict_u64(c, "max", s.max);
+		rte_tel_data_add_dict_u64(c, "mean", (uint64_t)s.mean);
+		/* Telemetry names allow no '>': send_cache, send_poll, ... */
+		rte_tel_data_add_dict_container(d, sp == TW_SPAN_SEND_CACHE ?
+			"send_cache" : sp == TW_SPAN_SEND_POLL ? "send_poll" :
+			"poll_cache", c, 0);
+	}
+	free(h);
 	return 0;
 }
 
@@ -355,8 +367,8 @@ tw_telemetry_register(struct tw_app *app)
 			"Per channel: group, port, expected sequence, gaps, "
 			"duplicates, last packet age. No parameters" },
 		{ "/tickwire/latency", cmd_latency,
-			"Send -> cache latency histogram summary (ns). "
-			"No parameters" },
+			"Latency histogram summaries (ns) of the spans "
+			"send_cache, send_poll, poll_cache. No parameters" },
 		{ "/tickwire/symbol", cmd_symbol,
 			"One symbol's consistent snapshot. Parameter: ticker" },
 		{ "/tickwire/top", cmd_top,

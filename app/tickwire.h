@@ -28,6 +28,7 @@
 
 #define TW_VERSION "0.1.0"
 #define TW_GEN_TXBUF (2 * 64)
+#define TW_RX_BURST_MAX 512
 
 extern int tw_logtype_gen;
 extern int tw_logtype_rx;
@@ -54,7 +55,8 @@ struct tw_rx_lcore {
 	struct tw_rx_ctx ctx;
 	struct tw_rx_counters ctr;
 	const struct tw_clock *clock;
-	struct tw_hist lat;             /* send -> cache updated, per packet */
+	struct tw_hist lat[TW_SPAN_MAX]; /* enum tw_lat_span */
+	uint64_t sent[TW_RX_BURST_MAX]; /* a burst's packets' send_ns */
 } __rte_cache_aligned;
 
 struct tw_gen_lcore {
@@ -103,7 +105,7 @@ struct tw_app {
 	bool port_started[TW_MAX_PORTS];
 	struct tw_port_state port_state[TW_MAX_PORTS];
 	uint64_t start_tsc;             /* launch of the lcores */
-	struct tw_hist lat_merged;      /* scratch of collect() */
+	struct tw_hist lat_merged[TW_SPAN_MAX]; /* scratch of collect() */
 	const struct rte_memzone *shared_mz;
 	bool pdump;                     /* rte_pdump_init succeeded */
 };

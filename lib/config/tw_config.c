@@ -140,6 +140,8 @@ static const struct key_def keys[] = {
 		"period of the stats line"),
 	T("run", "stats_json", KT_STR, stats_json, "write stats JSON here"),
 	T("run", "dump_cache", KT_STR, dump_cache, "write the cache as CSV"),
+	T("run", "latency_csv", KT_STR, latency_csv,
+		"write each latency histogram as PREFIX.<span>.csv"),
 	T("run", "dump_truth", KT_STR, dump_truth,
 		"write the generator's ground truth as CSV"),
 	T("run", "quiet", KT_BOOL, quiet, "no periodic stats line"),

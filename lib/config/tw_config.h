@@ -93,6 +93,7 @@ struct tw_config {
 	uint8_t simd;           /* enum tw_simd, TW_SIMD_AUTO by default */
 	double linger_s;
 	char stats_json[TW_PATH_MAX];
+	char latency_csv[TW_PATH_MAX];  /* prefix of the histogram CSVs */
 	char dump_cache[TW_PATH_MAX];
 	char dump_truth[TW_PATH_MAX];
 	bool quiet;             /* no per-interval stats line */

@@ -124,7 +124,15 @@ struct tw_rx_ctx {
 	struct tw_rx_counters *ctr;
 	tw_rx_burst_t burst;    /* the chosen SIMD level's kernel */
 	enum tw_simd simd;
-	struct tw_hist *lat;    /* send -> cache updated, per packet; or NULL */
+	struct tw_hist *lat;    /* send -> poll (now_ns), per packet; or NULL */
+	/*
+	 * Each accepted data packet's last send_ns, for the caller to
+	 * stamp once the burst is applied; NULL for none. Reset by the
+	 * caller before each burst; at most sent_cap (>= burst size).
+	 */
+	uint64_t *sent;
+	uint16_t nb_sent;
+	uint16_t sent_cap;
 };
 
 /*

@@ -253,6 +253,8 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 		if (ctx->lat != NULL)
 			tw_hist_record(ctx->lat, lat);
 	}
+	if (ctx->sent != NULL && ctx->nb_sent < ctx->sent_cap)
+		ctx->sent[ctx->nb_sent++] = send_ns;
 }
 
 static inline void

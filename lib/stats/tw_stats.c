@@ -41,6 +41,26 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("late_ticks", late_ticks),
 };
 
+const char *
+tw_lat_span_name(enum tw_lat_span span)
+{
+	static const char *const names[TW_SPAN_MAX] = {
+		"send->cache", "send->poll", "poll->cache",
+	};
+
+	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
+}
+
+const char *
+tw_lat_span_file(enum tw_lat_span span)
+{
+	static const char *const names[TW_SPAN_MAX] = {
+		"send-cache", "send-poll", "poll-cache",
+	};
+
+	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
+}
+
 const struct tw_counter_name *
 tw_stats_rx_names(unsigned int *n)
 {
@@ -216,6 +236,17 @@ json_counters(FILE *f, const char *obj, const void *base,
 	fprintf(f, "  },\n");
 }
 
+static void
+json_hist(FILE *f, const char *span, const struct tw_hist_summary *h)
+{
+	fprintf(f, "{ \"span\": \"%s\", \"count\": %" PRIu64 ", \"min\": %"
+		PRIu64 ", \"p50\": %" PRIu64 ", \"p90\": %" PRIu64
+		", \"p99\": %" PRIu64 ", \"p99_9\": %" PRIu64
+		", \"p99_99\": %" PRIu64 ", \"max\": %" PRIu64
+		", \"mean\": %.1f }", span, h->count, h->min, h->p50, h->p90,
+		h->p99, h->p999, h->p9999, h->max, h->mean);
+}
+
 int
 tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		const struct tw_stats_meta *meta)
@@ -229,13 +260,15 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
 	json_counters(f, "rx", &s->rx, rx_names, RTE_DIM(rx_names));
-	fprintf(f, "  \"latency_ns\": { \"span\": \"send->cache\", "
-		"\"count\": %" PRIu64 ", \"min\": %" PRIu64 ", \"p50\": %"
-		PRIu64 ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64
-		", \"p99_9\": %" PRIu64 ", \"p99_99\": %" PRIu64 ", \"max\": %"
-		PRIu64 ", \"mean\": %.1f },\n", s->lat.count, s->lat.min,
-		s->lat.p50, s->lat.p90, s->lat.p99, s->lat.p999, s->lat.p9999,
-		s->lat.max, s->lat.mean);
+	fprintf(f, "  \"latency_ns\": ");
+	json_hist(f, tw_lat_span_name(TW_SPAN_SEND_CACHE), &s->lat);
+	fprintf(f, ",\n  \"latency_spans_ns\": {\n");
+	for (i = 0; i < TW_SPAN_MAX; i++) {
+		fprintf(f, "    \"%s\": ", tw_lat_span_name(i));
+		json_hist(f, tw_lat_span_name(i), &s->span[i]);
+		fprintf(f, "%s\n", i + 1 < TW_SPAN_MAX ? "," : "");
+	}
+	fprintf(f, "  },\n");
 	fprintf(f, "  \"drops_total\": %" PRIu64 ",\n", s->drops_total);
 	fprintf(f, "  \"drops\": {\n");
 	for (i = 0; i < TW_DROP_MAX; i++)
