@@ -11,6 +11,8 @@
  *   gen           generator ticks encoded into mbuf frames
  *   cache_*       update and snapshot read latency, p50 / p99, the read
  *                 with and without a writer on another lcore
+ *   stamp_ns, hist_record  what a latency sample costs: a TSC stamp
+ *                 converted to ns, a histogram record
  *
  * Frames are real mbufs from a mempool, replayed from memory; each pass
  * rewinds the channel sequence state so nothing is a duplicate. Every
@@ -39,6 +41,7 @@
 #include "tw_cache.h"
 #include "tw_clock.h"
 #include "tw_gen.h"
+#include "tw_hist.h"
 #include "tw_parse.h"
 #include "tw_simd.h"
 
@@ -475,6 +478,55 @@ cache_bench(void)
 	rte_free(lat_cache);
 }
 
+/* ---- cost of measuring latency ---- */
+
+/*
+ * What one latency sample costs the RX lcore: a TSC read converted to
+ * ns (twice per burst) and a histogram record (per packet), as batch
+ * means like the cache cases.
+ */
+static void
+measure_bench(void)
+{
+	static uint64_t tsc[NB_BATCHES];
+	struct tw_hist *h = rte_zmalloc(NULL, sizeof(*h), 64);
+	uint64_t a0, sink = 0, v = 12345;
+	unsigned int b, k;
+	struct result *r;
+
+	if (h == NULL)
+		rte_exit(EXIT_FAILURE, "no memory\n");
+	tw_hist_init(h);
+	a0 = allocs();
+	for (b = 0; b < NB_BATCHES; b++) {
+		uint64_t t0 = rte_rdtsc_precise();
+
+		for (k = 0; k < BATCH; k++)
+			sink += tw_clock_ns(&clk, rte_rdtsc());
+		tsc[b] = rte_rdtsc_precise() - t0;
+	}
+	r = result_of("stamp_ns", TW_SIMD_MAX, "ns p50");
+	r->allocs = allocs() - a0;
+	batch_percentiles(r, tsc);
+	a0 = allocs();
+	for (b = 0; b < NB_BATCHES; b++) {
+		uint64_t t0 = rte_rdtsc_precise();
+
+		for (k = 0; k < BATCH; k++) {
+			/* Latencies spread over 1..1000 us, like a real run. */
+			v = v * 6364136223846793005ULL + 1442695040888963407ULL;
+			tw_hist_record(h, 1000 + (v >> 44));
+		}
+		tsc[b] = rte_rdtsc_precise() - t0;
+	}
+	r = result_of("hist_record", TW_SIMD_MAX, "ns p50");
+	r->allocs = allocs() - a0;
+	batch_percentiles(r, tsc);
+	if (sink == 42)
+		printf(" ");
+	rte_free(h);
+}
+
 /* ---- output ---- */
 
 static void
@@ -703,6 +755,7 @@ main(int argc, char **argv)
 			if (want[l])
 				gen_run(pool, l, gen_ticks);
 	cache_bench();
+	measure_bench();
 	finish_results();
 
 	write_markdown(stdout);
