@@ -655,6 +655,8 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		uint64_t t;
 
 		usleep(MAIN_TICK_US);
+		/* Keep this process's stamps on the kernel's clock. */
+		tw_clock_refresh(&app->clock);
 		t = rte_rdtsc();
 		if (cfg->duration > 0 &&
 		    t - start_tsc >= (uint64_t)(cfg->duration * hz))

@@ -2,10 +2,11 @@
 /*
  * Wall-clock nanoseconds from the TSC, cheap enough for the data path.
  *
- * Each process anchors its TSC to CLOCK_REALTIME once at start, so two
- * processes on one host (generator and processor over memif) stamp on
- * the same epoch, and hosts with synchronised clocks roughly so; the
- * conversion is then a multiply and a shift, no syscall.
+ * Each process anchors its TSC to CLOCK_REALTIME at start and again
+ * whenever its main lcore calls tw_clock_refresh, so two processes on
+ * one host (generator and processor over memif) stamp on the kernel's
+ * clock, and hosts with synchronised clocks roughly so. A stamp is a
+ * seqcount read, a multiply and a shift: no syscall.
  */
 #ifndef TW_CLOCK_H
 #define TW_CLOCK_H
@@ -14,11 +15,15 @@
 #include <time.h>
 
 #include <rte_cycles.h>
+#include <rte_seqcount.h>
 
 struct tw_clock {
+	rte_seqcount_t sc;      /* the main lcore refreshes, lcores read */
 	uint64_t tsc0;
-	uint64_t ns0;
+	uint64_t ns0;           /* CLOCK_REALTIME at tsc0 */
 	uint64_t mult;          /* ns per TSC cycle, << 32 */
+	uint64_t base_tsc;      /* start of the rate measurement */
+	uint64_t base_raw;      /* CLOCK_MONOTONIC_RAW then */
 };
 
 static inline uint64_t
@@ -30,45 +35,88 @@ tw_clock_raw_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* A TSC reading and a clock's reading taken as close together as can be. */
+static inline void
+tw_clock_pair(clockid_t id, uint64_t *tsc, uint64_t *ns)
+{
+	struct timespec ts;
+	uint64_t t0 = rte_rdtsc();
+
+	clock_gettime(id, &ts);
+	*tsc = t0 + (rte_rdtsc() - t0) / 2;
+	*ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /*
- * Measure the TSC rate against CLOCK_MONOTONIC_RAW over calib_ms: the
+ * Measure the TSC rate against CLOCK_MONOTONIC_RAW over calib_ms (the
  * nominal rate EAL reports can be off by a tenth of a percent on
- * virtual machines, which two processes would see as milliseconds of
- * skew after a few seconds. Then anchor to CLOCK_REALTIME.
+ * virtual machines), then anchor to CLOCK_REALTIME.
  */
 static inline void
 tw_clock_init(struct tw_clock *c, unsigned int calib_ms)
 {
-	struct timespec ts, nap = {
+	struct timespec nap = {
 		.tv_sec = calib_ms / 1000,
 		.tv_nsec = (long)(calib_ms % 1000) * 1000000,
 	};
-	uint64_t t0, n0, t1, n1;
+	uint64_t t1, n1;
 
-	n0 = tw_clock_raw_ns();
-	t0 = rte_rdtsc();
+	rte_seqcount_init(&c->sc);
+	tw_clock_pair(CLOCK_MONOTONIC_RAW, &c->base_tsc, &c->base_raw);
 	nanosleep(&nap, NULL);
-	n1 = tw_clock_raw_ns();
-	t1 = rte_rdtsc();
-	c->mult = (uint64_t)(((__uint128_t)(n1 - n0) << 32) / (t1 - t0));
+	tw_clock_pair(CLOCK_MONOTONIC_RAW, &t1, &n1);
+	c->mult = (uint64_t)(((__uint128_t)(n1 - c->base_raw) << 32) /
+		(t1 - c->base_tsc));
+	tw_clock_pair(CLOCK_REALTIME, &c->tsc0, &c->ns0);
+}
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	c->tsc0 = rte_rdtsc();
-	c->ns0 = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+/*
+ * Re-measure the rate over everything since start and re-anchor to
+ * CLOCK_REALTIME; one writer (the main lcore), called periodically. A
+ * 100 ms calibration is good to about 1e-5, which two processes see as
+ * microseconds of skew per second; the long baseline brings the rate
+ * to the kernel's, and the anchor keeps both processes on its clock.
+ */
+static inline void
+tw_clock_refresh(struct tw_clock *c)
+{
+	uint64_t t, n, rt, rn, mult;
+
+	tw_clock_pair(CLOCK_MONOTONIC_RAW, &t, &n);
+	if (t <= c->base_tsc || n <= c->base_raw)
+		return;
+	mult = (uint64_t)(((__uint128_t)(n - c->base_raw) << 32) /
+		(t - c->base_tsc));
+	tw_clock_pair(CLOCK_REALTIME, &rt, &rn);
+	rte_seqcount_write_begin(&c->sc);
+	c->mult = mult;
+	c->tsc0 = rt;
+	c->ns0 = rn;
+	rte_seqcount_write_end(&c->sc);
 }
 
 /* TSC cycles per second, as measured. */
 static inline uint64_t
 tw_clock_hz(const struct tw_clock *c)
 {
-	return (uint64_t)(((__uint128_t)1000000000u << 32) / c->mult);
+	return (uint64_t)(((__uint128_t)1000000000u << 32) /
+		__atomic_load_n(&c->mult, __ATOMIC_RELAXED));
 }
 
 static inline uint64_t
 tw_clock_ns(const struct tw_clock *c, uint64_t tsc)
 {
-	return c->ns0 + (uint64_t)(((__uint128_t)(tsc - c->tsc0) * c->mult)
-		>> 32);
+	uint64_t tsc0, ns0, mult;
+	uint32_t sn;
+
+	do {
+		sn = rte_seqcount_read_begin(&c->sc);
+		tsc0 = c->tsc0;
+		ns0 = c->ns0;
+		mult = c->mult;
+	} while (rte_seqcount_read_retry(&c->sc, sn));
+	return ns0 + (uint64_t)(((__int128_t)(int64_t)(tsc - tsc0) *
+		(__int128_t)mult) >> 32);
 }
 
 #endif /* TW_CLOCK_H */

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Latency over memif between two processes, each polling lcore on its own
+# core (drivers-config/memif-gen.ini and memif-proc.ini), at several
+# generator rates. For each rate it writes into OUT (default out/latency):
+#   rate-R.json                the processor's stats JSON (all spans)
+#   rate-R.send-cache.csv ...  the merged histograms, one CSV per span
+# then latency.json (every rate's spans side by side) and, with Debian's
+# python3-matplotlib (installed here when missing), PNG plots:
+#   send-cache.percentiles.png / .histogram.png  every rate on one plot
+#   rate-R.percentiles.png / .histogram.png      that rate's three spans
+# Usage: ./scripts/latency-bench.sh [OUT] [RATE ...]   (0 = unlimited)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+out=${1:-out/latency}
+shift || true
+rates=("$@")
+[ ${#rates[@]} -gt 0 ] || rates=(100000 1000000 10000000 0)
+mkdir -p "$out"
+extra=$(cat build/eal-extra)
+seconds=3
+
+if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+	echo "latency-bench: installing python3-matplotlib for the plots"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q --no-install-recommends python3-matplotlib \
+		>/dev/null || echo "latency-bench: no matplotlib: no PNGs"
+fi
+
+for rate in "${rates[@]}"; do
+	if [ "$rate" -eq 0 ]; then count=20000000; else
+		count=$((rate * seconds)); fi
+	echo "latency-bench: rate ${rate/#0/unlimited} msgs/s, $count ticks"
+	# The memif server (generator) must be up before the client.
+	# shellcheck disable=SC2086
+	./build/app/tickwire $extra -- --config drivers-config/memif-gen.ini \
+		--rate "$rate" --count "$count" --duration 120 --quiet \
+		> "$out/rate-$rate.gen.log" 2>&1 &
+	gen=$!
+	sleep 1
+	# shellcheck disable=SC2086
+	./build/app/tickwire $extra -- --config drivers-config/memif-proc.ini \
+		--duration 120 --quiet --stats-json "$out/rate-$rate.json" \
+		--latency-csv "$out/rate-$rate" > "$out/rate-$rate.proc.log" 2>&1
+	wait "$gen"
+done
+
+/usr/bin/python3 - "$out" "${rates[@]}" <<'PY'
+import json, sys
+out, rates = sys.argv[1], sys.argv[2:]
+res = {"method": "memif, two processes, generator and RX lcore on "
+       "their own cores; send = generator's TSC stamp of a packet's last "
+       "tick, poll = RX poll of its burst, cache = burst applied; "
+       "one sample per packet (poll->cache: per burst)", "rates": []}
+print("| rate (msg/s) | achieved | span | p50 us | p90 us | p99 us | "
+      "p99.9 us | max us | samples |")
+print("|---|---|---|---|---|---|---|---|---|")
+for r in rates:
+    d = json.load(open("%s/rate-%s.json" % (out, r)))
+    got = d["rx"]["messages"] / d["elapsed_s"]
+    res["rates"].append({"rate": int(r), "achieved_msgs_s": got,
+                         "drops": d["drops_total"], "gaps": d["gaps"],
+                         "spans": d["latency_spans_ns"]})
+    for span, h in d["latency_spans_ns"].items():
+        print("| %s | %.2f M | %s | %.2f | %.2f | %.2f | %.2f | %.1f | %d |"
+              % (r if r != "0" else "unlimited", got / 1e6, span,
+                 h["p50"] / 1e3, h["p90"] / 1e3, h["p99"] / 1e3,
+                 h["p99_9"] / 1e3, h["max"] / 1e3, h["count"]))
+json.dump(res, open(out + "/latency.json", "w"), indent=1)
+PY
+
+if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+	args=()
+	for rate in "${rates[@]}"; do
+		label=$rate; [ "$rate" -eq 0 ] && label=unlimited
+		args+=("$out/rate-$rate.send-cache.csv=$label msgs/s")
+		./scripts/plot-latency -o "$out/rate-$rate" \
+			--title "memif at $label msgs/s" \
+			"$out/rate-$rate.send-cache.csv=send->cache" \
+			"$out/rate-$rate.send-poll.csv=send->poll" \
+			"$out/rate-$rate.poll-cache.csv=poll->cache" >/dev/null
+	done
+	./scripts/plot-latency -o "$out/send-cache" \
+		--title "send->cache over memif" "${args[@]}"
+fi
+echo "latency-bench: wrote $out/latency.json, CSVs and plots"
