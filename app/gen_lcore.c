@@ -177,9 +177,13 @@ send_directory(struct tw_gen_lcore *g, uint64_t now)
 	}
 }
 
+/*
+ * send_ns is when the tick was due (paced) or priced (unpaced); late is
+ * how far behind send_ns it is actually sent, in TW_LATE_UNIT_NS.
+ */
 static void
 emit_tick(struct tw_gen_lcore *g, struct tw_tick *t, uint64_t now,
-		uint64_t send_ns)
+		uint64_t send_ns, uint16_t late)
 {
 	uint64_t seq;
 	uint8_t *p;
@@ -189,6 +193,7 @@ emit_tick(struct tw_gen_lcore *g, struct tw_tick *t, uint64_t now,
 		if (unlikely(p == NULL))
 			return;
 		t->quote.send_ns = send_ns;
+		t->quote.late = late;
 		tw_encode_quote(p, &t->quote);
 		if (g->truth != NULL)
 			tw_cache_update_quote(g->truth, &t->quote, seq, 0);
@@ -198,6 +203,7 @@ emit_tick(struct tw_gen_lcore *g, struct tw_tick *t, uint64_t now,
 		if (unlikely(p == NULL))
 			return;
 		t->trade.send_ns = send_ns;
+		t->trade.late = late;
 		tw_encode_trade(p, &t->trade);
 		if (g->truth != NULL)
 			tw_cache_update_trade(g->truth, &t->trade, seq, 0);
@@ -236,46 +242,60 @@ end_session(struct tw_gen_lcore *g)
 	tx_flush(g, true);
 }
 
+/* How far behind its due time a tick goes out, in TW_LATE_UNIT_NS. */
+static inline uint16_t
+lateness(uint64_t now_ns, uint64_t due_ns)
+{
+	uint64_t units;
+
+	if (now_ns <= due_ns)
+		return 0;
+	units = (now_ns - due_ns) / TW_LATE_UNIT_NS;
+	return units >= TW_LATE_SATURATED ? TW_LATE_SATURATED :
+		(uint16_t)units;
+}
+
 int
 tw_gen_lcore_main(void *arg)
 {
 	struct tw_gen_lcore *g = arg;
 	uint64_t hz = tw_clock_hz(g->clock);
-	uint64_t tsc_per_msg = g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 0;
-	uint64_t now = rte_rdtsc(), next_due = now, next_house = now;
+	uint64_t now = rte_rdtsc(), next_house = now;
 	uint64_t house_period = RTE_MAX(g->flush_tsc / 2, hz / 1000000);
+	struct tw_pace pace;
 	struct tw_tick t;
 
 	TW_LOG(gen, INFO, "lcore %u: %u symbols on %u channels, rate %s\n",
 		g->lcore_id, g->gen->p.nb_symbols, g->nb_channels,
 		g->rate ? "paced" : "unlimited");
 	send_directory(g, now);
+	tw_pace_init(&pace, rte_rdtsc(),
+		g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 1);
 
 	while (!tw_force_quit) {
 		unsigned int n = GEN_BATCH, i;
-		uint64_t send_ns;
+		uint64_t now_ns, due_ns = 0, step_ns = 0, first_due, behind;
 
 		now = rte_rdtsc();
+		now_ns = tw_clock_ns(g->clock, now);
 		if (g->rate != 0) {
-			uint64_t due;
-
-			if (now < next_due) {
-				n = 0;
-			} else {
-				due = (now - next_due) / tsc_per_msg + 1;
-				n = RTE_MIN(due, (uint64_t)GEN_BATCH);
-				/* Behind by more than a batch: these are late. */
-				if (due > GEN_BATCH)
-					g->ctr.late_ticks += n;
-				next_due += n * tsc_per_msg;
-			}
+			n = tw_pace_due(&pace, now, GEN_BATCH, &first_due,
+				&behind);
+			/* Behind by more than a batch: these are late. */
+			if (behind > 0)
+				g->ctr.late_ticks += n;
+			due_ns = tw_clock_ns(g->clock, first_due);
+			step_ns = tw_clock_cycles_ns(g->clock, pace.period);
 		}
 		if (g->count != 0 && g->ctr.ticks + n > g->count)
 			n = (unsigned int)(g->count - g->ctr.ticks);
-		send_ns = tw_clock_ns(g->clock, now);
 		for (i = 0; i < n; i++) {
 			tw_gen_next(g->gen, &t);
-			emit_tick(g, &t, now, send_ns);
+			if (g->rate != 0)
+				emit_tick(g, &t, now, due_ns + i * step_ns,
+					lateness(now_ns, due_ns + i * step_ns));
+			else
+				emit_tick(g, &t, now, now_ns, 0);
 		}
 		/* Paced: send what is ready now; unlimited: in bursts. */
 		if (now >= next_house) {

@@ -504,6 +504,7 @@ setup_rx(struct tw_app *app)
 			tw_hist_init(&rx->lat[c]);
 		rx->ctx.lat = &rx->lat[TW_SPAN_SEND_POLL];
 		rx->ctx.sent = rx->sent;
+		rx->ctx.late = rx->late;
 		rx->ctx.sent_cap = RTE_DIM(rx->sent);
 	}
 	return 0;

@@ -19,7 +19,7 @@ tw_rx_lcore_main(void *arg)
 	struct tw_rx_lcore *rx = arg;
 	struct rte_mbuf *pkts[TW_RX_BURST_MAX];
 	uint64_t poll_ns, done_ns;
-	uint16_t i, k;
+	uint16_t i;
 
 	TW_LOG(rx, INFO, "lcore %u (socket %d): polling %u queue(s)\n",
 		rx->lcore_id, rx->socket, rx->nb_queues);
@@ -32,17 +32,10 @@ tw_rx_lcore_main(void *arg)
 			if (n == 0)
 				continue;
 			poll_ns = tw_clock_ns(rx->clock, rte_rdtsc());
-			rx->ctx.nb_sent = 0;
 			tw_rx_burst(&rx->ctx, pkts, n, poll_ns);
 			/* One more stamp per burst: the cache is updated. */
 			done_ns = tw_clock_ns(rx->clock, rte_rdtsc());
-			tw_hist_record(&rx->lat[TW_SPAN_POLL_CACHE],
-				done_ns - poll_ns);
-			for (k = 0; k < rx->ctx.nb_sent; k++)
-				if (likely(done_ns >= rx->sent[k]))
-					tw_hist_record(
-						&rx->lat[TW_SPAN_SEND_CACHE],
-						done_ns - rx->sent[k]);
+			tw_rx_record_burst(&rx->ctx, rx->lat, poll_ns, done_ns);
 			rte_pktmbuf_free_bulk(pkts, n);
 		}
 	}

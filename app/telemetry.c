@@ -177,7 +177,8 @@ cmd_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct tw_app *app = tel_app;
 	struct tw_hist *h = malloc(sizeof(*h));
-	unsigned int i, sp;
+	unsigned int i, sp, k;
+	char name[32];
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
@@ -207,10 +208,12 @@ cmd_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "p99_99", s.p9999);
 		rte_tel_data_add_dict_u64(c, "max", s.max);
 		rte_tel_data_add_dict_u64(c, "mean", (uint64_t)s.mean);
-		/* Telemetry names allow no '>': send_cache, send_poll, ... */
-		rte_tel_data_add_dict_container(d, sp == TW_SPAN_SEND_CACHE ?
-			"send_cache" : sp == TW_SPAN_SEND_POLL ? "send_poll" :
-			"poll_cache", c, 0);
+		/* Telemetry names allow no '>' or '-': send_cache, ... */
+		snprintf(name, sizeof(name), "%s", tw_lat_span_file(sp));
+		for (k = 0; name[k] != '\0'; k++)
+			if (name[k] == '-')
+				name[k] = '_';
+		rte_tel_data_add_dict_container(d, name, c, 0);
 	}
 	free(h);
 	return 0;
@@ -368,7 +371,8 @@ tw_telemetry_register(struct tw_app *app)
 			"duplicates, last packet age. No parameters" },
 		{ "/tickwire/latency", cmd_latency,
 			"Latency histogram summaries (ns) of the spans "
-			"send_cache, send_poll, poll_cache. No parameters" },
+			"send_cache, send_poll, poll_cache, actual_cache. "
+			"No parameters" },
 		{ "/tickwire/symbol", cmd_symbol,
 			"One symbol's consistent snapshot. Parameter: ticker" },
 		{ "/tickwire/top", cmd_top,

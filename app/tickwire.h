@@ -57,6 +57,7 @@ struct tw_rx_lcore {
 	const struct tw_clock *clock;
 	struct tw_hist lat[TW_SPAN_MAX]; /* enum tw_lat_span */
 	uint64_t sent[TW_RX_BURST_MAX]; /* a burst's packets' send_ns */
+	uint16_t late[TW_RX_BURST_MAX]; /* and their lateness */
 } __rte_cache_aligned;
 
 struct tw_gen_lcore {

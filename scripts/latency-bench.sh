@@ -8,7 +8,7 @@
 # then latency.json (every rate's spans side by side) and, with Debian's
 # python3-matplotlib (installed here when missing), PNG plots:
 #   send-cache.percentiles.png / .histogram.png  every rate on one plot
-#   rate-R.percentiles.png / .histogram.png      that rate's three spans
+#   rate-R.percentiles.png / .histogram.png      that rate's four spans
 # Usage: ./scripts/latency-bench.sh [OUT] [RATE ...]   (0 = unlimited)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,7 +79,9 @@ if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
 			--title "memif at $label msgs/s" \
 			"$out/rate-$rate.send-cache.csv=send->cache" \
 			"$out/rate-$rate.send-poll.csv=send->poll" \
-			"$out/rate-$rate.poll-cache.csv=poll->cache" >/dev/null
+			"$out/rate-$rate.poll-cache.csv=poll->cache" \
+			"$out/rate-$rate.actual-cache.csv=actual->cache" \
+			>/dev/null
 	done
 	./scripts/plot-latency -o "$out/send-cache" \
 		--title "send->cache over memif" "${args[@]}"

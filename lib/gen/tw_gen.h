@@ -144,6 +144,47 @@ tw_gen_channel_of(const struct tw_gen *g, uint32_t locate)
 	return (uint16_t)(locate % g->p.nb_channels);
 }
 
+/* ---- pacing ---- */
+
+/* A target rate as a schedule of due times, in TSC cycles. */
+struct tw_pace {
+	uint64_t next_due;      /* due time of the next tick */
+	uint64_t period;        /* cycles per tick, >= 1 */
+};
+
+static inline void
+tw_pace_init(struct tw_pace *p, uint64_t start, uint64_t period)
+{
+	p->next_due = start;
+	p->period = period ? period : 1;
+}
+
+/*
+ * The ticks due by now, at most max: returns how many, with the first
+ * one's due time in *first_due (tick k is due first_due + k * period)
+ * and in *behind how many were due beyond max (0 when on time). Ticks a
+ * stall delayed keep their own due times, never now: measuring from
+ * them charges the stall to the ticks it held up, as a market would
+ * (no coordinated omission).
+ */
+static inline unsigned int
+tw_pace_due(struct tw_pace *p, uint64_t now, unsigned int max,
+		uint64_t *first_due, uint64_t *behind)
+{
+	uint64_t due;
+	unsigned int n;
+
+	*first_due = p->next_due;
+	*behind = 0;
+	if (now < p->next_due)
+		return 0;
+	due = (now - p->next_due) / p->period + 1;
+	n = due > max ? max : (unsigned int)due;
+	*behind = due - n;
+	p->next_due += (uint64_t)n * p->period;
+	return n;
+}
+
 /* Generator lcore counters; written only by the generator lcore. */
 struct tw_gen_counters {
 	uint64_t ticks;         /* quotes + trades */

@@ -203,6 +203,50 @@ tw_rx_feed_prepare(struct tw_rx_feed *feed)
 	return 0;
 }
 
+const char *
+tw_lat_span_name(enum tw_lat_span span)
+{
+	static const char *const names[TW_SPAN_MAX] = {
+		"send->cache", "send->poll", "poll->cache", "actual->cache",
+	};
+
+	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
+}
+
+const char *
+tw_lat_span_file(enum tw_lat_span span)
+{
+	static const char *const names[TW_SPAN_MAX] = {
+		"send-cache", "send-poll", "poll-cache", "actual-cache",
+	};
+
+	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
+}
+
+void
+tw_rx_record_burst(struct tw_rx_ctx *ctx, struct tw_hist *hist,
+		uint64_t poll_ns, uint64_t done_ns)
+{
+	uint16_t k;
+
+	tw_hist_record(&hist[TW_SPAN_POLL_CACHE], done_ns - poll_ns);
+	for (k = 0; k < ctx->nb_sent; k++) {
+		uint64_t due = ctx->sent[k];
+
+		if (likely(done_ns >= due))
+			tw_hist_record(&hist[TW_SPAN_SEND_CACHE], done_ns - due);
+		if (unlikely(ctx->late[k] == TW_LATE_SATURATED)) {
+			ctx->ctr->late_saturated++;
+			continue;
+		}
+		due += (uint64_t)ctx->late[k] * TW_LATE_UNIT_NS;
+		if (likely(done_ns >= due))
+			tw_hist_record(&hist[TW_SPAN_ACTUAL_CACHE],
+				done_ns - due);
+	}
+	ctx->nb_sent = 0;
+}
+
 static const tw_rx_burst_t burst_fns[TW_SIMD_MAX] = {
 	[TW_SIMD_SCALAR] = tw_rx_burst_scalar,
 #ifdef RTE_ARCH_X86_64

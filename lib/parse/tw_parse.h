@@ -69,12 +69,33 @@ struct tw_rx_counters {
 	 * (shorter than TW_RX_TMPL_LEN, or failing some check).
 	 */
 	uint64_t scalar_checked;
+	uint64_t late_saturated; /* samples with no actual send time */
 	uint64_t drops[TW_DROP_MAX];
 	uint64_t lat_samples;   /* one per accepted data packet */
 	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */
 	uint64_t lat_sum_ns;
 	uint64_t lat_max_ns;
 } __rte_cache_aligned;
+
+/*
+ * The spans latency is measured over, one histogram each per RX lcore.
+ * send: the tick's send_ns, when it was due on a paced generator's
+ * schedule (else when it was priced); actual: when the generator
+ * actually sent it (send_ns + late); poll: the RX poll that returned
+ * the packet; cache: the burst applied to the cache. One sample per
+ * packet (its last tick), poll->cache one per burst.
+ */
+enum tw_lat_span {
+	TW_SPAN_SEND_CACHE,     /* corrected for coordinated omission */
+	TW_SPAN_SEND_POLL,
+	TW_SPAN_POLL_CACHE,
+	TW_SPAN_ACTUAL_CACHE,   /* not corrected */
+	TW_SPAN_MAX
+};
+
+/* "send->cache", ...; and "send-cache", ... for file names. */
+const char *tw_lat_span_name(enum tw_lat_span span);
+const char *tw_lat_span_file(enum tw_lat_span span);
 
 /* Most channels one feed may have (the config's limit too). */
 #define TW_RX_MAX_CHANNELS 256
@@ -131,6 +152,7 @@ struct tw_rx_ctx {
 	 * caller before each burst; at most sent_cap (>= burst size).
 	 */
 	uint64_t *sent;
+	uint16_t *late;         /* and its lateness, TW_LATE_UNIT_NS units */
 	uint16_t nb_sent;
 	uint16_t sent_cap;
 };
@@ -151,6 +173,14 @@ int tw_rx_ctx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
  */
 void tw_rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
 		uint64_t ol_flags, uint64_t now_ns);
+
+/*
+ * After a burst is applied (done_ns), record its samples collected in
+ * ctx->sent / ctx->late: send->cache and actual->cache per packet,
+ * poll->cache once. hist has TW_SPAN_MAX entries; resets nb_sent.
+ */
+void tw_rx_record_burst(struct tw_rx_ctx *ctx, struct tw_hist *hist,
+		uint64_t poll_ns, uint64_t done_ns);
 
 /*
  * Validate and apply a burst with the context's SIMD level; does not

@@ -253,8 +253,10 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 		if (ctx->lat != NULL)
 			tw_hist_record(ctx->lat, lat);
 	}
-	if (ctx->sent != NULL && ctx->nb_sent < ctx->sent_cap)
+	if (ctx->sent != NULL && ctx->nb_sent < ctx->sent_cap) {
+		ctx->late[ctx->nb_sent] = tw_msg_late(m);
 		ctx->sent[ctx->nb_sent++] = send_ns;
+	}
 }
 
 static inline void

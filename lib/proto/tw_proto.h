@@ -48,14 +48,22 @@ enum tw_msg_type {
 #define TW_TICKER_LEN 8
 
 /*
- * All three messages share a 16-byte prefix: type at 0, locate at 4,
- * generator send time (ns) at 8. Prices are signed fixed-point integers:
+ * All three messages share a 16-byte prefix: type at 0, lateness at 2,
+ * locate at 4, send time (ns) at 8. A paced generator stamps send_ns
+ * with the time the tick was due and late with how far behind that it
+ * actually stamped it, in units of TW_LATE_UNIT_NS (TW_LATE_SATURATED:
+ * that far or more), so a receiver can measure from either point (the
+ * first corrects for coordinated omission). Unpaced: the stamp, late 0. Prices are signed fixed-point integers:
  * value / 10^price_decimals, the decimals given by the symbol's
  * directory message.
  */
+#define TW_LATE_UNIT_NS 64
+#define TW_LATE_SATURATED 0xffff        /* 4.19 ms or more */
+
 struct tw_msg_prefix {
 	uint8_t type;
-	uint8_t pad[3];
+	uint8_t pad;
+	rte_be16_t late;
 	rte_be32_t locate;
 	rte_be64_t send_ns;
 } __rte_packed;
@@ -63,7 +71,7 @@ struct tw_msg_prefix {
 struct tw_wire_directory {
 	uint8_t type;           /* 'R' */
 	uint8_t price_decimals;
-	uint8_t reserved[2];
+	rte_be16_t late;
 	rte_be32_t locate;
 	rte_be64_t send_ns;
 	char ticker[TW_TICKER_LEN]; /* ASCII, space padded */
@@ -71,7 +79,8 @@ struct tw_wire_directory {
 
 struct tw_wire_quote {
 	uint8_t type;           /* 'Q' */
-	uint8_t reserved[3];
+	uint8_t reserved;
+	rte_be16_t late;
 	rte_be32_t locate;
 	rte_be64_t send_ns;
 	rte_be64_t bid_px;
@@ -83,7 +92,7 @@ struct tw_wire_quote {
 struct tw_wire_trade {
 	uint8_t type;           /* 'T' */
 	uint8_t side;           /* aggressor: 'B' buyer, 'S' seller */
-	uint8_t reserved[2];
+	rte_be16_t late;
 	rte_be32_t locate;
 	rte_be64_t send_ns;
 	rte_be64_t price;
@@ -106,6 +115,7 @@ struct tw_directory {
 
 struct tw_quote {
 	uint32_t locate;
+	uint16_t late;          /* TW_LATE_UNIT_NS units */
 	uint32_t bid_sz;
 	uint32_t ask_sz;
 	int64_t bid_px;
@@ -115,6 +125,7 @@ struct tw_quote {
 
 struct tw_trade {
 	uint32_t locate;
+	uint16_t late;
 	uint32_t size;
 	int64_t price;
 	uint8_t side;
@@ -181,8 +192,7 @@ tw_encode_directory(uint8_t *p, const struct tw_directory *d)
 
 	w->type = TW_MSG_DIRECTORY;
 	w->price_decimals = d->price_decimals;
-	w->reserved[0] = 0;
-	w->reserved[1] = 0;
+	w->late = 0;
 	w->locate = rte_cpu_to_be_32(d->locate);
 	w->send_ns = rte_cpu_to_be_64(d->send_ns);
 	memcpy(w->ticker, d->ticker, TW_TICKER_LEN);
@@ -206,9 +216,8 @@ tw_encode_quote(uint8_t *p, const struct tw_quote *q)
 	struct tw_wire_quote *w = (struct tw_wire_quote *)p;
 
 	w->type = TW_MSG_QUOTE;
-	w->reserved[0] = 0;
-	w->reserved[1] = 0;
-	w->reserved[2] = 0;
+	w->reserved = 0;
+	w->late = rte_cpu_to_be_16(q->late);
 	w->locate = rte_cpu_to_be_32(q->locate);
 	w->send_ns = rte_cpu_to_be_64(q->send_ns);
 	w->bid_px = rte_cpu_to_be_64((uint64_t)q->bid_px);
@@ -223,6 +232,7 @@ tw_decode_quote(const uint8_t *p, struct tw_quote *q)
 	const struct tw_wire_quote *w = (const struct tw_wire_quote *)p;
 
 	q->locate = rte_be_to_cpu_32(w->locate);
+	q->late = rte_be_to_cpu_16(w->late);
 	q->send_ns = rte_be_to_cpu_64(w->send_ns);
 	q->bid_px = (int64_t)rte_be_to_cpu_64(w->bid_px);
 	q->ask_px = (int64_t)rte_be_to_cpu_64(w->ask_px);
@@ -237,8 +247,7 @@ tw_encode_trade(uint8_t *p, const struct tw_trade *t)
 
 	w->type = TW_MSG_TRADE;
 	w->side = t->side;
-	w->reserved[0] = 0;
-	w->reserved[1] = 0;
+	w->late = rte_cpu_to_be_16(t->late);
 	w->locate = rte_cpu_to_be_32(t->locate);
 	w->send_ns = rte_cpu_to_be_64(t->send_ns);
 	w->price = rte_cpu_to_be_64((uint64_t)t->price);
@@ -253,6 +262,7 @@ tw_decode_trade(const uint8_t *p, struct tw_trade *t)
 
 	t->locate = rte_be_to_cpu_32(w->locate);
 	t->side = w->side;
+	t->late = rte_be_to_cpu_16(w->late);
 	t->send_ns = rte_be_to_cpu_64(w->send_ns);
 	t->price = (int64_t)rte_be_to_cpu_64(w->price);
 	t->size = rte_be_to_cpu_32(w->size);
@@ -263,6 +273,12 @@ static inline uint32_t
 tw_msg_locate(const uint8_t *p)
 {
 	return rte_be_to_cpu_32(((const struct tw_msg_prefix *)p)->locate);
+}
+
+static inline uint16_t
+tw_msg_late(const uint8_t *p)
+{
+	return rte_be_to_cpu_16(((const struct tw_msg_prefix *)p)->late);
 }
 
 static inline uint64_t

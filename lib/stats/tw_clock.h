@@ -35,16 +35,32 @@ tw_clock_raw_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* A TSC reading and a clock's reading taken as close together as can be. */
+/*
+ * A TSC reading and a clock's reading taken as close together as can
+ * be: the best of a few tries, so a thread preempted between the two
+ * reads (on a virtual machine, for milliseconds) does not skew the pair.
+ */
 static inline void
 tw_clock_pair(clockid_t id, uint64_t *tsc, uint64_t *ns)
 {
-	struct timespec ts;
-	uint64_t t0 = rte_rdtsc();
+	uint64_t best = UINT64_MAX;
+	unsigned int i;
 
-	clock_gettime(id, &ts);
-	*tsc = t0 + (rte_rdtsc() - t0) / 2;
-	*ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	*tsc = 0;
+	*ns = 0;
+	for (i = 0; i < 5; i++) {
+		struct timespec ts;
+		uint64_t t0 = rte_rdtsc(), t1;
+
+		clock_gettime(id, &ts);
+		t1 = rte_rdtsc();
+		if (t1 - t0 < best) {
+			best = t1 - t0;
+			*tsc = t0 + best / 2;
+			*ns = (uint64_t)ts.tv_sec * 1000000000u +
+				(uint64_t)ts.tv_nsec;
+		}
+	}
 }
 
 /*
@@ -93,6 +109,14 @@ tw_clock_refresh(struct tw_clock *c)
 	c->tsc0 = rt;
 	c->ns0 = rn;
 	rte_seqcount_write_end(&c->sc);
+}
+
+/* A duration in TSC cycles as ns, at the current rate. */
+static inline uint64_t
+tw_clock_cycles_ns(const struct tw_clock *c, uint64_t cycles)
+{
+	return (uint64_t)(((__uint128_t)cycles *
+		__atomic_load_n(&c->mult, __ATOMIC_RELAXED)) >> 32);
 }
 
 /* TSC cycles per second, as measured. */

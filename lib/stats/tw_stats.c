@@ -19,6 +19,7 @@ static const struct tw_counter_name rx_names[] = {
 	RX("directories", directories),
 	RX("heartbeats", heartbeats),
 	RX("end_of_session", end_of_session),
+	RX("late_saturated", late_saturated),
 	RX("scalar_checked", scalar_checked),
 	RX("latency_samples", lat_samples),
 	RX("latency_negative", lat_negative),
@@ -40,26 +41,6 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("mbuf_alloc_failed", mbuf_alloc_failed),
 	GEN("late_ticks", late_ticks),
 };
-
-const char *
-tw_lat_span_name(enum tw_lat_span span)
-{
-	static const char *const names[TW_SPAN_MAX] = {
-		"send->cache", "send->poll", "poll->cache",
-	};
-
-	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
-}
-
-const char *
-tw_lat_span_file(enum tw_lat_span span)
-{
-	static const char *const names[TW_SPAN_MAX] = {
-		"send-cache", "send-poll", "poll-cache",
-	};
-
-	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
-}
 
 const struct tw_counter_name *
 tw_stats_rx_names(unsigned int *n)
@@ -221,6 +202,17 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			PRIu64 " mean %.0f over %" PRIu64 "\n", s->lat.min,
 			s->lat.p50, s->lat.p90, s->lat.p99, s->lat.p999,
 			s->lat.p9999, s->lat.max, s->lat.mean, s->lat.count);
+	/* Paced runs: from the actual send too, where it differs. */
+	if (s->span[TW_SPAN_ACTUAL_CACHE].count != 0 &&
+	    (s->span[TW_SPAN_ACTUAL_CACHE].p99 != s->lat.p99 ||
+	     s->span[TW_SPAN_ACTUAL_CACHE].max != s->lat.max))
+		fprintf(f, "  from the actual send (not corrected for "
+			"coordinated omission): p50 %" PRIu64 " p99 %" PRIu64
+			" p99.9 %" PRIu64 " max %" PRIu64 "\n",
+			s->span[TW_SPAN_ACTUAL_CACHE].p50,
+			s->span[TW_SPAN_ACTUAL_CACHE].p99,
+			s->span[TW_SPAN_ACTUAL_CACHE].p999,
+			s->span[TW_SPAN_ACTUAL_CACHE].max);
 }
 
 static void

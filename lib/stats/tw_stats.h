@@ -18,24 +18,6 @@
 #include "tw_gen.h"
 #include "tw_parse.h"
 
-/*
- * The spans latency is measured over, one histogram each per RX lcore:
- * generator stamp -> RX poll of the burst (per packet), RX poll -> the
- * burst applied to the cache (per burst), generator stamp -> cache
- * updated (per packet).
- */
-enum tw_lat_span {
-	TW_SPAN_SEND_CACHE,
-	TW_SPAN_SEND_POLL,
-	TW_SPAN_POLL_CACHE,
-	TW_SPAN_MAX
-};
-
-/* "send->cache", "send->poll", "poll->cache". */
-const char *tw_lat_span_name(enum tw_lat_span span);
-/* "send-cache", ...: for file names. */
-const char *tw_lat_span_file(enum tw_lat_span span);
-
 struct tw_channel_report {
 	uint32_t group;         /* host order */
 	uint16_t udp_port;

@@ -88,6 +88,22 @@ tt_quote_frame(uint8_t *buf, uint16_t vlan, uint16_t ch, uint64_t seq,
 	return tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
 }
 
+/* An untagged frame on channel ch, sequence seq, holding quote q. */
+static inline uint16_t
+tt_frame_of_quote(uint8_t *buf, uint16_t ch, uint64_t seq,
+		const struct tw_quote *q)
+{
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&t, &fp, ch);
+	tw_pkt_open(&b, &t, buf, seq, 0);
+	tw_encode_quote(tw_pkt_reserve(&b, &t, TW_MSG_QUOTE_LEN), q);
+	return tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+}
+
 static inline uint16_t
 tt_control_frame(uint8_t *buf, uint16_t ch, uint64_t seq, uint16_t count)
 {

@@ -279,10 +279,58 @@ random_bytes_never_crash_and_are_all_dropped(void **state)
 	assert_int_equal(f->ctr.msgs, 0);
 }
 
+/*
+ * One sample per packet: send->cache from the due time on the wire,
+ * actual->cache from due + late, poll->cache per burst; a saturated
+ * lateness is counted and left out of actual->cache.
+ */
+static void
+burst_samples_measure_from_due_and_actual_times(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_hist *h = calloc(TW_SPAN_MAX, sizeof(*h));
+	uint64_t sent[4];
+	uint16_t late[4];
+	struct tw_quote q = tt_quote(0, 1);
+	unsigned int i;
+	uint16_t len;
+
+	for (i = 0; i < TW_SPAN_MAX; i++)
+		tw_hist_init(&h[i]);
+	f->ctx.sent = sent;
+	f->ctx.late = late;
+	f->ctx.sent_cap = 4;
+	f->ctx.nb_sent = 0;
+	/* Due at 1000 ns; the generator got to it 10 units (640 ns) late. */
+	q.send_ns = 1000;
+	q.late = 10;
+	len = tt_frame_of_quote(f->frame, 0, 1, &q);
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 5000);   /* polled at 5000 */
+	q.send_ns = 2000;
+	q.late = TW_LATE_SATURATED;
+	len = tt_frame_of_quote(f->frame, 0, 2, &q);
+	tw_rx_frame(&f->ctx, f->frame, len, 0, 5000);
+	assert_int_equal(f->ctx.nb_sent, 2);
+	tw_rx_record_burst(&f->ctx, h, 5000, 6000);     /* applied at 6000 */
+	assert_int_equal(f->ctx.nb_sent, 0);
+	assert_int_equal(h[TW_SPAN_SEND_CACHE].count, 2);
+	assert_int_equal(h[TW_SPAN_SEND_CACHE].max, 6000 - 1000);
+	assert_int_equal(h[TW_SPAN_SEND_CACHE].min, 6000 - 2000);
+	assert_int_equal(h[TW_SPAN_ACTUAL_CACHE].count, 1);
+	assert_int_equal(h[TW_SPAN_ACTUAL_CACHE].max, 6000 - 1000 - 640);
+	assert_int_equal(h[TW_SPAN_POLL_CACHE].count, 1);
+	assert_int_equal(h[TW_SPAN_POLL_CACHE].max, 1000);
+	assert_int_equal(f->ctr.late_saturated, 1);
+	free(h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			burst_samples_measure_from_due_and_actual_times, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			valid_frame_updates_cache_exactly, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -23,7 +23,7 @@ quote_round_trips_big_endian(void **state)
 {
 	struct tw_quote in = { .locate = 0x01020304, .bid_px = -5,
 		.ask_px = INT64_C(0x0102030405060708), .bid_sz = 7,
-		.ask_sz = 0xfffffffe, .send_ns = 99 }, out;
+		.ask_sz = 0xfffffffe, .send_ns = 99, .late = 0x1234 }, out;
 	uint8_t buf[TW_MSG_QUOTE_LEN];
 
 	tw_encode_quote(buf, &in);
@@ -31,6 +31,9 @@ quote_round_trips_big_endian(void **state)
 	assert_int_equal(buf[4], 0x01);      /* locate, big-endian */
 	assert_int_equal(buf[7], 0x04);
 	assert_int_equal(buf[24], 0x01);     /* ask_px at 24 */
+	assert_int_equal(buf[1], 0);         /* reserved */
+	assert_int_equal(buf[2], 0x12);      /* late at 2, big-endian */
+	assert_int_equal(tw_msg_late(buf), 0x1234);
 	assert_int_equal(tw_msg_locate(buf), 0x01020304);
 	assert_int_equal(tw_msg_send_ns(buf), 99);
 	tw_decode_quote(buf, &out);
@@ -40,13 +43,14 @@ quote_round_trips_big_endian(void **state)
 	assert_int_equal(out.bid_sz, in.bid_sz);
 	assert_int_equal(out.ask_sz, in.ask_sz);
 	assert_int_equal(out.send_ns, in.send_ns);
+	assert_int_equal(out.late, in.late);
 }
 
 static void
 trade_round_trips(void **state)
 {
 	struct tw_trade in = { .locate = 9, .size = 300, .price = 123456,
-		.side = 'S', .send_ns = 1 }, out;
+		.side = 'S', .send_ns = 1, .late = 7 }, out;
 	uint8_t buf[TW_MSG_TRADE_LEN];
 
 	memset(&out, 0, sizeof(out));
@@ -57,6 +61,8 @@ trade_round_trips(void **state)
 	assert_int_equal(out.price, 123456);
 	assert_int_equal(out.side, 'S');
 	assert_int_equal(out.send_ns, 1);
+	assert_int_equal(out.late, 7);
+	assert_int_equal(tw_msg_late(buf), 7);
 }
 
 static void
