@@ -18,6 +18,25 @@
  * everything is sent or the retry budget is spent; what is left then is
  * dropped and counted.
  */
+/* The mirror copy is best effort: what its port refuses is counted. */
+static void
+mirror_flush(struct tw_gen_lcore *g)
+{
+	uint16_t sent;
+
+	if (g->nb_mirror == 0)
+		return;
+	sent = rte_eth_tx_burst(g->mirror_port, 0, g->mirror_buf,
+		g->nb_mirror);
+	g->ctr.mirror_pkts += sent;
+	if (sent < g->nb_mirror) {
+		g->ctr.mirror_dropped += g->nb_mirror - sent;
+		rte_pktmbuf_free_bulk(g->mirror_buf + sent,
+			g->nb_mirror - sent);
+	}
+	g->nb_mirror = 0;
+}
+
 static void
 tx_flush(struct tw_gen_lcore *g, bool wait)
 {
@@ -33,6 +52,9 @@ tx_flush(struct tw_gen_lcore *g, bool wait)
 				(g->nb_tx - sent) * sizeof(g->txmsgs[0]));
 		}
 		g->nb_tx -= sent;
+		/* The DPDK port first; the mirror (a syscall a frame on
+		 * net_tap) after, so it does not delay the other receiver. */
+		mirror_flush(g);
 		if (g->nb_tx == 0 || (!wait && g->nb_tx < TW_GEN_TXBUF / 2))
 			return;
 		g->ctr.tx_retries++;
@@ -61,6 +83,11 @@ queue_frame(struct tw_gen_lcore *g, struct rte_mbuf *m, uint16_t len,
 		m->l3_len = TW_IPV4_HDR_LEN;
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
 			RTE_MBUF_F_TX_UDP_CKSUM;
+	}
+	if (g->mirror) {
+		/* The same mbuf goes out twice: one reference per port. */
+		rte_mbuf_refcnt_update(m, 1);
+		g->mirror_buf[g->nb_mirror++] = m;
 	}
 	g->txbuf[g->nb_tx] = m;
 	g->txmsgs[g->nb_tx] = msgs;

@@ -313,6 +313,11 @@ plan_placement(struct tw_app *app)
 		in->gen.socket = (int)rte_lcore_to_socket_id(cfg->gen_lcore);
 		in->gen_port_id = cfg->gen_port;
 		in->gen_port_socket = tw_port_socket(cfg->gen_port);
+		if (cfg->nb_mirror_ports > 0) {
+			idx = add_port(app, (uint16_t)cfg->mirror_ports[0]);
+			if (idx < 0)
+				return idx;
+		}
 	}
 	if (cfg->rx_enabled) {
 		for (i = 0; i < cfg->nb_rx_lcores; i++) {
@@ -420,7 +425,9 @@ setup_ports(struct tw_app *app)
 			pc.rxq_pool[r->queue] = pool_of(app, r->pool_socket);
 			pc.nb_rxq = RTE_MAX(pc.nb_rxq, r->queue + 1);
 		}
-		if (cfg->gen_enabled && cfg->gen_port == pc.port_id) {
+		if (cfg->gen_enabled && (cfg->gen_port == pc.port_id ||
+		    (cfg->nb_mirror_ports > 0 &&
+		     cfg->mirror_ports[0] == pc.port_id))) {
 			pc.nb_txq = 1;
 			pc.idle_rx_pool = pool_of(app,
 				app->plan.gen_pool_socket);
@@ -568,6 +575,12 @@ setup_gen(struct tw_app *app)
 	g->pool = pool_of(app, app->plan.gen_pool_socket);
 	g->csum = app->port_state[pi].tx_csum ? TW_CSUM_OFFLOAD :
 		TW_CSUM_SOFTWARE;
+	if (cfg->nb_mirror_ports > 0) {
+		/* One frame, two ports: its checksums must be in the bytes. */
+		g->mirror = true;
+		g->mirror_port = (uint16_t)cfg->mirror_ports[0];
+		g->csum = TW_CSUM_SOFTWARE;
+	}
 	g->rate = cfg->rate;
 	g->count = cfg->count;
 	g->flush_tsc = hz / 1000000 * cfg->flush_us;

@@ -83,6 +83,10 @@ struct tw_gen_lcore {
 	struct rte_mbuf *txbuf[TW_GEN_TXBUF];
 	uint16_t txmsgs[TW_GEN_TXBUF];  /* messages in each pending frame */
 	uint16_t nb_tx;
+	bool mirror;                    /* every frame also on mirror_port */
+	uint16_t mirror_port;
+	uint16_t nb_mirror;
+	struct rte_mbuf *mirror_buf[TW_GEN_TXBUF];
 	struct tw_gen_counters ctr;
 	uint32_t done;                  /* session ended (release store) */
 } __rte_cache_aligned;

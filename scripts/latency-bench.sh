@@ -9,6 +9,12 @@
 # python3-matplotlib (installed here when missing), PNG plots:
 #   send-cache.percentiles.png / .histogram.png  every rate on one plot
 #   rate-R.percentiles.png / .histogram.png      that rate's four spans
+# Then the kernel path beside DPDK on one feed (drivers-config/
+# kernel-compare.ini, root only): the generator sends each frame on
+# net_ring to tickwire's RX lcore and mirrors it on net_tap tw0 to
+# tickwire-sockrx's UDP sockets, at each of KERNEL_RATES (default
+# 100000); kernel-R.{dpdk,sock}.json, CSVs, kernel-R.*.png, and the
+# p50 / p99 ratios in latency.json.
 # Usage: ./scripts/latency-bench.sh [OUT] [RATE ...]   (0 = unlimited)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,9 +52,35 @@ for rate in "${rates[@]}"; do
 	wait "$gen"
 done
 
-/usr/bin/python3 - "$out" "${rates[@]}" <<'PY'
-import json, sys
-out, rates = sys.argv[1], sys.argv[2:]
+read -r -a krates <<< "${KERNEL_RATES:-100000}"
+for rate in "${krates[@]}"; do
+	[ "$(id -u)" -eq 0 ] || { echo "latency-bench: kernel path needs root"; break; }
+	echo "latency-bench: DPDK and kernel receivers, one feed at $rate msgs/s"
+	ip link del tw0 2>/dev/null || true
+	# shellcheck disable=SC2086
+	./build/app/tickwire $extra -- --config drivers-config/kernel-compare.ini \
+		--rate "$rate" --count $((rate * seconds)) --quiet \
+		--stats-json "$out/kernel-$rate.dpdk.json" \
+		--latency-csv "$out/kernel-$rate.dpdk" \
+		> "$out/kernel-$rate.dpdk.log" 2>&1 &
+	tw=$!
+	for _ in $(seq 100); do ip link show tw0 >/dev/null 2>&1 && break; sleep 0.1; done
+	ip addr add 192.0.2.2/24 dev tw0
+	./build/app/tickwire-sockrx --config drivers-config/kernel-compare.ini \
+		--iface tw0 --duration 60 \
+		--stats-json "$out/kernel-$rate.sock.json" \
+		--latency-csv "$out/kernel-$rate.sock" \
+		> "$out/kernel-$rate.sock.log" 2>&1 &
+	sock=$!
+	sleep 0.5
+	ip link set tw0 up      # tickwire waits for this link: the feed starts
+	wait "$tw"
+	wait "$sock"
+done
+
+/usr/bin/python3 - "$out" "${krates[*]}" "${rates[@]}" <<'PY'
+import json, os, sys
+out, krates, rates = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 res = {"method": "memif, two processes, generator and RX lcore on "
        "their own cores; send = generator's TSC stamp of a packet's last "
        "tick, poll = RX poll of its burst, cache = burst applied; "
@@ -67,6 +99,29 @@ for r in rates:
               % (r if r != "0" else "unlimited", got / 1e6, span,
                  h["p50"] / 1e3, h["p90"] / 1e3, h["p99"] / 1e3,
                  h["p99_9"] / 1e3, h["max"] / 1e3, h["count"]))
+res["kernel"] = []
+print()
+print("| rate (msg/s) | receiver | messages | p50 us | p99 us | p99.9 us "
+      "| max us |")
+print("|---|---|---|---|---|---|---|")
+for r in krates:
+    paths = ["%s/kernel-%s.%s.json" % (out, r, k) for k in ("dpdk", "sock")]
+    if not all(os.path.exists(p) for p in paths):
+        continue
+    d, k = (json.load(open(p)) for p in paths)
+    a, b = d["latency_ns"], k["latency_ns"]
+    for name, j, h in (("tickwire (DPDK)", d, a),
+                       ("tickwire-sockrx (kernel)", k, b)):
+        print("| %s | %s | %d | %.2f | %.2f | %.2f | %.1f |" %
+              (r, name, j["rx"]["messages"], h["p50"] / 1e3,
+               h["p99"] / 1e3, h["p99_9"] / 1e3, h["max"] / 1e3))
+    ratio = {"rate": int(r), "dpdk": a, "kernel": b,
+             "messages": [d["rx"]["messages"], k["rx"]["messages"]],
+             "p50_ratio": b["p50"] / max(a["p50"], 1),
+             "p99_ratio": b["p99"] / max(a["p99"], 1)}
+    res["kernel"].append(ratio)
+    print("| %s | kernel / DPDK | | %.1fx | %.1fx | | |" %
+          (r, ratio["p50_ratio"], ratio["p99_ratio"]))
 json.dump(res, open(out + "/latency.json", "w"), indent=1)
 PY
 
@@ -85,5 +140,12 @@ if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
 	done
 	./scripts/plot-latency -o "$out/send-cache" \
 		--title "send->cache over memif" "${args[@]}"
+	for rate in "${krates[@]}"; do
+		[ -f "$out/kernel-$rate.sock.send-cache.csv" ] || continue
+		./scripts/plot-latency -o "$out/kernel-$rate" \
+			--title "one feed at $rate msgs/s: DPDK vs kernel" \
+			"$out/kernel-$rate.dpdk.send-cache.csv=tickwire (DPDK)" \
+			"$out/kernel-$rate.sock.send-cache.csv=tickwire-sockrx (kernel UDP)"
+	done
 fi
 echo "latency-bench: wrote $out/latency.json, CSVs and plots"

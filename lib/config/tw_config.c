@@ -84,6 +84,9 @@ static const struct key_def keys[] = {
 		"run the generator lcore"),
 	U("generator", "lcore", gen_lcore, 0, RTE_MAX_LCORE - 1,
 		"lcore of the generator"),
+	L("generator", "mirror_port", mirror_ports, nb_mirror_ports, TW_MAX_PORTS - 1,
+		"also send every frame on this port (at most one), e.g. a "
+		"net_tap to the kernel, so two receivers get the same feed"),
 	U("generator", "port", gen_port, 0, TW_MAX_PORTS - 1,
 		"port the feed is sent on"),
 	U("generator", "rate", rate, 0, UINT64_C(1000000000),
@@ -546,6 +549,11 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 				"> 0 with activity zipf", o);
 			return -EINVAL;
 		}
+	}
+	if (cfg->nb_mirror_ports > 0 && cfg->mirror_ports[0] == cfg->gen_port) {
+		snprintf(err, errlen, "%s: [generator] mirror_port: %u is the "
+			"generator's own port", o, cfg->mirror_ports[0]);
+		return -EINVAL;
 	}
 	{
 		const struct { const char *key; double v; } secs[] = {

@@ -54,6 +54,8 @@ struct tw_config {
 	bool gen_enabled;
 	uint32_t gen_lcore;
 	uint16_t gen_port;
+	uint32_t mirror_ports[1];       /* [generator] mirror_port, if set */
+	uint32_t nb_mirror_ports;
 	uint64_t rate;          /* messages/s; 0 = unlimited */
 	uint64_t count;         /* ticks, then end of session; 0 = no end */
 	uint64_t seed;

@@ -200,6 +200,8 @@ struct tw_gen_counters {
 	uint64_t msgs_dropped;  /* messages inside those frames */
 	uint64_t mbuf_alloc_failed;
 	uint64_t late_ticks;    /* paced ticks sent after their due time */
+	uint64_t mirror_pkts;   /* frames also sent on the mirror port */
+	uint64_t mirror_dropped; /* frames the mirror port refused */
 } __rte_cache_aligned;
 
 /* ---- frame building ---- */

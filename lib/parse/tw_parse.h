@@ -175,6 +175,14 @@ void tw_rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
 		uint64_t ol_flags, uint64_t now_ns);
 
 /*
+ * The same for a UDP payload a kernel socket delivered for channel:
+ * MoldUDP64 header and session, blocks, sequence, cache, with the same
+ * counters and drop reasons (the kernel checked the layers below).
+ */
+void tw_rx_datagram(struct tw_rx_ctx *ctx, uint16_t channel,
+		const uint8_t *payload, uint32_t len, uint64_t now_ns);
+
+/*
  * After a burst is applied (done_ns), record its samples collected in
  * ctx->sent / ctx->late: send->cache and actual->cache per packet,
  * poll->cache once. hist has TW_SPAN_MAX entries; resets nb_sent.

@@ -259,35 +259,23 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	}
 }
 
+/* Everything after the headers: MoldUDP64 framing, blocks, the cache. */
 static inline void
-rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
-		uint64_t ol_flags, uint64_t now_ns)
+rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 {
 	struct tw_rx_counters *ctr = ctx->ctr;
 	struct tw_channel_state *ch;
-	struct tw_rx_view v;
 	uint64_t seq;
 	uint32_t count, skip;
 	int reason;
 
-	ctr->pkts++;
-	ctr->bytes += len;
-	reason = fast_headers(ctx, frame, len, ol_flags, &v);
-	if (unlikely(reason == TW_RX_UNDECIDED)) {
-		ctr->scalar_checked++;
-		reason = tw_rx_check_headers(ctx, frame, len, ol_flags, &v);
-	}
-	if (unlikely(reason >= 0)) {
-		ctr->drops[reason]++;
-		return;
-	}
-	count = rte_be_to_cpu_16(v.mold->count);
-	seq = rte_be_to_cpu_64(v.mold->seq);
-	ch = &ctx->channels[v.channel];
+	count = rte_be_to_cpu_16(v->mold->count);
+	seq = rte_be_to_cpu_64(v->mold->seq);
+	ch = &ctx->channels[v->channel];
 
 	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION ||
 		     count == TW_MOLD_COUNT_HEARTBEAT)) {
-		if (unlikely(v.blocks_len != 0)) {
+		if (unlikely(v->blocks_len != 0)) {
 			ctr->drops[TW_DROP_BAD_MSG_LEN]++;
 			return;
 		}
@@ -303,7 +291,7 @@ rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
 		return;
 	}
 
-	reason = check_blocks(ctx, v.blocks, v.blocks_len, count);
+	reason = check_blocks(ctx, v->blocks, v->blocks_len, count);
 	if (unlikely(reason >= 0)) {
 		ctr->drops[reason]++;
 		return;
@@ -315,7 +303,29 @@ rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
 	}
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
-	apply_blocks(ctx, v.blocks, count, skip, seq, now_ns);
+	apply_blocks(ctx, v->blocks, count, skip, seq, now_ns);
+}
+
+static inline void
+rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
+		uint64_t ol_flags, uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	struct tw_rx_view v;
+	int reason;
+
+	ctr->pkts++;
+	ctr->bytes += len;
+	reason = fast_headers(ctx, frame, len, ol_flags, &v);
+	if (unlikely(reason == TW_RX_UNDECIDED)) {
+		ctr->scalar_checked++;
+		reason = tw_rx_check_headers(ctx, frame, len, ol_flags, &v);
+	}
+	if (unlikely(reason >= 0)) {
+		ctr->drops[reason]++;
+		return;
+	}
+	rx_mold(ctx, &v, now_ns);
 }
 
 /* The level's checksum kernel, exported for the differential tests. */

@@ -3,6 +3,8 @@
  * The scalar level: the reference. No fast header path, DPDK's checksum
  * helpers, byte swaps one field at a time. Built with the baseline flags.
  */
+#include <string.h>
+
 #include "tw_parse_impl.h"
 
 #define TW_RX_LEVEL scalar
@@ -33,4 +35,33 @@ tw_rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
 		uint64_t ol_flags, uint64_t now_ns)
 {
 	rx_frame(ctx, frame, len, ol_flags, now_ns);
+}
+
+void
+tw_rx_datagram(struct tw_rx_ctx *ctx, uint16_t channel,
+		const uint8_t *payload, uint32_t len, uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	struct tw_rx_view v;
+
+	ctr->pkts++;
+	ctr->bytes += len;
+	if (unlikely(channel >= ctx->feed->nb_channels)) {
+		ctr->drops[TW_DROP_NOT_SUBSCRIBED]++;
+		return;
+	}
+	if (unlikely(len < TW_MOLD_HDR_LEN)) {
+		ctr->drops[TW_DROP_BAD_MOLD_HDR]++;
+		return;
+	}
+	v.mold = (const struct tw_mold_hdr *)payload;
+	if (unlikely(memcmp(v.mold->session, ctx->feed->session,
+			    TW_MOLD_SESSION_LEN) != 0)) {
+		ctr->drops[TW_DROP_BAD_SESSION]++;
+		return;
+	}
+	v.blocks = payload + TW_MOLD_HDR_LEN;
+	v.blocks_len = len - TW_MOLD_HDR_LEN;
+	v.channel = channel;
+	rx_mold(ctx, &v, now_ns);
 }

@@ -40,6 +40,8 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("messages_dropped", msgs_dropped),
 	GEN("mbuf_alloc_failed", mbuf_alloc_failed),
 	GEN("late_ticks", late_ticks),
+	GEN("mirror_packets", mirror_pkts),
+	GEN("mirror_dropped", mirror_dropped),
 };
 
 const struct tw_counter_name *
@@ -100,7 +102,7 @@ void
 tw_stats_add_gen(struct tw_gen_counters *sum, const struct tw_gen_counters *c)
 {
 	add_u64s((uint64_t *)sum, (const uint64_t *)c,
-		offsetof(struct tw_gen_counters, late_ticks) /
+		offsetof(struct tw_gen_counters, mirror_dropped) /
 		sizeof(uint64_t) + 1);
 }
 

@@ -16,7 +16,11 @@ Secondary processes (dumpcap, tickwire-top) need the primary's hugepage
 memory: without hugepages those checks are reported NOT RUN and the test
 fails, since they were not done.
 
-Usage: test_tools.py TICKWIRE TICKWIRE_TOP SRC_DIR OUT_DIR
+and, on one feed mirrored to net_tap tw0 (kernel-compare.ini), the
+kernel receiver tickwire-sockrx beside tickwire's own RX lcore: both get
+every message and end with byte-identical caches.
+
+Usage: test_tools.py TICKWIRE TICKWIRE_TOP TICKWIRE_SOCKRX SRC_DIR OUT_DIR
 """
 import csv
 import json
@@ -27,7 +31,7 @@ import subprocess
 import sys
 import time
 
-TW, TOP, SRC, OUT = sys.argv[1:5]
+TW, TOP, SOCKRX, SRC, OUT = sys.argv[1:6]
 EAL_EXTRA = os.environ.get("TW_EAL_EXTRA", "").split()
 PREFIX = "tickwire"         # loopback.ini's --file-prefix
 N_CAPTURE = 300
@@ -163,9 +167,56 @@ def capture(hugepages):
           "warnings (%d)" % len(expert))
 
 
+def kernel_path():
+    """One feed, the DPDK RX lcore and the kernel UDP receiver."""
+    profile = SRC + "/drivers-config/kernel-compare.ini"
+    outs = {k: out("kernel.%s.%s" % (k, ext)) for k in ("dpdk", "sock")
+            for ext in ("json",)}
+    caches = {k: out("kernel.%s.cache.csv" % k) for k in ("dpdk", "sock")}
+    for f in list(outs.values()) + list(caches.values()):
+        if os.path.exists(f):
+            os.remove(f)
+    subprocess.run(["ip", "link", "del", "tw0"], capture_output=True)
+    tw_log = open(out("kernel.dpdk.log"), "w")
+    tw = subprocess.Popen([TW] + EAL_EXTRA + [
+        "--", "--config", profile, "--count", "50000", "--quiet",
+        "--stats-json", outs["dpdk"], "--dump-cache", caches["dpdk"]],
+        stdout=tw_log, stderr=subprocess.STDOUT)
+    ok = wait_for(lambda: subprocess.run(
+        ["ip", "link", "show", "tw0"], capture_output=True).returncode == 0,
+        20, 0.1)
+    check(ok, "kernel path: tickwire created tw0")
+    subprocess.run(["ip", "addr", "add", "192.0.2.2/24", "dev", "tw0"])
+    sock_log = open(out("kernel.sock.log"), "w")
+    sock = subprocess.Popen([SOCKRX, "--config", profile, "--iface", "tw0",
+                             "--duration", "60", "--stats-json",
+                             outs["sock"], "--dump-cache", caches["sock"]],
+                            stdout=sock_log, stderr=subprocess.STDOUT)
+    time.sleep(0.5)
+    subprocess.run(["ip", "link", "set", "tw0", "up"])
+    rc_tw, rc_sock = tw.wait(timeout=90), sock.wait(timeout=90)
+    check(rc_tw == 0 and rc_sock == 0, "kernel path: both receivers exit 0 "
+          "(%d, %d)" % (rc_tw, rc_sock))
+    if rc_tw != 0 or rc_sock != 0:
+        return
+    d, k = (json.load(open(outs[x])) for x in ("dpdk", "sock"))
+    check(d["rx"]["messages"] == k["rx"]["messages"] == 51000,
+          "kernel path: both applied 51000 messages (%d, %d)" %
+          (d["rx"]["messages"], k["rx"]["messages"]))
+    check(k["drops_total"] == 0 and k["gaps"] == 0 and
+          d["generator"]["mirror_dropped"] == 0,
+          "kernel path: no drops, gaps or refused mirror frames")
+    check(open(caches["dpdk"]).read() == open(caches["sock"]).read(),
+          "kernel path: tickwire-sockrx's cache equals tickwire's")
+    check(k["latency_ns"]["count"] > 0 and d["latency_ns"]["count"] > 0,
+          "kernel path: both measured latency (p50 %d ns DPDK, %d ns "
+          "kernel)" % (d["latency_ns"]["p50"], k["latency_ns"]["p50"]))
+
+
 def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
+    kernel_path()
     json_path, cache_path = out("tools.json"), out("tools.cache.csv")
     for f in (json_path, cache_path):
         if os.path.exists(f):
