@@ -176,16 +176,36 @@ main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': profile = optarg; break;
-		case 'i': iface = optarg; break;
-		case 'b': busy_poll = atoi(optarg); break;
-		case 'd': duration = atof(optarg); break;
-		case 'j': stats_json = optarg; break;
-		case 'L': csv = optarg; break;
-		case 'D': dump = optarg; break;
-		case 'C': cpu = atoi(optarg); break;
-		case 'h': usage(); return 0;
-		default: usage(); return 2;
+		case 'c':
+			profile = optarg;
+			break;
+		case 'i':
+			iface = optarg;
+			break;
+		case 'b':
+			busy_poll = atoi(optarg);
+			break;
+		case 'd':
+			duration = atof(optarg);
+			break;
+		case 'j':
+			stats_json = optarg;
+			break;
+		case 'L':
+			csv = optarg;
+			break;
+		case 'D':
+			dump = optarg;
+			break;
+		case 'C':
+			cpu = atoi(optarg);
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
 		}
 	}
 	if (profile == NULL || iface == NULL) {
