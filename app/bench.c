@@ -3,7 +3,8 @@
  * tickwire-bench: the hot loops measured on one core, every SIMD level
  * side by side in one run, as JSON and a markdown table.
  *
- *   parse_mtu_*   RX validate + decode + cache update over MTU frames of
+ *   parse_mtu_*   RX validate + decode + cache update (and the latency
+ *                 stamps and histogram records of the RX lcore) over MTU frames of
  *                 mixed quotes and trades, 1 K / 10 K / 100 K symbols,
  *                 software checksums (as vdevs deliver), and 10 K with
  *                 the port's checksum verdicts GOOD (as a NIC does)
@@ -294,12 +295,19 @@ parse_release(struct parse_case *pc)
 	rte_free(pc->cache);
 }
 
+/*
+ * The RX lcore's loop, minus the port: stamp, burst, stamp again,
+ * record the burst's latency samples (as rx_lcore.c does).
+ */
 static void
 parse_run(struct parse_case *pc, enum tw_simd level)
 {
+	static struct tw_hist lat[TW_SPAN_MAX];
 	struct tw_channel_state ch[CHANNELS];
 	struct tw_rx_counters ctr;
 	struct tw_rx_ctx ctx;
+	uint64_t sent[BURST];
+	uint16_t late[BURST];
 	struct result *r;
 	uint64_t t0, t1, a0;
 	unsigned int p, i, c;
@@ -308,15 +316,26 @@ parse_run(struct parse_case *pc, enum tw_simd level)
 	if (tw_rx_ctx_init(&ctx, &feed, pc->cache, ch, &ctr, level) != 0)
 		rte_exit(EXIT_FAILURE, "no RX kernel for %s\n",
 			tw_simd_name(level));
+	for (i = 0; i < TW_SPAN_MAX; i++)
+		tw_hist_init(&lat[i]);
+	ctx.lat = &lat[TW_SPAN_SEND_POLL];
+	ctx.sent = sent;
+	ctx.late = late;
+	ctx.sent_cap = BURST;
 	a0 = allocs();
 	t0 = rte_rdtsc();
 	for (p = 0; p < pc->passes; p++) {
 		for (c = 0; c < CHANNELS; c++)
 			tw_channel_init(&ch[c]);
-		for (i = 0; i < pc->f.n; i += BURST)
+		for (i = 0; i < pc->f.n; i += BURST) {
+			uint64_t poll_ns = tw_clock_ns(&clk, rte_rdtsc());
+
 			tw_rx_burst(&ctx, pc->f.m + i,
 				(uint16_t)RTE_MIN((unsigned int)BURST, pc->f.n - i),
+				poll_ns);
+			tw_rx_record_burst(&ctx, lat, poll_ns,
 				tw_clock_ns(&clk, rte_rdtsc()));
+		}
 	}
 	t1 = rte_rdtsc();
 	if (ctr.msgs != pc->f.msgs * pc->passes ||
