@@ -221,6 +221,11 @@ emit_tick(struct tw_gen_lcore *g, struct tw_tick *t, uint64_t now,
 			return;
 		t->quote.send_ns = send_ns;
 		t->quote.late = late;
+		if (g->reply_every != 0 && --g->quotes_to_request == 0) {
+			g->quotes_to_request = g->reply_every;
+			t->quote.reply_id = tw_reply_request(&g->replies,
+				t->channel, seq, now);
+		}
 		tw_encode_quote(p, &t->quote);
 		if (g->truth != NULL)
 			tw_cache_update_quote(g->truth, &t->quote, seq, 0);
@@ -237,6 +242,46 @@ emit_tick(struct tw_gen_lcore *g, struct tw_tick *t, uint64_t now,
 		g->ctr.trades++;
 	}
 	g->ctr.ticks++;
+}
+
+static void
+reply_counters(struct tw_gen_lcore *g)
+{
+	g->ctr.orders_requested = g->replies.requested;
+	g->ctr.orders_matched = g->replies.matched;
+	g->ctr.orders_duplicate = g->replies.duplicate;
+	g->ctr.orders_stale = g->replies.stale;
+	g->ctr.orders_lost = g->replies.lost;
+}
+
+/* Orders back from the receivers: match each, time the round trip. */
+static void
+poll_orders(struct tw_gen_lcore *g)
+{
+	struct rte_mbuf *m[32];
+	uint16_t n, i;
+	uint64_t now;
+
+	n = rte_eth_rx_burst(g->port_id, g->reply_rxq, m, RTE_DIM(m));
+	if (n == 0)
+		return;
+	now = rte_rdtsc();
+	for (i = 0; i < n; i++) {
+		struct tw_order o;
+		uint64_t rtt;
+
+		if (tw_order_from_frame(rte_pktmbuf_mtod(m[i], uint8_t *),
+				m[i]->data_len, &o) != 0) {
+			g->ctr.orders_invalid++;
+			continue;
+		}
+		if (tw_reply_match(&g->replies, o.reply_id, o.channel, o.seq,
+				now, &rtt))
+			tw_hist_record(&g->rtt, tw_clock_cycles_ns(g->clock,
+				rtt));
+	}
+	rte_pktmbuf_free_bulk(m, n);
+	reply_counters(g);
 }
 
 /* Close frames past their flush deadline; heartbeat idle channels. */
@@ -324,6 +369,8 @@ tw_gen_lcore_main(void *arg)
 			else
 				emit_tick(g, &t, now, now_ns, 0);
 		}
+		if (g->reply_every != 0)
+			poll_orders(g);
 		/* Paced: send what is ready now; unlimited: in bursts. */
 		if (now >= next_house) {
 			housekeeping(g, now);
@@ -337,6 +384,17 @@ tw_gen_lcore_main(void *arg)
 			break;
 	}
 	end_session(g);
+	if (g->reply_every != 0) {
+		/* The last orders are in flight: wait for them, briefly. */
+		uint64_t until = rte_rdtsc() + hz / 5;
+
+		while (rte_rdtsc() < until && !tw_force_quit &&
+		       g->replies.matched + g->replies.lost <
+				g->replies.requested)
+			poll_orders(g);
+		tw_reply_finish(&g->replies);
+		reply_counters(g);
+	}
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
 	TW_LOG(gen, INFO, "lcore %u: session ended after %" PRIu64
 		" ticks\n", g->lcore_id, g->ctr.ticks);

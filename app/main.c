@@ -401,6 +401,31 @@ setup_memory(struct tw_app *app)
 	return 0;
 }
 
+static bool
+is_rx_port(const struct tw_app *app, uint16_t port_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->cfg.nb_rx_ports; i++)
+		if (app->cfg.rx_ports[i] == port_id)
+			return true;
+	return false;
+}
+
+/*
+ * Where orders come back to the generator: the first RX queue of its
+ * port that no RX lcore polls. On net_ring a frame sent on TX queue q
+ * arrives on RX queue q, and over memif the peer's TX queue q is our
+ * RX queue q: the reflecting RX lcore i sends on TX queue 1 + i when it
+ * shares the generator's port, on i otherwise (see setup_rx).
+ */
+static uint16_t
+reply_rxq(const struct tw_app *app)
+{
+	return is_rx_port(app, app->cfg.gen_port) && app->cfg.rx_enabled ?
+		app->cfg.rx_queues : 0;
+}
+
 static int
 setup_ports(struct tw_app *app)
 {
@@ -432,6 +457,18 @@ setup_ports(struct tw_app *app)
 			pc.idle_rx_pool = pool_of(app,
 				app->plan.gen_pool_socket);
 		}
+		/* Tick to trade: the generator's queue for the orders ... */
+		if (cfg->gen_enabled && cfg->reply_every > 0 &&
+		    cfg->gen_port == pc.port_id) {
+			q = reply_rxq(app);
+			pc.rxq_pool[q] = pool_of(app, app->plan.gen_pool_socket);
+			pc.nb_rxq = RTE_MAX(pc.nb_rxq, q + 1);
+		}
+		/* ... and one TX queue per reflecting RX lcore. */
+		if (cfg->rx_enabled && cfg->reflect && is_rx_port(app,
+				pc.port_id))
+			pc.nb_txq = (cfg->gen_enabled && cfg->gen_port ==
+				pc.port_id ? 1 : 0) + app->tin.nb_rx;
 		rc = tw_port_start(&pc, &app->port_state[i]);
 		if (rc != 0)
 			return rc;
@@ -512,6 +549,15 @@ setup_rx(struct tw_app *app)
 		rx->ctx.lat = &rx->lat[TW_SPAN_SEND_POLL];
 		rx->ctx.sent = rx->sent;
 		rx->ctx.late = rx->late;
+		if (cfg->reflect && rx->nb_queues > 0) {
+			rx->reply_port = rx->queues[0].port_id;
+			rx->reply_txq = (uint16_t)((cfg->gen_enabled &&
+				cfg->gen_port == rx->reply_port ? 1 : 0) + i);
+			rx->reply_pool = pool_of(app, socket);
+			rx->reflect_ip = cfg->reflect_ip;
+			rx->ctx.replies = rx->replies;
+			rx->ctx.reply_cap = RTE_DIM(rx->replies);
+		}
 		rx->ctx.sent_cap = RTE_DIM(rx->sent);
 	}
 	return 0;
@@ -583,6 +629,11 @@ setup_gen(struct tw_app *app)
 	}
 	g->rate = cfg->rate;
 	g->count = cfg->count;
+	g->reply_every = cfg->reply_every;
+	g->quotes_to_request = cfg->reply_every;
+	g->reply_rxq = reply_rxq(app);
+	tw_reply_init(&g->replies);
+	tw_hist_init(&g->rtt);
 	g->flush_tsc = hz / 1000000 * cfg->flush_us;
 	g->heartbeat_tsc = hz / 1000 * cfg->heartbeat_ms;
 	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
@@ -623,6 +674,10 @@ collect(struct tw_app *app, struct tw_stats *s, uint64_t start_tsc)
 	for (sp = 0; sp < TW_SPAN_MAX; sp++)
 		tw_hist_summarize(&app->lat_merged[sp], &s->span[sp]);
 	s->lat = s->span[TW_SPAN_SEND_CACHE];
+	tw_hist_init(&app->rtt_merged);
+	if (app->gen != NULL)
+		tw_hist_merge(&app->rtt_merged, &app->gen->rtt);
+	tw_hist_summarize(&app->rtt_merged, &s->rtt);
 	tw_stats_finish(s);
 }
 

@@ -13,6 +13,35 @@
 #include "tickwire.h"
 
 
+/* Answer the burst's quotes that asked for an order. */
+static void
+send_orders(struct tw_rx_lcore *rx)
+{
+	struct rte_mbuf *m[TW_RX_BURST_MAX];
+	struct rte_ether_addr mac;
+	uint16_t n = rx->ctx.nb_replies, i, sent;
+
+	rx->ctx.nb_replies = 0;
+	if (rte_pktmbuf_alloc_bulk(rx->reply_pool, m, n) != 0) {
+		rx->ctr.orders_dropped += n;
+		return;
+	}
+	rte_eth_macaddr_get(rx->reply_port, &mac);
+	for (i = 0; i < n; i++) {
+		uint16_t len = tw_rx_order_frame(rte_pktmbuf_mtod(m[i],
+			uint8_t *), &rx->replies[i], &mac, rx->reflect_ip);
+
+		m[i]->data_len = len;
+		m[i]->pkt_len = len;
+	}
+	sent = rte_eth_tx_burst(rx->reply_port, rx->reply_txq, m, n);
+	rx->ctr.orders_sent += sent;
+	if (sent < n) {
+		rx->ctr.orders_dropped += n - sent;
+		rte_pktmbuf_free_bulk(m + sent, n - sent);
+	}
+}
+
 int
 tw_rx_lcore_main(void *arg)
 {
@@ -36,6 +65,8 @@ tw_rx_lcore_main(void *arg)
 			/* One more stamp per burst: the cache is updated. */
 			done_ns = tw_clock_ns(rx->clock, rte_rdtsc());
 			tw_rx_record_burst(&rx->ctx, rx->lat, poll_ns, done_ns);
+			if (unlikely(rx->ctx.nb_replies > 0))
+				send_orders(rx);
 			rte_pktmbuf_free_bulk(pkts, n);
 		}
 	}

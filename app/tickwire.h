@@ -22,6 +22,7 @@
 #include "tw_hist.h"
 #include "tw_parse.h"
 #include "tw_port.h"
+#include "tw_reply.h"
 #include "tw_stats.h"
 #include "tw_topo.h"
 #include "tw_shared.h"
@@ -56,6 +57,11 @@ struct tw_rx_lcore {
 	struct tw_rx_counters ctr;
 	const struct tw_clock *clock;
 	struct tw_hist lat[TW_SPAN_MAX]; /* enum tw_lat_span */
+	uint16_t reply_port;            /* orders go out here ... */
+	uint16_t reply_txq;             /* ... on this queue, if reflecting */
+	struct rte_mempool *reply_pool; /* NULL: not reflecting */
+	uint32_t reflect_ip;            /* source of the orders */
+	struct tw_rx_reply replies[TW_RX_BURST_MAX];
 	uint64_t sent[TW_RX_BURST_MAX]; /* a burst's packets' send_ns */
 	uint16_t late[TW_RX_BURST_MAX]; /* and their lateness */
 } __rte_cache_aligned;
@@ -89,6 +95,11 @@ struct tw_gen_lcore {
 	struct rte_mbuf *mirror_buf[TW_GEN_TXBUF];
 	struct tw_gen_counters ctr;
 	uint32_t done;                  /* session ended (release store) */
+	uint32_t reply_every;           /* 0: no tick-to-trade requests */
+	uint32_t quotes_to_request;     /* countdown to the next request */
+	uint16_t reply_rxq;             /* orders arrive here on port_id */
+	struct tw_reply_table replies;
+	struct tw_hist rtt;             /* quote sent -> order back */
 } __rte_cache_aligned;
 
 /* Everything the main lcore builds; the workers see their own part. */
@@ -111,6 +122,7 @@ struct tw_app {
 	struct tw_port_state port_state[TW_MAX_PORTS];
 	uint64_t start_tsc;             /* launch of the lcores */
 	struct tw_hist lat_merged[TW_SPAN_MAX]; /* scratch of collect() */
+	struct tw_hist rtt_merged;      /* scratch of collect() */
 	const struct rte_memzone *shared_mz;
 	bool pdump;                     /* rte_pdump_init succeeded */
 };

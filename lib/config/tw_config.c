@@ -113,6 +113,9 @@ static const struct key_def keys[] = {
 	U("generator", "tx_retry_us", tx_retry_us, 0, 10000000,
 		"retry refused frames this long before counting them dropped"),
 	U("generator", "burst", gen_burst, 1, 64, "frames per tx_burst"),
+	U("generator", "reply_every", reply_every, 0, 1000000,
+		"every Nth quote asks the receiver for an order (tick to "
+		"trade); 0 = none"),
 
 	T("rx", "enabled", KT_BOOL, rx_enabled, "run RX lcores"),
 	L("rx", "lcores", rx_lcores, nb_rx_lcores, RTE_MAX_LCORE - 1,
@@ -122,6 +125,10 @@ static const struct key_def keys[] = {
 	U("rx", "queues", rx_queues, 1, TW_MAX_RXQ_PER_PORT,
 		"RX queues per port"),
 	U("rx", "burst", rx_burst, 1, 512, "frames per rx_burst"),
+	T("rx", "reflect", KT_BOOL, reflect,
+		"answer quotes that ask for an order (tick to trade)"),
+	T("rx", "reflect_ip", KT_IPV4, reflect_ip,
+		"source address of the orders"),
 
 	U("port", "rx_desc", rx_desc, 64, 16384, "RX descriptors per queue"),
 	U("port", "tx_desc", tx_desc, 64, 16384, "TX descriptors per queue"),
@@ -184,6 +191,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->gen_burst = 32;
 
 	cfg->rx_enabled = true;
+	cfg->reflect_ip = RTE_IPV4(192, 0, 2, 3);
 	cfg->rx_lcores[0] = 2;
 	cfg->nb_rx_lcores = 1;
 	cfg->rx_ports[0] = 0;

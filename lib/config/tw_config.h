@@ -54,6 +54,9 @@ struct tw_config {
 	bool gen_enabled;
 	uint32_t gen_lcore;
 	uint16_t gen_port;
+	uint32_t reply_every;           /* [generator] reply_every */
+	bool reflect;                   /* [rx] reflect */
+	uint32_t reflect_ip;            /* host order */
 	uint32_t mirror_ports[1];       /* [generator] mirror_port, if set */
 	uint32_t nb_mirror_ports;
 	uint64_t rate;          /* messages/s; 0 = unlimited */

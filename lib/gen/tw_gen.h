@@ -202,6 +202,12 @@ struct tw_gen_counters {
 	uint64_t late_ticks;    /* paced ticks sent after their due time */
 	uint64_t mirror_pkts;   /* frames also sent on the mirror port */
 	uint64_t mirror_dropped; /* frames the mirror port refused */
+	uint64_t orders_requested; /* quotes that asked for an order */
+	uint64_t orders_matched;   /* answered, round trip timed once */
+	uint64_t orders_duplicate; /* answers already matched */
+	uint64_t orders_stale;     /* answers to no current request */
+	uint64_t orders_lost;      /* requests never answered */
+	uint64_t orders_invalid;   /* frames on the reply queue not orders */
 } __rte_cache_aligned;
 
 /* ---- frame building ---- */
@@ -287,6 +293,13 @@ tw_pkt_reserve(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
  */
 uint16_t tw_pkt_close(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 		uint16_t mold_count, enum tw_csum_mode csum);
+
+/*
+ * An order frame (see tw_proto.h): Ethernet, IPv4 with header length 5,
+ * UDP to TW_ORDER_PORT, one order. 0 with *o filled, or -EINVAL.
+ */
+int tw_order_from_frame(const uint8_t *frame, uint32_t len,
+		struct tw_order *o);
 
 /* ---- a whole feed in memory (tests, benchmarks, capture tools) ---- */
 

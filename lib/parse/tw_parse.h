@@ -70,6 +70,8 @@ struct tw_rx_counters {
 	 */
 	uint64_t scalar_checked;
 	uint64_t late_saturated; /* samples with no actual send time */
+	uint64_t orders_sent;   /* tick-to-trade answers sent */
+	uint64_t orders_dropped; /* answers the port refused or no mbuf */
 	uint64_t drops[TW_DROP_MAX];
 	uint64_t lat_samples;   /* one per accepted data packet */
 	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */
@@ -134,6 +136,13 @@ int tw_rx_feed_prepare(struct tw_rx_feed *feed);
 
 struct tw_rx_ctx;
 
+/* A quote that asked for an order, and where its frame came from. */
+struct tw_rx_reply {
+	struct tw_order order;
+	struct rte_ether_addr src_mac;  /* the quote's sender */
+	uint32_t src_ip;                /* host order */
+};
+
 typedef void (*tw_rx_burst_t)(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t n, uint64_t now_ns);
 
@@ -155,7 +164,25 @@ struct tw_rx_ctx {
 	uint16_t *late;         /* and its lateness, TW_LATE_UNIT_NS units */
 	uint16_t nb_sent;
 	uint16_t sent_cap;
+	/*
+	 * Quotes of the burst that ask for an order (frames only, not
+	 * datagrams); NULL: none are answered. The caller resets nb_replies.
+	 */
+	struct tw_rx_reply *replies;
+	uint16_t nb_replies;
+	uint16_t reply_cap;
+	const uint8_t *cur_frame;       /* the frame being applied */
+	uint16_t cur_l2_len;
+	uint32_t cur_channel;
 };
+
+/*
+ * Build the order frame answering r into buf (at least 128 bytes): from
+ * src_mac / src_ip to the quote's sender, UDP to TW_ORDER_PORT, IPv4
+ * checksum set, UDP checksum 0 (none). Returns the frame length.
+ */
+uint16_t tw_rx_order_frame(uint8_t *buf, const struct tw_rx_reply *r,
+		const struct rte_ether_addr *src_mac, uint32_t src_ip);
 
 /*
  * Fill a context and choose its SIMD level (one that tw_simd_resolve

@@ -186,6 +186,29 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 	return -1;
 }
 
+/* A quote asking for an order: note it for the caller to answer. */
+static inline void
+want_reply(struct tw_rx_ctx *ctx, const uint8_t *m, uint64_t seq)
+{
+	const uint8_t *f = ctx->cur_frame;
+	struct tw_rx_reply *r;
+
+	if (ctx->replies == NULL || f == NULL ||
+	    ctx->nb_replies >= ctx->reply_cap)
+		return;
+	r = &ctx->replies[ctx->nb_replies++];
+	r->order = (struct tw_order){
+		.reply_id = m[1],
+		.channel = (uint16_t)(ctx->cur_channel),
+		.locate = tw_msg_locate(m),
+		.seq = seq,
+		.send_ns = tw_msg_send_ns(m),
+	};
+	memcpy(&r->src_mac, f + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN);
+	r->src_ip = rte_be_to_cpu_32(((const struct rte_ipv4_hdr *)
+		(f + ctx->cur_l2_len))->src_addr);
+}
+
 /* Apply blocks [skip, count) of a checked packet whose first is seq. */
 static inline void
 apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
@@ -214,6 +237,8 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 			e->last_update_ns = now_ns;
 			rte_seqcount_write_end(&e->sc);
 			quotes++;
+			if (unlikely(m[1] != 0))
+				want_reply(ctx, m, seq + i);
 			break;
 		case TW_MSG_TRADE: {
 			struct tw_trade t;
@@ -303,6 +328,7 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	}
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
+	ctx->cur_channel = v->channel;
 	apply_blocks(ctx, v->blocks, count, skip, seq, now_ns);
 }
 
@@ -325,7 +351,10 @@ rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
 		ctr->drops[reason]++;
 		return;
 	}
+	ctx->cur_frame = frame;
+	ctx->cur_l2_len = ctx->feed->l2_len;
 	rx_mold(ctx, &v, now_ns);
+	ctx->cur_frame = NULL;
 }
 
 /* The level's checksum kernel, exported for the differential tests. */

@@ -79,7 +79,7 @@ struct tw_wire_directory {
 
 struct tw_wire_quote {
 	uint8_t type;           /* 'Q' */
-	uint8_t reserved;
+	uint8_t reply_id;       /* 1..255: answer with an order; 0: don't */
 	rte_be16_t late;
 	rte_be32_t locate;
 	rte_be64_t send_ns;
@@ -116,6 +116,7 @@ struct tw_directory {
 struct tw_quote {
 	uint32_t locate;
 	uint16_t late;          /* TW_LATE_UNIT_NS units */
+	uint8_t reply_id;
 	uint32_t bid_sz;
 	uint32_t ask_sz;
 	int64_t bid_px;
@@ -216,7 +217,7 @@ tw_encode_quote(uint8_t *p, const struct tw_quote *q)
 	struct tw_wire_quote *w = (struct tw_wire_quote *)p;
 
 	w->type = TW_MSG_QUOTE;
-	w->reserved = 0;
+	w->reply_id = q->reply_id;
 	w->late = rte_cpu_to_be_16(q->late);
 	w->locate = rte_cpu_to_be_32(q->locate);
 	w->send_ns = rte_cpu_to_be_64(q->send_ns);
@@ -233,6 +234,7 @@ tw_decode_quote(const uint8_t *p, struct tw_quote *q)
 
 	q->locate = rte_be_to_cpu_32(w->locate);
 	q->late = rte_be_to_cpu_16(w->late);
+	q->reply_id = w->reply_id;
 	q->send_ns = rte_be_to_cpu_64(w->send_ns);
 	q->bid_px = (int64_t)rte_be_to_cpu_64(w->bid_px);
 	q->ask_px = (int64_t)rte_be_to_cpu_64(w->ask_px);
@@ -266,6 +268,62 @@ tw_decode_trade(const uint8_t *p, struct tw_trade *t)
 	t->send_ns = rte_be_to_cpu_64(w->send_ns);
 	t->price = (int64_t)rte_be_to_cpu_64(w->price);
 	t->size = rte_be_to_cpu_32(w->size);
+}
+
+/*
+ * ---- Orders: the tick-to-trade reply ----
+ *
+ * A quote whose reply_id is not 0 asks the receiver to answer with an
+ * order: one UDP datagram to the quote's source address, destination
+ * port TW_ORDER_PORT, payload one tw_wire_order. The order echoes the
+ * quote's channel, sequence number and reply id, so the generator can
+ * match it to its request and time the round trip on its own clock.
+ */
+#define TW_ORDER_PORT 30002
+#define TW_MSG_ORDER 'O'
+
+struct tw_wire_order {
+	uint8_t type;           /* 'O' */
+	uint8_t reply_id;
+	rte_be16_t channel;
+	rte_be32_t locate;
+	rte_be64_t seq;         /* MoldUDP64 sequence of the quote answered */
+	rte_be64_t send_ns;     /* the quote's send_ns, echoed */
+} __rte_packed;
+
+#define TW_MSG_ORDER_LEN ((uint16_t)sizeof(struct tw_wire_order))
+
+struct tw_order {
+	uint8_t reply_id;
+	uint16_t channel;
+	uint32_t locate;
+	uint64_t seq;
+	uint64_t send_ns;
+};
+
+static inline void
+tw_encode_order(uint8_t *p, const struct tw_order *o)
+{
+	struct tw_wire_order *w = (struct tw_wire_order *)p;
+
+	w->type = TW_MSG_ORDER;
+	w->reply_id = o->reply_id;
+	w->channel = rte_cpu_to_be_16(o->channel);
+	w->locate = rte_cpu_to_be_32(o->locate);
+	w->seq = rte_cpu_to_be_64(o->seq);
+	w->send_ns = rte_cpu_to_be_64(o->send_ns);
+}
+
+static inline void
+tw_decode_order(const uint8_t *p, struct tw_order *o)
+{
+	const struct tw_wire_order *w = (const struct tw_wire_order *)p;
+
+	o->reply_id = w->reply_id;
+	o->channel = rte_be_to_cpu_16(w->channel);
+	o->locate = rte_be_to_cpu_32(w->locate);
+	o->seq = rte_be_to_cpu_64(w->seq);
+	o->send_ns = rte_be_to_cpu_64(w->send_ns);
 }
 
 /* Locate of any message, read from the shared prefix. */

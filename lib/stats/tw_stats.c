@@ -20,6 +20,8 @@ static const struct tw_counter_name rx_names[] = {
 	RX("heartbeats", heartbeats),
 	RX("end_of_session", end_of_session),
 	RX("late_saturated", late_saturated),
+	RX("orders_sent", orders_sent),
+	RX("orders_dropped", orders_dropped),
 	RX("scalar_checked", scalar_checked),
 	RX("latency_samples", lat_samples),
 	RX("latency_negative", lat_negative),
@@ -42,6 +44,12 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("late_ticks", late_ticks),
 	GEN("mirror_packets", mirror_pkts),
 	GEN("mirror_dropped", mirror_dropped),
+	GEN("orders_requested", orders_requested),
+	GEN("orders_matched", orders_matched),
+	GEN("orders_duplicate", orders_duplicate),
+	GEN("orders_stale", orders_stale),
+	GEN("orders_lost", orders_lost),
+	GEN("orders_invalid", orders_invalid),
 };
 
 const struct tw_counter_name *
@@ -102,7 +110,7 @@ void
 tw_stats_add_gen(struct tw_gen_counters *sum, const struct tw_gen_counters *c)
 {
 	add_u64s((uint64_t *)sum, (const uint64_t *)c,
-		offsetof(struct tw_gen_counters, mirror_dropped) /
+		offsetof(struct tw_gen_counters, orders_invalid) /
 		sizeof(uint64_t) + 1);
 }
 
@@ -204,6 +212,13 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			PRIu64 " mean %.0f over %" PRIu64 "\n", s->lat.min,
 			s->lat.p50, s->lat.p90, s->lat.p99, s->lat.p999,
 			s->lat.p9999, s->lat.max, s->lat.mean, s->lat.count);
+	if (s->rtt.count != 0)
+		fprintf(f, "  tick to trade (ns, quote sent -> order back, "
+			"%" PRIu64 " of %" PRIu64 " answered, %" PRIu64
+			" lost): p50 %" PRIu64 " p99 %" PRIu64 " p99.9 %" PRIu64
+			" max %" PRIu64 "\n", s->gen.orders_matched,
+			s->gen.orders_requested, s->gen.orders_lost, s->rtt.p50,
+			s->rtt.p99, s->rtt.p999, s->rtt.max);
 	/* Paced runs: from the actual send too, where it differs. */
 	if (s->span[TW_SPAN_ACTUAL_CACHE].count != 0 &&
 	    (s->span[TW_SPAN_ACTUAL_CACHE].p99 != s->lat.p99 ||
@@ -263,6 +278,9 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		fprintf(f, "%s\n", i + 1 < TW_SPAN_MAX ? "," : "");
 	}
 	fprintf(f, "  },\n");
+	fprintf(f, "  \"tick_to_trade_ns\": ");
+	json_hist(f, "quote sent -> order back", &s->rtt);
+	fprintf(f, ",\n");
 	fprintf(f, "  \"drops_total\": %" PRIu64 ",\n", s->drops_total);
 	fprintf(f, "  \"drops\": {\n");
 	for (i = 0; i < TW_DROP_MAX; i++)

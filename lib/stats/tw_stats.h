@@ -46,6 +46,7 @@ struct tw_stats {
 	struct tw_channel_report *channels; /* nb_channels, caller's memory */
 	struct tw_hist_summary lat; /* send -> cache updated, merged */
 	struct tw_hist_summary span[TW_SPAN_MAX];
+	struct tw_hist_summary rtt; /* tick to trade, generator's clock */
 };
 
 /* A counter's report name and where it sits in its struct. */

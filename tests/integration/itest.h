@@ -168,6 +168,32 @@ it_json_u64(const char *json, const char *obj, const char *key)
 	return strtoull(p + strlen(pat), NULL, 10);
 }
 
+/*
+ * Tick to trade: every quote that asked was answered once (matched ==
+ * requested == orders the receiver sent), none lost, duplicated, stale
+ * or malformed, and each answer timed.
+ */
+static inline void
+it_assert_orders(const char *gen_json, const char *rx_json,
+		uint64_t min_requested)
+{
+	uint64_t req = it_json_u64(gen_json, "generator", "orders_requested");
+
+	fprintf(stderr, "orders: %" PRIu64 " requested, %" PRIu64 " matched\n",
+		req, it_json_u64(gen_json, "generator", "orders_matched"));
+	if (req < min_requested || req == UINT64_MAX ||
+	    it_json_u64(gen_json, "generator", "orders_matched") != req ||
+	    it_json_u64(rx_json, "rx", "orders_sent") != req ||
+	    it_json_u64(gen_json, "generator", "orders_lost") != 0 ||
+	    it_json_u64(gen_json, "generator", "orders_duplicate") != 0 ||
+	    it_json_u64(gen_json, "generator", "orders_stale") != 0 ||
+	    it_json_u64(gen_json, "generator", "orders_invalid") != 0 ||
+	    it_json_u64(gen_json, "tick_to_trade_ns", "count") != req) {
+		fprintf(stderr, "tick-to-trade counters wrong\n");
+		abort();
+	}
+}
+
 static inline int
 it_files_equal(const char *a, const char *b)
 {

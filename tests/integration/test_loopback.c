@@ -65,6 +65,27 @@ same_seed_gives_the_same_cache(void **state)
 	assert_false(it_files_equal(a, c));
 }
 
+/* Every 10th quote asks for an order; the RX lcore answers each. */
+static void
+tick_to_trade_orders_all_come_back(void **state)
+{
+	const char *json = it_path("loopback.t2t.json");
+	const char *const opts[] = { "--count", "200000", "--rate", "200000",
+		"--duration", "60", "--quiet", "--stats-json", json,
+		"--set", "generator.reply_every=10", "--set", "rx.reflect=true",
+		NULL };
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("loopback.t2t.log"), 120),
+		0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	/* 70 % quotes, every 10th: about 14000. */
+	it_assert_orders(s, s, 12000);
+	free(s);
+}
+
 static void
 config_error_names_file_section_and_key(void **state)
 {
@@ -90,6 +111,7 @@ main(void)
 		cmocka_unit_test(
 			million_ticks_arrive_whole_and_cache_equals_truth),
 		cmocka_unit_test(same_seed_gives_the_same_cache),
+		cmocka_unit_test(tick_to_trade_orders_all_come_back),
 		cmocka_unit_test(config_error_names_file_section_and_key),
 	};
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Generator: GBM log returns have the model's mean and variance, the
- * same seed gives the same feed, the mix and activity laws hold, and
- * built frames carry valid checksums and fit the MTU.
+ * same seed gives the same feed, the mix and activity laws hold, built
+ * frames carry valid checksums and fit the MTU, pacing keeps due times
+ * across a stall, and tick-to-trade replies are matched once each.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <errno.h>
 
 #include "tw_gen.h"
+#include "tw_reply.h"
 
 static struct tw_gen_params
 params(void)
@@ -243,6 +245,59 @@ pacing_keeps_due_times_across_a_stall(void **state)
 	assert_int_equal(first, 10100);
 }
 
+/*
+ * Tick-to-trade matching: each request is timed once, a second answer
+ * is a duplicate, an answer to a reused id or to nothing is stale, and
+ * requests never answered are lost: when their id comes round again,
+ * or when the session ends.
+ */
+static void
+replies_are_matched_once_and_losses_counted(void **state)
+{
+	struct tw_reply_table *t = malloc(sizeof(*t));
+	uint64_t rtt = 0;
+	unsigned int i;
+	uint8_t a, b, id;
+
+	tw_reply_init(t);
+	a = tw_reply_request(t, 1, 100, 1000);
+	b = tw_reply_request(t, 2, 200, 1100);
+	assert_int_not_equal(a, 0);
+	assert_int_not_equal(a, b);
+	assert_true(tw_reply_match(t, a, 1, 100, 1500, &rtt));
+	assert_int_equal(rtt, 500);
+	/* The same order again: not timed twice. */
+	assert_false(tw_reply_match(t, a, 1, 100, 1600, &rtt));
+	assert_int_equal(t->duplicate, 1);
+	/* Right id, wrong tick; id 0; an id never given: stale. */
+	assert_false(tw_reply_match(t, b, 2, 201, 1600, &rtt));
+	assert_false(tw_reply_match(t, 0, 2, 200, 1600, &rtt));
+	assert_false(tw_reply_match(t, 77, 2, 200, 1600, &rtt));
+	assert_int_equal(t->stale, 3);
+	/* b never answered: lost when its id comes round again. */
+	for (i = 0; i < TW_REPLY_IDS - 2; i++) {        /* ids 3..255 */
+		id = tw_reply_request(t, 3, 1000 + i, 2000 + i);
+		assert_int_not_equal(id, 0);
+		assert_true(tw_reply_match(t, id, 3, 1000 + i, 3000, &rtt));
+	}
+	assert_int_equal(t->lost, 0);
+	id = tw_reply_request(t, 3, 5000, 9000);
+	assert_int_equal(id, a);        /* a's slot: answered, not lost */
+	assert_int_equal(t->lost, 0);
+	id = tw_reply_request(t, 3, 5001, 9001);
+	assert_int_equal(id, b);        /* b's slot: still waiting: lost */
+	assert_int_equal(t->lost, 1);
+	/* b's late answer now matches nothing. */
+	assert_false(tw_reply_match(t, b, 2, 200, 9500, &rtt));
+	assert_int_equal(t->stale, 4);
+	/* Two waiting at the end: lost. */
+	tw_reply_finish(t);
+	assert_int_equal(t->lost, 3);
+	assert_int_equal(t->matched, 1 + TW_REPLY_IDS - 2);
+	assert_int_equal(t->requested, 2 + TW_REPLY_IDS - 2 + 2);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -254,6 +309,7 @@ main(void)
 		cmocka_unit_test(bad_parameters_are_refused),
 		cmocka_unit_test(full_frame_fits_mtu_with_valid_checksums),
 		cmocka_unit_test(pacing_keeps_due_times_across_a_stall),
+		cmocka_unit_test(replies_are_matched_once_and_losses_counted),
 	};
 
 	return cmocka_run_group_tests_name("gen", tests, NULL, NULL);
