@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Latency over memif between two processes, each polling lcore on its own
 # core (drivers-config/memif-gen.ini and memif-proc.ini), at several
-# generator rates. For each rate it writes into OUT (default out/latency):
+# generator rates. The generator asks every 100th quote for an order,
+# which the processor answers: the tick-to-trade round trip, timed on
+# the generator's clock. For each rate it writes into OUT (default
+# out/latency):
 #   rate-R.json                the processor's stats JSON (all spans)
+#   rate-R.gen.json            the generator's (tick_to_trade_ns, orders)
 #   rate-R.send-cache.csv ...  the merged histograms, one CSV per span
 # then latency.json (every rate's spans side by side) and, with Debian's
 # python3-matplotlib (installed here when missing), PNG plots:
@@ -42,12 +46,15 @@ for rate in "${rates[@]}"; do
 	# shellcheck disable=SC2086
 	./build/app/tickwire $extra -- --config drivers-config/memif-gen.ini \
 		--rate "$rate" --count "$count" --duration 120 --quiet \
+		--set generator.reply_every=100 \
+		--stats-json "$out/rate-$rate.gen.json" \
 		> "$out/rate-$rate.gen.log" 2>&1 &
 	gen=$!
 	sleep 1
 	# shellcheck disable=SC2086
 	./build/app/tickwire $extra -- --config drivers-config/memif-proc.ini \
 		--duration 120 --quiet --stats-json "$out/rate-$rate.json" \
+		--set rx.reflect=true \
 		--latency-csv "$out/rate-$rate" > "$out/rate-$rate.proc.log" 2>&1
 	wait "$gen"
 done
@@ -94,7 +101,13 @@ for r in rates:
     res["rates"].append({"rate": int(r), "achieved_msgs_s": got,
                          "drops": d["drops_total"], "gaps": d["gaps"],
                          "spans": d["latency_spans_ns"]})
-    for span, h in d["latency_spans_ns"].items():
+    g = json.load(open("%s/rate-%s.gen.json" % (out, r)))
+    spans = dict(d["latency_spans_ns"])
+    spans["tick->trade (round trip)"] = g["tick_to_trade_ns"]
+    res["rates"][-1]["tick_to_trade"] = g["tick_to_trade_ns"]
+    res["rates"][-1]["orders"] = {k: v for k, v in g["generator"].items()
+                                  if k.startswith("orders")}
+    for span, h in spans.items():
         print("| %s | %.2f M | %s | %.2f | %.2f | %.2f | %.2f | %.1f | %d |"
               % (r if r != "0" else "unlimited", got / 1e6, span,
                  h["p50"] / 1e3, h["p90"] / 1e3, h["p99"] / 1e3,
