@@ -412,6 +412,58 @@ is_rx_port(const struct tw_app *app, uint16_t port_id)
 	return false;
 }
 
+/* Our ns at the moment the port's clock reads *dev; -errno. */
+static int
+devclock_pair(struct tw_app *app, uint16_t port_id, uint64_t *dev,
+		uint64_t *ns)
+{
+	uint64_t t0 = rte_rdtsc(), t1;
+	int rc = rte_eth_read_clock(port_id, dev);
+
+	t1 = rte_rdtsc();
+	*ns = tw_clock_ns(&app->clock, t0 + (t1 - t0) / 2);
+	return rc;
+}
+
+/* Start the NIC clock mappings of ports that give RX timestamps. */
+static void
+devclocks_init(struct tw_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->nb_ports; i++) {
+		uint64_t dev, ns;
+		int rc;
+
+		if (!app->port_state[i].rx_ts)
+			continue;
+		rc = devclock_pair(app, app->ports[i], &dev, &ns);
+		if (rc != 0) {
+			TW_LOG(app, WARNING, "port %u: RX timestamps but no "
+				"readable clock (%s): wire arrival = RX poll\n",
+				app->ports[i], rte_strerror(-rc));
+			app->port_state[i].rx_ts = false;
+			continue;
+		}
+		tw_clock_counter_init(&app->devclk[i], dev, ns);
+	}
+}
+
+/* Re-anchor them, with the rate since start, from the main lcore. */
+static void
+devclocks_refresh(struct tw_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->nb_ports; i++) {
+		uint64_t dev, ns;
+
+		if (app->port_state[i].rx_ts &&
+		    devclock_pair(app, app->ports[i], &dev, &ns) == 0)
+			tw_clock_counter_update(&app->devclk[i], dev, ns);
+	}
+}
+
 /*
  * Where orders come back to the generator: the first RX queue of its
  * port that no RX lcore polls. On net_ring a frame sent on TX queue q
@@ -440,6 +492,7 @@ setup_ports(struct tw_app *app)
 			.tx_desc = cfg->tx_desc,
 			.mtu = cfg->mtu,
 			.csum_offload = cfg->csum_offload == TW_OFFLOAD_AUTO,
+			.rx_timestamp = cfg->rx_timestamps == TW_OFFLOAD_AUTO,
 		};
 
 		for (q = 0; q < app->plan.nb_rxq; q++) {
@@ -549,6 +602,13 @@ setup_rx(struct tw_app *app)
 		rx->ctx.lat = &rx->lat[TW_SPAN_SEND_POLL];
 		rx->ctx.sent = rx->sent;
 		rx->ctx.late = rx->late;
+		for (q = 0; rx->nb_queues > 0 && q < app->nb_ports; q++)
+			if (app->ports[q] == rx->queues[0].port_id &&
+			    app->port_state[q].rx_ts) {
+				rx->devclk = &app->devclk[q];
+				rx->ts_offset = app->port_state[q].ts_offset;
+				rx->ts_flag = app->port_state[q].ts_flag;
+			}
 		if (cfg->reflect && rx->nb_queues > 0) {
 			rx->reply_port = rx->queues[0].port_id;
 			rx->reply_txq = (uint16_t)((cfg->gen_enabled &&
@@ -726,6 +786,7 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		usleep(MAIN_TICK_US);
 		/* Keep this process's stamps on the kernel's clock. */
 		tw_clock_refresh(&app->clock);
+		devclocks_refresh(app);
 		t = rte_rdtsc();
 		if (cfg->duration > 0 &&
 		    t - start_tsc >= (uint64_t)(cfg->duration * hz))
@@ -1005,6 +1066,8 @@ main(int argc, char **argv)
 		rc = setup_memory(&app);
 	if (rc == 0)
 		rc = setup_ports(&app);
+	if (rc == 0)
+		devclocks_init(&app);
 	if (rc == 0 && app.cfg.rx_enabled)
 		rc = setup_rx(&app);
 	if (rc == 0 && app.cfg.gen_enabled)

@@ -13,6 +13,28 @@
 #include "tickwire.h"
 
 
+/* NIC RX timestamps of the burst, mapped to our clock: wire->poll. */
+static void
+wire_samples(struct tw_rx_lcore *rx, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t poll_ns)
+{
+	uint16_t i;
+
+	if (!tw_clock_ready(rx->devclk))
+		return;         /* the mapping needs its second pair */
+	for (i = 0; i < n; i++) {
+		uint64_t wire;
+
+		if (!(pkts[i]->ol_flags & rx->ts_flag))
+			continue;
+		wire = tw_clock_ns(rx->devclk, *RTE_MBUF_DYNFIELD(pkts[i],
+			rx->ts_offset, rte_mbuf_timestamp_t *));
+		if (poll_ns >= wire)
+			tw_hist_record(&rx->lat[TW_SPAN_WIRE_POLL],
+				poll_ns - wire);
+	}
+}
+
 /* Answer the burst's quotes that asked for an order. */
 static void
 send_orders(struct tw_rx_lcore *rx)
@@ -61,6 +83,8 @@ tw_rx_lcore_main(void *arg)
 			if (n == 0)
 				continue;
 			poll_ns = tw_clock_ns(rx->clock, rte_rdtsc());
+			if (rx->devclk != NULL)
+				wire_samples(rx, pkts, n, poll_ns);
 			tw_rx_burst(&rx->ctx, pkts, n, poll_ns);
 			/* One more stamp per burst: the cache is updated. */
 			done_ns = tw_clock_ns(rx->clock, rte_rdtsc());

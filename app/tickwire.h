@@ -57,6 +57,9 @@ struct tw_rx_lcore {
 	struct tw_rx_counters ctr;
 	const struct tw_clock *clock;
 	struct tw_hist lat[TW_SPAN_MAX]; /* enum tw_lat_span */
+	const struct tw_clock *devclk;  /* NIC clock of the port, or NULL */
+	int ts_offset;                  /* RX timestamp dynamic field */
+	uint64_t ts_flag;
 	uint16_t reply_port;            /* orders go out here ... */
 	uint16_t reply_txq;             /* ... on this queue, if reflecting */
 	struct rte_mempool *reply_pool; /* NULL: not reflecting */
@@ -123,6 +126,7 @@ struct tw_app {
 	uint64_t start_tsc;             /* launch of the lcores */
 	struct tw_hist lat_merged[TW_SPAN_MAX]; /* scratch of collect() */
 	struct tw_hist rtt_merged;      /* scratch of collect() */
+	struct tw_clock devclk[TW_MAX_PORTS]; /* NIC clocks, by port index */
 	const struct rte_memzone *shared_mz;
 	bool pdump;                     /* rte_pdump_init succeeded */
 };

@@ -138,6 +138,8 @@ static const struct key_def keys[] = {
 		"wait this long for link up"),
 	E("port", "csum_offload", csum_offload, offload_names,
 		"checksum offload: auto or off"),
+	E("port", "rx_timestamps", rx_timestamps, offload_names,
+		"the NIC's RX timestamps as the wire arrival: auto or off"),
 
 	T("run", "duration", KT_DOUBLE, duration,
 		"stop after this many seconds, 0 = when done"),

@@ -90,6 +90,7 @@ struct tw_config {
 	uint32_t mbuf_cache;
 	uint32_t link_wait_s;
 	uint8_t csum_offload;   /* enum tw_csum_offload */
+	uint8_t rx_timestamps;  /* enum tw_csum_offload: auto or off */
 
 	/* [run] */
 	double duration;        /* seconds; 0 = until done or signalled */

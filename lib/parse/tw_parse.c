@@ -208,6 +208,7 @@ tw_lat_span_name(enum tw_lat_span span)
 {
 	static const char *const names[TW_SPAN_MAX] = {
 		"send->cache", "send->poll", "poll->cache", "actual->cache",
+		"wire->poll",
 	};
 
 	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
@@ -218,6 +219,7 @@ tw_lat_span_file(enum tw_lat_span span)
 {
 	static const char *const names[TW_SPAN_MAX] = {
 		"send-cache", "send-poll", "poll-cache", "actual-cache",
+		"wire-poll",
 	};
 
 	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";

@@ -84,14 +84,16 @@ struct tw_rx_counters {
  * send: the tick's send_ns, when it was due on a paced generator's
  * schedule (else when it was priced); actual: when the generator
  * actually sent it (send_ns + late); poll: the RX poll that returned
- * the packet; cache: the burst applied to the cache. One sample per
- * packet (its last tick), poll->cache one per burst.
+ * the packet; cache: the burst applied to the cache; wire: the NIC's RX
+ * timestamp, on ports that offer one. One sample per packet (its last
+ * tick), poll->cache one per burst, wire->poll one per frame.
  */
 enum tw_lat_span {
 	TW_SPAN_SEND_CACHE,     /* corrected for coordinated omission */
 	TW_SPAN_SEND_POLL,
 	TW_SPAN_POLL_CACHE,
 	TW_SPAN_ACTUAL_CACHE,   /* not corrected */
+	TW_SPAN_WIRE_POLL,      /* NIC RX timestamp -> poll, ports that have them */
 	TW_SPAN_MAX
 };
 

@@ -67,6 +67,19 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 		(info.tx_offload_capa & tx_ck) == tx_ck;
 	if (st->rx_csum)
 		conf.rxmode.offloads |= rx_ck;
+	st->rx_ts = false;
+	if (pc->rx_timestamp && pc->nb_rxq > 0 &&
+	    (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) &&
+	    rte_mbuf_dyn_rx_timestamp_register(&st->ts_offset,
+			&st->ts_flag) == 0) {
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+		st->rx_ts = true;
+	}
+	if (pc->nb_rxq > 0)
+		PORT_LOG(INFO, "port %u (%s): wire arrival from %s\n",
+			pc->port_id, info.driver_name, st->rx_ts ?
+			"the NIC's RX timestamps" : "the RX poll (the port "
+			"offers no RX timestamps, or rx_timestamps = off)");
 	if (st->tx_csum)
 		conf.txmode.offloads |= tx_ck;
 	if (pc->nb_rxq > info.max_rx_queues ||

@@ -24,6 +24,7 @@ struct tw_port_conf {
 	uint16_t tx_desc;
 	uint16_t mtu;
 	bool csum_offload;      /* use checksum offloads the port has */
+	bool rx_timestamp;      /* use the NIC's RX timestamps if it has them */
 	struct rte_mempool *rxq_pool[TW_MAX_RXQ_PER_PORT];
 	/* For a TX-only port whose driver insists on an RX queue. */
 	struct rte_mempool *idle_rx_pool;
@@ -33,6 +34,9 @@ struct tw_port_conf {
 struct tw_port_state {
 	bool rx_csum;           /* port verifies IPv4 + UDP checksums */
 	bool tx_csum;           /* port fills IPv4 + UDP checksums */
+	bool rx_ts;             /* mbufs carry the NIC's RX timestamp */
+	int ts_offset;          /* its dynamic field, when rx_ts */
+	uint64_t ts_flag;       /* and the ol_flags bit saying it is set */
 	char mcast_mode[48];    /* how the groups are received */
 };
 

@@ -11,6 +11,7 @@
 #ifndef TW_CLOCK_H
 #define TW_CLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -109,6 +110,43 @@ tw_clock_refresh(struct tw_clock *c)
 	c->tsc0 = rt;
 	c->ns0 = rn;
 	rte_seqcount_write_end(&c->sc);
+}
+
+/*
+ * The same mapping for another counter (a NIC's clock): from the pair
+ * (ctr, ns) read at start, then re-anchored on each later pair with the
+ * rate over everything since start. mult stays 0 until a second pair
+ * arrives: tw_clock_ready() says when stamps may be converted.
+ */
+static inline void
+tw_clock_counter_init(struct tw_clock *c, uint64_t ctr, uint64_t ns)
+{
+	rte_seqcount_init(&c->sc);
+	c->base_tsc = c->tsc0 = ctr;
+	c->base_raw = c->ns0 = ns;
+	c->mult = 0;
+}
+
+static inline void
+tw_clock_counter_update(struct tw_clock *c, uint64_t ctr, uint64_t ns)
+{
+	uint64_t mult;
+
+	if (ctr <= c->base_tsc || ns <= c->base_raw)
+		return;
+	mult = (uint64_t)(((__uint128_t)(ns - c->base_raw) << 32) /
+		(ctr - c->base_tsc));
+	rte_seqcount_write_begin(&c->sc);
+	c->mult = mult;
+	c->tsc0 = ctr;
+	c->ns0 = ns;
+	rte_seqcount_write_end(&c->sc);
+}
+
+static inline bool
+tw_clock_ready(const struct tw_clock *c)
+{
+	return __atomic_load_n(&c->mult, __ATOMIC_RELAXED) != 0;
 }
 
 /* A duration in TSC cycles as ns, at the current rate. */
