@@ -231,7 +231,9 @@ tw_rx_record_burst(struct tw_rx_ctx *ctx, struct tw_hist *hist,
 {
 	uint16_t k;
 
-	tw_hist_record(&hist[TW_SPAN_POLL_CACHE], done_ns - poll_ns);
+	/* A re-anchored clock may step back between two stamps. */
+	if (likely(done_ns >= poll_ns))
+		tw_hist_record(&hist[TW_SPAN_POLL_CACHE], done_ns - poll_ns);
 	for (k = 0; k < ctx->nb_sent; k++) {
 		uint64_t due = ctx->sent[k];
 
