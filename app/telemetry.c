@@ -252,18 +252,8 @@ static int
 best_snapshot(struct tw_app *app, uint32_t locate,
 		struct tw_cache_snapshot *best)
 {
-	struct tw_cache_snapshot s;
-	unsigned int i;
-	int found = -ENOENT;
-
-	for (i = 0; i < app->plan.nb_cache_sockets; i++) {
-		if (tw_cache_snapshot(app->caches[i], locate, &s) != 0)
-			continue;
-		if (found != 0 || s.updates > best->updates)
-			*best = s;
-		found = 0;
-	}
-	return found;
+	return tw_cache_snapshot_merged(app->caches,
+		app->plan.nb_cache_sockets, locate, best);
 }
 
 static int

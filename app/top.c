@@ -83,7 +83,7 @@ cmp_rate(const void *a, const void *b)
 
 struct view {
 	const struct tw_shared *sh;
-	const struct tw_cache *cache[TW_MAX_SOCKETS];
+	struct tw_cache *cache[TW_MAX_SOCKETS];  /* read only */
 	unsigned int nb_caches;
 	uint32_t nb_symbols;
 	uint32_t *prev_updates;
@@ -97,17 +97,8 @@ struct view {
 static bool
 snapshot(const struct view *v, uint32_t locate, struct tw_cache_snapshot *s)
 {
-	struct tw_cache_snapshot t;
-	bool found = false;
-	unsigned int i;
-
-	for (i = 0; i < v->nb_caches; i++)
-		if (tw_cache_snapshot(v->cache[i], locate, &t) == 0 &&
-		    (!found || t.updates > s->updates)) {
-			*s = t;
-			found = true;
-		}
-	return found;
+	return tw_cache_snapshot_merged(v->cache, v->nb_caches, locate,
+		s) == 0;
 }
 
 static double

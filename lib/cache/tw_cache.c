@@ -222,6 +222,28 @@ tw_cache_snapshot(const struct tw_cache *c, uint32_t locate,
 }
 
 int
+tw_cache_snapshot_merged(struct tw_cache *const *caches, unsigned int nb,
+		uint32_t locate, struct tw_cache_snapshot *best)
+{
+	struct tw_cache_snapshot s;
+	bool have = false;
+	unsigned int i;
+
+	for (i = 0; i < nb; i++) {
+		if (tw_cache_snapshot(caches[i], locate, &s) != 0)
+			continue;
+		if (s.ticker[0] == '\0' && s.updates == 0)
+			continue;
+		if (!have || s.updates > best->updates ||
+		    (best->ticker[0] == '\0' && s.ticker[0] != '\0')) {
+			*best = s;
+			have = true;
+		}
+	}
+	return have ? 0 : -ENOENT;
+}
+
+int
 tw_cache_dump_csv(struct tw_cache *const *caches, unsigned int nb, FILE *f)
 {
 	uint32_t nb_symbols = 0;
@@ -234,21 +256,9 @@ tw_cache_dump_csv(struct tw_cache *const *caches, unsigned int nb, FILE *f)
 	fprintf(f, "locate,ticker,decimals,bid_px,bid_sz,ask_px,ask_sz,"
 		"last_px,last_sz,volume,updates,last_seq\n");
 	for (locate = 0; locate < nb_symbols; locate++) {
-		struct tw_cache_snapshot best, s;
-		bool have = false;
+		struct tw_cache_snapshot best;
 
-		for (i = 0; i < nb; i++) {
-			if (tw_cache_snapshot(caches[i], locate, &s) != 0)
-				continue;
-			if (s.ticker[0] == '\0' && s.updates == 0)
-				continue;
-			if (!have || s.updates > best.updates ||
-			    (best.ticker[0] == '\0' && s.ticker[0] != '\0')) {
-				best = s;
-				have = true;
-			}
-		}
-		if (!have)
+		if (tw_cache_snapshot_merged(caches, nb, locate, &best) != 0)
 			continue;
 		fprintf(f, "%" PRIu32 ",%s,%u,%" PRId64 ",%" PRIu32 ",%" PRId64
 			",%" PRIu32 ",%" PRId64 ",%" PRIu32 ",%" PRIu64 ",%"

@@ -108,10 +108,18 @@ int tw_cache_snapshot(const struct tw_cache *c, uint32_t locate,
 		struct tw_cache_snapshot *snap);
 
 /*
+ * One symbol over several caches (one per socket, each written by the
+ * RX lcores of its socket): the copy with the most updates, a copy with
+ * a ticker preferred over one without. -ENOENT when no copy has a
+ * directory entry or an update.
+ */
+int tw_cache_snapshot_merged(struct tw_cache *const *caches, unsigned int nb,
+		uint32_t locate, struct tw_cache_snapshot *snap);
+
+/*
  * Write the caches' symbols as CSV (header row, then one row per symbol
- * that has a directory entry or an update, by locate). Several caches
- * (one per socket) are merged: for each locate the copy with the most
- * updates wins. The generator's ground truth uses the same writer, so
+ * that has a directory entry or an update, by locate), merged as
+ * tw_cache_snapshot_merged does. The generator's ground truth uses the same writer, so
  * the two files compare byte for byte.
  */
 int tw_cache_dump_csv(struct tw_cache *const *caches, unsigned int nb,
