@@ -174,8 +174,6 @@ struct tw_rx_ctx {
 	uint16_t nb_replies;
 	uint16_t reply_cap;
 	const uint8_t *cur_frame;       /* the frame being applied */
-	uint16_t cur_l2_len;
-	uint32_t cur_channel;
 };
 
 /*

@@ -188,7 +188,8 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 
 /* A quote asking for an order: note it for the caller to answer. */
 static inline void
-want_reply(struct tw_rx_ctx *ctx, const uint8_t *m, uint64_t seq)
+want_reply(struct tw_rx_ctx *ctx, const uint8_t *m, uint32_t channel,
+		uint64_t seq)
 {
 	const uint8_t *f = ctx->cur_frame;
 	struct tw_rx_reply *r;
@@ -199,20 +200,20 @@ want_reply(struct tw_rx_ctx *ctx, const uint8_t *m, uint64_t seq)
 	r = &ctx->replies[ctx->nb_replies++];
 	r->order = (struct tw_order){
 		.reply_id = m[1],
-		.channel = (uint16_t)(ctx->cur_channel),
+		.channel = (uint16_t)channel,
 		.locate = tw_msg_locate(m),
 		.seq = seq,
 		.send_ns = tw_msg_send_ns(m),
 	};
 	memcpy(&r->src_mac, f + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN);
 	r->src_ip = rte_be_to_cpu_32(((const struct rte_ipv4_hdr *)
-		(f + ctx->cur_l2_len))->src_addr);
+		(f + ctx->feed->l2_len))->src_addr);
 }
 
-/* Apply blocks [skip, count) of a checked packet whose first is seq. */
+/* Apply blocks [skip, count) of a checked packet of channel, first seq. */
 static inline void
 apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
-		uint32_t skip, uint64_t seq, uint64_t now_ns)
+		uint32_t skip, uint64_t seq, uint32_t channel, uint64_t now_ns)
 {
 	struct tw_rx_counters *ctr = ctx->ctr;
 	struct tw_cache *cache = ctx->cache;
@@ -238,7 +239,7 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 			rte_seqcount_write_end(&e->sc);
 			quotes++;
 			if (unlikely(m[1] != 0))
-				want_reply(ctx, m, seq + i);
+				want_reply(ctx, m, channel, seq + i);
 			break;
 		case TW_MSG_TRADE: {
 			struct tw_trade t;
@@ -328,8 +329,7 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	}
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
-	ctx->cur_channel = v->channel;
-	apply_blocks(ctx, v->blocks, count, skip, seq, now_ns);
+	apply_blocks(ctx, v->blocks, count, skip, seq, v->channel, now_ns);
 }
 
 static inline void
@@ -352,7 +352,6 @@ rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
 		return;
 	}
 	ctx->cur_frame = frame;
-	ctx->cur_l2_len = ctx->feed->l2_len;
 	rx_mold(ctx, &v, now_ns);
 	ctx->cur_frame = NULL;
 }
