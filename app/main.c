@@ -961,26 +961,15 @@ dump_truth(struct tw_app *app, FILE *f)
 static int
 write_latency_csv(struct tw_app *app)
 {
-	char path[TW_PATH_MAX + 32];
-	unsigned int sp;
-	int rc = 0;
+	char err[TW_PATH_MAX + 64];
+	int rc;
 
 	if (app->cfg.latency_csv[0] == '\0' || app->nb_rx == 0)
 		return 0;
-	for (sp = 0; sp < TW_SPAN_MAX && rc == 0; sp++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s.%s.csv", app->cfg.latency_csv,
-			tw_lat_span_file(sp));
-		f = fopen(path, "w");
-		if (f == NULL) {
-			TW_LOG(app, ERR, "%s: %s\n", path, strerror(errno));
-			return -errno;
-		}
-		rc = tw_hist_write_csv(&app->lat_merged[sp], f);
-		if (fclose(f) != 0 && rc == 0)
-			rc = -EIO;
-	}
+	rc = tw_stats_write_latency_csv(app->cfg.latency_csv,
+		app->lat_merged, err, sizeof(err));
+	if (rc != 0)
+		TW_LOG(app, ERR, "%s\n", err);
 	return rc;
 }
 

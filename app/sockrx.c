@@ -102,7 +102,6 @@ write_outputs(const struct tw_config *cfg, struct tw_stats *s,
 		.simd = "scalar (kernel path)",
 	};
 	char path[1024];
-	unsigned int sp;
 	FILE *f;
 
 	if (stats_json != NULL) {
@@ -111,13 +110,10 @@ write_outputs(const struct tw_config *cfg, struct tw_stats *s,
 			return -EIO;
 		fclose(f);
 	}
-	for (sp = 0; csv != NULL && sp < TW_SPAN_MAX; sp++) {
-		snprintf(path, sizeof(path), "%s.%s.csv", csv,
-			tw_lat_span_file(sp));
-		f = fopen(path, "w");
-		if (f == NULL || tw_hist_write_csv(&lat[sp], f) != 0)
-			return -EIO;
-		fclose(f);
+	if (csv != NULL &&
+	    tw_stats_write_latency_csv(csv, lat, path, sizeof(path)) != 0) {
+		fprintf(stderr, "tickwire-sockrx: %s\n", path);
+		return -EIO;
 	}
 	if (dump != NULL) {
 		f = fopen(dump, "w");

@@ -2,7 +2,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <rte_common.h>
 
@@ -243,6 +245,36 @@ json_counters(FILE *f, const char *obj, const void *base,
 		fprintf(f, "    \"%s\": %" PRIu64 "%s\n", names[i].name,
 			field(base, names[i].off), i + 1 < n ? "," : "");
 	fprintf(f, "  },\n");
+}
+
+int
+tw_stats_write_latency_csv(const char *prefix, const struct tw_hist *hist,
+		char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	unsigned int sp;
+
+	for (sp = 0; sp < TW_SPAN_MAX; sp++) {
+		FILE *f;
+		int rc;
+
+		snprintf(path, sizeof(path), "%s.%s.csv", prefix,
+			tw_lat_span_file(sp));
+		f = fopen(path, "w");
+		if (f == NULL) {
+			rc = -errno;
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return rc;
+		}
+		rc = tw_hist_write_csv(&hist[sp], f);
+		if (fclose(f) != 0 && rc == 0)
+			rc = -EIO;
+		if (rc != 0) {
+			snprintf(err, errlen, "%s: write failed", path);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 static void

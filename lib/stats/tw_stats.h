@@ -84,6 +84,13 @@ struct tw_stats_meta {
 	const char *simd;       /* SIMD level of the hot loops */
 };
 
+/*
+ * Each span's histogram (hist: TW_SPAN_MAX entries) as
+ * PREFIX.<span>.csv. 0, or -errno with the failing path in err.
+ */
+int tw_stats_write_latency_csv(const char *prefix,
+		const struct tw_hist *hist, char *err, size_t errlen);
+
 int tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		const struct tw_stats_meta *meta);
 
