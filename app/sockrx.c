@@ -269,6 +269,7 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	tw_clock_init(&clk, 100);
+	/* Every group is joined: scripts wait for this line to start a feed. */
 	printf("tickwire-sockrx: %u channels from %s:%u on %s%s\n",
 		cfg.channels, inet_ntoa((struct in_addr){
 			htonl(cfg.group) }), cfg.udp_port, iface,

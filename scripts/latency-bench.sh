@@ -79,7 +79,11 @@ for rate in "${krates[@]}"; do
 		--latency-csv "$out/kernel-$rate.sock" \
 		> "$out/kernel-$rate.sock.log" 2>&1 &
 	sock=$!
-	sleep 0.5
+	# The feed starts with the link: only once every group is joined.
+	for _ in $(seq 200); do
+		grep -q "channels from" "$out/kernel-$rate.sock.log" && break
+		sleep 0.05
+	done
 	ip link set tw0 up      # tickwire waits for this link: the feed starts
 	wait "$tw"
 	wait "$sock"

@@ -192,7 +192,10 @@ def kernel_path():
                              "--duration", "60", "--stats-json",
                              outs["sock"], "--dump-cache", caches["sock"]],
                             stdout=sock_log, stderr=subprocess.STDOUT)
-    time.sleep(0.5)
+    # The feed starts with the link: only once every group is joined.
+    ready = wait_for(lambda: "channels from" in open(
+        out("kernel.sock.log")).read(), 20, 0.05)
+    check(ready, "kernel path: tickwire-sockrx joined its groups")
     subprocess.run(["ip", "link", "set", "tw0", "up"])
     rc_tw, rc_sock = tw.wait(timeout=90), sock.wait(timeout=90)
     check(rc_tw == 0 and rc_sock == 0, "kernel path: both receivers exit 0 "
