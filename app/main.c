@@ -615,6 +615,9 @@ setup_rx(struct tw_app *app)
 				cfg->gen_port == rx->reply_port ? 1 : 0) + i);
 			rx->reply_pool = pool_of(app, socket);
 			rx->reflect_ip = cfg->reflect_ip;
+			if (rte_eth_macaddr_get(rx->reply_port,
+					&rx->reply_mac) != 0)
+				return -ENODEV;
 			rx->ctx.replies = rx->replies;
 			rx->ctx.reply_cap = RTE_DIM(rx->replies);
 		}

@@ -40,7 +40,6 @@ static void
 send_orders(struct tw_rx_lcore *rx)
 {
 	struct rte_mbuf *m[TW_RX_BURST_MAX];
-	struct rte_ether_addr mac;
 	uint16_t n = rx->ctx.nb_replies, i, sent;
 
 	rx->ctx.nb_replies = 0;
@@ -48,10 +47,10 @@ send_orders(struct tw_rx_lcore *rx)
 		rx->ctr.orders_dropped += n;
 		return;
 	}
-	rte_eth_macaddr_get(rx->reply_port, &mac);
 	for (i = 0; i < n; i++) {
 		uint16_t len = tw_rx_order_frame(rte_pktmbuf_mtod(m[i],
-			uint8_t *), &rx->replies[i], &mac, rx->reflect_ip);
+			uint8_t *), &rx->replies[i], &rx->reply_mac,
+			rx->reflect_ip);
 
 		m[i]->data_len = len;
 		m[i]->pkt_len = len;

@@ -64,6 +64,7 @@ struct tw_rx_lcore {
 	uint16_t reply_txq;             /* ... on this queue, if reflecting */
 	struct rte_mempool *reply_pool; /* NULL: not reflecting */
 	uint32_t reflect_ip;            /* source of the orders */
+	struct rte_ether_addr reply_mac; /* the reply port's address */
 	struct tw_rx_reply replies[TW_RX_BURST_MAX];
 	uint64_t sent[TW_RX_BURST_MAX]; /* a burst's packets' send_ns */
 	uint16_t late[TW_RX_BURST_MAX]; /* and their lateness */
