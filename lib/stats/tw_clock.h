@@ -64,6 +64,24 @@ tw_clock_pair(clockid_t id, uint64_t *tsc, uint64_t *ns)
 	}
 }
 
+/* ns per counter tick (<< 32) between two (counter, ns) pairs. */
+static inline uint64_t
+tw_clock_rate(uint64_t ctr0, uint64_t ns0, uint64_t ctr1, uint64_t ns1)
+{
+	return (uint64_t)(((__uint128_t)(ns1 - ns0) << 32) / (ctr1 - ctr0));
+}
+
+/* Publish a new mapping to readers (one writer). */
+static inline void
+tw_clock_set(struct tw_clock *c, uint64_t mult, uint64_t ctr, uint64_t ns)
+{
+	rte_seqcount_write_begin(&c->sc);
+	c->mult = mult;
+	c->tsc0 = ctr;
+	c->ns0 = ns;
+	rte_seqcount_write_end(&c->sc);
+}
+
 /*
  * Measure the TSC rate against CLOCK_MONOTONIC_RAW over calib_ms (the
  * nominal rate EAL reports can be off by a tenth of a percent on
@@ -82,8 +100,7 @@ tw_clock_init(struct tw_clock *c, unsigned int calib_ms)
 	tw_clock_pair(CLOCK_MONOTONIC_RAW, &c->base_tsc, &c->base_raw);
 	nanosleep(&nap, NULL);
 	tw_clock_pair(CLOCK_MONOTONIC_RAW, &t1, &n1);
-	c->mult = (uint64_t)(((__uint128_t)(n1 - c->base_raw) << 32) /
-		(t1 - c->base_tsc));
+	c->mult = tw_clock_rate(c->base_tsc, c->base_raw, t1, n1);
 	tw_clock_pair(CLOCK_REALTIME, &c->tsc0, &c->ns0);
 }
 
@@ -97,19 +114,13 @@ tw_clock_init(struct tw_clock *c, unsigned int calib_ms)
 static inline void
 tw_clock_refresh(struct tw_clock *c)
 {
-	uint64_t t, n, rt, rn, mult;
+	uint64_t t, n, rt, rn;
 
 	tw_clock_pair(CLOCK_MONOTONIC_RAW, &t, &n);
 	if (t <= c->base_tsc || n <= c->base_raw)
 		return;
-	mult = (uint64_t)(((__uint128_t)(n - c->base_raw) << 32) /
-		(t - c->base_tsc));
 	tw_clock_pair(CLOCK_REALTIME, &rt, &rn);
-	rte_seqcount_write_begin(&c->sc);
-	c->mult = mult;
-	c->tsc0 = rt;
-	c->ns0 = rn;
-	rte_seqcount_write_end(&c->sc);
+	tw_clock_set(c, tw_clock_rate(c->base_tsc, c->base_raw, t, n), rt, rn);
 }
 
 /*
@@ -130,17 +141,10 @@ tw_clock_counter_init(struct tw_clock *c, uint64_t ctr, uint64_t ns)
 static inline void
 tw_clock_counter_update(struct tw_clock *c, uint64_t ctr, uint64_t ns)
 {
-	uint64_t mult;
-
 	if (ctr <= c->base_tsc || ns <= c->base_raw)
 		return;
-	mult = (uint64_t)(((__uint128_t)(ns - c->base_raw) << 32) /
-		(ctr - c->base_tsc));
-	rte_seqcount_write_begin(&c->sc);
-	c->mult = mult;
-	c->tsc0 = ctr;
-	c->ns0 = ns;
-	rte_seqcount_write_end(&c->sc);
+	tw_clock_set(c, tw_clock_rate(c->base_tsc, c->base_raw, ctr, ns), ctr,
+		ns);
 }
 
 static inline bool
