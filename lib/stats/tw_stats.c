@@ -111,9 +111,10 @@ tw_stats_add_rx(struct tw_rx_counters *sum, const struct tw_rx_counters *c)
 void
 tw_stats_add_gen(struct tw_gen_counters *sum, const struct tw_gen_counters *c)
 {
+	/* Every field is a u64 summed (the cache-line padding too: 0). */
+	RTE_BUILD_BUG_ON(sizeof(*c) % sizeof(uint64_t) != 0);
 	add_u64s((uint64_t *)sum, (const uint64_t *)c,
-		offsetof(struct tw_gen_counters, orders_invalid) /
-		sizeof(uint64_t) + 1);
+		sizeof(*c) / sizeof(uint64_t));
 }
 
 void
