@@ -120,3 +120,32 @@ tw_hist_write_csv(const struct tw_hist *h, FILE *f)
 	}
 	return ferror(f) ? -EIO : 0;
 }
+
+static const struct {
+	const char *name, *file, *key;
+} span_names[TW_SPAN_MAX] = {
+	[TW_SPAN_SEND_CACHE] = { "send->cache", "send-cache", "send_cache" },
+	[TW_SPAN_SEND_POLL] = { "send->poll", "send-poll", "send_poll" },
+	[TW_SPAN_POLL_CACHE] = { "poll->cache", "poll-cache", "poll_cache" },
+	[TW_SPAN_ACTUAL_CACHE] = { "actual->cache", "actual-cache",
+		"actual_cache" },
+	[TW_SPAN_WIRE_POLL] = { "wire->poll", "wire-poll", "wire_poll" },
+};
+
+const char *
+tw_lat_span_name(enum tw_lat_span span)
+{
+	return (unsigned int)span < TW_SPAN_MAX ? span_names[span].name : "?";
+}
+
+const char *
+tw_lat_span_file(enum tw_lat_span span)
+{
+	return (unsigned int)span < TW_SPAN_MAX ? span_names[span].file : "?";
+}
+
+const char *
+tw_lat_span_key(enum tw_lat_span span)
+{
+	return (unsigned int)span < TW_SPAN_MAX ? span_names[span].key : "?";
+}

@@ -36,6 +36,33 @@ struct tw_hist {
 
 void tw_hist_init(struct tw_hist *h);
 
+/*
+ * The spans latency is measured over, one histogram each per RX lcore.
+ * send: the tick's send_ns, when it was due on a paced generator's
+ * schedule (else when it was priced); actual: when the generator
+ * actually sent it (send_ns + late); poll: the RX poll that returned
+ * the packet; cache: the burst applied to the cache; wire: the NIC's RX
+ * timestamp, on ports that offer one. One sample per packet (its last
+ * tick), poll->cache one per burst, wire->poll one per frame.
+ */
+enum tw_lat_span {
+	TW_SPAN_SEND_CACHE,     /* corrected for coordinated omission */
+	TW_SPAN_SEND_POLL,
+	TW_SPAN_POLL_CACHE,
+	TW_SPAN_ACTUAL_CACHE,   /* not corrected */
+	TW_SPAN_WIRE_POLL,      /* NIC RX timestamp -> poll, ports that have them */
+	TW_SPAN_MAX
+};
+
+/*
+ * "send->cache", ... for people; "send-cache", ... for file names;
+ * "send_cache", ... for telemetry, which allows neither '>' nor '-'.
+ * One table holds all three.
+ */
+const char *tw_lat_span_name(enum tw_lat_span span);
+const char *tw_lat_span_file(enum tw_lat_span span);
+const char *tw_lat_span_key(enum tw_lat_span span);
+
 static inline unsigned int
 tw_hist_index(uint64_t v)
 {

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tw_clock.h"
 #include "tw_gen.h"
 #include "tw_hist.h"
 
@@ -151,32 +150,6 @@ merge_equals_one_histogram(void **state)
 	free(sum);
 }
 
-/*
- * A NIC clock mapped to ours from (counter, ns) pairs: not ready until
- * the second pair, then exact at the anchor, linear around it (stamps
- * from before the anchor included), rate from the whole baseline.
- */
-static void
-device_clock_maps_linearly(void **state)
-{
-	struct tw_clock c;
-
-	tw_clock_counter_init(&c, 1000, 5000);
-	assert_false(tw_clock_ready(&c));
-	tw_clock_counter_update(&c, 3000, 9000);        /* 2 ns a tick */
-	assert_true(tw_clock_ready(&c));
-	assert_int_equal(tw_clock_ns(&c, 3000), 9000);
-	assert_int_equal(tw_clock_ns(&c, 2000), 7000);
-	assert_int_equal(tw_clock_ns(&c, 4500), 12000);
-	/* A later pair: the rate is over everything since the first. */
-	tw_clock_counter_update(&c, 11000, 25000);
-	assert_int_equal(tw_clock_ns(&c, 11000), 25000);
-	assert_int_equal(tw_clock_ns(&c, 12000), 27000);
-	/* A pair going backwards is ignored. */
-	tw_clock_counter_update(&c, 500, 100);
-	assert_int_equal(tw_clock_ns(&c, 11000), 25000);
-}
-
 int
 main(void)
 {
@@ -184,7 +157,6 @@ main(void)
 		cmocka_unit_test(buckets_tile_the_range),
 		cmocka_unit_test(percentiles_within_error_bound),
 		cmocka_unit_test(merge_equals_one_histogram),
-		cmocka_unit_test(device_clock_maps_linearly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The generator's side of tick-to-trade: which quotes asked for an
+ * The generator's side of tick to trade: which quotes asked for an
  * order, and the matching of orders to them.
  *
  * Owns: reply ids (1..255, reused in turn), the outstanding requests,

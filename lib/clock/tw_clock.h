@@ -7,6 +7,13 @@
  * one host (generator and processor over memif) stamp on the kernel's
  * clock, and hosts with synchronised clocks roughly so. A stamp is a
  * seqcount read, a multiply and a shift: no syscall.
+ *
+ * Owns: the TSC -> ns mapping of a process, its calibration and
+ * re-anchoring, and the same mapping for another counter (a NIC's
+ * clock) paired against ours.
+ * Never touches: ports (the caller reads a device's counter through
+ * the callback it passes), allocation. One writer per mapping (the
+ * main lcore); any lcore reads.
  */
 #ifndef TW_CLOCK_H
 #define TW_CLOCK_H
@@ -147,6 +154,43 @@ tw_clock_counter_update(struct tw_clock *c, uint64_t ctr, uint64_t ns)
 		ns);
 }
 
+static inline uint64_t
+tw_clock_ns(const struct tw_clock *c, uint64_t tsc)
+{
+	uint64_t tsc0, ns0, mult;
+	uint32_t sn;
+
+	do {
+		sn = rte_seqcount_read_begin(&c->sc);
+		tsc0 = c->tsc0;
+		ns0 = c->ns0;
+		mult = c->mult;
+	} while (rte_seqcount_read_retry(&c->sc, sn));
+	return ns0 + (uint64_t)(((__int128_t)(int64_t)(tsc - tsc0) *
+		(__int128_t)mult) >> 32);
+}
+
+/*
+ * Read a device counter (through read(arg, &ctr), 0 or -errno) between
+ * two TSC reads and pair it with our ns at their midpoint. Returns
+ * what read returned; *ctr and *ns are set only on 0.
+ */
+static inline int
+tw_clock_pair_counter(const struct tw_clock *c,
+		int (*read)(void *arg, uint64_t *ctr), void *arg,
+		uint64_t *ctr, uint64_t *ns)
+{
+	uint64_t t0 = rte_rdtsc(), t1, v;
+	int rc = read(arg, &v);
+
+	t1 = rte_rdtsc();
+	if (rc != 0)
+		return rc;
+	*ctr = v;
+	*ns = tw_clock_ns(c, t0 + (t1 - t0) / 2);
+	return 0;
+}
+
 static inline bool
 tw_clock_ready(const struct tw_clock *c)
 {
@@ -167,22 +211,6 @@ tw_clock_hz(const struct tw_clock *c)
 {
 	return (uint64_t)(((__uint128_t)1000000000u << 32) /
 		__atomic_load_n(&c->mult, __ATOMIC_RELAXED));
-}
-
-static inline uint64_t
-tw_clock_ns(const struct tw_clock *c, uint64_t tsc)
-{
-	uint64_t tsc0, ns0, mult;
-	uint32_t sn;
-
-	do {
-		sn = rte_seqcount_read_begin(&c->sc);
-		tsc0 = c->tsc0;
-		ns0 = c->ns0;
-		mult = c->mult;
-	} while (rte_seqcount_read_retry(&c->sc, sn));
-	return ns0 + (uint64_t)(((__int128_t)(int64_t)(tsc - tsc0) *
-		(__int128_t)mult) >> 32);
 }
 
 #endif /* TW_CLOCK_H */
