@@ -7,7 +7,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_mbuf_core.h>
 
-#include "tw_gen.h"
+#include "tw_gen_private.h"
 
 /* ---- random streams: xoshiro256** seeded through splitmix64 ---- */
 
@@ -171,26 +171,17 @@ tw_gen_directory(const struct tw_gen *g, uint32_t locate,
 	d->send_ns = 0;
 }
 
-void tw_gen_fill_scalar(struct tw_gen_lanes *st, struct tw_gen_block *out);
-void tw_gen_fill_sse(struct tw_gen_lanes *st, struct tw_gen_block *out);
-void tw_gen_fill_avx2(struct tw_gen_lanes *st, struct tw_gen_block *out);
-void tw_gen_fill_avx512(struct tw_gen_lanes *st, struct tw_gen_block *out);
-
-static const tw_gen_fill_t fill_fns[TW_SIMD_MAX] = {
-	[TW_SIMD_SCALAR] = tw_gen_fill_scalar,
-#ifdef RTE_ARCH_X86_64
-	[TW_SIMD_SSE] = tw_gen_fill_sse,
-	[TW_SIMD_AVX2] = tw_gen_fill_avx2,
-	[TW_SIMD_AVX512] = tw_gen_fill_avx512,
-#endif
-};
+static const tw_gen_fill_t fill_fns[TW_SIMD_MAX] =
+	TW_SIMD_TABLE(tw_gen_fill);
 
 int
 tw_gen_set_simd(struct tw_gen *g, enum tw_simd level)
 {
-	if ((unsigned int)level >= TW_SIMD_MAX || fill_fns[level] == NULL)
+	tw_gen_fill_t fill = tw_simd_pick(fill_fns, level);
+
+	if (fill == NULL)
 		return -ENOTSUP;
-	g->fill = fill_fns[level];
+	g->fill = fill;
 	g->simd = level;
 	return 0;
 }
@@ -276,27 +267,6 @@ tw_gen_next(struct tw_gen *g, struct tw_tick *t)
 			.size = (1 + bits16_below(misc, 16, 50)) * 100,
 		};
 	}
-}
-
-int
-tw_order_from_frame(const uint8_t *frame, uint32_t len, struct tw_order *o)
-{
-	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)frame;
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
-	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
-	const uint8_t *p = (const uint8_t *)(udp + 1);
-
-	if (len < (uint32_t)(p - frame) + TW_MSG_ORDER_LEN ||
-	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
-	    ip->version_ihl != RTE_IPV4_VHL_DEF ||
-	    ip->next_proto_id != IPPROTO_UDP ||
-	    udp->dst_port != RTE_BE16(TW_ORDER_PORT) ||
-	    rte_be_to_cpu_16(udp->dgram_len) <
-		TW_UDP_HDR_LEN + TW_MSG_ORDER_LEN ||
-	    p[0] != TW_MSG_ORDER)
-		return -EINVAL;
-	tw_decode_order(p, o);
-	return 0;
 }
 
 /* ---- frame building ---- */

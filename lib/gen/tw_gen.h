@@ -146,6 +146,9 @@ tw_gen_channel_of(const struct tw_gen *g, uint32_t locate)
 
 /* ---- pacing ---- */
 
+/* Ticks a generator draws between two looks at the clock. */
+#define TW_GEN_BATCH 32
+
 /* A target rate as a schedule of due times, in TSC cycles. */
 struct tw_pace {
 	uint64_t next_due;      /* due time of the next tick */
@@ -244,9 +247,13 @@ struct tw_pkt_builder {
 	uint8_t *buf;
 	uint16_t len;
 	uint16_t count;
+	uint16_t max_msgs;      /* the frame closes at this many messages */
 	uint64_t first_seq;
 	uint64_t open_tsc;
 };
+
+/* Most messages one MoldUDP64 packet may carry (the next count is EOS). */
+#define TW_PKT_MAX_MSGS (TW_MOLD_COUNT_END_OF_SESSION - 1)
 
 int tw_frame_params_check(const struct tw_frame_params *fp);
 void tw_pkt_tmpl_init(struct tw_pkt_tmpl *t, const struct tw_frame_params *fp,
@@ -260,6 +267,7 @@ tw_pkt_open(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 	b->buf = buf;
 	b->len = t->hdr_len;
 	b->count = 0;
+	b->max_msgs = TW_PKT_MAX_MSGS;
 	b->first_seq = first_seq;
 	b->open_tsc = now_tsc;
 }
@@ -267,7 +275,7 @@ tw_pkt_open(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 /*
  * Room for one more message of msg_len bytes? Returns where to encode
  * it (its block length written, count taken), or NULL when it would
- * pass the MTU or the MoldUDP64 count limit.
+ * pass the MTU or the frame's message limit (b->max_msgs).
  */
 static inline uint8_t *
 tw_pkt_reserve(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
@@ -276,7 +284,7 @@ tw_pkt_reserve(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 	uint8_t *p;
 
 	if (b->len + TW_MOLD_BLOCK_HDR_LEN + msg_len > t->max_len ||
-	    b->count == TW_MOLD_COUNT_END_OF_SESSION - 1)
+	    b->count >= b->max_msgs)
 		return NULL;
 	p = b->buf + b->len;
 	*(rte_be16_t *)p = rte_cpu_to_be_16(msg_len);
@@ -293,38 +301,5 @@ tw_pkt_reserve(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
  */
 uint16_t tw_pkt_close(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 		uint16_t mold_count, enum tw_csum_mode csum);
-
-/*
- * An order frame (see tw_proto.h): Ethernet, IPv4 with header length 5,
- * UDP to TW_ORDER_PORT, one order. 0 with *o filled, or -EINVAL.
- */
-int tw_order_from_frame(const uint8_t *frame, uint32_t len,
-		struct tw_order *o);
-
-/* ---- a whole feed in memory (tests, benchmarks, capture tools) ---- */
-
-struct tw_gen_feed_opts {
-	uint64_t nb_ticks;
-	bool directory;         /* every symbol's directory message first */
-	uint16_t max_msgs;      /* messages per frame at most (MTU permitting) */
-	bool vary;              /* each frame holds 1..max_msgs, at random */
-	uint64_t send_ns;       /* stamp of message i: send_ns + i */
-};
-
-/* A buffer (TW_FRAME_HDR_MAX + mtu bytes at least) for the next frame. */
-typedef uint8_t *(*tw_gen_frame_buf_t)(void *arg);
-/* The frame in buf is complete: len bytes, msgs messages. */
-typedef void (*tw_gen_frame_done_t)(void *arg, uint8_t *buf, uint16_t len,
-		uint16_t msgs);
-
-/*
- * Generate o->nb_ticks ticks from g and pack them, per channel, into
- * frames built on tmpl[channel] with software checksums. Frames are
- * completed in the order their last message was added; each channel's
- * sequence numbers start at 1. -ENOBUFS when get_buf returns NULL.
- */
-int tw_gen_feed_frames(struct tw_gen *g, const struct tw_pkt_tmpl *tmpl,
-		const struct tw_gen_feed_opts *o, tw_gen_frame_buf_t get_buf,
-		tw_gen_frame_done_t done, void *arg);
 
 #endif /* TW_GEN_H */

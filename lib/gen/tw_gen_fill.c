@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "tw_gen.h"
+#include "tw_gen_private.h"
 
 #ifndef TW_GEN_W
 #error "build with -DTW_GEN_W=lanes -DTW_GEN_LEVEL=name"

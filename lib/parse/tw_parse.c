@@ -6,7 +6,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
-#include "tw_parse_impl.h"
+#include "tw_parse_private.h"
 
 static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_RUNT] = "runt",
@@ -203,105 +203,24 @@ tw_rx_feed_prepare(struct tw_rx_feed *feed)
 	return 0;
 }
 
-const char *
-tw_lat_span_name(enum tw_lat_span span)
-{
-	static const char *const names[TW_SPAN_MAX] = {
-		"send->cache", "send->poll", "poll->cache", "actual->cache",
-		"wire->poll",
-	};
-
-	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
-}
-
-const char *
-tw_lat_span_file(enum tw_lat_span span)
-{
-	static const char *const names[TW_SPAN_MAX] = {
-		"send-cache", "send-poll", "poll-cache", "actual-cache",
-		"wire-poll",
-	};
-
-	return (unsigned int)span < TW_SPAN_MAX ? names[span] : "?";
-}
-
-void
-tw_rx_record_burst(struct tw_rx_ctx *ctx, struct tw_hist *hist,
-		uint64_t poll_ns, uint64_t done_ns)
-{
-	uint16_t k;
-
-	/* A re-anchored clock may step back between two stamps. */
-	if (likely(done_ns >= poll_ns))
-		tw_hist_record(&hist[TW_SPAN_POLL_CACHE], done_ns - poll_ns);
-	for (k = 0; k < ctx->nb_sent; k++) {
-		uint64_t due = ctx->sent[k];
-
-		if (likely(done_ns >= due))
-			tw_hist_record(&hist[TW_SPAN_SEND_CACHE], done_ns - due);
-		if (unlikely(ctx->late[k] == TW_LATE_SATURATED)) {
-			ctx->ctr->late_saturated++;
-			continue;
-		}
-		due += (uint64_t)ctx->late[k] * TW_LATE_UNIT_NS;
-		if (likely(done_ns >= due))
-			tw_hist_record(&hist[TW_SPAN_ACTUAL_CACHE],
-				done_ns - due);
-	}
-	ctx->nb_sent = 0;
-}
-
-uint16_t
-tw_rx_order_frame(uint8_t *buf, const struct tw_rx_reply *r,
-		const struct rte_ether_addr *src_mac, uint32_t src_ip)
-{
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-	uint16_t udp_len = TW_UDP_HDR_LEN + TW_MSG_ORDER_LEN;
-
-	rte_ether_addr_copy(&r->src_mac, &eth->dst_addr);
-	rte_ether_addr_copy(src_mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	memset(ip, 0, sizeof(*ip));
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(TW_IPV4_HDR_LEN + udp_len);
-	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(src_ip);
-	ip->dst_addr = rte_cpu_to_be_32(r->src_ip);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	udp->src_port = RTE_BE16(TW_ORDER_PORT);
-	udp->dst_port = RTE_BE16(TW_ORDER_PORT);
-	udp->dgram_len = rte_cpu_to_be_16(udp_len);
-	udp->dgram_cksum = 0;
-	tw_encode_order((uint8_t *)(udp + 1), &r->order);
-	return TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN + udp_len;
-}
-
-static const tw_rx_burst_t burst_fns[TW_SIMD_MAX] = {
-	[TW_SIMD_SCALAR] = tw_rx_burst_scalar,
-#ifdef RTE_ARCH_X86_64
-	[TW_SIMD_SSE] = tw_rx_burst_sse,
-	[TW_SIMD_AVX2] = tw_rx_burst_avx2,
-	[TW_SIMD_AVX512] = tw_rx_burst_avx512,
-#endif
-};
+static const tw_rx_burst_t burst_fns[TW_SIMD_MAX] =
+	TW_SIMD_TABLE(tw_rx_burst);
 
 int
 tw_rx_ctx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 		struct tw_cache *cache, struct tw_channel_state *channels,
 		struct tw_rx_counters *ctr, enum tw_simd simd)
 {
-	if ((unsigned int)simd >= TW_SIMD_MAX || burst_fns[simd] == NULL)
+	tw_rx_burst_t burst = tw_simd_pick(burst_fns, simd);
+
+	if (burst == NULL)
 		return -ENOTSUP;
 	*ctx = (struct tw_rx_ctx){
 		.feed = feed,
 		.cache = cache,
 		.channels = channels,
 		.ctr = ctr,
-		.burst = burst_fns[simd],
+		.burst = burst,
 		.simd = simd,
 	};
 	return 0;

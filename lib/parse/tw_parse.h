@@ -22,6 +22,7 @@
 #include "tw_cache.h"
 #include "tw_feed.h"
 #include "tw_hist.h"
+#include "tw_order.h"
 #include "tw_proto.h"
 #include "tw_simd.h"
 
@@ -79,28 +80,6 @@ struct tw_rx_counters {
 	uint64_t lat_max_ns;
 } __rte_cache_aligned;
 
-/*
- * The spans latency is measured over, one histogram each per RX lcore.
- * send: the tick's send_ns, when it was due on a paced generator's
- * schedule (else when it was priced); actual: when the generator
- * actually sent it (send_ns + late); poll: the RX poll that returned
- * the packet; cache: the burst applied to the cache; wire: the NIC's RX
- * timestamp, on ports that offer one. One sample per packet (its last
- * tick), poll->cache one per burst, wire->poll one per frame.
- */
-enum tw_lat_span {
-	TW_SPAN_SEND_CACHE,     /* corrected for coordinated omission */
-	TW_SPAN_SEND_POLL,
-	TW_SPAN_POLL_CACHE,
-	TW_SPAN_ACTUAL_CACHE,   /* not corrected */
-	TW_SPAN_WIRE_POLL,      /* NIC RX timestamp -> poll, ports that have them */
-	TW_SPAN_MAX
-};
-
-/* "send->cache", ...; and "send-cache", ... for file names. */
-const char *tw_lat_span_name(enum tw_lat_span span);
-const char *tw_lat_span_file(enum tw_lat_span span);
-
 /* Most channels one feed may have (the config's limit too). */
 #define TW_RX_MAX_CHANNELS 256
 
@@ -138,13 +117,6 @@ int tw_rx_feed_prepare(struct tw_rx_feed *feed);
 
 struct tw_rx_ctx;
 
-/* A quote that asked for an order, and where its frame came from. */
-struct tw_rx_reply {
-	struct tw_order order;
-	struct rte_ether_addr src_mac;  /* the quote's sender */
-	uint32_t src_ip;                /* host order */
-};
-
 typedef void (*tw_rx_burst_t)(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t n, uint64_t now_ns);
 
@@ -170,19 +142,11 @@ struct tw_rx_ctx {
 	 * Quotes of the burst that ask for an order (frames only, not
 	 * datagrams); NULL: none are answered. The caller resets nb_replies.
 	 */
-	struct tw_rx_reply *replies;
+	struct tw_order_reply *replies;
 	uint16_t nb_replies;
 	uint16_t reply_cap;
 	const uint8_t *cur_frame;       /* the frame being applied */
 };
-
-/*
- * Build the order frame answering r into buf (at least 128 bytes): from
- * src_mac / src_ip to the quote's sender, UDP to TW_ORDER_PORT, IPv4
- * checksum set, UDP checksum 0 (none). Returns the frame length.
- */
-uint16_t tw_rx_order_frame(uint8_t *buf, const struct tw_rx_reply *r,
-		const struct rte_ether_addr *src_mac, uint32_t src_ip);
 
 /*
  * Fill a context and choose its SIMD level (one that tw_simd_resolve
@@ -208,14 +172,6 @@ void tw_rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
  */
 void tw_rx_datagram(struct tw_rx_ctx *ctx, uint16_t channel,
 		const uint8_t *payload, uint32_t len, uint64_t now_ns);
-
-/*
- * After a burst is applied (done_ns), record its samples collected in
- * ctx->sent / ctx->late: send->cache and actual->cache per packet,
- * poll->cache once. hist has TW_SPAN_MAX entries; resets nb_sent.
- */
-void tw_rx_record_burst(struct tw_rx_ctx *ctx, struct tw_hist *hist,
-		uint64_t poll_ns, uint64_t done_ns);
 
 /*
  * Validate and apply a burst with the context's SIMD level; does not

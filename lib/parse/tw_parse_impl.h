@@ -1,83 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Internal to lib/parse: the frame and burst logic every SIMD level
- * shares, written once and compiled once per level.
+ * ====================================================================
+ * Template: the frame and burst logic every SIMD level shares, written
+ * once and compiled once per level. Include it ONCE, LAST, from a
+ * level's source, after tw_parse_private.h and after defining:
  *
- * A level's source file defines its kernels, then includes this file:
- *   TW_RX_LEVEL                 suffix of the burst function it exports
+ *   TW_RX_LEVEL                 suffix of the functions it exports
  *   TW_RX_HAVE_FAST_HEADERS     1 when lvl_hdr_match() exists
  *   lvl_hdr_match(p, tmpl)      frame's first TW_RX_TMPL_LEN bytes match
  *   lvl_raw_cksum(buf, len)     what rte_raw_cksum() returns, exactly
  *   lvl_quote_fields(e, m)      prices and sizes of a wire quote into e
- * The scalar level has no fast header path and uses the DPDK helpers:
- * it is the reference the others are tested against.
+ *
+ * It defines tw_rx_burst_<level> and tw_rx_raw_cksum_<level>. The
+ * scalar level has no fast header path and uses the DPDK helpers: it is
+ * the reference the others are tested against.
+ * ====================================================================
  */
-#ifndef TW_PARSE_IMPL_H
-#define TW_PARSE_IMPL_H
+#ifndef TW_RX_LEVEL
+#error "define TW_RX_LEVEL and the level's kernels before this template"
+#endif
+#ifdef TW_PARSE_IMPL_INCLUDED
+#error "tw_parse_impl.h is included once per level source"
+#endif
+#define TW_PARSE_IMPL_INCLUDED
 
-#include <rte_branch_prediction.h>
-#include <rte_ip.h>
-#include <rte_mbuf.h>
-#include <rte_prefetch.h>
-
-#include "tw_parse.h"
-
-/* The layers above Ethernet that a frame carries, once checked. */
-struct tw_rx_view {
-	const struct tw_mold_hdr *mold;
-	const uint8_t *blocks;
-	uint32_t blocks_len;
-	uint32_t channel;
-};
-
-/* The reference header checks (tw_parse.c): a drop reason, or -1. */
-int tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
-		uint32_t len, uint64_t ol_flags, struct tw_rx_view *v);
-
-void tw_rx_burst_scalar(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
-		uint16_t n, uint64_t now_ns);
-void tw_rx_burst_sse(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
-		uint16_t n, uint64_t now_ns);
-void tw_rx_burst_avx2(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
-		uint16_t n, uint64_t now_ns);
-void tw_rx_burst_avx512(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts,
-		uint16_t n, uint64_t now_ns);
-
-/* The vector quote kernels store prices and sizes as pairs. */
-_Static_assert(offsetof(struct tw_cache_entry, ask_px) ==
-	offsetof(struct tw_cache_entry, bid_px) + 8, "bid/ask prices apart");
-_Static_assert(offsetof(struct tw_cache_entry, bid_px) % 16 == 0,
-	"bid_px not 16-byte aligned");
-_Static_assert(offsetof(struct tw_cache_entry, ask_sz) ==
-	offsetof(struct tw_cache_entry, bid_sz) + 4, "bid/ask sizes apart");
-
-uint16_t tw_rx_raw_cksum_scalar(const void *buf, uint32_t len);
-uint16_t tw_rx_raw_cksum_sse(const void *buf, uint32_t len);
-uint16_t tw_rx_raw_cksum_avx2(const void *buf, uint32_t len);
-uint16_t tw_rx_raw_cksum_avx512(const void *buf, uint32_t len);
-
-/*
- * Wire length by message type, 0 for types we do not define: a load
- * instead of a branch on a type that is random message to message.
- */
-static const uint8_t tw_rx_msg_len[256] = {
-	[TW_MSG_DIRECTORY] = TW_MSG_DIRECTORY_LEN,
-	[TW_MSG_QUOTE] = TW_MSG_QUOTE_LEN,
-	[TW_MSG_TRADE] = TW_MSG_TRADE_LEN,
-};
-
-/* Fold a 64-bit one's complement partial sum to rte_raw_cksum's form. */
-static inline uint16_t
-tw_cksum_fold64(uint64_t sum)
-{
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	return __rte_raw_cksum_reduce((uint32_t)sum);
-}
-
-#endif /* TW_PARSE_IMPL_H */
-
-#ifdef TW_RX_LEVEL
 
 #define TW_RX_CAT_(a, b) a ## b
 #define TW_RX_CAT(a, b) TW_RX_CAT_(a, b)
@@ -192,7 +138,7 @@ want_reply(struct tw_rx_ctx *ctx, const uint8_t *m, uint32_t channel,
 		uint64_t seq)
 {
 	const uint8_t *f = ctx->cur_frame;
-	struct tw_rx_reply *r;
+	struct tw_order_reply *r;
 
 	if (ctx->replies == NULL || f == NULL ||
 	    ctx->nb_replies >= ctx->reply_cap)
@@ -399,4 +345,4 @@ TW_RX_BURST_FN(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	}
 }
 
-#endif /* TW_RX_LEVEL */
+

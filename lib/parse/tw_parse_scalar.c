@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "tw_parse_impl.h"
+#include "tw_parse_private.h"
 
 #define TW_RX_LEVEL scalar
 #define TW_RX_HAVE_FAST_HEADERS 0

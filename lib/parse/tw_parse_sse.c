@@ -6,7 +6,7 @@
  */
 #include <immintrin.h>
 
-#include "tw_parse_impl.h"
+#include "tw_parse_private.h"
 #include "tw_parse_x86.h"
 
 #define TW_RX_LEVEL sse

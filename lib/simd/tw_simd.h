@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <rte_config.h>
+
 enum tw_simd {
 	TW_SIMD_SCALAR,         /* the reference: plain C, baseline flags */
 	TW_SIMD_SSE,            /* SSE4.2 (with SSSE3 shuffles), 128 bit */
@@ -50,5 +52,30 @@ bool tw_simd_cpu_has(enum tw_simd level);
  */
 int tw_simd_resolve(enum tw_simd request, unsigned int max_bits,
 		bool *capped, char *err, size_t errlen);
+
+/*
+ * The one way a library chooses a level's functions. A library with a
+ * kernel fn built once per level (fn_scalar, fn_sse, fn_avx2,
+ * fn_avx512, each from its own source and flags) declares them in its
+ * private header with TW_SIMD_DECLARE and keeps a table
+ *
+ *	static const fn_t fns[TW_SIMD_MAX] = TW_SIMD_TABLE(fn);
+ *
+ * from which tw_simd_pick(fns, level) gives the level's function, or
+ * NULL for a level this build lacks (only scalar off x86-64).
+ */
+#ifdef RTE_ARCH_X86_64
+#define TW_SIMD_DECLARE(ret, fn, args) \
+	ret fn ## _scalar args; ret fn ## _sse args; \
+	ret fn ## _avx2 args; ret fn ## _avx512 args
+#define TW_SIMD_TABLE(fn) { \
+	[TW_SIMD_SCALAR] = fn ## _scalar, [TW_SIMD_SSE] = fn ## _sse, \
+	[TW_SIMD_AVX2] = fn ## _avx2, [TW_SIMD_AVX512] = fn ## _avx512 }
+#else
+#define TW_SIMD_DECLARE(ret, fn, args) ret fn ## _scalar args
+#define TW_SIMD_TABLE(fn) { [TW_SIMD_SCALAR] = fn ## _scalar }
+#endif
+#define tw_simd_pick(table, level) \
+	((unsigned int)(level) < TW_SIMD_MAX ? (table)[level] : NULL)
 
 #endif /* TW_SIMD_H */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "tw_framer.h"
 #include "tw_gen.h"
 #include "tw_parse.h"
 #include "tw_proto.h"

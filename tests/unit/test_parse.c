@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "tw_rx_path.h"
 #include "tw_test_mutations.h"
 
 struct fixture {

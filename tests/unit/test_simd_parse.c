@@ -17,7 +17,7 @@
 
 #include <rte_mbuf.h>
 
-#include "tw_parse_impl.h"
+#include "tw_parse_private.h"
 #include "tw_test_mutations.h"
 
 #define NB_SYMBOLS 1000

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The generator's one way of putting messages into MoldUDP64 frames,
+ * used by the generator lcore, tickwire-bench, the tests and the
+ * capture tools alike.
+ *
+ * Owns: the open frame of each channel, each channel's next sequence
+ * number, reserving room for a message (closing the frame that is full),
+ * the flush deadline of an open frame, heartbeats on idle channels and
+ * the end of session; and, on top of it, the tickwire protocol's
+ * messages (directory, quotes, trades) with the ground truth and the
+ * tick-to-trade requests (tw_emit_*).
+ * Never touches: where frame memory comes from or where finished frames
+ * go: a frame source (mbufs and tx_burst on the lcore, plain buffers in
+ * tests) is injected; nor clocks (callers pass TSC and ns values).
+ */
+#ifndef TW_FRAMER_H
+#define TW_FRAMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+
+#include "tw_cache.h"
+#include "tw_gen.h"
+#include "tw_reply.h"
+
+/* Where a framer's frames come from and go to. */
+struct tw_frame_src {
+	/*
+	 * Memory for a new frame of channel ch, at least TW_FRAME_HDR_MAX
+	 * + mtu bytes, and a handle the source knows it by; NULL when none
+	 * can be had now. The source may lower *max_msgs (the frame then
+	 * closes at that many messages).
+	 */
+	uint8_t *(*get)(void *arg, uint16_t ch, void **handle,
+			uint16_t *max_msgs);
+	/* A finished frame: len bytes holding msgs messages (0: control). */
+	void (*put)(void *arg, void *handle, uint16_t ch, uint16_t len,
+			uint16_t msgs);
+	void *arg;
+};
+
+struct tw_framer_chan {
+	struct tw_pkt_builder b;        /* b.buf == NULL: no frame open */
+	void *handle;                   /* the source's name for b.buf */
+	uint64_t next_seq;              /* of the next frame's first message */
+	uint64_t last_tx_tsc;           /* a frame last left */
+};
+
+struct tw_framer {
+	const struct tw_pkt_tmpl *tmpl; /* per channel */
+	struct tw_framer_chan *ch;      /* per channel */
+	uint16_t nb_channels;
+	enum tw_csum_mode csum;
+	uint64_t flush_tsc;             /* an open frame closes this old */
+	uint64_t heartbeat_tsc;         /* an idle channel heartbeats */
+	struct tw_frame_src src;
+	struct tw_gen_counters *ctr;    /* heartbeats, end_of_session */
+};
+
+/*
+ * Set up a framer over nb_channels channels (chans: that many entries,
+ * caller memory), every sequence starting at 1. flush_tsc and
+ * heartbeat_tsc may be UINT64_MAX for never.
+ */
+void tw_framer_init(struct tw_framer *fr, const struct tw_pkt_tmpl *tmpl,
+		struct tw_framer_chan *chans, uint16_t nb_channels,
+		enum tw_csum_mode csum, const struct tw_frame_src *src,
+		struct tw_gen_counters *ctr);
+
+/* Open a frame on ch from the source: 0, or -ENOBUFS. */
+int tw_framer_open(struct tw_framer *fr, uint16_t ch, uint64_t now);
+
+/* Finish ch's open frame and hand it to the source. */
+void tw_framer_close(struct tw_framer *fr, uint16_t ch, uint64_t now);
+
+/*
+ * A frame with no messages on ch, after closing what is open: a
+ * heartbeat (TW_MOLD_COUNT_HEARTBEAT) or the end of session
+ * (TW_MOLD_COUNT_END_OF_SESSION). 0, or -ENOBUFS.
+ */
+int tw_framer_control(struct tw_framer *fr, uint16_t ch,
+		uint16_t mold_count, uint64_t now);
+
+/* Close frames past their flush deadline; heartbeat idle channels. */
+void tw_framer_housekeeping(struct tw_framer *fr, uint64_t now);
+
+/* Close every open frame, channel by channel. */
+void tw_framer_close_all(struct tw_framer *fr, uint64_t now);
+
+/* An end of session on every channel (what is open is closed first). */
+void tw_framer_end_session(struct tw_framer *fr, uint64_t now);
+
+/*
+ * Room for one message of len bytes on channel ch: where to encode it,
+ * with its sequence number in *seq. A full frame is closed and a new
+ * one opened. NULL only when the source has no memory.
+ */
+static inline uint8_t *
+tw_framer_reserve(struct tw_framer *fr, uint16_t ch, uint16_t len,
+		uint64_t now, uint64_t *seq)
+{
+	struct tw_framer_chan *c = &fr->ch[ch];
+	uint8_t *p;
+
+	if (likely(c->b.buf != NULL)) {
+		p = tw_pkt_reserve(&c->b, &fr->tmpl[ch], len);
+		if (likely(p != NULL))
+			goto done;
+		tw_framer_close(fr, ch, now);
+	}
+	if (unlikely(tw_framer_open(fr, ch, now) != 0))
+		return NULL;
+	p = tw_pkt_reserve(&c->b, &fr->tmpl[ch], len);
+done:
+	*seq = c->b.first_seq + c->b.count - 1;
+	return p;
+}
+
+/* ---- the tickwire protocol's messages through a framer ---- */
+
+/* What the generator side of the tickwire protocol writes with. */
+struct tw_emitter {
+	struct tw_framer *fr;
+	struct tw_gen *gen;
+	struct tw_gen_counters *ctr;
+	struct tw_cache *truth;         /* what was sent; or NULL */
+	struct tw_reply_table *replies; /* tick to trade; or NULL */
+	uint32_t reply_every;           /* every Nth quote asks (0: none) */
+	uint32_t quotes_to_request;     /* countdown to the next request */
+	const volatile bool *quit;      /* stops a long directory; or NULL */
+};
+
+/* Every symbol's directory message, stamped send_ns. */
+void tw_emit_directory(struct tw_emitter *e, uint64_t now, uint64_t send_ns);
+
+/*
+ * n ticks from the model: tick k stamped first_ns + k * step_ns (its due
+ * time when paced; step 0 and first_ns = now_ns when not), with its
+ * lateness against now_ns (TW_LATE_UNIT_NS units, saturating).
+ */
+void tw_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
+		uint64_t now_ns, uint64_t first_ns, uint64_t step_ns);
+
+/* ---- a whole feed in memory (tests, benchmarks, capture tools) ---- */
+
+struct tw_gen_feed_opts {
+	uint64_t nb_ticks;
+	bool directory;         /* every symbol's directory message first */
+	uint16_t max_msgs;      /* messages per frame at most (MTU permitting) */
+	bool vary;              /* each frame holds 1..max_msgs, at random */
+	uint64_t send_ns;       /* stamp of message i: send_ns + i */
+};
+
+/* A buffer (TW_FRAME_HDR_MAX + mtu bytes at least) for the next frame. */
+typedef uint8_t *(*tw_gen_frame_buf_t)(void *arg);
+/* The frame in buf is complete: len bytes, msgs messages. */
+typedef void (*tw_gen_frame_done_t)(void *arg, uint8_t *buf, uint16_t len,
+		uint16_t msgs);
+
+/*
+ * Generate o->nb_ticks ticks from g through a framer and the tickwire
+ * emitter, per channel into frames built on tmpl[channel] with software
+ * checksums. Frames are completed in the order their last message was
+ * added; each channel's sequence numbers start at 1; open frames are
+ * closed at the end, channel by channel. -ENOBUFS when get_buf returns
+ * NULL.
+ */
+int tw_gen_feed_frames(struct tw_gen *g, const struct tw_pkt_tmpl *tmpl,
+		const struct tw_gen_feed_opts *o, tw_gen_frame_buf_t get_buf,
+		tw_gen_frame_done_t done, void *arg);
+
+#endif /* TW_FRAMER_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internal to lib/parse: what the dispatch (tw_parse.c) and every
+ * level's source share: the checked view of a frame, the reference
+ * header checks, the per-level kernels' prototypes, small tables.
+ */
+#ifndef TW_PARSE_PRIVATE_H
+#define TW_PARSE_PRIVATE_H
+
+#include <rte_branch_prediction.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "tw_parse.h"
+
+/* The layers above Ethernet that a frame carries, once checked. */
+struct tw_rx_view {
+	const struct tw_mold_hdr *mold;
+	const uint8_t *blocks;
+	uint32_t blocks_len;
+	uint32_t channel;
+};
+
+/* The reference header checks (tw_parse.c): a drop reason, or -1. */
+int tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
+		uint32_t len, uint64_t ol_flags, struct tw_rx_view *v);
+
+TW_SIMD_DECLARE(void, tw_rx_burst, (struct tw_rx_ctx *ctx,
+	struct rte_mbuf **pkts, uint16_t n, uint64_t now_ns));
+TW_SIMD_DECLARE(uint16_t, tw_rx_raw_cksum, (const void *buf, uint32_t len));
+
+/*
+ * Wire length by message type, 0 for types we do not define: a load
+ * instead of a branch on a type that is random message to message.
+ */
+static const uint8_t tw_rx_msg_len[256] = {
+	[TW_MSG_DIRECTORY] = TW_MSG_DIRECTORY_LEN,
+	[TW_MSG_QUOTE] = TW_MSG_QUOTE_LEN,
+	[TW_MSG_TRADE] = TW_MSG_TRADE_LEN,
+};
+
+/* Fold a 64-bit one's complement partial sum to rte_raw_cksum's form. */
+static inline uint16_t
+tw_cksum_fold64(uint64_t sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	return __rte_raw_cksum_reduce((uint32_t)sum);
+}
+
+#endif /* TW_PARSE_PRIVATE_H */

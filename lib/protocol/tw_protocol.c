@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stddef.h>
+#include <string.h>
+
+#include "tw_protocol.h"
+
+const struct tw_protocol tw_protocol_tickwire = {
+	.name = "tickwire",
+	.gen_open = tw_emit_directory,
+	.gen_ticks = tw_emit_ticks,
+	.rx_init = tw_rx_ctx_init,
+	.rx_datagram = tw_rx_datagram,
+};
+
+static const struct tw_protocol *const protocols[] = {
+	&tw_protocol_tickwire,
+};
+
+const struct tw_protocol *
+tw_protocol_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
+		if (strcmp(protocols[i]->name, name) == 0)
+			return protocols[i];
+	return NULL;
+}
