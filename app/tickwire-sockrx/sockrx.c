@@ -2,9 +2,10 @@
 /*
  * tickwire-sockrx: the same feed through the kernel. One UDP socket per
  * channel, bound to the channel's group and joined on an interface,
- * read with recvmmsg, parsed by the same code as the DPDK RX lcores
- * (tw_rx_datagram: MoldUDP64, sequence, cache) and measured over the
- * same spans, so its latency stands beside tickwire's in one run.
+ * read with recvmmsg, and handed to the same poll step as the DPDK RX
+ * lcores (lib/rx: the protocol's datagram path, sequence, cache, the
+ * same latency spans), so its latency stands beside tickwire's in one
+ * run; its report is read through the same view (lib/view).
  *
  *   tickwire-sockrx --config PROFILE --iface IF [--busy-poll US]
  *       [--duration S] [--stats-json F] [--latency-csv PREFIX]
@@ -35,8 +36,9 @@
 #include "tw_clock.h"
 #include "tw_config.h"
 #include "tw_hist.h"
-#include "tw_parse.h"
+#include "tw_rx_path.h"
 #include "tw_stats.h"
+#include "tw_view.h"
 
 #define VLEN 64
 #define DGRAM_MAX 9000
@@ -72,8 +74,12 @@ open_channel(uint32_t group, uint16_t port, unsigned int ifindex,
 
 	if (fd < 0)
 		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* Both matter (another receiver of the group; bursts): say so. */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			sizeof(rcvbuf)) != 0)
+		fprintf(stderr, "tickwire-sockrx: setsockopt: %s\n",
+			strerror(errno));
 	if (busy_poll_us > 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &busy_poll_us,
 			sizeof(busy_poll_us)) != 0)
@@ -97,18 +103,23 @@ write_outputs(const struct tw_config *cfg, struct tw_stats *s,
 		const char *stats_json, const char *csv, const char *dump)
 {
 	struct tw_stats_meta meta = {
-		.version = "0.1.0",
+		.version = TW_VERSION,
 		.profile = cfg->path,
 		.simd = "scalar (kernel path)",
 	};
 	char path[1024];
+	int rc = 0;
 	FILE *f;
 
 	if (stats_json != NULL) {
 		f = fopen(stats_json, "w");
-		if (f == NULL || tw_stats_write_json(f, s, &meta) != 0)
-			return -EIO;
-		fclose(f);
+		if (f == NULL)
+			return -errno;
+		rc = tw_stats_write_json(f, s, &meta);
+		if (fclose(f) != 0 && rc == 0)
+			rc = -errno;
+		if (rc != 0)
+			return rc;
 	}
 	if (csv != NULL &&
 	    tw_stats_write_latency_csv(csv, lat, path, sizeof(path)) != 0) {
@@ -117,11 +128,30 @@ write_outputs(const struct tw_config *cfg, struct tw_stats *s,
 	}
 	if (dump != NULL) {
 		f = fopen(dump, "w");
-		if (f == NULL || tw_cache_dump_csv(&cache, 1, f) != 0)
-			return -EIO;
-		fclose(f);
+		if (f == NULL)
+			return -errno;
+		rc = tw_cache_dump_csv(&cache, 1, f);
+		if (fclose(f) != 0 && rc == 0)
+			rc = -errno;
 	}
-	return 0;
+	return rc;
+}
+
+/* A whole number in [lo, hi] from an option, or exit 2 naming it. */
+static long
+num_opt(const char *name, const char *arg, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "tickwire-sockrx: --%s '%s': expected a whole "
+			"number from %ld to %ld\n", name, arg, lo, hi);
+		exit(2);
+	}
+	return v;
 }
 
 static void
@@ -150,13 +180,15 @@ main(int argc, char **argv)
 	};
 	static struct tw_rx_feed feed;
 	static uint8_t bufs[VLEN][DGRAM_MAX];
+	static struct tw_hist merged[TW_SPAN_MAX], rtt;
 	static struct tw_config cfg;
+	static struct tw_view view;
+	uint8_t *bufp[VLEN];
+	uint32_t lens[VLEN];
 	struct mmsghdr msgs[VLEN];
 	struct iovec iov[VLEN];
 	struct tw_channel_state *channels;
-	struct tw_rx_counters ctr;
-	struct tw_rx_ctx ctx;
-	struct tw_hist *lat;
+	struct tw_rx_path *path;
 	struct tw_cache *cache;
 	struct tw_clock clk;
 	struct tw_stats s;
@@ -165,10 +197,9 @@ main(int argc, char **argv)
 	const char *csv = NULL, *dump = NULL;
 	double duration = 0;
 	int busy_poll = 0, cpu = -1, opt, rc;
-	uint64_t sent[VLEN], start, last_refresh;
-	uint16_t late[VLEN];
+	uint64_t start, last_refresh;
 	unsigned int ifindex, c, i, ended = 0;
-	char err[TW_ERR_MAX];
+	char err[TW_ERR_MAX], *end;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -179,10 +210,18 @@ main(int argc, char **argv)
 			iface = optarg;
 			break;
 		case 'b':
-			busy_poll = atoi(optarg);
+			busy_poll = (int)num_opt("busy-poll", optarg, 0,
+				1000000);
 			break;
 		case 'd':
-			duration = atof(optarg);
+			duration = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || !(duration >= 0) ||
+			    duration > 1e6) {
+				fprintf(stderr, "tickwire-sockrx: --duration "
+					"'%s': expected seconds from 0 to "
+					"1000000\n", optarg);
+				return 2;
+			}
 			break;
 		case 'j':
 			stats_json = optarg;
@@ -194,7 +233,7 @@ main(int argc, char **argv)
 			dump = optarg;
 			break;
 		case 'C':
-			cpu = atoi(optarg);
+			cpu = (int)num_opt("cpu", optarg, 0, CPU_SETSIZE - 1);
 			break;
 		case 'h':
 			usage();
@@ -225,7 +264,11 @@ main(int argc, char **argv)
 
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
-		sched_setaffinity(0, sizeof(set), &set);
+		if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+			fprintf(stderr, "tickwire-sockrx: --cpu %d: %s\n", cpu,
+				strerror(errno));
+			return 2;
+		}
 	}
 
 	memcpy(feed.session, cfg.session, TW_MOLD_SESSION_LEN);
@@ -236,21 +279,26 @@ main(int argc, char **argv)
 	cache = tw_cache_init(aligned_alloc(64, tw_cache_memsize(cfg.symbols)),
 		cfg.symbols, 0);
 	channels = calloc(cfg.channels, sizeof(*channels));
-	lat = calloc(TW_SPAN_MAX, sizeof(*lat));
+	path = aligned_alloc(RTE_CACHE_LINE_SIZE, sizeof(*path));
 	pfd = calloc(cfg.channels, sizeof(*pfd));
-	if (tw_rx_feed_prepare(&feed) != 0 || cache == NULL ||
-	    channels == NULL || lat == NULL || pfd == NULL)
+	s.channels = calloc(cfg.channels, sizeof(*s.channels));
+	if (cache == NULL || channels == NULL || path == NULL ||
+	    pfd == NULL || s.channels == NULL) {
+		fprintf(stderr, "tickwire-sockrx: out of memory\n");
 		return 1;
-	memset(&ctr, 0, sizeof(ctr));
-	for (c = 0; c < cfg.channels; c++)
-		tw_channel_init(&channels[c]);
-	tw_rx_ctx_init(&ctx, &feed, cache, channels, &ctr, TW_SIMD_SCALAR);
-	for (i = 0; i < TW_SPAN_MAX; i++)
-		tw_hist_init(&lat[i]);
-	ctx.lat = &lat[TW_SPAN_SEND_POLL];
-	ctx.sent = sent;
-	ctx.late = late;
-	ctx.sent_cap = VLEN;
+	}
+	rc = tw_rx_feed_prepare(&feed);
+	if (rc == 0) {
+		for (c = 0; c < cfg.channels; c++)
+			tw_channel_init(&channels[c]);
+		rc = tw_rx_path_init(path, &tw_protocol_tickwire, &feed, cache,
+			channels, TW_SIMD_SCALAR, &clk, false);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "tickwire-sockrx: receiver set-up: %s\n",
+			strerror(-rc));
+		return 1;
+	}
 	for (c = 0; c < cfg.channels; c++) {
 		rc = open_channel(cfg.group + c, cfg.udp_port, ifindex,
 			busy_poll);
@@ -262,13 +310,30 @@ main(int argc, char **argv)
 		pfd[c] = (struct pollfd){ .fd = rc, .events = POLLIN };
 	}
 	for (i = 0; i < VLEN; i++) {
+		bufp[i] = bufs[i];
 		iov[i] = (struct iovec){ bufs[i], DGRAM_MAX };
 		msgs[i] = (struct mmsghdr){ .msg_hdr = {
 			.msg_iov = &iov[i], .msg_iovlen = 1 } };
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/*
+	 * Calibrate once the groups are joined: the joins take effect
+	 * meanwhile, before the line below lets a script start the feed.
+	 */
 	tw_clock_init(&clk, 100);
+	/* What the report reads: one receiver, no generator. */
+	view = (struct tw_view){
+		.nb_rx = 1, .nb_channels = cfg.channels, .nb_caches = 1,
+		.udp_port = cfg.udp_port, .group_base = cfg.group,
+		.tsc_hz = tw_clock_hz(&clk),
+		.rx = { &path->ctr }, .channels = { channels },
+		.lat = { path->lat }, .cache = { cache },
+	};
+	if (signal(SIGINT, on_signal) == SIG_ERR ||
+	    signal(SIGTERM, on_signal) == SIG_ERR) {
+		fprintf(stderr, "tickwire-sockrx: signal: %s\n",
+			strerror(errno));
+		return 1;
+	}
 	/* Every group is joined: scripts wait for this line to start a feed. */
 	printf("tickwire-sockrx: %u channels from %s:%u on %s%s\n",
 		cfg.channels, inet_ntoa((struct in_addr){
@@ -276,6 +341,7 @@ main(int argc, char **argv)
 		busy_poll ? " (busy poll)" : "");
 	fflush(stdout);
 	start = last_refresh = rte_rdtsc();
+	view.start_tsc = start;
 
 	while (!quit && ended < cfg.channels) {
 		uint64_t now = rte_rdtsc();
@@ -291,39 +357,26 @@ main(int argc, char **argv)
 		if (busy_poll == 0 && poll(pfd, cfg.channels, 100) <= 0)
 			continue;
 		for (c = 0; c < cfg.channels; c++) {
-			uint64_t poll_ns, done_ns;
 			int n = recvmmsg(pfd[c].fd, msgs, VLEN, MSG_DONTWAIT,
 				NULL);
 
 			if (n <= 0)
 				continue;
-			poll_ns = tw_clock_ns(&clk, rte_rdtsc());
 			for (i = 0; i < (unsigned int)n; i++)
-				tw_rx_datagram(&ctx, (uint16_t)c, bufs[i],
-					msgs[i].msg_len, poll_ns);
-			done_ns = tw_clock_ns(&clk, rte_rdtsc());
-			tw_rx_record_burst(&ctx, lat, poll_ns, done_ns);
+				lens[i] = msgs[i].msg_len;
+			tw_rx_path_datagrams(path, (uint16_t)c, bufp, lens,
+				(unsigned int)n, tw_clock_ns(&clk, rte_rdtsc()));
 		}
 		for (ended = 0, c = 0; c < cfg.channels; c++)
 			ended += channels[c].ended;
 	}
 
-	memset(&s, 0, sizeof(s));
-	s.channels = calloc(cfg.channels, sizeof(*s.channels));
-	s.nb_channels = cfg.channels;
-	for (c = 0; c < cfg.channels; c++) {
-		s.channels[c].group = cfg.group + c;
-		s.channels[c].udp_port = cfg.udp_port;
-	}
-	s.elapsed_s = (double)(rte_rdtsc() - start) / tw_clock_hz(&clk);
-	tw_stats_add_rx(&s.rx, &ctr);
-	tw_stats_add_channels(&s, channels, cfg.channels);
-	for (i = 0; i < TW_SPAN_MAX; i++)
-		tw_hist_summarize(&lat[i], &s.span[i]);
-	s.lat = s.span[TW_SPAN_SEND_CACHE];
-	tw_stats_finish(&s);
+	tw_view_collect(&view, &s, merged, &rtt);
 	tw_stats_print_summary(stdout, &s);
-	rc = write_outputs(&cfg, &s, lat, cache, stats_json, csv, dump);
+	rc = write_outputs(&cfg, &s, merged, cache, stats_json, csv, dump);
+	if (rc != 0)
+		fprintf(stderr, "tickwire-sockrx: writing the outputs: %s\n",
+			strerror(-rc));
 	for (c = 0; c < cfg.channels; c++)
 		close(pfd[c].fd);
 	return rc == 0 ? 0 : 1;

@@ -28,7 +28,7 @@
 #include <rte_memzone.h>
 
 #include "tw_cache.h"
-#include "tw_shared.h"
+#include "tw_view.h"
 
 static volatile bool quit;
 static struct termios saved_tio;
@@ -66,28 +66,14 @@ term_raw(void)
 	atexit(term_restore);
 }
 
-struct sym_rate {
-	uint32_t locate;
-	uint32_t delta;         /* updates in the last interval */
-};
-
-static int
-cmp_rate(const void *a, const void *b)
-{
-	const struct sym_rate *x = a, *y = b;
-
-	if (x->delta != y->delta)
-		return x->delta < y->delta ? 1 : -1;
-	return x->locate < y->locate ? -1 : (x->locate > y->locate);
-}
-
 struct view {
-	const struct tw_shared *sh;
+	const struct tw_view *sh;
 	struct tw_cache *cache[TW_MAX_SOCKETS];  /* read only */
 	unsigned int nb_caches;
 	uint32_t nb_symbols;
 	uint32_t *prev_updates;
-	struct sym_rate *rates;
+	struct tw_top_item *rates;
+	struct tw_channel_report *chans;
 	struct tw_hist *lat, *lat_prev, *lat_diff;
 	uint64_t prev_msgs, prev_pkts, prev_tsc;
 	unsigned int rows;
@@ -107,33 +93,25 @@ px(int64_t v, uint8_t decimals)
 	return (double)v / pow(10.0, decimals);
 }
 
-static uint64_t
-rd(const uint64_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
 static void
 draw(struct view *v, const char *prefix)
 {
-	const struct tw_shared *sh = v->sh;
-	uint64_t now = rte_rdtsc(), msgs = 0, pkts = 0, drops = 0, gaps = 0;
+	const struct tw_view *sh = v->sh;
+	uint64_t now = rte_rdtsc(), msgs, pkts, drops = 0, gaps = 0;
 	double dt = (double)(now - v->prev_tsc) / (double)sh->tsc_hz;
 	struct tw_hist_summary all, last;
-	unsigned int i, c, n = 0;
-	uint32_t l;
+	struct tw_rx_counters rx;
+	unsigned int i, n;
 
-	for (i = 0; i < sh->nb_rx; i++) {
-		msgs += rd(&sh->rx[i]->msgs);
-		pkts += rd(&sh->rx[i]->pkts);
-		for (c = 0; c < TW_DROP_MAX; c++)
-			drops += rd(&sh->rx[i]->drops[c]);
-		for (c = 0; c < sh->nb_channels; c++)
-			gaps += rd(&sh->channels[i][c].gaps);
-	}
-	tw_hist_init(v->lat);
-	for (i = 0; i < sh->nb_rx; i++)
-		tw_hist_merge(v->lat, sh->lat[i]);
+	tw_view_rx_total(sh, &rx);
+	msgs = rx.msgs;
+	pkts = rx.pkts;
+	for (i = 0; i < TW_DROP_MAX; i++)
+		drops += rx.drops[i];
+	tw_view_channels(sh, v->chans);
+	for (i = 0; i < sh->nb_channels; i++)
+		gaps += v->chans[i].gaps;
+	tw_view_latency(sh, TW_SPAN_SEND_CACHE, v->lat);
 	/* The last interval's histogram: now minus the previous copy. */
 	*v->lat_diff = *v->lat;
 	for (i = 0; i < TW_HIST_BUCKETS; i++)
@@ -146,19 +124,9 @@ draw(struct view *v, const char *prefix)
 	tw_hist_summarize(v->lat_diff, &last);
 	*v->lat_prev = *v->lat;
 
-	for (l = 0; l < v->nb_symbols; l++) {
-		struct tw_cache_snapshot s = { 0 };
-
-		if (!snapshot(v, l, &s))
-			continue;
-		if (s.updates != v->prev_updates[l]) {
-			v->rates[n].locate = l;
-			v->rates[n].delta = s.updates - v->prev_updates[l];
-			n++;
-			v->prev_updates[l] = s.updates;
-		}
-	}
-	qsort(v->rates, n, sizeof(v->rates[0]), cmp_rate);
+	/* The most active symbols of the last interval. */
+	n = tw_view_top(v->cache, v->nb_caches, v->nb_symbols, v->rows,
+		v->prev_updates, v->rates);
 
 	printf("\033[H\033[2J");
 	printf("tickwire-top  prefix %s  simd %s  up %.1f s  "
@@ -189,7 +157,7 @@ draw(struct view *v, const char *prefix)
 		printf(" %-3u %-8s %22s %22s %12.4f %12" PRIu64 " %8.0f "
 			"%10.4f\n", i + 1, s.ticker, bid, ask,
 			px(s.last_px, s.price_decimals), s.volume,
-			dt > 0 ? v->rates[i].delta / dt : 0.0,
+			dt > 0 ? v->rates[i].score / dt : 0.0,
 			px(s.ask_px - s.bid_px, s.price_decimals));
 	}
 	if (n == 0)
@@ -203,50 +171,31 @@ draw(struct view *v, const char *prefix)
 static int
 attach(struct view *v)
 {
-	const struct rte_memzone *mz = NULL;
-	unsigned int i, tries;
+	char err[128];
+	unsigned int i;
 
-	/* A primary still setting up publishes within a few seconds. */
-	for (tries = 0; tries < 50 && !quit; tries++) {
-		mz = rte_memzone_lookup(TW_SHARED_MZ);
-		if (mz != NULL && __atomic_load_n(&((const struct tw_shared *)
-				mz->addr)->magic, __ATOMIC_ACQUIRE) ==
-				TW_SHARED_MAGIC)
-			break;
-		mz = NULL;
-		rte_delay_ms(100);
-	}
-	if (mz == NULL) {
-		fprintf(stderr, "tickwire-top: the primary has no %s memzone: "
-			"is it tickwire?\n", TW_SHARED_MZ);
+	v->sh = tw_view_attach(5000, &quit, v->cache, err, sizeof(err));
+	if (v->sh == NULL) {
+		fprintf(stderr, "tickwire-top: %s\n", err);
 		return -ENOENT;
 	}
-	v->sh = mz->addr;
-	for (i = 0; i < v->sh->nb_caches; i++) {
-		const struct rte_memzone *cz =
-			rte_memzone_lookup(v->sh->cache_mz[i]);
-
-		if (cz == NULL || (v->cache[v->nb_caches] =
-				tw_cache_attach(cz->addr)) == NULL) {
-			fprintf(stderr, "tickwire-top: cache %s not found\n",
-				v->sh->cache_mz[i]);
-			return -ENOENT;
-		}
-		v->nb_symbols = v->cache[v->nb_caches]->nb_symbols;
-		v->nb_caches++;
-	}
+	v->nb_caches = v->sh->nb_caches;
 	if (v->nb_caches == 0) {
 		fprintf(stderr, "tickwire-top: this tickwire has no RX lcores "
 			"(generator only): no cache to show\n");
 		return -ENOENT;
 	}
+	for (i = 0; i < v->nb_caches; i++)
+		v->nb_symbols = v->cache[i]->nb_symbols;
+	v->rows = RTE_MIN(v->rows, (unsigned int)TW_VIEW_TOP_MAX);
 	v->prev_updates = calloc(v->nb_symbols, sizeof(*v->prev_updates));
-	v->rates = calloc(v->nb_symbols, sizeof(*v->rates));
+	v->rates = calloc(v->rows + 1, sizeof(*v->rates));
+	v->chans = calloc(v->sh->nb_channels, sizeof(*v->chans));
 	v->lat = malloc(sizeof(*v->lat));
 	v->lat_prev = calloc(1, sizeof(*v->lat_prev));
 	v->lat_diff = malloc(sizeof(*v->lat_diff));
-	if (v->prev_updates == NULL || v->rates == NULL || v->lat == NULL ||
-	    v->lat_prev == NULL || v->lat_diff == NULL)
+	if (v->prev_updates == NULL || v->rates == NULL || v->chans == NULL ||
+	    v->lat == NULL || v->lat_prev == NULL || v->lat_diff == NULL)
 		return -ENOMEM;
 	v->prev_tsc = v->sh->start_tsc;
 	return 0;

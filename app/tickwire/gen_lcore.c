@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Generator lcore: price ticks, encode them straight into the open mbuf
- * of their channel, close packets when full or due, send in bursts.
- * No allocation but mbufs from the mempool, no locks, no printing.
+ * Generator lcore: the protocol's messages go through lib/gen's framer
+ * straight into mbufs; this file owns only what is the lcore's own:
+ * mbufs from the mempool, tx_burst with retries, the mirror port,
+ * pacing, and the orders coming back. No allocation but mbufs, no
+ * locks, no printing on the loop.
  */
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
@@ -11,13 +13,6 @@
 
 #include "tickwire.h"
 
-#define GEN_BATCH 32
-
-/*
- * Hand pending frames to the port. With wait, keep trying until
- * everything is sent or the retry budget is spent; what is left then is
- * dropped and counted.
- */
 /* The mirror copy is best effort: what its port refuses is counted. */
 static void
 mirror_flush(struct tw_gen_lcore *g)
@@ -37,6 +32,11 @@ mirror_flush(struct tw_gen_lcore *g)
 	g->nb_mirror = 0;
 }
 
+/*
+ * Hand pending frames to the port. With wait, keep trying until
+ * everything is sent or the retry budget is spent; what is left then is
+ * dropped and counted.
+ */
 static void
 tx_flush(struct tw_gen_lcore *g, bool wait)
 {
@@ -72,10 +72,34 @@ tx_flush(struct tw_gen_lcore *g, bool wait)
 	g->nb_tx = 0;
 }
 
-static void
-queue_frame(struct tw_gen_lcore *g, struct rte_mbuf *m, uint16_t len,
-		uint16_t msgs, uint16_t ch, uint64_t now)
+/* Frame source of the framer: an mbuf; waits for the port if empty. */
+static uint8_t *
+frame_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
 {
+	struct tw_gen_lcore *g = arg;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
+
+	RTE_SET_USED(ch);
+	RTE_SET_USED(max_msgs);
+	if (unlikely(m == NULL)) {
+		tx_flush(g, true);
+		m = rte_pktmbuf_alloc(g->pool);
+		if (m == NULL) {
+			g->ctr.mbuf_alloc_failed++;
+			return NULL;
+		}
+	}
+	*handle = m;
+	return rte_pktmbuf_mtod(m, uint8_t *);
+}
+
+/* A finished frame: queue it for tx_burst (and the mirror). */
+static void
+frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
+{
+	struct tw_gen_lcore *g = arg;
+	struct rte_mbuf *m = handle;
+
 	m->data_len = len;
 	m->pkt_len = len;
 	if (g->csum == TW_CSUM_OFFLOAD) {
@@ -94,154 +118,8 @@ queue_frame(struct tw_gen_lcore *g, struct rte_mbuf *m, uint16_t len,
 	g->nb_tx++;
 	g->ctr.pkts++;
 	g->ctr.bytes += len;
-	g->last_tx_tsc[ch] = now;
 	if (g->nb_tx >= g->burst)
 		tx_flush(g, g->nb_tx == TW_GEN_TXBUF);
-}
-
-/* An mbuf for a new frame; waits for the port to return some if empty. */
-static struct rte_mbuf *
-frame_alloc(struct tw_gen_lcore *g)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
-
-	if (likely(m != NULL))
-		return m;
-	tx_flush(g, true);
-	m = rte_pktmbuf_alloc(g->pool);
-	if (m == NULL)
-		g->ctr.mbuf_alloc_failed++;
-	return m;
-}
-
-static int
-open_frame(struct tw_gen_lcore *g, uint16_t ch, uint64_t now)
-{
-	struct rte_mbuf *m = frame_alloc(g);
-
-	if (unlikely(m == NULL))
-		return -ENOBUFS;
-	g->open_mbuf[ch] = m;
-	tw_pkt_open(&g->open[ch], &g->tmpl[ch],
-		rte_pktmbuf_mtod(m, uint8_t *), g->next_seq[ch], now);
-	return 0;
-}
-
-static void
-close_frame(struct tw_gen_lcore *g, uint16_t ch, uint64_t now)
-{
-	struct tw_pkt_builder *b = &g->open[ch];
-	uint16_t count = b->count;
-	uint16_t len = tw_pkt_close(b, &g->tmpl[ch], count, g->csum);
-
-	g->next_seq[ch] += count;
-	queue_frame(g, g->open_mbuf[ch], len, count, ch, now);
-	g->open_mbuf[ch] = NULL;
-}
-
-/* A frame with no messages: heartbeat or end of session. */
-static void
-send_control(struct tw_gen_lcore *g, uint16_t ch, uint16_t mold_count,
-		uint64_t now)
-{
-	uint16_t len;
-
-	if (g->open[ch].buf != NULL)
-		close_frame(g, ch, now);
-	if (open_frame(g, ch, now) != 0)
-		return;
-	len = tw_pkt_close(&g->open[ch], &g->tmpl[ch], mold_count, g->csum);
-	queue_frame(g, g->open_mbuf[ch], len, 0, ch, now);
-	g->open_mbuf[ch] = NULL;
-}
-
-/*
- * Space for one message on channel ch, closing the open frame when it
- * is full. Returns NULL (counted) only when no mbuf can be had.
- */
-static uint8_t *
-reserve(struct tw_gen_lcore *g, uint16_t ch, uint16_t len, uint64_t now,
-		uint64_t *seq)
-{
-	struct tw_pkt_builder *b = &g->open[ch];
-	uint8_t *p;
-
-	if (b->buf != NULL) {
-		p = tw_pkt_reserve(b, &g->tmpl[ch], len);
-		if (likely(p != NULL))
-			goto done;
-		close_frame(g, ch, now);
-	}
-	if (unlikely(open_frame(g, ch, now) != 0))
-		return NULL;
-	p = tw_pkt_reserve(b, &g->tmpl[ch], len);
-done:
-	*seq = b->first_seq + b->count - 1;
-	return p;
-}
-
-static void
-send_directory(struct tw_gen_lcore *g, uint64_t now)
-{
-	uint64_t send_ns = tw_clock_ns(g->clock, now);
-	uint32_t locate;
-
-	for (locate = 0; locate < g->gen->p.nb_symbols && !tw_force_quit;
-	     locate++) {
-		uint16_t ch = tw_gen_channel_of(g->gen, locate);
-		struct tw_directory d;
-		uint64_t seq;
-		uint8_t *p = reserve(g, ch, TW_MSG_DIRECTORY_LEN, now, &seq);
-
-		if (p == NULL)
-			continue;
-		tw_gen_directory(g->gen, locate, &d);
-		d.send_ns = send_ns;
-		tw_encode_directory(p, &d);
-		if (g->truth != NULL)
-			tw_cache_set_directory(g->truth, &d);
-		g->ctr.directories++;
-	}
-}
-
-/*
- * send_ns is when the tick was due (paced) or priced (unpaced); late is
- * how far behind send_ns it is actually sent, in TW_LATE_UNIT_NS.
- */
-static void
-emit_tick(struct tw_gen_lcore *g, struct tw_tick *t, uint64_t now,
-		uint64_t send_ns, uint16_t late)
-{
-	uint64_t seq;
-	uint8_t *p;
-
-	if (t->type == TW_MSG_QUOTE) {
-		p = reserve(g, t->channel, TW_MSG_QUOTE_LEN, now, &seq);
-		if (unlikely(p == NULL))
-			return;
-		t->quote.send_ns = send_ns;
-		t->quote.late = late;
-		if (g->reply_every != 0 && --g->quotes_to_request == 0) {
-			g->quotes_to_request = g->reply_every;
-			t->quote.reply_id = tw_reply_request(&g->replies,
-				t->channel, seq, now);
-		}
-		tw_encode_quote(p, &t->quote);
-		if (g->truth != NULL)
-			tw_cache_update_quote(g->truth, &t->quote, seq, 0);
-		g->ctr.quotes++;
-	} else {
-		p = reserve(g, t->channel, TW_MSG_TRADE_LEN, now, &seq);
-		if (unlikely(p == NULL))
-			return;
-		t->trade.send_ns = send_ns;
-		t->trade.late = late;
-		tw_encode_trade(p, &t->trade);
-		if (g->truth != NULL)
-			tw_cache_update_trade(g->truth, &t->trade, seq, 0);
-		g->ctr.trades++;
-	}
-	g->ctr.ticks++;
 }
 
 static void
@@ -284,74 +162,32 @@ poll_orders(struct tw_gen_lcore *g)
 	reply_counters(g);
 }
 
-/* Close frames past their flush deadline; heartbeat idle channels. */
-static void
-housekeeping(struct tw_gen_lcore *g, uint64_t now)
-{
-	uint16_t ch;
-
-	for (ch = 0; ch < g->nb_channels; ch++) {
-		if (g->open[ch].buf != NULL) {
-			if (now - g->open[ch].open_tsc >= g->flush_tsc)
-				close_frame(g, ch, now);
-		} else if (now - g->last_tx_tsc[ch] >= g->heartbeat_tsc) {
-			send_control(g, ch, TW_MOLD_COUNT_HEARTBEAT, now);
-			g->ctr.heartbeats++;
-		}
-	}
-}
-
-static void
-end_session(struct tw_gen_lcore *g)
-{
-	uint64_t now = rte_rdtsc();
-	uint16_t ch;
-
-	for (ch = 0; ch < g->nb_channels; ch++) {
-		send_control(g, ch, TW_MOLD_COUNT_END_OF_SESSION, now);
-		g->ctr.end_of_session++;
-	}
-	tx_flush(g, true);
-}
-
-/* How far behind its due time a tick goes out, in TW_LATE_UNIT_NS. */
-static inline uint16_t
-lateness(uint64_t now_ns, uint64_t due_ns)
-{
-	uint64_t units;
-
-	if (now_ns <= due_ns)
-		return 0;
-	units = (now_ns - due_ns) / TW_LATE_UNIT_NS;
-	return units >= TW_LATE_SATURATED ? TW_LATE_SATURATED :
-		(uint16_t)units;
-}
-
 int
 tw_gen_lcore_main(void *arg)
 {
 	struct tw_gen_lcore *g = arg;
+	const struct tw_protocol *proto = g->proto;
 	uint64_t hz = tw_clock_hz(g->clock);
 	uint64_t now = rte_rdtsc(), next_house = now;
-	uint64_t house_period = RTE_MAX(g->flush_tsc / 2, hz / 1000000);
+	uint64_t house_period = RTE_MAX(g->fr.flush_tsc / 2, hz / 1000000);
 	struct tw_pace pace;
-	struct tw_tick t;
 
 	TW_LOG(gen, INFO, "lcore %u: %u symbols on %u channels, rate %s\n",
-		g->lcore_id, g->gen->p.nb_symbols, g->nb_channels,
+		g->lcore_id, g->gen->p.nb_symbols, g->fr.nb_channels,
 		g->rate ? "paced" : "unlimited");
-	send_directory(g, now);
+	proto->gen_open(&g->em, now, tw_clock_ns(g->clock, now));
 	tw_pace_init(&pace, rte_rdtsc(),
 		g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 1);
 
 	while (!tw_force_quit) {
-		unsigned int n = GEN_BATCH, i;
-		uint64_t now_ns, due_ns = 0, step_ns = 0, first_due, behind;
+		unsigned int n = TW_GEN_BATCH;
+		uint64_t now_ns, due_ns, step_ns = 0, first_due, behind;
 
 		now = rte_rdtsc();
 		now_ns = tw_clock_ns(g->clock, now);
+		due_ns = now_ns;
 		if (g->rate != 0) {
-			n = tw_pace_due(&pace, now, GEN_BATCH, &first_due,
+			n = tw_pace_due(&pace, now, TW_GEN_BATCH, &first_due,
 				&behind);
 			/* Behind by more than a batch: these are late. */
 			if (behind > 0)
@@ -361,19 +197,12 @@ tw_gen_lcore_main(void *arg)
 		}
 		if (g->count != 0 && g->ctr.ticks + n > g->count)
 			n = (unsigned int)(g->count - g->ctr.ticks);
-		for (i = 0; i < n; i++) {
-			tw_gen_next(g->gen, &t);
-			if (g->rate != 0)
-				emit_tick(g, &t, now, due_ns + i * step_ns,
-					lateness(now_ns, due_ns + i * step_ns));
-			else
-				emit_tick(g, &t, now, now_ns, 0);
-		}
-		if (g->reply_every != 0)
+		proto->gen_ticks(&g->em, n, now, now_ns, due_ns, step_ns);
+		if (g->em.reply_every != 0)
 			poll_orders(g);
 		/* Paced: send what is ready now; unlimited: in bursts. */
 		if (now >= next_house) {
-			housekeeping(g, now);
+			tw_framer_housekeeping(&g->fr, now);
 			next_house = now + house_period;
 			if (g->nb_tx > 0)
 				tx_flush(g, false);
@@ -383,8 +212,9 @@ tw_gen_lcore_main(void *arg)
 		if (g->count != 0 && g->ctr.ticks >= g->count)
 			break;
 	}
-	end_session(g);
-	if (g->reply_every != 0) {
+	tw_framer_end_session(&g->fr, rte_rdtsc());
+	tx_flush(g, true);
+	if (g->em.reply_every != 0) {
 		/* The last orders are in flight: wait for them, briefly. */
 		uint64_t until = rte_rdtsc() + hz / 5;
 
@@ -398,5 +228,90 @@ tw_gen_lcore_main(void *arg)
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
 	TW_LOG(gen, INFO, "lcore %u: session ended after %" PRIu64
 		" ticks\n", g->lcore_id, g->ctr.ticks);
+	return 0;
+}
+
+int
+tw_gen_lcore_create(struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+	int socket = app->tin.gen.socket;
+	uint64_t hz = tw_clock_hz(&app->clock);
+	struct tw_framer_chan *chans;
+	struct tw_frame_src src;
+	struct tw_frame_params fp;
+	struct tw_gen_params gp;
+	struct tw_gen_lcore *g;
+	unsigned int c;
+	int pi;
+	void *mem;
+
+	tw_config_gen_params(cfg, &gp);
+	tw_config_frame_params(cfg, &fp);
+	if (tw_frame_params_check(&fp) != 0) {
+		TW_LOG(app, ERR, "%s: [feed]: group, vlan or mtu unusable\n",
+			cfg->path);
+		return -EINVAL;
+	}
+	g = tw_app_zalloc(socket, sizeof(*g));
+	if (g == NULL)
+		return -ENOMEM;
+	app->gen = g;
+	mem = tw_app_zalloc(socket, tw_gen_memsize(&gp));
+	g->gen = tw_gen_init(mem, &gp);
+	if (g->gen == NULL || tw_gen_set_simd(g->gen, app->simd) != 0)
+		return -EINVAL;
+	/* The ground truth costs a cache update per tick: only if asked. */
+	if (cfg->dump_truth[0] != '\0') {
+		mem = tw_app_zalloc(socket, tw_cache_memsize(cfg->symbols));
+		g->truth = tw_cache_init(mem, cfg->symbols, socket);
+		if (g->truth == NULL)
+			return -ENOMEM;
+	}
+	g->tmpl = tw_app_zalloc(socket, cfg->channels * sizeof(*g->tmpl));
+	chans = tw_app_zalloc(socket, cfg->channels * sizeof(*chans));
+	if (g->tmpl == NULL || chans == NULL)
+		return -ENOMEM;
+	for (c = 0; c < cfg->channels; c++)
+		tw_pkt_tmpl_init(&g->tmpl[c], &fp, (uint16_t)c);
+	pi = tw_app_port_index(app, cfg->gen_port);
+	g->lcore_id = cfg->gen_lcore;
+	g->port_id = cfg->gen_port;
+	g->burst = cfg->gen_burst;
+	g->proto = app->proto;
+	g->pool = tw_app_pool(app, app->plan.gen_pool_socket);
+	g->csum = pi >= 0 && app->port_state[pi].tx_csum ? TW_CSUM_OFFLOAD :
+		TW_CSUM_SOFTWARE;
+	if (cfg->nb_mirror_ports > 0) {
+		/* One frame, two ports: its checksums must be in the bytes. */
+		g->mirror = true;
+		g->mirror_port = (uint16_t)cfg->mirror_ports[0];
+		g->csum = TW_CSUM_SOFTWARE;
+	}
+	g->rate = cfg->rate;
+	g->count = cfg->count;
+	g->reply_rxq = tw_app_reply_rxq(app);
+	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
+	g->clock = &app->clock;
+	tw_reply_init(&g->replies);
+	tw_hist_init(&g->rtt);
+
+	src = (struct tw_frame_src){
+		.get = frame_get, .put = frame_put, .arg = g,
+	};
+	tw_framer_init(&g->fr, g->tmpl, chans, cfg->channels, g->csum, &src,
+		&g->ctr);
+	g->fr.flush_tsc = hz / 1000000 * cfg->flush_us;
+	g->fr.heartbeat_tsc = hz / 1000 * cfg->heartbeat_ms;
+	g->em = (struct tw_emitter){
+		.fr = &g->fr,
+		.gen = g->gen,
+		.ctr = &g->ctr,
+		.truth = g->truth,
+		.replies = &g->replies,
+		.reply_every = cfg->reply_every,
+		.quotes_to_request = cfg->reply_every,
+		.quit = &tw_force_quit,
+	};
 	return 0;
 }

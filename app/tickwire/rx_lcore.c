@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * RX lcore: poll the (port, queue) pairs of the plan, validate and
- * apply each burst, free it in bulk. No allocation, locks or printing.
+ * RX lcores: poll the (port, queue) pairs of the plan, hand each burst
+ * to the poll step of lib/rx, answer the orders it collected, free the
+ * burst in bulk. No allocation but mbufs, no locks, no printing on the
+ * loop.
  */
 #include <inttypes.h>
 
@@ -12,53 +14,31 @@
 
 #include "tickwire.h"
 
-
-/* NIC RX timestamps of the burst, mapped to our clock: wire->poll. */
-static void
-wire_samples(struct tw_rx_lcore *rx, struct rte_mbuf **pkts, uint16_t n,
-		uint64_t poll_ns)
-{
-	uint16_t i;
-
-	if (!tw_clock_ready(rx->devclk))
-		return;         /* the mapping needs its second pair */
-	for (i = 0; i < n; i++) {
-		uint64_t wire;
-
-		if (!(pkts[i]->ol_flags & rx->ts_flag))
-			continue;
-		wire = tw_clock_ns(rx->devclk, *RTE_MBUF_DYNFIELD(pkts[i],
-			rx->ts_offset, rte_mbuf_timestamp_t *));
-		if (poll_ns >= wire)
-			tw_hist_record(&rx->lat[TW_SPAN_WIRE_POLL],
-				poll_ns - wire);
-	}
-}
-
 /* Answer the burst's quotes that asked for an order. */
 static void
 send_orders(struct tw_rx_lcore *rx)
 {
 	struct rte_mbuf *m[TW_RX_BURST_MAX];
-	uint16_t n = rx->ctx.nb_replies, i, sent;
+	struct tw_rx_path *p = &rx->path;
+	uint16_t n = p->ctx.nb_replies, i, sent;
 
-	rx->ctx.nb_replies = 0;
+	p->ctx.nb_replies = 0;
 	if (rte_pktmbuf_alloc_bulk(rx->reply_pool, m, n) != 0) {
-		rx->ctr.orders_dropped += n;
+		p->ctr.orders_dropped += n;
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		uint16_t len = tw_rx_order_frame(rte_pktmbuf_mtod(m[i],
-			uint8_t *), &rx->replies[i], &rx->reply_mac,
+		uint16_t len = tw_order_frame(rte_pktmbuf_mtod(m[i],
+			uint8_t *), &p->replies[i], &rx->reply_mac,
 			rx->reflect_ip);
 
 		m[i]->data_len = len;
 		m[i]->pkt_len = len;
 	}
 	sent = rte_eth_tx_burst(rx->reply_port, rx->reply_txq, m, n);
-	rx->ctr.orders_sent += sent;
+	p->ctr.orders_sent += sent;
 	if (sent < n) {
-		rx->ctr.orders_dropped += n - sent;
+		p->ctr.orders_dropped += n - sent;
 		rte_pktmbuf_free_bulk(m + sent, n - sent);
 	}
 }
@@ -68,7 +48,6 @@ tw_rx_lcore_main(void *arg)
 {
 	struct tw_rx_lcore *rx = arg;
 	struct rte_mbuf *pkts[TW_RX_BURST_MAX];
-	uint64_t poll_ns, done_ns;
 	uint16_t i;
 
 	TW_LOG(rx, INFO, "lcore %u (socket %d): polling %u queue(s)\n",
@@ -81,20 +60,92 @@ tw_rx_lcore_main(void *arg)
 
 			if (n == 0)
 				continue;
-			poll_ns = tw_clock_ns(rx->clock, rte_rdtsc());
-			if (rx->devclk != NULL)
-				wire_samples(rx, pkts, n, poll_ns);
-			tw_rx_burst(&rx->ctx, pkts, n, poll_ns);
-			/* One more stamp per burst: the cache is updated. */
-			done_ns = tw_clock_ns(rx->clock, rte_rdtsc());
-			tw_rx_record_burst(&rx->ctx, rx->lat, poll_ns, done_ns);
-			if (unlikely(rx->ctx.nb_replies > 0))
+			tw_rx_path_frames(&rx->path, pkts, n);
+			if (unlikely(rx->path.ctx.nb_replies > 0))
 				send_orders(rx);
 			rte_pktmbuf_free_bulk(pkts, n);
 		}
 	}
 	TW_LOG(rx, DEBUG, "lcore %u stopped: %" PRIu64 " packets, %" PRIu64
 		" messages, %" PRIu64 " through the scalar checks\n",
-		rx->lcore_id, rx->ctr.pkts, rx->ctr.msgs, rx->ctr.scalar_checked);
+		rx->lcore_id, rx->path.ctr.pkts, rx->path.ctr.msgs,
+		rx->path.ctr.scalar_checked);
+	return 0;
+}
+
+/* The RX lcore i of the plan: queues, poll step, reply port. */
+static int
+rx_lcore_create(struct tw_app *app, unsigned int i)
+{
+	const struct tw_config *cfg = &app->cfg;
+	int socket = app->tin.rx[i].socket;
+	int ci = tw_topo_cache_index(&app->plan, socket);
+	struct tw_rx_lcore *rx = tw_app_zalloc(socket, sizeof(*rx));
+	struct tw_channel_state *channels;
+	unsigned int q, c;
+	int pi, rc;
+
+	if (rx == NULL)
+		return -ENOMEM;
+	app->rx[app->nb_rx++] = rx;
+	rx->lcore_id = app->tin.rx[i].lcore_id;
+	rx->socket = socket;
+	rx->burst = RTE_MIN(cfg->rx_burst, (uint16_t)TW_RX_BURST_MAX);
+	for (q = 0; q < app->plan.nb_rxq; q++)
+		if (app->plan.rxq[q].rx_index == i)
+			rx->queues[rx->nb_queues++] = (struct tw_rx_queue_ref){
+				.port_id = app->plan.rxq[q].port_id,
+				.queue = app->plan.rxq[q].queue,
+			};
+	channels = tw_app_zalloc(socket,
+		cfg->channels * sizeof(struct tw_channel_state));
+	if (channels == NULL)
+		return -ENOMEM;
+	for (c = 0; c < cfg->channels; c++)
+		tw_channel_init(&channels[c]);
+	rc = tw_rx_path_init(&rx->path, app->proto, &app->feed,
+		ci >= 0 ? app->caches[ci] : NULL, channels, app->simd,
+		&app->clock, cfg->reflect && rx->nb_queues > 0);
+	if (rc != 0)
+		return rc;
+	pi = rx->nb_queues > 0 ?
+		tw_app_port_index(app, rx->queues[0].port_id) : -1;
+	if (pi >= 0 && app->port_state[pi].rx_ts)
+		tw_rx_path_wire_clock(&rx->path, &app->devclk[pi],
+			app->port_state[pi].ts_offset,
+			app->port_state[pi].ts_flag);
+	if (cfg->reflect && rx->nb_queues > 0) {
+		/* Queue wiring: see tw_app_reply_rxq(). */
+		rx->reply_port = rx->queues[0].port_id;
+		rx->reply_txq = (uint16_t)((cfg->gen_enabled &&
+			cfg->gen_port == rx->reply_port ? 1 : 0) + i);
+		rx->reply_pool = tw_app_pool(app, socket);
+		rx->reflect_ip = cfg->reflect_ip;
+		if (rte_eth_macaddr_get(rx->reply_port, &rx->reply_mac) != 0)
+			return -ENODEV;
+	}
+	return 0;
+}
+
+int
+tw_rx_lcores_create(struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+	unsigned int i;
+	int rc;
+
+	memcpy(app->feed.session, cfg->session, TW_MOLD_SESSION_LEN);
+	app->feed.group_base = cfg->group;
+	app->feed.nb_channels = cfg->channels;
+	app->feed.udp_port = cfg->udp_port;
+	app->feed.vlan = cfg->vlan;
+	rc = tw_rx_feed_prepare(&app->feed);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < app->tin.nb_rx; i++) {
+		rc = rx_lcore_create(app, i);
+		if (rc != 0)
+			return rc;
+	}
 	return 0;
 }

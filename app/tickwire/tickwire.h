@@ -2,7 +2,17 @@
 /*
  * tickwire app: the state the main lcore builds and the worker lcores
  * run on. One struct per lcore role, cache aligned, each written by its
- * own lcore only; the main lcore reads counters with relaxed loads.
+ * own lcore only; the main lcore and the tools read counters through
+ * the published view (lib/view) with relaxed loads.
+ *
+ *   main.c       main(): the order of things
+ *   options.c    command line over the profile, EAL arguments
+ *   setup.c      placement, mempools, caches, ports, NIC clocks, SIMD,
+ *                what is published, teardown
+ *   gen_lcore.c  the generator lcore: its creation and its loop
+ *   rx_lcore.c   the RX lcores: their creation and their loop
+ *   run.c        launch, the main lcore's loop, the end of the run
+ *   telemetry.c  /tickwire/... commands
  */
 #ifndef TICKWIRE_H
 #define TICKWIRE_H
@@ -18,18 +28,18 @@
 #include "tw_clock.h"
 #include "tw_config.h"
 #include "tw_feed.h"
+#include "tw_framer.h"
 #include "tw_gen.h"
 #include "tw_hist.h"
-#include "tw_parse.h"
+#include "tw_order.h"
 #include "tw_port.h"
-#include "tw_reply.h"
+#include "tw_protocol.h"
+#include "tw_rx_path.h"
 #include "tw_stats.h"
 #include "tw_topo.h"
-#include "tw_shared.h"
+#include "tw_view.h"
 
-#define TW_VERSION "0.1.0"
 #define TW_GEN_TXBUF (2 * 64)
-#define TW_RX_BURST_MAX 512
 
 extern int tw_logtype_gen;
 extern int tw_logtype_rx;
@@ -53,41 +63,28 @@ struct tw_rx_lcore {
 	uint16_t burst;
 	uint16_t nb_queues;
 	struct tw_rx_queue_ref queues[TW_MAX_RXQ];
-	struct tw_rx_ctx ctx;
-	struct tw_rx_counters ctr;
-	const struct tw_clock *clock;
-	struct tw_hist lat[TW_SPAN_MAX]; /* enum tw_lat_span */
-	const struct tw_clock *devclk;  /* NIC clock of the port, or NULL */
-	int ts_offset;                  /* RX timestamp dynamic field */
-	uint64_t ts_flag;
 	uint16_t reply_port;            /* orders go out here ... */
 	uint16_t reply_txq;             /* ... on this queue, if reflecting */
 	struct rte_mempool *reply_pool; /* NULL: not reflecting */
 	uint32_t reflect_ip;            /* source of the orders */
 	struct rte_ether_addr reply_mac; /* the reply port's address */
-	struct tw_rx_reply replies[TW_RX_BURST_MAX];
-	uint64_t sent[TW_RX_BURST_MAX]; /* a burst's packets' send_ns */
-	uint16_t late[TW_RX_BURST_MAX]; /* and their lateness */
+	struct tw_rx_path path;         /* the poll step (lib/rx) */
 } __rte_cache_aligned;
 
 struct tw_gen_lcore {
 	unsigned int lcore_id;
 	uint16_t port_id;
 	uint16_t burst;
-	uint16_t nb_channels;
+	const struct tw_protocol *proto;
 	struct rte_mempool *pool;
 	struct tw_gen *gen;
 	struct tw_cache *truth;         /* what was sent; NULL unless dumped */
 	struct tw_pkt_tmpl *tmpl;       /* per channel */
-	struct tw_pkt_builder *open;    /* per channel */
-	struct rte_mbuf **open_mbuf;    /* per channel */
-	uint64_t *next_seq;             /* per channel */
-	uint64_t *last_tx_tsc;          /* per channel */
+	struct tw_framer fr;            /* open frames, sequences (lib/gen) */
+	struct tw_emitter em;           /* the protocol's messages */
 	enum tw_csum_mode csum;
 	uint64_t rate;
 	uint64_t count;
-	uint64_t flush_tsc;
-	uint64_t heartbeat_tsc;
 	uint64_t tx_retry_tsc;
 	const struct tw_clock *clock;
 	struct rte_mbuf *txbuf[TW_GEN_TXBUF];
@@ -99,8 +96,6 @@ struct tw_gen_lcore {
 	struct rte_mbuf *mirror_buf[TW_GEN_TXBUF];
 	struct tw_gen_counters ctr;
 	uint32_t done;                  /* session ended (release store) */
-	uint32_t reply_every;           /* 0: no tick-to-trade requests */
-	uint32_t quotes_to_request;     /* countdown to the next request */
 	uint16_t reply_rxq;             /* orders arrive here on port_id */
 	struct tw_reply_table replies;
 	struct tw_hist rtt;             /* quote sent -> order back */
@@ -110,6 +105,7 @@ struct tw_gen_lcore {
 struct tw_app {
 	struct tw_config cfg;
 	struct tw_clock clock;
+	const struct tw_protocol *proto;
 	struct tw_topo_input tin;
 	struct tw_topo_plan plan;
 	struct rte_mempool *pools[TW_MAX_SOCKETS]; /* by plan.pool_sockets */
@@ -124,18 +120,43 @@ struct tw_app {
 	unsigned int nb_ports;
 	bool port_started[TW_MAX_PORTS];
 	struct tw_port_state port_state[TW_MAX_PORTS];
-	uint64_t start_tsc;             /* launch of the lcores */
-	struct tw_hist lat_merged[TW_SPAN_MAX]; /* scratch of collect() */
-	struct tw_hist rtt_merged;      /* scratch of collect() */
 	struct tw_clock devclk[TW_MAX_PORTS]; /* NIC clocks, by port index */
-	const struct rte_memzone *shared_mz;
+	struct tw_view local;           /* what is published, built here */
+	const struct tw_view *view;     /* the published copy */
+	const struct rte_memzone *view_mz;
 	bool pdump;                     /* rte_pdump_init succeeded */
 };
 
+/* options.c */
+int tw_app_options(struct tw_config *cfg, int argc, char **argv);
+int tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
+		int nb_user, char **out, int max);
+
+/* setup.c */
+int tw_app_choose_simd(struct tw_app *app);
+int tw_app_plan(struct tw_app *app);
+int tw_app_memory(struct tw_app *app);
+int tw_app_ports(struct tw_app *app);
+void tw_app_devclocks_init(struct tw_app *app);
+void tw_app_devclocks_refresh(struct tw_app *app);
+int tw_app_publish(struct tw_app *app);
+void tw_app_teardown(struct tw_app *app);
+struct rte_mempool *tw_app_pool(const struct tw_app *app, int socket);
+void *tw_app_zalloc(int socket, size_t size);
+int tw_app_port_index(const struct tw_app *app, uint16_t port_id);
+bool tw_app_is_rx_port(const struct tw_app *app, uint16_t port_id);
+uint16_t tw_app_reply_rxq(const struct tw_app *app);
+
+/* gen_lcore.c, rx_lcore.c: each role's creation beside its loop. */
+int tw_gen_lcore_create(struct tw_app *app);
 int tw_gen_lcore_main(void *arg);
+int tw_rx_lcores_create(struct tw_app *app);
 int tw_rx_lcore_main(void *arg);
 
-/* /tickwire/... commands for dpdk-telemetry.py (telemetry.c). */
+/* run.c */
+int tw_app_run(struct tw_app *app);
+
+/* telemetry.c: /tickwire/... commands for dpdk-telemetry.py. */
 int tw_telemetry_register(struct tw_app *app);
 
 #endif /* TICKWIRE_H */

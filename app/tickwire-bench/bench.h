@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tickwire-bench internals: the results table the cases fill (bench.c)
+ * and the cases (cases.c).
+ */
+#ifndef TW_BENCH_H
+#define TW_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "tw_clock.h"
+#include "tw_simd.h"
+
+#define MAX_RESULTS 64
+#define MAX_REPS 15
+
+struct result {
+	char name[32];
+	enum tw_simd level;     /* TW_SIMD_MAX: level-independent */
+	const char *unit;       /* of value */
+	double value;           /* median over repetitions */
+	double ns_per_op;
+	double p50_ns, p99_ns;  /* latency cases */
+	uint64_t ops;           /* per repetition */
+	uint64_t allocs;        /* in all measured loops */
+	double ratio;           /* value / scalar value, same case */
+	double samples[MAX_REPS];
+	unsigned int nb_samples;
+};
+
+extern struct result results[MAX_RESULTS];
+extern unsigned int nb_results;
+extern struct tw_clock clk;
+
+/* The result of case name at level (TW_SIMD_MAX: level-independent). */
+struct result *result_of(const char *name, enum tw_simd level,
+		const char *unit);
+int cmp_double(const void *a, const void *b);
+double tsc_to_ns(uint64_t tsc);
+/* malloc, calloc and realloc calls so far, in the whole process. */
+uint64_t allocs(void);
+
+/* ---- the cases (cases.c) ---- */
+
+struct parse_case;
+
+/* The cases' frame templates and feed; once, before any case. */
+void bench_feed_setup(void);
+/* How many parse cases there are, and case i of them. */
+unsigned int bench_parse_cases(void);
+struct parse_case *bench_parse_case(unsigned int i);
+void bench_parse_quick(void);
+void bench_parse_prepare(struct parse_case *pc, struct rte_mempool *pool);
+void bench_parse_run(struct parse_case *pc, enum tw_simd level);
+void bench_parse_release(struct parse_case *pc);
+void bench_gen_run(struct rte_mempool *pool, enum tw_simd level,
+		uint64_t ticks);
+void bench_cache(void);
+void bench_measure(void);
+
+#endif /* TW_BENCH_H */

@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tickwire-bench's cases. The parse cases call the RX lcore's poll step
+ * (lib/rx) and the gen case the generator lcore's framer and protocol
+ * (lib/gen, lib/protocol): the functions production runs, not copies.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_random.h>
+
+#include "bench.h"
+#include "tw_cache.h"
+#include "tw_framer.h"
+#include "tw_gen.h"
+#include "tw_hist.h"
+#include "tw_protocol.h"
+#include "tw_rx_path.h"
+
+/* ---- frames in mbufs ---- */
+
+struct frames {
+	struct rte_mempool *pool;
+	struct rte_mbuf **m;
+	unsigned int n, cap;
+	uint64_t msgs;
+	struct rte_mbuf *open[TW_RX_MAX_CHANNELS]; /* being built */
+};
+
+static uint8_t *
+frame_buf(void *arg)
+{
+	struct frames *f = arg;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(f->pool);
+	unsigned int i;
+
+	if (m == NULL)
+		return NULL;
+	for (i = 0; i < RTE_DIM(f->open); i++)
+		if (f->open[i] == NULL) {
+			f->open[i] = m;
+			return rte_pktmbuf_mtod(m, uint8_t *);
+		}
+	rte_pktmbuf_free(m);
+	return NULL;
+}
+
+static void
+frame_done(void *arg, uint8_t *buf, uint16_t len, uint16_t msgs)
+{
+	struct frames *f = arg;
+	struct rte_mbuf *m = NULL;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(f->open); i++)
+		if (f->open[i] != NULL &&
+		    rte_pktmbuf_mtod(f->open[i], uint8_t *) == buf) {
+			m = f->open[i];
+			f->open[i] = NULL;
+			break;
+		}
+	m->data_len = len;
+	m->pkt_len = len;
+	f->msgs += msgs;
+	f->m[f->n++] = m;
+}
+
+static struct tw_gen *
+make_gen(uint32_t symbols, uint16_t channels, enum tw_simd level)
+{
+	struct tw_gen_params gp = {
+		.nb_symbols = symbols, .nb_channels = channels, .seed = 1,
+		.quote_pct = 70, .activity = TW_ACTIVITY_UNIFORM,
+		.volatility = 0.3, .dt = 1e-6, .init_price = 100,
+		.price_decimals = 4,
+	};
+	void *mem = rte_zmalloc(NULL, tw_gen_memsize(&gp), 64);
+	struct tw_gen *g = tw_gen_init(mem, &gp);
+
+	if (g == NULL || tw_gen_set_simd(g, level) != 0)
+		rte_exit(EXIT_FAILURE, "generator set-up failed\n");
+	return g;
+}
+
+static void
+feed_setup(struct tw_rx_feed *feed, struct tw_pkt_tmpl *tmpl,
+		uint16_t channels)
+{
+	struct tw_frame_params fp = {
+		.src_mac = {{ 0x02, 0, 0, 0, 0, 1 }},
+		.src_ip = RTE_IPV4(10, 0, 0, 1),
+		.group_base = RTE_IPV4(239, 1, 1, 1),
+		.src_port = 30000, .dst_port = 30001, .mtu = 1500, .ttl = 1,
+		.session = "BENCH00001",
+	};
+	uint16_t c;
+
+	memset(feed, 0, sizeof(*feed));
+	memcpy(feed->session, fp.session, TW_MOLD_SESSION_LEN);
+	feed->group_base = fp.group_base;
+	feed->nb_channels = channels;
+	feed->udp_port = fp.dst_port;
+	if (tw_rx_feed_prepare(feed) != 0)
+		rte_exit(EXIT_FAILURE, "feed set-up failed\n");
+	for (c = 0; c < channels; c++)
+		tw_pkt_tmpl_init(&tmpl[c], &fp, c);
+}
+
+/* ---- RX parse + cache update ---- */
+
+#define CHANNELS 8
+#define BURST 32
+/*
+ * Frame sets about the size of a 2048-descriptor RX ring: what a PMD
+ * cycles through (mempool caches recycle buffers LIFO), so the frames
+ * sit in the last-level cache as they would after the NIC's DMA.
+ */
+#define MTU_TICKS 80000         /* about 2000 frames of ~40 messages */
+#define MIN_TICKS 2048          /* one message a frame */
+
+struct parse_case {
+	const char *name;
+	uint32_t symbols;
+	uint64_t ticks;         /* in the frame set */
+	uint16_t max_msgs;      /* 1: minimum-size frames */
+	uint64_t ol_flags;
+	unsigned int passes;
+	struct frames f;
+	struct tw_cache *cache;
+};
+
+static struct tw_rx_feed feed;
+static struct tw_pkt_tmpl tmpl[CHANNELS];
+
+static struct parse_case cases[] = {
+	{ "parse_mtu_1k", 1000, MTU_TICKS, 1000, 0, 20 },
+	{ "parse_mtu_10k", 10000, MTU_TICKS, 1000, 0, 20 },
+	{ "parse_mtu_100k", 100000, MTU_TICKS, 1000, 0, 20 },
+	{ "parse_mtu_10k_csum_ok", 10000, MTU_TICKS, 1000,
+		RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD, 20 },
+	{ "parse_min_10k", 10000, MIN_TICKS, 1, 0, 20 },
+};
+
+void
+bench_feed_setup(void)
+{
+	feed_setup(&feed, tmpl, CHANNELS);
+}
+
+unsigned int
+bench_parse_cases(void)
+{
+	return RTE_DIM(cases);
+}
+
+struct parse_case *
+bench_parse_case(unsigned int i)
+{
+	return &cases[i];
+}
+
+void
+bench_parse_quick(void)
+{
+	unsigned int c;
+
+	for (c = 0; c < RTE_DIM(cases); c++)
+		cases[c].passes /= 4;
+}
+
+void
+bench_parse_prepare(struct parse_case *pc, struct rte_mempool *pool)
+{
+	struct tw_gen *g = make_gen(pc->symbols, CHANNELS, TW_SIMD_SCALAR);
+	struct tw_gen_feed_opts o = {
+		.nb_ticks = pc->ticks, .max_msgs = pc->max_msgs, .send_ns = 1,
+	};
+	unsigned int i;
+
+	pc->f.pool = pool;
+	pc->f.cap = (unsigned int)pc->ticks;
+	pc->f.m = rte_zmalloc(NULL, pc->f.cap * sizeof(*pc->f.m), 0);
+	if (pc->f.m == NULL ||
+	    tw_gen_feed_frames(g, tmpl, &o, frame_buf, frame_done,
+			&pc->f) != 0)
+		rte_exit(EXIT_FAILURE, "%s: not enough mbufs for the frames\n",
+			pc->name);
+	for (i = 0; i < pc->f.n; i++)
+		pc->f.m[i]->ol_flags = pc->ol_flags;
+	pc->cache = tw_cache_init(rte_zmalloc(NULL,
+		tw_cache_memsize(pc->symbols), 64), pc->symbols, 0);
+	rte_free(g);
+	printf("%s: %u frames, %" PRIu64 " messages a pass\n", pc->name,
+		pc->f.n, pc->f.msgs);
+}
+
+void
+bench_parse_release(struct parse_case *pc)
+{
+	rte_pktmbuf_free_bulk(pc->f.m, pc->f.n);
+	rte_free(pc->f.m);
+	rte_free(pc->cache);
+}
+
+/*
+ * The RX lcore's poll step itself (lib/rx, tw_rx_path_frames): stamp,
+ * burst, stamp again, record the latency samples.
+ */
+void
+bench_parse_run(struct parse_case *pc, enum tw_simd level)
+{
+	static struct tw_rx_path path;
+	struct tw_channel_state ch[CHANNELS];
+	struct tw_rx_counters *ctr = &path.ctr;
+	struct result *r;
+	uint64_t t0, t1, a0;
+	unsigned int p, i, c;
+
+	if (tw_rx_path_init(&path, &tw_protocol_tickwire, &feed, pc->cache,
+			ch, level, &clk, false) != 0)
+		rte_exit(EXIT_FAILURE, "no RX kernel for %s\n",
+			tw_simd_name(level));
+	a0 = allocs();
+	t0 = rte_rdtsc();
+	for (p = 0; p < pc->passes; p++) {
+		for (c = 0; c < CHANNELS; c++)
+			tw_channel_init(&ch[c]);
+		for (i = 0; i < pc->f.n; i += BURST)
+			tw_rx_path_frames(&path, pc->f.m + i,
+				(uint16_t)RTE_MIN((unsigned int)BURST,
+					pc->f.n - i));
+	}
+	t1 = rte_rdtsc();
+	if (ctr->msgs != pc->f.msgs * pc->passes ||
+	    ctr->pkts_accepted != ctr->pkts)
+		rte_exit(EXIT_FAILURE, "%s/%s: applied %" PRIu64 " of %" PRIu64
+			" messages\n", pc->name, tw_simd_name(level),
+			ctr->msgs, pc->f.msgs * pc->passes);
+	r = result_of(pc->name, level, pc->max_msgs == 1 ? "Mpps" : "Mmsg/s");
+	r->allocs += allocs() - a0;
+	r->ops = ctr->msgs;
+	r->samples[r->nb_samples++] = (pc->max_msgs == 1 ? ctr->pkts :
+		ctr->msgs) / (tsc_to_ns(t1 - t0) / 1e9) / 1e6;
+}
+
+/* ---- generator ---- */
+
+/*
+ * The generator lcore's own path at an unlimited rate: the protocol's
+ * gen_ticks through lib/gen's framer (flush 20 us, the default, with
+ * housekeeping on the lcore's period) into mbufs, which are freed in
+ * bursts where the lcore would hand them to tx_burst.
+ */
+struct gen_sink {
+	struct rte_mempool *pool;
+	struct rte_mbuf *done[64];
+	unsigned int n;
+	uint64_t pkts;
+};
+
+static uint8_t *
+gen_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
+{
+	struct gen_sink *s = arg;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
+
+	RTE_SET_USED(ch);
+	RTE_SET_USED(max_msgs);
+	if (m == NULL)
+		return NULL;
+	*handle = m;
+	return rte_pktmbuf_mtod(m, uint8_t *);
+}
+
+static void
+gen_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
+{
+	struct gen_sink *s = arg;
+	struct rte_mbuf *m = handle;
+
+	RTE_SET_USED(ch);
+	RTE_SET_USED(msgs);
+	m->data_len = len;
+	m->pkt_len = len;
+	s->done[s->n++] = m;
+	s->pkts++;
+	if (s->n == RTE_DIM(s->done)) {
+		rte_pktmbuf_free_bulk(s->done, s->n);
+		s->n = 0;
+	}
+}
+
+void
+bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks)
+{
+	struct tw_gen *g = make_gen(10000, CHANNELS, level);
+	struct gen_sink sink = { .pool = pool };
+	const struct tw_frame_src src = {
+		.get = gen_get, .put = gen_put, .arg = &sink,
+	};
+	const struct tw_protocol *proto = &tw_protocol_tickwire;
+	uint64_t hz = tw_clock_hz(&clk), house_period, next_house;
+	struct tw_framer_chan chans[CHANNELS];
+	struct tw_gen_counters ctr = { 0 };
+	struct tw_framer fr;
+	struct tw_emitter em = { .fr = &fr, .gen = g, .ctr = &ctr };
+	struct result *r;
+	uint64_t t0, t1, a0;
+
+	tw_framer_init(&fr, tmpl, chans, CHANNELS, TW_CSUM_SOFTWARE, &src,
+		&ctr);
+	fr.flush_tsc = hz / 1000000 * 20;
+	fr.heartbeat_tsc = hz / 1000 * 100;
+	house_period = RTE_MAX(fr.flush_tsc / 2, hz / 1000000);
+	a0 = allocs();
+	t0 = next_house = rte_rdtsc();
+	while (ctr.ticks < ticks) {
+		uint64_t now = rte_rdtsc();
+		uint64_t now_ns = tw_clock_ns(&clk, now);
+		unsigned int n = (unsigned int)RTE_MIN(ticks - ctr.ticks,
+			(uint64_t)TW_GEN_BATCH);
+
+		proto->gen_ticks(&em, n, now, now_ns, now_ns, 0);
+		if (now >= next_house) {
+			tw_framer_housekeeping(&fr, now);
+			next_house = now + house_period;
+		}
+		if (unlikely(ctr.ticks == 0))
+			rte_exit(EXIT_FAILURE, "gen: out of mbufs\n");
+	}
+	tw_framer_close_all(&fr, rte_rdtsc());
+	t1 = rte_rdtsc();
+	rte_pktmbuf_free_bulk(sink.done, sink.n);
+	r = result_of("gen", level, "Mticks/s");
+	r->allocs += allocs() - a0;
+	r->ops = ticks;
+	r->samples[r->nb_samples++] = ticks / (tsc_to_ns(t1 - t0) / 1e9) / 1e6;
+	rte_free(g);
+}
+
+/* ---- cache update and snapshot latency ---- */
+
+#define BATCH 64
+#define NB_BATCHES 20000
+#define CACHE_SYMBOLS 10000
+
+static struct tw_cache *lat_cache;
+static uint32_t *locates;       /* NB_BATCHES * BATCH random locates */
+static volatile bool writer_stop;
+static uint64_t writer_updates;
+
+static int
+writer_main(void *arg)
+{
+	struct tw_quote q = { .bid_px = 1, .ask_px = 2, .bid_sz = 3 };
+	uint64_t i = 0;
+
+	RTE_SET_USED(arg);
+	while (!writer_stop) {
+		q.locate = locates[i % (NB_BATCHES * BATCH)];
+		q.bid_px++;
+		tw_cache_update_quote(lat_cache, &q, i, i);
+		i++;
+	}
+	writer_updates = i;
+	return 0;
+}
+
+/* ns per operation of each batch, as p50 and p99. */
+static void
+batch_percentiles(struct result *r, uint64_t *tsc)
+{
+	static double ns[NB_BATCHES];
+	unsigned int b;
+
+	for (b = 0; b < NB_BATCHES; b++)
+		ns[b] = tsc_to_ns(tsc[b]) / BATCH;
+	qsort(ns, NB_BATCHES, sizeof(ns[0]), cmp_double);
+	r->p50_ns = ns[NB_BATCHES / 2];
+	r->p99_ns = ns[NB_BATCHES * 99 / 100];
+	r->ops = NB_BATCHES * BATCH;
+	r->value = r->p50_ns;
+}
+
+void
+bench_cache(void)
+{
+	static uint64_t tsc[NB_BATCHES];
+	struct tw_cache_snapshot snap;
+	struct tw_quote q = { .bid_px = 10, .ask_px = 11 };
+	unsigned int b, k, worker;
+	uint64_t a0, sink = 0;
+	struct result *r;
+
+	lat_cache = tw_cache_init(rte_zmalloc(NULL,
+		tw_cache_memsize(CACHE_SYMBOLS), 64), CACHE_SYMBOLS, 0);
+	locates = rte_malloc(NULL, sizeof(*locates) * NB_BATCHES * BATCH, 0);
+	if (lat_cache == NULL || locates == NULL)
+		rte_exit(EXIT_FAILURE, "cache bench: no memory\n");
+	for (b = 0; b < NB_BATCHES * BATCH; b++)
+		locates[b] = (uint32_t)(((uint64_t)rte_rand() >> 32) *
+			CACHE_SYMBOLS >> 32);
+
+	a0 = allocs();
+	for (b = 0; b < NB_BATCHES; b++) {
+		uint64_t t0 = rte_rdtsc_precise();
+
+		for (k = 0; k < BATCH; k++) {
+			q.locate = locates[b * BATCH + k];
+			q.bid_px++;
+			tw_cache_update_quote(lat_cache, &q, b, b);
+		}
+		tsc[b] = rte_rdtsc_precise() - t0;
+	}
+	r = result_of("cache_update", TW_SIMD_MAX, "ns p50");
+	r->allocs = allocs() - a0;
+	batch_percentiles(r, tsc);
+
+	for (worker = 0; worker < 2; worker++) {
+		unsigned int wl = rte_get_next_lcore(-1, 1, 0);
+
+		if (worker && wl >= RTE_MAX_LCORE) {
+			printf("cache_read_with_writer: NOT RUN, needs a "
+				"second lcore\n");
+			break;
+		}
+		if (worker) {
+			writer_stop = false;
+			rte_eal_remote_launch(writer_main, NULL, wl);
+			rte_delay_ms(10);
+		}
+		a0 = allocs();
+		for (b = 0; b < NB_BATCHES; b++) {
+			uint64_t t0 = rte_rdtsc_precise();
+
+			for (k = 0; k < BATCH; k++) {
+				tw_cache_snapshot(lat_cache,
+					locates[(b * BATCH + k + 7777) %
+						(NB_BATCHES * BATCH)], &snap);
+				sink += snap.bid_px;
+			}
+			tsc[b] = rte_rdtsc_precise() - t0;
+		}
+		r = result_of(worker ? "cache_read_with_writer" :
+			"cache_read", TW_SIMD_MAX, "ns p50");
+		r->allocs = allocs() - a0;
+		batch_percentiles(r, tsc);
+		if (worker) {
+			writer_stop = true;
+			rte_eal_wait_lcore(wl);
+			printf("writer lcore %u made %" PRIu64 " updates\n", wl,
+				writer_updates);
+		}
+	}
+	if (sink == 42)
+		printf(" ");    /* keeps the reads */
+	rte_free(locates);
+	rte_free(lat_cache);
+}
+
+/* ---- cost of measuring latency ---- */
+
+/*
+ * What one latency sample costs the RX lcore: a TSC read converted to
+ * ns (twice per burst) and a histogram record (per packet), as batch
+ * means like the cache cases.
+ */
+void
+bench_measure(void)
+{
+	static uint64_t tsc[NB_BATCHES];
+	struct tw_hist *h = rte_zmalloc(NULL, sizeof(*h), 64);
+	uint64_t a0, sink = 0, v = 12345;
+	unsigned int b, k;
+	struct result *r;
+
+	if (h == NULL)
+		rte_exit(EXIT_FAILURE, "no memory\n");
+	tw_hist_init(h);
+	a0 = allocs();
+	for (b = 0; b < NB_BATCHES; b++) {
+		uint64_t t0 = rte_rdtsc_precise();
+
+		for (k = 0; k < BATCH; k++)
+			sink += tw_clock_ns(&clk, rte_rdtsc());
+		tsc[b] = rte_rdtsc_precise() - t0;
+	}
+	r = result_of("stamp_ns", TW_SIMD_MAX, "ns p50");
+	r->allocs = allocs() - a0;
+	batch_percentiles(r, tsc);
+	a0 = allocs();
+	for (b = 0; b < NB_BATCHES; b++) {
+		uint64_t t0 = rte_rdtsc_precise();
+
+		for (k = 0; k < BATCH; k++) {
+			/* Latencies spread over 1..1000 us, like a real run. */
+			v = v * 6364136223846793005ULL + 1442695040888963407ULL;
+			tw_hist_record(h, 1000 + (v >> 44));
+		}
+		tsc[b] = rte_rdtsc_precise() - t0;
+	}
+	r = result_of("hist_record", TW_SIMD_MAX, "ns p50");
+	r->allocs = allocs() - a0;
+	batch_percentiles(r, tsc);
+	if (sink == 42)
+		printf(" ");
+	rte_free(h);
+}

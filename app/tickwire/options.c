@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tickwire's command line: options over the profile (each names the
+ * profile key it sets, so errors name the option), and the EAL
+ * arguments (the profile's [eal] args, then the user's).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "tickwire.h"
+
+#ifndef TW_CONFIG_DIR
+#define TW_CONFIG_DIR "drivers-config"
+#endif
+#define DEFAULT_PROFILE TW_CONFIG_DIR "/loopback.ini"
+
+static void
+usage(const char *prog)
+{
+	printf("Usage: %s [EAL options] -- [options]\n"
+		"Runs the profile (default %s): a generator lcore multicasting a\n"
+		"MoldUDP64 feed and RX lcores applying it to a symbol cache.\n\n"
+		"Options (each overrides the profile):\n"
+		"  --config FILE        profile to run\n"
+		"  --duration SECONDS   stop after this long (0: when done)\n"
+		"  --count MESSAGES     ticks to send, then end the session\n"
+		"  --rate MSGS_PER_S    generator pace, 0 = unlimited\n"
+		"  --symbols N          symbols in the universe\n"
+		"  --channels N         multicast channels\n"
+		"  --seed N             generator seed (same seed, same feed)\n"
+		"  --simd LEVEL         auto, scalar, sse, avx2 or avx512\n"
+		"  --stats-json FILE    write final counters as JSON\n"
+		"  --latency-csv PREFIX write the latency histograms as CSV\n"
+		"  --dump-cache FILE    write the symbol cache as CSV\n"
+		"  --dump-truth FILE    write the generator's truth as CSV\n"
+		"  --set SEC.KEY=VALUE  set any profile key\n"
+		"  --quiet              no periodic stats line\n"
+		"  --list-keys          print every profile key and exit\n"
+		"  --help               this text\n\n"
+		"EAL options before -- are added after the profile's [eal] "
+		"args.\n", prog, DEFAULT_PROFILE);
+}
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "symbols", required_argument, NULL, 's' },
+	{ "channels", required_argument, NULL, 'C' },
+	{ "seed", required_argument, NULL, 'S' },
+	{ "simd", required_argument, NULL, 'V' },
+	{ "stats-json", required_argument, NULL, 'j' },
+	{ "latency-csv", required_argument, NULL, 'L' },
+	{ "dump-cache", required_argument, NULL, 'D' },
+	{ "dump-truth", required_argument, NULL, 'T' },
+	{ "set", required_argument, NULL, 'x' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "list-keys", no_argument, NULL, 'k' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *
+opt_name(int opt)
+{
+	const struct option *o;
+
+	for (o = long_opts; o->name != NULL; o++)
+		if (o->val == opt)
+			return o->name;
+	return "?";
+}
+
+/* Which profile key each option sets. */
+static int
+option_key(int opt, const char **sec, const char **key)
+{
+	static const struct { int opt; const char *sec, *key; } map[] = {
+		{ 'd', "run", "duration" },
+		{ 'n', "generator", "count" },
+		{ 'r', "generator", "rate" },
+		{ 's', "feed", "symbols" },
+		{ 'C', "feed", "channels" },
+		{ 'S', "generator", "seed" },
+		{ 'V', "run", "simd" },
+		{ 'j', "run", "stats_json" },
+		{ 'L', "run", "latency_csv" },
+		{ 'D', "run", "dump_cache" },
+		{ 'T', "run", "dump_truth" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(map); i++)
+		if (map[i].opt == opt) {
+			*sec = map[i].sec;
+			*key = map[i].key;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int
+apply_set(struct tw_config *cfg, const char *arg, char *err, size_t len)
+{
+	char buf[TW_EAL_ARGS_MAX + 64], *dot, *eq;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	dot = strchr(buf, '.');
+	eq = strchr(buf, '=');
+	if (dot == NULL || eq == NULL || dot > eq) {
+		snprintf(err, len, "command line: --set '%s': expected "
+			"SECTION.KEY=VALUE", arg);
+		return -EINVAL;
+	}
+	*dot = '\0';
+	*eq = '\0';
+	return tw_config_set(cfg, "command line (--set)", buf, dot + 1,
+		eq + 1, err, len);
+}
+
+/*
+ * Profile, then options over it, then the checks across keys. Errors
+ * are printed; --help and --list-keys print and exit.
+ */
+int
+tw_app_options(struct tw_config *cfg, int argc, char **argv)
+{
+	const char *profile = DEFAULT_PROFILE;
+	char err[TW_ERR_MAX], origin[64];
+	const char *sec, *key;
+	int opt, rc;
+
+	tw_config_defaults(cfg);
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		if (opt == 'c')
+			profile = optarg;
+		if (opt == 'h') {
+			usage(argv[0]);
+			exit(0);
+		}
+		if (opt == 'k') {
+			tw_config_print_keys(stdout);
+			exit(0);
+		}
+	}
+	rc = tw_config_load(cfg, profile, err, sizeof(err));
+	if (rc != 0)
+		goto fail;
+
+	opterr = 1;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			break;
+		case 'q':
+			cfg->quiet = true;
+			break;
+		case 'x':
+			rc = apply_set(cfg, optarg, err, sizeof(err));
+			if (rc != 0)
+				goto fail;
+			break;
+		case '?':
+			usage(argv[0]);
+			return -EINVAL;
+		default:
+			if (option_key(opt, &sec, &key) != 0)
+				break;
+			snprintf(origin, sizeof(origin), "command line (--%s)",
+				opt_name(opt));
+			rc = tw_config_set(cfg, origin, sec, key, optarg, err,
+				sizeof(err));
+			if (rc != 0)
+				goto fail;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tickwire: command line: unexpected argument "
+			"'%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	rc = tw_config_check(cfg, err, sizeof(err));
+	if (rc != 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "tickwire: %s\n", err);
+	return rc;
+}
+
+/*
+ * EAL argv: program name, the profile's [eal] args, then the user's;
+ * at most max - 1 entries and a NULL. Returns the count or -E2BIG.
+ */
+int
+tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
+		int nb_user, char **out, int max)
+{
+	static char buf[TW_EAL_ARGS_MAX];
+	char *tok, *save = NULL;
+	int n = 0, i;
+
+	out[n++] = prog;
+	snprintf(buf, sizeof(buf), "%s", cfg->eal_args);
+	for (tok = strtok_r(buf, " \t", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (n == max - 1)
+			return -E2BIG;
+		out[n++] = tok;
+	}
+	for (i = 0; i < nb_user; i++) {
+		if (n == max - 1)
+			return -E2BIG;
+		out[n++] = user[i];
+	}
+	out[n] = NULL;
+	return n;
+}
