@@ -16,5 +16,5 @@ ip -n "$NS" link add tw-veth0 type veth peer name tw-veth1
 ip -n "$NS" link set tw-veth0 up
 ip -n "$NS" link set tw-veth1 up
 # shellcheck disable=SC2046
-ip netns exec "$NS" ./build/app/tickwire $(cat build/eal-extra) -- \
+ip netns exec "$NS" ./build/app/tickwire/tickwire $(cat build/eal-extra) -- \
 	--config drivers-config/af_packet.ini "$@"

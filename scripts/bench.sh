@@ -14,7 +14,7 @@ out=${1:-out}
 shift || true
 mkdir -p "$out"
 # shellcheck disable=SC2046
-./build/app/tickwire-bench --no-pci --lcores 0@0,1@1 \
+./build/app/tickwire-bench/tickwire-bench --no-pci --lcores 0@0,1@1 \
 	--file-prefix tickwire-bench $(cat build/eal-extra) -- \
 	--json "$out/bench.json" --markdown "$out/bench.md" "$@"
 echo "bench: wrote $out/bench.json and $out/bench.md"

@@ -44,7 +44,7 @@ for rate in "${rates[@]}"; do
 	echo "latency-bench: rate ${rate/#0/unlimited} msgs/s, $count ticks"
 	# The memif server (generator) must be up before the client.
 	# shellcheck disable=SC2086
-	./build/app/tickwire $extra -- --config drivers-config/memif-gen.ini \
+	./build/app/tickwire/tickwire $extra -- --config drivers-config/memif-gen.ini \
 		--rate "$rate" --count "$count" --duration 120 --quiet \
 		--set generator.reply_every=100 \
 		--stats-json "$out/rate-$rate.gen.json" \
@@ -52,7 +52,7 @@ for rate in "${rates[@]}"; do
 	gen=$!
 	sleep 1
 	# shellcheck disable=SC2086
-	./build/app/tickwire $extra -- --config drivers-config/memif-proc.ini \
+	./build/app/tickwire/tickwire $extra -- --config drivers-config/memif-proc.ini \
 		--duration 120 --quiet --stats-json "$out/rate-$rate.json" \
 		--set rx.reflect=true \
 		--latency-csv "$out/rate-$rate" > "$out/rate-$rate.proc.log" 2>&1
@@ -65,7 +65,7 @@ for rate in "${krates[@]}"; do
 	echo "latency-bench: DPDK and kernel receivers, one feed at $rate msgs/s"
 	ip link del tw0 2>/dev/null || true
 	# shellcheck disable=SC2086
-	./build/app/tickwire $extra -- --config drivers-config/kernel-compare.ini \
+	./build/app/tickwire/tickwire $extra -- --config drivers-config/kernel-compare.ini \
 		--rate "$rate" --count $((rate * seconds)) --quiet \
 		--stats-json "$out/kernel-$rate.dpdk.json" \
 		--latency-csv "$out/kernel-$rate.dpdk" \
@@ -73,7 +73,7 @@ for rate in "${krates[@]}"; do
 	tw=$!
 	for _ in $(seq 100); do ip link show tw0 >/dev/null 2>&1 && break; sleep 0.1; done
 	ip addr add 192.0.2.2/24 dev tw0
-	./build/app/tickwire-sockrx --config drivers-config/kernel-compare.ini \
+	./build/app/tickwire-sockrx/tickwire-sockrx --config drivers-config/kernel-compare.ini \
 		--iface tw0 --duration 60 \
 		--stats-json "$out/kernel-$rate.sock.json" \
 		--latency-csv "$out/kernel-$rate.sock" \

@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # shellcheck disable=SC2046
-exec ./build/app/tickwire $(cat build/eal-extra) -- "$@"
+exec ./build/app/tickwire/tickwire $(cat build/eal-extra) -- "$@"

@@ -56,4 +56,4 @@ if [ ! -f build/build.ninja ]; then
 	meson setup build --buildtype=release -Doptimization=3 >/dev/null
 fi
 ninja -C build >/dev/null
-say "built build/app/tickwire"
+say "built build/app/tickwire/tickwire"

@@ -19,6 +19,7 @@
 
 #include "bench.h"
 #include "tw_cache.h"
+#include "tw_config.h"
 #include "tw_framer.h"
 #include "tw_gen.h"
 #include "tw_hist.h"
@@ -90,25 +91,20 @@ make_gen(uint32_t symbols, uint16_t channels, enum tw_simd level)
 	return g;
 }
 
+/* The profile's defaults with the bench's channels: tickwire's set-up. */
 static void
 feed_setup(struct tw_rx_feed *feed, struct tw_pkt_tmpl *tmpl,
 		uint16_t channels)
 {
-	struct tw_frame_params fp = {
-		.src_mac = {{ 0x02, 0, 0, 0, 0, 1 }},
-		.src_ip = RTE_IPV4(10, 0, 0, 1),
-		.group_base = RTE_IPV4(239, 1, 1, 1),
-		.src_port = 30000, .dst_port = 30001, .mtu = 1500, .ttl = 1,
-		.session = "BENCH00001",
-	};
+	struct tw_config cfg;
+	struct tw_frame_params fp;
 	uint16_t c;
 
-	memset(feed, 0, sizeof(*feed));
-	memcpy(feed->session, fp.session, TW_MOLD_SESSION_LEN);
-	feed->group_base = fp.group_base;
-	feed->nb_channels = channels;
-	feed->udp_port = fp.dst_port;
-	if (tw_rx_feed_prepare(feed) != 0)
+	tw_config_defaults(&cfg);
+	cfg.channels = channels;
+	memcpy(cfg.session, "BENCH00001", TW_MOLD_SESSION_LEN);
+	tw_config_frame_params(&cfg, &fp);
+	if (tw_config_rx_feed(&cfg, feed) != 0)
 		rte_exit(EXIT_FAILURE, "feed set-up failed\n");
 	for (c = 0; c < channels; c++)
 		tw_pkt_tmpl_init(&tmpl[c], &fp, c);

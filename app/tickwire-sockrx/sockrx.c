@@ -271,11 +271,6 @@ main(int argc, char **argv)
 		}
 	}
 
-	memcpy(feed.session, cfg.session, TW_MOLD_SESSION_LEN);
-	feed.group_base = cfg.group;
-	feed.nb_channels = cfg.channels;
-	feed.udp_port = cfg.udp_port;
-	feed.vlan = cfg.vlan;
 	cache = tw_cache_init(aligned_alloc(64, tw_cache_memsize(cfg.symbols)),
 		cfg.symbols, 0);
 	channels = calloc(cfg.channels, sizeof(*channels));
@@ -287,7 +282,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tickwire-sockrx: out of memory\n");
 		return 1;
 	}
-	rc = tw_rx_feed_prepare(&feed);
+	rc = tw_config_rx_feed(&cfg, &feed);
 	if (rc == 0) {
 		for (c = 0; c < cfg.channels; c++)
 			tw_channel_init(&channels[c]);

@@ -134,12 +134,7 @@ tw_rx_lcores_create(struct tw_app *app)
 	unsigned int i;
 	int rc;
 
-	memcpy(app->feed.session, cfg->session, TW_MOLD_SESSION_LEN);
-	app->feed.group_base = cfg->group;
-	app->feed.nb_channels = cfg->channels;
-	app->feed.udp_port = cfg->udp_port;
-	app->feed.vlan = cfg->vlan;
-	rc = tw_rx_feed_prepare(&app->feed);
+	rc = tw_config_rx_feed(cfg, &app->feed);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < app->tin.nb_rx; i++) {

@@ -68,24 +68,6 @@ check_lcore(unsigned int lcore, const char *what)
 	return 0;
 }
 
-static int
-add_port(struct tw_app *app, uint16_t port_id)
-{
-	unsigned int i;
-
-	for (i = 0; i < app->nb_ports; i++)
-		if (app->ports[i] == port_id)
-			return (int)i;
-	if (!rte_eth_dev_is_valid_port(port_id)) {
-		TW_LOG(app, ERR, "port %u does not exist (%u ports found); "
-			"check the vdev or PCI arguments in [eal] args\n",
-			port_id, rte_eth_dev_count_avail());
-		return -ENODEV;
-	}
-	app->ports[app->nb_ports] = port_id;
-	return (int)app->nb_ports++;
-}
-
 int
 tw_app_port_index(const struct tw_app *app, uint16_t port_id)
 {
@@ -95,6 +77,23 @@ tw_app_port_index(const struct tw_app *app, uint16_t port_id)
 		if (app->ports[i] == port_id)
 			return (int)i;
 	return -ENOENT;
+}
+
+static int
+add_port(struct tw_app *app, uint16_t port_id)
+{
+	int i = tw_app_port_index(app, port_id);
+
+	if (i >= 0)
+		return i;
+	if (!rte_eth_dev_is_valid_port(port_id)) {
+		TW_LOG(app, ERR, "port %u does not exist (%u ports found); "
+			"check the vdev or PCI arguments in [eal] args\n",
+			port_id, rte_eth_dev_count_avail());
+		return -ENODEV;
+	}
+	app->ports[app->nb_ports] = port_id;
+	return (int)app->nb_ports++;
 }
 
 int

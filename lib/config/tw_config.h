@@ -19,6 +19,7 @@
 #include <rte_ether.h>
 
 #include "tw_gen.h"
+#include "tw_parse.h"
 #include "tw_proto.h"
 #include "tw_topo.h"
 
@@ -127,6 +128,13 @@ void tw_config_gen_params(const struct tw_config *cfg,
 		struct tw_gen_params *p);
 void tw_config_frame_params(const struct tw_config *cfg,
 		struct tw_frame_params *fp);
+
+/*
+ * What an RX lcore (or the kernel receiver) subscribes to, from the
+ * profile: session, groups, port, VLAN; templates prepared. 0 or
+ * -EINVAL.
+ */
+int tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed);
 
 /* Print every section and key with its type and default. */
 void tw_config_print_keys(FILE *f);

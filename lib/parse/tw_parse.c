@@ -37,7 +37,7 @@ tw_rx_drop_name(enum tw_rx_drop reason)
 	return (unsigned int)reason < TW_DROP_MAX ? drop_names[reason] : "?";
 }
 
-/* Ethernet, VLAN, IPv4, UDP, group:port. Returns a drop reason or -1. */
+/* Ethernet, VLAN, IPv4, UDP, group:port: a drop reason or TW_RX_ACCEPT. */
 int
 tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 		uint32_t len, uint64_t ol_flags, struct tw_rx_view *v)
@@ -134,7 +134,7 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 	if (unlikely(memcmp(v->mold->session, feed->session,
 			    TW_MOLD_SESSION_LEN) != 0))
 		return TW_DROP_BAD_SESSION;
-	return -1;
+	return TW_RX_ACCEPT;
 }
 
 

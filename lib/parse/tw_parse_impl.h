@@ -83,7 +83,7 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 	v->mold = (const struct tw_mold_hdr *)(udp + 1);
 	v->blocks = (const uint8_t *)(v->mold + 1);
 	v->blocks_len = udp_len - TW_UDP_HDR_LEN - TW_MOLD_HDR_LEN;
-	return -1;
+	return TW_RX_ACCEPT;
 #else
 	RTE_SET_USED(ctx);
 	RTE_SET_USED(p);
@@ -129,7 +129,7 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 	}
 	if (unlikely(off != len))
 		return TW_DROP_BAD_MSG_LEN;
-	return -1;
+	return TW_RX_ACCEPT;
 }
 
 /* A quote asking for an order: note it for the caller to answer. */

@@ -22,7 +22,10 @@ struct tw_rx_view {
 	uint32_t channel;
 };
 
-/* The reference header checks (tw_parse.c): a drop reason, or -1. */
+/* No drop reason: the frame (or its blocks) passed every check. */
+#define TW_RX_ACCEPT (-1)
+
+/* The reference header checks (tw_parse.c): a drop reason, or TW_RX_ACCEPT. */
 int tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 		uint32_t len, uint64_t ol_flags, struct tw_rx_view *v);
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,7 +29,7 @@ tw_simd_from_name(const char *name)
 	for (i = 0; i <= TW_SIMD_AUTO; i++)
 		if (strcmp(name, names[i]) == 0)
 			return (int)i;
-	return -1;
+	return -ENOENT;
 }
 
 unsigned int
@@ -102,17 +103,17 @@ tw_simd_resolve(enum tw_simd request, unsigned int max_bits, bool *capped,
 	}
 	if ((unsigned int)request >= TW_SIMD_MAX) {
 		snprintf(err, errlen, "unknown SIMD level %d", request);
-		return -1;
+		return -EINVAL;
 	}
 	if (!tw_simd_compiled(request)) {
 		snprintf(err, errlen, "SIMD level '%s' is not built into "
 			"this binary (not x86-64)", tw_simd_name(request));
-		return -1;
+		return -ENOTSUP;
 	}
 	if (!tw_simd_cpu_has(request)) {
 		snprintf(err, errlen, "SIMD level '%s' needs CPU features "
 			"this CPU lacks", tw_simd_name(request));
-		return -1;
+		return -ENOTSUP;
 	}
 	*capped = max_bits != 0 && tw_simd_bits(request) > max_bits;
 	return request;

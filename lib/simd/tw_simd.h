@@ -30,7 +30,7 @@ enum tw_simd {
 /* "scalar", "sse", "avx2", "avx512" ("auto" for TW_SIMD_AUTO). */
 const char *tw_simd_name(enum tw_simd level);
 
-/* Parse a name; -1 when it names no level. */
+/* Parse a name; -ENOENT when it names no level. */
 int tw_simd_from_name(const char *name);
 
 /* Vector width in bits of a level (64 for scalar). */
@@ -46,7 +46,7 @@ bool tw_simd_cpu_has(enum tw_simd level);
  * Resolve a request. AUTO: the best level compiled in, present on the
  * CPU and no wider than max_bits (rte_vect_get_max_simd_bitwidth(), or
  * 0 for no cap). A named level must be compiled in and present on the
- * CPU, else -1 with the reason in err; a named level wider than
+ * CPU, else -ENOTSUP (-EINVAL: no such level) with the reason in err; a named level wider than
  * max_bits is allowed (the request is explicit) and *capped is set so
  * the caller can say so.
  */

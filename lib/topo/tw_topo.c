@@ -112,7 +112,7 @@ tw_topo_cache_index(const struct tw_topo_plan *plan, int socket)
 	for (i = 0; i < plan->nb_cache_sockets; i++)
 		if (plan->cache_sockets[i] == socket)
 			return (int)i;
-	return -1;
+	return -ENOENT;
 }
 
 void

@@ -74,7 +74,7 @@ struct tw_topo_plan {
  */
 int tw_topo_plan(const struct tw_topo_input *in, struct tw_topo_plan *plan);
 
-/* Index of socket in plan->cache_sockets, or -1. */
+/* Index of socket in plan->cache_sockets, or -ENOENT. */
 int tw_topo_cache_index(const struct tw_topo_plan *plan, int socket);
 
 /* Print the plan, one line per lcore role, then the warnings. */

@@ -50,7 +50,7 @@ each_queue_is_polled_on_its_ports_socket(void **state)
 	assert_int_equal(plan.nb_pool_sockets, 2);
 	assert_int_equal(plan.nb_warnings, 0);
 	assert_int_equal(tw_topo_cache_index(&plan, 1), 1);
-	assert_int_equal(tw_topo_cache_index(&plan, 5), -1);
+	assert_int_equal(tw_topo_cache_index(&plan, 5), -ENOENT);
 }
 
 static void

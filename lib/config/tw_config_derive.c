@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The checks across keys, and what the profile gives each module: the
+ * generator's parameters, the frame parameters, the RX feed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <rte_cfgfile.h>
+#include <rte_common.h>
+#include "tw_config.h"
+#include "tw_simd.h"
+
+int
+tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
+{
+	const char *o = cfg->path[0] != '\0' ? cfg->path : "configuration";
+	struct tw_gen_params gp;
+	unsigned int i, j;
+
+	if (!cfg->gen_enabled && !cfg->rx_enabled) {
+		snprintf(err, errlen, "%s: [generator] enabled and [rx] "
+			"enabled are both false: nothing to run", o);
+		return -EINVAL;
+	}
+	if ((uint64_t)cfg->group + cfg->channels - 1 >
+	    RTE_IPV4(239, 255, 255, 255)) {
+		snprintf(err, errlen, "%s: [feed] group: groups of %u channels "
+			"run past 239.255.255.255", o, cfg->channels);
+		return -EINVAL;
+	}
+	if (cfg->rx_enabled) {
+		if (cfg->nb_rx_lcores == 0) {
+			snprintf(err, errlen, "%s: [rx] lcores: empty while "
+				"[rx] enabled is true", o);
+			return -EINVAL;
+		}
+		if (cfg->nb_rx_ports == 0) {
+			snprintf(err, errlen, "%s: [rx] ports: empty while "
+				"[rx] enabled is true", o);
+			return -EINVAL;
+		}
+		for (i = 0; i < cfg->nb_rx_lcores; i++) {
+			if (cfg->gen_enabled &&
+			    cfg->rx_lcores[i] == cfg->gen_lcore) {
+				snprintf(err, errlen, "%s: [rx] lcores: lcore "
+					"%u is also [generator] lcore", o,
+					cfg->rx_lcores[i]);
+				return -EINVAL;
+			}
+			for (j = 0; j < i; j++)
+				if (cfg->rx_lcores[j] == cfg->rx_lcores[i]) {
+					snprintf(err, errlen, "%s: [rx] lcores: "
+						"lcore %u listed twice", o,
+						cfg->rx_lcores[i]);
+					return -EINVAL;
+				}
+		}
+	}
+	if (cfg->gen_enabled) {
+		tw_config_gen_params(cfg, &gp);
+		if (tw_gen_params_check(&gp) != 0) {
+			snprintf(err, errlen, "%s: [generator]: volatility "
+				"must be >= 0, dt and init_price > 0, zipf_s "
+				"> 0 with activity zipf", o);
+			return -EINVAL;
+		}
+	}
+	if (cfg->nb_mirror_ports > 0 && cfg->mirror_ports[0] == cfg->gen_port) {
+		snprintf(err, errlen, "%s: [generator] mirror_port: %u is the "
+			"generator's own port", o, cfg->mirror_ports[0]);
+		return -EINVAL;
+	}
+	{
+		const struct { const char *key; double v; } secs[] = {
+			{ "duration", cfg->duration },
+			{ "drain_s", cfg->drain_s },
+			{ "linger_s", cfg->linger_s },
+		};
+		unsigned int i;
+
+		for (i = 0; i < RTE_DIM(secs); i++)
+			if (!(secs[i].v >= 0)) {
+				snprintf(err, errlen, "%s: [run] %s: %g must "
+					"not be negative", o, secs[i].key,
+					secs[i].v);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+void
+tw_config_gen_params(const struct tw_config *cfg, struct tw_gen_params *p)
+{
+	*p = (struct tw_gen_params){
+		.nb_symbols = cfg->symbols,
+		.nb_channels = cfg->channels,
+		.seed = cfg->seed,
+		.quote_pct = cfg->quote_pct,
+		.activity = (enum tw_activity)cfg->activity,
+		.zipf_s = cfg->zipf_s,
+		.drift = cfg->drift,
+		.volatility = cfg->volatility,
+		.dt = cfg->dt,
+		.init_price = cfg->init_price,
+		.price_decimals = cfg->price_decimals,
+	};
+}
+
+void
+tw_config_frame_params(const struct tw_config *cfg, struct tw_frame_params *fp)
+{
+	*fp = (struct tw_frame_params){
+		.src_mac = cfg->src_mac,
+		.src_ip = cfg->src_ip,
+		.group_base = cfg->group,
+		.src_port = cfg->udp_port,
+		.dst_port = cfg->udp_port,
+		.vlan = cfg->vlan,
+		.mtu = cfg->mtu,
+		.ttl = cfg->ttl,
+	};
+	memcpy(fp->session, cfg->session, TW_MOLD_SESSION_LEN);
+}
+
+int
+tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
+{
+	memset(feed, 0, sizeof(*feed));
+	memcpy(feed->session, cfg->session, TW_MOLD_SESSION_LEN);
+	feed->group_base = cfg->group;
+	feed->nb_channels = cfg->channels;
+	feed->udp_port = cfg->udp_port;
+	feed->vlan = cfg->vlan;
+	return tw_rx_feed_prepare(feed);
+}
