@@ -6,6 +6,9 @@
  * pacing, and the orders coming back. No allocation but mbufs, no
  * locks, no printing on the loop.
  */
+#include <stdio.h>
+#include <time.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -179,7 +182,7 @@ tw_gen_lcore_main(void *arg)
 	tw_pace_init(&pace, rte_rdtsc(),
 		g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 1);
 
-	while (!tw_force_quit) {
+	while (!tw_force_quit && !tw_stop_requested) {
 		unsigned int n = TW_GEN_BATCH;
 		uint64_t now_ns, due_ns, step_ns = 0, first_due, behind;
 
@@ -212,7 +215,9 @@ tw_gen_lcore_main(void *arg)
 		if (g->count != 0 && g->ctr.ticks >= g->count)
 			break;
 	}
-	tw_framer_end_session(&g->fr, rte_rdtsc());
+	/* A stop request ends the session too: receivers drain to it. */
+	if (!tw_force_quit)
+		tw_framer_end_session(&g->fr, rte_rdtsc());
 	tx_flush(g, true);
 	if (g->em.reply_every != 0) {
 		/* The last orders are in flight: wait for them, briefly. */
@@ -248,6 +253,15 @@ tw_gen_lcore_create(struct tw_app *app)
 
 	tw_config_gen_params(cfg, &gp);
 	tw_config_frame_params(cfg, &fp);
+	if (cfg->session_auto) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		tw_gen_session_name(fp.session, (uint64_t)ts.tv_sec * 1000 +
+			(uint64_t)ts.tv_nsec / 1000000);
+	}
+	printf("generator: session %.*s%s\n", TW_MOLD_SESSION_LEN, fp.session,
+		cfg->session_auto ? " (from the start time)" : "");
 	if (tw_frame_params_check(&fp) != 0) {
 		TW_LOG(app, ERR, "%s: [feed]: group, vlan or mtu unusable\n",
 			cfg->path);

@@ -24,13 +24,18 @@ RTE_LOG_REGISTER(tw_logtype_app, tickwire.app, INFO);
 RTE_LOG_REGISTER(tw_logtype_gen, tickwire.gen, INFO);
 RTE_LOG_REGISTER(tw_logtype_rx, tickwire.rx, INFO);
 
+volatile bool tw_stop_requested;
 volatile bool tw_force_quit;
 
+/* The first signal stops cleanly (end of session, drain); the second now. */
 static void
 signal_handler(int signum)
 {
-	if (signum == SIGINT || signum == SIGTERM)
+	if (signum != SIGINT && signum != SIGTERM)
+		return;
+	if (tw_stop_requested)
 		tw_force_quit = true;
+	tw_stop_requested = true;
 }
 
 static int

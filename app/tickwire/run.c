@@ -43,6 +43,9 @@ session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 	if (app->nb_rx > 0 && now->channels_ended == cfg->channels &&
 	    (app->gen == NULL || gen_done_tsc != 0))
 		return true;
+	/* A receiver alone has no session of its own to end. */
+	if (app->gen == NULL && tw_stop_requested)
+		return true;
 	if (gen_done_tsc != 0 && (app->nb_rx == 0 ||
 	    t - gen_done_tsc >= (uint64_t)(cfg->drain_s * hz))) {
 		if (app->nb_rx > 0)
@@ -76,9 +79,9 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		tw_clock_refresh(&app->clock);
 		tw_app_devclocks_refresh(app);
 		t = rte_rdtsc();
-		if (cfg->duration > 0 &&
+		if (cfg->duration > 0 && !tw_stop_requested &&
 		    t - start_tsc >= (uint64_t)(cfg->duration * hz))
-			break;
+			tw_stop_requested = true;
 		if (t >= next_print || app->nb_rx > 0) {
 			collect(app, now);
 			if (t >= next_print) {
@@ -92,8 +95,11 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		if (app->gen != NULL && gen_done_tsc == 0 &&
 		    __atomic_load_n(&app->gen->done, __ATOMIC_ACQUIRE))
 			gen_done_tsc = t;
-		if (end_tsc == 0 && session_over(app, now, t, gen_done_tsc))
+		if (end_tsc == 0 && session_over(app, now, t, gen_done_tsc)) {
 			end_tsc = t;
+			/* Lingering: the tools read the final state. */
+			tw_stop_requested = true;
+		}
 		if (end_tsc != 0) {
 			if (t - end_tsc >= (uint64_t)(cfg->linger_s * hz))
 				break;

@@ -108,6 +108,27 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 		&app->clock, cfg->reflect && rx->nb_queues > 0);
 	if (rc != 0)
 		return rc;
+	/*
+	 * One writer per cache entry: the RX lcores that share this
+	 * socket's cache split the channels between them (channel c to
+	 * the (c % n)-th), whatever ports their frames arrive on.
+	 */
+	{
+		unsigned int k, n = 0, me = 0;
+
+		for (k = 0; k < app->tin.nb_rx; k++)
+			if (app->tin.rx[k].socket == socket) {
+				if (k == i)
+					me = n;
+				n++;
+			}
+		if (n > 1) {
+			tw_rx_ctx_own(&rx->path.ctx, me, n);
+			TW_LOG(rx, INFO, "lcore %u writes channels c with "
+				"c %% %u == %u of the socket %d cache\n",
+				rx->lcore_id, n, me, socket);
+		}
+	}
 	pi = rx->nb_queues > 0 ?
 		tw_app_port_index(app, rx->queues[0].port_id) : -1;
 	if (pi >= 0 && app->port_state[pi].rx_ts)

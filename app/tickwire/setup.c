@@ -375,6 +375,7 @@ tw_app_publish(struct tw_app *app)
 	if (app->gen != NULL) {
 		v->gen = &app->gen->ctr;
 		v->rtt = &app->gen->rtt;
+		v->gen_chans = app->gen->fr.ch;
 		v->gen_lcore = app->gen->lcore_id;
 	}
 	for (i = 0; i < app->nb_rx; i++) {

@@ -49,7 +49,13 @@ extern int tw_logtype_app;
 	rte_log(RTE_LOG_ ## level, tw_logtype_ ## type, \
 		"tickwire." #type ": " __VA_ARGS__)
 
-/* Set by SIGINT / SIGTERM or by the main lcore; every loop tests it. */
+/*
+ * Stopping. The first SIGINT / SIGTERM, or --duration, requests a stop:
+ * the generator ends its session and the RX lcores drain until every
+ * channel has ended (or [run] drain_s passes). A second signal, or the
+ * main lcore when the run is over, forces the quit every loop tests.
+ */
+extern volatile bool tw_stop_requested;
 extern volatile bool tw_force_quit;
 
 struct tw_rx_queue_ref {

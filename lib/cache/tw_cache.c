@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
+
+#include <rte_cycles.h>
 
 #include "tw_cache.h"
 
@@ -57,6 +60,9 @@ tw_cache_init(void *mem, uint32_t nb_symbols, int socket)
 	c->nb_symbols = nb_symbols;
 	c->index_mask = index_slots(nb_symbols) - 1;
 	c->socket = socket;
+	/* Any unpredictable value will do: it only spreads the tickers. */
+	c->hash_seed = rte_rdtsc() * UINT64_C(0x9e3779b97f4a7c15) ^
+		(uint64_t)(uintptr_t)mem;
 	cache_link(c);
 	__atomic_store_n(&c->magic, TW_CACHE_MAGIC, __ATOMIC_RELEASE);
 	return c;
@@ -100,8 +106,9 @@ ticker_key(const char *ticker)
 }
 
 static uint32_t
-ticker_hash(uint64_t k)
+ticker_hash(const struct tw_cache *c, uint64_t k)
 {
+	k ^= c->hash_seed;
 	k ^= k >> 33;
 	k *= UINT64_C(0xff51afd7ed558ccd);
 	k ^= k >> 33;
@@ -111,10 +118,11 @@ ticker_hash(uint64_t k)
 static int
 index_insert(struct tw_cache *c, uint64_t key, uint32_t locate)
 {
-	uint32_t i = ticker_hash(key) & c->index_mask;
+	uint32_t i = ticker_hash(c, key) & c->index_mask;
 	uint32_t probes;
 
-	for (probes = 0; probes <= c->index_mask; probes++) {
+	for (probes = 0; probes < TW_CACHE_MAX_PROBES &&
+	     probes <= c->index_mask; probes++) {
 		struct tw_cache_slot *s = &c->index[i];
 		uint64_t cur = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
 
@@ -138,35 +146,82 @@ index_insert(struct tw_cache *c, uint64_t key, uint32_t locate)
 	return -ENOSPC;
 }
 
+/* 1-8 safe characters, then spaces: fit for CSV, JSON and terminals. */
+static bool
+ticker_ok(const char *t)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < TW_TICKER_LEN && t[i] != ' '; i++) {
+		if (t[i] <= ' ' || t[i] > '~' || t[i] == ',' || t[i] == '"' ||
+		    t[i] == '\\')
+			return false;
+		n++;
+	}
+	for (; i < TW_TICKER_LEN; i++)
+		if (t[i] != ' ')
+			return false;
+	return n > 0;
+}
+
+int
+tw_cache_directory_check(const struct tw_cache *c,
+		const struct tw_directory *d)
+{
+	const struct tw_symbol_info *info;
+	int at;
+
+	if (d->locate >= c->nb_symbols)
+		return -ERANGE;
+	if (d->price_decimals > 18)
+		return -EDOM;
+	if (!ticker_ok(d->ticker))
+		return -EILSEQ;
+	info = &c->info[d->locate];
+	if (__atomic_load_n(&info->known, __ATOMIC_ACQUIRE)) {
+		/* A repeated directory (start of every session) is fine. */
+		if (memcmp(info->ticker, d->ticker, TW_TICKER_LEN) == 0 &&
+		    info->price_decimals == d->price_decimals)
+			return 0;
+		return -EEXIST;
+	}
+	at = tw_cache_find(c, d->ticker);
+	if (at >= 0 && (uint32_t)at != d->locate)
+		return -EADDRINUSE;
+	return 0;
+}
+
 int
 tw_cache_set_directory(struct tw_cache *c, const struct tw_directory *d)
 {
 	struct tw_symbol_info *info;
+	int rc = tw_cache_directory_check(c, d);
 
-	if (d->locate >= c->nb_symbols)
-		return -ERANGE;
+	if (rc != 0)
+		return rc;
 	info = &c->info[d->locate];
-	/* A repeated directory (start of every session) changes nothing. */
-	if (__atomic_load_n(&info->known, __ATOMIC_ACQUIRE) &&
-	    memcmp(info->ticker, d->ticker, TW_TICKER_LEN) == 0 &&
-	    info->price_decimals == d->price_decimals)
-		return 0;
+	if (__atomic_load_n(&info->known, __ATOMIC_ACQUIRE))
+		return 0;       /* what is known already */
+	rc = index_insert(c, ticker_key(d->ticker), d->locate);
+	if (rc != 0)
+		return rc;
 	memcpy(info->ticker, d->ticker, TW_TICKER_LEN);
 	info->price_decimals = d->price_decimals;
 	__atomic_store_n(&info->known, 1, __ATOMIC_RELEASE);
-	return index_insert(c, ticker_key(d->ticker), d->locate);
+	return 0;
 }
 
 int
 tw_cache_find(const struct tw_cache *c, const char *ticker)
 {
 	uint64_t key = ticker_key(ticker);
-	uint32_t i = ticker_hash(key) & c->index_mask;
+	uint32_t i = ticker_hash(c, key) & c->index_mask;
 	uint32_t probes;
 
 	if (key == 0)
 		return -ENOENT;
-	for (probes = 0; probes <= c->index_mask; probes++) {
+	for (probes = 0; probes < TW_CACHE_MAX_PROBES &&
+	     probes <= c->index_mask; probes++) {
 		const struct tw_cache_slot *s = &c->index[i];
 		uint64_t cur = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE);
 

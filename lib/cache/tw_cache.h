@@ -59,6 +59,7 @@ struct tw_cache {
 	int32_t socket;
 	struct tw_symbol_info *info;
 	struct tw_cache_slot *index;
+	uint64_t hash_seed;     /* keys the ticker hash: no crafted chains */
 	struct tw_cache_entry entries[] __rte_cache_aligned;
 };
 
@@ -97,7 +98,25 @@ struct tw_cache *tw_cache_init(void *mem, uint32_t nb_symbols, int socket);
  */
 struct tw_cache *tw_cache_attach(void *mem);
 
-/* Record a symbol's directory entry and index its ticker. */
+/* Most slots a ticker lookup or insert probes. */
+#define TW_CACHE_MAX_PROBES 64
+
+/*
+ * The directory's rules for d: 0 when it may be recorded (a new locate
+ * and ticker, or exactly what is known). Else -ERANGE (locate beyond
+ * the cache), -EDOM (price decimals above 18), -EILSEQ (ticker not 1-8
+ * characters of printable ASCII other than space, comma, quote and
+ * backslash, space padded on the right), -EEXIST (the locate is named
+ * otherwise: a re-map), -EADDRINUSE (the ticker names another locate).
+ */
+int tw_cache_directory_check(const struct tw_cache *c,
+		const struct tw_directory *d);
+
+/*
+ * Record a symbol's directory entry and index its ticker, if the rules
+ * above allow (their error otherwise; -ENOSPC when the ticker index
+ * found no slot within TW_CACHE_MAX_PROBES, and nothing is recorded).
+ */
 int tw_cache_set_directory(struct tw_cache *c, const struct tw_directory *d);
 
 /* Locate of ticker (8 chars, space padded), or -ENOENT. */

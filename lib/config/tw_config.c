@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <rte_cfgfile.h>
 #include <rte_common.h>
 
 #include "tw_config.h"
+#include "tw_config_private.h"
 #include "tw_simd.h"
 
 _Static_assert(TW_SIMD_SCALAR == 0 && TW_SIMD_SSE == 1 && TW_SIMD_AVX2 == 2 &&
@@ -58,6 +61,8 @@ static const char *const simd_names[] = {
 #define L(sec, k, field, nfield, hi, h) \
 	{ sec, k, KT_LIST, F(field), 0, hi, \
 	  offsetof(struct tw_config, nfield), NULL, h }
+#define D(sec, k, field, lo, hi, h) \
+	{ sec, k, KT_DOUBLE, F(field), lo, hi, 0, NULL, h }
 #define E(sec, k, field, names, h) \
 	{ sec, k, KT_ENUM, F(field), 0, 0, 0, names, h }
 
@@ -68,7 +73,9 @@ static const struct key_def keys[] = {
 	U("feed", "symbols", symbols, 1, 1000000, "symbols in the universe"),
 	U("feed", "channels", channels, 1, 256,
 		"channels; symbol locate L rides channel L % channels"),
-	T("feed", "session", KT_SESSION, session, "MoldUDP64 session name"),
+	T("feed", "session", KT_SESSION, session,
+		"MoldUDP64 session name; auto: the generator names each run "
+		"from its start time, receivers adopt each channel's session"),
 	T("feed", "group", KT_MCAST, group,
 		"multicast group of channel 0; channel c uses group + c"),
 	U("feed", "udp_port", udp_port, 1, 65535, "UDP destination port"),
@@ -129,6 +136,13 @@ static const struct key_def keys[] = {
 		"answer quotes that ask for an order (tick to trade)"),
 	T("rx", "reflect_ip", KT_IPV4, reflect_ip,
 		"source address of the orders"),
+	U("rx", "max_gap", max_gap, 1, 1ull << 40,
+		"largest sequence jump taken as a gap at once; a larger one "
+		"only when the next packet continues it"),
+	U("rx", "session_idle_ms", session_idle_ms, 1, 3600000,
+		"silence after which a channel may start a new session"),
+	D("rx", "max_latency_s", max_latency_s, 0, 3600,
+		"latency samples above this are counted, not recorded"),
 
 	U("port", "rx_desc", rx_desc, 64, 16384, "RX descriptors per queue"),
 	U("port", "tx_desc", tx_desc, 64, 16384, "TX descriptors per queue"),
@@ -141,11 +155,11 @@ static const struct key_def keys[] = {
 	E("port", "rx_timestamps", rx_timestamps, offload_names,
 		"the NIC's RX timestamps as the wire arrival: auto or off"),
 
-	T("run", "duration", KT_DOUBLE, duration,
+	D("run", "duration", duration, 0, 1000000,
 		"stop after this many seconds, 0 = when done"),
-	T("run", "drain_s", KT_DOUBLE, drain_s,
+	D("run", "drain_s", drain_s, 0, 86400,
 		"after the generator ends, wait this long for RX to finish"),
-	T("run", "linger_s", KT_DOUBLE, linger_s,
+	D("run", "linger_s", linger_s, 0, 86400,
 		"after the session ends, keep serving telemetry and shared "
 		"memory this long"),
 	U("run", "stats_interval_ms", stats_interval_ms, 100, 60000,
@@ -167,7 +181,7 @@ tw_config_defaults(struct tw_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->symbols = 1000;
 	cfg->channels = 4;
-	memcpy(cfg->session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+	cfg->session_auto = true;     /* a new name every run */
 	cfg->group = RTE_IPV4(239, 1, 1, 1);
 	cfg->udp_port = 30001;
 	cfg->src_ip = RTE_IPV4(192, 0, 2, 1);
@@ -210,6 +224,9 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->simd = TW_SIMD_AUTO;
 
 	cfg->drain_s = 5.0;
+	cfg->max_gap = TW_RX_MAX_GAP_DEFAULT;
+	cfg->session_idle_ms = 1000;
+	cfg->max_latency_s = 10.0;
 	cfg->stats_interval_ms = 1000;
 }
 
@@ -236,15 +253,19 @@ section_known(const char *section)
 	return false;
 }
 
+/*
+ * A decimal unsigned integer, nothing else: no sign, no spaces, no
+ * leading zero (010 is not 8 here, nor 10), no hex.
+ */
 static int
 parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 
-	if (*s == '\0' || *s == '-' || *s == '+')
+	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1] != '\0'))
 		return -EINVAL;
 	errno = 0;
-	*v = strtoull(s, &end, 0);
+	*v = strtoull(s, &end, 10);
 	if (errno != 0 || *end != '\0')
 		return -EINVAL;
 	return 0;
@@ -295,10 +316,16 @@ parse_value(const struct key_def *k, void *field, struct tw_config *cfg,
 	case KT_DOUBLE:
 		errno = 0;
 		d = strtod(value, &end);
-		if (*value == '\0' || *end != '\0' || errno != 0 ||
-		    !isfinite(d)) {
-			snprintf(why, whylen, "is not a number");
+		if (*value == '\0' || isspace((unsigned char)*value) ||
+		    *end != '\0' || errno != 0 || !isfinite(d)) {
+			snprintf(why, whylen, "is not a finite number");
 			return -EINVAL;
+		}
+		/* Ranged doubles (D keys) carry their bounds in min/max. */
+		if (k->max != 0 && (d < (double)k->min || d > (double)k->max)) {
+			snprintf(why, whylen, "is out of range [%" PRIu64
+				", %" PRIu64 "]", k->min, k->max);
+			return -ERANGE;
 		}
 		*(double *)field = d;
 		return 0;
@@ -325,6 +352,12 @@ parse_value(const struct key_def *k, void *field, struct tw_config *cfg,
 	case KT_SESSION: {
 		size_t n = strlen(value);
 
+		if (strcmp(value, "auto") == 0) {
+			cfg->session_auto = true;
+			memset(field, 0, TW_MOLD_SESSION_LEN + 1);
+			return 0;
+		}
+		cfg->session_auto = false;
 		if (n == 0 || n > TW_MOLD_SESSION_LEN) {
 			snprintf(why, whylen, "must be 1 to %d characters",
 				TW_MOLD_SESSION_LEN);
@@ -438,19 +471,13 @@ tw_config_load(struct tw_config *cfg, const char *path, char *err,
 		size_t errlen)
 {
 	struct rte_cfgfile *file;
-	int nsec, s, rc = 0;
+	int nsec, s, rc;
 	char **names = NULL;
-	FILE *probe;
 
-	/* rte_cfgfile reports no cause; tell a missing file apart. */
-	probe = fopen(path, "r");
-	if (probe == NULL) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-			strerror(errno));
+	/* rte_cfgfile reports no cause and lets some mistakes pass. */
+	rc = tw_config_lint_file(path, err, errlen);
+	if (rc != 0)
 		return rc;
-	}
-	fclose(probe);
 	file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
 	if (file == NULL) {
 		snprintf(err, errlen, "%s: not a valid INI file (a line "

@@ -42,6 +42,7 @@ struct tw_config {
 	uint32_t symbols;
 	uint16_t channels;
 	char session[TW_MOLD_SESSION_LEN + 1];
+	bool session_auto;      /* session = auto (the default) */
 	uint32_t group;         /* channel 0's group, host order */
 	uint16_t udp_port;
 	uint32_t src_ip;
@@ -58,6 +59,9 @@ struct tw_config {
 	uint32_t reply_every;           /* [generator] reply_every */
 	bool reflect;                   /* [rx] reflect */
 	uint32_t reflect_ip;            /* host order */
+	uint64_t max_gap;               /* [rx] */
+	uint32_t session_idle_ms;
+	double max_latency_s;
 	uint32_t mirror_ports[1];       /* [generator] mirror_port, if set */
 	uint32_t nb_mirror_ports;
 	uint64_t rate;          /* messages/s; 0 = unlimited */

@@ -137,5 +137,9 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->nb_channels = cfg->channels;
 	feed->udp_port = cfg->udp_port;
 	feed->vlan = cfg->vlan;
+	feed->session_any = cfg->session_auto;
+	feed->max_gap = cfg->max_gap;
+	feed->session_idle_ns = (uint64_t)cfg->session_idle_ms * 1000000;
+	feed->max_latency_ns = (uint64_t)(cfg->max_latency_s * 1e9);
 	return tw_rx_feed_prepare(feed);
 }

@@ -271,6 +271,20 @@ tw_gen_next(struct tw_gen *g, struct tw_tick *t)
 
 /* ---- frame building ---- */
 
+void
+tw_gen_session_name(char name[TW_MOLD_SESSION_LEN], uint64_t unix_ms)
+{
+	static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	int i;
+
+	name[0] = 'T';
+	name[1] = 'W';
+	for (i = TW_MOLD_SESSION_LEN - 1; i >= 2; i--) {
+		name[i] = digits[unix_ms % 36];
+		unix_ms /= 36;
+	}
+}
+
 int
 tw_frame_params_check(const struct tw_frame_params *fp)
 {

@@ -256,6 +256,13 @@ struct tw_pkt_builder {
 #define TW_PKT_MAX_MSGS (TW_MOLD_COUNT_END_OF_SESSION - 1)
 
 int tw_frame_params_check(const struct tw_frame_params *fp);
+
+/*
+ * A session name that no other run reuses: "TW" and the start time in
+ * milliseconds since 1970 as 8 base-36 digits (unique until 2059 to
+ * the millisecond).
+ */
+void tw_gen_session_name(char name[TW_MOLD_SESSION_LEN], uint64_t unix_ms);
 void tw_pkt_tmpl_init(struct tw_pkt_tmpl *t, const struct tw_frame_params *fp,
 		uint16_t channel);
 

@@ -29,6 +29,17 @@ static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_BAD_MSG_TYPE] = "bad_msg_type",
 	[TW_DROP_BAD_LOCATE] = "bad_locate",
 	[TW_DROP_DUPLICATE] = "duplicate",
+	[TW_DROP_WRONG_CHANNEL] = "wrong_channel",
+	[TW_DROP_NOT_OWNER] = "not_owner",
+	[TW_DROP_SEQ_FAR] = "seq_far_ahead",
+	[TW_DROP_BAD_SEQ] = "bad_seq",
+	[TW_DROP_BAD_END] = "bad_end_of_session",
+	[TW_DROP_AFTER_END] = "after_end_of_session",
+	[TW_DROP_DIR_REMAP] = "directory_remap",
+	[TW_DROP_DIR_TICKER_TAKEN] = "directory_ticker_taken",
+	[TW_DROP_DIR_BAD_TICKER] = "directory_bad_ticker",
+	[TW_DROP_DIR_BAD_DECIMALS] = "directory_bad_decimals",
+	[TW_DROP_DIR_INDEX_FULL] = "directory_index_full",
 };
 
 const char *
@@ -131,7 +142,8 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 	v->mold = (const struct tw_mold_hdr *)(p + off);
 	v->blocks = p + off + TW_MOLD_HDR_LEN;
 	v->blocks_len = udp_len - TW_UDP_HDR_LEN - TW_MOLD_HDR_LEN;
-	if (unlikely(memcmp(v->mold->session, feed->session,
+	if (unlikely(!feed->session_any &&
+		     memcmp(v->mold->session, feed->session,
 			    TW_MOLD_SESSION_LEN) != 0))
 		return TW_DROP_BAD_SESSION;
 	return TW_RX_ACCEPT;
@@ -197,10 +209,52 @@ tw_rx_feed_prepare(struct tw_rx_feed *feed)
 		tmpl_set(t, ip + TW_IPV4_HDR_LEN +
 			offsetof(struct rte_udp_hdr, dst_port), &port_be,
 			NULL, 2);
-		tmpl_set(t, ip + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN,
-			feed->session, NULL, TW_MOLD_SESSION_LEN);
+		/* session = auto: each channel's session is checked later. */
+		if (!feed->session_any)
+			tmpl_set(t, ip + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN,
+				feed->session, NULL, TW_MOLD_SESSION_LEN);
 	}
+	if (feed->max_gap == 0)
+		feed->max_gap = TW_RX_MAX_GAP_DEFAULT;
+	if (feed->session_idle_ns == 0)
+		feed->session_idle_ns = TW_RX_SESSION_IDLE_NS_DEFAULT;
+	if (feed->max_latency_ns == 0)
+		feed->max_latency_ns = TW_RX_MAX_LATENCY_NS_DEFAULT;
+	feed->chan_div = rte_reciprocal_value(feed->nb_channels);
 	return 0;
+}
+
+int
+tw_rx_check_directory(const struct tw_cache *cache, const uint8_t *m)
+{
+	struct tw_directory d;
+
+	tw_decode_directory(m, &d);
+	switch (tw_cache_directory_check(cache, &d)) {
+	case 0:
+		return TW_RX_ACCEPT;
+	case -EDOM:
+		return TW_DROP_DIR_BAD_DECIMALS;
+	case -EILSEQ:
+		return TW_DROP_DIR_BAD_TICKER;
+	case -EEXIST:
+		return TW_DROP_DIR_REMAP;
+	case -EADDRINUSE:
+		return TW_DROP_DIR_TICKER_TAKEN;
+	default:
+		return TW_DROP_BAD_LOCATE;
+	}
+}
+
+void
+tw_rx_ctx_own(struct tw_rx_ctx *ctx, unsigned int owner,
+		unsigned int nb_owners)
+{
+	unsigned int c;
+
+	memset(ctx->owned, 0, sizeof(ctx->owned));
+	for (c = owner; c < TW_RX_MAX_CHANNELS; c += nb_owners)
+		ctx->owned[c / 64] |= UINT64_C(1) << (c % 64);
 }
 
 static const tw_rx_burst_t burst_fns[TW_SIMD_MAX] =
@@ -223,5 +277,6 @@ tw_rx_ctx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 		.burst = burst,
 		.simd = simd,
 	};
+	memset(ctx->owned, 0xff, sizeof(ctx->owned));
 	return 0;
 }

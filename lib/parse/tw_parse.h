@@ -14,10 +14,12 @@
 #ifndef TW_PARSE_H
 #define TW_PARSE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
 #include <rte_mbuf_core.h>
+#include <rte_reciprocal.h>
 
 #include "tw_cache.h"
 #include "tw_feed.h"
@@ -48,6 +50,17 @@ enum tw_rx_drop {
 	TW_DROP_BAD_MSG_TYPE,
 	TW_DROP_BAD_LOCATE,     /* locate beyond the cache */
 	TW_DROP_DUPLICATE,      /* every message already seen */
+	TW_DROP_WRONG_CHANNEL,  /* a symbol of another channel (locate % n) */
+	TW_DROP_NOT_OWNER,      /* channel served by another RX lcore */
+	TW_DROP_SEQ_FAR,        /* far ahead (> max_gap), not continued */
+	TW_DROP_BAD_SEQ,        /* sequence 0 or above TW_SEQ_MAX */
+	TW_DROP_BAD_END,        /* end of session not at the expected seq */
+	TW_DROP_AFTER_END,      /* the channel's session has ended */
+	TW_DROP_DIR_REMAP,      /* directory renames a named locate */
+	TW_DROP_DIR_TICKER_TAKEN, /* directory ticker names another locate */
+	TW_DROP_DIR_BAD_TICKER, /* ticker not printable ASCII, or blank */
+	TW_DROP_DIR_BAD_DECIMALS, /* price decimals above 18 */
+	TW_DROP_DIR_INDEX_FULL, /* ticker index probe bound reached */
 	TW_DROP_MAX
 };
 
@@ -76,6 +89,8 @@ struct tw_rx_counters {
 	uint64_t drops[TW_DROP_MAX];
 	uint64_t lat_samples;   /* one per accepted data packet */
 	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */
+	uint64_t lat_out_of_range; /* older than max_latency: not recorded */
+	uint64_t sessions_started; /* new sessions after a channel's first */
 	uint64_t lat_sum_ns;
 	uint64_t lat_max_ns;
 } __rte_cache_aligned;
@@ -101,17 +116,29 @@ struct tw_rx_hdr_tmpl {
 /* What an RX lcore subscribes to; shared read-only by all RX lcores. */
 struct tw_rx_feed {
 	char session[TW_MOLD_SESSION_LEN];
+	bool session_any;       /* adopt each channel's session (auto) */
 	uint32_t group_base;    /* channel c is group_base + c (host order) */
 	uint16_t nb_channels;
 	uint16_t udp_port;      /* host order */
 	uint16_t vlan;          /* expected VID; 0 = untagged frames */
 	uint16_t l2_len;        /* set by tw_rx_feed_prepare */
+	uint64_t max_gap;       /* largest jump taken unconfirmed (messages) */
+	uint64_t session_idle_ns; /* silence after which a session may restart */
+	uint64_t max_latency_ns; /* samples above are counted, not recorded */
+	struct rte_reciprocal chan_div; /* locate % nb_channels, fast */
 	struct tw_rx_hdr_tmpl tmpl[TW_RX_MAX_CHANNELS];
 };
 
+/* The defaults of max_gap, session_idle_ns and max_latency_ns. */
+#define TW_RX_MAX_GAP_DEFAULT 1024
+#define TW_RX_SESSION_IDLE_NS_DEFAULT (UINT64_C(1000) * 1000000)
+#define TW_RX_MAX_LATENCY_NS_DEFAULT (UINT64_C(10) * 1000000000)
+
 /*
- * Derive the header templates from the fields above. Call once the
- * fields are set, before any RX. -EINVAL for 0 or too many channels.
+ * Derive the header templates from the fields above (max_gap,
+ * session_idle_ns and max_latency_ns get their defaults when 0). Call
+ * once the fields are set, before any RX. -EINVAL for 0 or too many
+ * channels.
  */
 int tw_rx_feed_prepare(struct tw_rx_feed *feed);
 
@@ -146,7 +173,18 @@ struct tw_rx_ctx {
 	uint16_t nb_replies;
 	uint16_t reply_cap;
 	const uint8_t *cur_frame;       /* the frame being applied */
+	/*
+	 * The channels this context may write (bit c of owned[c / 64]):
+	 * every channel after tw_rx_ctx_init; an RX lcore that shares its
+	 * cache with others keeps only its own, so each cache entry has
+	 * one writer whatever arrives on which port.
+	 */
+	uint64_t owned[TW_RX_MAX_CHANNELS / 64];
 };
+
+/* Keep only the channels c with c % nb_owners == owner. */
+void tw_rx_ctx_own(struct tw_rx_ctx *ctx, unsigned int owner,
+		unsigned int nb_owners);
 
 /*
  * Fill a context and choose its SIMD level (one that tw_simd_resolve

@@ -67,11 +67,13 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 		    rte_raw_cksum(ip, TW_IPV4_HDR_LEN) != 0xffff)
 			return TW_RX_UNDECIDED;
 	}
+	/* The port's BAD verdict stands even for a zero checksum, as in
+	 * the reference checks. */
+	if ((ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+	    RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return TW_RX_UNDECIDED;
 	if ((ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
 		    RTE_MBUF_F_RX_L4_CKSUM_GOOD && udp->dgram_cksum != 0) {
-		if ((ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
-		    RTE_MBUF_F_RX_L4_CKSUM_BAD)
-			return TW_RX_UNDECIDED;
 		/* As __rte_ipv4_udptcp_cksum, with the level's sum. */
 		sum = (uint32_t)lvl_raw_cksum(udp, udp_len) +
 			rte_ipv4_phdr_cksum(ip, 0);
@@ -96,13 +98,16 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 
 /*
  * Every block inside the datagram, of a known type and its size, with a
- * locate inside the cache. Prefetches the cache lines the blocks will
- * write, so the apply pass finds them in flight.
+ * locate inside the cache that belongs to this channel (locate % n);
+ * a directory message must also keep the directory's rules. Prefetches
+ * the cache lines the blocks will write, so the apply pass finds them
+ * in flight.
  */
 static inline int
 check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
-		uint32_t count)
+		uint32_t count, uint32_t channel)
 {
+	const struct tw_rx_feed *feed = ctx->feed;
 	const struct tw_cache *cache = ctx->cache;
 	uint32_t off = 0, i;
 
@@ -124,6 +129,15 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 		locate = tw_msg_locate(b + off);
 		if (unlikely(locate >= cache->nb_symbols))
 			return TW_DROP_BAD_LOCATE;
+		if (unlikely(locate - rte_reciprocal_divide(locate,
+				feed->chan_div) * feed->nb_channels != channel))
+			return TW_DROP_WRONG_CHANNEL;
+		if (unlikely(b[off] == TW_MSG_DIRECTORY)) {
+			int reason = tw_rx_check_directory(cache, b + off);
+
+			if (reason != TW_RX_ACCEPT)
+				return reason;
+		}
 		rte_prefetch0_write(&cache->entries[locate]);
 		off += mlen;
 	}
@@ -199,8 +213,19 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 			struct tw_directory d;
 
 			tw_decode_directory(m, &d);
-			tw_cache_set_directory(cache, &d);
-			ctr->directories++;
+			/* Checked; a rename inside this same packet, or a
+			 * full probe sequence, can still be refused here. */
+			switch (tw_cache_set_directory(cache, &d)) {
+			case 0:
+				ctr->directories++;
+				break;
+			case -ENOSPC:
+				ctr->drops[TW_DROP_DIR_INDEX_FULL]++;
+				break;
+			default:
+				ctr->drops[TW_DROP_DIR_REMAP]++;
+				break;
+			}
 			break;
 		}
 		}
@@ -215,6 +240,11 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	send_ns = tw_msg_send_ns(m);
 	if (unlikely(now_ns < send_ns)) {
 		ctr->lat_negative++;
+		return;
+	} else if (unlikely(now_ns - send_ns > ctx->feed->max_latency_ns)) {
+		/* No sane send time (0, or a clock far off): not a sample. */
+		ctr->lat_out_of_range++;
+		return;
 	} else {
 		uint64_t lat = now_ns - send_ns;
 
@@ -231,12 +261,75 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	}
 }
 
+/*
+ * The channel's session, for a packet at seq. The common case (the
+ * session the channel is in, not ended, not a first sequence number)
+ * is one branch. Otherwise: session = auto adopts a channel's first
+ * session; a new session starts (counted) once the old one ended or
+ * went silent, when the packet is of another session or starts again
+ * at the first sequence number. Else the packet is dropped: after the
+ * end of its session, or of a session the channel is not in.
+ */
+static inline int
+rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
+		const struct tw_mold_hdr *mold, uint64_t seq, uint64_t now_ns)
+{
+	const struct tw_rx_feed *feed = ctx->feed;
+	bool same = !feed->session_any || (ch->has_session &&
+		memcmp(ch->session, mold->session, TW_MOLD_SESSION_LEN) == 0);
+	bool idle;
+
+	if (likely(same && !ch->ended && seq != TW_MOLD_FIRST_SEQ))
+		return TW_RX_ACCEPT;
+	if (feed->session_any && !ch->has_session) {
+		memcpy(ch->session, mold->session, TW_MOLD_SESSION_LEN);
+		ch->has_session = 1;
+		return TW_RX_ACCEPT;
+	}
+	idle = ch->last_rx_ns != 0 &&
+		now_ns - ch->last_rx_ns > feed->session_idle_ns;
+	if (same && !ch->ended && (ch->expected == TW_MOLD_FIRST_SEQ ||
+				   !idle))
+		return TW_RX_ACCEPT;
+	if ((ch->ended || idle) && (!same || seq == TW_MOLD_FIRST_SEQ)) {
+		uint64_t sessions = ch->sessions + 1;
+		struct tw_channel_state keep = *ch;
+
+		/* A new session: its sequence starts again; counts stay. */
+		tw_channel_init(ch);
+		ch->gaps = keep.gaps;
+		ch->gap_msgs = keep.gap_msgs;
+		ch->dup_pkts = keep.dup_pkts;
+		ch->dup_msgs = keep.dup_msgs;
+		ch->heartbeats = keep.heartbeats;
+		ch->far_rejected = keep.far_rejected;
+		ch->sessions = sessions;
+		memcpy(ch->session, mold->session, TW_MOLD_SESSION_LEN);
+		ch->has_session = 1;
+		ctx->ctr->sessions_started++;
+		return TW_RX_ACCEPT;
+	}
+	return same ? TW_DROP_AFTER_END : TW_DROP_BAD_SESSION;
+}
+
+static inline bool
+rx_owns(const struct tw_rx_ctx *ctx, uint32_t channel)
+{
+	return (ctx->owned[channel / 64] >> (channel % 64)) & 1;
+}
+
 /* Everything after the headers: MoldUDP64 framing, blocks, the cache. */
 static inline void
 rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 {
+	static const uint8_t admit_drop[] = {
+		[TW_ADMIT_DUPLICATE] = TW_DROP_DUPLICATE,
+		[TW_ADMIT_FAR] = TW_DROP_SEQ_FAR,
+		[TW_ADMIT_BAD_SEQ] = TW_DROP_BAD_SEQ,
+	};
 	struct tw_rx_counters *ctr = ctx->ctr;
 	struct tw_channel_state *ch;
+	enum tw_admit verdict;
 	uint64_t seq;
 	uint32_t count, skip;
 	int reason;
@@ -245,32 +338,56 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	seq = rte_be_to_cpu_64(v->mold->seq);
 	ch = &ctx->channels[v->channel];
 
+	if (unlikely(!rx_owns(ctx, v->channel))) {
+		ctr->drops[TW_DROP_NOT_OWNER]++;
+		return;
+	}
+	reason = rx_session(ctx, ch, v->mold, seq, now_ns);
+	if (unlikely(reason != TW_RX_ACCEPT)) {
+		ctr->drops[reason]++;
+		return;
+	}
 	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION ||
 		     count == TW_MOLD_COUNT_HEARTBEAT)) {
 		if (unlikely(v->blocks_len != 0)) {
 			ctr->drops[TW_DROP_BAD_MSG_LEN]++;
 			return;
 		}
-		ctr->pkts_accepted++;
-		ch->last_rx_ns = now_ns;
-		tw_channel_admit(ch, seq, 0);
 		if (count == TW_MOLD_COUNT_END_OF_SESSION) {
+			/* Only where the sequence is: a forged or early end
+			 * (a lost tail) cannot end the channel. */
+			if (seq != ch->expected) {
+				ctr->drops[TW_DROP_BAD_END]++;
+				return;
+			}
+			ctr->pkts_accepted++;
+			ch->last_rx_ns = now_ns;
+			ch->ahead_next = 0;
 			ctr->end_of_session++;
 			__atomic_store_n(&ch->ended, 1, __ATOMIC_RELEASE);
-		} else {
-			ctr->heartbeats++;
+			return;
 		}
+		verdict = tw_channel_admit(ch, seq, 0, ctx->feed->max_gap,
+			&skip);
+		if (unlikely(verdict != TW_ADMIT_OK)) {
+			ctr->drops[admit_drop[verdict]]++;
+			return;
+		}
+		ctr->pkts_accepted++;
+		ch->last_rx_ns = now_ns;
+		ctr->heartbeats++;
 		return;
 	}
 
-	reason = check_blocks(ctx, v->blocks, v->blocks_len, count);
-	if (unlikely(reason >= 0)) {
+	reason = check_blocks(ctx, v->blocks, v->blocks_len, count,
+		v->channel);
+	if (unlikely(reason != TW_RX_ACCEPT)) {
 		ctr->drops[reason]++;
 		return;
 	}
-	skip = tw_channel_admit(ch, seq, count);
-	if (unlikely(skip == count)) {
-		ctr->drops[TW_DROP_DUPLICATE]++;
+	verdict = tw_channel_admit(ch, seq, count, ctx->feed->max_gap, &skip);
+	if (unlikely(verdict != TW_ADMIT_OK)) {
+		ctr->drops[admit_drop[verdict]]++;
 		return;
 	}
 	ctr->pkts_accepted++;

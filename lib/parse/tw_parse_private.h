@@ -29,6 +29,12 @@ struct tw_rx_view {
 int tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 		uint32_t len, uint64_t ol_flags, struct tw_rx_view *v);
 
+/*
+ * A directory message (checked as a block already) against the
+ * directory's rules: a drop reason, or TW_RX_ACCEPT (tw_parse.c).
+ */
+int tw_rx_check_directory(const struct tw_cache *cache, const uint8_t *m);
+
 TW_SIMD_DECLARE(void, tw_rx_burst, (struct tw_rx_ctx *ctx,
 	struct rte_mbuf **pkts, uint16_t n, uint64_t now_ns));
 TW_SIMD_DECLARE(uint16_t, tw_rx_raw_cksum, (const void *buf, uint32_t len));

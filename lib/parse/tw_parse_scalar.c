@@ -55,7 +55,8 @@ tw_rx_datagram(struct tw_rx_ctx *ctx, uint16_t channel,
 		return;
 	}
 	v.mold = (const struct tw_mold_hdr *)payload;
-	if (unlikely(memcmp(v.mold->session, ctx->feed->session,
+	if (unlikely(!ctx->feed->session_any &&
+		     memcmp(v.mold->session, ctx->feed->session,
 			    TW_MOLD_SESSION_LEN) != 0)) {
 		ctr->drops[TW_DROP_BAD_SESSION]++;
 		return;

@@ -151,7 +151,16 @@ tw_stats_finish(struct tw_stats *s)
 		s->drops_total += s->rx.drops[i];
 	s->gaps = s->gap_msgs = s->dup_pkts = s->dup_msgs = 0;
 	s->channels_ended = 0;
+	s->channels_not_ended = 0;
+	s->unreceived = 0;
 	for (i = 0; i < s->nb_channels; i++) {
+		struct tw_channel_report *c = &s->channels[i];
+
+		/* Sent in this process but never seen by its RX: a loss. */
+		c->unreceived = c->sent_next > c->expected ?
+			c->sent_next - c->expected : 0;
+		s->unreceived += s->receiving ? c->unreceived : 0;
+		s->channels_not_ended += s->receiving && !c->ended;
 		s->gaps += s->channels[i].gaps;
 		s->gap_msgs += s->channels[i].gap_msgs;
 		s->dup_pkts += s->channels[i].dup_pkts;
@@ -204,6 +213,26 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 	fprintf(f, "  drops %" PRIu64 ", gaps %" PRIu64 " (%" PRIu64
 		" msgs), duplicates %" PRIu64 " pkts\n", s->drops_total,
 		s->gaps, s->gap_msgs, s->dup_pkts);
+	if (s->receiving && (s->unreceived != 0 ||
+			     s->channels_not_ended != 0))
+		fprintf(f, "  LOSS: %" PRIu64 " messages sent and never "
+			"received; %u of %u channels did not end\n",
+			s->unreceived, s->channels_not_ended, s->nb_channels);
+	if (s->receiving)
+		for (i = 0; i < s->nb_channels; i++) {
+			const struct tw_channel_report *c = &s->channels[i];
+
+			if (c->ended && c->unreceived == 0)
+				continue;
+			fprintf(f, "    channel %u: %s at sequence %" PRIu64,
+				i, c->ended ? "ended" : "not ended",
+				c->expected);
+			if (c->sent_next != 0)
+				fprintf(f, ", sent up to %" PRIu64
+					" (%" PRIu64 " unreceived)",
+					c->sent_next, c->unreceived);
+			fprintf(f, "\n");
+		}
 	for (i = 0; i < TW_DROP_MAX; i++)
 		if (s->rx.drops[i] != 0)
 			fprintf(f, "    drop %-16s %" PRIu64 "\n",
@@ -325,6 +354,10 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	fprintf(f, "  \"duplicate_packets\": %" PRIu64 ",\n", s->dup_pkts);
 	fprintf(f, "  \"duplicate_messages\": %" PRIu64 ",\n", s->dup_msgs);
 	fprintf(f, "  \"channels_ended\": %" PRIu32 ",\n", s->channels_ended);
+	fprintf(f, "  \"channels_not_ended\": %" PRIu32 ",\n",
+		s->channels_not_ended);
+	fprintf(f, "  \"messages_unreceived\": %" PRIu64 ",\n",
+		s->unreceived);
 	fprintf(f, "  \"channels\": [\n");
 	for (i = 0; i < s->nb_channels; i++) {
 		const struct tw_channel_report *c = &s->channels[i];
@@ -336,9 +369,12 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 			"\"port\": %u, \"expected_seq\": %" PRIu64 ", "
 			"\"gaps\": %" PRIu64 ", \"gap_messages\": %" PRIu64
 			", \"duplicate_packets\": %" PRIu64 ", \"ended\": %s"
-			" }%s\n", i, ip, c->udp_port, c->expected, c->gaps,
-			c->gap_msgs, c->dup_pkts, c->ended ? "true" : "false",
-			i + 1 < s->nb_channels ? "," : "");
+			", \"end_seq\": %" PRIu64 ", \"sent_seq\": %" PRIu64
+			", \"unreceived\": %" PRIu64 " }%s\n", i, ip,
+			c->udp_port, c->expected, c->gaps, c->gap_msgs,
+			c->dup_pkts, c->ended ? "true" : "false",
+			c->ended ? c->expected : 0, c->sent_next,
+			c->unreceived, i + 1 < s->nb_channels ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 	return ferror(f) ? -EIO : 0;

@@ -11,6 +11,7 @@
 #ifndef TW_STATS_H
 #define TW_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,7 +29,9 @@ struct tw_channel_report {
 	uint64_t dup_msgs;
 	uint64_t heartbeats;
 	uint64_t last_rx_ns;
-	uint32_t ended;
+	uint32_t ended;         /* end of session seen (at expected) */
+	uint64_t sent_next;     /* generator's next sequence; 0: unknown */
+	uint64_t unreceived;    /* sent, never received or counted as a gap */
 };
 
 /* Everything a report shows, read at one moment. */
@@ -43,6 +46,9 @@ struct tw_stats {
 	uint64_t dup_msgs;
 	uint32_t nb_channels;
 	uint32_t channels_ended;
+	uint32_t channels_not_ended;  /* of a receiving process */
+	uint64_t unreceived;    /* messages sent here and never received */
+	bool receiving;         /* the process has RX lcores */
 	struct tw_channel_report *channels; /* nb_channels, caller's memory */
 	struct tw_hist_summary lat; /* send -> cache updated, merged */
 	struct tw_hist_summary span[TW_SPAN_MAX];

@@ -75,6 +75,10 @@ tw_view_channels(const struct tw_view *v, struct tw_channel_report *out)
 	/* A channel belongs to one RX lcore; the others keep zeros. */
 	for (i = 0; i < v->nb_rx; i++)
 		tw_stats_add_channels(&s, v->channels[i], v->nb_channels);
+	if (v->gen_chans != NULL)
+		for (i = 0; i < v->nb_channels; i++)
+			out[i].sent_next = __atomic_load_n(
+				&v->gen_chans[i].next_seq, __ATOMIC_RELAXED);
 }
 
 void
@@ -108,6 +112,7 @@ tw_view_collect(const struct tw_view *v, struct tw_stats *s,
 	memset(s, 0, sizeof(*s));
 	s->channels = ch;
 	s->nb_channels = v->nb_channels;
+	s->receiving = v->nb_rx > 0;
 	tw_view_channels(v, ch);
 	s->elapsed_s = v->start_tsc == 0 ? 0 :
 		(double)(rte_rdtsc() - v->start_tsc) / (double)v->tsc_hz;

@@ -22,6 +22,7 @@
 
 #include "tw_cache.h"
 #include "tw_feed.h"
+#include "tw_framer.h"
 #include "tw_gen.h"
 #include "tw_hist.h"
 #include "tw_parse.h"
@@ -42,6 +43,7 @@ struct tw_view {
 	uint64_t start_tsc;             /* 0 until the lcores run */
 	const struct tw_gen_counters *gen;      /* or NULL */
 	const struct tw_hist *rtt;              /* generator's; or NULL */
+	const struct tw_framer_chan *gen_chans; /* its sequences; or NULL */
 	unsigned int gen_lcore;
 	unsigned int rx_lcore[TW_MAX_RX_LCORES];
 	const struct tw_rx_counters *rx[TW_MAX_RX_LCORES];

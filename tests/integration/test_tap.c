@@ -37,7 +37,8 @@ kernel_socket_joined_to_a_group_receives_the_feed(void **state)
 	const char *json = it_path("tap.json");
 	const char *const opts[] = { "--config",
 		TW_SRC "/drivers-config/tap.ini", "--rate", "20000",
-		"--duration", "60", "--quiet", "--stats-json", json, NULL };
+		"--duration", "60", "--quiet", "--stats-json", json,
+		"--set", "feed.session=TICKWIRE01", NULL };
 	char *const addr[] = { "sh", "-c", "ip addr add 192.0.2.2/24 dev "
 		IFACE " && ip link set " IFACE " up", NULL };
 	struct sockaddr_in sa = { .sin_family = AF_INET,

@@ -230,6 +230,7 @@ def main():
                               "--count", "1000000", "--rate", "100000",
                               "--quiet", "--duration", "60",
                               "--set", "run.linger_s=6",
+                              "--set", "feed.session=TICKWIRE01",
                               "--stats-json", json_path,
                               "--dump-cache", cache_path]
     print("run: " + " ".join(cmd), flush=True)
