@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Hostile but well-formed frames: each is dropped under its own reason
+ * or starts what the rules say (docs/protocol.md), the legitimate feed
+ * keeps flowing after it, and nothing it should not write reaches the
+ * cache. Every SIMD level agrees with the scalar reference on the port
+ * checksum verdicts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "tw_rx_path.h"
+#include "tw_parse_private.h"
+#include "tw_test_mutations.h"
+
+struct fixture {
+	struct tw_rx_feed feed;
+	struct tw_rx_counters ctr;
+	struct tw_channel_state ch[TT_CHANNELS];
+	struct tw_rx_ctx ctx;
+	struct tw_cache *cache;
+	void *cache_mem;
+	uint8_t frame[TT_FRAME_MAX];
+};
+
+static int
+setup_with(void **state, bool session_any)
+{
+	struct fixture *f = aligned_alloc(64, sizeof(*f));
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	tt_feed(&f->feed, 0);
+	f->feed.session_any = session_any;
+	assert_int_equal(tw_rx_feed_prepare(&f->feed), 0);
+	f->cache_mem = aligned_alloc(64, tw_cache_memsize(TT_SYMBOLS));
+	f->cache = tw_cache_init(f->cache_mem, TT_SYMBOLS, 0);
+	for (i = 0; i < TT_CHANNELS; i++)
+		tw_channel_init(&f->ch[i]);
+	assert_int_equal(tw_rx_ctx_init(&f->ctx, &f->feed, f->cache, f->ch,
+		&f->ctr, TW_SIMD_SCALAR), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_with(state, false);
+}
+
+static int
+setup_auto(void **state)
+{
+	return setup_with(state, true);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free(f->cache_mem);
+	free(f);
+	return 0;
+}
+
+static void
+rx(struct fixture *f, uint16_t len, uint64_t now_ns)
+{
+	tw_rx_frame(&f->ctx, f->frame, len, 0, now_ns);
+}
+
+/* n quotes on ch from seq (values from k), received at now_ns. */
+static void
+quotes(struct fixture *f, uint16_t ch, uint64_t seq, uint16_t n, int64_t k,
+		uint64_t now_ns)
+{
+	rx(f, tt_quote_frame(f->frame, 0, ch, seq, n, k), now_ns);
+}
+
+static void
+control(struct fixture *f, uint16_t ch, uint64_t seq, uint16_t count,
+		uint64_t now_ns)
+{
+	rx(f, tt_control_frame(f->frame, ch, seq, count), now_ns);
+}
+
+/* A frame of another session: the same bytes, the session renamed. */
+static uint16_t
+with_session(uint8_t *frame, uint16_t len, const char *session)
+{
+	memcpy(tt_mold(frame)->session, session, TW_MOLD_SESSION_LEN);
+	tt_fix_checksums(frame);
+	return len;
+}
+
+static int64_t
+bid_of(struct fixture *f, uint32_t locate)
+{
+	struct tw_cache_snapshot s;
+
+	assert_int_equal(tw_cache_snapshot(f->cache, locate, &s), 0);
+	return s.bid_px;
+}
+
+/* One heartbeat from far in the future does not move the channel. */
+static void
+far_future_heartbeat_cannot_poison_a_channel(void **state)
+{
+	struct fixture *f = *state;
+
+	quotes(f, 1, 1, 3, 0, 10);
+	control(f, 1, UINT64_C(1) << 61, TW_MOLD_COUNT_HEARTBEAT, 11);
+	assert_int_equal(f->ctr.drops[TW_DROP_SEQ_FAR], 1);
+	assert_int_equal(f->ch[1].expected, 4);
+	quotes(f, 1, 4, 3, 50, 12);     /* the feed goes on */
+	assert_int_equal(f->ctr.msgs, 6);
+	assert_int_equal(f->ch[1].expected, 7);
+	assert_int_equal(f->ch[1].gaps, 0);
+	assert_int_equal(f->ctr.drops[TW_DROP_DUPLICATE], 0);
+}
+
+/* A data frame far ahead is taken only once the next one continues it. */
+static void
+far_jump_is_taken_when_the_next_packet_continues_it(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t far = 1 + f->feed.max_gap + 100;
+
+	quotes(f, 2, 1, 2, 0, 10);
+	quotes(f, 2, far, 2, 10, 11);
+	assert_int_equal(f->ctr.drops[TW_DROP_SEQ_FAR], 1);
+	assert_int_equal(f->ch[2].expected, 3);
+	quotes(f, 2, far + 2, 2, 20, 12);       /* continues it: a real jump */
+	assert_int_equal(f->ch[2].expected, far + 4);
+	assert_int_equal(f->ch[2].gaps, 1);
+	assert_int_equal(f->ch[2].gap_msgs, far + 2 - 3);
+}
+
+/* Sequence 0 and numbers where seq + count would wrap are refused. */
+static void
+sequences_that_could_wrap_are_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	quotes(f, 0, UINT64_MAX - 1, 3, 0, 10);
+	quotes(f, 0, 0, 3, 0, 10);
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_SEQ], 2);
+	assert_int_equal(f->ctr.msgs, 0);
+	assert_int_equal(f->ch[0].expected, 1);
+	quotes(f, 0, 1, 3, 0, 11);
+	assert_int_equal(f->ctr.msgs, 3);
+}
+
+/*
+ * An end of session counts only at the expected sequence: a forged one
+ * with an old or a future number does not end the channel.
+ */
+static void
+forged_end_of_session_does_not_end_a_channel(void **state)
+{
+	struct fixture *f = *state;
+
+	quotes(f, 3, 1, 3, 0, 10);
+	control(f, 3, 2, TW_MOLD_COUNT_END_OF_SESSION, 11);
+	control(f, 3, 9, TW_MOLD_COUNT_END_OF_SESSION, 11);
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_END], 2);
+	assert_int_equal(f->ch[3].ended, 0);
+	assert_int_equal(f->ctr.end_of_session, 0);
+	quotes(f, 3, 4, 3, 10, 12);
+	assert_int_equal(f->ctr.msgs, 6);
+	control(f, 3, 7, TW_MOLD_COUNT_END_OF_SESSION, 13);
+	assert_int_equal(f->ch[3].ended, 1);
+}
+
+/* Nothing after the end of a session is applied. */
+static void
+data_after_end_of_session_is_not_applied(void **state)
+{
+	struct fixture *f = *state;
+
+	quotes(f, 1, 1, 1, 0, 10);
+	control(f, 1, 2, TW_MOLD_COUNT_END_OF_SESSION, 11);
+	quotes(f, 1, 2, 1, 77, 12);
+	assert_int_equal(f->ctr.drops[TW_DROP_AFTER_END], 1);
+	assert_int_equal(bid_of(f, 1), 1000000);        /* k = 0 */
+	assert_int_equal(f->ctr.msgs, 1);
+}
+
+/*
+ * A generator that restarts with the same session name starts again at
+ * sequence 1: after the end (or silence) that is a new session, counted.
+ */
+static void
+same_name_restart_after_end_starts_a_new_session(void **state)
+{
+	struct fixture *f = *state;
+
+	quotes(f, 2, 1, 2, 0, 10);
+	control(f, 2, 3, TW_MOLD_COUNT_END_OF_SESSION, 11);
+	quotes(f, 2, 1, 2, 40, 12);
+	assert_int_equal(f->ctr.sessions_started, 1);
+	assert_int_equal(f->ch[2].sessions, 1);
+	assert_int_equal(f->ch[2].ended, 0);
+	assert_int_equal(f->ch[2].expected, 3);
+	assert_int_equal(bid_of(f, 2), 1000040);
+}
+
+/*
+ * session = auto: a channel adopts its first session; another session
+ * is refused while it runs, and starts (counted) once it has ended.
+ */
+static void
+new_session_after_end_is_adopted_and_counted(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t len;
+
+	len = tt_quote_frame(f->frame, 0, 1, 1, 2, 0);
+	rx(f, with_session(f->frame, len, "TWAAAAAAAA"), 10);
+	len = tt_quote_frame(f->frame, 0, 1, 1, 2, 30);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 11);
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_SESSION], 1);
+	len = tt_control_frame(f->frame, 1, 3, TW_MOLD_COUNT_END_OF_SESSION);
+	rx(f, with_session(f->frame, len, "TWAAAAAAAA"), 12);
+	assert_int_equal(f->ch[1].ended, 1);
+	len = tt_quote_frame(f->frame, 0, 1, 1, 2, 30);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 13);
+	assert_int_equal(f->ctr.sessions_started, 1);
+	assert_memory_equal(f->ch[1].session, "TWBBBBBBBB", 10);
+	assert_int_equal(bid_of(f, 1), 1000030);
+}
+
+/* ... and once the old one has been silent for session_idle_ns. */
+static void
+new_session_after_silence_is_adopted(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t idle = f->feed.session_idle_ns;
+	uint16_t len;
+
+	len = tt_quote_frame(f->frame, 0, 0, 1, 2, 0);
+	rx(f, with_session(f->frame, len, "TWAAAAAAAA"), 1000);
+	len = tt_quote_frame(f->frame, 0, 0, 1, 2, 30);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle / 2);
+	assert_int_equal(f->ctr.drops[TW_DROP_BAD_SESSION], 1);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle + 1);
+	assert_int_equal(f->ctr.sessions_started, 1);
+	assert_int_equal(bid_of(f, 0), 1000030);
+}
+
+/* A symbol of another channel (locate % channels) never writes. */
+static void
+symbol_of_another_channel_is_dropped(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_quote q = tt_quote(5, 9);     /* 5 % 4 = channel 1 */
+	uint16_t len = tt_frame_of_quote(f->frame, 2, 1, &q);
+
+	rx(f, len, 10);
+	assert_int_equal(f->ctr.drops[TW_DROP_WRONG_CHANNEL], 1);
+	assert_int_equal(f->ctr.msgs, 0);
+	assert_int_equal(f->ch[2].expected, 1);
+	assert_int_equal(bid_of(f, 5), 0);
+}
+
+/* An RX lcore that shares its cache writes only the channels it owns. */
+static void
+channel_of_another_lcore_is_dropped(void **state)
+{
+	struct fixture *f = *state;
+
+	tw_rx_ctx_own(&f->ctx, 1, 2);   /* channels 1 and 3 */
+	quotes(f, 0, 1, 1, 0, 10);
+	quotes(f, 1, 1, 1, 0, 10);
+	assert_int_equal(f->ctr.drops[TW_DROP_NOT_OWNER], 1);
+	assert_int_equal(f->ctr.msgs, 1);
+	assert_int_equal(f->ch[0].expected, 1);
+}
+
+/* One directory message in a frame of its own. */
+static uint16_t
+directory_frame(uint8_t *buf, uint16_t ch, uint64_t seq, uint32_t locate,
+		const char *ticker, uint8_t decimals)
+{
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	struct tw_directory d = { .locate = locate, .price_decimals = decimals };
+
+	memcpy(d.ticker, ticker, TW_TICKER_LEN);
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&t, &fp, ch);
+	tw_pkt_open(&b, &t, buf, seq, 0);
+	tw_encode_directory(tw_pkt_reserve(&b, &t, TW_MSG_DIRECTORY_LEN), &d);
+	return tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+}
+
+/*
+ * The directory may name a locate once (a repeat changes nothing); a
+ * re-map, a stolen ticker, unsafe ticker bytes and decimals above 18
+ * are dropped under their own reasons and change nothing.
+ */
+static void
+directory_rules_hold(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_cache_snapshot s;
+
+	rx(f, directory_frame(f->frame, 1, 1, 1, "AAA     ", 4), 10);
+	rx(f, directory_frame(f->frame, 1, 2, 1, "AAA     ", 4), 10);
+	assert_int_equal(f->ctr.directories, 2);
+	rx(f, directory_frame(f->frame, 1, 3, 1, "BBB     ", 4), 10);
+	assert_int_equal(f->ctr.drops[TW_DROP_DIR_REMAP], 1);
+	rx(f, directory_frame(f->frame, 1, 3, 5, "AAA     ", 4), 10);
+	assert_int_equal(f->ctr.drops[TW_DROP_DIR_TICKER_TAKEN], 1);
+	rx(f, directory_frame(f->frame, 1, 3, 5, "A,B     ", 4), 10);
+	rx(f, directory_frame(f->frame, 1, 3, 5, "A\x1b[2J   ", 4), 10);
+	rx(f, directory_frame(f->frame, 1, 3, 5, "        ", 4), 10);
+	rx(f, directory_frame(f->frame, 1, 3, 5, "A B     ", 4), 10);
+	assert_int_equal(f->ctr.drops[TW_DROP_DIR_BAD_TICKER], 4);
+	rx(f, directory_frame(f->frame, 1, 3, 5, "CCC     ", 19), 10);
+	assert_int_equal(f->ctr.drops[TW_DROP_DIR_BAD_DECIMALS], 1);
+	assert_int_equal(tw_cache_snapshot(f->cache, 1, &s), 0);
+	assert_string_equal(s.ticker, "AAA     ");
+	assert_int_equal(tw_cache_find(f->cache, "AAA     "), 1);
+	assert_int_equal(tw_cache_find(f->cache, "CCC     "), -ENOENT);
+	rx(f, directory_frame(f->frame, 1, 3, 5, "CCC     ", 18), 10);
+	assert_int_equal(tw_cache_find(f->cache, "CCC     "), 5);
+}
+
+/* No sane send time (0 here): counted, never a histogram sample. */
+static void
+latency_out_of_range_is_counted_not_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_hist *h = malloc(sizeof(*h));
+	struct tw_quote q = tt_quote(1, 0);
+
+	tw_hist_init(h);
+	f->ctx.lat = h;
+	q.send_ns = 0;
+	rx(f, tt_frame_of_quote(f->frame, 1, 1, &q), UINT64_C(1) << 60);
+	assert_int_equal(f->ctr.lat_out_of_range, 1);
+	assert_int_equal(f->ctr.lat_samples, 0);
+	assert_int_equal(h->count, 0);
+	assert_int_equal(f->ctr.msgs, 1);       /* the quote itself counts */
+	free(h);
+}
+
+/*
+ * Every level gives the scalar verdict for every combination of port
+ * checksum verdicts, with a zero and a wrong UDP checksum alike.
+ */
+static void
+every_level_agrees_on_port_checksum_verdicts(void **state)
+{
+	static const uint64_t ip_v[] = { 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+		RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_IP_CKSUM_NONE };
+	static const uint64_t l4_v[] = { 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+		RTE_MBUF_F_RX_L4_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_NONE };
+	struct fixture *f = *state;
+	struct rte_mbuf *m = aligned_alloc(64, sizeof(*m) + TT_FRAME_MAX);
+	unsigned int a, b, z, level;
+
+	RTE_SET_USED(f);
+	for (level = TW_SIMD_SSE; level < TW_SIMD_MAX; level++) {
+		if (!tw_simd_cpu_has(level))
+			continue;
+		for (a = 0; a < RTE_DIM(ip_v); a++)
+		for (b = 0; b < RTE_DIM(l4_v); b++)
+		for (z = 0; z < 3; z++) {
+			struct fixture *ref, *lvl;
+			uint16_t len;
+
+			setup((void **)&ref);
+			setup((void **)&lvl);
+			assert_int_equal(tw_rx_ctx_init(&lvl->ctx, &lvl->feed,
+				lvl->cache, lvl->ch, &lvl->ctr, level), 0);
+			len = tt_quote_frame(ref->frame, 0, 1, 1, 3, 0);
+			if (z == 1)             /* no checksum (RFC 768) */
+				tt_udp(ref->frame)->dgram_cksum = 0;
+			if (z == 2)             /* a wrong one */
+				tt_udp(ref->frame)->dgram_cksum ^= 0x0101;
+			memset(m, 0, sizeof(*m));
+			m->buf_addr = (uint8_t *)(m + 1);
+			m->data_off = 0;
+			m->nb_segs = 1;
+			m->data_len = m->pkt_len = len;
+			m->ol_flags = ip_v[a] | l4_v[b];
+			memcpy(m->buf_addr, ref->frame, len);
+			tw_rx_frame(&ref->ctx, ref->frame, len, m->ol_flags, 1);
+			tw_rx_burst(&lvl->ctx, &m, 1, 1);
+			assert_memory_equal(ref->ctr.drops, lvl->ctr.drops,
+				sizeof(ref->ctr.drops));
+			assert_int_equal(ref->ctr.msgs, lvl->ctr.msgs);
+			teardown((void **)&ref);
+			teardown((void **)&lvl);
+		}
+	}
+	free(m);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TA(fn) cmocka_unit_test_setup_teardown(fn, setup_auto, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(far_future_heartbeat_cannot_poison_a_channel),
+		T(far_jump_is_taken_when_the_next_packet_continues_it),
+		T(sequences_that_could_wrap_are_refused),
+		T(forged_end_of_session_does_not_end_a_channel),
+		T(data_after_end_of_session_is_not_applied),
+		T(same_name_restart_after_end_starts_a_new_session),
+		TA(new_session_after_end_is_adopted_and_counted),
+		TA(new_session_after_silence_is_adopted),
+		T(symbol_of_another_channel_is_dropped),
+		T(channel_of_another_lcore_is_dropped),
+		T(directory_rules_hold),
+		T(latency_out_of_range_is_counted_not_recorded),
+		T(every_level_agrees_on_port_checksum_verdicts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
