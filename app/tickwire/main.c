@@ -76,7 +76,7 @@ main(int argc, char **argv)
 	rc = tw_app_options(&app.cfg, dd < 0 ? argc : argc - dd,
 		dd < 0 ? argv : argv + dd);
 	if (rc != 0)
-		return 2;
+		return rc > 0 ? 0 : 2;
 	nb_eal = tw_app_eal_argv(&app.cfg, argv[0], argv + 1,
 		dd < 0 ? 0 : dd - 1, eal_args, MAX_EAL_ARGS);
 	if (nb_eal < 0) {

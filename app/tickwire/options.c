@@ -126,7 +126,8 @@ apply_set(struct tw_config *cfg, const char *arg, char *err, size_t len)
 
 /*
  * Profile, then options over it, then the checks across keys. Errors
- * are printed; --help and --list-keys print and exit.
+ * are printed. 0 to run, 1 when --help or --list-keys printed what was
+ * asked (nothing to run), or -errno.
  */
 int
 tw_app_options(struct tw_config *cfg, int argc, char **argv)
@@ -144,11 +145,11 @@ tw_app_options(struct tw_config *cfg, int argc, char **argv)
 			profile = optarg;
 		if (opt == 'h') {
 			usage(argv[0]);
-			exit(0);
+			return 1;
 		}
 		if (opt == 'k') {
 			tw_config_print_keys(stdout);
-			exit(0);
+			return 1;
 		}
 	}
 	rc = tw_config_load(cfg, profile, err, sizeof(err));

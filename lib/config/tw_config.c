@@ -182,9 +182,9 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->symbols = 1000;
 	cfg->channels = 4;
 	cfg->session_auto = true;     /* a new name every run */
-	cfg->group = RTE_IPV4(239, 1, 1, 1);
+	cfg->group = TW_IPV4(239, 1, 1, 1);
 	cfg->udp_port = 30001;
-	cfg->src_ip = RTE_IPV4(192, 0, 2, 1);
+	cfg->src_ip = TW_IPV4(192, 0, 2, 1);
 	cfg->src_mac = (struct rte_ether_addr){
 		{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 } };
 	cfg->mtu = 1500;
@@ -207,7 +207,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->gen_burst = 32;
 
 	cfg->rx_enabled = true;
-	cfg->reflect_ip = RTE_IPV4(192, 0, 2, 3);
+	cfg->reflect_ip = TW_IPV4(192, 0, 2, 3);
 	cfg->rx_lcores[0] = 2;
 	cfg->nb_rx_lcores = 1;
 	cfg->rx_ports[0] = 0;

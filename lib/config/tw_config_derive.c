@@ -28,7 +28,7 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if ((uint64_t)cfg->group + cfg->channels - 1 >
-	    RTE_IPV4(239, 255, 255, 255)) {
+	    TW_IPV4(239, 255, 255, 255)) {
 		snprintf(err, errlen, "%s: [feed] group: groups of %u channels "
 			"run past 239.255.255.255", o, cfg->channels);
 		return -EINVAL;

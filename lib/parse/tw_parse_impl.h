@@ -342,6 +342,19 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		ctr->drops[TW_DROP_NOT_OWNER]++;
 		return;
 	}
+	/* The frame's own content first: a malformed frame changes nothing,
+	 * not even the channel's session. */
+	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION ||
+		     count == TW_MOLD_COUNT_HEARTBEAT))
+		reason = v->blocks_len == 0 ? TW_RX_ACCEPT :
+			TW_DROP_BAD_MSG_LEN;
+	else
+		reason = check_blocks(ctx, v->blocks, v->blocks_len, count,
+			v->channel);
+	if (unlikely(reason != TW_RX_ACCEPT)) {
+		ctr->drops[reason]++;
+		return;
+	}
 	reason = rx_session(ctx, ch, v->mold, seq, now_ns);
 	if (unlikely(reason != TW_RX_ACCEPT)) {
 		ctr->drops[reason]++;
@@ -349,10 +362,6 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	}
 	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION ||
 		     count == TW_MOLD_COUNT_HEARTBEAT)) {
-		if (unlikely(v->blocks_len != 0)) {
-			ctr->drops[TW_DROP_BAD_MSG_LEN]++;
-			return;
-		}
 		if (count == TW_MOLD_COUNT_END_OF_SESSION) {
 			/* Only where the sequence is: a forged or early end
 			 * (a lost tail) cannot end the channel. */
@@ -376,13 +385,6 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		ctr->pkts_accepted++;
 		ch->last_rx_ns = now_ns;
 		ctr->heartbeats++;
-		return;
-	}
-
-	reason = check_blocks(ctx, v->blocks, v->blocks_len, count,
-		v->channel);
-	if (unlikely(reason != TW_RX_ACCEPT)) {
-		ctr->drops[reason]++;
 		return;
 	}
 	verdict = tw_channel_admit(ch, seq, count, ctx->feed->max_gap, &skip);

@@ -151,6 +151,13 @@ tw_msg_len(uint8_t type)
 
 /* ---- Frame layout ---- */
 
+/*
+ * An IPv4 address a.b.c.d in host order. DPDK 22.11's RTE_IPV4 shifts
+ * an int, undefined for a >= 128 (UBSan says so); this one is unsigned.
+ */
+#define TW_IPV4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+	(uint32_t)(c) << 8 | (uint32_t)(d))
+
 #define TW_ETH_HDR_LEN ((uint16_t)sizeof(struct rte_ether_hdr))
 #define TW_VLAN_HDR_LEN ((uint16_t)sizeof(struct rte_vlan_hdr))
 #define TW_IPV4_HDR_LEN ((uint16_t)sizeof(struct rte_ipv4_hdr))

@@ -17,7 +17,7 @@
 
 #define TT_SYMBOLS 64
 #define TT_CHANNELS 4
-#define TT_GROUP RTE_IPV4(239, 1, 1, 1)
+#define TT_GROUP TW_IPV4(239, 1, 1, 1)
 #define TT_PORT 30001
 #define TT_FRAME_MAX 2048
 
@@ -26,7 +26,7 @@ tt_frame_params(struct tw_frame_params *fp, uint16_t vlan)
 {
 	*fp = (struct tw_frame_params){
 		.src_mac = { { 0x02, 0, 0, 0, 0, 1 } },
-		.src_ip = RTE_IPV4(192, 0, 2, 1),
+		.src_ip = TW_IPV4(192, 0, 2, 1),
 		.group_base = TT_GROUP,
 		.src_port = TT_PORT,
 		.dst_port = TT_PORT,

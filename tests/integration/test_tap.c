@@ -44,7 +44,7 @@ kernel_socket_joined_to_a_group_receives_the_feed(void **state)
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 		.sin_port = htons(30001), .sin_addr.s_addr = INADDR_ANY };
 	struct ip_mreqn mreq = { .imr_multiaddr.s_addr =
-		htonl(RTE_IPV4(239, 1, 1, 2)) };
+		htonl(TW_IPV4(239, 1, 1, 2)) };
 	struct timeval tv = { .tv_sec = 5 };
 	char *argv[IT_MAX_ARGS], *s;
 	unsigned int got = 0;

@@ -79,7 +79,7 @@ values_are_read_into_the_config(void **state)
 		"[generator]\nactivity = zipf\nrate = 5000\n"
 		"[rx]\nlcores = 3, 4\n", err), 0);
 	assert_int_equal(cfg.symbols, 12);
-	assert_int_equal(cfg.group, RTE_IPV4(239, 9, 0, 1));
+	assert_int_equal(cfg.group, TW_IPV4(239, 9, 0, 1));
 	assert_memory_equal(cfg.session, "ABC       ", 10);
 	assert_int_equal(cfg.src_mac.addr_bytes[1], 0xaa);
 	assert_int_equal(cfg.activity, TW_ACTIVITY_ZIPF);

@@ -169,8 +169,8 @@ static void
 full_frame_fits_mtu_with_valid_checksums(void **state)
 {
 	struct tw_frame_params fp = {
-		.src_ip = RTE_IPV4(192, 0, 2, 1),
-		.group_base = RTE_IPV4(239, 1, 1, 1), .src_port = 1,
+		.src_ip = TW_IPV4(192, 0, 2, 1),
+		.group_base = TW_IPV4(239, 1, 1, 1), .src_port = 1,
 		.dst_port = 30001, .mtu = 1500, .ttl = 1,
 	};
 	struct tw_quote q = { .locate = 1 };
@@ -194,7 +194,7 @@ full_frame_fits_mtu_with_valid_checksums(void **state)
 	assert_true(len <= 14 + 1500);
 	assert_int_equal(rte_be_to_cpu_16(ip->total_length), len - 14);
 	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr),
-		RTE_IPV4(239, 1, 1, 3));
+		TW_IPV4(239, 1, 1, 3));
 	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
 	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, ip + 1), 0);
 	assert_null(b.buf);

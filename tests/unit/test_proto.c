@@ -86,7 +86,7 @@ group_mac_follows_rfc1112(void **state)
 {
 	struct rte_ether_addr mac;
 
-	tw_mcast_mac(RTE_IPV4(239, 129, 2, 3), &mac);
+	tw_mcast_mac(TW_IPV4(239, 129, 2, 3), &mac);
 	assert_int_equal(mac.addr_bytes[0], 0x01);
 	assert_int_equal(mac.addr_bytes[1], 0x00);
 	assert_int_equal(mac.addr_bytes[2], 0x5e);

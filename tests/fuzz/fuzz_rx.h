@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the RX fuzz harnesses share: a receiver ("world") over a small
+ * feed with its own cache, channel states and counters, built exactly as
+ * an RX lcore builds its own; the byte reader that turns a fuzz input
+ * into records; the invariants and the differential comparisons. Any
+ * failure aborts, which libFuzzer reports as a finding with its input.
+ */
+#ifndef TW_FUZZ_RX_H
+#define TW_FUZZ_RX_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tw_parse_private.h"
+#include "tw_test_frames.h"
+
+#define FZ_SYMBOLS TT_SYMBOLS
+#define FZ_MAX_RECORDS 64
+#define FZ_FRAME_MAX TT_FRAME_MAX
+
+#define FZ_CHECK(cond, ...) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "fuzz invariant failed: %s: ", #cond); \
+		fprintf(stderr, __VA_ARGS__); \
+		fputc('\n', stderr); \
+		abort(); \
+	} \
+} while (0)
+
+struct fz_world {
+	struct tw_rx_feed feed;
+	struct tw_rx_counters ctr;
+	struct tw_channel_state ch[TT_CHANNELS];
+	struct tw_rx_ctx ctx;
+	struct tw_cache *cache;
+	void *cache_mem;
+	size_t cache_size;
+	struct tw_order_reply replies[FZ_MAX_RECORDS];
+};
+
+/* Feed options from the input's first byte. */
+#define FZ_OPT_VLAN      0x01    /* the feed is VLAN 7 tagged */
+#define FZ_OPT_AUTO      0x02    /* session = auto */
+#define FZ_OPT_SHARE     0x04    /* the cache shared: own channels 0, 2 */
+
+static inline void
+fz_world_init(struct fz_world *w, uint8_t opts, enum tw_simd level)
+{
+	unsigned int i;
+
+	memset(&w->feed, 0, sizeof(w->feed));
+	tt_feed(&w->feed, (opts & FZ_OPT_VLAN) ? 7 : 0);
+	w->feed.session_any = (opts & FZ_OPT_AUTO) != 0;
+	w->feed.max_gap = 64;
+	w->feed.session_idle_ns = 1000;
+	FZ_CHECK(tw_rx_feed_prepare(&w->feed) == 0, "feed");
+	memset(&w->ctr, 0, sizeof(w->ctr));
+	for (i = 0; i < TT_CHANNELS; i++)
+		tw_channel_init(&w->ch[i]);
+	w->cache_size = tw_cache_memsize(FZ_SYMBOLS);
+	if (w->cache_mem == NULL)
+		w->cache_mem = aligned_alloc(64, w->cache_size);
+	memset(w->cache_mem, 0, w->cache_size);
+	w->cache = tw_cache_init(w->cache_mem, FZ_SYMBOLS, 0);
+	FZ_CHECK(tw_rx_ctx_init(&w->ctx, &w->feed, w->cache, w->ch, &w->ctr,
+		level) == 0, "level %s", tw_simd_name(level));
+	if (opts & FZ_OPT_SHARE)
+		tw_rx_ctx_own(&w->ctx, 0, 2);
+	memset(w->replies, 0, sizeof(w->replies));
+	w->ctx.replies = w->replies;
+	w->ctx.reply_cap = FZ_MAX_RECORDS;
+	w->ctx.nb_replies = 0;
+}
+
+static inline void
+fz_world_fini(struct fz_world *w)
+{
+	free(w->cache_mem);
+	w->cache_mem = NULL;
+}
+
+/* Reads fields off the input; past its end every read gives zeros. */
+struct fz_reader {
+	const uint8_t *p;
+	size_t left;
+};
+
+static inline uint8_t
+fz_u8(struct fz_reader *r)
+{
+	if (r->left == 0)
+		return 0;
+	r->left--;
+	return *r->p++;
+}
+
+static inline uint16_t
+fz_u16(struct fz_reader *r)
+{
+	uint16_t hi = fz_u8(r);
+
+	return (uint16_t)(hi << 8 | fz_u8(r));
+}
+
+/* Up to want bytes into out; returns how many there were. */
+static inline size_t
+fz_bytes(struct fz_reader *r, uint8_t *out, size_t want)
+{
+	size_t n = want < r->left ? want : r->left;
+
+	memcpy(out, r->p, n);
+	r->p += n;
+	r->left -= n;
+	return n;
+}
+
+/* The port's checksum verdicts, from one byte. */
+static inline uint64_t
+fz_ol_flags(uint8_t sel)
+{
+	static const uint64_t ip_v[] = { 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+		RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_IP_CKSUM_NONE };
+	static const uint64_t l4_v[] = { 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+		RTE_MBUF_F_RX_L4_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_NONE };
+
+	return ip_v[sel & 3] | l4_v[(sel >> 2) & 3];
+}
+
+/*
+ * Recompute the IPv4 and UDP checksums of a frame whose headers are
+ * where the feed says (l2_len), so mutations reach the layers above
+ * the checksums. Leaves frames too short for the headers alone.
+ */
+static inline void
+fz_fix_checksums(uint8_t *f, uint32_t len, uint16_t l2_len)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + l2_len);
+	struct rte_udp_hdr *udp;
+	uint32_t ihl, udp_len;
+
+	if (len < l2_len + sizeof(*ip))
+		return;
+	ihl = (ip->version_ihl & 0xf) * 4u;
+	if (ihl < sizeof(*ip) || len < l2_len + ihl + sizeof(*udp))
+		return;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_raw_cksum(ip, ihl) == 0xffff ? 0 :
+		(uint16_t)~rte_raw_cksum(ip, ihl);
+	udp = (struct rte_udp_hdr *)((uint8_t *)ip + ihl);
+	udp_len = rte_be_to_cpu_16(udp->dgram_len);
+	if (udp_len < sizeof(*udp) || l2_len + ihl + udp_len > len ||
+	    ihl != sizeof(*ip))
+		return;
+	udp->dgram_cksum = 0;
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+}
+
+static inline uint64_t
+fz_drops(const struct tw_rx_counters *c)
+{
+	uint64_t s = 0;
+	unsigned int i;
+
+	for (i = 0; i < TW_DROP_MAX; i++)
+		s += c->drops[i];
+	return s;
+}
+
+/* Drops that may come on top of an accepted frame (applied message). */
+static inline uint64_t
+fz_message_drops(const struct tw_rx_counters *c)
+{
+	return c->drops[TW_DROP_DIR_INDEX_FULL] + c->drops[TW_DROP_DIR_REMAP];
+}
+
+/*
+ * One frame's invariants, from the counters and cache before it: one
+ * verdict (accepted, or exactly one frame drop), and a dropped frame
+ * leaves the cache bytes as they were.
+ */
+static inline void
+fz_check_verdict(const struct fz_world *w, const struct tw_rx_counters *b,
+		const void *cache_before)
+{
+	uint64_t acc = w->ctr.pkts_accepted - b->pkts_accepted;
+	uint64_t drops = fz_drops(&w->ctr) - fz_drops(b);
+	uint64_t msg_drops = fz_message_drops(&w->ctr) - fz_message_drops(b);
+
+	FZ_CHECK(w->ctr.pkts - b->pkts == 1, "one frame, one count");
+	FZ_CHECK(acc <= 1, "accepted %lu times", (unsigned long)acc);
+	if (acc == 1)   /* only an applied message's own drops beside it */
+		FZ_CHECK(drops == msg_drops, "accepted and dropped");
+	else
+		FZ_CHECK(drops == 1, "no verdict: %lu drops",
+			(unsigned long)drops);
+	if (acc == 0)
+		FZ_CHECK(memcmp(w->cache_mem, cache_before, w->cache_size) == 0,
+			"a dropped frame wrote the cache");
+}
+
+/* Two receivers that saw the same input must be in the same state. */
+static inline void
+fz_same_state(const struct fz_world *a, const struct fz_world *b,
+		bool frames, const char *what)
+{
+	unsigned int i;
+
+	/* Entries and directory; the ticker index is keyed per cache. */
+	FZ_CHECK(memcmp(a->cache->entries, b->cache->entries, FZ_SYMBOLS *
+		sizeof(a->cache->entries[0])) == 0, "%s: cache entries differ",
+		what);
+	FZ_CHECK(memcmp(a->cache->info, b->cache->info, FZ_SYMBOLS *
+		sizeof(a->cache->info[0])) == 0, "%s: directory differs", what);
+	FZ_CHECK(memcmp(a->ch, b->ch, sizeof(a->ch)) == 0,
+		"%s: channel states differ", what);
+	for (i = 0; i < TW_DROP_MAX; i++)
+		FZ_CHECK(a->ctr.drops[i] == b->ctr.drops[i],
+			"%s: drops %s %lu vs %lu", what, tw_rx_drop_name(i),
+			(unsigned long)a->ctr.drops[i],
+			(unsigned long)b->ctr.drops[i]);
+#define FZ_SAME(f) FZ_CHECK(a->ctr.f == b->ctr.f, "%s: " #f " %lu vs %lu", \
+		what, (unsigned long)a->ctr.f, (unsigned long)b->ctr.f)
+	FZ_SAME(pkts);
+	FZ_SAME(pkts_accepted);
+	FZ_SAME(msgs);
+	FZ_SAME(quotes);
+	FZ_SAME(trades);
+	FZ_SAME(directories);
+	FZ_SAME(heartbeats);
+	FZ_SAME(end_of_session);
+	FZ_SAME(sessions_started);
+	FZ_SAME(lat_samples);
+	FZ_SAME(lat_negative);
+	FZ_SAME(lat_out_of_range);
+	FZ_SAME(lat_sum_ns);
+	FZ_SAME(lat_max_ns);
+	if (frames) {
+		FZ_SAME(bytes);
+		FZ_CHECK(a->ctx.nb_replies == b->ctx.nb_replies,
+			"%s: replies", what);
+		FZ_CHECK(memcmp(a->replies, b->replies, a->ctx.nb_replies *
+			sizeof(a->replies[0])) == 0, "%s: reply bytes", what);
+	}
+#undef FZ_SAME
+}
+
+#endif /* TW_FUZZ_RX_H */
