@@ -37,6 +37,7 @@
 #include "tw_config.h"
 #include "tw_hist.h"
 #include "tw_rx_path.h"
+#include "tw_outfile.h"
 #include "tw_stats.h"
 #include "tw_view.h"
 
@@ -97,44 +98,63 @@ open_channel(uint32_t group, uint16_t port, unsigned int ifindex,
 	return fd;
 }
 
+/* The files asked for, opened before the run (lib/stats). */
+enum { OUT_STATS, OUT_CACHE, OUT_LAT, OUT_MAX = OUT_LAT + TW_SPAN_MAX };
+
 static int
-write_outputs(const struct tw_config *cfg, struct tw_stats *s,
-		struct tw_hist *lat, struct tw_cache *cache,
-		const char *stats_json, const char *csv, const char *dump)
+open_outputs(struct tw_outfile *outs, const char *stats_json,
+		const char *csv, const char *dump)
+{
+	char err[PATH_MAX + 128];
+	int rc;
+	unsigned int i;
+
+	rc = tw_outfile_open(&outs[OUT_STATS], stats_json, err, sizeof(err));
+	if (rc == 0)
+		rc = tw_outfile_open(&outs[OUT_CACHE], dump, err, sizeof(err));
+	if (rc == 0)
+		rc = tw_outfile_open_latency(&outs[OUT_LAT], csv, err,
+			sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "tickwire-sockrx: %s\n", err);
+		for (i = 0; i < OUT_MAX; i++)
+			tw_outfile_close(&outs[i], rc, err, 0);
+	}
+	return rc;
+}
+
+/* Each file on its own; 0 or the first error (each printed). */
+static int
+write_outputs(const struct tw_config *cfg, struct tw_outfile *outs,
+		const struct tw_stats *s, const struct tw_hist *lat,
+		struct tw_cache *cache)
 {
 	struct tw_stats_meta meta = {
 		.version = TW_VERSION,
 		.profile = cfg->path,
 		.simd = "scalar (kernel path)",
 	};
-	char path[1024];
-	int rc = 0;
-	FILE *f;
+	char err[PATH_MAX + 128];
+	int rc, first = 0;
+	unsigned int i;
 
-	if (stats_json != NULL) {
-		f = fopen(stats_json, "w");
-		if (f == NULL)
-			return -errno;
-		rc = tw_stats_write_json(f, s, &meta);
-		if (fclose(f) != 0 && rc == 0)
-			rc = -errno;
-		if (rc != 0)
-			return rc;
+	for (i = 0; i < OUT_MAX; i++) {
+		if (outs[i].f == NULL)
+			continue;
+		if (i == OUT_STATS)
+			rc = tw_stats_write_json(outs[i].f, s, &meta);
+		else if (i == OUT_CACHE)
+			rc = tw_cache_dump_csv(&cache, 1, outs[i].f);
+		else
+			rc = tw_hist_write_csv(&lat[i - OUT_LAT], outs[i].f);
+		rc = tw_outfile_close(&outs[i], rc, err, sizeof(err));
+		if (rc != 0) {
+			fprintf(stderr, "tickwire-sockrx: %s\n", err);
+			if (first == 0)
+				first = rc;
+		}
 	}
-	if (csv != NULL &&
-	    tw_stats_write_latency_csv(csv, lat, path, sizeof(path)) != 0) {
-		fprintf(stderr, "tickwire-sockrx: %s\n", path);
-		return -EIO;
-	}
-	if (dump != NULL) {
-		f = fopen(dump, "w");
-		if (f == NULL)
-			return -errno;
-		rc = tw_cache_dump_csv(&cache, 1, f);
-		if (fclose(f) != 0 && rc == 0)
-			rc = -errno;
-	}
-	return rc;
+	return first;
 }
 
 /* A whole number in [lo, hi] from an option, or exit 2 naming it. */
@@ -183,6 +203,7 @@ main(int argc, char **argv)
 	static struct tw_hist merged[TW_SPAN_MAX], rtt;
 	static struct tw_config cfg;
 	static struct tw_view view;
+	static struct tw_outfile outs[OUT_MAX];
 	uint8_t *bufp[VLEN];
 	uint32_t lens[VLEN];
 	struct mmsghdr msgs[VLEN];
@@ -271,6 +292,8 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (open_outputs(outs, stats_json, csv, dump) != 0)
+		return 1;
 	cache = tw_cache_init(aligned_alloc(64, tw_cache_memsize(cfg.symbols)),
 		cfg.symbols, 0);
 	channels = calloc(cfg.channels, sizeof(*channels));
@@ -354,13 +377,24 @@ main(int argc, char **argv)
 		for (c = 0; c < cfg.channels; c++) {
 			int n = recvmmsg(pfd[c].fd, msgs, VLEN, MSG_DONTWAIT,
 				NULL);
+			unsigned int k = 0;
 
 			if (n <= 0)
 				continue;
-			for (i = 0; i < (unsigned int)n; i++)
-				lens[i] = msgs[i].msg_len;
-			tw_rx_path_datagrams(path, (uint16_t)c, bufp, lens,
-				(unsigned int)n, tw_clock_ns(&clk, rte_rdtsc()));
+			for (i = 0; i < (unsigned int)n; i++) {
+				/* Cut to the buffer: never applied. */
+				if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+					path->ctr.pkts++;
+					path->ctr.bytes += msgs[i].msg_len;
+					path->ctr.drops[TW_DROP_TRUNCATED]++;
+					msgs[i].msg_hdr.msg_flags = 0;
+					continue;
+				}
+				bufp[k] = bufs[i];
+				lens[k++] = msgs[i].msg_len;
+			}
+			tw_rx_path_datagrams(path, (uint16_t)c, bufp, lens, k,
+				tw_clock_ns(&clk, rte_rdtsc()));
 		}
 		for (ended = 0, c = 0; c < cfg.channels; c++)
 			ended += channels[c].ended;
@@ -368,10 +402,7 @@ main(int argc, char **argv)
 
 	tw_view_collect(&view, &s, merged, &rtt);
 	tw_stats_print_summary(stdout, &s);
-	rc = write_outputs(&cfg, &s, merged, cache, stats_json, csv, dump);
-	if (rc != 0)
-		fprintf(stderr, "tickwire-sockrx: writing the outputs: %s\n",
-			strerror(-rc));
+	rc = write_outputs(&cfg, outs, &s, merged, cache);
 	for (c = 0; c < cfg.channels; c++)
 		close(pfd[c].fd);
 	return rc == 0 ? 0 : 1;

@@ -24,6 +24,12 @@ mirror_flush(struct tw_gen_lcore *g)
 
 	if (g->nb_mirror == 0)
 		return;
+	if (unlikely(tw_port_is_paused(g->mirror_port))) {
+		g->ctr.mirror_dropped += g->nb_mirror;
+		rte_pktmbuf_free_bulk(g->mirror_buf, g->nb_mirror);
+		g->nb_mirror = 0;
+		return;
+	}
 	sent = rte_eth_tx_burst(g->mirror_port, 0, g->mirror_buf,
 		g->nb_mirror);
 	g->ctr.mirror_pkts += sent;
@@ -47,6 +53,11 @@ tx_flush(struct tw_gen_lcore *g, bool wait)
 	uint16_t sent, i;
 
 	while (g->nb_tx > 0) {
+		tw_lcore_quiescent(g->lcore_id);
+		if (unlikely(tw_port_is_paused(g->port_id))) {
+			mirror_flush(g);
+			break;          /* being restarted: dropped, counted */
+		}
 		sent = rte_eth_tx_burst(g->port_id, 0, g->txbuf, g->nb_tx);
 		if (sent < g->nb_tx) {
 			memmove(g->txbuf, g->txbuf + sent,
@@ -143,6 +154,8 @@ poll_orders(struct tw_gen_lcore *g)
 	uint16_t n, i;
 	uint64_t now;
 
+	if (unlikely(tw_port_is_paused(g->port_id)))
+		return;
 	n = rte_eth_rx_burst(g->port_id, g->reply_rxq, m, RTE_DIM(m));
 	if (n == 0)
 		return;
@@ -182,10 +195,12 @@ tw_gen_lcore_main(void *arg)
 	tw_pace_init(&pace, rte_rdtsc(),
 		g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 1);
 
+	rte_rcu_qsbr_thread_online(tw_qsv, g->lcore_id);
 	while (!tw_force_quit && !tw_stop_requested) {
 		unsigned int n = TW_GEN_BATCH;
 		uint64_t now_ns, due_ns, step_ns = 0, first_due, behind;
 
+		tw_lcore_quiescent(g->lcore_id);
 		now = rte_rdtsc();
 		now_ns = tw_clock_ns(g->clock, now);
 		due_ns = now_ns;
@@ -225,11 +240,14 @@ tw_gen_lcore_main(void *arg)
 
 		while (rte_rdtsc() < until && !tw_force_quit &&
 		       g->replies.matched + g->replies.lost <
-				g->replies.requested)
+				g->replies.requested) {
+			tw_lcore_quiescent(g->lcore_id);
 			poll_orders(g);
+		}
 		tw_reply_finish(&g->replies);
 		reply_counters(g);
 	}
+	rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
 	TW_LOG(gen, INFO, "lcore %u: session ended after %" PRIu64
 		" ticks\n", g->lcore_id, g->ctr.ticks);
@@ -294,6 +312,13 @@ tw_gen_lcore_create(struct tw_app *app)
 	g->burst = cfg->gen_burst;
 	g->proto = app->proto;
 	g->pool = tw_app_pool(app, app->plan.gen_pool_socket);
+	/* Every frame is written into one mbuf: it must fit its room. */
+	if (g->tmpl[0].max_len > tw_port_pool_frame_room(g->pool)) {
+		TW_LOG(app, ERR, "%s: [feed] mtu: %u gives %u-byte frames; the "
+			"mbufs hold %u\n", cfg->path, cfg->mtu,
+			g->tmpl[0].max_len, tw_port_pool_frame_room(g->pool));
+		return -EINVAL;
+	}
 	g->csum = pi >= 0 && app->port_state[pi].tx_csum ? TW_CSUM_OFFLOAD :
 		TW_CSUM_SOFTWARE;
 	if (cfg->nb_mirror_ports > 0) {

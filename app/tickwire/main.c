@@ -26,6 +26,8 @@ RTE_LOG_REGISTER(tw_logtype_rx, tickwire.rx, INFO);
 
 volatile bool tw_stop_requested;
 volatile bool tw_force_quit;
+uint8_t tw_port_paused[RTE_MAX_ETHPORTS];
+struct rte_rcu_qsbr *tw_qsv;
 
 /* The first signal stops cleanly (end of session, drain); the second now. */
 static void

@@ -6,6 +6,7 @@
  * reads through the published view (lib/view), as the tools do.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 
 #include "tickwire.h"
 
@@ -58,6 +60,67 @@ session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 	return false;
 }
 
+/*
+ * Take port i away from the lcores, stop and start it, give it back
+ * (a memif client reconnects to a server that came back only when
+ * started). The lcores skip a paused port; QSBR says when none is
+ * still inside a call on it.
+ */
+static void
+relink(struct tw_app *app, unsigned int i)
+{
+	struct tw_port_report *r = &tw_view_of(app->view_mz)->ports[i];
+	uint16_t port = app->ports[i];
+	int rc;
+
+	if (!tw_port_is_paused(port)) {
+		__atomic_store_n(&tw_port_paused[port], 1, __ATOMIC_RELEASE);
+		rte_rcu_qsbr_synchronize(tw_qsv, RTE_QSBR_THRID_INVALID);
+	}
+	rc = tw_port_restart(r);
+	/* Not started (the peer is not back yet): it stays paused. */
+	if (rc == 0)
+		__atomic_store_n(&tw_port_paused[port], 0, __ATOMIC_RELEASE);
+	TW_LOG(app, INFO, "port %u (%s): link lost; restart %" PRIu64 " to "
+		"reconnect: %s\n", port, r->name, r->restarts, rc == 0 ?
+		"started" : "the peer is not there yet");
+}
+
+/* Link state of every port; a lost memif link restarted on its period. */
+static void
+watch_ports(struct tw_app *app, uint64_t t)
+{
+	const struct tw_config *cfg = &app->cfg;
+	struct tw_view *v = tw_view_of(app->view_mz);
+	uint64_t hz = tw_clock_hz(&app->clock);
+	uint64_t now_ms = t / (hz / 1000);
+	unsigned int i;
+
+	for (i = 0; i < app->nb_ports; i++) {
+		struct tw_port_report *r = &v->ports[i];
+
+		tw_port_poll_link(r, now_ms);
+		if (r->link_up || cfg->relink_ms == 0 || !r->relink ||
+		    tw_force_quit ||
+		    t - app->relink_tsc[i] < cfg->relink_ms * (hz / 1000))
+			continue;
+		if (now_ms - r->down_since_ms < cfg->relink_ms)
+			continue;
+		app->relink_tsc[i] = t;
+		relink(app, i);
+	}
+}
+
+static void
+poll_port_stats(struct tw_app *app)
+{
+	struct tw_view *v = tw_view_of(app->view_mz);
+	unsigned int i;
+
+	for (i = 0; i < app->nb_ports; i++)
+		tw_port_poll_stats(&v->ports[i]);
+}
+
 /* Poll for the end of the run; print the stats line on its period. */
 static void
 main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
@@ -79,9 +142,12 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		tw_clock_refresh(&app->clock);
 		tw_app_devclocks_refresh(app);
 		t = rte_rdtsc();
+		watch_ports(app, t);
 		if (cfg->duration > 0 && !tw_stop_requested &&
 		    t - start_tsc >= (uint64_t)(cfg->duration * hz))
 			tw_stop_requested = true;
+		if (t >= next_print)
+			poll_port_stats(app);
 		if (t >= next_print || app->nb_rx > 0) {
 			collect(app, now);
 			if (t >= next_print) {
@@ -113,11 +179,32 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 	tw_force_quit = true;
 }
 
+/* Every worker lcore reports to one QSBR variable (see relink()). */
+static int
+qsbr_init(struct tw_app *app)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
+	unsigned int i;
+
+	tw_qsv = rte_zmalloc("tw_qsv", sz, RTE_CACHE_LINE_SIZE);
+	if (tw_qsv == NULL || rte_rcu_qsbr_init(tw_qsv, RTE_MAX_LCORE) != 0)
+		return -ENOMEM;
+	for (i = 0; i < app->nb_rx; i++)
+		rte_rcu_qsbr_thread_register(tw_qsv, app->rx[i]->lcore_id);
+	if (app->gen != NULL)
+		rte_rcu_qsbr_thread_register(tw_qsv, app->gen->lcore_id);
+	return 0;
+}
+
 static int
 launch(struct tw_app *app)
 {
 	unsigned int i;
 	int rc;
+
+	rc = qsbr_init(app);
+	if (rc != 0)
+		return rc;
 
 	for (i = 0; i < app->nb_rx; i++) {
 		rc = rte_eal_remote_launch(tw_rx_lcore_main, app->rx[i],
@@ -131,73 +218,85 @@ launch(struct tw_app *app)
 	return 0;
 }
 
+/* The report files asked for, opened before the run (lib/stats). */
+enum { OUT_STATS, OUT_CACHE, OUT_TRUTH, OUT_LAT, OUT_MAX = OUT_LAT +
+	TW_SPAN_MAX };
+
+static struct tw_outfile outs[OUT_MAX];
+
 static int
-write_file(const char *path, const char *what,
-		int (*fn)(struct tw_app *, FILE *), struct tw_app *app)
+open_outputs(struct tw_app *app)
 {
-	FILE *f;
+	const struct tw_config *cfg = &app->cfg;
+	char err[PATH_MAX + 128];
 	int rc;
 
-	if (path[0] == '\0')
-		return 0;
-	f = fopen(path, "w");
-	if (f == NULL) {
-		TW_LOG(app, ERR, "%s: cannot write %s: %s\n", path, what,
-			strerror(errno));
-		return -errno;
-	}
-	rc = fn(app, f);
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc != 0)
-		TW_LOG(app, ERR, "%s: writing %s failed\n", path, what);
-	return rc;
-}
-
-static int
-dump_cache(struct tw_app *app, FILE *f)
-{
-	return tw_cache_dump_csv(app->caches, app->plan.nb_cache_sockets, f);
-}
-
-static int
-dump_truth(struct tw_app *app, FILE *f)
-{
-	if (app->gen == NULL || app->gen->truth == NULL)
+	if (cfg->dump_truth[0] != '\0' && app->gen == NULL) {
+		TW_LOG(app, ERR, "--dump-truth: this process has no "
+			"generator\n");
 		return -EINVAL;
-	return tw_cache_dump_csv(&app->gen->truth, 1, f);
-}
+	}
+	rc = tw_outfile_open(&outs[OUT_STATS], cfg->stats_json, err,
+		sizeof(err));
+	if (rc == 0)
+		rc = tw_outfile_open(&outs[OUT_CACHE], cfg->dump_cache, err,
+			sizeof(err));
+	if (rc == 0)
+		rc = tw_outfile_open(&outs[OUT_TRUTH], cfg->dump_truth, err,
+			sizeof(err));
+	if (rc == 0 && app->nb_rx > 0)
+		rc = tw_outfile_open_latency(&outs[OUT_LAT], cfg->latency_csv,
+			err, sizeof(err));
+	if (rc != 0) {
+		unsigned int i;
 
-/* PREFIX.send-cache.csv, PREFIX.send-poll.csv, PREFIX.poll-cache.csv */
-static int
-write_latency_csv(struct tw_app *app)
-{
-	char err[TW_PATH_MAX + 64];
-	int rc;
-
-	if (app->cfg.latency_csv[0] == '\0' || app->nb_rx == 0)
-		return 0;
-	rc = tw_stats_write_latency_csv(app->cfg.latency_csv,
-		lat_merged, err, sizeof(err));
-	if (rc != 0)
 		TW_LOG(app, ERR, "%s\n", err);
+		for (i = 0; i < OUT_MAX; i++)
+			tw_outfile_close(&outs[i], rc, err, 0);
+	}
 	return rc;
 }
 
-static struct tw_stats *final_stats;
-
+/*
+ * Write every report asked for, each on its own (one failing does not
+ * skip the others). 0, or the first error; each is logged.
+ */
 static int
-dump_stats(struct tw_app *app, FILE *f)
+write_outputs(struct tw_app *app, const struct tw_stats *st)
 {
 	struct tw_stats_meta meta = {
 		.version = TW_VERSION,
 		.profile = app->cfg.path,
 		.simd = tw_simd_name(app->simd),
 	};
+	char err[PATH_MAX + 128];
+	int rc, first = 0;
+	unsigned int i;
 
-	return tw_stats_write_json(f, final_stats, &meta);
+	for (i = 0; i < OUT_MAX; i++) {
+		FILE *f = outs[i].f;
+
+		if (f == NULL)
+			continue;
+		if (i == OUT_STATS)
+			rc = tw_stats_write_json(f, st, &meta);
+		else if (i == OUT_CACHE)
+			rc = tw_cache_dump_csv(app->caches,
+				app->plan.nb_cache_sockets, f);
+		else if (i == OUT_TRUTH)
+			rc = app->gen->truth != NULL ? tw_cache_dump_csv(
+				&app->gen->truth, 1, f) : -EINVAL;
+		else
+			rc = tw_hist_write_csv(&lat_merged[i - OUT_LAT], f);
+		rc = tw_outfile_close(&outs[i], rc, err, sizeof(err));
+		if (rc != 0) {
+			TW_LOG(app, ERR, "%s\n", err);
+			if (first == 0)
+				first = rc;
+		}
+	}
+	return first;
 }
-
 
 /*
  * Launch the lcores, watch the run from the main lcore, then stop them
@@ -217,6 +316,12 @@ tw_app_run(struct tw_app *app)
 		free(prev.channels);
 		return -ENOMEM;
 	}
+	rc = open_outputs(app);
+	if (rc != 0) {
+		free(now.channels);
+		free(prev.channels);
+		return rc;
+	}
 	start_tsc = rte_rdtsc();
 	tw_view_of(app->view_mz)->start_tsc = start_tsc;
 	rc = launch(app);
@@ -224,15 +329,11 @@ tw_app_run(struct tw_app *app)
 		main_loop(app, start_tsc, &now, &prev);
 	tw_force_quit = true;
 	rte_eal_mp_wait_lcore();
+	poll_port_stats(app);
 	collect(app, &now);
 	tw_stats_print_summary(stdout, &now);
-	final_stats = &now;
-	if (write_file(app->cfg.stats_json, "stats", dump_stats, app) != 0 ||
-	    write_file(app->cfg.dump_cache, "cache", dump_cache, app) != 0 ||
-	    write_file(app->cfg.dump_truth, "truth", dump_truth, app) != 0 ||
-	    write_latency_csv(app) != 0)
-		rc = rc != 0 ? rc : -EIO;
-	final_stats = NULL;
+	if (write_outputs(app, &now) != 0 && rc == 0)
+		rc = -EIO;
 	free(now.channels);
 	free(prev.channels);
 	return rc;

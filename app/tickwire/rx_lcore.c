@@ -23,7 +23,8 @@ send_orders(struct tw_rx_lcore *rx)
 	uint16_t n = p->ctx.nb_replies, i, sent;
 
 	p->ctx.nb_replies = 0;
-	if (rte_pktmbuf_alloc_bulk(rx->reply_pool, m, n) != 0) {
+	if (unlikely(tw_port_is_paused(rx->reply_port)) ||
+	    rte_pktmbuf_alloc_bulk(rx->reply_pool, m, n) != 0) {
 		p->ctr.orders_dropped += n;
 		return;
 	}
@@ -52,12 +53,17 @@ tw_rx_lcore_main(void *arg)
 
 	TW_LOG(rx, INFO, "lcore %u (socket %d): polling %u queue(s)\n",
 		rx->lcore_id, rx->socket, rx->nb_queues);
+	rte_rcu_qsbr_thread_online(tw_qsv, rx->lcore_id);
 	while (!tw_force_quit) {
+		tw_lcore_quiescent(rx->lcore_id);
 		for (i = 0; i < rx->nb_queues; i++) {
 			const struct tw_rx_queue_ref *q = &rx->queues[i];
-			uint16_t n = rte_eth_rx_burst(q->port_id, q->queue,
-				pkts, rx->burst);
+			uint16_t n;
 
+			if (unlikely(tw_port_is_paused(q->port_id)))
+				continue;
+			n = rte_eth_rx_burst(q->port_id, q->queue, pkts,
+				rx->burst);
 			if (n == 0)
 				continue;
 			tw_rx_path_frames(&rx->path, pkts, n);
@@ -66,6 +72,7 @@ tw_rx_lcore_main(void *arg)
 			rte_pktmbuf_free_bulk(pkts, n);
 		}
 	}
+	rte_rcu_qsbr_thread_offline(tw_qsv, rx->lcore_id);
 	TW_LOG(rx, DEBUG, "lcore %u stopped: %" PRIu64 " packets, %" PRIu64
 		" messages, %" PRIu64 " through the scalar checks\n",
 		rx->lcore_id, rx->path.ctr.pkts, rx->path.ctr.msgs,

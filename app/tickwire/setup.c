@@ -175,8 +175,10 @@ tw_app_memory(struct tw_app *app)
 	unsigned int i;
 
 	for (i = 0; i < app->plan.nb_pool_sockets; i++) {
+		/* Room for the largest frame of [feed] mtu, tagged or not. */
 		app->pools[i] = tw_port_pool_create(app->plan.pool_sockets[i],
-			cfg->mbufs, cfg->mbuf_cache);
+			cfg->mbufs, cfg->mbuf_cache, TW_ETH_HDR_LEN +
+			TW_VLAN_HDR_LEN + cfg->mtu);
 		if (app->pools[i] == NULL)
 			return -ENOMEM;
 	}
@@ -390,6 +392,11 @@ tw_app_publish(struct tw_app *app)
 			app->cache_mz[i]->name);
 	}
 	snprintf(v->simd, sizeof(v->simd), "%s", tw_simd_name(app->simd));
+	v->nb_ports = (uint16_t)app->nb_ports;
+	for (i = 0; i < app->nb_ports; i++) {
+		tw_port_report_init(app->ports[i], &v->ports[i]);
+		v->ports[i].lsc = app->port_state[i].lsc;
+	}
 	rc = tw_view_publish(v, &app->view_mz);
 	if (rc != 0) {
 		TW_LOG(app, ERR, "memzone %s: %s (another tickwire with this "
@@ -397,6 +404,12 @@ tw_app_publish(struct tw_app *app)
 		return rc;
 	}
 	app->view = tw_view_of(app->view_mz);
+	/* The main lcore keeps the published reports; LSC counts there. */
+	for (i = 0; i < app->nb_ports; i++)
+		if (tw_port_watch_lsc(app->ports[i],
+				&tw_view_of(app->view_mz)->ports[i]) != 0)
+			TW_LOG(app, WARNING, "port %u: no link status events; "
+				"polling the link\n", app->ports[i]);
 
 	rc = tw_telemetry_register(app);
 	if (rc != 0)

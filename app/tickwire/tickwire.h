@@ -20,9 +20,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_memzone.h>
+#include <rte_rcu_qsbr.h>
 
 #include "tw_cache.h"
 #include "tw_clock.h"
@@ -35,6 +37,7 @@
 #include "tw_port.h"
 #include "tw_protocol.h"
 #include "tw_rx_path.h"
+#include "tw_outfile.h"
 #include "tw_stats.h"
 #include "tw_topo.h"
 #include "tw_view.h"
@@ -57,6 +60,29 @@ extern int tw_logtype_app;
  */
 extern volatile bool tw_stop_requested;
 extern volatile bool tw_force_quit;
+
+/*
+ * Taking a port away from the lcores (to restart it when its link is
+ * lost, e.g. a memif peer that left): the main lcore sets its paused
+ * flag, then waits on DPDK's RCU (QSBR) until every lcore has passed a
+ * quiescent point; from then on no lcore calls the port until the flag
+ * is cleared. Each lcore loop reports quiescent once per iteration.
+ */
+extern uint8_t tw_port_paused[RTE_MAX_ETHPORTS];
+extern struct rte_rcu_qsbr *tw_qsv;
+
+static inline bool
+tw_port_is_paused(uint16_t port_id)
+{
+	return __atomic_load_n(&tw_port_paused[port_id], __ATOMIC_RELAXED)
+		!= 0;
+}
+
+static inline void
+tw_lcore_quiescent(unsigned int lcore_id)
+{
+	rte_rcu_qsbr_quiescent(tw_qsv, lcore_id);
+}
 
 struct tw_rx_queue_ref {
 	uint16_t port_id;
@@ -126,6 +152,7 @@ struct tw_app {
 	unsigned int nb_ports;
 	bool port_started[TW_MAX_PORTS];
 	struct tw_port_state port_state[TW_MAX_PORTS];
+	uint64_t relink_tsc[TW_MAX_PORTS]; /* last restart to reconnect */
 	struct tw_clock devclk[TW_MAX_PORTS]; /* NIC clocks, by port index */
 	struct tw_view local;           /* what is published, built here */
 	const struct tw_view *view;     /* the published copy */

@@ -150,6 +150,9 @@ static const struct key_def keys[] = {
 	U("port", "mbuf_cache", mbuf_cache, 0, 512, "mempool lcore cache"),
 	U("port", "link_wait_s", link_wait_s, 0, 600,
 		"wait this long for link up"),
+	U("port", "relink_ms", relink_ms, 0, 600000,
+		"a net_memif port whose link is lost is restarted this often "
+		"until its peer is back (0: never)"),
 	E("port", "csum_offload", csum_offload, offload_names,
 		"checksum offload: auto or off"),
 	E("port", "rx_timestamps", rx_timestamps, offload_names,
@@ -220,6 +223,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->mbufs = 16383;
 	cfg->mbuf_cache = 256;
 	cfg->link_wait_s = 10;
+	cfg->relink_ms = 1000;
 	cfg->csum_offload = TW_OFFLOAD_AUTO;
 	cfg->simd = TW_SIMD_AUTO;
 

@@ -94,6 +94,7 @@ struct tw_config {
 	uint32_t mbufs;         /* per mempool */
 	uint32_t mbuf_cache;
 	uint32_t link_wait_s;
+	uint32_t relink_ms;     /* restart period of a lost memif link */
 	uint8_t csum_offload;   /* enum tw_csum_offload */
 	uint8_t rx_timestamps;  /* enum tw_csum_offload: auto or off */
 

@@ -40,6 +40,7 @@ static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_DIR_BAD_TICKER] = "directory_bad_ticker",
 	[TW_DROP_DIR_BAD_DECIMALS] = "directory_bad_decimals",
 	[TW_DROP_DIR_INDEX_FULL] = "directory_index_full",
+	[TW_DROP_TRUNCATED] = "truncated",
 };
 
 const char *

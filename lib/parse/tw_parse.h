@@ -61,6 +61,7 @@ enum tw_rx_drop {
 	TW_DROP_DIR_BAD_TICKER, /* ticker not printable ASCII, or blank */
 	TW_DROP_DIR_BAD_DECIMALS, /* price decimals above 18 */
 	TW_DROP_DIR_INDEX_FULL, /* ticker index probe bound reached */
+	TW_DROP_TRUNCATED,      /* datagram cut by the kernel (MSG_TRUNC) */
 	TW_DROP_MAX
 };
 
@@ -85,7 +86,10 @@ struct tw_rx_counters {
 	uint64_t scalar_checked;
 	uint64_t late_saturated; /* samples with no actual send time */
 	uint64_t orders_sent;   /* tick-to-trade answers sent */
-	uint64_t orders_dropped; /* answers the port refused or no mbuf */
+	uint64_t orders_dropped; /* answers the port refused, no mbuf, or
+				  * past the burst's reply capacity */
+	uint64_t orders_refused; /* asked from a source that is not a
+				  * valid unicast MAC and IPv4 address */
 	uint64_t drops[TW_DROP_MAX];
 	uint64_t lat_samples;   /* one per accepted data packet */
 	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */

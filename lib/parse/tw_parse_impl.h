@@ -147,16 +147,41 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 }
 
 /* A quote asking for an order: note it for the caller to answer. */
+/*
+ * An order goes back to the quote's source only if that is one host: a
+ * unicast MAC (not group, not zero) and a unicast IPv4 address (not 0,
+ * not a class D or E address, not loopback, not the broadcast).
+ */
+static inline bool
+reply_source_ok(const uint8_t *mac, uint32_t ip)
+{
+	static const uint8_t zero[RTE_ETHER_ADDR_LEN];
+
+	if ((mac[0] & 1) != 0 || memcmp(mac, zero, RTE_ETHER_ADDR_LEN) == 0)
+		return false;
+	return ip != 0 && (ip >> 28) < 0xe && (ip >> 24) != 127;
+}
+
 static inline void
 want_reply(struct tw_rx_ctx *ctx, const uint8_t *m, uint32_t channel,
 		uint64_t seq)
 {
 	const uint8_t *f = ctx->cur_frame;
 	struct tw_order_reply *r;
+	uint32_t src_ip;
 
-	if (ctx->replies == NULL || f == NULL ||
-	    ctx->nb_replies >= ctx->reply_cap)
+	if (ctx->replies == NULL || f == NULL)
 		return;
+	if (ctx->nb_replies >= ctx->reply_cap) {
+		ctx->ctr->orders_dropped++;
+		return;
+	}
+	src_ip = rte_be_to_cpu_32(((const struct rte_ipv4_hdr *)
+		(f + ctx->feed->l2_len))->src_addr);
+	if (!reply_source_ok(f + RTE_ETHER_ADDR_LEN, src_ip)) {
+		ctx->ctr->orders_refused++;
+		return;
+	}
 	r = &ctx->replies[ctx->nb_replies++];
 	r->order = (struct tw_order){
 		.reply_id = m[1],
@@ -166,8 +191,7 @@ want_reply(struct tw_rx_ctx *ctx, const uint8_t *m, uint32_t channel,
 		.send_ns = tw_msg_send_ns(m),
 	};
 	memcpy(&r->src_mac, f + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN);
-	r->src_ip = rte_be_to_cpu_32(((const struct rte_ipv4_hdr *)
-		(f + ctx->feed->l2_len))->src_addr);
+	r->src_ip = src_ip;
 }
 
 /* Apply blocks [skip, count) of a checked packet of channel, first seq. */

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
@@ -19,19 +21,34 @@ RTE_LOG_REGISTER(tw_logtype_port, tickwire.port, INFO);
 #define TW_MAX_GROUPS 256
 
 struct rte_mempool *
-tw_port_pool_create(int socket, uint32_t nb_mbufs, uint32_t cache)
+tw_port_pool_create(int socket, uint32_t nb_mbufs, uint32_t cache,
+		uint32_t max_frame)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	struct rte_mempool *mp;
+	uint32_t room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+		RTE_PKTMBUF_HEADROOM + RTE_ALIGN_CEIL(max_frame +
+			RTE_ETHER_CRC_LEN, 64));
 
+	if (room > UINT16_MAX) {
+		PORT_LOG(ERR, "mempool: a %u-byte frame does not fit an mbuf\n",
+			max_frame);
+		return NULL;
+	}
 	snprintf(name, sizeof(name), "tw_mbuf_s%d", socket);
-	mp = rte_pktmbuf_pool_create(name, nb_mbufs, cache, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE,
+	mp = rte_pktmbuf_pool_create(name, nb_mbufs, cache, 0, (uint16_t)room,
 		socket == TW_SOCKET_ANY ? SOCKET_ID_ANY : socket);
 	if (mp == NULL)
 		PORT_LOG(ERR, "mempool %s (%u mbufs, socket %d): %s\n", name,
 			nb_mbufs, socket, rte_strerror(rte_errno));
 	return mp;
+}
+
+uint32_t
+tw_port_pool_frame_room(const struct rte_mempool *mp)
+{
+	return rte_pktmbuf_data_room_size((struct rte_mempool *)mp) -
+		RTE_PKTMBUF_HEADROOM;
 }
 
 int
@@ -82,6 +99,10 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 			"offers no RX timestamps, or rx_timestamps = off)");
 	if (st->tx_csum)
 		conf.txmode.offloads |= tx_ck;
+	/* Link changes as events where the driver signals them. */
+	st->lsc = info.dev_flags != NULL &&
+		(*info.dev_flags & RTE_ETH_DEV_INTR_LSC) != 0;
+	conf.intr_conf.lsc = st->lsc;
 	if (pc->nb_rxq > info.max_rx_queues ||
 	    pc->nb_txq > info.max_tx_queues) {
 		PORT_LOG(ERR, "port %u (%s): wants %u RX / %u TX queues, has "
@@ -224,4 +245,166 @@ tw_port_stop(uint16_t port_id)
 		PORT_LOG(WARNING, "port %u: stop: %s\n", port_id,
 			rte_strerror(-rc));
 	rte_eth_dev_close(port_id);
+}
+
+void
+tw_port_report_init(uint16_t port_id, struct tw_port_report *r)
+{
+	struct rte_eth_dev_info info;
+	struct rte_eth_link link;
+
+	memset(r, 0, sizeof(*r));
+	rte_seqcount_init(&r->sc);
+	r->port_id = port_id;
+	if (rte_eth_dev_get_name_by_port(port_id, r->name) != 0)
+		snprintf(r->name, sizeof(r->name), "port%u", port_id);
+	if (rte_eth_dev_info_get(port_id, &info) == 0 &&
+	    info.driver_name != NULL) {
+		const struct rte_devargs *da = info.device != NULL ?
+			rte_dev_devargs(info.device) : NULL;
+
+		snprintf(r->driver, sizeof(r->driver), "%s", info.driver_name);
+		/*
+		 * A memif client connects to its server only when started
+		 * (DPDK 22.11): once the server is gone it must be started
+		 * again. A server takes a new client by itself.
+		 */
+		r->relink = strcmp(info.driver_name, "net_memif") == 0 &&
+			(da == NULL || da->args == NULL ||
+			 strstr(da->args, "role=server") == NULL);
+	}
+	memset(&link, 0, sizeof(link));
+	if (rte_eth_link_get_nowait(port_id, &link) == 0) {
+		r->link_up = link.link_status == RTE_ETH_LINK_UP;
+		r->link_speed = link.link_speed;
+	}
+}
+
+static int
+lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+		void *ret_param)
+{
+	struct tw_port_report *r = arg;
+
+	RTE_SET_USED(port_id);
+	RTE_SET_USED(ret_param);
+	if (type == RTE_ETH_EVENT_INTR_LSC)
+		__atomic_fetch_add(&r->lsc_events, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int
+tw_port_watch_lsc(uint16_t port_id, struct tw_port_report *r)
+{
+	int rc;
+
+	if (!r->lsc)
+		return 0;
+	rc = rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC,
+		lsc_event, r);
+	if (rc != 0)
+		r->lsc = 0;
+	return rc;
+}
+
+enum tw_link_change
+tw_port_poll_link(struct tw_port_report *r, uint64_t now_ms)
+{
+	struct rte_eth_link link;
+	enum tw_link_change change = TW_LINK_SAME;
+	bool up;
+
+	memset(&link, 0, sizeof(link));
+	if (rte_eth_link_get_nowait(r->port_id, &link) != 0)
+		return TW_LINK_SAME;
+	up = link.link_status == RTE_ETH_LINK_UP;
+	if (up == (r->link_up != 0))
+		return TW_LINK_SAME;
+	rte_seqcount_write_begin(&r->sc);
+	r->link_up = up;
+	r->link_speed = link.link_speed;
+	if (up) {
+		r->link_ups++;
+		r->down_since_ms = 0;
+		change = TW_LINK_CAME_UP;
+	} else {
+		r->link_downs++;
+		r->down_since_ms = now_ms != 0 ? now_ms : 1;
+		change = TW_LINK_WENT_DOWN;
+	}
+	rte_seqcount_write_end(&r->sc);
+	PORT_LOG(WARNING, "port %u (%s): link %s\n", r->port_id, r->name,
+		up ? "up again" : "down");
+	return change;
+}
+
+void
+tw_port_poll_stats(struct tw_port_report *r)
+{
+	struct rte_eth_xstat xs[256];
+	struct rte_eth_xstat_name names[256];
+	struct rte_eth_stats st;
+	int n, i;
+	uint16_t k = 0;
+
+	memset(&st, 0, sizeof(st));
+	if (rte_eth_stats_get(r->port_id, &st) != 0)
+		return;
+	n = rte_eth_xstats_get(r->port_id, xs, RTE_DIM(xs));
+	if (n > (int)RTE_DIM(xs) || n < 0 ||
+	    rte_eth_xstats_get_names(r->port_id, names, RTE_DIM(names)) != n)
+		n = 0;
+	rte_seqcount_write_begin(&r->sc);
+	r->ipackets = st.ipackets;
+	r->opackets = st.opackets;
+	r->ibytes = st.ibytes;
+	r->obytes = st.obytes;
+	r->imissed = st.imissed;
+	r->ierrors = st.ierrors;
+	r->oerrors = st.oerrors;
+	r->rx_nombuf = st.rx_nombuf;
+	for (i = 0; i < n && k < TW_PORT_XSTATS_MAX; i++) {
+		if (xs[i].value == 0 || xs[i].id >= (uint64_t)n)
+			continue;
+		snprintf(r->xstats[k].name, TW_PORT_XSTAT_NAME, "%s",
+			names[xs[i].id].name);
+		r->xstats[k++].value = xs[i].value;
+	}
+	r->nb_xstats = k;
+	rte_seqcount_write_end(&r->sc);
+}
+
+int
+tw_port_restart(struct tw_port_report *r)
+{
+	int rc = 0;
+
+	/* A restart that failed left it stopped: start it only. */
+	if (!r->stopped)
+		rc = rte_eth_dev_stop(r->port_id);
+	if (rc == 0) {
+		r->stopped = 1;
+		rc = rte_eth_dev_start(r->port_id);
+		if (rc == 0)
+			r->stopped = 0;
+	}
+	rte_seqcount_write_begin(&r->sc);
+	r->restarts++;
+	rte_seqcount_write_end(&r->sc);
+	return rc;
+}
+
+void
+tw_port_report_read(const struct tw_port_report *r,
+		struct tw_port_report *out)
+{
+	unsigned int tries = 0;
+	uint32_t sn;
+
+	/* Bounded: a writer that died mid-update cannot hang a reader. */
+	do {
+		sn = rte_seqcount_read_begin(&r->sc);
+		memcpy(out, r, sizeof(*out));
+	} while (rte_seqcount_read_retry(&r->sc, sn) && ++tries < 1000);
+	out->lsc_events = __atomic_load_n(&r->lsc_events, __ATOMIC_RELAXED);
 }

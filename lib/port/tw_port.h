@@ -12,7 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_ethdev.h>
 #include <rte_mempool.h>
+#include <rte_seqcount.h>
 
 #include "tw_topo.h"
 
@@ -38,10 +40,19 @@ struct tw_port_state {
 	int ts_offset;          /* its dynamic field, when rx_ts */
 	uint64_t ts_flag;       /* and the ol_flags bit saying it is set */
 	char mcast_mode[48];    /* how the groups are received */
+	bool lsc;               /* link status change interrupts enabled */
 };
 
+/*
+ * A mempool on socket whose mbufs hold a frame of up to max_frame bytes
+ * (headers, payload; no CRC) in one segment: DPDK's default data room,
+ * or more for jumbo frames.
+ */
 struct rte_mempool *tw_port_pool_create(int socket, uint32_t nb_mbufs,
-		uint32_t cache);
+		uint32_t cache, uint32_t max_frame);
+
+/* Bytes of frame an mbuf of mp holds in one segment. */
+uint32_t tw_port_pool_frame_room(const struct rte_mempool *mp);
 
 /* Socket of a port, or TW_SOCKET_ANY when the device does not say. */
 int tw_port_socket(uint16_t port_id);
@@ -61,5 +72,76 @@ int tw_port_wait_link(uint16_t port_id, unsigned int seconds,
 		volatile bool *quit);
 
 void tw_port_stop(uint16_t port_id);
+
+/* ---- what a port says about itself, read by the main lcore ---- */
+
+#define TW_PORT_XSTATS_MAX 32
+#define TW_PORT_XSTAT_NAME 64
+
+struct tw_port_xstat {
+	char name[TW_PORT_XSTAT_NAME];
+	uint64_t value;
+};
+
+/*
+ * One port's link and counters as last read. The main lcore writes it
+ * (seqcount), readers in any process copy it with tw_port_report_read.
+ */
+struct tw_port_report {
+	rte_seqcount_t sc;
+	uint16_t port_id;
+	char name[RTE_ETH_NAME_MAX_LEN];        /* e.g. net_memif0 */
+	char driver[32];
+	uint8_t link_up;
+	uint8_t lsc;            /* the driver signals link changes */
+	uint8_t relink;         /* restart to reconnect: a memif client */
+	uint8_t stopped;        /* a restart stopped it and could not start */
+	uint32_t link_speed;    /* Mb/s, as the driver says */
+	uint64_t link_downs;    /* up -> down seen */
+	uint64_t link_ups;      /* down -> up seen, after the start */
+	uint64_t lsc_events;    /* link status interrupts (lsc only) */
+	uint64_t restarts;      /* stopped and started to reconnect */
+	uint64_t down_since_ms; /* when it went down; 0 when up */
+	uint64_t ipackets;
+	uint64_t opackets;
+	uint64_t ibytes;
+	uint64_t obytes;
+	uint64_t imissed;       /* dropped by the NIC: RX ring full */
+	uint64_t ierrors;
+	uint64_t oerrors;
+	uint64_t rx_nombuf;     /* RX mbuf allocation failures */
+	uint16_t nb_xstats;     /* the non-zero extended stats */
+	struct tw_port_xstat xstats[TW_PORT_XSTATS_MAX];
+};
+
+/* Name the port and take its link state as the starting point. */
+void tw_port_report_init(uint16_t port_id, struct tw_port_report *r);
+
+/* Link status change events: count them in r where the driver has them. */
+int tw_port_watch_lsc(uint16_t port_id, struct tw_port_report *r);
+
+/* A change of link state seen by tw_port_poll_link. */
+enum tw_link_change {
+	TW_LINK_SAME,
+	TW_LINK_WENT_DOWN,
+	TW_LINK_CAME_UP,
+};
+
+/* Read the link now (no wait), count and return a change. */
+enum tw_link_change tw_port_poll_link(struct tw_port_report *r,
+		uint64_t now_ms);
+
+/* Read the basic and non-zero extended stats into r. */
+void tw_port_poll_stats(struct tw_port_report *r);
+
+/*
+ * Stop (if started) and start the port, the caller keeping every lcore
+ * off it; for ports with relink set. 0 once started again.
+ */
+int tw_port_restart(struct tw_port_report *r);
+
+/* A consistent copy of a report another thread or process writes. */
+void tw_port_report_read(const struct tw_port_report *r,
+		struct tw_port_report *out);
 
 #endif /* TW_PORT_H */

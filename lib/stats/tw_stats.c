@@ -24,9 +24,12 @@ static const struct tw_counter_name rx_names[] = {
 	RX("late_saturated", late_saturated),
 	RX("orders_sent", orders_sent),
 	RX("orders_dropped", orders_dropped),
+	RX("orders_refused", orders_refused),
 	RX("scalar_checked", scalar_checked),
 	RX("latency_samples", lat_samples),
 	RX("latency_negative", lat_negative),
+	RX("latency_out_of_range", lat_out_of_range),
+	RX("sessions_started", sessions_started),
 };
 
 #define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }
@@ -169,6 +172,38 @@ tw_stats_finish(struct tw_stats *s)
 	}
 }
 
+uint64_t
+tw_stats_port_rx_lost(const struct tw_port_report *p)
+{
+	return p->imissed + p->ierrors + p->rx_nombuf;
+}
+
+/* Port problems for the periodic line: only what is not zero. */
+static void
+print_port_problems(FILE *f, const struct tw_stats *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nb_ports; i++) {
+		const struct tw_port_report *p = &s->ports[i];
+
+		if (!p->link_up)
+			fprintf(f, " | port %u link down", p->port_id);
+		if (p->imissed != 0)
+			fprintf(f, " | port %u imissed %" PRIu64, p->port_id,
+				p->imissed);
+		if (p->ierrors != 0)
+			fprintf(f, " | port %u ierrors %" PRIu64, p->port_id,
+				p->ierrors);
+		if (p->rx_nombuf != 0)
+			fprintf(f, " | port %u rx_nombuf %" PRIu64,
+				p->port_id, p->rx_nombuf);
+		if (p->oerrors != 0)
+			fprintf(f, " | port %u oerrors %" PRIu64, p->port_id,
+				p->oerrors);
+	}
+}
+
 static double
 per_s(uint64_t now, uint64_t prev, double dt)
 {
@@ -184,12 +219,14 @@ tw_stats_print_line(FILE *f, const struct tw_stats *now,
 	fprintf(f, "[%7.1fs] sent %" PRIu64 " msgs %" PRIu64 " pkts | "
 		"rx %" PRIu64 " pkts, parsed %" PRIu64 " msgs | drops %"
 		PRIu64 " gaps %" PRIu64 " | %.3f Mpps %.3f Mmsg/s | "
-		"p50 %.1f us p99 %.1f us\n",
+		"p50 %.1f us p99 %.1f us",
 		now->elapsed_s, now->gen.ticks + now->gen.directories,
 		now->gen.pkts, now->rx.pkts, now->rx.msgs, now->drops_total,
 		now->gaps, per_s(now->rx.pkts, prev->rx.pkts, dt) / 1e6,
 		per_s(now->rx.msgs, prev->rx.msgs, dt) / 1e6,
 		now->lat.p50 / 1e3, now->lat.p99 / 1e3);
+	print_port_problems(f, now);
+	fputc('\n', f);
 	fflush(f);
 }
 
@@ -237,6 +274,21 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 		if (s->rx.drops[i] != 0)
 			fprintf(f, "    drop %-16s %" PRIu64 "\n",
 				tw_rx_drop_name(i), s->rx.drops[i]);
+	for (i = 0; i < s->nb_ports; i++) {
+		const struct tw_port_report *p = &s->ports[i];
+
+		fprintf(f, "  port %u (%s): in %" PRIu64 " pkts, out %" PRIu64
+			" pkts, imissed %" PRIu64 ", ierrors %" PRIu64
+			", rx_nombuf %" PRIu64 ", oerrors %" PRIu64 "; link %s",
+			p->port_id, p->name, p->ipackets, p->opackets,
+			p->imissed, p->ierrors, p->rx_nombuf, p->oerrors,
+			p->link_up ? "up" : "down");
+		if (p->link_downs != 0 || p->restarts != 0)
+			fprintf(f, ", down %" PRIu64 " times, up again %"
+				PRIu64 ", restarted %" PRIu64, p->link_downs,
+				p->link_ups, p->restarts);
+		fprintf(f, "\n");
+	}
 	if (s->lat.count != 0)
 		fprintf(f, "  latency send->cache (ns, one sample per packet): "
 			"min %" PRIu64 " p50 %" PRIu64 " p90 %" PRIu64 " p99 %"
@@ -277,34 +329,57 @@ json_counters(FILE *f, const char *obj, const void *base,
 	fprintf(f, "  },\n");
 }
 
-int
-tw_stats_write_latency_csv(const char *prefix, const struct tw_hist *hist,
-		char *err, size_t errlen)
+/* A JSON string: quotes, backslashes and control bytes escaped. */
+static void
+json_str(FILE *f, const char *v)
 {
-	char path[PATH_MAX];
-	unsigned int sp;
+	fputc('"', f);
+	for (; *v != '\0'; v++) {
+		unsigned char c = (unsigned char)*v;
 
-	for (sp = 0; sp < TW_SPAN_MAX; sp++) {
-		FILE *f;
-		int rc;
-
-		snprintf(path, sizeof(path), "%s.%s.csv", prefix,
-			tw_lat_span_file(sp));
-		f = fopen(path, "w");
-		if (f == NULL) {
-			rc = -errno;
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return rc;
-		}
-		rc = tw_hist_write_csv(&hist[sp], f);
-		if (fclose(f) != 0 && rc == 0)
-			rc = -EIO;
-		if (rc != 0) {
-			snprintf(err, errlen, "%s: write failed", path);
-			return rc;
-		}
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
 	}
-	return 0;
+	fputc('"', f);
+}
+
+static void
+json_ports(FILE *f, const struct tw_stats *s)
+{
+	unsigned int i, k;
+
+	fprintf(f, "  \"ports\": [\n");
+	for (i = 0; i < s->nb_ports; i++) {
+		const struct tw_port_report *p = &s->ports[i];
+
+		fprintf(f, "    { \"port\": %u, \"name\": ", p->port_id);
+		json_str(f, p->name);
+		fprintf(f, ", \"driver\": ");
+		json_str(f, p->driver);
+		fprintf(f, ", \"link_up\": %s, \"link_downs\": %" PRIu64
+			", \"link_ups\": %" PRIu64 ", \"restarts\": %" PRIu64
+			", \"lsc_events\": %" PRIu64 ", \"ipackets\": %" PRIu64
+			", \"opackets\": %" PRIu64 ", \"ibytes\": %" PRIu64
+			", \"obytes\": %" PRIu64 ", \"imissed\": %" PRIu64
+			", \"ierrors\": %" PRIu64 ", \"oerrors\": %" PRIu64
+			", \"rx_nombuf\": %" PRIu64 ", \"xstats\": {",
+			p->link_up ? "true" : "false", p->link_downs,
+			p->link_ups, p->restarts, p->lsc_events, p->ipackets,
+			p->opackets, p->ibytes, p->obytes, p->imissed,
+			p->ierrors, p->oerrors, p->rx_nombuf);
+		for (k = 0; k < p->nb_xstats; k++) {
+			fprintf(f, "%s", k > 0 ? ", " : " ");
+			json_str(f, p->xstats[k].name);
+			fprintf(f, ": %" PRIu64, p->xstats[k].value);
+		}
+		fprintf(f, "%s} }%s\n", p->nb_xstats > 0 ? " " : "",
+			i + 1 < s->nb_ports ? "," : "");
+	}
+	fprintf(f, "  ],\n");
 }
 
 static void
@@ -326,7 +401,9 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 
 	fprintf(f, "{\n");
 	fprintf(f, "  \"version\": \"%s\",\n", meta->version);
-	fprintf(f, "  \"profile\": \"%s\",\n", meta->profile);
+	fprintf(f, "  \"profile\": ");
+	json_str(f, meta->profile);
+	fprintf(f, ",\n");
 	fprintf(f, "  \"simd\": \"%s\",\n", meta->simd);
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
@@ -349,6 +426,7 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		fprintf(f, "    \"%s\": %" PRIu64 "%s\n", tw_rx_drop_name(i),
 			s->rx.drops[i], i + 1 < TW_DROP_MAX ? "," : "");
 	fprintf(f, "  },\n");
+	json_ports(f, s);
 	fprintf(f, "  \"gaps\": %" PRIu64 ",\n", s->gaps);
 	fprintf(f, "  \"gap_messages\": %" PRIu64 ",\n", s->gap_msgs);
 	fprintf(f, "  \"duplicate_packets\": %" PRIu64 ",\n", s->dup_pkts);

@@ -18,6 +18,7 @@
 #include "tw_feed.h"
 #include "tw_gen.h"
 #include "tw_parse.h"
+#include "tw_port.h"
 
 struct tw_channel_report {
 	uint32_t group;         /* host order */
@@ -53,7 +54,12 @@ struct tw_stats {
 	struct tw_hist_summary lat; /* send -> cache updated, merged */
 	struct tw_hist_summary span[TW_SPAN_MAX];
 	struct tw_hist_summary rtt; /* tick to trade, generator's clock */
+	uint16_t nb_ports;
+	struct tw_port_report ports[TW_MAX_PORTS];
 };
+
+/* Frames a port lost or could not take: imissed, ierrors, rx_nombuf. */
+uint64_t tw_stats_port_rx_lost(const struct tw_port_report *p);
 
 /* A counter's report name and where it sits in its struct. */
 struct tw_counter_name {
@@ -89,13 +95,6 @@ struct tw_stats_meta {
 	const char *profile;
 	const char *simd;       /* SIMD level of the hot loops */
 };
-
-/*
- * Each span's histogram (hist: TW_SPAN_MAX entries) as
- * PREFIX.<span>.csv. 0, or -errno with the failing path in err.
- */
-int tw_stats_write_latency_csv(const char *prefix,
-		const struct tw_hist *hist, char *err, size_t errlen);
 
 int tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		const struct tw_stats_meta *meta);

@@ -128,6 +128,9 @@ tw_view_collect(const struct tw_view *v, struct tw_stats *s,
 	if (v->rtt != NULL)
 		tw_hist_merge(rtt, v->rtt);
 	tw_hist_summarize(rtt, &s->rtt);
+	s->nb_ports = RTE_MIN(v->nb_ports, (uint16_t)TW_MAX_PORTS);
+	for (sp = 0; sp < s->nb_ports; sp++)
+		tw_port_report_read(&v->ports[sp], &s->ports[sp]);
 	tw_stats_finish(s);
 }
 

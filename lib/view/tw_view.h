@@ -26,6 +26,7 @@
 #include "tw_gen.h"
 #include "tw_hist.h"
 #include "tw_parse.h"
+#include "tw_port.h"
 #include "tw_stats.h"
 #include "tw_topo.h"
 
@@ -52,6 +53,12 @@ struct tw_view {
 	struct tw_cache *cache[TW_MAX_SOCKETS]; /* read only to readers */
 	char cache_mz[TW_MAX_SOCKETS][RTE_MEMZONE_NAMESIZE];
 	char simd[16];
+	/*
+	 * The ports, written in place (in the memzone) by the primary's
+	 * main lcore under each report's seqcount.
+	 */
+	uint16_t nb_ports;
+	struct tw_port_report ports[TW_MAX_PORTS];
 };
 
 /*
