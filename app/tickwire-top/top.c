@@ -88,9 +88,9 @@ snapshot(const struct view *v, uint32_t locate, struct tw_cache_snapshot *s)
 }
 
 static double
-px(int64_t v, uint8_t decimals)
+px(double v, uint8_t decimals)
 {
-	return (double)v / pow(10.0, decimals);
+	return v / pow(10.0, decimals);
 }
 
 static void
@@ -151,14 +151,16 @@ draw(struct view *v, const char *prefix)
 
 		snapshot(v, v->rates[i].locate, &s);
 		snprintf(bid, sizeof(bid), "%.4f x %u",
-			px(s.bid_px, s.price_decimals), s.bid_sz);
+			px((double)s.bid_px, s.price_decimals), s.bid_sz);
 		snprintf(ask, sizeof(ask), "%.4f x %u",
-			px(s.ask_px, s.price_decimals), s.ask_sz);
+			px((double)s.ask_px, s.price_decimals), s.ask_sz);
 		printf(" %-3u %-8s %22s %22s %12.4f %12" PRIu64 " %8.0f "
 			"%10.4f\n", i + 1, s.ticker, bid, ask,
-			px(s.last_px, s.price_decimals), s.volume,
+			px((double)s.last_px, s.price_decimals), s.volume,
 			dt > 0 ? v->rates[i].score / dt : 0.0,
-			px(s.ask_px - s.bid_px, s.price_decimals));
+			/* In double: extreme prices must not overflow. */
+			px((double)s.ask_px - (double)s.bid_px,
+				s.price_decimals));
 	}
 	if (n == 0)
 		printf(" (no symbol updated in the last interval)\n");

@@ -435,6 +435,8 @@ tw_app_teardown(struct tw_app *app)
 	if (app->pdump)
 		rte_pdump_uninit();
 	rte_memzone_free(app->view_mz);
+	rte_free(tw_qsv);
+	tw_qsv = NULL;
 	for (i = 0; i < app->plan.nb_cache_sockets; i++)
 		rte_memzone_free(app->cache_mz[i]);
 }

@@ -12,6 +12,7 @@
  *   /tickwire/latency          send -> cache histogram summary
  *   /tickwire/symbol,TICKER    one symbol's consistent snapshot
  *   /tickwire/top,N            the N symbols with the most updates
+ *   /tickwire/ports            per port: link, counters, non-zero xstats
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -290,6 +291,68 @@ cmd_top(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* One port's report (read under its seqcount) as a dict. */
+static struct rte_tel_data *
+port_dict(const struct tw_port_report *src)
+{
+	struct rte_tel_data *p = rte_tel_data_alloc();
+	struct rte_tel_data *x;
+	struct tw_port_report r;
+	unsigned int k;
+
+	if (p == NULL)
+		return NULL;
+	tw_port_report_read(src, &r);
+	rte_tel_data_start_dict(p);
+	rte_tel_data_add_dict_u64(p, "port", r.port_id);
+	rte_tel_data_add_dict_string(p, "name", r.name);
+	rte_tel_data_add_dict_string(p, "driver", r.driver);
+	rte_tel_data_add_dict_u64(p, "link_up", r.link_up);
+	rte_tel_data_add_dict_u64(p, "link_downs", r.link_downs);
+	rte_tel_data_add_dict_u64(p, "link_ups", r.link_ups);
+	rte_tel_data_add_dict_u64(p, "restarts", r.restarts);
+	rte_tel_data_add_dict_u64(p, "ipackets", r.ipackets);
+	rte_tel_data_add_dict_u64(p, "opackets", r.opackets);
+	rte_tel_data_add_dict_u64(p, "imissed", r.imissed);
+	rte_tel_data_add_dict_u64(p, "ierrors", r.ierrors);
+	rte_tel_data_add_dict_u64(p, "oerrors", r.oerrors);
+	rte_tel_data_add_dict_u64(p, "rx_nombuf", r.rx_nombuf);
+	x = rte_tel_data_alloc();
+	if (x == NULL) {
+		rte_tel_data_free(p);
+		return NULL;
+	}
+	rte_tel_data_start_dict(x);
+	for (k = 0; k < r.nb_xstats && k < TW_PORT_XSTATS_MAX; k++) {
+		r.xstats[k].name[TW_PORT_XSTAT_NAME - 1] = '\0';
+		rte_tel_data_add_dict_u64(x, r.xstats[k].name,
+			r.xstats[k].value);
+	}
+	rte_tel_data_add_dict_container(p, "xstats", x, 0);
+	return p;
+}
+
+static int
+cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct tw_view *v = tel_app->view;
+	char name[16];
+	unsigned int i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < v->nb_ports && i < TW_MAX_PORTS; i++) {
+		struct rte_tel_data *p = port_dict(&v->ports[i]);
+
+		if (p == NULL)
+			return -ENOMEM;
+		snprintf(name, sizeof(name), "%u", v->ports[i].port_id);
+		rte_tel_data_add_dict_container(d, name, p, 0);
+	}
+	return 0;
+}
+
 int
 tw_telemetry_register(struct tw_app *app)
 {
@@ -313,6 +376,9 @@ tw_telemetry_register(struct tw_app *app)
 		{ "/tickwire/top", cmd_top,
 			"Symbols with the most updates. Parameter: N (1-100, "
 			"default 10)" },
+		{ "/tickwire/ports", cmd_ports,
+			"Per port: link state and changes, restarts, ethdev "
+			"counters, non-zero xstats. No parameters" },
 	};
 	unsigned int i;
 	int rc;

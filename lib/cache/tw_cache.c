@@ -3,8 +3,11 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
+
+#include <rte_branch_prediction.h>
 
 #include "tw_cache.h"
 
@@ -244,12 +247,28 @@ tw_cache_snapshot(const struct tw_cache *c, uint32_t locate,
 {
 	const struct tw_cache_entry *e;
 	const struct tw_symbol_info *info;
+	struct timespec t0 = { 0 }, t;
+	unsigned int tries = 0;
 	uint32_t sn;
 
 	if (locate >= c->nb_symbols)
 		return -ERANGE;
 	e = &c->entries[locate];
 	do {
+		/*
+		 * A writer holds an entry for nanoseconds, or for as long as
+		 * it is preempted on a shared core; one that never finishes
+		 * (it died mid-update) must not hang the reader.
+		 */
+		if (unlikely(++tries % TW_CACHE_READ_TRIES == 0)) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if (t0.tv_sec == 0 && t0.tv_nsec == 0)
+				t0 = t;
+			else if ((t.tv_sec - t0.tv_sec) * 1000000000 +
+				 (t.tv_nsec - t0.tv_nsec) >
+				 TW_CACHE_READ_GIVE_UP_MS * 1000000)
+				return -EBUSY;
+		}
 		sn = rte_seqcount_read_begin(&e->sc);
 		snap->bid_px = e->bid_px;
 		snap->ask_px = e->ask_px;
@@ -285,7 +304,11 @@ tw_cache_snapshot_merged(struct tw_cache *const *caches, unsigned int nb,
 	unsigned int i;
 
 	for (i = 0; i < nb; i++) {
-		if (tw_cache_snapshot(caches[i], locate, &s) != 0)
+		int rc = tw_cache_snapshot(caches[i], locate, &s);
+
+		if (rc == -EBUSY)
+			return rc;
+		if (rc != 0)
 			continue;
 		if (s.ticker[0] == '\0' && s.updates == 0)
 			continue;
@@ -312,8 +335,11 @@ tw_cache_dump_csv(struct tw_cache *const *caches, unsigned int nb, FILE *f)
 		"last_px,last_sz,volume,updates,last_seq\n");
 	for (locate = 0; locate < nb_symbols; locate++) {
 		struct tw_cache_snapshot best;
+		int rc = tw_cache_snapshot_merged(caches, nb, locate, &best);
 
-		if (tw_cache_snapshot_merged(caches, nb, locate, &best) != 0)
+		if (rc == -EBUSY)
+			return rc;
+		if (rc != 0)
 			continue;
 		fprintf(f, "%" PRIu32 ",%s,%u,%" PRId64 ",%" PRIu32 ",%" PRId64
 			",%" PRIu32 ",%" PRId64 ",%" PRIu32 ",%" PRIu64 ",%"

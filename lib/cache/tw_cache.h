@@ -122,9 +122,21 @@ int tw_cache_set_directory(struct tw_cache *c, const struct tw_directory *d);
 /* Locate of ticker (8 chars, space padded), or -ENOENT. */
 int tw_cache_find(const struct tw_cache *c, const char *ticker);
 
-/* Copy one entry consistently; -ERANGE for a locate out of range. */
+/*
+ * Copy one entry consistently; -ERANGE for a locate out of range,
+ * -EBUSY for an entry a writer left mid-update (see below).
+ */
 int tw_cache_snapshot(const struct tw_cache *c, uint32_t locate,
 		struct tw_cache_snapshot *snap);
+
+/*
+ * A snapshot gives up with -EBUSY once an entry stayed mid-update for
+ * TW_CACHE_READ_GIVE_UP_MS (it looks at the clock every
+ * TW_CACHE_READ_TRIES attempts): only an entry whose writer died
+ * mid-update (a crashed process) is busy that long.
+ */
+#define TW_CACHE_READ_TRIES (1u << 14)
+#define TW_CACHE_READ_GIVE_UP_MS 500
 
 /*
  * One symbol over several caches (one per socket, each written by the

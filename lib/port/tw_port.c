@@ -133,6 +133,13 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 		return rc;
 	if (pc->mtu > RTE_ETHER_MTU) {
 		rc = rte_eth_dev_set_mtu(pc->port_id, pc->mtu);
+		/* Virtual devices without an MTU of their own carry any. */
+		if (rc == -ENOTSUP && info.max_mtu >= pc->mtu) {
+			PORT_LOG(INFO, "port %u (%s): no MTU to set; frames "
+				"of MTU %u pass as they are\n", pc->port_id,
+				info.driver_name, pc->mtu);
+			rc = 0;
+		}
 		if (rc != 0) {
 			PORT_LOG(ERR, "port %u: MTU %u: %s\n", pc->port_id,
 				pc->mtu, rte_strerror(-rc));

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Writes a capture of good feed frames with one frame of every
- * malformed class and one duplicate among them, the cache the good
- * frames alone give (CSV), and the drop count expected per reason.
+ * malformed class, one duplicate, and hostile but well-formed frames
+ * among them (a heartbeat from far in the future, forged ends of
+ * session, a sequence that would wrap, another channel's symbol, data
+ * after the end), the cache the good frames alone give (CSV), and the
+ * drop count expected per reason.
  *
  *   tw-mkcap CAPTURE.pcap TRUTH.csv EXPECTED.txt
  *
@@ -97,12 +100,38 @@ main(int argc, char **argv)
 		}
 		pcap_frame(cap, dup, dup_len, n++);
 		expected[TW_DROP_DUPLICATE]++;
+		/* Hostile: none may stop the good feed that follows. */
+		len = tt_control_frame(frame, 1, UINT64_C(1) << 61,
+			TW_MOLD_COUNT_HEARTBEAT);
+		pcap_frame(cap, frame, len, n++);
+		expected[TW_DROP_SEQ_FAR]++;
+		len = tt_control_frame(frame, 3, TW_MOLD_FIRST_SEQ,
+			TW_MOLD_COUNT_END_OF_SESSION);
+		pcap_frame(cap, frame, len, n++);
+		len = tt_control_frame(frame, 0, seq[0] + 100,
+			TW_MOLD_COUNT_END_OF_SESSION);
+		pcap_frame(cap, frame, len, n++);
+		expected[TW_DROP_BAD_END] += 2;
+		len = tt_quote_frame(frame, 0, 2, UINT64_MAX - 1, MSGS, 7);
+		pcap_frame(cap, frame, len, n++);
+		expected[TW_DROP_BAD_SEQ]++;
+		{
+			struct tw_quote q = tt_quote(5, 77); /* channel 1's */
+
+			len = tt_frame_of_quote(frame, 2, seq[2], &q);
+			pcap_frame(cap, frame, len, n++);
+			expected[TW_DROP_WRONG_CHANNEL]++;
+		}
 	}
 	for (ch = 0; ch < TT_CHANNELS; ch++) {
 		len = tt_control_frame(frame, ch, seq[ch],
 			TW_MOLD_COUNT_END_OF_SESSION);
 		pcap_frame(cap, frame, len, n++);
 	}
+	/* After the end: not applied. */
+	len = tt_quote_frame(frame, 0, 0, seq[0] + 1, MSGS, 55);
+	pcap_frame(cap, frame, len, n++);
+	expected[TW_DROP_AFTER_END]++;
 	if (fclose(cap) != 0)
 		return 1;
 

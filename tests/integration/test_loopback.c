@@ -91,6 +91,178 @@ tick_to_trade_orders_all_come_back(void **state)
 	free(s);
 }
 
+/*
+ * A stop asked in the middle of a feed (by --duration, or SIGINT) ends
+ * the session; the RX lcore drains to every end of session, so the
+ * cache is the truth and nothing is lost or left unended.
+ */
+static void
+assert_stopped_whole(const char *json, const char *cache, const char *truth)
+{
+	char *s = it_slurp(json);
+
+	assert_non_null(s);
+	assert_int_equal(it_json_u64(s, NULL, "channels_ended"), 4);
+	assert_int_equal(it_json_u64(s, NULL, "channels_not_ended"), 0);
+	assert_int_equal(it_json_u64(s, NULL, "messages_unreceived"), 0);
+	assert_int_equal(it_json_u64(s, NULL, "drops_total"), 0);
+	assert_int_equal(it_json_u64(s, NULL, "gaps"), 0);
+	assert_int_equal(it_json_u64(s, "rx", "end_of_session"), 4);
+	assert_int_equal(it_json_u64(s, "rx", "messages"),
+		it_json_u64(s, "generator", "ticks") +
+		it_json_u64(s, "generator", "directories"));
+	assert_true(it_json_u64(s, "generator", "ticks") > 100000);
+	free(s);
+	assert_int_equal(it_count_lines(cache), 1001);
+	assert_true(it_files_equal(cache, truth));
+}
+
+static void
+stop_by_duration_loses_nothing(void **state)
+{
+	const char *json = it_path("stop-duration.json");
+	const char *cache = it_path("stop-duration.cache.csv");
+	const char *truth = it_path("stop-duration.truth.csv");
+	const char *const opts[] = { "--duration", "2", "--quiet",
+		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
+		truth, NULL };
+
+	assert_int_equal(it_tickwire(opts, it_path("stop-duration.log"), 60),
+		0);
+	assert_stopped_whole(json, cache, truth);
+}
+
+static void
+stop_by_sigint_loses_nothing(void **state)
+{
+	const char *json = it_path("stop-sigint.json");
+	const char *cache = it_path("stop-sigint.cache.csv");
+	const char *truth = it_path("stop-sigint.truth.csv");
+	const char *const opts[] = { "--duration", "60", "--quiet",
+		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
+		truth, NULL };
+	char *argv[IT_MAX_ARGS];
+	pid_t pid;
+
+	it_tickwire_argv(argv, opts);
+	pid = it_spawn(argv, it_path("stop-sigint.log"));
+	sleep(2);
+	kill(pid, SIGINT);
+	assert_int_equal(it_wait(pid, 30), 0);
+	assert_stopped_whole(json, cache, truth);
+}
+
+/*
+ * The same feed on two ports (net_ring0, and net_ring1 as the mirror),
+ * each polled by its own RX lcore into one socket's cache: each channel
+ * keeps one writer (the other lcore drops it as not_owner), so the
+ * cache is exactly the truth.
+ */
+static void
+same_feed_on_two_ports_keeps_one_writer_per_entry(void **state)
+{
+	const char *ini = it_path("two-ports.ini");
+	const char *json = it_path("two-ports.json");
+	const char *cache = it_path("two-ports.cache.csv");
+	const char *truth = it_path("two-ports.truth.csv");
+	const char *const opts[] = { "--config", ini, "--count", "300000",
+		"--duration", "60", "--quiet", "--stats-json", json,
+		"--dump-cache", cache, "--dump-truth", truth, NULL };
+	FILE *f = fopen(ini, "w");
+	uint64_t pkts;
+	char *s;
+
+	assert_non_null(f);
+	fputs("[eal]\nargs = --lcores=0@(0,1),1@0,2@1,3@1 --no-pci "
+		"--vdev=net_ring0 --vdev=net_ring1 --file-prefix=tw-itest-two\n"
+		"[feed]\nsymbols = 1000\nchannels = 4\n"
+		"[generator]\nlcore = 1\nport = 0\nmirror_port = 1\n"
+		"rate = 300000\n"
+		"[rx]\nlcores = 2,3\nports = 0,1\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(it_tickwire(opts, it_path("two-ports.log"), 120), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	pkts = it_json_u64(s, "generator", "packets");
+	/* Every frame twice: applied once, dropped once as not_owner. */
+	assert_int_equal(it_json_u64(s, "rx", "packets"), 2 * pkts);
+	assert_int_equal(it_json_u64(s, "rx", "packets_accepted"), pkts);
+	assert_int_equal(it_json_u64(s, "drops", "not_owner"), pkts);
+	assert_int_equal(it_json_u64(s, "rx", "messages"), 301000);
+	assert_int_equal(it_json_u64(s, NULL, "channels_ended"), 4);
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+}
+
+/* Jumbo frames: mbufs sized from [feed] mtu, one frame per mbuf. */
+static void
+jumbo_mtu_frames_fit_their_mbufs(void **state)
+{
+	const char *json = it_path("jumbo.json");
+	const char *cache = it_path("jumbo.cache.csv");
+	const char *truth = it_path("jumbo.truth.csv");
+	const char *const opts[] = { "--count", "200000", "--set",
+		"feed.mtu=9000", "--duration", "60", "--quiet", "--stats-json",
+		json, "--dump-cache", cache, "--dump-truth", truth, NULL };
+	char *s;
+
+	assert_int_equal(it_tickwire(opts, it_path("jumbo.log"), 120), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	it_assert_clean_feed(s, s, 200000, 1000, 4);
+	/* Frames far above one 2 KB mbuf's room. */
+	assert_true(it_json_u64(s, "generator", "bytes") >
+		4000 * it_json_u64(s, "generator", "packets"));
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+}
+
+/*
+ * Report files: a path that cannot be created fails at start, naming
+ * it; a full disk leaves no truncated file, says why, exits 1, and the
+ * other reports are still written.
+ */
+static void
+output_files_fail_loudly_and_never_half_written(void **state)
+{
+	const char *mnt = it_path("full-fs");
+	const char *json = it_path("full.json");
+	char full[600], cmd[700];
+	const char *const bad[] = { "--count", "1000", "--quiet",
+		"--dump-cache", "/nonexistent-dir/c.csv", NULL };
+	const char *const opts[] = { "--count", "100000", "--quiet",
+		"--stats-json", json, "--dump-cache", full, NULL };
+	char *s;
+
+	assert_int_equal(it_tickwire(bad, it_path("badpath.log"), 60), 1);
+	s = it_slurp(it_path("badpath.log"));
+	assert_non_null(strstr(s, "/nonexistent-dir/c.csv: cannot create"));
+	assert_non_null(strstr(s, "No such file or directory"));
+	assert_null(strstr(s, "summary after"));        /* nothing ran */
+	free(s);
+
+	/* A 16 KB file system: the 1000-symbol cache CSV does not fit. */
+	if (getuid() != 0)
+		fail_msg("the full-disk check needs root (mount -t tmpfs)");
+	mkdir(mnt, 0755);
+	snprintf(cmd, sizeof(cmd), "umount %s 2>/dev/null; mount -t tmpfs "
+		"-o size=16k tmpfs %s", mnt, mnt);
+	assert_int_equal(system(cmd), 0);
+	snprintf(full, sizeof(full), "%s/c.csv", mnt);
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("full.log"), 60), 1);
+	s = it_slurp(it_path("full.log"));
+	assert_non_null(strstr(s, "No space left on device"));
+	free(s);
+	assert_int_equal(access(full, F_OK), -1);       /* no partial file */
+	s = it_slurp(json);                             /* the others: yes */
+	assert_non_null(s);
+	assert_int_equal(it_json_u64(s, "generator", "ticks"), 100000);
+	free(s);
+	snprintf(cmd, sizeof(cmd), "umount %s", mnt);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void
 config_error_names_file_section_and_key(void **state)
 {
@@ -118,6 +290,13 @@ main(void)
 		cmocka_unit_test(same_seed_gives_the_same_cache),
 		cmocka_unit_test(tick_to_trade_orders_all_come_back),
 		cmocka_unit_test(config_error_names_file_section_and_key),
+		cmocka_unit_test(stop_by_duration_loses_nothing),
+		cmocka_unit_test(stop_by_sigint_loses_nothing),
+		cmocka_unit_test(
+			same_feed_on_two_ports_keeps_one_writer_per_entry),
+		cmocka_unit_test(jumbo_mtu_frames_fit_their_mbufs),
+		cmocka_unit_test(
+			output_files_fail_loudly_and_never_half_written),
 	};
 
 	return cmocka_run_group_tests_name("loopback", tests, NULL, NULL);

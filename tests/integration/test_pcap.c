@@ -133,7 +133,7 @@ malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
 				it_json_u64(json, "drops", reason), want);
 		reasons += want != 0;
 	}
-	assert_true(reasons >= 17);
+	assert_true(reasons >= 22);
 	assert_int_equal(it_json_u64(json, NULL, "gaps"), 0);
 	assert_int_equal(it_json_u64(json, NULL, "channels_ended"), 4);
 	free(json);

@@ -169,11 +169,32 @@ snapshot_is_never_torn_under_a_concurrent_writer(void **state)
 	free(r.c);
 }
 
+/*
+ * A writer that stopped mid-update (odd count forever): the reader
+ * gives up with -EBUSY instead of spinning, and so does a dump.
+ */
+static void
+reader_never_waits_forever_on_a_dead_writer(void **state)
+{
+	struct tw_cache *c = new_cache(4);
+	struct tw_cache_snapshot s;
+	FILE *f = tmpfile();
+
+	rte_seqcount_write_begin(&c->entries[2].sc);     /* never ended */
+	assert_int_equal(tw_cache_snapshot(c, 1, &s), 0);
+	assert_int_equal(tw_cache_snapshot(c, 2, &s), -EBUSY);
+	assert_int_equal(tw_cache_snapshot_merged(&c, 1, 2, &s), -EBUSY);
+	assert_int_equal(tw_cache_dump_csv(&c, 1, f), -EBUSY);
+	fclose(f);
+	free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(entry_is_one_cache_line),
+		cmocka_unit_test(reader_never_waits_forever_on_a_dead_writer),
 		cmocka_unit_test(init_rejects_misaligned_memory),
 		cmocka_unit_test(ticker_lookup_finds_every_symbol),
 		cmocka_unit_test(attach_sees_the_same_cache),
