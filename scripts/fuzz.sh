@@ -52,7 +52,10 @@ for h in "${HARNESSES[@]}"; do
 	found=build-fuzz/findings/$h
 	log=build-fuzz/findings/$h.log
 	mkdir -p "$corpus" "$found"
-	before=$(find "$found" -type f | wc -l)
+	# Findings: crash-, leak-, timeout- and oom- inputs (not slow-unit).
+	count() { find "$found" -type f \( -name 'crash-*' -o -name 'leak-*' \
+		-o -name 'timeout-*' -o -name 'oom-*' \) | wc -l; }
+	before=$(count)
 	# -fork keeps fuzzing after a finding; each is saved to $found.
 	"$bin" -max_total_time="$SECONDS_EACH" -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
@@ -60,7 +63,7 @@ for h in "${HARNESSES[@]}"; do
 		>"$log" 2>&1 || true
 	execs=$(awk -F: '/stat::number_of_executed_units/ {s += $NF}
 		END {print s + 0}' "$log")
-	after=$(find "$found" -type f | wc -l)
+	after=$(count)
 	n=$((after - before))
 	total=$((total + n))
 	printf '%-14s %12s %9s %s\n' "$h" "$execs" "$n" \

@@ -27,6 +27,8 @@ import json
 import os
 import re
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -216,9 +218,47 @@ def kernel_path():
           "kernel)" % (d["latency_ns"]["p50"], k["latency_ns"]["p50"]))
 
 
+def sockrx_drops_truncated():
+    """A datagram longer than tickwire-sockrx's buffer is cut by the
+    kernel (MSG_TRUNC): dropped under 'truncated', never applied."""
+    a, b = "twt%d" % (os.getpid() % 100000), "twu%d" % (os.getpid() % 100000)
+    js = out("sockrx-trunc.json")
+    if os.path.exists(js):
+        os.remove(js)
+    subprocess.run(["ip", "link", "del", a], capture_output=True)
+    for c in (["ip", "link", "add", a, "type", "veth", "peer", "name", b],
+              ["ip", "link", "set", a, "up"], ["ip", "link", "set", b, "up"],
+              ["ip", "addr", "add", "192.0.2.77/32", "dev", a]):
+        subprocess.run(c, check=True)
+    try:
+        log = open(out("sockrx-trunc.log"), "w")
+        sock = subprocess.Popen([SOCKRX, "--config", SRC +
+                                 "/drivers-config/loopback.ini", "--iface",
+                                 a, "--duration", "3", "--stats-json", js],
+                                stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: "channels from" in open(
+            out("sockrx-trunc.log")).read(), 20, 0.05)
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, struct.pack(
+            "4s4si", bytes(4), socket.inet_aton("192.0.2.77"),
+            socket.if_nametoindex(a)))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+        s.sendto(b"x" * 9500, ("239.1.1.1", 30001))   # > its 9000 bytes
+        s.sendto(b"y" * 5, ("239.1.1.1", 30001))      # a runt, for scale
+        rc = sock.wait(timeout=30)
+        d = json.load(open(js))
+        check(rc == 0 and d["drops"]["truncated"] == 1 and
+              d["drops"]["bad_mold_hdr"] == 1 and d["rx"]["messages"] == 0,
+              "tickwire-sockrx drops a truncated datagram as 'truncated' "
+              "(%s)" % {k: v for k, v in d["drops"].items() if v})
+    finally:
+        subprocess.run(["ip", "link", "del", a], capture_output=True)
+
+
 def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
+    sockrx_drops_truncated()
     kernel_path()
     json_path, cache_path = out("tools.json"), out("tools.cache.csv")
     for f in (json_path, cache_path):
@@ -268,7 +308,8 @@ def main():
         fin = [next(iter(a.values())) for a in ask(
             "/tickwire/stats", "/tickwire/channels",
             "/tickwire/symbol,TW000005", "/tickwire/top,5",
-            "/tickwire/top,0", "/tickwire/symbol,NOSUCH")]
+            "/tickwire/top,0", "/tickwire/symbol,NOSUCH",
+            "/tickwire/ports")]
     finally:
         rc = tw.wait(timeout=60)
         log.close()
@@ -278,8 +319,14 @@ def main():
                     logtext) is not None,
           "--log-level=tickwire.rx:debug shows the RX lcore's debug line")
     final = json.load(open(json_path))
-    check(len(fin) == 6, "six answers to six commands")
-    st, chans, sym, top, bad_top, bad_sym = fin
+    check(len(fin) == 7, "seven answers to seven commands")
+    st, chans, sym, top, bad_top, bad_sym, ports = fin
+    p0, j0 = ports["0"], final["ports"][0]
+    check(p0["name"] == j0["name"] == "net_ring0" and p0["link_up"] == 1 and
+          p0["ipackets"] == j0["ipackets"] == final["rx"]["packets"] and
+          p0["imissed"] == j0["imissed"] == 0,
+          "/tickwire/ports: net_ring0 up, ipackets %d as in the JSON and "
+          "the RX count" % p0["ipackets"])
     check(st["rx_total"]["messages"] == final["rx"]["messages"] == 1001000,
           "telemetry's last count equals the stats JSON: %d, %d" %
           (st["rx_total"]["messages"], final["rx"]["messages"]))

@@ -176,6 +176,70 @@ command_line_values_pass_the_same_checks(void **state)
 		"count: '-5'"));
 }
 
+/*
+ * What does not look like what it is, each refused with the file,
+ * section and key: a second section, a line without '=', a value over
+ * 255 characters, signs, spaces and leading zeros on unsigned values,
+ * non-finite or out-of-range durations.
+ */
+static void
+lookalike_values_are_refused_by_name(void **state)
+{
+	static const struct {
+		const char *text, *section, *key, *why;
+	} cases[] = {
+		{ "[feed]\nsymbols = 10\n[feed]\nchannels = 2\n", "[feed]",
+			NULL, "section given twice" },
+		{ "[feed]\nsymbols = 10\nsymbols = 20\n", "[feed]",
+			"symbols", "twice" },
+		{ "[feed]\nsymbols\n", "[feed]", "symbols", "without '='" },
+		{ "[generator]\nrate = 010\n", "[generator]", "rate",
+			"not an unsigned integer" },
+		{ "[generator]\ncount = \" -1\"\n", "[generator]", "count",
+			"not an unsigned integer" },
+		{ "[generator]\ncount = +5\n", "[generator]", "count",
+			"not an unsigned integer" },
+		{ "[generator]\ncount = -1\n", "[generator]", "count",
+			"not an unsigned integer" },
+		{ "[run]\nduration = 1e10\n", "[run]", "duration",
+			"out of range" },
+		{ "[run]\ndrain_s = nan\n", "[run]", "drain_s",
+			"not a finite number" },
+		{ "[run]\nlinger_s = inf\n", "[run]", "linger_s",
+			"not a finite number" },
+	};
+	char text[1024], err[TW_ERR_MAX];
+	struct tw_config cfg;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		if (load_text(&cfg, cases[i].text, err) == 0)
+			fail_msg("accepted: %s", cases[i].text);
+		assert_names(err, cases[i].section, cases[i].key);
+		if (strstr(err, cases[i].why) == NULL)
+			fail_msg("'%s' does not say '%s'", err, cases[i].why);
+	}
+	/* A value over 255 characters is not cut: it is refused. */
+	snprintf(text, sizeof(text), "[feed]\nsession = %0300d\n", 0);
+	assert_int_not_equal(load_text(&cfg, text, err), 0);
+	assert_names(err, "[feed]", "session");
+}
+
+/* A directory as the profile is refused, not read as empty. */
+static void
+directory_as_profile_is_refused(void **state)
+{
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+
+	tw_config_defaults(&cfg);
+	assert_int_not_equal(tw_config_load(&cfg, "/tmp", err, sizeof(err)),
+		0);
+	assert_non_null(strstr(err, "/tmp"));
+	assert_non_null(strstr(err, "not a regular file"));
+}
+
 static void
 missing_file_is_reported(void **state)
 {
@@ -200,6 +264,8 @@ main(void)
 		cmocka_unit_test(checks_across_keys_name_the_keys),
 		cmocka_unit_test(command_line_values_pass_the_same_checks),
 		cmocka_unit_test(missing_file_is_reported),
+		cmocka_unit_test(lookalike_values_are_refused_by_name),
+		cmocka_unit_test(directory_as_profile_is_refused),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

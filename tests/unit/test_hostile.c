@@ -405,6 +405,63 @@ every_level_agrees_on_port_checksum_verdicts(void **state)
 	free(m);
 }
 
+/*
+ * Orders go back only to one host: a group or zero source MAC, or a
+ * source address that is not unicast, is refused and counted; replies
+ * past the burst's capacity are counted as dropped.
+ */
+static void
+orders_go_only_to_a_unicast_source(void **state)
+{
+	static const struct {
+		uint8_t mac0;
+		uint32_t ip;
+		bool ok;
+	} src[] = {
+		{ 0x02, TW_IPV4(192, 0, 2, 1), true },
+		{ 0xff, TW_IPV4(192, 0, 2, 1), false },  /* broadcast MAC */
+		{ 0x01, TW_IPV4(192, 0, 2, 1), false },  /* group MAC */
+		{ 0x02, TW_IPV4(255, 255, 255, 255), false },
+		{ 0x02, TW_IPV4(224, 0, 0, 1), false },
+		{ 0x02, TW_IPV4(127, 0, 0, 1), false },
+		{ 0x02, 0, false },
+	};
+	struct fixture *f = *state;
+	struct tw_order_reply replies[2];
+	unsigned int i, ok = 0;
+
+	f->ctx.replies = replies;
+	f->ctx.reply_cap = 2;
+	for (i = 0; i < RTE_DIM(src); i++) {
+		struct tw_quote q = tt_quote(1, i);
+		uint16_t len;
+
+		q.reply_id = 9;
+		len = tt_frame_of_quote(f->frame, 1, 1 + i, &q);
+		f->frame[RTE_ETHER_ADDR_LEN] = src[i].mac0;
+		tt_ip(f->frame)->src_addr = rte_cpu_to_be_32(src[i].ip);
+		tt_fix_checksums(f->frame);
+		f->ctx.nb_replies = 0;
+		rx(f, len, 10);
+		assert_int_equal(f->ctx.nb_replies, src[i].ok ? 1 : 0);
+		ok += src[i].ok;
+	}
+	assert_int_equal(f->ctr.msgs, RTE_DIM(src));   /* quotes applied */
+	assert_int_equal(f->ctr.orders_refused, RTE_DIM(src) - ok);
+	/* Three asks in one burst, room for two: one counted dropped. */
+	f->ctx.nb_replies = 0;
+	for (i = 0; i < 3; i++) {
+		struct tw_quote q = tt_quote(1, 50 + i);
+		uint16_t len;
+
+		q.reply_id = 9;
+		len = tt_frame_of_quote(f->frame, 1, 1 + RTE_DIM(src) + i, &q);
+		rx(f, len, 10);
+	}
+	assert_int_equal(f->ctx.nb_replies, 2);
+	assert_int_equal(f->ctr.orders_dropped, 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define TA(fn) cmocka_unit_test_setup_teardown(fn, setup_auto, teardown)
 
@@ -425,6 +482,7 @@ main(void)
 		T(directory_rules_hold),
 		T(latency_out_of_range_is_counted_not_recorded),
 		T(every_level_agrees_on_port_checksum_verdicts),
+		T(orders_go_only_to_a_unicast_source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
