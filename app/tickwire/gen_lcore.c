@@ -198,7 +198,8 @@ tw_gen_lcore_main(void *arg)
 	rte_rcu_qsbr_thread_online(tw_qsv, g->lcore_id);
 	while (!tw_force_quit && !tw_stop_requested) {
 		unsigned int n = TW_GEN_BATCH;
-		uint64_t now_ns, due_ns, step_ns = 0, first_due, behind;
+		uint64_t now_ns, due_ns, step_ns = 0, first_due, behind = 0;
+		bool caught_up;
 
 		tw_lcore_quiescent(g->lcore_id);
 		now = rte_rdtsc();
@@ -213,12 +214,19 @@ tw_gen_lcore_main(void *arg)
 			due_ns = tw_clock_ns(g->clock, first_due);
 			step_ns = tw_clock_cycles_ns(g->clock, pace.period);
 		}
+		caught_up = g->rate != 0 && behind == 0;
 		if (g->count != 0 && g->ctr.ticks + n > g->count)
 			n = (unsigned int)(g->count - g->ctr.ticks);
 		proto->gen_ticks(&g->em, n, now, now_ns, due_ns, step_ns);
 		if (g->em.reply_every != 0)
 			poll_orders(g);
-		/* Paced: send what is ready now; unlimited: in bursts. */
+		/*
+		 * Paced and caught up (every tick due now is in a frame):
+		 * nothing more will come soon, so nothing waits; behind,
+		 * frames fill. Unlimited: full frames, in bursts.
+		 */
+		if (g->send_ready && caught_up && n > 0)
+			tw_framer_close_all(&g->fr, now);
 		if (now >= next_house) {
 			tw_framer_housekeeping(&g->fr, now);
 			next_house = now + house_period;
@@ -329,6 +337,7 @@ tw_gen_lcore_create(struct tw_app *app)
 	}
 	g->rate = cfg->rate;
 	g->count = cfg->count;
+	g->send_ready = cfg->send == TW_SEND_READY;
 	g->reply_rxq = tw_app_reply_rxq(app);
 	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
 	g->clock = &app->clock;

@@ -117,6 +117,7 @@ struct tw_gen_lcore {
 	enum tw_csum_mode csum;
 	uint64_t rate;
 	uint64_t count;
+	bool send_ready;                /* paced: send once caught up */
 	uint64_t tx_retry_tsc;
 	const struct tw_clock *clock;
 	struct rte_mbuf *txbuf[TW_GEN_TXBUF];

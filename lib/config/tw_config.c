@@ -47,6 +47,7 @@ struct key_def {
 
 static const char *const activity_names[] = { "uniform", "zipf", NULL };
 static const char *const offload_names[] = { "auto", "off", NULL };
+static const char *const send_names[] = { "ready", "fill", NULL };
 /* In the order of enum tw_simd. */
 static const char *const simd_names[] = {
 	"scalar", "sse", "avx2", "avx512", "auto", NULL
@@ -113,8 +114,12 @@ static const struct key_def keys[] = {
 		"model time per tick of a symbol, in years"),
 	T("generator", "init_price", KT_DOUBLE, init_price,
 		"typical starting price"),
+	E("generator", "send", send, send_names,
+		"paced: ready sends a frame as soon as no more ticks are due; "
+		"fill holds it open for more until full or flush_us"),
 	U("generator", "flush_us", flush_us, 0, 10000000,
-		"close a packet this long after its first message"),
+		"an open frame is closed at the latest this long after its "
+		"first message"),
 	U("generator", "heartbeat_ms", heartbeat_ms, 1, 60000,
 		"heartbeat on a channel idle this long"),
 	U("generator", "tx_retry_us", tx_retry_us, 0, 10000000,

@@ -74,6 +74,7 @@ struct tw_config {
 	double volatility;
 	double dt;
 	double init_price;
+	uint8_t send;           /* enum tw_send */
 	uint32_t flush_us;
 	uint32_t heartbeat_ms;
 	uint32_t tx_retry_us;
@@ -109,6 +110,12 @@ struct tw_config {
 	char dump_cache[TW_PATH_MAX];
 	char dump_truth[TW_PATH_MAX];
 	bool quiet;             /* no per-interval stats line */
+};
+
+/* [generator] send: when a paced generator's frames leave. */
+enum tw_send {
+	TW_SEND_READY,  /* as soon as no more ticks are due now (default) */
+	TW_SEND_FILL,   /* when full, or flush_us after the first message */
 };
 
 void tw_config_defaults(struct tw_config *cfg);
