@@ -396,6 +396,8 @@ tw_app_publish(struct tw_app *app)
 	for (i = 0; i < app->nb_ports; i++) {
 		tw_port_report_init(app->ports[i], &v->ports[i]);
 		v->ports[i].lsc = app->port_state[i].lsc;
+		tw_memif_port[app->ports[i]] =
+			strcmp(v->ports[i].driver, "net_memif") == 0;
 	}
 	rc = tw_view_publish(v, &app->view_mz);
 	if (rc != 0) {
@@ -435,8 +437,12 @@ tw_app_teardown(struct tw_app *app)
 	if (app->pdump)
 		rte_pdump_uninit();
 	rte_memzone_free(app->view_mz);
-	rte_free(tw_qsv);
-	tw_qsv = NULL;
+	{
+		struct rte_rcu_qsbr *qsv = tw_qsv;
+
+		__atomic_store_n(&tw_qsv, NULL, __ATOMIC_RELEASE);
+		rte_free(qsv);
+	}
 	for (i = 0; i < app->plan.nb_cache_sockets; i++)
 		rte_memzone_free(app->cache_mz[i]);
 }

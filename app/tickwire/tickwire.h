@@ -13,6 +13,7 @@
  *   rx_lcore.c   the RX lcores: their creation and their loop
  *   run.c        launch, the main lcore's loop, the end of the run
  *   telemetry.c  /tickwire/... commands
+ *   memif_guard.c  keeps lcores off a memif port its PMD is unmapping
  */
 #ifndef TICKWIRE_H
 #define TICKWIRE_H
@@ -70,6 +71,8 @@ extern volatile bool tw_force_quit;
  */
 extern uint8_t tw_port_paused[RTE_MAX_ETHPORTS];
 extern struct rte_rcu_qsbr *tw_qsv;
+/* memif ports: see memif_guard.c (set at set-up). */
+extern uint8_t tw_memif_port[RTE_MAX_ETHPORTS];
 
 static inline bool
 tw_port_is_paused(uint16_t port_id)
