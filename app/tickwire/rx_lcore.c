@@ -6,11 +6,14 @@
  * loop.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
+#include <rte_epoll.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_pause.h>
 
 #include "tickwire.h"
 
@@ -44,18 +47,113 @@ send_orders(struct tw_rx_lcore *rx)
 	}
 }
 
+/* An interrupt wait is this long at most: quit and relinks stay quick. */
+#define IDLE_WAIT_MS 10
+/* A pause round of [rx] idle = pause, doubling up to this many cycles. */
+#define IDLE_PAUSE_MAX_CYCLES 100000
+
+/* This thread's epoll set gets the RX interrupt of each queue. */
+static int
+idle_setup(struct tw_rx_lcore *rx)
+{
+	uint16_t i;
+	int rc;
+
+	if (rx->idle != TW_IDLE_INTERRUPT)
+		return 0;
+	for (i = 0; i < rx->nb_queues; i++) {
+		rc = rte_eth_dev_rx_intr_ctl_q(rx->queues[i].port_id,
+			rx->queues[i].queue, RTE_EPOLL_PER_THREAD,
+			RTE_INTR_EVENT_ADD, NULL);
+		if (rc != 0) {
+			TW_LOG(rx, WARNING, "lcore %u: port %u queue %u has "
+				"no RX interrupt (%s); polling instead\n",
+				rx->lcore_id, rx->queues[i].port_id,
+				rx->queues[i].queue, rte_strerror(-rc));
+			rx->idle = TW_IDLE_POLL;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A queue whose interrupt may be touched: port not paused, link up. A
+ * memif port's rings go with its link (memif_guard.c keeps them mapped
+ * while this lcore is online, so the answer holds until it sleeps).
+ */
+static bool
+armable(uint16_t port_id)
+{
+	struct rte_eth_link link;
+
+	if (tw_port_is_paused(port_id))
+		return false;
+	memset(&link, 0, sizeof(link));
+	return rte_eth_link_get_nowait(port_id, &link) == 0 &&
+		link.link_status == RTE_ETH_LINK_UP;
+}
+
+/*
+ * Nothing arrived for idle_polls passes. pause: spin on pause
+ * instructions for a round that doubles while idle (the core stays
+ * busy to the OS; its sibling thread and the power budget gain).
+ * interrupt: arm every queue's RX interrupt, sleep in epoll (offline
+ * for QSBR, so a relink never waits on a sleeper) until a frame or
+ * IDLE_WAIT_MS, disarm.
+ */
+static void
+idle(struct tw_rx_lcore *rx, uint64_t *pause_cycles)
+{
+	struct rte_epoll_event ev[TW_MAX_RXQ];
+	uint16_t i;
+
+	rx->idle_sleeps++;
+	if (rx->idle == TW_IDLE_PAUSE) {
+		uint64_t until = rte_rdtsc() + *pause_cycles;
+
+		while (rte_rdtsc() < until)
+			rte_pause();
+		if (*pause_cycles < IDLE_PAUSE_MAX_CYCLES)
+			*pause_cycles *= 2;
+		return;
+	}
+	for (i = 0; i < rx->nb_queues; i++)
+		if (armable(rx->queues[i].port_id))
+			rte_eth_dev_rx_intr_enable(rx->queues[i].port_id,
+				rx->queues[i].queue);
+	rte_rcu_qsbr_thread_offline(tw_qsv, rx->lcore_id);
+	rte_epoll_wait(RTE_EPOLL_PER_THREAD, ev, rx->nb_queues,
+		IDLE_WAIT_MS);
+	rte_rcu_qsbr_thread_online(tw_qsv, rx->lcore_id);
+	for (i = 0; i < rx->nb_queues; i++)
+		if (armable(rx->queues[i].port_id))
+			rte_eth_dev_rx_intr_disable(rx->queues[i].port_id,
+				rx->queues[i].queue);
+}
+
 int
 tw_rx_lcore_main(void *arg)
 {
 	struct tw_rx_lcore *rx = arg;
 	struct rte_mbuf *pkts[TW_RX_BURST_MAX];
+	uint64_t pause_cycles = 64;
+	uint32_t empty = 0;
 	uint16_t i;
+	bool got;
 
 	TW_LOG(rx, INFO, "lcore %u (socket %d): polling %u queue(s)\n",
 		rx->lcore_id, rx->socket, rx->nb_queues);
+	idle_setup(rx);
 	rte_rcu_qsbr_thread_online(tw_qsv, rx->lcore_id);
 	while (!tw_force_quit) {
 		tw_lcore_quiescent(rx->lcore_id);
+		if (unlikely(rx->idle != TW_IDLE_POLL) &&
+		    unlikely(empty >= rx->idle_polls)) {
+			idle(rx, &pause_cycles);
+			empty = 0;
+		}
+		got = false;
 		for (i = 0; i < rx->nb_queues; i++) {
 			const struct tw_rx_queue_ref *q = &rx->queues[i];
 			uint16_t n;
@@ -66,17 +164,25 @@ tw_rx_lcore_main(void *arg)
 				rx->burst);
 			if (n == 0)
 				continue;
+			got = true;
 			tw_rx_path_frames(&rx->path, pkts, n);
 			if (unlikely(rx->path.ctx.nb_replies > 0))
 				send_orders(rx);
 			rte_pktmbuf_free_bulk(pkts, n);
 		}
+		if (got) {
+			empty = 0;
+			pause_cycles = 64;
+		} else {
+			empty++;
+		}
 	}
 	rte_rcu_qsbr_thread_offline(tw_qsv, rx->lcore_id);
 	TW_LOG(rx, DEBUG, "lcore %u stopped: %" PRIu64 " packets, %" PRIu64
-		" messages, %" PRIu64 " through the scalar checks\n",
-		rx->lcore_id, rx->path.ctr.pkts, rx->path.ctr.msgs,
-		rx->path.ctr.scalar_checked);
+		" messages, %" PRIu64 " through the scalar checks, %" PRIu64
+		" idle rounds\n", rx->lcore_id, rx->path.ctr.pkts,
+		rx->path.ctr.msgs, rx->path.ctr.scalar_checked,
+		rx->idle_sleeps);
 	return 0;
 }
 
@@ -98,6 +204,8 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 	rx->lcore_id = app->tin.rx[i].lcore_id;
 	rx->socket = socket;
 	rx->burst = RTE_MIN(cfg->rx_burst, (uint16_t)TW_RX_BURST_MAX);
+	rx->idle = cfg->idle;
+	rx->idle_polls = cfg->idle_polls;
 	for (q = 0; q < app->plan.nb_rxq; q++)
 		if (app->plan.rxq[q].rx_index == i)
 			rx->queues[rx->nb_queues++] = (struct tw_rx_queue_ref){

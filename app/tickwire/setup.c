@@ -294,6 +294,8 @@ tw_app_ports(struct tw_app *app)
 			.mtu = cfg->mtu,
 			.csum_offload = cfg->csum_offload == TW_OFFLOAD_AUTO,
 			.rx_timestamp = cfg->rx_timestamps == TW_OFFLOAD_AUTO,
+			.rx_intr = cfg->idle == TW_IDLE_INTERRUPT &&
+				tw_app_is_rx_port(app, app->ports[i]),
 		};
 
 		for (q = 0; q < app->plan.nb_rxq; q++) {

@@ -104,6 +104,9 @@ struct tw_rx_lcore {
 	uint32_t reflect_ip;            /* source of the orders */
 	struct rte_ether_addr reply_mac; /* the reply port's address */
 	struct tw_rx_path path;         /* the poll step (lib/rx) */
+	uint8_t idle;                   /* enum tw_idle */
+	uint32_t idle_polls;            /* empty passes before idling */
+	uint64_t idle_sleeps;           /* interrupt waits / pause rounds */
 } __rte_cache_aligned;
 
 struct tw_gen_lcore {

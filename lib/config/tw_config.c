@@ -48,6 +48,8 @@ struct key_def {
 static const char *const activity_names[] = { "uniform", "zipf", NULL };
 static const char *const offload_names[] = { "auto", "off", NULL };
 static const char *const send_names[] = { "ready", "fill", NULL };
+static const char *const idle_names[] = { "poll", "pause", "interrupt",
+	NULL };
 /* In the order of enum tw_simd. */
 static const char *const simd_names[] = {
 	"scalar", "sse", "avx2", "avx512", "auto", NULL
@@ -137,6 +139,12 @@ static const struct key_def keys[] = {
 	U("rx", "queues", rx_queues, 1, TW_MAX_RXQ_PER_PORT,
 		"RX queues per port"),
 	U("rx", "burst", rx_burst, 1, 512, "frames per rx_burst"),
+	E("rx", "idle", idle, idle_names,
+		"an RX lcore with nothing to do: poll (spin), pause (back off "
+		"with pause instructions) or interrupt (sleep until the port's "
+		"RX interrupt, where the driver has them)"),
+	U("rx", "idle_polls", idle_polls, 1, 1000000,
+		"empty polls of every queue before an RX lcore idles"),
 	T("rx", "reflect", KT_BOOL, reflect,
 		"answer quotes that ask for an order (tick to trade)"),
 	T("rx", "reflect_ip", KT_IPV4, reflect_ip,
@@ -222,6 +230,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->nb_rx_ports = 1;
 	cfg->rx_queues = 1;
 	cfg->rx_burst = 32;
+	cfg->idle_polls = 256;
 
 	cfg->rx_desc = 1024;
 	cfg->tx_desc = 1024;

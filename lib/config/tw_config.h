@@ -88,6 +88,8 @@ struct tw_config {
 	uint32_t nb_rx_ports;
 	uint16_t rx_queues;     /* per RX port */
 	uint16_t rx_burst;
+	uint8_t idle;           /* enum tw_idle */
+	uint32_t idle_polls;
 
 	/* [port] */
 	uint16_t rx_desc;
@@ -110,6 +112,13 @@ struct tw_config {
 	char dump_cache[TW_PATH_MAX];
 	char dump_truth[TW_PATH_MAX];
 	bool quiet;             /* no per-interval stats line */
+};
+
+/* [rx] idle: what an RX lcore does when its queues are empty. */
+enum tw_idle {
+	TW_IDLE_POLL,           /* spin: the lowest latency (default) */
+	TW_IDLE_PAUSE,          /* pause instructions, backing off */
+	TW_IDLE_INTERRUPT,      /* sleep until an RX interrupt */
 };
 
 /* [generator] send: when a paced generator's frames leave. */

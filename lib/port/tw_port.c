@@ -103,6 +103,7 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 	st->lsc = info.dev_flags != NULL &&
 		(*info.dev_flags & RTE_ETH_DEV_INTR_LSC) != 0;
 	conf.intr_conf.lsc = st->lsc;
+	conf.intr_conf.rxq = pc->rx_intr && pc->nb_rxq > 0;
 	if (pc->nb_rxq > info.max_rx_queues ||
 	    pc->nb_txq > info.max_tx_queues) {
 		PORT_LOG(ERR, "port %u (%s): wants %u RX / %u TX queues, has "
@@ -124,8 +125,10 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 				pc->port_id);
 	}
 	if (rc != 0) {
-		PORT_LOG(ERR, "port %u: configure: %s\n", pc->port_id,
-			rte_strerror(-rc));
+		PORT_LOG(ERR, "port %u (%s): configure: %s%s\n", pc->port_id,
+			info.driver_name, rte_strerror(-rc), conf.intr_conf.rxq ?
+			" (with RX interrupts for [rx] idle = interrupt: does "
+			"the driver have them?)" : "");
 		return rc;
 	}
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(pc->port_id, &rxd, &txd);

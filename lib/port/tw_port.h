@@ -27,6 +27,7 @@ struct tw_port_conf {
 	uint16_t mtu;
 	bool csum_offload;      /* use checksum offloads the port has */
 	bool rx_timestamp;      /* use the NIC's RX timestamps if it has them */
+	bool rx_intr;           /* RX queue interrupts ([rx] idle) */
 	struct rte_mempool *rxq_pool[TW_MAX_RXQ_PER_PORT];
 	/* For a TX-only port whose driver insists on an RX queue. */
 	struct rte_mempool *idle_rx_pool;
