@@ -69,7 +69,7 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	uint16_t rxd = pc->rx_desc, txd = pc->tx_desc, q;
-	uint16_t nb_rxq = pc->nb_rxq;
+	uint16_t nb_rxq = pc->nb_rxq, nb_txq = pc->nb_txq;
 	int rc, socket = rte_eth_dev_socket_id(pc->port_id);
 
 	rc = rte_eth_dev_info_get(pc->port_id, &info);
@@ -113,16 +113,26 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 		return -EINVAL;
 	}
 
-	rc = rte_eth_dev_configure(pc->port_id, nb_rxq, pc->nb_txq, &conf);
+	rc = rte_eth_dev_configure(pc->port_id, nb_rxq, nb_txq, &conf);
 	if (rc != 0 && nb_rxq == 0 && pc->idle_rx_pool != NULL) {
 		/* net_tap wants as many RX queues as TX: add an idle one. */
 		nb_rxq = 1;
-		rc = rte_eth_dev_configure(pc->port_id, nb_rxq, pc->nb_txq,
+		rc = rte_eth_dev_configure(pc->port_id, nb_rxq, nb_txq,
 			&conf);
 		if (rc == 0)
 			PORT_LOG(INFO, "port %u: driver wants an RX queue; "
 				"added one that is not polled\n",
 				pc->port_id);
+	}
+	if (rc != 0 && nb_txq == 0 && nb_rxq > 0) {
+		/* ... and as many TX queues as RX: add unused ones. */
+		nb_txq = nb_rxq;
+		rc = rte_eth_dev_configure(pc->port_id, nb_rxq, nb_txq,
+			&conf);
+		if (rc == 0)
+			PORT_LOG(INFO, "port %u: driver wants TX queues beside "
+				"the RX ones; added %u that are not used\n",
+				pc->port_id, nb_txq);
 	}
 	if (rc != 0) {
 		PORT_LOG(ERR, "port %u (%s): configure: %s%s\n", pc->port_id,
@@ -164,7 +174,7 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 			return rc;
 		}
 	}
-	for (q = 0; q < pc->nb_txq; q++) {
+	for (q = 0; q < nb_txq; q++) {
 		struct rte_eth_txconf txc = info.default_txconf;
 
 		txc.offloads = conf.txmode.offloads;
