@@ -163,6 +163,8 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 			gen_done_tsc = t;
 		if (end_tsc == 0 && session_over(app, now, t, gen_done_tsc)) {
 			end_tsc = t;
+			/* What lingering tools read is the final count. */
+			poll_port_stats(app);
 			/* Lingering: the tools read the final state. */
 			tw_stop_requested = true;
 		}
