@@ -52,25 +52,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_world_init(&dg, opts, TW_SIMD_SCALAR);
 	fz_world_init(&fr, opts, TW_SIMD_SCALAR);
 	/* Orders are answered to frames only: compare without them. */
-	dg.ctx.replies = fr.ctx.replies = NULL;
-	FZ_CHECK(dg.cache_size <= sizeof(cache_before), "cache size");
+	dg.rx.ctx.replies = fr.rx.ctx.replies = NULL;
+	FZ_CHECK(dg.rx.cache_size <= sizeof(cache_before), "cache size");
 	while (r.left > 0 && n++ < FZ_MAX_RECORDS) {
 		uint8_t sel = fz_u8(&r);
 		uint16_t ch = (sel & 0x7f) % TT_CHANNELS;
 		uint16_t want = fz_u16(&r) % (PAYLOAD_MAX + 1);
 		uint16_t len = (uint16_t)fz_bytes(&r, payload, want);
-		struct tw_rx_counters before = dg.ctr;
+		struct tw_rx_counters before = dg.rx.ctr;
 		uint32_t flen;
 
 		if (sel & 0x80)
 			now += 700;
-		memcpy(cache_before, dg.cache_mem, dg.cache_size);
-		tw_rx_datagram(&dg.ctx, ch, payload, len, now);
+		memcpy(cache_before, dg.rx.cache_mem, dg.rx.cache_size);
+		tw_rx_datagram(&dg.rx.ctx, ch, payload, len, now);
 		fz_check_verdict(&dg, &before, cache_before);
 		flen = wrap(ch, payload, len);
-		tw_rx_frame(&fr.ctx, frame, flen, 0, now);
+		tw_rx_frame(&fr.rx.ctx, frame, flen, 0, now);
 		/* Same verdict, frame by frame. */
-		FZ_CHECK(dg.ctr.pkts_accepted == fr.ctr.pkts_accepted,
+		FZ_CHECK(dg.rx.ctr.pkts_accepted == fr.rx.ctr.pkts_accepted,
 			"datagram %u: accepted differs", n);
 	}
 	fz_same_state(&dg, &fr, false, "datagram vs frame");

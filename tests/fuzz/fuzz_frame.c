@@ -70,12 +70,12 @@ run_scalar(unsigned int n, uint8_t opts)
 	unsigned int i;
 
 	fz_world_init(&ref, opts, TW_SIMD_SCALAR);
-	FZ_CHECK(ref.cache_size <= sizeof(cache_before), "cache size");
+	FZ_CHECK(ref.rx.cache_size <= sizeof(cache_before), "cache size");
 	for (i = 0; i < n; i++) {
-		struct tw_rx_counters before = ref.ctr;
+		struct tw_rx_counters before = ref.rx.ctr;
 
-		memcpy(cache_before, ref.cache_mem, ref.cache_size);
-		tw_rx_frame(&ref.ctx, recs[i].data, recs[i].len,
+		memcpy(cache_before, ref.rx.cache_mem, ref.rx.cache_size);
+		tw_rx_frame(&ref.rx.ctx, recs[i].data, recs[i].len,
 			recs[i].ol_flags, recs[i].now_ns);
 		fz_check_verdict(&ref, &before, cache_before);
 	}
@@ -96,7 +96,7 @@ run_level(unsigned int n, uint8_t opts, enum tw_simd level)
 		m->data_len = m->pkt_len = recs[i].len;
 		m->ol_flags = recs[i].ol_flags;
 		if (recs[i].burst_end || i + 1 == n) {
-			tw_rx_burst(&lvl.ctx, &mbufs[start], (uint16_t)(i + 1 -
+			tw_rx_burst(&lvl.rx.ctx, &mbufs[start], (uint16_t)(i + 1 -
 				start), recs[start].now_ns);
 			start = i + 1;
 		}

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "tw_parse_private.h"
-#include "tw_test_frames.h"
+#include "tw_test_rx.h"
 
 #define FZ_SYMBOLS TT_SYMBOLS
 #define FZ_MAX_RECORDS 64
@@ -30,13 +30,7 @@
 } while (0)
 
 struct fz_world {
-	struct tw_rx_feed feed;
-	struct tw_rx_counters ctr;
-	struct tw_channel_state ch[TT_CHANNELS];
-	struct tw_rx_ctx ctx;
-	struct tw_cache *cache;
-	void *cache_mem;
-	size_t cache_size;
+	struct tt_rx rx;
 	struct tw_order_reply replies[FZ_MAX_RECORDS];
 };
 
@@ -48,37 +42,25 @@ struct fz_world {
 static inline void
 fz_world_init(struct fz_world *w, uint8_t opts, enum tw_simd level)
 {
-	unsigned int i;
-
-	memset(&w->feed, 0, sizeof(w->feed));
-	tt_feed(&w->feed, (opts & FZ_OPT_VLAN) ? 7 : 0);
-	w->feed.session_any = (opts & FZ_OPT_AUTO) != 0;
-	w->feed.max_gap = 64;
-	w->feed.session_idle_ns = 1000;
-	FZ_CHECK(tw_rx_feed_prepare(&w->feed) == 0, "feed");
-	memset(&w->ctr, 0, sizeof(w->ctr));
-	for (i = 0; i < TT_CHANNELS; i++)
-		tw_channel_init(&w->ch[i]);
-	w->cache_size = tw_cache_memsize(FZ_SYMBOLS);
-	if (w->cache_mem == NULL)
-		w->cache_mem = aligned_alloc(64, w->cache_size);
-	memset(w->cache_mem, 0, w->cache_size);
-	w->cache = tw_cache_init(w->cache_mem, FZ_SYMBOLS, 0);
-	FZ_CHECK(tw_rx_ctx_init(&w->ctx, &w->feed, w->cache, w->ch, &w->ctr,
+	tt_rx_fini(&w->rx);
+	FZ_CHECK(tt_rx_init(&w->rx, (opts & FZ_OPT_VLAN) ? 7 : 0, FZ_SYMBOLS,
 		level) == 0, "level %s", tw_simd_name(level));
+	w->rx.feed.session_any = (opts & FZ_OPT_AUTO) != 0;
+	w->rx.feed.max_gap = 64;
+	w->rx.feed.session_idle_ns = 1000;
+	FZ_CHECK(tw_rx_feed_prepare(&w->rx.feed) == 0, "feed");
 	if (opts & FZ_OPT_SHARE)
-		tw_rx_ctx_own(&w->ctx, 0, 2);
+		tw_rx_ctx_own(&w->rx.ctx, 0, 2);
 	memset(w->replies, 0, sizeof(w->replies));
-	w->ctx.replies = w->replies;
-	w->ctx.reply_cap = FZ_MAX_RECORDS;
-	w->ctx.nb_replies = 0;
+	w->rx.ctx.replies = w->replies;
+	w->rx.ctx.reply_cap = FZ_MAX_RECORDS;
+	w->rx.ctx.nb_replies = 0;
 }
 
 static inline void
 fz_world_fini(struct fz_world *w)
 {
-	free(w->cache_mem);
-	w->cache_mem = NULL;
+	tt_rx_fini(&w->rx);
 }
 
 /* Reads fields off the input; past its end every read gives zeros. */
@@ -184,11 +166,11 @@ static inline void
 fz_check_verdict(const struct fz_world *w, const struct tw_rx_counters *b,
 		const void *cache_before)
 {
-	uint64_t acc = w->ctr.pkts_accepted - b->pkts_accepted;
-	uint64_t drops = fz_drops(&w->ctr) - fz_drops(b);
-	uint64_t msg_drops = fz_message_drops(&w->ctr) - fz_message_drops(b);
+	uint64_t acc = w->rx.ctr.pkts_accepted - b->pkts_accepted;
+	uint64_t drops = fz_drops(&w->rx.ctr) - fz_drops(b);
+	uint64_t msg_drops = fz_message_drops(&w->rx.ctr) - fz_message_drops(b);
 
-	FZ_CHECK(w->ctr.pkts - b->pkts == 1, "one frame, one count");
+	FZ_CHECK(w->rx.ctr.pkts - b->pkts == 1, "one frame, one count");
 	FZ_CHECK(acc <= 1, "accepted %lu times", (unsigned long)acc);
 	if (acc == 1)   /* only an applied message's own drops beside it */
 		FZ_CHECK(drops == msg_drops, "accepted and dropped");
@@ -196,7 +178,7 @@ fz_check_verdict(const struct fz_world *w, const struct tw_rx_counters *b,
 		FZ_CHECK(drops == 1, "no verdict: %lu drops",
 			(unsigned long)drops);
 	if (acc == 0)
-		FZ_CHECK(memcmp(w->cache_mem, cache_before, w->cache_size) == 0,
+		FZ_CHECK(memcmp(w->rx.cache_mem, cache_before, w->rx.cache_size) == 0,
 			"a dropped frame wrote the cache");
 }
 
@@ -208,20 +190,20 @@ fz_same_state(const struct fz_world *a, const struct fz_world *b,
 	unsigned int i;
 
 	/* Entries and directory; the ticker index is keyed per cache. */
-	FZ_CHECK(memcmp(a->cache->entries, b->cache->entries, FZ_SYMBOLS *
-		sizeof(a->cache->entries[0])) == 0, "%s: cache entries differ",
+	FZ_CHECK(memcmp(a->rx.cache->entries, b->rx.cache->entries, FZ_SYMBOLS *
+		sizeof(a->rx.cache->entries[0])) == 0, "%s: cache entries differ",
 		what);
-	FZ_CHECK(memcmp(a->cache->info, b->cache->info, FZ_SYMBOLS *
-		sizeof(a->cache->info[0])) == 0, "%s: directory differs", what);
-	FZ_CHECK(memcmp(a->ch, b->ch, sizeof(a->ch)) == 0,
+	FZ_CHECK(memcmp(a->rx.cache->info, b->rx.cache->info, FZ_SYMBOLS *
+		sizeof(a->rx.cache->info[0])) == 0, "%s: directory differs", what);
+	FZ_CHECK(memcmp(a->rx.ch, b->rx.ch, sizeof(a->rx.ch)) == 0,
 		"%s: channel states differ", what);
 	for (i = 0; i < TW_DROP_MAX; i++)
-		FZ_CHECK(a->ctr.drops[i] == b->ctr.drops[i],
+		FZ_CHECK(a->rx.ctr.drops[i] == b->rx.ctr.drops[i],
 			"%s: drops %s %lu vs %lu", what, tw_rx_drop_name(i),
-			(unsigned long)a->ctr.drops[i],
-			(unsigned long)b->ctr.drops[i]);
-#define FZ_SAME(f) FZ_CHECK(a->ctr.f == b->ctr.f, "%s: " #f " %lu vs %lu", \
-		what, (unsigned long)a->ctr.f, (unsigned long)b->ctr.f)
+			(unsigned long)a->rx.ctr.drops[i],
+			(unsigned long)b->rx.ctr.drops[i]);
+#define FZ_SAME(f) FZ_CHECK(a->rx.ctr.f == b->rx.ctr.f, "%s: " #f " %lu vs %lu", \
+		what, (unsigned long)a->rx.ctr.f, (unsigned long)b->rx.ctr.f)
 	FZ_SAME(pkts);
 	FZ_SAME(pkts_accepted);
 	FZ_SAME(msgs);
@@ -238,9 +220,9 @@ fz_same_state(const struct fz_world *a, const struct fz_world *b,
 	FZ_SAME(lat_max_ns);
 	if (frames) {
 		FZ_SAME(bytes);
-		FZ_CHECK(a->ctx.nb_replies == b->ctx.nb_replies,
+		FZ_CHECK(a->rx.ctx.nb_replies == b->rx.ctx.nb_replies,
 			"%s: replies", what);
-		FZ_CHECK(memcmp(a->replies, b->replies, a->ctx.nb_replies *
+		FZ_CHECK(memcmp(a->replies, b->replies, a->rx.ctx.nb_replies *
 			sizeof(a->replies[0])) == 0, "%s: reply bytes", what);
 	}
 #undef FZ_SAME

@@ -15,14 +15,10 @@
 #include "tw_rx_path.h"
 #include "tw_parse_private.h"
 #include "tw_test_mutations.h"
+#include "tw_test_rx.h"
 
 struct fixture {
-	struct tw_rx_feed feed;
-	struct tw_rx_counters ctr;
-	struct tw_channel_state ch[TT_CHANNELS];
-	struct tw_rx_ctx ctx;
-	struct tw_cache *cache;
-	void *cache_mem;
+	struct tt_rx rx;
 	uint8_t frame[TT_FRAME_MAX];
 };
 
@@ -30,18 +26,10 @@ static int
 setup_with(void **state, bool session_any)
 {
 	struct fixture *f = aligned_alloc(64, sizeof(*f));
-	unsigned int i;
 
-	memset(f, 0, sizeof(*f));
-	tt_feed(&f->feed, 0);
-	f->feed.session_any = session_any;
-	assert_int_equal(tw_rx_feed_prepare(&f->feed), 0);
-	f->cache_mem = aligned_alloc(64, tw_cache_memsize(TT_SYMBOLS));
-	f->cache = tw_cache_init(f->cache_mem, TT_SYMBOLS, 0);
-	for (i = 0; i < TT_CHANNELS; i++)
-		tw_channel_init(&f->ch[i]);
-	assert_int_equal(tw_rx_ctx_init(&f->ctx, &f->feed, f->cache, f->ch,
-		&f->ctr, TW_SIMD_SCALAR), 0);
+	assert_int_equal(tt_rx_init(&f->rx, 0, TT_SYMBOLS, TW_SIMD_SCALAR),
+		0);
+	f->rx.feed.session_any = session_any;
 	*state = f;
 	return 0;
 }
@@ -63,7 +51,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	free(f->cache_mem);
+	tt_rx_fini(&f->rx);
 	free(f);
 	return 0;
 }
@@ -71,7 +59,7 @@ teardown(void **state)
 static void
 rx(struct fixture *f, uint16_t len, uint64_t now_ns)
 {
-	tw_rx_frame(&f->ctx, f->frame, len, 0, now_ns);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, now_ns);
 }
 
 /* n quotes on ch from seq (values from k), received at now_ns. */
@@ -103,7 +91,7 @@ bid_of(struct fixture *f, uint32_t locate)
 {
 	struct tw_cache_snapshot s;
 
-	assert_int_equal(tw_cache_snapshot(f->cache, locate, &s), 0);
+	assert_int_equal(tw_cache_snapshot(f->rx.cache, locate, &s), 0);
 	return s.bid_px;
 }
 
@@ -115,13 +103,13 @@ far_future_heartbeat_cannot_poison_a_channel(void **state)
 
 	quotes(f, 1, 1, 3, 0, 10);
 	control(f, 1, UINT64_C(1) << 61, TW_MOLD_COUNT_HEARTBEAT, 11);
-	assert_int_equal(f->ctr.drops[TW_DROP_SEQ_FAR], 1);
-	assert_int_equal(f->ch[1].expected, 4);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_SEQ_FAR], 1);
+	assert_int_equal(f->rx.ch[1].expected, 4);
 	quotes(f, 1, 4, 3, 50, 12);     /* the feed goes on */
-	assert_int_equal(f->ctr.msgs, 6);
-	assert_int_equal(f->ch[1].expected, 7);
-	assert_int_equal(f->ch[1].gaps, 0);
-	assert_int_equal(f->ctr.drops[TW_DROP_DUPLICATE], 0);
+	assert_int_equal(f->rx.ctr.msgs, 6);
+	assert_int_equal(f->rx.ch[1].expected, 7);
+	assert_int_equal(f->rx.ch[1].gaps, 0);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_DUPLICATE], 0);
 }
 
 /* A data frame far ahead is taken only once the next one continues it. */
@@ -129,16 +117,16 @@ static void
 far_jump_is_taken_when_the_next_packet_continues_it(void **state)
 {
 	struct fixture *f = *state;
-	uint64_t far = 1 + f->feed.max_gap + 100;
+	uint64_t far = 1 + f->rx.feed.max_gap + 100;
 
 	quotes(f, 2, 1, 2, 0, 10);
 	quotes(f, 2, far, 2, 10, 11);
-	assert_int_equal(f->ctr.drops[TW_DROP_SEQ_FAR], 1);
-	assert_int_equal(f->ch[2].expected, 3);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_SEQ_FAR], 1);
+	assert_int_equal(f->rx.ch[2].expected, 3);
 	quotes(f, 2, far + 2, 2, 20, 12);       /* continues it: a real jump */
-	assert_int_equal(f->ch[2].expected, far + 4);
-	assert_int_equal(f->ch[2].gaps, 1);
-	assert_int_equal(f->ch[2].gap_msgs, far + 2 - 3);
+	assert_int_equal(f->rx.ch[2].expected, far + 4);
+	assert_int_equal(f->rx.ch[2].gaps, 1);
+	assert_int_equal(f->rx.ch[2].gap_msgs, far + 2 - 3);
 }
 
 /* Sequence 0 and numbers where seq + count would wrap are refused. */
@@ -149,11 +137,11 @@ sequences_that_could_wrap_are_refused(void **state)
 
 	quotes(f, 0, UINT64_MAX - 1, 3, 0, 10);
 	quotes(f, 0, 0, 3, 0, 10);
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_SEQ], 2);
-	assert_int_equal(f->ctr.msgs, 0);
-	assert_int_equal(f->ch[0].expected, 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_SEQ], 2);
+	assert_int_equal(f->rx.ctr.msgs, 0);
+	assert_int_equal(f->rx.ch[0].expected, 1);
 	quotes(f, 0, 1, 3, 0, 11);
-	assert_int_equal(f->ctr.msgs, 3);
+	assert_int_equal(f->rx.ctr.msgs, 3);
 }
 
 /*
@@ -168,13 +156,13 @@ forged_end_of_session_does_not_end_a_channel(void **state)
 	quotes(f, 3, 1, 3, 0, 10);
 	control(f, 3, 2, TW_MOLD_COUNT_END_OF_SESSION, 11);
 	control(f, 3, 9, TW_MOLD_COUNT_END_OF_SESSION, 11);
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_END], 2);
-	assert_int_equal(f->ch[3].ended, 0);
-	assert_int_equal(f->ctr.end_of_session, 0);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_END], 2);
+	assert_int_equal(f->rx.ch[3].ended, 0);
+	assert_int_equal(f->rx.ctr.end_of_session, 0);
 	quotes(f, 3, 4, 3, 10, 12);
-	assert_int_equal(f->ctr.msgs, 6);
+	assert_int_equal(f->rx.ctr.msgs, 6);
 	control(f, 3, 7, TW_MOLD_COUNT_END_OF_SESSION, 13);
-	assert_int_equal(f->ch[3].ended, 1);
+	assert_int_equal(f->rx.ch[3].ended, 1);
 }
 
 /* Nothing after the end of a session is applied. */
@@ -186,9 +174,9 @@ data_after_end_of_session_is_not_applied(void **state)
 	quotes(f, 1, 1, 1, 0, 10);
 	control(f, 1, 2, TW_MOLD_COUNT_END_OF_SESSION, 11);
 	quotes(f, 1, 2, 1, 77, 12);
-	assert_int_equal(f->ctr.drops[TW_DROP_AFTER_END], 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_AFTER_END], 1);
 	assert_int_equal(bid_of(f, 1), 1000000);        /* k = 0 */
-	assert_int_equal(f->ctr.msgs, 1);
+	assert_int_equal(f->rx.ctr.msgs, 1);
 }
 
 /*
@@ -203,10 +191,10 @@ same_name_restart_after_end_starts_a_new_session(void **state)
 	quotes(f, 2, 1, 2, 0, 10);
 	control(f, 2, 3, TW_MOLD_COUNT_END_OF_SESSION, 11);
 	quotes(f, 2, 1, 2, 40, 12);
-	assert_int_equal(f->ctr.sessions_started, 1);
-	assert_int_equal(f->ch[2].sessions, 1);
-	assert_int_equal(f->ch[2].ended, 0);
-	assert_int_equal(f->ch[2].expected, 3);
+	assert_int_equal(f->rx.ctr.sessions_started, 1);
+	assert_int_equal(f->rx.ch[2].sessions, 1);
+	assert_int_equal(f->rx.ch[2].ended, 0);
+	assert_int_equal(f->rx.ch[2].expected, 3);
 	assert_int_equal(bid_of(f, 2), 1000040);
 }
 
@@ -224,14 +212,14 @@ new_session_after_end_is_adopted_and_counted(void **state)
 	rx(f, with_session(f->frame, len, "TWAAAAAAAA"), 10);
 	len = tt_quote_frame(f->frame, 0, 1, 1, 2, 30);
 	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 11);
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_SESSION], 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_SESSION], 1);
 	len = tt_control_frame(f->frame, 1, 3, TW_MOLD_COUNT_END_OF_SESSION);
 	rx(f, with_session(f->frame, len, "TWAAAAAAAA"), 12);
-	assert_int_equal(f->ch[1].ended, 1);
+	assert_int_equal(f->rx.ch[1].ended, 1);
 	len = tt_quote_frame(f->frame, 0, 1, 1, 2, 30);
 	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 13);
-	assert_int_equal(f->ctr.sessions_started, 1);
-	assert_memory_equal(f->ch[1].session, "TWBBBBBBBB", 10);
+	assert_int_equal(f->rx.ctr.sessions_started, 1);
+	assert_memory_equal(f->rx.ch[1].session, "TWBBBBBBBB", 10);
 	assert_int_equal(bid_of(f, 1), 1000030);
 }
 
@@ -240,16 +228,16 @@ static void
 new_session_after_silence_is_adopted(void **state)
 {
 	struct fixture *f = *state;
-	uint64_t idle = f->feed.session_idle_ns;
+	uint64_t idle = f->rx.feed.session_idle_ns;
 	uint16_t len;
 
 	len = tt_quote_frame(f->frame, 0, 0, 1, 2, 0);
 	rx(f, with_session(f->frame, len, "TWAAAAAAAA"), 1000);
 	len = tt_quote_frame(f->frame, 0, 0, 1, 2, 30);
 	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle / 2);
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_SESSION], 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_SESSION], 1);
 	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle + 1);
-	assert_int_equal(f->ctr.sessions_started, 1);
+	assert_int_equal(f->rx.ctr.sessions_started, 1);
 	assert_int_equal(bid_of(f, 0), 1000030);
 }
 
@@ -262,9 +250,9 @@ symbol_of_another_channel_is_dropped(void **state)
 	uint16_t len = tt_frame_of_quote(f->frame, 2, 1, &q);
 
 	rx(f, len, 10);
-	assert_int_equal(f->ctr.drops[TW_DROP_WRONG_CHANNEL], 1);
-	assert_int_equal(f->ctr.msgs, 0);
-	assert_int_equal(f->ch[2].expected, 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_WRONG_CHANNEL], 1);
+	assert_int_equal(f->rx.ctr.msgs, 0);
+	assert_int_equal(f->rx.ch[2].expected, 1);
 	assert_int_equal(bid_of(f, 5), 0);
 }
 
@@ -274,12 +262,12 @@ channel_of_another_lcore_is_dropped(void **state)
 {
 	struct fixture *f = *state;
 
-	tw_rx_ctx_own(&f->ctx, 1, 2);   /* channels 1 and 3 */
+	tw_rx_ctx_own(&f->rx.ctx, 1, 2);   /* channels 1 and 3 */
 	quotes(f, 0, 1, 1, 0, 10);
 	quotes(f, 1, 1, 1, 0, 10);
-	assert_int_equal(f->ctr.drops[TW_DROP_NOT_OWNER], 1);
-	assert_int_equal(f->ctr.msgs, 1);
-	assert_int_equal(f->ch[0].expected, 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_NOT_OWNER], 1);
+	assert_int_equal(f->rx.ctr.msgs, 1);
+	assert_int_equal(f->rx.ch[0].expected, 1);
 }
 
 /* One directory message in a frame of its own. */
@@ -313,24 +301,24 @@ directory_rules_hold(void **state)
 
 	rx(f, directory_frame(f->frame, 1, 1, 1, "AAA     ", 4), 10);
 	rx(f, directory_frame(f->frame, 1, 2, 1, "AAA     ", 4), 10);
-	assert_int_equal(f->ctr.directories, 2);
+	assert_int_equal(f->rx.ctr.directories, 2);
 	rx(f, directory_frame(f->frame, 1, 3, 1, "BBB     ", 4), 10);
-	assert_int_equal(f->ctr.drops[TW_DROP_DIR_REMAP], 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_DIR_REMAP], 1);
 	rx(f, directory_frame(f->frame, 1, 3, 5, "AAA     ", 4), 10);
-	assert_int_equal(f->ctr.drops[TW_DROP_DIR_TICKER_TAKEN], 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_DIR_TICKER_TAKEN], 1);
 	rx(f, directory_frame(f->frame, 1, 3, 5, "A,B     ", 4), 10);
 	rx(f, directory_frame(f->frame, 1, 3, 5, "A\x1b[2J   ", 4), 10);
 	rx(f, directory_frame(f->frame, 1, 3, 5, "        ", 4), 10);
 	rx(f, directory_frame(f->frame, 1, 3, 5, "A B     ", 4), 10);
-	assert_int_equal(f->ctr.drops[TW_DROP_DIR_BAD_TICKER], 4);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_DIR_BAD_TICKER], 4);
 	rx(f, directory_frame(f->frame, 1, 3, 5, "CCC     ", 19), 10);
-	assert_int_equal(f->ctr.drops[TW_DROP_DIR_BAD_DECIMALS], 1);
-	assert_int_equal(tw_cache_snapshot(f->cache, 1, &s), 0);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_DIR_BAD_DECIMALS], 1);
+	assert_int_equal(tw_cache_snapshot(f->rx.cache, 1, &s), 0);
 	assert_string_equal(s.ticker, "AAA     ");
-	assert_int_equal(tw_cache_find(f->cache, "AAA     "), 1);
-	assert_int_equal(tw_cache_find(f->cache, "CCC     "), -ENOENT);
+	assert_int_equal(tw_cache_find(f->rx.cache, "AAA     "), 1);
+	assert_int_equal(tw_cache_find(f->rx.cache, "CCC     "), -ENOENT);
 	rx(f, directory_frame(f->frame, 1, 3, 5, "CCC     ", 18), 10);
-	assert_int_equal(tw_cache_find(f->cache, "CCC     "), 5);
+	assert_int_equal(tw_cache_find(f->rx.cache, "CCC     "), 5);
 }
 
 /* No sane send time (0 here): counted, never a histogram sample. */
@@ -342,13 +330,13 @@ latency_out_of_range_is_counted_not_recorded(void **state)
 	struct tw_quote q = tt_quote(1, 0);
 
 	tw_hist_init(h);
-	f->ctx.lat = h;
+	f->rx.ctx.lat = h;
 	q.send_ns = 0;
 	rx(f, tt_frame_of_quote(f->frame, 1, 1, &q), UINT64_C(1) << 60);
-	assert_int_equal(f->ctr.lat_out_of_range, 1);
-	assert_int_equal(f->ctr.lat_samples, 0);
+	assert_int_equal(f->rx.ctr.lat_out_of_range, 1);
+	assert_int_equal(f->rx.ctr.lat_samples, 0);
 	assert_int_equal(h->count, 0);
-	assert_int_equal(f->ctr.msgs, 1);       /* the quote itself counts */
+	assert_int_equal(f->rx.ctr.msgs, 1);       /* the quote itself counts */
 	free(h);
 }
 
@@ -379,8 +367,8 @@ every_level_agrees_on_port_checksum_verdicts(void **state)
 
 			setup((void **)&ref);
 			setup((void **)&lvl);
-			assert_int_equal(tw_rx_ctx_init(&lvl->ctx, &lvl->feed,
-				lvl->cache, lvl->ch, &lvl->ctr, level), 0);
+			assert_int_equal(tw_rx_ctx_init(&lvl->rx.ctx, &lvl->rx.feed,
+				lvl->rx.cache, lvl->rx.ch, &lvl->rx.ctr, level), 0);
 			len = tt_quote_frame(ref->frame, 0, 1, 1, 3, 0);
 			if (z == 1)             /* no checksum (RFC 768) */
 				tt_udp(ref->frame)->dgram_cksum = 0;
@@ -393,11 +381,11 @@ every_level_agrees_on_port_checksum_verdicts(void **state)
 			m->data_len = m->pkt_len = len;
 			m->ol_flags = ip_v[a] | l4_v[b];
 			memcpy(m->buf_addr, ref->frame, len);
-			tw_rx_frame(&ref->ctx, ref->frame, len, m->ol_flags, 1);
-			tw_rx_burst(&lvl->ctx, &m, 1, 1);
-			assert_memory_equal(ref->ctr.drops, lvl->ctr.drops,
-				sizeof(ref->ctr.drops));
-			assert_int_equal(ref->ctr.msgs, lvl->ctr.msgs);
+			tw_rx_frame(&ref->rx.ctx, ref->frame, len, m->ol_flags, 1);
+			tw_rx_burst(&lvl->rx.ctx, &m, 1, 1);
+			assert_memory_equal(ref->rx.ctr.drops, lvl->rx.ctr.drops,
+				sizeof(ref->rx.ctr.drops));
+			assert_int_equal(ref->rx.ctr.msgs, lvl->rx.ctr.msgs);
 			teardown((void **)&ref);
 			teardown((void **)&lvl);
 		}
@@ -430,8 +418,8 @@ orders_go_only_to_a_unicast_source(void **state)
 	struct tw_order_reply replies[2];
 	unsigned int i, ok = 0;
 
-	f->ctx.replies = replies;
-	f->ctx.reply_cap = 2;
+	f->rx.ctx.replies = replies;
+	f->rx.ctx.reply_cap = 2;
 	for (i = 0; i < RTE_DIM(src); i++) {
 		struct tw_quote q = tt_quote(1, i);
 		uint16_t len;
@@ -441,15 +429,15 @@ orders_go_only_to_a_unicast_source(void **state)
 		f->frame[RTE_ETHER_ADDR_LEN] = src[i].mac0;
 		tt_ip(f->frame)->src_addr = rte_cpu_to_be_32(src[i].ip);
 		tt_fix_checksums(f->frame);
-		f->ctx.nb_replies = 0;
+		f->rx.ctx.nb_replies = 0;
 		rx(f, len, 10);
-		assert_int_equal(f->ctx.nb_replies, src[i].ok ? 1 : 0);
+		assert_int_equal(f->rx.ctx.nb_replies, src[i].ok ? 1 : 0);
 		ok += src[i].ok;
 	}
-	assert_int_equal(f->ctr.msgs, RTE_DIM(src));   /* quotes applied */
-	assert_int_equal(f->ctr.orders_refused, RTE_DIM(src) - ok);
+	assert_int_equal(f->rx.ctr.msgs, RTE_DIM(src));   /* quotes applied */
+	assert_int_equal(f->rx.ctr.orders_refused, RTE_DIM(src) - ok);
 	/* Three asks in one burst, room for two: one counted dropped. */
-	f->ctx.nb_replies = 0;
+	f->rx.ctx.nb_replies = 0;
 	for (i = 0; i < 3; i++) {
 		struct tw_quote q = tt_quote(1, 50 + i);
 		uint16_t len;
@@ -458,8 +446,8 @@ orders_go_only_to_a_unicast_source(void **state)
 		len = tt_frame_of_quote(f->frame, 1, 1 + RTE_DIM(src) + i, &q);
 		rx(f, len, 10);
 	}
-	assert_int_equal(f->ctx.nb_replies, 2);
-	assert_int_equal(f->ctr.orders_dropped, 1);
+	assert_int_equal(f->rx.ctx.nb_replies, 2);
+	assert_int_equal(f->rx.ctr.orders_dropped, 1);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

@@ -12,14 +12,10 @@
 
 #include "tw_rx_path.h"
 #include "tw_test_mutations.h"
+#include "tw_test_rx.h"
 
 struct fixture {
-	struct tw_rx_feed feed;
-	struct tw_rx_counters ctr;
-	struct tw_channel_state ch[TT_CHANNELS];
-	struct tw_rx_ctx ctx;
-	struct tw_cache *cache;
-	void *cache_mem;
+	struct tt_rx rx;
 	uint8_t frame[TT_FRAME_MAX];
 };
 
@@ -27,17 +23,9 @@ static int
 setup(void **state)
 {
 	struct fixture *f = aligned_alloc(64, sizeof(*f));
-	size_t sz = tw_cache_memsize(TT_SYMBOLS);
-	unsigned int i;
 
-	memset(f, 0, sizeof(*f));
-	tt_feed(&f->feed, 0);
-	f->cache_mem = aligned_alloc(64, sz);
-	f->cache = tw_cache_init(f->cache_mem, TT_SYMBOLS, 0);
-	for (i = 0; i < TT_CHANNELS; i++)
-		tw_channel_init(&f->ch[i]);
-	assert_int_equal(tw_rx_ctx_init(&f->ctx, &f->feed, f->cache, f->ch,
-		&f->ctr, TW_SIMD_SCALAR), 0);
+	assert_int_equal(tt_rx_init(&f->rx, 0, TT_SYMBOLS, TW_SIMD_SCALAR),
+		0);
 	*state = f;
 	return 0;
 }
@@ -47,7 +35,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	free(f->cache_mem);
+	tt_rx_fini(&f->rx);
 	free(f);
 	return 0;
 }
@@ -70,13 +58,13 @@ valid_frame_updates_cache_exactly(void **state)
 	struct tw_cache_snapshot s;
 	uint16_t len = tt_quote_frame(f->frame, 0, 1, 1, 3, 10);
 
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 100);
-	assert_int_equal(drops_total(&f->ctr), 0);
-	assert_int_equal(f->ctr.msgs, 3);
-	assert_int_equal(f->ctr.quotes, 3);
-	assert_int_equal(f->ch[1].expected, 4);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 100);
+	assert_int_equal(drops_total(&f->rx.ctr), 0);
+	assert_int_equal(f->rx.ctr.msgs, 3);
+	assert_int_equal(f->rx.ctr.quotes, 3);
+	assert_int_equal(f->rx.ch[1].expected, 4);
 	/* Second message: locate 1 + 4, k = 11, sequence 2. */
-	assert_int_equal(tw_cache_snapshot(f->cache, 5, &s), 0);
+	assert_int_equal(tw_cache_snapshot(f->rx.cache, 5, &s), 0);
 	assert_int_equal(s.bid_px, 1000011);
 	assert_int_equal(s.ask_px, 1000111);
 	assert_int_equal(s.bid_sz, 111);
@@ -85,8 +73,8 @@ valid_frame_updates_cache_exactly(void **state)
 	assert_int_equal(s.updates, 1);
 	assert_int_equal(s.last_update_ns, 100);
 	/* One latency sample: arrival 100 - stamp 1. */
-	assert_int_equal(f->ctr.lat_samples, 1);
-	assert_int_equal(f->ctr.lat_sum_ns, 99);
+	assert_int_equal(f->rx.ctr.lat_samples, 1);
+	assert_int_equal(f->rx.ctr.lat_sum_ns, 99);
 }
 
 static void
@@ -105,11 +93,11 @@ directory_only_packet_gives_no_latency_sample(void **state)
 	tw_pkt_open(&b, &t, f->frame, 1, 0);
 	tw_encode_directory(tw_pkt_reserve(&b, &t, TW_MSG_DIRECTORY_LEN), &d);
 	len = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 1000);
-	assert_int_equal(f->ctr.directories, 1);
-	assert_int_equal(f->ctr.lat_samples, 0);
-	assert_int_equal(f->ctr.lat_negative, 0);
-	assert_int_equal(tw_cache_find(f->cache, "ABCDEFGH"), 1);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1000);
+	assert_int_equal(f->rx.ctr.directories, 1);
+	assert_int_equal(f->rx.ctr.lat_samples, 0);
+	assert_int_equal(f->rx.ctr.lat_negative, 0);
+	assert_int_equal(tw_cache_find(f->rx.cache, "ABCDEFGH"), 1);
 }
 
 static void
@@ -121,23 +109,23 @@ each_malformed_class_is_counted_and_writes_nothing(void **state)
 	unsigned int i;
 
 	/* Some accepted state first: it must survive every bad frame. */
-	tw_rx_frame(&f->ctx, f->frame, tt_quote_frame(f->frame, 0, 2, 1, 5, 0),
+	tw_rx_frame(&f->rx.ctx, f->frame, tt_quote_frame(f->frame, 0, 2, 1, 5, 0),
 		0, 1);
-	memcpy(before, f->cache_mem, sz);
+	memcpy(before, f->rx.cache_mem, sz);
 	for (i = 0; i < RTE_DIM(tt_malformed); i++) {
-		uint64_t was = f->ctr.drops[tt_malformed[i].reason];
-		uint64_t total = drops_total(&f->ctr);
+		uint64_t was = f->rx.ctr.drops[tt_malformed[i].reason];
+		uint64_t total = drops_total(&f->rx.ctr);
 		uint16_t len = tt_quote_frame(f->frame, 0, 2, 6, 3, 50);
 
 		len = tt_malformed[i].mutate(f->frame, len);
-		tw_rx_frame(&f->ctx, f->frame, len, 0, 2);
-		if (f->ctr.drops[tt_malformed[i].reason] != was + 1)
+		tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 2);
+		if (f->rx.ctr.drops[tt_malformed[i].reason] != was + 1)
 			fail_msg("%s: not counted under %s", tt_malformed[i].name,
 				tw_rx_drop_name(tt_malformed[i].reason));
-		assert_int_equal(drops_total(&f->ctr), total + 1);
-		if (memcmp(before, f->cache_mem, sz) != 0)
+		assert_int_equal(drops_total(&f->rx.ctr), total + 1);
+		if (memcmp(before, f->rx.cache_mem, sz) != 0)
 			fail_msg("%s: cache written", tt_malformed[i].name);
-		assert_int_equal(f->ch[2].expected, 6);
+		assert_int_equal(f->rx.ch[2].expected, 6);
 	}
 	free(before);
 }
@@ -148,14 +136,14 @@ checksum_offload_verdicts_are_honoured(void **state)
 	struct fixture *f = *state;
 	uint16_t len = tt_quote_frame(f->frame, 0, 0, 1, 1, 0);
 
-	tw_rx_frame(&f->ctx, f->frame, len, RTE_MBUF_F_RX_L4_CKSUM_BAD, 1);
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_UDP_CSUM], 1);
-	tw_rx_frame(&f->ctx, f->frame, len, RTE_MBUF_F_RX_IP_CKSUM_BAD, 1);
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_IP_CSUM], 1);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, RTE_MBUF_F_RX_L4_CKSUM_BAD, 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_UDP_CSUM], 1);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, RTE_MBUF_F_RX_IP_CKSUM_BAD, 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_IP_CSUM], 1);
 	/* GOOD skips the software check: a corrupt sum then passes. */
 	tt_udp(f->frame)->dgram_cksum ^= 0x0101;
-	tw_rx_frame(&f->ctx, f->frame, len, RTE_MBUF_F_RX_L4_CKSUM_GOOD, 1);
-	assert_int_equal(f->ctr.msgs, 1);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, RTE_MBUF_F_RX_L4_CKSUM_GOOD, 1);
+	assert_int_equal(f->rx.ctr.msgs, 1);
 }
 
 static void
@@ -164,19 +152,19 @@ vlan_tag_must_match_the_configured_vid(void **state)
 	struct fixture *f = *state;
 	uint16_t len = tt_quote_frame(f->frame, 7, 0, 1, 1, 0);
 
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);  /* feed is untagged */
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_VLAN], 1);
-	f->feed.vlan = 8;
-	tw_rx_feed_prepare(&f->feed);
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_VLAN], 2);
-	f->feed.vlan = 7;
-	tw_rx_feed_prepare(&f->feed);
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
-	assert_int_equal(f->ctr.msgs, 1);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);  /* feed is untagged */
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_VLAN], 1);
+	f->rx.feed.vlan = 8;
+	tw_rx_feed_prepare(&f->rx.feed);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_VLAN], 2);
+	f->rx.feed.vlan = 7;
+	tw_rx_feed_prepare(&f->rx.feed);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
+	assert_int_equal(f->rx.ctr.msgs, 1);
 	len = tt_quote_frame(f->frame, 0, 0, 2, 1, 0);  /* untagged now */
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
-	assert_int_equal(f->ctr.drops[TW_DROP_BAD_VLAN], 3);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_VLAN], 3);
 }
 
 static void
@@ -185,12 +173,12 @@ duplicate_packet_is_dropped_and_counted(void **state)
 	struct fixture *f = *state;
 	uint16_t len = tt_quote_frame(f->frame, 0, 0, 1, 2, 0);
 
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
-	assert_int_equal(f->ctr.drops[TW_DROP_DUPLICATE], 1);
-	assert_int_equal(f->ch[0].dup_pkts, 1);
-	assert_int_equal(f->ch[0].dup_msgs, 2);
-	assert_int_equal(f->ctr.msgs, 2);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_DUPLICATE], 1);
+	assert_int_equal(f->rx.ch[0].dup_pkts, 1);
+	assert_int_equal(f->rx.ch[0].dup_msgs, 2);
+	assert_int_equal(f->rx.ctr.msgs, 2);
 }
 
 static void
@@ -199,17 +187,17 @@ partial_duplicate_applies_only_new_messages(void **state)
 	struct fixture *f = *state;
 	struct tw_cache_snapshot s;
 
-	tw_rx_frame(&f->ctx, f->frame, tt_quote_frame(f->frame, 0, 0, 1, 3, 0),
+	tw_rx_frame(&f->rx.ctx, f->frame, tt_quote_frame(f->frame, 0, 0, 1, 3, 0),
 		0, 1);
 	/* seq 2..4 with other values: 2 and 3 are old, 4 is new. */
-	tw_rx_frame(&f->ctx, f->frame,
+	tw_rx_frame(&f->rx.ctx, f->frame,
 		tt_quote_frame(f->frame, 0, 0, 2, 3, 100), 0, 1);
-	assert_int_equal(f->ctr.msgs, 4);
-	assert_int_equal(f->ch[0].dup_msgs, 2);
-	assert_int_equal(f->ch[0].expected, 5);
-	tw_cache_snapshot(f->cache, 4, &s);  /* 2nd of the 2nd frame: old */
+	assert_int_equal(f->rx.ctr.msgs, 4);
+	assert_int_equal(f->rx.ch[0].dup_msgs, 2);
+	assert_int_equal(f->rx.ch[0].expected, 5);
+	tw_cache_snapshot(f->rx.cache, 4, &s);  /* 2nd of the 2nd frame: old */
 	assert_int_equal(s.bid_px, 1000001);
-	tw_cache_snapshot(f->cache, 8, &s);  /* 3rd of the 2nd frame: new */
+	tw_cache_snapshot(f->rx.cache, 8, &s);  /* 3rd of the 2nd frame: new */
 	assert_int_equal(s.bid_px, 1000102);
 }
 
@@ -218,14 +206,14 @@ gap_is_counted_with_its_extent(void **state)
 {
 	struct fixture *f = *state;
 
-	tw_rx_frame(&f->ctx, f->frame, tt_quote_frame(f->frame, 0, 3, 1, 3, 0),
+	tw_rx_frame(&f->rx.ctx, f->frame, tt_quote_frame(f->frame, 0, 3, 1, 3, 0),
 		0, 1);
-	tw_rx_frame(&f->ctx, f->frame,
+	tw_rx_frame(&f->rx.ctx, f->frame,
 		tt_quote_frame(f->frame, 0, 3, 10, 2, 0), 0, 1);
-	assert_int_equal(f->ch[3].gaps, 1);
-	assert_int_equal(f->ch[3].gap_msgs, 6);
-	assert_int_equal(f->ch[3].expected, 12);
-	assert_int_equal(f->ctr.msgs, 5);
+	assert_int_equal(f->rx.ch[3].gaps, 1);
+	assert_int_equal(f->rx.ch[3].gap_msgs, 6);
+	assert_int_equal(f->rx.ch[3].expected, 12);
+	assert_int_equal(f->rx.ctr.msgs, 5);
 }
 
 static void
@@ -233,14 +221,14 @@ heartbeat_reveals_a_gap_at_the_tail(void **state)
 {
 	struct fixture *f = *state;
 
-	tw_rx_frame(&f->ctx, f->frame, tt_quote_frame(f->frame, 0, 1, 1, 2, 0),
+	tw_rx_frame(&f->rx.ctx, f->frame, tt_quote_frame(f->frame, 0, 1, 1, 2, 0),
 		0, 1);
-	tw_rx_frame(&f->ctx, f->frame,
+	tw_rx_frame(&f->rx.ctx, f->frame,
 		tt_control_frame(f->frame, 1, 5, TW_MOLD_COUNT_HEARTBEAT), 0, 1);
-	assert_int_equal(f->ctr.heartbeats, 1);
-	assert_int_equal(f->ch[1].gaps, 1);
-	assert_int_equal(f->ch[1].gap_msgs, 2);
-	assert_int_equal(drops_total(&f->ctr), 0);
+	assert_int_equal(f->rx.ctr.heartbeats, 1);
+	assert_int_equal(f->rx.ch[1].gaps, 1);
+	assert_int_equal(f->rx.ch[1].gap_msgs, 2);
+	assert_int_equal(drops_total(&f->rx.ctr), 0);
 }
 
 static void
@@ -248,12 +236,12 @@ end_of_session_marks_the_channel_ended(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(f->ch[2].ended, 0);
-	tw_rx_frame(&f->ctx, f->frame,
+	assert_int_equal(f->rx.ch[2].ended, 0);
+	tw_rx_frame(&f->rx.ctx, f->frame,
 		tt_control_frame(f->frame, 2, 1, TW_MOLD_COUNT_END_OF_SESSION),
 		0, 1);
-	assert_int_equal(f->ch[2].ended, 1);
-	assert_int_equal(f->ctr.end_of_session, 1);
+	assert_int_equal(f->rx.ch[2].ended, 1);
+	assert_int_equal(f->rx.ctr.end_of_session, 1);
 }
 
 static void
@@ -273,11 +261,11 @@ random_bytes_never_crash_and_are_all_dropped(void **state)
 		/* Half the frames keep a valid prefix, to go deeper. */
 		if (i & 1)
 			tt_quote_frame(f->frame, 0, 0, 1, 0, 0);
-		tw_rx_frame(&f->ctx, f->frame, len, 0, 1);
+		tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
 	}
-	assert_int_equal(f->ctr.pkts, 20000);
-	assert_int_equal(drops_total(&f->ctr) + f->ctr.pkts_accepted, 20000);
-	assert_int_equal(f->ctr.msgs, 0);
+	assert_int_equal(f->rx.ctr.pkts, 20000);
+	assert_int_equal(drops_total(&f->rx.ctr) + f->rx.ctr.pkts_accepted, 20000);
+	assert_int_equal(f->rx.ctr.msgs, 0);
 }
 
 /*
@@ -298,22 +286,22 @@ burst_samples_measure_from_due_and_actual_times(void **state)
 
 	for (i = 0; i < TW_SPAN_MAX; i++)
 		tw_hist_init(&h[i]);
-	f->ctx.sent = sent;
-	f->ctx.late = late;
-	f->ctx.sent_cap = 4;
-	f->ctx.nb_sent = 0;
+	f->rx.ctx.sent = sent;
+	f->rx.ctx.late = late;
+	f->rx.ctx.sent_cap = 4;
+	f->rx.ctx.nb_sent = 0;
 	/* Due at 1000 ns; the generator got to it 10 units (640 ns) late. */
 	q.send_ns = 1000;
 	q.late = 10;
 	len = tt_frame_of_quote(f->frame, 0, 1, &q);
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 5000);   /* polled at 5000 */
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 5000);   /* polled at 5000 */
 	q.send_ns = 2000;
 	q.late = TW_LATE_SATURATED;
 	len = tt_frame_of_quote(f->frame, 0, 2, &q);
-	tw_rx_frame(&f->ctx, f->frame, len, 0, 5000);
-	assert_int_equal(f->ctx.nb_sent, 2);
-	tw_rx_record_burst(&f->ctx, h, 5000, 6000);     /* applied at 6000 */
-	assert_int_equal(f->ctx.nb_sent, 0);
+	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 5000);
+	assert_int_equal(f->rx.ctx.nb_sent, 2);
+	tw_rx_record_burst(&f->rx.ctx, h, 5000, 6000);     /* applied at 6000 */
+	assert_int_equal(f->rx.ctx.nb_sent, 0);
 	assert_int_equal(h[TW_SPAN_SEND_CACHE].count, 2);
 	assert_int_equal(h[TW_SPAN_SEND_CACHE].max, 6000 - 1000);
 	assert_int_equal(h[TW_SPAN_SEND_CACHE].min, 6000 - 2000);
@@ -321,7 +309,7 @@ burst_samples_measure_from_due_and_actual_times(void **state)
 	assert_int_equal(h[TW_SPAN_ACTUAL_CACHE].max, 6000 - 1000 - 640);
 	assert_int_equal(h[TW_SPAN_POLL_CACHE].count, 1);
 	assert_int_equal(h[TW_SPAN_POLL_CACHE].max, 1000);
-	assert_int_equal(f->ctr.late_saturated, 1);
+	assert_int_equal(f->rx.ctr.late_saturated, 1);
 	free(h);
 }
 

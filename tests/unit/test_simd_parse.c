@@ -19,6 +19,7 @@
 
 #include "tw_parse_private.h"
 #include "tw_test_mutations.h"
+#include "tw_test_rx.h"
 
 #define NB_SYMBOLS 1000
 #define BUF_LEN 2048
@@ -32,16 +33,6 @@ struct corpus {
 	uint64_t *ol_flags;
 	unsigned int n;
 	unsigned int good;      /* the first good frames: the clean feed */
-};
-
-/* One level's receiver. */
-struct world {
-	struct tw_rx_feed feed;
-	struct tw_rx_counters ctr;
-	struct tw_channel_state ch[TT_CHANNELS];
-	struct tw_rx_ctx ctx;
-	struct tw_cache *cache;
-	void *cache_mem;
 };
 
 static struct tw_rng rng;
@@ -268,24 +259,14 @@ add_random_bytes(struct corpus *c, unsigned int n)
 }
 
 static void
-world_init(struct world *w, uint16_t vlan, enum tw_simd level)
+world_init(struct tt_rx *w, uint16_t vlan, enum tw_simd level)
 {
-	size_t sz = tw_cache_memsize(NB_SYMBOLS);
-	unsigned int i;
-
-	memset(w, 0, sizeof(*w));
-	tt_feed(&w->feed, vlan);
-	w->cache_mem = aligned_alloc(64, sz);
-	w->cache = tw_cache_init(w->cache_mem, NB_SYMBOLS, 0);
-	for (i = 0; i < TT_CHANNELS; i++)
-		tw_channel_init(&w->ch[i]);
-	assert_int_equal(tw_rx_ctx_init(&w->ctx, &w->feed, w->cache, w->ch,
-		&w->ctr, level), 0);
+	assert_int_equal(tt_rx_init(w, vlan, NB_SYMBOLS, level), 0);
 }
 
 /* Feed the corpus in bursts of fake (but well-formed) mbufs. */
 static void
-world_run(struct world *w, const struct corpus *c)
+world_run(struct tt_rx *w, const struct corpus *c)
 {
 	static struct rte_mbuf mb[BURST];
 	struct rte_mbuf *pkts[BURST];
@@ -314,13 +295,13 @@ world_run(struct world *w, const struct corpus *c)
 }
 
 static void
-world_free(struct world *w)
+world_free(struct tt_rx *w)
 {
-	free(w->cache_mem);
+	tt_rx_fini(w);
 }
 
 static void
-assert_same(struct world *ref, struct world *w, const char *level)
+assert_same(struct tt_rx *ref, struct tt_rx *w, const char *level)
 {
 	struct tw_rx_counters a = ref->ctr, b = w->ctr;
 
@@ -385,7 +366,7 @@ levels_match_scalar(uint16_t vlan)
 {
 	struct corpus *c = corpus_build(vlan);
 	struct corpus good = *c;
-	struct world ref, w;
+	struct tt_rx ref, w;
 	unsigned int level, ran = 0;
 
 	good.n = c->good;
