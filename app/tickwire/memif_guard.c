@@ -10,10 +10,11 @@
  *
  * tickwire exports its own munmap(): called from a thread that is not
  * an lcore (the interrupt thread) while lcores run, it first takes the
- * memif ports away from the lcores (their paused flags, then
- * rte_rcu_qsbr_synchronize, as a relink does), so no lcore is inside a
- * call on them, unmaps, and gives them back; the PMD's flag then keeps
- * the lcores out. Every other munmap goes straight through.
+ * memif ports away from the lcores (its own bit of their paused flags,
+ * then rte_rcu_qsbr_synchronize, as a relink does), so no lcore is
+ * inside a call on them, unmaps, and gives them back; the PMD's cleared
+ * connected flag keeps the lcores out afterwards. Every other munmap
+ * goes straight through.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -31,7 +32,6 @@ static int (*real_munmap)(void *, size_t);
 int
 munmap(void *addr, size_t len)
 {
-	uint8_t paused[RTE_MAX_ETHPORTS] = { 0 };
 	struct rte_rcu_qsbr *qsv = __atomic_load_n(&tw_qsv, __ATOMIC_ACQUIRE);
 	unsigned int p;
 	bool any = false;
@@ -42,19 +42,16 @@ munmap(void *addr, size_t len)
 			"munmap");
 	if (qsv == NULL || rte_lcore_id() != LCORE_ID_ANY)
 		return real_munmap(addr, len);
-	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
-		if (!tw_memif_port[p] || tw_port_is_paused((uint16_t)p))
-			continue;
-		__atomic_store_n(&tw_port_paused[p], 1, __ATOMIC_RELEASE);
-		paused[p] = 1;
-		any = true;
-	}
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (tw_memif_port[p]) {
+			tw_port_hold((uint16_t)p, TW_PAUSE_UNMAP);
+			any = true;
+		}
 	if (any)
 		rte_rcu_qsbr_synchronize(qsv, RTE_QSBR_THRID_INVALID);
 	rc = real_munmap(addr, len);
 	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
-		if (paused[p])
-			__atomic_store_n(&tw_port_paused[p], 0,
-				__ATOMIC_RELEASE);
+		if (tw_memif_port[p])
+			tw_port_release((uint16_t)p, TW_PAUSE_UNMAP);
 	return rc;
 }

@@ -73,14 +73,12 @@ relink(struct tw_app *app, unsigned int i)
 	uint16_t port = app->ports[i];
 	int rc;
 
-	if (!tw_port_is_paused(port)) {
-		__atomic_store_n(&tw_port_paused[port], 1, __ATOMIC_RELEASE);
-		rte_rcu_qsbr_synchronize(tw_qsv, RTE_QSBR_THRID_INVALID);
-	}
+	tw_port_hold(port, TW_PAUSE_RELINK);
+	rte_rcu_qsbr_synchronize(tw_qsv, RTE_QSBR_THRID_INVALID);
 	rc = tw_port_restart(r);
-	/* Not started (the peer is not back yet): it stays paused. */
+	/* Not started (the peer is not back yet): it stays held. */
 	if (rc == 0)
-		__atomic_store_n(&tw_port_paused[port], 0, __ATOMIC_RELEASE);
+		tw_port_release(port, TW_PAUSE_RELINK);
 	TW_LOG(app, INFO, "port %u (%s): link lost; restart %" PRIu64 " to "
 		"reconnect: %s\n", port, r->name, r->restarts, rc == 0 ?
 		"started" : "the peer is not there yet");
@@ -188,13 +186,19 @@ qsbr_init(struct tw_app *app)
 	size_t sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
 	unsigned int i;
 
-	tw_qsv = rte_zmalloc("tw_qsv", sz, RTE_CACHE_LINE_SIZE);
-	if (tw_qsv == NULL || rte_rcu_qsbr_init(tw_qsv, RTE_MAX_LCORE) != 0)
+	struct rte_rcu_qsbr *qsv;
+
+	qsv = rte_zmalloc("tw_qsv", sz, RTE_CACHE_LINE_SIZE);
+	if (qsv == NULL || rte_rcu_qsbr_init(qsv, RTE_MAX_LCORE) != 0) {
+		rte_free(qsv);
 		return -ENOMEM;
+	}
 	for (i = 0; i < app->nb_rx; i++)
-		rte_rcu_qsbr_thread_register(tw_qsv, app->rx[i]->lcore_id);
+		rte_rcu_qsbr_thread_register(qsv, app->rx[i]->lcore_id);
 	if (app->gen != NULL)
-		rte_rcu_qsbr_thread_register(tw_qsv, app->gen->lcore_id);
+		rte_rcu_qsbr_thread_register(qsv, app->gen->lcore_id);
+	/* Published whole: memif_guard.c may read it from now on. */
+	__atomic_store_n(&tw_qsv, qsv, __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -64,11 +64,17 @@ extern volatile bool tw_force_quit;
 
 /*
  * Taking a port away from the lcores (to restart it when its link is
- * lost, e.g. a memif peer that left): the main lcore sets its paused
- * flag, then waits on DPDK's RCU (QSBR) until every lcore has passed a
- * quiescent point; from then on no lcore calls the port until the flag
- * is cleared. Each lcore loop reports quiescent once per iteration.
+ * lost, e.g. a memif peer that left; or while the memif PMD unmaps its
+ * rings, memif_guard.c): the taker sets its bit of the port's paused
+ * flags, then waits on DPDK's RCU (QSBR) until every lcore has passed a
+ * quiescent point; from then on no lcore calls the port until every
+ * bit is clear again. Each lcore loop reports quiescent once per
+ * iteration. Each taker has its own bit, so one never gives back a
+ * port the other still holds.
  */
+#define TW_PAUSE_RELINK 0x1     /* the main lcore, restarting the port */
+#define TW_PAUSE_UNMAP 0x2      /* memif_guard.c, around an unmap */
+
 extern uint8_t tw_port_paused[RTE_MAX_ETHPORTS];
 extern struct rte_rcu_qsbr *tw_qsv;
 /* memif ports: see memif_guard.c (set at set-up). */
@@ -79,6 +85,20 @@ tw_port_is_paused(uint16_t port_id)
 {
 	return __atomic_load_n(&tw_port_paused[port_id], __ATOMIC_RELAXED)
 		!= 0;
+}
+
+/* Take (set) or give back (clear) one taker's hold on a port. */
+static inline void
+tw_port_hold(uint16_t port_id, uint8_t taker)
+{
+	__atomic_fetch_or(&tw_port_paused[port_id], taker, __ATOMIC_RELEASE);
+}
+
+static inline void
+tw_port_release(uint16_t port_id, uint8_t taker)
+{
+	__atomic_fetch_and(&tw_port_paused[port_id], (uint8_t)~taker,
+		__ATOMIC_RELEASE);
 }
 
 static inline void
