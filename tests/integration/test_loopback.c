@@ -159,7 +159,7 @@ stop_by_sigint_loses_nothing(void **state)
  * cache is exactly the truth. Three polling lcores share the two cores
  * here, so frames are filled (send = fill): the mirror copy is best
  * effort, and a ring a descheduled lcore does not drain overflows with
- * one-tick frames.
+ * one-tick frames; the main port waits up to a second for its ring.
  */
 static void
 same_feed_on_two_ports_keeps_one_writer_per_entry(void **state)
@@ -180,7 +180,7 @@ same_feed_on_two_ports_keeps_one_writer_per_entry(void **state)
 		"--vdev=net_ring0 --vdev=net_ring1 --file-prefix=tw-itest-two\n"
 		"[feed]\nsymbols = 1000\nchannels = 4\n"
 		"[generator]\nlcore = 1\nport = 0\nmirror_port = 1\n"
-		"rate = 300000\nsend = fill\n"
+		"rate = 300000\nsend = fill\ntx_retry_us = 1000000\n"
 		"[rx]\nlcores = 2,3\nports = 0,1\n", f);
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(it_tickwire(opts, it_path("two-ports.log"), 120), 0);
