@@ -8,6 +8,11 @@
  * drop count expected per reason.
  *
  *   tw-mkcap CAPTURE.pcap TRUTH.csv EXPECTED.txt
+ *   tw-mkcap --extreme CAPTURE.pcap
+ *
+ * The second form writes a short session whose symbol XTREME01 (locate
+ * 1) quotes the extreme prices of the wire format, for the operator
+ * tools (a spread that does not fit an int64).
  *
  * Feed: session TICKWIRE01, groups 239.1.1.1-4, port 30001, 64 symbols.
  */
@@ -53,6 +58,40 @@ apply_truth(struct tw_cache *c, uint16_t ch, uint64_t seq, uint16_t n,
 	}
 }
 
+static int
+extreme(const char *path)
+{
+	uint8_t frame[TT_FRAME_MAX];
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	struct tw_directory d = { .locate = 1, .price_decimals = 4 };
+	struct tw_quote q = tt_quote(1, 0);
+	FILE *cap = fopen(path, "wb");
+	uint16_t len, ch;
+	unsigned int n = 0;
+
+	if (cap == NULL)
+		return 1;
+	pcap_header(cap);
+	memcpy(d.ticker, "XTREME01", TW_TICKER_LEN);
+	q.bid_px = INT64_MIN + 1;
+	q.ask_px = INT64_MAX;
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&t, &fp, 1);
+	tw_pkt_open(&b, &t, frame, 1, 0);
+	tw_encode_directory(tw_pkt_reserve(&b, &t, TW_MSG_DIRECTORY_LEN), &d);
+	tw_encode_quote(tw_pkt_reserve(&b, &t, TW_MSG_QUOTE_LEN), &q);
+	len = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+	pcap_frame(cap, frame, len, n++);
+	for (ch = 0; ch < TT_CHANNELS; ch++) {
+		len = tt_control_frame(frame, ch, ch == 1 ? 3 : 1,
+			TW_MOLD_COUNT_END_OF_SESSION);
+		pcap_frame(cap, frame, len, n++);
+	}
+	return fclose(cap) == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -63,8 +102,11 @@ main(int argc, char **argv)
 	FILE *cap, *out;
 	unsigned int r, i, n = 0;
 
+	if (argc == 3 && strcmp(argv[1], "--extreme") == 0)
+		return extreme(argv[2]);
 	if (argc != 4) {
-		fprintf(stderr, "usage: %s CAPTURE TRUTH EXPECTED\n", argv[0]);
+		fprintf(stderr, "usage: %s CAPTURE TRUTH EXPECTED | --extreme "
+			"CAPTURE\n", argv[0]);
 		return 2;
 	}
 	truth = tw_cache_init(aligned_alloc(64, tw_cache_memsize(TT_SYMBOLS)),

@@ -218,6 +218,48 @@ def kernel_path():
           "kernel)" % (d["latency_ns"]["p50"], k["latency_ns"]["p50"]))
 
 
+def top_extreme_prices(hugepages):
+    """A symbol quoting the extreme prices of the wire format (bid
+    INT64_MIN + 1, ask INT64_MAX): tickwire-top shows a positive spread,
+    computed without a signed overflow."""
+    if not hugepages or shutil.which("tmux") is None:
+        check(False, "tickwire-top extreme prices: NOT RUN (needs "
+              "hugepages and tmux)")
+        return
+    d = out("extreme")
+    os.makedirs(d, exist_ok=True)
+    mkcap = os.path.join(os.path.dirname(OUT), "tw-mkcap")
+    subprocess.run([mkcap, "--extreme", "tickwire-feed.pcap"], cwd=d,
+                   check=True)
+    log = open(os.path.join(d, "replay.log"), "w")
+    tw = subprocess.Popen([TW] + EAL_EXTRA + [
+        "--", "--config", SRC + "/drivers-config/pcap-replay.ini",
+        "--symbols", "64", "--quiet", "--set", "run.linger_s=5"],
+        cwd=d, stdout=log, stderr=subprocess.STDOUT)
+    session = "tw-test-top-extreme"
+    try:
+        time.sleep(1.5)
+        subprocess.run(["tmux", "kill-session", "-t", session],
+                       capture_output=True)
+        # The first screen lists every symbol updated since the start.
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x",
+                        "160", "-y", "20", TOP, "--file-prefix",
+                        "tickwire-replay", "--interval-ms", "3000"],
+                       check=True)
+        time.sleep(1.2)
+        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t",
+                                 session], capture_output=True,
+                                text=True).stdout
+        subprocess.run(["tmux", "kill-session", "-t", session],
+                       capture_output=True)
+    finally:
+        rc = tw.wait(timeout=30)
+    row = re.search(r"XTREME01.*\s(-?[0-9.]+)\s*$", screen, re.M)
+    check(rc == 0 and row is not None and float(row.group(1)) > 1e15,
+          "tickwire-top: spread of the extreme quote is positive (%s)" %
+          (row.group(1) if row else "no row"))
+
+
 def sockrx_drops_truncated():
     """A datagram longer than tickwire-sockrx's buffer is cut by the
     kernel (MSG_TRUNC): dropped under 'truncated', never applied."""
@@ -258,6 +300,7 @@ def sockrx_drops_truncated():
 def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
+    top_extreme_prices(hugepages)
     sockrx_drops_truncated()
     kernel_path()
     json_path, cache_path = out("tools.json"), out("tools.cache.csv")
