@@ -297,8 +297,9 @@ port_dict(const struct tw_port_report *src)
 {
 	struct rte_tel_data *p = rte_tel_data_alloc();
 	struct rte_tel_data *x;
+	const struct tw_counter_name *names;
 	struct tw_port_report r;
-	unsigned int k;
+	unsigned int k, nb_names;
 
 	if (p == NULL)
 		return NULL;
@@ -308,15 +309,10 @@ port_dict(const struct tw_port_report *src)
 	rte_tel_data_add_dict_string(p, "name", r.name);
 	rte_tel_data_add_dict_string(p, "driver", r.driver);
 	rte_tel_data_add_dict_u64(p, "link_up", r.link_up);
-	rte_tel_data_add_dict_u64(p, "link_downs", r.link_downs);
-	rte_tel_data_add_dict_u64(p, "link_ups", r.link_ups);
-	rte_tel_data_add_dict_u64(p, "restarts", r.restarts);
-	rte_tel_data_add_dict_u64(p, "ipackets", r.ipackets);
-	rte_tel_data_add_dict_u64(p, "opackets", r.opackets);
-	rte_tel_data_add_dict_u64(p, "imissed", r.imissed);
-	rte_tel_data_add_dict_u64(p, "ierrors", r.ierrors);
-	rte_tel_data_add_dict_u64(p, "oerrors", r.oerrors);
-	rte_tel_data_add_dict_u64(p, "rx_nombuf", r.rx_nombuf);
+	names = tw_stats_port_names(&nb_names);
+	for (k = 0; k < nb_names; k++)
+		rte_tel_data_add_dict_u64(p, names[k].name,
+			tw_counter_read(&r, &names[k]));
 	x = rte_tel_data_alloc();
 	if (x == NULL) {
 		rte_tel_data_free(p);

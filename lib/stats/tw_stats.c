@@ -57,6 +57,29 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("orders_invalid", orders_invalid),
 };
 
+#define PORT(n, f) { n, offsetof(struct tw_port_report, f) }
+static const struct tw_counter_name port_names[] = {
+	PORT("link_downs", link_downs),
+	PORT("link_ups", link_ups),
+	PORT("restarts", restarts),
+	PORT("lsc_events", lsc_events),
+	PORT("ipackets", ipackets),
+	PORT("opackets", opackets),
+	PORT("ibytes", ibytes),
+	PORT("obytes", obytes),
+	PORT("imissed", imissed),
+	PORT("ierrors", ierrors),
+	PORT("oerrors", oerrors),
+	PORT("rx_nombuf", rx_nombuf),
+};
+
+const struct tw_counter_name *
+tw_stats_port_names(unsigned int *n)
+{
+	*n = RTE_DIM(port_names);
+	return port_names;
+}
+
 const struct tw_counter_name *
 tw_stats_rx_names(unsigned int *n)
 {
@@ -360,17 +383,11 @@ json_ports(FILE *f, const struct tw_stats *s)
 		json_str(f, p->name);
 		fprintf(f, ", \"driver\": ");
 		json_str(f, p->driver);
-		fprintf(f, ", \"link_up\": %s, \"link_downs\": %" PRIu64
-			", \"link_ups\": %" PRIu64 ", \"restarts\": %" PRIu64
-			", \"lsc_events\": %" PRIu64 ", \"ipackets\": %" PRIu64
-			", \"opackets\": %" PRIu64 ", \"ibytes\": %" PRIu64
-			", \"obytes\": %" PRIu64 ", \"imissed\": %" PRIu64
-			", \"ierrors\": %" PRIu64 ", \"oerrors\": %" PRIu64
-			", \"rx_nombuf\": %" PRIu64 ", \"xstats\": {",
-			p->link_up ? "true" : "false", p->link_downs,
-			p->link_ups, p->restarts, p->lsc_events, p->ipackets,
-			p->opackets, p->ibytes, p->obytes, p->imissed,
-			p->ierrors, p->oerrors, p->rx_nombuf);
+		fprintf(f, ", \"link_up\": %s", p->link_up ? "true" : "false");
+		for (k = 0; k < RTE_DIM(port_names); k++)
+			fprintf(f, ", \"%s\": %" PRIu64, port_names[k].name,
+				field(p, port_names[k].off));
+		fprintf(f, ", \"xstats\": {");
 		for (k = 0; k < p->nb_xstats; k++) {
 			fprintf(f, "%s", k > 0 ? ", " : " ");
 			json_str(f, p->xstats[k].name);

@@ -70,6 +70,8 @@ struct tw_counter_name {
 /* The named counters of struct tw_rx_counters / tw_gen_counters. */
 const struct tw_counter_name *tw_stats_rx_names(unsigned int *n);
 const struct tw_counter_name *tw_stats_gen_names(unsigned int *n);
+/* The u64 fields of struct tw_port_report, by report name. */
+const struct tw_counter_name *tw_stats_port_names(unsigned int *n);
 /* One counter of a struct another lcore writes (relaxed load). */
 uint64_t tw_counter_read(const void *counters,
 		const struct tw_counter_name *c);
