@@ -245,6 +245,7 @@ main(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },
 		{ "levels", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned int nb_cases = bench_parse_cases();
@@ -297,6 +298,10 @@ main(int argc, char **argv)
 			want[TW_SIMD_SCALAR] = true; /* ratios need it */
 			break;
 		}
+		case 'V':
+			printf("tickwire-bench %s\n", TW_VERSION);
+			rte_eal_cleanup();
+			return 0;
 		default:
 			usage("tickwire-bench");
 			return opt == 'h' ? 0 : 2;

@@ -180,7 +180,8 @@ usage(void)
 	printf("Usage: tickwire-sockrx --config PROFILE --iface IF "
 		"[--busy-poll US]\n"
 		"       [--duration S] [--stats-json F] [--latency-csv PREFIX] "
-		"[--dump-cache F] [--cpu N]\n");
+		"[--dump-cache F] [--cpu N]\n"
+		"       tickwire-sockrx --version\n");
 }
 
 int
@@ -196,6 +197,7 @@ main(int argc, char **argv)
 		{ "dump-cache", required_argument, NULL, 'D' },
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct tw_rx_feed feed;
@@ -256,6 +258,9 @@ main(int argc, char **argv)
 		case 'C':
 			cpu = (int)num_opt("cpu", optarg, 0, CPU_SETSIZE - 1);
 			break;
+		case 'V':
+			printf("%s %s\n", "tickwire-sockrx", TW_VERSION);
+			return 0;
 		case 'h':
 			usage();
 			return 0;

@@ -207,7 +207,7 @@ static void
 usage(void)
 {
 	printf("Usage: tickwire-top [--file-prefix PREFIX] [--interval-ms MS] "
-		"[--rows N]\n"
+		"[--rows N] [--version]\n"
 		"Live view of the tickwire running with that EAL file prefix "
 		"(default tickwire).\n");
 }
@@ -220,6 +220,7 @@ main(int argc, char **argv)
 		{ "interval-ms", required_argument, NULL, 'i' },
 		{ "rows", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prefix = "tickwire";
@@ -244,6 +245,9 @@ main(int argc, char **argv)
 		case 'r':
 			v.rows = (unsigned int)strtoul(optarg, NULL, 10);
 			break;
+		case 'V':
+			printf("%s %s\n", "tickwire-top", TW_VERSION);
+			return 0;
 		case 'h':
 			usage();
 			return 0;

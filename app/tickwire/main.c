@@ -86,9 +86,17 @@ main(int argc, char **argv)
 		return 2;
 	}
 	rc = rte_eal_init(nb_eal, eal_args);
-	if (rc < 0)
-		rte_exit(EXIT_FAILURE, "EAL init failed (%s); EAL args were: "
-			"%s\n", rte_strerror(rte_errno), app.cfg.eal_args);
+	if (rc < 0) {
+		/* Every argument EAL saw: the profile's and the user's. */
+		fprintf(stderr, "tickwire: EAL init failed (%s); EAL arguments "
+			"(profile %s, then the command line):",
+			rte_errno != 0 ? rte_strerror(rte_errno) :
+			"see EAL's lines above", app.cfg.path);
+		for (i = 1; i < nb_eal; i++)
+			fprintf(stderr, " %s", eal_args[i]);
+		fprintf(stderr, "\n");
+		return 1;
+	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGINT, signal_handler);

@@ -41,7 +41,8 @@ usage(const char *prog)
 		"  --set SEC.KEY=VALUE  set any profile key\n"
 		"  --quiet              no periodic stats line\n"
 		"  --list-keys          print every profile key and exit\n"
-		"  --help               this text\n\n"
+		"  --help               this text\n"
+		"  --version            print the version and exit\n\n"
 		"EAL options before -- are added after the profile's [eal] "
 		"args.\n", prog, DEFAULT_PROFILE);
 }
@@ -63,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "list-keys", no_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -126,8 +128,8 @@ apply_set(struct tw_config *cfg, const char *arg, char *err, size_t len)
 
 /*
  * Profile, then options over it, then the checks across keys. Errors
- * are printed. 0 to run, 1 when --help or --list-keys printed what was
- * asked (nothing to run), or -errno.
+ * are printed. 0 to run, 1 when --help, --list-keys or --version printed
+ * what was asked (nothing to run), or -errno.
  */
 int
 tw_app_options(struct tw_config *cfg, int argc, char **argv)
@@ -149,6 +151,10 @@ tw_app_options(struct tw_config *cfg, int argc, char **argv)
 		}
 		if (opt == 'k') {
 			tw_config_print_keys(stdout);
+			return 1;
+		}
+		if (opt == 'v') {
+			printf("tickwire %s\n", TW_VERSION);
 			return 1;
 		}
 	}

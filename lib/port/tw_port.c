@@ -6,6 +6,7 @@
 
 #include <rte_dev.h>
 #include <rte_devargs.h>
+#include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
@@ -39,8 +40,10 @@ tw_port_pool_create(int socket, uint32_t nb_mbufs, uint32_t cache,
 	mp = rte_pktmbuf_pool_create(name, nb_mbufs, cache, 0, (uint16_t)room,
 		socket == TW_SOCKET_ANY ? SOCKET_ID_ANY : socket);
 	if (mp == NULL)
-		PORT_LOG(ERR, "mempool %s (%u mbufs, socket %d): %s\n", name,
-			nb_mbufs, socket, rte_strerror(rte_errno));
+		PORT_LOG(ERR, "mempool %s (%u mbufs, socket %d): %s%s\n", name,
+			nb_mbufs, socket, rte_strerror(rte_errno),
+			rte_eal_has_hugepages() ? "" : " (without hugepages, "
+			"give EAL the memory: -m MB, e.g. --no-huge -m 1024)");
 	return mp;
 }
 

@@ -266,6 +266,51 @@ output_files_fail_loudly_and_never_half_written(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * --version; an EAL failure lists every EAL argument (the profile's and
+ * the command line's) with a reason; --no-huge without -m is told to
+ * give EAL the memory.
+ */
+static void
+errors_point_at_the_cause(void **state)
+{
+	char *argv[IT_MAX_ARGS];
+	const char *const none[] = { "--version", NULL };
+	const char *const count[] = { "--count", "10", NULL };
+	int n;
+	char *s;
+
+	assert_int_equal(it_tickwire(none, it_path("version.log"), 30), 0);
+	s = it_slurp(it_path("version.log"));
+	assert_non_null(strstr(s, "tickwire " TW_VERSION));
+	free(s);
+
+	n = it_tickwire_argv(argv, count);
+	memmove(argv + 2, argv + 1, n * sizeof(argv[0]));
+	argv[1] = (char *)"--no-such-eal-option";
+	assert_int_equal(it_run(argv, it_path("eal-bad.log"), 30), 1);
+	s = it_slurp(it_path("eal-bad.log"));
+	assert_non_null(strstr(s, "EAL init failed (Invalid argument)"));
+	assert_non_null(strstr(s, "--vdev=net_ring0"));   /* the profile's */
+	assert_non_null(strstr(s, "--no-such-eal-option"));
+	assert_null(strstr(s, "(Success)"));
+	free(s);
+
+	/* Only where the run has hugepages would -m be missing. */
+	if (getenv("TW_EAL_EXTRA") != NULL &&
+	    strstr(getenv("TW_EAL_EXTRA"), "--no-huge") != NULL)
+		fail_msg("the --no-huge hint: NOT RUN (this run has no "
+			"hugepages, so its EAL options already give -m)");
+	n = it_tickwire_argv(argv, count);
+	memmove(argv + 3, argv + 1, n * sizeof(argv[0]));
+	argv[1] = (char *)"--no-huge";
+	argv[2] = (char *)"--file-prefix=tw-itest-nohuge";
+	assert_int_equal(it_run(argv, it_path("nohuge.log"), 60), 1);
+	s = it_slurp(it_path("nohuge.log"));
+	assert_non_null(strstr(s, "give EAL the memory: -m MB"));
+	free(s);
+}
+
 static void
 config_error_names_file_section_and_key(void **state)
 {
@@ -293,6 +338,7 @@ main(void)
 		cmocka_unit_test(same_seed_gives_the_same_cache),
 		cmocka_unit_test(tick_to_trade_orders_all_come_back),
 		cmocka_unit_test(config_error_names_file_section_and_key),
+		cmocka_unit_test(errors_point_at_the_cause),
 		cmocka_unit_test(stop_by_duration_loses_nothing),
 		cmocka_unit_test(stop_by_sigint_loses_nothing),
 		cmocka_unit_test(

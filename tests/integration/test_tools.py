@@ -300,6 +300,12 @@ def sockrx_drops_truncated():
 def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
+    for name, exe in (("tickwire-top", TOP), ("tickwire-sockrx", SOCKRX)):
+        v = subprocess.run([exe, "--version"], capture_output=True,
+                           text=True, timeout=10)
+        check(v.returncode == 0 and re.match(name + r" \d+\.\d+\.\d+\n",
+                                             v.stdout) is not None,
+              "%s --version: %r" % (name, v.stdout.strip()))
     top_extreme_prices(hugepages)
     sockrx_drops_truncated()
     kernel_path()
