@@ -42,34 +42,36 @@ mirror_flush(struct tw_gen_lcore *g)
 }
 
 /*
- * Hand pending frames to the port. With wait, keep trying until
- * everything is sent or the retry budget is spent; what is left then is
- * dropped and counted.
+ * Hand queue q's pending frames to the port. With wait, keep trying
+ * until everything is sent or the retry budget is spent; what is left
+ * then is dropped and counted.
  */
 static void
-tx_flush(struct tw_gen_lcore *g, bool wait)
+txq_flush(struct tw_gen_lcore *g, uint16_t q, bool wait)
 {
+	struct tw_gen_txq *t = &g->txq[q];
 	uint64_t deadline = 0;
 	uint16_t sent, i;
 
-	while (g->nb_tx > 0) {
+	while (t->n > 0) {
 		tw_lcore_quiescent(g->lcore_id);
 		if (unlikely(tw_port_is_paused(g->port_id))) {
 			mirror_flush(g);
 			break;          /* being restarted: dropped, counted */
 		}
-		sent = rte_eth_tx_burst(g->port_id, 0, g->txbuf, g->nb_tx);
-		if (sent < g->nb_tx) {
-			memmove(g->txbuf, g->txbuf + sent,
-				(g->nb_tx - sent) * sizeof(g->txbuf[0]));
-			memmove(g->txmsgs, g->txmsgs + sent,
-				(g->nb_tx - sent) * sizeof(g->txmsgs[0]));
+		sent = rte_eth_tx_burst(g->port_id, q, t->buf, t->n);
+		if (sent < t->n) {
+			memmove(t->buf, t->buf + sent,
+				(t->n - sent) * sizeof(t->buf[0]));
+			memmove(t->msgs, t->msgs + sent,
+				(t->n - sent) * sizeof(t->msgs[0]));
 		}
+		t->n -= sent;
 		g->nb_tx -= sent;
 		/* The DPDK port first; the mirror (a syscall a frame on
 		 * net_tap) after, so it does not delay the other receiver. */
 		mirror_flush(g);
-		if (g->nb_tx == 0 || (!wait && g->nb_tx < TW_GEN_TXBUF / 2))
+		if (t->n == 0 || (!wait && t->n < TW_GEN_TXBUF / 2))
 			return;
 		g->ctr.tx_retries++;
 		if (deadline == 0)
@@ -78,12 +80,24 @@ tx_flush(struct tw_gen_lcore *g, bool wait)
 			break;
 		rte_pause();
 	}
-	for (i = 0; i < g->nb_tx; i++) {
+	for (i = 0; i < t->n; i++) {
 		g->ctr.tx_dropped++;
-		g->ctr.msgs_dropped += g->txmsgs[i];
+		g->ctr.msgs_dropped += t->msgs[i];
 	}
-	rte_pktmbuf_free_bulk(g->txbuf, g->nb_tx);
-	g->nb_tx = 0;
+	rte_pktmbuf_free_bulk(t->buf, t->n);
+	g->nb_tx -= t->n;
+	t->n = 0;
+}
+
+/* Every queue's pending frames (see txq_flush). */
+static void
+tx_flush(struct tw_gen_lcore *g, bool wait)
+{
+	uint16_t q;
+
+	for (q = 0; q < g->nb_txq && g->nb_tx > 0; q++)
+		if (g->txq[q].n > 0)
+			txq_flush(g, q, wait);
 }
 
 /* Frame source of the framer: an mbuf; waits for the port if empty. */
@@ -113,6 +127,7 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 {
 	struct tw_gen_lcore *g = arg;
 	struct rte_mbuf *m = handle;
+	struct tw_gen_txq *t;
 
 	m->data_len = len;
 	m->pkt_len = len;
@@ -126,14 +141,19 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 		/* The same mbuf goes out twice: one reference per port. */
 		rte_mbuf_refcnt_update(m, 1);
 		g->mirror_buf[g->nb_mirror++] = m;
+		if (g->nb_mirror == TW_GEN_TXBUF)
+			mirror_flush(g);
 	}
-	g->txbuf[g->nb_tx] = m;
-	g->txmsgs[g->nb_tx] = msgs;
+	/* Channel c leaves on TX queue c % queues (see tw_gen_lcore). */
+	t = &g->txq[ch % g->nb_txq];
+	t->buf[t->n] = m;
+	t->msgs[t->n] = msgs;
+	t->n++;
 	g->nb_tx++;
 	g->ctr.pkts++;
 	g->ctr.bytes += len;
-	if (g->nb_tx >= g->burst)
-		tx_flush(g, g->nb_tx == TW_GEN_TXBUF);
+	if (t->n >= g->burst)
+		txq_flush(g, (uint16_t)(ch % g->nb_txq), t->n == TW_GEN_TXBUF);
 }
 
 static void
@@ -318,6 +338,7 @@ tw_gen_lcore_create(struct tw_app *app)
 	g->lcore_id = cfg->gen_lcore;
 	g->port_id = cfg->gen_port;
 	g->burst = cfg->gen_burst;
+	g->nb_txq = cfg->gen_queues;
 	g->proto = app->proto;
 	g->pool = tw_app_pool(app, app->plan.gen_pool_socket);
 	/* Every frame is written into one mbuf: it must fit its room. */

@@ -186,6 +186,50 @@ tw_rx_lcore_main(void *arg)
 	return 0;
 }
 
+/*
+ * One writer per cache entry. Channel c rides RX queue c % queues of a
+ * port (the sender's TX queue on net_ring and memif, rte_flow rules on
+ * a NIC); among the RX lcores that share this socket's cache, c belongs
+ * to the one that polls that queue, on the first port where one does
+ * (the plan's order), or else to the (c % n)-th of them. A frame of c
+ * reaching another lcore of the cache (the same feed on a second port,
+ * a queue the steering missed) is dropped as not_owner.
+ */
+static void
+own_channels(struct tw_app *app, struct tw_rx_lcore *rx, unsigned int i,
+		int socket)
+{
+	const struct tw_config *cfg = &app->cfg;
+	bool own[TW_RX_MAX_CHANNELS] = { false };
+	unsigned int group[TW_MAX_RX_LCORES], n = 0, k, q, c, mine = 0;
+
+	for (k = 0; k < app->tin.nb_rx; k++)
+		if (app->tin.rx[k].socket == socket)
+			group[n++] = k;
+	if (n < 2)
+		return;
+	for (c = 0; c < cfg->channels; c++) {
+		unsigned int owner = group[c % n];
+
+		for (q = 0; q < app->plan.nb_rxq; q++) {
+			const struct tw_topo_rxq *r = &app->plan.rxq[q];
+
+			if (r->queue == c % cfg->rx_queues &&
+			    app->tin.rx[r->rx_index].socket == socket &&
+			    r->rx_index < app->tin.nb_rx) {
+				owner = r->rx_index;
+				break;
+			}
+		}
+		own[c] = owner == i;
+		mine += own[c];
+	}
+	tw_rx_ctx_own_channels(&rx->path.ctx, own, cfg->channels);
+	TW_LOG(rx, INFO, "lcore %u writes %u of the %u channels (those "
+		"whose queue c %% %u it polls) of the socket %d cache\n",
+		rx->lcore_id, mine, cfg->channels, cfg->rx_queues, socket);
+}
+
 /* The RX lcore i of the plan: queues, poll step, reply port. */
 static int
 rx_lcore_create(struct tw_app *app, unsigned int i)
@@ -223,27 +267,7 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 		&app->clock, cfg->reflect && rx->nb_queues > 0);
 	if (rc != 0)
 		return rc;
-	/*
-	 * One writer per cache entry: the RX lcores that share this
-	 * socket's cache split the channels between them (channel c to
-	 * the (c % n)-th), whatever ports their frames arrive on.
-	 */
-	{
-		unsigned int k, n = 0, me = 0;
-
-		for (k = 0; k < app->tin.nb_rx; k++)
-			if (app->tin.rx[k].socket == socket) {
-				if (k == i)
-					me = n;
-				n++;
-			}
-		if (n > 1) {
-			tw_rx_ctx_own(&rx->path.ctx, me, n);
-			TW_LOG(rx, INFO, "lcore %u writes channels c with "
-				"c %% %u == %u of the socket %d cache\n",
-				rx->lcore_id, n, me, socket);
-		}
-	}
+	own_channels(app, rx, i, socket);
 	pi = rx->nb_queues > 0 ?
 		tw_app_port_index(app, rx->queues[0].port_id) : -1;
 	if (pi >= 0 && app->port_state[pi].rx_ts)
@@ -254,7 +278,8 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 		/* Queue wiring: see tw_app_reply_rxq(). */
 		rx->reply_port = rx->queues[0].port_id;
 		rx->reply_txq = (uint16_t)((cfg->gen_enabled &&
-			cfg->gen_port == rx->reply_port ? 1 : 0) + i);
+			cfg->gen_port == rx->reply_port ? cfg->gen_queues : 0) +
+			i);
 		rx->reply_pool = tw_app_pool(app, socket);
 		rx->reflect_ip = cfg->reflect_ip;
 		if (rte_eth_macaddr_get(rx->reply_port, &rx->reply_mac) != 0)

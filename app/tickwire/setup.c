@@ -269,14 +269,38 @@ tw_app_devclocks_refresh(struct tw_app *app)
  * Where orders come back to the generator: the first RX queue of its
  * port that no RX lcore polls. On net_ring a frame sent on TX queue q
  * arrives on RX queue q, and over memif the peer's TX queue q is our
- * RX queue q: the reflecting RX lcore i sends on TX queue 1 + i when it
- * shares the generator's port, on i otherwise (see rx_lcore_create).
+ * RX queue q: the reflecting RX lcore i sends on TX queue G + i when it
+ * shares the generator's port of G queues, on i otherwise (see
+ * rx_lcore_create).
  */
 uint16_t
 tw_app_reply_rxq(const struct tw_app *app)
 {
 	return tw_app_is_rx_port(app, app->cfg.gen_port) && app->cfg.rx_enabled ?
 		app->cfg.rx_queues : 0;
+}
+
+/* Channel c to RX queue c % queues: rte_flow where the port has it. */
+static void
+steer(struct tw_app *app, uint16_t port_id)
+{
+	const struct tw_config *cfg = &app->cfg;
+	int rc = tw_port_steer(port_id, cfg->group, cfg->channels,
+		cfg->udp_port, cfg->rx_queues);
+
+	if (rc == 0)
+		TW_LOG(app, INFO, "port %u: channel c steered to RX queue "
+			"c %% %u by rte_flow\n", port_id, cfg->rx_queues);
+	else if (rc == -ENOTSUP)
+		TW_LOG(app, INFO, "port %u: no rte_flow; channel c reaches "
+			"RX queue c %% %u only if the sender sends it on that "
+			"queue (net_ring, memif: [generator] queues = %u)\n",
+			port_id, cfg->rx_queues, cfg->rx_queues);
+	else
+		TW_LOG(app, WARNING, "port %u: steering the channels to "
+			"their queues failed (%s); frames on a wrong queue "
+			"are dropped as not_owner\n", port_id,
+			rte_strerror(-rc));
 }
 
 int
@@ -309,7 +333,8 @@ tw_app_ports(struct tw_app *app)
 		if (cfg->gen_enabled && (cfg->gen_port == pc.port_id ||
 		    (cfg->nb_mirror_ports > 0 &&
 		     cfg->mirror_ports[0] == pc.port_id))) {
-			pc.nb_txq = 1;
+			pc.nb_txq = cfg->gen_port == pc.port_id ?
+				cfg->gen_queues : 1;
 			pc.idle_rx_pool = tw_app_pool(app,
 				app->plan.gen_pool_socket);
 		}
@@ -324,7 +349,8 @@ tw_app_ports(struct tw_app *app)
 		if (cfg->rx_enabled && cfg->reflect && tw_app_is_rx_port(app,
 				pc.port_id))
 			pc.nb_txq = (cfg->gen_enabled && cfg->gen_port ==
-				pc.port_id ? 1 : 0) + app->tin.nb_rx;
+				pc.port_id ? cfg->gen_queues : 0) +
+				app->tin.nb_rx;
 		rc = tw_port_start(&pc, &app->port_state[i]);
 		if (rc != 0)
 			return rc;
@@ -335,6 +361,8 @@ tw_app_ports(struct tw_app *app)
 			TW_LOG(app, INFO, "port %u receives the groups by %s\n",
 				pc.port_id, app->port_state[i].mcast_mode);
 		}
+		if (tw_app_is_rx_port(app, pc.port_id) && cfg->rx_queues > 1)
+			steer(app, pc.port_id);
 	}
 	for (i = 0; i < app->nb_ports; i++) {
 		rc = tw_port_wait_link(app->ports[i], cfg->link_wait_s,

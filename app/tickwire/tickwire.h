@@ -44,6 +44,14 @@
 #include "tw_view.h"
 
 #define TW_GEN_TXBUF (2 * 64)
+#define TW_GEN_MAX_TXQ TW_MAX_GEN_TXQ
+
+/* Frames waiting for one TX queue of the generator's port. */
+struct tw_gen_txq {
+	struct rte_mbuf *buf[TW_GEN_TXBUF];
+	uint16_t msgs[TW_GEN_TXBUF];    /* messages in each frame */
+	uint16_t n;
+};
 
 extern int tw_logtype_gen;
 extern int tw_logtype_rx;
@@ -146,9 +154,14 @@ struct tw_gen_lcore {
 	bool send_ready;                /* paced: send once caught up */
 	uint64_t tx_retry_tsc;
 	const struct tw_clock *clock;
-	struct rte_mbuf *txbuf[TW_GEN_TXBUF];
-	uint16_t txmsgs[TW_GEN_TXBUF];  /* messages in each pending frame */
-	uint16_t nb_tx;
+	/*
+	 * Channel c leaves on TX queue c % nb_txq: on net_ring it arrives
+	 * on RX queue c % nb_txq, over memif on the peer's; on a NIC the
+	 * receiver's rte_flow rules steer it.
+	 */
+	struct tw_gen_txq txq[TW_GEN_MAX_TXQ];
+	uint16_t nb_txq;
+	uint32_t nb_tx;                 /* pending over every queue */
 	bool mirror;                    /* every frame also on mirror_port */
 	uint16_t mirror_port;
 	uint16_t nb_mirror;

@@ -127,6 +127,9 @@ static const struct key_def keys[] = {
 	U("generator", "tx_retry_us", tx_retry_us, 0, 10000000,
 		"retry refused frames this long before counting them dropped"),
 	U("generator", "burst", gen_burst, 1, 64, "frames per tx_burst"),
+	U("generator", "queues", gen_queues, 1, TW_MAX_GEN_TXQ,
+		"TX queues; channel c leaves on queue c % queues (net_ring and "
+		"memif deliver it to RX queue c % queues)"),
 	U("generator", "reply_every", reply_every, 0, 1000000,
 		"every Nth quote asks the receiver for an order (tick to "
 		"trade); 0 = none"),
@@ -221,6 +224,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->heartbeat_ms = 1000;
 	cfg->tx_retry_us = 100000;
 	cfg->gen_burst = 32;
+	cfg->gen_queues = 1;
 
 	cfg->rx_enabled = true;
 	cfg->reflect_ip = TW_IPV4(192, 0, 2, 3);

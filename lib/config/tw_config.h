@@ -79,6 +79,7 @@ struct tw_config {
 	uint32_t heartbeat_ms;
 	uint32_t tx_retry_us;
 	uint16_t gen_burst;
+	uint16_t gen_queues;    /* TX queues; channel c on c % gen_queues */
 
 	/* [rx] */
 	bool rx_enabled;

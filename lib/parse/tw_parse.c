@@ -258,6 +258,18 @@ tw_rx_ctx_own(struct tw_rx_ctx *ctx, unsigned int owner,
 		ctx->owned[c / 64] |= UINT64_C(1) << (c % 64);
 }
 
+void
+tw_rx_ctx_own_channels(struct tw_rx_ctx *ctx, const bool *own,
+		unsigned int nb)
+{
+	unsigned int c;
+
+	memset(ctx->owned, 0, sizeof(ctx->owned));
+	for (c = 0; c < nb && c < TW_RX_MAX_CHANNELS; c++)
+		if (own[c])
+			ctx->owned[c / 64] |= UINT64_C(1) << (c % 64);
+}
+
 static const tw_rx_burst_t burst_fns[TW_SIMD_MAX] =
 	TW_SIMD_TABLE(tw_rx_burst);
 

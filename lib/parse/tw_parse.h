@@ -190,6 +190,10 @@ struct tw_rx_ctx {
 void tw_rx_ctx_own(struct tw_rx_ctx *ctx, unsigned int owner,
 		unsigned int nb_owners);
 
+/* Keep only the channels c < nb with own[c]. */
+void tw_rx_ctx_own_channels(struct tw_rx_ctx *ctx, const bool *own,
+		unsigned int nb);
+
 /*
  * Fill a context and choose its SIMD level (one that tw_simd_resolve
  * returned). -ENOTSUP when the level is not built in.

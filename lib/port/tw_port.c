@@ -8,6 +8,7 @@
 #include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_flow.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
@@ -235,6 +236,57 @@ tw_port_join(uint16_t port_id, uint32_t group_base, uint16_t nb,
 	/* Virtual devices such as net_ring deliver everything anyway. */
 	snprintf(st->mcast_mode, sizeof(st->mcast_mode),
 		"no filter (device passes all frames)");
+	return 0;
+}
+
+int
+tw_port_steer(uint16_t port_id, uint32_t group_base, uint16_t nb,
+		uint16_t udp_port, uint16_t nb_rxq)
+{
+	const struct rte_flow_attr attr = { .ingress = 1 };
+	struct rte_flow_item_ipv4 ip_spec, ip_mask;
+	struct rte_flow_item_udp udp_spec, udp_mask;
+	struct rte_flow_action_queue queue;
+	struct rte_flow_item pattern[4];
+	struct rte_flow_action actions[2];
+	struct rte_flow_error err;
+	uint16_t c;
+
+	for (c = 0; c < nb; c++) {
+		memset(&ip_spec, 0, sizeof(ip_spec));
+		memset(&ip_mask, 0, sizeof(ip_mask));
+		memset(&udp_spec, 0, sizeof(udp_spec));
+		memset(&udp_mask, 0, sizeof(udp_mask));
+		ip_spec.hdr.dst_addr = rte_cpu_to_be_32(group_base + c);
+		ip_mask.hdr.dst_addr = RTE_BE32(UINT32_MAX);
+		udp_spec.hdr.dst_port = rte_cpu_to_be_16(udp_port);
+		udp_mask.hdr.dst_port = RTE_BE16(UINT16_MAX);
+		queue.index = c % nb_rxq;
+		memset(pattern, 0, sizeof(pattern));
+		pattern[0].type = RTE_FLOW_ITEM_TYPE_ETH;
+		pattern[1] = (struct rte_flow_item){
+			.type = RTE_FLOW_ITEM_TYPE_IPV4,
+			.spec = &ip_spec, .mask = &ip_mask };
+		pattern[2] = (struct rte_flow_item){
+			.type = RTE_FLOW_ITEM_TYPE_UDP,
+			.spec = &udp_spec, .mask = &udp_mask };
+		pattern[3].type = RTE_FLOW_ITEM_TYPE_END;
+		actions[0] = (struct rte_flow_action){
+			.type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue };
+		actions[1] = (struct rte_flow_action){
+			.type = RTE_FLOW_ACTION_TYPE_END };
+		memset(&err, 0, sizeof(err));
+		if (rte_flow_validate(port_id, &attr, pattern, actions,
+				&err) != 0)
+			return c == 0 ? -ENOTSUP : -rte_errno;
+		if (rte_flow_create(port_id, &attr, pattern, actions,
+				&err) == NULL) {
+			PORT_LOG(ERR, "port %u: flow for channel %u: %s\n",
+				port_id, c, err.message != NULL ?
+				err.message : "refused");
+			return -rte_errno;
+		}
+	}
 	return 0;
 }
 

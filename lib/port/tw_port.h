@@ -68,6 +68,15 @@ int tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st);
 int tw_port_join(uint16_t port_id, uint32_t group_base, uint16_t nb,
 		struct tw_port_state *st);
 
+/*
+ * Steer channel c (group_base + c, UDP dst_port) to RX queue c %
+ * nb_rxq with one rte_flow rule each. 0 when every rule is in, -ENOTSUP
+ * when the port takes none (virtual devices: there the sender's TX
+ * queue decides), or another -errno; rules made before a failure stay.
+ */
+int tw_port_steer(uint16_t port_id, uint32_t group_base, uint16_t nb,
+		uint16_t udp_port, uint16_t nb_rxq);
+
 /* Wait up to seconds for link up; 0 when up, -ETIMEDOUT otherwise. */
 int tw_port_wait_link(uint16_t port_id, unsigned int seconds,
 		volatile bool *quit);

@@ -197,6 +197,47 @@ same_feed_on_two_ports_keeps_one_writer_per_entry(void **state)
 	assert_true(it_files_equal(cache, truth));
 }
 
+/*
+ * Two RX queues polled by two RX lcores (both on one core here): the
+ * generator sends channel c on TX queue c % 2, net_ring delivers it to
+ * RX queue c % 2, and the lcore polling that queue is the channel's one
+ * writer: cache == truth, nothing dropped as not_owner, both busy.
+ */
+static void
+two_queues_two_lcores_one_writer_each(void **state)
+{
+	const char *ini = it_path("two-queues.ini");
+	const char *json = it_path("two-queues.json");
+	const char *cache = it_path("two-queues.cache.csv");
+	const char *truth = it_path("two-queues.truth.csv");
+	const char *const opts[] = { "--config", ini, "--count", "300000",
+		"--duration", "60", "--quiet", "--stats-json", json,
+		"--dump-cache", cache, "--dump-truth", truth, NULL };
+	FILE *f = fopen(ini, "w");
+	char *s;
+
+	assert_non_null(f);
+	fputs("[eal]\nargs = --lcores=0@(0,1),1@0,2@1,3@1 --no-pci "
+		"--vdev=net_ring0 --file-prefix=tw-itest-queues\n"
+		"[feed]\nsymbols = 1000\nchannels = 8\n"
+		"[generator]\nlcore = 1\nport = 0\nrate = 300000\n"
+		"queues = 2\ntx_retry_us = 1000000\n"
+		"[rx]\nlcores = 2,3\nports = 0\nqueues = 2\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(it_tickwire(opts, it_path("two-queues.log"), 120),
+		0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	it_assert_clean_feed(s, s, 300000, 1000, 8);
+	assert_int_equal(it_json_u64(s, "drops", "not_owner"), 0);
+	free(s);
+	s = it_slurp(it_path("two-queues.log"));
+	assert_non_null(strstr(s, "lcore 2 writes 4 of the 8 channels"));
+	assert_non_null(strstr(s, "lcore 3 writes 4 of the 8 channels"));
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+}
+
 /* Jumbo frames: mbufs sized from [feed] mtu, one frame per mbuf. */
 static void
 jumbo_mtu_frames_fit_their_mbufs(void **state)
@@ -343,6 +384,7 @@ main(void)
 		cmocka_unit_test(stop_by_sigint_loses_nothing),
 		cmocka_unit_test(
 			same_feed_on_two_ports_keeps_one_writer_per_entry),
+		cmocka_unit_test(two_queues_two_lcores_one_writer_each),
 		cmocka_unit_test(jumbo_mtu_frames_fit_their_mbufs),
 		cmocka_unit_test(
 			output_files_fail_loudly_and_never_half_written),

@@ -92,6 +92,54 @@ tick_to_trade_across_processes(void **state)
 	free(p);
 }
 
+/*
+ * Two memif queues: the generator sends channel c on queue c % 2, the
+ * processor polls each queue with its own RX lcore (both on core 1);
+ * each channel has one writer and the cache equals the truth.
+ */
+static void
+two_queues_across_processes(void **state)
+{
+	const char *gjson = it_path("memif-q2-gen.json");
+	const char *pjson = it_path("memif-q2-proc.json");
+	const char *cache = it_path("memif-q2.cache.csv");
+	const char *truth = it_path("memif-q2.truth.csv");
+	const char *const gen_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-gen.ini", "--count", "300000",
+		"--rate", "300000", "--duration", "60", "--quiet",
+		"--set", "generator.queues=2", "--stats-json", gjson,
+		"--dump-truth", truth, NULL };
+	const char *const proc_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-proc.ini", "--set",
+		"eal.args=--lcores=0@0,1@1,2@1 --no-pci --vdev=net_memif0,"
+		"role=client,socket=/run/tickwire-memif.sock "
+		"--file-prefix=tickwire-proc", "--set", "rx.lcores=1,2",
+		"--set", "rx.queues=2", "--duration", "60", "--quiet",
+		"--stats-json", pjson, "--dump-cache", cache, NULL };
+	char *argv[IT_MAX_ARGS];
+	char *g, *p;
+	pid_t gen;
+	int proc_rc;
+
+	remove(gjson);
+	remove(pjson);
+	it_tickwire_argv(argv, gen_opts);
+	gen = it_spawn(argv, it_path("memif-q2-gen.log"));
+	sleep(1);
+	proc_rc = it_tickwire(proc_opts, it_path("memif-q2-proc.log"), 120);
+	assert_int_equal(it_wait(gen, 60), 0);
+	assert_int_equal(proc_rc, 0);
+	g = it_slurp(gjson);
+	p = it_slurp(pjson);
+	assert_non_null(g);
+	assert_non_null(p);
+	it_assert_clean_feed(g, p, 300000, 1000, 4);
+	assert_int_equal(it_json_u64(p, "drops", "not_owner"), 0);
+	free(g);
+	free(p);
+	assert_true(it_files_equal(cache, truth));
+}
+
 /* A port's counter in a stats JSON's "ports" array (the first port). */
 static uint64_t
 port_u64(const char *json, const char *key)
@@ -220,6 +268,7 @@ main(void)
 		cmocka_unit_test(
 			million_ticks_cross_processes_and_cache_equals_truth),
 		cmocka_unit_test(tick_to_trade_across_processes),
+		cmocka_unit_test(two_queues_across_processes),
 		cmocka_unit_test(processor_survives_a_generator_restart),
 		cmocka_unit_test(generator_survives_a_processor_restart),
 	};
