@@ -90,19 +90,17 @@ watch_ports(struct tw_app *app, uint64_t t)
 {
 	const struct tw_config *cfg = &app->cfg;
 	struct tw_view *v = tw_view_of(app->view_mz);
-	uint64_t hz = tw_clock_hz(&app->clock);
-	uint64_t now_ms = t / (hz / 1000);
+	uint64_t period = tw_clock_hz(&app->clock) / 1000 * cfg->relink_ms;
 	unsigned int i;
 
 	for (i = 0; i < app->nb_ports; i++) {
 		struct tw_port_report *r = &v->ports[i];
 
-		tw_port_poll_link(r, now_ms);
+		/* The first restart comes relink_ms after the loss. */
+		if (tw_port_poll_link(r) == TW_LINK_WENT_DOWN)
+			app->relink_tsc[i] = t;
 		if (r->link_up || cfg->relink_ms == 0 || !r->relink ||
-		    tw_force_quit ||
-		    t - app->relink_tsc[i] < cfg->relink_ms * (hz / 1000))
-			continue;
-		if (now_ms - r->down_since_ms < cfg->relink_ms)
+		    tw_force_quit || t - app->relink_tsc[i] < period)
 			continue;
 		app->relink_tsc[i] = t;
 		relink(app, i);

@@ -215,8 +215,8 @@ own_channels(struct tw_app *app, struct tw_rx_lcore *rx, unsigned int i,
 			const struct tw_topo_rxq *r = &app->plan.rxq[q];
 
 			if (r->queue == c % cfg->rx_queues &&
-			    app->tin.rx[r->rx_index].socket == socket &&
-			    r->rx_index < app->tin.nb_rx) {
+			    r->rx_index < app->tin.nb_rx &&
+			    app->tin.rx[r->rx_index].socket == socket) {
 				owner = r->rx_index;
 				break;
 			}

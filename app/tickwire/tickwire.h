@@ -192,7 +192,7 @@ struct tw_app {
 	unsigned int nb_ports;
 	bool port_started[TW_MAX_PORTS];
 	struct tw_port_state port_state[TW_MAX_PORTS];
-	uint64_t relink_tsc[TW_MAX_PORTS]; /* last restart to reconnect */
+	uint64_t relink_tsc[TW_MAX_PORTS]; /* link lost, or last restart */
 	struct tw_clock devclk[TW_MAX_PORTS]; /* NIC clocks, by port index */
 	struct tw_view local;           /* what is published, built here */
 	const struct tw_view *view;     /* the published copy */

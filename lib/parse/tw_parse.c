@@ -248,17 +248,6 @@ tw_rx_check_directory(const struct tw_cache *cache, const uint8_t *m)
 }
 
 void
-tw_rx_ctx_own(struct tw_rx_ctx *ctx, unsigned int owner,
-		unsigned int nb_owners)
-{
-	unsigned int c;
-
-	memset(ctx->owned, 0, sizeof(ctx->owned));
-	for (c = owner; c < TW_RX_MAX_CHANNELS; c += nb_owners)
-		ctx->owned[c / 64] |= UINT64_C(1) << (c % 64);
-}
-
-void
 tw_rx_ctx_own_channels(struct tw_rx_ctx *ctx, const bool *own,
 		unsigned int nb)
 {

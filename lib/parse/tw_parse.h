@@ -186,10 +186,6 @@ struct tw_rx_ctx {
 	uint64_t owned[TW_RX_MAX_CHANNELS / 64];
 };
 
-/* Keep only the channels c with c % nb_owners == owner. */
-void tw_rx_ctx_own(struct tw_rx_ctx *ctx, unsigned int owner,
-		unsigned int nb_owners);
-
 /* Keep only the channels c < nb with own[c]. */
 void tw_rx_ctx_own_channels(struct tw_rx_ctx *ctx, const bool *own,
 		unsigned int nb);

@@ -383,7 +383,7 @@ tw_port_watch_lsc(uint16_t port_id, struct tw_port_report *r)
 }
 
 enum tw_link_change
-tw_port_poll_link(struct tw_port_report *r, uint64_t now_ms)
+tw_port_poll_link(struct tw_port_report *r)
 {
 	struct rte_eth_link link;
 	enum tw_link_change change = TW_LINK_SAME;
@@ -400,11 +400,9 @@ tw_port_poll_link(struct tw_port_report *r, uint64_t now_ms)
 	r->link_speed = link.link_speed;
 	if (up) {
 		r->link_ups++;
-		r->down_since_ms = 0;
 		change = TW_LINK_CAME_UP;
 	} else {
 		r->link_downs++;
-		r->down_since_ms = now_ms != 0 ? now_ms : 1;
 		change = TW_LINK_WENT_DOWN;
 	}
 	rte_seqcount_write_end(&r->sc);

@@ -111,7 +111,6 @@ struct tw_port_report {
 	uint64_t link_ups;      /* down -> up seen, after the start */
 	uint64_t lsc_events;    /* link status interrupts (lsc only) */
 	uint64_t restarts;      /* stopped and started to reconnect */
-	uint64_t down_since_ms; /* when it went down; 0 when up */
 	uint64_t ipackets;
 	uint64_t opackets;
 	uint64_t ibytes;
@@ -138,8 +137,7 @@ enum tw_link_change {
 };
 
 /* Read the link now (no wait), count and return a change. */
-enum tw_link_change tw_port_poll_link(struct tw_port_report *r,
-		uint64_t now_ms);
+enum tw_link_change tw_port_poll_link(struct tw_port_report *r);
 
 /* Read the basic and non-zero extended stats into r. */
 void tw_port_poll_stats(struct tw_port_report *r);

@@ -195,12 +195,6 @@ tw_stats_finish(struct tw_stats *s)
 	}
 }
 
-uint64_t
-tw_stats_port_rx_lost(const struct tw_port_report *p)
-{
-	return p->imissed + p->ierrors + p->rx_nombuf;
-}
-
 /* Port problems for the periodic line: only what is not zero. */
 static void
 print_port_problems(FILE *f, const struct tw_stats *s)

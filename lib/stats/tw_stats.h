@@ -58,9 +58,6 @@ struct tw_stats {
 	struct tw_port_report ports[TW_MAX_PORTS];
 };
 
-/* Frames a port lost or could not take: imissed, ierrors, rx_nombuf. */
-uint64_t tw_stats_port_rx_lost(const struct tw_port_report *p);
-
 /* A counter's report name and where it sits in its struct. */
 struct tw_counter_name {
 	const char *name;

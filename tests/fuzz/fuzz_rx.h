@@ -49,8 +49,11 @@ fz_world_init(struct fz_world *w, uint8_t opts, enum tw_simd level)
 	w->rx.feed.max_gap = 64;
 	w->rx.feed.session_idle_ns = 1000;
 	FZ_CHECK(tw_rx_feed_prepare(&w->rx.feed) == 0, "feed");
-	if (opts & FZ_OPT_SHARE)
-		tw_rx_ctx_own(&w->rx.ctx, 0, 2);
+	if (opts & FZ_OPT_SHARE) {
+		static const bool own[TT_CHANNELS] = { true, false, true };
+
+		tw_rx_ctx_own_channels(&w->rx.ctx, own, TT_CHANNELS);
+	}
 	memset(w->replies, 0, sizeof(w->replies));
 	w->rx.ctx.replies = w->replies;
 	w->rx.ctx.reply_cap = FZ_MAX_RECORDS;

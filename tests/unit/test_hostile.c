@@ -261,8 +261,9 @@ static void
 channel_of_another_lcore_is_dropped(void **state)
 {
 	struct fixture *f = *state;
+	static const bool own[TT_CHANNELS] = { false, true, false, true };
 
-	tw_rx_ctx_own(&f->rx.ctx, 1, 2);   /* channels 1 and 3 */
+	tw_rx_ctx_own_channels(&f->rx.ctx, own, TT_CHANNELS);
 	quotes(f, 0, 1, 1, 0, 10);
 	quotes(f, 1, 1, 1, 0, 10);
 	assert_int_equal(f->rx.ctr.drops[TW_DROP_NOT_OWNER], 1);
