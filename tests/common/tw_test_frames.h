@@ -143,17 +143,40 @@ tt_first_block(uint8_t *f)
 	return (uint8_t *)(tt_mold(f) + 1);
 }
 
-/* Recompute both checksums after a mutation (untagged frames). */
+/*
+ * Recompute the IPv4 and UDP checksums of a frame of len bytes whose
+ * IPv4 header starts at l2_len, so that mutations reach the layers
+ * above the checksums. Headers that do not fit the frame (any bytes
+ * may be there) are left as they are: nothing is read past len.
+ */
+static inline void
+tt_fix_checksums_at(uint8_t *f, uint32_t len, uint16_t l2_len)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + l2_len);
+	struct rte_udp_hdr *udp;
+	uint32_t ihl, udp_len;
+
+	if (len < l2_len + sizeof(*ip))
+		return;
+	ihl = rte_ipv4_hdr_len(ip);
+	if (ihl < sizeof(*ip) || len < l2_len + ihl + sizeof(*udp))
+		return;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp = (struct rte_udp_hdr *)((uint8_t *)ip + ihl);
+	udp_len = rte_be_to_cpu_16(udp->dgram_len);
+	if (udp_len < sizeof(*udp) || l2_len + ihl + udp_len > len ||
+	    ihl != sizeof(*ip))
+		return;
+	udp->dgram_cksum = 0;
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+}
+
+/* The same after a mutation of a whole untagged test frame. */
 static inline void
 tt_fix_checksums(uint8_t *f)
 {
-	struct rte_ipv4_hdr *ip = tt_ip(f);
-	struct rte_udp_hdr *udp = tt_udp(f);
-
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	udp->dgram_cksum = 0;
-	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	tt_fix_checksums_at(f, TT_FRAME_MAX, TW_ETH_HDR_LEN);
 }
 
 #endif /* TW_TEST_FRAMES_H */

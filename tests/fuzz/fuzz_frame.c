@@ -57,7 +57,7 @@ read_records(const uint8_t *data, size_t size, uint8_t *opts)
 		memset(x->data, 0, sizeof(x->data));
 		x->len = (uint16_t)fz_bytes(&r, x->data, want);
 		if (*opts & FIX_CHECKSUMS)
-			fz_fix_checksums(x->data, x->len,
+			tt_fix_checksums_at(x->data, x->len,
 				(*opts & FZ_OPT_VLAN) ? TW_ETH_HDR_LEN + TW_VLAN_HDR_LEN :
 				TW_ETH_HDR_LEN);
 	}

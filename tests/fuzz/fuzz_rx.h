@@ -113,35 +113,6 @@ fz_ol_flags(uint8_t sel)
 	return ip_v[sel & 3] | l4_v[(sel >> 2) & 3];
 }
 
-/*
- * Recompute the IPv4 and UDP checksums of a frame whose headers are
- * where the feed says (l2_len), so mutations reach the layers above
- * the checksums. Leaves frames too short for the headers alone.
- */
-static inline void
-fz_fix_checksums(uint8_t *f, uint32_t len, uint16_t l2_len)
-{
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + l2_len);
-	struct rte_udp_hdr *udp;
-	uint32_t ihl, udp_len;
-
-	if (len < l2_len + sizeof(*ip))
-		return;
-	ihl = (ip->version_ihl & 0xf) * 4u;
-	if (ihl < sizeof(*ip) || len < l2_len + ihl + sizeof(*udp))
-		return;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_raw_cksum(ip, ihl) == 0xffff ? 0 :
-		(uint16_t)~rte_raw_cksum(ip, ihl);
-	udp = (struct rte_udp_hdr *)((uint8_t *)ip + ihl);
-	udp_len = rte_be_to_cpu_16(udp->dgram_len);
-	if (udp_len < sizeof(*udp) || l2_len + ihl + udp_len > len ||
-	    ihl != sizeof(*ip))
-		return;
-	udp->dgram_cksum = 0;
-	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
-}
-
 static inline uint64_t
 fz_drops(const struct tw_rx_counters *c)
 {
