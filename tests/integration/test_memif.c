@@ -12,6 +12,61 @@
 
 #include "itest.h"
 
+/* tickwire with opts, in the background: its pid. */
+static pid_t
+start(const char *const *opts, const char *log)
+{
+	char *argv[IT_MAX_ARGS];
+
+	it_tickwire_argv(argv, opts);
+	return it_spawn(argv, log);
+}
+
+/* A peer that dies at once (SIGKILL), reaped. */
+static void
+kill_now(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Two stats JSONs, read (both must be there); free() each. */
+static void
+read_pair(const char *gjson, const char *pjson, char **g, char **p)
+{
+	*g = it_slurp(gjson);
+	*p = it_slurp(pjson);
+	assert_non_null(*g);
+	assert_non_null(*p);
+}
+
+/*
+ * A generator (memif server) and a processor (client) run to their ends,
+ * the server first since a client cannot start without it; both exit 0.
+ * Logs: memif-NAME-gen.log, memif-NAME-proc.log. The stats JSONs (named
+ * in the options) are removed first and read into *g and *p.
+ */
+static void
+run_pair(const char *name, const char *const *gen_opts,
+		const char *const *proc_opts, const char *gjson,
+		const char *pjson, char **g, char **p)
+{
+	char log[128];
+	pid_t gen;
+	int proc_rc;
+
+	remove(gjson);
+	remove(pjson);
+	snprintf(log, sizeof(log), "memif-%s-gen.log", name);
+	gen = start(gen_opts, it_path(log));
+	sleep(1);
+	snprintf(log, sizeof(log), "memif-%s-proc.log", name);
+	proc_rc = it_tickwire(proc_opts, it_path(log), 180);
+	assert_int_equal(it_wait(gen, 60), 0);
+	assert_int_equal(proc_rc, 0);
+	read_pair(gjson, pjson, g, p);
+}
+
 static void
 million_ticks_cross_processes_and_cache_equals_truth(void **state)
 {
@@ -26,25 +81,9 @@ million_ticks_cross_processes_and_cache_equals_truth(void **state)
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "120",
 		"--quiet", "--stats-json", pjson, "--dump-cache", cache, NULL };
-	char *argv[IT_MAX_ARGS];
 	char *g, *p;
-	pid_t gen;
-	int proc_rc;
 
-	remove(gjson);
-	remove(pjson);
-	/* The server first: a memif client cannot start without it. */
-	it_tickwire_argv(argv, gen_opts);
-	gen = it_spawn(argv, it_path("memif-gen.log"));
-	sleep(1);
-	proc_rc = it_tickwire(proc_opts, it_path("memif-proc.log"), 180);
-	assert_int_equal(it_wait(gen, 60), 0);
-	assert_int_equal(proc_rc, 0);
-
-	g = it_slurp(gjson);
-	p = it_slurp(pjson);
-	assert_non_null(g);
-	assert_non_null(p);
+	run_pair("million", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	it_assert_clean_feed(g, p, 1000000, 1000, 4);
 	free(g);
 	free(p);
@@ -70,23 +109,9 @@ tick_to_trade_across_processes(void **state)
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "120",
 		"--quiet", "--stats-json", pjson, "--set", "rx.reflect=true",
 		NULL };
-	char *argv[IT_MAX_ARGS];
 	char *g, *p;
-	pid_t gen;
-	int proc_rc;
 
-	remove(gjson);
-	remove(pjson);
-	it_tickwire_argv(argv, gen_opts);
-	gen = it_spawn(argv, it_path("memif-t2t-gen.log"));
-	sleep(1);
-	proc_rc = it_tickwire(proc_opts, it_path("memif-t2t-proc.log"), 180);
-	assert_int_equal(it_wait(gen, 60), 0);
-	assert_int_equal(proc_rc, 0);
-	g = it_slurp(gjson);
-	p = it_slurp(pjson);
-	assert_non_null(g);
-	assert_non_null(p);
+	run_pair("t2t", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	it_assert_orders(g, p, 12000);
 	free(g);
 	free(p);
@@ -116,23 +141,9 @@ two_queues_across_processes(void **state)
 		"--file-prefix=tickwire-proc", "--set", "rx.lcores=1,2",
 		"--set", "rx.queues=2", "--duration", "60", "--quiet",
 		"--stats-json", pjson, "--dump-cache", cache, NULL };
-	char *argv[IT_MAX_ARGS];
 	char *g, *p;
-	pid_t gen;
-	int proc_rc;
 
-	remove(gjson);
-	remove(pjson);
-	it_tickwire_argv(argv, gen_opts);
-	gen = it_spawn(argv, it_path("memif-q2-gen.log"));
-	sleep(1);
-	proc_rc = it_tickwire(proc_opts, it_path("memif-q2-proc.log"), 120);
-	assert_int_equal(it_wait(gen, 60), 0);
-	assert_int_equal(proc_rc, 0);
-	g = it_slurp(gjson);
-	p = it_slurp(pjson);
-	assert_non_null(g);
-	assert_non_null(p);
+	run_pair("q2", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	it_assert_clean_feed(g, p, 300000, 1000, 4);
 	assert_int_equal(it_json_u64(p, "drops", "not_owner"), 0);
 	free(g);
@@ -171,29 +182,21 @@ processor_survives_a_generator_restart(void **state)
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "60",
 		"--quiet", "--stats-json", pjson, "--set",
 		"rx.session_idle_ms=300", NULL };
-	char *argv[IT_MAX_ARGS];
 	pid_t gen, proc;
 	char *g, *p;
 
 	remove(gjson);
 	remove(pjson);
-	it_tickwire_argv(argv, gen1_opts);
-	gen = it_spawn(argv, it_path("memif-restart-gen1.log"));
+	gen = start(gen1_opts, it_path("memif-restart-gen1.log"));
 	sleep(1);
-	it_tickwire_argv(argv, proc_opts);
-	proc = it_spawn(argv, it_path("memif-restart-proc.log"));
+	proc = start(proc_opts, it_path("memif-restart-proc.log"));
 	sleep(3);
-	kill(gen, SIGKILL);
-	waitpid(gen, NULL, 0);
+	kill_now(gen);
 	sleep(2);
 	assert_int_equal(it_tickwire(gen2_opts,
 		it_path("memif-restart-gen2.log"), 60), 0);
 	assert_int_equal(it_wait(proc, 60), 0);
-
-	g = it_slurp(gjson);
-	p = it_slurp(pjson);
-	assert_non_null(g);
-	assert_non_null(p);
+	read_pair(gjson, pjson, &g, &p);
 	assert_true(port_u64(p, "link_downs") >= 1);
 	assert_true(port_u64(p, "link_ups") >= 1);
 	assert_true(port_u64(p, "restarts") >= 1);
@@ -228,29 +231,21 @@ generator_survives_a_processor_restart(void **state)
 	const char *const proc2_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "60",
 		"--quiet", "--stats-json", pjson, NULL };
-	char *argv[IT_MAX_ARGS];
 	pid_t gen, proc;
 	char *g, *p;
 
 	remove(gjson);
 	remove(pjson);
-	it_tickwire_argv(argv, gen_opts);
-	gen = it_spawn(argv, it_path("memif-prestart-gen.log"));
+	gen = start(gen_opts, it_path("memif-prestart-gen.log"));
 	sleep(1);
-	it_tickwire_argv(argv, proc_opts);
-	proc = it_spawn(argv, it_path("memif-prestart-proc1.log"));
+	proc = start(proc_opts, it_path("memif-prestart-proc1.log"));
 	sleep(2);
-	kill(proc, SIGKILL);
-	waitpid(proc, NULL, 0);
+	kill_now(proc);
 	sleep(1);
 	assert_int_equal(it_tickwire(proc2_opts,
 		it_path("memif-prestart-proc2.log"), 60), 0);
 	assert_int_equal(it_wait(gen, 60), 0);
-
-	g = it_slurp(gjson);
-	p = it_slurp(pjson);
-	assert_non_null(g);
-	assert_non_null(p);
+	read_pair(gjson, pjson, &g, &p);
 	assert_true(port_u64(g, "link_downs") >= 1);
 	assert_true(port_u64(g, "link_ups") >= 1);
 	assert_int_equal(it_json_u64(g, "generator", "ticks"), 900000);

@@ -15,63 +15,30 @@
 #include "tw_rx_path.h"
 #include "tw_parse_private.h"
 #include "tw_test_mutations.h"
-#include "tw_test_rx.h"
-
-struct fixture {
-	struct tt_rx rx;
-	uint8_t frame[TT_FRAME_MAX];
-};
+#include "tw_test_fixture.h"
 
 static int
-setup_with(void **state, bool session_any)
+tt_setup_auto(void **state)
 {
-	struct fixture *f = aligned_alloc(64, sizeof(*f));
-
-	assert_int_equal(tt_rx_init(&f->rx, 0, TT_SYMBOLS, TW_SIMD_SCALAR),
-		0);
-	f->rx.feed.session_any = session_any;
-	*state = f;
-	return 0;
-}
-
-static int
-setup(void **state)
-{
-	return setup_with(state, false);
-}
-
-static int
-setup_auto(void **state)
-{
-	return setup_with(state, true);
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	tt_rx_fini(&f->rx);
-	free(f);
-	return 0;
+	return tt_fixture_setup(state, true);
 }
 
 static void
-rx(struct fixture *f, uint16_t len, uint64_t now_ns)
+rx(struct tt_fixture *f, uint16_t len, uint64_t now_ns)
 {
 	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, now_ns);
 }
 
 /* n quotes on ch from seq (values from k), received at now_ns. */
 static void
-quotes(struct fixture *f, uint16_t ch, uint64_t seq, uint16_t n, int64_t k,
+quotes(struct tt_fixture *f, uint16_t ch, uint64_t seq, uint16_t n, int64_t k,
 		uint64_t now_ns)
 {
 	rx(f, tt_quote_frame(f->frame, 0, ch, seq, n, k), now_ns);
 }
 
 static void
-control(struct fixture *f, uint16_t ch, uint64_t seq, uint16_t count,
+control(struct tt_fixture *f, uint16_t ch, uint64_t seq, uint16_t count,
 		uint64_t now_ns)
 {
 	rx(f, tt_control_frame(f->frame, ch, seq, count), now_ns);
@@ -87,7 +54,7 @@ with_session(uint8_t *frame, uint16_t len, const char *session)
 }
 
 static int64_t
-bid_of(struct fixture *f, uint32_t locate)
+bid_of(struct tt_fixture *f, uint32_t locate)
 {
 	struct tw_cache_snapshot s;
 
@@ -99,7 +66,7 @@ bid_of(struct fixture *f, uint32_t locate)
 static void
 far_future_heartbeat_cannot_poison_a_channel(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 
 	quotes(f, 1, 1, 3, 0, 10);
 	control(f, 1, UINT64_C(1) << 61, TW_MOLD_COUNT_HEARTBEAT, 11);
@@ -116,7 +83,7 @@ far_future_heartbeat_cannot_poison_a_channel(void **state)
 static void
 far_jump_is_taken_when_the_next_packet_continues_it(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	uint64_t far = 1 + f->rx.feed.max_gap + 100;
 
 	quotes(f, 2, 1, 2, 0, 10);
@@ -133,7 +100,7 @@ far_jump_is_taken_when_the_next_packet_continues_it(void **state)
 static void
 sequences_that_could_wrap_are_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 
 	quotes(f, 0, UINT64_MAX - 1, 3, 0, 10);
 	quotes(f, 0, 0, 3, 0, 10);
@@ -151,7 +118,7 @@ sequences_that_could_wrap_are_refused(void **state)
 static void
 forged_end_of_session_does_not_end_a_channel(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 
 	quotes(f, 3, 1, 3, 0, 10);
 	control(f, 3, 2, TW_MOLD_COUNT_END_OF_SESSION, 11);
@@ -169,7 +136,7 @@ forged_end_of_session_does_not_end_a_channel(void **state)
 static void
 data_after_end_of_session_is_not_applied(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 
 	quotes(f, 1, 1, 1, 0, 10);
 	control(f, 1, 2, TW_MOLD_COUNT_END_OF_SESSION, 11);
@@ -186,7 +153,7 @@ data_after_end_of_session_is_not_applied(void **state)
 static void
 same_name_restart_after_end_starts_a_new_session(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 
 	quotes(f, 2, 1, 2, 0, 10);
 	control(f, 2, 3, TW_MOLD_COUNT_END_OF_SESSION, 11);
@@ -205,7 +172,7 @@ same_name_restart_after_end_starts_a_new_session(void **state)
 static void
 new_session_after_end_is_adopted_and_counted(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	uint16_t len;
 
 	len = tt_quote_frame(f->frame, 0, 1, 1, 2, 0);
@@ -227,7 +194,7 @@ new_session_after_end_is_adopted_and_counted(void **state)
 static void
 new_session_after_silence_is_adopted(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	uint64_t idle = f->rx.feed.session_idle_ns;
 	uint16_t len;
 
@@ -245,7 +212,7 @@ new_session_after_silence_is_adopted(void **state)
 static void
 symbol_of_another_channel_is_dropped(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct tw_quote q = tt_quote(5, 9);     /* 5 % 4 = channel 1 */
 	uint16_t len = tt_frame_of_quote(f->frame, 2, 1, &q);
 
@@ -260,7 +227,7 @@ symbol_of_another_channel_is_dropped(void **state)
 static void
 channel_of_another_lcore_is_dropped(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	static const bool own[TT_CHANNELS] = { false, true, false, true };
 
 	tw_rx_ctx_own_channels(&f->rx.ctx, own, TT_CHANNELS);
@@ -297,7 +264,7 @@ directory_frame(uint8_t *buf, uint16_t ch, uint64_t seq, uint32_t locate,
 static void
 directory_rules_hold(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct tw_cache_snapshot s;
 
 	rx(f, directory_frame(f->frame, 1, 1, 1, "AAA     ", 4), 10);
@@ -326,7 +293,7 @@ directory_rules_hold(void **state)
 static void
 latency_out_of_range_is_counted_not_recorded(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct tw_hist *h = malloc(sizeof(*h));
 	struct tw_quote q = tt_quote(1, 0);
 
@@ -352,7 +319,7 @@ every_level_agrees_on_port_checksum_verdicts(void **state)
 		RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_IP_CKSUM_NONE };
 	static const uint64_t l4_v[] = { 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD,
 		RTE_MBUF_F_RX_L4_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_NONE };
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct rte_mbuf *m = aligned_alloc(64, sizeof(*m) + TT_FRAME_MAX);
 	unsigned int a, b, z, level;
 
@@ -363,11 +330,11 @@ every_level_agrees_on_port_checksum_verdicts(void **state)
 		for (a = 0; a < RTE_DIM(ip_v); a++)
 		for (b = 0; b < RTE_DIM(l4_v); b++)
 		for (z = 0; z < 3; z++) {
-			struct fixture *ref, *lvl;
+			struct tt_fixture *ref, *lvl;
 			uint16_t len;
 
-			setup((void **)&ref);
-			setup((void **)&lvl);
+			tt_setup((void **)&ref);
+			tt_setup((void **)&lvl);
 			assert_int_equal(tw_rx_ctx_init(&lvl->rx.ctx, &lvl->rx.feed,
 				lvl->rx.cache, lvl->rx.ch, &lvl->rx.ctr, level), 0);
 			len = tt_quote_frame(ref->frame, 0, 1, 1, 3, 0);
@@ -387,8 +354,8 @@ every_level_agrees_on_port_checksum_verdicts(void **state)
 			assert_memory_equal(ref->rx.ctr.drops, lvl->rx.ctr.drops,
 				sizeof(ref->rx.ctr.drops));
 			assert_int_equal(ref->rx.ctr.msgs, lvl->rx.ctr.msgs);
-			teardown((void **)&ref);
-			teardown((void **)&lvl);
+			tt_teardown((void **)&ref);
+			tt_teardown((void **)&lvl);
 		}
 	}
 	free(m);
@@ -415,7 +382,7 @@ orders_go_only_to_a_unicast_source(void **state)
 		{ 0x02, TW_IPV4(127, 0, 0, 1), false },
 		{ 0x02, 0, false },
 	};
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct tw_order_reply replies[2];
 	unsigned int i, ok = 0;
 
@@ -451,8 +418,8 @@ orders_go_only_to_a_unicast_source(void **state)
 	assert_int_equal(f->rx.ctr.orders_dropped, 1);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-#define TA(fn) cmocka_unit_test_setup_teardown(fn, setup_auto, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tt_setup, tt_teardown)
+#define TA(fn) cmocka_unit_test_setup_teardown(fn, tt_setup_auto, tt_teardown)
 
 int
 main(void)

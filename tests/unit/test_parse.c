@@ -12,33 +12,7 @@
 
 #include "tw_rx_path.h"
 #include "tw_test_mutations.h"
-#include "tw_test_rx.h"
-
-struct fixture {
-	struct tt_rx rx;
-	uint8_t frame[TT_FRAME_MAX];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = aligned_alloc(64, sizeof(*f));
-
-	assert_int_equal(tt_rx_init(&f->rx, 0, TT_SYMBOLS, TW_SIMD_SCALAR),
-		0);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	tt_rx_fini(&f->rx);
-	free(f);
-	return 0;
-}
+#include "tw_test_fixture.h"
 
 static uint64_t
 drops_total(const struct tw_rx_counters *c)
@@ -54,7 +28,7 @@ drops_total(const struct tw_rx_counters *c)
 static void
 valid_frame_updates_cache_exactly(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct tw_cache_snapshot s;
 	uint16_t len = tt_quote_frame(f->frame, 0, 1, 1, 3, 10);
 
@@ -80,7 +54,7 @@ valid_frame_updates_cache_exactly(void **state)
 static void
 directory_only_packet_gives_no_latency_sample(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
@@ -103,7 +77,7 @@ directory_only_packet_gives_no_latency_sample(void **state)
 static void
 each_malformed_class_is_counted_and_writes_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	size_t sz = tw_cache_memsize(TT_SYMBOLS);
 	uint8_t *before = malloc(sz);
 	unsigned int i;
@@ -133,7 +107,7 @@ each_malformed_class_is_counted_and_writes_nothing(void **state)
 static void
 checksum_offload_verdicts_are_honoured(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	uint16_t len = tt_quote_frame(f->frame, 0, 0, 1, 1, 0);
 
 	tw_rx_frame(&f->rx.ctx, f->frame, len, RTE_MBUF_F_RX_L4_CKSUM_BAD, 1);
@@ -149,7 +123,7 @@ checksum_offload_verdicts_are_honoured(void **state)
 static void
 vlan_tag_must_match_the_configured_vid(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	uint16_t len = tt_quote_frame(f->frame, 7, 0, 1, 1, 0);
 
 	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);  /* feed is untagged */
@@ -170,7 +144,7 @@ vlan_tag_must_match_the_configured_vid(void **state)
 static void
 duplicate_packet_is_dropped_and_counted(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	uint16_t len = tt_quote_frame(f->frame, 0, 0, 1, 2, 0);
 
 	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
@@ -184,7 +158,7 @@ duplicate_packet_is_dropped_and_counted(void **state)
 static void
 partial_duplicate_applies_only_new_messages(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct tw_cache_snapshot s;
 
 	tw_rx_frame(&f->rx.ctx, f->frame, tt_quote_frame(f->frame, 0, 0, 1, 3, 0),
@@ -204,7 +178,7 @@ partial_duplicate_applies_only_new_messages(void **state)
 static void
 gap_is_counted_with_its_extent(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 
 	tw_rx_frame(&f->rx.ctx, f->frame, tt_quote_frame(f->frame, 0, 3, 1, 3, 0),
 		0, 1);
@@ -219,7 +193,7 @@ gap_is_counted_with_its_extent(void **state)
 static void
 heartbeat_reveals_a_gap_at_the_tail(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 
 	tw_rx_frame(&f->rx.ctx, f->frame, tt_quote_frame(f->frame, 0, 1, 1, 2, 0),
 		0, 1);
@@ -234,7 +208,7 @@ heartbeat_reveals_a_gap_at_the_tail(void **state)
 static void
 end_of_session_marks_the_channel_ended(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 
 	assert_int_equal(f->rx.ch[2].ended, 0);
 	tw_rx_frame(&f->rx.ctx, f->frame,
@@ -247,7 +221,7 @@ end_of_session_marks_the_channel_ended(void **state)
 static void
 random_bytes_never_crash_and_are_all_dropped(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	uint64_t x = 12345;
 	unsigned int i, j;
 
@@ -276,7 +250,7 @@ random_bytes_never_crash_and_are_all_dropped(void **state)
 static void
 burst_samples_measure_from_due_and_actual_times(void **state)
 {
-	struct fixture *f = *state;
+	struct tt_fixture *f = *state;
 	struct tw_hist *h = calloc(TW_SPAN_MAX, sizeof(*h));
 	uint64_t sent[4];
 	uint16_t late[4];
@@ -313,43 +287,24 @@ burst_samples_measure_from_due_and_actual_times(void **state)
 	free(h);
 }
 
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tt_setup, tt_teardown)
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-			burst_samples_measure_from_due_and_actual_times, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			valid_frame_updates_cache_exactly, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			directory_only_packet_gives_no_latency_sample, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			each_malformed_class_is_counted_and_writes_nothing,
-			setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			checksum_offload_verdicts_are_honoured, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			vlan_tag_must_match_the_configured_vid, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			duplicate_packet_is_dropped_and_counted, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			partial_duplicate_applies_only_new_messages, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			gap_is_counted_with_its_extent, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			heartbeat_reveals_a_gap_at_the_tail, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			end_of_session_marks_the_channel_ended, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(
-			random_bytes_never_crash_and_are_all_dropped, setup,
-			teardown),
+		T(burst_samples_measure_from_due_and_actual_times),
+		T(valid_frame_updates_cache_exactly),
+		T(directory_only_packet_gives_no_latency_sample),
+		T(each_malformed_class_is_counted_and_writes_nothing),
+		T(checksum_offload_verdicts_are_honoured),
+		T(vlan_tag_must_match_the_configured_vid),
+		T(duplicate_packet_is_dropped_and_counted),
+		T(partial_duplicate_applies_only_new_messages),
+		T(gap_is_counted_with_its_extent),
+		T(heartbeat_reveals_a_gap_at_the_tail),
+		T(end_of_session_marks_the_channel_ended),
+		T(random_bytes_never_crash_and_are_all_dropped),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
