@@ -128,6 +128,7 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 	struct tw_gen_lcore *g = arg;
 	struct rte_mbuf *m = handle;
 	struct tw_gen_txq *t;
+	uint16_t q;
 
 	m->data_len = len;
 	m->pkt_len = len;
@@ -145,7 +146,8 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 			mirror_flush(g);
 	}
 	/* Channel c leaves on TX queue c % queues (see tw_gen_lcore). */
-	t = &g->txq[ch % g->nb_txq];
+	q = g->nb_txq == 1 ? 0 : (uint16_t)(ch % g->nb_txq);
+	t = &g->txq[q];
 	t->buf[t->n] = m;
 	t->msgs[t->n] = msgs;
 	t->n++;
@@ -153,7 +155,7 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 	g->ctr.pkts++;
 	g->ctr.bytes += len;
 	if (t->n >= g->burst)
-		txq_flush(g, (uint16_t)(ch % g->nb_txq), t->n == TW_GEN_TXBUF);
+		txq_flush(g, q, t->n == TW_GEN_TXBUF);
 }
 
 static void
