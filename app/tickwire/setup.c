@@ -425,7 +425,6 @@ tw_app_publish(struct tw_app *app)
 	v->nb_ports = (uint16_t)app->nb_ports;
 	for (i = 0; i < app->nb_ports; i++) {
 		tw_port_report_init(app->ports[i], &v->ports[i]);
-		v->ports[i].lsc = app->port_state[i].lsc;
 		tw_memif_port[app->ports[i]] =
 			strcmp(v->ports[i].driver, "net_memif") == 0;
 	}
@@ -438,7 +437,7 @@ tw_app_publish(struct tw_app *app)
 	app->view = tw_view_of(app->view_mz);
 	/* The main lcore keeps the published reports; LSC counts there. */
 	for (i = 0; i < app->nb_ports; i++)
-		if (tw_port_watch_lsc(app->ports[i],
+		if (tw_port_watch_lsc(&app->port_state[i],
 				&tw_view_of(app->view_mz)->ports[i]) != 0)
 			TW_LOG(app, WARNING, "port %u: no link status events; "
 				"polling the link\n", app->ports[i]);

@@ -369,17 +369,12 @@ lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 }
 
 int
-tw_port_watch_lsc(uint16_t port_id, struct tw_port_report *r)
+tw_port_watch_lsc(const struct tw_port_state *st, struct tw_port_report *r)
 {
-	int rc;
-
-	if (!r->lsc)
+	if (!st->lsc)
 		return 0;
-	rc = rte_eth_dev_callback_register(port_id, RTE_ETH_EVENT_INTR_LSC,
-		lsc_event, r);
-	if (rc != 0)
-		r->lsc = 0;
-	return rc;
+	return rte_eth_dev_callback_register(r->port_id,
+		RTE_ETH_EVENT_INTR_LSC, lsc_event, r);
 }
 
 enum tw_link_change

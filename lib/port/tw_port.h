@@ -103,7 +103,6 @@ struct tw_port_report {
 	char name[RTE_ETH_NAME_MAX_LEN];        /* e.g. net_memif0 */
 	char driver[32];
 	uint8_t link_up;
-	uint8_t lsc;            /* the driver signals link changes */
 	uint8_t relink;         /* restart to reconnect: a memif client */
 	uint8_t stopped;        /* a restart stopped it and could not start */
 	uint32_t link_speed;    /* Mb/s, as the driver says */
@@ -126,8 +125,12 @@ struct tw_port_report {
 /* Name the port and take its link state as the starting point. */
 void tw_port_report_init(uint16_t port_id, struct tw_port_report *r);
 
-/* Link status change events: count them in r where the driver has them. */
-int tw_port_watch_lsc(uint16_t port_id, struct tw_port_report *r);
+/*
+ * Count link status change events in r, on a port started with them
+ * (tw_port_state.lsc); 0 when nothing to watch or registered.
+ */
+int tw_port_watch_lsc(const struct tw_port_state *st,
+		struct tw_port_report *r);
 
 /* A change of link state seen by tw_port_poll_link. */
 enum tw_link_change {
