@@ -121,13 +121,90 @@ frame_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
 	return rte_pktmbuf_mtod(m, uint8_t *);
 }
 
-/* A finished frame: queue it for tx_burst (and the mirror). */
+/* Queue m (msgs messages) on TX queue q; flush a full burst. */
+static void
+txq_add(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
+		uint16_t msgs, bool mirror)
+{
+	struct tw_gen_txq *t = &g->txq[q];
+
+	if (mirror && g->mirror) {
+		/* The same mbuf goes out twice: one reference per port. */
+		rte_mbuf_refcnt_update(m, 1);
+		g->mirror_buf[g->nb_mirror++] = m;
+		if (g->nb_mirror == TW_GEN_TXBUF)
+			mirror_flush(g);
+	}
+	t->buf[t->n] = m;
+	t->msgs[t->n] = msgs;
+	t->n++;
+	g->nb_tx++;
+	g->ctr.pkts++;
+	g->ctr.bytes += m->data_len;
+	if (t->n >= g->burst)
+		txq_flush(g, q, t->n == TW_GEN_TXBUF);
+}
+
+/* A frame held back by a reorder fault goes now. */
+static void
+txq_release(struct tw_gen_lcore *g, uint16_t q, bool overtaken)
+{
+	struct tw_gen_txq *t = &g->txq[q];
+	struct rte_mbuf *m = t->held;
+
+	if (m == NULL)
+		return;
+	t->held = NULL;
+	g->ctr.faults_reordered += overtaken;
+	txq_add(g, q, m, t->held_msgs, true);
+}
+
+/* What [faults] does to a data frame on its way to queue q. */
+static void
+faulty_put(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
+		uint16_t ch, uint16_t msgs)
+{
+	struct tw_gen_txq *t = &g->txq[q];
+	unsigned int v = tw_faults_next(&g->faults, msgs);
+
+	if (v == 0) {
+		txq_add(g, q, m, msgs, true);
+		txq_release(g, q, true);
+		return;
+	}
+	g->ctr.faults_lost = g->faults.ctr.lost;
+	g->ctr.faults_lost_msgs = g->faults.ctr.lost_msgs;
+	g->ctr.faults_dup = g->faults.ctr.dup;
+	g->ctr.faults_corrupted = g->faults.ctr.corrupted;
+	if (v & TW_FAULT_LOSE) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (v & TW_FAULT_CORRUPT)
+		tw_faults_corrupt(&g->faults, rte_pktmbuf_mtod(m, uint8_t *),
+			g->tmpl[ch].hdr_len, m->data_len);
+	if ((v & TW_FAULT_REORDER) && t->held == NULL) {
+		t->held = m;
+		t->held_msgs = msgs;
+		return;
+	}
+	txq_add(g, q, m, msgs, true);
+	if (v & TW_FAULT_DUP) {
+		rte_mbuf_refcnt_update(m, 1);
+		txq_add(g, q, m, msgs, true);
+	}
+	txq_release(g, q, true);
+}
+
+/*
+ * A finished frame: kept in the store, through the faults, queued for
+ * tx_burst (and the mirror).
+ */
 static void
 frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 {
 	struct tw_gen_lcore *g = arg;
 	struct rte_mbuf *m = handle;
-	struct tw_gen_txq *t;
 	uint16_t q;
 
 	m->data_len = len;
@@ -138,24 +215,84 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
 			RTE_MBUF_F_TX_UDP_CKSUM;
 	}
-	if (g->mirror) {
-		/* The same mbuf goes out twice: one reference per port. */
-		rte_mbuf_refcnt_update(m, 1);
-		g->mirror_buf[g->nb_mirror++] = m;
-		if (g->nb_mirror == TW_GEN_TXBUF)
-			mirror_flush(g);
-	}
 	/* Channel c leaves on TX queue c % queues (see tw_gen_lcore). */
 	q = g->nb_txq == 1 ? 0 : (uint16_t)(ch % g->nb_txq);
-	t = &g->txq[q];
-	t->buf[t->n] = m;
-	t->msgs[t->n] = msgs;
-	t->n++;
-	g->nb_tx++;
-	g->ctr.pkts++;
-	g->ctr.bytes += len;
-	if (t->n >= g->burst)
-		txq_flush(g, q, t->n == TW_GEN_TXBUF);
+	if (msgs == 0) {
+		/* Control frames are not faulted, nor overtaken. */
+		txq_release(g, q, false);
+		txq_add(g, q, m, 0, true);
+		return;
+	}
+	if (g->store != NULL) {
+		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint16_t hl = g->tmpl[ch].hdr_len;
+		const struct tw_mold_hdr *mold = (const struct tw_mold_hdr *)
+			(f + hl - TW_MOLD_HDR_LEN);
+
+		tw_store_put(g->store, ch, rte_be_to_cpu_64(mold->seq),
+			f + hl, msgs);
+	}
+	if (unlikely(g->faults.any))
+		faulty_put(g, q, m, ch, msgs);
+	else
+		txq_add(g, q, m, msgs, true);
+}
+
+/*
+ * Answer a MoldUDP64 request: the stored messages, packed into frames
+ * of the channel's own format, unicast back to the requester.
+ */
+static void
+serve_request(struct tw_gen_lcore *g, const struct tw_request *r,
+		uint64_t now)
+{
+	uint16_t ch = r->channel, q;
+	struct tw_pkt_tmpl t = g->tmpl[ch];
+	struct tw_pkt_builder b;
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	enum tw_request_verdict v;
+	uint32_t count;
+	uint64_t seq = r->seq;
+
+	v = tw_request_judge(&g->rules, &g->req_rate, r,
+		tw_store_first(g->store, ch), g->store->end[ch], now, &count);
+	if (v != TW_REQ_SERVED) {
+		g->ctr.requests[v]++;
+		return;
+	}
+	/* The channel's header, readdressed to the requester. */
+	memcpy(t.hdr, r->src_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	ip = (struct rte_ipv4_hdr *)(t.hdr + t.l2_len);
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	ip->dst_addr = rte_cpu_to_be_32(r->src_ip);
+	udp->src_port = rte_cpu_to_be_16((uint16_t)(g->request_port + ch));
+	udp->dst_port = rte_cpu_to_be_16(r->src_port);
+	q = g->nb_txq == 1 ? 0 : (uint16_t)(ch % g->nb_txq);
+	while (count > 0) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
+		uint16_t n, len;
+
+		if (m == NULL) {
+			g->ctr.requests[TW_REQ_NO_MBUF]++;
+			return;
+		}
+		tw_pkt_open(&b, &t, rte_pktmbuf_mtod(m, uint8_t *), seq, now);
+		n = tw_store_fill(g->store, ch, seq, count, &b, &t);
+		if (n == 0) {
+			rte_pktmbuf_free(m);
+			break;
+		}
+		len = tw_pkt_close(&b, &t, n, TW_CSUM_SOFTWARE);
+		m->data_len = len;
+		m->pkt_len = len;
+		txq_add(g, q, m, n, false);
+		g->ctr.retrans_pkts++;
+		g->ctr.retrans_msgs += n;
+		seq += n;
+		count -= n;
+	}
+	g->ctr.requests[TW_REQ_SERVED]++;
 }
 
 static void
@@ -168,9 +305,12 @@ reply_counters(struct tw_gen_lcore *g)
 	g->ctr.orders_lost = g->replies.lost;
 }
 
-/* Orders back from the receivers: match each, time the round trip. */
+/*
+ * What comes back to the generator: orders (match each, time the round
+ * trip) and MoldUDP64 requests (serve them).
+ */
 static void
-poll_orders(struct tw_gen_lcore *g)
+poll_back(struct tw_gen_lcore *g)
 {
 	struct rte_mbuf *m[32];
 	uint16_t n, i;
@@ -183,11 +323,26 @@ poll_orders(struct tw_gen_lcore *g)
 		return;
 	now = rte_rdtsc();
 	for (i = 0; i < n; i++) {
+		const uint8_t *f = rte_pktmbuf_mtod(m[i], const uint8_t *);
+		struct tw_request r;
 		struct tw_order o;
 		uint64_t rtt;
+		int rc;
 
-		if (tw_order_from_frame(rte_pktmbuf_mtod(m[i], uint8_t *),
-				m[i]->data_len, &o) != 0) {
+		if (g->store != NULL) {
+			rc = tw_request_from_frame(f, m[i]->data_len,
+				g->request_port, g->fr.nb_channels, &r);
+			if (rc == 0) {
+				serve_request(g, &r, now);
+				continue;
+			}
+			if (rc == -EINVAL) {
+				g->ctr.requests[TW_REQ_MALFORMED]++;
+				continue;
+			}
+		}
+		if (g->em.reply_every == 0 ||
+		    tw_order_from_frame(f, m[i]->data_len, &o) != 0) {
 			g->ctr.orders_invalid++;
 			continue;
 		}
@@ -197,7 +352,8 @@ poll_orders(struct tw_gen_lcore *g)
 				rtt));
 	}
 	rte_pktmbuf_free_bulk(m, n);
-	reply_counters(g);
+	if (g->em.reply_every != 0)
+		reply_counters(g);
 }
 
 int
@@ -209,6 +365,7 @@ tw_gen_lcore_main(void *arg)
 	uint64_t now = rte_rdtsc(), next_house = now;
 	uint64_t house_period = RTE_MAX(g->fr.flush_tsc / 2, hz / 1000000);
 	struct tw_pace pace;
+	uint16_t q;
 
 	TW_LOG(gen, INFO, "lcore %u: %u symbols on %u channels, rate %s\n",
 		g->lcore_id, g->gen->p.nb_symbols, g->fr.nb_channels,
@@ -240,8 +397,8 @@ tw_gen_lcore_main(void *arg)
 		if (g->count != 0 && g->ctr.ticks + n > g->count)
 			n = (unsigned int)(g->count - g->ctr.ticks);
 		proto->gen_ticks(&g->em, n, now, now_ns, due_ns, step_ns);
-		if (g->em.reply_every != 0)
-			poll_orders(g);
+		if (g->back)
+			poll_back(g);
 		/*
 		 * Paced and caught up (every tick due now is in a frame):
 		 * nothing more will come soon, so nothing waits; behind,
@@ -263,6 +420,8 @@ tw_gen_lcore_main(void *arg)
 	/* A stop request ends the session too: receivers drain to it. */
 	if (!tw_force_quit)
 		tw_framer_end_session(&g->fr, rte_rdtsc());
+	for (q = 0; q < g->nb_txq; q++)
+		txq_release(g, q, false);
 	tx_flush(g, true);
 	if (g->em.reply_every != 0) {
 		/* The last orders are in flight: wait for them, briefly. */
@@ -272,15 +431,70 @@ tw_gen_lcore_main(void *arg)
 		       g->replies.matched + g->replies.lost <
 				g->replies.requested) {
 			tw_lcore_quiescent(g->lcore_id);
-			poll_orders(g);
+			poll_back(g);
+			tx_flush(g, false);
 		}
 		tw_reply_finish(&g->replies);
 		reply_counters(g);
 	}
-	rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
+	/* Receivers may still be filling gaps: serve them to the end. */
+	while (g->store != NULL && !tw_force_quit) {
+		tw_lcore_quiescent(g->lcore_id);
+		poll_back(g);
+		if (g->nb_tx > 0)
+			tx_flush(g, false);
+	}
+	rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
 	TW_LOG(gen, INFO, "lcore %u: session ended after %" PRIu64
 		" ticks\n", g->lcore_id, g->ctr.ticks);
+	return 0;
+}
+
+/* [faults] and [recovery] of the generator: the line and the server. */
+static int
+gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
+		const struct tw_frame_params *fp, int socket)
+{
+	const struct tw_config *cfg = &app->cfg;
+	struct tw_fault_params fpar = {
+		.loss = cfg->fault_loss,
+		.burst = cfg->fault_burst,
+		.dup = cfg->fault_dup,
+		.reorder = cfg->fault_reorder,
+		.corrupt = cfg->fault_corrupt,
+		.seed = cfg->fault_seed,
+	};
+	void *mem;
+
+	if (tw_faults_init(&g->faults, &fpar) != 0) {
+		TW_LOG(app, ERR, "%s: [faults]: a share outside [0, 1) or a "
+			"burst below 1\n", cfg->path);
+		return -EINVAL;
+	}
+	/* A flipped bit must be caught: the sums are ours, not the NIC's. */
+	if (cfg->fault_corrupt > 0)
+		g->csum = TW_CSUM_SOFTWARE;
+	g->back = cfg->reply_every > 0;
+	if (cfg->store_messages == 0)
+		return 0;
+	mem = tw_app_zalloc(socket, tw_store_memsize(cfg->channels,
+		cfg->store_messages));
+	g->store = tw_store_init(mem, cfg->channels, cfg->store_messages);
+	if (g->store == NULL)
+		return -ENOMEM;
+	memcpy(g->rules.session, fp->session, TW_MOLD_SESSION_LEN);
+	g->rules.client_mask = cfg->client_prefix == 0 ? 0 :
+		~UINT32_C(0) << (32 - cfg->client_prefix);
+	g->rules.client_net = cfg->client_net & g->rules.client_mask;
+	g->rules.max_count = cfg->max_count;
+	tw_rate_limit_init(&g->req_rate, tw_clock_hz(&app->clock),
+		cfg->request_rate, cfg->request_burst);
+	g->request_port = cfg->request_port;
+	g->back = true;
+	printf("generator: request server on UDP ports %u-%u, the last %u "
+		"messages of each channel\n", cfg->request_port,
+		cfg->request_port + cfg->channels - 1, g->store->mask + 1);
 	return 0;
 }
 
@@ -296,7 +510,7 @@ tw_gen_lcore_create(struct tw_app *app)
 	struct tw_gen_params gp;
 	struct tw_gen_lcore *g;
 	unsigned int c;
-	int pi;
+	int pi, rc;
 	void *mem;
 
 	tw_config_gen_params(cfg, &gp);
@@ -364,6 +578,9 @@ tw_gen_lcore_create(struct tw_app *app)
 	g->reply_rxq = tw_app_reply_rxq(app);
 	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
 	g->clock = &app->clock;
+	rc = gen_recovery_create(app, g, &fp, socket);
+	if (rc != 0)
+		return rc;
 	tw_reply_init(&g->replies);
 	tw_hist_init(&g->rtt);
 

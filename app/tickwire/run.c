@@ -42,7 +42,9 @@ session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 	const struct tw_config *cfg = &app->cfg;
 	uint64_t hz = tw_clock_hz(&app->clock);
 
+	/* Ended everywhere, and no gap still being filled. */
 	if (app->nb_rx > 0 && now->channels_ended == cfg->channels &&
+	    now->rec.gaps_open == 0 &&
 	    (app->gen == NULL || gen_done_tsc != 0))
 		return true;
 	/* A receiver alone has no session of its own to end. */
@@ -53,8 +55,10 @@ session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 		if (app->nb_rx > 0)
 			TW_LOG(app, WARNING, "RX saw the end of session on %u "
 				"of %u channels within %.1f s of the "
-				"generator's end\n", now->channels_ended,
-				cfg->channels, cfg->drain_s);
+				"generator's end; %" PRIu64 " gaps still "
+				"open\n", now->channels_ended,
+				cfg->channels, cfg->drain_s,
+				now->rec.gaps_open);
 		return true;
 	}
 	return false;

@@ -47,6 +47,63 @@ send_orders(struct tw_rx_lcore *rx)
 	}
 }
 
+/* Recovery: ask channel's server for [first, first + count). */
+static int
+send_request(void *arg, uint32_t channel, const struct tw_channel_state *ch,
+		uint64_t first, uint16_t count)
+{
+	struct tw_rx_lcore *rx = arg;
+	const struct tw_rx_feed *feed = rx->path.ctx.feed;
+	struct tw_request r = {
+		.channel = (uint16_t)channel,
+		.seq = first,
+		.count = count,
+		.src_mac = rx->reply_mac,
+		.src_ip = rx->reflect_ip,
+		.src_port = feed->udp_port,
+	};
+	struct rte_ether_addr dst;
+	struct rte_mbuf *m;
+
+	if (rx->reply_pool == NULL ||
+	    unlikely(tw_port_is_paused(rx->reply_port)))
+		return -EAGAIN;
+	m = rte_pktmbuf_alloc(rx->reply_pool);
+	if (m == NULL)
+		return -ENOBUFS;
+	memcpy(r.session, ch->session, TW_MOLD_SESSION_LEN);
+	if (!feed->session_any)
+		memcpy(r.session, feed->session, TW_MOLD_SESSION_LEN);
+	memcpy(dst.addr_bytes, ch->server_mac, RTE_ETHER_ADDR_LEN);
+	m->data_len = tw_request_frame(rte_pktmbuf_mtod(m, uint8_t *), &r,
+		&dst, ch->server_ip, feed->request_port);
+	m->pkt_len = m->data_len;
+	if (rte_eth_tx_burst(rx->reply_port, rx->reply_txq, &m, 1) != 1) {
+		rte_pktmbuf_free(m);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/* The gaps' timers: every check_tsc while some are open, at once for a
+ * new one. */
+static inline void
+recovery(struct tw_rx_lcore *rx)
+{
+	uint64_t now;
+
+	if (likely(rx->path.ctr.gaps_open == 0))
+		return;
+	now = rte_rdtsc();
+	if (now < rx->next_check &&
+	    rx->path.ctr.gaps_opened == rx->gaps_checked)
+		return;
+	rx->gaps_checked = rx->path.ctr.gaps_opened;
+	rx->next_check = now + rx->check_tsc;
+	tw_rx_recovery_poll(&rx->path.ctx, tw_clock_ns(rx->path.clock, now),
+		rx->rerequest ? send_request : NULL, rx);
+}
+
 /* An interrupt wait is this long at most: quit and relinks stay quick. */
 #define IDLE_WAIT_MS 10
 /* A pause round of [rx] idle = pause, doubling up to this many cycles. */
@@ -170,6 +227,7 @@ tw_rx_lcore_main(void *arg)
 				send_orders(rx);
 			rte_pktmbuf_free_bulk(pkts, n);
 		}
+		recovery(rx);
 		if (got) {
 			empty = 0;
 			pause_cycles = 64;
@@ -262,6 +320,7 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 		return -ENOMEM;
 	for (c = 0; c < cfg->channels; c++)
 		tw_channel_init(&channels[c]);
+	rx->rerequest = cfg->rerequest;
 	rc = tw_rx_path_init(&rx->path, app->proto, &app->feed,
 		ci >= 0 ? app->caches[ci] : NULL, channels, app->simd,
 		&app->clock, cfg->reflect && rx->nb_queues > 0);
@@ -274,7 +333,14 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 		tw_rx_path_wire_clock(&rx->path, &app->devclk[pi],
 			app->port_state[pi].ts_offset,
 			app->port_state[pi].ts_flag);
-	if (cfg->reflect && rx->nb_queues > 0) {
+	/* Gaps are tracked (and filled, and given up) per symbol. */
+	rx->path.ctx.side = tw_app_zalloc(socket,
+		cfg->symbols * sizeof(struct tw_rx_side));
+	if (rx->path.ctx.side == NULL)
+		return -ENOMEM;
+	rx->check_tsc = tw_clock_hz(&app->clock) / 1000000 *
+		RTE_MAX(cfg->timeout_us / 4, 1u);
+	if ((cfg->reflect || cfg->rerequest) && rx->nb_queues > 0) {
 		/* Queue wiring: see tw_app_reply_rxq(). */
 		rx->reply_port = rx->queues[0].port_id;
 		rx->reply_txq = (uint16_t)((cfg->gen_enabled &&

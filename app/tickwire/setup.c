@@ -338,16 +338,17 @@ tw_app_ports(struct tw_app *app)
 			pc.idle_rx_pool = tw_app_pool(app,
 				app->plan.gen_pool_socket);
 		}
-		/* Tick to trade: the generator's queue for the orders ... */
-		if (cfg->gen_enabled && cfg->reply_every > 0 &&
-		    cfg->gen_port == pc.port_id) {
+		/* Tick to trade and re-requests: the generator's queue for
+		 * the orders and requests ... */
+		if (cfg->gen_enabled && (cfg->reply_every > 0 ||
+		    cfg->store_messages > 0) && cfg->gen_port == pc.port_id) {
 			q = tw_app_reply_rxq(app);
 			pc.rxq_pool[q] = tw_app_pool(app, app->plan.gen_pool_socket);
 			pc.nb_rxq = RTE_MAX(pc.nb_rxq, q + 1);
 		}
-		/* ... and one TX queue per reflecting RX lcore. */
-		if (cfg->rx_enabled && cfg->reflect && tw_app_is_rx_port(app,
-				pc.port_id))
+		/* ... and one TX queue per RX lcore that sends them. */
+		if (cfg->rx_enabled && (cfg->reflect || cfg->rerequest) &&
+		    tw_app_is_rx_port(app, pc.port_id))
 			pc.nb_txq = (cfg->gen_enabled && cfg->gen_port ==
 				pc.port_id ? cfg->gen_queues : 0) +
 				app->tin.nb_rx;

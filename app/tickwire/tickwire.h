@@ -35,7 +35,10 @@
 #include "tw_gen.h"
 #include "tw_hist.h"
 #include "tw_order.h"
+#include "tw_faults.h"
 #include "tw_port.h"
+#include "tw_request.h"
+#include "tw_store.h"
 #include "tw_protocol.h"
 #include "tw_rx_path.h"
 #include "tw_outfile.h"
@@ -51,6 +54,9 @@ struct tw_gen_txq {
 	struct rte_mbuf *buf[TW_GEN_TXBUF];
 	uint16_t msgs[TW_GEN_TXBUF];    /* messages in each frame */
 	uint16_t n;
+	uint16_t held_msgs;
+	struct rte_mbuf *held;          /* [faults] reorder: goes after the
+					 * next frame of the queue */
 };
 
 extern int tw_logtype_gen;
@@ -135,6 +141,10 @@ struct tw_rx_lcore {
 	uint8_t idle;                   /* enum tw_idle */
 	uint32_t idle_polls;            /* empty passes before idling */
 	uint64_t idle_sleeps;           /* interrupt waits / pause rounds */
+	bool rerequest;                 /* [recovery] rerequest */
+	uint64_t check_tsc;             /* gap timers looked at this often */
+	uint64_t next_check;
+	uint64_t gaps_checked;          /* gaps_opened at the last check */
 } __rte_cache_aligned;
 
 struct tw_gen_lcore {
@@ -168,7 +178,14 @@ struct tw_gen_lcore {
 	struct rte_mbuf *mirror_buf[TW_GEN_TXBUF];
 	struct tw_gen_counters ctr;
 	uint32_t done;                  /* session ended (release store) */
-	uint16_t reply_rxq;             /* orders arrive here on port_id */
+	uint16_t reply_rxq;             /* orders and requests arrive here */
+	bool back;                      /* poll reply_rxq at all */
+	struct tw_faults faults;        /* [faults], on the data frames */
+	/* [recovery]: the store and its MoldUDP64 request server. */
+	struct tw_store *store;         /* NULL: no server */
+	struct tw_request_rules rules;
+	struct tw_rate_limit req_rate;
+	uint16_t request_port;
 	struct tw_reply_table replies;
 	struct tw_hist rtt;             /* quote sent -> order back */
 } __rte_cache_aligned;

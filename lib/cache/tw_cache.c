@@ -292,6 +292,7 @@ tw_cache_snapshot(const struct tw_cache *c, uint32_t locate,
 		snap->price_decimals = 0;
 	}
 	snap->ticker[TW_TICKER_LEN] = '\0';
+	snap->stale = __atomic_load_n(&info->stale, __ATOMIC_ACQUIRE);
 	return 0;
 }
 
@@ -332,7 +333,7 @@ tw_cache_dump_csv(struct tw_cache *const *caches, unsigned int nb, FILE *f)
 		nb_symbols = RTE_MAX(nb_symbols, caches[i]->nb_symbols);
 
 	fprintf(f, "locate,ticker,decimals,bid_px,bid_sz,ask_px,ask_sz,"
-		"last_px,last_sz,volume,updates,last_seq\n");
+		"last_px,last_sz,volume,updates,last_seq,stale\n");
 	for (locate = 0; locate < nb_symbols; locate++) {
 		struct tw_cache_snapshot best;
 		int rc = tw_cache_snapshot_merged(caches, nb, locate, &best);
@@ -343,11 +344,11 @@ tw_cache_dump_csv(struct tw_cache *const *caches, unsigned int nb, FILE *f)
 			continue;
 		fprintf(f, "%" PRIu32 ",%s,%u,%" PRId64 ",%" PRIu32 ",%" PRId64
 			",%" PRIu32 ",%" PRId64 ",%" PRIu32 ",%" PRIu64 ",%"
-			PRIu32 ",%" PRIu64 "\n",
+			PRIu32 ",%" PRIu64 ",%u\n",
 			locate, best.ticker, best.price_decimals,
 			best.bid_px, best.bid_sz, best.ask_px, best.ask_sz,
 			best.last_px, best.last_sz, best.volume, best.updates,
-			best.last_seq);
+			best.last_seq, best.stale);
 	}
 	return ferror(f) ? -EIO : 0;
 }

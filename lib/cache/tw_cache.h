@@ -17,6 +17,7 @@
 #ifndef TW_CACHE_H
 #define TW_CACHE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -44,6 +45,7 @@ struct tw_symbol_info {
 	char ticker[TW_TICKER_LEN];
 	uint8_t price_decimals;
 	uint8_t known;          /* set (release) once ticker is written */
+	uint8_t stale;          /* a gap given up may have held an update */
 };
 
 struct tw_cache_slot {
@@ -78,6 +80,7 @@ struct tw_cache_snapshot {
 	uint64_t volume;
 	uint64_t last_seq;
 	uint64_t last_update_ns;
+	uint8_t stale;          /* the state may miss updates: see info */
 };
 
 /* Bytes needed for a cache of nb_symbols (a multiple of the line size). */
@@ -188,6 +191,58 @@ tw_cache_update_trade(struct tw_cache *c, const struct tw_trade *t,
 	e->last_seq = seq;
 	e->last_update_ns = now_ns;
 	rte_seqcount_write_end(&e->sc);
+}
+
+/*
+ * A quote older than the entry's newest (a gap filled late): it counts
+ * as an update, and its prices and sizes stay out when a newer quote is
+ * in (newer: its sequence number is below quote_seq).
+ */
+static inline void
+tw_cache_merge_quote(struct tw_cache *c, const struct tw_quote *q,
+		uint64_t seq, bool newer, uint64_t now_ns)
+{
+	struct tw_cache_entry *e = &c->entries[q->locate];
+
+	rte_seqcount_write_begin(&e->sc);
+	if (!newer) {
+		e->bid_px = q->bid_px;
+		e->ask_px = q->ask_px;
+		e->bid_sz = q->bid_sz;
+		e->ask_sz = q->ask_sz;
+	}
+	if (seq > e->last_seq) {
+		e->last_seq = seq;
+		e->last_update_ns = now_ns;
+	}
+	rte_seqcount_write_end(&e->sc);
+}
+
+/* The same for a trade: its size always adds to the volume. */
+static inline void
+tw_cache_merge_trade(struct tw_cache *c, const struct tw_trade *t,
+		uint64_t seq, bool newer, uint64_t now_ns)
+{
+	struct tw_cache_entry *e = &c->entries[t->locate];
+
+	rte_seqcount_write_begin(&e->sc);
+	if (!newer) {
+		e->last_px = t->price;
+		e->last_sz = t->size;
+	}
+	e->volume += t->size;
+	if (seq > e->last_seq) {
+		e->last_seq = seq;
+		e->last_update_ns = now_ns;
+	}
+	rte_seqcount_write_end(&e->sc);
+}
+
+/* Mark locate's state as possibly missing updates. */
+static inline void
+tw_cache_mark_stale(struct tw_cache *c, uint32_t locate)
+{
+	__atomic_store_n(&c->info[locate].stale, 1, __ATOMIC_RELEASE);
 }
 
 #endif /* TW_CACHE_H */

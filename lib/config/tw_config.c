@@ -151,7 +151,8 @@ static const struct key_def keys[] = {
 	T("rx", "reflect", KT_BOOL, reflect,
 		"answer quotes that ask for an order (tick to trade)"),
 	T("rx", "reflect_ip", KT_IPV4, reflect_ip,
-		"source address of the orders"),
+		"this receiver's unicast address: source of its orders and "
+		"re-requests, destination of retransmissions"),
 	U("rx", "max_gap", max_gap, 1, 1ull << 40,
 		"largest sequence jump taken as a gap at once; a larger one "
 		"only when the next packet continues it"),
@@ -159,6 +160,46 @@ static const struct key_def keys[] = {
 		"silence after which a channel may start a new session"),
 	D("rx", "max_latency_s", max_latency_s, 0, 3600,
 		"latency samples above this are counted, not recorded"),
+
+	D("faults", "loss", fault_loss, 0, 1,
+		"share of the generator's data frames lost, below 1"),
+	D("faults", "burst", fault_burst, 1, 1000000,
+		"mean length of a run of lost frames (1: independent losses)"),
+	D("faults", "dup", fault_dup, 0, 1,
+		"share of data frames sent twice, below 1"),
+	D("faults", "reorder", fault_reorder, 0, 1,
+		"share of data frames sent after the next frame of their "
+		"queue, below 1"),
+	D("faults", "corrupt", fault_corrupt, 0, 1,
+		"share of data frames with one bit flipped after the "
+		"checksums (receivers drop them), below 1"),
+	U("faults", "seed", fault_seed, 0, UINT64_MAX,
+		"random seed of the faults"),
+
+	U("recovery", "store_messages", store_messages, 0, 1u << 24,
+		"the generator keeps the last N messages of each channel (a "
+		"power of two at least) and serves MoldUDP64 re-requests; "
+		"0: no request server"),
+	U("recovery", "request_port", request_port, 1, 65535,
+		"channel c's request server listens on UDP port "
+		"request_port + c"),
+	T("recovery", "rerequest", KT_BOOL, rerequest,
+		"RX asks the channel's server for every gap"),
+	U("recovery", "timeout_us", timeout_us, 1, 60000000,
+		"a gap is asked for again after this long"),
+	U("recovery", "retries", retries, 0, 1000,
+		"requests for a gap after the first; then it is given up and "
+		"its channel's symbols marked stale"),
+	U("recovery", "max_count", max_count, 1, 65534,
+		"messages asked for, and served, per request at most"),
+	U("recovery", "rate", request_rate, 0, 100000000,
+		"requests a second the server takes from one source; 0: any"),
+	U("recovery", "burst", request_burst, 1, 1000000,
+		"requests one source may send at once over the rate"),
+	T("recovery", "client_net", KT_IPV4, client_net,
+		"the server answers sources in client_net/client_prefix only"),
+	U("recovery", "client_prefix", client_prefix, 0, 32,
+		"prefix length of client_net; 0: any source"),
 
 	U("port", "rx_desc", rx_desc, 64, 16384, "RX descriptors per queue"),
 	U("port", "tx_desc", tx_desc, 64, 16384, "TX descriptors per queue"),
@@ -244,6 +285,14 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->relink_ms = 1000;
 	cfg->csum_offload = TW_OFFLOAD_AUTO;
 	cfg->simd = TW_SIMD_AUTO;
+
+	cfg->fault_burst = 1.0;
+	cfg->request_port = 30100;
+	cfg->timeout_us = 1000;
+	cfg->retries = 10;
+	cfg->max_count = 8192;
+	cfg->request_rate = 10000;
+	cfg->request_burst = 64;
 
 	cfg->drain_s = 5.0;
 	cfg->max_gap = TW_RX_MAX_GAP_DEFAULT;

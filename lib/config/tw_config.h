@@ -102,6 +102,26 @@ struct tw_config {
 	uint8_t csum_offload;   /* enum tw_csum_offload */
 	uint8_t rx_timestamps;  /* enum tw_csum_offload: auto or off */
 
+	/* [faults]: done to the generator's data frames */
+	double fault_loss;
+	double fault_burst;
+	double fault_dup;
+	double fault_reorder;
+	double fault_corrupt;
+	uint64_t fault_seed;
+
+	/* [recovery] */
+	uint32_t store_messages; /* per channel; 0: no request server */
+	uint16_t request_port;  /* channel c's server: request_port + c */
+	bool rerequest;         /* RX asks for its gaps */
+	uint32_t timeout_us;
+	uint32_t retries;
+	uint32_t max_count;     /* messages per request */
+	uint32_t request_rate;  /* requests/s per source; 0: no limit */
+	uint32_t request_burst;
+	uint32_t client_net;    /* host order */
+	uint8_t client_prefix;  /* 0: any source */
+
 	/* [run] */
 	double duration;        /* seconds; 0 = until done or signalled */
 	double drain_s;         /* wait for RX after the generator ends */

@@ -76,6 +76,34 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	{
+		const struct { const char *key; double v; } shares[] = {
+			{ "loss", cfg->fault_loss },
+			{ "dup", cfg->fault_dup },
+			{ "reorder", cfg->fault_reorder },
+			{ "corrupt", cfg->fault_corrupt },
+		};
+
+		for (i = 0; i < RTE_DIM(shares); i++)
+			if (!(shares[i].v < 1.0)) {
+				snprintf(err, errlen, "%s: [faults] %s: %g must "
+					"be below 1", o, shares[i].key,
+					shares[i].v);
+				return -EINVAL;
+			}
+	}
+	if ((uint32_t)cfg->request_port + cfg->channels - 1 > 65535) {
+		snprintf(err, errlen, "%s: [recovery] request_port: ports of "
+			"%u channels run past 65535", o, cfg->channels);
+		return -EINVAL;
+	}
+	if (cfg->request_port <= cfg->udp_port &&
+	    cfg->udp_port < cfg->request_port + cfg->channels) {
+		snprintf(err, errlen, "%s: [recovery] request_port: channel "
+			"%u's request port is [feed] udp_port %u", o,
+			cfg->udp_port - cfg->request_port, cfg->udp_port);
+		return -EINVAL;
+	}
+	{
 		const struct { const char *key; double v; } secs[] = {
 			{ "duration", cfg->duration },
 			{ "drain_s", cfg->drain_s },
@@ -141,5 +169,11 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->max_gap = cfg->max_gap;
 	feed->session_idle_ns = (uint64_t)cfg->session_idle_ms * 1000000;
 	feed->max_latency_ns = (uint64_t)(cfg->max_latency_s * 1e9);
+	feed->rerequest = cfg->rerequest;
+	feed->request_port = cfg->request_port;
+	feed->unicast_ip = cfg->reflect_ip;
+	feed->gap_timeout_ns = (uint64_t)cfg->timeout_us * 1000;
+	feed->gap_retries = cfg->retries;
+	feed->request_max = (uint16_t)cfg->max_count;
 	return tw_rx_feed_prepare(feed);
 }

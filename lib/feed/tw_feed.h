@@ -12,11 +12,31 @@
 #define TW_FEED_H
 
 #include <stdbool.h>
+#include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 
 #include "tw_proto.h"
+
+/*
+ * A range of sequence numbers [first, end) a channel has not seen, until
+ * it is filled (by a retransmission or a late copy) or given up.
+ */
+struct tw_gap {
+	uint64_t first;
+	uint64_t end;
+	uint64_t detected_ns;   /* when the jump over it was seen */
+	uint64_t next_req_ns;   /* when to (re)request it */
+	uint32_t requests;      /* sent for it so far */
+};
+
+/*
+ * Open gaps a channel tracks at once; a new gap beyond this gives up
+ * the oldest. Reordering splits gaps, so a few more than one.
+ */
+#define TW_GAPS_MAX 16
 
 struct tw_channel_state {
 	uint64_t expected;      /* next sequence number wanted */
@@ -32,6 +52,18 @@ struct tw_channel_state {
 	uint32_t ended;         /* end-of-session seen */
 	uint8_t has_session;    /* session below adopted (session = auto) */
 	char session[TW_MOLD_SESSION_LEN];
+	/* Recovery: what is missing and what became of it. */
+	uint32_t nb_gaps;       /* open gaps in gaps[] (read by the view) */
+	uint64_t gaps_filled;   /* gaps whose every message came in */
+	uint64_t gaps_unrecovered; /* given up: the channel's symbols stale */
+	uint64_t msgs_recovered; /* messages applied from a fill */
+	uint64_t msgs_unrecovered; /* messages of the gaps given up */
+	uint64_t fill_dups;     /* retransmitted messages no longer missing */
+	uint64_t requests;      /* re-requests sent */
+	uint64_t requests_per_gap_max;
+	uint32_t server_ip;     /* where the channel's frames come from */
+	uint8_t server_mac[6];
+	struct tw_gap missing[TW_GAPS_MAX];
 } __rte_cache_aligned;
 
 static inline void
@@ -102,6 +134,79 @@ tw_channel_admit(struct tw_channel_state *ch, uint64_t seq, uint32_t count,
 	ch->dup_msgs += *skip;
 	ch->expected = end;
 	return TW_ADMIT_OK;
+}
+
+/*
+ * Note [first, end) as missing, seen at now_ns. When TW_GAPS_MAX gaps
+ * are open already, the oldest is given up first and returned in *lost
+ * (lost->end == 0 when none was).
+ */
+static inline void
+tw_gaps_add(struct tw_channel_state *ch, uint64_t first, uint64_t end,
+		uint64_t now_ns, struct tw_gap *lost)
+{
+	lost->end = 0;
+	if (ch->nb_gaps == TW_GAPS_MAX) {
+		*lost = ch->missing[0];
+		memmove(&ch->missing[0], &ch->missing[1],
+			(TW_GAPS_MAX - 1) * sizeof(ch->missing[0]));
+		ch->nb_gaps--;
+	}
+	ch->missing[ch->nb_gaps] = (struct tw_gap){
+		.first = first, .end = end, .detected_ns = now_ns,
+		.next_req_ns = now_ns,
+	};
+	__atomic_store_n(&ch->nb_gaps, ch->nb_gaps + 1, __ATOMIC_RELEASE);
+}
+
+/* Index of the open gap holding seq, or -1. */
+static inline int
+tw_gaps_find(const struct tw_channel_state *ch, uint64_t seq)
+{
+	uint32_t i;
+
+	for (i = 0; i < ch->nb_gaps; i++)
+		if (seq >= ch->missing[i].first && seq < ch->missing[i].end)
+			return (int)i;
+	return -1;
+}
+
+/* Drop gap i from the list (filled or given up). */
+static inline void
+tw_gaps_remove(struct tw_channel_state *ch, uint32_t i)
+{
+	memmove(&ch->missing[i], &ch->missing[i + 1],
+		(ch->nb_gaps - i - 1) * sizeof(ch->missing[0]));
+	__atomic_store_n(&ch->nb_gaps, ch->nb_gaps - 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Take the messages [lo, hi) (inside gap i) out of it: the gap shrinks,
+ * or splits in two. 1 when the gap is now empty, 0 when not, -ENOSPC
+ * when a split needs a slot there is not (nothing is taken then).
+ */
+static inline int
+tw_gaps_take(struct tw_channel_state *ch, uint32_t i, uint64_t lo,
+		uint64_t hi)
+{
+	struct tw_gap *g = &ch->missing[i];
+
+	if (lo == g->first && hi == g->end)
+		return 1;
+	if (lo == g->first) {
+		g->first = hi;
+	} else if (hi == g->end) {
+		g->end = lo;
+	} else {
+		if (ch->nb_gaps == TW_GAPS_MAX)
+			return -ENOSPC;
+		ch->missing[ch->nb_gaps] = *g;
+		ch->missing[ch->nb_gaps].first = hi;
+		g->end = lo;
+		__atomic_store_n(&ch->nb_gaps, ch->nb_gaps + 1,
+			__ATOMIC_RELEASE);
+	}
+	return 0;
 }
 
 #endif /* TW_FEED_H */

@@ -189,6 +189,9 @@ tw_pace_due(struct tw_pace *p, uint64_t now, unsigned int max,
 }
 
 /* Generator lcore counters; written only by the generator lcore. */
+/* Room for the request server's verdicts (lib/recovery checks it). */
+#define TW_GEN_REQUEST_VERDICTS 10
+
 struct tw_gen_counters {
 	uint64_t ticks;         /* quotes + trades */
 	uint64_t quotes;
@@ -210,7 +213,18 @@ struct tw_gen_counters {
 	uint64_t orders_duplicate; /* answers already matched */
 	uint64_t orders_stale;     /* answers to no current request */
 	uint64_t orders_lost;      /* requests never answered */
-	uint64_t orders_invalid;   /* frames on the reply queue not orders */
+	uint64_t orders_invalid;   /* frames on the back queue: neither an
+				    * order nor a request */
+	/* [faults] done to the data frames (lib/recovery tw_faults.h) */
+	uint64_t faults_lost;
+	uint64_t faults_lost_msgs;
+	uint64_t faults_dup;
+	uint64_t faults_reordered;
+	uint64_t faults_corrupted;
+	/* The request server, by verdict (enum tw_request_verdict). */
+	uint64_t requests[TW_GEN_REQUEST_VERDICTS];
+	uint64_t retrans_pkts;     /* frames served to requesters */
+	uint64_t retrans_msgs;
 } __rte_cache_aligned;
 
 /* ---- frame building ---- */

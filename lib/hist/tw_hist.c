@@ -130,6 +130,7 @@ static const struct {
 	[TW_SPAN_ACTUAL_CACHE] = { "actual->cache", "actual-cache",
 		"actual_cache" },
 	[TW_SPAN_WIRE_POLL] = { "wire->poll", "wire-poll", "wire_poll" },
+	[TW_SPAN_GAP_FILL] = { "gap->fill", "gap-fill", "gap_fill" },
 };
 
 const char *

@@ -43,7 +43,9 @@ void tw_hist_init(struct tw_hist *h);
  * actually sent it (send_ns + late); poll: the RX poll that returned
  * the packet; cache: the burst applied to the cache; wire: the NIC's RX
  * timestamp, on ports that offer one. One sample per packet (its last
- * tick), poll->cache one per burst, wire->poll one per frame.
+ * tick), poll->cache one per burst, wire->poll one per frame; gap->fill
+ * is recovery, not latency: one sample per gap filled, from the packet
+ * that showed it missing to the one that completed it.
  */
 enum tw_lat_span {
 	TW_SPAN_SEND_CACHE,     /* corrected for coordinated omission */
@@ -51,6 +53,7 @@ enum tw_lat_span {
 	TW_SPAN_POLL_CACHE,
 	TW_SPAN_ACTUAL_CACHE,   /* not corrected */
 	TW_SPAN_WIRE_POLL,      /* NIC RX timestamp -> poll, ports that have them */
+	TW_SPAN_GAP_FILL,       /* a gap seen -> its last message filled in */
 	TW_SPAN_MAX
 };
 

@@ -120,12 +120,30 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 
 	group = rte_be_to_cpu_32(ip->dst_addr);
 	v->channel = group - feed->group_base;
+	v->retrans = false;
 	if (unlikely(v->channel >= feed->nb_channels ||
-		     udp->dst_port != rte_cpu_to_be_16(feed->udp_port)))
-		return TW_DROP_NOT_SUBSCRIBED;
-	tw_mcast_mac(group, &want_dst);
-	if (unlikely(!rte_is_same_ether_addr(&want_dst, &eth->dst_addr)))
-		return TW_DROP_BAD_ETH_DST;
+		     udp->dst_port != rte_cpu_to_be_16(feed->udp_port))) {
+		/*
+		 * Unicast to us from channel c's request server (source port
+		 * request_port + c): a retransmission.
+		 */
+		uint16_t sport = rte_be_to_cpu_16(udp->src_port);
+
+		if (feed->request_port == 0 || group != feed->unicast_ip ||
+		    udp->dst_port != rte_cpu_to_be_16(feed->udp_port) ||
+		    sport < feed->request_port ||
+		    sport - feed->request_port >= feed->nb_channels)
+			return TW_DROP_NOT_SUBSCRIBED;
+		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)))
+			return TW_DROP_BAD_ETH_DST;
+		v->channel = sport - feed->request_port;
+		v->retrans = true;
+	} else {
+		tw_mcast_mac(group, &want_dst);
+		if (unlikely(!rte_is_same_ether_addr(&want_dst,
+				&eth->dst_addr)))
+			return TW_DROP_BAD_ETH_DST;
+	}
 
 	/* A zero UDP checksum means the sender computed none (RFC 768). */
 	if ((ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
@@ -281,4 +299,198 @@ tw_rx_ctx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 	};
 	memset(ctx->owned, 0xff, sizeof(ctx->owned));
 	return 0;
+}
+
+/* ---- recovery: gaps of a channel, filled or given up ---- */
+
+void
+tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t first,
+		uint64_t end, uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	const uint8_t *f = ctx->cur_frame;
+	struct tw_gap lost;
+
+	/* Requests go where the channel's frames come from. */
+	if (f != NULL) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)
+			(f + ctx->feed->l2_len);
+
+		memcpy(ch->server_mac, f + RTE_ETHER_ADDR_LEN,
+			RTE_ETHER_ADDR_LEN);
+		ch->server_ip = rte_be_to_cpu_32(ip->src_addr);
+	}
+	tw_gaps_add(ch, first, end, now_ns, &lost);
+	if (lost.end != 0)
+		tw_rx_gap_lost(ctx, channel, &lost);
+	else
+		ctx->ctr->gaps_open++;
+	ctx->ctr->gaps_opened++;
+}
+
+void
+tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
+		const struct tw_gap *g)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	uint32_t l;
+
+	ch->gaps_unrecovered++;
+	ch->msgs_unrecovered += g->end - g->first;
+	/* Which symbols the lost messages touched is not known: all of the
+	 * channel's may be wrong now, and say so. */
+	for (l = channel; l < ctx->cache->nb_symbols;
+	     l += ctx->feed->nb_channels)
+		tw_cache_mark_stale(ctx->cache, l);
+}
+
+/* Gap gi was filled whole at now_ns. */
+static void
+gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch, uint32_t gi,
+		uint64_t now_ns)
+{
+	const struct tw_gap *g = &ch->missing[gi];
+
+	ch->gaps_filled++;
+	if (g->requests > ch->requests_per_gap_max)
+		ch->requests_per_gap_max = g->requests;
+	if (ctx->fill_hist != NULL && now_ns >= g->detected_ns)
+		tw_hist_record(ctx->fill_hist, now_ns - g->detected_ns);
+	tw_gaps_remove(ch, gi);
+	ctx->ctr->gaps_open--;
+}
+
+/* One message of a fill at sequence s: merged with newer state. */
+static void
+fill_one(struct tw_rx_ctx *ctx, const uint8_t *m, uint64_t s,
+		uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	struct tw_rx_side *side;
+	struct tw_quote q;
+	struct tw_trade t;
+	struct tw_directory d;
+
+	switch (m[0]) {
+	case TW_MSG_QUOTE:
+		tw_decode_quote(m, &q);
+		side = &ctx->side[q.locate];
+		tw_cache_merge_quote(ctx->cache, &q, s, side->quote_seq > s,
+			now_ns);
+		if (side->quote_seq < s)
+			side->quote_seq = s;
+		ctr->quotes++;
+		break;
+	case TW_MSG_TRADE:
+		tw_decode_trade(m, &t);
+		side = &ctx->side[t.locate];
+		tw_cache_merge_trade(ctx->cache, &t, s, side->trade_seq > s,
+			now_ns);
+		if (side->trade_seq < s)
+			side->trade_seq = s;
+		ctr->trades++;
+		break;
+	default:
+		tw_decode_directory(m, &d);
+		if (tw_cache_set_directory(ctx->cache, &d) == 0)
+			ctr->directories++;
+		else
+			ctr->drops[TW_DROP_DIR_REMAP]++;
+		break;
+	}
+	ctr->msgs++;
+}
+
+void
+tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
+		uint32_t count, uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[v->channel];
+	const uint8_t *b = v->blocks;
+	uint64_t run_end = 0;
+	uint32_t applied = 0, i;
+	bool run_ok = false;
+
+	for (i = 0; i < count; i++) {
+		uint16_t mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
+		const uint8_t *m = b + TW_MOLD_BLOCK_HDR_LEN;
+		uint64_t s = seq + i;
+
+		b = m + mlen;
+		if (s >= run_end) {
+			/* The next run: inside one gap, or outside all. */
+			int gi = ctx->side != NULL ? tw_gaps_find(ch, s) : -1;
+			int rc;
+
+			if (gi < 0) {
+				run_ok = false;
+				run_end = s + 1;
+			} else {
+				run_end = RTE_MIN(ch->missing[gi].end,
+					seq + count);
+				rc = tw_gaps_take(ch, (uint32_t)gi, s, run_end);
+				run_ok = rc >= 0;
+				if (rc == 1)
+					gap_filled(ctx, ch, (uint32_t)gi,
+						now_ns);
+			}
+		}
+		if (!run_ok) {
+			ch->fill_dups++;
+			continue;
+		}
+		fill_one(ctx, m, s, now_ns);
+		applied++;
+	}
+	ch->msgs_recovered += applied;
+	if (applied == 0) {
+		ch->dup_pkts++;
+		ch->dup_msgs += count;
+		ctx->ctr->drops[TW_DROP_DUPLICATE]++;
+		return;
+	}
+	ctx->ctr->pkts_accepted++;
+}
+
+void
+tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
+		tw_rx_request_t send, void *arg)
+{
+	const struct tw_rx_feed *feed = ctx->feed;
+	bool asking = feed->rerequest && send != NULL;
+	uint32_t c, i;
+
+	if (ctx->ctr->gaps_open == 0 || ctx->side == NULL)
+		return;
+	for (c = 0; c < feed->nb_channels; c++) {
+		struct tw_channel_state *ch = &ctx->channels[c];
+
+		if (ch->nb_gaps == 0 ||
+		    !((ctx->owned[c / 64] >> (c % 64)) & 1))
+			continue;
+		for (i = 0; i < ch->nb_gaps; ) {
+			struct tw_gap *g = &ch->missing[i];
+
+			if (now_ns < g->next_req_ns) {
+				i++;
+				continue;
+			}
+			if (asking ? g->requests > feed->gap_retries :
+			    now_ns - g->detected_ns >= feed->gap_timeout_ns *
+				    (feed->gap_retries + 1)) {
+				tw_rx_gap_lost(ctx, c, g);
+				tw_gaps_remove(ch, i);
+				ctx->ctr->gaps_open--;
+				continue;
+			}
+			if (asking && send(arg, c, ch, g->first,
+				    (uint16_t)RTE_MIN(g->end - g->first,
+				    (uint64_t)feed->request_max)) == 0) {
+				g->requests++;
+				ch->requests++;
+			}
+			g->next_req_ns = now_ns + feed->gap_timeout_ns;
+			i++;
+		}
+	}
 }

@@ -95,9 +95,23 @@ struct tw_rx_counters {
 	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */
 	uint64_t lat_out_of_range; /* older than max_latency: not recorded */
 	uint64_t sessions_started; /* new sessions after a channel's first */
+	uint64_t gaps_open;     /* over this context's channels */
+	uint64_t gaps_opened;   /* ever: a new one is asked for at once */
+	uint64_t retrans_pkts;  /* retransmitted frames accepted */
 	uint64_t lat_sum_ns;
-	uint64_t lat_max_ns;
+	uint64_t lat_max_ns;    /* last: the one field not summed */
 } __rte_cache_aligned;
+
+/*
+ * Per symbol, the sequence numbers of the last quote and trade applied
+ * while a gap was open on its channel: what lets a late message (a fill)
+ * know whether newer state is already in the cache entry. Written only
+ * while the channel has gaps, so the loss-free path never touches it.
+ */
+struct tw_rx_side {
+	uint64_t quote_seq;
+	uint64_t trade_seq;
+};
 
 /* Most channels one feed may have (the config's limit too). */
 #define TW_RX_MAX_CHANNELS 256
@@ -129,6 +143,13 @@ struct tw_rx_feed {
 	uint64_t max_gap;       /* largest jump taken unconfirmed (messages) */
 	uint64_t session_idle_ns; /* silence after which a session may restart */
 	uint64_t max_latency_ns; /* samples above are counted, not recorded */
+	/* Recovery: gaps are tracked by contexts that have a side table. */
+	bool rerequest;         /* ask the channel's server for gaps */
+	uint16_t request_port;  /* channel c's server: request_port + c */
+	uint32_t unicast_ip;    /* ours: where retransmissions come to */
+	uint64_t gap_timeout_ns; /* between requests for one gap */
+	uint32_t gap_retries;   /* requests after the first; then given up */
+	uint16_t request_max;   /* messages asked for at most per request */
 	struct rte_reciprocal chan_div; /* locate % nb_channels, fast */
 	struct tw_rx_hdr_tmpl tmpl[TW_RX_MAX_CHANNELS];
 };
@@ -178,6 +199,14 @@ struct tw_rx_ctx {
 	uint16_t reply_cap;
 	const uint8_t *cur_frame;       /* the frame being applied */
 	/*
+	 * Recovery: with a side table (nb_symbols entries) gaps are kept
+	 * per channel and filled by retransmissions and late copies; a
+	 * gap given up marks its channel's symbols stale. NULL: gaps are
+	 * counted only (tickwire-bench, the kernel receiver).
+	 */
+	struct tw_rx_side *side;
+	struct tw_hist *fill_hist;      /* gap detected -> filled, or NULL */
+	/*
 	 * The channels this context may write (bit c of owned[c / 64]):
 	 * every channel after tw_rx_ctx_init; an RX lcore that shares its
 	 * cache with others keeps only its own, so each cache entry has
@@ -226,5 +255,21 @@ tw_rx_burst(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 {
 	ctx->burst(ctx, pkts, n, now_ns);
 }
+
+/*
+ * Where a request for [first, first + count) of channel goes: the
+ * channel's server (ch->server_mac / server_ip). 0 when sent.
+ */
+typedef int (*tw_rx_request_t)(void *arg, uint32_t channel,
+		const struct tw_channel_state *ch, uint64_t first,
+		uint16_t count);
+
+/*
+ * The recovery timers of the context's channels, at now_ns: (re)request
+ * each open gap that is due through send (NULL: none is requested),
+ * give up those past their last try. Cheap when ctr->gaps_open is 0.
+ */
+void tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
+		tw_rx_request_t send, void *arg);
 
 #endif /* TW_PARSE_H */

@@ -82,6 +82,7 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 			return TW_RX_UNDECIDED;
 	}
 	v->channel = ch;
+	v->retrans = false;
 	v->mold = (const struct tw_mold_hdr *)(udp + 1);
 	v->blocks = (const uint8_t *)(v->mold + 1);
 	v->blocks_len = udp_len - TW_UDP_HDR_LEN - TW_MOLD_HDR_LEN;
@@ -194,10 +195,15 @@ want_reply(struct tw_rx_ctx *ctx, const uint8_t *m, uint32_t channel,
 	r->src_ip = src_ip;
 }
 
-/* Apply blocks [skip, count) of a checked packet of channel, first seq. */
-static inline void
+/*
+ * Apply blocks [skip, count) of a checked packet of channel, first seq.
+ * track: the channel has open gaps, so each quote's and trade's
+ * sequence goes to the side table too (see tw_rx_side).
+ */
+static __rte_always_inline void
 apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
-		uint32_t skip, uint64_t seq, uint32_t channel, uint64_t now_ns)
+		uint32_t skip, uint64_t seq, uint32_t channel, uint64_t now_ns,
+		bool track)
 {
 	struct tw_rx_counters *ctr = ctx->ctr;
 	struct tw_cache *cache = ctx->cache;
@@ -221,6 +227,8 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 			e->last_seq = seq + i;
 			e->last_update_ns = now_ns;
 			rte_seqcount_write_end(&e->sc);
+			if (track)
+				ctx->side[tw_msg_locate(m)].quote_seq = seq + i;
 			quotes++;
 			if (unlikely(m[1] != 0))
 				want_reply(ctx, m, channel, seq + i);
@@ -230,6 +238,8 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 
 			tw_decode_trade(m, &t);
 			tw_cache_update_trade(cache, &t, seq + i, now_ns);
+			if (track)
+				ctx->side[t.locate].trade_seq = seq + i;
 			trades++;
 			break;
 		}
@@ -317,10 +327,33 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 		return TW_RX_ACCEPT;
 	if ((ch->ended || idle) && (!same || seq == TW_MOLD_FIRST_SEQ)) {
 		uint64_t sessions = ch->sessions + 1;
-		struct tw_channel_state keep = *ch;
+		uint32_t channel = (uint32_t)(ch - ctx->channels);
+		struct tw_channel_state keep;
 
+		/* The old session's gaps can no longer be filled. */
+		while (ch->nb_gaps > 0) {
+			tw_rx_gap_lost(ctx, channel, &ch->missing[0]);
+			tw_gaps_remove(ch, 0);
+			ctx->ctr->gaps_open--;
+		}
+		keep = *ch;
 		/* A new session: its sequence starts again; counts stay. */
 		tw_channel_init(ch);
+		ch->gaps_filled = keep.gaps_filled;
+		ch->gaps_unrecovered = keep.gaps_unrecovered;
+		ch->msgs_recovered = keep.msgs_recovered;
+		ch->msgs_unrecovered = keep.msgs_unrecovered;
+		ch->fill_dups = keep.fill_dups;
+		ch->requests = keep.requests;
+		ch->requests_per_gap_max = keep.requests_per_gap_max;
+		if (ctx->side != NULL) {
+			uint32_t l;
+
+			/* Its sequence numbers start again too. */
+			for (l = channel; l < ctx->cache->nb_symbols;
+			     l += ctx->feed->nb_channels)
+				ctx->side[l] = (struct tw_rx_side){ 0, 0 };
+		}
 		ch->gaps = keep.gaps;
 		ch->gap_msgs = keep.gap_msgs;
 		ch->dup_pkts = keep.dup_pkts;
@@ -354,7 +387,7 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	struct tw_rx_counters *ctr = ctx->ctr;
 	struct tw_channel_state *ch;
 	enum tw_admit verdict;
-	uint64_t seq;
+	uint64_t seq, before;
 	uint32_t count, skip;
 	int reason;
 
@@ -379,6 +412,25 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		ctr->drops[reason]++;
 		return;
 	}
+	if (unlikely(v->retrans)) {
+		/* From the channel's server: it fills, it never leads. */
+		if (count == TW_MOLD_COUNT_END_OF_SESSION ||
+		    count == TW_MOLD_COUNT_HEARTBEAT)
+			reason = TW_DROP_DUPLICATE;
+		else if (ctx->feed->session_any && (!ch->has_session ||
+			 memcmp(ch->session, v->mold->session,
+				TW_MOLD_SESSION_LEN) != 0))
+			reason = TW_DROP_BAD_SESSION;
+		else if (seq == 0 || seq > TW_SEQ_MAX)
+			reason = TW_DROP_BAD_SEQ;
+		if (reason != TW_RX_ACCEPT) {
+			ctr->drops[reason]++;
+			return;
+		}
+		ctr->retrans_pkts++;
+		tw_rx_fill(ctx, v, seq, count, now_ns);
+		return;
+	}
 	reason = rx_session(ctx, ch, v->mold, seq, now_ns);
 	if (unlikely(reason != TW_RX_ACCEPT)) {
 		ctr->drops[reason]++;
@@ -400,15 +452,26 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			__atomic_store_n(&ch->ended, 1, __ATOMIC_RELEASE);
 			return;
 		}
+		before = ch->expected;
 		verdict = tw_channel_admit(ch, seq, 0, ctx->feed->max_gap,
 			&skip);
 		if (unlikely(verdict != TW_ADMIT_OK)) {
 			ctr->drops[admit_drop[verdict]]++;
 			return;
 		}
+		if (unlikely(seq > before) && ctx->side != NULL)
+			tw_rx_gap_open(ctx, v->channel, before, seq, now_ns);
 		ctr->pkts_accepted++;
 		ch->last_rx_ns = now_ns;
 		ctr->heartbeats++;
+		return;
+	}
+	before = ch->expected;
+	if (unlikely(ch->nb_gaps != 0) && seq + count <= before &&
+	    seq != 0) {
+		/* Behind, while gaps are open: a late copy may fill one. */
+		ch->last_rx_ns = now_ns;
+		tw_rx_fill(ctx, v, seq, count, now_ns);
 		return;
 	}
 	verdict = tw_channel_admit(ch, seq, count, ctx->feed->max_gap, &skip);
@@ -416,9 +479,16 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		ctr->drops[admit_drop[verdict]]++;
 		return;
 	}
+	if (unlikely(seq > before) && ctx->side != NULL)
+		tw_rx_gap_open(ctx, v->channel, before, seq, now_ns);
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
-	apply_blocks(ctx, v->blocks, count, skip, seq, v->channel, now_ns);
+	if (likely(ch->nb_gaps == 0))
+		apply_blocks(ctx, v->blocks, count, skip, seq, v->channel,
+			now_ns, false);
+	else
+		apply_blocks(ctx, v->blocks, count, skip, seq, v->channel,
+			now_ns, true);
 }
 
 static inline void

@@ -20,7 +20,28 @@ struct tw_rx_view {
 	const uint8_t *blocks;
 	uint32_t blocks_len;
 	uint32_t channel;
+	bool retrans;           /* unicast from the channel's server */
 };
+
+/*
+ * A gap given up at now_ns: counted, and the symbols of its channel
+ * marked stale in the cache (their state may miss what it held).
+ */
+void tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
+		const struct tw_gap *g);
+
+/* A new gap [first, end) on channel, seen in the current frame. */
+void tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel,
+		uint64_t first, uint64_t end, uint64_t now_ns);
+
+/*
+ * Messages [seq, seq + count) of a checked packet of channel behind
+ * its expected sequence (a retransmission or a late copy): those that
+ * fill an open gap are applied, merged with newer state; the rest are
+ * counted duplicates.
+ */
+void tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
+		uint64_t seq, uint32_t count, uint64_t now_ns);
 
 /* No drop reason: the frame (or its blocks) passed every check. */
 #define TW_RX_ACCEPT (-1)

@@ -30,6 +30,8 @@ static const struct tw_counter_name rx_names[] = {
 	RX("latency_negative", lat_negative),
 	RX("latency_out_of_range", lat_out_of_range),
 	RX("sessions_started", sessions_started),
+	RX("gaps_open", gaps_open),
+	RX("retrans_packets", retrans_pkts),
 };
 
 #define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }
@@ -55,6 +57,23 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("orders_stale", orders_stale),
 	GEN("orders_lost", orders_lost),
 	GEN("orders_invalid", orders_invalid),
+	GEN("faults_lost", faults_lost),
+	GEN("faults_lost_messages", faults_lost_msgs),
+	GEN("faults_dup", faults_dup),
+	GEN("faults_reordered", faults_reordered),
+	GEN("faults_corrupted", faults_corrupted),
+	/* In the order of enum tw_request_verdict (lib/recovery). */
+	GEN("requests_served", requests[0]),
+	GEN("requests_malformed", requests[1]),
+	GEN("requests_bad_source", requests[2]),
+	GEN("requests_rate_limited", requests[3]),
+	GEN("requests_bad_session", requests[4]),
+	GEN("requests_bad_seq", requests[5]),
+	GEN("requests_future", requests[6]),
+	GEN("requests_expired", requests[7]),
+	GEN("requests_no_mbuf", requests[8]),
+	GEN("retrans_packets", retrans_pkts),
+	GEN("retrans_messages", retrans_msgs),
 };
 
 #define PORT(n, f) { n, offsetof(struct tw_port_report, f) }
@@ -164,6 +183,17 @@ tw_stats_add_channels(struct tw_stats *s, const struct tw_channel_state *ch,
 		r->dup_msgs += rd(&ch[i].dup_msgs);
 		r->heartbeats += rd(&ch[i].heartbeats);
 		r->ended |= __atomic_load_n(&ch[i].ended, __ATOMIC_ACQUIRE);
+		r->rec.gaps_open += __atomic_load_n(&ch[i].nb_gaps,
+			__ATOMIC_RELAXED);
+		r->rec.gaps_filled += rd(&ch[i].gaps_filled);
+		r->rec.gaps_unrecovered += rd(&ch[i].gaps_unrecovered);
+		r->rec.msgs_recovered += rd(&ch[i].msgs_recovered);
+		r->rec.msgs_unrecovered += rd(&ch[i].msgs_unrecovered);
+		r->rec.fill_dups += rd(&ch[i].fill_dups);
+		r->rec.requests += rd(&ch[i].requests);
+		r->rec.requests_per_gap_max = RTE_MAX(
+			r->rec.requests_per_gap_max,
+			rd(&ch[i].requests_per_gap_max));
 	}
 }
 
@@ -176,6 +206,7 @@ tw_stats_finish(struct tw_stats *s)
 	for (i = 0; i < TW_DROP_MAX; i++)
 		s->drops_total += s->rx.drops[i];
 	s->gaps = s->gap_msgs = s->dup_pkts = s->dup_msgs = 0;
+	memset(&s->rec, 0, sizeof(s->rec));
 	s->channels_ended = 0;
 	s->channels_not_ended = 0;
 	s->unreceived = 0;
@@ -192,6 +223,16 @@ tw_stats_finish(struct tw_stats *s)
 		s->dup_pkts += s->channels[i].dup_pkts;
 		s->dup_msgs += s->channels[i].dup_msgs;
 		s->channels_ended += s->channels[i].ended != 0;
+		s->rec.gaps_open += c->rec.gaps_open;
+		s->rec.gaps_filled += c->rec.gaps_filled;
+		s->rec.gaps_unrecovered += c->rec.gaps_unrecovered;
+		s->rec.msgs_recovered += c->rec.msgs_recovered;
+		s->rec.msgs_unrecovered += c->rec.msgs_unrecovered;
+		s->rec.fill_dups += c->rec.fill_dups;
+		s->rec.requests += c->rec.requests;
+		s->rec.requests_per_gap_max = RTE_MAX(
+			s->rec.requests_per_gap_max,
+			c->rec.requests_per_gap_max);
 	}
 }
 
@@ -267,6 +308,45 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 	fprintf(f, "  drops %" PRIu64 ", gaps %" PRIu64 " (%" PRIu64
 		" msgs), duplicates %" PRIu64 " pkts\n", s->drops_total,
 		s->gaps, s->gap_msgs, s->dup_pkts);
+	if (s->gaps != 0 || s->rec.fill_dups != 0)
+		fprintf(f, "  recovery: %" PRIu64 " gaps filled (%" PRIu64
+			" msgs, %" PRIu64 " requests, at most %" PRIu64
+			" for one gap), %" PRIu64 " still open, %" PRIu64
+			" given up (%" PRIu64 " msgs; their channels' symbols "
+			"marked stale), %" PRIu64 " msgs came again\n",
+			s->rec.gaps_filled, s->rec.msgs_recovered,
+			s->rec.requests, s->rec.requests_per_gap_max,
+			s->rec.gaps_open, s->rec.gaps_unrecovered,
+			s->rec.msgs_unrecovered, s->rec.fill_dups);
+	if (s->span[TW_SPAN_GAP_FILL].count != 0)
+		fprintf(f, "  gap->fill (us): p50 %.1f p99 %.1f max %.1f over "
+			"%" PRIu64 " gaps\n",
+			s->span[TW_SPAN_GAP_FILL].p50 / 1e3,
+			s->span[TW_SPAN_GAP_FILL].p99 / 1e3,
+			s->span[TW_SPAN_GAP_FILL].max / 1e3,
+			s->span[TW_SPAN_GAP_FILL].count);
+	if (s->gen.faults_lost + s->gen.faults_dup + s->gen.faults_reordered +
+	    s->gen.faults_corrupted != 0)
+		fprintf(f, "  faults done: %" PRIu64 " frames lost (%" PRIu64
+			" msgs), %" PRIu64 " sent twice, %" PRIu64
+			" reordered, %" PRIu64 " corrupted\n",
+			s->gen.faults_lost, s->gen.faults_lost_msgs,
+			s->gen.faults_dup, s->gen.faults_reordered,
+			s->gen.faults_corrupted);
+	if (s->gen.requests[0] + s->gen.requests[1] + s->gen.requests[2] +
+	    s->gen.requests[3] + s->gen.requests[4] + s->gen.requests[5] +
+	    s->gen.requests[6] + s->gen.requests[7] + s->gen.requests[8] != 0)
+		fprintf(f, "  request server: %" PRIu64 " served (%" PRIu64
+			" frames, %" PRIu64 " msgs); refused: %" PRIu64
+			" malformed, %" PRIu64 " bad source, %" PRIu64
+			" over rate, %" PRIu64 " bad session, %" PRIu64
+			" bad seq, %" PRIu64 " future, %" PRIu64 " expired, %"
+			PRIu64 " no mbuf\n", s->gen.requests[0],
+			s->gen.retrans_pkts, s->gen.retrans_msgs,
+			s->gen.requests[1], s->gen.requests[2],
+			s->gen.requests[3], s->gen.requests[4],
+			s->gen.requests[5], s->gen.requests[6],
+			s->gen.requests[7], s->gen.requests[8]);
 	if (s->receiving && (s->unreceived != 0 ||
 			     s->channels_not_ended != 0))
 		fprintf(f, "  LOSS: %" PRIu64 " messages sent and never "
@@ -344,6 +424,19 @@ json_counters(FILE *f, const char *obj, const void *base,
 		fprintf(f, "    \"%s\": %" PRIu64 "%s\n", names[i].name,
 			field(base, names[i].off), i + 1 < n ? "," : "");
 	fprintf(f, "  },\n");
+}
+
+static void
+json_recovery(FILE *f, const struct tw_recovery_report *r)
+{
+	fprintf(f, "{ \"gaps_open\": %" PRIu64 ", \"gaps_filled\": %" PRIu64
+		", \"gaps_unrecovered\": %" PRIu64 ", \"messages_recovered\": %"
+		PRIu64 ", \"messages_unrecovered\": %" PRIu64
+		", \"messages_again\": %" PRIu64 ", \"requests\": %" PRIu64
+		", \"requests_per_gap_max\": %" PRIu64 " }", r->gaps_open,
+		r->gaps_filled, r->gaps_unrecovered, r->msgs_recovered,
+		r->msgs_unrecovered, r->fill_dups, r->requests,
+		r->requests_per_gap_max);
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped. */
@@ -447,6 +540,9 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		s->channels_not_ended);
 	fprintf(f, "  \"messages_unreceived\": %" PRIu64 ",\n",
 		s->unreceived);
+	fprintf(f, "  \"recovery\": ");
+	json_recovery(f, &s->rec);
+	fprintf(f, ",\n");
 	fprintf(f, "  \"channels\": [\n");
 	for (i = 0; i < s->nb_channels; i++) {
 		const struct tw_channel_report *c = &s->channels[i];
@@ -459,11 +555,14 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 			"\"gaps\": %" PRIu64 ", \"gap_messages\": %" PRIu64
 			", \"duplicate_packets\": %" PRIu64 ", \"ended\": %s"
 			", \"end_seq\": %" PRIu64 ", \"sent_seq\": %" PRIu64
-			", \"unreceived\": %" PRIu64 " }%s\n", i, ip,
+			", \"unreceived\": %" PRIu64 ", \"recovering\": %s, "
+			"\"recovery\": ", i, ip,
 			c->udp_port, c->expected, c->gaps, c->gap_msgs,
 			c->dup_pkts, c->ended ? "true" : "false",
 			c->ended ? c->expected : 0, c->sent_next,
-			c->unreceived, i + 1 < s->nb_channels ? "," : "");
+			c->unreceived, c->rec.gaps_open ? "true" : "false");
+		json_recovery(f, &c->rec);
+		fprintf(f, " }%s\n", i + 1 < s->nb_channels ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 	return ferror(f) ? -EIO : 0;

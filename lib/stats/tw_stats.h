@@ -20,6 +20,18 @@
 #include "tw_parse.h"
 #include "tw_port.h"
 
+/* What recovery did on a channel, or summed over them. */
+struct tw_recovery_report {
+	uint64_t gaps_open;     /* being recovered now */
+	uint64_t gaps_filled;
+	uint64_t gaps_unrecovered; /* given up: symbols marked stale */
+	uint64_t msgs_recovered;
+	uint64_t msgs_unrecovered;
+	uint64_t fill_dups;     /* retransmitted or late, no longer missing */
+	uint64_t requests;
+	uint64_t requests_per_gap_max;
+};
+
 struct tw_channel_report {
 	uint32_t group;         /* host order */
 	uint16_t udp_port;
@@ -33,6 +45,7 @@ struct tw_channel_report {
 	uint32_t ended;         /* end of session seen (at expected) */
 	uint64_t sent_next;     /* generator's next sequence; 0: unknown */
 	uint64_t unreceived;    /* sent, never received or counted as a gap */
+	struct tw_recovery_report rec;
 };
 
 /* Everything a report shows, read at one moment. */
@@ -45,6 +58,7 @@ struct tw_stats {
 	uint64_t gap_msgs;
 	uint64_t dup_pkts;
 	uint64_t dup_msgs;
+	struct tw_recovery_report rec; /* over every channel */
 	uint32_t nb_channels;
 	uint32_t channels_ended;
 	uint32_t channels_not_ended;  /* of a receiving process */

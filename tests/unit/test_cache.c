@@ -87,6 +87,59 @@ attach_sees_the_same_cache(void **state)
 	free(c);
 }
 
+/*
+ * A gap filled late: the same entry as if every message had come in
+ * order. Quotes 1 and 3 and trades 2 and 4 of one symbol; 1 and 2 are
+ * lost and come back after 3 and 4.
+ */
+static void
+late_messages_merge_as_if_in_order(void **state)
+{
+	struct tw_cache *inorder = new_cache(4), *late = new_cache(4);
+	struct tw_quote q1 = { .locate = 2, .bid_px = 10, .ask_px = 11,
+		.bid_sz = 1, .ask_sz = 2 };
+	struct tw_quote q3 = { .locate = 2, .bid_px = 30, .ask_px = 31,
+		.bid_sz = 3, .ask_sz = 4 };
+	struct tw_trade t2 = { .locate = 2, .price = 20, .size = 5 };
+	struct tw_trade t4 = { .locate = 2, .price = 40, .size = 7 };
+	struct tw_cache_snapshot a, b;
+
+	(void)state;
+	tw_cache_update_quote(inorder, &q1, 1, 0);
+	tw_cache_update_trade(inorder, &t2, 2, 0);
+	tw_cache_update_quote(inorder, &q3, 3, 0);
+	tw_cache_update_trade(inorder, &t4, 4, 0);
+
+	tw_cache_update_quote(late, &q3, 3, 0);
+	tw_cache_update_trade(late, &t4, 4, 0);
+	/* Newer quote (3) and trade (4) are in: only counts and volume. */
+	tw_cache_merge_quote(late, &q1, 1, true, 0);
+	tw_cache_merge_trade(late, &t2, 2, true, 0);
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(tw_cache_snapshot(inorder, 2, &a), 0);
+	assert_int_equal(tw_cache_snapshot(late, 2, &b), 0);
+	assert_int_equal(b.bid_px, 30);
+	assert_int_equal(b.last_px, 40);
+	assert_int_equal(b.volume, 12);
+	assert_int_equal(b.updates, 4);
+	assert_int_equal(b.last_seq, 4);
+	assert_memory_equal(&a, &b, sizeof(a));
+
+	/* No newer quote: the late one's prices go in, last_seq stays. */
+	tw_cache_merge_quote(late, &q1, 1, false, 0);
+	assert_int_equal(tw_cache_snapshot(late, 2, &b), 0);
+	assert_int_equal(b.bid_px, 10);
+	assert_int_equal(b.last_seq, 4);
+	assert_int_equal(b.stale, 0);
+	tw_cache_mark_stale(late, 2);
+	assert_int_equal(tw_cache_snapshot(late, 2, &b), 0);
+	assert_int_equal(b.stale, 1);
+	free(inorder);
+	free(late);
+}
+
 static void
 dump_merges_caches_by_most_updates(void **state)
 {
@@ -104,8 +157,8 @@ dump_merges_caches_by_most_updates(void **state)
 	fclose(f);
 	assert_string_equal(buf,
 		"locate,ticker,decimals,bid_px,bid_sz,ask_px,ask_sz,last_px,"
-		"last_sz,volume,updates,last_seq\n"
-		"1,,0,0,0,0,0,5,10,20,2,3\n");
+		"last_sz,volume,updates,last_seq,stale\n"
+		"1,,0,0,0,0,0,5,10,20,2,3,0\n");
 	free(buf);
 	free(a);
 	free(b);
@@ -199,6 +252,7 @@ main(void)
 		cmocka_unit_test(ticker_lookup_finds_every_symbol),
 		cmocka_unit_test(attach_sees_the_same_cache),
 		cmocka_unit_test(dump_merges_caches_by_most_updates),
+		cmocka_unit_test(late_messages_merge_as_if_in_order),
 		cmocka_unit_test(
 			snapshot_is_never_torn_under_a_concurrent_writer),
 	};

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "tw_request.h"
+
+uint16_t
+tw_request_frame(uint8_t *buf, const struct tw_request *r,
+		const struct rte_ether_addr *dst_mac, uint32_t dst_ip,
+		uint16_t request_port)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	struct tw_mold_hdr *mold = (struct tw_mold_hdr *)(udp + 1);
+	uint16_t udp_len = TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN;
+
+	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	rte_ether_addr_copy(&r->src_mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(TW_IPV4_HDR_LEN + udp_len);
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(r->src_ip);
+	ip->dst_addr = rte_cpu_to_be_32(dst_ip);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(r->src_port);
+	udp->dst_port = rte_cpu_to_be_16((uint16_t)(request_port +
+		r->channel));
+	udp->dgram_len = rte_cpu_to_be_16(udp_len);
+	memcpy(mold->session, r->session, TW_MOLD_SESSION_LEN);
+	mold->seq = rte_cpu_to_be_64(r->seq);
+	mold->count = rte_cpu_to_be_16(r->count);
+	udp->dgram_cksum = 0;
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	return TW_REQUEST_FRAME_LEN;
+}
+
+int
+tw_request_from_frame(const uint8_t *frame, uint32_t len,
+		uint16_t request_port, uint16_t nb_channels,
+		struct tw_request *r)
+{
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)frame;
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
+	const struct tw_mold_hdr *mold = (const struct tw_mold_hdr *)(udp + 1);
+	uint16_t port, ip_len;
+
+	if (len < TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN ||
+	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+	    ip->version_ihl != RTE_IPV4_VHL_DEF ||
+	    ip->next_proto_id != IPPROTO_UDP)
+		return -ENOENT;
+	port = rte_be_to_cpu_16(udp->dst_port);
+	if (port < request_port || port - request_port >= nb_channels)
+		return -ENOENT;
+	ip_len = rte_be_to_cpu_16(ip->total_length);
+	if (ip_len != TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN ||
+	    len < TW_ETH_HDR_LEN + (uint32_t)ip_len ||
+	    rte_be_to_cpu_16(udp->dgram_len) !=
+		TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN ||
+	    (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
+		RTE_IPV4_HDR_OFFSET_MASK)) != 0 ||
+	    rte_ipv4_cksum(ip) != 0 ||
+	    (udp->dgram_cksum != 0 &&
+	     rte_ipv4_udptcp_cksum_verify(ip, udp) != 0))
+		return -EINVAL;
+	r->channel = (uint16_t)(port - request_port);
+	memcpy(r->session, mold->session, TW_MOLD_SESSION_LEN);
+	r->seq = rte_be_to_cpu_64(mold->seq);
+	r->count = rte_be_to_cpu_16(mold->count);
+	rte_ether_addr_copy(&eth->src_addr, &r->src_mac);
+	r->src_ip = rte_be_to_cpu_32(ip->src_addr);
+	r->src_port = rte_be_to_cpu_16(udp->src_port);
+	return 0;
+}
+
+const char *
+tw_request_verdict_name(enum tw_request_verdict v)
+{
+	static const char *const names[TW_REQ_MAX] = {
+		[TW_REQ_SERVED] = "served",
+		[TW_REQ_MALFORMED] = "malformed",
+		[TW_REQ_BAD_SOURCE] = "bad_source",
+		[TW_REQ_RATE_LIMITED] = "rate_limited",
+		[TW_REQ_BAD_SESSION] = "bad_session",
+		[TW_REQ_BAD_SEQ] = "bad_seq",
+		[TW_REQ_FUTURE] = "future",
+		[TW_REQ_EXPIRED] = "expired",
+		[TW_REQ_NO_MBUF] = "no_mbuf",
+	};
+
+	return (unsigned int)v < TW_REQ_MAX ? names[v] : "?";
+}
+
+void
+tw_rate_limit_init(struct tw_rate_limit *rl, uint64_t hz, uint32_t per_s,
+		uint32_t burst)
+{
+	memset(rl, 0, sizeof(*rl));
+	if (per_s == 0)
+		return;
+	rl->interval = RTE_MAX(hz / per_s, UINT64_C(1));
+	rl->tolerance = (uint64_t)(RTE_MAX(burst, 1u) - 1) * rl->interval;
+}
+
+bool
+tw_rate_limit_allow(struct tw_rate_limit *rl, uint32_t ip, uint64_t now)
+{
+	/* Fibonacci hashing: the top bits of ip * 2^32 / phi. */
+	unsigned int h = (uint32_t)(ip * UINT32_C(2654435769)) >> 26;
+	uint64_t tat;
+
+	if (rl->interval == 0)
+		return true;
+	if (rl->slot[h].ip != ip) {
+		rl->slot[h].ip = ip;
+		rl->slot[h].tat = now;
+	}
+	tat = RTE_MAX(rl->slot[h].tat, now);
+	if (tat - now > rl->tolerance)
+		return false;
+	rl->slot[h].tat = tat + rl->interval;
+	return true;
+}
+
+enum tw_request_verdict
+tw_request_judge(const struct tw_request_rules *rules,
+		struct tw_rate_limit *rl, const struct tw_request *r,
+		uint64_t first, uint64_t end, uint64_t now, uint32_t *count)
+{
+	uint64_t n;
+
+	*count = 0;
+	if ((r->src_ip & rules->client_mask) != rules->client_net)
+		return TW_REQ_BAD_SOURCE;
+	if (!tw_rate_limit_allow(rl, r->src_ip, now))
+		return TW_REQ_RATE_LIMITED;
+	if (memcmp(r->session, rules->session, TW_MOLD_SESSION_LEN) != 0)
+		return TW_REQ_BAD_SESSION;
+	if (r->seq == 0 || r->count == 0)
+		return TW_REQ_BAD_SEQ;
+	if (r->seq >= end)
+		return TW_REQ_FUTURE;
+	if (r->seq < first)
+		return TW_REQ_EXPIRED;
+	n = RTE_MIN((uint64_t)r->count, end - r->seq);
+	*count = (uint32_t)RTE_MIN(n, (uint64_t)rules->max_count);
+	return TW_REQ_SERVED;
+}
