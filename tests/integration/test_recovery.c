@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Recovery, end to end: the generator does [faults] to its own line,
+ * the receiver finds the gaps and fills them from the generator's
+ * MoldUDP64 request server, and the cache still equals the ground truth
+ * byte for byte; or, where recovery cannot work, the symbols concerned
+ * say they are stale. One process over net_ring, and two over memif.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "itest.h"
+
+/* A profile: net_ring in one process, then the sections given. */
+static const char *
+profile(const char *name, const char *prefix, const char *extra)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s", it_path(name));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[eal]\nargs = --lcores=0@(0,1),1@0,2@1 --no-pci "
+		"--vdev=net_ring0 --file-prefix=%s\n"
+		"[feed]\nsymbols = 1000\nchannels = 4\n"
+		"[generator]\nlcore = 1\nport = 0\n"
+		"[rx]\nlcores = 2\nports = 0\n%s", prefix, extra);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* Every gap seen was filled and none is left or given up. */
+static void
+assert_all_recovered(const char *s)
+{
+	uint64_t gaps = it_json_u64(s, NULL, "gaps");
+
+	fprintf(stderr, "gaps %" PRIu64 ", filled %" PRIu64 ", unrecovered %"
+		PRIu64 ", open %" PRIu64 "\n", gaps,
+		it_json_u64(s, "recovery", "gaps_filled"),
+		it_json_u64(s, "recovery", "gaps_unrecovered"),
+		it_json_u64(s, "recovery", "gaps_open"));
+	assert_true(gaps > 0 && gaps != UINT64_MAX);
+	assert_int_equal(it_json_u64(s, "recovery", "gaps_filled"), gaps);
+	assert_int_equal(it_json_u64(s, "recovery", "gaps_unrecovered"), 0);
+	assert_int_equal(it_json_u64(s, "recovery", "gaps_open"), 0);
+	assert_int_equal(it_json_u64(s, "recovery", "messages_unrecovered"),
+		0);
+	assert_int_equal(it_json_u64(s, NULL, "messages_unreceived"), 0);
+	assert_int_equal(it_json_u64(s, NULL, "channels_not_ended"), 0);
+}
+
+/* The cache CSV has a stale symbol (stale is the last column). */
+static int
+count_stale(const char *csv)
+{
+	char *s = it_slurp(csv), *line, *save = NULL;
+	int n = 0;
+
+	assert_non_null(s);
+	for (line = strtok_r(s, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+
+		if (len > 2 && strcmp(line + len - 2, ",1") == 0)
+			n++;
+	}
+	free(s);
+	return n;
+}
+
+/*
+ * One line, 1 % of the frames lost in runs of 20 on average, re-request
+ * on: 2,000,000 ticks, every gap filled, cache == truth.
+ */
+static void
+loss_is_recovered_by_rerequest(void **state)
+{
+	const char *json = it_path("rec-loss.json");
+	const char *cache = it_path("rec-loss.cache.csv");
+	const char *truth = it_path("rec-loss.truth.csv");
+	const char *ini = profile("rec-loss.ini", "tw-itest-rec-loss",
+		"[faults]\nloss = 0.01\nburst = 20\nseed = 11\n"
+		"[recovery]\nstore_messages = 65536\nrerequest = true\n");
+	const char *const opts[] = { "--config", ini, "--count", "2000000",
+		"--rate", "2000000", "--duration", "120", "--quiet",
+		"--stats-json", json, "--dump-cache", cache,
+		"--dump-truth", truth, NULL };
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("rec-loss.log"), 180), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	assert_true(it_json_u64(s, "generator", "faults_lost") > 1000);
+	assert_int_equal(it_json_u64(s, "generator", "ticks"), 2000000);
+	assert_all_recovered(s);
+	assert_true(it_json_u64(s, "generator", "requests_served") > 0);
+	assert_true(it_json_u64(s, "gap->fill", "count") > 0);
+	free(s);
+	assert_int_equal(count_stale(cache), 0);
+	assert_true(it_files_equal(cache, truth));
+}
+
+/*
+ * Duplicates, reordering and flipped bits at 1 % each: every fault under
+ * its counter, the corrupt frames dropped on their checksum and asked
+ * for again, the late and double copies changing nothing twice.
+ */
+static void
+dup_reorder_corrupt_leave_the_cache_right(void **state)
+{
+	const char *json = it_path("rec-drc.json");
+	const char *cache = it_path("rec-drc.cache.csv");
+	const char *truth = it_path("rec-drc.truth.csv");
+	const char *ini = profile("rec-drc.ini", "tw-itest-rec-drc",
+		"[faults]\ndup = 0.01\nreorder = 0.01\ncorrupt = 0.01\n"
+		"seed = 5\n"
+		"[recovery]\nstore_messages = 65536\nrerequest = true\n");
+	const char *const opts[] = { "--config", ini, "--count", "1000000",
+		"--rate", "1000000", "--duration", "120", "--quiet",
+		"--stats-json", json, "--dump-cache", cache,
+		"--dump-truth", truth, NULL };
+	uint64_t corrupted;
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("rec-drc.log"), 180), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	corrupted = it_json_u64(s, "generator", "faults_corrupted");
+	assert_true(it_json_u64(s, "generator", "faults_dup") > 100);
+	assert_true(it_json_u64(s, "generator", "faults_reordered") > 100);
+	assert_true(corrupted > 100);
+	assert_int_equal(it_json_u64(s, "generator", "faults_lost"), 0);
+	/* A corrupt frame sent twice is dropped twice. */
+	assert_true(it_json_u64(s, "drops", "bad_udp_csum") >= corrupted);
+	assert_true(it_json_u64(s, NULL, "duplicate_packets") > 100);
+	assert_all_recovered(s);
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+}
+
+/*
+ * Without re-request (no server), loss cannot be undone: each gap is
+ * given up after the timeout and its channel's symbols are marked stale
+ * in the cache, so nothing is silently wrong.
+ */
+static void
+unrecovered_gaps_mark_their_symbols_stale(void **state)
+{
+	const char *json = it_path("rec-stale.json");
+	const char *cache = it_path("rec-stale.cache.csv");
+	const char *ini = profile("rec-stale.ini", "tw-itest-rec-stale",
+		"[faults]\nloss = 0.001\nseed = 3\n"
+		"[recovery]\ntimeout_us = 100\nretries = 2\n");
+	const char *const opts[] = { "--config", ini, "--count", "200000",
+		"--rate", "1000000", "--duration", "60", "--quiet",
+		"--stats-json", json, "--dump-cache", cache, NULL };
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("rec-stale.log"), 120), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	assert_true(it_json_u64(s, "generator", "faults_lost") > 0);
+	assert_true(it_json_u64(s, "recovery", "gaps_unrecovered") > 0);
+	assert_int_equal(it_json_u64(s, "recovery", "requests"), 0);
+	free(s);
+	/* Some channel lost something: its 250 symbols say so. */
+	assert_true(count_stale(cache) >= 250);
+	assert_int_equal(count_stale(cache) % 250, 0);
+}
+
+/*
+ * A gap older than the store's window cannot be served: the server
+ * counts the request as expired, the gap is given up and marked stale.
+ */
+static void
+gap_beyond_the_store_is_given_up_and_marked(void **state)
+{
+	const char *json = it_path("rec-window.json");
+	const char *cache = it_path("rec-window.cache.csv");
+	const char *ini = profile("rec-window.ini", "tw-itest-rec-window",
+		"[faults]\nloss = 0.01\nburst = 40\nseed = 2\n"
+		"[recovery]\nstore_messages = 64\nrerequest = true\n"
+		"timeout_us = 200\nretries = 3\n");
+	const char *const opts[] = { "--config", ini, "--count", "300000",
+		"--rate", "0", "--duration", "60", "--quiet",
+		"--stats-json", json, "--dump-cache", cache, NULL };
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("rec-window.log"), 120),
+		0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	assert_true(it_json_u64(s, "generator", "requests_expired") > 0);
+	assert_true(it_json_u64(s, "recovery", "gaps_unrecovered") > 0);
+	free(s);
+	assert_true(count_stale(cache) >= 250);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(loss_is_recovered_by_rerequest),
+		cmocka_unit_test(dup_reorder_corrupt_leave_the_cache_right),
+		cmocka_unit_test(unrecovered_gaps_mark_their_symbols_stale),
+		cmocka_unit_test(gap_beyond_the_store_is_given_up_and_marked),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Recovery parts on their own: the fault stream, the request frame and
+ * the server's rules, the store, and the receiver's gaps filled by late
+ * copies and retransmissions into the same cache as an in-order run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "tw_faults.h"
+#include "tw_framer.h"
+#include "tw_request.h"
+#include "tw_store.h"
+#include "tw_test_rx.h"
+
+#define NB_SYMBOLS 200
+#define MAX_FRAMES 16384
+
+/* ---- faults ---- */
+
+static void
+faults_are_seeded_and_shaped(void **state)
+{
+	struct tw_fault_params p = { .loss = 0.01, .burst = 20, .dup = 0.02,
+		.seed = 9 };
+	struct tw_faults a, b;
+	uint64_t runs = 0, i, n = 2000000;
+	bool was = false;
+
+	(void)state;
+	assert_int_equal(tw_faults_init(&a, &p), 0);
+	assert_int_equal(tw_faults_init(&b, &p), 0);
+	for (i = 0; i < n; i++) {
+		unsigned int v = tw_faults_next(&a, 3);
+
+		assert_int_equal(v, tw_faults_next(&b, 3));
+		if ((v & TW_FAULT_LOSE) && !was)
+			runs++;
+		was = v & TW_FAULT_LOSE;
+	}
+	/* 1 % lost, in runs of 20 on average; 2 % of the rest doubled. */
+	assert_true(a.ctr.lost > n / 100 * 8 / 10 && a.ctr.lost < n / 100 *
+		12 / 10);
+	assert_int_equal(a.ctr.lost_msgs, 3 * a.ctr.lost);
+	assert_true(a.ctr.lost / runs >= 16 && a.ctr.lost / runs <= 24);
+	assert_true(a.ctr.dup > n / 50 * 9 / 10 && a.ctr.dup < n / 50 * 11 /
+		10);
+	p.loss = 1.0;
+	assert_int_equal(tw_faults_init(&a, &p), -EINVAL);
+	p.loss = 0.1;
+	p.burst = 0.5;
+	assert_int_equal(tw_faults_init(&a, &p), -EINVAL);
+}
+
+/* ---- requests and the server's rules ---- */
+
+static const struct rte_ether_addr server_mac = { { 2, 0, 0, 0, 0, 1 } };
+
+static struct tw_request
+request(uint16_t ch, uint64_t seq, uint16_t count)
+{
+	struct tw_request r = {
+		.channel = ch, .seq = seq, .count = count,
+		.src_mac = { { 2, 0, 0, 0, 0, 3 } },
+		.src_ip = TW_IPV4(192, 0, 2, 3), .src_port = 30001,
+	};
+
+	memcpy(r.session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+	return r;
+}
+
+static void
+request_frames_round_trip_and_bad_ones_are_told_apart(void **state)
+{
+	uint8_t f[128];
+	struct tw_request r = request(2, 12345, 77), got;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + TW_ETH_HDR_LEN);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t len;
+
+	(void)state;
+	len = tw_request_frame(f, &r, &server_mac, TW_IPV4(192, 0, 2, 1),
+		30100);
+	assert_int_equal(len, TW_REQUEST_FRAME_LEN);
+	assert_int_equal(tw_request_from_frame(f, len, 30100, 4, &got), 0);
+	assert_int_equal(got.channel, 2);
+	assert_int_equal(got.seq, 12345);
+	assert_int_equal(got.count, 77);
+	assert_int_equal(got.src_ip, r.src_ip);
+	assert_int_equal(got.src_port, 30001);
+	assert_memory_equal(got.session, r.session, TW_MOLD_SESSION_LEN);
+	/* Another channel count or port: not a request of ours. */
+	assert_int_equal(tw_request_from_frame(f, len, 30100, 2, &got),
+		-ENOENT);
+	assert_int_equal(tw_request_from_frame(f, len, 30200, 4, &got),
+		-ENOENT);
+	/* Cut short, or a bit flipped: malformed. */
+	assert_int_equal(tw_request_from_frame(f, len - 1, 30100, 4, &got),
+		-EINVAL);
+	f[len - 1] ^= 1;
+	assert_int_equal(tw_request_from_frame(f, len, 30100, 4, &got),
+		-EINVAL);
+	f[len - 1] ^= 1;
+	/* A longer payload is no MoldUDP64 request. */
+	udp->dgram_len = rte_cpu_to_be_16(TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN +
+		2);
+	assert_int_equal(tw_request_from_frame(f, len + 2, 30100, 4, &got),
+		-EINVAL);
+}
+
+static void
+server_rules_refuse_what_cannot_be_served(void **state)
+{
+	struct tw_request_rules rules = {
+		.client_net = TW_IPV4(192, 0, 2, 0),
+		.client_mask = ~UINT32_C(0) << 8,
+		.max_count = 100,
+	};
+	struct tw_rate_limit rl;
+	struct tw_request r;
+	uint32_t n;
+
+	(void)state;
+	memcpy(rules.session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+	tw_rate_limit_init(&rl, 1000000, 1000, 3);  /* 1 per 1000 cycles */
+	/* Window [1000, 5000). */
+	r = request(0, 2000, 50);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 0, &n),
+		TW_REQ_SERVED);
+	assert_int_equal(n, 50);
+	r = request(0, 4990, 500);      /* capped by the end, then max */
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 0, &n),
+		TW_REQ_SERVED);
+	assert_int_equal(n, 10);
+	r = request(0, 2000, 500);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 1000,
+		&n), TW_REQ_SERVED);
+	assert_int_equal(n, 100);
+	r = request(0, 5000, 1);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 9000,
+		&n), TW_REQ_FUTURE);
+	r = request(0, 999, 1);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 20000,
+		&n), TW_REQ_EXPIRED);
+	r = request(0, 0, 1);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 30000,
+		&n), TW_REQ_BAD_SEQ);
+	r = request(0, 2000, 0);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 40000,
+		&n), TW_REQ_BAD_SEQ);
+	r = request(0, 2000, 1);
+	memcpy(r.session, "OTHERSESS1", TW_MOLD_SESSION_LEN);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 50000,
+		&n), TW_REQ_BAD_SESSION);
+	r = request(0, 2000, 1);
+	r.src_ip = TW_IPV4(10, 0, 0, 1);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 60000,
+		&n), TW_REQ_BAD_SOURCE);
+	assert_int_equal(n, 0);
+	/* A flood from one source: a burst of 3, then one per interval. */
+	r = request(0, 2000, 1);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 100000,
+		&n), TW_REQ_SERVED);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 100000,
+		&n), TW_REQ_SERVED);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 100000,
+		&n), TW_REQ_SERVED);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 100000,
+		&n), TW_REQ_RATE_LIMITED);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 101000,
+		&n), TW_REQ_SERVED);
+	/* Another source has its own budget. */
+	r.src_ip = TW_IPV4(192, 0, 2, 9);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 101000,
+		&n), TW_REQ_SERVED);
+}
+
+/* ---- a generated feed, in frames ---- */
+
+struct frames {
+	uint8_t *buf[MAX_FRAMES];
+	uint16_t len[MAX_FRAMES];
+	uint16_t msgs[MAX_FRAMES];
+	unsigned int n;
+	uint8_t scratch[TT_CHANNELS][TT_FRAME_MAX];
+	bool busy[TT_CHANNELS];
+};
+
+static uint8_t *
+frames_buf(void *arg)
+{
+	struct frames *k = arg;
+	unsigned int i;
+
+	for (i = 0; i < TT_CHANNELS; i++)
+		if (!k->busy[i]) {
+			k->busy[i] = true;
+			return k->scratch[i];
+		}
+	return NULL;
+}
+
+static void
+frames_done(void *arg, uint8_t *buf, uint16_t len, uint16_t msgs)
+{
+	struct frames *k = arg;
+
+	assert_true(k->n < MAX_FRAMES);
+	k->buf[k->n] = malloc(len);
+	memcpy(k->buf[k->n], buf, len);
+	k->len[k->n] = len;
+	k->msgs[k->n] = msgs;
+	k->n++;
+	k->busy[(buf - k->scratch[0]) / TT_FRAME_MAX] = false;
+}
+
+static struct frames *
+generate(unsigned int nb_ticks)
+{
+	struct tw_gen_params gp = {
+		.nb_symbols = NB_SYMBOLS, .nb_channels = TT_CHANNELS,
+		.seed = 7, .quote_pct = 60, .activity = TW_ACTIVITY_ZIPF,
+		.zipf_s = 1.0, .volatility = 0.3, .dt = 1e-6,
+		.init_price = 100, .price_decimals = 4,
+	};
+	struct tw_gen_feed_opts o = {
+		.nb_ticks = nb_ticks, .directory = true, .max_msgs = 8,
+		.vary = true, .send_ns = 1,
+	};
+	struct frames *k = calloc(1, sizeof(*k));
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t[TT_CHANNELS];
+	void *mem = aligned_alloc(64, RTE_ALIGN_CEIL(tw_gen_memsize(&gp), 64));
+	struct tw_gen *g = tw_gen_init(mem, &gp);
+	unsigned int ch;
+
+	assert_non_null(g);
+	tt_frame_params(&fp, 0);
+	for (ch = 0; ch < TT_CHANNELS; ch++)
+		tw_pkt_tmpl_init(&t[ch], &fp, ch);
+	assert_int_equal(tw_gen_feed_frames(g, t, &o, frames_buf, frames_done,
+		k), 0);
+	free(mem);
+	return k;
+}
+
+static void
+frames_free(struct frames *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->n; i++)
+		free(k->buf[i]);
+	free(k);
+}
+
+/* The frame, as channel's server would send it to a receiver at ip. */
+static void
+as_retransmission(uint8_t *f, uint16_t len, uint32_t ip_host,
+		uint16_t request_port)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + TW_ETH_HDR_LEN);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t ch = (uint16_t)(rte_be_to_cpu_32(ip->dst_addr) - TT_GROUP);
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 3 };
+
+	memcpy(f, mac, sizeof(mac));
+	ip->dst_addr = rte_cpu_to_be_32(ip_host);
+	udp->src_port = rte_cpu_to_be_16((uint16_t)(request_port + ch));
+	tt_fix_checksums_at(f, len, TW_ETH_HDR_LEN);
+}
+
+static void
+apply(struct tt_rx *r, const uint8_t *f, uint16_t len)
+{
+	tw_rx_frame(&r->ctx, f, len, 0, 1000);
+}
+
+static void
+assert_same_caches(const struct tt_rx *a, const struct tt_rx *b)
+{
+	uint32_t l;
+
+	for (l = 0; l < NB_SYMBOLS; l++) {
+		struct tw_cache_snapshot x, y;
+
+		memset(&x, 0, sizeof(x));
+		memset(&y, 0, sizeof(y));
+		assert_int_equal(tw_cache_snapshot(a->cache, l, &x), 0);
+		assert_int_equal(tw_cache_snapshot(b->cache, l, &y), 0);
+		x.last_update_ns = y.last_update_ns = 0;
+		assert_memory_equal(&x, &y, sizeof(x));
+	}
+}
+
+static struct tt_rx *
+receiver(bool recovery)
+{
+	struct tt_rx *r = aligned_alloc(64, sizeof(*r));
+
+	assert_non_null(r);
+	assert_int_equal(tt_rx_init(r, 0, NB_SYMBOLS, TW_SIMD_SCALAR), 0);
+	r->feed.request_port = 30100;
+	r->feed.unicast_ip = TW_IPV4(192, 0, 2, 3);
+	r->feed.gap_timeout_ns = 1000;
+	r->feed.gap_retries = 3;
+	if (recovery) {
+		r->ctx.side = calloc(NB_SYMBOLS, sizeof(struct tw_rx_side));
+		assert_non_null(r->ctx.side);
+	}
+	return r;
+}
+
+static void
+receiver_free(struct tt_rx *r)
+{
+	free(r->ctx.side);
+	tt_rx_fini(r);
+	free(r);
+}
+
+/*
+ * Frames late by up to 40 places, some dropped and sent again later as
+ * retransmissions, some twice: the cache ends exactly as the one that
+ * took every frame in order, with no gap left and nothing stale.
+ */
+static void
+late_and_retransmitted_frames_fill_gaps_exactly(void **state)
+{
+	struct frames *k = generate(20000);
+	struct tt_rx *inorder = receiver(false), *r = receiver(true);
+	unsigned int i, late = 0, retrans = 0;
+	int *order = malloc(k->n * sizeof(*order));
+	struct tw_rng rng;
+
+	(void)state;
+	for (i = 0; i < k->n; i++) {
+		apply(inorder, k->buf[i], k->len[i]);
+		order[i] = (int)i;
+	}
+	assert_int_equal(inorder->ctr.drops[TW_DROP_DUPLICATE], 0);
+	/* Move some frames (never the directory's) later. */
+	tw_rng_seed(&rng, 5);
+	for (i = 100; i + 41 < k->n; i++) {
+		if (tw_rng_u64(&rng) % 50 == 0) {
+			unsigned int d = 1 + tw_rng_u64(&rng) % 40, j;
+			int f = order[i];
+
+			for (j = i; j < i + d; j++)
+				order[j] = order[j + 1];
+			order[i + d] = f;
+			late++;
+			i += d;
+		}
+	}
+	/* A lost frame comes back from the server 30 frames later. */
+	for (i = 0; i < k->n + 30; i++) {
+		unsigned int f;
+
+		if (i >= 30 && order[i - 30] < 0) {
+			f = (unsigned int)(-1 - order[i - 30]);
+			apply(r, k->buf[f], k->len[f]);
+			apply(r, k->buf[f], k->len[f]); /* a reply twice */
+		}
+		if (i >= k->n)
+			continue;
+		f = (unsigned int)order[i];
+		if (i > 100 && tw_rng_u64(&rng) % 50 == 0) {
+			as_retransmission(k->buf[f], k->len[f],
+				r->feed.unicast_ip, r->feed.request_port);
+			order[i] = -1 - (int)f;
+			retrans++;
+			continue;
+		}
+		apply(r, k->buf[f], k->len[f]);
+		if (tw_rng_u64(&rng) % 60 == 0)
+			apply(r, k->buf[f], k->len[f]);   /* twice */
+	}
+	fprintf(stderr, "%u frames, %u late, %u retransmitted, %" PRIu64
+		" retransmissions taken\n", k->n, late, retrans,
+		r->ctr.retrans_pkts);
+	assert_true(late > 50 && retrans > 50);
+	assert_int_equal(r->ctr.gaps_open, 0);
+	for (i = 0; i < TT_CHANNELS; i++) {
+		assert_int_equal(r->ch[i].nb_gaps, 0);
+		assert_int_equal(r->ch[i].gaps_unrecovered, 0);
+		assert_int_equal(r->ch[i].gaps_filled, r->ch[i].gaps);
+	}
+	assert_int_equal(r->ctr.msgs, inorder->ctr.msgs);
+	assert_same_caches(inorder, r);
+	free(order);
+	frames_free(k);
+	receiver_free(inorder);
+	receiver_free(r);
+}
+
+/*
+ * A gap nobody fills: once its time is up it is given up, counted, and
+ * every symbol of its channel (only those) is marked stale.
+ */
+static void
+a_gap_given_up_marks_its_channel_stale(void **state)
+{
+	struct frames *k = generate(2000);
+	struct tt_rx *r = receiver(true);
+	unsigned int i, lost_ch = 0, n_stale = 0;
+	uint32_t l;
+
+	(void)state;
+	for (i = 0; i < k->n; i++) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)
+			(k->buf[i] + TW_ETH_HDR_LEN);
+
+		if (i == k->n / 2) {
+			lost_ch = rte_be_to_cpu_32(ip->dst_addr) - TT_GROUP;
+			continue;
+		}
+		apply(r, k->buf[i], k->len[i]);
+	}
+	assert_int_equal(r->ctr.gaps_open, 1);
+	/* Not due yet: nothing happens. */
+	tw_rx_recovery_poll(&r->ctx, 1500, NULL, NULL);
+	assert_int_equal(r->ctr.gaps_open, 1);
+	/* (retries + 1) timeouts after it was seen: given up. */
+	tw_rx_recovery_poll(&r->ctx, 1000 + 4 * 1000, NULL, NULL);
+	assert_int_equal(r->ctr.gaps_open, 0);
+	assert_int_equal(r->ch[lost_ch].gaps_unrecovered, 1);
+	for (l = 0; l < NB_SYMBOLS; l++) {
+		struct tw_cache_snapshot s;
+
+		assert_int_equal(tw_cache_snapshot(r->cache, l, &s), 0);
+		assert_int_equal(s.stale, l % TT_CHANNELS == lost_ch);
+		n_stale += s.stale;
+	}
+	assert_int_equal(n_stale, NB_SYMBOLS / TT_CHANNELS);
+	frames_free(k);
+	receiver_free(r);
+}
+
+/* Requests: one at once, then one per timeout, then given up. */
+static int nb_sent;
+static uint64_t sent_first;
+static uint16_t sent_count;
+
+static int
+count_request(void *arg, uint32_t channel, const struct tw_channel_state *ch,
+		uint64_t first, uint16_t count)
+{
+	(void)arg;
+	(void)channel;
+	(void)ch;
+	nb_sent++;
+	sent_first = first;
+	sent_count = count;
+	return 0;
+}
+
+static void
+gaps_are_asked_for_on_their_timer(void **state)
+{
+	struct frames *k = generate(2000);
+	struct tt_rx *r = receiver(true);
+	uint64_t first = 0;
+	unsigned int i, gone = k->n / 2;
+	uint64_t t;
+
+	(void)state;
+	r->feed.rerequest = true;
+	r->feed.request_max = 65000;
+	for (i = 0; i < k->n; i++) {
+		if (i == gone) {
+			first = rte_be_to_cpu_64(((const struct tw_mold_hdr *)
+				(k->buf[i] + TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN +
+				 TW_UDP_HDR_LEN))->seq);
+			continue;
+		}
+		apply(r, k->buf[i], k->len[i]);
+	}
+	nb_sent = 0;
+	tw_rx_recovery_poll(&r->ctx, 1000, count_request, NULL);
+	assert_int_equal(nb_sent, 1);
+	assert_int_equal(sent_first, first);
+	assert_int_equal(sent_count, k->msgs[gone]);
+	tw_rx_recovery_poll(&r->ctx, 1500, count_request, NULL);
+	assert_int_equal(nb_sent, 1);
+	for (t = 2000; t <= 10000; t += 1000)
+		tw_rx_recovery_poll(&r->ctx, t, count_request, NULL);
+	/* 1 + retries requests, then given up. */
+	assert_int_equal(nb_sent, 4);
+	assert_int_equal(r->ctr.gaps_open, 0);
+	frames_free(k);
+	receiver_free(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(faults_are_seeded_and_shaped),
+		cmocka_unit_test(
+			request_frames_round_trip_and_bad_ones_are_told_apart),
+		cmocka_unit_test(server_rules_refuse_what_cannot_be_served),
+		cmocka_unit_test(
+			late_and_retransmitted_frames_fill_gaps_exactly),
+		cmocka_unit_test(a_gap_given_up_marks_its_channel_stale),
+		cmocka_unit_test(gaps_are_asked_for_on_their_timer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
