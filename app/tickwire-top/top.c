@@ -98,6 +98,8 @@ draw(struct view *v, const char *prefix)
 {
 	const struct tw_view *sh = v->sh;
 	uint64_t now = rte_rdtsc(), msgs, pkts, drops = 0, gaps = 0;
+	uint64_t open = 0, lost = 0;
+	unsigned int recovering = 0;
 	double dt = (double)(now - v->prev_tsc) / (double)sh->tsc_hz;
 	struct tw_hist_summary all, last;
 	struct tw_rx_counters rx;
@@ -109,8 +111,12 @@ draw(struct view *v, const char *prefix)
 	for (i = 0; i < TW_DROP_MAX; i++)
 		drops += rx.drops[i];
 	tw_view_channels(sh, v->chans);
-	for (i = 0; i < sh->nb_channels; i++)
+	for (i = 0; i < sh->nb_channels; i++) {
 		gaps += v->chans[i].gaps;
+		open += v->chans[i].rec.gaps_open;
+		lost += v->chans[i].rec.gaps_unrecovered;
+		recovering += v->chans[i].rec.gaps_open != 0;
+	}
 	tw_view_latency(sh, TW_SPAN_SEND_CACHE, v->lat);
 	/* The last interval's histogram: now minus the previous copy. */
 	*v->lat_diff = *v->lat;
@@ -138,24 +144,30 @@ draw(struct view *v, const char *prefix)
 		dt > 0 ? (msgs - v->prev_msgs) / dt / 1e6 : 0.0,
 		dt > 0 ? (pkts - v->prev_pkts) / dt / 1e6 : 0.0, msgs, drops,
 		gaps);
+	if (open != 0 || lost != 0)
+		printf("recovery: %u channels recovering (%" PRIu64 " gaps "
+			"open), %" PRIu64 " gaps given up: * marks stale "
+			"symbols\n", recovering, open, lost);
 	printf("latency send->cache: last %.1fs p50 %.1f us p99 %.1f us  |  "
 		"since start p50 %.1f us p99 %.1f us (%" PRIu64 " samples)\n\n",
 		dt, last.p50 / 1e3, last.p99 / 1e3, all.p50 / 1e3,
 		all.p99 / 1e3, all.count);
-	printf(" %-3s %-8s %22s %22s %12s %12s %8s %10s\n", "#", "TICKER",
+	printf(" %-3s %-9s %22s %22s %12s %12s %8s %10s\n", "#", "TICKER",
 		"BID x SIZE", "ASK x SIZE", "LAST", "VOLUME", "UPD/S",
 		"SPREAD");
 	for (i = 0; i < n && i < v->rows; i++) {
 		struct tw_cache_snapshot s = { 0 };
-		char bid[32], ask[32];
+		char bid[32], ask[32], name[TW_TICKER_LEN + 2];
 
 		snapshot(v, v->rates[i].locate, &s);
+		snprintf(name, sizeof(name), "%s%s", s.ticker,
+			s.stale ? "*" : "");
 		snprintf(bid, sizeof(bid), "%.4f x %u",
 			px((double)s.bid_px, s.price_decimals), s.bid_sz);
 		snprintf(ask, sizeof(ask), "%.4f x %u",
 			px((double)s.ask_px, s.price_decimals), s.ask_sz);
-		printf(" %-3u %-8s %22s %22s %12.4f %12" PRIu64 " %8.0f "
-			"%10.4f\n", i + 1, s.ticker, bid, ask,
+		printf(" %-3u %-9s %22s %22s %12.4f %12" PRIu64 " %8.0f "
+			"%10.4f\n", i + 1, name, bid, ask,
 			px((double)s.last_px, s.price_decimals), s.volume,
 			dt > 0 ? v->rates[i].score / dt : 0.0,
 			/* In double: extreme prices must not overflow. */

@@ -8,7 +8,8 @@
  *
  *   /tickwire/stats            counters per lcore and in total
  *   /tickwire/channels         per channel: group, port, expected
- *                              sequence, gaps, duplicates, heartbeat age
+ *                              sequence, gaps, duplicates, heartbeat age,
+ *                              recovery (gaps open, filled, given up)
  *   /tickwire/latency          send -> cache histogram summary
  *   /tickwire/symbol,TICKER    one symbol's consistent snapshot
  *   /tickwire/top,N            the N symbols with the most updates
@@ -156,6 +157,15 @@ cmd_channels(const char *cmd, const char *params, struct rte_tel_data *d)
 			r->last_rx_ns == 0 || now < r->last_rx_ns ? 0 :
 			(now - r->last_rx_ns) / 1000000);
 		rte_tel_data_add_dict_u64(ch, "ended", r->ended);
+		/* Recovery: 1 while a gap of the channel is open. */
+		rte_tel_data_add_dict_u64(ch, "recovering",
+			r->rec.gaps_open != 0);
+		rte_tel_data_add_dict_u64(ch, "gaps_open", r->rec.gaps_open);
+		rte_tel_data_add_dict_u64(ch, "gaps_filled",
+			r->rec.gaps_filled);
+		rte_tel_data_add_dict_u64(ch, "gaps_unrecovered",
+			r->rec.gaps_unrecovered);
+		rte_tel_data_add_dict_u64(ch, "requests", r->rec.requests);
 		snprintf(name, sizeof(name), "%u", c);
 		rte_tel_data_add_dict_container(d, name, ch, 0);
 	}
@@ -228,6 +238,7 @@ add_snapshot(struct rte_tel_data *d, const struct tw_cache_snapshot *s)
 	rte_tel_data_add_dict_u64(d, "volume", s->volume);
 	rte_tel_data_add_dict_u64(d, "updates", s->updates);
 	rte_tel_data_add_dict_u64(d, "last_seq", s->last_seq);
+	rte_tel_data_add_dict_u64(d, "stale", s->stale);
 }
 
 static int
@@ -361,11 +372,12 @@ tw_telemetry_register(struct tw_app *app)
 			"Counters of every lcore and RX totals. No parameters" },
 		{ "/tickwire/channels", cmd_channels,
 			"Per channel: group, port, expected sequence, gaps, "
-			"duplicates, last packet age. No parameters" },
+			"duplicates, last packet age, recovering and its gaps "
+			"open, filled, given up. No parameters" },
 		{ "/tickwire/latency", cmd_latency,
 			"Latency histogram summaries (ns) of the spans "
 			"send_cache, send_poll, poll_cache, actual_cache, "
-			"wire_poll. "
+			"wire_poll, and gap_fill (a gap seen -> filled). "
 			"No parameters" },
 		{ "/tickwire/symbol", cmd_symbol,
 			"One symbol's consistent snapshot. Parameter: ticker" },
