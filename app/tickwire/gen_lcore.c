@@ -310,15 +310,13 @@ reply_counters(struct tw_gen_lcore *g)
  * trip) and MoldUDP64 requests (serve them).
  */
 static void
-poll_back(struct tw_gen_lcore *g)
+poll_back_queue(struct tw_gen_lcore *g, uint16_t queue)
 {
 	struct rte_mbuf *m[32];
 	uint16_t n, i;
 	uint64_t now;
 
-	if (unlikely(tw_port_is_paused(g->port_id)))
-		return;
-	n = rte_eth_rx_burst(g->port_id, g->reply_rxq, m, RTE_DIM(m));
+	n = rte_eth_rx_burst(g->port_id, queue, m, RTE_DIM(m));
 	if (n == 0)
 		return;
 	now = rte_rdtsc();
@@ -354,6 +352,17 @@ poll_back(struct tw_gen_lcore *g)
 	rte_pktmbuf_free_bulk(m, n);
 	if (g->em.reply_every != 0)
 		reply_counters(g);
+}
+
+static void
+poll_back(struct tw_gen_lcore *g)
+{
+	uint16_t q;
+
+	if (unlikely(tw_port_is_paused(g->port_id)))
+		return;
+	for (q = 0; q < g->nb_reply_rxq; q++)
+		poll_back_queue(g, (uint16_t)(g->reply_rxq + q));
 }
 
 int
@@ -576,6 +585,7 @@ tw_gen_lcore_create(struct tw_app *app)
 	g->count = cfg->count;
 	g->send_ready = cfg->send == TW_SEND_READY;
 	g->reply_rxq = tw_app_reply_rxq(app);
+	g->nb_reply_rxq = tw_app_reply_nb_rxq(app);
 	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
 	g->clock = &app->clock;
 	rc = gen_recovery_create(app, g, &fp, socket);

@@ -280,6 +280,21 @@ tw_app_reply_rxq(const struct tw_app *app)
 		app->cfg.rx_queues : 0;
 }
 
+/*
+ * How many queues from tw_app_reply_rxq() the generator polls: one per
+ * RX lcore of this process on its port; over memif, where the peer's RX
+ * lcores send, as many as its own TX queues (a memif link has as many
+ * rings each way as the peer expects: keep [generator] queues equal to
+ * the processor's RX lcores when it asks or reflects).
+ */
+uint16_t
+tw_app_reply_nb_rxq(const struct tw_app *app)
+{
+	if (tw_app_is_rx_port(app, app->cfg.gen_port) && app->cfg.rx_enabled)
+		return (uint16_t)RTE_MAX(app->tin.nb_rx, 1u);
+	return app->cfg.gen_queues;
+}
+
 /* Channel c to RX queue c % queues: rte_flow where the port has it. */
 static void
 steer(struct tw_app *app, uint16_t port_id)
@@ -342,9 +357,13 @@ tw_app_ports(struct tw_app *app)
 		 * the orders and requests ... */
 		if (cfg->gen_enabled && (cfg->reply_every > 0 ||
 		    cfg->store_messages > 0) && cfg->gen_port == pc.port_id) {
-			q = tw_app_reply_rxq(app);
-			pc.rxq_pool[q] = tw_app_pool(app, app->plan.gen_pool_socket);
-			pc.nb_rxq = RTE_MAX(pc.nb_rxq, q + 1);
+			uint16_t q0 = tw_app_reply_rxq(app);
+			uint16_t nq = tw_app_reply_nb_rxq(app);
+
+			for (q = q0; q < (unsigned int)(q0 + nq); q++)
+				pc.rxq_pool[q] = tw_app_pool(app,
+					app->plan.gen_pool_socket);
+			pc.nb_rxq = RTE_MAX(pc.nb_rxq, q0 + nq);
 		}
 		/* ... and one TX queue per RX lcore that sends them. */
 		if (cfg->rx_enabled && (cfg->reflect || cfg->rerequest) &&

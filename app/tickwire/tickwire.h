@@ -178,8 +178,9 @@ struct tw_gen_lcore {
 	struct rte_mbuf *mirror_buf[TW_GEN_TXBUF];
 	struct tw_gen_counters ctr;
 	uint32_t done;                  /* session ended (release store) */
-	uint16_t reply_rxq;             /* orders and requests arrive here */
-	bool back;                      /* poll reply_rxq at all */
+	uint16_t reply_rxq;             /* orders and requests arrive on */
+	uint16_t nb_reply_rxq;          /* these queues from reply_rxq */
+	bool back;                      /* poll them at all */
 	struct tw_faults faults;        /* [faults], on the data frames */
 	/* [recovery]: the store and its MoldUDP64 request server. */
 	struct tw_store *store;         /* NULL: no server */
@@ -236,6 +237,7 @@ void *tw_app_zalloc(int socket, size_t size);
 int tw_app_port_index(const struct tw_app *app, uint16_t port_id);
 bool tw_app_is_rx_port(const struct tw_app *app, uint16_t port_id);
 uint16_t tw_app_reply_rxq(const struct tw_app *app);
+uint16_t tw_app_reply_nb_rxq(const struct tw_app *app);
 
 /* gen_lcore.c, rx_lcore.c: each role's creation beside its loop. */
 int tw_gen_lcore_create(struct tw_app *app);
