@@ -383,6 +383,12 @@ tw_app_ports(struct tw_app *app)
 		}
 		if (tw_app_is_rx_port(app, pc.port_id) && cfg->rx_queues > 1)
 			steer(app, pc.port_id);
+		/* Orders and requests come back to the feed's source MAC. */
+		if (cfg->gen_enabled && cfg->gen_port == pc.port_id &&
+		    (cfg->reply_every > 0 || cfg->store_messages > 0))
+			TW_LOG(app, INFO, "port %u takes frames to the feed's "
+				"source MAC by %s\n", pc.port_id,
+				tw_port_accept_mac(pc.port_id, &cfg->src_mac));
 	}
 	for (i = 0; i < app->nb_ports; i++) {
 		rc = tw_port_wait_link(app->ports[i], cfg->link_wait_s,

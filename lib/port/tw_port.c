@@ -239,6 +239,23 @@ tw_port_join(uint16_t port_id, uint32_t group_base, uint16_t nb,
 	return 0;
 }
 
+const char *
+tw_port_accept_mac(uint16_t port_id, const struct rte_ether_addr *mac)
+{
+	struct rte_ether_addr own;
+
+	if (rte_eth_macaddr_get(port_id, &own) == 0 &&
+	    rte_is_same_ether_addr(&own, mac))
+		return "its own address";
+	if (rte_eth_dev_mac_addr_add(port_id,
+			(struct rte_ether_addr *)(uintptr_t)mac, 0) == 0)
+		return "an added unicast address";
+	if (rte_eth_promiscuous_enable(port_id) == 0 &&
+	    rte_eth_promiscuous_get(port_id) == 1)
+		return "promiscuous mode";
+	return "nothing (the device passes all frames, or they are lost)";
+}
+
 int
 tw_port_steer(uint16_t port_id, uint32_t group_base, uint16_t nb,
 		uint16_t udp_port, uint16_t nb_rxq)

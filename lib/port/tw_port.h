@@ -74,6 +74,14 @@ int tw_port_join(uint16_t port_id, uint32_t group_base, uint16_t nb,
  * when the port takes none (virtual devices: there the sender's TX
  * queue decides), or another -errno; rules made before a failure stay.
  */
+/*
+ * Take unicast frames to mac as well as to the port's own address (the
+ * generator sends with [feed] src_mac, and orders and re-requests come
+ * back to it): an added MAC address, else promiscuous mode. Says which.
+ */
+const char *tw_port_accept_mac(uint16_t port_id,
+		const struct rte_ether_addr *mac);
+
 int tw_port_steer(uint16_t port_id, uint32_t group_base, uint16_t nb,
 		uint16_t udp_port, uint16_t nb_rxq);
 

@@ -4,6 +4,7 @@
  * channel's group on tw0 receives MoldUDP64 datagrams of our session
  * with contiguous sequence numbers; SIGINT then stops tickwire cleanly.
  */
+#define _GNU_SOURCE /* sendmmsg */
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -11,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <cmocka.h>
 
 #include "itest.h"
@@ -98,12 +100,128 @@ kernel_socket_joined_to_a_group_receives_the_feed(void **state)
 	free(s);
 }
 
+/* Requests of every kind, one datagram each, as fast as the kernel takes. */
+static uint64_t
+flood(int fd, const struct sockaddr_in *to, double seconds)
+{
+	enum { BATCH = 64, KINDS = 5 };
+	uint8_t req[KINDS][TW_MOLD_HDR_LEN];
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+	struct timespec t0, t;
+	uint64_t sent = 0;
+	unsigned int i;
+
+	for (i = 0; i < KINDS; i++) {
+		struct tw_mold_hdr *h = (struct tw_mold_hdr *)req[i];
+
+		memcpy(h->session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+		h->seq = rte_cpu_to_be_64(1);
+		h->count = rte_cpu_to_be_16(1);
+	}
+	/* 0: served; 1: another session; 2: sequence 0; 3: the future;
+	 * 4: one byte short (malformed). */
+	memcpy(req[1], "OTHERSESS1", TW_MOLD_SESSION_LEN);
+	((struct tw_mold_hdr *)req[2])->seq = 0;
+	((struct tw_mold_hdr *)req[3])->seq = rte_cpu_to_be_64(UINT64_C(1) <<
+		40);
+	memset(msg, 0, sizeof(msg));
+	for (i = 0; i < BATCH; i++) {
+		iov[i].iov_base = req[i % KINDS];
+		iov[i].iov_len = i % KINDS == 4 ? TW_MOLD_HDR_LEN - 1 :
+			TW_MOLD_HDR_LEN;
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+		msg[i].msg_hdr.msg_name = (void *)to;
+		msg[i].msg_hdr.msg_namelen = sizeof(*to);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		int n = sendmmsg(fd, msg, BATCH, 0);
+
+		if (n > 0)
+			sent += (uint64_t)n;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((double)(t.tv_sec - t0.tv_sec) +
+		 (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < seconds);
+	return sent;
+}
+
+/*
+ * The request server faces the network: a kernel process floods it over
+ * tw0 with requests of every kind, far above the live rate, from one
+ * source. Each kind is counted, the source is rate limited, some are
+ * served, and the generator keeps at least 95 % of its live rate.
+ */
+static void
+request_flood_leaves_the_live_feed_its_rate(void **state)
+{
+	const char *json = it_path("tap-flood.json");
+	const double live = 2000, secs = 3;
+	const char *const opts[] = { "--config",
+		TW_SRC "/drivers-config/tap.ini", "--rate", "2000",
+		"--duration", "4", "--quiet", "--stats-json", json,
+		"--set", "feed.session=TICKWIRE01",
+		"--set", "feed.src_ip=198.51.100.1",
+		"--set", "recovery.store_messages=4096", NULL };
+	/* A subnet of its own: the host's may well be 192.0.2.0/24. */
+	char *const addr[] = { "sh", "-c", "ip addr add 198.51.100.2/24 dev "
+		IFACE " && ip link set " IFACE " up && ip neigh replace "
+		"198.51.100.1 lladdr 02:00:00:00:00:01 dev " IFACE
+		" nud permanent", NULL };
+	struct sockaddr_in to = { .sin_family = AF_INET,
+		.sin_port = htons(30100),
+		.sin_addr.s_addr = htonl(TW_IPV4(198, 51, 100, 1)) };
+	char *argv[IT_MAX_ARGS], *s;
+	uint64_t sent, ticks, arrived;
+	double elapsed;
+	pid_t pid;
+	int fd;
+
+	remove(json);
+	it_tickwire_argv(argv, opts);
+	pid = it_spawn(argv, it_path("tap-flood.log"));
+	assert_int_equal(wait_for_iface(30), 0);
+	assert_int_equal(it_run(addr, it_path("tap-flood-ip.log"), 10), 0);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	sent = flood(fd, &to, secs);
+	close(fd);
+	assert_int_equal(it_wait(pid, 30), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	ticks = it_json_u64(s, "generator", "ticks");
+	elapsed = strtod(strstr(s, "\"elapsed_s\": ") + 13, NULL);
+	fprintf(stderr, "flood: %" PRIu64 " requests in %.0f s (%.0f/s, %.0fx "
+		"the live rate); live: %" PRIu64 " ticks in %.2f s (%.1f %% of "
+		"%.0f/s); served %" PRIu64 ", rate limited %" PRIu64 "\n",
+		sent, secs, sent / secs, sent / secs / live, ticks, elapsed,
+		100.0 * ticks / elapsed / live, live,
+		it_json_u64(s, "generator", "requests_served"),
+		it_json_u64(s, "generator", "requests_rate_limited"));
+	assert_true(sent / secs > 10 * live);
+	assert_true(ticks >= 0.95 * live * elapsed);
+	assert_true(it_json_u64(s, "generator", "requests_served") > 0);
+	/* What the kernel got into the tap, most of it over the rate. */
+	arrived = it_json_u64(strstr(s, "\"ports\": ["), NULL, "ipackets");
+	fprintf(stderr, "%" PRIu64 " frames reached the generator\n", arrived);
+	assert_true(arrived > 10 * live * secs);
+	assert_true(it_json_u64(s, "generator", "requests_rate_limited") >
+		arrived / 2);
+	assert_true(it_json_u64(s, "generator", "requests_bad_session") > 0);
+	assert_true(it_json_u64(s, "generator", "requests_bad_seq") > 0);
+	assert_true(it_json_u64(s, "generator", "requests_future") > 0);
+	assert_true(it_json_u64(s, "generator", "requests_malformed") > 0);
+	free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			kernel_socket_joined_to_a_group_receives_the_feed),
+		cmocka_unit_test(request_flood_leaves_the_live_feed_its_rate),
 	};
 
 	if (geteuid() != 0) {
