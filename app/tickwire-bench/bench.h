@@ -57,7 +57,7 @@ void bench_parse_prepare(struct parse_case *pc, struct rte_mempool *pool);
 void bench_parse_run(struct parse_case *pc, enum tw_simd level);
 void bench_parse_release(struct parse_case *pc);
 void bench_gen_run(struct rte_mempool *pool, enum tw_simd level,
-		uint64_t ticks);
+		uint64_t ticks, bool store);
 void bench_cache(void);
 void bench_measure(void);
 

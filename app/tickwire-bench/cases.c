@@ -25,6 +25,7 @@
 #include "tw_hist.h"
 #include "tw_protocol.h"
 #include "tw_rx_path.h"
+#include "tw_store.h"
 
 /* ---- frames in mbufs ---- */
 
@@ -129,8 +130,10 @@ struct parse_case {
 	uint16_t max_msgs;      /* 1: minimum-size frames */
 	uint64_t ol_flags;
 	unsigned int passes;
+	bool recovery;          /* gap tracking on, as the RX lcores run */
 	struct frames f;
 	struct tw_cache *cache;
+	struct tw_rx_side *side;
 };
 
 static struct tw_rx_feed feed;
@@ -139,6 +142,7 @@ static struct tw_pkt_tmpl tmpl[CHANNELS];
 static struct parse_case cases[] = {
 	{ "parse_mtu_1k", 1000, MTU_TICKS, 1000, 0, 20 },
 	{ "parse_mtu_10k", 10000, MTU_TICKS, 1000, 0, 20 },
+	{ "parse_mtu_10k_recovery", 10000, MTU_TICKS, 1000, 0, 20, true },
 	{ "parse_mtu_100k", 100000, MTU_TICKS, 1000, 0, 20 },
 	{ "parse_mtu_10k_csum_ok", 10000, MTU_TICKS, 1000,
 		RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD, 20 },
@@ -204,6 +208,8 @@ bench_parse_release(struct parse_case *pc)
 	rte_pktmbuf_free_bulk(pc->f.m, pc->f.n);
 	rte_free(pc->f.m);
 	rte_free(pc->cache);
+	rte_free(pc->side);
+	pc->side = NULL;
 }
 
 /*
@@ -224,6 +230,14 @@ bench_parse_run(struct parse_case *pc, enum tw_simd level)
 			ch, level, &clk, false) != 0)
 		rte_exit(EXIT_FAILURE, "no RX kernel for %s\n",
 			tw_simd_name(level));
+	if (pc->recovery) {
+		if (pc->side == NULL)
+			pc->side = rte_zmalloc("bench_side", pc->symbols *
+				sizeof(*pc->side), RTE_CACHE_LINE_SIZE);
+		if (pc->side == NULL)
+			rte_exit(EXIT_FAILURE, "no memory for the side table\n");
+		path.ctx.side = pc->side;
+	}
 	a0 = allocs();
 	t0 = rte_rdtsc();
 	for (p = 0; p < pc->passes; p++) {
@@ -260,6 +274,7 @@ struct gen_sink {
 	struct rte_mbuf *done[64];
 	unsigned int n;
 	uint64_t pkts;
+	struct tw_store *store;         /* the request server's, or NULL */
 };
 
 static uint8_t *
@@ -282,10 +297,18 @@ gen_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 	struct gen_sink *s = arg;
 	struct rte_mbuf *m = handle;
 
-	RTE_SET_USED(ch);
-	RTE_SET_USED(msgs);
 	m->data_len = len;
 	m->pkt_len = len;
+	if (s->store != NULL && msgs > 0) {
+		/* As the generator lcore keeps each frame it sends. */
+		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint16_t hl = tmpl[ch].hdr_len;
+		const struct tw_mold_hdr *mold = (const struct tw_mold_hdr *)
+			(f + hl - TW_MOLD_HDR_LEN);
+
+		tw_store_put(s->store, ch, rte_be_to_cpu_64(mold->seq),
+			f + hl, msgs);
+	}
 	s->done[s->n++] = m;
 	s->pkts++;
 	if (s->n == RTE_DIM(s->done)) {
@@ -295,10 +318,12 @@ gen_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 }
 
 void
-bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks)
+bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks,
+		bool store)
 {
 	struct tw_gen *g = make_gen(10000, CHANNELS, level);
 	struct gen_sink sink = { .pool = pool };
+	void *store_mem = NULL;
 	const struct tw_frame_src src = {
 		.get = gen_get, .put = gen_put, .arg = &sink,
 	};
@@ -311,6 +336,14 @@ bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks)
 	struct result *r;
 	uint64_t t0, t1, a0;
 
+	if (store) {
+		/* [recovery] store_messages = 65536, as memif-gen.ini. */
+		store_mem = rte_zmalloc("bench_store",
+			tw_store_memsize(CHANNELS, 65536), RTE_CACHE_LINE_SIZE);
+		sink.store = tw_store_init(store_mem, CHANNELS, 65536);
+		if (sink.store == NULL)
+			rte_exit(EXIT_FAILURE, "no memory for the store\n");
+	}
 	tw_framer_init(&fr, tmpl, chans, CHANNELS, TW_CSUM_SOFTWARE, &src,
 		&ctr);
 	fr.flush_tsc = hz / 1000000 * 20;
@@ -335,11 +368,12 @@ bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks)
 	tw_framer_close_all(&fr, rte_rdtsc());
 	t1 = rte_rdtsc();
 	rte_pktmbuf_free_bulk(sink.done, sink.n);
-	r = result_of("gen", level, "Mticks/s");
+	r = result_of(store ? "gen_store" : "gen", level, "Mticks/s");
 	r->allocs += allocs() - a0;
 	r->ops = ticks;
 	r->samples[r->nb_samples++] = ticks / (tsc_to_ns(t1 - t0) / 1e9) / 1e6;
 	rte_free(g);
+	rte_free(store_mem);
 }
 
 /* ---- cache update and snapshot latency ---- */
