@@ -19,6 +19,13 @@
 # tickwire-sockrx's UDP sockets, at each of KERNEL_RATES (default
 # 100000); kernel-R.{dpdk,sock}.json, CSVs, kernel-R.*.png, and the
 # p50 / p99 ratios in latency.json.
+# Then the loss sweep: the same memif pair at LOSS_RATE msgs/s (default
+# 1000000) with the generator losing a share of its frames in runs of
+# LOSS_BURST (default 20) for each of LOSSES (default "0.001 0.01"),
+# the processor asking its request server for every gap:
+# loss-L.{json,gen.json}, loss-L.gap-fill.csv, gap-fill.png (the gap
+# seen -> filled distribution of every loss on one plot), and the
+# recovery figures in latency.json.
 # Usage: ./scripts/latency-bench.sh [OUT] [RATE ...]   (0 = unlimited)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +66,27 @@ for rate in "${rates[@]}"; do
 	wait "$gen"
 done
 
+read -r -a losses <<< "${LOSSES-0.001 0.01}"
+loss_rate=${LOSS_RATE:-1000000}
+for loss in "${losses[@]}"; do
+	echo "latency-bench: $loss of the frames lost (runs of" \
+		"${LOSS_BURST:-20}) at $loss_rate msgs/s, re-requested"
+	# shellcheck disable=SC2086
+	./build/app/tickwire/tickwire $extra -- --config drivers-config/memif-gen.ini \
+		--rate "$loss_rate" --count $((loss_rate * seconds)) \
+		--duration 120 --quiet --set faults.loss="$loss" \
+		--set faults.burst="${LOSS_BURST:-20}" \
+		--stats-json "$out/loss-$loss.gen.json" \
+		> "$out/loss-$loss.gen.log" 2>&1 &
+	gen=$!
+	sleep 1
+	# shellcheck disable=SC2086
+	./build/app/tickwire/tickwire $extra -- --config drivers-config/memif-proc.ini \
+		--duration 120 --quiet --stats-json "$out/loss-$loss.json" \
+		--latency-csv "$out/loss-$loss" > "$out/loss-$loss.proc.log" 2>&1
+	wait "$gen"
+done
+
 read -r -a krates <<< "${KERNEL_RATES:-100000}"
 for rate in "${krates[@]}"; do
 	[ "$(id -u)" -eq 0 ] || { echo "latency-bench: kernel path needs root"; break; }
@@ -89,9 +117,10 @@ for rate in "${krates[@]}"; do
 	wait "$sock"
 done
 
-/usr/bin/python3 - "$out" "${krates[*]}" "${rates[@]}" <<'PY'
+/usr/bin/python3 - "$out" "${krates[*]}" "${losses[*]}" "${rates[@]}" <<'PY'
 import json, os, sys
-out, krates, rates = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
+out, krates, losses = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+rates = sys.argv[4:]
 res = {"method": "memif, two processes, generator and RX lcore on "
        "their own cores; send = generator's TSC stamp of a packet's last "
        "tick, poll = RX poll of its burst, cache = burst applied; "
@@ -139,6 +168,31 @@ for r in krates:
     res["kernel"].append(ratio)
     print("| %s | kernel / DPDK | | %.1fx | %.1fx | | |" %
           (r, ratio["p50_ratio"], ratio["p99_ratio"]))
+res["loss"] = []
+if losses:
+    print()
+    print("| loss | frames lost | gaps | filled | given up | requests | "
+          "gap->fill p50 us | p99 us | max us | send->cache p50 us | "
+          "p99 us |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+for l in losses:
+    p = "%s/loss-%s.json" % (out, l)
+    if not os.path.exists(p):
+        continue
+    d = json.load(open(p))
+    g = json.load(open("%s/loss-%s.gen.json" % (out, l)))
+    f, sc, rec = (d["latency_spans_ns"]["gap->fill"],
+                  d["latency_spans_ns"]["send->cache"], d["recovery"])
+    res["loss"].append({"loss": float(l), "gaps": d["gaps"],
+                        "frames_lost": g["generator"]["faults_lost"],
+                        "recovery": rec, "gap_fill": f,
+                        "send_cache": sc,
+                        "served": g["generator"]["requests_served"]})
+    print("| %s | %d | %d | %d | %d | %d | %.2f | %.2f | %.1f | %.2f | "
+          "%.2f |" % (l, g["generator"]["faults_lost"], d["gaps"],
+                      rec["gaps_filled"], rec["gaps_unrecovered"],
+                      rec["requests"], f["p50"] / 1e3, f["p99"] / 1e3,
+                      f["max"] / 1e3, sc["p50"] / 1e3, sc["p99"] / 1e3))
 json.dump(res, open(out + "/latency.json", "w"), indent=1)
 PY
 
@@ -157,6 +211,14 @@ if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
 	done
 	./scripts/plot-latency -o "$out/send-cache" \
 		--title "send->cache over memif" "${args[@]}"
+	args=()
+	for loss in "${losses[@]}"; do
+		[ -f "$out/loss-$loss.gap-fill.csv" ] &&
+			args+=("$out/loss-$loss.gap-fill.csv=$loss of the frames lost")
+	done
+	[ ${#args[@]} -eq 0 ] || ./scripts/plot-latency -o "$out/gap-fill" \
+		--title "gap seen -> filled, memif at $loss_rate msgs/s" \
+		"${args[@]}"
 	for rate in "${krates[@]}"; do
 		[ -f "$out/kernel-$rate.sock.send-cache.csv" ] || continue
 		./scripts/plot-latency -o "$out/kernel-$rate" \
