@@ -155,38 +155,63 @@ txq_release(struct tw_gen_lcore *g, uint16_t q, bool overtaken)
 	if (m == NULL)
 		return;
 	t->held = NULL;
-	g->ctr.faults_reordered += overtaken;
+	if (t->held_line == 0)
+		g->ctr.faults_reordered += overtaken;
+	else
+		g->ctr.faults_reordered_b += overtaken;
 	txq_add(g, q, m, t->held_msgs, true);
 }
 
-/* What [faults] does to a data frame on its way to queue q. */
+/* The fault counters of a line, copied where the stats read them. */
 static void
+fault_counters(struct tw_gen_lcore *g, unsigned int line)
+{
+	const struct tw_fault_counters *c = line == 0 ? &g->faults.ctr :
+		&g->faults_b.ctr;
+
+	if (line == 0) {
+		g->ctr.faults_lost = c->lost;
+		g->ctr.faults_lost_msgs = c->lost_msgs;
+		g->ctr.faults_dup = c->dup;
+		g->ctr.faults_corrupted = c->corrupted;
+	} else {
+		g->ctr.faults_lost_b = c->lost;
+		g->ctr.faults_lost_msgs_b = c->lost_msgs;
+		g->ctr.faults_dup_b = c->dup;
+		g->ctr.faults_corrupted_b = c->corrupted;
+	}
+}
+
+/*
+ * What [faults] does to a data frame of a line on its way to queue q.
+ * True when the frame was lost.
+ */
+static bool
 faulty_put(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
-		uint16_t ch, uint16_t msgs)
+		uint16_t ch, uint16_t msgs, unsigned int line)
 {
 	struct tw_gen_txq *t = &g->txq[q];
-	unsigned int v = tw_faults_next(&g->faults, msgs);
+	struct tw_faults *f = line == 0 ? &g->faults : &g->faults_b;
+	unsigned int v = tw_faults_next(f, msgs);
 
 	if (v == 0) {
 		txq_add(g, q, m, msgs, true);
 		txq_release(g, q, true);
-		return;
+		return false;
 	}
-	g->ctr.faults_lost = g->faults.ctr.lost;
-	g->ctr.faults_lost_msgs = g->faults.ctr.lost_msgs;
-	g->ctr.faults_dup = g->faults.ctr.dup;
-	g->ctr.faults_corrupted = g->faults.ctr.corrupted;
+	fault_counters(g, line);
 	if (v & TW_FAULT_LOSE) {
 		rte_pktmbuf_free(m);
-		return;
+		return true;
 	}
 	if (v & TW_FAULT_CORRUPT)
-		tw_faults_corrupt(&g->faults, rte_pktmbuf_mtod(m, uint8_t *),
+		tw_faults_corrupt(f, rte_pktmbuf_mtod(m, uint8_t *),
 			g->tmpl[ch].hdr_len, m->data_len);
 	if ((v & TW_FAULT_REORDER) && t->held == NULL) {
 		t->held = m;
 		t->held_msgs = msgs;
-		return;
+		t->held_line = (uint8_t)line;
+		return false;
 	}
 	txq_add(g, q, m, msgs, true);
 	if (v & TW_FAULT_DUP) {
@@ -194,6 +219,44 @@ faulty_put(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 		txq_add(g, q, m, msgs, true);
 	}
 	txq_release(g, q, true);
+	return false;
+}
+
+/*
+ * Line B's copy of a finished frame: the same bytes to line B's group
+ * of the channel (MAC, address and both checksums). NULL, counted, when
+ * no mbuf is free.
+ */
+static struct rte_mbuf *
+line_b_copy(struct tw_gen_lcore *g, const struct rte_mbuf *m, uint16_t ch)
+{
+	const struct tw_pkt_tmpl *t = &g->tmpl_b[ch];
+	struct rte_mbuf *b = rte_pktmbuf_alloc(g->pool);
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	uint8_t *f;
+
+	if (b == NULL) {
+		g->ctr.mbuf_alloc_failed++;
+		return NULL;
+	}
+	f = rte_pktmbuf_mtod(b, uint8_t *);
+	rte_memcpy(f, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len);
+	/* Line B's headers up to the MoldUDP64 header; lengths are the
+	 * frame's own. */
+	memcpy(f, t->hdr, t->l2_len);
+	ip = (struct rte_ipv4_hdr *)(f + t->l2_len);
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	ip->dst_addr = ((const struct rte_ipv4_hdr *)(t->hdr +
+		t->l2_len))->dst_addr;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->dgram_cksum = 0;
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	b->data_len = m->data_len;
+	b->pkt_len = m->pkt_len;
+	g->ctr.line_b_pkts++;
+	return b;
 }
 
 /*
@@ -219,8 +282,12 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 	q = g->nb_txq == 1 ? 0 : (uint16_t)(ch % g->nb_txq);
 	if (msgs == 0) {
 		/* Control frames are not faulted, nor overtaken. */
+		struct rte_mbuf *b = g->line_b ? line_b_copy(g, m, ch) : NULL;
+
 		txq_release(g, q, false);
 		txq_add(g, q, m, 0, true);
+		if (b != NULL)
+			txq_add(g, q, b, 0, false);
 		return;
 	}
 	if (g->store != NULL) {
@@ -232,8 +299,21 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 		tw_store_put(g->store, ch, rte_be_to_cpu_64(mold->seq),
 			f + hl, msgs);
 	}
+	if (unlikely(g->line_b)) {
+		struct rte_mbuf *b = line_b_copy(g, m, ch);
+
+		bool lost_a, lost_b = true;
+
+		/* A first, then B: each through its own faults. */
+		lost_a = faulty_put(g, q, m, ch, msgs, 0);
+		if (b != NULL)
+			lost_b = faulty_put(g, q, b, ch, msgs, 1);
+		/* Lost on both: only the request server can bring it. */
+		g->ctr.faults_lost_both += lost_a && lost_b;
+		return;
+	}
 	if (unlikely(g->faults.any))
-		faulty_put(g, q, m, ch, msgs);
+		faulty_put(g, q, m, ch, msgs, 0);
 	else
 		txq_add(g, q, m, msgs, true);
 }
@@ -481,9 +561,40 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 			"burst below 1\n", cfg->path);
 		return -EINVAL;
 	}
-	/* A flipped bit must be caught: the sums are ours, not the NIC's. */
-	if (cfg->fault_corrupt > 0)
+	struct tw_fault_params fb = {
+		.loss = cfg->fault_loss_b,
+		.burst = cfg->fault_burst_b,
+		.dup = cfg->fault_dup_b,
+		.reorder = cfg->fault_reorder_b,
+		.corrupt = cfg->fault_corrupt_b,
+		.seed = cfg->fault_seed_b,
+	};
+	unsigned int c;
+
+	if (tw_faults_init(&g->faults_b, &fb) != 0) {
+		TW_LOG(app, ERR, "%s: [faults]: a line B share outside [0, 1) "
+			"or a burst_b below 1\n", cfg->path);
+		return -EINVAL;
+	}
+	/*
+	 * A flipped bit must be caught, and line B's copy carries its own
+	 * sums: both are computed here, not by the NIC.
+	 */
+	if (cfg->fault_corrupt > 0 || cfg->fault_corrupt_b > 0 ||
+	    cfg->lines == 2)
 		g->csum = TW_CSUM_SOFTWARE;
+	if (cfg->lines == 2) {
+		struct tw_frame_params fpb = *fp;
+
+		fpb.group_base = cfg->group_b;
+		g->tmpl_b = tw_app_zalloc(socket,
+			cfg->channels * sizeof(*g->tmpl_b));
+		if (g->tmpl_b == NULL)
+			return -ENOMEM;
+		for (c = 0; c < cfg->channels; c++)
+			tw_pkt_tmpl_init(&g->tmpl_b[c], &fpb, (uint16_t)c);
+		g->line_b = true;
+	}
 	g->back = cfg->reply_every > 0;
 	if (cfg->store_messages == 0)
 		return 0;

@@ -377,6 +377,7 @@ tw_app_ports(struct tw_app *app)
 		app->port_started[i] = true;
 		if (pc.nb_rxq > 0) {
 			tw_port_join(pc.port_id, cfg->group, cfg->channels,
+				cfg->lines == 2 ? cfg->group_b : 0,
 				&app->port_state[i]);
 			TW_LOG(app, INFO, "port %u receives the groups by %s\n",
 				pc.port_id, app->port_state[i].mcast_mode);

@@ -371,13 +371,11 @@ tw_telemetry_register(struct tw_app *app)
 		{ "/tickwire/stats", cmd_stats,
 			"Counters of every lcore and RX totals. No parameters" },
 		{ "/tickwire/channels", cmd_channels,
-			"Per channel: group, port, expected sequence, gaps, "
-			"duplicates, last packet age, recovering and its gaps "
-			"open, filled, given up. No parameters" },
+			"Per channel: group, port, sequence, gaps, duplicates, "
+			"last packet age, recovery. No parameters" },
 		{ "/tickwire/latency", cmd_latency,
-			"Latency histogram summaries (ns) of the spans "
-			"send_cache, send_poll, poll_cache, actual_cache, "
-			"wire_poll, and gap_fill (a gap seen -> filled). "
+			"Histogram summaries (ns) of the latency spans, "
+			"gap_fill (recovery) and a_b_skew (two lines). "
 			"No parameters" },
 		{ "/tickwire/symbol", cmd_symbol,
 			"One symbol's consistent snapshot. Parameter: ticker" },

@@ -55,6 +55,7 @@ struct tw_gen_txq {
 	uint16_t msgs[TW_GEN_TXBUF];    /* messages in each frame */
 	uint16_t n;
 	uint16_t held_msgs;
+	uint8_t held_line;
 	struct rte_mbuf *held;          /* [faults] reorder: goes after the
 					 * next frame of the queue */
 };
@@ -182,6 +183,10 @@ struct tw_gen_lcore {
 	uint16_t nb_reply_rxq;          /* these queues from reply_rxq */
 	bool back;                      /* poll them at all */
 	struct tw_faults faults;        /* [faults], on the data frames */
+	/* [feed] lines = 2: every frame again to line B's groups. */
+	bool line_b;
+	struct tw_pkt_tmpl *tmpl_b;     /* per channel */
+	struct tw_faults faults_b;
 	/* [recovery]: the store and its MoldUDP64 request server. */
 	struct tw_store *store;         /* NULL: no server */
 	struct tw_request_rules rules;

@@ -81,6 +81,11 @@ static const struct key_def keys[] = {
 		"from its start time, receivers adopt each channel's session"),
 	T("feed", "group", KT_MCAST, group,
 		"multicast group of channel 0; channel c uses group + c"),
+	U("feed", "lines", lines, 1, 2,
+		"2: every frame is sent on line A (group) and line B "
+		"(group_b) and receivers take the first copy"),
+	T("feed", "group_b", KT_MCAST, group_b,
+		"multicast group of line B's channel 0 (lines = 2)"),
 	U("feed", "udp_port", udp_port, 1, 65535, "UDP destination port"),
 	T("feed", "src_ip", KT_IPV4, src_ip, "generator source address"),
 	T("feed", "src_mac", KT_MAC, src_mac, "generator source MAC"),
@@ -175,6 +180,13 @@ static const struct key_def keys[] = {
 		"checksums (receivers drop them), below 1"),
 	U("faults", "seed", fault_seed, 0, UINT64_MAX,
 		"random seed of the faults"),
+	D("faults", "loss_b", fault_loss_b, 0, 1, "loss on line B"),
+	D("faults", "burst_b", fault_burst_b, 1, 1000000, "burst on line B"),
+	D("faults", "dup_b", fault_dup_b, 0, 1, "dup on line B"),
+	D("faults", "reorder_b", fault_reorder_b, 0, 1, "reorder on line B"),
+	D("faults", "corrupt_b", fault_corrupt_b, 0, 1, "corrupt on line B"),
+	U("faults", "seed_b", fault_seed_b, 0, UINT64_MAX,
+		"random seed of line B's faults"),
 
 	U("recovery", "store_messages", store_messages, 0, 1u << 24,
 		"the generator keeps the last N messages of each channel (a "
@@ -190,6 +202,9 @@ static const struct key_def keys[] = {
 	U("recovery", "retries", retries, 0, 1000,
 		"requests for a gap after the first; then it is given up and "
 		"its channel's symbols marked stale"),
+	U("recovery", "ab_wait_us", ab_wait_us, 0, 60000000,
+		"with two lines, a gap waits this long for the other line's "
+		"copy before it is declared and asked for"),
 	U("recovery", "max_count", max_count, 1, 65534,
 		"messages asked for, and served, per request at most"),
 	U("recovery", "rate", request_rate, 0, 100000000,
@@ -243,6 +258,8 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->channels = 4;
 	cfg->session_auto = true;     /* a new name every run */
 	cfg->group = TW_IPV4(239, 1, 1, 1);
+	cfg->lines = 1;
+	cfg->group_b = TW_IPV4(239, 1, 2, 1);
 	cfg->udp_port = 30001;
 	cfg->src_ip = TW_IPV4(192, 0, 2, 1);
 	cfg->src_mac = (struct rte_ether_addr){
@@ -287,6 +304,9 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->simd = TW_SIMD_AUTO;
 
 	cfg->fault_burst = 1.0;
+	cfg->fault_burst_b = 1.0;
+	cfg->fault_seed_b = 2;
+	cfg->ab_wait_us = 200;
 	cfg->request_port = 30100;
 	cfg->timeout_us = 1000;
 	cfg->retries = 10;

@@ -44,6 +44,8 @@ struct tw_config {
 	char session[TW_MOLD_SESSION_LEN + 1];
 	bool session_auto;      /* session = auto (the default) */
 	uint32_t group;         /* channel 0's group, host order */
+	uint8_t lines;          /* 1, or 2: A and B, the same frames */
+	uint32_t group_b;       /* line B's channel 0 group, host order */
 	uint16_t udp_port;
 	uint32_t src_ip;
 	struct rte_ether_addr src_mac;
@@ -109,6 +111,14 @@ struct tw_config {
 	double fault_reorder;
 	double fault_corrupt;
 	uint64_t fault_seed;
+	/* ... and to line B's, independently */
+	double fault_loss_b;
+	double fault_burst_b;
+	double fault_dup_b;
+	double fault_reorder_b;
+	double fault_corrupt_b;
+	uint64_t fault_seed_b;
+	uint32_t ab_wait_us;    /* [recovery]: a gap waits for the other line */
 
 	/* [recovery] */
 	uint32_t store_messages; /* per channel; 0: no request server */

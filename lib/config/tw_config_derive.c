@@ -81,6 +81,10 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 			{ "dup", cfg->fault_dup },
 			{ "reorder", cfg->fault_reorder },
 			{ "corrupt", cfg->fault_corrupt },
+			{ "loss_b", cfg->fault_loss_b },
+			{ "dup_b", cfg->fault_dup_b },
+			{ "reorder_b", cfg->fault_reorder_b },
+			{ "corrupt_b", cfg->fault_corrupt_b },
 		};
 
 		for (i = 0; i < RTE_DIM(shares); i++)
@@ -90,6 +94,23 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 					shares[i].v);
 				return -EINVAL;
 			}
+	}
+	if (cfg->lines == 2) {
+		if (cfg->channels > TW_RX_MAX_CHANNELS / 2) {
+			snprintf(err, errlen, "%s: [feed] channels: %u with "
+				"lines = 2; at most %u", o, cfg->channels,
+				TW_RX_MAX_CHANNELS / 2);
+			return -EINVAL;
+		}
+		if ((uint64_t)cfg->group_b + cfg->channels - 1 >
+		    TW_IPV4(239, 255, 255, 255) ||
+		    (cfg->group_b < cfg->group + cfg->channels &&
+		     cfg->group < cfg->group_b + cfg->channels)) {
+			snprintf(err, errlen, "%s: [feed] group_b: line B's "
+				"%u groups overlap line A's or run past "
+				"239.255.255.255", o, cfg->channels);
+			return -EINVAL;
+		}
 	}
 	if ((uint32_t)cfg->request_port + cfg->channels - 1 > 65535) {
 		snprintf(err, errlen, "%s: [recovery] request_port: ports of "
@@ -175,5 +196,8 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->gap_timeout_ns = (uint64_t)cfg->timeout_us * 1000;
 	feed->gap_retries = cfg->retries;
 	feed->request_max = (uint16_t)cfg->max_count;
+	feed->lines = cfg->lines;
+	feed->group_b = cfg->group_b;
+	feed->ab_wait_ns = (uint64_t)cfg->ab_wait_us * 1000;
 	return tw_rx_feed_prepare(feed);
 }

@@ -53,7 +53,7 @@ struct tw_channel_state {
 	uint8_t has_session;    /* session below adopted (session = auto) */
 	char session[TW_MOLD_SESSION_LEN];
 	/* Recovery: what is missing and what became of it. */
-	uint32_t nb_gaps;       /* open gaps in gaps[] (read by the view) */
+	uint32_t nb_gaps;       /* open gaps in missing[] (read by the view) */
 	uint64_t gaps_filled;   /* gaps whose every message came in */
 	uint64_t gaps_unrecovered; /* given up: the channel's symbols stale */
 	uint64_t msgs_recovered; /* messages applied from a fill */
@@ -61,6 +61,16 @@ struct tw_channel_state {
 	uint64_t fill_dups;     /* retransmitted messages no longer missing */
 	uint64_t requests;      /* re-requests sent */
 	uint64_t requests_per_gap_max;
+	uint64_t gaps_covered;  /* two lines: filled by the other line */
+	uint64_t end_pending;   /* the end of session, once gaps before it
+				 * are filled or given up (0: none) */
+	/* Two lines: the last frames that applied first, for the skew. */
+	struct {
+		uint64_t seq;
+		uint64_t ns;
+		uint32_t line;
+	} won[8];
+	uint32_t won_next;
 	uint32_t server_ip;     /* where the channel's frames come from */
 	uint8_t server_mac[6];
 	struct tw_gap missing[TW_GAPS_MAX];

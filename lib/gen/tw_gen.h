@@ -221,6 +221,14 @@ struct tw_gen_counters {
 	uint64_t faults_dup;
 	uint64_t faults_reordered;
 	uint64_t faults_corrupted;
+	/* ... and to line B's (two lines) */
+	uint64_t line_b_pkts;      /* frames sent on line B */
+	uint64_t faults_lost_b;
+	uint64_t faults_lost_msgs_b;
+	uint64_t faults_dup_b;
+	uint64_t faults_reordered_b;
+	uint64_t faults_corrupted_b;
+	uint64_t faults_lost_both;  /* data frames lost on both lines */
 	/* The request server, by verdict (enum tw_request_verdict). */
 	uint64_t requests[TW_GEN_REQUEST_VERDICTS];
 	uint64_t retrans_pkts;     /* frames served to requesters */

@@ -131,6 +131,7 @@ static const struct {
 		"actual_cache" },
 	[TW_SPAN_WIRE_POLL] = { "wire->poll", "wire-poll", "wire_poll" },
 	[TW_SPAN_GAP_FILL] = { "gap->fill", "gap-fill", "gap_fill" },
+	[TW_SPAN_AB_SKEW] = { "a<->b", "a-b", "a_b_skew" },
 };
 
 const char *

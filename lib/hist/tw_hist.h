@@ -45,7 +45,8 @@ void tw_hist_init(struct tw_hist *h);
  * timestamp, on ports that offer one. One sample per packet (its last
  * tick), poll->cache one per burst, wire->poll one per frame; gap->fill
  * is recovery, not latency: one sample per gap filled, from the packet
- * that showed it missing to the one that completed it.
+ * that showed it missing to the one that completed it; a<->b is the
+ * arrival skew of the two lines, one sample per frame that came twice.
  */
 enum tw_lat_span {
 	TW_SPAN_SEND_CACHE,     /* corrected for coordinated omission */
@@ -54,6 +55,7 @@ enum tw_lat_span {
 	TW_SPAN_ACTUAL_CACHE,   /* not corrected */
 	TW_SPAN_WIRE_POLL,      /* NIC RX timestamp -> poll, ports that have them */
 	TW_SPAN_GAP_FILL,       /* a gap seen -> its last message filled in */
+	TW_SPAN_AB_SKEW,        /* two lines: a frame's first copy -> second */
 	TW_SPAN_MAX
 };
 

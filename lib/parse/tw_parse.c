@@ -121,6 +121,12 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 	group = rte_be_to_cpu_32(ip->dst_addr);
 	v->channel = group - feed->group_base;
 	v->retrans = false;
+	v->line = 0;
+	if (feed->lines == 2 && v->channel >= feed->nb_channels &&
+	    group - feed->group_b < feed->nb_channels) {
+		v->channel = group - feed->group_b;
+		v->line = 1;
+	}
 	if (unlikely(v->channel >= feed->nb_channels ||
 		     udp->dst_port != rte_cpu_to_be_16(feed->udp_port))) {
 		/*
@@ -193,11 +199,18 @@ tw_rx_feed_prepare(struct tw_rx_feed *feed)
 
 	if (feed->nb_channels == 0 || feed->nb_channels > TW_RX_MAX_CHANNELS)
 		return -EINVAL;
+	if (feed->lines == 0)
+		feed->lines = 1;
+	if (feed->lines > 2 ||
+	    feed->lines * feed->nb_channels > TW_RX_MAX_CHANNELS)
+		return -EINVAL;
 	feed->l2_len = TW_ETH_HDR_LEN + (feed->vlan ? TW_VLAN_HDR_LEN : 0);
 	ip = feed->l2_len;
-	for (c = 0; c < feed->nb_channels; c++) {
+	/* Line A's channels, then line B's. */
+	for (c = 0; c < (unsigned int)feed->lines * feed->nb_channels; c++) {
 		struct tw_rx_hdr_tmpl *t = &feed->tmpl[c];
-		uint32_t group = feed->group_base + c;
+		uint32_t group = c < feed->nb_channels ? feed->group_base + c :
+			feed->group_b + c - feed->nb_channels;
 		rte_be32_t group_be = rte_cpu_to_be_32(group);
 		rte_be16_t port_be = rte_cpu_to_be_16(feed->udp_port);
 		rte_be16_t ipv4 = RTE_BE16(RTE_ETHER_TYPE_IPV4);
@@ -321,6 +334,10 @@ tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t first,
 		ch->server_ip = rte_be_to_cpu_32(ip->src_addr);
 	}
 	tw_gaps_add(ch, first, end, now_ns, &lost);
+	/* Two lines: the other may still bring it; ask only after. */
+	if (ctx->feed->lines == 2)
+		ch->missing[ch->nb_gaps - 1].next_req_ns = now_ns +
+			ctx->feed->ab_wait_ns;
 	if (lost.end != 0)
 		tw_rx_gap_lost(ctx, channel, &lost);
 	else
@@ -344,6 +361,44 @@ tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 		tw_cache_mark_stale(ctx->cache, l);
 }
 
+void
+tw_rx_line_frame(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
+		uint32_t line, uint64_t seq, bool won, uint64_t now_ns)
+{
+	unsigned int i;
+
+	if (won) {
+		ctx->ctr->line_won[line]++;
+		ch->won[ch->won_next % RTE_DIM(ch->won)].seq = seq;
+		ch->won[ch->won_next % RTE_DIM(ch->won)].ns = now_ns;
+		ch->won[ch->won_next % RTE_DIM(ch->won)].line = line;
+		ch->won_next++;
+		return;
+	}
+	ctx->ctr->line_dups[line]++;
+	for (i = 0; i < RTE_DIM(ch->won); i++)
+		if (ch->won[i].seq == seq && ch->won[i].line != line &&
+		    now_ns >= ch->won[i].ns) {
+			ctx->ctr->line_led[ch->won[i].line]++;
+			if (ctx->skew_hist != NULL)
+				tw_hist_record(ctx->skew_hist,
+					now_ns - ch->won[i].ns);
+			ch->won[i].seq = 0;
+			return;
+		}
+}
+
+void
+tw_rx_end_if_complete(struct tw_rx_ctx *ctx, struct tw_channel_state *ch)
+{
+	if (ch->end_pending == 0 || ch->nb_gaps != 0 ||
+	    ch->expected != ch->end_pending)
+		return;
+	ch->end_pending = 0;
+	ctx->ctr->end_of_session++;
+	__atomic_store_n(&ch->ended, 1, __ATOMIC_RELEASE);
+}
+
 /* Gap gi was filled whole at now_ns. */
 static void
 gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch, uint32_t gi,
@@ -352,12 +407,15 @@ gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch, uint32_t gi,
 	const struct tw_gap *g = &ch->missing[gi];
 
 	ch->gaps_filled++;
+	if (ctx->feed->lines == 2 && g->requests == 0)
+		ch->gaps_covered++;
 	if (g->requests > ch->requests_per_gap_max)
 		ch->requests_per_gap_max = g->requests;
 	if (ctx->fill_hist != NULL && now_ns >= g->detected_ns)
 		tw_hist_record(ctx->fill_hist, now_ns - g->detected_ns);
 	tw_gaps_remove(ch, gi);
 	ctx->ctr->gaps_open--;
+	tw_rx_end_if_complete(ctx, ch);
 }
 
 /* One message of a fill at sequence s: merged with newer state. */
@@ -408,7 +466,7 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 	struct tw_channel_state *ch = &ctx->channels[v->channel];
 	const uint8_t *b = v->blocks;
 	uint64_t run_end = 0;
-	uint32_t applied = 0, i;
+	uint32_t applied = 0, again = 0, i;
 	bool run_ok = false;
 
 	for (i = 0; i < count; i++) {
@@ -436,17 +494,24 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 			}
 		}
 		if (!run_ok) {
-			ch->fill_dups++;
+			again++;
 			continue;
 		}
 		fill_one(ctx, m, s, now_ns);
 		applied++;
 	}
 	ch->msgs_recovered += applied;
+	/* The other line's copy is no retransmission come again. */
+	if (ctx->feed->lines != 2 || v->retrans)
+		ch->fill_dups += again;
+	if (ctx->feed->lines == 2 && !v->retrans)
+		tw_rx_line_frame(ctx, ch, v->line, seq, applied != 0, now_ns);
 	if (applied == 0) {
 		ch->dup_pkts++;
 		ch->dup_msgs += count;
-		ctx->ctr->drops[TW_DROP_DUPLICATE]++;
+		/* The other line's copy is expected, not a drop. */
+		if (ctx->feed->lines != 2 || v->retrans)
+			ctx->ctr->drops[TW_DROP_DUPLICATE]++;
 		return;
 	}
 	ctx->ctr->pkts_accepted++;
@@ -481,6 +546,7 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 				tw_rx_gap_lost(ctx, c, g);
 				tw_gaps_remove(ch, i);
 				ctx->ctr->gaps_open--;
+				tw_rx_end_if_complete(ctx, ch);
 				continue;
 			}
 			if (asking && send(arg, c, ch, g->first,

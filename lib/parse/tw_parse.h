@@ -95,6 +95,12 @@ struct tw_rx_counters {
 	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */
 	uint64_t lat_out_of_range; /* older than max_latency: not recorded */
 	uint64_t sessions_started; /* new sessions after a channel's first */
+	/* Per line (A, B) when there are two: frames of the line that
+	 * passed the header checks, that applied first, that came second. */
+	uint64_t line_pkts[2];
+	uint64_t line_won[2];
+	uint64_t line_dups[2];
+	uint64_t line_led[2];   /* of the frames that came twice, first */
 	uint64_t gaps_open;     /* over this context's channels */
 	uint64_t gaps_opened;   /* ever: a new one is asked for at once */
 	uint64_t retrans_pkts;  /* retransmitted frames accepted */
@@ -150,6 +156,13 @@ struct tw_rx_feed {
 	uint64_t gap_timeout_ns; /* between requests for one gap */
 	uint32_t gap_retries;   /* requests after the first; then given up */
 	uint16_t request_max;   /* messages asked for at most per request */
+	/*
+	 * Two lines: line B's channel c is group_b + c, its templates at
+	 * tmpl[nb_channels + c]; the first copy of a frame applies.
+	 */
+	uint8_t lines;
+	uint32_t group_b;
+	uint64_t ab_wait_ns;    /* a gap waits this long for the other line */
 	struct rte_reciprocal chan_div; /* locate % nb_channels, fast */
 	struct tw_rx_hdr_tmpl tmpl[TW_RX_MAX_CHANNELS];
 };
@@ -206,6 +219,7 @@ struct tw_rx_ctx {
 	 */
 	struct tw_rx_side *side;
 	struct tw_hist *fill_hist;      /* gap detected -> filled, or NULL */
+	struct tw_hist *skew_hist;      /* two lines' skew, or NULL */
 	/*
 	 * The channels this context may write (bit c of owned[c / 64]):
 	 * every channel after tw_rx_ctx_init; an RX lcore that shares its

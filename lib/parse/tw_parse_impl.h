@@ -40,7 +40,7 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 	const struct tw_rx_feed *feed = ctx->feed;
 	const struct rte_ipv4_hdr *ip;
 	const struct rte_udp_hdr *udp;
-	uint32_t l2 = feed->l2_len, ch;
+	uint32_t l2 = feed->l2_len, ch, line;
 	uint16_t ip_len, udp_len;
 	uint32_t sum;
 
@@ -48,8 +48,16 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 		return TW_RX_UNDECIDED;
 	ip = (const struct rte_ipv4_hdr *)(p + l2);
 	ch = rte_be_to_cpu_32(ip->dst_addr) - feed->group_base;
-	if (unlikely(ch >= feed->nb_channels ||
-		     !lvl_hdr_match(p, &feed->tmpl[ch])))
+	line = 0;
+	if (unlikely(ch >= feed->nb_channels)) {
+		/* Line B's templates follow line A's. */
+		ch = rte_be_to_cpu_32(ip->dst_addr) - feed->group_b;
+		if (feed->lines != 2 || ch >= feed->nb_channels)
+			return TW_RX_UNDECIDED;
+		line = 1;
+	}
+	if (unlikely(!lvl_hdr_match(p, &feed->tmpl[line * feed->nb_channels +
+			ch])))
 		return TW_RX_UNDECIDED;
 	/* Template held: IHL is 5, no fragment, UDP, group, port, session. */
 	ip_len = rte_be_to_cpu_16(ip->total_length);
@@ -83,6 +91,7 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 	}
 	v->channel = ch;
 	v->retrans = false;
+	v->line = (uint8_t)line;
 	v->mold = (const struct tw_mold_hdr *)(udp + 1);
 	v->blocks = (const uint8_t *)(v->mold + 1);
 	v->blocks_len = udp_len - TW_UDP_HDR_LEN - TW_MOLD_HDR_LEN;
@@ -431,6 +440,17 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		tw_rx_fill(ctx, v, seq, count, now_ns);
 		return;
 	}
+	if (unlikely(ctx->feed->lines == 2)) {
+		ctr->line_pkts[v->line]++;
+		/* The other line's copy of the end of session. */
+		if (count == TW_MOLD_COUNT_END_OF_SESSION && ch->ended &&
+		    seq == ch->expected &&
+		    memcmp(ch->session, v->mold->session,
+			   TW_MOLD_SESSION_LEN) == 0) {
+			ctr->line_dups[v->line]++;
+			return;
+		}
+	}
 	reason = rx_session(ctx, ch, v->mold, seq, now_ns);
 	if (unlikely(reason != TW_RX_ACCEPT)) {
 		ctr->drops[reason]++;
@@ -439,15 +459,33 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION ||
 		     count == TW_MOLD_COUNT_HEARTBEAT)) {
 		if (count == TW_MOLD_COUNT_END_OF_SESSION) {
-			/* Only where the sequence is: a forged or early end
-			 * (a lost tail) cannot end the channel. */
-			if (seq != ch->expected) {
+			/*
+			 * Only where the sequence is: a forged or early end
+			 * cannot end the channel. With gaps tracked, an end
+			 * a little ahead shows a lost tail: it is a gap, and
+			 * the end waits for it (as for any open gap); a
+			 * forged one is undone by the next frame past it.
+			 */
+			if (seq != ch->expected &&
+			    (ctx->side == NULL || seq < ch->expected ||
+			     seq - ch->expected > ctx->feed->max_gap)) {
 				ctr->drops[TW_DROP_BAD_END]++;
 				return;
 			}
 			ctr->pkts_accepted++;
 			ch->last_rx_ns = now_ns;
 			ch->ahead_next = 0;
+			if (seq != ch->expected) {
+				tw_rx_gap_open(ctx, v->channel, ch->expected,
+					seq, now_ns);
+				ch->gaps++;
+				ch->gap_msgs += seq - ch->expected;
+				ch->expected = seq;
+			}
+			if (ch->nb_gaps != 0) {
+				ch->end_pending = seq;
+				return;
+			}
 			ctr->end_of_session++;
 			__atomic_store_n(&ch->ended, 1, __ATOMIC_RELEASE);
 			return;
@@ -475,12 +513,23 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		return;
 	}
 	verdict = tw_channel_admit(ch, seq, count, ctx->feed->max_gap, &skip);
+	if (unlikely(ctx->feed->lines == 2) &&
+	    (verdict == TW_ADMIT_OK || verdict == TW_ADMIT_DUPLICATE)) {
+		/* Arbitration: first copy applies, second is counted. */
+		tw_rx_line_frame(ctx, ch, v->line, seq,
+			verdict == TW_ADMIT_OK, now_ns);
+		if (verdict == TW_ADMIT_DUPLICATE)
+			return;
+	}
 	if (unlikely(verdict != TW_ADMIT_OK)) {
 		ctr->drops[admit_drop[verdict]]++;
 		return;
 	}
 	if (unlikely(seq > before) && ctx->side != NULL)
 		tw_rx_gap_open(ctx, v->channel, before, seq, now_ns);
+	/* Data past a waiting end of session: that end was no end. */
+	if (unlikely(ch->end_pending != 0) && seq >= ch->end_pending)
+		ch->end_pending = 0;
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
 	if (likely(ch->nb_gaps == 0))

@@ -21,6 +21,7 @@ struct tw_rx_view {
 	uint32_t blocks_len;
 	uint32_t channel;
 	bool retrans;           /* unicast from the channel's server */
+	uint8_t line;           /* 0: line A, 1: line B */
 };
 
 /*
@@ -29,6 +30,18 @@ struct tw_rx_view {
  */
 void tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 		const struct tw_gap *g);
+
+/*
+ * Two lines: a data frame at seq on line `line` applied first (won) or
+ * came second (not won: its arrival skew is recorded when the first
+ * copy is still remembered).
+ */
+void tw_rx_line_frame(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
+		uint32_t line, uint64_t seq, bool won, uint64_t now_ns);
+
+/* A channel whose end of session waited for its gaps: ended now? */
+void tw_rx_end_if_complete(struct tw_rx_ctx *ctx,
+		struct tw_channel_state *ch);
 
 /* A new gap [first, end) on channel, seen in the current frame. */
 void tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel,

@@ -205,16 +205,19 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 
 int
 tw_port_join(uint16_t port_id, uint32_t group_base, uint16_t nb,
-		struct tw_port_state *st)
+		uint32_t group_b, struct tw_port_state *st)
 {
-	struct rte_ether_addr macs[TW_MAX_GROUPS];
-	uint16_t i;
+	struct rte_ether_addr macs[2 * TW_MAX_GROUPS];
+	uint16_t i, n = 0;
 	int rc;
 
 	if (nb > TW_MAX_GROUPS)
 		nb = TW_MAX_GROUPS;
 	for (i = 0; i < nb; i++)
-		tw_mcast_mac(group_base + i, &macs[i]);
+		tw_mcast_mac(group_base + i, &macs[n++]);
+	for (i = 0; group_b != 0 && i < nb; i++)
+		tw_mcast_mac(group_b + i, &macs[n++]);
+	nb = n;
 	rc = rte_eth_dev_set_mc_addr_list(port_id, macs, nb);
 	if (rc == 0) {
 		snprintf(st->mcast_mode, sizeof(st->mcast_mode),

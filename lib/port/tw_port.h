@@ -62,11 +62,12 @@ int tw_port_socket(uint16_t port_id);
 int tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st);
 
 /*
- * Receive nb groups from group_base (host order): the multicast address
- * list where the driver has one, else allmulticast, else promiscuous.
+ * Receive nb groups from group_base (host order), and nb from group_b
+ * too unless it is 0 (line B): the multicast address list where the
+ * driver has one, else allmulticast, else promiscuous.
  */
 int tw_port_join(uint16_t port_id, uint32_t group_base, uint16_t nb,
-		struct tw_port_state *st);
+		uint32_t group_b, struct tw_port_state *st);
 
 /*
  * Steer channel c (group_base + c, UDP dst_port) to RX queue c %

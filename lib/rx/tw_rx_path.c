@@ -23,6 +23,7 @@ tw_rx_path_init(struct tw_rx_path *p, const struct tw_protocol *proto,
 		tw_hist_init(&p->lat[i]);
 	p->ctx.lat = &p->lat[TW_SPAN_SEND_POLL];
 	p->ctx.fill_hist = &p->lat[TW_SPAN_GAP_FILL];
+	p->ctx.skew_hist = &p->lat[TW_SPAN_AB_SKEW];
 	p->ctx.sent = p->sent;
 	p->ctx.late = p->late;
 	p->ctx.sent_cap = TW_RX_BURST_MAX;

@@ -30,6 +30,14 @@ static const struct tw_counter_name rx_names[] = {
 	RX("latency_negative", lat_negative),
 	RX("latency_out_of_range", lat_out_of_range),
 	RX("sessions_started", sessions_started),
+	RX("line_a_packets", line_pkts[0]),
+	RX("line_b_packets", line_pkts[1]),
+	RX("line_a_won", line_won[0]),
+	RX("line_b_won", line_won[1]),
+	RX("line_a_duplicates", line_dups[0]),
+	RX("line_b_duplicates", line_dups[1]),
+	RX("line_a_led", line_led[0]),
+	RX("line_b_led", line_led[1]),
 	RX("gaps_open", gaps_open),
 	RX("retrans_packets", retrans_pkts),
 };
@@ -62,6 +70,13 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("faults_dup", faults_dup),
 	GEN("faults_reordered", faults_reordered),
 	GEN("faults_corrupted", faults_corrupted),
+	GEN("line_b_packets", line_b_pkts),
+	GEN("faults_lost_b", faults_lost_b),
+	GEN("faults_lost_messages_b", faults_lost_msgs_b),
+	GEN("faults_dup_b", faults_dup_b),
+	GEN("faults_reordered_b", faults_reordered_b),
+	GEN("faults_corrupted_b", faults_corrupted_b),
+	GEN("faults_lost_both", faults_lost_both),
 	/* In the order of enum tw_request_verdict (lib/recovery). */
 	GEN("requests_served", requests[0]),
 	GEN("requests_malformed", requests[1]),
@@ -191,6 +206,7 @@ tw_stats_add_channels(struct tw_stats *s, const struct tw_channel_state *ch,
 		r->rec.msgs_unrecovered += rd(&ch[i].msgs_unrecovered);
 		r->rec.fill_dups += rd(&ch[i].fill_dups);
 		r->rec.requests += rd(&ch[i].requests);
+		r->rec.gaps_covered += rd(&ch[i].gaps_covered);
 		r->rec.requests_per_gap_max = RTE_MAX(
 			r->rec.requests_per_gap_max,
 			rd(&ch[i].requests_per_gap_max));
@@ -230,6 +246,7 @@ tw_stats_finish(struct tw_stats *s)
 		s->rec.msgs_unrecovered += c->rec.msgs_unrecovered;
 		s->rec.fill_dups += c->rec.fill_dups;
 		s->rec.requests += c->rec.requests;
+		s->rec.gaps_covered += c->rec.gaps_covered;
 		s->rec.requests_per_gap_max = RTE_MAX(
 			s->rec.requests_per_gap_max,
 			c->rec.requests_per_gap_max);
@@ -433,10 +450,11 @@ json_recovery(FILE *f, const struct tw_recovery_report *r)
 		", \"gaps_unrecovered\": %" PRIu64 ", \"messages_recovered\": %"
 		PRIu64 ", \"messages_unrecovered\": %" PRIu64
 		", \"messages_again\": %" PRIu64 ", \"requests\": %" PRIu64
-		", \"requests_per_gap_max\": %" PRIu64 " }", r->gaps_open,
+		", \"requests_per_gap_max\": %" PRIu64 ", \"gaps_covered\": %"
+		PRIu64 " }", r->gaps_open,
 		r->gaps_filled, r->gaps_unrecovered, r->msgs_recovered,
 		r->msgs_unrecovered, r->fill_dups, r->requests,
-		r->requests_per_gap_max);
+		r->requests_per_gap_max, r->gaps_covered);
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped. */

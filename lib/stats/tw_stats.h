@@ -30,6 +30,7 @@ struct tw_recovery_report {
 	uint64_t fill_dups;     /* retransmitted or late, no longer missing */
 	uint64_t requests;
 	uint64_t requests_per_gap_max;
+	uint64_t gaps_covered;  /* two lines: filled by the other line */
 };
 
 struct tw_channel_report {

@@ -204,6 +204,113 @@ gap_beyond_the_store_is_given_up_and_marked(void **state)
 	assert_true(count_stale(cache) >= 250);
 }
 
+/*
+ * Two lines, each losing 1 % of its frames independently, and no request
+ * server: the first copy of each frame applies, the second is counted on
+ * its line; only a frame both lines lost is a gap, given up and marked
+ * stale. The per-line counters add up.
+ */
+static void
+two_lines_cover_each_others_losses(void **state)
+{
+	const char *json = it_path("rec-ab.json");
+	const char *cache = it_path("rec-ab.cache.csv");
+	const char *truth = it_path("rec-ab.truth.csv");
+	const char *ini = profile("rec-ab.ini", "tw-itest-rec-ab",
+		"[faults]\nloss = 0.01\nloss_b = 0.01\nseed = 21\n"
+		"seed_b = 22\n");
+	const char *const opts[] = { "--config", ini, "--count", "1000000",
+		"--rate", "0", "--duration", "120", "--quiet",
+		"--set", "feed.lines=2", "--stats-json", json,
+		"--dump-cache", cache, "--dump-truth", truth, NULL };
+	uint64_t both, a_won, b_won, a_dup, b_dup, a_pkts, b_pkts;
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("rec-ab.log"), 180), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	both = it_json_u64(s, "generator", "faults_lost_both");
+	a_pkts = it_json_u64(s, "rx", "line_a_packets");
+	b_pkts = it_json_u64(s, "rx", "line_b_packets");
+	a_won = it_json_u64(s, "rx", "line_a_won");
+	b_won = it_json_u64(s, "rx", "line_b_won");
+	a_dup = it_json_u64(s, "rx", "line_a_duplicates");
+	b_dup = it_json_u64(s, "rx", "line_b_duplicates");
+	fprintf(stderr, "lost on A %" PRIu64 ", on B %" PRIu64 ", on both %"
+		PRIu64 "; A: %" PRIu64 " frames, %" PRIu64 " first, %" PRIu64
+		" second; B: %" PRIu64 ", %" PRIu64 ", %" PRIu64 "\n",
+		it_json_u64(s, "generator", "faults_lost"),
+		it_json_u64(s, "generator", "faults_lost_b"), both, a_pkts,
+		a_won, a_dup, b_pkts, b_won, b_dup);
+	assert_true(it_json_u64(s, "generator", "faults_lost") > 100);
+	assert_true(it_json_u64(s, "generator", "faults_lost_b") > 100);
+	/* Every frame a line delivered applied first or came second;
+	 * heartbeats and ends of session are counted on neither. */
+	assert_true(a_pkts >= a_won + a_dup && b_pkts >= b_won + b_dup);
+	assert_true(a_pkts - a_won - a_dup <= 16 && b_pkts - b_won - b_dup
+		<= 16);
+	/* What B alone delivered is what A lost and B did not. */
+	assert_int_equal(b_won, it_json_u64(s, "generator", "faults_lost") -
+		both);
+	/* Every data frame line A put on the wire applied first: the
+	 * frames sent (lost ones are not) less line B's that went out
+	 * (its copies less its losses) and the control frames. */
+	assert_int_equal(a_won, it_json_u64(s, "generator", "packets") -
+		(it_json_u64(s, "generator", "line_b_packets") -
+		 it_json_u64(s, "generator", "faults_lost_b")) - 4 -
+		it_json_u64(s, "generator", "heartbeats"));
+	assert_int_equal(it_json_u64(s, "recovery", "requests"), 0);
+	assert_int_equal(it_json_u64(s, "drops", "duplicate"), 0);
+	assert_true(it_json_u64(s, "a<->b", "count") > 0);
+	if (both == 0) {
+		assert_int_equal(it_json_u64(s, "recovery",
+			"gaps_unrecovered"), 0);
+		free(s);
+		assert_true(it_files_equal(cache, truth));
+		return;
+	}
+	/* Lost on both lines, and nobody to ask: stale, never wrong. */
+	assert_true(it_json_u64(s, "recovery", "gaps_unrecovered") > 0);
+	free(s);
+	assert_true(count_stale(cache) >= 250);
+}
+
+/* The same two lines with the request server: the frames both lines
+ * lost are asked for (after the other line's wait) and the cache is
+ * the truth. */
+static void
+two_lines_and_the_server_leave_nothing_out(void **state)
+{
+	const char *json = it_path("rec-ab2.json");
+	const char *cache = it_path("rec-ab2.cache.csv");
+	const char *truth = it_path("rec-ab2.truth.csv");
+	const char *ini = profile("rec-ab2.ini", "tw-itest-rec-ab2",
+		"[faults]\nloss = 0.02\nloss_b = 0.02\nseed = 31\n"
+		"seed_b = 32\n"
+		"[recovery]\nstore_messages = 65536\nrerequest = true\n");
+	const char *const opts[] = { "--config", ini, "--count", "1000000",
+		"--rate", "0", "--duration", "120", "--quiet",
+		"--set", "feed.lines=2", "--stats-json", json,
+		"--dump-cache", cache, "--dump-truth", truth, NULL };
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("rec-ab2.log"), 180), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	fprintf(stderr, "lost on both lines %" PRIu64 ", requests %" PRIu64
+		"\n", it_json_u64(s, "generator", "faults_lost_both"),
+		it_json_u64(s, "recovery", "requests"));
+	assert_true(it_json_u64(s, "generator", "faults_lost_both") > 0);
+	assert_true(it_json_u64(s, "recovery", "requests") > 0);
+	assert_true(it_json_u64(s, "recovery", "requests") <=
+		it_json_u64(s, "generator", "faults_lost_both") * 2);
+	assert_int_equal(it_json_u64(s, "recovery", "gaps_unrecovered"), 0);
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+}
+
 int
 main(void)
 {
@@ -212,6 +319,8 @@ main(void)
 		cmocka_unit_test(dup_reorder_corrupt_leave_the_cache_right),
 		cmocka_unit_test(unrecovered_gaps_mark_their_symbols_stale),
 		cmocka_unit_test(gap_beyond_the_store_is_given_up_and_marked),
+		cmocka_unit_test(two_lines_cover_each_others_losses),
+		cmocka_unit_test(two_lines_and_the_server_leave_nothing_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

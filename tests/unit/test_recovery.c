@@ -497,6 +497,55 @@ gaps_are_asked_for_on_their_timer(void **state)
 	receiver_free(r);
 }
 
+/*
+ * The last frame of a channel is lost and its end of session arrives:
+ * the end is a gap, the channel waits; the retransmission fills it and
+ * the channel ends, its cache whole.
+ */
+static void
+a_lost_tail_holds_the_end_until_filled(void **state)
+{
+	struct frames *k = generate(2000);
+	struct tt_rx *inorder = receiver(false), *r = receiver(true);
+	uint8_t eos[TT_FRAME_MAX];
+	unsigned int i, last = 0;
+	uint64_t end = 0;
+	uint16_t ch = 0, len;
+
+	(void)state;
+	/* The last data frame of channel 0, and where its sequence ends. */
+	for (i = 0; i < k->n; i++) {
+		const uint8_t *f = k->buf[i];
+		const struct tw_mold_hdr *h = (const struct tw_mold_hdr *)(f +
+			TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN);
+
+		if (rte_be_to_cpu_32(((const struct rte_ipv4_hdr *)(f +
+				TW_ETH_HDR_LEN))->dst_addr) == TT_GROUP) {
+			last = i;
+			end = rte_be_to_cpu_64(h->seq) + k->msgs[i];
+		}
+		apply(inorder, k->buf[i], k->len[i]);
+	}
+	for (i = 0; i < k->n; i++)
+		if (i != last)
+			apply(r, k->buf[i], k->len[i]);
+	len = tt_control_frame(eos, ch, end, TW_MOLD_COUNT_END_OF_SESSION);
+	apply(r, eos, len);
+	assert_int_equal(r->ch[0].ended, 0);
+	assert_int_equal(r->ch[0].nb_gaps, 1);
+	assert_int_equal(r->ch[0].end_pending, end);
+	as_retransmission(k->buf[last], k->len[last], r->feed.unicast_ip,
+		r->feed.request_port);
+	apply(r, k->buf[last], k->len[last]);
+	assert_int_equal(r->ch[0].nb_gaps, 0);
+	assert_int_equal(r->ch[0].ended, 1);
+	assert_int_equal(r->ctr.drops[TW_DROP_BAD_END], 0);
+	assert_same_caches(inorder, r);
+	frames_free(k);
+	receiver_free(inorder);
+	receiver_free(r);
+}
+
 int
 main(void)
 {
@@ -509,6 +558,7 @@ main(void)
 			late_and_retransmitted_frames_fill_gaps_exactly),
 		cmocka_unit_test(a_gap_given_up_marks_its_channel_stale),
 		cmocka_unit_test(gaps_are_asked_for_on_their_timer),
+		cmocka_unit_test(a_lost_tail_holds_the_end_until_filled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
