@@ -50,6 +50,9 @@
 #define TW_GEN_MAX_TXQ TW_MAX_GEN_TXQ
 
 /* Frames waiting for one TX queue of the generator's port. */
+/* After its end of session a serving generator sends it again this often. */
+#define TW_GEN_END_REPEAT_MS 10
+
 struct tw_gen_txq {
 	struct rte_mbuf *buf[TW_GEN_TXBUF];
 	uint16_t msgs[TW_GEN_TXBUF];    /* messages in each frame */

@@ -399,6 +399,38 @@ tw_rx_end_if_complete(struct tw_rx_ctx *ctx, struct tw_channel_state *ch)
 	__atomic_store_n(&ch->ended, 1, __ATOMIC_RELEASE);
 }
 
+void
+tw_rx_tail_gap(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t end,
+		uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	uint32_t i;
+
+	for (i = 0; i < ch->nb_gaps; i++)
+		if (ch->missing[i].first >= ch->expected) {
+			if (end > ch->missing[i].end)
+				ch->missing[i].end = end;
+			return;
+		}
+	tw_rx_gap_open(ctx, channel, ch->expected, end, now_ns);
+}
+
+void
+tw_rx_gaps_from(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	uint32_t i = 0;
+
+	while (i < ch->nb_gaps) {
+		if (ch->missing[i].first >= seq) {
+			tw_gaps_remove(ch, i);
+			ctx->ctr->gaps_open--;
+		} else {
+			i++;
+		}
+	}
+}
+
 /* Gap gi was filled whole at now_ns. */
 static void
 gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch, uint32_t gi,
@@ -457,6 +489,29 @@ fill_one(struct tw_rx_ctx *ctx, const uint8_t *m, uint64_t s,
 		break;
 	}
 	ctr->msgs++;
+}
+
+void
+tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
+		uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	uint32_t i = 0;
+
+	while (i < ch->nb_gaps) {
+		struct tw_gap *g = &ch->missing[i];
+
+		if (g->first < before || g->first >= ch->expected) {
+			i++;
+			continue;
+		}
+		if (g->end <= ch->expected) {
+			gap_filled(ctx, ch, i, now_ns);
+			continue;
+		}
+		g->first = ch->expected;
+		i++;
+	}
 }
 
 void

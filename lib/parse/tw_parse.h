@@ -104,6 +104,7 @@ struct tw_rx_counters {
 	uint64_t gaps_open;     /* over this context's channels */
 	uint64_t gaps_opened;   /* ever: a new one is asked for at once */
 	uint64_t retrans_pkts;  /* retransmitted frames accepted */
+	uint64_t end_repeats;   /* ends of session sent again, taken once */
 	uint64_t lat_sum_ns;
 	uint64_t lat_max_ns;    /* last: the one field not summed */
 } __rte_cache_aligned;

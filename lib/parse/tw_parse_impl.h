@@ -378,6 +378,15 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 	return same ? TW_DROP_AFTER_END : TW_DROP_BAD_SESSION;
 }
 
+/* The packet is of the channel's session. */
+static inline bool
+same_session(const struct tw_rx_ctx *ctx, const struct tw_channel_state *ch,
+		const struct tw_mold_hdr *mold)
+{
+	return !ctx->feed->session_any || (ch->has_session &&
+		memcmp(ch->session, mold->session, TW_MOLD_SESSION_LEN) == 0);
+}
+
 static inline bool
 rx_owns(const struct tw_rx_ctx *ctx, uint32_t channel)
 {
@@ -437,21 +446,29 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			return;
 		}
 		ctr->retrans_pkts++;
-		tw_rx_fill(ctx, v, seq, count, now_ns);
-		return;
-	}
-	if (unlikely(ctx->feed->lines == 2)) {
-		ctr->line_pkts[v->line]++;
-		/* The other line's copy of the end of session. */
-		if (count == TW_MOLD_COUNT_END_OF_SESSION && ch->ended &&
-		    seq == ch->expected &&
-		    memcmp(ch->session, v->mold->session,
-			   TW_MOLD_SESSION_LEN) == 0) {
-			ctr->line_dups[v->line]++;
+		/* Right where the channel is (its tail was asked for): in
+		 * order, as any frame; otherwise a fill. */
+		if (seq != ch->expected || ch->ended ||
+		    !same_session(ctx, ch, v->mold)) {
+			tw_rx_fill(ctx, v, seq, count, now_ns);
 			return;
 		}
 	}
-	reason = rx_session(ctx, ch, v->mold, seq, now_ns);
+	if (unlikely(ctx->feed->lines == 2))
+		ctr->line_pkts[v->line]++;
+	/* The end of session again (the other line's copy, or the
+	 * generator repeating it, as MoldUDP64 servers do): nothing new. */
+	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION) &&
+	    (ch->ended || ch->end_pending == seq) && seq == ch->expected &&
+	    same_session(ctx, ch, v->mold)) {
+		if (ctx->feed->lines == 2)
+			ctr->line_dups[v->line]++;
+		else
+			ctr->end_repeats++;
+		return;
+	}
+	if (likely(!v->retrans))
+		reason = rx_session(ctx, ch, v->mold, seq, now_ns);
 	if (unlikely(reason != TW_RX_ACCEPT)) {
 		ctr->drops[reason]++;
 		return;
@@ -459,32 +476,28 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	if (unlikely(count == TW_MOLD_COUNT_END_OF_SESSION ||
 		     count == TW_MOLD_COUNT_HEARTBEAT)) {
 		if (count == TW_MOLD_COUNT_END_OF_SESSION) {
-			/*
-			 * Only where the sequence is: a forged or early end
-			 * cannot end the channel. With gaps tracked, an end
-			 * a little ahead shows a lost tail: it is a gap, and
-			 * the end waits for it (as for any open gap); a
-			 * forged one is undone by the next frame past it.
-			 */
-			if (seq != ch->expected &&
-			    (ctx->side == NULL || seq < ch->expected ||
-			     seq - ch->expected > ctx->feed->max_gap)) {
+			/* Only where the sequence is: a forged or early end
+			 * cannot end the channel. */
+			if (seq != ch->expected) {
 				ctr->drops[TW_DROP_BAD_END]++;
+				/* A little ahead it may show a lost tail: ask
+				 * for it; the end is sent again. */
+				if (ctx->side != NULL && seq > ch->expected &&
+				    seq - ch->expected <= ctx->feed->max_gap)
+					tw_rx_tail_gap(ctx, v->channel, seq,
+						now_ns);
 				return;
 			}
 			ctr->pkts_accepted++;
 			ch->last_rx_ns = now_ns;
 			ch->ahead_next = 0;
-			if (seq != ch->expected) {
-				tw_rx_gap_open(ctx, v->channel, ch->expected,
-					seq, now_ns);
-				ch->gaps++;
-				ch->gap_msgs += seq - ch->expected;
-				ch->expected = seq;
-			}
-			if (ch->nb_gaps != 0) {
-				ch->end_pending = seq;
-				return;
+			if (unlikely(ch->nb_gaps != 0)) {
+				/* Tails asked for past the end were not. */
+				tw_rx_gaps_from(ctx, v->channel, seq);
+				if (ch->nb_gaps != 0) {
+					ch->end_pending = seq;
+					return;
+				}
 			}
 			ctr->end_of_session++;
 			__atomic_store_n(&ch->ended, 1, __ATOMIC_RELEASE);
@@ -525,6 +538,9 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		ctr->drops[admit_drop[verdict]]++;
 		return;
 	}
+	if (unlikely(ch->nb_gaps != 0))
+		/* Tails asked for that this frame brings in order. */
+		tw_rx_gaps_passed(ctx, v->channel, before, now_ns);
 	if (unlikely(seq > before) && ctx->side != NULL)
 		tw_rx_gap_open(ctx, v->channel, before, seq, now_ns);
 	/* Data past a waiting end of session: that end was no end. */

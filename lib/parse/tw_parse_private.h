@@ -43,6 +43,21 @@ void tw_rx_line_frame(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 void tw_rx_end_if_complete(struct tw_rx_ctx *ctx,
 		struct tw_channel_state *ch);
 
+/*
+ * An end of session at end, ahead of the channel: the tail [expected,
+ * end) may be lost. Asked for like a gap (one, extended), it is filled
+ * by frames in order; the end itself comes again.
+ */
+void tw_rx_tail_gap(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t end,
+		uint64_t now_ns);
+
+/* The channel moved on from before: tails it passed are filled. */
+void tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel,
+		uint64_t before, uint64_t now_ns);
+
+/* The session ends at seq: tails asked for past it were never there. */
+void tw_rx_gaps_from(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq);
+
 /* A new gap [first, end) on channel, seen in the current frame. */
 void tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel,
 		uint64_t first, uint64_t end, uint64_t now_ns);

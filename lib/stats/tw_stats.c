@@ -40,6 +40,7 @@ static const struct tw_counter_name rx_names[] = {
 	RX("line_b_led", line_led[1]),
 	RX("gaps_open", gaps_open),
 	RX("retrans_packets", retrans_pkts),
+	RX("end_of_session_repeats", end_repeats),
 };
 
 #define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }
@@ -50,6 +51,7 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("directories", directories),
 	GEN("heartbeats", heartbeats),
 	GEN("end_of_session", end_of_session),
+	GEN("end_of_session_repeats", end_repeats),
 	GEN("packets", pkts),
 	GEN("bytes", bytes),
 	GEN("tx_retries", tx_retries),

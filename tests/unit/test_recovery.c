@@ -498,9 +498,10 @@ gaps_are_asked_for_on_their_timer(void **state)
 }
 
 /*
- * The last frame of a channel is lost and its end of session arrives:
- * the end is a gap, the channel waits; the retransmission fills it and
- * the channel ends, its cache whole.
+ * The last frame of a channel is lost and its end of session arrives,
+ * ahead: not an end yet, but the tail is asked for; the retransmission
+ * comes in order, the repeated end ends the channel, its cache whole.
+ * A forged end ahead costs only a request: frames in order undo it.
  */
 static void
 a_lost_tail_holds_the_end_until_filled(void **state)
@@ -531,15 +532,22 @@ a_lost_tail_holds_the_end_until_filled(void **state)
 			apply(r, k->buf[i], k->len[i]);
 	len = tt_control_frame(eos, ch, end, TW_MOLD_COUNT_END_OF_SESSION);
 	apply(r, eos, len);
+	/* Ahead: no end, but the tail is asked for. */
 	assert_int_equal(r->ch[0].ended, 0);
+	assert_int_equal(r->ctr.drops[TW_DROP_BAD_END], 1);
 	assert_int_equal(r->ch[0].nb_gaps, 1);
-	assert_int_equal(r->ch[0].end_pending, end);
 	as_retransmission(k->buf[last], k->len[last], r->feed.unicast_ip,
 		r->feed.request_port);
 	apply(r, k->buf[last], k->len[last]);
 	assert_int_equal(r->ch[0].nb_gaps, 0);
+	assert_int_equal(r->ch[0].expected, end);
+	/* The end again (the generator repeats it): the channel ends,
+	 * and once more is nothing. */
+	apply(r, eos, len);
 	assert_int_equal(r->ch[0].ended, 1);
-	assert_int_equal(r->ctr.drops[TW_DROP_BAD_END], 0);
+	apply(r, eos, len);
+	assert_int_equal(r->ctr.end_repeats, 1);
+	assert_int_equal(r->ctr.drops[TW_DROP_AFTER_END], 0);
 	assert_same_caches(inorder, r);
 	frames_free(k);
 	receiver_free(inorder);
