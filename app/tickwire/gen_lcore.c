@@ -373,6 +373,11 @@ serve_request(struct tw_gen_lcore *g, const struct tw_request *r,
 		count -= n;
 	}
 	g->ctr.requests[TW_REQ_SERVED]++;
+	/* After the end, a receiver asking has lost the tail, and with
+	 * it maybe the end: it comes again behind the reply. */
+	if (g->ended && tw_framer_control(&g->fr, ch,
+			TW_MOLD_COUNT_END_OF_SESSION, now) == 0)
+		g->ctr.end_repeats++;
 }
 
 static void
@@ -454,7 +459,6 @@ tw_gen_lcore_main(void *arg)
 	uint64_t now = rte_rdtsc(), next_house = now;
 	uint64_t house_period = RTE_MAX(g->fr.flush_tsc / 2, hz / 1000000);
 	struct tw_pace pace;
-	bool ended;
 	uint16_t q;
 
 	TW_LOG(gen, INFO, "lcore %u: %u symbols on %u channels, rate %s\n",
@@ -508,9 +512,10 @@ tw_gen_lcore_main(void *arg)
 			break;
 	}
 	/* A stop request ends the session too: receivers drain to it. */
-	ended = !tw_force_quit;
-	if (ended)
+	if (!tw_force_quit) {
 		tw_framer_end_session(&g->fr, rte_rdtsc());
+		g->ended = true;
+	}
 	for (q = 0; q < g->nb_txq; q++)
 		txq_release(g, q, false);
 	tx_flush(g, true);
@@ -531,21 +536,12 @@ tw_gen_lcore_main(void *arg)
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
 	/*
 	 * Receivers may still be filling gaps, a lost tail among them:
-	 * serve them to the end, and send the end of session again every
-	 * TW_GEN_END_REPEAT_MS, as a MoldUDP64 server does after its end.
+	 * serve them to the end (each reply after the end is followed by
+	 * the end of session again, see serve_request).
 	 */
-	next_house = rte_rdtsc();
 	while (g->store != NULL && !tw_force_quit) {
 		tw_lcore_quiescent(g->lcore_id);
 		poll_back(g);
-		now = rte_rdtsc();
-		if (ended && now >= next_house) {
-			for (q = 0; q < g->fr.nb_channels; q++)
-				if (tw_framer_control(&g->fr, q,
-				    TW_MOLD_COUNT_END_OF_SESSION, now) == 0)
-					g->ctr.end_repeats++;
-			next_house = now + hz / 1000 * TW_GEN_END_REPEAT_MS;
-		}
 		if (g->nb_tx > 0)
 			tx_flush(g, false);
 	}

@@ -50,9 +50,6 @@
 #define TW_GEN_MAX_TXQ TW_MAX_GEN_TXQ
 
 /* Frames waiting for one TX queue of the generator's port. */
-/* After its end of session a serving generator sends it again this often. */
-#define TW_GEN_END_REPEAT_MS 10
-
 struct tw_gen_txq {
 	struct rte_mbuf *buf[TW_GEN_TXBUF];
 	uint16_t msgs[TW_GEN_TXBUF];    /* messages in each frame */
@@ -185,6 +182,7 @@ struct tw_gen_lcore {
 	uint16_t reply_rxq;             /* orders and requests arrive on */
 	uint16_t nb_reply_rxq;          /* these queues from reply_rxq */
 	bool back;                      /* poll them at all */
+	bool ended;                     /* the session ended: serving only */
 	struct tw_faults faults;        /* [faults], on the data frames */
 	/* [feed] lines = 2: every frame again to line B's groups. */
 	bool line_b;

@@ -238,6 +238,33 @@ tw_cache_merge_trade(struct tw_cache *c, const struct tw_trade *t,
 	rte_seqcount_write_end(&e->sc);
 }
 
+/*
+ * Put a snapshot's state into its entry, update count included (the
+ * seqcount is the entry's own: it is set to twice the count, even).
+ * Not stale any more.
+ */
+static inline void
+tw_cache_restore(struct tw_cache *c, const struct tw_snapshot *s,
+		uint64_t now_ns)
+{
+	struct tw_cache_entry *e = &c->entries[s->locate];
+
+	rte_seqcount_write_begin(&e->sc);
+	e->bid_px = s->bid_px;
+	e->ask_px = s->ask_px;
+	e->bid_sz = s->bid_sz;
+	e->ask_sz = s->ask_sz;
+	e->last_px = s->last_px;
+	e->last_sz = s->last_sz;
+	e->volume = s->volume;
+	e->last_seq = s->last_seq;
+	e->last_update_ns = now_ns;
+	/* write_end adds one: the count ends at 2 * updates. */
+	__atomic_store_n(&e->sc.sn, 2 * s->updates - 1, __ATOMIC_RELAXED);
+	rte_seqcount_write_end(&e->sc);
+	__atomic_store_n(&c->info[s->locate].stale, 0, __ATOMIC_RELEASE);
+}
+
 /* Mark locate's state as possibly missing updates. */
 static inline void
 tw_cache_mark_stale(struct tw_cache *c, uint32_t locate)

@@ -199,7 +199,7 @@ struct tw_gen_counters {
 	uint64_t directories;
 	uint64_t heartbeats;
 	uint64_t end_of_session;
-	uint64_t end_repeats;   /* the end sent again while serving */
+	uint64_t end_repeats;   /* the end sent again behind a reply */
 	uint64_t pkts;          /* frames handed to the port */
 	uint64_t bytes;
 	uint64_t tx_retries;    /* tx_burst calls that left frames behind */

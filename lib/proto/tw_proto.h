@@ -333,6 +333,102 @@ tw_decode_order(const uint8_t *p, struct tw_order *o)
 	o->send_ns = rte_be_to_cpu_64(w->send_ns);
 }
 
+/*
+ * ---- Snapshots: a channel's whole state, for late joiners ----
+ *
+ * The generator's snapshot server answers a MoldUDP64 request on UDP
+ * port snapshot_port + c with channel c's state: one 'S' message per
+ * symbol that has a directory entry or an update, in frames whose
+ * MoldUDP64 sequence number is the channel's next one (the state
+ * reflects every message before it) and whose count is the messages
+ * in the frame. `total` is the number of 'S' messages of this snapshot,
+ * so the receiver knows when it has all of them.
+ */
+#define TW_MSG_SNAPSHOT 'S'
+
+struct tw_wire_snapshot {
+	uint8_t type;           /* 'S' */
+	uint8_t price_decimals;
+	uint8_t known;          /* 1: ticker and decimals are set */
+	uint8_t pad;
+	rte_be32_t locate;
+	char ticker[TW_TICKER_LEN];
+	rte_be64_t bid_px;
+	rte_be64_t ask_px;
+	rte_be64_t last_px;
+	rte_be64_t volume;
+	rte_be64_t last_seq;
+	rte_be32_t bid_sz;
+	rte_be32_t ask_sz;
+	rte_be32_t last_sz;
+	rte_be32_t updates;
+	rte_be32_t total;
+} __rte_packed;
+
+#define TW_MSG_SNAPSHOT_LEN ((uint16_t)sizeof(struct tw_wire_snapshot))
+
+/* One symbol's state as a snapshot carries it, host order. */
+struct tw_snapshot {
+	uint32_t locate;
+	uint8_t known;
+	uint8_t price_decimals;
+	char ticker[TW_TICKER_LEN];
+	int64_t bid_px;
+	int64_t ask_px;
+	int64_t last_px;
+	uint64_t volume;
+	uint64_t last_seq;
+	uint32_t bid_sz;
+	uint32_t ask_sz;
+	uint32_t last_sz;
+	uint32_t updates;
+	uint32_t total;
+};
+
+static inline void
+tw_encode_snapshot(uint8_t *p, const struct tw_snapshot *s)
+{
+	struct tw_wire_snapshot *w = (struct tw_wire_snapshot *)p;
+
+	w->type = TW_MSG_SNAPSHOT;
+	w->price_decimals = s->price_decimals;
+	w->known = s->known;
+	w->pad = 0;
+	w->locate = rte_cpu_to_be_32(s->locate);
+	memcpy(w->ticker, s->ticker, TW_TICKER_LEN);
+	w->bid_px = rte_cpu_to_be_64((uint64_t)s->bid_px);
+	w->ask_px = rte_cpu_to_be_64((uint64_t)s->ask_px);
+	w->last_px = rte_cpu_to_be_64((uint64_t)s->last_px);
+	w->volume = rte_cpu_to_be_64(s->volume);
+	w->last_seq = rte_cpu_to_be_64(s->last_seq);
+	w->bid_sz = rte_cpu_to_be_32(s->bid_sz);
+	w->ask_sz = rte_cpu_to_be_32(s->ask_sz);
+	w->last_sz = rte_cpu_to_be_32(s->last_sz);
+	w->updates = rte_cpu_to_be_32(s->updates);
+	w->total = rte_cpu_to_be_32(s->total);
+}
+
+static inline void
+tw_decode_snapshot(const uint8_t *p, struct tw_snapshot *s)
+{
+	const struct tw_wire_snapshot *w = (const struct tw_wire_snapshot *)p;
+
+	s->price_decimals = w->price_decimals;
+	s->known = w->known;
+	s->locate = rte_be_to_cpu_32(w->locate);
+	memcpy(s->ticker, w->ticker, TW_TICKER_LEN);
+	s->bid_px = (int64_t)rte_be_to_cpu_64(w->bid_px);
+	s->ask_px = (int64_t)rte_be_to_cpu_64(w->ask_px);
+	s->last_px = (int64_t)rte_be_to_cpu_64(w->last_px);
+	s->volume = rte_be_to_cpu_64(w->volume);
+	s->last_seq = rte_be_to_cpu_64(w->last_seq);
+	s->bid_sz = rte_be_to_cpu_32(w->bid_sz);
+	s->ask_sz = rte_be_to_cpu_32(w->ask_sz);
+	s->last_sz = rte_be_to_cpu_32(w->last_sz);
+	s->updates = rte_be_to_cpu_32(w->updates);
+	s->total = rte_be_to_cpu_32(w->total);
+}
+
 /* Locate of any message, read from the shared prefix. */
 static inline uint32_t
 tw_msg_locate(const uint8_t *p)
