@@ -318,6 +318,118 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 		txq_add(g, q, m, msgs, true);
 }
 
+/* Channel ch's header, readdressed to r's sender from port sport. */
+static void
+unicast_tmpl(const struct tw_gen_lcore *g, uint16_t ch,
+		const struct tw_request *r, uint16_t sport,
+		struct tw_pkt_tmpl *t)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+
+	*t = g->tmpl[ch];
+	memcpy(t->hdr, r->src_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	ip = (struct rte_ipv4_hdr *)(t->hdr + t->l2_len);
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	ip->dst_addr = rte_cpu_to_be_32(r->src_ip);
+	udp->src_port = rte_cpu_to_be_16(sport);
+	udp->dst_port = rte_cpu_to_be_16(r->src_port);
+}
+
+/* A finished reply frame of n messages: on the channel's queue. */
+static void
+reply_put(struct tw_gen_lcore *g, uint16_t ch, struct rte_mbuf *m,
+		struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
+		uint16_t n)
+{
+	uint16_t len = tw_pkt_close(b, t, n, TW_CSUM_SOFTWARE);
+
+	m->data_len = len;
+	m->pkt_len = len;
+	txq_add(g, g->nb_txq == 1 ? 0 : (uint16_t)(ch % g->nb_txq), m, n,
+		false);
+}
+
+/*
+ * Answer a snapshot request: every symbol of the channel that has a
+ * directory entry or an update, as 'S' messages in the channel's frames
+ * with the channel's next sequence number (what the state reflects),
+ * unicast back. The open frame is closed first, so the state and that
+ * number agree.
+ */
+static void
+serve_snapshot(struct tw_gen_lcore *g, const struct tw_request *r,
+		uint64_t now)
+{
+	const struct tw_cache *st = g->truth;
+	uint16_t ch = r->channel;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	struct rte_mbuf *m = NULL;
+	uint32_t l, total = 0, n = 0;
+	enum tw_request_verdict v;
+	uint64_t at;
+
+	v = tw_request_judge_snapshot(&g->rules, &g->req_rate, r, now);
+	if (v != TW_REQ_SERVED) {
+		g->ctr.requests[v]++;
+		return;
+	}
+	if (g->fr.ch[ch].b.buf != NULL)
+		tw_framer_close(&g->fr, ch, now);
+	at = g->fr.ch[ch].next_seq;
+	for (l = ch; l < st->nb_symbols; l += g->fr.nb_channels) {
+		struct tw_cache_snapshot cs;
+
+		if (tw_cache_snapshot(st, l, &cs) == 0 &&
+		    (cs.ticker[0] != '\0' || cs.updates != 0))
+			total++;
+	}
+	unicast_tmpl(g, ch, r, (uint16_t)(g->snapshot_port + ch), &t);
+	for (l = ch; l < st->nb_symbols && total > 0;
+	     l += g->fr.nb_channels) {
+		struct tw_cache_snapshot cs;
+		struct tw_snapshot sn;
+		uint8_t *p;
+
+		if (tw_cache_snapshot(st, l, &cs) != 0 ||
+		    (cs.ticker[0] == '\0' && cs.updates == 0))
+			continue;
+		sn = (struct tw_snapshot){
+			.locate = l,
+			.known = cs.ticker[0] != '\0',
+			.price_decimals = cs.price_decimals,
+			.bid_px = cs.bid_px, .ask_px = cs.ask_px,
+			.last_px = cs.last_px, .volume = cs.volume,
+			.last_seq = cs.last_seq, .bid_sz = cs.bid_sz,
+			.ask_sz = cs.ask_sz, .last_sz = cs.last_sz,
+			.updates = cs.updates, .total = total,
+		};
+		tw_ticker_from_str(sn.ticker, cs.ticker);
+		p = m != NULL ? tw_pkt_reserve(&b, &t, TW_MSG_SNAPSHOT_LEN) :
+			NULL;
+		if (p == NULL) {
+			if (m != NULL)
+				reply_put(g, ch, m, &b, &t, (uint16_t)n);
+			m = rte_pktmbuf_alloc(g->pool);
+			if (m == NULL) {
+				g->ctr.requests[TW_REQ_NO_MBUF]++;
+				return;
+			}
+			tw_pkt_open(&b, &t, rte_pktmbuf_mtod(m, uint8_t *), at,
+				now);
+			n = 0;
+			p = tw_pkt_reserve(&b, &t, TW_MSG_SNAPSHOT_LEN);
+		}
+		tw_encode_snapshot(p, &sn);
+		n++;
+		g->ctr.snapshot_msgs++;
+	}
+	if (m != NULL)
+		reply_put(g, ch, m, &b, &t, (uint16_t)n);
+	g->ctr.snapshots_served++;
+}
+
 /*
  * Answer a MoldUDP64 request: the stored messages, packed into frames
  * of the channel's own format, unicast back to the requester.
@@ -326,11 +438,9 @@ static void
 serve_request(struct tw_gen_lcore *g, const struct tw_request *r,
 		uint64_t now)
 {
-	uint16_t ch = r->channel, q;
-	struct tw_pkt_tmpl t = g->tmpl[ch];
+	uint16_t ch = r->channel;
+	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
-	struct rte_ipv4_hdr *ip;
-	struct rte_udp_hdr *udp;
 	enum tw_request_verdict v;
 	uint32_t count;
 	uint64_t seq = r->seq;
@@ -341,17 +451,10 @@ serve_request(struct tw_gen_lcore *g, const struct tw_request *r,
 		g->ctr.requests[v]++;
 		return;
 	}
-	/* The channel's header, readdressed to the requester. */
-	memcpy(t.hdr, r->src_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	ip = (struct rte_ipv4_hdr *)(t.hdr + t.l2_len);
-	udp = (struct rte_udp_hdr *)(ip + 1);
-	ip->dst_addr = rte_cpu_to_be_32(r->src_ip);
-	udp->src_port = rte_cpu_to_be_16((uint16_t)(g->request_port + ch));
-	udp->dst_port = rte_cpu_to_be_16(r->src_port);
-	q = g->nb_txq == 1 ? 0 : (uint16_t)(ch % g->nb_txq);
+	unicast_tmpl(g, ch, r, (uint16_t)(g->request_port + ch), &t);
 	while (count > 0) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
-		uint16_t n, len;
+		uint16_t n;
 
 		if (m == NULL) {
 			g->ctr.requests[TW_REQ_NO_MBUF]++;
@@ -363,10 +466,7 @@ serve_request(struct tw_gen_lcore *g, const struct tw_request *r,
 			rte_pktmbuf_free(m);
 			break;
 		}
-		len = tw_pkt_close(&b, &t, n, TW_CSUM_SOFTWARE);
-		m->data_len = len;
-		m->pkt_len = len;
-		txq_add(g, q, m, n, false);
+		reply_put(g, ch, m, &b, &t, n);
 		g->ctr.retrans_pkts++;
 		g->ctr.retrans_msgs += n;
 		seq += n;
@@ -422,6 +522,19 @@ poll_back_queue(struct tw_gen_lcore *g, uint16_t queue)
 			if (rc == -EINVAL) {
 				g->ctr.requests[TW_REQ_MALFORMED]++;
 				continue;
+			}
+			if (g->snapshot_port != 0) {
+				rc = tw_request_from_frame(f, m[i]->data_len,
+					g->snapshot_port, g->fr.nb_channels,
+					&r);
+				if (rc == 0) {
+					serve_snapshot(g, &r, now);
+					continue;
+				}
+				if (rc == -EINVAL) {
+					g->ctr.requests[TW_REQ_MALFORMED]++;
+					continue;
+				}
 			}
 		}
 		if (g->em.reply_every == 0 ||
@@ -622,10 +735,15 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 	tw_rate_limit_init(&g->req_rate, tw_clock_hz(&app->clock),
 		cfg->request_rate, cfg->request_burst);
 	g->request_port = cfg->request_port;
+	g->snapshot_port = cfg->snapshot_port;
 	g->back = true;
 	printf("generator: request server on UDP ports %u-%u, the last %u "
 		"messages of each channel\n", cfg->request_port,
 		cfg->request_port + cfg->channels - 1, g->store->mask + 1);
+	if (cfg->snapshot_port != 0)
+		printf("generator: snapshots on UDP ports %u-%u\n",
+			cfg->snapshot_port,
+			cfg->snapshot_port + cfg->channels - 1);
 	return 0;
 }
 
@@ -668,8 +786,12 @@ tw_gen_lcore_create(struct tw_app *app)
 	g->gen = tw_gen_init(mem, &gp);
 	if (g->gen == NULL || tw_gen_set_simd(g->gen, app->simd) != 0)
 		return -EINVAL;
-	/* The ground truth costs a cache update per tick: only if asked. */
-	if (cfg->dump_truth[0] != '\0') {
+	/*
+	 * The ground truth costs a cache update per tick: only if asked,
+	 * or to serve snapshots from.
+	 */
+	if (cfg->dump_truth[0] != '\0' || (cfg->store_messages > 0 &&
+	    cfg->snapshot_port != 0)) {
 		mem = tw_app_zalloc(socket, tw_cache_memsize(cfg->symbols));
 		g->truth = tw_cache_init(mem, cfg->symbols, socket);
 		if (g->truth == NULL)

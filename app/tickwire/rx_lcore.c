@@ -47,10 +47,13 @@ send_orders(struct tw_rx_lcore *rx)
 	}
 }
 
-/* Recovery: ask channel's server for [first, first + count). */
+/*
+ * Recovery: ask channel's server for [first, first + count), or its
+ * snapshot server for the channel's state.
+ */
 static int
 send_request(void *arg, uint32_t channel, const struct tw_channel_state *ch,
-		uint64_t first, uint16_t count)
+		uint64_t first, uint16_t count, bool snapshot)
 {
 	struct tw_rx_lcore *rx = arg;
 	const struct tw_rx_feed *feed = rx->path.ctx.feed;
@@ -76,7 +79,8 @@ send_request(void *arg, uint32_t channel, const struct tw_channel_state *ch,
 		memcpy(r.session, feed->session, TW_MOLD_SESSION_LEN);
 	memcpy(dst.addr_bytes, ch->server_mac, RTE_ETHER_ADDR_LEN);
 	m->data_len = tw_request_frame(rte_pktmbuf_mtod(m, uint8_t *), &r,
-		&dst, ch->server_ip, feed->request_port);
+		&dst, ch->server_ip, snapshot ? feed->snapshot_port :
+		feed->request_port);
 	m->pkt_len = m->data_len;
 	if (rte_eth_tx_burst(rx->reply_port, rx->reply_txq, &m, 1) != 1) {
 		rte_pktmbuf_free(m);
@@ -92,7 +96,8 @@ recovery(struct tw_rx_lcore *rx)
 {
 	uint64_t now;
 
-	if (likely(rx->path.ctr.gaps_open == 0))
+	if (likely(rx->path.ctr.gaps_open == 0) &&
+	    likely(rx->path.ctr.snaps_wanted == 0))
 		return;
 	now = rte_rdtsc();
 	if (now < rx->next_check &&

@@ -193,6 +193,7 @@ struct tw_gen_lcore {
 	struct tw_request_rules rules;
 	struct tw_rate_limit req_rate;
 	uint16_t request_port;
+	uint16_t snapshot_port;         /* 0: no snapshots */
 	struct tw_reply_table replies;
 	struct tw_hist rtt;             /* quote sent -> order back */
 } __rte_cache_aligned;

@@ -195,6 +195,10 @@ static const struct key_def keys[] = {
 	U("recovery", "request_port", request_port, 1, 65535,
 		"channel c's request server listens on UDP port "
 		"request_port + c"),
+	U("recovery", "snapshot_port", snapshot_port, 0, 65535,
+		"channel c's state is served on UDP port snapshot_port + c "
+		"(with the store) and asked for by late joiners and for gaps "
+		"the store no longer holds; 0: no snapshots"),
 	T("recovery", "rerequest", KT_BOOL, rerequest,
 		"RX asks the channel's server for every gap"),
 	U("recovery", "timeout_us", timeout_us, 1, 60000000,
@@ -308,6 +312,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->fault_seed_b = 2;
 	cfg->ab_wait_us = 200;
 	cfg->request_port = 30100;
+	cfg->snapshot_port = 30300;
 	cfg->timeout_us = 1000;
 	cfg->retries = 10;
 	cfg->max_count = 8192;

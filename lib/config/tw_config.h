@@ -123,6 +123,7 @@ struct tw_config {
 	/* [recovery] */
 	uint32_t store_messages; /* per channel; 0: no request server */
 	uint16_t request_port;  /* channel c's server: request_port + c */
+	uint16_t snapshot_port; /* channel c's snapshots: snapshot_port + c */
 	bool rerequest;         /* RX asks for its gaps */
 	uint32_t timeout_us;
 	uint32_t retries;

@@ -117,6 +117,17 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 			"%u channels run past 65535", o, cfg->channels);
 		return -EINVAL;
 	}
+	if (cfg->snapshot_port != 0 &&
+	    ((uint32_t)cfg->snapshot_port + cfg->channels - 1 > 65535 ||
+	     (cfg->snapshot_port < cfg->request_port + cfg->channels &&
+	      cfg->request_port < cfg->snapshot_port + cfg->channels) ||
+	     (cfg->snapshot_port <= cfg->udp_port &&
+	      cfg->udp_port < cfg->snapshot_port + cfg->channels))) {
+		snprintf(err, errlen, "%s: [recovery] snapshot_port: the ports "
+			"of %u channels run past 65535 or meet request_port's "
+			"or [feed] udp_port", o, cfg->channels);
+		return -EINVAL;
+	}
 	if (cfg->request_port <= cfg->udp_port &&
 	    cfg->udp_port < cfg->request_port + cfg->channels) {
 		snprintf(err, errlen, "%s: [recovery] request_port: channel "
@@ -192,6 +203,7 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->max_latency_ns = (uint64_t)(cfg->max_latency_s * 1e9);
 	feed->rerequest = cfg->rerequest;
 	feed->request_port = cfg->request_port;
+	feed->snapshot_port = cfg->snapshot_port;
 	feed->unicast_ip = cfg->reflect_ip;
 	feed->gap_timeout_ns = (uint64_t)cfg->timeout_us * 1000;
 	feed->gap_retries = cfg->retries;

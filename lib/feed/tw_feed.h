@@ -71,6 +71,19 @@ struct tw_channel_state {
 		uint32_t line;
 	} won[8];
 	uint32_t won_next;
+	/* Snapshots: a late join, or a gap the store no longer holds. */
+	uint32_t snap_state;    /* 1: wanted (live data not applied) */
+	uint32_t snap_requests; /* for the one wanted now */
+	uint64_t snap_seq;      /* the snapshot being taken in; 0: none yet */
+	uint32_t snap_got;      /* its symbols taken in so far */
+	uint32_t snap_total;
+	uint64_t snap_next_ns;  /* when to (re)ask */
+	uint64_t snap_since_ns; /* wanted since */
+	uint64_t late_joins;    /* first frame far into the session */
+	uint64_t msgs_before_join; /* sent before it, never seen */
+	uint64_t snapshots;     /* taken in whole */
+	uint64_t snapshots_failed; /* asked for too often, given up */
+	uint64_t live_skipped;  /* messages not applied while one was wanted */
 	uint32_t server_ip;     /* where the channel's frames come from */
 	uint8_t server_mac[6];
 	struct tw_gap missing[TW_GAPS_MAX];

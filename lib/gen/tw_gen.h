@@ -234,6 +234,8 @@ struct tw_gen_counters {
 	uint64_t requests[TW_GEN_REQUEST_VERDICTS];
 	uint64_t retrans_pkts;     /* frames served to requesters */
 	uint64_t retrans_msgs;
+	uint64_t snapshots_served; /* channel states sent on request */
+	uint64_t snapshot_msgs;    /* symbols in them */
 } __rte_cache_aligned;
 
 /* ---- frame building ---- */

@@ -41,6 +41,7 @@ static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_DIR_BAD_DECIMALS] = "directory_bad_decimals",
 	[TW_DROP_DIR_INDEX_FULL] = "directory_index_full",
 	[TW_DROP_TRUNCATED] = "truncated",
+	[TW_DROP_SNAPSHOT_UNASKED] = "snapshot_unasked",
 };
 
 const char *
@@ -121,6 +122,7 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 	group = rte_be_to_cpu_32(ip->dst_addr);
 	v->channel = group - feed->group_base;
 	v->retrans = false;
+	v->snapshot = false;
 	v->line = 0;
 	if (feed->lines == 2 && v->channel >= feed->nb_channels &&
 	    group - feed->group_b < feed->nb_channels) {
@@ -136,14 +138,22 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 		uint16_t sport = rte_be_to_cpu_16(udp->src_port);
 
 		if (feed->request_port == 0 || group != feed->unicast_ip ||
-		    udp->dst_port != rte_cpu_to_be_16(feed->udp_port) ||
-		    sport < feed->request_port ||
-		    sport - feed->request_port >= feed->nb_channels)
+		    udp->dst_port != rte_cpu_to_be_16(feed->udp_port))
 			return TW_DROP_NOT_SUBSCRIBED;
+		if (sport >= feed->request_port &&
+		    sport - feed->request_port < feed->nb_channels) {
+			v->channel = sport - feed->request_port;
+			v->retrans = true;
+		} else if (feed->snapshot_port != 0 &&
+			   sport >= feed->snapshot_port &&
+			   sport - feed->snapshot_port < feed->nb_channels) {
+			v->channel = sport - feed->snapshot_port;
+			v->snapshot = true;
+		} else {
+			return TW_DROP_NOT_SUBSCRIBED;
+		}
 		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)))
 			return TW_DROP_BAD_ETH_DST;
-		v->channel = sport - feed->request_port;
-		v->retrans = true;
 	} else {
 		tw_mcast_mac(group, &want_dst);
 		if (unlikely(!rte_is_same_ether_addr(&want_dst,
@@ -359,6 +369,194 @@ tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 	for (l = channel; l < ctx->cache->nb_symbols;
 	     l += ctx->feed->nb_channels)
 		tw_cache_mark_stale(ctx->cache, l);
+	/* Its whole state, from the snapshot server, puts that right. */
+	if (ctx->feed->snapshot_port != 0 && ctx->feed->rerequest)
+		tw_rx_want_snapshot(ctx, channel, g->detected_ns);
+}
+
+void
+tw_rx_want_snapshot(struct tw_rx_ctx *ctx, uint32_t channel,
+		uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+
+	if (ch->snap_state != 0)
+		return;
+	ch->snap_state = 1;
+	ch->snap_requests = 0;
+	ch->snap_seq = 0;
+	ch->snap_got = 0;
+	ch->snap_next_ns = now_ns;
+	ch->snap_since_ns = now_ns;
+	ctx->ctr->snaps_wanted++;
+	ctx->ctr->gaps_opened++;        /* the lcore asks at once */
+}
+
+void
+tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq,
+		uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	uint32_t l;
+
+	ch->late_joins++;
+	ch->msgs_before_join += seq - ch->expected;
+	ch->expected = seq;
+	if (ctx->feed->snapshot_port != 0 && ctx->feed->rerequest) {
+		tw_rx_want_snapshot(ctx, channel, now_ns);
+		return;
+	}
+	for (l = channel; l < ctx->cache->nb_symbols;
+	     l += ctx->feed->nb_channels)
+		tw_cache_mark_stale(ctx->cache, l);
+}
+
+/*
+ * A snapshot's block: type 'S', its size, a locate of the channel, a
+ * ticker the directory's rules allow. A drop reason or TW_RX_ACCEPT.
+ */
+static int
+snapshot_block_check(const struct tw_rx_ctx *ctx, const uint8_t *b,
+		uint32_t left, uint32_t channel, struct tw_snapshot *sn)
+{
+	uint16_t mlen;
+
+	if (left < TW_MOLD_BLOCK_HDR_LEN)
+		return TW_DROP_BAD_MSG_LEN;
+	mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
+	if (mlen != TW_MSG_SNAPSHOT_LEN ||
+	    left < TW_MOLD_BLOCK_HDR_LEN + (uint32_t)mlen)
+		return TW_DROP_BAD_MSG_LEN;
+	if (b[TW_MOLD_BLOCK_HDR_LEN] != TW_MSG_SNAPSHOT)
+		return TW_DROP_BAD_MSG_TYPE;
+	tw_decode_snapshot(b + TW_MOLD_BLOCK_HDR_LEN, sn);
+	if (sn->locate >= ctx->cache->nb_symbols)
+		return TW_DROP_BAD_LOCATE;
+	if (sn->locate % ctx->feed->nb_channels != channel)
+		return TW_DROP_WRONG_CHANNEL;
+	if (sn->known) {
+		struct tw_directory d = {
+			.locate = sn->locate,
+			.price_decimals = sn->price_decimals,
+		};
+
+		memcpy(d.ticker, sn->ticker, TW_TICKER_LEN);
+		switch (tw_cache_directory_check(ctx->cache, &d)) {
+		case 0:
+			break;
+		case -EDOM:
+			return TW_DROP_DIR_BAD_DECIMALS;
+		case -EILSEQ:
+			return TW_DROP_DIR_BAD_TICKER;
+		case -EADDRINUSE:
+			return TW_DROP_DIR_TICKER_TAKEN;
+		default:
+			return TW_DROP_DIR_REMAP;
+		}
+	}
+	return TW_RX_ACCEPT;
+}
+
+/* The snapshot is all in: the channel goes on from its sequence. */
+static void
+snapshot_complete(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	uint64_t at = ch->snap_seq;
+	uint32_t l;
+
+	/* What was missing before it is in it. */
+	while (ch->nb_gaps > 0) {
+		struct tw_gap *g = &ch->missing[0];
+
+		ch->gaps_filled++;
+		if (ctx->fill_hist != NULL && now_ns >= g->detected_ns)
+			tw_hist_record(ctx->fill_hist, now_ns - g->detected_ns);
+		tw_gaps_remove(ch, 0);
+		ctx->ctr->gaps_open--;
+	}
+	for (l = channel; l < ctx->cache->nb_symbols;
+	     l += ctx->feed->nb_channels) {
+		__atomic_store_n(&ctx->cache->info[l].stale, 0,
+			__ATOMIC_RELEASE);
+		/* Fills after it merge against it, not older state. */
+		ctx->side[l].quote_seq = 0;
+		ctx->side[l].trade_seq = 0;
+	}
+	ch->snap_state = 0;
+	ch->snapshots++;
+	ctx->ctr->snaps_wanted--;
+	if (ch->expected > at)
+		/* The live data since was not applied: ask for it. */
+		tw_rx_gap_open(ctx, channel, at, ch->expected, now_ns);
+	else
+		ch->expected = at;
+	if (ch->end_pending != 0 && ch->end_pending < ch->expected)
+		ch->end_pending = 0;
+	tw_rx_end_if_complete(ctx, ch);
+}
+
+void
+tw_rx_snapshot(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
+		uint64_t seq, uint32_t count, uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[v->channel];
+	struct tw_snapshot sn;
+	const uint8_t *b = v->blocks;
+	uint32_t left = v->blocks_len, i;
+	int reason;
+
+	if (ch->snap_state == 0 || ctx->side == NULL) {
+		ctx->ctr->drops[TW_DROP_SNAPSHOT_UNASKED]++;
+		return;
+	}
+	/* Checked whole first: a bad frame restores nothing. */
+	for (i = 0; i < count; i++) {
+		reason = snapshot_block_check(ctx, b, left, v->channel, &sn);
+		if (reason != TW_RX_ACCEPT) {
+			ctx->ctr->drops[reason]++;
+			return;
+		}
+		b += TW_MOLD_BLOCK_HDR_LEN + TW_MSG_SNAPSHOT_LEN;
+		left -= TW_MOLD_BLOCK_HDR_LEN + TW_MSG_SNAPSHOT_LEN;
+	}
+	if (left != 0 || count == 0 || seq == 0 || seq > TW_SEQ_MAX) {
+		ctx->ctr->drops[TW_DROP_BAD_MSG_LEN]++;
+		return;
+	}
+	/* Another snapshot than the one being taken in: start over. */
+	if (ch->snap_seq != seq) {
+		ch->snap_seq = seq;
+		ch->snap_got = 0;
+		ch->snap_total = 0;
+	}
+	ctx->ctr->pkts_accepted++;
+	b = v->blocks;
+	for (i = 0; i < count; i++) {
+		struct tw_rx_side *side;
+
+		tw_decode_snapshot(b + TW_MOLD_BLOCK_HDR_LEN, &sn);
+		b += TW_MOLD_BLOCK_HDR_LEN + TW_MSG_SNAPSHOT_LEN;
+		side = &ctx->side[sn.locate];
+		if (sn.known) {
+			struct tw_directory d = {
+				.locate = sn.locate,
+				.price_decimals = sn.price_decimals,
+			};
+
+			memcpy(d.ticker, sn.ticker, TW_TICKER_LEN);
+			if (tw_cache_set_directory(ctx->cache, &d) == 0)
+				ctx->ctr->directories++;
+		}
+		tw_cache_restore(ctx->cache, &sn, now_ns);
+		ch->snap_total = sn.total;
+		if (side->snap_seq != seq) {
+			side->snap_seq = seq;
+			ch->snap_got++;
+		}
+	}
+	if (ch->snap_got >= ch->snap_total)
+		snapshot_complete(ctx, v->channel, now_ns);
 }
 
 void
@@ -392,7 +590,7 @@ void
 tw_rx_end_if_complete(struct tw_rx_ctx *ctx, struct tw_channel_state *ch)
 {
 	if (ch->end_pending == 0 || ch->nb_gaps != 0 ||
-	    ch->expected != ch->end_pending)
+	    ch->snap_state != 0 || ch->expected != ch->end_pending)
 		return;
 	ch->end_pending = 0;
 	ctx->ctr->end_of_session++;
@@ -524,6 +722,12 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 	uint32_t applied = 0, again = 0, i;
 	bool run_ok = false;
 
+	if (unlikely(ch->snap_state != 0)) {
+		/* The snapshot, and what follows it, will bring it. */
+		ch->live_skipped += count;
+		return;
+	}
+
 	for (i = 0; i < count; i++) {
 		uint16_t mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
 		const uint8_t *m = b + TW_MOLD_BLOCK_HDR_LEN;
@@ -580,14 +784,32 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 	bool asking = feed->rerequest && send != NULL;
 	uint32_t c, i;
 
-	if (ctx->ctr->gaps_open == 0 || ctx->side == NULL)
+	if ((ctx->ctr->gaps_open == 0 && ctx->ctr->snaps_wanted == 0) ||
+	    ctx->side == NULL)
 		return;
 	for (c = 0; c < feed->nb_channels; c++) {
 		struct tw_channel_state *ch = &ctx->channels[c];
 
-		if (ch->nb_gaps == 0 ||
+		if ((ch->nb_gaps == 0 && ch->snap_state == 0) ||
 		    !((ctx->owned[c / 64] >> (c % 64)) & 1))
 			continue;
+		if (ch->snap_state != 0 && now_ns >= ch->snap_next_ns) {
+			if (!asking || ch->snap_requests > feed->gap_retries) {
+				/* Nobody answers: stale it stays. */
+				ch->snap_state = 0;
+				ch->snapshots_failed++;
+				ctx->ctr->snaps_wanted--;
+				tw_rx_end_if_complete(ctx, ch);
+			} else {
+				ch->snap_seq = 0;
+				ch->snap_got = 0;
+				if (send(arg, c, ch, 0, 0, true) == 0)
+					ch->snap_requests++;
+				/* A snapshot is many frames: more time. */
+				ch->snap_next_ns = now_ns + 4 *
+					feed->gap_timeout_ns;
+			}
+		}
 		for (i = 0; i < ch->nb_gaps; ) {
 			struct tw_gap *g = &ch->missing[i];
 
@@ -606,7 +828,7 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 			}
 			if (asking && send(arg, c, ch, g->first,
 				    (uint16_t)RTE_MIN(g->end - g->first,
-				    (uint64_t)feed->request_max)) == 0) {
+				    (uint64_t)feed->request_max), false) == 0) {
 				g->requests++;
 				ch->requests++;
 			}

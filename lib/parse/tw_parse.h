@@ -62,6 +62,7 @@ enum tw_rx_drop {
 	TW_DROP_DIR_BAD_DECIMALS, /* price decimals above 18 */
 	TW_DROP_DIR_INDEX_FULL, /* ticker index probe bound reached */
 	TW_DROP_TRUNCATED,      /* datagram cut by the kernel (MSG_TRUNC) */
+	TW_DROP_SNAPSHOT_UNASKED, /* a snapshot the channel did not ask for */
 	TW_DROP_MAX
 };
 
@@ -103,6 +104,7 @@ struct tw_rx_counters {
 	uint64_t line_led[2];   /* of the frames that came twice, first */
 	uint64_t gaps_open;     /* over this context's channels */
 	uint64_t gaps_opened;   /* ever: a new one is asked for at once */
+	uint64_t snaps_wanted;  /* channels waiting for a snapshot now */
 	uint64_t retrans_pkts;  /* retransmitted frames accepted */
 	uint64_t end_repeats;   /* ends of session sent again, taken once */
 	uint64_t lat_sum_ns;
@@ -118,6 +120,7 @@ struct tw_rx_counters {
 struct tw_rx_side {
 	uint64_t quote_seq;
 	uint64_t trade_seq;
+	uint64_t snap_seq;      /* the snapshot that restored it */
 };
 
 /* Most channels one feed may have (the config's limit too). */
@@ -153,6 +156,7 @@ struct tw_rx_feed {
 	/* Recovery: gaps are tracked by contexts that have a side table. */
 	bool rerequest;         /* ask the channel's server for gaps */
 	uint16_t request_port;  /* channel c's server: request_port + c */
+	uint16_t snapshot_port; /* its snapshots: snapshot_port + c; 0: none */
 	uint32_t unicast_ip;    /* ours: where retransmissions come to */
 	uint64_t gap_timeout_ns; /* between requests for one gap */
 	uint32_t gap_retries;   /* requests after the first; then given up */
@@ -273,11 +277,13 @@ tw_rx_burst(struct tw_rx_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 
 /*
  * Where a request for [first, first + count) of channel goes: the
- * channel's server (ch->server_mac / server_ip). 0 when sent.
+ * channel's server (ch->server_mac / server_ip), at request_port + c,
+ * or with snapshot, a request for the channel's state at snapshot_port
+ * + c (first and count 0). 0 when sent.
  */
 typedef int (*tw_rx_request_t)(void *arg, uint32_t channel,
 		const struct tw_channel_state *ch, uint64_t first,
-		uint16_t count);
+		uint16_t count, bool snapshot);
 
 /*
  * The recovery timers of the context's channels, at now_ns: (re)request

@@ -91,6 +91,7 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 	}
 	v->channel = ch;
 	v->retrans = false;
+	v->snapshot = false;
 	v->line = (uint8_t)line;
 	v->mold = (const struct tw_mold_hdr *)(udp + 1);
 	v->blocks = (const uint8_t *)(v->mold + 1);
@@ -345,6 +346,9 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 			tw_gaps_remove(ch, 0);
 			ctx->ctr->gaps_open--;
 		}
+		/* Nor is its state wanted any more: the new one starts. */
+		if (ch->snap_state != 0)
+			ctx->ctr->snaps_wanted--;
 		keep = *ch;
 		/* A new session: its sequence starts again; counts stay. */
 		tw_channel_init(ch);
@@ -355,6 +359,12 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 		ch->fill_dups = keep.fill_dups;
 		ch->requests = keep.requests;
 		ch->requests_per_gap_max = keep.requests_per_gap_max;
+		ch->gaps_covered = keep.gaps_covered;
+		ch->late_joins = keep.late_joins;
+		ch->msgs_before_join = keep.msgs_before_join;
+		ch->snapshots = keep.snapshots;
+		ch->snapshots_failed = keep.snapshots_failed;
+		ch->live_skipped = keep.live_skipped;
 		if (ctx->side != NULL) {
 			uint32_t l;
 
@@ -415,6 +425,15 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 
 	if (unlikely(!rx_owns(ctx, v->channel))) {
 		ctr->drops[TW_DROP_NOT_OWNER]++;
+		return;
+	}
+	if (unlikely(v->snapshot)) {
+		/* A channel's state, not sequenced messages. */
+		if (!same_session(ctx, ch, v->mold)) {
+			ctr->drops[TW_DROP_BAD_SESSION]++;
+			return;
+		}
+		tw_rx_snapshot(ctx, v, seq, count, now_ns);
 		return;
 	}
 	/* The frame's own content first: a malformed frame changes nothing,
@@ -478,6 +497,19 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		if (count == TW_MOLD_COUNT_END_OF_SESSION) {
 			/* Only where the sequence is: a forged or early end
 			 * cannot end the channel. */
+			if (unlikely(ch->last_rx_ns == 0) &&
+			    ch->expected == TW_MOLD_FIRST_SEQ &&
+			    seq > ch->expected && seq <= TW_SEQ_MAX &&
+			    ctx->side != NULL) {
+				/* Joined after the end: the state is all
+				 * there is; the end waits for it. */
+				tw_rx_late_join(ctx, v->channel, seq, now_ns);
+				ch->last_rx_ns = now_ns;
+				ch->end_pending = seq;
+				tw_rx_end_if_complete(ctx, ch);
+				ctr->pkts_accepted++;
+				return;
+			}
 			if (seq != ch->expected) {
 				ctr->drops[TW_DROP_BAD_END]++;
 				/* A little ahead it may show a lost tail: ask
@@ -510,8 +542,19 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			ctr->drops[admit_drop[verdict]]++;
 			return;
 		}
-		if (unlikely(seq > before) && ctx->side != NULL)
-			tw_rx_gap_open(ctx, v->channel, before, seq, now_ns);
+		if (unlikely(seq > before) && ctx->side != NULL) {
+			if (unlikely(ch->last_rx_ns == 0) &&
+			    before == TW_MOLD_FIRST_SEQ) {
+				/* A late join (see the data frames). */
+				ch->gaps--;
+				ch->gap_msgs -= seq - before;
+				ch->expected = before;
+				tw_rx_late_join(ctx, v->channel, seq, now_ns);
+			} else {
+				tw_rx_gap_open(ctx, v->channel, before, seq,
+					now_ns);
+			}
+		}
 		ctr->pkts_accepted++;
 		ch->last_rx_ns = now_ns;
 		ctr->heartbeats++;
@@ -541,13 +584,30 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	if (unlikely(ch->nb_gaps != 0))
 		/* Tails asked for that this frame brings in order. */
 		tw_rx_gaps_passed(ctx, v->channel, before, now_ns);
-	if (unlikely(seq > before) && ctx->side != NULL)
-		tw_rx_gap_open(ctx, v->channel, before, seq, now_ns);
+	if (unlikely(seq > before) && ctx->side != NULL) {
+		if (unlikely(ch->last_rx_ns == 0) &&
+		    before == TW_MOLD_FIRST_SEQ) {
+			/* The first frame ever, far in: a late join, not
+			 * a loss (the jump is no gap). */
+			ch->gaps--;
+			ch->gap_msgs -= seq - before;
+			ch->expected = before;
+			tw_rx_late_join(ctx, v->channel, seq, now_ns);
+			ch->expected = seq + count - skip;
+		} else {
+			tw_rx_gap_open(ctx, v->channel, before, seq, now_ns);
+		}
+	}
 	/* Data past a waiting end of session: that end was no end. */
 	if (unlikely(ch->end_pending != 0) && seq >= ch->end_pending)
 		ch->end_pending = 0;
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
+	if (unlikely(ch->snap_state != 0)) {
+		/* Applied after the snapshot, from the store. */
+		ch->live_skipped += count - skip;
+		return;
+	}
 	if (likely(ch->nb_gaps == 0))
 		apply_blocks(ctx, v->blocks, count, skip, seq, v->channel,
 			now_ns, false);

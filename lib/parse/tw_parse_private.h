@@ -21,6 +21,7 @@ struct tw_rx_view {
 	uint32_t blocks_len;
 	uint32_t channel;
 	bool retrans;           /* unicast from the channel's server */
+	bool snapshot;          /* unicast from its snapshot server */
 	uint8_t line;           /* 0: line A, 1: line B */
 };
 
@@ -57,6 +58,22 @@ void tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel,
 
 /* The session ends at seq: tails asked for past it were never there. */
 void tw_rx_gaps_from(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq);
+
+/*
+ * The channel joined late (its first frame at seq, far from the start):
+ * not a loss. With snapshots, one is wanted; without, the channel's
+ * symbols are stale (their history was never seen).
+ */
+void tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq,
+		uint64_t now_ns);
+
+/* A snapshot of the channel is wanted (a late join, or a lost gap). */
+void tw_rx_want_snapshot(struct tw_rx_ctx *ctx, uint32_t channel,
+		uint64_t now_ns);
+
+/* A checked snapshot frame of v->channel, state at seq: taken in. */
+void tw_rx_snapshot(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
+		uint64_t seq, uint32_t count, uint64_t now_ns);
 
 /* A new gap [first, end) on channel, seen in the current frame. */
 void tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel,

@@ -155,3 +155,17 @@ tw_request_judge(const struct tw_request_rules *rules,
 	*count = (uint32_t)RTE_MIN(n, (uint64_t)rules->max_count);
 	return TW_REQ_SERVED;
 }
+
+enum tw_request_verdict
+tw_request_judge_snapshot(const struct tw_request_rules *rules,
+		struct tw_rate_limit *rl, const struct tw_request *r,
+		uint64_t now)
+{
+	if ((r->src_ip & rules->client_mask) != rules->client_net)
+		return TW_REQ_BAD_SOURCE;
+	if (!tw_rate_limit_allow(rl, r->src_ip, now))
+		return TW_REQ_RATE_LIMITED;
+	if (memcmp(r->session, rules->session, TW_MOLD_SESSION_LEN) != 0)
+		return TW_REQ_BAD_SESSION;
+	return TW_REQ_SERVED;
+}

@@ -119,4 +119,12 @@ enum tw_request_verdict tw_request_judge(const struct tw_request_rules *rules,
 		struct tw_rate_limit *rl, const struct tw_request *r,
 		uint64_t first, uint64_t end, uint64_t now, uint32_t *count);
 
+/*
+ * The same rules for a snapshot request (the first three: source, rate,
+ * session; its sequence and count are not looked at).
+ */
+enum tw_request_verdict tw_request_judge_snapshot(
+		const struct tw_request_rules *rules, struct tw_rate_limit *rl,
+		const struct tw_request *r, uint64_t now);
+
 #endif /* TW_REQUEST_H */

@@ -91,6 +91,8 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("requests_no_mbuf", requests[8]),
 	GEN("retrans_packets", retrans_pkts),
 	GEN("retrans_messages", retrans_msgs),
+	GEN("snapshots_served", snapshots_served),
+	GEN("snapshot_messages", snapshot_msgs),
 };
 
 #define PORT(n, f) { n, offsetof(struct tw_port_report, f) }
@@ -139,6 +141,12 @@ tw_counter_read(const void *counters, const struct tw_counter_name *c)
 
 static inline uint64_t
 rd(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline uint32_t
+rd32(const uint32_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
@@ -200,8 +208,14 @@ tw_stats_add_channels(struct tw_stats *s, const struct tw_channel_state *ch,
 		r->dup_msgs += rd(&ch[i].dup_msgs);
 		r->heartbeats += rd(&ch[i].heartbeats);
 		r->ended |= __atomic_load_n(&ch[i].ended, __ATOMIC_ACQUIRE);
+		/* A snapshot wanted is recovery under way too. */
 		r->rec.gaps_open += __atomic_load_n(&ch[i].nb_gaps,
-			__ATOMIC_RELAXED);
+			__ATOMIC_RELAXED) + (rd32(&ch[i].snap_state) != 0);
+		r->rec.late_joins += rd(&ch[i].late_joins);
+		r->rec.msgs_before_join += rd(&ch[i].msgs_before_join);
+		r->rec.snapshots += rd(&ch[i].snapshots);
+		r->rec.snapshots_failed += rd(&ch[i].snapshots_failed);
+		r->rec.live_skipped += rd(&ch[i].live_skipped);
 		r->rec.gaps_filled += rd(&ch[i].gaps_filled);
 		r->rec.gaps_unrecovered += rd(&ch[i].gaps_unrecovered);
 		r->rec.msgs_recovered += rd(&ch[i].msgs_recovered);
@@ -249,6 +263,11 @@ tw_stats_finish(struct tw_stats *s)
 		s->rec.fill_dups += c->rec.fill_dups;
 		s->rec.requests += c->rec.requests;
 		s->rec.gaps_covered += c->rec.gaps_covered;
+		s->rec.late_joins += c->rec.late_joins;
+		s->rec.msgs_before_join += c->rec.msgs_before_join;
+		s->rec.snapshots += c->rec.snapshots;
+		s->rec.snapshots_failed += c->rec.snapshots_failed;
+		s->rec.live_skipped += c->rec.live_skipped;
 		s->rec.requests_per_gap_max = RTE_MAX(
 			s->rec.requests_per_gap_max,
 			c->rec.requests_per_gap_max);
@@ -337,6 +356,12 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->rec.requests, s->rec.requests_per_gap_max,
 			s->rec.gaps_open, s->rec.gaps_unrecovered,
 			s->rec.msgs_unrecovered, s->rec.fill_dups);
+	if (s->rec.late_joins != 0 || s->rec.snapshots != 0 ||
+	    s->rec.snapshots_failed != 0)
+		fprintf(f, "  late joins %" PRIu64 " (%" PRIu64 " msgs sent "
+			"before), snapshots taken in %" PRIu64 ", failed %"
+			PRIu64 "\n", s->rec.late_joins, s->rec.msgs_before_join,
+			s->rec.snapshots, s->rec.snapshots_failed);
 	if (s->span[TW_SPAN_GAP_FILL].count != 0)
 		fprintf(f, "  gap->fill (us): p50 %.1f p99 %.1f max %.1f over "
 			"%" PRIu64 " gaps\n",
@@ -453,10 +478,15 @@ json_recovery(FILE *f, const struct tw_recovery_report *r)
 		PRIu64 ", \"messages_unrecovered\": %" PRIu64
 		", \"messages_again\": %" PRIu64 ", \"requests\": %" PRIu64
 		", \"requests_per_gap_max\": %" PRIu64 ", \"gaps_covered\": %"
-		PRIu64 " }", r->gaps_open,
+		PRIu64 ", \"late_joins\": %" PRIu64 ", \"messages_before_join\": %"
+		PRIu64 ", \"snapshots\": %" PRIu64 ", \"snapshots_failed\": %"
+		PRIu64 ", \"messages_held_for_snapshot\": %" PRIu64 " }",
+		r->gaps_open,
 		r->gaps_filled, r->gaps_unrecovered, r->msgs_recovered,
 		r->msgs_unrecovered, r->fill_dups, r->requests,
-		r->requests_per_gap_max, r->gaps_covered);
+		r->requests_per_gap_max, r->gaps_covered, r->late_joins,
+		r->msgs_before_join, r->snapshots, r->snapshots_failed,
+		r->live_skipped);
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped. */

@@ -31,6 +31,11 @@ struct tw_recovery_report {
 	uint64_t requests;
 	uint64_t requests_per_gap_max;
 	uint64_t gaps_covered;  /* two lines: filled by the other line */
+	uint64_t late_joins;    /* first frame far into the session */
+	uint64_t msgs_before_join;
+	uint64_t snapshots;     /* channel states taken in */
+	uint64_t snapshots_failed;
+	uint64_t live_skipped;  /* not applied while a snapshot was wanted */
 };
 
 struct tw_channel_report {

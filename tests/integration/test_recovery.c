@@ -177,20 +177,23 @@ unrecovered_gaps_mark_their_symbols_stale(void **state)
 
 /*
  * A gap older than the store's window cannot be served: the server
- * counts the request as expired, the gap is given up and marked stale.
+ * counts the request as expired, the gap is given up, and the channel's
+ * state comes from the snapshot server instead: cache == truth.
  */
 static void
-gap_beyond_the_store_is_given_up_and_marked(void **state)
+gap_beyond_the_store_comes_from_a_snapshot(void **state)
 {
 	const char *json = it_path("rec-window.json");
 	const char *cache = it_path("rec-window.cache.csv");
+	const char *truth = it_path("rec-window.truth.csv");
 	const char *ini = profile("rec-window.ini", "tw-itest-rec-window",
 		"[faults]\nloss = 0.01\nburst = 40\nseed = 2\n"
 		"[recovery]\nstore_messages = 64\nrerequest = true\n"
 		"timeout_us = 200\nretries = 3\n");
 	const char *const opts[] = { "--config", ini, "--count", "300000",
 		"--rate", "0", "--duration", "60", "--quiet",
-		"--stats-json", json, "--dump-cache", cache, NULL };
+		"--stats-json", json, "--dump-cache", cache,
+		"--dump-truth", truth, NULL };
 	char *s;
 
 	remove(json);
@@ -200,6 +203,41 @@ gap_beyond_the_store_is_given_up_and_marked(void **state)
 	assert_non_null(s);
 	assert_true(it_json_u64(s, "generator", "requests_expired") > 0);
 	assert_true(it_json_u64(s, "recovery", "gaps_unrecovered") > 0);
+	assert_true(it_json_u64(s, "generator", "snapshots_served") > 0);
+	assert_true(it_json_u64(s, "recovery", "snapshots") > 0);
+	assert_int_equal(it_json_u64(s, "recovery", "snapshots_failed"), 0);
+	assert_int_equal(it_json_u64(s, "recovery", "gaps_open"), 0);
+	free(s);
+	assert_int_equal(count_stale(cache), 0);
+	assert_true(it_files_equal(cache, truth));
+}
+
+/*
+ * Without a snapshot server the same gap stays given up, its channel's
+ * symbols marked stale.
+ */
+static void
+gap_beyond_the_store_without_snapshots_is_marked(void **state)
+{
+	const char *json = it_path("rec-window2.json");
+	const char *cache = it_path("rec-window2.cache.csv");
+	const char *ini = profile("rec-window2.ini", "tw-itest-rec-window2",
+		"[faults]\nloss = 0.01\nburst = 40\nseed = 2\n"
+		"[recovery]\nstore_messages = 64\nrerequest = true\n"
+		"timeout_us = 200\nretries = 3\nsnapshot_port = 0\n");
+	const char *const opts[] = { "--config", ini, "--count", "300000",
+		"--rate", "0", "--duration", "60", "--quiet",
+		"--stats-json", json, "--dump-cache", cache, NULL };
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("rec-window2.log"), 120),
+		0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	assert_true(it_json_u64(s, "generator", "requests_expired") > 0);
+	assert_true(it_json_u64(s, "recovery", "gaps_unrecovered") > 0);
+	assert_int_equal(it_json_u64(s, "recovery", "snapshots"), 0);
 	free(s);
 	assert_true(count_stale(cache) >= 250);
 }
@@ -318,7 +356,9 @@ main(void)
 		cmocka_unit_test(loss_is_recovered_by_rerequest),
 		cmocka_unit_test(dup_reorder_corrupt_leave_the_cache_right),
 		cmocka_unit_test(unrecovered_gaps_mark_their_symbols_stale),
-		cmocka_unit_test(gap_beyond_the_store_is_given_up_and_marked),
+		cmocka_unit_test(gap_beyond_the_store_comes_from_a_snapshot),
+		cmocka_unit_test(
+			gap_beyond_the_store_without_snapshots_is_marked),
 		cmocka_unit_test(two_lines_cover_each_others_losses),
 		cmocka_unit_test(two_lines_and_the_server_leave_nothing_out),
 	};

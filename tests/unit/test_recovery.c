@@ -449,11 +449,12 @@ static uint16_t sent_count;
 
 static int
 count_request(void *arg, uint32_t channel, const struct tw_channel_state *ch,
-		uint64_t first, uint16_t count)
+		uint64_t first, uint16_t count, bool snapshot)
 {
 	(void)arg;
 	(void)channel;
 	(void)ch;
+	assert_false(snapshot);
 	nb_sent++;
 	sent_first = first;
 	sent_count = count;
