@@ -257,24 +257,29 @@ processor_survives_a_generator_restart(void **state)
 /*
  * The processor (memif client) is killed mid-feed and another one
  * starts: the generator sees its client go and come back and keeps
- * sending; the new processor joins the running session (a gap per
- * channel: what it missed) and follows it to its end.
+ * sending; the new processor joins the running session late, takes
+ * each channel's state from the generator's snapshot server and follows
+ * the session to its end with the cache equal to the truth.
  */
 static void
 generator_survives_a_processor_restart(void **state)
 {
 	const char *gjson = it_path("memif-prestart-gen.json");
 	const char *pjson = it_path("memif-prestart-proc.json");
+	const char *cache = it_path("memif-prestart.cache.csv");
+	const char *truth = it_path("memif-prestart.truth.csv");
 	const char *const gen_opts[] = { "--config",
-		TW_SRC "/drivers-config/memif-gen.ini", "--count", "900000",
-		"--rate", "150000", "--duration", "60", "--quiet",
-		"--stats-json", gjson, NULL };
+		TW_SRC "/drivers-config/memif-gen.ini", "--count", "3000000",
+		"--rate", "500000", "--duration", "60", "--quiet",
+		"--stats-json", gjson, "--dump-truth", truth, NULL };
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "60",
 		"--quiet", NULL };
 	const char *const proc2_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "60",
-		"--quiet", "--stats-json", pjson, NULL };
+		"--quiet", "--stats-json", pjson, "--dump-cache", cache,
+		NULL };
+	uint64_t before;
 	pid_t gen, proc;
 	char *g, *p;
 
@@ -283,7 +288,7 @@ generator_survives_a_processor_restart(void **state)
 	gen = start(gen_opts, it_path("memif-prestart-gen.log"));
 	sleep(1);
 	proc = start(proc_opts, it_path("memif-prestart-proc1.log"));
-	sleep(2);
+	sleep(3);
 	kill_now(proc);
 	sleep(1);
 	assert_int_equal(it_tickwire(proc2_opts,
@@ -292,12 +297,25 @@ generator_survives_a_processor_restart(void **state)
 	read_pair(gjson, pjson, &g, &p);
 	assert_true(port_u64(g, "link_downs") >= 1);
 	assert_true(port_u64(g, "link_ups") >= 1);
-	assert_int_equal(it_json_u64(g, "generator", "ticks"), 900000);
+	assert_int_equal(it_json_u64(g, "generator", "ticks"), 3000000);
 	assert_int_equal(it_json_u64(p, NULL, "channels_ended"), 4);
-	assert_int_equal(it_json_u64(p, NULL, "gaps"), 4);
+	/*
+	 * The second processor joined late (after more than 1,000,000
+	 * ticks): each channel is a late join, not a gap, and its state
+	 * came from a snapshot; the cache ends equal to the truth.
+	 */
+	before = it_json_u64(p, "recovery", "messages_before_join");
+	fprintf(stderr, "joined after %" PRIu64 " messages\n", before);
+	assert_true(before > 1000000 && before != UINT64_MAX);
+	assert_int_equal(it_json_u64(p, "recovery", "late_joins"), 4);
+	assert_int_equal(it_json_u64(p, NULL, "gaps"), 0);
+	assert_int_equal(it_json_u64(p, "recovery", "snapshots"), 4);
+	assert_int_equal(it_json_u64(p, "recovery", "gaps_unrecovered"), 0);
+	assert_int_equal(it_json_u64(g, "generator", "snapshots_served"), 4);
 	assert_true(it_json_u64(p, "rx", "packets_accepted") > 1000);
 	free(g);
 	free(p);
+	assert_true(it_files_equal(cache, truth));
 }
 
 int
