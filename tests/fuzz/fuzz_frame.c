@@ -4,14 +4,18 @@
  * scalar reference (tw_rx_frame) and through every SIMD level this CPU
  * has (tw_rx_burst over mbufs, as an RX lcore calls it).
  *
- * Input: one options byte (FZ_OPT_*; bit 7: recompute the checksums of
- * every frame so mutations reach MoldUDP64 and the blocks), then
+ * Input: one options byte (FZ_OPT_*: VLAN, session auto, a shared cache,
+ * recovery (gaps, fills, retransmissions and snapshots to 192.0.2.3),
+ * two lines; bit 7: recompute the checksums of every frame so mutations
+ * reach MoldUDP64 and the blocks), then
  * records: verdict byte (the port's checksum flags; bit 7 ends the
  * burst and moves the clock), 2-byte length, frame bytes.
  *
  * Per frame: one verdict; a dropped frame leaves the cache bytes
- * unchanged. Per input: every level leaves the scalar state exactly
- * (cache bytes, channel states, counters, order replies).
+ * unchanged. After each burst the recovery timers run (requests are
+ * checked for sanity, gaps for shape). Per input: every level leaves
+ * the scalar state exactly (cache bytes, channel states, counters,
+ * order replies).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -78,6 +82,8 @@ run_scalar(unsigned int n, uint8_t opts)
 		tw_rx_frame(&ref.rx.ctx, recs[i].data, recs[i].len,
 			recs[i].ol_flags, recs[i].now_ns);
 		fz_check_verdict(&ref, &before, cache_before);
+		if (recs[i].burst_end || i + 1 == n)
+			fz_recovery_tick(&ref, recs[i].now_ns + 1);
 	}
 }
 
@@ -98,6 +104,7 @@ run_level(unsigned int n, uint8_t opts, enum tw_simd level)
 		if (recs[i].burst_end || i + 1 == n) {
 			tw_rx_burst(&lvl.rx.ctx, &mbufs[start], (uint16_t)(i + 1 -
 				start), recs[start].now_ns);
+			fz_recovery_tick(&lvl, recs[i].now_ns + 1);
 			start = i + 1;
 		}
 	}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "fuzz_rx.h"
+#include "tw_request.h"
 
 static uint8_t out[1 << 15];
 static size_t out_len;
@@ -77,6 +78,55 @@ mixed_frame(uint8_t *buf, uint16_t ch, uint64_t seq)
 	return tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
 }
 
+/* f readdressed: unicast to the receiver from sport, or to line B. */
+static void
+readdress(uint8_t *f, uint16_t len, uint16_t sport, uint32_t dst)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + TW_ETH_HDR_LEN);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	struct rte_ether_addr mac = { { 2, 0, 0, 0, 0, 3 } };
+
+	if (sport == 0)
+		tw_mcast_mac(dst, &mac);
+	else
+		udp->src_port = rte_cpu_to_be_16(sport);
+	memcpy(f, &mac, sizeof(mac));
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	tt_fix_checksums_at(f, len, TW_ETH_HDR_LEN);
+}
+
+/* A snapshot frame of ch at seq: its first two symbols, total two. */
+static uint16_t
+snapshot_frame(uint8_t *buf, uint16_t ch, uint64_t seq)
+{
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	unsigned int i;
+	uint16_t len;
+
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&t, &fp, ch);
+	tw_pkt_open(&b, &t, buf, seq, 0);
+	for (i = 0; i < 2; i++) {
+		struct tw_snapshot sn = {
+			.locate = ch + i * TT_CHANNELS, .known = 1,
+			.price_decimals = 4, .bid_px = 1000, .ask_px = 1001,
+			.bid_sz = 5, .ask_sz = 6, .volume = 77, .updates = 9,
+			.last_seq = seq - 1, .total = 2,
+		};
+
+		memcpy(sn.ticker, "SNAP    ", TW_TICKER_LEN);
+		sn.ticker[4] = (char)('A' + ch);
+		sn.ticker[5] = (char)('0' + i);
+		tw_encode_snapshot(tw_pkt_reserve(&b, &t,
+			TW_MSG_SNAPSHOT_LEN), &sn);
+	}
+	len = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+	readdress(buf, len, FZ_SNAPSHOT_PORT + ch, FZ_UNICAST_IP);
+	return len;
+}
+
 static void
 frame_record(const uint8_t *f, uint16_t len, uint8_t sel)
 {
@@ -132,6 +182,68 @@ main(int argc, char **argv)
 	len = tt_quote_frame(f, 7, 2, 1, 4, 1);
 	frame_record(f, len, 0);
 	save(dir, "vlan");
+	/*
+	 * Recovery: a late join on channel 0 and its snapshot; on channel
+	 * 1 a gap, the late copy, a retransmission, an end of session
+	 * ahead and its tail retransmitted in order.
+	 */
+	put_u8(0x80 | FZ_OPT_RECOVERY);
+	len = tt_quote_frame(f, 0, 0, 500, 3, 1);
+	frame_record(f, len, 0);
+	len = snapshot_frame(f, 0, 503);
+	frame_record(f, len, 0x80);
+	len = tt_quote_frame(f, 0, 1, 1, 3, 2);
+	frame_record(f, len, 0);
+	len = tt_quote_frame(f, 0, 1, 7, 3, 2);
+	frame_record(f, len, 0);
+	len = tt_quote_frame(f, 0, 1, 4, 3, 2);         /* late copy */
+	frame_record(f, len, 0x90);
+	len = tt_quote_frame(f, 0, 1, 10, 3, 2);
+	readdress(f, len, FZ_REQUEST_PORT + 1, FZ_UNICAST_IP);
+	frame_record(f, len, 0);                        /* not missing */
+	len = tt_control_frame(f, 1, 13, TW_MOLD_COUNT_END_OF_SESSION);
+	frame_record(f, len, 0);                        /* ahead */
+	len = tt_quote_frame(f, 0, 1, 10, 3, 2);
+	readdress(f, len, FZ_REQUEST_PORT + 1, FZ_UNICAST_IP);
+	frame_record(f, len, 0);                        /* the tail */
+	len = tt_control_frame(f, 1, 13, TW_MOLD_COUNT_END_OF_SESSION);
+	frame_record(f, len, 0xf0);
+	save(dir, "recovery");
+	/* Two lines: each frame on A and on B, one lost on A. */
+	put_u8(0x80 | FZ_OPT_RECOVERY | FZ_OPT_LINES);
+	for (ch = 0; ch < 3; ch++) {
+		len = tt_quote_frame(f, 0, 2, 1 + 3 * ch, 3, ch);
+		if (ch != 1)
+			frame_record(f, len, 0);
+		readdress(f, len, 0, TW_IPV4(239, 1, 2, 3));
+		frame_record(f, len, ch == 2 ? 0x90 : 0);
+	}
+	save(dir, "lines");
+	/* fuzz_request: requests served, refused, and one checksummed anew */
+	snprintf(dir, sizeof(dir), "%s/fuzz_request", argv[1]);
+	{
+		static const struct { uint64_t seq; uint16_t count; } rq[] = {
+			{ 50, 5 }, { 100, 20 }, { 10, 1 }, { 0, 3 }, { 200, 1 },
+		};
+		const struct rte_ether_addr srv = { { 2, 0, 0, 0, 0, 1 } };
+		unsigned int i;
+
+		for (i = 0; i < RTE_DIM(rq); i++) {
+			struct tw_request r = {
+				.channel = (uint16_t)(i % 4), .seq = rq[i].seq,
+				.count = rq[i].count,
+				.src_mac = { { 2, 0, 0, 0, 0, 3 } },
+				.src_ip = FZ_UNICAST_IP, .src_port = 30001,
+			};
+
+			memcpy(r.session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+			len = tw_request_frame(f, &r, &srv,
+				TW_IPV4(192, 0, 2, 1), FZ_REQUEST_PORT);
+			put_u16((uint16_t)(len | (i == 4 ? 0x8000 : 0)));
+			put(f, len);
+		}
+		save(dir, "requests");
+	}
 	/* fuzz_datagram: the same payloads. */
 	snprintf(dir, sizeof(dir), "%s/fuzz_datagram", argv[1]);
 	put_u8(0);
