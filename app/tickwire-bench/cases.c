@@ -323,7 +323,7 @@ bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks,
 {
 	struct tw_gen *g = make_gen(10000, CHANNELS, level);
 	struct gen_sink sink = { .pool = pool };
-	void *store_mem = NULL;
+	void *store_mem = NULL, *state_mem = NULL;
 	const struct tw_frame_src src = {
 		.get = gen_get, .put = gen_put, .arg = &sink,
 	};
@@ -337,11 +337,18 @@ bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks,
 	uint64_t t0, t1, a0;
 
 	if (store) {
-		/* [recovery] store_messages = 65536, as memif-gen.ini. */
+		/*
+		 * [recovery] store_messages = 65536, as memif-gen.ini, and
+		 * the state the snapshot server serves from (a cache update
+		 * a tick).
+		 */
 		store_mem = rte_zmalloc("bench_store",
 			tw_store_memsize(CHANNELS, 65536), RTE_CACHE_LINE_SIZE);
 		sink.store = tw_store_init(store_mem, CHANNELS, 65536);
-		if (sink.store == NULL)
+		state_mem = rte_zmalloc("bench_state", tw_cache_memsize(10000),
+			RTE_CACHE_LINE_SIZE);
+		em.truth = tw_cache_init(state_mem, 10000, 0);
+		if (sink.store == NULL || em.truth == NULL)
 			rte_exit(EXIT_FAILURE, "no memory for the store\n");
 	}
 	tw_framer_init(&fr, tmpl, chans, CHANNELS, TW_CSUM_SOFTWARE, &src,
@@ -374,6 +381,7 @@ bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks,
 	r->samples[r->nb_samples++] = ticks / (tsc_to_ns(t1 - t0) / 1e9) / 1e6;
 	rte_free(g);
 	rte_free(store_mem);
+	rte_free(state_mem);
 }
 
 /* ---- cache update and snapshot latency ---- */

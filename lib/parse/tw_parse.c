@@ -725,6 +725,7 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 	if (unlikely(ch->snap_state != 0)) {
 		/* The snapshot, and what follows it, will bring it. */
 		ch->live_skipped += count;
+		ctx->ctr->pkts_accepted++;
 		return;
 	}
 
