@@ -168,8 +168,8 @@ tt_fix_checksums_at(uint8_t *f, uint32_t len, uint16_t l2_len)
 	/* DPDK sums total_length - ihl bytes of the datagram: in len too. */
 	if (udp_len < sizeof(*udp) || l2_len + ihl + udp_len > len ||
 	    ihl != sizeof(*ip) ||
-	    rte_be_to_cpu_16(ip->total_length) < ihl ||
-	    l2_len + rte_be_to_cpu_16(ip->total_length) > len)
+	    (uint32_t)rte_be_to_cpu_16(ip->total_length) < ihl ||
+	    (uint32_t)l2_len + rte_be_to_cpu_16(ip->total_length) > len)
 		return;
 	udp->dgram_cksum = 0;
 	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
