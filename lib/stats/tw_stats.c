@@ -370,13 +370,28 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->span[TW_SPAN_GAP_FILL].max / 1e3,
 			s->span[TW_SPAN_GAP_FILL].count);
 	if (s->gen.faults_lost + s->gen.faults_dup + s->gen.faults_reordered +
-	    s->gen.faults_corrupted != 0)
+	    s->gen.faults_corrupted + s->gen.line_b_pkts != 0)
 		fprintf(f, "  faults done: %" PRIu64 " frames lost (%" PRIu64
 			" msgs), %" PRIu64 " sent twice, %" PRIu64
 			" reordered, %" PRIu64 " corrupted\n",
 			s->gen.faults_lost, s->gen.faults_lost_msgs,
 			s->gen.faults_dup, s->gen.faults_reordered,
 			s->gen.faults_corrupted);
+	if (s->gen.line_b_pkts != 0)
+		fprintf(f, "  line B: %" PRIu64 " frames, faults: %" PRIu64
+			" lost (%" PRIu64 " msgs), %" PRIu64 " sent twice, %"
+			PRIu64 " reordered, %" PRIu64 " corrupted; %" PRIu64
+			" frames lost on both lines\n", s->gen.line_b_pkts,
+			s->gen.faults_lost_b, s->gen.faults_lost_msgs_b,
+			s->gen.faults_dup_b, s->gen.faults_reordered_b,
+			s->gen.faults_corrupted_b, s->gen.faults_lost_both);
+	if (s->rx.line_pkts[0] + s->rx.line_pkts[1] != 0)
+		fprintf(f, "  lines: A %" PRIu64 " frames (%" PRIu64 " first, %"
+			PRIu64 " second), B %" PRIu64 " (%" PRIu64 " first, %"
+			PRIu64 " second)\n", s->rx.line_pkts[0],
+			s->rx.line_won[0], s->rx.line_dups[0],
+			s->rx.line_pkts[1], s->rx.line_won[1],
+			s->rx.line_dups[1]);
 	if (s->gen.requests[0] + s->gen.requests[1] + s->gen.requests[2] +
 	    s->gen.requests[3] + s->gen.requests[4] + s->gen.requests[5] +
 	    s->gen.requests[6] + s->gen.requests[7] + s->gen.requests[8] != 0)
