@@ -42,7 +42,8 @@ tw_rx_datagram(struct tw_rx_ctx *ctx, uint16_t channel,
 		const uint8_t *payload, uint32_t len, uint64_t now_ns)
 {
 	struct tw_rx_counters *ctr = ctx->ctr;
-	struct tw_rx_view v;
+	/* A multicast datagram of line A: no retransmission, no snapshot. */
+	struct tw_rx_view v = { .retrans = false };
 
 	ctr->pkts++;
 	ctr->bytes += len;
