@@ -746,11 +746,16 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 			} else {
 				run_end = RTE_MIN(ch->missing[gi].end,
 					seq + count);
+				uint32_t open = ch->nb_gaps;
+
 				rc = tw_gaps_take(ch, (uint32_t)gi, s, run_end);
 				run_ok = rc >= 0;
 				if (rc == 1)
 					gap_filled(ctx, ch, (uint32_t)gi,
 						now_ns);
+				/* A fill inside a gap splits it in two. */
+				if (rc == 0 && ch->nb_gaps > open)
+					ctx->ctr->gaps_open++;
 			}
 		}
 		if (!run_ok) {
