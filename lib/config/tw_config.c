@@ -628,17 +628,139 @@ out:
 	return rc;
 }
 
+static uint64_t
+load_uint(const void *field, size_t size)
+{
+	switch (size) {
+	case 1:
+		return *(const uint8_t *)field;
+	case 2:
+		return *(const uint16_t *)field;
+	case 4:
+		return *(const uint32_t *)field;
+	default:
+		return *(const uint64_t *)field;
+	}
+}
+
+/* A key's value in cfg, written as the profile would say it. */
+static void
+key_value(const struct key_def *k, const struct tw_config *cfg, char *buf,
+		size_t len)
+{
+	const void *field = (const uint8_t *)cfg + k->off;
+	const uint8_t *b = field;
+	uint32_t i, n;
+	size_t used;
+
+	switch (k->type) {
+	case KT_UINT:
+		snprintf(buf, len, "%" PRIu64, load_uint(field, k->size));
+		break;
+	case KT_DOUBLE:
+		snprintf(buf, len, "%g", *(const double *)field);
+		break;
+	case KT_BOOL:
+		snprintf(buf, len, "%s", *(const bool *)field ? "true" :
+			"false");
+		break;
+	case KT_STR:
+		snprintf(buf, len, "%s", (const char *)field);
+		break;
+	case KT_SESSION:
+		snprintf(buf, len, "%s", cfg->session_auto ? "auto" :
+			(const char *)field);
+		break;
+	case KT_IPV4:
+	case KT_MCAST: {
+		uint32_t v = *(const uint32_t *)field;
+
+		snprintf(buf, len, "%u.%u.%u.%u", v >> 24, (v >> 16) & 0xff,
+			(v >> 8) & 0xff, v & 0xff);
+		break;
+	}
+	case KT_MAC:
+		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1],
+			b[2], b[3], b[4], b[5]);
+		break;
+	case KT_LIST:
+		n = *(const uint32_t *)((const uint8_t *)cfg + k->count_off);
+		buf[0] = '\0';
+		for (i = 0; i < n; i++) {
+			used = strlen(buf);
+			snprintf(buf + used, len - used, "%s%u", i ? "," : "",
+				((const uint32_t *)field)[i]);
+		}
+		break;
+	case KT_ENUM:
+		snprintf(buf, len, "%s",
+			k->names[load_uint(field, k->size)]);
+		break;
+	}
+}
+
+/* What a key takes: its type and range, or its names. */
+static void
+key_range(const struct key_def *k, char *buf, size_t len)
+{
+	static const char *const type_names[] = {
+		[KT_UINT] = "integer", [KT_DOUBLE] = "number",
+		[KT_BOOL] = "true|false", [KT_STR] = "text",
+		[KT_SESSION] = "auto or 1-10 characters",
+		[KT_IPV4] = "IPv4 address",
+		[KT_MCAST] = "IPv4 multicast group", [KT_MAC] = "MAC address",
+		[KT_LIST] = "comma-separated integers", [KT_ENUM] = "",
+	};
+	size_t used;
+	unsigned int i;
+
+	switch (k->type) {
+	case KT_UINT:
+		snprintf(buf, len, "integer %" PRIu64 "..%" PRIu64, k->min,
+			k->max);
+		break;
+	case KT_DOUBLE:
+		if (k->max != 0)
+			snprintf(buf, len, "number %" PRIu64 "..%" PRIu64,
+				k->min, k->max);
+		else
+			snprintf(buf, len, "number");
+		break;
+	case KT_LIST:
+		snprintf(buf, len, "comma-separated integers 0..%" PRIu64,
+			k->max);
+		break;
+	case KT_ENUM:
+		buf[0] = '\0';
+		for (i = 0; k->names[i] != NULL; i++) {
+			used = strlen(buf);
+			snprintf(buf + used, len - used, "%s%s", i ? "|" : "",
+				k->names[i]);
+		}
+		break;
+	default:
+		snprintf(buf, len, "%s", type_names[k->type]);
+		break;
+	}
+}
+
 void
 tw_config_print_keys(FILE *f)
 {
+	struct tw_config def;
 	const char *sec = "";
+	char value[TW_EAL_ARGS_MAX], range[128];
 	unsigned int i;
 
+	tw_config_defaults(&def);
 	for (i = 0; i < RTE_DIM(keys); i++) {
 		if (strcmp(sec, keys[i].section) != 0) {
 			sec = keys[i].section;
-			fprintf(f, "  [%s]\n", sec);
+			fprintf(f, "[%s]\n", sec);
 		}
-		fprintf(f, "    %-18s %s\n", keys[i].key, keys[i].help);
+		key_value(&keys[i], &def, value, sizeof(value));
+		key_range(&keys[i], range, sizeof(range));
+		fprintf(f, "  %s = %s    (%s)\n      %s\n", keys[i].key, value,
+			range, keys[i].help);
 	}
 }

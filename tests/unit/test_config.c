@@ -252,6 +252,52 @@ missing_file_is_reported(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x.ini"));
 }
 
+/*
+ * --list-keys: every key with its default and what it takes; each
+ * default printed, set back through the parser, is taken as it is.
+ */
+static void
+list_keys_gives_defaults_the_parser_takes(void **state)
+{
+	char *buf = NULL, *line, *save = NULL, section[64] = "";
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+	unsigned int keys = 0;
+
+	(void)state;
+	tw_config_print_keys(f);
+	fclose(f);
+	assert_non_null(strstr(buf, "[feed]\n  symbols = 1000    (integer "
+		"1..1000000)\n"));
+	assert_non_null(strstr(buf, "  simd = auto    (scalar|sse|avx2|"
+		"avx512|auto)\n"));
+	assert_non_null(strstr(buf, "  store_messages = 0    (integer "));
+	tw_config_defaults(&cfg);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char key[64], value[256];
+
+		if (line[0] == '[') {
+			assert_int_equal(sscanf(line, "[%63[^]]]", section), 1);
+			continue;
+		}
+		if (strncmp(line, "      ", 6) == 0)
+			continue;       /* the help text */
+		value[0] = '\0';
+		assert_true(sscanf(line, "  %63s = %255s", key, value) >= 1);
+		if (value[0] == '(' || value[0] == '\0')
+			continue;       /* empty by default (text) */
+		if (tw_config_set(&cfg, "test", section, key, value, err,
+				sizeof(err)) != 0)
+			fail_msg("[%s] %s = %s: %s", section, key, value, err);
+		keys++;
+	}
+	assert_true(keys > 80);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -266,6 +312,7 @@ main(void)
 		cmocka_unit_test(missing_file_is_reported),
 		cmocka_unit_test(lookalike_values_are_refused_by_name),
 		cmocka_unit_test(directory_as_profile_is_refused),
+		cmocka_unit_test(list_keys_gives_defaults_the_parser_takes),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
