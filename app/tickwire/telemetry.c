@@ -16,6 +16,7 @@
  *   /tickwire/ports            per port: link, counters, non-zero xstats
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,6 +242,24 @@ add_snapshot(struct rte_tel_data *d, const struct tw_cache_snapshot *s)
 	rte_tel_data_add_dict_u64(d, "stale", s->stale);
 }
 
+/*
+ * A request that cannot be answered: its reason as the reply (DPDK's
+ * telemetry would answer a failed command with null), {"error": ...}.
+ */
+static int
+tel_error(struct rte_tel_data *d, const char *fmt, ...)
+{
+	char why[RTE_TEL_MAX_STRING_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "error", why);
+	return 0;
+}
+
 static int
 cmd_symbol(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -251,14 +270,22 @@ cmd_symbol(const char *cmd, const char *params, struct rte_tel_data *d)
 	int locate = -ENOENT;
 
 	RTE_SET_USED(cmd);
-	if (params == NULL || *params == '\0' || v->nb_caches == 0)
-		return -EINVAL;
+	if (params == NULL || *params == '\0')
+		return tel_error(d, "give a ticker: /tickwire/symbol,TICKER");
+	if (v->nb_caches == 0)
+		return tel_error(d, "this tickwire has no cache (no RX lcores)");
+	if (strlen(params) > TW_TICKER_LEN)
+		return tel_error(d, "a ticker has at most %d characters",
+			TW_TICKER_LEN);
 	tw_ticker_from_str(ticker, params);
 	for (i = 0; i < v->nb_caches && locate < 0; i++)
 		locate = tw_cache_find(v->cache[i], ticker);
-	if (locate < 0 || tw_cache_snapshot_merged(v->cache, v->nb_caches,
-			(uint32_t)locate, &s) != 0)
-		return -ENOENT;
+	if (locate < 0)
+		return tel_error(d, "no symbol %s in the directory", params);
+	if (tw_cache_snapshot_merged(v->cache, v->nb_caches, (uint32_t)locate,
+			&s) != 0)
+		return tel_error(d, "symbol %s is being written by a writer "
+			"that stopped", params);
 	rte_tel_data_start_dict(d);
 	add_snapshot(d, &s);
 	return 0;
@@ -277,11 +304,12 @@ cmd_top(const char *cmd, const char *params, struct rte_tel_data *d)
 		unsigned long val = strtoul(params, &end, 10);
 
 		if (*end != '\0' || val == 0 || val > TEL_MAX_TOP)
-			return -EINVAL;
+			return tel_error(d, "N must be 1 to %d: "
+				"/tickwire/top,N", TEL_MAX_TOP);
 		want = (unsigned int)val;
 	}
 	if (v->nb_caches == 0)
-		return -EINVAL;
+		return tel_error(d, "this tickwire has no cache (no RX lcores)");
 	n = tw_view_top(v->cache, v->nb_caches, tel_app->cfg.symbols, want,
 		NULL, top);
 	rte_tel_data_start_dict(d);

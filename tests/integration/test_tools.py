@@ -400,8 +400,10 @@ def main():
                   reverse=True)[:5]
     check(updates == best, "top,5 are the 5 most updated symbols of the "
           "dump: %s vs %s" % (updates, best))
-    check(bad_top is None and bad_sym is None,
-          "top,0 and an unknown ticker are refused, not answered")
+    check(bad_top == {"error": "N must be 1 to 100: /tickwire/top,N"} and
+          bad_sym == {"error": "no symbol NOSUCH in the directory"},
+          "top,0 and an unknown ticker get their reason: %s, %s" %
+          (bad_top, bad_sym))
     if failures:
         print("%d check(s) failed" % len(failures))
         sys.exit(1)
