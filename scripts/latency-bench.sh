@@ -100,7 +100,7 @@ for rate in "${krates[@]}"; do
 		> "$out/kernel-$rate.dpdk.log" 2>&1 &
 	tw=$!
 	for _ in $(seq 100); do ip link show tw0 >/dev/null 2>&1 && break; sleep 0.1; done
-	ip addr add 192.0.2.2/24 dev tw0
+	ip addr add 198.51.100.2/24 dev tw0
 	./build/app/tickwire-sockrx/tickwire-sockrx --config drivers-config/kernel-compare.ini \
 		--iface tw0 --duration 60 \
 		--stats-json "$out/kernel-$rate.sock.json" \

@@ -41,7 +41,7 @@ kernel_socket_joined_to_a_group_receives_the_feed(void **state)
 		TW_SRC "/drivers-config/tap.ini", "--rate", "20000",
 		"--duration", "60", "--quiet", "--stats-json", json,
 		"--set", "feed.session=TICKWIRE01", NULL };
-	char *const addr[] = { "sh", "-c", "ip addr add 192.0.2.2/24 dev "
+	char *const addr[] = { "sh", "-c", "ip addr add 198.51.100.2/24 dev "
 		IFACE " && ip link set " IFACE " up", NULL };
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 		.sin_port = htons(30001), .sin_addr.s_addr = INADDR_ANY };

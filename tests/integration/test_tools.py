@@ -188,7 +188,7 @@ def kernel_path():
         ["ip", "link", "show", "tw0"], capture_output=True).returncode == 0,
         20, 0.1)
     check(ok, "kernel path: tickwire created tw0")
-    subprocess.run(["ip", "addr", "add", "192.0.2.2/24", "dev", "tw0"])
+    subprocess.run(["ip", "addr", "add", "198.51.100.2/24", "dev", "tw0"])
     sock_log = open(out("kernel.sock.log"), "w")
     sock = subprocess.Popen([SOCKRX, "--config", profile, "--iface", "tw0",
                              "--duration", "60", "--stats-json",
@@ -297,9 +297,28 @@ def sockrx_drops_truncated():
         subprocess.run(["ip", "link", "del", a], capture_output=True)
 
 
+def plot_errors():
+    """plot-latency on a missing and a foreign file: one line each."""
+    bad = out("not-a-histogram.csv")
+    with open(bad, "w") as f:
+        f.write("a,b\n1,2\n")
+    for path, why in ((out("no-such.csv"), "No such file or directory"),
+                      (bad, "not a tickwire latency CSV")):
+        p = subprocess.run([SRC + "/scripts/plot-latency", "-o",
+                            out("plot"), path], capture_output=True,
+                           text=True, timeout=60)
+        lines = p.stderr.strip().splitlines()
+        check(p.returncode == 1 and len(lines) == 1 and
+              lines[0].startswith("plot-latency: " + path) and
+              why in lines[0] and "Traceback" not in p.stderr,
+              "plot-latency names the file and why in one line: %r" %
+              p.stderr.strip())
+
+
 def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
+    plot_errors()
     for name, exe in (("tickwire-top", TOP), ("tickwire-sockrx", SOCKRX)):
         v = subprocess.run([exe, "--version"], capture_output=True,
                            text=True, timeout=10)
