@@ -26,23 +26,78 @@
 # loss-L.{json,gen.json}, loss-L.gap-fill.csv, gap-fill.png (the gap
 # seen -> filled distribution of every loss on one plot), and the
 # recovery figures in latency.json.
-# Usage: ./scripts/latency-bench.sh [OUT] [RATE ...]   (0 = unlimited)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+usage() {
+	cat <<'USAGE'
+Usage: ./scripts/latency-bench.sh [options] [OUT] [RATE ...]
+
+Latency over memif at each RATE (msgs/s; 0 = unlimited; default
+100000 1000000 10000000 0), the kernel receiver beside DPDK on one
+feed, and recovery under loss. Writes into OUT (default out/latency)
+the JSONs, CSVs and PNGs described at the top of this script, and the
+tables (markdown) to OUT/latency.md as well as to the terminal.
+
+  --out DIR            the output directory (or OUT)
+  --rates "R ..."      memif rates (or RATE ...)
+  --kernel-rates "R .." the kernel comparison's rates ("" to skip; root)
+  --losses "L ..."     frame loss shares of the loss sweep ("" to skip)
+  --loss-rate R        its rate (1000000)
+  --loss-burst B       its mean loss run, frames (20)
+  -h, --help           this text
+
+Environment: TW_PREFIX=NAME gives every process its own DPDK file
+prefix, memif socket and tap name, so two runs share a host; the older
+KERNEL_RATES, LOSSES, LOSS_RATE, LOSS_BURST still work.
+The PNGs need Debian's python3-matplotlib (./scripts/setup.sh installs
+it); without it they are skipped, said so.
+USAGE
+}
+
+out=out/latency
+rates=()
+krates_s=${KERNEL_RATES-100000}
+losses_s=${LOSSES-0.001 0.01}
+loss_rate=${LOSS_RATE:-1000000}
+loss_burst=${LOSS_BURST:-20}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0;;
+	--out) out=$2; shift 2;;
+	--rates) read -r -a rates <<< "$2"; shift 2;;
+	--kernel-rates) krates_s=$2; shift 2;;
+	--losses) losses_s=$2; shift 2;;
+	--loss-rate) loss_rate=$2; shift 2;;
+	--loss-burst) loss_burst=$2; shift 2;;
+	-*) echo "latency-bench: unknown option $1" >&2; usage >&2; exit 2;;
+	*)
+		if [ "$out" = out/latency ] && [ ${#rates[@]} -eq 0 ] &&
+		   ! [[ "$1" =~ ^[0-9]+$ ]]; then
+			out=$1
+		else
+			rates+=("$1")
+		fi
+		shift;;
+	esac
+done
 ./scripts/setup.sh
-out=${1:-out/latency}
-shift || true
-rates=("$@")
 [ ${#rates[@]} -gt 0 ] || rates=(100000 1000000 10000000 0)
 mkdir -p "$out"
 extra=$(cat build/eal-extra)
 seconds=3
+# Each process's own names: DPDK file prefix, memif socket, tap.
+p=${TW_PREFIX:+-$TW_PREFIX}
+sock=/run/tickwire-memif$p.sock
+tap=tw0
+[ -z "${TW_PREFIX:-}" ] || tap=tw-$(echo "$TW_PREFIX" | cut -c1-12)
+gen_eal="--lcores=0@1,1@0 --no-pci --vdev=net_memif0,role=server,socket=$sock --file-prefix=tickwire-gen$p"
+proc_eal="--lcores=0@0,1@1 --no-pci --vdev=net_memif0,role=client,socket=$sock --file-prefix=tickwire-proc$p"
+cmp_eal="--lcores=0@(0,1),1@0,2@1 --no-pci --vdev=net_ring0 --vdev=net_tap0,iface=$tap --file-prefix=tickwire-cmp$p"
 
 if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
-	echo "latency-bench: installing python3-matplotlib for the plots"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y -q --no-install-recommends python3-matplotlib \
-		>/dev/null || echo "latency-bench: no matplotlib: no PNGs"
+	echo "latency-bench: no python3-matplotlib: the PNGs are skipped" \
+		"(./scripts/setup.sh installs it)"
 fi
 
 for rate in "${rates[@]}"; do
@@ -51,7 +106,8 @@ for rate in "${rates[@]}"; do
 	echo "latency-bench: rate ${rate/#0/unlimited} msgs/s, $count ticks"
 	# The memif server (generator) must be up before the client.
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $extra -- --config drivers-config/memif-gen.ini \
+	./build/app/tickwire/tickwire $gen_eal $extra -- \
+		--config drivers-config/memif-gen.ini \
 		--rate "$rate" --count "$count" --duration 120 --quiet \
 		--set generator.reply_every=100 \
 		--stats-json "$out/rate-$rate.gen.json" \
@@ -59,50 +115,59 @@ for rate in "${rates[@]}"; do
 	gen=$!
 	sleep 1
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $extra -- --config drivers-config/memif-proc.ini \
+	./build/app/tickwire/tickwire $proc_eal $extra -- \
+		--config drivers-config/memif-proc.ini \
 		--duration 120 --quiet --stats-json "$out/rate-$rate.json" \
 		--set rx.reflect=true \
 		--latency-csv "$out/rate-$rate" > "$out/rate-$rate.proc.log" 2>&1
 	wait "$gen"
 done
 
-read -r -a losses <<< "${LOSSES-0.001 0.01}"
-loss_rate=${LOSS_RATE:-1000000}
+read -r -a losses <<< "$losses_s"
 for loss in "${losses[@]}"; do
 	echo "latency-bench: $loss of the frames lost (runs of" \
-		"${LOSS_BURST:-20}) at $loss_rate msgs/s, re-requested"
+		"$loss_burst) at $loss_rate msgs/s, re-requested"
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $extra -- --config drivers-config/memif-gen.ini \
+	./build/app/tickwire/tickwire $gen_eal $extra -- \
+		--config drivers-config/memif-gen.ini \
 		--rate "$loss_rate" --count $((loss_rate * seconds)) \
 		--duration 120 --quiet --set faults.loss="$loss" \
-		--set faults.burst="${LOSS_BURST:-20}" \
+		--set faults.burst="$loss_burst" \
 		--stats-json "$out/loss-$loss.gen.json" \
 		> "$out/loss-$loss.gen.log" 2>&1 &
 	gen=$!
 	sleep 1
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $extra -- --config drivers-config/memif-proc.ini \
+	./build/app/tickwire/tickwire $proc_eal $extra -- \
+		--config drivers-config/memif-proc.ini \
 		--duration 120 --quiet --stats-json "$out/loss-$loss.json" \
 		--latency-csv "$out/loss-$loss" > "$out/loss-$loss.proc.log" 2>&1
 	wait "$gen"
 done
 
-read -r -a krates <<< "${KERNEL_RATES:-100000}"
+read -r -a krates <<< "$krates_s"
 for rate in "${krates[@]}"; do
 	[ "$(id -u)" -eq 0 ] || { echo "latency-bench: kernel path needs root"; break; }
+	if ip link show "$tap" >/dev/null 2>&1; then
+		# Not ours to delete: someone else's tap, or a run of ours
+		# still going. Another TW_PREFIX gives another name.
+		echo "latency-bench: $tap exists; kernel path skipped" \
+			"(set TW_PREFIX for a tap of your own)"
+		break
+	fi
 	echo "latency-bench: DPDK and kernel receivers, one feed at $rate msgs/s"
-	ip link del tw0 2>/dev/null || true
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $extra -- --config drivers-config/kernel-compare.ini \
+	./build/app/tickwire/tickwire $cmp_eal $extra -- \
+		--config drivers-config/kernel-compare.ini \
 		--rate "$rate" --count $((rate * seconds)) --quiet \
 		--stats-json "$out/kernel-$rate.dpdk.json" \
 		--latency-csv "$out/kernel-$rate.dpdk" \
 		> "$out/kernel-$rate.dpdk.log" 2>&1 &
 	tw=$!
-	for _ in $(seq 100); do ip link show tw0 >/dev/null 2>&1 && break; sleep 0.1; done
-	ip addr add 198.51.100.2/24 dev tw0
+	for _ in $(seq 100); do ip link show "$tap" >/dev/null 2>&1 && break; sleep 0.1; done
+	ip addr add 198.51.100.2/24 dev "$tap"
 	./build/app/tickwire-sockrx/tickwire-sockrx --config drivers-config/kernel-compare.ini \
-		--iface tw0 --duration 60 \
+		--iface "$tap" --duration 60 \
 		--stats-json "$out/kernel-$rate.sock.json" \
 		--latency-csv "$out/kernel-$rate.sock" \
 		> "$out/kernel-$rate.sock.log" 2>&1 &
@@ -112,12 +177,13 @@ for rate in "${krates[@]}"; do
 		grep -q "channels from" "$out/kernel-$rate.sock.log" && break
 		sleep 0.05
 	done
-	ip link set tw0 up      # tickwire waits for this link: the feed starts
+	ip link set "$tap" up   # tickwire waits for this link: the feed starts
 	wait "$tw"
 	wait "$sock"
 done
 
-/usr/bin/python3 - "$out" "${krates[*]}" "${losses[*]}" "${rates[@]}" <<'PY'
+/usr/bin/python3 - "$out" "${krates[*]}" "${losses[*]}" "${rates[@]}" \
+	<<'PY' | tee "$out/latency.md"
 import json, os, sys
 out, krates, losses = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
 rates = sys.argv[4:]
@@ -141,6 +207,8 @@ for r in rates:
     res["rates"][-1]["orders"] = {k: v for k, v in g["generator"].items()
                                   if k.startswith("orders")}
     for span, h in spans.items():
+        if h["count"] == 0:
+            continue        # no NIC timestamps, no gaps, one line
         print("| %s | %.2f M | %s | %.2f | %.2f | %.2f | %.2f | %.1f | %d |"
               % (r if r != "0" else "unlimited", got / 1e6, span,
                  h["p50"] / 1e3, h["p90"] / 1e3, h["p99"] / 1e3,
@@ -227,4 +295,4 @@ if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
 			"$out/kernel-$rate.sock.send-cache.csv=tickwire-sockrx (kernel UDP)"
 	done
 fi
-echo "latency-bench: wrote $out/latency.json, CSVs and plots"
+echo "latency-bench: wrote $out/latency.json, $out/latency.md, CSVs and plots"

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,21 +209,84 @@ fail:
  * EAL argv: program name, the profile's [eal] args, then the user's;
  * at most max - 1 entries and a NULL. Returns the count or -E2BIG.
  */
+/* An EAL option's name: "--file-prefix" of "--file-prefix=x"; "-l". */
+static size_t
+opt_name_len(const char *tok)
+{
+	const char *eq = strchr(tok, '=');
+
+	if (tok[0] != '-')
+		return 0;
+	if (tok[1] != '-')
+		return 2;       /* short: -l, -m, -c (value joined or next) */
+	return eq != NULL ? (size_t)(eq - tok) : strlen(tok);
+}
+
+/* The lcore options exclude each other in the EAL: one group. */
+static bool
+same_option(const char *a, size_t la, const char *b, size_t lb)
+{
+	static const char *const cores[] = { "-l", "-c", "--lcores" };
+	bool ca = false, cb = false;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cores); i++) {
+		ca |= la == strlen(cores[i]) && strncmp(a, cores[i], la) == 0;
+		cb |= lb == strlen(cores[i]) && strncmp(b, cores[i], lb) == 0;
+	}
+	if (ca || cb)
+		return ca && cb;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* The user gave an option of this name (or its group) before --. */
+static bool
+user_has(char **user, int nb_user, const char *tok, size_t len)
+{
+	int i;
+
+	for (i = 0; i < nb_user; i++) {
+		size_t l = opt_name_len(user[i]);
+
+		if (l != 0 && same_option(user[i], l, tok, len))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * EAL argv: the profile's [eal] args, less every option the command
+ * line gives again (its value too), then the command line's. So
+ * `--file-prefix=x` or `--lcores=...` before -- replaces the profile's,
+ * and a --vdev there replaces the profile's ports.
+ */
 int
 tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
 		int nb_user, char **out, int max)
 {
 	static char buf[TW_EAL_ARGS_MAX];
+	char *toks[TW_EAL_ARGS_MAX / 2];
 	char *tok, *save = NULL;
-	int n = 0, i;
+	int n = 0, nt = 0, i;
 
 	out[n++] = prog;
 	snprintf(buf, sizeof(buf), "%s", cfg->eal_args);
-	for (tok = strtok_r(buf, " \t", &save); tok != NULL;
-	     tok = strtok_r(NULL, " \t", &save)) {
+	for (tok = strtok_r(buf, " \t", &save); tok != NULL &&
+	     nt < (int)RTE_DIM(toks); tok = strtok_r(NULL, " \t", &save))
+		toks[nt++] = tok;
+	for (i = 0; i < nt; i++) {
+		size_t l = opt_name_len(toks[i]);
+
+		if (l != 0 && user_has(user, nb_user, toks[i], l)) {
+			/* Its value, when it is the next word. */
+			if (toks[i][l] == '\0' && i + 1 < nt &&
+			    toks[i + 1][0] != '-')
+				i++;
+			continue;
+		}
 		if (n == max - 1)
 			return -E2BIG;
-		out[n++] = tok;
+		out[n++] = toks[i];
 	}
 	for (i = 0; i < nb_user; i++) {
 		if (n == max - 1)

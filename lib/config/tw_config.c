@@ -71,7 +71,8 @@ static const char *const simd_names[] = {
 
 static const struct key_def keys[] = {
 	T("eal", "args", KT_STR, eal_args,
-		"EAL arguments, used when none are given before --"),
+		"EAL arguments; an option also given before -- is replaced "
+		"by the command line's"),
 
 	U("feed", "symbols", symbols, 1, 1000000, "symbols in the universe"),
 	U("feed", "channels", channels, 1, 256,

@@ -370,6 +370,48 @@ config_error_names_file_section_and_key(void **state)
 	free(s);
 }
 
+/*
+ * EAL options on the command line replace the profile's of the same
+ * name: another file prefix and another lcore map run; added to the
+ * profile's instead, the EAL would refuse a second --lcores.
+ */
+static void
+command_line_eal_options_replace_the_profiles(void **state)
+{
+	const char *json = it_path("cli-eal.json");
+	char *argv[IT_MAX_ARGS];
+	const char *env = getenv("TW_EAL_EXTRA");
+	char extra[512], *tok, *save = NULL, *s;
+	int n = 0;
+
+	argv[n++] = (char *)TW_BIN;
+	snprintf(extra, sizeof(extra), "%s", env != NULL ? env : "");
+	for (tok = strtok_r(extra, " ", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[n++] = tok;
+	argv[n++] = (char *)"--lcores=0@0,1@0,2@1";
+	argv[n++] = (char *)"--file-prefix=tw-itest-cli-eal";
+	argv[n++] = (char *)"--";
+	argv[n++] = (char *)"--config";
+	argv[n++] = (char *)TW_SRC "/drivers-config/loopback.ini";
+	argv[n++] = (char *)"--count";
+	argv[n++] = (char *)"1000";
+	argv[n++] = (char *)"--quiet";
+	argv[n++] = (char *)"--stats-json";
+	argv[n++] = (char *)json;
+	argv[n] = NULL;
+	remove(json);
+	assert_int_equal(it_run(argv, it_path("cli-eal.log"), 60), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	assert_int_equal(it_json_u64(s, "rx", "messages"), 2000);
+	free(s);
+	s = it_slurp(it_path("cli-eal.log"));
+	assert_non_null(s);
+	assert_null(strstr(s, "is ignored"));
+	free(s);
+}
+
 int
 main(void)
 {
@@ -386,6 +428,8 @@ main(void)
 			same_feed_on_two_ports_keeps_one_writer_per_entry),
 		cmocka_unit_test(two_queues_two_lcores_one_writer_each),
 		cmocka_unit_test(jumbo_mtu_frames_fit_their_mbufs),
+		cmocka_unit_test(
+			command_line_eal_options_replace_the_profiles),
 		cmocka_unit_test(
 			output_files_fail_loudly_and_never_half_written),
 	};
