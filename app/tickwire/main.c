@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
@@ -61,12 +62,32 @@ setup(struct tw_app *app)
 	return rc;
 }
 
+/* words joined by spaces into buf (cut at its size). */
+static void
+join(char *buf, size_t len, char *const *words, int n)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			i ? " " : "", words[i]);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct tw_app app;
 	char *eal_args[MAX_EAL_ARGS];
 	int i, dd = -1, nb_eal, rc;
+	struct tm tm;
+	time_t now = time(NULL);
+
+	join(app.command_line, sizeof(app.command_line), argv, argc);
+	gmtime_r(&now, &tm);
+	strftime(app.started_utc, sizeof(app.started_utc),
+		"%Y-%m-%dT%H:%M:%SZ", &tm);
 
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
@@ -85,6 +106,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tickwire: too many EAL arguments\n");
 		return 2;
 	}
+	join(app.eal_line, sizeof(app.eal_line), eal_args + 1, nb_eal - 1);
 	rc = rte_eal_init(nb_eal, eal_args);
 	if (rc < 0) {
 		/* Every argument EAL saw: the profile's and the user's. */

@@ -15,9 +15,11 @@
 #include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_cpuflags.h>
 #include <rte_malloc.h>
 
 #include "tickwire.h"
+#include "tw_git.h"
 
 #define MAIN_TICK_US 50000
 
@@ -265,6 +267,46 @@ open_outputs(struct tw_app *app)
 	return rc;
 }
 
+/* The CPU's model name, and the SIMD features it has, for the record. */
+static void
+cpu_record(char *model, size_t mlen, char *flags, size_t flen)
+{
+	static const struct {
+		enum rte_cpu_flag_t flag;
+		const char *name;
+	} simd[] = {
+#ifdef RTE_ARCH_X86
+		{ RTE_CPUFLAG_SSE4_2, "sse4_2" }, { RTE_CPUFLAG_AVX2, "avx2" },
+		{ RTE_CPUFLAG_AVX512F, "avx512f" },
+		{ RTE_CPUFLAG_AVX512BW, "avx512bw" },
+		{ RTE_CPUFLAG_AVX512VL, "avx512vl" },
+		{ RTE_CPUFLAG_AVX512DQ, "avx512dq" },
+#endif
+	};
+	char line[512];
+	size_t used = 0;
+	unsigned int i;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char *v = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) == 0 && v != NULL) {
+			v += 1 + (v[1] == ' ');
+			v[strcspn(v, "\n")] = '\0';
+			snprintf(model, mlen, "%s", v);
+			break;
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	flags[0] = '\0';
+	for (i = 0; i < RTE_DIM(simd) && used < flen; i++)
+		if (rte_cpu_get_flag_enabled(simd[i].flag) > 0)
+			used += (size_t)snprintf(flags + used, flen - used,
+				"%s%s", used ? " " : "", simd[i].name);
+}
+
 /*
  * Write every report asked for, each on its own (one failing does not
  * skip the others). 0, or the first error; each is logged.
@@ -272,15 +314,29 @@ open_outputs(struct tw_app *app)
 static int
 write_outputs(struct tw_app *app, const struct tw_stats *st)
 {
+	char host[256] = "", model[128] = "", flags[128] = "";
 	struct tw_stats_meta meta = {
 		.version = TW_VERSION,
 		.profile = app->cfg.path,
 		.simd = tw_simd_name(app->simd),
+		.git = TW_GIT_REV,
+		.started_utc = app->started_utc,
+		.host = host,
+		.cpu_model = model,
+		.cpu_flags = flags,
+		.command_line = app->command_line,
+		.eal_args = app->eal_line,
+		.rate = app->cfg.rate,
+		.count = app->cfg.count,
+		.duration_s = app->cfg.duration,
+		.seed = app->cfg.seed,
 	};
 	char err[PATH_MAX + 128];
 	int rc, first = 0;
 	unsigned int i;
 
+	gethostname(host, sizeof(host) - 1);
+	cpu_record(model, sizeof(model), flags, sizeof(flags));
 	for (i = 0; i < OUT_MAX; i++) {
 		FILE *f = outs[i].f;
 

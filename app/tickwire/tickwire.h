@@ -223,6 +223,10 @@ struct tw_app {
 	const struct tw_view *view;     /* the published copy */
 	const struct rte_memzone *view_mz;
 	bool pdump;                     /* rte_pdump_init succeeded */
+	/* For the run record of the stats JSON (main.c). */
+	char command_line[1024];
+	char eal_line[1024];
+	char started_utc[32];
 };
 
 /* options.c */

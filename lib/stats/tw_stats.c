@@ -569,6 +569,28 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	uint32_t i;
 
 	fprintf(f, "{\n");
+	/* The run record first: a file read later says what it was. */
+	fprintf(f, "  \"run\": { \"started_utc\": ");
+	json_str(f, meta->started_utc != NULL ? meta->started_utc : "");
+	fprintf(f, ", \"host\": ");
+	json_str(f, meta->host != NULL ? meta->host : "");
+	fprintf(f, ", \"cpu_model\": ");
+	json_str(f, meta->cpu_model != NULL ? meta->cpu_model : "");
+	fprintf(f, ", \"cpu_flags\": ");
+	json_str(f, meta->cpu_flags != NULL ? meta->cpu_flags : "");
+	fprintf(f, ", \"version\": ");
+	json_str(f, meta->version);
+	fprintf(f, ", \"git\": ");
+	json_str(f, meta->git != NULL ? meta->git : "unknown");
+	fprintf(f, ", \"command_line\": ");
+	json_str(f, meta->command_line != NULL ? meta->command_line : "");
+	fprintf(f, ", \"eal_args\": ");
+	json_str(f, meta->eal_args != NULL ? meta->eal_args : "");
+	fprintf(f, ", \"profile\": ");
+	json_str(f, meta->profile);
+	fprintf(f, ", \"rate\": %" PRIu64 ", \"count\": %" PRIu64
+		", \"duration_s\": %g, \"seed\": %" PRIu64 " },\n",
+		meta->rate, meta->count, meta->duration_s, meta->seed);
 	fprintf(f, "  \"version\": \"%s\",\n", meta->version);
 	fprintf(f, "  \"profile\": ");
 	json_str(f, meta->profile);

@@ -109,10 +109,22 @@ void tw_stats_print_line(FILE *f, const struct tw_stats *now,
 		const struct tw_stats *prev);
 void tw_stats_print_summary(FILE *f, const struct tw_stats *s);
 
+/* The run record: what ran, where, how, asked for what. */
 struct tw_stats_meta {
 	const char *version;
 	const char *profile;
 	const char *simd;       /* SIMD level of the hot loops */
+	const char *git;        /* revision built, or "unknown" */
+	const char *started_utc; /* ISO 8601 */
+	const char *host;
+	const char *cpu_model;
+	const char *cpu_flags;  /* the SIMD ones the CPU has */
+	const char *command_line;
+	const char *eal_args;   /* as given to rte_eal_init */
+	uint64_t rate;          /* requested, messages/s (0: unlimited) */
+	uint64_t count;         /* requested ticks (0: no end) */
+	double duration_s;      /* requested (0: until done) */
+	uint64_t seed;
 };
 
 int tw_stats_write_json(FILE *f, const struct tw_stats *s,

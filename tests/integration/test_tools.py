@@ -387,6 +387,17 @@ def main():
                     logtext) is not None,
           "--log-level=tickwire.rx:debug shows the RX lcore's debug line")
     final = json.load(open(json_path))
+    run = final.get("run", {})
+    check(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$",
+                   run.get("started_utc", "")) is not None and
+          run.get("host") == socket.gethostname() and
+          "--count 1000000" in run.get("command_line", "") and
+          "--file-prefix=tickwire" in run.get("eal_args", "") and
+          run.get("rate") == 100000 and run.get("count") == 1000000 and
+          run.get("duration_s") == 60 and run.get("seed") == 1 and
+          run.get("version") == final["version"] and run.get("git") and
+          run.get("profile", "").endswith("loopback.ini"),
+          "the stats JSON starts with the run record: %s" % run)
     check(len(fin) == 7, "seven answers to seven commands")
     st, chans, sym, top, bad_top, bad_sym, ports = fin
     p0, j0 = ports["0"], final["ports"][0]
