@@ -36,6 +36,8 @@ usage(const char *prog)
 		"  --seed N             generator seed (same seed, same feed)\n"
 		"  --simd LEVEL         auto, scalar, sse, avx2 or avx512\n"
 		"  --stats-json FILE    write final counters as JSON\n"
+		"  --stats-interval FILE  a JSON line per stats period "
+		"(counters, rates, latency)\n"
 		"  --latency-csv PREFIX write the latency histograms as CSV\n"
 		"  --dump-cache FILE    write the symbol cache as CSV\n"
 		"  --dump-truth FILE    write the generator's truth as CSV\n"
@@ -58,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "seed", required_argument, NULL, 'S' },
 	{ "simd", required_argument, NULL, 'V' },
 	{ "stats-json", required_argument, NULL, 'j' },
+	{ "stats-interval", required_argument, NULL, 'I' },
 	{ "latency-csv", required_argument, NULL, 'L' },
 	{ "dump-cache", required_argument, NULL, 'D' },
 	{ "dump-truth", required_argument, NULL, 'T' },
@@ -93,6 +96,7 @@ option_key(int opt, const char **sec, const char **key)
 		{ 'S', "generator", "seed" },
 		{ 'V', "run", "simd" },
 		{ 'j', "run", "stats_json" },
+		{ 'I', "run", "stats_lines" },
 		{ 'L', "run", "latency_csv" },
 		{ 'D', "run", "dump_cache" },
 		{ 'T', "run", "dump_truth" },

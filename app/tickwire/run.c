@@ -27,6 +27,67 @@
 static struct tw_hist lat_merged[TW_SPAN_MAX];
 static struct tw_hist rtt_merged;
 
+/*
+ * --stats-interval: a JSON line per period, written as the run goes
+ * (readable while it runs), and a last one at the end.
+ */
+static struct {
+	FILE *f;
+	struct tw_stats prev;           /* at the last line */
+	struct tw_stats_lcore lc[TW_MAX_RX_LCORES], lc_prev[TW_MAX_RX_LCORES];
+	struct tw_hist lat_prev;        /* send->cache at the last line */
+	struct tw_hist lat_diff;
+} lines;
+
+static void
+lines_lcores(struct tw_app *app, struct tw_stats_lcore *lc)
+{
+	unsigned int i, d;
+
+	for (i = 0; i < app->nb_rx; i++) {
+		const struct tw_rx_counters *c = &app->rx[i]->path.ctr;
+
+		lc[i].lcore_id = app->rx[i]->lcore_id;
+		lc[i].pkts = __atomic_load_n(&c->pkts, __ATOMIC_RELAXED);
+		lc[i].msgs = __atomic_load_n(&c->msgs, __ATOMIC_RELAXED);
+		lc[i].drops = 0;
+		for (d = 0; d < TW_DROP_MAX; d++)
+			lc[i].drops += __atomic_load_n(&c->drops[d],
+				__ATOMIC_RELAXED);
+	}
+}
+
+/* The line of the period since the last one (now: just collected). */
+static void
+lines_write(struct tw_app *app, const struct tw_stats *now, bool final)
+{
+	struct tw_hist_summary lat;
+	unsigned int i;
+
+	if (lines.f == NULL)
+		return;
+	lines_lcores(app, lines.lc);
+	lines.lat_diff = lat_merged[TW_SPAN_SEND_CACHE];
+	lines.lat_diff.count = 0;
+	for (i = 0; i < TW_HIST_BUCKETS; i++) {
+		lines.lat_diff.b[i] -= RTE_MIN(lines.lat_prev.b[i],
+			lines.lat_diff.b[i]);
+		lines.lat_diff.count += lines.lat_diff.b[i];
+	}
+	tw_hist_summarize(&lines.lat_diff, &lat);
+	if (tw_stats_write_period(lines.f, now, &lines.prev, lines.lc,
+			lines.lc_prev, app->nb_rx, &lat, final) != 0) {
+		TW_LOG(app, ERR, "--stats-interval %s: %s\n",
+			app->cfg.stats_lines, strerror(errno));
+		fclose(lines.f);
+		lines.f = NULL;
+		return;
+	}
+	memcpy(&lines.prev, now, offsetof(struct tw_stats, channels));
+	memcpy(lines.lc_prev, lines.lc, sizeof(lines.lc));
+	lines.lat_prev = lat_merged[TW_SPAN_SEND_CACHE];
+}
+
 static void
 collect(struct tw_app *app, struct tw_stats *s)
 {
@@ -136,6 +197,11 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 	bool lingering = false;
 
 	collect(app, prev);
+	if (lines.f != NULL) {
+		memcpy(&lines.prev, prev, offsetof(struct tw_stats, channels));
+		lines_lcores(app, lines.lc_prev);
+		lines.lat_prev = lat_merged[TW_SPAN_SEND_CACHE];
+	}
 	while (!tw_force_quit) {
 		uint64_t t;
 
@@ -155,6 +221,9 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 			if (t >= next_print) {
 				if (!cfg->quiet)
 					tw_stats_print_line(stdout, now, prev);
+				/* Stopping: the last line comes at the end. */
+				if (!tw_stop_requested)
+					lines_write(app, now, false);
 				memcpy(prev, now, offsetof(struct tw_stats,
 					channels));
 				next_print += interval;
@@ -381,6 +450,18 @@ tw_app_run(struct tw_app *app)
 		return -ENOMEM;
 	}
 	rc = open_outputs(app);
+	if (rc == 0 && app->cfg.stats_lines[0] != '\0') {
+		/* Streamed, so read while it grows: opened (or refused)
+		 * now, written a line at a time. */
+		lines.f = fopen(app->cfg.stats_lines, "w");
+		if (lines.f == NULL) {
+			rc = -errno;
+			TW_LOG(app, ERR, "--stats-interval %s: %s\n",
+				app->cfg.stats_lines, strerror(errno));
+		} else {
+			setvbuf(lines.f, NULL, _IOLBF, 0);
+		}
+	}
 	if (rc != 0) {
 		free(now.channels);
 		free(prev.channels);
@@ -395,6 +476,10 @@ tw_app_run(struct tw_app *app)
 	rte_eal_mp_wait_lcore();
 	poll_port_stats(app);
 	collect(app, &now);
+	lines_write(app, &now, true);
+	if (lines.f != NULL && fclose(lines.f) != 0 && rc == 0)
+		rc = -EIO;
+	lines.f = NULL;
 	tw_stats_print_summary(stdout, &now);
 	if (write_outputs(app, &now) != 0 && rc == 0)
 		rc = -EIO;

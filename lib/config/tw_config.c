@@ -245,6 +245,9 @@ static const struct key_def keys[] = {
 	U("run", "stats_interval_ms", stats_interval_ms, 100, 60000,
 		"period of the stats line"),
 	T("run", "stats_json", KT_STR, stats_json, "write stats JSON here"),
+	T("run", "stats_lines", KT_STR, stats_lines,
+		"write one JSON line per stats period here (and one at the "
+		"end): the period's counters, rates, latency"),
 	T("run", "dump_cache", KT_STR, dump_cache, "write the cache as CSV"),
 	T("run", "latency_csv", KT_STR, latency_csv,
 		"write each latency histogram as PREFIX.<span>.csv"),

@@ -140,6 +140,7 @@ struct tw_config {
 	uint8_t simd;           /* enum tw_simd, TW_SIMD_AUTO by default */
 	double linger_s;
 	char stats_json[TW_PATH_MAX];
+	char stats_lines[TW_PATH_MAX];  /* JSON Lines, one per period */
 	char latency_csv[TW_PATH_MAX];  /* prefix of the histogram CSVs */
 	char dump_cache[TW_PATH_MAX];
 	char dump_truth[TW_PATH_MAX];

@@ -654,3 +654,80 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	fprintf(f, "  ]\n}\n");
 	return ferror(f) ? -EIO : 0;
 }
+
+/* "name": now - prev for each counter of a names table. */
+static void
+json_deltas(FILE *f, const void *now, const void *prev,
+		const struct tw_counter_name *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t a = field(now, names[i].off);
+		uint64_t b = field(prev, names[i].off);
+
+		/* A counter that went back (a port's, reset): from 0. */
+		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", names[i].name,
+			a >= b ? a - b : a);
+	}
+}
+
+int
+tw_stats_write_period(FILE *f, const struct tw_stats *now,
+		const struct tw_stats *prev, const struct tw_stats_lcore *lc,
+		const struct tw_stats_lcore *lc_prev, unsigned int nb_lcores,
+		const struct tw_hist_summary *lat, bool final)
+{
+	double dt = now->elapsed_s - prev->elapsed_s;
+	double per = dt > 0 ? 1.0 / dt : 0.0;
+	unsigned int i, first = 1;
+
+	fprintf(f, "{\"t_s\": %.3f, \"interval_s\": %.3f, \"final\": %s, "
+		"\"rates\": {\"tx_msgs_per_s\": %.0f, \"tx_pkts_per_s\": "
+		"%.0f, \"rx_msgs_per_s\": %.0f, \"rx_pkts_per_s\": %.0f}, ",
+		now->elapsed_s, dt, final ? "true" : "false",
+		(double)(now->gen.ticks + now->gen.directories -
+			 prev->gen.ticks - prev->gen.directories) * per,
+		(double)(now->gen.pkts - prev->gen.pkts) * per,
+		(double)(now->rx.msgs - prev->rx.msgs) * per,
+		(double)(now->rx.pkts - prev->rx.pkts) * per);
+	fprintf(f, "\"generator\": {");
+	json_deltas(f, &now->gen, &prev->gen, gen_names, RTE_DIM(gen_names));
+	fprintf(f, "}, \"rx\": {");
+	json_deltas(f, &now->rx, &prev->rx, rx_names, RTE_DIM(rx_names));
+	fprintf(f, "}, \"drops\": {");
+	for (i = 0; i < TW_DROP_MAX; i++) {
+		uint64_t d = now->rx.drops[i] - prev->rx.drops[i];
+
+		if (d == 0)
+			continue;
+		fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ",
+			tw_rx_drop_name(i), d);
+		first = 0;
+	}
+	fprintf(f, "}, \"rx_lcores\": [");
+	for (i = 0; i < nb_lcores; i++)
+		fprintf(f, "%s{\"lcore\": %u, \"packets\": %" PRIu64
+			", \"messages\": %" PRIu64 ", \"drops\": %" PRIu64
+			", \"msgs_per_s\": %.0f}", i ? ", " : "", lc[i].lcore_id,
+			lc[i].pkts - lc_prev[i].pkts,
+			lc[i].msgs - lc_prev[i].msgs,
+			lc[i].drops - lc_prev[i].drops,
+			(double)(lc[i].msgs - lc_prev[i].msgs) * per);
+	fprintf(f, "], \"ports\": [");
+	for (i = 0; i < now->nb_ports; i++) {
+		const struct tw_port_report *a = &now->ports[i];
+		const struct tw_port_report *b = &prev->ports[i];
+
+		fprintf(f, "%s{\"port\": %u, ", i ? ", " : "", a->port_id);
+		json_deltas(f, a, i < prev->nb_ports ? (const void *)b :
+			(const void *)a, port_names, RTE_DIM(port_names));
+		fprintf(f, ", \"link_up\": %s}", a->link_up ? "true" : "false");
+	}
+	fprintf(f, "], \"latency_ns\": {\"span\": \"send->cache\", "
+		"\"count\": %" PRIu64 ", \"p50\": %" PRIu64 ", \"p99\": %"
+		PRIu64 ", \"p99_9\": %" PRIu64 ", \"max\": %" PRIu64 "}}\n",
+		lat->count, lat->p50, lat->p99, lat->p999, lat->max);
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}

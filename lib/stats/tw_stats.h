@@ -130,4 +130,24 @@ struct tw_stats_meta {
 int tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		const struct tw_stats_meta *meta);
 
+/* One RX lcore's counts at a moment, for the period lines. */
+struct tw_stats_lcore {
+	unsigned int lcore_id;
+	uint64_t pkts;
+	uint64_t msgs;
+	uint64_t drops;
+};
+
+/*
+ * One line of JSON (JSON Lines) for the period from prev to now: every
+ * generator and RX counter's increase, drops by reason, per port and
+ * per RX lcore, rates, and the period's send->cache percentiles (lat:
+ * the merged histogram's increase). Summed over a run's lines, the
+ * counters are the final JSON's. final: the run's last line.
+ */
+int tw_stats_write_period(FILE *f, const struct tw_stats *now,
+		const struct tw_stats *prev, const struct tw_stats_lcore *lc,
+		const struct tw_stats_lcore *lc_prev, unsigned int nb_lcores,
+		const struct tw_hist_summary *lat, bool final);
+
 #endif /* TW_STATS_H */

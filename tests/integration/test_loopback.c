@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <rte_common.h>
+
 #include "itest.h"
 #include "tw_simd.h"
 
@@ -370,6 +372,72 @@ config_error_names_file_section_and_key(void **state)
 	free(s);
 }
 
+/* Sum of one counter over the lines of a JSON Lines file. */
+static uint64_t
+lines_sum(const char *text, const char *obj, const char *key,
+		unsigned int *nb_lines)
+{
+	char *copy = strdup(text), *line, *save = NULL;
+	uint64_t sum = 0;
+
+	*nb_lines = 0;
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		uint64_t v = it_json_u64(line, obj, key);
+
+		assert_true(v != UINT64_MAX);
+		sum += v;
+		(*nb_lines)++;
+	}
+	free(copy);
+	return sum;
+}
+
+/*
+ * --stats-interval: a 5 s run writes 5 JSON lines (one a second, the
+ * last at the end), and their counters add up to the final JSON's.
+ */
+static void
+stats_interval_lines_add_up_to_the_final_json(void **state)
+{
+	const char *json = it_path("lines.json");
+	const char *jl = it_path("lines.jsonl");
+	const char *const opts[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--rate", "200000",
+		"--duration", "5", "--quiet", "--stats-json", json,
+		"--stats-interval", jl, NULL };
+	static const struct { const char *obj, *key; } sums[] = {
+		{ "generator", "ticks" }, { "generator", "packets" },
+		{ "generator", "directories" }, { "rx", "packets" },
+		{ "rx", "messages" }, { "rx", "quotes" }, { "rx", "trades" },
+		{ "rx", "end_of_session" },
+	};
+	unsigned int i, n;
+	char *s, *l;
+
+	remove(json);
+	remove(jl);
+	assert_int_equal(it_tickwire(opts, it_path("lines.log"), 60), 0);
+	s = it_slurp(json);
+	l = it_slurp(jl);
+	assert_non_null(s);
+	assert_non_null(l);
+	for (i = 0; i < RTE_DIM(sums); i++) {
+		uint64_t got = lines_sum(l, sums[i].obj, sums[i].key, &n);
+
+		fprintf(stderr, "%s: lines %" PRIu64 ", final %" PRIu64
+			"\n", sums[i].key, got,
+			it_json_u64(s, sums[i].obj, sums[i].key));
+		assert_int_equal(got, it_json_u64(s, sums[i].obj,
+			sums[i].key));
+	}
+	assert_int_equal(n, 5);
+	assert_non_null(strstr(l, "\"final\": true"));
+	assert_non_null(strstr(l, "\"rx_msgs_per_s\": "));
+	free(s);
+	free(l);
+}
+
 /*
  * EAL options on the command line replace the profile's of the same
  * name: another file prefix and another lcore map run; added to the
@@ -430,6 +498,8 @@ main(void)
 		cmocka_unit_test(jumbo_mtu_frames_fit_their_mbufs),
 		cmocka_unit_test(
 			command_line_eal_options_replace_the_profiles),
+		cmocka_unit_test(
+			stats_interval_lines_add_up_to_the_final_json),
 		cmocka_unit_test(
 			output_files_fail_loudly_and_never_half_written),
 	};
