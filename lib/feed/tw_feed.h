@@ -30,6 +30,13 @@ struct tw_gap {
 	uint64_t detected_ns;   /* when the jump over it was seen */
 	uint64_t next_req_ns;   /* when to (re)request it */
 	uint32_t requests;      /* sent for it so far */
+	/*
+	 * A tail: the messages before an end of session seen ahead, above
+	 * the expected sequence. Counted as a gap only once it proves one
+	 * (filled or given up), never when an end was forged.
+	 */
+	uint32_t tail;
+	uint64_t tail_msgs;
 };
 
 /*

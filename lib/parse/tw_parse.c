@@ -364,6 +364,10 @@ tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 
 	ch->gaps_unrecovered++;
 	ch->msgs_unrecovered += g->end - g->first;
+	if (g->tail) {
+		ch->gaps++;
+		ch->gap_msgs += g->tail_msgs;
+	}
 	/* Which symbols the lost messages touched is not known: all of the
 	 * channel's may be wrong now, and say so. */
 	for (l = channel; l < ctx->cache->nb_symbols;
@@ -606,11 +610,18 @@ tw_rx_tail_gap(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t end,
 
 	for (i = 0; i < ch->nb_gaps; i++)
 		if (ch->missing[i].first >= ch->expected) {
-			if (end > ch->missing[i].end)
+			if (end > ch->missing[i].end) {
+				ch->missing[i].tail_msgs +=
+					end - ch->missing[i].end;
 				ch->missing[i].end = end;
+			}
 			return;
 		}
 	tw_rx_gap_open(ctx, channel, ch->expected, end, now_ns);
+	if (ch->nb_gaps > 0 && ch->missing[ch->nb_gaps - 1].end == end) {
+		ch->missing[ch->nb_gaps - 1].tail = 1;
+		ch->missing[ch->nb_gaps - 1].tail_msgs = end - ch->expected;
+	}
 }
 
 void
@@ -637,6 +648,10 @@ gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch, uint32_t gi,
 	const struct tw_gap *g = &ch->missing[gi];
 
 	ch->gaps_filled++;
+	if (g->tail) {          /* a lost tail after all: a gap */
+		ch->gaps++;
+		ch->gap_msgs += g->tail_msgs;
+	}
 	if (ctx->feed->lines == 2 && g->requests == 0)
 		ch->gaps_covered++;
 	if (g->requests > ch->requests_per_gap_max)
@@ -703,6 +718,8 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 			i++;
 			continue;
 		}
+		/* The messages it held came in order: recovered. */
+		ch->msgs_recovered += RTE_MIN(g->end, ch->expected) - g->first;
 		if (g->end <= ch->expected) {
 			gap_filled(ctx, ch, i, now_ns);
 			continue;

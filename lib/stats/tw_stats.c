@@ -274,29 +274,34 @@ tw_stats_finish(struct tw_stats *s)
 	}
 }
 
-/* Port problems for the periodic line: only what is not zero. */
+/* Port problems under the periodic line: only what is not zero. */
 static void
 print_port_problems(FILE *f, const struct tw_stats *s)
 {
+	char a[32], b[32];
 	unsigned int i;
 
 	for (i = 0; i < s->nb_ports; i++) {
 		const struct tw_port_report *p = &s->ports[i];
 
-		if (!p->link_up)
-			fprintf(f, " | port %u link down", p->port_id);
+		if (p->link_up && p->imissed == 0 && p->ierrors == 0 &&
+		    p->rx_nombuf == 0 && p->oerrors == 0)
+			continue;
+		fprintf(f, "           port %u:%s", p->port_id,
+			p->link_up ? "" : " link down");
 		if (p->imissed != 0)
-			fprintf(f, " | port %u imissed %" PRIu64, p->port_id,
-				p->imissed);
+			fprintf(f, " imissed %s", tw_grouped(a, sizeof(a),
+				p->imissed));
 		if (p->ierrors != 0)
-			fprintf(f, " | port %u ierrors %" PRIu64, p->port_id,
-				p->ierrors);
+			fprintf(f, " ierrors %s", tw_grouped(a, sizeof(a),
+				p->ierrors));
 		if (p->rx_nombuf != 0)
-			fprintf(f, " | port %u rx_nombuf %" PRIu64,
-				p->port_id, p->rx_nombuf);
+			fprintf(f, " rx_nombuf %s", tw_grouped(a, sizeof(a),
+				p->rx_nombuf));
 		if (p->oerrors != 0)
-			fprintf(f, " | port %u oerrors %" PRIu64, p->port_id,
-				p->oerrors);
+			fprintf(f, " oerrors %s", tw_grouped(b, sizeof(b),
+				p->oerrors));
+		fputc('\n', f);
 	}
 }
 
@@ -306,43 +311,106 @@ per_s(uint64_t now, uint64_t prev, double dt)
 	return dt > 0 ? (double)(now - prev) / dt : 0.0;
 }
 
+const char *
+tw_grouped(char *buf, size_t len, uint64_t v)
+{
+	char digits[24];
+	size_t n, i, o = 0;
+
+	n = (size_t)snprintf(digits, sizeof(digits), "%" PRIu64, v);
+	for (i = 0; i < n && o + 1 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0 && o + 2 < len)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * The periodic line, by role, under 100 columns: what a generator
+ * sends, what RX lcores receive (drops, gaps, latency), or both.
+ * Rates per second with grouped digits; latency in microseconds.
+ */
 void
 tw_stats_print_line(FILE *f, const struct tw_stats *now,
 		const struct tw_stats *prev)
 {
 	double dt = now->elapsed_s - prev->elapsed_s;
+	char a[32], b[32], c[32], d[32];
 
-	fprintf(f, "[%7.1fs] sent %" PRIu64 " msgs %" PRIu64 " pkts | "
-		"rx %" PRIu64 " pkts, parsed %" PRIu64 " msgs | drops %"
-		PRIu64 " gaps %" PRIu64 " | %.3f Mpps %.3f Mmsg/s | "
-		"p50 %.1f us p99 %.1f us",
-		now->elapsed_s, now->gen.ticks + now->gen.directories,
-		now->gen.pkts, now->rx.pkts, now->rx.msgs, now->drops_total,
-		now->gaps, per_s(now->rx.pkts, prev->rx.pkts, dt) / 1e6,
-		per_s(now->rx.msgs, prev->rx.msgs, dt) / 1e6,
-		now->lat.p50 / 1e3, now->lat.p99 / 1e3);
-	print_port_problems(f, now);
+	fprintf(f, "[%7.1fs]", now->elapsed_s);
+	if (now->sending) {
+		fprintf(f, " tx %s msg/s", tw_grouped(a, sizeof(a), (uint64_t)
+			per_s(now->gen.ticks + now->gen.directories,
+			      prev->gen.ticks + prev->gen.directories, dt)));
+		if (!now->receiving)
+			fprintf(f, " %s pkt/s | sent %s msgs, late %s",
+				tw_grouped(b, sizeof(b), (uint64_t)per_s(
+					now->gen.pkts, prev->gen.pkts, dt)),
+				tw_grouped(c, sizeof(c), now->gen.ticks +
+					now->gen.directories),
+				tw_grouped(d, sizeof(d), now->gen.late_ticks));
+	}
+	if (now->receiving) {
+		fprintf(f, "%s rx %s msg/s", now->sending ? " |" : "",
+			tw_grouped(a, sizeof(a), (uint64_t)per_s(now->rx.msgs,
+				prev->rx.msgs, dt)));
+		if (!now->sending)
+			fprintf(f, " %s pkt/s", tw_grouped(b, sizeof(b),
+				(uint64_t)per_s(now->rx.pkts, prev->rx.pkts,
+					dt)));
+		fprintf(f, " | drops %s gaps %s | p50 %.1f p99 %.1f us",
+			tw_grouped(c, sizeof(c), now->drops_total),
+			tw_grouped(d, sizeof(d), now->gaps),
+			now->lat.p50 / 1e3, now->lat.p99 / 1e3);
+	}
 	fputc('\n', f);
+	print_port_problems(f, now);
 	fflush(f);
 }
 
 void
 tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 {
+	char a[32], b[32], c[32], d[32], e[32];
 	unsigned int i;
 	double t = s->elapsed_s > 0 ? s->elapsed_s : 1;
 
 	fprintf(f, "summary after %.2f s:\n", s->elapsed_s);
-	fprintf(f, "  generator: %" PRIu64 " ticks (%" PRIu64 " quotes, %"
-		PRIu64 " trades), %" PRIu64 " directory, %" PRIu64
-		" packets, %" PRIu64 " tx retries, %" PRIu64 " tx dropped\n",
-		s->gen.ticks, s->gen.quotes, s->gen.trades,
-		s->gen.directories, s->gen.pkts, s->gen.tx_retries,
-		s->gen.tx_dropped);
-	fprintf(f, "  rx: %" PRIu64 " packets, %" PRIu64 " accepted, %"
-		PRIu64 " messages applied (%.3f Mmsg/s, %.3f Mpps average)\n",
-		s->rx.pkts, s->rx.pkts_accepted, s->rx.msgs,
-		(double)s->rx.msgs / t / 1e6, (double)s->rx.pkts / t / 1e6);
+	if (s->sending) {
+		fprintf(f, "  generator: %s ticks (%s quotes, %s trades) and "
+			"%s directory messages in %s packets",
+			tw_grouped(a, sizeof(a), s->gen.ticks),
+			tw_grouped(b, sizeof(b), s->gen.quotes),
+			tw_grouped(c, sizeof(c), s->gen.trades),
+			tw_grouped(d, sizeof(d), s->gen.directories),
+			tw_grouped(e, sizeof(e), s->gen.pkts));
+		if (s->gen.tx_retries != 0 || s->gen.tx_dropped != 0)
+			/* A retry: a tx_burst the port took only in part. */
+			fprintf(f, "; the port took %s bursts only in part, "
+				"%s packets were dropped after retrying",
+				tw_grouped(a, sizeof(a), s->gen.tx_retries),
+				tw_grouped(b, sizeof(b), s->gen.tx_dropped));
+		fputc('\n', f);
+	}
+	if (s->receiving) {
+		fprintf(f, "  rx: %s packets, %s accepted, %s messages applied "
+			"(%s msg/s, %s pkt/s on average)",
+			tw_grouped(a, sizeof(a), s->rx.pkts),
+			tw_grouped(b, sizeof(b), s->rx.pkts_accepted),
+			tw_grouped(c, sizeof(c), s->rx.msgs),
+			tw_grouped(d, sizeof(d), (uint64_t)((double)s->rx.msgs /
+				t)),
+			tw_grouped(e, sizeof(e), (uint64_t)((double)s->rx.pkts /
+				t)));
+		/* In one process: what was sent against what came. */
+		if (s->sending)
+			fprintf(f, "; of %s messages sent",
+				tw_grouped(a, sizeof(a), s->gen.ticks +
+					s->gen.directories));
+		fputc('\n', f);
+	}
 	fprintf(f, "  drops %" PRIu64 ", gaps %" PRIu64 " (%" PRIu64
 		" msgs), duplicates %" PRIu64 " pkts\n", s->drops_total,
 		s->gaps, s->gap_msgs, s->dup_pkts);
@@ -446,30 +514,33 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 		fprintf(f, "\n");
 	}
 	if (s->lat.count != 0)
-		fprintf(f, "  latency send->cache (ns, one sample per packet): "
-			"min %" PRIu64 " p50 %" PRIu64 " p90 %" PRIu64 " p99 %"
-			PRIu64 " p99.9 %" PRIu64 " p99.99 %" PRIu64 " max %"
-			PRIu64 " mean %.0f over %" PRIu64 "\n", s->lat.min,
-			s->lat.p50, s->lat.p90, s->lat.p99, s->lat.p999,
-			s->lat.p9999, s->lat.max, s->lat.mean, s->lat.count);
+		fprintf(f, "  latency send->cache (us, one sample per packet, "
+			"%s samples): min %.2f p50 %.2f p90 %.2f p99 %.2f "
+			"p99.9 %.2f p99.99 %.2f max %.2f mean %.2f\n",
+			tw_grouped(a, sizeof(a), s->lat.count), s->lat.min / 1e3,
+			s->lat.p50 / 1e3, s->lat.p90 / 1e3, s->lat.p99 / 1e3,
+			s->lat.p999 / 1e3, s->lat.p9999 / 1e3,
+			s->lat.max / 1e3, s->lat.mean / 1e3);
 	if (s->rtt.count != 0)
-		fprintf(f, "  tick to trade (ns, quote sent -> order back, "
-			"%" PRIu64 " of %" PRIu64 " answered, %" PRIu64
-			" lost): p50 %" PRIu64 " p99 %" PRIu64 " p99.9 %" PRIu64
-			" max %" PRIu64 "\n", s->gen.orders_matched,
-			s->gen.orders_requested, s->gen.orders_lost, s->rtt.p50,
-			s->rtt.p99, s->rtt.p999, s->rtt.max);
+		fprintf(f, "  tick to trade (us, quote sent -> order back, "
+			"%s of %s answered, %s lost): p50 %.2f p99 %.2f "
+			"p99.9 %.2f max %.2f\n",
+			tw_grouped(a, sizeof(a), s->gen.orders_matched),
+			tw_grouped(b, sizeof(b), s->gen.orders_requested),
+			tw_grouped(c, sizeof(c), s->gen.orders_lost),
+			s->rtt.p50 / 1e3, s->rtt.p99 / 1e3, s->rtt.p999 / 1e3,
+			s->rtt.max / 1e3);
 	/* Paced runs: from the actual send too, where it differs. */
 	if (s->span[TW_SPAN_ACTUAL_CACHE].count != 0 &&
 	    (s->span[TW_SPAN_ACTUAL_CACHE].p99 != s->lat.p99 ||
 	     s->span[TW_SPAN_ACTUAL_CACHE].max != s->lat.max))
-		fprintf(f, "  from the actual send (not corrected for "
-			"coordinated omission): p50 %" PRIu64 " p99 %" PRIu64
-			" p99.9 %" PRIu64 " max %" PRIu64 "\n",
-			s->span[TW_SPAN_ACTUAL_CACHE].p50,
-			s->span[TW_SPAN_ACTUAL_CACHE].p99,
-			s->span[TW_SPAN_ACTUAL_CACHE].p999,
-			s->span[TW_SPAN_ACTUAL_CACHE].max);
+		fprintf(f, "  from the actual send (us, not corrected for "
+			"coordinated omission): p50 %.2f p99 %.2f p99.9 %.2f "
+			"max %.2f\n",
+			s->span[TW_SPAN_ACTUAL_CACHE].p50 / 1e3,
+			s->span[TW_SPAN_ACTUAL_CACHE].p99 / 1e3,
+			s->span[TW_SPAN_ACTUAL_CACHE].p999 / 1e3,
+			s->span[TW_SPAN_ACTUAL_CACHE].max / 1e3);
 }
 
 static void

@@ -70,6 +70,7 @@ struct tw_stats {
 	uint32_t channels_not_ended;  /* of a receiving process */
 	uint64_t unreceived;    /* messages sent here and never received */
 	bool receiving;         /* the process has RX lcores */
+	bool sending;           /* the process has a generator */
 	struct tw_channel_report *channels; /* nb_channels, caller's memory */
 	struct tw_hist_summary lat; /* send -> cache updated, merged */
 	struct tw_hist_summary span[TW_SPAN_MAX];
@@ -126,6 +127,9 @@ struct tw_stats_meta {
 	double duration_s;      /* requested (0: until done) */
 	uint64_t seed;
 };
+
+/* v with its thousands grouped ("1,234,567") into buf; returns buf. */
+const char *tw_grouped(char *buf, size_t len, uint64_t v);
 
 int tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		const struct tw_stats_meta *meta);

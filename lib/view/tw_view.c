@@ -113,6 +113,7 @@ tw_view_collect(const struct tw_view *v, struct tw_stats *s,
 	s->channels = ch;
 	s->nb_channels = v->nb_channels;
 	s->receiving = v->nb_rx > 0;
+	s->sending = v->gen != NULL;
 	tw_view_channels(v, ch);
 	s->elapsed_s = v->start_tsc == 0 ? 0 :
 		(double)(rte_rdtsc() - v->start_tsc) / (double)v->tsc_hz;
