@@ -257,8 +257,19 @@ main(int argc, char **argv)
 	enum tw_simd best = TW_SIMD_SCALAR;
 	char cpu[128];
 	FILE *f;
-	int opt, ret;
+	int opt, ret, i;
 
+	/* --version and --help answer without the EAL, as tickwire's. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("tickwire-bench %s\n", TW_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[i], "--help") == 0) {
+			usage(argv[0]);
+			return 0;
+		}
+	}
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "EAL init failed\n");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 
@@ -18,7 +19,23 @@
 #ifndef TW_CONFIG_DIR
 #define TW_CONFIG_DIR "drivers-config"
 #endif
+#ifndef TW_DATA_DIR
+#define TW_DATA_DIR TW_CONFIG_DIR
+#endif
+/*
+ * The default profile: the source tree's while it is there (a build
+ * run in place), else the installed one (meson install puts the
+ * profiles in DATADIR/tickwire).
+ */
 #define DEFAULT_PROFILE TW_CONFIG_DIR "/loopback.ini"
+#define INSTALLED_PROFILE TW_DATA_DIR "/loopback.ini"
+
+static const char *
+default_profile(void)
+{
+	return access(DEFAULT_PROFILE, R_OK) == 0 ? DEFAULT_PROFILE :
+		INSTALLED_PROFILE;
+}
 
 static void
 usage(const char *prog)
@@ -46,8 +63,8 @@ usage(const char *prog)
 		"  --list-keys          print every profile key and exit\n"
 		"  --help               this text\n"
 		"  --version            print the version and exit\n\n"
-		"EAL options before -- are added after the profile's [eal] "
-		"args.\n", prog, DEFAULT_PROFILE);
+		"EAL options before -- replace the profile's [eal] args of "
+		"the same name.\n", prog, default_profile());
 }
 
 static const struct option long_opts[] = {
@@ -139,7 +156,7 @@ apply_set(struct tw_config *cfg, const char *arg, char *err, size_t len)
 int
 tw_app_options(struct tw_config *cfg, int argc, char **argv)
 {
-	const char *profile = DEFAULT_PROFILE;
+	const char *profile = default_profile();
 	char err[TW_ERR_MAX], origin[64];
 	const char *sec, *key;
 	int opt, rc;

@@ -315,10 +315,45 @@ def plot_errors():
               p.stderr.strip())
 
 
+def installed():
+    """meson install --destdir: binaries, profiles and man pages."""
+    build = os.path.dirname(os.path.dirname(os.path.dirname(TW)))
+    dest = out("destdir")
+    shutil.rmtree(dest, ignore_errors=True)
+    p = subprocess.run(["meson", "install", "--no-rebuild", "-C", build,
+                        "--destdir", dest], capture_output=True, text=True,
+                       timeout=120)
+    check(p.returncode == 0, "meson install --destdir succeeds")
+    files = [os.path.join(r, f) for r, _, fs in os.walk(dest) for f in fs]
+    names = {os.path.basename(f) for f in files}
+    bins = ["tickwire", "tickwire-top", "tickwire-sockrx", "tickwire-bench"]
+    check(all(b in names and b + ".1" in names for b in bins) and
+          "loopback.ini" in names and "memif-gen.ini" in names,
+          "installed: %s" % sorted(names))
+    for f in files:
+        if f.endswith(".1"):
+            m = subprocess.run(["man", "--warnings", "-l", f],
+                               capture_output=True, text=True, timeout=30,
+                               env=dict(os.environ, MANWIDTH="80"))
+            check(m.returncode == 0 and "NAME" in m.stdout and
+                  m.stderr.strip() == "",
+                  "man -l %s renders cleanly: %r" %
+                  (os.path.basename(f), m.stderr.strip()))
+        elif os.path.basename(f) in bins:
+            v = subprocess.run([f, "--version"], capture_output=True,
+                               text=True, timeout=30)
+            check(v.returncode == 0 and
+                  re.match(re.escape(os.path.basename(f)) +
+                           r" \d+\.\d+\.\d+\n$", v.stdout) is not None,
+                  "installed %s --version: %r" %
+                  (os.path.basename(f), v.stdout.strip()))
+
+
 def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
     plot_errors()
+    installed()
     for name, exe in (("tickwire-top", TOP), ("tickwire-sockrx", SOCKRX)):
         v = subprocess.run([exe, "--version"], capture_output=True,
                            text=True, timeout=10)
