@@ -40,6 +40,18 @@ tw_app_choose_simd(struct tw_app *app)
 			tw_simd_name(app->cfg.simd), err);
 		return -ENOTSUP;
 	}
+	/*
+	 * The EAL's cap was set on purpose: an explicit wider level is
+	 * refused, both named (the default cap gives way to an explicit
+	 * level, as said below).
+	 */
+	if (capped && strstr(app->eal_line, "--force-max-simd-bitwidth")) {
+		fprintf(stderr, "tickwire: --simd %s needs %u-bit vectors, but "
+			"the EAL options cap them at %u "
+			"(--force-max-simd-bitwidth): drop one of the two\n",
+			tw_simd_name(level), tw_simd_bits(level), max_bits);
+		return -ENOTSUP;
+	}
 	app->simd = level;
 	printf("simd: %s (%s; EAL max SIMD bitwidth %u)\n",
 		tw_simd_name(app->simd),

@@ -352,6 +352,23 @@ errors_point_at_the_cause(void **state)
 	s = it_slurp(it_path("nohuge.log"));
 	assert_non_null(strstr(s, "give EAL the memory: -m MB"));
 	free(s);
+
+	/* An explicit level above a cap set on purpose: refused, both
+	 * named, not silently taken. */
+	{
+		const char *const wide[] = { "--simd", "sse", "--count", "10",
+			NULL };
+
+		n = it_tickwire_argv(argv, wide);
+		memmove(argv + 3, argv + 1, n * sizeof(argv[0]));
+		argv[1] = (char *)"--force-max-simd-bitwidth=64";
+		argv[2] = (char *)"--file-prefix=tw-itest-simdcap";
+		assert_int_equal(it_run(argv, it_path("simdcap.log"), 60), 2);
+		s = it_slurp(it_path("simdcap.log"));
+		assert_non_null(strstr(s, "--simd sse needs 128-bit vectors, "
+			"but the EAL options cap them at 64"));
+		free(s);
+	}
 }
 
 static void
