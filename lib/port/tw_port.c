@@ -117,6 +117,16 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 		return -EINVAL;
 	}
 
+	/*
+	 * net_tap takes only as many RX queues as TX: ask for that at
+	 * once, rather than fail first (its error lines look like ours).
+	 */
+	if (strcmp(info.driver_name, "net_tap") == 0) {
+		if (nb_rxq == 0 && nb_txq > 0 && pc->idle_rx_pool != NULL)
+			nb_rxq = 1;
+		if (nb_txq < nb_rxq)
+			nb_txq = nb_rxq;
+	}
 	rc = rte_eth_dev_configure(pc->port_id, nb_rxq, nb_txq, &conf);
 	if (rc != 0 && nb_rxq == 0 && pc->idle_rx_pool != NULL) {
 		/* net_tap wants as many RX queues as TX: add an idle one. */
@@ -196,9 +206,10 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 			rte_strerror(-rc));
 		return rc;
 	}
-	PORT_LOG(INFO, "port %u (%s) started: %u RX / %u TX queues, "
-		"checksums RX %s, TX %s\n", pc->port_id, info.driver_name,
-		pc->nb_rxq, pc->nb_txq, st->rx_csum ? "offloaded" : "software",
+	PORT_LOG(INFO, "port %u (%s) started: %u RX / %u TX queues (%u / "
+		"%u used), checksums RX %s, TX %s\n", pc->port_id,
+		info.driver_name, nb_rxq, nb_txq, pc->nb_rxq, pc->nb_txq,
+		st->rx_csum ? "offloaded" : "software",
 		st->tx_csum ? "offloaded" : "software");
 	return 0;
 }
