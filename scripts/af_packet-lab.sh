@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-NS=tickwire-lab
+NS=tickwire-lab${TW_PREFIX:+-$TW_PREFIX}
 cleanup() { ip netns del "$NS" 2>/dev/null || true; }
 trap cleanup EXIT
 cleanup

@@ -48,7 +48,8 @@ tables (markdown) to OUT/latency.md as well as to the terminal.
   -h, --help           this text
 
 Environment: TW_PREFIX=NAME gives every process its own DPDK file
-prefix, memif socket and tap name, so two runs share a host; the older
+prefix, memif socket and tap name (tw0-NAME: tickwire tags them), so
+two runs share a host; the older
 KERNEL_RATES, LOSSES, LOSS_RATE, LOSS_BURST still work.
 The PNGs need Debian's python3-matplotlib (./scripts/setup.sh installs
 it); without it they are skipped, said so.
@@ -86,14 +87,9 @@ done
 mkdir -p "$out"
 extra=$(cat build/eal-extra)
 seconds=3
-# Each process's own names: DPDK file prefix, memif socket, tap.
-p=${TW_PREFIX:+-$TW_PREFIX}
-sock=/run/tickwire-memif$p.sock
-tap=tw0
-[ -z "${TW_PREFIX:-}" ] || tap=tw-$(echo "$TW_PREFIX" | cut -c1-12)
-gen_eal="--lcores=0@1,1@0 --no-pci --vdev=net_memif0,role=server,socket=$sock --file-prefix=tickwire-gen$p"
-proc_eal="--lcores=0@0,1@1 --no-pci --vdev=net_memif0,role=client,socket=$sock --file-prefix=tickwire-proc$p"
-cmp_eal="--lcores=0@(0,1),1@0,2@1 --no-pci --vdev=net_ring0 --vdev=net_tap0,iface=$tap --file-prefix=tickwire-cmp$p"
+# Under TW_PREFIX=NAME tickwire tags its own file prefixes, memif
+# socket and tap (tw0-NAME): the script only needs the tap's name.
+tap=tw0${TW_PREFIX:+-$TW_PREFIX}
 
 if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
 	echo "latency-bench: no python3-matplotlib: the PNGs are skipped" \
@@ -106,7 +102,7 @@ for rate in "${rates[@]}"; do
 	echo "latency-bench: rate ${rate/#0/unlimited} msgs/s, $count ticks"
 	# The memif server (generator) must be up before the client.
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $gen_eal $extra -- \
+	./build/app/tickwire/tickwire $extra -- \
 		--config drivers-config/memif-gen.ini \
 		--rate "$rate" --count "$count" --duration 120 --quiet \
 		--set generator.reply_every=100 \
@@ -115,7 +111,7 @@ for rate in "${rates[@]}"; do
 	gen=$!
 	sleep 1
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $proc_eal $extra -- \
+	./build/app/tickwire/tickwire $extra -- \
 		--config drivers-config/memif-proc.ini \
 		--duration 120 --quiet --stats-json "$out/rate-$rate.json" \
 		--set rx.reflect=true \
@@ -128,7 +124,7 @@ for loss in "${losses[@]}"; do
 	echo "latency-bench: $loss of the frames lost (runs of" \
 		"$loss_burst) at $loss_rate msgs/s, re-requested"
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $gen_eal $extra -- \
+	./build/app/tickwire/tickwire $extra -- \
 		--config drivers-config/memif-gen.ini \
 		--rate "$loss_rate" --count $((loss_rate * seconds)) \
 		--duration 120 --quiet --set faults.loss="$loss" \
@@ -138,7 +134,7 @@ for loss in "${losses[@]}"; do
 	gen=$!
 	sleep 1
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $proc_eal $extra -- \
+	./build/app/tickwire/tickwire $extra -- \
 		--config drivers-config/memif-proc.ini \
 		--duration 120 --quiet --stats-json "$out/loss-$loss.json" \
 		--latency-csv "$out/loss-$loss" > "$out/loss-$loss.proc.log" 2>&1
@@ -157,7 +153,7 @@ for rate in "${krates[@]}"; do
 	fi
 	echo "latency-bench: DPDK and kernel receivers, one feed at $rate msgs/s"
 	# shellcheck disable=SC2086
-	./build/app/tickwire/tickwire $cmp_eal $extra -- \
+	./build/app/tickwire/tickwire $extra -- \
 		--config drivers-config/kernel-compare.ini \
 		--rate "$rate" --count $((rate * seconds)) --quiet \
 		--stats-json "$out/kernel-$rate.dpdk.json" \

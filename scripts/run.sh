@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Set up if needed, then run tickwire. With no arguments it runs the
-# default profile (drivers-config/loopback.ini); arguments are tickwire's
-# own options, e.g. ./scripts/run.sh --config drivers-config/tap.ini
+# Set up if needed, then run tickwire.
+#   ./scripts/run.sh [tickwire options]
+#   ./scripts/run.sh [EAL options] -- [tickwire options]
+# With no arguments it runs the default profile
+# (drivers-config/loopback.ini). EAL options given before -- replace the
+# profile's of the same name (./scripts/run.sh --file-prefix=x -- --count
+# 1000). TW_PREFIX=NAME tags the file prefix, memif socket and tap name,
+# so two users (or clones) can run at once on one host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case " $* " in
+*" -h "*|*" --help "*)
+	sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0;;
+esac
 ./scripts/setup.sh
+dd=no
+for a in "$@"; do [ "$a" = "--" ] && dd=yes; done
 # shellcheck disable=SC2046
+if [ "$dd" = yes ]; then
+	exec ./build/app/tickwire/tickwire $(cat build/eal-extra) "$@"
+fi
 exec ./build/app/tickwire/tickwire $(cat build/eal-extra) -- "$@"

@@ -235,7 +235,8 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *prefix = "tickwire";
+	const char *prefix = "tickwire", *tag = getenv("TW_PREFIX");
+	char tagged[64];
 	unsigned int interval_ms = 500;
 	struct view v = { .rows = 20 };
 	char fp_arg[128], cfg_path[256], lcores[64];
@@ -244,6 +245,11 @@ main(int argc, char **argv)
 	int opt, n = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
+	/* Under TW_PREFIX=P the default profile runs as tickwire-P. */
+	if (tag != NULL && *tag != '\0') {
+		snprintf(tagged, sizeof(tagged), "tickwire-%s", tag);
+		prefix = tagged;
+	}
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':

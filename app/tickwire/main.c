@@ -10,6 +10,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -102,6 +103,11 @@ main(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	nb_eal = tw_app_eal_argv(&app.cfg, argv[0], argv + 1,
 		dd < 0 ? 0 : dd - 1, eal_args, MAX_EAL_ARGS);
+	if (nb_eal == -EINVAL) {
+		fprintf(stderr, "tickwire: TW_PREFIX='%s': 1 to 11 letters, "
+			"digits, '-' or '_'\n", getenv("TW_PREFIX"));
+		return 2;
+	}
 	if (nb_eal < 0) {
 		fprintf(stderr, "tickwire: too many EAL arguments\n");
 		return 2;

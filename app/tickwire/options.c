@@ -4,6 +4,7 @@
  * profile key it sets, so errors name the option), and the EAL
  * arguments (the profile's [eal] args, then the user's).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -275,6 +276,76 @@ user_has(char **user, int nb_user, const char *tok, size_t len)
 	return false;
 }
 
+/* Longest interface name Linux takes (IFNAMSIZ - 1). */
+#define TW_IFNAME_MAX 15
+
+/* TW_PREFIX from the environment: "", or a valid tag (else NULL). */
+static const char *
+host_prefix(void)
+{
+	const char *p = getenv("TW_PREFIX");
+	size_t i, n;
+
+	if (p == NULL || *p == '\0')
+		return "";
+	n = strlen(p);
+	if (n > 11)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)p[i]) && p[i] != '_' &&
+		    p[i] != '-')
+			return NULL;
+	return p;
+}
+
+/*
+ * One EAL word as it is under TW_PREFIX=P: the file prefix X becomes
+ * X-P, a memif socket S.sock becomes S-P.sock, a tap or tun interface
+ * N becomes N-P (N cut so that it fits 15 characters). Returns tok, or
+ * a rewritten copy in static storage.
+ */
+static char *
+prefixed(char *tok, const char *p)
+{
+	static char words[16][TW_EAL_ARGS_MAX];
+	static unsigned int next;
+	char *out, *at;
+	size_t len;
+
+	if (*p == '\0')
+		return tok;
+	out = words[next++ % RTE_DIM(words)];
+	if (strncmp(tok, "--file-prefix=", 14) == 0) {
+		snprintf(out, TW_EAL_ARGS_MAX, "%s-%s", tok, p);
+		return out;
+	}
+	if (strncmp(tok, "--vdev=", 7) != 0)
+		return tok;
+	if ((at = strstr(tok, "socket=")) != NULL) {
+		char *end = at + strcspn(at, ",");
+		char *dot = memchr(at, '.', (size_t)(end - at));
+
+		/* before ".sock" (or the end of the value), then the rest */
+		len = (size_t)((dot != NULL ? dot : end) - tok);
+		snprintf(out, TW_EAL_ARGS_MAX, "%.*s-%s%s", (int)len, tok, p,
+			tok + len);
+		return out;
+	}
+	if ((at = strstr(tok, "iface=")) != NULL &&
+	    (strncmp(tok + 7, "net_tap", 7) == 0 ||
+	     strncmp(tok + 7, "net_tun", 7) == 0)) {
+		char *name = at + 6;
+		size_t nlen = strcspn(name, ",");
+		size_t keep = RTE_MIN(nlen, TW_IFNAME_MAX - 1 - strlen(p));
+
+		snprintf(out, TW_EAL_ARGS_MAX, "%.*s%.*s-%s%s",
+			(int)(name - tok), tok, (int)keep, name, p,
+			name + nlen);
+		return out;
+	}
+	return tok;
+}
+
 /*
  * EAL argv: the profile's [eal] args, less every option the command
  * line gives again (its value too), then the command line's. So
@@ -286,10 +357,15 @@ tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
 		int nb_user, char **out, int max)
 {
 	static char buf[TW_EAL_ARGS_MAX];
+	static char fp[TW_EAL_ARGS_MAX];
 	char *toks[TW_EAL_ARGS_MAX / 2];
 	char *tok, *save = NULL;
+	const char *p = host_prefix();
+	bool has_fp = false;
 	int n = 0, nt = 0, i;
 
+	if (p == NULL)
+		return -EINVAL;
 	out[n++] = prog;
 	snprintf(buf, sizeof(buf), "%s", cfg->eal_args);
 	for (tok = strtok_r(buf, " \t", &save); tok != NULL &&
@@ -307,12 +383,21 @@ tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
 		}
 		if (n == max - 1)
 			return -E2BIG;
-		out[n++] = toks[i];
+		has_fp |= strncmp(toks[i], "--file-prefix", 13) == 0;
+		out[n++] = prefixed(toks[i], p);
 	}
 	for (i = 0; i < nb_user; i++) {
 		if (n == max - 1)
 			return -E2BIG;
-		out[n++] = user[i];
+		has_fp |= strncmp(user[i], "--file-prefix", 13) == 0;
+		out[n++] = prefixed(user[i], p);
+	}
+	/* TW_PREFIX with no file prefix given: DPDK's own, tagged. */
+	if (*p != '\0' && !has_fp) {
+		if (n == max - 1)
+			return -E2BIG;
+		snprintf(fp, sizeof(fp), "--file-prefix=rte-%s", p);
+		out[n++] = fp;
 	}
 	out[n] = NULL;
 	return n;

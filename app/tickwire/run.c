@@ -197,10 +197,21 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 	bool lingering = false;
 
 	collect(app, prev);
+	/* The lines count from zero (the lcores may have started). */
 	if (lines.f != NULL) {
-		memcpy(&lines.prev, prev, offsetof(struct tw_stats, channels));
-		lines_lcores(app, lines.lc_prev);
-		lines.lat_prev = lat_merged[TW_SPAN_SEND_CACHE];
+		memset(&lines.prev, 0, offsetof(struct tw_stats, channels));
+		lines.prev.nb_ports = prev->nb_ports;
+		memcpy(lines.prev.ports, prev->ports, sizeof(prev->ports));
+		for (unsigned int i = 0; i < prev->nb_ports; i++) {
+			struct tw_port_report *r = &lines.prev.ports[i];
+
+			/* Port counters too: from the run's start. */
+			r->ipackets = r->opackets = r->ibytes = r->obytes = 0;
+			r->imissed = r->ierrors = r->oerrors = 0;
+			r->rx_nombuf = 0;
+		}
+		memset(lines.lc_prev, 0, sizeof(lines.lc_prev));
+		tw_hist_init(&lines.lat_prev);
 	}
 	while (!tw_force_quit) {
 		uint64_t t;

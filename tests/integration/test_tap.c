@@ -18,7 +18,31 @@
 #include "itest.h"
 #include "tw_proto.h"
 
-#define IFACE "tw0"
+/* tap.ini's tw0, tagged as tickwire tags it under TW_PREFIX=TAG. */
+static const char *
+iface(void)
+{
+	static char name[IF_NAMESIZE];
+	const char *tag = getenv("TW_PREFIX");
+
+	if (tag != NULL && *tag != '\0')
+		snprintf(name, sizeof(name), "tw0-%s", tag);
+	else
+		snprintf(name, sizeof(name), "tw0");
+	return name;
+}
+#define IFACE iface()
+
+/* "ip addr add ADDR dev TAP && ip link set TAP up" and then more. */
+static char *
+addr_cmd(const char *addr, const char *more)
+{
+	static char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "ip addr add %s dev %s && ip link set %s "
+		"up%s", addr, IFACE, IFACE, more);
+	return cmd;
+}
 
 static int
 wait_for_iface(int seconds)
@@ -41,8 +65,8 @@ kernel_socket_joined_to_a_group_receives_the_feed(void **state)
 		TW_SRC "/drivers-config/tap.ini", "--rate", "20000",
 		"--duration", "60", "--quiet", "--stats-json", json,
 		"--set", "feed.session=TICKWIRE01", NULL };
-	char *const addr[] = { "sh", "-c", "ip addr add 198.51.100.2/24 dev "
-		IFACE " && ip link set " IFACE " up", NULL };
+	char *const addr[] = { "sh", "-c", addr_cmd("198.51.100.2/24", ""),
+		NULL };
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 		.sin_port = htons(30001), .sin_addr.s_addr = INADDR_ANY };
 	struct ip_mreqn mreq = { .imr_multiaddr.s_addr =
@@ -165,10 +189,8 @@ request_flood_leaves_the_live_feed_its_rate(void **state)
 		"--set", "feed.src_ip=198.51.100.1",
 		"--set", "recovery.store_messages=4096", NULL };
 	/* A subnet of its own: the host's may well be 192.0.2.0/24. */
-	char *const addr[] = { "sh", "-c", "ip addr add 198.51.100.2/24 dev "
-		IFACE " && ip link set " IFACE " up && ip neigh replace "
-		"198.51.100.1 lladdr 02:00:00:00:00:01 dev " IFACE
-		" nud permanent", NULL };
+	char neigh[128];
+	char *addr[] = { "sh", "-c", NULL, NULL };
 	struct sockaddr_in to = { .sin_family = AF_INET,
 		.sin_port = htons(30100),
 		.sin_addr.s_addr = htonl(TW_IPV4(198, 51, 100, 1)) };
@@ -178,6 +200,9 @@ request_flood_leaves_the_live_feed_its_rate(void **state)
 	pid_t pid;
 	int fd;
 
+	snprintf(neigh, sizeof(neigh), " && ip neigh replace 198.51.100.1 "
+		"lladdr 02:00:00:00:00:01 dev %s nud permanent", IFACE);
+	addr[2] = addr_cmd("198.51.100.2/24", neigh);
 	remove(json);
 	it_tickwire_argv(argv, opts);
 	pid = it_spawn(argv, it_path("tap-flood.log"));

@@ -35,7 +35,17 @@ import time
 
 TW, TOP, SOCKRX, SRC, OUT = sys.argv[1:6]
 EAL_EXTRA = os.environ.get("TW_EAL_EXTRA", "").split()
-PREFIX = "tickwire"         # loopback.ini's --file-prefix
+# Under TW_PREFIX=TAG (scripts/test.sh sets one) tickwire tags its file
+# prefixes and tap names: so do the tools pointed at it.
+TAG = os.environ.get("TW_PREFIX", "")
+
+
+def tagged(name):
+    return name + ("-" + TAG if TAG else "")
+
+
+PREFIX = tagged("tickwire")   # loopback.ini's --file-prefix
+TAP = tagged("tw0")           # kernel-compare.ini's net_tap
 N_CAPTURE = 300
 failures = []
 
@@ -98,8 +108,8 @@ def top_view(hugepages):
     subprocess.run(["tmux", "kill-session", "-t", session],
                    capture_output=True)
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150",
-                    "-y", "40", TOP, "--interval-ms", "400", "--rows",
-                    "10"], check=True)
+                    "-y", "40", TOP, "--file-prefix", PREFIX,
+                    "--interval-ms", "400", "--rows", "10"], check=True)
     screens = []
     for _ in range(2):
         time.sleep(1.5)
@@ -178,19 +188,18 @@ def kernel_path():
     for f in list(outs.values()) + list(caches.values()):
         if os.path.exists(f):
             os.remove(f)
-    subprocess.run(["ip", "link", "del", "tw0"], capture_output=True)
     tw_log = open(out("kernel.dpdk.log"), "w")
     tw = subprocess.Popen([TW] + EAL_EXTRA + [
         "--", "--config", profile, "--count", "50000", "--quiet",
         "--stats-json", outs["dpdk"], "--dump-cache", caches["dpdk"]],
         stdout=tw_log, stderr=subprocess.STDOUT)
     ok = wait_for(lambda: subprocess.run(
-        ["ip", "link", "show", "tw0"], capture_output=True).returncode == 0,
+        ["ip", "link", "show", TAP], capture_output=True).returncode == 0,
         20, 0.1)
-    check(ok, "kernel path: tickwire created tw0")
-    subprocess.run(["ip", "addr", "add", "198.51.100.2/24", "dev", "tw0"])
+    check(ok, "kernel path: tickwire created " + TAP)
+    subprocess.run(["ip", "addr", "add", "198.51.100.2/24", "dev", TAP])
     sock_log = open(out("kernel.sock.log"), "w")
-    sock = subprocess.Popen([SOCKRX, "--config", profile, "--iface", "tw0",
+    sock = subprocess.Popen([SOCKRX, "--config", profile, "--iface", TAP,
                              "--duration", "60", "--stats-json",
                              outs["sock"], "--dump-cache", caches["sock"]],
                             stdout=sock_log, stderr=subprocess.STDOUT)
@@ -198,7 +207,7 @@ def kernel_path():
     ready = wait_for(lambda: "channels from" in open(
         out("kernel.sock.log")).read(), 20, 0.05)
     check(ready, "kernel path: tickwire-sockrx joined its groups")
-    subprocess.run(["ip", "link", "set", "tw0", "up"])
+    subprocess.run(["ip", "link", "set", TAP, "up"])
     rc_tw, rc_sock = tw.wait(timeout=90), sock.wait(timeout=90)
     check(rc_tw == 0 and rc_sock == 0, "kernel path: both receivers exit 0 "
           "(%d, %d)" % (rc_tw, rc_sock))
@@ -244,7 +253,7 @@ def top_extreme_prices(hugepages):
         # The first screen lists every symbol updated since the start.
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x",
                         "160", "-y", "20", TOP, "--file-prefix",
-                        "tickwire-replay", "--interval-ms", "3000"],
+                        tagged("tickwire-replay"), "--interval-ms", "3000"],
                        check=True)
         time.sleep(1.2)
         screen = subprocess.run(["tmux", "capture-pane", "-p", "-t",
@@ -427,7 +436,7 @@ def main():
                    run.get("started_utc", "")) is not None and
           run.get("host") == socket.gethostname() and
           "--count 1000000" in run.get("command_line", "") and
-          "--file-prefix=tickwire" in run.get("eal_args", "") and
+          "--file-prefix=" + PREFIX in run.get("eal_args", "") and
           run.get("rate") == 100000 and run.get("count") == 1000000 and
           run.get("duration_s") == 60 and run.get("seed") == 1 and
           run.get("version") == final["version"] and run.get("git") and
