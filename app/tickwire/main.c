@@ -116,13 +116,16 @@ main(int argc, char **argv)
 	rc = rte_eal_init(nb_eal, eal_args);
 	if (rc < 0) {
 		/* Every argument EAL saw: the profile's and the user's. */
+		/* As they were given: the EAL reorders its argv. */
 		fprintf(stderr, "tickwire: EAL init failed (%s); EAL arguments "
-			"(profile %s, then the command line):",
+			"(profile %s, then the command line): %s\n",
 			rte_errno != 0 ? rte_strerror(rte_errno) :
-			"see EAL's lines above", app.cfg.path);
-		for (i = 1; i < nb_eal; i++)
-			fprintf(stderr, " %s", eal_args[i]);
-		fprintf(stderr, "\n");
+			"see EAL's lines above", app.cfg.path, app.eal_line);
+		if (strstr(app.eal_line, "--file-prefix") != NULL)
+			fprintf(stderr, "tickwire: (\"Cannot init config\" or "
+				"\"Cannot create lock\": another DPDK process runs "
+				"with this --file-prefix; TW_PREFIX=NAME gives "
+				"this one its own)\n");
 		return 1;
 	}
 

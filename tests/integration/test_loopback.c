@@ -455,6 +455,71 @@ stats_interval_lines_add_up_to_the_final_json(void **state)
 	free(l);
 }
 
+/* Start tickwire with opts under TW_PREFIX=tag; its pid. */
+static pid_t
+start_tagged(const char *tag, const char *const *opts, const char *log)
+{
+	char *argv[IT_MAX_ARGS], *old = getenv("TW_PREFIX");
+	char keep[64] = "";
+	pid_t pid;
+
+	if (old != NULL)
+		snprintf(keep, sizeof(keep), "%s", old);
+	setenv("TW_PREFIX", tag, 1);
+	it_tickwire_argv(argv, opts);
+	pid = it_spawn(argv, log);
+	if (keep[0] != '\0')
+		setenv("TW_PREFIX", keep, 1);
+	else
+		unsetenv("TW_PREFIX");
+	return pid;
+}
+
+/*
+ * Two users on one host: the same profile (same file prefix, same
+ * tap name in it) run twice at once under two TW_PREFIX tags; both
+ * run to their end, each under its own tagged prefix.
+ */
+static void
+two_prefixes_share_the_host(void **state)
+{
+	const char *ja = it_path("share-a.json"), *jb = it_path("share-b.json");
+	const char *const a[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--rate", "50000",
+		"--duration", "3", "--quiet", "--stats-json", ja, NULL };
+	const char *const b[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--rate", "50000",
+		"--duration", "3", "--quiet", "--stats-json", jb, NULL };
+	pid_t pa, pb;
+	char *sa, *sb;
+
+	remove(ja);
+	remove(jb);
+	pa = start_tagged("sharea", a, it_path("share-a.log"));
+	pb = start_tagged("shareb", b, it_path("share-b.log"));
+	assert_int_equal(it_wait(pa, 60), 0);
+	assert_int_equal(it_wait(pb, 60), 0);
+	sa = it_slurp(ja);
+	sb = it_slurp(jb);
+	assert_non_null(sa);
+	assert_non_null(sb);
+	assert_non_null(strstr(sa, "--file-prefix=tickwire-sharea"));
+	assert_non_null(strstr(sb, "--file-prefix=tickwire-shareb"));
+	assert_true(it_json_u64(sa, "rx", "messages") > 100000);
+	assert_true(it_json_u64(sb, "rx", "messages") > 100000);
+	assert_int_equal(it_json_u64(sa, NULL, "messages_unreceived"), 0);
+	assert_int_equal(it_json_u64(sb, NULL, "messages_unreceived"), 0);
+	free(sa);
+	free(sb);
+
+	/* The control: the same tag twice collides, and says so. */
+	pa = start_tagged("samex", a, it_path("share-c.log"));
+	sleep(1);
+	pb = start_tagged("samex", b, it_path("share-d.log"));
+	assert_int_not_equal(it_wait(pb, 60), 0);
+	assert_int_equal(it_wait(pa, 60), 0);
+}
+
 /*
  * EAL options on the command line replace the profile's of the same
  * name: another file prefix and another lcore map run; added to the
@@ -517,6 +582,7 @@ main(void)
 			command_line_eal_options_replace_the_profiles),
 		cmocka_unit_test(
 			stats_interval_lines_add_up_to_the_final_json),
+		cmocka_unit_test(two_prefixes_share_the_host),
 		cmocka_unit_test(
 			output_files_fail_loudly_and_never_half_written),
 	};
