@@ -3,11 +3,12 @@
  * tickwire-top: a live view of a running tickwire, as a DPDK secondary
  * process. It maps the primary's symbol caches and counters from shared
  * hugepage memory (memzones tickwire_shared and tickwire_cache_s<N>)
- * and redraws every --interval-ms: the most active symbols over the
- * last interval with bid x size, ask x size, last, volume, update rate
- * and spread; the feed's message and packet rates, drops, gaps and
- * latency percentiles. It only ever reads shared memory. q or Ctrl-C
- * quits.
+ * and redraws every --interval-ms, fitted to the terminal (columns
+ * dropped from the right, rows to its height): the feed's rates, drops,
+ * gaps, recovery and latency, then a page: s the most active symbols
+ * (bid x size, ask x size, last, volume, update rate, spread), l the
+ * lcores, p the ports, m the mempools. It only ever reads shared
+ * memory. q or Ctrl-C quits.
  *
  *   tickwire-top [--file-prefix tickwire] [--interval-ms 500] [--rows 20]
  */
@@ -17,14 +18,17 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_mempool.h>
 #include <rte_memzone.h>
 
 #include "tw_cache.h"
@@ -76,7 +80,9 @@ struct view {
 	struct tw_channel_report *chans;
 	struct tw_hist *lat, *lat_prev, *lat_diff;
 	uint64_t prev_msgs, prev_pkts, prev_tsc;
+	uint64_t prev_gen, prev_lcore[TW_MAX_RX_LCORES];
 	unsigned int rows;
+	char page;              /* s, l, p, m */
 };
 
 /* The copy of a symbol with the most updates over the caches. */
@@ -93,6 +99,191 @@ px(double v, uint8_t decimals)
 	return v / pow(10.0, decimals);
 }
 
+/* The terminal's size (80x24 when it cannot be told). */
+static void
+term_size(unsigned int *cols, unsigned int *lines)
+{
+	struct winsize ws;
+
+	*cols = 80;
+	*lines = 24;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		*cols = ws.ws_col;
+		*lines = ws.ws_row;
+	}
+}
+
+/* A screen being drawn: each line cut to the width, none past the end. */
+struct screen {
+	unsigned int cols, lines, used;
+};
+
+static void __rte_format_printf(2, 3)
+line(struct screen *sc, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (sc->used >= sc->lines)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (strlen(buf) > sc->cols)
+		buf[sc->cols] = '\0';
+	fputs(buf, stdout);
+	fputc('\n', stdout);
+	sc->used++;
+}
+
+/* The symbol page's columns, dropped from the last when too wide. */
+enum { COL_NUM, COL_TICKER, COL_BID, COL_ASK, COL_LAST, COL_VOLUME,
+	COL_RATE, COL_SPREAD, COL_MAX };
+static const struct { const char *title; unsigned int width; } cols[] = {
+	[COL_NUM] = { "#", 4 }, [COL_TICKER] = { "TICKER", 10 },
+	[COL_BID] = { "BID x SIZE", 23 }, [COL_ASK] = { "ASK x SIZE", 23 },
+	[COL_LAST] = { "LAST", 13 }, [COL_VOLUME] = { "VOLUME", 13 },
+	[COL_RATE] = { "UPD/S", 9 }, [COL_SPREAD] = { "SPREAD", 11 },
+};
+
+/* How many columns fit: the first ones, in that order of priority. */
+static unsigned int
+cols_fit(unsigned int width)
+{
+	unsigned int n, w = 0;
+
+	for (n = 0; n < COL_MAX; n++) {
+		if (w + cols[n].width > width)
+			break;
+		w += cols[n].width;
+	}
+	return RTE_MAX(n, 2u);
+}
+
+static void
+page_symbols(struct view *v, struct screen *sc, double dt)
+{
+	unsigned int room = sc->lines > sc->used + 2 ?
+		sc->lines - sc->used - 2 : 0;
+	unsigned int want = RTE_MIN(v->rows, room), n, i, c;
+	unsigned int ncol = cols_fit(sc->cols);
+	char row[512];
+	size_t o;
+
+	n = tw_view_top(v->cache, v->nb_caches, v->nb_symbols, v->rows,
+		v->prev_updates, v->rates);
+	for (o = 0, c = 0; c < ncol; c++)
+		o += (size_t)snprintf(row + o, sizeof(row) - o,
+			c <= COL_TICKER ? " %-*s" : " %*s",
+			(int)cols[c].width - 1, cols[c].title);
+	line(sc, "%s", row);
+	for (i = 0; i < n && i < want; i++) {
+		struct tw_cache_snapshot s = { 0 };
+		char f[COL_MAX][40];
+
+		snapshot(v, v->rates[i].locate, &s);
+		snprintf(f[COL_NUM], sizeof(f[0]), "%u", i + 1);
+		snprintf(f[COL_TICKER], sizeof(f[0]), "%s%s", s.ticker,
+			s.stale ? "*" : "");
+		snprintf(f[COL_BID], sizeof(f[0]), "%.4f x %u",
+			px((double)s.bid_px, s.price_decimals), s.bid_sz);
+		snprintf(f[COL_ASK], sizeof(f[0]), "%.4f x %u",
+			px((double)s.ask_px, s.price_decimals), s.ask_sz);
+		snprintf(f[COL_LAST], sizeof(f[0]), "%.4f",
+			px((double)s.last_px, s.price_decimals));
+		snprintf(f[COL_VOLUME], sizeof(f[0]), "%" PRIu64, s.volume);
+		snprintf(f[COL_RATE], sizeof(f[0]), "%.0f",
+			dt > 0 ? v->rates[i].score / dt : 0.0);
+		/* In double: extreme prices must not overflow. */
+		snprintf(f[COL_SPREAD], sizeof(f[0]), "%.4f",
+			px((double)s.ask_px - (double)s.bid_px,
+				s.price_decimals));
+		for (o = 0, c = 0; c < ncol; c++)
+			o += (size_t)snprintf(row + o, sizeof(row) - o,
+				c <= COL_TICKER ? " %-*s" : " %*s",
+				(int)cols[c].width - 1, f[c]);
+		line(sc, "%s", row);
+	}
+	if (n == 0)
+		line(sc, " (no symbol updated in the last interval)");
+}
+
+static void
+page_lcores(struct view *v, struct screen *sc, double dt)
+{
+	const struct tw_view *sh = v->sh;
+	unsigned int i, d;
+
+	line(sc, " %-10s %16s %16s %12s %14s", "LCORE", "PACKETS",
+		"MESSAGES", "DROPS", "MSG/S");
+	if (sh->gen != NULL) {
+		uint64_t t = __atomic_load_n(&sh->gen->ticks,
+			__ATOMIC_RELAXED);
+
+		line(sc, " %-10s %16" PRIu64 " %16" PRIu64 " %12" PRIu64
+			" %14.0f", "gen", __atomic_load_n(&sh->gen->pkts,
+			__ATOMIC_RELAXED), t, __atomic_load_n(
+			&sh->gen->tx_dropped, __ATOMIC_RELAXED),
+			dt > 0 ? (double)(t - v->prev_gen) / dt : 0.0);
+		v->prev_gen = t;
+	}
+	for (i = 0; i < sh->nb_rx; i++) {
+		const struct tw_rx_counters *c = sh->rx[i];
+		uint64_t m = __atomic_load_n(&c->msgs, __ATOMIC_RELAXED);
+		uint64_t drops = 0;
+		char name[16];
+
+		for (d = 0; d < TW_DROP_MAX; d++)
+			drops += __atomic_load_n(&c->drops[d],
+				__ATOMIC_RELAXED);
+		snprintf(name, sizeof(name), "rx %u", sh->rx_lcore[i]);
+		line(sc, " %-10s %16" PRIu64 " %16" PRIu64 " %12" PRIu64
+			" %14.0f", name, __atomic_load_n(&c->pkts,
+			__ATOMIC_RELAXED), m, drops,
+			dt > 0 ? (double)(m - v->prev_lcore[i]) / dt : 0.0);
+		v->prev_lcore[i] = m;
+	}
+}
+
+static void
+page_ports(struct view *v, struct screen *sc)
+{
+	const struct tw_view *sh = v->sh;
+	unsigned int i;
+
+	line(sc, " %-4s %-14s %-5s %14s %14s %10s %10s %10s %10s", "PORT",
+		"NAME", "LINK", "IN", "OUT", "IMISSED", "IERRORS", "OERRORS",
+		"NOMBUF");
+	for (i = 0; i < sh->nb_ports; i++) {
+		const struct tw_port_report *p = &sh->ports[i];
+
+		line(sc, " %-4u %-14.14s %-5s %14" PRIu64 " %14" PRIu64
+			" %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64,
+			p->port_id, p->name, p->link_up ? "up" : "down",
+			p->ipackets, p->opackets, p->imissed, p->ierrors,
+			p->oerrors, p->rx_nombuf);
+	}
+}
+
+static void
+one_pool(struct rte_mempool *mp, void *arg)
+{
+	struct screen *sc = arg;
+	unsigned int used = rte_mempool_in_use_count(mp);
+
+	line(sc, " %-26.26s %10u %10u %10u %6.1f%%", mp->name, mp->size,
+		used, rte_mempool_avail_count(mp),
+		mp->size ? 100.0 * used / mp->size : 0.0);
+}
+
+static void
+page_pools(struct screen *sc)
+{
+	line(sc, " %-26s %10s %10s %10s %7s", "MEMPOOL", "SIZE", "IN USE",
+		"FREE", "USED");
+	rte_mempool_walk(one_pool, sc);
+}
+
 static void
 draw(struct view *v, const char *prefix)
 {
@@ -103,8 +294,10 @@ draw(struct view *v, const char *prefix)
 	double dt = (double)(now - v->prev_tsc) / (double)sh->tsc_hz;
 	struct tw_hist_summary all, last;
 	struct tw_rx_counters rx;
-	unsigned int i, n;
+	struct screen sc = { .used = 0 };
+	unsigned int i;
 
+	term_size(&sc.cols, &sc.lines);
 	tw_view_rx_total(sh, &rx);
 	msgs = rx.msgs;
 	pkts = rx.pkts;
@@ -130,52 +323,37 @@ draw(struct view *v, const char *prefix)
 	tw_hist_summarize(v->lat_diff, &last);
 	*v->lat_prev = *v->lat;
 
-	/* The most active symbols of the last interval. */
-	n = tw_view_top(v->cache, v->nb_caches, v->nb_symbols, v->rows,
-		v->prev_updates, v->rates);
-
 	printf("\033[H\033[2J");
-	printf("tickwire-top  prefix %s  simd %s  up %.1f s  "
-		"%u symbols  (q quits)\n", prefix, sh->simd,
-		(double)(now - sh->start_tsc) / (double)sh->tsc_hz,
+	line(&sc, "tickwire-top  %s  simd %s  up %.1f s  %u symbols", prefix,
+		sh->simd, (double)(now - sh->start_tsc) / (double)sh->tsc_hz,
 		v->nb_symbols);
-	printf("feed: %.3f M msg/s  %.3f M pkt/s  messages %" PRIu64
-		"  drops %" PRIu64 "  gaps %" PRIu64 "\n",
+	line(&sc, "feed: %.3f M msg/s  %.3f M pkt/s  messages %" PRIu64
+		"  drops %" PRIu64 "  gaps %" PRIu64,
 		dt > 0 ? (msgs - v->prev_msgs) / dt / 1e6 : 0.0,
 		dt > 0 ? (pkts - v->prev_pkts) / dt / 1e6 : 0.0, msgs, drops,
 		gaps);
 	if (open != 0 || lost != 0)
-		printf("recovery: %u channels recovering (%" PRIu64 " gaps "
-			"open), %" PRIu64 " gaps given up: * marks stale "
-			"symbols\n", recovering, open, lost);
-	printf("latency send->cache: last %.1fs p50 %.1f us p99 %.1f us  |  "
-		"since start p50 %.1f us p99 %.1f us (%" PRIu64 " samples)\n\n",
-		dt, last.p50 / 1e3, last.p99 / 1e3, all.p50 / 1e3,
-		all.p99 / 1e3, all.count);
-	printf(" %-3s %-9s %22s %22s %12s %12s %8s %10s\n", "#", "TICKER",
-		"BID x SIZE", "ASK x SIZE", "LAST", "VOLUME", "UPD/S",
-		"SPREAD");
-	for (i = 0; i < n && i < v->rows; i++) {
-		struct tw_cache_snapshot s = { 0 };
-		char bid[32], ask[32], name[TW_TICKER_LEN + 2];
-
-		snapshot(v, v->rates[i].locate, &s);
-		snprintf(name, sizeof(name), "%s%s", s.ticker,
-			s.stale ? "*" : "");
-		snprintf(bid, sizeof(bid), "%.4f x %u",
-			px((double)s.bid_px, s.price_decimals), s.bid_sz);
-		snprintf(ask, sizeof(ask), "%.4f x %u",
-			px((double)s.ask_px, s.price_decimals), s.ask_sz);
-		printf(" %-3u %-9s %22s %22s %12.4f %12" PRIu64 " %8.0f "
-			"%10.4f\n", i + 1, name, bid, ask,
-			px((double)s.last_px, s.price_decimals), s.volume,
-			dt > 0 ? v->rates[i].score / dt : 0.0,
-			/* In double: extreme prices must not overflow. */
-			px((double)s.ask_px - (double)s.bid_px,
-				s.price_decimals));
+		line(&sc, "recovery: %u channels recovering (%" PRIu64 " gaps "
+			"open), %" PRIu64 " given up: * marks stale symbols",
+			recovering, open, lost);
+	line(&sc, "send->cache: last %.1fs p50 %.1f p99 %.1f us | since start "
+		"p50 %.1f p99 %.1f us", dt, last.p50 / 1e3, last.p99 / 1e3,
+		all.p50 / 1e3, all.p99 / 1e3);
+	line(&sc, "keys: s symbols  l lcores  p ports  m mempools  q quit");
+	switch (v->page) {
+	case 'l':
+		page_lcores(v, &sc, dt);
+		break;
+	case 'p':
+		page_ports(v, &sc);
+		break;
+	case 'm':
+		page_pools(&sc);
+		break;
+	default:
+		page_symbols(v, &sc, dt);
+		break;
 	}
-	if (n == 0)
-		printf(" (no symbol updated in the last interval)\n");
 	fflush(stdout);
 	v->prev_msgs = msgs;
 	v->prev_pkts = pkts;
@@ -238,7 +416,7 @@ main(int argc, char **argv)
 	const char *prefix = "tickwire", *tag = getenv("TW_PREFIX");
 	char tagged[64];
 	unsigned int interval_ms = 500;
-	struct view v = { .rows = 20 };
+	struct view v = { .rows = 20, .page = 's' };
 	char fp_arg[128], cfg_path[256], lcores[64];
 	char *eal[8];
 	bool stdin_eof = false;
@@ -328,6 +506,8 @@ main(int argc, char **argv)
 			stdin_eof = true;
 		else if (key == 'q' || key == 'Q' || key == 3)
 			break;
+		else if (strchr("slpm", key) != NULL)
+			v.page = key;   /* redrawn at once, on the new page */
 	}
 	term_restore();
 	rte_eal_cleanup();

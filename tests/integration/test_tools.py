@@ -145,6 +145,51 @@ def top_view(hugepages):
           "screens")
 
 
+def top_sizes(hugepages):
+    """tickwire-top at 80x24 and 200x50: fitted, and its four pages."""
+    if not hugepages or shutil.which("tmux") is None:
+        check(False, "tickwire-top sizes: NOT RUN (no hugepages or tmux)")
+        return
+    for cols, rows in ((80, 24), (200, 50)):
+        session = "tw-test-top-%d" % cols
+        subprocess.run(["tmux", "kill-session", "-t", session],
+                       capture_output=True)
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x",
+                        str(cols), "-y", str(rows), TOP, "--file-prefix",
+                        PREFIX, "--interval-ms", "200"], check=True)
+        pages = {}
+        time.sleep(0.6)
+        for key in ("s", "l", "p", "m"):
+            subprocess.run(["tmux", "send-keys", "-t", session, key])
+            time.sleep(0.5)
+            pages[key] = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session],
+                capture_output=True, text=True).stdout
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"])
+        with open(out("tools.top-%dx%d.txt" % (cols, rows)), "w") as f:
+            f.write("\n----\n".join(pages[k] for k in "slpm"))
+        lines = [l for p in pages.values() for l in p.splitlines()]
+        check(max(len(l) for l in lines) <= cols and
+              all(len(p.rstrip("\n").splitlines()) <= rows
+                  for p in pages.values()),
+              "tickwire-top fits %dx%d (widest line %d)" %
+              (cols, rows, max(len(l) for l in lines)))
+        sym = re.findall(r"^\s*\d+\s+TW\d{6}", pages["s"], re.M)
+        check(len(sym) >= min(10, rows - 8),
+              "tickwire-top %dx%d: %d symbol rows" % (cols, rows, len(sym)))
+        check(("SPREAD" in pages["s"]) == (cols >= 200),
+              "tickwire-top %dx%d: the spread column only when it fits" %
+              (cols, rows))
+        check(re.search(r"^ rx \d+\s+\d+\s+\d+", pages["l"], re.M)
+              is not None and " gen " in pages["l"],
+              "tickwire-top page l: a line per lcore")
+        check(re.search(r"^ 0\s+net_ring0\s+up\s+\d+", pages["p"], re.M)
+              is not None, "tickwire-top page p: the port, link up")
+        check(re.search(r"^ \S+\s+\d+\s+\d+\s+\d+\s+[0-9.]+%",
+                        pages["m"], re.M) is not None,
+              "tickwire-top page m: mempools and their use")
+
+
 def capture(hugepages):
     if not hugepages:
         check(False, "dpdk-dumpcap: NOT RUN (no hugepages: a --no-huge "
@@ -190,7 +235,8 @@ def kernel_path():
             os.remove(f)
     tw_log = open(out("kernel.dpdk.log"), "w")
     tw = subprocess.Popen([TW] + EAL_EXTRA + [
-        "--", "--config", profile, "--count", "50000", "--quiet",
+        "--", "--config", profile, "--count", "50000", "--rate", "20000",
+        "--quiet",
         "--stats-json", outs["dpdk"], "--dump-cache", caches["dpdk"]],
         stdout=tw_log, stderr=subprocess.STDOUT)
     ok = wait_for(lambda: subprocess.run(
@@ -379,7 +425,7 @@ def main():
     cmd = [TW] + EAL_EXTRA + ["--log-level=tickwire.rx:debug", "--",
                               "--config",
                               SRC + "/drivers-config/loopback.ini",
-                              "--count", "1000000", "--rate", "100000",
+                              "--count", "1500000", "--rate", "100000",
                               "--quiet", "--duration", "60",
                               "--set", "run.linger_s=6",
                               "--set", "feed.session=TICKWIRE01",
@@ -411,6 +457,7 @@ def main():
 
         capture(hugepages)
         top_view(hugepages)
+        top_sizes(hugepages)
 
         # After the end of session tickwire lingers: the final state.
         ended = wait_for(lambda: all(
@@ -435,9 +482,9 @@ def main():
     check(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$",
                    run.get("started_utc", "")) is not None and
           run.get("host") == socket.gethostname() and
-          "--count 1000000" in run.get("command_line", "") and
+          "--count 1500000" in run.get("command_line", "") and
           "--file-prefix=" + PREFIX in run.get("eal_args", "") and
-          run.get("rate") == 100000 and run.get("count") == 1000000 and
+          run.get("rate") == 100000 and run.get("count") == 1500000 and
           run.get("duration_s") == 60 and run.get("seed") == 1 and
           run.get("version") == final["version"] and run.get("git") and
           run.get("profile", "").endswith("loopback.ini"),
@@ -450,7 +497,7 @@ def main():
           p0["imissed"] == j0["imissed"] == 0,
           "/tickwire/ports: net_ring0 up, ipackets %d as in the JSON and "
           "the RX count" % p0["ipackets"])
-    check(st["rx_total"]["messages"] == final["rx"]["messages"] == 1001000,
+    check(st["rx_total"]["messages"] == final["rx"]["messages"] == 1501000,
           "telemetry's last count equals the stats JSON: %d, %d" %
           (st["rx_total"]["messages"], final["rx"]["messages"]))
     check(st["generator"]["ticks"] == final["generator"]["ticks"],
