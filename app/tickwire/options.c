@@ -392,6 +392,20 @@ tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
 		has_fp |= strncmp(user[i], "--file-prefix", 13) == 0;
 		out[n++] = prefixed(user[i], p);
 	}
+	/*
+	 * EAL's start-up lines (lcores detected, IOVA mode, sockets) are
+	 * INFO: below what a run prints unless a --log-level asks.
+	 */
+	if (!user_has(user, nb_user, "--log-level", 11) &&
+	    strstr(cfg->eal_args, "--log-level") == NULL) {
+		static char quiet_eal[] = "--log-level=lib.eal:notice";
+		static char quiet_tel[] = "--log-level=lib.telemetry:warning";
+
+		if (n + 2 >= max - 1)
+			return -E2BIG;
+		out[n++] = quiet_eal;
+		out[n++] = quiet_tel;
+	}
 	/* TW_PREFIX with no file prefix given: DPDK's own, tagged. */
 	if (*p != '\0' && !has_fp) {
 		if (n == max - 1)
