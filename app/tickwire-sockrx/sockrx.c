@@ -71,14 +71,20 @@ open_channel(uint32_t group, uint16_t port, unsigned int ifindex,
 		.imr_ifindex = (int)ifindex,
 	};
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	int one = 1, rcvbuf = 8 << 20;
+	int one = 1, rcvbuf = 32 << 20;
 
 	if (fd < 0)
 		return -errno;
-	/* Both matter (another receiver of the group; bursts): say so. */
+	/*
+	 * Both matter (another receiver of the group; bursts a descheduled
+	 * receiver must absorb): say so. As root the buffer may pass
+	 * net.core.rmem_max (SO_RCVBUFFORCE); else it is capped there.
+	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
-			sizeof(rcvbuf)) != 0)
+	    (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+			sizeof(rcvbuf)) != 0 &&
+	     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			sizeof(rcvbuf)) != 0))
 		fprintf(stderr, "tickwire-sockrx: setsockopt: %s\n",
 			strerror(errno));
 	if (busy_poll_us > 0 &&

@@ -577,6 +577,11 @@ tw_gen_lcore_main(void *arg)
 	TW_LOG(gen, INFO, "lcore %u: %u symbols on %u channels, rate %s\n",
 		g->lcore_id, g->gen->p.nb_symbols, g->fr.nb_channels,
 		g->rate ? "paced" : "unlimited");
+	/* [generator] start_delay_ms: let the receivers settle. */
+	while (rte_rdtsc() - now < g->start_delay_tsc && !tw_force_quit &&
+	       !tw_stop_requested)
+		rte_pause();
+	now = rte_rdtsc();
 	proto->gen_open(&g->em, now, tw_clock_ns(g->clock, now));
 	tw_pace_init(&pace, rte_rdtsc(),
 		g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 1);
@@ -828,6 +833,7 @@ tw_gen_lcore_create(struct tw_app *app)
 	g->rate = cfg->rate;
 	g->count = cfg->count;
 	g->send_ready = cfg->send == TW_SEND_READY;
+	g->start_delay_tsc = hz / 1000 * cfg->start_delay_ms;
 	g->reply_rxq = tw_app_reply_rxq(app);
 	g->nb_reply_rxq = tw_app_reply_nb_rxq(app);
 	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;

@@ -163,6 +163,7 @@ struct tw_gen_lcore {
 	uint64_t rate;
 	uint64_t count;
 	bool send_ready;                /* paced: send once caught up */
+	uint64_t start_delay_tsc;       /* before the session starts */
 	uint64_t tx_retry_tsc;
 	const struct tw_clock *clock;
 	/*

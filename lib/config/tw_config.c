@@ -136,6 +136,9 @@ static const struct key_def keys[] = {
 	U("generator", "queues", gen_queues, 1, TW_MAX_GEN_TXQ,
 		"TX queues; channel c leaves on queue c % queues (net_ring and "
 		"memif deliver it to RX queue c % queues)"),
+	U("generator", "start_delay_ms", start_delay_ms, 0, 600000,
+		"wait this long after the links are up before the session "
+		"starts (a kernel receiver on a fresh tap needs a moment)"),
 	U("generator", "reply_every", reply_every, 0, 1000000,
 		"every Nth quote asks the receiver for an order (tick to "
 		"trade); 0 = none"),

@@ -82,6 +82,7 @@ struct tw_config {
 	uint32_t tx_retry_us;
 	uint16_t gen_burst;
 	uint16_t gen_queues;    /* TX queues; channel c on c % gen_queues */
+	uint32_t start_delay_ms; /* wait this long after the links are up */
 
 	/* [rx] */
 	bool rx_enabled;
