@@ -299,6 +299,41 @@ host_prefix(void)
 }
 
 /*
+ * A capture to replay given relatively in the profile (net_pcap's
+ * rx_pcap=) is found beside the profile, not in whatever directory
+ * tickwire was started from (a recording, tx_pcap=, is an output: it
+ * goes where the run is, as the other report files). Returns tok, or a
+ * rewritten copy in static storage.
+ */
+static char *
+beside_profile(char *tok, const char *profile)
+{
+	static char words[8][TW_EAL_ARGS_MAX];
+	static unsigned int next;
+	const char *slash = strrchr(profile, '/');
+	char *out, *at, *val;
+	size_t dir;
+
+	if (strncmp(tok, "--vdev=net_pcap", 15) != 0 || slash == NULL)
+		return tok;
+	out = words[next++ % RTE_DIM(words)];
+	dir = (size_t)(slash - profile);
+	snprintf(out, TW_EAL_ARGS_MAX, "%s", tok);
+	for (at = out; (at = strstr(at, "rx_pcap=")) != NULL; at = val) {
+		char rest[TW_EAL_ARGS_MAX];
+
+		val = at + 8;
+		if (*val == '/' || *val == ',' || *val == '\0')
+			continue;
+		snprintf(rest, sizeof(rest), "%s", val);
+		snprintf(val, TW_EAL_ARGS_MAX - (size_t)(val - out), "%.*s/%s",
+			(int)dir, profile, rest);
+		val += dir + 1;
+	}
+	return out;
+}
+
+/*
  * One EAL word as it is under TW_PREFIX=P: the file prefix X becomes
  * X-P, a memif socket S.sock becomes S-P.sock, a tap or tun interface
  * N becomes N-P (N cut so that it fits 15 characters). Returns tok, or
@@ -384,7 +419,7 @@ tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
 		if (n == max - 1)
 			return -E2BIG;
 		has_fp |= strncmp(toks[i], "--file-prefix", 13) == 0;
-		out[n++] = prefixed(toks[i], p);
+		out[n++] = prefixed(beside_profile(toks[i], cfg->path), p);
 	}
 	for (i = 0; i < nb_user; i++) {
 		if (n == max - 1)

@@ -26,6 +26,28 @@ enter(const char *dir)
 	assert_int_equal(chdir(dir), 0);
 }
 
+/*
+ * pcap-replay.ini copied into dir (as replay.ini): its rx_pcap names
+ * the capture relatively, so it is read beside this profile, wherever
+ * tickwire runs from. Returns the profile's path.
+ */
+static const char *
+replay_profile(const char *dir)
+{
+	static char path[512];
+	char *text = it_slurp(TW_SRC "/drivers-config/pcap-replay.ini");
+	FILE *f;
+
+	assert_non_null(text);
+	snprintf(path, sizeof(path), "%s/replay.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	free(text);
+	return path;
+}
+
 static void
 recorded_feed_passes_tshark_and_replays_to_truth(void **state)
 {
@@ -34,10 +56,10 @@ recorded_feed_passes_tshark_and_replays_to_truth(void **state)
 		TW_SRC "/drivers-config/pcap-record.ini", "--count", "50000",
 		"--duration", "60", "--quiet", "--stats-json", "rec.json",
 		"--dump-truth", "truth.csv", NULL };
-	const char *const rep[] = { "--config",
-		TW_SRC "/drivers-config/pcap-replay.ini", "--duration", "60",
-		"--quiet", "--stats-json", "rep.json", "--dump-cache",
-		"cache.csv", NULL };
+	/* The profile goes into dir once it is made (rep[1]). */
+	const char *rep[] = { "--config", NULL,
+		"--duration", "60", "--quiet", "--stats-json", "rep.json",
+		"--dump-cache", "cache.csv", NULL };
 	char *const fields[] = { "sh", "-c",
 		"tshark -r tickwire-feed.pcap -d udp.port==30001,moldudp64 "
 		"-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE "
@@ -54,6 +76,7 @@ recorded_feed_passes_tshark_and_replays_to_truth(void **state)
 	char *json, *line, *save = NULL, *txt;
 
 	enter(dir);
+	rep[1] = replay_profile(dir);
 	assert_int_equal(it_tickwire(rec, "rec.log", 120), 0);
 	json = it_slurp("rec.json");
 	assert_non_null(json);
@@ -88,7 +111,14 @@ recorded_feed_passes_tshark_and_replays_to_truth(void **state)
 	assert_int_equal(pkts, it_json_u64(json, "generator", "packets"));
 	free(json);
 
-	assert_int_equal(it_tickwire(rep, "rep.log", 120), 0);
+	/* From another directory: the capture is found beside the
+	 * profile (the report files, outputs, go where the run is). */
+	assert_int_equal(chdir("/"), 0);
+	rep[6] = it_path("pcap-record/rep.json");
+	rep[8] = it_path("pcap-record/cache.csv");
+	assert_int_equal(it_tickwire(rep, it_path("pcap-record/rep.log"),
+		120), 0);
+	assert_int_equal(chdir(dir), 0);
 	json = it_slurp("rep.json");
 	assert_int_equal(it_json_u64(json, "rx", "messages"), 51000);
 	assert_int_equal(it_json_u64(json, NULL, "drops_total"), 0);
@@ -103,14 +133,14 @@ malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
 	const char *dir = it_path("pcap-malformed");
 	char *const mk[] = { (char *)TW_MKCAP, "tickwire-feed.pcap",
 		"truth.csv", "expected.txt", NULL };
-	const char *const rep[] = { "--config",
-		TW_SRC "/drivers-config/pcap-replay.ini", "--symbols", "64",
-		"--duration", "60", "--quiet", "--stats-json", "rep.json",
-		"--dump-cache", "cache.csv", NULL };
+	const char *rep[] = { "--config", NULL,
+		"--symbols", "64", "--duration", "60", "--quiet",
+		"--stats-json", "rep.json", "--dump-cache", "cache.csv", NULL };
 	char *json, *exp, *line, *save = NULL;
 	unsigned int reasons = 0;
 
 	enter(dir);
+	rep[1] = replay_profile(dir);
 	assert_int_equal(it_run(mk, "mkcap.log", 30), 0);
 	assert_int_equal(it_tickwire(rep, "rep.log", 120), 0);
 	json = it_slurp("rep.json");
