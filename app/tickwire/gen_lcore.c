@@ -563,6 +563,115 @@ poll_back(struct tw_gen_lcore *g)
 		poll_back_queue(g, (uint16_t)(g->reply_rxq + q));
 }
 
+/*
+ * A replayed tickwire frame, sent now: each message's send time is
+ * now_ns (late 0), the UDP checksum computed again. Frames that are not
+ * tickwire's (another protocol, a bad length) are sent as they are.
+ */
+static void
+restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	const struct tw_mold_hdr *mold;
+	uint32_t l2 = TW_ETH_HDR_LEN, off, end, i, count;
+
+	if (len >= TW_ETH_HDR_LEN + TW_VLAN_HDR_LEN &&
+	    ((struct rte_ether_hdr *)f)->ether_type ==
+		RTE_BE16(RTE_ETHER_TYPE_VLAN))
+		l2 += TW_VLAN_HDR_LEN;
+	if (len < l2 + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN)
+		return;
+	ip = (struct rte_ipv4_hdr *)(f + l2);
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	if (ip->version_ihl != RTE_IPV4_VHL_DEF ||
+	    ip->next_proto_id != IPPROTO_UDP ||
+	    l2 + rte_be_to_cpu_16(ip->total_length) > len ||
+	    rte_be_to_cpu_16(udp->dgram_len) !=
+		rte_be_to_cpu_16(ip->total_length) - TW_IPV4_HDR_LEN)
+		return;
+	mold = (const struct tw_mold_hdr *)(udp + 1);
+	count = rte_be_to_cpu_16(mold->count);
+	if (count == TW_MOLD_COUNT_END_OF_SESSION)
+		return;
+	off = l2 + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN;
+	end = l2 + rte_be_to_cpu_16(ip->total_length);
+	for (i = 0; i < count; i++) {
+		struct tw_msg_prefix *m;
+		uint16_t mlen;
+
+		if (off + TW_MOLD_BLOCK_HDR_LEN > end)
+			return;
+		mlen = (uint16_t)(f[off] << 8 | f[off + 1]);
+		off += TW_MOLD_BLOCK_HDR_LEN;
+		if (off + mlen > end)
+			return;
+		m = (struct tw_msg_prefix *)(f + off);
+		if ((m->type == TW_MSG_QUOTE || m->type == TW_MSG_TRADE ||
+		     m->type == TW_MSG_DIRECTORY) && mlen == tw_msg_len(m->type)) {
+			m->send_ns = rte_cpu_to_be_64(now_ns);
+			if (m->type != TW_MSG_DIRECTORY)
+				m->late = 0;
+		}
+		off += mlen;
+	}
+	if (udp->dgram_cksum != 0) {
+		udp->dgram_cksum = 0;
+		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	}
+}
+
+/*
+ * [replay]: the capture's frames instead of the model, at its own timing
+ * (scaled by speed), at a rate, or as fast as the port takes them.
+ */
+static void
+replay(struct tw_gen_lcore *g)
+{
+	const struct tw_pcap *p = &g->replay;
+	uint64_t hz = tw_clock_hz(g->clock), start = rte_rdtsc();
+	uint32_t i;
+
+	for (i = 0; i < p->nb && !tw_force_quit && !tw_stop_requested; i++) {
+		uint64_t due = 0, now;
+		struct rte_mbuf *m;
+
+		if (g->replay_rate != 0)
+			due = start + i * (hz / g->replay_rate);
+		else if (g->replay_speed > 0)
+			due = start + (uint64_t)((double)(p->ts_ns[i] -
+				p->ts_ns[0]) / g->replay_speed * (double)hz /
+				1e9);
+		while ((now = rte_rdtsc()) < due) {
+			tw_lcore_quiescent(g->lcore_id);
+			if (g->nb_tx > 0)
+				tx_flush(g, false);
+			if (tw_force_quit)
+				return;
+		}
+		m = rte_pktmbuf_alloc(g->pool);
+		if (m == NULL) {
+			tx_flush(g, true);
+			m = rte_pktmbuf_alloc(g->pool);
+			if (m == NULL) {
+				g->ctr.mbuf_alloc_failed++;
+				continue;
+			}
+		}
+		rte_memcpy(rte_pktmbuf_mtod(m, uint8_t *),
+			p->data + p->off[i], p->len[i]);
+		m->data_len = p->len[i];
+		m->pkt_len = p->len[i];
+		if (g->replay_restamp)
+			restamp(rte_pktmbuf_mtod(m, uint8_t *), p->len[i],
+				tw_clock_ns(g->clock, now));
+		txq_add(g, 0, m, 1, true);
+		if (due != 0 && g->nb_tx > 0)
+			tx_flush(g, false);
+	}
+	tx_flush(g, true);
+}
+
 int
 tw_gen_lcore_main(void *arg)
 {
@@ -582,6 +691,16 @@ tw_gen_lcore_main(void *arg)
 	       !tw_stop_requested)
 		rte_pause();
 	now = rte_rdtsc();
+	if (g->replay.nb != 0) {
+		/* The capture is the session: its own ends included. */
+		rte_rcu_qsbr_thread_online(tw_qsv, g->lcore_id);
+		replay(g);
+		rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
+		__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
+		TW_LOG(gen, INFO, "lcore %u: replayed %" PRIu64 " of %u "
+			"frames\n", g->lcore_id, g->ctr.pkts, g->replay.nb);
+		return 0;
+	}
 	proto->gen_open(&g->em, now, tw_clock_ns(g->clock, now));
 	tw_pace_init(&pace, rte_rdtsc(),
 		g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 1);
@@ -841,6 +960,32 @@ tw_gen_lcore_create(struct tw_app *app)
 	rc = gen_recovery_create(app, g, &fp, socket);
 	if (rc != 0)
 		return rc;
+	if (cfg->replay_file[0] != '\0') {
+		char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128];
+		const char *slash = strrchr(cfg->path, '/');
+
+		/* Relative: beside the profile, as its capture belongs. */
+		if (cfg->replay_file[0] != '/' && slash != NULL)
+			snprintf(path, sizeof(path), "%.*s/%s",
+				(int)(slash - cfg->path), cfg->path,
+				cfg->replay_file);
+		else
+			snprintf(path, sizeof(path), "%s", cfg->replay_file);
+		if (tw_pcap_load(&g->replay, path, err, sizeof(err)) != 0) {
+			TW_LOG(app, ERR, "%s: [replay] file: %s\n", cfg->path,
+				err);
+			return -EINVAL;
+		}
+		g->replay_speed = cfg->replay_speed;
+		g->replay_rate = cfg->replay_rate;
+		g->replay_restamp = cfg->replay_restamp;
+		printf("generator: replaying %u frames of %s, %s; send times "
+			"%s\n", g->replay.nb, path, g->replay_rate ? "at a rate" :
+			g->replay_speed > 0 ? "at the capture's timing" :
+			"as fast as the port takes them", g->replay_restamp ?
+			"the replay's own" : "the recording's (latency is then "
+			"the recording's age, not a latency)");
+	}
 	tw_reply_init(&g->replies);
 	tw_hist_init(&g->rtt);
 

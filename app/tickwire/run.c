@@ -410,6 +410,10 @@ write_outputs(struct tw_app *app, const struct tw_stats *st)
 		.count = app->cfg.count,
 		.duration_s = app->cfg.duration,
 		.seed = app->cfg.seed,
+		.replay_file = app->cfg.replay_file,
+		.replay_speed = app->cfg.replay_speed,
+		.replay_rate = app->cfg.replay_rate,
+		.replay_restamp = app->cfg.replay_restamp,
 	};
 	char err[PATH_MAX + 128];
 	int rc, first = 0;

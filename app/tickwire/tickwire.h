@@ -35,6 +35,7 @@
 #include "tw_gen.h"
 #include "tw_hist.h"
 #include "tw_order.h"
+#include "tw_pcap.h"
 #include "tw_faults.h"
 #include "tw_port.h"
 #include "tw_request.h"
@@ -164,6 +165,11 @@ struct tw_gen_lcore {
 	uint64_t count;
 	bool send_ready;                /* paced: send once caught up */
 	uint64_t start_delay_tsc;       /* before the session starts */
+	/* [replay]: a capture instead of the model (nb == 0: none). */
+	struct tw_pcap replay;
+	double replay_speed;
+	uint64_t replay_rate;
+	bool replay_restamp;
 	uint64_t tx_retry_tsc;
 	const struct tw_clock *clock;
 	/*

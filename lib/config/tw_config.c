@@ -224,6 +224,18 @@ static const struct key_def keys[] = {
 	U("recovery", "client_prefix", client_prefix, 0, 32,
 		"prefix length of client_net; 0: any source"),
 
+	T("replay", "file", KT_STR, replay_file,
+		"a capture (pcap) the generator sends instead of its model, "
+		"found beside the profile when relative"),
+	D("replay", "speed", replay_speed, 0, 1000,
+		"the capture's own timing, this many times faster (0: as fast "
+		"as the port takes)"),
+	U("replay", "rate", replay_rate, 0, UINT64_C(1000000000),
+		"frames a second instead of the capture's timing (0: by it)"),
+	T("replay", "restamp", KT_BOOL, replay_restamp,
+		"set each tickwire message's send time to the replay's own, "
+		"so latency is measured from the replay, not the recording"),
+
 	U("port", "rx_desc", rx_desc, 64, 16384, "RX descriptors per queue"),
 	U("port", "tx_desc", tx_desc, 64, 16384, "TX descriptors per queue"),
 	U("port", "mbufs", mbufs, 1023, 4194303, "mbufs per mempool"),
@@ -314,6 +326,8 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->csum_offload = TW_OFFLOAD_AUTO;
 	cfg->simd = TW_SIMD_AUTO;
 
+	cfg->replay_speed = 1.0;
+	cfg->replay_restamp = true;
 	cfg->fault_burst = 1.0;
 	cfg->fault_burst_b = 1.0;
 	cfg->fault_seed_b = 2;

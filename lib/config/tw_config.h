@@ -134,6 +134,12 @@ struct tw_config {
 	uint32_t client_net;    /* host order */
 	uint8_t client_prefix;  /* 0: any source */
 
+	/* [replay]: the generator sends a capture instead of its model */
+	char replay_file[TW_PATH_MAX];
+	double replay_speed;    /* the capture's timing / speed; 0: at once */
+	uint64_t replay_rate;   /* frames/s instead; 0: by the timing */
+	bool replay_restamp;    /* send times set to the replay's own */
+
 	/* [run] */
 	double duration;        /* seconds; 0 = until done or signalled */
 	double drain_s;         /* wait for RX after the generator ends */

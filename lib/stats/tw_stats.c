@@ -660,8 +660,18 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	fprintf(f, ", \"profile\": ");
 	json_str(f, meta->profile);
 	fprintf(f, ", \"rate\": %" PRIu64 ", \"count\": %" PRIu64
-		", \"duration_s\": %g, \"seed\": %" PRIu64 " },\n",
-		meta->rate, meta->count, meta->duration_s, meta->seed);
+		", \"duration_s\": %g, \"seed\": %" PRIu64, meta->rate,
+		meta->count, meta->duration_s, meta->seed);
+	if (meta->replay_file != NULL && meta->replay_file[0] != '\0') {
+		/* A replay: and what its latency means. */
+		fprintf(f, ", \"replay\": { \"file\": ");
+		json_str(f, meta->replay_file);
+		fprintf(f, ", \"speed\": %g, \"rate\": %" PRIu64
+			", \"latency_from\": \"%s\" }", meta->replay_speed,
+			meta->replay_rate, meta->replay_restamp ?
+			"replay" : "recording (its age, not a latency)");
+	}
+	fprintf(f, " },\n");
 	fprintf(f, "  \"version\": \"%s\",\n", meta->version);
 	fprintf(f, "  \"profile\": ");
 	json_str(f, meta->profile);

@@ -126,6 +126,10 @@ struct tw_stats_meta {
 	uint64_t count;         /* requested ticks (0: no end) */
 	double duration_s;      /* requested (0: until done) */
 	uint64_t seed;
+	const char *replay_file; /* a capture replayed, or NULL */
+	double replay_speed;
+	uint64_t replay_rate;
+	bool replay_restamp;    /* false: latency is the recording's age */
 };
 
 /* v with its thousands grouped ("1,234,567") into buf; returns buf. */

@@ -127,6 +127,63 @@ recorded_feed_passes_tshark_and_replays_to_truth(void **state)
 	assert_true(it_files_equal("cache.csv", "truth.csv"));
 }
 
+/*
+ * Replay like tcpreplay: a capture recorded at 100,000 msgs/s (0.5 s)
+ * sent by the generator at half its speed takes at least twice as long,
+ * and the cache ends equal to the recording's truth. Restamped, latency
+ * is the replay's own (microseconds); not restamped it is the age of
+ * the recording, and the run says so.
+ */
+static void
+replay_keeps_the_capture_timing(void **state)
+{
+	const char *dir = it_path("pcap-paced");
+	const char *const rec[] = { "--config",
+		TW_SRC "/drivers-config/pcap-record.ini", "--count", "50000",
+		"--rate", "100000", "--duration", "60", "--quiet",
+		"--dump-truth", "truth.csv", NULL };
+	/* [3]: the capture, set once the directory is made. */
+	const char *paced[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set", NULL,
+		"--set", "replay.speed=0.5",
+		"--duration", "60", "--quiet", "--stats-json", "paced.json",
+		"--dump-cache", "paced.csv", NULL };
+	const char *aged[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set", NULL,
+		"--set", "replay.speed=0",
+		"--set", "replay.restamp=false", "--duration", "60",
+		"--stats-json", "aged.json", NULL };
+	char file[600], *s;
+
+	enter(dir);
+	assert_int_equal(it_tickwire(rec, "rec.log", 120), 0);
+	/* The profile is in the source tree: give the capture whole. */
+	snprintf(file, sizeof(file), "replay.file=%s/tickwire-feed.pcap", dir);
+	paced[3] = file;
+	aged[3] = file;
+	sleep(1);       /* the recording ages a second */
+	assert_int_equal(it_tickwire(paced, "paced.log", 120), 0);
+	s = it_slurp("paced.json");
+	assert_non_null(s);
+	fprintf(stderr, "paced replay: %s s\n", strstr(s, "\"elapsed_s\"") +
+		13);
+	assert_true(strtod(strstr(s, "\"elapsed_s\": ") + 13, NULL) >= 0.9);
+	assert_int_equal(it_json_u64(s, "rx", "messages"), 51000);
+	assert_true(it_json_u64(s, "latency_ns", "p50") < 100000000);
+	free(s);
+	assert_true(it_files_equal("paced.csv", "truth.csv"));
+	assert_int_equal(it_tickwire(aged, "aged.log", 120), 0);
+	s = it_slurp("aged.json");
+	assert_non_null(s);
+	assert_true(it_json_u64(s, "latency_ns", "p50") > 500000000);
+	assert_non_null(strstr(s, "\"latency_from\": \"recording (its age, "
+		"not a latency)\""));
+	free(s);
+	s = it_slurp("aged.log");
+	assert_non_null(strstr(s, "the recording's age, not a latency"));
+	free(s);
+}
+
 static void
 malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
 {
@@ -179,6 +236,7 @@ main(void)
 			recorded_feed_passes_tshark_and_replays_to_truth),
 		cmocka_unit_test(
 			malformed_frames_are_counted_by_reason_and_good_ones_kept),
+		cmocka_unit_test(replay_keeps_the_capture_timing),
 	};
 
 	return cmocka_run_group_tests_name("pcap", tests, NULL, NULL);
