@@ -287,7 +287,9 @@ def top_extreme_prices(hugepages):
     subprocess.run([mkcap, "--extreme", "tickwire-feed.pcap"], cwd=d,
                    check=True)
     log = open(os.path.join(d, "replay.log"), "w")
+    # The profile's relative capture is beside the profile: name ours.
     tw = subprocess.Popen([TW] + EAL_EXTRA + [
+        "--vdev=net_pcap0,rx_pcap=" + os.path.join(d, "tickwire-feed.pcap"),
         "--", "--config", SRC + "/drivers-config/pcap-replay.ini",
         "--symbols", "64", "--quiet", "--set", "run.linger_s=5"],
         cwd=d, stdout=log, stderr=subprocess.STDOUT)
