@@ -758,7 +758,8 @@ tw_gen_lcore_main(void *arg)
 	tx_flush(g, true);
 	if (g->em.reply_every != 0) {
 		/* The last orders are in flight: wait for them, briefly. */
-		uint64_t until = rte_rdtsc() + hz / 5;
+		/* Up to a second: a loaded host may take that long. */
+		uint64_t until = rte_rdtsc() + hz;
 
 		while (rte_rdtsc() < until && !tw_force_quit &&
 		       g->replies.matched + g->replies.lost <
