@@ -494,6 +494,36 @@ reply_counters(struct tw_gen_lcore *g)
  * What comes back to the generator: orders (match each, time the round
  * trip) and MoldUDP64 requests (serve them).
  */
+/*
+ * A frame on the back queue to a request port (the store's, then the
+ * snapshot server's): served, refused or counted malformed; 0. -ENOENT
+ * when it is for neither.
+ */
+static int
+serve_back(struct tw_gen_lcore *g, const uint8_t *f, uint32_t len,
+		uint64_t now)
+{
+	struct tw_request r;
+	int rc;
+
+	rc = tw_request_from_frame(f, len, g->request_port, g->fr.nb_channels,
+		&r);
+	if (rc == -ENOENT && g->snapshot_port != 0) {
+		rc = tw_request_from_frame(f, len, g->snapshot_port,
+			g->fr.nb_channels, &r);
+		if (rc == 0) {
+			serve_snapshot(g, &r, now);
+			return 0;
+		}
+	} else if (rc == 0) {
+		serve_request(g, &r, now);
+		return 0;
+	}
+	if (rc == -EINVAL)
+		g->ctr.requests[TW_REQ_MALFORMED]++;
+	return rc == -EINVAL ? 0 : -ENOENT;
+}
+
 static void
 poll_back_queue(struct tw_gen_lcore *g, uint16_t queue)
 {
@@ -507,36 +537,12 @@ poll_back_queue(struct tw_gen_lcore *g, uint16_t queue)
 	now = rte_rdtsc();
 	for (i = 0; i < n; i++) {
 		const uint8_t *f = rte_pktmbuf_mtod(m[i], const uint8_t *);
-		struct tw_request r;
 		struct tw_order o;
 		uint64_t rtt;
-		int rc;
 
-		if (g->store != NULL) {
-			rc = tw_request_from_frame(f, m[i]->data_len,
-				g->request_port, g->fr.nb_channels, &r);
-			if (rc == 0) {
-				serve_request(g, &r, now);
-				continue;
-			}
-			if (rc == -EINVAL) {
-				g->ctr.requests[TW_REQ_MALFORMED]++;
-				continue;
-			}
-			if (g->snapshot_port != 0) {
-				rc = tw_request_from_frame(f, m[i]->data_len,
-					g->snapshot_port, g->fr.nb_channels,
-					&r);
-				if (rc == 0) {
-					serve_snapshot(g, &r, now);
-					continue;
-				}
-				if (rc == -EINVAL) {
-					g->ctr.requests[TW_REQ_MALFORMED]++;
-					continue;
-				}
-			}
-		}
+		if (g->store != NULL &&
+		    serve_back(g, f, m[i]->data_len, now) == 0)
+			continue;
 		if (g->em.reply_every == 0 ||
 		    tw_order_from_frame(f, m[i]->data_len, &o) != 0) {
 			g->ctr.orders_invalid++;

@@ -272,7 +272,14 @@ tw_rx_check_directory(const struct tw_cache *cache, const uint8_t *m)
 	struct tw_directory d;
 
 	tw_decode_directory(m, &d);
-	switch (tw_cache_directory_check(cache, &d)) {
+	return tw_rx_directory_verdict(cache, &d);
+}
+
+int
+tw_rx_directory_verdict(const struct tw_cache *cache,
+		const struct tw_directory *d)
+{
+	switch (tw_cache_directory_check(cache, d)) {
 	case 0:
 		return TW_RX_ACCEPT;
 	case -EDOM:
@@ -397,15 +404,14 @@ tw_rx_want_snapshot(struct tw_rx_ctx *ctx, uint32_t channel,
 }
 
 void
-tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq,
+tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 		uint64_t now_ns)
 {
 	struct tw_channel_state *ch = &ctx->channels[channel];
 	uint32_t l;
 
 	ch->late_joins++;
-	ch->msgs_before_join += seq - ch->expected;
-	ch->expected = seq;
+	ch->msgs_before_join += before;
 	if (ctx->feed->snapshot_port != 0 && ctx->feed->rerequest) {
 		tw_rx_want_snapshot(ctx, channel, now_ns);
 		return;
@@ -445,18 +451,7 @@ snapshot_block_check(const struct tw_rx_ctx *ctx, const uint8_t *b,
 		};
 
 		memcpy(d.ticker, sn->ticker, TW_TICKER_LEN);
-		switch (tw_cache_directory_check(ctx->cache, &d)) {
-		case 0:
-			break;
-		case -EDOM:
-			return TW_DROP_DIR_BAD_DECIMALS;
-		case -EILSEQ:
-			return TW_DROP_DIR_BAD_TICKER;
-		case -EADDRINUSE:
-			return TW_DROP_DIR_TICKER_TAKEN;
-		default:
-			return TW_DROP_DIR_REMAP;
-		}
+		return tw_rx_directory_verdict(ctx->cache, &d);
 	}
 	return TW_RX_ACCEPT;
 }

@@ -388,6 +388,24 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 	return same ? TW_DROP_AFTER_END : TW_DROP_BAD_SESSION;
 }
 
+/*
+ * The channel was admitted past a jump from before to seq: a gap to
+ * fill, or, for its first frame ever, a late join (not a loss: the gap
+ * admit counted is taken back).
+ */
+static inline void
+rx_jumped(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
+		uint32_t channel, uint64_t before, uint64_t seq, uint64_t now_ns)
+{
+	if (ch->last_rx_ns == 0 && before == TW_MOLD_FIRST_SEQ) {
+		ch->gaps--;
+		ch->gap_msgs -= seq - before;
+		tw_rx_late_join(ctx, channel, seq - before, now_ns);
+	} else {
+		tw_rx_gap_open(ctx, channel, before, seq, now_ns);
+	}
+}
+
 /* The packet is of the channel's session. */
 static inline bool
 same_session(const struct tw_rx_ctx *ctx, const struct tw_channel_state *ch,
@@ -503,7 +521,9 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			    ctx->side != NULL) {
 				/* Joined after the end: the state is all
 				 * there is; the end waits for it. */
-				tw_rx_late_join(ctx, v->channel, seq, now_ns);
+				tw_rx_late_join(ctx, v->channel,
+					seq - ch->expected, now_ns);
+				ch->expected = seq;
 				ch->last_rx_ns = now_ns;
 				ch->end_pending = seq;
 				tw_rx_end_if_complete(ctx, ch);
@@ -542,19 +562,8 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			ctr->drops[admit_drop[verdict]]++;
 			return;
 		}
-		if (unlikely(seq > before) && ctx->side != NULL) {
-			if (unlikely(ch->last_rx_ns == 0) &&
-			    before == TW_MOLD_FIRST_SEQ) {
-				/* A late join (see the data frames). */
-				ch->gaps--;
-				ch->gap_msgs -= seq - before;
-				ch->expected = before;
-				tw_rx_late_join(ctx, v->channel, seq, now_ns);
-			} else {
-				tw_rx_gap_open(ctx, v->channel, before, seq,
-					now_ns);
-			}
-		}
+		if (unlikely(seq > before) && ctx->side != NULL)
+			rx_jumped(ctx, ch, v->channel, before, seq, now_ns);
 		ctr->pkts_accepted++;
 		ch->last_rx_ns = now_ns;
 		ctr->heartbeats++;
@@ -584,20 +593,8 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	if (unlikely(ch->nb_gaps != 0))
 		/* Tails asked for that this frame brings in order. */
 		tw_rx_gaps_passed(ctx, v->channel, before, now_ns);
-	if (unlikely(seq > before) && ctx->side != NULL) {
-		if (unlikely(ch->last_rx_ns == 0) &&
-		    before == TW_MOLD_FIRST_SEQ) {
-			/* The first frame ever, far in: a late join, not
-			 * a loss (the jump is no gap). */
-			ch->gaps--;
-			ch->gap_msgs -= seq - before;
-			ch->expected = before;
-			tw_rx_late_join(ctx, v->channel, seq, now_ns);
-			ch->expected = seq + count - skip;
-		} else {
-			tw_rx_gap_open(ctx, v->channel, before, seq, now_ns);
-		}
-	}
+	if (unlikely(seq > before) && ctx->side != NULL)
+		rx_jumped(ctx, ch, v->channel, before, seq, now_ns);
 	/* Data past a waiting end of session: that end was no end. */
 	if (unlikely(ch->end_pending != 0) && seq >= ch->end_pending)
 		ch->end_pending = 0;

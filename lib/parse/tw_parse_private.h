@@ -60,12 +60,16 @@ void tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel,
 void tw_rx_gaps_from(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq);
 
 /*
- * The channel joined late (its first frame at seq, far from the start):
- * not a loss. With snapshots, one is wanted; without, the channel's
- * symbols are stale (their history was never seen).
+ * The channel joined late (its first frame after `before` messages it
+ * never saw): not a loss. With snapshots, one is wanted; without, the
+ * channel's symbols are stale (their history was never seen).
  */
-void tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq,
-		uint64_t now_ns);
+void tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel,
+		uint64_t before, uint64_t now_ns);
+
+/* The directory's verdict on d: a drop reason, or TW_RX_ACCEPT. */
+int tw_rx_directory_verdict(const struct tw_cache *cache,
+		const struct tw_directory *d);
 
 /* A snapshot of the channel is wanted (a late join, or a lost gap). */
 void tw_rx_want_snapshot(struct tw_rx_ctx *ctx, uint32_t channel,

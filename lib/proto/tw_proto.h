@@ -191,6 +191,42 @@ tw_mcast_mac(uint32_t group_host, struct rte_ether_addr *mac)
 	mac->addr_bytes[5] = group_host & 0xff;
 }
 
+/*
+ * An untagged Ethernet / IPv4 / UDP header for a unicast datagram of
+ * payload_len bytes (the orders, the re-requests): IPv4 checksum set,
+ * DF, TTL 64, UDP checksum 0 (the caller may compute one once the
+ * payload is in). Returns where the payload goes.
+ */
+static inline uint8_t *
+tw_encode_udp4(uint8_t *buf, const struct rte_ether_addr *src_mac,
+		const struct rte_ether_addr *dst_mac, uint32_t src_ip,
+		uint32_t dst_ip, uint16_t src_port, uint16_t dst_port,
+		uint16_t payload_len)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t udp_len = TW_UDP_HDR_LEN + payload_len;
+
+	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	rte_ether_addr_copy(src_mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(TW_IPV4_HDR_LEN + udp_len);
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(src_ip);
+	ip->dst_addr = rte_cpu_to_be_32(dst_ip);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(src_port);
+	udp->dst_port = rte_cpu_to_be_16(dst_port);
+	udp->dgram_len = rte_cpu_to_be_16(udp_len);
+	udp->dgram_cksum = 0;
+	return (uint8_t *)(udp + 1);
+}
+
 /* ---- Single-message encode / decode (p points at the message) ---- */
 
 static inline void

@@ -12,32 +12,15 @@ tw_request_frame(uint8_t *buf, const struct tw_request *r,
 		const struct rte_ether_addr *dst_mac, uint32_t dst_ip,
 		uint16_t request_port)
 {
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct tw_mold_hdr *mold = (struct tw_mold_hdr *)tw_encode_udp4(buf,
+		&r->src_mac, dst_mac, r->src_ip, dst_ip, r->src_port,
+		(uint16_t)(request_port + r->channel), TW_MOLD_HDR_LEN);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + TW_ETH_HDR_LEN);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-	struct tw_mold_hdr *mold = (struct tw_mold_hdr *)(udp + 1);
-	uint16_t udp_len = TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN;
 
-	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
-	rte_ether_addr_copy(&r->src_mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	memset(ip, 0, sizeof(*ip));
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(TW_IPV4_HDR_LEN + udp_len);
-	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(r->src_ip);
-	ip->dst_addr = rte_cpu_to_be_32(dst_ip);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	udp->src_port = rte_cpu_to_be_16(r->src_port);
-	udp->dst_port = rte_cpu_to_be_16((uint16_t)(request_port +
-		r->channel));
-	udp->dgram_len = rte_cpu_to_be_16(udp_len);
 	memcpy(mold->session, r->session, TW_MOLD_SESSION_LEN);
 	mold->seq = rte_cpu_to_be_64(r->seq);
 	mold->count = rte_cpu_to_be_16(r->count);
-	udp->dgram_cksum = 0;
 	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 	return TW_REQUEST_FRAME_LEN;
 }
@@ -136,15 +119,13 @@ tw_request_judge(const struct tw_request_rules *rules,
 		struct tw_rate_limit *rl, const struct tw_request *r,
 		uint64_t first, uint64_t end, uint64_t now, uint32_t *count)
 {
+	enum tw_request_verdict v;
 	uint64_t n;
 
 	*count = 0;
-	if ((r->src_ip & rules->client_mask) != rules->client_net)
-		return TW_REQ_BAD_SOURCE;
-	if (!tw_rate_limit_allow(rl, r->src_ip, now))
-		return TW_REQ_RATE_LIMITED;
-	if (memcmp(r->session, rules->session, TW_MOLD_SESSION_LEN) != 0)
-		return TW_REQ_BAD_SESSION;
+	v = tw_request_judge_snapshot(rules, rl, r, now);
+	if (v != TW_REQ_SERVED)
+		return v;
 	if (r->seq == 0 || r->count == 0)
 		return TW_REQ_BAD_SEQ;
 	if (r->seq >= end)

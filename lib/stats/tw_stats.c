@@ -374,6 +374,7 @@ void
 tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 {
 	char a[32], b[32], c[32], d[32], e[32];
+	uint64_t asked;
 	unsigned int i;
 	double t = s->elapsed_s > 0 ? s->elapsed_s : 1;
 
@@ -460,9 +461,9 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->rx.line_won[0], s->rx.line_dups[0],
 			s->rx.line_pkts[1], s->rx.line_won[1],
 			s->rx.line_dups[1]);
-	if (s->gen.requests[0] + s->gen.requests[1] + s->gen.requests[2] +
-	    s->gen.requests[3] + s->gen.requests[4] + s->gen.requests[5] +
-	    s->gen.requests[6] + s->gen.requests[7] + s->gen.requests[8] != 0)
+	for (asked = 0, i = 0; i < TW_GEN_REQUEST_VERDICTS; i++)
+		asked += s->gen.requests[i];
+	if (asked != 0)
 		fprintf(f, "  request server: %" PRIu64 " served (%" PRIu64
 			" frames, %" PRIu64 " msgs); refused: %" PRIu64
 			" malformed, %" PRIu64 " bad source, %" PRIu64

@@ -19,23 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_rx.h"
 #include "tw_request.h"
 #include "tw_store.h"
-#include "tw_test_frames.h"
 
-#define FZ_FRAME_MAX 2048
 #define CHANNELS 4
 #define FIRST 40
 #define STORED 64
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz invariant failed: %s: ", #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		abort(); \
-	} \
-} while (0)
 
 static struct tw_store *store;
 static struct tw_pkt_tmpl tmpl[CHANNELS];
@@ -68,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t frame[FZ_FRAME_MAX], reply[FZ_FRAME_MAX + 64];
+	static uint8_t reply[FZ_FRAME_MAX + 64];
 	struct tw_request_rules rules = { .max_count = 10 };
 	struct tw_rate_limit rl;
 	uint64_t now = 0;
@@ -98,20 +88,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tt_fix_checksums_at(f, len, TW_ETH_HDR_LEN);
 		rc = tw_request_from_frame(f, len, 30100, CHANNELS, &r);
 		free(f);
-		CHECK(rc == 0 || rc == -ENOENT || rc == -EINVAL, "rc %d", rc);
+		FZ_CHECK(rc == 0 || rc == -ENOENT || rc == -EINVAL, "rc %d", rc);
 		now += 500;
 		if (rc != 0)
 			continue;
-		CHECK(r.channel < CHANNELS, "channel %u", r.channel);
+		FZ_CHECK(r.channel < CHANNELS, "channel %u", r.channel);
 		if (tw_request_judge(&rules, &rl, &r, tw_store_first(store,
 				r.channel), store->end[r.channel], now, &count) !=
 		    TW_REQ_SERVED) {
-			CHECK(count == 0, "refused with a count");
+			FZ_CHECK(count == 0, "refused with a count");
 			continue;
 		}
-		CHECK(count >= 1 && count <= rules.max_count &&
+		FZ_CHECK(count >= 1 && count <= rules.max_count &&
 		      count <= r.count, "count %u of %u", count, r.count);
-		CHECK(r.seq >= tw_store_first(store, r.channel) &&
+		FZ_CHECK(r.seq >= tw_store_first(store, r.channel) &&
 		      r.seq + count <= store->end[r.channel],
 		      "served [%lu, +%u) outside the window",
 		      (unsigned long)r.seq, count);
@@ -122,11 +112,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			tw_pkt_open(&b, t, reply, r.seq, 0);
 			n = tw_store_fill(store, r.channel, r.seq, count, &b, t);
-			CHECK(n >= 1 && n <= count, "filled %u of %u", n, count);
+			FZ_CHECK(n >= 1 && n <= count, "filled %u of %u", n, count);
 			rlen = tw_pkt_close(&b, t, n, TW_CSUM_SOFTWARE);
-			CHECK(rlen <= t->max_len, "reply %u over %u", rlen,
+			FZ_CHECK(rlen <= t->max_len, "reply %u over %u", rlen,
 				t->max_len);
-			CHECK(rlen == t->hdr_len + n * (TW_MOLD_BLOCK_HDR_LEN +
+			FZ_CHECK(rlen == t->hdr_len + n * (TW_MOLD_BLOCK_HDR_LEN +
 				TW_MSG_QUOTE_LEN), "reply length %u", rlen);
 		}
 	}
