@@ -332,7 +332,9 @@ bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks,
 	struct tw_framer_chan chans[CHANNELS];
 	struct tw_gen_counters ctr = { 0 };
 	struct tw_framer fr;
-	struct tw_emitter em = { .fr = &fr, .gen = g, .ctr = &ctr };
+	struct tw_emitter em = {
+		.fr = &fr, .gen = g, .sched = g->sched, .ctr = &ctr,
+	};
 	struct result *r;
 	uint64_t t0, t1, a0;
 

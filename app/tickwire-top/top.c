@@ -80,7 +80,7 @@ struct view {
 	struct tw_channel_report *chans;
 	struct tw_hist *lat, *lat_prev, *lat_diff;
 	uint64_t prev_msgs, prev_pkts, prev_tsc;
-	uint64_t prev_gen, prev_lcore[TW_MAX_RX_LCORES];
+	uint64_t prev_gen[TW_MAX_GEN_LCORES], prev_lcore[TW_MAX_RX_LCORES];
 	unsigned int rows;
 	char page;              /* s, l, p, m */
 };
@@ -216,16 +216,18 @@ page_lcores(struct view *v, struct screen *sc, double dt)
 
 	line(sc, " %-10s %16s %16s %12s %14s", "LCORE", "PACKETS",
 		"MESSAGES", "DROPS", "MSG/S");
-	if (sh->gen != NULL) {
-		uint64_t t = __atomic_load_n(&sh->gen->ticks,
-			__ATOMIC_RELAXED);
+	for (i = 0; i < sh->nb_gen; i++) {
+		const struct tw_gen_counters *g = sh->gen[i];
+		uint64_t t = __atomic_load_n(&g->ticks, __ATOMIC_RELAXED);
+		char name[16];
 
+		snprintf(name, sizeof(name), "gen %u", sh->gen_lcore[i]);
 		line(sc, " %-10s %16" PRIu64 " %16" PRIu64 " %12" PRIu64
-			" %14.0f", "gen", __atomic_load_n(&sh->gen->pkts,
-			__ATOMIC_RELAXED), t, __atomic_load_n(
-			&sh->gen->tx_dropped, __ATOMIC_RELAXED),
-			dt > 0 ? (double)(t - v->prev_gen) / dt : 0.0);
-		v->prev_gen = t;
+			" %14.0f", name, __atomic_load_n(&g->pkts,
+			__ATOMIC_RELAXED), t, __atomic_load_n(&g->tx_dropped,
+			__ATOMIC_RELAXED),
+			dt > 0 ? (double)(t - v->prev_gen[i]) / dt : 0.0);
+		v->prev_gen[i] = t;
 	}
 	for (i = 0; i < sh->nb_rx; i++) {
 		const struct tw_rx_counters *c = sh->rx[i];

@@ -731,7 +731,7 @@ tw_gen_lcore_main(void *arg)
 			step_ns = tw_clock_cycles_ns(g->clock, pace.period);
 		}
 		caught_up = g->rate != 0 && behind == 0;
-		if (g->count != 0 && g->ctr.ticks + n > g->count)
+		if (g->limited && g->ctr.ticks + n > g->count)
 			n = (unsigned int)(g->count - g->ctr.ticks);
 		proto->gen_ticks(&g->em, n, now, now_ns, due_ns, step_ns);
 		if (g->back)
@@ -751,7 +751,7 @@ tw_gen_lcore_main(void *arg)
 		} else if (g->rate != 0 && g->nb_tx > 0) {
 			tx_flush(g, false);
 		}
-		if (g->count != 0 && g->ctr.ticks >= g->count)
+		if (g->limited && g->ctr.ticks >= g->count)
 			break;
 	}
 	/* A stop request ends the session too: receivers drain to it. */
@@ -807,7 +807,7 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		.dup = cfg->fault_dup,
 		.reorder = cfg->fault_reorder,
 		.corrupt = cfg->fault_corrupt,
-		.seed = cfg->fault_seed,
+		.seed = cfg->fault_seed + g->index,
 	};
 	void *mem;
 
@@ -822,7 +822,7 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		.dup = cfg->fault_dup_b,
 		.reorder = cfg->fault_reorder_b,
 		.corrupt = cfg->fault_corrupt_b,
-		.seed = cfg->fault_seed_b,
+		.seed = cfg->fault_seed_b + g->index,
 	};
 	unsigned int c;
 
@@ -878,20 +878,141 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 	return 0;
 }
 
+/* The capture [replay] file names, loaded for lcore g. */
+static int
+gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
+{
+	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128];
+	const char *slash = strrchr(cfg->path, '/');
+
+	/* Relative: beside the profile, as its capture belongs. */
+	if (cfg->replay_file[0] != '/' && slash != NULL)
+		snprintf(path, sizeof(path), "%.*s/%s",
+			(int)(slash - cfg->path), cfg->path, cfg->replay_file);
+	else
+		snprintf(path, sizeof(path), "%s", cfg->replay_file);
+	if (tw_pcap_load(&g->replay, path, err, sizeof(err)) != 0) {
+		TW_LOG(app, ERR, "%s: [replay] file: %s\n", cfg->path, err);
+		return -EINVAL;
+	}
+	g->replay_speed = cfg->replay_speed;
+	g->replay_rate = cfg->replay_rate;
+	g->replay_restamp = cfg->replay_restamp;
+	printf("generator: replaying %u frames of %s, %s; send times %s\n",
+		g->replay.nb, path, g->replay_rate ? "at a rate" :
+		g->replay_speed > 0 ? "at the capture's timing" :
+		"as fast as the port takes them", g->replay_restamp ?
+		"the replay's own" : "the recording's (latency is then the "
+		"recording's age, not a latency)");
+	return 0;
+}
+
+/*
+ * Generator lcore i of n: the channels c with c % n == i (so, with
+ * queues a multiple of n, the TX queues q with q % n == i), their
+ * share of the rate and of the count, its own framer over the shared
+ * channel sequences, its own faults.
+ */
+static int
+gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
+		const struct tw_frame_params *fp, struct tw_framer_chan *chans,
+		int socket)
+{
+	const struct tw_config *cfg = &app->cfg;
+	uint64_t hz = tw_clock_hz(&app->clock);
+	uint16_t own[TW_GEN_MAX_CHANNELS], nb_own = 0;
+	struct tw_frame_src src;
+	int pi, rc;
+	unsigned int c;
+
+	for (c = g->index; c < cfg->channels; c += app->nb_gen)
+		own[nb_own++] = (uint16_t)c;
+	if (tw_gen_sched_init(&g->sched, g->gen, own, nb_own,
+			cfg->count) != 0)
+		return -EINVAL;
+	pi = tw_app_port_index(app, cfg->gen_port);
+	g->port_id = cfg->gen_port;
+	g->burst = cfg->gen_burst;
+	g->nb_txq = cfg->gen_queues;
+	g->proto = app->proto;
+	g->pool = tw_app_pool(app, app->plan.gen_pool_socket);
+	g->csum = pi >= 0 && app->port_state[pi].tx_csum ? TW_CSUM_OFFLOAD :
+		TW_CSUM_SOFTWARE;
+	if (cfg->nb_mirror_ports > 0) {
+		/* One frame, two ports: its checksums must be in the bytes. */
+		g->mirror = true;
+		g->mirror_port = (uint16_t)cfg->mirror_ports[0];
+		g->csum = TW_CSUM_SOFTWARE;
+	}
+	g->rate = cfg->rate == 0 ? 0 : RTE_MAX((uint64_t)1,
+		(uint64_t)((double)cfg->rate * g->sched.share + 0.5));
+	g->limited = cfg->count != 0;
+	g->count = g->sched.total;
+	g->send_ready = cfg->send == TW_SEND_READY;
+	g->start_delay_tsc = hz / 1000 * cfg->start_delay_ms;
+	g->reply_rxq = tw_app_reply_rxq(app);
+	g->nb_reply_rxq = tw_app_reply_nb_rxq(app);
+	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
+	g->clock = &app->clock;
+	rc = gen_recovery_create(app, g, fp, socket);
+	if (rc != 0)
+		return rc;
+	if (cfg->replay_file[0] != '\0') {
+		rc = gen_replay_create(cfg, g);
+		if (rc != 0)
+			return rc;
+	}
+	tw_reply_init(&g->replies);
+	tw_hist_init(&g->rtt);
+
+	src = (struct tw_frame_src){
+		.get = frame_get, .put = frame_put, .arg = g,
+	};
+	tw_framer_init(&g->fr, g->tmpl, chans, cfg->channels, g->csum, &src,
+		&g->ctr);
+	tw_framer_own(&g->fr, own, nb_own);
+	g->fr.flush_tsc = hz / 1000000 * cfg->flush_us;
+	g->fr.heartbeat_tsc = hz / 1000 * cfg->heartbeat_ms;
+	g->em = (struct tw_emitter){
+		.fr = &g->fr,
+		.gen = g->gen,
+		.sched = &g->sched,
+		.ctr = &g->ctr,
+		.truth = g->truth,
+		.replies = &g->replies,
+		.reply_every = cfg->reply_every,
+		.quotes_to_request = cfg->reply_every,
+		.quit = &tw_force_quit,
+	};
+	if (app->nb_gen > 1) {
+		char list[256];
+		int len = 0;
+
+		for (c = 0; c < nb_own && len < (int)sizeof(list) - 8; c++)
+			len += snprintf(list + len, sizeof(list) - len, "%s%u",
+				c ? "," : "", own[c]);
+		printf("generator: lcore %u sends channels %s (%.1f %% of the "
+			"ticks) on TX queues %u.. step %u\n", g->lcore_id, list,
+			100.0 * g->sched.share, g->index, app->nb_gen);
+	}
+	return 0;
+}
+
 int
 tw_gen_lcore_create(struct tw_app *app)
 {
 	const struct tw_config *cfg = &app->cfg;
+	uint32_t lcores[TW_MAX_GEN_LCORES];
 	int socket = app->tin.gen.socket;
-	uint64_t hz = tw_clock_hz(&app->clock);
 	struct tw_framer_chan *chans;
-	struct tw_frame_src src;
 	struct tw_frame_params fp;
 	struct tw_gen_params gp;
-	struct tw_gen_lcore *g;
-	unsigned int c;
-	int pi, rc;
+	struct tw_pkt_tmpl *tmpl;
+	struct tw_cache *truth = NULL;
+	struct tw_gen *gen;
+	unsigned int c, i;
 	void *mem;
+	int rc;
 
 	tw_config_gen_params(cfg, &gp);
 	tw_config_frame_params(cfg, &fp);
@@ -909,13 +1030,14 @@ tw_gen_lcore_create(struct tw_app *app)
 			cfg->path);
 		return -EINVAL;
 	}
-	g = tw_app_zalloc(socket, sizeof(*g));
-	if (g == NULL)
-		return -ENOMEM;
-	app->gen = g;
+	/*
+	 * Shared by the generator lcores, each writing only its own
+	 * channels' parts: the model (per-channel streams, per-symbol
+	 * prices), the channel sequences and the ground truth.
+	 */
 	mem = tw_app_zalloc(socket, tw_gen_memsize(&gp));
-	g->gen = tw_gen_init(mem, &gp);
-	if (g->gen == NULL || tw_gen_set_simd(g->gen, app->simd) != 0)
+	gen = tw_gen_init(mem, &gp);
+	if (gen == NULL || tw_gen_set_simd(gen, app->simd) != 0)
 		return -EINVAL;
 	/*
 	 * The ground truth costs a cache update per tick: only if asked,
@@ -924,94 +1046,40 @@ tw_gen_lcore_create(struct tw_app *app)
 	if (cfg->dump_truth[0] != '\0' || (cfg->store_messages > 0 &&
 	    cfg->snapshot_port != 0)) {
 		mem = tw_app_zalloc(socket, tw_cache_memsize(cfg->symbols));
-		g->truth = tw_cache_init(mem, cfg->symbols, socket);
-		if (g->truth == NULL)
+		truth = tw_cache_init(mem, cfg->symbols, socket);
+		if (truth == NULL)
 			return -ENOMEM;
 	}
-	g->tmpl = tw_app_zalloc(socket, cfg->channels * sizeof(*g->tmpl));
+	tmpl = tw_app_zalloc(socket, cfg->channels * sizeof(*tmpl));
 	chans = tw_app_zalloc(socket, cfg->channels * sizeof(*chans));
-	if (g->tmpl == NULL || chans == NULL)
+	if (tmpl == NULL || chans == NULL)
 		return -ENOMEM;
 	for (c = 0; c < cfg->channels; c++)
-		tw_pkt_tmpl_init(&g->tmpl[c], &fp, (uint16_t)c);
-	pi = tw_app_port_index(app, cfg->gen_port);
-	g->lcore_id = cfg->gen_lcore;
-	g->port_id = cfg->gen_port;
-	g->burst = cfg->gen_burst;
-	g->nb_txq = cfg->gen_queues;
-	g->proto = app->proto;
-	g->pool = tw_app_pool(app, app->plan.gen_pool_socket);
+		tw_pkt_tmpl_init(&tmpl[c], &fp, (uint16_t)c);
 	/* Every frame is written into one mbuf: it must fit its room. */
-	if (g->tmpl[0].max_len > tw_port_pool_frame_room(g->pool)) {
+	if (tmpl[0].max_len > tw_port_pool_frame_room(tw_app_pool(app,
+			app->plan.gen_pool_socket))) {
 		TW_LOG(app, ERR, "%s: [feed] mtu: %u gives %u-byte frames; the "
-			"mbufs hold %u\n", cfg->path, cfg->mtu,
-			g->tmpl[0].max_len, tw_port_pool_frame_room(g->pool));
+			"mbufs hold %u\n", cfg->path, cfg->mtu, tmpl[0].max_len,
+			tw_port_pool_frame_room(tw_app_pool(app,
+				app->plan.gen_pool_socket)));
 		return -EINVAL;
 	}
-	g->csum = pi >= 0 && app->port_state[pi].tx_csum ? TW_CSUM_OFFLOAD :
-		TW_CSUM_SOFTWARE;
-	if (cfg->nb_mirror_ports > 0) {
-		/* One frame, two ports: its checksums must be in the bytes. */
-		g->mirror = true;
-		g->mirror_port = (uint16_t)cfg->mirror_ports[0];
-		g->csum = TW_CSUM_SOFTWARE;
-	}
-	g->rate = cfg->rate;
-	g->count = cfg->count;
-	g->send_ready = cfg->send == TW_SEND_READY;
-	g->start_delay_tsc = hz / 1000 * cfg->start_delay_ms;
-	g->reply_rxq = tw_app_reply_rxq(app);
-	g->nb_reply_rxq = tw_app_reply_nb_rxq(app);
-	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
-	g->clock = &app->clock;
-	rc = gen_recovery_create(app, g, &fp, socket);
-	if (rc != 0)
-		return rc;
-	if (cfg->replay_file[0] != '\0') {
-		char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128];
-		const char *slash = strrchr(cfg->path, '/');
+	app->nb_gen = tw_config_gen_lcores(cfg, lcores);
+	for (i = 0; i < app->nb_gen; i++) {
+		struct tw_gen_lcore *g = tw_app_zalloc(socket, sizeof(*g));
 
-		/* Relative: beside the profile, as its capture belongs. */
-		if (cfg->replay_file[0] != '/' && slash != NULL)
-			snprintf(path, sizeof(path), "%.*s/%s",
-				(int)(slash - cfg->path), cfg->path,
-				cfg->replay_file);
-		else
-			snprintf(path, sizeof(path), "%s", cfg->replay_file);
-		if (tw_pcap_load(&g->replay, path, err, sizeof(err)) != 0) {
-			TW_LOG(app, ERR, "%s: [replay] file: %s\n", cfg->path,
-				err);
-			return -EINVAL;
-		}
-		g->replay_speed = cfg->replay_speed;
-		g->replay_rate = cfg->replay_rate;
-		g->replay_restamp = cfg->replay_restamp;
-		printf("generator: replaying %u frames of %s, %s; send times "
-			"%s\n", g->replay.nb, path, g->replay_rate ? "at a rate" :
-			g->replay_speed > 0 ? "at the capture's timing" :
-			"as fast as the port takes them", g->replay_restamp ?
-			"the replay's own" : "the recording's (latency is then "
-			"the recording's age, not a latency)");
+		if (g == NULL)
+			return -ENOMEM;
+		app->gen[i] = g;
+		g->index = i;
+		g->lcore_id = lcores[i];
+		g->gen = gen;
+		g->truth = truth;
+		g->tmpl = tmpl;
+		rc = gen_lcore_one(app, g, &fp, chans, socket);
+		if (rc != 0)
+			return rc;
 	}
-	tw_reply_init(&g->replies);
-	tw_hist_init(&g->rtt);
-
-	src = (struct tw_frame_src){
-		.get = frame_get, .put = frame_put, .arg = g,
-	};
-	tw_framer_init(&g->fr, g->tmpl, chans, cfg->channels, g->csum, &src,
-		&g->ctr);
-	g->fr.flush_tsc = hz / 1000000 * cfg->flush_us;
-	g->fr.heartbeat_tsc = hz / 1000 * cfg->heartbeat_ms;
-	g->em = (struct tw_emitter){
-		.fr = &g->fr,
-		.gen = g->gen,
-		.ctr = &g->ctr,
-		.truth = g->truth,
-		.replies = &g->replies,
-		.reply_every = cfg->reply_every,
-		.quotes_to_request = cfg->reply_every,
-		.quit = &tw_force_quit,
-	};
 	return 0;
 }

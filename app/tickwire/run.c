@@ -98,6 +98,18 @@ collect(struct tw_app *app, struct tw_stats *s)
  * The session is over when every channel has ended, or the generator
  * ended drain_s ago (RX-less runs: at once).
  */
+/* Every generator lcore has ended its channels' session. */
+static bool
+gens_done(const struct tw_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->nb_gen; i++)
+		if (!__atomic_load_n(&app->gen[i]->done, __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
 static bool
 session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 		uint64_t gen_done_tsc)
@@ -108,10 +120,10 @@ session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 	/* Ended everywhere, and no gap still being filled. */
 	if (app->nb_rx > 0 && now->channels_ended == cfg->channels &&
 	    now->rec.gaps_open == 0 &&
-	    (app->gen == NULL || gen_done_tsc != 0))
+	    (app->nb_gen == 0 || gen_done_tsc != 0))
 		return true;
 	/* A receiver alone has no session of its own to end. */
-	if (app->gen == NULL && tw_stop_requested)
+	if (app->nb_gen == 0 && tw_stop_requested)
 		return true;
 	if (gen_done_tsc != 0 && (app->nb_rx == 0 ||
 	    t - gen_done_tsc >= (uint64_t)(cfg->drain_s * hz))) {
@@ -240,8 +252,7 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 				next_print += interval;
 			}
 		}
-		if (app->gen != NULL && gen_done_tsc == 0 &&
-		    __atomic_load_n(&app->gen->done, __ATOMIC_ACQUIRE))
+		if (app->nb_gen > 0 && gen_done_tsc == 0 && gens_done(app))
 			gen_done_tsc = t;
 		if (end_tsc == 0 && session_over(app, now, t, gen_done_tsc)) {
 			end_tsc = t;
@@ -279,8 +290,8 @@ qsbr_init(struct tw_app *app)
 	}
 	for (i = 0; i < app->nb_rx; i++)
 		rte_rcu_qsbr_thread_register(qsv, app->rx[i]->lcore_id);
-	if (app->gen != NULL)
-		rte_rcu_qsbr_thread_register(qsv, app->gen->lcore_id);
+	for (i = 0; i < app->nb_gen; i++)
+		rte_rcu_qsbr_thread_register(qsv, app->gen[i]->lcore_id);
 	/* Published whole: memif_guard.c may read it from now on. */
 	__atomic_store_n(&tw_qsv, qsv, __ATOMIC_RELEASE);
 	return 0;
@@ -302,9 +313,12 @@ launch(struct tw_app *app)
 		if (rc != 0)
 			return rc;
 	}
-	if (app->gen != NULL)
-		return rte_eal_remote_launch(tw_gen_lcore_main, app->gen,
-			app->gen->lcore_id);
+	for (i = 0; i < app->nb_gen; i++) {
+		rc = rte_eal_remote_launch(tw_gen_lcore_main, app->gen[i],
+			app->gen[i]->lcore_id);
+		if (rc != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -321,7 +335,7 @@ open_outputs(struct tw_app *app)
 	char err[PATH_MAX + 128];
 	int rc;
 
-	if (cfg->dump_truth[0] != '\0' && app->gen == NULL) {
+	if (cfg->dump_truth[0] != '\0' && app->nb_gen == 0) {
 		TW_LOG(app, ERR, "--dump-truth: this process has no "
 			"generator\n");
 		return -EINVAL;
@@ -432,8 +446,8 @@ write_outputs(struct tw_app *app, const struct tw_stats *st)
 			rc = tw_cache_dump_csv(app->caches,
 				app->plan.nb_cache_sockets, f);
 		else if (i == OUT_TRUTH)
-			rc = app->gen->truth != NULL ? tw_cache_dump_csv(
-				&app->gen->truth, 1, f) : -EINVAL;
+			rc = app->gen[0]->truth != NULL ? tw_cache_dump_csv(
+				&app->gen[0]->truth, 1, f) : -EINVAL;
 		else
 			rc = tw_hist_write_csv(&lat_merged[i - OUT_LAT], f);
 		rc = tw_outfile_close(&outs[i], rc, err, sizeof(err));

@@ -118,15 +118,26 @@ tw_app_plan(struct tw_app *app)
 
 	memset(in, 0, sizeof(*in));
 	if (cfg->gen_enabled) {
-		rc = check_lcore(cfg->gen_lcore, "[generator]");
-		if (rc != 0)
-			return rc;
+		uint32_t gen[TW_MAX_GEN_LCORES];
+		unsigned int nb_gen = tw_config_gen_lcores(cfg, gen);
+
+		for (i = 0; i < nb_gen; i++) {
+			rc = check_lcore(gen[i], "[generator]");
+			if (rc != 0)
+				return rc;
+			if (rte_lcore_to_socket_id(gen[i]) !=
+			    rte_lcore_to_socket_id(gen[0]))
+				TW_LOG(app, WARNING, "generator lcores %u and "
+					"%u are on different sockets; the "
+					"model and its mempool are on %u's\n",
+					gen[0], gen[i], gen[0]);
+		}
 		idx = add_port(app, cfg->gen_port);
 		if (idx < 0)
 			return idx;
 		in->gen_enabled = 1;
-		in->gen.lcore_id = cfg->gen_lcore;
-		in->gen.socket = (int)rte_lcore_to_socket_id(cfg->gen_lcore);
+		in->gen.lcore_id = gen[0];
+		in->gen.socket = (int)rte_lcore_to_socket_id(gen[0]);
 		in->gen_port_id = cfg->gen_port;
 		in->gen_port_socket = tw_port_socket(cfg->gen_port);
 		if (cfg->nb_mirror_ports > 0) {
@@ -443,11 +454,15 @@ tw_app_publish(struct tw_app *app)
 	v->group_base = app->cfg.group;
 	v->udp_port = app->cfg.udp_port;
 	v->tsc_hz = tw_clock_hz(&app->clock);
-	if (app->gen != NULL) {
-		v->gen = &app->gen->ctr;
-		v->rtt = &app->gen->rtt;
-		v->gen_chans = app->gen->fr.ch;
-		v->gen_lcore = app->gen->lcore_id;
+	v->nb_gen = app->nb_gen;
+	for (i = 0; i < app->nb_gen; i++) {
+		v->gen[i] = &app->gen[i]->ctr;
+		v->gen_lcore[i] = app->gen[i]->lcore_id;
+	}
+	if (app->nb_gen > 0) {
+		/* One lcore has orders back; all share the sequences. */
+		v->rtt = &app->gen[0]->rtt;
+		v->gen_chans = app->gen[0]->fr.ch;
 	}
 	for (i = 0; i < app->nb_rx; i++) {
 		v->rx_lcore[i] = app->rx[i]->lcore_id;

@@ -69,14 +69,20 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "simd", v->simd);
 	rte_tel_data_add_dict_u64(d, "elapsed_ms", v->start_tsc == 0 ? 0 :
 		(rte_rdtsc() - v->start_tsc) * 1000 / v->tsc_hz);
-	if (v->gen != NULL) {
+	if (v->nb_gen > 0) {
+		/* The generator lcores summed; "lcore" is the first. */
 		struct rte_tel_data *g = rte_tel_data_alloc();
+		struct tw_gen_counters sum;
 
 		if (g == NULL)
 			return -ENOMEM;
+		memset(&sum, 0, sizeof(sum));
+		for (i = 0; i < v->nb_gen; i++)
+			tw_stats_add_gen(&sum, v->gen[i]);
 		rte_tel_data_start_dict(g);
-		rte_tel_data_add_dict_u64(g, "lcore", v->gen_lcore);
-		add_counters(g, v->gen, genn, ngen);
+		rte_tel_data_add_dict_u64(g, "lcore", v->gen_lcore[0]);
+		rte_tel_data_add_dict_u64(g, "lcores", v->nb_gen);
+		add_counters(g, &sum, genn, ngen);
 		rte_tel_data_add_dict_container(d, "generator", g, 0);
 	}
 	for (i = 0; i < v->nb_rx; i++) {

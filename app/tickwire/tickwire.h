@@ -151,6 +151,7 @@ struct tw_rx_lcore {
 
 struct tw_gen_lcore {
 	unsigned int lcore_id;
+	unsigned int index;             /* i of n: sends channels c % n == i */
 	uint16_t port_id;
 	uint16_t burst;
 	const struct tw_protocol *proto;
@@ -160,9 +161,11 @@ struct tw_gen_lcore {
 	struct tw_pkt_tmpl *tmpl;       /* per channel */
 	struct tw_framer fr;            /* open frames, sequences (lib/gen) */
 	struct tw_emitter em;           /* the protocol's messages */
+	struct tw_gen_sched sched;      /* this lcore's channels and count */
 	enum tw_csum_mode csum;
-	uint64_t rate;
-	uint64_t count;
+	uint64_t rate;                  /* this lcore's share of [generator] rate */
+	uint64_t count;                 /* this lcore's share of the count */
+	bool limited;                   /* a count was given */
 	bool send_ready;                /* paced: send once caught up */
 	uint64_t start_delay_tsc;       /* before the session starts */
 	/* [replay]: a capture instead of the model (nb == 0: none). */
@@ -219,7 +222,8 @@ struct tw_app {
 	enum tw_simd simd;              /* level of the hot loops */
 	struct tw_rx_lcore *rx[TW_MAX_RX_LCORES];
 	unsigned int nb_rx;
-	struct tw_gen_lcore *gen;
+	struct tw_gen_lcore *gen[TW_MAX_GEN_LCORES];
+	unsigned int nb_gen;
 	uint16_t ports[TW_MAX_PORTS];
 	unsigned int nb_ports;
 	bool port_started[TW_MAX_PORTS];

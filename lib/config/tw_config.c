@@ -99,7 +99,10 @@ static const struct key_def keys[] = {
 	T("generator", "enabled", KT_BOOL, gen_enabled,
 		"run the generator lcore"),
 	U("generator", "lcore", gen_lcore, 0, RTE_MAX_LCORE - 1,
-		"lcore of the generator"),
+		"lcore of the generator (when lcores is not given)"),
+	L("generator", "lcores", gen_lcores, nb_gen_lcores, RTE_MAX_LCORE - 1,
+		"generator lcores, comma separated: lcore i of n sends the "
+		"channels c with c % n = i (queues a multiple of n)"),
 	L("generator", "mirror_port", mirror_ports, nb_mirror_ports, TW_MAX_PORTS - 1,
 		"also send every frame on this port (at most one), e.g. a "
 		"net_tap to the kernel, so two receivers get the same feed"),

@@ -56,7 +56,9 @@ struct tw_config {
 
 	/* [generator] */
 	bool gen_enabled;
-	uint32_t gen_lcore;
+	uint32_t gen_lcore;             /* [generator] lcore */
+	uint32_t gen_lcores[TW_MAX_GEN_LCORES]; /* [generator] lcores */
+	uint32_t nb_gen_lcores;         /* 0: lcore alone (tw_config_gen_lcores) */
 	uint16_t gen_port;
 	uint32_t reply_every;           /* [generator] reply_every */
 	bool reflect;                   /* [rx] reflect */
@@ -183,6 +185,12 @@ int tw_config_set(struct tw_config *cfg, const char *origin,
 
 /* Checks across keys, after all sources are applied. */
 int tw_config_check(const struct tw_config *cfg, char *err, size_t errlen);
+
+/*
+ * The generator lcores: [generator] lcores when given, else lcore.
+ * Returns how many, at most TW_MAX_GEN_LCORES, into out.
+ */
+unsigned int tw_config_gen_lcores(const struct tw_config *cfg, uint32_t *out);
 
 /* Parameters for the gen module, derived from the config. */
 void tw_config_gen_params(const struct tw_config *cfg,

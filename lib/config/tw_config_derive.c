@@ -15,12 +15,74 @@
 #include "tw_config.h"
 #include "tw_simd.h"
 
+unsigned int
+tw_config_gen_lcores(const struct tw_config *cfg, uint32_t *out)
+{
+	if (cfg->nb_gen_lcores == 0) {
+		out[0] = cfg->gen_lcore;
+		return 1;
+	}
+	memcpy(out, cfg->gen_lcores, cfg->nb_gen_lcores * sizeof(out[0]));
+	return cfg->nb_gen_lcores;
+}
+
+/*
+ * Several generator lcores split the channels (lcore i of n: c % n ==
+ * i) and the TX queues (queue q: q % n == i); what only one lcore can
+ * own (the store, the orders coming back, the mirror, a capture) stays
+ * with one.
+ */
+static int
+gen_lcores_check(const struct tw_config *cfg, const uint32_t *gen,
+		unsigned int n, const char *o, char *err, size_t errlen)
+{
+	const char *alone = NULL;
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (gen[i] == gen[j]) {
+				snprintf(err, errlen, "%s: [generator] lcores: "
+					"lcore %u listed twice", o, gen[i]);
+				return -EINVAL;
+			}
+	if (n == 1)
+		return 0;
+	if (cfg->channels < n) {
+		snprintf(err, errlen, "%s: [generator] lcores: %u lcores for "
+			"%u channels; each needs a channel", o, n,
+			cfg->channels);
+		return -EINVAL;
+	}
+	if (cfg->gen_queues % n != 0) {
+		snprintf(err, errlen, "%s: [generator] queues: %u is not a "
+			"multiple of the %u [generator] lcores (a queue has one "
+			"lcore)", o, cfg->gen_queues, n);
+		return -EINVAL;
+	}
+	if (cfg->store_messages != 0)
+		alone = "[recovery] store_messages (the request server)";
+	else if (cfg->reply_every != 0)
+		alone = "[generator] reply_every (tick to trade)";
+	else if (cfg->nb_mirror_ports != 0)
+		alone = "[generator] mirror_port";
+	else if (cfg->replay_file[0] != '\0')
+		alone = "[replay] file";
+	if (alone != NULL) {
+		snprintf(err, errlen, "%s: [generator] lcores: %s needs one "
+			"generator lcore; %u are given", o, alone, n);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 {
 	const char *o = cfg->path[0] != '\0' ? cfg->path : "configuration";
+	uint32_t gen[TW_MAX_GEN_LCORES];
 	struct tw_gen_params gp;
-	unsigned int i, j;
+	unsigned int i, j, nb_gen;
 
 	if (!cfg->gen_enabled && !cfg->rx_enabled) {
 		snprintf(err, errlen, "%s: [generator] enabled and [rx] "
@@ -33,6 +95,10 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 			"run past 239.255.255.255", o, cfg->channels);
 		return -EINVAL;
 	}
+	nb_gen = tw_config_gen_lcores(cfg, gen);
+	if (cfg->gen_enabled && gen_lcores_check(cfg, gen, nb_gen, o, err,
+			errlen) != 0)
+		return -EINVAL;
 	if (cfg->rx_enabled) {
 		if (cfg->nb_rx_lcores == 0) {
 			snprintf(err, errlen, "%s: [rx] lcores: empty while "
@@ -45,13 +111,13 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		for (i = 0; i < cfg->nb_rx_lcores; i++) {
-			if (cfg->gen_enabled &&
-			    cfg->rx_lcores[i] == cfg->gen_lcore) {
-				snprintf(err, errlen, "%s: [rx] lcores: lcore "
-					"%u is also [generator] lcore", o,
-					cfg->rx_lcores[i]);
-				return -EINVAL;
-			}
+			for (j = 0; cfg->gen_enabled && j < nb_gen; j++)
+				if (cfg->rx_lcores[i] == gen[j]) {
+					snprintf(err, errlen, "%s: [rx] lcores: "
+						"lcore %u is also a [generator] "
+						"lcore", o, cfg->rx_lcores[i]);
+					return -EINVAL;
+				}
 			for (j = 0; j < i; j++)
 				if (cfg->rx_lcores[j] == cfg->rx_lcores[i]) {
 					snprintf(err, errlen, "%s: [rx] lcores: "

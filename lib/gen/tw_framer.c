@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <string.h>
 
 #include "tw_framer.h"
 
@@ -21,10 +22,20 @@ tw_framer_init(struct tw_framer *fr, const struct tw_pkt_tmpl *tmpl,
 		.src = *src,
 		.ctr = ctr,
 	};
-	for (c = 0; c < nb_channels; c++)
+	for (c = 0; c < nb_channels; c++) {
 		chans[c] = (struct tw_framer_chan){
 			.next_seq = TW_MOLD_FIRST_SEQ,
 		};
+		fr->own[c] = c;
+	}
+	fr->nb_own = nb_channels;
+}
+
+void
+tw_framer_own(struct tw_framer *fr, const uint16_t *own, uint16_t nb)
+{
+	memcpy(fr->own, own, nb * sizeof(own[0]));
+	fr->nb_own = nb;
 }
 
 int
@@ -75,9 +86,10 @@ tw_framer_control(struct tw_framer *fr, uint16_t ch, uint16_t mold_count,
 void
 tw_framer_housekeeping(struct tw_framer *fr, uint64_t now)
 {
-	uint16_t ch;
+	uint16_t i;
 
-	for (ch = 0; ch < fr->nb_channels; ch++) {
+	for (i = 0; i < fr->nb_own; i++) {
+		uint16_t ch = fr->own[i];
 		struct tw_framer_chan *c = &fr->ch[ch];
 
 		if (c->b.buf != NULL) {
@@ -93,20 +105,21 @@ tw_framer_housekeeping(struct tw_framer *fr, uint64_t now)
 void
 tw_framer_close_all(struct tw_framer *fr, uint64_t now)
 {
-	uint16_t ch;
+	uint16_t i;
 
-	for (ch = 0; ch < fr->nb_channels; ch++)
-		if (fr->ch[ch].b.buf != NULL)
-			tw_framer_close(fr, ch, now);
+	for (i = 0; i < fr->nb_own; i++)
+		if (fr->ch[fr->own[i]].b.buf != NULL)
+			tw_framer_close(fr, fr->own[i], now);
 }
 
 void
 tw_framer_end_session(struct tw_framer *fr, uint64_t now)
 {
-	uint16_t ch;
+	uint16_t i;
 
-	for (ch = 0; ch < fr->nb_channels; ch++) {
-		tw_framer_control(fr, ch, TW_MOLD_COUNT_END_OF_SESSION, now);
+	for (i = 0; i < fr->nb_own; i++) {
+		tw_framer_control(fr, fr->own[i], TW_MOLD_COUNT_END_OF_SESSION,
+			now);
 		fr->ctr->end_of_session++;
 	}
 }
@@ -116,26 +129,31 @@ tw_framer_end_session(struct tw_framer *fr, uint64_t now)
 void
 tw_emit_directory(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 {
-	uint32_t locate;
+	uint32_t n = e->gen->p.nb_channels;
+	uint16_t i;
 
-	for (locate = 0; locate < e->gen->p.nb_symbols; locate++) {
-		uint16_t ch = tw_gen_channel_of(e->gen, locate);
-		struct tw_directory d;
-		uint64_t seq;
-		uint8_t *p;
+	for (i = 0; i < e->sched->nb; i++) {
+		uint16_t ch = e->sched->ch[i];
+		uint32_t locate;
 
-		if (e->quit != NULL && *e->quit)
-			break;
-		p = tw_framer_reserve(e->fr, ch, TW_MSG_DIRECTORY_LEN, now,
-			&seq);
-		if (p == NULL)
-			continue;
-		tw_gen_directory(e->gen, locate, &d);
-		d.send_ns = send_ns;
-		tw_encode_directory(p, &d);
-		if (e->truth != NULL)
-			tw_cache_set_directory(e->truth, &d);
-		e->ctr->directories++;
+		for (locate = ch; locate < e->gen->p.nb_symbols; locate += n) {
+			struct tw_directory d;
+			uint64_t seq;
+			uint8_t *p;
+
+			if (e->quit != NULL && *e->quit)
+				return;
+			p = tw_framer_reserve(e->fr, ch, TW_MSG_DIRECTORY_LEN,
+				now, &seq);
+			if (p == NULL)
+				continue;
+			tw_gen_directory(e->gen, locate, &d);
+			d.send_ns = send_ns;
+			tw_encode_directory(p, &d);
+			if (e->truth != NULL)
+				tw_cache_set_directory(e->truth, &d);
+			e->ctr->directories++;
+		}
 	}
 }
 
@@ -195,12 +213,16 @@ tw_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
 		uint64_t now_ns, uint64_t first_ns, uint64_t step_ns)
 {
 	struct tw_tick t;
-	unsigned int i;
+	unsigned int i = 0, run, k;
+	uint16_t ch;
 
-	for (i = 0; i < n; i++) {
-		uint64_t send_ns = first_ns + i * step_ns;
+	while (i < n && (run = tw_gen_sched_next(e->sched, n - i, &ch)) > 0) {
+		for (k = 0; k < run; k++, i++) {
+			uint64_t send_ns = first_ns + i * step_ns;
 
-		tw_gen_next(e->gen, &t);
-		emit_tick(e, &t, now, send_ns, lateness(now_ns, send_ns));
+			tw_gen_next_on(e->gen, ch, &t);
+			emit_tick(e, &t, now, send_ns,
+				lateness(now_ns, send_ns));
+		}
 	}
 }

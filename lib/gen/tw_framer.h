@@ -58,6 +58,13 @@ struct tw_framer {
 	uint64_t heartbeat_tsc;         /* an idle channel heartbeats */
 	struct tw_frame_src src;
 	struct tw_gen_counters *ctr;    /* heartbeats, end_of_session */
+	/*
+	 * The channels this framer writes (all, unless tw_framer_own
+	 * says): several generator lcores share one chans array, each
+	 * writing its own channels' entries only.
+	 */
+	uint16_t nb_own;
+	uint16_t own[TW_GEN_MAX_CHANNELS];
 };
 
 /*
@@ -69,6 +76,9 @@ void tw_framer_init(struct tw_framer *fr, const struct tw_pkt_tmpl *tmpl,
 		struct tw_framer_chan *chans, uint16_t nb_channels,
 		enum tw_csum_mode csum, const struct tw_frame_src *src,
 		struct tw_gen_counters *ctr);
+
+/* This framer writes channels own[0..nb) only (housekeeping, ends). */
+void tw_framer_own(struct tw_framer *fr, const uint16_t *own, uint16_t nb);
 
 /* Open a frame on ch from the source: 0, or -ENOBUFS. */
 int tw_framer_open(struct tw_framer *fr, uint16_t ch, uint64_t now);
@@ -125,6 +135,7 @@ done:
 struct tw_emitter {
 	struct tw_framer *fr;
 	struct tw_gen *gen;
+	struct tw_gen_sched *sched;     /* whose ticks, channels, count */
 	struct tw_gen_counters *ctr;
 	struct tw_cache *truth;         /* what was sent; or NULL */
 	struct tw_reply_table *replies; /* tick to trade; or NULL */
@@ -133,11 +144,12 @@ struct tw_emitter {
 	const volatile bool *quit;      /* stops a long directory; or NULL */
 };
 
-/* Every symbol's directory message, stamped send_ns. */
+/* The directory message of every symbol of the scheduled channels. */
 void tw_emit_directory(struct tw_emitter *e, uint64_t now, uint64_t send_ns);
 
 /*
- * n ticks from the model: tick k stamped first_ns + k * step_ns (its due
+ * n ticks from the model on the scheduled channels (fewer once they
+ * have had their count): tick k stamped first_ns + k * step_ns (its due
  * time when paced; step 0 and first_ns = now_ns when not), with its
  * lateness against now_ns (TW_LATE_UNIT_NS units, saturating).
  */

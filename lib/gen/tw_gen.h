@@ -87,17 +87,36 @@ struct tw_gen_block {
 typedef void (*tw_gen_fill_t)(struct tw_gen_lanes *st,
 		struct tw_gen_block *out);
 
-struct tw_gen {
+/*
+ * One channel's random stream. Every channel draws its ticks from its
+ * own stream (seeded from the seed and the channel), so a channel's
+ * messages are the same whichever lcore draws them and however many
+ * generator lcores share the channels.
+ */
+struct tw_gen_stream {
 	struct tw_gen_lanes lanes;
 	struct tw_gen_block blk;
-	unsigned int blk_pos;   /* next unused tick of blk */
+	uint32_t blk_pos;       /* next unused tick of blk */
+	uint32_t nb_sym;        /* its symbols: locates c, c + n, c + 2n... */
+	double share;           /* its share of the feed's ticks */
+} __rte_aligned(64);
+
+#define TW_GEN_MAX_CHANNELS 256
+
+struct tw_gen {
+	struct tw_gen_stream *stream;   /* per channel */
 	tw_gen_fill_t fill;     /* the SIMD level's kernel */
 	enum tw_simd simd;
 	struct tw_gen_params p;
 	struct tw_rng rng;      /* set-up draws (starting prices) */
 	double price_scale;     /* 10^decimals */
 	struct tw_gen_symbol *sym;
-	double *cdf;            /* Zipf cumulative weights, or NULL */
+	/*
+	 * Zipf: at locate L, the share of L's channel's ticks that go to
+	 * that channel's locates up to L; NULL when uniform.
+	 */
+	double *cdf;
+	struct tw_gen_sched *sched;     /* every channel, for tw_gen_next */
 };
 
 /* One generated tick, ready to encode. */
@@ -135,13 +154,80 @@ void tw_gen_directory(const struct tw_gen *g, uint32_t locate,
  */
 double tw_gen_step(struct tw_gen *g, uint32_t locate);
 
-/* Pick a symbol, step its price, and describe the tick (send_ns = 0). */
+/* Channel ch's next tick from its own stream (send_ns = 0). */
+void tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t);
+
+/* The next tick of the whole feed (tw_gen's own schedule, no limit). */
 void tw_gen_next(struct tw_gen *g, struct tw_tick *t);
 
 static inline uint16_t
 tw_gen_channel_of(const struct tw_gen *g, uint32_t locate)
 {
 	return (uint16_t)(locate % g->p.nb_channels);
+}
+
+/*
+ * Ticks of a count-limited feed (count in all) that fall to channel
+ * ch: its share, the rounding remainder going one each to the lowest
+ * channels. The same whatever lcore draws the channel.
+ */
+uint64_t tw_gen_channel_count(const struct tw_gen *g, uint64_t count,
+		uint16_t ch);
+
+/* ---- a schedule over some channels (one generator lcore's) ---- */
+
+/*
+ * Which channel the next ticks go to: stride scheduling by share (the
+ * channel furthest behind its share goes next), so each channel gets
+ * its share of the ticks whatever the other lcores do, and with a
+ * count each channel stops at exactly tw_gen_channel_count.
+ */
+struct tw_gen_sched {
+	uint16_t nb;
+	uint16_t ch[TW_GEN_MAX_CHANNELS];
+	double stride[TW_GEN_MAX_CHANNELS];     /* 1 / share */
+	double pass[TW_GEN_MAX_CHANNELS];       /* virtual time */
+	uint64_t left[TW_GEN_MAX_CHANNELS];     /* ticks still to come */
+	uint64_t total;         /* sum of left at the start, when limited */
+	bool limited;           /* a count was given */
+	double share;           /* of the feed's ticks, these channels */
+};
+
+/*
+ * Schedule channels ch[0..nb) of g; count is the whole feed's tick
+ * limit (0: none), of which these channels take their part. -EINVAL
+ * for no channel, too many, or one outside the feed.
+ */
+int tw_gen_sched_init(struct tw_gen_sched *s, const struct tw_gen *g,
+		const uint16_t *ch, uint16_t nb, uint64_t count);
+
+/* Runs handed out at most this long: a frame's locality, one block. */
+#define TW_GEN_RUN TW_GEN_BLOCK
+
+/*
+ * The channel of the next run of ticks, at most max long: returns the
+ * run's length (0 when every channel has had its count) with the
+ * channel in *ch.
+ */
+static inline unsigned int
+tw_gen_sched_next(struct tw_gen_sched *s, unsigned int max, uint16_t *ch)
+{
+	unsigned int i, best = UINT16_MAX, run;
+
+	for (i = 0; i < s->nb; i++)
+		if (s->left[i] != 0 &&
+		    (best == UINT16_MAX || s->pass[i] < s->pass[best]))
+			best = i;
+	if (best == UINT16_MAX)
+		return 0;
+	run = RTE_MIN(max, (unsigned int)TW_GEN_RUN);
+	if (s->left[best] < run)
+		run = (unsigned int)s->left[best];
+	if (s->limited)
+		s->left[best] -= run;
+	s->pass[best] += s->stride[best] * run;
+	*ch = s->ch[best];
+	return run;
 }
 
 /* ---- pacing ---- */

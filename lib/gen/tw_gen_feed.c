@@ -53,14 +53,25 @@ tw_gen_feed_frames(struct tw_gen *g, const struct tw_pkt_tmpl *tmpl,
 	};
 	uint16_t nb_ch = g->p.nb_channels;
 	struct tw_framer_chan *chans = calloc(nb_ch, sizeof(*chans));
+	struct tw_gen_sched *sched = malloc(sizeof(*sched));
+	uint16_t all[TW_GEN_MAX_CHANNELS];
 	struct tw_gen_counters ctr = { 0 };
 	struct tw_framer fr;
-	struct tw_emitter em = { .fr = &fr, .gen = g, .ctr = &ctr };
+	struct tw_emitter em = {
+		.fr = &fr, .gen = g, .sched = sched, .ctr = &ctr,
+	};
 	uint64_t first = o->send_ns, done_ticks = 0;
 	int rc = 0;
+	uint16_t c;
 
-	if (chans == NULL)
+	if (chans == NULL || sched == NULL) {
+		free(chans);
+		free(sched);
 		return -ENOMEM;
+	}
+	for (c = 0; c < nb_ch; c++)
+		all[c] = c;
+	tw_gen_sched_init(sched, g, all, nb_ch, o->nb_ticks);
 	tw_framer_init(&fr, tmpl, chans, nb_ch, TW_CSUM_SOFTWARE, &src, &ctr);
 	if (o->directory) {
 		tw_emit_directory(&em, 0, o->send_ns);
@@ -81,5 +92,6 @@ tw_gen_feed_frames(struct tw_gen *g, const struct tw_pkt_tmpl *tmpl,
 	if (rc == 0)
 		tw_framer_close_all(&fr, 0);
 	free(chans);
+	free(sched);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #define TW_MAX_RX_LCORES 16
 #define TW_MAX_RXQ_PER_PORT 16
 #define TW_MAX_GEN_TXQ 16       /* TX queues of the generator's port */
+#define TW_MAX_GEN_LCORES 8
 #define TW_MAX_RXQ (TW_MAX_PORTS * TW_MAX_RXQ_PER_PORT)
 #define TW_MAX_SOCKETS 8
 #define TW_MAX_WARNINGS 16

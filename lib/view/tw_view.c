@@ -107,18 +107,18 @@ tw_view_collect(const struct tw_view *v, struct tw_stats *s,
 		struct tw_hist *merged, struct tw_hist *rtt)
 {
 	struct tw_channel_report *ch = s->channels;
-	unsigned int sp;
+	unsigned int sp, i;
 
 	memset(s, 0, sizeof(*s));
 	s->channels = ch;
 	s->nb_channels = v->nb_channels;
 	s->receiving = v->nb_rx > 0;
-	s->sending = v->gen != NULL;
+	s->sending = v->nb_gen > 0;
 	tw_view_channels(v, ch);
 	s->elapsed_s = v->start_tsc == 0 ? 0 :
 		(double)(rte_rdtsc() - v->start_tsc) / (double)v->tsc_hz;
-	if (v->gen != NULL)
-		tw_stats_add_gen(&s->gen, v->gen);
+	for (i = 0; i < v->nb_gen; i++)
+		tw_stats_add_gen(&s->gen, v->gen[i]);
 	tw_view_rx_total(v, &s->rx);
 	for (sp = 0; sp < TW_SPAN_MAX; sp++) {
 		tw_view_latency(v, sp, &merged[sp]);

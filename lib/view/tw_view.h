@@ -42,10 +42,11 @@ struct tw_view {
 	uint32_t group_base;            /* channel c is group_base + c */
 	uint64_t tsc_hz;
 	uint64_t start_tsc;             /* 0 until the lcores run */
-	const struct tw_gen_counters *gen;      /* or NULL */
+	uint32_t nb_gen;                        /* generator lcores, or 0 */
+	const struct tw_gen_counters *gen[TW_MAX_GEN_LCORES];
+	unsigned int gen_lcore[TW_MAX_GEN_LCORES];
 	const struct tw_hist *rtt;              /* generator's; or NULL */
 	const struct tw_framer_chan *gen_chans; /* its sequences; or NULL */
-	unsigned int gen_lcore;
 	unsigned int rx_lcore[TW_MAX_RX_LCORES];
 	const struct tw_rx_counters *rx[TW_MAX_RX_LCORES];
 	const struct tw_channel_state *channels[TW_MAX_RX_LCORES];

@@ -244,6 +244,68 @@ two_queues_two_lcores_one_writer_each(void **state)
 	assert_true(it_files_equal(cache, truth));
 }
 
+/*
+ * Two generator lcores and two RX lcores (four pollers on two cores):
+ * generator lcore i sends the channels c % 2 == i on TX queue i,
+ * net_ring delivers queue i to RX queue i, whose lcore is the channels'
+ * one writer. Each channel draws from its own stream, so the feed is
+ * the same as one generator lcore's, paced or not: the truths are
+ * equal byte for byte, and each cache equals its truth. Zipf activity
+ * gives the channels unequal shares of the count.
+ */
+static void
+two_generator_lcores_send_the_same_feed_as_one(void **state)
+{
+	const char *gen_keys[2] = { "lcore = 1\nrate = 400000\n",
+		"lcores = 1,4\nrate = 0\n" };
+	char ini[2][512], cache[2][512], truth[2][512], json[2][512];
+	unsigned int r;
+	char *s;
+
+	for (r = 0; r < 2; r++) {
+		const char *const opts[] = { "--config", ini[r], "--count",
+			"600000", "--duration", "120", "--quiet",
+			"--stats-json", json[r], "--dump-cache", cache[r],
+			"--dump-truth", truth[r], NULL };
+		char name[32];
+		FILE *f;
+
+#define GEN_PATH(dst, what) do { \
+		snprintf(name, sizeof(name), "gen%u.%s", r + 1, what); \
+		snprintf(dst, sizeof(dst), "%s", it_path(name)); \
+	} while (0)
+		GEN_PATH(ini[r], "ini");
+		GEN_PATH(cache[r], "cache.csv");
+		GEN_PATH(truth[r], "truth.csv");
+		GEN_PATH(json[r], "json");
+#undef GEN_PATH
+		f = fopen(ini[r], "w");
+		assert_non_null(f);
+		fprintf(f, "[eal]\nargs = --lcores=0@(0,1),1@0,2@1,3@1,4@0 "
+			"--no-pci --vdev=net_ring0 --file-prefix=tw-itest-gen"
+			"\n[feed]\nsymbols = 1000\nchannels = 8\n"
+			"[generator]\n%sport = 0\nqueues = 2\nseed = 11\n"
+			"activity = zipf\ntx_retry_us = 1000000\n"
+			"[rx]\nlcores = 2,3\nports = 0\nqueues = 2\n",
+			gen_keys[r]);
+		assert_int_equal(fclose(f), 0);
+		snprintf(name, sizeof(name), "gen%u.log", r + 1);
+		assert_int_equal(it_tickwire(opts, it_path(name), 180), 0);
+		s = it_slurp(json[r]);
+		assert_non_null(s);
+		it_assert_clean_feed(s, s, 600000, 1000, 8);
+		assert_int_equal(it_json_u64(s, "drops", "not_owner"), 0);
+		free(s);
+		assert_true(it_files_equal(cache[r], truth[r]));
+	}
+	s = it_slurp(it_path("gen2.log"));
+	assert_non_null(s);
+	assert_non_null(strstr(s, "lcore 1 sends channels 0,2,4,6"));
+	assert_non_null(strstr(s, "lcore 4 sends channels 1,3,5,7"));
+	free(s);
+	assert_true(it_files_equal(truth[0], truth[1]));
+}
+
 /* Jumbo frames: mbufs sized from [feed] mtu, one frame per mbuf. */
 static void
 jumbo_mtu_frames_fit_their_mbufs(void **state)
@@ -581,6 +643,8 @@ main(void)
 		cmocka_unit_test(
 			same_feed_on_two_ports_keeps_one_writer_per_entry),
 		cmocka_unit_test(two_queues_two_lcores_one_writer_each),
+		cmocka_unit_test(
+			two_generator_lcores_send_the_same_feed_as_one),
 		cmocka_unit_test(jumbo_mtu_frames_fit_their_mbufs),
 		cmocka_unit_test(
 			command_line_eal_options_replace_the_profiles),

@@ -162,9 +162,11 @@ tick_to_trade_across_processes(void **state)
 }
 
 /*
- * Two memif queues: the generator sends channel c on queue c % 2, the
- * processor polls each queue with its own RX lcore (both on core 1);
- * each channel has one writer and the cache equals the truth.
+ * Two memif queues, two lcores each side: generator lcore i sends the
+ * channels c % 2 == i on queue i (both lcores on core 0, no request
+ * server: it belongs to one lcore), the processor polls each queue with
+ * its own RX lcore (both on core 1); each channel has one writer and
+ * the cache equals the truth.
  */
 static void
 two_queues_across_processes(void **state)
@@ -174,7 +176,11 @@ two_queues_across_processes(void **state)
 	const char *cache = it_path("memif-q2.cache.csv");
 	const char *truth = it_path("memif-q2.truth.csv");
 	const char *const gen_opts[] = { "--config",
-		TW_SRC "/drivers-config/memif-gen.ini", "--count", "300000",
+		TW_SRC "/drivers-config/memif-gen.ini", "--set",
+		"eal.args=--lcores=0@1,1@0,2@0 --no-pci --vdev=net_memif0,"
+		"role=server,socket=/run/tickwire-memif.sock "
+		"--file-prefix=tickwire-gen", "--set", "generator.lcores=1,2",
+		"--set", "recovery.store_messages=0", "--count", "600000",
 		"--rate", "300000", "--duration", "60", "--quiet",
 		"--set", "generator.queues=2", "--stats-json", gjson,
 		"--dump-truth", truth, NULL };
@@ -183,15 +189,21 @@ two_queues_across_processes(void **state)
 		"eal.args=--lcores=0@0,1@1,2@1 --no-pci --vdev=net_memif0,"
 		"role=client,socket=/run/tickwire-memif.sock "
 		"--file-prefix=tickwire-proc", "--set", "rx.lcores=1,2",
-		"--set", "rx.queues=2", "--duration", "60", "--quiet",
+		"--set", "rx.queues=2", "--set", "recovery.rerequest=false",
+		"--duration", "60", "--quiet",
 		"--stats-json", pjson, "--dump-cache", cache, NULL };
 	char *g, *p;
 
 	run_pair("q2", gen_opts, proc_opts, gjson, pjson, &g, &p);
-	it_assert_clean_feed(g, p, 300000, 1000, 4);
+	it_assert_clean_feed(g, p, 600000, 1000, 4);
 	assert_int_equal(it_json_u64(p, "drops", "not_owner"), 0);
 	free(g);
 	free(p);
+	g = it_slurp(it_path("memif-q2-gen.log"));
+	assert_non_null(g);
+	assert_non_null(strstr(g, "lcore 1 sends channels 0,2"));
+	assert_non_null(strstr(g, "lcore 2 sends channels 1,3"));
+	free(g);
 	assert_true(it_files_equal(cache, truth));
 }
 

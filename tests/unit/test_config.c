@@ -89,6 +89,46 @@ values_are_read_into_the_config(void **state)
 	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
 }
 
+/* Several generator lcores: what each needs, each refusal named. */
+static void
+generator_lcores_are_checked(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *key;
+	} bad[] = {
+		{ "[generator]\nlcores = 1,1\n", "lcores" },
+		{ "[feed]\nchannels = 2\n[generator]\nlcores = 1,3,4\n"
+		  "queues = 3\n", "lcores" },
+		{ "[generator]\nlcores = 1,3\nqueues = 3\n", "queues" },
+		{ "[generator]\nlcores = 1,3\nqueues = 2\n[recovery]\n"
+		  "store_messages = 1024\n", "store_messages" },
+		{ "[generator]\nlcores = 1,3\nqueues = 2\nreply_every = 10\n",
+		  "reply_every" },
+		{ "[generator]\nlcores = 1,3\nqueues = 2\n[rx]\n"
+		  "lcores = 3\n", "lcores" },
+	};
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+	uint32_t gen[TW_MAX_GEN_LCORES];
+	unsigned int i;
+
+	assert_int_equal(load_text(&cfg, "[generator]\nlcore = 5\n", err), 0);
+	assert_int_equal(tw_config_gen_lcores(&cfg, gen), 1);
+	assert_int_equal(gen[0], 5);
+	assert_int_equal(load_text(&cfg, "[generator]\nlcores = 1,3\n"
+		"queues = 4\n[rx]\nlcores = 2\n", err), 0);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(tw_config_gen_lcores(&cfg, gen), 2);
+	assert_int_equal(gen[1], 3);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(load_text(&cfg, bad[i].text, err), 0);
+		assert_int_equal(tw_config_check(&cfg, err, sizeof(err)),
+			-EINVAL);
+		assert_names(err, "[", bad[i].key);
+	}
+}
+
 static void
 unknown_section_is_named(void **state)
 {
@@ -304,6 +344,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(shipped_profiles_all_load_and_check),
 		cmocka_unit_test(values_are_read_into_the_config),
+		cmocka_unit_test(generator_lcores_are_checked),
 		cmocka_unit_test(unknown_section_is_named),
 		cmocka_unit_test(unknown_key_is_named),
 		cmocka_unit_test(bad_values_are_named_with_the_reason),

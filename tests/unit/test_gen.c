@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <errno.h>
@@ -147,6 +148,75 @@ zipf_activity_favours_low_locates(void **state)
 	assert_true(hits[0] > 40 * hits[99]);
 	assert_true(hits[0] > hits[1] && hits[1] > hits[9]);
 	free(g);
+}
+
+/*
+ * Each channel draws from its own stream: one schedule over every
+ * channel and two schedules over halves of them (as two generator
+ * lcores), run in any order, give each channel the same ticks in the
+ * same order, and a count splits into the same per-channel counts.
+ */
+static void
+channels_get_the_same_ticks_whatever_draws_them(void **state)
+{
+	enum { N = 20001, CH = 4 };
+	struct tw_gen_params p = params();
+	struct tw_gen *a, *b;
+	struct tw_gen_sched *one = malloc(sizeof(*one));
+	struct tw_gen_sched *half = malloc(2 * sizeof(*half));
+	static struct tw_tick seq[2][CH][N];
+	unsigned int got[2][CH] = { { 0 } }, run, k, act, total;
+	const uint16_t all[CH] = { 0, 1, 2, 3 }, even[2] = { 0, 2 },
+		odd[2] = { 1, 3 };
+	uint16_t ch;
+
+	for (act = 0; act < 2; act++) {
+		p.activity = act ? TW_ACTIVITY_ZIPF : TW_ACTIVITY_UNIFORM;
+		a = new_gen(&p);
+		b = new_gen(&p);
+		memset(got, 0, sizeof(got));
+		assert_int_equal(tw_gen_sched_init(one, a, all, CH, N), 0);
+		assert_int_equal(tw_gen_sched_init(&half[0], b, even, 2, N), 0);
+		assert_int_equal(tw_gen_sched_init(&half[1], b, odd, 2, N), 0);
+		assert_int_equal(one->total, N);
+		assert_int_equal(half[0].total + half[1].total, N);
+		while ((run = tw_gen_sched_next(one, 7, &ch)) > 0)
+			for (k = 0; k < run; k++)
+				tw_gen_next_on(a, ch, &seq[0][ch][got[0][ch]++]);
+		/* The halves interleaved unevenly: 3 runs of odd, 1 of even. */
+		for (total = 0;; total++) {
+			struct tw_gen_sched *s = &half[total % 4 == 0 ? 0 : 1];
+
+			run = tw_gen_sched_next(s, 5, &ch);
+			if (run == 0) {
+				s = s == &half[0] ? &half[1] : &half[0];
+				run = tw_gen_sched_next(s, 5, &ch);
+				if (run == 0)
+					break;
+			}
+			for (k = 0; k < run; k++)
+				tw_gen_next_on(b, ch, &seq[1][ch][got[1][ch]++]);
+		}
+		for (ch = 0; ch < CH; ch++) {
+			assert_int_equal(got[0][ch], got[1][ch]);
+			assert_int_equal(got[0][ch],
+				tw_gen_channel_count(a, N, ch));
+			for (k = 0; k < got[0][ch]; k++) {
+				assert_int_equal(seq[0][ch][k].channel, ch);
+				assert_true(tick_equal(&seq[0][ch][k],
+					&seq[1][ch][k]));
+			}
+		}
+		/* Zipf: channel 0 holds locate 0 and gets the most. */
+		if (act)
+			assert_true(got[0][0] > got[0][3]);
+		else
+			assert_int_equal(got[0][0], N / CH + 1);
+		free(a);
+		free(b);
+	}
+	free(one);
+	free(half);
 }
 
 static void
@@ -306,6 +376,8 @@ main(void)
 		cmocka_unit_test(same_seed_gives_the_same_feed),
 		cmocka_unit_test(quote_trade_mix_and_prices_are_sane),
 		cmocka_unit_test(zipf_activity_favours_low_locates),
+		cmocka_unit_test(
+			channels_get_the_same_ticks_whatever_draws_them),
 		cmocka_unit_test(bad_parameters_are_refused),
 		cmocka_unit_test(full_frame_fits_mtu_with_valid_checksums),
 		cmocka_unit_test(pacing_keeps_due_times_across_a_stall),

@@ -51,7 +51,7 @@ blocks_are_bit_identical(void **state)
 	unsigned int level, i;
 
 	for (i = 0; i < 20000; i++) {
-		ref->fill(&ref->lanes, &want[i]);
+		ref->fill(&ref->stream[0].lanes, &want[i]);
 		/* Sanity: multipliers near 1, finite, positive. */
 		assert_true(want[i].mult[i % TW_GEN_BLOCK] > 0.5 &&
 			want[i].mult[i % TW_GEN_BLOCK] < 2.0);
@@ -65,7 +65,7 @@ blocks_are_bit_identical(void **state)
 		for (i = 0; i < 20000; i++) {
 			struct tw_gen_block got;
 
-			g->fill(&g->lanes, &got);
+			g->fill(&g->stream[0].lanes, &got);
 			if (memcmp(&got, &want[i], sizeof(got)) != 0)
 				fail_msg("%s: block %u differs from scalar",
 					tw_simd_name(level), i);
@@ -141,9 +141,9 @@ normals_are_standard_normal(void **state)
 	for (i = 0; i < N; i += TW_GEN_BLOCK) {
 		unsigned int k;
 
-		g->fill(&g->lanes, &g->blk);
+		g->fill(&g->stream[0].lanes, &g->stream[0].blk);
 		for (k = 0; k < TW_GEN_BLOCK; k++)
-			z[i + k] = log(g->blk.mult[k]) + 0.5;
+			z[i + k] = log(g->stream[0].blk.mult[k]) + 0.5;
 	}
 	for (i = 0; i < N; i++)
 		mean += z[i];
