@@ -230,7 +230,8 @@ static void
 usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [--json FILE] [--markdown FILE]\n"
-		"       [--reps N] [--quick] [--levels a,b,...] [--version]\n"
+		"       [--reps N] [--quick] [--levels a,b,...] "
+		"[--groups parse,gen,cache]\n       [--version]\n"
 		"Measures the hot loops at every SIMD level this CPU has.\n",
 		prog);
 }
@@ -244,6 +245,7 @@ main(int argc, char **argv)
 		{ "reps", required_argument, NULL, 'r' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "levels", required_argument, NULL, 'l' },
+		{ "groups", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -251,6 +253,7 @@ main(int argc, char **argv)
 	unsigned int nb_cases = bench_parse_cases();
 	const char *json = NULL, *md = NULL;
 	bool want[TW_SIMD_MAX] = { true, true, true, true };
+	bool parse = true, gen = true, cache = true;
 	unsigned int reps = 5, rep, c, l;
 	uint64_t gen_ticks = 4000000;
 	struct rte_mempool *pool;
@@ -309,6 +312,14 @@ main(int argc, char **argv)
 			want[TW_SIMD_SCALAR] = true; /* ratios need it */
 			break;
 		}
+		case 'g':
+			parse = strstr(optarg, "parse") != NULL;
+			gen = strstr(optarg, "gen") != NULL;
+			cache = strstr(optarg, "cache") != NULL;
+			if (!parse && !gen && !cache)
+				rte_exit(EXIT_FAILURE, "--groups: parse, gen "
+					"or cache, comma separated\n");
+			break;
 		case 'V':
 			printf("tickwire-bench %s\n", TW_VERSION);
 			rte_eal_cleanup();
@@ -339,7 +350,7 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 	bench_feed_setup();
 
-	for (c = 0; c < nb_cases; c++) {
+	for (c = 0; parse && c < nb_cases; c++) {
 		bench_parse_prepare(bench_parse_case(c), pool);
 		for (rep = 0; rep < reps; rep++)
 			for (l = 0; l < TW_SIMD_MAX; l++)
@@ -347,17 +358,19 @@ main(int argc, char **argv)
 					bench_parse_run(bench_parse_case(c), l);
 		bench_parse_release(bench_parse_case(c));
 	}
-	for (rep = 0; rep < reps; rep++)
+	for (rep = 0; gen && rep < reps; rep++)
 		for (l = 0; l < TW_SIMD_MAX; l++)
 			if (want[l])
 				bench_gen_run(pool, l, gen_ticks, false);
 	/* The same with the request server's store kept, in the same run. */
-	for (rep = 0; rep < reps; rep++)
+	for (rep = 0; gen && rep < reps; rep++)
 		for (l = 0; l < TW_SIMD_MAX; l++)
 			if (want[l])
 				bench_gen_run(pool, l, gen_ticks, true);
-	bench_cache();
-	bench_measure();
+	if (cache) {
+		bench_cache();
+		bench_measure();
+	}
 	finish_results();
 
 	write_markdown(stdout);

@@ -689,9 +689,9 @@ tw_gen_lcore_main(void *arg)
 	struct tw_pace pace;
 	uint16_t q;
 
-	TW_LOG(gen, INFO, "lcore %u: %u symbols on %u channels, rate %s\n",
-		g->lcore_id, g->gen->p.nb_symbols, g->fr.nb_channels,
-		g->rate ? "paced" : "unlimited");
+	TW_LOG(gen, INFO, "lcore %u: %u of %u channels (%u symbols in all), "
+		"rate %s\n", g->lcore_id, g->fr.nb_own, g->fr.nb_channels,
+		g->gen->p.nb_symbols, g->rate ? "paced" : "unlimited");
 	/* [generator] start_delay_ms: let the receivers settle. */
 	while (rte_rdtsc() - now < g->start_delay_tsc && !tw_force_quit &&
 	       !tw_stop_requested)

@@ -6,6 +6,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_mbuf_core.h>
+#include <rte_prefetch.h>
 
 #include "tw_gen_private.h"
 
@@ -290,13 +291,12 @@ bits16_below(uint64_t r, unsigned int shift, uint32_t n)
 	return (uint32_t)((((r >> shift) & 0xffff) * n) >> 16);
 }
 
-void
-tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t)
+/* Tick i of st's block, on locate (picked from it), into t. */
+static inline void
+compose(struct tw_gen *g, const struct tw_gen_stream *st, unsigned int i,
+		uint16_t ch, uint32_t locate, struct tw_tick *t)
 {
-	struct tw_gen_stream *st = &g->stream[ch];
-	unsigned int i = next_slot(g, st);
 	uint64_t misc = st->blk.misc[i];
-	uint32_t locate = pick_symbol(g, st, ch, st->blk.pick[i]);
 	double price = (g->sym[locate].price *= st->blk.mult[i]);
 	int64_t mid = (int64_t)(price * g->price_scale + 0.5);
 	int64_t half_spread = RTE_MAX(mid / 10000, (int64_t)1); /* ~1 bp */
@@ -323,6 +323,43 @@ tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t)
 			.price = buy ? mid + half_spread : mid - half_spread,
 			.size = (1 + bits16_below(misc, 16, 50)) * 100,
 		};
+	}
+}
+
+void
+tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t)
+{
+	struct tw_gen_stream *st = &g->stream[ch];
+	unsigned int i = next_slot(g, st);
+
+	compose(g, st, i, ch, pick_symbol(g, st, ch, st->blk.pick[i]), t);
+}
+
+void
+tw_gen_next_run(struct tw_gen *g, uint16_t ch, unsigned int n,
+		struct tw_tick *t)
+{
+	struct tw_gen_stream *st = &g->stream[ch];
+	uint32_t loc[TW_GEN_BLOCK];
+
+	while (n > 0) {
+		unsigned int pos, k, j;
+
+		if (st->blk_pos == TW_GEN_BLOCK) {
+			g->fill(&st->lanes, &st->blk);
+			st->blk_pos = 0;
+		}
+		pos = st->blk_pos;
+		k = RTE_MIN(n, TW_GEN_BLOCK - pos);
+		/* Every price of the run asked for before the first is used. */
+		for (j = 0; j < k; j++) {
+			loc[j] = pick_symbol(g, st, ch, st->blk.pick[pos + j]);
+			rte_prefetch0(&g->sym[loc[j]]);
+		}
+		for (j = 0; j < k; j++)
+			compose(g, st, pos + j, ch, loc[j], t++);
+		st->blk_pos += k;
+		n -= k;
 	}
 }
 

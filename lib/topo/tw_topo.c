@@ -123,8 +123,8 @@ tw_topo_print(const struct tw_topo_input *in, const struct tw_topo_plan *plan,
 
 	fprintf(f, "placement:\n");
 	if (in->gen_enabled)
-		fprintf(f, "  generator  lcore %u (socket %d) -> port %u "
-			"txq 0, mempool socket %d\n", in->gen.lcore_id,
+		fprintf(f, "  generator  lcore %u (socket %d) -> port %u, "
+			"mempool socket %d\n", in->gen.lcore_id,
 			in->gen.socket, in->gen_port_id,
 			plan->gen_pool_socket);
 	for (i = 0; i < plan->nb_rxq; i++) {
