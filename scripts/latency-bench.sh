@@ -45,6 +45,10 @@ tables (markdown) to OUT/latency.md as well as to the terminal.
   --losses "L ..."     frame loss shares of the loss sweep ("" to skip)
   --loss-rate R        its rate (1000000)
   --loss-burst B       its mean loss run, frames (20)
+  --loopback-count N   ticks of the loopback run (default profile,
+                       unlimited rate; 20000000; 0 to skip)
+  --bench-json FILE    a tickwire-bench JSON (scripts/bench.sh) whose
+                       generator and parse figures join the targets table
   -h, --help           this text
 
 Environment: TW_PREFIX=NAME gives every process its own DPDK file
@@ -62,6 +66,8 @@ krates_s=${KERNEL_RATES-100000}
 losses_s=${LOSSES-0.001 0.01}
 loss_rate=${LOSS_RATE:-1000000}
 loss_burst=${LOSS_BURST:-20}
+loopback_count=20000000
+bench_json=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0;;
@@ -71,6 +77,8 @@ while [ $# -gt 0 ]; do
 	--losses) losses_s=$2; shift 2;;
 	--loss-rate) loss_rate=$2; shift 2;;
 	--loss-burst) loss_burst=$2; shift 2;;
+	--loopback-count) loopback_count=$2; shift 2;;
+	--bench-json) bench_json=$2; shift 2;;
 	-*) echo "latency-bench: unknown option $1" >&2; usage >&2; exit 2;;
 	*)
 		if [ "$out" = out/latency ] && [ ${#rates[@]} -eq 0 ] &&
@@ -118,6 +126,16 @@ for rate in "${rates[@]}"; do
 		--latency-csv "$out/rate-$rate" > "$out/rate-$rate.proc.log" 2>&1
 	wait "$gen"
 done
+
+if [ "$loopback_count" -gt 0 ]; then
+	echo "latency-bench: loopback (default profile), $loopback_count" \
+		"ticks at an unlimited rate"
+	# shellcheck disable=SC2086
+	./build/app/tickwire/tickwire $extra -- \
+		--config drivers-config/loopback.ini --rate 0 \
+		--count "$loopback_count" --duration 120 --quiet \
+		--stats-json "$out/loopback.json" > "$out/loopback.log" 2>&1
+fi
 
 read -r -a losses <<< "$losses_s"
 for loss in "${losses[@]}"; do
@@ -178,11 +196,11 @@ for rate in "${krates[@]}"; do
 	wait "$sock"
 done
 
-/usr/bin/python3 - "$out" "${krates[*]}" "${losses[*]}" "${rates[@]}" \
-	<<'PY' | tee "$out/latency.md"
+/usr/bin/python3 - "$out" "${krates[*]}" "${losses[*]}" "$bench_json" \
+	"${rates[@]}" <<'PY' | tee "$out/latency.md"
 import json, os, sys
 out, krates, losses = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-rates = sys.argv[4:]
+bench, rates = sys.argv[4], sys.argv[5:]
 res = {"method": "memif, two processes, generator and RX lcore on "
        "their own cores; send = generator's TSC stamp of a packet's last "
        "tick, poll = RX poll of its burst, cache = burst applied; "
@@ -257,6 +275,62 @@ for l in losses:
                       rec["gaps_filled"], rec["gaps_unrecovered"],
                       rec["requests"], f["p50"] / 1e3, f["p99"] / 1e3,
                       f["max"] / 1e3, sc["p50"] / 1e3, sc["p99"] / 1e3))
+p = out + "/loopback.json"
+if os.path.exists(p):
+    d = json.load(open(p))
+    res["loopback_unlimited"] = {
+        "messages": d["rx"]["messages"], "elapsed_s": d["elapsed_s"],
+        "msgs_s": d["rx"]["messages"] / d["elapsed_s"],
+        "simd": d.get("simd")}
+
+# The speed issue's table: every figure, where this run has it.
+def span(rate, name, q):
+    for e in res["rates"]:
+        if e["rate"] == rate:
+            h = e["tick_to_trade"] if name == "t2t" else e["spans"][name]
+            return h[q] / 1e3 if h["count"] else None
+    return None
+t = []
+def target(what, got, unit, goal, ok):
+    t.append({"figure": what, "measured": got, "unit": unit,
+              "target": goal,
+              "met": None if got is None else bool(ok(got))})
+target("memif send->cache p50 at 1 M msgs/s", span(1000000,
+       "send->cache", "p50"), "us", "<= 1", lambda v: v <= 1)
+target("memif send->cache p99 at 1 M msgs/s", span(1000000,
+       "send->cache", "p99"), "us", "<= 2", lambda v: v <= 2)
+target("memif send->cache p50 at 100 K msgs/s", span(100000,
+       "send->cache", "p50"), "us", "<= 1", lambda v: v <= 1)
+target("tick-to-trade p50, memif, 1 M msgs/s", span(1000000, "t2t",
+       "p50"), "us", "<= 2.5", lambda v: v <= 2.5)
+k = res["kernel"][0]["p50_ratio"] if res["kernel"] else None
+target("kernel / DPDK receiver p50, same feed", k, "x", ">= 20",
+       lambda v: v >= 20)
+if bench and os.path.exists(bench):
+    b = json.load(open(bench))
+    best = b["best_level"]
+    for case, what, unit, goal, ok in (
+            ("gen", "generator, one lcore (%s)" % best, "Mticks/s",
+             ">= 80", lambda v: v >= 80),
+            ("parse_mtu_10k", "parse + update (%s)" % best, "ns/msg",
+             "<= 5", lambda v: v <= 5)):
+        for r in b["results"]:
+            if r["case"] == case and r["level"] == best:
+                v = r["value"] if unit == "Mticks/s" else r["ns_per_op"]
+                target(what, v, unit, goal, ok)
+lb = res.get("loopback_unlimited")
+target("loopback end to end, default profile, unlimited",
+       lb["msgs_s"] / 1e6 if lb else None, "M msgs/s", ">= 50",
+       lambda v: v >= 50)
+res["targets"] = t
+print()
+print("| figure | measured | target | met |")
+print("|---|---|---|---|")
+for e in t:
+    print("| %s | %s | %s %s | %s |" % (
+        e["figure"], "-" if e["measured"] is None else
+        "%.2f %s" % (e["measured"], e["unit"]), e["target"], e["unit"],
+        "-" if e["met"] is None else "yes" if e["met"] else "no"))
 json.dump(res, open(out + "/latency.json", "w"), indent=1)
 PY
 

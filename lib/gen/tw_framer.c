@@ -212,16 +212,16 @@ void
 tw_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
 		uint64_t now_ns, uint64_t first_ns, uint64_t step_ns)
 {
-	struct tw_tick t[TW_GEN_RUN];
+	struct tw_tick t;
 	unsigned int i = 0, run, k;
 	uint16_t ch;
 
 	while (i < n && (run = tw_gen_sched_next(e->sched, n - i, &ch)) > 0) {
-		tw_gen_next_run(e->gen, ch, run, t);
 		for (k = 0; k < run; k++, i++) {
 			uint64_t send_ns = first_ns + i * step_ns;
 
-			emit_tick(e, &t[k], now, send_ns,
+			tw_gen_next_on(e->gen, ch, &t);
+			emit_tick(e, &t, now, send_ns,
 				lateness(now_ns, send_ns));
 		}
 	}

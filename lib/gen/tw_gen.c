@@ -6,7 +6,6 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_mbuf_core.h>
-#include <rte_prefetch.h>
 
 #include "tw_gen_private.h"
 
@@ -333,34 +332,6 @@ tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t)
 	unsigned int i = next_slot(g, st);
 
 	compose(g, st, i, ch, pick_symbol(g, st, ch, st->blk.pick[i]), t);
-}
-
-void
-tw_gen_next_run(struct tw_gen *g, uint16_t ch, unsigned int n,
-		struct tw_tick *t)
-{
-	struct tw_gen_stream *st = &g->stream[ch];
-	uint32_t loc[TW_GEN_BLOCK];
-
-	while (n > 0) {
-		unsigned int pos, k, j;
-
-		if (st->blk_pos == TW_GEN_BLOCK) {
-			g->fill(&st->lanes, &st->blk);
-			st->blk_pos = 0;
-		}
-		pos = st->blk_pos;
-		k = RTE_MIN(n, TW_GEN_BLOCK - pos);
-		/* Every price of the run asked for before the first is used. */
-		for (j = 0; j < k; j++) {
-			loc[j] = pick_symbol(g, st, ch, st->blk.pick[pos + j]);
-			rte_prefetch0(&g->sym[loc[j]]);
-		}
-		for (j = 0; j < k; j++)
-			compose(g, st, pos + j, ch, loc[j], t++);
-		st->blk_pos += k;
-		n -= k;
-	}
 }
 
 void

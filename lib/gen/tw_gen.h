@@ -157,13 +157,6 @@ double tw_gen_step(struct tw_gen *g, uint32_t locate);
 /* Channel ch's next tick from its own stream (send_ns = 0). */
 void tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t);
 
-/*
- * Channel ch's next n ticks (any n), as n calls of tw_gen_next_on
- * would give them, the run's prices fetched ahead.
- */
-void tw_gen_next_run(struct tw_gen *g, uint16_t ch, unsigned int n,
-		struct tw_tick *t);
-
 /* The next tick of the whole feed (tw_gen's own schedule, no limit). */
 void tw_gen_next(struct tw_gen *g, struct tw_tick *t);
 
