@@ -17,6 +17,7 @@ cache_read_with_writer puts a writer on lcore 1 (core 1).
   --quick          fewer passes (a smoke run)
   --reps N         repetitions per case (the median is reported)
   --levels a,b     SIMD levels (scalar, sse, avx2, avx512)
+  --groups a,b     only these groups of cases (parse, gen, cache)
   -h, --help       this text
 
 TW_PREFIX=NAME gives the run its own DPDK file prefix
