@@ -180,7 +180,9 @@ two_queues_across_processes(void **state)
 		"eal.args=--lcores=0@1,1@0,2@0 --no-pci --vdev=net_memif0,"
 		"role=server,socket=/run/tickwire-memif.sock "
 		"--file-prefix=tickwire-gen", "--set", "generator.lcores=1,2",
-		"--set", "recovery.store_messages=0", "--count", "600000",
+		"--set", "recovery.store_messages=0", "--set",
+		/* The RX lcores share a core: a queue waits a time slice. */
+		"generator.tx_retry_us=1000000", "--count", "600000",
 		"--rate", "300000", "--duration", "60", "--quiet",
 		"--set", "generator.queues=2", "--stats-json", gjson,
 		"--dump-truth", truth, NULL };

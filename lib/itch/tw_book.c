@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "tw_book.h"
+
+#define NO_BLOCK UINT32_MAX
+#define NOT_FOUND UINT64_MAX
+
+static const char *const verdict_names[TW_BOOK_VERDICTS] = {
+	[TW_BOOK_OK] = "ok",
+	[TW_BOOK_UNKNOWN_ORDER] = "unknown_order",
+	[TW_BOOK_TOO_MANY_SHARES] = "too_many_shares",
+	[TW_BOOK_DUPLICATE_REF] = "duplicate_ref",
+	[TW_BOOK_NO_DIRECTORY] = "no_directory",
+	[TW_BOOK_STORE_FULL] = "store_full",
+	[TW_BOOK_LEVELS_FULL] = "levels_full",
+	[TW_BOOK_WRONG_LOCATE] = "wrong_locate",
+	[TW_BOOK_BAD_FIELD] = "bad_field",
+};
+
+const char *
+tw_book_verdict_name(enum tw_book_verdict v)
+{
+	return (unsigned int)v < TW_BOOK_VERDICTS ? verdict_names[v] : "?";
+}
+
+/* ---- memory ---- */
+
+static uint64_t
+slots_for(uint64_t max_orders)
+{
+	uint64_t s = 16;
+
+	while (s < 2 * max_orders)
+		s <<= 1;
+	return s;
+}
+
+static size_t
+cl(size_t n)
+{
+	return RTE_ALIGN_CEIL(n, (size_t)64);
+}
+
+size_t
+tw_books_memsize(const struct tw_book_params *p)
+{
+	return cl(sizeof(struct tw_books)) +
+		cl(slots_for(p->max_orders) * sizeof(struct tw_book_order)) +
+		cl((size_t)p->pool_levels * sizeof(struct tw_book_level)) +
+		cl((size_t)p->nb_symbols * sizeof(struct tw_book_sym));
+}
+
+struct tw_books *
+tw_books_init(void *mem, const struct tw_book_params *p)
+{
+	struct tw_books *b = mem;
+	uint64_t slots;
+	uint8_t *next;
+	uint32_t i;
+
+	if (mem == NULL || p->nb_symbols == 0 || p->max_orders == 0 ||
+	    p->max_orders > (UINT64_C(1) << 40) || p->pool_levels < 8)
+		return NULL;
+	slots = slots_for(p->max_orders);
+	memset(mem, 0, tw_books_memsize(p));
+	b->p = *p;
+	b->mask = slots - 1;
+	b->shift = 64 - (uint32_t)__builtin_ctzll(slots);
+	next = (uint8_t *)b + cl(sizeof(*b));
+	b->orders = (struct tw_book_order *)next;
+	next += cl(slots * sizeof(*b->orders));
+	b->pool = (struct tw_book_level *)next;
+	next += cl((size_t)p->pool_levels * sizeof(*b->pool));
+	b->sym = (struct tw_book_sym *)next;
+	for (i = 0; i < p->nb_symbols; i++) {
+		b->sym[i].side[0].block = NO_BLOCK;
+		b->sym[i].side[1].block = NO_BLOCK;
+	}
+	return b;
+}
+
+int
+tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock)
+{
+	if (locate >= b->p.nb_symbols)
+		return -EINVAL;
+	memcpy(b->sym[locate].stock, stock, sizeof(b->sym[locate].stock));
+	b->sym[locate].known = 1;
+	return 0;
+}
+
+/* ---- the order store ---- */
+
+static inline uint64_t
+slot_of(const struct tw_books *b, uint64_t ref)
+{
+	return ((ref ^ b->p.hash_key) * UINT64_C(0x9e3779b97f4a7c15)) >>
+		b->shift;
+}
+
+static inline uint64_t
+order_find(const struct tw_books *b, uint64_t ref)
+{
+	uint64_t i = slot_of(b, ref);
+
+	while (b->orders[i].ref != 0) {
+		if (b->orders[i].ref == ref)
+			return i;
+		i = (i + 1) & b->mask;
+	}
+	return NOT_FOUND;
+}
+
+/* Room is checked by the caller (live < max_orders <= slots / 2). */
+static inline struct tw_book_order *
+order_insert(struct tw_books *b, uint64_t ref)
+{
+	uint64_t i = slot_of(b, ref);
+
+	while (b->orders[i].ref != 0)
+		i = (i + 1) & b->mask;
+	b->orders[i].ref = ref;
+	if (++b->live > b->peak)
+		b->peak = b->live;
+	return &b->orders[i];
+}
+
+/* Backward-shift deletion: no tombstones, probe chains stay short. */
+static void
+order_erase(struct tw_books *b, uint64_t i)
+{
+	uint64_t j = i;
+
+	for (;;) {
+		uint64_t k;
+
+		j = (j + 1) & b->mask;
+		if (b->orders[j].ref == 0)
+			break;
+		k = slot_of(b, b->orders[j].ref);
+		/* j's entry may move to i only if its home is not in (i, j]. */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			b->orders[i] = b->orders[j];
+			i = j;
+		}
+	}
+	b->orders[i].ref = 0;
+	b->live--;
+}
+
+const struct tw_book_order *
+tw_book_find(const struct tw_books *b, uint64_t ref)
+{
+	uint64_t i = ref == 0 ? NOT_FOUND : order_find(b, ref);
+
+	return i == NOT_FOUND ? NULL : &b->orders[i];
+}
+
+/* ---- price levels ---- */
+
+static inline uint32_t
+block_cap(uint16_t cls)
+{
+	return 8u << cls;
+}
+
+/* A free block of class cls: its first level, or NO_BLOCK. */
+static uint32_t
+block_get(struct tw_books *b, uint16_t cls)
+{
+	uint32_t off;
+
+	if (b->free_block[cls] != 0) {
+		off = b->free_block[cls] - 1;
+		b->free_block[cls] = b->pool[off].price;
+		return off;
+	}
+	if (b->p.pool_levels - b->pool_used < block_cap(cls))
+		return NO_BLOCK;
+	off = b->pool_used;
+	b->pool_used += block_cap(cls);
+	return off;
+}
+
+static void
+block_put(struct tw_books *b, uint32_t off, uint16_t cls)
+{
+	b->pool[off].price = b->free_block[cls];
+	b->free_block[cls] = off + 1;
+}
+
+/* a sorts before b on this side (best last: bids up, asks down). */
+static inline bool
+sorts_before(unsigned int side, uint32_t a, uint32_t b)
+{
+	return side == TW_BOOK_BID ? a < b : a > b;
+}
+
+/* Where price is, or would go, in a side's levels; *found if there. */
+static inline uint32_t
+level_index(const struct tw_books *b, const struct tw_book_side *s,
+		unsigned int side, uint32_t price, bool *found)
+{
+	const struct tw_book_level *lv = &b->pool[s->block];
+	uint32_t lo = 0, hi = s->n;
+
+	*found = false;
+	if (s->n == 0)
+		return 0;
+	/* Most traffic is at the top of the book: look there first. */
+	if (lv[s->n - 1].price == price) {
+		*found = true;
+		return s->n - 1;
+	}
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (sorts_before(side, lv[mid].price, price))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < s->n && lv[lo].price == price;
+	return lo;
+}
+
+/* A new level can be had on this side (checked before any change). */
+static bool
+level_room(const struct tw_books *b, const struct tw_book_side *s)
+{
+	uint16_t cls;
+
+	if (s->block != NO_BLOCK && s->n < block_cap(s->cls))
+		return true;
+	cls = s->block == NO_BLOCK ? 0 : s->cls + 1;
+	if (cls >= TW_BOOK_CLASSES)
+		return false;
+	return b->free_block[cls] != 0 ||
+		b->p.pool_levels - b->pool_used >= block_cap(cls);
+}
+
+/* shares more at price on this side (the room was checked). */
+static void
+level_add(struct tw_books *b, struct tw_book_side *s, unsigned int side,
+		uint32_t price, uint32_t shares)
+{
+	struct tw_book_level *lv;
+	bool found;
+	uint32_t i = level_index(b, s, side, price, &found);
+
+	if (!found) {
+		if (s->block == NO_BLOCK || s->n == block_cap(s->cls)) {
+			uint16_t cls = s->block == NO_BLOCK ? 0 : s->cls + 1;
+			uint32_t nb = block_get(b, cls);
+
+			if (s->block != NO_BLOCK) {
+				memcpy(&b->pool[nb], &b->pool[s->block],
+					s->n * sizeof(b->pool[0]));
+				block_put(b, s->block, s->cls);
+			}
+			s->block = nb;
+			s->cls = cls;
+		}
+		lv = &b->pool[s->block];
+		memmove(&lv[i + 1], &lv[i], (s->n - i) * sizeof(lv[0]));
+		lv[i] = (struct tw_book_level){ .price = price };
+		s->n++;
+	}
+	lv = &b->pool[s->block + i];
+	lv->shares += shares;
+	lv->orders++;
+}
+
+/* shares fewer at price; the order left when gone. */
+static void
+level_take(struct tw_books *b, struct tw_book_side *s, unsigned int side,
+		uint32_t price, uint32_t shares, bool gone)
+{
+	bool found;
+	uint32_t i = level_index(b, s, side, price, &found);
+	struct tw_book_level *lv = &b->pool[s->block];
+
+	/* The order rests here: its level is there by construction. */
+	lv[i].shares -= shares;
+	if (gone)
+		lv[i].orders--;
+	if (lv[i].orders == 0) {
+		memmove(&lv[i], &lv[i + 1], (s->n - i - 1) * sizeof(lv[0]));
+		s->n--;
+	}
+}
+
+/* ---- operations ---- */
+
+static inline bool
+symbol_ok(const struct tw_books *b, uint32_t locate)
+{
+	return locate < b->p.nb_symbols && b->sym[locate].known;
+}
+
+enum tw_book_verdict
+tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
+		uint32_t shares, uint32_t price)
+{
+	struct tw_book_order *o;
+	struct tw_book_sym *sy;
+	bool found;
+
+	if (ref == 0 || side > TW_BOOK_ASK || shares == 0)
+		return TW_BOOK_BAD_FIELD;
+	if (!symbol_ok(b, locate))
+		return TW_BOOK_NO_DIRECTORY;
+	if (order_find(b, ref) != NOT_FOUND)
+		return TW_BOOK_DUPLICATE_REF;
+	if (b->live >= b->p.max_orders)
+		return TW_BOOK_STORE_FULL;
+	sy = &b->sym[locate];
+	if (sy->side[side].n != 0)
+		level_index(b, &sy->side[side], side, price, &found);
+	else
+		found = false;
+	if (!found && !level_room(b, &sy->side[side]))
+		return TW_BOOK_LEVELS_FULL;
+	o = order_insert(b, ref);
+	o->price = price;
+	o->shares = shares;
+	o->locate = locate;
+	o->side = side;
+	level_add(b, &sy->side[side], side, price, shares);
+	sy->orders++;
+	return TW_BOOK_OK;
+}
+
+/* The order ref of locate, checked: its slot, or a refusal. */
+static inline enum tw_book_verdict
+resting(const struct tw_books *b, uint32_t locate, uint64_t ref,
+		uint64_t *slot)
+{
+	if (ref == 0)
+		return TW_BOOK_UNKNOWN_ORDER;
+	*slot = order_find(b, ref);
+	if (*slot == NOT_FOUND)
+		return TW_BOOK_UNKNOWN_ORDER;
+	if (b->orders[*slot].locate != locate)
+		return TW_BOOK_WRONG_LOCATE;
+	return TW_BOOK_OK;
+}
+
+/* shares of the order in slot leave the book (all of them: it goes). */
+static void
+reduce(struct tw_books *b, uint64_t slot, uint32_t shares)
+{
+	struct tw_book_order *o = &b->orders[slot];
+	struct tw_book_sym *sy = &b->sym[o->locate];
+	bool gone = shares == o->shares;
+
+	level_take(b, &sy->side[o->side], o->side, o->price, shares, gone);
+	if (gone) {
+		sy->orders--;
+		order_erase(b, slot);
+	} else {
+		o->shares -= shares;
+	}
+}
+
+enum tw_book_verdict
+tw_book_execute(struct tw_books *b, uint32_t locate, uint64_t ref,
+		uint32_t shares, uint32_t price)
+{
+	enum tw_book_verdict v;
+	struct tw_book_sym *sy;
+	uint64_t slot;
+
+	v = resting(b, locate, ref, &slot);
+	if (v != TW_BOOK_OK)
+		return v;
+	if (shares == 0)
+		return TW_BOOK_BAD_FIELD;
+	if (shares > b->orders[slot].shares)
+		return TW_BOOK_TOO_MANY_SHARES;
+	sy = &b->sym[locate];
+	sy->last_px = price != 0 ? price : b->orders[slot].price;
+	sy->last_sz = shares;
+	sy->volume += shares;
+	reduce(b, slot, shares);
+	return TW_BOOK_OK;
+}
+
+enum tw_book_verdict
+tw_book_cancel(struct tw_books *b, uint32_t locate, uint64_t ref,
+		uint32_t shares)
+{
+	enum tw_book_verdict v;
+	uint64_t slot;
+
+	v = resting(b, locate, ref, &slot);
+	if (v != TW_BOOK_OK)
+		return v;
+	if (shares == 0)
+		return TW_BOOK_BAD_FIELD;
+	if (shares > b->orders[slot].shares)
+		return TW_BOOK_TOO_MANY_SHARES;
+	reduce(b, slot, shares);
+	return TW_BOOK_OK;
+}
+
+enum tw_book_verdict
+tw_book_delete(struct tw_books *b, uint32_t locate, uint64_t ref)
+{
+	enum tw_book_verdict v;
+	uint64_t slot;
+
+	v = resting(b, locate, ref, &slot);
+	if (v != TW_BOOK_OK)
+		return v;
+	reduce(b, slot, b->orders[slot].shares);
+	return TW_BOOK_OK;
+}
+
+enum tw_book_verdict
+tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
+		uint64_t new_ref, uint32_t shares, uint32_t price)
+{
+	enum tw_book_verdict v;
+	struct tw_book_side *s;
+	uint8_t side;
+	uint64_t slot;
+	bool found;
+
+	v = resting(b, locate, old_ref, &slot);
+	if (v != TW_BOOK_OK)
+		return v;
+	if (new_ref == 0 || shares == 0)
+		return TW_BOOK_BAD_FIELD;
+	if (new_ref != old_ref && order_find(b, new_ref) != NOT_FOUND)
+		return TW_BOOK_DUPLICATE_REF;
+	side = b->orders[slot].side;
+	s = &b->sym[locate].side[side];
+	level_index(b, s, side, price, &found);
+	/* Room for the new level before the old order goes (all or
+	 * nothing: a replace that frees the level it needs is refused at
+	 * a full pool, counted). */
+	if (!found && !level_room(b, s))
+		return TW_BOOK_LEVELS_FULL;
+	reduce(b, slot, b->orders[slot].shares);
+	return tw_book_add(b, locate, new_ref, side, shares, price);
+}
+
+enum tw_book_verdict
+tw_book_trade(struct tw_books *b, uint32_t locate, uint64_t shares,
+		uint32_t price)
+{
+	struct tw_book_sym *sy;
+
+	if (!symbol_ok(b, locate))
+		return TW_BOOK_NO_DIRECTORY;
+	if (shares == 0 || shares > UINT32_MAX)
+		return TW_BOOK_BAD_FIELD;
+	sy = &b->sym[locate];
+	sy->last_px = price;
+	sy->last_sz = (uint32_t)shares;
+	sy->volume += shares;
+	return TW_BOOK_OK;
+}
+
+void
+tw_book_top(const struct tw_books *b, uint32_t locate, struct tw_book_top *t)
+{
+	const struct tw_book_level *bid = tw_book_best(b, locate, TW_BOOK_BID);
+	const struct tw_book_level *ask = tw_book_best(b, locate, TW_BOOK_ASK);
+	const struct tw_book_sym *sy = &b->sym[locate];
+
+	t->bid_px = bid != NULL ? bid->price : 0;
+	t->bid_sz = bid != NULL ? (uint32_t)RTE_MIN(bid->shares,
+		(uint64_t)UINT32_MAX) : 0;
+	t->ask_px = ask != NULL ? ask->price : 0;
+	t->ask_sz = ask != NULL ? (uint32_t)RTE_MIN(ask->shares,
+		(uint64_t)UINT32_MAX) : 0;
+	t->last_px = sy->last_px;
+	t->last_sz = sy->last_sz;
+	t->volume = sy->volume;
+}
+
+static inline uint64_t
+mix(uint64_t h, uint64_t v)
+{
+	h ^= v + UINT64_C(0x9e3779b97f4a7c15) + (h << 6) + (h >> 2);
+	h = (h ^ (h >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	h = (h ^ (h >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return h ^ (h >> 31);
+}
+
+uint64_t
+tw_book_digest(const struct tw_books *b, uint32_t locate)
+{
+	const struct tw_book_sym *sy = &b->sym[locate];
+	uint64_t h = 0;
+	unsigned int side;
+
+	if (sy->side[0].n == 0 && sy->side[1].n == 0)
+		return 0;
+	for (side = 0; side < 2; side++) {
+		const struct tw_book_side *s = &sy->side[side];
+		uint32_t i;
+
+		h = mix(h, 0x5eed0000u + side);
+		for (i = s->n; i-- > 0;) {
+			const struct tw_book_level *lv = &b->pool[s->block + i];
+
+			h = mix(h, lv->price);
+			h = mix(h, lv->shares);
+			h = mix(h, lv->orders);
+		}
+	}
+	return h;
+}
+
+int
+tw_books_dump_csv(const struct tw_books *b, FILE *f)
+{
+	uint32_t l;
+
+	fprintf(f, "locate,stock,bid_levels,ask_levels,orders,bid_px,bid_sz,"
+		"ask_px,ask_sz,last_px,last_sz,volume,digest\n");
+	for (l = 0; l < b->p.nb_symbols; l++) {
+		const struct tw_book_sym *sy = &b->sym[l];
+		struct tw_book_top t;
+
+		if (!sy->known)
+			continue;
+		tw_book_top(b, l, &t);
+		fprintf(f, "%" PRIu32 ",%.8s,%u,%u,%" PRIu32 ",%" PRIu32 ",%"
+			PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32
+			",%" PRIu64 ",%016" PRIx64 "\n", l, sy->stock,
+			sy->side[0].n, sy->side[1].n, sy->orders, t.bid_px,
+			t.bid_sz, t.ask_px, t.ask_sz, t.last_px, t.last_sz,
+			t.volume, tw_book_digest(b, l));
+	}
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ITCH 5.0: every message type's size, the byte layout of each message
+ * tickwire writes against the specification's tables (offsets and
+ * values written out here by hand), timestamps across midnight, and
+ * the order books against a plain reference book over a million random
+ * operations (valid and not), compared after every one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tw_book.h"
+#include "tw_itch.h"
+
+static void
+every_type_has_the_specification_size(void **state)
+{
+	static const struct { char type; unsigned int len; } spec[] = {
+		{ 'S', 12 }, { 'R', 39 }, { 'H', 25 }, { 'Y', 20 },
+		{ 'L', 26 }, { 'V', 35 }, { 'W', 12 }, { 'K', 28 },
+		{ 'J', 35 }, { 'h', 21 }, { 'A', 36 }, { 'F', 40 },
+		{ 'E', 31 }, { 'C', 36 }, { 'X', 23 }, { 'D', 19 },
+		{ 'U', 35 }, { 'P', 44 }, { 'Q', 40 }, { 'B', 19 },
+		{ 'I', 50 }, { 'N', 20 }, { 'O', 48 },
+	};
+	unsigned int i, types = 0;
+
+	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
+		assert_int_equal(tw_itch_len[(uint8_t)spec[i].type],
+			spec[i].len);
+		assert_non_null(tw_itch_type_name((uint8_t)spec[i].type));
+	}
+	for (i = 0; i < 256; i++)
+		types += tw_itch_len[i] != 0;
+	assert_int_equal(types, sizeof(spec) / sizeof(spec[0]));
+	assert_null(tw_itch_type_name('Z'));
+}
+
+/* The header: type, locate, tracking 0, 6-byte timestamp. */
+static void
+check_hdr(const uint8_t *m, char type, uint16_t locate, uint64_t ts)
+{
+	const uint8_t want[11] = { (uint8_t)type, locate >> 8, locate & 0xff,
+		0, 0, (uint8_t)(ts >> 40), (uint8_t)(ts >> 32),
+		(uint8_t)(ts >> 24), (uint8_t)(ts >> 16), (uint8_t)(ts >> 8),
+		(uint8_t)ts };
+
+	assert_memory_equal(m, want, sizeof(want));
+}
+
+static void
+messages_have_the_specification_layout(void **state)
+{
+	const uint64_t ts = UINT64_C(0x0000123456789abc) & 0xffffffffffff;
+	uint8_t m[64];
+
+	/* Add Order: ref 8 @11, side @19, shares 4 @20, stock 8 @24,
+	 * price 4 @32. */
+	memset(m, 0xee, sizeof(m));
+	tw_itch_add(m, 0x0102, ts, UINT64_C(0x1122334455667788), 'B', 300,
+		"AAPL", 1234500, NULL);
+	check_hdr(m, 'A', 0x0102, ts);
+	assert_memory_equal(m + 11, "\x11\x22\x33\x44\x55\x66\x77\x88", 8);
+	assert_int_equal(m[19], 'B');
+	assert_memory_equal(m + 20, "\x00\x00\x01\x2c", 4);
+	assert_memory_equal(m + 24, "AAPL    ", 8);
+	assert_memory_equal(m + 32, "\x00\x12\xd6\x44", 4);
+	assert_int_equal(m[36], 0xee);  /* 36 bytes, not one more */
+	/* Add Order with MPID: the same and the attribution @36. */
+	tw_itch_add(m, 7, ts, 5, 'S', 100, "MSFT", 10000, "TWMM");
+	check_hdr(m, 'F', 7, ts);
+	assert_memory_equal(m + 36, "TWMM", 4);
+	/* Order Executed: ref @11, shares @19, match 8 @23. */
+	memset(m, 0xee, sizeof(m));
+	tw_itch_executed(m, 9, ts, 0x42, 200, UINT64_C(0x0a0b0c0d0e0f1011));
+	check_hdr(m, 'E', 9, ts);
+	assert_memory_equal(m + 11, "\0\0\0\0\0\0\0\x42", 8);
+	assert_memory_equal(m + 19, "\x00\x00\x00\xc8", 4);
+	assert_memory_equal(m + 23, "\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11", 8);
+	assert_int_equal(m[31], 0xee);
+	/* Executed with Price: printable @31, price @32. */
+	tw_itch_executed_price(m, 9, ts, 0x42, 200, 1, 99);
+	check_hdr(m, 'C', 9, ts);
+	assert_int_equal(m[31], 'Y');
+	assert_memory_equal(m + 32, "\x00\x00\x00\x63", 4);
+	/* Cancel: ref @11, cancelled shares @19. */
+	tw_itch_cancel(m, 3, ts, 0x42, 0x01020304);
+	check_hdr(m, 'X', 3, ts);
+	assert_memory_equal(m + 19, "\x01\x02\x03\x04", 4);
+	/* Delete: ref @11. */
+	tw_itch_delete(m, 3, ts, 0x4243);
+	check_hdr(m, 'D', 3, ts);
+	assert_memory_equal(m + 11, "\0\0\0\0\0\0\x42\x43", 8);
+	/* Replace: old ref @11, new ref @19, shares @27, price @31. */
+	tw_itch_replace(m, 3, ts, 1, 2, 3, 4);
+	check_hdr(m, 'U', 3, ts);
+	assert_memory_equal(m + 11, "\0\0\0\0\0\0\0\x01", 8);
+	assert_memory_equal(m + 19, "\0\0\0\0\0\0\0\x02", 8);
+	assert_memory_equal(m + 27, "\0\0\0\x03", 4);
+	assert_memory_equal(m + 31, "\0\0\0\x04", 4);
+	/* Trade: ref @11, side @19, shares @20, stock @24, price @32,
+	 * match @36. */
+	tw_itch_trade(m, 4, ts, 0, 'S', 500, "TW000001", 777, 9);
+	check_hdr(m, 'P', 4, ts);
+	assert_int_equal(m[19], 'S');
+	assert_memory_equal(m + 24, "TW000001", 8);
+	assert_memory_equal(m + 32, "\0\0\x03\x09", 4);
+	assert_memory_equal(m + 36, "\0\0\0\0\0\0\0\x09", 8);
+	/* System Event: locate 0, event code @11. */
+	tw_itch_system_event(m, ts, 'O');
+	check_hdr(m, 'S', 0, ts);
+	assert_int_equal(m[11], 'O');
+	/* Stock Directory: stock @11, category @19, round lot @21 ... */
+	memset(m, 0xee, sizeof(m));
+	tw_itch_directory(m, 12, ts, "TW000011");
+	check_hdr(m, 'R', 12, ts);
+	assert_memory_equal(m + 11, "TW000011", 8);
+	assert_memory_equal(m + 21, "\0\0\0\x64", 4);
+	assert_int_equal(m[26], 'C');
+	assert_int_equal(m[38], 'N');
+	assert_int_equal(m[39], 0xee);
+	/* Trading Action: stock @11, state @19, reason @21. */
+	tw_itch_trading_action(m, 12, ts, "TW000011", 'T');
+	check_hdr(m, 'H', 12, ts);
+	assert_int_equal(m[19], 'T');
+	assert_memory_equal(m + 21, "    ", 4);
+	/* Readers give back what writers wrote. */
+	assert_int_equal(tw_itch_timestamp(m), ts);
+	assert_int_equal(tw_itch_locate(m), 12);
+}
+
+static void
+timestamps_find_their_midnight(void **state)
+{
+	const uint64_t day = TW_ITCH_NS_PER_DAY;
+	const uint64_t now = 20000 * day + 3600 * UINT64_C(1000000000);
+
+	/* An hour after midnight, stamped half an hour after. */
+	assert_int_equal(tw_itch_ns_of(1800 * UINT64_C(1000000000), now),
+		20000 * day + 1800 * UINT64_C(1000000000));
+	/* Stamped a second before midnight, read just after it. */
+	assert_int_equal(tw_itch_ns_of(day - UINT64_C(1000000000),
+		20000 * day + 1000), 20000 * day - UINT64_C(1000000000));
+	/* Stamped just after midnight, read just before (clocks apart). */
+	assert_int_equal(tw_itch_ns_of(500, 20001 * day - 1000),
+		20001 * day + 500);
+}
+
+/* ---- books against a reference ---- */
+
+enum { SYMS = 8, UNKNOWN_SYM = 7, REFS = 4000, PX0 = 100, PXN = 41,
+	MAX_ORDERS = 1500 };
+
+struct ref_order {
+	int active;
+	uint32_t locate, price, shares;
+	uint8_t side;
+};
+
+struct ref_book {
+	struct ref_order o[REFS + 1];
+	uint64_t lv_shares[SYMS][2][PXN];
+	uint32_t lv_orders[SYMS][2][PXN];
+	uint32_t live;
+	uint32_t last_px[SYMS], last_sz[SYMS];
+	uint64_t volume[SYMS];
+};
+
+static void
+ref_take(struct ref_book *r, uint64_t ref, uint32_t shares)
+{
+	struct ref_order *o = &r->o[ref];
+
+	r->lv_shares[o->locate][o->side][o->price - PX0] -= shares;
+	o->shares -= shares;
+	if (o->shares == 0) {
+		r->lv_orders[o->locate][o->side][o->price - PX0]--;
+		o->active = 0;
+		r->live--;
+	}
+}
+
+static enum tw_book_verdict
+ref_add(struct ref_book *r, uint32_t l, uint64_t ref, uint8_t side,
+		uint32_t shares, uint32_t price)
+{
+	if (ref == 0 || side > 1 || shares == 0)
+		return TW_BOOK_BAD_FIELD;
+	if (l == UNKNOWN_SYM)
+		return TW_BOOK_NO_DIRECTORY;
+	if (r->o[ref].active)
+		return TW_BOOK_DUPLICATE_REF;
+	if (r->live >= MAX_ORDERS)
+		return TW_BOOK_STORE_FULL;
+	r->o[ref] = (struct ref_order){ 1, l, price, shares, side };
+	r->lv_shares[l][side][price - PX0] += shares;
+	r->lv_orders[l][side][price - PX0]++;
+	r->live++;
+	return TW_BOOK_OK;
+}
+
+static enum tw_book_verdict
+ref_resting(const struct ref_book *r, uint32_t l, uint64_t ref)
+{
+	if (ref == 0 || !r->o[ref].active)
+		return TW_BOOK_UNKNOWN_ORDER;
+	return r->o[ref].locate == l ? TW_BOOK_OK : TW_BOOK_WRONG_LOCATE;
+}
+
+/* The book's levels of (l, side), best first, equal the reference's. */
+static void
+same_levels(const struct tw_books *b, const struct ref_book *r, uint32_t l)
+{
+	unsigned int side;
+
+	for (side = 0; side < 2; side++) {
+		const struct tw_book_side *s = &b->sym[l].side[side];
+		unsigned int k, i = s->n;
+
+		for (k = 0; k < PXN; k++) {
+			/* Best first: bids from the top price, asks up. */
+			unsigned int px = side == 0 ? PXN - 1 - k : k;
+			const struct tw_book_level *lv;
+
+			if (r->lv_orders[l][side][px] == 0)
+				continue;
+			assert_true(i > 0);
+			lv = &b->pool[s->block + --i];
+			assert_int_equal(lv->price, PX0 + px);
+			assert_int_equal(lv->orders, r->lv_orders[l][side][px]);
+			assert_int_equal(lv->shares, r->lv_shares[l][side][px]);
+		}
+		assert_int_equal(i, 0);
+	}
+	assert_int_equal(b->sym[l].volume, r->volume[l]);
+	assert_int_equal(b->sym[l].last_px, r->last_px[l]);
+}
+
+static void
+books_match_a_reference_over_a_million_operations(void **state)
+{
+	struct tw_book_params p = { .nb_symbols = SYMS,
+		.max_orders = MAX_ORDERS, .pool_levels = 1 << 14,
+		.hash_key = 0x1234567 };
+	void *mem = aligned_alloc(64, (tw_books_memsize(&p) + 63) / 64 * 64);
+	struct tw_books *b = tw_books_init(mem, &p);
+	struct ref_book *r = calloc(1, sizeof(*r));
+	unsigned int counts[TW_BOOK_VERDICTS] = { 0 };
+	uint64_t x = 88172645463325252ull;
+	unsigned int i, l, v;
+
+	assert_non_null(b);
+	for (l = 0; l < SYMS; l++)
+		if (l != UNKNOWN_SYM)
+			assert_int_equal(tw_book_directory(b, l, "TW000000"), 0);
+	for (i = 0; i < 1000000; i++) {
+		uint64_t ref, ref2;
+		uint32_t shares, price;
+		enum tw_book_verdict want, got;
+		uint8_t side;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		l = (uint32_t)(x % SYMS);
+		ref = (x >> 8) % (REFS + 1);
+		ref2 = (x >> 24) % (REFS + 1);
+		side = (uint8_t)((x >> 40) % 5 == 0 ? 2 + (x >> 41) % 3 :
+			(x >> 43) & 1);
+		shares = (uint32_t)((x >> 45) % 300);
+		price = PX0 + (uint32_t)((x >> 54) % PXN);
+		/* Mostly the order's own stock, so most operations apply. */
+		if (r->o[ref].active && (x >> 61) != 0)
+			l = r->o[ref].locate;
+		if ((x >> 60) % 4 != 0 && shares > 0 && r->o[ref].active &&
+		    shares > r->o[ref].shares)
+			shares = 1 + shares % r->o[ref].shares;
+		switch ((x >> 3) % 20) {
+		case 0: case 1: case 2: case 3: case 4: case 5: case 6:
+		case 7:
+			want = ref_add(r, l, ref, side, shares, price);
+			got = tw_book_add(b, l, ref, side, shares, price);
+			break;
+		case 8: case 9: case 10:
+			want = ref_resting(r, l, ref);
+			if (want == TW_BOOK_OK && shares == 0)
+				want = TW_BOOK_BAD_FIELD;
+			else if (want == TW_BOOK_OK &&
+				 shares > r->o[ref].shares)
+				want = TW_BOOK_TOO_MANY_SHARES;
+			if (want == TW_BOOK_OK) {
+				r->last_px[l] = r->o[ref].price;
+				r->volume[l] += shares;
+				ref_take(r, ref, shares);
+			}
+			got = tw_book_execute(b, l, ref, shares, 0);
+			break;
+		case 11: case 12: case 13:
+			want = ref_resting(r, l, ref);
+			if (want == TW_BOOK_OK && shares == 0)
+				want = TW_BOOK_BAD_FIELD;
+			else if (want == TW_BOOK_OK &&
+				 shares > r->o[ref].shares)
+				want = TW_BOOK_TOO_MANY_SHARES;
+			if (want == TW_BOOK_OK)
+				ref_take(r, ref, shares);
+			got = tw_book_cancel(b, l, ref, shares);
+			break;
+		case 14: case 15: case 16:
+			want = ref_resting(r, l, ref);
+			if (want == TW_BOOK_OK)
+				ref_take(r, ref, r->o[ref].shares);
+			got = tw_book_delete(b, l, ref);
+			break;
+		default:
+			want = ref_resting(r, l, ref);
+			if (want == TW_BOOK_OK && (ref2 == 0 || shares == 0))
+				want = TW_BOOK_BAD_FIELD;
+			else if (want == TW_BOOK_OK && ref2 != ref &&
+				 r->o[ref2].active)
+				want = TW_BOOK_DUPLICATE_REF;
+			if (want == TW_BOOK_OK) {
+				side = r->o[ref].side;
+				ref_take(r, ref, r->o[ref].shares);
+				want = ref_add(r, l, ref2, side, shares, price);
+			}
+			got = tw_book_replace(b, l, ref, ref2, shares, price);
+			break;
+		}
+		if (got != want)
+			fail_msg("operation %u: %s, the reference says %s", i,
+				tw_book_verdict_name(got),
+				tw_book_verdict_name(want));
+		counts[got]++;
+		assert_int_equal(b->live, r->live);
+		same_levels(b, r, l);
+	}
+	for (l = 0; l < SYMS; l++)
+		same_levels(b, r, l);
+	for (v = 0; v < TW_BOOK_VERDICTS; v++)
+		print_message("%-16s %u\n", tw_book_verdict_name(v), counts[v]);
+	/* Every verdict but levels_full came up (the pool is ample). */
+	for (v = 0; v < TW_BOOK_VERDICTS; v++)
+		if (v != TW_BOOK_LEVELS_FULL)
+			assert_true(counts[v] > 0);
+	free(r);
+	free(mem);
+}
+
+/* A pool too small for a new level refuses it and changes nothing. */
+static void
+a_full_level_pool_refuses_whole(void **state)
+{
+	struct tw_book_params p = { .nb_symbols = 2, .max_orders = 100,
+		.pool_levels = 8, .hash_key = 1 };
+	void *mem = aligned_alloc(64, (tw_books_memsize(&p) + 63) / 64 * 64);
+	struct tw_books *b = tw_books_init(mem, &p);
+	unsigned int i;
+
+	tw_book_directory(b, 0, "A");
+	tw_book_directory(b, 1, "B");
+	for (i = 0; i < 8; i++)
+		assert_int_equal(tw_book_add(b, 0, i + 1, TW_BOOK_BID, 10,
+			100 + i), TW_BOOK_OK);
+	/* A ninth level would need a block of 16: the pool has none. */
+	assert_int_equal(tw_book_add(b, 0, 50, TW_BOOK_BID, 10, 200),
+		TW_BOOK_LEVELS_FULL);
+	assert_int_equal(tw_book_add(b, 1, 51, TW_BOOK_ASK, 10, 200),
+		TW_BOOK_LEVELS_FULL);
+	assert_null(tw_book_find(b, 50));
+	assert_int_equal(b->live, 8);
+	/* An existing level still takes orders. */
+	assert_int_equal(tw_book_add(b, 0, 52, TW_BOOK_BID, 5, 107),
+		TW_BOOK_OK);
+	assert_int_equal(tw_book_best(b, 0, TW_BOOK_BID)->shares, 15);
+	/* A replace onto a new level is refused before the old goes. */
+	assert_int_equal(tw_book_replace(b, 0, 1, 60, 10, 300),
+		TW_BOOK_LEVELS_FULL);
+	assert_non_null(tw_book_find(b, 1));
+	free(mem);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_type_has_the_specification_size),
+		cmocka_unit_test(messages_have_the_specification_layout),
+		cmocka_unit_test(timestamps_find_their_midnight),
+		cmocka_unit_test(
+			books_match_a_reference_over_a_million_operations),
+		cmocka_unit_test(a_full_level_pool_refuses_whole),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
