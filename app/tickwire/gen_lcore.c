@@ -756,6 +756,11 @@ tw_gen_lcore_main(void *arg)
 	}
 	/* A stop request ends the session too: receivers drain to it. */
 	if (!tw_force_quit) {
+		if (proto->gen_close != NULL) {
+			now = rte_rdtsc();
+			proto->gen_close(&g->em, now,
+				tw_clock_ns(g->clock, now));
+		}
 		tw_framer_end_session(&g->fr, rte_rdtsc());
 		g->ended = true;
 	}
@@ -776,6 +781,15 @@ tw_gen_lcore_main(void *arg)
 		}
 		tw_reply_finish(&g->replies);
 		reply_counters(g);
+	}
+	if (g->itch != NULL && g->itch->out != NULL) {
+		/* The day file is whole once the session is. */
+		if (fclose(g->itch->out) != 0)
+			TW_LOG(gen, ERR, "--itch-out: %s\n", strerror(errno));
+		else
+			printf("generator: %" PRIu64 " messages in the ITCH "
+				"day file\n", g->itch->out_msgs);
+		g->itch->out = NULL;
 	}
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
 	/*
@@ -984,6 +998,41 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 		.quotes_to_request = cfg->reply_every,
 		.quit = &tw_force_quit,
 	};
+	if (app->proto->books) {
+		struct tw_itch_gen_params ip = {
+			.nb_symbols = cfg->symbols,
+			.nb_channels = cfg->channels,
+			.orders_per_symbol = cfg->itch_orders_per_symbol,
+			.depth = cfg->itch_depth,
+			.hash_key = cfg->seed * UINT64_C(0x9e3779b97f4a7c15),
+		};
+		void *mem;
+
+		for (c = 0; c < TW_ITCH_ACTS; c++)
+			ip.mix[c] = (uint8_t)cfg->itch_mix[c];
+		mem = tw_app_zalloc(socket, tw_itch_gen_memsize(&ip));
+		g->itch = tw_itch_gen_init(mem, &ip);
+		if (g->itch == NULL) {
+			TW_LOG(app, ERR, "%s: [itch]: no room for the model of "
+				"%u symbols x %u orders on socket %d\n",
+				cfg->path, cfg->symbols,
+				cfg->itch_orders_per_symbol, socket);
+			return -ENOMEM;
+		}
+		g->em.proto_state = g->itch;
+		if (cfg->itch_out[0] != '\0') {
+			g->itch->out = fopen(cfg->itch_out, "w");
+			if (g->itch->out == NULL) {
+				TW_LOG(app, ERR, "--itch-out %s: %s\n",
+					cfg->itch_out, strerror(errno));
+				return -errno;
+			}
+			/* A recording: large writes, few of them. */
+			setvbuf(g->itch->out, NULL, _IOFBF, 1 << 20);
+			printf("generator: writing the feed as an ITCH 5.0 day "
+				"file to %s\n", cfg->itch_out);
+		}
+	}
 	if (app->nb_gen > 1) {
 		char list[256];
 		int len = 0;

@@ -136,7 +136,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	tw_clock_init(&app.clock, 100);
 	printf("tickwire %s: profile %s\n", TW_VERSION, app.cfg.path);
-	app.proto = tw_protocol_find("tickwire");
+	app.proto = app.cfg.protocol == TW_PROTOCOL_ITCH50 ?
+		&tw_protocol_itch50 : &tw_protocol_tickwire;
 	if (app.proto == NULL || tw_app_choose_simd(&app) != 0) {
 		rte_eal_cleanup();
 		return 2;

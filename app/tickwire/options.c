@@ -59,6 +59,10 @@ usage(const char *prog)
 		"  --latency-csv PREFIX write the latency histograms as CSV\n"
 		"  --dump-cache FILE    write the symbol cache as CSV\n"
 		"  --dump-truth FILE    write the generator's truth as CSV\n"
+		"  --dump-books FILE    itch50: every symbol's book as CSV\n"
+		"  --dump-truth-books FILE  itch50: the generator's books\n"
+		"  --itch-out FILE      itch50: the generator's feed as an ITCH "
+		"5.0 day file\n"
 		"  --set SEC.KEY=VALUE  set any profile key\n"
 		"  --quiet              no periodic stats line\n"
 		"  --list-keys          print every profile key and exit\n"
@@ -82,6 +86,9 @@ static const struct option long_opts[] = {
 	{ "latency-csv", required_argument, NULL, 'L' },
 	{ "dump-cache", required_argument, NULL, 'D' },
 	{ "dump-truth", required_argument, NULL, 'T' },
+	{ "dump-books", required_argument, NULL, 'B' },
+	{ "dump-truth-books", required_argument, NULL, 'W' },
+	{ "itch-out", required_argument, NULL, 'O' },
 	{ "set", required_argument, NULL, 'x' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "list-keys", no_argument, NULL, 'k' },
@@ -118,6 +125,9 @@ option_key(int opt, const char **sec, const char **key)
 		{ 'L', "run", "latency_csv" },
 		{ 'D', "run", "dump_cache" },
 		{ 'T', "run", "dump_truth" },
+		{ 'B', "run", "dump_books" },
+		{ 'W', "run", "dump_truth_books" },
+		{ 'O', "itch", "out" },
 	};
 	unsigned int i;
 

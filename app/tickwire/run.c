@@ -323,7 +323,8 @@ launch(struct tw_app *app)
 }
 
 /* The report files asked for, opened before the run (lib/stats). */
-enum { OUT_STATS, OUT_CACHE, OUT_TRUTH, OUT_LAT, OUT_MAX = OUT_LAT +
+enum { OUT_STATS, OUT_CACHE, OUT_TRUTH, OUT_BOOKS, OUT_TRUTH_BOOKS, OUT_LAT,
+	OUT_MAX = OUT_LAT +
 	TW_SPAN_MAX };
 
 static struct tw_outfile outs[OUT_MAX];
@@ -348,6 +349,20 @@ open_outputs(struct tw_app *app)
 	if (rc == 0)
 		rc = tw_outfile_open(&outs[OUT_TRUTH], cfg->dump_truth, err,
 			sizeof(err));
+	if ((cfg->dump_books[0] != '\0' && (app->nb_rx == 0 ||
+	     !app->proto->books)) || (cfg->dump_truth_books[0] != '\0' &&
+	     (app->nb_gen == 0 || !app->proto->books))) {
+		TW_LOG(app, ERR, "--dump-books and --dump-truth-books: books are "
+			"kept with [feed] protocol = itch50, by RX lcores and "
+			"by a generator\n");
+		return -EINVAL;
+	}
+	if (rc == 0)
+		rc = tw_outfile_open(&outs[OUT_BOOKS], cfg->dump_books, err,
+			sizeof(err));
+	if (rc == 0)
+		rc = tw_outfile_open(&outs[OUT_TRUTH_BOOKS],
+			cfg->dump_truth_books, err, sizeof(err));
 	if (rc == 0 && app->nb_rx > 0)
 		rc = tw_outfile_open_latency(&outs[OUT_LAT], cfg->latency_csv,
 			err, sizeof(err));
@@ -448,6 +463,10 @@ write_outputs(struct tw_app *app, const struct tw_stats *st)
 		else if (i == OUT_TRUTH)
 			rc = app->gen[0]->truth != NULL ? tw_cache_dump_csv(
 				&app->gen[0]->truth, 1, f) : -EINVAL;
+		else if (i == OUT_BOOKS)
+			rc = tw_app_dump_books(app, f);
+		else if (i == OUT_TRUTH_BOOKS)
+			rc = tw_books_dump_csv(app->gen[0]->itch->books, f);
 		else
 			rc = tw_hist_write_csv(&lat_merged[i - OUT_LAT], f);
 		rc = tw_outfile_close(&outs[i], rc, err, sizeof(err));

@@ -338,11 +338,32 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 		tw_rx_path_wire_clock(&rx->path, &app->devclk[pi],
 			app->port_state[pi].ts_offset,
 			app->port_state[pi].ts_flag);
-	/* Gaps are tracked (and filled, and given up) per symbol. */
-	rx->path.ctx.side = tw_app_zalloc(socket,
-		cfg->symbols * sizeof(struct tw_rx_side));
-	if (rx->path.ctx.side == NULL)
-		return -ENOMEM;
+	if (app->proto->books) {
+		/* This lcore's books: its symbols have no other writer. */
+		struct tw_book_params bp = {
+			.nb_symbols = cfg->symbols,
+			.max_orders = cfg->itch_max_orders,
+			.pool_levels = cfg->itch_levels,
+			.hash_key = rte_rdtsc() * UINT64_C(0x9e3779b97f4a7c15) ^
+				(uint64_t)(uintptr_t)rx,
+		};
+		void *mem = tw_app_zalloc(socket, tw_books_memsize(&bp));
+
+		rx->path.ctx.proto_state = tw_books_init(mem, &bp);
+		if (rx->path.ctx.proto_state == NULL) {
+			TW_LOG(app, ERR, "%s: [itch] max_orders, levels: no "
+				"room for %" PRIu64 " orders and %u levels on "
+				"socket %d\n", cfg->path, cfg->itch_max_orders,
+				cfg->itch_levels, socket);
+			return -ENOMEM;
+		}
+	} else {
+		/* Gaps are tracked (and filled, and given up) per symbol. */
+		rx->path.ctx.side = tw_app_zalloc(socket,
+			cfg->symbols * sizeof(struct tw_rx_side));
+		if (rx->path.ctx.side == NULL)
+			return -ENOMEM;
+	}
 	rx->check_tsc = tw_clock_hz(&app->clock) / 1000000 *
 		RTE_MAX(cfg->timeout_us / 4, 1u);
 	if ((cfg->reflect || cfg->rerequest) && rx->nb_queues > 0) {
@@ -357,6 +378,29 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 			return -ENODEV;
 	}
 	return 0;
+}
+
+int
+tw_app_dump_books(const struct tw_app *app, FILE *f)
+{
+	const struct tw_config *cfg = &app->cfg;
+	uint32_t l;
+	unsigned int i;
+
+	tw_books_csv_header(f);
+	for (l = 0; l < cfg->symbols; l++) {
+		uint32_t ch = l % cfg->channels;
+
+		for (i = 0; i < app->nb_rx; i++) {
+			const struct tw_rx_ctx *ctx = &app->rx[i]->path.ctx;
+
+			if ((ctx->owned[ch / 64] >> (ch % 64)) & 1) {
+				tw_books_csv_row(ctx->proto_state, l, f);
+				break;
+			}
+		}
+	}
+	return ferror(f) ? -EIO : 0;
 }
 
 int

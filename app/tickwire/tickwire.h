@@ -40,6 +40,7 @@
 #include "tw_port.h"
 #include "tw_request.h"
 #include "tw_store.h"
+#include "tw_itch_gen.h"
 #include "tw_protocol.h"
 #include "tw_rx_path.h"
 #include "tw_outfile.h"
@@ -162,6 +163,7 @@ struct tw_gen_lcore {
 	struct tw_framer fr;            /* open frames, sequences (lib/gen) */
 	struct tw_emitter em;           /* the protocol's messages */
 	struct tw_gen_sched sched;      /* this lcore's channels and count */
+	struct tw_itch_gen *itch;       /* itch50: the model and its books */
 	enum tw_csum_mode csum;
 	uint64_t rate;                  /* this lcore's share of [generator] rate */
 	uint64_t count;                 /* this lcore's share of the count */
@@ -260,6 +262,9 @@ int tw_app_port_index(const struct tw_app *app, uint16_t port_id);
 bool tw_app_is_rx_port(const struct tw_app *app, uint16_t port_id);
 uint16_t tw_app_reply_rxq(const struct tw_app *app);
 uint16_t tw_app_reply_nb_rxq(const struct tw_app *app);
+
+/* rx_lcore.c: every symbol's book, each from the RX lcore that owns it. */
+int tw_app_dump_books(const struct tw_app *app, FILE *f);
 
 /* gen_lcore.c, rx_lcore.c: each role's creation beside its loop. */
 int tw_gen_lcore_create(struct tw_app *app);

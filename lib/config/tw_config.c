@@ -48,6 +48,7 @@ struct key_def {
 static const char *const activity_names[] = { "uniform", "zipf", NULL };
 static const char *const offload_names[] = { "auto", "off", NULL };
 static const char *const send_names[] = { "ready", "fill", NULL };
+static const char *const protocol_names[] = { "tickwire", "itch50", NULL };
 static const char *const idle_names[] = { "poll", "pause", "interrupt",
 	NULL };
 /* In the order of enum tw_simd. */
@@ -95,6 +96,37 @@ static const struct key_def keys[] = {
 	U("feed", "price_decimals", price_decimals, 0, 9,
 		"fixed-point decimals of prices"),
 	U("feed", "ttl", ttl, 1, 255, "IPv4 TTL of sent datagrams"),
+
+	E("feed", "protocol", protocol, protocol_names,
+		"the feed's messages: tickwire (top of book) or itch50 "
+		"(NASDAQ TotalView-ITCH 5.0, order level)"),
+
+	U("itch", "max_orders", itch_max_orders, 16, UINT64_C(1) << 32,
+		"RX books: resting orders at most, each RX lcore"),
+	U("itch", "levels", itch_levels, 64, UINT32_MAX / 4,
+		"RX books: price levels of every symbol's sides together, "
+		"each RX lcore"),
+	U("itch", "orders_per_symbol", itch_orders_per_symbol, 1, 65536,
+		"generator: resting orders a symbol keeps at most"),
+	U("itch", "depth", itch_depth, 1, 1000,
+		"generator: levels from the touch an order is placed at, at "
+		"most"),
+	U("itch", "add_pct", itch_mix[0], 1, 100,
+		"generator: share of ticks that add an order (A, some F)"),
+	U("itch", "delete_pct", itch_mix[1], 0, 100,
+		"generator: ... that delete one (D)"),
+	U("itch", "cancel_pct", itch_mix[2], 0, 100,
+		"generator: ... that cancel part of one (X)"),
+	U("itch", "replace_pct", itch_mix[3], 0, 100,
+		"generator: ... that replace one (U)"),
+	U("itch", "execute_pct", itch_mix[4], 0, 100,
+		"generator: ... that execute the best order (E, some C)"),
+	U("itch", "trade_pct", itch_mix[5], 0, 100,
+		"generator: ... that are non-displayed trades (P); the six "
+		"add up to 100"),
+	T("itch", "out", KT_STR, itch_out,
+		"generator: also write every message to this ITCH 5.0 day file "
+		"(2-byte length, then the message)"),
 
 	T("generator", "enabled", KT_BOOL, gen_enabled,
 		"run the generator lcore"),
@@ -271,6 +303,12 @@ static const struct key_def keys[] = {
 		"write each latency histogram as PREFIX.<span>.csv"),
 	T("run", "dump_truth", KT_STR, dump_truth,
 		"write the generator's ground truth as CSV"),
+	T("run", "dump_books", KT_STR, dump_books,
+		"itch50: write every symbol's book (levels, orders, digest) as "
+		"CSV, as the RX lcores built them"),
+	T("run", "dump_truth_books", KT_STR, dump_truth_books,
+		"itch50: write the generator's books (its ground truth) as "
+		"CSV, in the form of dump_books"),
 	T("run", "quiet", KT_BOOL, quiet, "no periodic stats line"),
 	E("run", "simd", simd, simd_names,
 		"SIMD level of the hot loops: auto, scalar, sse, avx2, avx512"),
@@ -293,6 +331,17 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->mtu = 1500;
 	cfg->price_decimals = 4;
 	cfg->ttl = 16;
+
+	cfg->itch_max_orders = UINT64_C(1) << 20;
+	cfg->itch_levels = 1u << 20;
+	cfg->itch_orders_per_symbol = 64;
+	cfg->itch_depth = 10;
+	cfg->itch_mix[0] = 50;
+	cfg->itch_mix[1] = 30;
+	cfg->itch_mix[2] = 6;
+	cfg->itch_mix[3] = 8;
+	cfg->itch_mix[4] = 4;
+	cfg->itch_mix[5] = 2;
 
 	cfg->gen_enabled = true;
 	cfg->gen_lcore = 1;

@@ -54,6 +54,19 @@ struct tw_config {
 	uint8_t price_decimals;
 	uint8_t ttl;
 
+	uint8_t protocol;       /* enum tw_config_protocol */
+
+	/* [itch]: ITCH 5.0's books and market model */
+	uint64_t itch_max_orders;       /* RX books: resting orders at most */
+	uint32_t itch_levels;           /* RX books: price levels, all sides */
+	uint32_t itch_orders_per_symbol; /* generator: resting a symbol */
+	uint32_t itch_depth;            /* generator: levels from the touch */
+	uint32_t itch_mix[6];           /* add delete cancel replace execute
+					 * trade, percent */
+	char itch_out[TW_PATH_MAX];     /* the generator's day file */
+	char dump_books[TW_PATH_MAX];   /* every symbol's book, CSV */
+	char dump_truth_books[TW_PATH_MAX]; /* the generator's books */
+
 	/* [generator] */
 	bool gen_enabled;
 	uint32_t gen_lcore;             /* [generator] lcore */
@@ -185,6 +198,11 @@ int tw_config_set(struct tw_config *cfg, const char *origin,
 
 /* Checks across keys, after all sources are applied. */
 int tw_config_check(const struct tw_config *cfg, char *err, size_t errlen);
+
+enum tw_config_protocol {
+	TW_PROTOCOL_TICKWIRE,
+	TW_PROTOCOL_ITCH50,
+};
 
 /*
  * The generator lcores: [generator] lcores when given, else lcore.

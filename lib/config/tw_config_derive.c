@@ -76,6 +76,54 @@ gen_lcores_check(const struct tw_config *cfg, const uint32_t *gen,
 	return 0;
 }
 
+/*
+ * itch50 keeps what order books need: a sum of 100 in the mix, locates
+ * in 16 bits, and none of what speaks tickwire's messages (recovery's
+ * fills and snapshots, tick to trade, A/B, a capture, several generator
+ * lcores sharing the truth's order store).
+ */
+static int
+itch_check(const struct tw_config *cfg, unsigned int nb_gen, const char *o,
+		char *err, size_t errlen)
+{
+	static const char *const mix_keys = "add_pct, delete_pct, cancel_pct, "
+		"replace_pct, execute_pct, trade_pct";
+	const char *what = NULL;
+	unsigned int i, sum = 0;
+
+	for (i = 0; i < 6; i++)
+		sum += cfg->itch_mix[i];
+	if (sum != 100) {
+		snprintf(err, errlen, "%s: [itch] %s add up to %u, not 100", o,
+			mix_keys, sum);
+		return -EINVAL;
+	}
+	if (cfg->symbols > 65534) {
+		snprintf(err, errlen, "%s: [feed] symbols: %u; ITCH 5.0 stock "
+			"locates are 16 bits (at most 65534 with protocol = "
+			"itch50)", o, cfg->symbols);
+		return -EINVAL;
+	}
+	if (cfg->rerequest)
+		what = "[recovery] rerequest";
+	else if (cfg->store_messages != 0)
+		what = "[recovery] store_messages";
+	else if (cfg->reply_every != 0)
+		what = "[generator] reply_every";
+	else if (cfg->lines == 2)
+		what = "[feed] lines = 2";
+	else if (cfg->replay_file[0] != '\0')
+		what = "[replay] file";
+	else if (cfg->gen_enabled && nb_gen > 1)
+		what = "[generator] lcores (more than one)";
+	if (what != NULL) {
+		snprintf(err, errlen, "%s: [feed] protocol: %s is not yet "
+			"built for itch50", o, what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 {
@@ -98,6 +146,9 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 	nb_gen = tw_config_gen_lcores(cfg, gen);
 	if (cfg->gen_enabled && gen_lcores_check(cfg, gen, nb_gen, o, err,
 			errlen) != 0)
+		return -EINVAL;
+	if (cfg->protocol == TW_PROTOCOL_ITCH50 &&
+	    itch_check(cfg, nb_gen, o, err, errlen) != 0)
 		return -EINVAL;
 	if (cfg->rx_enabled) {
 		if (cfg->nb_rx_lcores == 0) {

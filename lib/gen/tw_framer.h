@@ -142,6 +142,7 @@ struct tw_emitter {
 	uint32_t reply_every;           /* every Nth quote asks (0: none) */
 	uint32_t quotes_to_request;     /* countdown to the next request */
 	const volatile bool *quit;      /* stops a long directory; or NULL */
+	void *proto_state;              /* another protocol's model; or NULL */
 };
 
 /* The directory message of every symbol of the scheduled channels. */

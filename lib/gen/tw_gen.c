@@ -290,16 +290,30 @@ bits16_below(uint64_t r, unsigned int shift, uint32_t n)
 	return (uint32_t)((((r >> shift) & 0xffff) * n) >> 16);
 }
 
-/* Tick i of st's block, on locate (picked from it), into t. */
-static inline void
-compose(struct tw_gen *g, const struct tw_gen_stream *st, unsigned int i,
-		uint16_t ch, uint32_t locate, struct tw_tick *t)
+void
+tw_gen_draw(struct tw_gen *g, uint16_t ch, uint32_t *locate, double *price,
+		uint64_t *misc)
 {
-	uint64_t misc = st->blk.misc[i];
-	double price = (g->sym[locate].price *= st->blk.mult[i]);
-	int64_t mid = (int64_t)(price * g->price_scale + 0.5);
-	int64_t half_spread = RTE_MAX(mid / 10000, (int64_t)1); /* ~1 bp */
+	struct tw_gen_stream *st = &g->stream[ch];
+	unsigned int i = next_slot(g, st);
+	uint32_t l = pick_symbol(g, st, ch, st->blk.pick[i]);
 
+	*locate = l;
+	*price = (g->sym[l].price *= st->blk.mult[i]);
+	*misc = st->blk.misc[i];
+}
+
+void
+tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t)
+{
+	uint32_t locate;
+	uint64_t misc;
+	double price;
+	int64_t mid, half_spread;
+
+	tw_gen_draw(g, ch, &locate, &price, &misc);
+	mid = (int64_t)(price * g->price_scale + 0.5);
+	half_spread = RTE_MAX(mid / 10000, (int64_t)1); /* ~1 bp */
 	if (mid < 2 * half_spread)
 		mid = 2 * half_spread;
 	t->channel = ch;
@@ -323,15 +337,6 @@ compose(struct tw_gen *g, const struct tw_gen_stream *st, unsigned int i,
 			.size = (1 + bits16_below(misc, 16, 50)) * 100,
 		};
 	}
-}
-
-void
-tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t)
-{
-	struct tw_gen_stream *st = &g->stream[ch];
-	unsigned int i = next_slot(g, st);
-
-	compose(g, st, i, ch, pick_symbol(g, st, ch, st->blk.pick[i]), t);
 }
 
 void

@@ -154,6 +154,14 @@ void tw_gen_directory(const struct tw_gen *g, uint32_t locate,
  */
 double tw_gen_step(struct tw_gen *g, uint32_t locate);
 
+/*
+ * Channel ch's next draw from its own stream: the symbol, its price
+ * after one GBM step, and 64 random bits for what the tick is (what
+ * tw_gen_next_on and other protocols' models compose a tick from).
+ */
+void tw_gen_draw(struct tw_gen *g, uint16_t ch, uint32_t *locate,
+		double *price, uint64_t *misc);
+
 /* Channel ch's next tick from its own stream (send_ns = 0). */
 void tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t);
 
@@ -283,6 +291,7 @@ struct tw_gen_counters {
 	uint64_t quotes;
 	uint64_t trades;
 	uint64_t directories;
+	uint64_t events;        /* other session messages (ITCH S) */
 	uint64_t heartbeats;
 	uint64_t end_of_session;
 	uint64_t end_repeats;   /* the end sent again behind a reply */

@@ -96,11 +96,21 @@ tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock)
 
 /* ---- the order store ---- */
 
+/*
+ * Home slot of a reference: its low bits. Exchanges hand out references
+ * in sequence, so the orders resting at once sit close together in the
+ * table and most probes hit lines already cached; a hash that scattered
+ * them would make every lookup a miss to memory. Crafted references can
+ * share a home slot whatever the hash is keyed with, so a probe chain is
+ * bounded instead: an order that would go further is refused as if the
+ * store were full (counted).
+ */
+#define MAX_PROBES 64
+
 static inline uint64_t
 slot_of(const struct tw_books *b, uint64_t ref)
 {
-	return ((ref ^ b->p.hash_key) * UINT64_C(0x9e3779b97f4a7c15)) >>
-		b->shift;
+	return (ref ^ b->p.hash_key) & b->mask;
 }
 
 static inline uint64_t
@@ -116,18 +126,28 @@ order_find(const struct tw_books *b, uint64_t ref)
 	return NOT_FOUND;
 }
 
-/* Room is checked by the caller (live < max_orders <= slots / 2). */
-static inline struct tw_book_order *
-order_insert(struct tw_books *b, uint64_t ref)
+/* A free slot for ref within the probe bound, or NOT_FOUND. */
+static inline uint64_t
+order_slot(const struct tw_books *b, uint64_t ref)
 {
 	uint64_t i = slot_of(b, ref);
+	unsigned int n;
 
-	while (b->orders[i].ref != 0)
+	for (n = 0; n < MAX_PROBES; n++) {
+		if (b->orders[i].ref == 0)
+			return i;
 		i = (i + 1) & b->mask;
-	b->orders[i].ref = ref;
+	}
+	return NOT_FOUND;
+}
+
+static inline struct tw_book_order *
+order_insert(struct tw_books *b, uint64_t slot, uint64_t ref)
+{
+	b->orders[slot].ref = ref;
 	if (++b->live > b->peak)
 		b->peak = b->live;
-	return &b->orders[i];
+	return &b->orders[slot];
 }
 
 /* Backward-shift deletion: no tombstones, probe chains stay short. */
@@ -309,6 +329,7 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 {
 	struct tw_book_order *o;
 	struct tw_book_sym *sy;
+	uint64_t slot;
 	bool found;
 
 	if (ref == 0 || side > TW_BOOK_ASK || shares == 0)
@@ -319,6 +340,9 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 		return TW_BOOK_DUPLICATE_REF;
 	if (b->live >= b->p.max_orders)
 		return TW_BOOK_STORE_FULL;
+	slot = order_slot(b, ref);
+	if (slot == NOT_FOUND)
+		return TW_BOOK_STORE_FULL;
 	sy = &b->sym[locate];
 	if (sy->side[side].n != 0)
 		level_index(b, &sy->side[side], side, price, &found);
@@ -326,7 +350,7 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 		found = false;
 	if (!found && !level_room(b, &sy->side[side]))
 		return TW_BOOK_LEVELS_FULL;
-	o = order_insert(b, ref);
+	o = order_insert(b, slot, ref);
 	o->price = price;
 	o->shares = shares;
 	o->locate = locate;
@@ -370,7 +394,7 @@ reduce(struct tw_books *b, uint64_t slot, uint32_t shares)
 
 enum tw_book_verdict
 tw_book_execute(struct tw_books *b, uint32_t locate, uint64_t ref,
-		uint32_t shares, uint32_t price)
+		uint32_t shares, uint32_t price, bool print)
 {
 	enum tw_book_verdict v;
 	struct tw_book_sym *sy;
@@ -384,9 +408,11 @@ tw_book_execute(struct tw_books *b, uint32_t locate, uint64_t ref,
 	if (shares > b->orders[slot].shares)
 		return TW_BOOK_TOO_MANY_SHARES;
 	sy = &b->sym[locate];
-	sy->last_px = price != 0 ? price : b->orders[slot].price;
-	sy->last_sz = shares;
-	sy->volume += shares;
+	if (print) {
+		sy->last_px = price != 0 ? price : b->orders[slot].price;
+		sy->last_sz = shares;
+		sy->volume += shares;
+	}
 	reduce(b, slot, shares);
 	return TW_BOOK_OK;
 }
@@ -520,26 +546,37 @@ tw_book_digest(const struct tw_books *b, uint32_t locate)
 	return h;
 }
 
+void
+tw_books_csv_header(FILE *f)
+{
+	fprintf(f, "locate,stock,bid_levels,ask_levels,orders,bid_px,bid_sz,"
+		"ask_px,ask_sz,last_px,last_sz,volume,digest\n");
+}
+
+void
+tw_books_csv_row(const struct tw_books *b, uint32_t l, FILE *f)
+{
+	const struct tw_book_sym *sy = &b->sym[l];
+	struct tw_book_top t;
+
+	if (l >= b->p.nb_symbols || !sy->known)
+		return;
+	tw_book_top(b, l, &t);
+	fprintf(f, "%" PRIu32 ",%.8s,%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32
+		",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64
+		",%016" PRIx64 "\n", l, sy->stock, sy->side[0].n,
+		sy->side[1].n, sy->orders, t.bid_px, t.bid_sz, t.ask_px,
+		t.ask_sz, t.last_px, t.last_sz, t.volume,
+		tw_book_digest(b, l));
+}
+
 int
 tw_books_dump_csv(const struct tw_books *b, FILE *f)
 {
 	uint32_t l;
 
-	fprintf(f, "locate,stock,bid_levels,ask_levels,orders,bid_px,bid_sz,"
-		"ask_px,ask_sz,last_px,last_sz,volume,digest\n");
-	for (l = 0; l < b->p.nb_symbols; l++) {
-		const struct tw_book_sym *sy = &b->sym[l];
-		struct tw_book_top t;
-
-		if (!sy->known)
-			continue;
-		tw_book_top(b, l, &t);
-		fprintf(f, "%" PRIu32 ",%.8s,%u,%u,%" PRIu32 ",%" PRIu32 ",%"
-			PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32
-			",%" PRIu64 ",%016" PRIx64 "\n", l, sy->stock,
-			sy->side[0].n, sy->side[1].n, sy->orders, t.bid_px,
-			t.bid_sz, t.ask_px, t.ask_sz, t.last_px, t.last_sz,
-			t.volume, tw_book_digest(b, l));
-	}
+	tw_books_csv_header(f);
+	for (l = 0; l < b->p.nb_symbols; l++)
+		tw_books_csv_row(b, l, f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -10,8 +10,8 @@
  * resting, a symbol with no directory, a full store) changes nothing and
  * says why; the book is never left half-changed.
  *
- * Owns: the order hash (open addressing, linear probing, deletion by
- * backward shift, keyed so that crafted references do not cluster), the
+ * Owns: the order table (open addressing on the reference's low bits,
+ * linear probing bounded at 64 slots, deletion by backward shift), the
  * level arrays (power-of-two blocks from one pool, with free lists),
  * top of book, last trade and volume per symbol, a digest of a book.
  * Never touches: allocation (the caller gives it memory of
@@ -36,7 +36,8 @@ enum tw_book_verdict {
 	TW_BOOK_TOO_MANY_SHARES,        /* beyond the order's remainder */
 	TW_BOOK_DUPLICATE_REF,          /* a resting order has that ref */
 	TW_BOOK_NO_DIRECTORY,           /* a locate with no Stock Directory */
-	TW_BOOK_STORE_FULL,             /* max_orders resting already */
+	TW_BOOK_STORE_FULL,             /* max_orders resting already, or
+					 * no slot within the probe bound */
 	TW_BOOK_LEVELS_FULL,            /* no room for a new price level */
 	TW_BOOK_WRONG_LOCATE,           /* the order rests on another stock */
 	TW_BOOK_BAD_FIELD,              /* side, zero shares or reference */
@@ -90,7 +91,7 @@ struct tw_book_params {
 	uint32_t nb_symbols;
 	uint64_t max_orders;    /* resting at once, at most */
 	uint32_t pool_levels;   /* price levels of every side together */
-	uint64_t hash_key;      /* keys the order hash (a random value) */
+	uint64_t hash_key;      /* xored into references (any value) */
 };
 
 struct tw_books {
@@ -115,9 +116,13 @@ int tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock);
 
 enum tw_book_verdict tw_book_add(struct tw_books *b, uint32_t locate,
 		uint64_t ref, uint8_t side, uint32_t shares, uint32_t price);
-/* Executed (at the order's price, or at price when price != 0). */
+/*
+ * Executed (at the order's price, or at price when price != 0); print:
+ * the execution counts as the last trade and in the volume (an
+ * Executed with Price marked non-printable does not).
+ */
 enum tw_book_verdict tw_book_execute(struct tw_books *b, uint32_t locate,
-		uint64_t ref, uint32_t shares, uint32_t price);
+		uint64_t ref, uint32_t shares, uint32_t price, bool print);
 enum tw_book_verdict tw_book_cancel(struct tw_books *b, uint32_t locate,
 		uint64_t ref, uint32_t shares);
 enum tw_book_verdict tw_book_delete(struct tw_books *b, uint32_t locate,
@@ -151,7 +156,14 @@ void tw_book_top(const struct tw_books *b, uint32_t locate,
  */
 uint64_t tw_book_digest(const struct tw_books *b, uint32_t locate);
 
-/* Each symbol: locate, stock, levels and orders a side, digest (CSV). */
+/*
+ * The books as CSV, a symbol a line (those with a directory): locate,
+ * stock, levels a side, orders, top of book, last trade, volume,
+ * digest. Several books that share the symbols (one per RX lcore, each
+ * symbol in one): the header once, then each symbol's row from its own.
+ */
+void tw_books_csv_header(FILE *f);
+void tw_books_csv_row(const struct tw_books *b, uint32_t locate, FILE *f);
 int tw_books_dump_csv(const struct tw_books *b, FILE *f);
 
 #endif /* TW_BOOK_H */

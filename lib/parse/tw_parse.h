@@ -68,6 +68,9 @@ enum tw_rx_drop {
 
 const char *tw_rx_drop_name(enum tw_rx_drop reason);
 
+/* Reasons a book refuses a message (lib/itch enum tw_book_verdict). */
+#define TW_RX_BOOK_REASONS 9
+
 /* Per-lcore counters; written only by their lcore. */
 struct tw_rx_counters {
 	uint64_t pkts;          /* frames polled */
@@ -107,6 +110,15 @@ struct tw_rx_counters {
 	uint64_t snaps_wanted;  /* channels waiting for a snapshot now */
 	uint64_t retrans_pkts;  /* retransmitted frames accepted */
 	uint64_t end_repeats;   /* ends of session sent again, taken once */
+	/*
+	 * Order-level feeds (ITCH 5.0, lib/itch): messages a book took,
+	 * those it refused by reason (enum tw_book_verdict; [0] unused),
+	 * known types that touch no book, unknown types skipped.
+	 */
+	uint64_t book_msgs;
+	uint64_t book_refused[TW_RX_BOOK_REASONS];
+	uint64_t other_msgs;
+	uint64_t unknown_msgs;
 	uint64_t lat_sum_ns;
 	uint64_t lat_max_ns;    /* last: the one field not summed */
 } __rte_cache_aligned;
@@ -232,6 +244,8 @@ struct tw_rx_ctx {
 	 * one writer whatever arrives on which port.
 	 */
 	uint64_t owned[TW_RX_MAX_CHANNELS / 64];
+	/* The protocol's own state (ITCH: this lcore's books); or NULL. */
+	void *proto_state;
 };
 
 /* Keep only the channels c < nb with own[c]. */

@@ -11,6 +11,12 @@
  *   lvl_raw_cksum(buf, len)     what rte_raw_cksum() returns, exactly
  *   lvl_quote_fields(e, m)      prices and sizes of a wire quote into e
  *
+ * A protocol other than tickwire's defines TW_RX_PROTO_BLOCKS and its
+ * own check_blocks() and apply_blocks() (same signatures) instead of
+ * lvl_quote_fields; with TW_RX_NO_RECOVERY its frames from the request
+ * and snapshot ports are not taken (the recovery path speaks tickwire's
+ * messages).
+ *
  * It defines tw_rx_burst_<level> and tw_rx_raw_cksum_<level>. The
  * scalar level has no fast header path and uses the DPDK helpers: it is
  * the reference the others are tested against.
@@ -107,6 +113,7 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 #endif
 }
 
+#ifndef TW_RX_PROTO_BLOCKS
 /*
  * Every block inside the datagram, of a known type and its size, with a
  * locate inside the cache that belongs to this channel (locate % n);
@@ -305,6 +312,8 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	}
 }
 
+#endif /* !TW_RX_PROTO_BLOCKS */
+
 /*
  * The channel's session, for a packet at seq. The common case (the
  * session the channel is in, not ended, not a first sequence number)
@@ -445,6 +454,12 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		ctr->drops[TW_DROP_NOT_OWNER]++;
 		return;
 	}
+#ifdef TW_RX_NO_RECOVERY
+	if (unlikely(v->snapshot || v->retrans)) {
+		ctr->drops[TW_DROP_NOT_SUBSCRIBED]++;
+		return;
+	}
+#endif
 	if (unlikely(v->snapshot)) {
 		/* A channel's state, not sequenced messages. */
 		if (!same_session(ctx, ch, v->mold)) {

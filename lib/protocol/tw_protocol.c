@@ -2,6 +2,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "tw_itch_gen.h"
+#include "tw_itch_rx.h"
 #include "tw_protocol.h"
 
 const struct tw_protocol tw_protocol_tickwire = {
@@ -12,8 +14,18 @@ const struct tw_protocol tw_protocol_tickwire = {
 	.rx_datagram = tw_rx_datagram,
 };
 
+const struct tw_protocol tw_protocol_itch50 = {
+	.name = "itch50",
+	.gen_open = tw_itch_emit_open,
+	.gen_ticks = tw_itch_emit_ticks,
+	.gen_close = tw_itch_emit_close,
+	.rx_init = tw_itch_rx_init,
+	.books = true,
+};
+
 static const struct tw_protocol *const protocols[] = {
 	&tw_protocol_tickwire,
+	&tw_protocol_itch50,
 };
 
 const struct tw_protocol *

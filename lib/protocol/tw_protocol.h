@@ -26,6 +26,16 @@ struct tw_protocol {
 	/* Generator: n ticks, stamped as tw_emit_ticks says. */
 	void (*gen_ticks)(struct tw_emitter *e, unsigned int n, uint64_t now,
 			uint64_t now_ns, uint64_t first_ns, uint64_t step_ns);
+	/* Generator: what closes a session before its end; or NULL. */
+	void (*gen_close)(struct tw_emitter *e, uint64_t now,
+			uint64_t send_ns);
+	/*
+	 * Order books (lib/itch): the generator's model keeps its truth
+	 * in them (e->proto_state, a struct tw_itch_gen) and each RX
+	 * context applies to its own (ctx->proto_state, a struct
+	 * tw_books), both made by the caller.
+	 */
+	bool books;
 	/* RX: a context whose burst kernel is the SIMD level's. */
 	int (*rx_init)(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 			struct tw_cache *cache,
@@ -38,6 +48,8 @@ struct tw_protocol {
 
 /* tickwire's own top-of-book feed (docs/protocol.md). */
 extern const struct tw_protocol tw_protocol_tickwire;
+/* NASDAQ TotalView-ITCH 5.0 (lib/itch). */
+extern const struct tw_protocol tw_protocol_itch50;
 
 /* The protocol of that name, or NULL. */
 const struct tw_protocol *tw_protocol_find(const char *name);

@@ -41,6 +41,17 @@ static const struct tw_counter_name rx_names[] = {
 	RX("gaps_open", gaps_open),
 	RX("retrans_packets", retrans_pkts),
 	RX("end_of_session_repeats", end_repeats),
+	RX("book_messages", book_msgs),
+	RX("book_unknown_order", book_refused[1]),
+	RX("book_too_many_shares", book_refused[2]),
+	RX("book_duplicate_ref", book_refused[3]),
+	RX("book_no_directory", book_refused[4]),
+	RX("book_store_full", book_refused[5]),
+	RX("book_levels_full", book_refused[6]),
+	RX("book_wrong_locate", book_refused[7]),
+	RX("book_bad_field", book_refused[8]),
+	RX("other_messages", other_msgs),
+	RX("unknown_messages", unknown_msgs),
 };
 
 #define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }
@@ -49,6 +60,7 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("quotes", quotes),
 	GEN("trades", trades),
 	GEN("directories", directories),
+	GEN("session_events", events),
 	GEN("heartbeats", heartbeats),
 	GEN("end_of_session", end_of_session),
 	GEN("end_of_session_repeats", end_repeats),
@@ -380,12 +392,18 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 
 	fprintf(f, "summary after %.2f s:\n", s->elapsed_s);
 	if (s->sending) {
-		fprintf(f, "  generator: %s ticks (%s quotes, %s trades) and "
-			"%s directory messages in %s packets",
-			tw_grouped(a, sizeof(a), s->gen.ticks),
-			tw_grouped(b, sizeof(b), s->gen.quotes),
-			tw_grouped(c, sizeof(c), s->gen.trades),
-			tw_grouped(d, sizeof(d), s->gen.directories),
+		fprintf(f, "  generator: %s ticks",
+			tw_grouped(a, sizeof(a), s->gen.ticks));
+		if (s->gen.quotes + s->gen.trades == s->gen.ticks)
+			fprintf(f, " (%s quotes, %s trades)",
+				tw_grouped(b, sizeof(b), s->gen.quotes),
+				tw_grouped(c, sizeof(c), s->gen.trades));
+		fprintf(f, " and %s directory messages",
+			tw_grouped(d, sizeof(d), s->gen.directories));
+		if (s->gen.events != 0)
+			fprintf(f, ", %s session events",
+				tw_grouped(d, sizeof(d), s->gen.events));
+		fprintf(f, " in %s packets",
 			tw_grouped(e, sizeof(e), s->gen.pkts));
 		if (s->gen.tx_retries != 0 || s->gen.tx_dropped != 0)
 			/* A retry: a tx_burst the port took only in part. */
@@ -409,7 +427,7 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 		if (s->sending)
 			fprintf(f, "; of %s messages sent",
 				tw_grouped(a, sizeof(a), s->gen.ticks +
-					s->gen.directories));
+					s->gen.directories + s->gen.events));
 		fputc('\n', f);
 	}
 	fprintf(f, "  drops %" PRIu64 ", gaps %" PRIu64 " (%" PRIu64

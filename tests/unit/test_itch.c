@@ -297,7 +297,7 @@ books_match_a_reference_over_a_million_operations(void **state)
 				r->volume[l] += shares;
 				ref_take(r, ref, shares);
 			}
-			got = tw_book_execute(b, l, ref, shares, 0);
+			got = tw_book_execute(b, l, ref, shares, 0, true);
 			break;
 		case 11: case 12: case 13:
 			want = ref_resting(r, l, ref);

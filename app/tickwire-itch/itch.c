@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tickwire-itch: an ITCH 5.0 day file (NASDAQ's framing: a 2-byte
+ * big-endian length, then the message; gzip or not) through the same
+ * decoder and books the RX lcores use (tw_itch_apply), on one core, no
+ * ports, no EAL. What it prints and writes: messages by type, what the
+ * books refused and why, the books at the end (--dump-books, the cache
+ * as the RX lcores show it with --dump-cache), and the time decode +
+ * book took, on average and per packet of --batch messages.
+ *
+ * --generate N decodes a synthetic day instead: tickwire's own market
+ * model (lib/itch) makes N ticks in memory, chunk by chunk, and only the
+ * decoding is timed. --write FILE also writes that day as a day file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+
+#include "tw_book.h"
+#include "tw_cache.h"
+#include "tw_clock.h"
+#include "tw_gen.h"
+#include "tw_hist.h"
+#include "tw_itch.h"
+#include "tw_itch_apply.h"
+#include "tw_itch_gen.h"
+
+struct opts {
+	const char *file;
+	uint64_t generate;
+	uint32_t symbols;
+	uint32_t orders_per_symbol;
+	uint64_t seed;
+	uint64_t max_orders;
+	uint32_t levels;
+	uint32_t batch;
+	const char *dump_cache, *dump_books, *json, *write;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: tickwire-itch [options] FILE\n"
+		"       tickwire-itch [options] --generate TICKS\n"
+		"Decodes an ITCH 5.0 day file (2-byte length + message, plain or "
+		"gzip)\nthrough tickwire's decoder and order books, on one "
+		"core.\n\n"
+		"  --generate N           a synthetic day of N ticks from "
+		"tickwire's model\n"
+		"  --symbols N            its symbols (1000); also the books' "
+		"size for a file\n"
+		"                         (a file's stock locates must be at "
+		"most N)\n"
+		"  --orders-per-symbol K  its resting orders a symbol (64)\n"
+		"  --seed S               its seed (1)\n"
+		"  --write FILE           write the synthetic day as a day file\n"
+		"  --max-orders N         the books' order store (2^22)\n"
+		"  --levels N             the books' price levels (2^22)\n"
+		"  --batch N              messages a timed packet (32)\n"
+		"  --dump-cache FILE      top of book per symbol, as tickwire's "
+		"--dump-cache\n"
+		"  --dump-books FILE      every book, as tickwire's "
+		"--dump-books\n"
+		"  --json FILE            the figures as JSON\n"
+		"  --version, --help\n");
+}
+
+/* ---- the decoder, timed per batch ---- */
+
+struct run {
+	struct tw_itch_sink sink;
+	struct tw_rx_counters ctr;
+	struct tw_hist per_batch;       /* ns a batch */
+	struct tw_clock clk;
+	uint64_t msgs, by_type[256], bad_len, cycles;
+	uint64_t seq;
+	uint32_t batch;
+};
+
+/*
+ * Messages of a buffer in day-file framing: each checked against its
+ * type's size (a wrong one is counted and skipped), applied, timed by
+ * batch. Returns the bytes used (a message cut at the end stays).
+ */
+static size_t
+decode(struct run *r, const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= 2) {
+		uint32_t n = 0;
+		uint64_t t0 = rte_rdtsc(), dt;
+		size_t start = off;
+
+		while (n < r->batch && len - off >= 2) {
+			uint16_t mlen = (uint16_t)((buf[off] << 8) |
+				buf[off + 1]);
+			const uint8_t *m = buf + off + 2;
+
+			if (len - off - 2 < mlen)
+				break;
+			off += 2 + (size_t)mlen;
+			r->seq++;
+			if (mlen == 0 || (tw_itch_len[m[0]] != 0 &&
+					  tw_itch_len[m[0]] != mlen)) {
+				r->bad_len++;
+				continue;
+			}
+			r->by_type[m[0]]++;
+			tw_itch_apply(&r->sink, m, r->seq, 0);
+			n++;
+		}
+		dt = rte_rdtsc() - t0;
+		if (n == 0)
+			return start;
+		r->cycles += dt;
+		r->msgs += n;
+		tw_hist_record(&r->per_batch, tw_clock_cycles_ns(&r->clk, dt));
+	}
+	return off;
+}
+
+static int
+decode_file(struct run *r, const char *path)
+{
+	gzFile z = gzopen(path, "rb");
+	size_t cap = 1 << 22, have = 0, used;
+	uint8_t *buf;
+	int n;
+
+	if (z == NULL) {
+		fprintf(stderr, "tickwire-itch: %s: %s\n", path,
+			strerror(errno ? errno : ENOENT));
+		return -1;
+	}
+	buf = malloc(cap);
+	if (buf == NULL)
+		return -1;
+	gzbuffer(z, 1 << 20);
+	while ((n = gzread(z, buf + have, (unsigned int)(cap - have))) > 0) {
+		have += (size_t)n;
+		used = decode(r, buf, have);
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	if (n < 0) {
+		int e;
+
+		fprintf(stderr, "tickwire-itch: %s: %s\n", path,
+			gzerror(z, &e));
+		gzclose(z);
+		free(buf);
+		return -1;
+	}
+	if (have != 0)
+		fprintf(stderr, "tickwire-itch: %s: %zu bytes at the end are "
+			"no whole message\n", path, have);
+	gzclose(z);
+	free(buf);
+	return 0;
+}
+
+/* ---- a synthetic day from tickwire's model ---- */
+
+static uint8_t frame_buf[TW_FRAME_HDR_MAX + 9000];
+
+static uint8_t *
+frame_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
+{
+	RTE_SET_USED(arg);
+	RTE_SET_USED(ch);
+	RTE_SET_USED(max_msgs);
+	*handle = frame_buf;
+	return frame_buf;
+}
+
+static void
+frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
+{
+	RTE_SET_USED(arg);
+	RTE_SET_USED(handle);
+	RTE_SET_USED(ch);
+	RTE_SET_USED(len);
+	RTE_SET_USED(msgs);
+}
+
+static int
+decode_generated(struct run *r, const struct opts *o)
+{
+	const uint16_t nb_ch = 8;
+	struct tw_gen_params gp = {
+		.nb_symbols = o->symbols, .nb_channels = nb_ch,
+		.seed = o->seed, .quote_pct = 70,
+		.activity = TW_ACTIVITY_UNIFORM, .drift = 0.05,
+		.volatility = 0.2, .dt = 1.0 / (252.0 * 23400.0),
+		.init_price = 100.0, .price_decimals = 4, .zipf_s = 1,
+	};
+	struct tw_itch_gen_params ip = {
+		.nb_symbols = o->symbols, .nb_channels = nb_ch,
+		.orders_per_symbol = o->orders_per_symbol, .depth = 10,
+		.mix = { 50, 30, 6, 8, 4, 2 }, .hash_key = o->seed,
+	};
+	struct tw_frame_params fp = {
+		.group_base = 0xef010101, .src_port = 30000,
+		.dst_port = 30001, .mtu = 1500, .ttl = 1,
+		.session = "TWITCHDAY ",
+	};
+	const struct tw_frame_src src = {
+		.get = frame_get, .put = frame_put,
+	};
+	struct tw_pkt_tmpl *tmpl = calloc(nb_ch, sizeof(*tmpl));
+	struct tw_framer_chan *chans = calloc(nb_ch, sizeof(*chans));
+	struct tw_gen_sched *sched = malloc(sizeof(*sched));
+	void *gmem = aligned_alloc(64, RTE_ALIGN_CEIL(tw_gen_memsize(&gp), 64));
+	void *imem = aligned_alloc(64,
+		RTE_ALIGN_CEIL(tw_itch_gen_memsize(&ip), 64));
+	struct tw_gen_counters gctr = { 0 };
+	uint16_t all[8] = { 0, 1, 2, 3, 4, 5, 6, 7 }, c;
+	struct tw_framer fr;
+	struct tw_emitter em;
+	struct tw_itch_gen *ig;
+	FILE *mem, *out = NULL;
+	char *chunk = NULL;
+	size_t chunk_len = 0, used;
+	uint64_t done = 0, ns = UINT64_C(9) * 3600 * 1000000000;
+
+	if (tmpl == NULL || chans == NULL || sched == NULL || gmem == NULL ||
+	    imem == NULL)
+		return -1;
+	ig = tw_itch_gen_init(imem, &ip);
+	em = (struct tw_emitter){
+		.fr = &fr, .gen = tw_gen_init(gmem, &gp), .sched = sched,
+		.ctr = &gctr, .proto_state = ig,
+	};
+	if (ig == NULL || em.gen == NULL) {
+		fprintf(stderr, "tickwire-itch: --symbols %u, "
+			"--orders-per-symbol %u: unusable\n", o->symbols,
+			o->orders_per_symbol);
+		return -1;
+	}
+	{
+		char err[128];
+		bool capped;
+		int level = tw_simd_resolve(TW_SIMD_AUTO, 0, &capped, err,
+			sizeof(err));
+
+		if (level >= 0)
+			tw_gen_set_simd(em.gen, (enum tw_simd)level);
+	}
+	for (c = 0; c < nb_ch; c++)
+		tw_pkt_tmpl_init(&tmpl[c], &fp, c);
+	tw_gen_sched_init(sched, em.gen, all, nb_ch, o->generate);
+	tw_framer_init(&fr, tmpl, chans, nb_ch, TW_CSUM_OFFLOAD, &src, &gctr);
+	if (o->write != NULL) {
+		out = fopen(o->write, "w");
+		if (out == NULL) {
+			fprintf(stderr, "tickwire-itch: --write %s: %s\n",
+				o->write, strerror(errno));
+			return -1;
+		}
+	}
+	mem = open_memstream(&chunk, &chunk_len);
+	if (mem == NULL)
+		return -1;
+	ig->out = mem;
+	tw_itch_emit_open(&em, 0, ns);
+	for (;;) {
+		uint64_t n = RTE_MIN(o->generate - done, (uint64_t)1 << 20);
+
+		while (n > 0) {
+			unsigned int k = (unsigned int)RTE_MIN(n,
+				(uint64_t)TW_GEN_BATCH);
+
+			tw_itch_emit_ticks(&em, k, 0, 0, ns, 1000);
+			ns += 1000 * (uint64_t)k;
+			n -= k;
+		}
+		done = gctr.ticks;
+		if (done >= o->generate)
+			tw_itch_emit_close(&em, 0, ns);
+		fflush(mem);
+		if (out != NULL && fwrite(chunk, 1, chunk_len, out) != chunk_len)
+			return -1;
+		used = decode(r, (const uint8_t *)chunk, chunk_len);
+		if (used != chunk_len)
+			return -1;
+		rewind(mem);
+		if (done >= o->generate)
+			break;
+	}
+	fclose(mem);
+	free(chunk);
+	if (out != NULL && fclose(out) != 0)
+		return -1;
+	printf("generated: %" PRIu64 " ticks on %u symbols (at most %u "
+		"orders resting a symbol), peak %" PRIu64 " orders resting\n",
+		gctr.ticks, o->symbols, o->orders_per_symbol, ig->books->peak);
+	return 0;
+}
+
+/* ---- report ---- */
+
+static void
+report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
+{
+	struct tw_hist_summary s;
+	double ns_msg = r->msgs ? (double)tw_clock_cycles_ns(&r->clk,
+		r->cycles) / (double)r->msgs : 0;
+	unsigned int t, v;
+	bool first = true;
+
+	tw_hist_summarize(&r->per_batch, &s);
+	if (!json) {
+		fprintf(f, "messages: %" PRIu64 " (", r->msgs);
+		for (t = 0; t < 256; t++)
+			if (r->by_type[t] != 0) {
+				fprintf(f, "%s%c %" PRIu64, first ? "" : ", ",
+					t, r->by_type[t]);
+				first = false;
+			}
+		fprintf(f, "), %" PRIu64 " with a wrong length\n", r->bad_len);
+		fprintf(f, "books: %" PRIu64 " messages applied, %" PRIu64
+			" other types, %" PRIu64 " unknown types; refused:",
+			r->ctr.book_msgs, r->ctr.other_msgs,
+			r->ctr.unknown_msgs);
+		for (v = 1; v < TW_BOOK_VERDICTS; v++)
+			fprintf(f, " %s %" PRIu64, tw_book_verdict_name(v),
+				r->ctr.book_refused[v]);
+		fprintf(f, "\norders resting: %" PRIu64 " at the end, %" PRIu64
+			" at the peak\n", b->live, b->peak);
+		fprintf(f, "decode + book: %.2f ns a message on average; per "
+			"packet of %u: p50 %" PRIu64 " ns, p99 %" PRIu64
+			" ns, max %" PRIu64 " ns (%" PRIu64 " packets)\n",
+			ns_msg, r->batch, s.p50, s.p99, s.max, s.count);
+		return;
+	}
+	fprintf(f, "{\n  \"messages\": %" PRIu64 ",\n  \"by_type\": {",
+		r->msgs);
+	for (t = 0; t < 256; t++)
+		if (r->by_type[t] != 0) {
+			fprintf(f, "%s\"%c\": %" PRIu64, first ? "" : ", ", t,
+				r->by_type[t]);
+			first = false;
+		}
+	fprintf(f, "},\n  \"wrong_length\": %" PRIu64 ",\n  \"book_messages\": "
+		"%" PRIu64 ",\n  \"other_messages\": %" PRIu64 ",\n"
+		"  \"unknown_messages\": %" PRIu64 ",\n  \"refused\": {",
+		r->bad_len, r->ctr.book_msgs, r->ctr.other_msgs,
+		r->ctr.unknown_msgs);
+	for (v = 1; v < TW_BOOK_VERDICTS; v++)
+		fprintf(f, "%s\"%s\": %" PRIu64, v > 1 ? ", " : "",
+			tw_book_verdict_name(v), r->ctr.book_refused[v]);
+	fprintf(f, "},\n  \"orders_resting_end\": %" PRIu64 ",\n"
+		"  \"orders_resting_peak\": %" PRIu64 ",\n"
+		"  \"ns_per_message\": %.3f,\n  \"batch\": %u,\n"
+		"  \"per_packet_ns\": { \"count\": %" PRIu64 ", \"p50\": %" PRIu64
+		", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"p99_9\": %"
+		PRIu64 ", \"max\": %" PRIu64 ", \"mean\": %.1f }\n}\n",
+		b->live, b->peak, ns_msg, r->batch, s.count, s.p50, s.p90,
+		s.p99, s.p999, s.max, s.mean);
+}
+
+static int
+write_out(const char *path, int (*fn)(const void *, FILE *), const void *x)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (f == NULL) {
+		fprintf(stderr, "tickwire-itch: %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	rc = fn(x, f);
+	if (fclose(f) != 0 || rc != 0) {
+		fprintf(stderr, "tickwire-itch: %s: write failed\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+json_out(const void *x, FILE *f)
+{
+	const struct run *r = x;
+
+	report(r, r->sink.books, f, true);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int
+books_csv(const void *b, FILE *f)
+{
+	return tw_books_dump_csv(b, f);
+}
+
+static int
+cache_csv(const void *c, FILE *f)
+{
+	struct tw_cache *cache = (struct tw_cache *)(uintptr_t)c;
+
+	return tw_cache_dump_csv(&cache, 1, f);
+}
+
+static int
+parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno != 0 || end == s || *end != '\0' || s[0] == '-' ? -1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "generate", required_argument, NULL, 'g' },
+		{ "symbols", required_argument, NULL, 's' },
+		{ "orders-per-symbol", required_argument, NULL, 'k' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "max-orders", required_argument, NULL, 'm' },
+		{ "levels", required_argument, NULL, 'l' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "dump-cache", required_argument, NULL, 'c' },
+		{ "dump-books", required_argument, NULL, 'B' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = {
+		.symbols = 1000, .orders_per_symbol = 64, .seed = 1,
+		.max_orders = UINT64_C(1) << 22, .levels = 1u << 22,
+		.batch = 32,
+	};
+	struct tw_book_params bp;
+	struct run *r;
+	void *bmem, *cmem;
+	uint64_t v = 0;
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (opt == 'V') {
+			printf("tickwire-itch %s\n", TW_VERSION);
+			return 0;
+		}
+		if (opt == '?') {
+			usage(stderr);
+			return 2;
+		}
+		if (strchr("gskSmlb", opt) != NULL &&
+		    parse_u64(optarg, &v) != 0) {
+			fprintf(stderr, "tickwire-itch: --%s: '%s' is not an "
+				"unsigned integer\n", lo[opt == 'g' ? 0 :
+				opt == 's' ? 1 : opt == 'k' ? 2 : opt == 'S' ?
+				3 : opt == 'm' ? 5 : opt == 'l' ? 6 : 7].name,
+				optarg);
+			return 2;
+		}
+		switch (opt) {
+		case 'g': o.generate = v; break;
+		case 's': o.symbols = (uint32_t)RTE_MIN(v, (uint64_t)65534);
+			break;
+		case 'k': o.orders_per_symbol = (uint32_t)RTE_MIN(v,
+				(uint64_t)65536);
+			break;
+		case 'S': o.seed = v; break;
+		case 'm': o.max_orders = v; break;
+		case 'l': o.levels = (uint32_t)RTE_MIN(v, (uint64_t)1 << 30);
+			break;
+		case 'b': o.batch = (uint32_t)RTE_MAX(RTE_MIN(v,
+				(uint64_t)65536), (uint64_t)1);
+			break;
+		case 'w': o.write = optarg; break;
+		case 'c': o.dump_cache = optarg; break;
+		case 'B': o.dump_books = optarg; break;
+		case 'j': o.json = optarg; break;
+		}
+	}
+	if (optind < argc)
+		o.file = argv[optind++];
+	if ((o.file == NULL) == (o.generate == 0) || optind < argc) {
+		fprintf(stderr, "tickwire-itch: give a day file or --generate "
+			"N (one of them)\n");
+		usage(stderr);
+		return 2;
+	}
+	if (o.write != NULL && o.generate == 0) {
+		fprintf(stderr, "tickwire-itch: --write goes with --generate\n");
+		return 2;
+	}
+	bp = (struct tw_book_params){
+		.nb_symbols = o.symbols, .max_orders = o.max_orders,
+		.pool_levels = o.levels, .hash_key = rte_rdtsc() ^ o.seed,
+	};
+	r = calloc(1, sizeof(*r));
+	bmem = aligned_alloc(64, RTE_ALIGN_CEIL(tw_books_memsize(&bp), 64));
+	cmem = aligned_alloc(64, RTE_ALIGN_CEIL(tw_cache_memsize(o.symbols),
+		64));
+	if (r == NULL || bmem == NULL || cmem == NULL) {
+		fprintf(stderr, "tickwire-itch: no memory for %" PRIu64
+			" orders and %u levels\n", o.max_orders, o.levels);
+		return 1;
+	}
+	r->sink.books = tw_books_init(bmem, &bp);
+	r->sink.cache = tw_cache_init(cmem, o.symbols, 0);
+	r->sink.ctr = &r->ctr;
+	r->batch = o.batch;
+	if (r->sink.books == NULL || r->sink.cache == NULL) {
+		fprintf(stderr, "tickwire-itch: --max-orders, --levels: "
+			"unusable\n");
+		return 2;
+	}
+	tw_hist_init(&r->per_batch);
+	tw_clock_init(&r->clk, 50);
+	rc = o.generate != 0 ? decode_generated(r, &o) :
+		decode_file(r, o.file);
+	if (rc != 0)
+		return 1;
+	report(r, r->sink.books, stdout, false);
+	if (o.json != NULL && write_out(o.json, json_out, r) != 0)
+		return 1;
+	if (o.dump_books != NULL &&
+	    write_out(o.dump_books, books_csv, r->sink.books) != 0)
+		return 1;
+	if (o.dump_cache != NULL &&
+	    write_out(o.dump_cache, cache_csv, r->sink.cache) != 0)
+		return 1;
+	return 0;
+}

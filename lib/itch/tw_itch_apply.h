@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ITCH 5.0 messages into books and a cache: the one place that says
+ * what each message does, used by the RX lcores, by the generator for
+ * its ground truth and by the offline decoder, so all three agree.
+ *
+ * A symbol's cache entry is written when what it shows changes (best
+ * bid and ask price and aggregate shares, last trade, volume): adds and
+ * deletes deep in the book touch no cache line, and the entry's update
+ * count and last sequence do not depend on how messages were framed.
+ */
+#ifndef TW_ITCH_APPLY_H
+#define TW_ITCH_APPLY_H
+
+#include <rte_branch_prediction.h>
+#include <rte_seqcount.h>
+
+#include "tw_book.h"
+#include "tw_cache.h"
+#include "tw_itch.h"
+#include "tw_parse.h"
+
+/* The decimals of ITCH prices (the MWCB levels, 8, touch no book). */
+#define TW_ITCH_PRICE_DECIMALS 4
+
+struct tw_itch_sink {
+	struct tw_books *books;
+	struct tw_cache *cache;         /* the entries shown; or NULL */
+	struct tw_rx_counters *ctr;     /* book_*, other, unknown, dirs */
+};
+
+/* The wire's stock locate (1-based; 0: no stock) as a cache locate. */
+static inline uint32_t
+tw_itch_cache_locate(const uint8_t *m)
+{
+	return (uint32_t)tw_itch_locate(m) - 1;
+}
+
+static inline uint8_t
+tw_itch_side(uint8_t c)
+{
+	return c == 'B' ? TW_BOOK_BID : c == 'S' ? TW_BOOK_ASK : 0xff;
+}
+
+/* Entry l shows the book's top; written (seqcount) only if it changed. */
+static inline void
+tw_itch_show(struct tw_cache *c, const struct tw_books *b, uint32_t l,
+		uint64_t seq, uint64_t now_ns)
+{
+	struct tw_cache_entry *e = &c->entries[l];
+	struct tw_book_top t;
+
+	tw_book_top(b, l, &t);
+	if (e->bid_px == t.bid_px && e->bid_sz == t.bid_sz &&
+	    e->ask_px == t.ask_px && e->ask_sz == t.ask_sz &&
+	    e->last_px == t.last_px && e->last_sz == t.last_sz &&
+	    e->volume == t.volume)
+		return;
+	rte_seqcount_write_begin(&e->sc);
+	e->bid_px = t.bid_px;
+	e->bid_sz = t.bid_sz;
+	e->ask_px = t.ask_px;
+	e->ask_sz = t.ask_sz;
+	e->last_px = t.last_px;
+	e->last_sz = t.last_sz;
+	e->volume = t.volume;
+	e->last_seq = seq;
+	e->last_update_ns = now_ns;
+	rte_seqcount_write_end(&e->sc);
+}
+
+/* A Stock Directory into the cache's directory and the books. */
+static inline void
+tw_itch_directory_apply(struct tw_itch_sink *s, const uint8_t *m)
+{
+	struct tw_directory d = {
+		.locate = tw_itch_cache_locate(m),
+		.price_decimals = TW_ITCH_PRICE_DECIMALS,
+	};
+
+	memcpy(d.ticker, m + TW_ITCH_R_STOCK, TW_TICKER_LEN);
+	if (d.locate >= s->books->p.nb_symbols ||
+	    (s->cache != NULL && tw_cache_set_directory(s->cache, &d) != 0)) {
+		s->ctr->book_refused[TW_BOOK_BAD_FIELD]++;
+		return;
+	}
+	tw_book_directory(s->books, d.locate, d.ticker);
+	s->ctr->directories++;
+}
+
+/* One message whose length is its type's (checked), at sequence seq. */
+static inline void
+tw_itch_apply(struct tw_itch_sink *s, const uint8_t *m, uint64_t seq,
+		uint64_t now_ns)
+{
+	struct tw_books *b = s->books;
+	uint32_t l = tw_itch_cache_locate(m);
+	enum tw_book_verdict v;
+
+	switch (m[0]) {
+	case TW_ITCH_ADD_ORDER:
+	case TW_ITCH_ADD_ORDER_MPID:
+		v = tw_book_add(b, l, tw_itch_u64(m + TW_ITCH_A_REF),
+			tw_itch_side(m[TW_ITCH_A_SIDE]),
+			tw_itch_u32(m + TW_ITCH_A_SHARES),
+			tw_itch_u32(m + TW_ITCH_A_PRICE));
+		break;
+	case TW_ITCH_ORDER_EXECUTED:
+		v = tw_book_execute(b, l, tw_itch_u64(m + TW_ITCH_E_REF),
+			tw_itch_u32(m + TW_ITCH_E_SHARES), 0, true);
+		break;
+	case TW_ITCH_ORDER_EXECUTED_PRICE:
+		v = tw_book_execute(b, l, tw_itch_u64(m + TW_ITCH_E_REF),
+			tw_itch_u32(m + TW_ITCH_E_SHARES),
+			tw_itch_u32(m + TW_ITCH_C_PRICE),
+			m[TW_ITCH_C_PRINTABLE] == 'Y');
+		break;
+	case TW_ITCH_ORDER_CANCEL:
+		v = tw_book_cancel(b, l, tw_itch_u64(m + TW_ITCH_X_REF),
+			tw_itch_u32(m + TW_ITCH_X_SHARES));
+		break;
+	case TW_ITCH_ORDER_DELETE:
+		v = tw_book_delete(b, l, tw_itch_u64(m + TW_ITCH_D_REF));
+		break;
+	case TW_ITCH_ORDER_REPLACE:
+		v = tw_book_replace(b, l, tw_itch_u64(m + TW_ITCH_U_OLD_REF),
+			tw_itch_u64(m + TW_ITCH_U_NEW_REF),
+			tw_itch_u32(m + TW_ITCH_U_SHARES),
+			tw_itch_u32(m + TW_ITCH_U_PRICE));
+		break;
+	case TW_ITCH_TRADE:
+		v = tw_book_trade(b, l, tw_itch_u32(m + TW_ITCH_P_SHARES),
+			tw_itch_u32(m + TW_ITCH_P_PRICE));
+		break;
+	case TW_ITCH_CROSS_TRADE:
+		v = tw_book_trade(b, l, tw_itch_u64(m + TW_ITCH_Q_SHARES),
+			tw_itch_u32(m + TW_ITCH_Q_PRICE));
+		break;
+	case TW_ITCH_STOCK_DIRECTORY:
+		tw_itch_directory_apply(s, m);
+		return;
+	default:
+		if (tw_itch_len[m[0]] != 0)
+			s->ctr->other_msgs++;
+		else
+			s->ctr->unknown_msgs++;
+		return;
+	}
+	if (unlikely(v != TW_BOOK_OK)) {
+		s->ctr->book_refused[v]++;
+		return;
+	}
+	s->ctr->book_msgs++;
+	if (s->cache != NULL)
+		tw_itch_show(s->cache, b, l, seq, now_ns);
+}
+
+#endif /* TW_ITCH_APPLY_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The generator side of ITCH 5.0: an order-level market around each
+ * symbol's GBM mid price. Per tick of a symbol (drawn from its channel's
+ * stream, as tickwire's quotes and trades are): an add (A, some F) a few
+ * ticks from the mid on either side, a delete (D), a partial cancel
+ * (X), a replace (U), an execution against the best resting order (E,
+ * some C) that moves the book when it empties a level, or a non-displayed
+ * trade (P), by a configurable mix. A session opens with System Events
+ * 'O' and 'S', a Stock Directory per symbol and 'Q', and closes with
+ * 'M', 'E', 'C'. Order references and match numbers are unique per
+ * session and per channel's stream, so the same seed gives the same
+ * feed. The ground truth is the generator's own books, fed every
+ * message it sends through tw_itch_apply (one set of rules for both
+ * sides).
+ *
+ * Owns: the model's per-symbol list of its resting orders, the
+ * reference and match counters, the truth books.
+ * Never touches: frames beyond tw_framer_reserve, ports, allocation.
+ */
+#ifndef TW_ITCH_GEN_H
+#define TW_ITCH_GEN_H
+
+#include <stdio.h>
+
+#include "tw_book.h"
+#include "tw_framer.h"
+#include "tw_parse.h"
+
+enum tw_itch_act {
+	TW_ITCH_ACT_ADD,
+	TW_ITCH_ACT_DELETE,
+	TW_ITCH_ACT_CANCEL,
+	TW_ITCH_ACT_REPLACE,
+	TW_ITCH_ACT_EXECUTE,
+	TW_ITCH_ACT_TRADE,
+	TW_ITCH_ACTS
+};
+
+struct tw_itch_gen_params {
+	uint32_t nb_symbols;
+	uint16_t nb_channels;
+	uint32_t orders_per_symbol;     /* resting at most, a symbol */
+	uint32_t depth;                 /* levels from the touch, at most */
+	uint8_t mix[TW_ITCH_ACTS];      /* percent of the ticks, sum 100 */
+	uint64_t hash_key;
+};
+
+struct tw_itch_gen {
+	struct tw_itch_gen_params p;
+	struct tw_books *books;         /* the truth */
+	struct tw_rx_counters truth_ctr; /* refusals: none expected */
+	uint64_t *refs;                 /* orders_per_symbol a symbol */
+	uint32_t *nb_refs;              /* per symbol */
+	uint64_t *next_ref;             /* per channel */
+	uint64_t *next_match;           /* per channel */
+	uint64_t acts[TW_ITCH_ACTS];    /* what the ticks were */
+	FILE *out;                      /* --itch-out: the day file; or NULL */
+	uint64_t out_msgs;
+};
+
+/* -EINVAL naming nothing when the mix does not add up to 100, ... */
+int tw_itch_gen_params_check(const struct tw_itch_gen_params *p);
+size_t tw_itch_gen_memsize(const struct tw_itch_gen_params *p);
+struct tw_itch_gen *tw_itch_gen_init(void *mem,
+		const struct tw_itch_gen_params *p);
+
+/* The protocol ops (e->proto_state is the tw_itch_gen). */
+void tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns);
+void tw_itch_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
+		uint64_t now_ns, uint64_t first_ns, uint64_t step_ns);
+void tw_itch_emit_close(struct tw_emitter *e, uint64_t now,
+		uint64_t send_ns);
+
+#endif /* TW_ITCH_GEN_H */

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The RX burst of an ITCH 5.0 feed: lib/parse's frame and burst logic
+ * (headers, MoldUDP64 sessions and sequences, two lines) compiled once
+ * more with ITCH's block checks and the books (tw_itch_apply.h) in place
+ * of tickwire's messages. Scalar: a book update is a hash probe and a
+ * sorted insert, not a vector job.
+ *
+ * A frame is all or nothing as before: every block must have its
+ * type's size and a stock locate of this channel before any applies.
+ * Unknown types are skipped by their block length and counted; a
+ * message the book refuses (unknown order, too many shares, ...) is
+ * counted under its reason and changes nothing.
+ */
+#include <string.h>
+
+#include "tw_itch_apply.h"
+#include "tw_itch_rx.h"
+#include "tw_parse_private.h"
+
+#define TW_RX_LEVEL itch
+#define TW_RX_HAVE_FAST_HEADERS 0
+#define TW_RX_PROTO_BLOCKS
+#define TW_RX_NO_RECOVERY
+
+_Static_assert(TW_RX_BOOK_REASONS == TW_BOOK_VERDICTS,
+	"tw_rx_counters.book_refused has a slot per book verdict");
+
+static inline uint16_t
+lvl_raw_cksum(const void *buf, uint32_t len)
+{
+	return rte_raw_cksum(buf, len);
+}
+
+static inline int
+check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
+		uint32_t count, uint32_t channel)
+{
+	const struct tw_rx_feed *feed = ctx->feed;
+	const struct tw_cache *cache = ctx->cache;
+	const struct tw_books *books = ctx->proto_state;
+	uint32_t off = 0, i;
+
+	for (i = 0; i < count; i++) {
+		const uint8_t *m;
+		uint16_t mlen, want;
+		uint32_t wl, l;
+
+		if (unlikely(off + TW_MOLD_BLOCK_HDR_LEN > len))
+			return TW_DROP_BAD_MSG_LEN;
+		mlen = rte_be_to_cpu_16(*(const rte_be16_t *)(b + off));
+		off += TW_MOLD_BLOCK_HDR_LEN;
+		if (unlikely(mlen == 0 || off + mlen > len))
+			return TW_DROP_BAD_MSG_LEN;
+		m = b + off;
+		off += mlen;
+		want = tw_itch_len[m[0]];
+		if (want == 0)
+			continue;       /* unknown: skipped when applied */
+		if (unlikely(mlen != want))
+			return TW_DROP_BAD_MSG_LEN;
+		wl = tw_itch_locate(m);
+		if (wl == 0)
+			continue;       /* system-wide (S, V, W) */
+		l = wl - 1;
+		if (unlikely(l >= cache->nb_symbols))
+			return TW_DROP_BAD_LOCATE;
+		if (unlikely(l - rte_reciprocal_divide(l, feed->chan_div) *
+				feed->nb_channels != channel))
+			return TW_DROP_WRONG_CHANNEL;
+		if (unlikely(m[0] == TW_ITCH_STOCK_DIRECTORY)) {
+			struct tw_directory d = {
+				.locate = l,
+				.price_decimals = TW_ITCH_PRICE_DECIMALS,
+			};
+			int reason;
+
+			memcpy(d.ticker, m + TW_ITCH_R_STOCK, TW_TICKER_LEN);
+			reason = tw_rx_directory_verdict(cache, &d);
+			if (reason != TW_RX_ACCEPT)
+				return reason;
+		}
+		rte_prefetch0_write(&cache->entries[l]);
+		rte_prefetch0(&books->sym[l]);
+	}
+	if (unlikely(off != len))
+		return TW_DROP_BAD_MSG_LEN;
+	return TW_RX_ACCEPT;
+}
+
+static __rte_always_inline void
+apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
+		uint32_t skip, uint64_t seq, uint32_t channel, uint64_t now_ns,
+		bool track)
+{
+	struct tw_itch_sink s = {
+		.books = ctx->proto_state,
+		.cache = ctx->cache,
+		.ctr = ctx->ctr,
+	};
+	struct tw_rx_counters *ctr = ctx->ctr;
+	const uint8_t *m = NULL;
+	uint64_t send_ns, ts;
+	uint32_t i;
+
+	RTE_SET_USED(channel);
+	RTE_SET_USED(track);
+	for (i = 0; i < count; i++) {
+		uint16_t mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
+
+		m = b + TW_MOLD_BLOCK_HDR_LEN;
+		b = m + mlen;
+		if (i < skip)
+			continue;
+		tw_itch_apply(&s, m, seq + i, now_ns);
+	}
+	ctr->msgs += count - skip;
+	/*
+	 * One latency sample per packet, from its last message's timestamp
+	 * (nanoseconds since midnight: the send time when the feed is
+	 * tickwire's own).
+	 */
+	if (m == NULL || tw_itch_len[m[0]] == 0)
+		return;
+	ts = tw_itch_timestamp(m);
+	if (unlikely(ts >= TW_ITCH_NS_PER_DAY)) {
+		ctr->lat_out_of_range++;
+		return;
+	}
+	send_ns = tw_itch_ns_of(ts, now_ns);
+	if (unlikely(now_ns < send_ns)) {
+		ctr->lat_negative++;
+		return;
+	}
+	if (unlikely(now_ns - send_ns > ctx->feed->max_latency_ns)) {
+		ctr->lat_out_of_range++;
+		return;
+	}
+	ctr->lat_samples++;
+	ctr->lat_sum_ns += now_ns - send_ns;
+	if (now_ns - send_ns > ctr->lat_max_ns)
+		ctr->lat_max_ns = now_ns - send_ns;
+	if (ctx->lat != NULL)
+		tw_hist_record(ctx->lat, now_ns - send_ns);
+	if (ctx->sent != NULL && ctx->nb_sent < ctx->sent_cap) {
+		ctx->late[ctx->nb_sent] = 0;
+		ctx->sent[ctx->nb_sent++] = send_ns;
+	}
+}
+
+#include "tw_parse_impl.h"
+
+int
+tw_itch_rx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
+		struct tw_cache *cache, struct tw_channel_state *channels,
+		struct tw_rx_counters *ctr, enum tw_simd simd)
+{
+	int rc = tw_rx_ctx_init(ctx, feed, cache, channels, ctr,
+		TW_SIMD_SCALAR);
+
+	RTE_SET_USED(simd);
+	if (rc != 0)
+		return rc;
+	ctx->burst = tw_rx_burst_itch;
+	ctx->simd = TW_SIMD_SCALAR;
+	return 0;
+}
+
+void
+tw_itch_rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,
+		uint64_t ol_flags, uint64_t now_ns)
+{
+	rx_frame(ctx, frame, len, ol_flags, now_ns);
+}
