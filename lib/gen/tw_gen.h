@@ -292,6 +292,7 @@ struct tw_gen_counters {
 	uint64_t trades;
 	uint64_t directories;
 	uint64_t events;        /* other session messages (ITCH S) */
+	uint64_t truth_refused; /* messages its own truth refused (a bug) */
 	uint64_t heartbeats;
 	uint64_t end_of_session;
 	uint64_t end_repeats;   /* the end sent again behind a reply */

@@ -97,20 +97,21 @@ tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock)
 /* ---- the order store ---- */
 
 /*
- * Home slot of a reference: its low bits. Exchanges hand out references
- * in sequence, so the orders resting at once sit close together in the
- * table and most probes hit lines already cached; a hash that scattered
- * them would make every lookup a miss to memory. Crafted references can
- * share a home slot whatever the hash is keyed with, so a probe chain is
- * bounded instead: an order that would go further is refused as if the
- * store were full (counted).
+ * Home slot of a reference: Fibonacci hashing of the keyed reference,
+ * which spreads references handed out in sequence (as exchanges do, and
+ * tickwire's generator per channel) evenly over the table, so probe
+ * chains stay short at any load up to one half. Crafted references may
+ * still share a home slot, so a chain is bounded: an order that would
+ * go further than MAX_PROBES is refused as if the store were full
+ * (counted), never searched for at length.
  */
 #define MAX_PROBES 64
 
 static inline uint64_t
 slot_of(const struct tw_books *b, uint64_t ref)
 {
-	return (ref ^ b->p.hash_key) & b->mask;
+	return ((ref ^ b->p.hash_key) * UINT64_C(0x9e3779b97f4a7c15)) >>
+		b->shift;
 }
 
 static inline uint64_t

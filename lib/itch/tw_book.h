@@ -10,8 +10,8 @@
  * resting, a symbol with no directory, a full store) changes nothing and
  * says why; the book is never left half-changed.
  *
- * Owns: the order table (open addressing on the reference's low bits,
- * linear probing bounded at 64 slots, deletion by backward shift), the
+ * Owns: the order table (open addressing, Fibonacci hashing, linear
+ * probing bounded at 64 slots, deletion by backward shift), the
  * level arrays (power-of-two blocks from one pool, with free lists),
  * top of book, last trade and volume per symbol, a digest of a book.
  * Never touches: allocation (the caller gives it memory of
@@ -91,7 +91,7 @@ struct tw_book_params {
 	uint32_t nb_symbols;
 	uint64_t max_orders;    /* resting at once, at most */
 	uint32_t pool_levels;   /* price levels of every side together */
-	uint64_t hash_key;      /* xored into references (any value) */
+	uint64_t hash_key;      /* keys the order hash (any value) */
 };
 
 struct tw_books {

@@ -70,7 +70,7 @@ tw_itch_show(struct tw_cache *c, const struct tw_books *b, uint32_t l,
 }
 
 /* A Stock Directory into the cache's directory and the books. */
-static inline void
+static inline bool
 tw_itch_directory_apply(struct tw_itch_sink *s, const uint8_t *m)
 {
 	struct tw_directory d = {
@@ -82,14 +82,18 @@ tw_itch_directory_apply(struct tw_itch_sink *s, const uint8_t *m)
 	if (d.locate >= s->books->p.nb_symbols ||
 	    (s->cache != NULL && tw_cache_set_directory(s->cache, &d) != 0)) {
 		s->ctr->book_refused[TW_BOOK_BAD_FIELD]++;
-		return;
+		return false;
 	}
 	tw_book_directory(s->books, d.locate, d.ticker);
 	s->ctr->directories++;
+	return true;
 }
 
-/* One message whose length is its type's (checked), at sequence seq. */
-static inline void
+/*
+ * One message whose length is its type's (checked), at sequence seq.
+ * False when a book refused it (counted under its reason).
+ */
+static inline bool
 tw_itch_apply(struct tw_itch_sink *s, const uint8_t *m, uint64_t seq,
 		uint64_t now_ns)
 {
@@ -137,22 +141,22 @@ tw_itch_apply(struct tw_itch_sink *s, const uint8_t *m, uint64_t seq,
 			tw_itch_u32(m + TW_ITCH_Q_PRICE));
 		break;
 	case TW_ITCH_STOCK_DIRECTORY:
-		tw_itch_directory_apply(s, m);
-		return;
+		return tw_itch_directory_apply(s, m);
 	default:
 		if (tw_itch_len[m[0]] != 0)
 			s->ctr->other_msgs++;
 		else
 			s->ctr->unknown_msgs++;
-		return;
+		return true;
 	}
 	if (unlikely(v != TW_BOOK_OK)) {
 		s->ctr->book_refused[v]++;
-		return;
+		return false;
 	}
 	s->ctr->book_msgs++;
 	if (s->cache != NULL)
 		tw_itch_show(s->cache, b, l, seq, now_ns);
+	return true;
 }
 
 #endif /* TW_ITCH_APPLY_H */

@@ -116,7 +116,9 @@ sent(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
 		.books = g->books, .cache = e->truth, .ctr = &g->truth_ctr,
 	};
 
-	tw_itch_apply(&s, m, seq, now_ns);
+	/* The model sends only what its books take: a refusal is a bug. */
+	if (unlikely(!tw_itch_apply(&s, m, seq, now_ns)))
+		e->ctr->truth_refused++;
 	if (unlikely(g->out != NULL)) {
 		uint8_t len[2] = { 0, tw_itch_len[m[0]] };
 

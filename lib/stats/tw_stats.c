@@ -61,6 +61,7 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("trades", trades),
 	GEN("directories", directories),
 	GEN("session_events", events),
+	GEN("truth_refused", truth_refused),
 	GEN("heartbeats", heartbeats),
 	GEN("end_of_session", end_of_session),
 	GEN("end_of_session_repeats", end_repeats),

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ITCH 5.0 end to end, the real binaries over real vdevs: 2,000,000
+ * ticks of tickwire's order-level market over net_ring (one process)
+ * and over memif (two), decoded into the RX lcores' books: the cache
+ * equals the generator's truth byte for byte, every book's digest
+ * equals the truth's, and nothing is refused. The day file the
+ * generator wrote (--itch-out), decoded by tickwire-itch plain and
+ * gzipped, gives the same books and tops of book.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "itest.h"
+
+#define TICKS 2000000
+#define SYMBOLS 1000
+#define CHANNELS 4
+/* 'O' 'S' 'Q' opening and 'M' 'E' 'C' closing each channel. */
+#define EVENTS (6 * CHANNELS)
+
+static const char *const refusals[] = {
+	"book_unknown_order", "book_too_many_shares", "book_duplicate_ref",
+	"book_no_directory", "book_store_full", "book_levels_full",
+	"book_wrong_locate", "book_bad_field", "unknown_messages",
+};
+
+/* The generator sent it all, the receiver applied it all, no refusal. */
+static void
+assert_itch_feed(const char *gen_json, const char *rx_json)
+{
+	unsigned int i;
+
+	assert_int_equal(it_json_u64(gen_json, "generator", "ticks"), TICKS);
+	assert_int_equal(it_json_u64(gen_json, "generator", "directories"),
+		SYMBOLS);
+	assert_int_equal(it_json_u64(gen_json, "generator", "session_events"),
+		EVENTS);
+	assert_int_equal(it_json_u64(gen_json, "generator", "tx_dropped"), 0);
+	assert_int_equal(it_json_u64(gen_json, "generator", "truth_refused"),
+		0);
+	assert_int_equal(it_json_u64(rx_json, "rx", "messages"),
+		TICKS + SYMBOLS + EVENTS);
+	assert_int_equal(it_json_u64(rx_json, "rx", "book_messages"), TICKS);
+	assert_int_equal(it_json_u64(rx_json, "rx", "directories"), SYMBOLS);
+	assert_int_equal(it_json_u64(rx_json, "rx", "other_messages"),
+		EVENTS);
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		assert_int_equal(it_json_u64(rx_json, "rx", refusals[i]), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "drops_total"), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "gaps"), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "channels_ended"),
+		CHANNELS);
+	/* Latency from the ITCH timestamps: one sample per packet. */
+	assert_true(it_json_u64(rx_json, "rx", "latency_samples") > 0);
+}
+
+/* A books CSV with SYMBOLS rows, most of them with orders resting. */
+static void
+assert_books_live(const char *path)
+{
+	char *s = it_slurp(path), *line;
+	unsigned int rows = 0, empty = 0;
+
+	assert_non_null(s);
+	for (line = strchr(s, '\n'); line != NULL && line[1] != '\0';
+	     line = strchr(line + 1, '\n')) {
+		rows++;
+		empty += strncmp(strchr(line + 1, '\n') - 16,
+			"0000000000000000", 16) == 0;
+	}
+	free(s);
+	assert_int_equal(rows, SYMBOLS);
+	assert_true(empty < SYMBOLS / 10);
+}
+
+/* The first n comma-separated columns of every line of a file. */
+static char *
+columns(const char *path, unsigned int n)
+{
+	char *s = it_slurp(path), *out, *o;
+	const char *p;
+	unsigned int col = 0;
+
+	if (s == NULL)
+		return NULL;
+	out = o = malloc(strlen(s) + 1);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\n')
+			col = 0;
+		else if (*p == ',' && ++col >= n)
+			continue;
+		if (col < n || *p == '\n')
+			*o++ = *p;
+	}
+	*o = '\0';
+	free(s);
+	return out;
+}
+
+/* tickwire-itch on a day file: the truth's books, the truth's tops. */
+static void
+offline_gives_the_truth(const char *day, const char *truth,
+		const char *truth_books, const char *tag)
+{
+	char books[512], cache[512], json[512], log[64], *a, *b, *j;
+	char *argv[16];
+	int n = 0;
+
+	snprintf(books, sizeof(books), "%s", it_path("itch-offline.books"));
+	snprintf(cache, sizeof(cache), "%s", it_path("itch-offline.cache"));
+	snprintf(json, sizeof(json), "%s", it_path("itch-offline.json"));
+	snprintf(log, sizeof(log), "itch-offline-%s.log", tag);
+	argv[n++] = (char *)TW_ITCH_TOOL;
+	argv[n++] = (char *)day;
+	argv[n++] = (char *)"--symbols";
+	argv[n++] = (char *)"1000";
+	argv[n++] = (char *)"--dump-books";
+	argv[n++] = books;
+	argv[n++] = (char *)"--dump-cache";
+	argv[n++] = cache;
+	argv[n++] = (char *)"--json";
+	argv[n++] = json;
+	argv[n] = NULL;
+	assert_int_equal(it_run(argv, it_path(log), 120), 0);
+	assert_true(it_files_equal(books, truth_books));
+	/* The tops and update counts; last_seq counts the file's
+	 * messages, not each channel's MoldUDP64 sequence. */
+	a = columns(cache, 11);
+	b = columns(truth, 11);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	j = it_slurp(json);
+	assert_non_null(j);
+	assert_int_equal(it_json_u64(j, NULL, "messages"),
+		TICKS + SYMBOLS + EVENTS);
+	assert_int_equal(it_json_u64(j, NULL, "book_messages"), TICKS);
+	assert_int_equal(it_json_u64(j, NULL, "wrong_length"), 0);
+	assert_int_equal(it_json_u64(j, "refused", "unknown_order"), 0);
+	free(j);
+}
+
+static void
+itch_over_loopback_books_equal_the_truth(void **state)
+{
+	char json[512], cache[512], truth[512], books[512], tbooks[512];
+	char day[512], gz[600], cmd[1300];
+
+	snprintf(json, sizeof(json), "%s", it_path("itch-loop.json"));
+	snprintf(cache, sizeof(cache), "%s", it_path("itch-loop.cache.csv"));
+	snprintf(truth, sizeof(truth), "%s", it_path("itch-loop.truth.csv"));
+	snprintf(books, sizeof(books), "%s", it_path("itch-loop.books.csv"));
+	snprintf(tbooks, sizeof(tbooks), "%s",
+		it_path("itch-loop.truth-books.csv"));
+	snprintf(day, sizeof(day), "%s", it_path("itch-loop.itch"));
+	const char *const opts[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set",
+		"feed.protocol=itch50", "--count", "2000000", "--duration",
+		"120", "--quiet", "--set", "generator.tx_retry_us=1000000",
+		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
+		truth, "--dump-books", books, "--dump-truth-books", tbooks,
+		"--itch-out", day, NULL };
+	char *s;
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("itch-loop.log"), 240), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	assert_itch_feed(s, s);
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+	assert_true(it_files_equal(books, tbooks));
+	assert_books_live(books);
+
+	/* The day file, plain and gzipped, through the offline decoder. */
+	offline_gives_the_truth(day, truth, tbooks, "plain");
+	snprintf(gz, sizeof(gz), "%s.gz", day);
+	remove(gz);
+	snprintf(cmd, sizeof(cmd), "gzip -k -1 %s", day);
+	assert_int_equal(system(cmd), 0);
+	offline_gives_the_truth(gz, truth, tbooks, "gzip");
+	remove(gz);
+	remove(day);
+}
+
+static void
+itch_over_memif_books_equal_the_truth(void **state)
+{
+	char gjson[512], pjson[512], cache[512], truth[512], books[512];
+	char tbooks[512];
+	pid_t gen;
+	int proc_rc;
+
+	snprintf(gjson, sizeof(gjson), "%s", it_path("itch-memif-gen.json"));
+	snprintf(pjson, sizeof(pjson), "%s", it_path("itch-memif-proc.json"));
+	snprintf(cache, sizeof(cache), "%s", it_path("itch-memif.cache.csv"));
+	snprintf(truth, sizeof(truth), "%s", it_path("itch-memif.truth.csv"));
+	snprintf(books, sizeof(books), "%s", it_path("itch-memif.books.csv"));
+	snprintf(tbooks, sizeof(tbooks), "%s",
+		it_path("itch-memif.truth-books.csv"));
+	const char *const gen_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-gen.ini", "--set",
+		"feed.protocol=itch50", "--set", "recovery.store_messages=0",
+		"--count", "2000000", "--rate", "1000000", "--duration", "120",
+		"--quiet", "--stats-json", gjson, "--dump-truth", truth,
+		"--dump-truth-books", tbooks, NULL };
+	const char *const proc_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-proc.ini", "--set",
+		"feed.protocol=itch50", "--set", "recovery.rerequest=false",
+		"--duration", "120", "--quiet", "--stats-json", pjson,
+		"--dump-cache", cache, "--dump-books", books, NULL };
+	char *argv[IT_MAX_ARGS], *g, *p;
+
+	remove(gjson);
+	remove(pjson);
+	it_tickwire_argv(argv, gen_opts);
+	gen = it_spawn(argv, it_path("itch-memif-gen.log"));
+	sleep(1);
+	proc_rc = it_tickwire(proc_opts, it_path("itch-memif-proc.log"), 180);
+	assert_int_equal(it_wait(gen, 60), 0);
+	assert_int_equal(proc_rc, 0);
+	g = it_slurp(gjson);
+	p = it_slurp(pjson);
+	assert_non_null(g);
+	assert_non_null(p);
+	assert_itch_feed(g, p);
+	free(g);
+	free(p);
+	assert_true(it_files_equal(cache, truth));
+	assert_true(it_files_equal(books, tbooks));
+	assert_books_live(books);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(itch_over_loopback_books_equal_the_truth),
+		cmocka_unit_test(itch_over_memif_books_equal_the_truth),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
