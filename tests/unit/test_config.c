@@ -129,6 +129,46 @@ generator_lcores_are_checked(void **state)
 	}
 }
 
+/* itch50: the mix adds up, and what is not built for it is refused. */
+static void
+itch_profiles_are_checked(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *key;
+	} bad[] = {
+		{ "[itch]\nadd_pct = 60\n", "add_pct" },
+		{ "[recovery]\nrerequest = true\n", "rerequest" },
+		{ "[recovery]\nstore_messages = 1024\n", "store_messages" },
+		{ "[generator]\nreply_every = 10\n", "reply_every" },
+		{ "[feed]\nlines = 2\n", "lines" },
+		{ "[feed]\nsymbols = 70000\n", "symbols" },
+	};
+	struct tw_config cfg;
+	char err[TW_ERR_MAX], text[256];
+	unsigned int i;
+
+	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = itch50\n", err),
+		0);
+	assert_int_equal(cfg.protocol, TW_PROTOCOL_ITCH50);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = fix\n", err),
+		-EINVAL);
+	assert_names(err, "[feed]", "protocol");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[feed]\nprotocol = itch50\n%s",
+			bad[i].text);
+		/* One [feed] section: the protocol joins the text's own. */
+		if (strncmp(bad[i].text, "[feed]", 6) == 0)
+			snprintf(text, sizeof(text), "%sprotocol = itch50\n",
+				bad[i].text);
+		assert_int_equal(load_text(&cfg, text, err), 0);
+		assert_int_equal(tw_config_check(&cfg, err, sizeof(err)),
+			-EINVAL);
+		assert_names(err, "[", bad[i].key);
+	}
+}
+
 static void
 unknown_section_is_named(void **state)
 {
@@ -345,6 +385,7 @@ main(void)
 		cmocka_unit_test(shipped_profiles_all_load_and_check),
 		cmocka_unit_test(values_are_read_into_the_config),
 		cmocka_unit_test(generator_lcores_are_checked),
+		cmocka_unit_test(itch_profiles_are_checked),
 		cmocka_unit_test(unknown_section_is_named),
 		cmocka_unit_test(unknown_key_is_named),
 		cmocka_unit_test(bad_values_are_named_with_the_reason),

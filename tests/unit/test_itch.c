@@ -15,6 +15,8 @@
 
 #include "tw_book.h"
 #include "tw_itch.h"
+#include "tw_itch_rx.h"
+#include "tw_test_rx.h"
 
 static void
 every_type_has_the_specification_size(void **state)
@@ -384,6 +386,201 @@ a_full_level_pool_refuses_whole(void **state)
 	free(mem);
 }
 
+/* ---- hostile frames through the RX burst ---- */
+
+struct itch_rx {
+	struct tt_rx rx;
+	struct tw_books *books;
+	void *mem;
+	uint64_t seq[TT_CHANNELS];
+	uint8_t frame[TT_FRAME_MAX];
+};
+
+static void
+itch_rx_init(struct itch_rx *r, uint64_t max_orders)
+{
+	struct tw_book_params bp = { .nb_symbols = TT_SYMBOLS,
+		.max_orders = max_orders, .pool_levels = 4096,
+		.hash_key = 7 };
+	unsigned int c;
+
+	assert_int_equal(tt_rx_init(&r->rx, 0, TT_SYMBOLS, TW_SIMD_SCALAR),
+		0);
+	assert_int_equal(tw_itch_rx_init(&r->rx.ctx, &r->rx.feed,
+		r->rx.cache, r->rx.ch, &r->rx.ctr, TW_SIMD_SCALAR), 0);
+	r->mem = aligned_alloc(64, (tw_books_memsize(&bp) + 63) / 64 * 64);
+	r->books = tw_books_init(r->mem, &bp);
+	assert_non_null(r->books);
+	r->rx.ctx.proto_state = r->books;
+	for (c = 0; c < TT_CHANNELS; c++)
+		r->seq[c] = 1;
+}
+
+static void
+itch_rx_fini(struct itch_rx *r)
+{
+	tt_rx_fini(&r->rx);
+	free(r->mem);
+}
+
+/*
+ * A frame of channel ch holding n messages (each given with its length,
+ * which may be wrong on purpose) at the channel's next sequence, into
+ * the burst. The sequence moves on only when accepted is expected.
+ */
+static void
+itch_send(struct itch_rx *r, uint16_t ch, const uint8_t *const *msgs,
+		const uint16_t *lens, unsigned int n, bool accepted)
+{
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	uint64_t before = r->rx.ctr.pkts_accepted;
+	uint16_t len;
+	unsigned int i;
+
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&t, &fp, ch);
+	tw_pkt_open(&b, &t, r->frame, r->seq[ch], 0);
+	for (i = 0; i < n; i++)
+		memcpy(tw_pkt_reserve(&b, &t, lens[i]), msgs[i], lens[i]);
+	len = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+	tw_itch_rx_frame(&r->rx.ctx, r->frame, len, 0, 1000);
+	assert_int_equal(r->rx.ctr.pkts_accepted - before, accepted ? 1 : 0);
+	if (accepted)
+		r->seq[ch] += n;
+}
+
+static void
+itch_one(struct itch_rx *r, uint16_t ch, const uint8_t *m, bool accepted)
+{
+	uint16_t len = tw_itch_len[m[0]];
+
+	itch_send(r, ch, &m, &len, 1, accepted);
+}
+
+/*
+ * Each kind of bad input the issue names, sent to the RX burst: counted
+ * under its own reason, the book unchanged (its digest and top of book
+ * the same after as before), the cache entry unchanged, no crash.
+ */
+static void
+hostile_messages_are_counted_and_change_nothing(void **state)
+{
+	struct itch_rx *r = calloc(1, sizeof(*r));
+	uint8_t m[64], m2[64];
+	const uint8_t *two[2] = { m, m2 };
+	uint16_t lens[2];
+	uint64_t digest;
+	struct tw_cache_entry before;
+	unsigned int i;
+
+	itch_rx_init(r, 8);
+	/* Stock locate 1 is cache locate 0, channel 0; locate 5 too. */
+	tw_itch_directory(m, 1, 1, "AAA");
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.directories, 1);
+	tw_itch_add(m, 1, 2, 10, 'B', 100, "AAA", 1000000, NULL);
+	itch_one(r, 0, m, true);
+	tw_itch_add(m, 1, 2, 11, 'S', 300, "AAA", 1000100, "MMID");
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.book_msgs, 2);
+	assert_int_equal(r->rx.cache->entries[0].bid_px, 1000000);
+	assert_int_equal(r->rx.cache->entries[0].ask_sz, 300);
+	digest = tw_book_digest(r->books, 0);
+	before = r->rx.cache->entries[0];
+
+	/* Execute, cancel, delete, replace of an unknown order. */
+	tw_itch_executed(m, 1, 3, 99, 100, 1);
+	itch_one(r, 0, m, true);
+	tw_itch_cancel(m, 1, 3, 99, 100);
+	itch_one(r, 0, m, true);
+	tw_itch_delete(m, 1, 3, 99);
+	itch_one(r, 0, m, true);
+	tw_itch_replace(m, 1, 3, 99, 100, 100, 1000000);
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.book_refused[TW_BOOK_UNKNOWN_ORDER], 4);
+	/* Shares beyond the order's remainder. */
+	tw_itch_executed(m, 1, 3, 10, 101, 1);
+	itch_one(r, 0, m, true);
+	tw_itch_cancel(m, 1, 3, 11, 301);
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.book_refused[TW_BOOK_TOO_MANY_SHARES], 2);
+	/* A reference already resting, by an add and by a replace. */
+	tw_itch_add(m, 1, 3, 10, 'S', 100, "AAA", 1000100, NULL);
+	itch_one(r, 0, m, true);
+	tw_itch_replace(m, 1, 3, 10, 11, 100, 1000000);
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.book_refused[TW_BOOK_DUPLICATE_REF], 2);
+	/* A locate without a directory (cache locate 4, channel 0). */
+	tw_itch_add(m, 5, 3, 20, 'B', 100, "BBB", 1000000, NULL);
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.book_refused[TW_BOOK_NO_DIRECTORY], 1);
+	/* An order of another stock named with this one's locate. */
+	tw_itch_directory(m, 5, 3, "BBB");
+	itch_one(r, 0, m, true);
+	tw_itch_delete(m, 5, 3, 10);
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.book_refused[TW_BOOK_WRONG_LOCATE], 1);
+	/* A side that is neither B nor S, zero shares. */
+	tw_itch_add(m, 1, 3, 30, 'Q', 100, "AAA", 1000000, NULL);
+	itch_one(r, 0, m, true);
+	tw_itch_add(m, 1, 3, 31, 'B', 0, "AAA", 1000000, NULL);
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.book_refused[TW_BOOK_BAD_FIELD], 2);
+	assert_int_equal(tw_book_digest(r->books, 0), digest);
+	assert_memory_equal(&r->rx.cache->entries[0], &before,
+		sizeof(before));
+
+	/* The store at capacity (8 orders): the ninth is refused. */
+	for (i = 0; i < 6; i++) {
+		tw_itch_add(m, 5, 4, 40 + i, 'B', 100, "BBB", 900000 - i * 100,
+			NULL);
+		itch_one(r, 0, m, true);
+	}
+	assert_int_equal(r->books->live, 8);
+	tw_itch_add(m, 5, 4, 50, 'B', 100, "BBB", 800000, NULL);
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.ctr.book_refused[TW_BOOK_STORE_FULL], 1);
+	assert_int_equal(r->books->live, 8);
+
+	/* An unknown type is skipped by its block length, counted. */
+	memset(m, 0, sizeof(m));
+	m[0] = 'z';
+	lens[0] = 17;
+	itch_send(r, 0, two, lens, 1, true);
+	assert_int_equal(r->rx.ctr.unknown_msgs, 1);
+
+	/* A frame with one message of a wrong size: nothing in it applies,
+	 * not even the good message before it. */
+	tw_itch_delete(m, 1, 5, 10);
+	lens[0] = tw_itch_len['D'];
+	tw_itch_cancel(m2, 1, 5, 11, 100);
+	lens[1] = 22;
+	itch_send(r, 0, two, lens, 2, false);
+	assert_int_equal(r->rx.ctr.drops[TW_DROP_BAD_MSG_LEN], 1);
+	assert_int_equal(tw_book_digest(r->books, 0), digest);
+	/* A stock of channel 1 in a frame of channel 0. */
+	tw_itch_add(m, 2, 5, 60, 'B', 100, "CCC", 1000000, NULL);
+	itch_one(r, 0, m, false);
+	assert_int_equal(r->rx.ctr.drops[TW_DROP_WRONG_CHANNEL], 1);
+	/* A locate beyond the cache. */
+	tw_itch_add(m, TT_SYMBOLS + 1, 5, 61, 'B', 100, "DDD", 1, NULL);
+	itch_one(r, 0, m, false);
+	assert_int_equal(r->rx.ctr.drops[TW_DROP_BAD_LOCATE], 1);
+	/* A directory with a blank stock. */
+	tw_itch_directory(m, 9, 5, "");
+	itch_one(r, 0, m, false);
+	assert_int_equal(tw_book_digest(r->books, 0), digest);
+
+	/* And what is valid still applies after all that. */
+	tw_itch_delete(m, 1, 6, 10);
+	itch_one(r, 0, m, true);
+	assert_int_equal(r->rx.cache->entries[0].bid_px, 0);
+	itch_rx_fini(r);
+	free(r);
+}
+
 int
 main(void)
 {
@@ -394,6 +591,8 @@ main(void)
 		cmocka_unit_test(
 			books_match_a_reference_over_a_million_operations),
 		cmocka_unit_test(a_full_level_pool_refuses_whole),
+		cmocka_unit_test(
+			hostile_messages_are_counted_and_change_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
