@@ -18,7 +18,8 @@ SECONDS_EACH=${1:-60}
 shift || true
 HARNESSES=("$@")
 [ ${#HARNESSES[@]} -gt 0 ] ||
-	HARNESSES=(fuzz_frame fuzz_datagram fuzz_config fuzz_cmdline fuzz_request)
+	HARNESSES=(fuzz_frame fuzz_datagram fuzz_config fuzz_cmdline fuzz_request \
+		fuzz_itch)
 case "$SECONDS_EACH" in
 ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number" >&2; exit 2;;
 esac

@@ -415,7 +415,10 @@ tw_pkt_reserve(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 	    b->count >= b->max_msgs)
 		return NULL;
 	p = b->buf + b->len;
-	*(rte_be16_t *)p = rte_cpu_to_be_16(msg_len);
+	/* Byte by byte: after an odd-sized message (ITCH has them) the
+	 * block header is not 2-byte aligned. */
+	p[0] = (uint8_t)(msg_len >> 8);
+	p[1] = (uint8_t)msg_len;
 	b->len += TW_MOLD_BLOCK_HDR_LEN + msg_len;
 	b->count++;
 	return p + TW_MOLD_BLOCK_HDR_LEN;

@@ -547,6 +547,109 @@ tw_book_digest(const struct tw_books *b, uint32_t locate)
 	return h;
 }
 
+int
+tw_books_check(const struct tw_books *b, char *why, size_t len)
+{
+	uint64_t i, live = 0;
+	uint32_t l;
+
+	for (i = 0; i <= b->mask; i++) {
+		const struct tw_book_order *o = &b->orders[i];
+		const struct tw_book_side *s;
+		uint64_t j = slot_of(b, o->ref), probes = 0;
+		bool found;
+
+		if (o->ref == 0)
+			continue;
+		live++;
+		/* No free slot between its home and where it is. */
+		for (; j != i; j = (j + 1) & b->mask, probes++)
+			if (b->orders[j].ref == 0 || probes > MAX_PROBES) {
+				snprintf(why, len, "order %" PRIu64 " past a "
+					"hole or the probe bound", o->ref);
+				return -EINVAL;
+			}
+		if (o->locate >= b->p.nb_symbols || o->side > TW_BOOK_ASK ||
+		    o->shares == 0 || !b->sym[o->locate].known) {
+			snprintf(why, len, "order %" PRIu64 " has bad fields",
+				o->ref);
+			return -EINVAL;
+		}
+		s = &b->sym[o->locate].side[o->side];
+		level_index(b, s, o->side, o->price, &found);
+		if (!found) {
+			snprintf(why, len, "order %" PRIu64 " has no level",
+				o->ref);
+			return -EINVAL;
+		}
+	}
+	if (live != b->live) {
+		snprintf(why, len, "%" PRIu64 " orders found, live says %"
+			PRIu64, live, b->live);
+		return -EINVAL;
+	}
+	for (l = 0; l < b->p.nb_symbols; l++) {
+		const struct tw_book_sym *sy = &b->sym[l];
+		uint64_t orders = 0;
+		unsigned int side;
+
+		for (side = 0; side < 2; side++) {
+			const struct tw_book_side *s = &sy->side[side];
+			uint32_t k;
+
+			if (s->n == 0)
+				continue;
+			if (s->block == NO_BLOCK || s->cls >= TW_BOOK_CLASSES ||
+			    s->n > block_cap(s->cls) ||
+			    s->block + block_cap(s->cls) > b->pool_used) {
+				snprintf(why, len, "symbol %u side %u: block "
+					"out of range", l, side);
+				return -EINVAL;
+			}
+			for (k = 0; k < s->n; k++) {
+				const struct tw_book_level *lv =
+					&b->pool[s->block + k];
+				uint64_t sh = 0, n = 0;
+
+				if (k > 0 && !sorts_before(side,
+						lv[-1].price, lv->price)) {
+					snprintf(why, len, "symbol %u side %u: "
+						"levels out of order", l, side);
+					return -EINVAL;
+				}
+				for (i = 0; i <= b->mask; i++) {
+					const struct tw_book_order *o =
+						&b->orders[i];
+
+					if (o->ref != 0 && o->locate == l &&
+					    o->side == side &&
+					    o->price == lv->price) {
+						sh += o->shares;
+						n++;
+					}
+				}
+				if (n == 0 || n != lv->orders ||
+				    sh != lv->shares) {
+					snprintf(why, len, "symbol %u side %u "
+						"price %u: level says %u orders "
+						"%" PRIu64 " shares, the orders "
+						"%" PRIu64 " and %" PRIu64, l,
+						side, lv->price, lv->orders,
+						lv->shares, n, sh);
+					return -EINVAL;
+				}
+				orders += n;
+			}
+		}
+		if (orders != sy->orders) {
+			snprintf(why, len, "symbol %u: %" PRIu64 " orders on its "
+				"levels, %u counted", l, orders, sy->orders);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 void
 tw_books_csv_header(FILE *f)
 {

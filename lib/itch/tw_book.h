@@ -157,6 +157,15 @@ void tw_book_top(const struct tw_books *b, uint32_t locate,
 uint64_t tw_book_digest(const struct tw_books *b, uint32_t locate);
 
 /*
+ * Every invariant of the books, checked the slow way (tests, fuzzing):
+ * each resting order found from its home slot within the probe bound,
+ * live the count of them, each level the sum of its orders, levels
+ * strictly sorted with none empty, the pool's blocks in range. 0, or
+ * -EINVAL with what failed in why.
+ */
+int tw_books_check(const struct tw_books *b, char *why, size_t len);
+
+/*
  * The books as CSV, a symbol a line (those with a directory): locate,
  * stock, levels a side, orders, top of book, last trade, volume,
  * digest. Several books that share the symbols (one per RX lcore, each

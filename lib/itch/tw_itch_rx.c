@@ -48,7 +48,8 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 
 		if (unlikely(off + TW_MOLD_BLOCK_HDR_LEN > len))
 			return TW_DROP_BAD_MSG_LEN;
-		mlen = rte_be_to_cpu_16(*(const rte_be16_t *)(b + off));
+		/* ITCH sizes are odd too: no aligned 16-bit loads. */
+		mlen = tw_itch_u16(b + off);
 		off += TW_MOLD_BLOCK_HDR_LEN;
 		if (unlikely(mlen == 0 || off + mlen > len))
 			return TW_DROP_BAD_MSG_LEN;
@@ -106,7 +107,7 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	RTE_SET_USED(channel);
 	RTE_SET_USED(track);
 	for (i = 0; i < count; i++) {
-		uint16_t mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
+		uint16_t mlen = tw_itch_u16(b);
 
 		m = b + TW_MOLD_BLOCK_HDR_LEN;
 		b = m + mlen;

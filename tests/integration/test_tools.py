@@ -383,7 +383,8 @@ def installed():
     check(p.returncode == 0, "meson install --destdir succeeds")
     files = [os.path.join(r, f) for r, _, fs in os.walk(dest) for f in fs]
     names = {os.path.basename(f) for f in files}
-    bins = ["tickwire", "tickwire-top", "tickwire-sockrx", "tickwire-bench"]
+    bins = ["tickwire", "tickwire-top", "tickwire-sockrx", "tickwire-bench",
+            "tickwire-itch"]
     check(all(b in names and b + ".1" in names for b in bins) and
           "loopback.ini" in names and "memif-gen.ini" in names,
           "installed: %s" % sorted(names))
