@@ -110,8 +110,7 @@ tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock)
 static inline uint64_t
 slot_of(const struct tw_books *b, uint64_t ref)
 {
-	return ((ref ^ b->p.hash_key) * UINT64_C(0x9e3779b97f4a7c15)) >>
-		b->shift;
+	return tw_book_slot_of(b, ref);
 }
 
 static inline uint64_t
@@ -127,19 +126,46 @@ order_find(const struct tw_books *b, uint64_t ref)
 	return NOT_FOUND;
 }
 
-/* A free slot for ref within the probe bound, or NOT_FOUND. */
+/*
+ * One probe for an add: *dup when ref rests already; else the free slot
+ * that ends its chain (with no tombstones the first free slot is where
+ * ref would be), or NOT_FOUND past the probe bound.
+ */
 static inline uint64_t
-order_slot(const struct tw_books *b, uint64_t ref)
+order_slot(const struct tw_books *b, uint64_t ref, bool *dup)
 {
 	uint64_t i = slot_of(b, ref);
 	unsigned int n;
 
+	*dup = false;
 	for (n = 0; n < MAX_PROBES; n++) {
-		if (b->orders[i].ref == 0)
+		uint64_t r = b->orders[i].ref;
+
+		if (r == 0)
 			return i;
+		if (r == ref) {
+			*dup = true;
+			return i;
+		}
 		i = (i + 1) & b->mask;
 	}
+	/* Past the bound: it cannot rest further on either. */
 	return NOT_FOUND;
+}
+
+/* Small moves of levels: a call to memmove costs more than these. */
+static inline void
+levels_move(struct tw_book_level *dst, const struct tw_book_level *src,
+		uint32_t n)
+{
+	uint32_t k;
+
+	if (dst < src)
+		for (k = 0; k < n; k++)
+			dst[k] = src[k];
+	else
+		for (k = n; k-- > 0;)
+			dst[k] = src[k];
 }
 
 static inline struct tw_book_order *
@@ -265,14 +291,15 @@ level_room(const struct tw_books *b, const struct tw_book_side *s)
 		b->p.pool_levels - b->pool_used >= block_cap(cls);
 }
 
-/* shares more at price on this side (the room was checked). */
+/*
+ * shares more at price on this side, whose index (level_index) is i,
+ * found or not (the room was checked).
+ */
 static void
-level_add(struct tw_books *b, struct tw_book_side *s, unsigned int side,
+level_add(struct tw_books *b, struct tw_book_side *s, uint32_t i, bool found,
 		uint32_t price, uint32_t shares)
 {
 	struct tw_book_level *lv;
-	bool found;
-	uint32_t i = level_index(b, s, side, price, &found);
 
 	if (!found) {
 		if (s->block == NO_BLOCK || s->n == block_cap(s->cls)) {
@@ -288,7 +315,7 @@ level_add(struct tw_books *b, struct tw_book_side *s, unsigned int side,
 			s->cls = cls;
 		}
 		lv = &b->pool[s->block];
-		memmove(&lv[i + 1], &lv[i], (s->n - i) * sizeof(lv[0]));
+		levels_move(&lv[i + 1], &lv[i], s->n - i);
 		lv[i] = (struct tw_book_level){ .price = price };
 		s->n++;
 	}
@@ -311,7 +338,7 @@ level_take(struct tw_books *b, struct tw_book_side *s, unsigned int side,
 	if (gone)
 		lv[i].orders--;
 	if (lv[i].orders == 0) {
-		memmove(&lv[i], &lv[i + 1], (s->n - i - 1) * sizeof(lv[0]));
+		levels_move(&lv[i], &lv[i + 1], s->n - i - 1);
 		s->n--;
 	}
 }
@@ -331,24 +358,20 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 	struct tw_book_order *o;
 	struct tw_book_sym *sy;
 	uint64_t slot;
-	bool found;
+	uint32_t idx;
+	bool found, dup;
 
 	if (ref == 0 || side > TW_BOOK_ASK || shares == 0)
 		return TW_BOOK_BAD_FIELD;
 	if (!symbol_ok(b, locate))
 		return TW_BOOK_NO_DIRECTORY;
-	if (order_find(b, ref) != NOT_FOUND)
+	slot = order_slot(b, ref, &dup);
+	if (dup)
 		return TW_BOOK_DUPLICATE_REF;
-	if (b->live >= b->p.max_orders)
-		return TW_BOOK_STORE_FULL;
-	slot = order_slot(b, ref);
-	if (slot == NOT_FOUND)
+	if (b->live >= b->p.max_orders || slot == NOT_FOUND)
 		return TW_BOOK_STORE_FULL;
 	sy = &b->sym[locate];
-	if (sy->side[side].n != 0)
-		level_index(b, &sy->side[side], side, price, &found);
-	else
-		found = false;
+	idx = level_index(b, &sy->side[side], side, price, &found);
 	if (!found && !level_room(b, &sy->side[side]))
 		return TW_BOOK_LEVELS_FULL;
 	o = order_insert(b, slot, ref);
@@ -356,7 +379,7 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 	o->shares = shares;
 	o->locate = locate;
 	o->side = side;
-	level_add(b, &sy->side[side], side, price, shares);
+	level_add(b, &sy->side[side], idx, found, price, shares);
 	sy->orders++;
 	return TW_BOOK_OK;
 }

@@ -90,6 +90,43 @@ tw_itch_directory_apply(struct tw_itch_sink *s, const uint8_t *m)
 }
 
 /*
+ * The lines a checked message will touch, asked for ahead: its order's
+ * slot (and a replace's new one), its symbol's book and cache entry.
+ */
+static inline void
+tw_itch_prefetch(const struct tw_itch_sink *s, const uint8_t *m)
+{
+	const struct tw_books *b = s->books;
+	uint32_t l;
+
+	switch (m[0]) {
+	case TW_ITCH_ADD_ORDER:
+	case TW_ITCH_ADD_ORDER_MPID:
+		tw_book_prefetch(b, tw_itch_u64(m + TW_ITCH_A_REF));
+		break;
+	case TW_ITCH_ORDER_EXECUTED:
+	case TW_ITCH_ORDER_EXECUTED_PRICE:
+	case TW_ITCH_ORDER_CANCEL:
+	case TW_ITCH_ORDER_DELETE:
+		/* E, C, X, D: the reference sits at the same offset. */
+		tw_book_prefetch(b, tw_itch_u64(m + TW_ITCH_E_REF));
+		break;
+	case TW_ITCH_ORDER_REPLACE:
+		tw_book_prefetch(b, tw_itch_u64(m + TW_ITCH_U_OLD_REF));
+		tw_book_prefetch(b, tw_itch_u64(m + TW_ITCH_U_NEW_REF));
+		break;
+	default:
+		return;
+	}
+	l = tw_itch_cache_locate(m);
+	if (l < b->p.nb_symbols) {
+		__builtin_prefetch(&b->sym[l], 1, 3);
+		if (s->cache != NULL)
+			__builtin_prefetch(&s->cache->entries[l], 1, 3);
+	}
+}
+
+/*
  * One message whose length is its type's (checked), at sequence seq.
  * False when a book refused it (counted under its reason).
  */
@@ -98,9 +135,16 @@ tw_itch_apply(struct tw_itch_sink *s, const uint8_t *m, uint64_t seq,
 		uint64_t now_ns)
 {
 	struct tw_books *b = s->books;
-	uint32_t l = tw_itch_cache_locate(m);
 	enum tw_book_verdict v;
+	uint32_t l;
 
+	/* Unknown: its length may be anything, even shorter than a
+	 * header; nothing past its type is read. */
+	if (unlikely(tw_itch_len[m[0]] == 0)) {
+		s->ctr->unknown_msgs++;
+		return true;
+	}
+	l = tw_itch_cache_locate(m);
 	switch (m[0]) {
 	case TW_ITCH_ADD_ORDER:
 	case TW_ITCH_ADD_ORDER_MPID:
@@ -143,10 +187,7 @@ tw_itch_apply(struct tw_itch_sink *s, const uint8_t *m, uint64_t seq,
 	case TW_ITCH_STOCK_DIRECTORY:
 		return tw_itch_directory_apply(s, m);
 	default:
-		if (tw_itch_len[m[0]] != 0)
-			s->ctr->other_msgs++;
-		else
-			s->ctr->unknown_msgs++;
+		s->ctr->other_msgs++;
 		return true;
 	}
 	if (unlikely(v != TW_BOOK_OK)) {
