@@ -108,27 +108,22 @@ struct run {
  * type's size (a wrong one is counted and skipped), applied, timed by
  * batch. Returns the bytes used (a message cut at the end stays).
  */
+/* How many messages ahead of the one applied their lines are asked for. */
+#define AHEAD 8
+
 static size_t
 decode(struct run *r, const uint8_t *buf, size_t len)
 {
+	static const uint8_t *msgs[65536];
+	static uint64_t seqs[65536];
 	size_t off = 0;
 
 	while (len - off >= 2) {
-		uint32_t n = 0;
+		uint32_t n = 0, i;
 		uint64_t t0 = rte_rdtsc(), dt;
 		size_t start = off;
 
-		/* The batch's orders asked for first, then applied. */
-		for (size_t p = off, k = 0; k < r->batch && len - p >= 2; k++) {
-			uint16_t mlen = (uint16_t)((buf[p] << 8) | buf[p + 1]);
-			const uint8_t *m = buf + p + 2;
-
-			if (len - p - 2 < mlen)
-				break;
-			if (mlen != 0 && tw_itch_len[m[0]] == mlen)
-				tw_itch_prefetch(&r->sink, m);
-			p += 2 + (size_t)mlen;
-		}
+		/* The batch's whole messages (a wrong size: counted, out). */
 		while (n < r->batch && len - off >= 2) {
 			uint16_t mlen = (uint16_t)((buf[off] << 8) |
 				buf[off + 1]);
@@ -143,13 +138,35 @@ decode(struct run *r, const uint8_t *buf, size_t len)
 				r->bad_len++;
 				continue;
 			}
-			r->by_type[m[0]]++;
-			tw_itch_apply(&r->sink, m, r->seq, 0);
-			n++;
+			seqs[n] = r->seq;
+			msgs[n++] = m;
+		}
+		/*
+		 * Applied in order, each message's lines asked for AHEAD
+		 * messages before its turn: enough to overlap the misses,
+		 * few enough not to overrun the core's miss buffers.
+		 */
+		for (i = 0; i < n && i < AHEAD; i++)
+			tw_itch_prefetch(&r->sink, msgs[i]);
+		for (i = 0; i < n && i < AHEAD / 2; i++)
+			tw_itch_prefetch_levels(&r->sink, msgs[i]);
+		for (i = 0; i < n; i++) {
+			/* Two stages: the order and the book first, its
+			 * levels once those are in. */
+			if (i + AHEAD < n)
+				tw_itch_prefetch(&r->sink, msgs[i + AHEAD]);
+			if (i + AHEAD / 2 < n)
+				tw_itch_prefetch_levels(&r->sink,
+					msgs[i + AHEAD / 2]);
+			r->by_type[msgs[i][0]]++;
+			tw_itch_apply(&r->sink, msgs[i], seqs[i], 0);
 		}
 		dt = rte_rdtsc() - t0;
-		if (n == 0)
-			return start;
+		if (n == 0) {
+			if (off == start)
+				return start;
+			continue;
+		}
 		r->cycles += dt;
 		r->msgs += n;
 		tw_hist_record(&r->per_batch, tw_clock_cycles_ns(&r->clk, dt));

@@ -26,6 +26,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <rte_prefetch.h>
+
 #define TW_BOOK_BID 0
 #define TW_BOOK_ASK 1
 
@@ -145,13 +147,34 @@ tw_book_slot_of(const struct tw_books *b, uint64_t ref)
 
 /*
  * Ask for the order table's line of ref ahead of its use: a burst (or a
- * batch of a file) prefetched whole before it is applied finds its
- * orders in cache instead of waiting on memory one at a time.
+ * batch of a file) prefetched before it is applied finds its orders in
+ * cache instead of waiting on memory one at a time.
  */
 static inline void
 tw_book_prefetch(const struct tw_books *b, uint64_t ref)
 {
-	__builtin_prefetch(&b->orders[tw_book_slot_of(b, ref)], 1, 3);
+	rte_prefetch0(&b->orders[tw_book_slot_of(b, ref)]);
+}
+
+/*
+ * The second stage of a prefetch, once the symbol's book line is in
+ * cache: the line of the side's levels where price should be, guessed
+ * from the best price (levels a tick apart near the top), and the best
+ * level's own line.
+ */
+static inline void
+tw_book_prefetch_level(const struct tw_books *b, uint32_t locate,
+		unsigned int side, uint32_t price, uint32_t best, uint32_t tick)
+{
+	const struct tw_book_side *s = &b->sym[locate].side[side];
+	uint32_t away, idx;
+
+	if (s->n == 0)
+		return;
+	rte_prefetch0(&b->pool[s->block + s->n - 1]);
+	away = (best > price ? best - price : price - best) / tick;
+	idx = away >= s->n ? 0 : s->n - 1 - away;
+	rte_prefetch0(&b->pool[s->block + idx]);
 }
 
 /* The resting order of that ref, or NULL. */

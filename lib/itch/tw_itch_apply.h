@@ -120,10 +120,55 @@ tw_itch_prefetch(const struct tw_itch_sink *s, const uint8_t *m)
 	}
 	l = tw_itch_cache_locate(m);
 	if (l < b->p.nb_symbols) {
-		__builtin_prefetch(&b->sym[l], 1, 3);
+		rte_prefetch0(&b->sym[l]);
 		if (s->cache != NULL)
-			__builtin_prefetch(&s->cache->entries[l], 1, 3);
+			rte_prefetch0(&s->cache->entries[l]);
 	}
+}
+
+/*
+ * The second stage, some messages later: the price levels the message
+ * will touch (the order's side and price, found from its slot, already
+ * in cache from the first stage; the best prices from the cache entry).
+ */
+static inline void
+tw_itch_prefetch_levels(const struct tw_itch_sink *s, const uint8_t *m)
+{
+	const struct tw_books *b = s->books;
+	const struct tw_book_order *o;
+	const struct tw_cache_entry *e;
+	uint32_t l, price;
+	unsigned int side;
+
+	if (s->cache == NULL)
+		return;
+	switch (m[0]) {
+	case TW_ITCH_ADD_ORDER:
+	case TW_ITCH_ADD_ORDER_MPID:
+		l = tw_itch_cache_locate(m);
+		side = tw_itch_side(m[TW_ITCH_A_SIDE]);
+		price = tw_itch_u32(m + TW_ITCH_A_PRICE);
+		if (side > TW_BOOK_ASK || l >= b->p.nb_symbols)
+			return;
+		break;
+	case TW_ITCH_ORDER_EXECUTED:
+	case TW_ITCH_ORDER_EXECUTED_PRICE:
+	case TW_ITCH_ORDER_CANCEL:
+	case TW_ITCH_ORDER_DELETE:
+	case TW_ITCH_ORDER_REPLACE:
+		o = tw_book_find(b, tw_itch_u64(m + TW_ITCH_E_REF));
+		if (o == NULL)
+			return;
+		l = o->locate;
+		side = o->side;
+		price = o->price;
+		break;
+	default:
+		return;
+	}
+	e = &s->cache->entries[l];
+	tw_book_prefetch_level(b, l, side, price, (uint32_t)(side ==
+		TW_BOOK_BID ? e->bid_px : e->ask_px), 100);
 }
 
 /*

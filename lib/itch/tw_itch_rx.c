@@ -81,7 +81,7 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 			if (reason != TW_RX_ACCEPT)
 				return reason;
 		}
-		rte_prefetch0_write(&cache->entries[l]);
+		rte_prefetch0(&cache->entries[l]);
 		if (books != NULL) {
 			const struct tw_itch_sink sink = { .books =
 				(struct tw_books *)(uintptr_t)books };
