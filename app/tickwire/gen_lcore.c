@@ -678,6 +678,62 @@ replay(struct tw_gen_lcore *g)
 	tx_flush(g, true);
 }
 
+/*
+ * [generator] itch_file: the day file's messages through the framer, a
+ * stock's on its channel and those of no stock (System Events) on every
+ * channel, at the file's timing scaled by itch_speed or as fast as the
+ * port takes them; each frame leaves once the next message is not due.
+ */
+static void
+itch_replay(struct tw_gen_lcore *g)
+{
+	const struct tw_itch_file *f = &g->itch_file;
+	uint64_t hz = tw_clock_hz(g->clock), start = rte_rdtsc();
+	uint64_t next_house = start;
+	uint16_t nch = g->fr.nb_channels;
+	size_t off = 0;
+
+	while (off < f->len && !tw_force_quit && !tw_stop_requested) {
+		uint16_t len = (uint16_t)(f->data[off] << 8 | f->data[off + 1]);
+		const uint8_t *m = f->data + off + 2;
+		uint16_t wl = tw_itch_locate(m), c;
+		uint64_t now = rte_rdtsc(), now_ns;
+
+		tw_lcore_quiescent(g->lcore_id);
+		off += 2 + (size_t)len;
+		if (g->itch_speed > 0) {
+			uint64_t ts = tw_itch_timestamp(m);
+			uint64_t due = start + (uint64_t)((double)(ts >
+				f->first_ts ? ts - f->first_ts : 0) /
+				g->itch_speed * (double)hz / 1e9);
+
+			if (now < due) {
+				tw_framer_close_all(&g->fr, now);
+				while ((now = rte_rdtsc()) < due &&
+				       !tw_force_quit) {
+					if (g->nb_tx > 0)
+						tx_flush(g, false);
+					if (now >= next_house) {
+						tw_framer_housekeeping(&g->fr,
+							now);
+						next_house = now + hz / 1000;
+					}
+					rte_pause();
+				}
+			}
+		}
+		now_ns = tw_clock_ns(g->clock, now);
+		if (wl == 0) {
+			for (c = 0; c < nch; c++)
+				tw_itch_emit_raw(&g->em, c, m, len, now, now_ns);
+		} else {
+			tw_itch_emit_raw(&g->em, (uint16_t)((wl - 1) % nch), m,
+				len, now, now_ns);
+		}
+	}
+	tw_framer_close_all(&g->fr, rte_rdtsc());
+}
+
 int
 tw_gen_lcore_main(void *arg)
 {
@@ -706,6 +762,12 @@ tw_gen_lcore_main(void *arg)
 		TW_LOG(gen, INFO, "lcore %u: replayed %" PRIu64 " of %u "
 			"frames\n", g->lcore_id, g->ctr.pkts, g->replay.nb);
 		return 0;
+	}
+	if (g->itch_file.msgs != 0) {
+		/* The file is the session, its System Events included. */
+		rte_rcu_qsbr_thread_online(tw_qsv, g->lcore_id);
+		itch_replay(g);
+		goto end;
 	}
 	proto->gen_open(&g->em, now, tw_clock_ns(g->clock, now));
 	tw_pace_init(&pace, rte_rdtsc(),
@@ -754,9 +816,11 @@ tw_gen_lcore_main(void *arg)
 		if (g->limited && g->ctr.ticks >= g->count)
 			break;
 	}
+end:
 	/* A stop request ends the session too: receivers drain to it. */
 	if (!tw_force_quit) {
-		if (proto->gen_close != NULL) {
+		/* A day file closes its own session (its System Events). */
+		if (proto->gen_close != NULL && g->itch_file.msgs == 0) {
 			now = rte_rdtsc();
 			proto->gen_close(&g->em, now,
 				tw_clock_ns(g->clock, now));
@@ -892,19 +956,27 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 	return 0;
 }
 
+/* A file a profile names: beside the profile when relative. */
+static void
+profile_path(const struct tw_config *cfg, const char *file, char *path,
+		size_t len)
+{
+	const char *slash = strrchr(cfg->path, '/');
+
+	if (file[0] != '/' && slash != NULL)
+		snprintf(path, len, "%.*s/%s", (int)(slash - cfg->path),
+			cfg->path, file);
+	else
+		snprintf(path, len, "%s", file);
+}
+
 /* The capture [replay] file names, loaded for lcore g. */
 static int
 gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 {
 	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128];
-	const char *slash = strrchr(cfg->path, '/');
 
-	/* Relative: beside the profile, as its capture belongs. */
-	if (cfg->replay_file[0] != '/' && slash != NULL)
-		snprintf(path, sizeof(path), "%.*s/%s",
-			(int)(slash - cfg->path), cfg->path, cfg->replay_file);
-	else
-		snprintf(path, sizeof(path), "%s", cfg->replay_file);
+	profile_path(cfg, cfg->replay_file, path, sizeof(path));
 	if (tw_pcap_load(&g->replay, path, err, sizeof(err)) != 0) {
 		TW_LOG(app, ERR, "%s: [replay] file: %s\n", cfg->path, err);
 		return -EINVAL;
@@ -918,6 +990,43 @@ gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 		"as fast as the port takes them", g->replay_restamp ?
 		"the replay's own" : "the recording's (latency is then the "
 		"recording's age, not a latency)");
+	return 0;
+}
+
+/* [generator] itch_file, loaded and checked against the feed's size. */
+static int
+gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
+{
+	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX * 2 + 128];
+	uint32_t max_locate = 0;
+	size_t off;
+	int rc;
+
+	profile_path(cfg, cfg->itch_file, path, sizeof(path));
+	rc = tw_itch_file_load(&g->itch_file, path, err, sizeof(err));
+	if (rc != 0) {
+		TW_LOG(app, ERR, "%s: [generator] itch_file: %s\n", cfg->path,
+			err);
+		return rc;
+	}
+	for (off = 0; off < g->itch_file.len;
+	     off += 2 + (size_t)tw_itch_len[g->itch_file.data[off + 2]])
+		max_locate = RTE_MAX(max_locate,
+			(uint32_t)tw_itch_locate(g->itch_file.data + off + 2));
+	if (max_locate > cfg->symbols) {
+		TW_LOG(app, ERR, "%s: [feed] symbols: %u, but %s has stock "
+			"locates up to %u\n", cfg->path, cfg->symbols, path,
+			max_locate);
+		return -EINVAL;
+	}
+	g->itch_speed = cfg->itch_speed;
+	printf("generator: sending %" PRIu64 " messages of %s (%.3f s of "
+		"its time) %s, timestamps the send time\n",
+		g->itch_file.msgs, path, (double)(g->itch_file.last_ts -
+		g->itch_file.first_ts) / 1e9, g->itch_speed > 0 ?
+		"at its own timing" : "as fast as the port takes them");
+	if (g->itch_speed > 0 && g->itch_speed != 1)
+		printf("generator: ... %g times as fast\n", g->itch_speed);
 	return 0;
 }
 
@@ -1006,6 +1115,12 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			.depth = cfg->itch_depth,
 			.hash_key = cfg->seed * UINT64_C(0x9e3779b97f4a7c15),
 		};
+
+		/* A day file's truth needs what its orders need. */
+		if (cfg->itch_file[0] != '\0') {
+			ip.max_orders = cfg->itch_max_orders;
+			ip.levels = cfg->itch_levels;
+		}
 		void *mem;
 
 		for (c = 0; c < TW_ITCH_ACTS; c++)
@@ -1020,6 +1135,11 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			return -ENOMEM;
 		}
 		g->em.proto_state = g->itch;
+		if (cfg->itch_file[0] != '\0') {
+			rc = gen_itch_file_create(cfg, g);
+			if (rc != 0)
+				return rc;
+		}
 		if (cfg->itch_out[0] != '\0') {
 			g->itch->out = fopen(cfg->itch_out, "w");
 			if (g->itch->out == NULL) {

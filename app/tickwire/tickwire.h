@@ -40,6 +40,7 @@
 #include "tw_port.h"
 #include "tw_request.h"
 #include "tw_store.h"
+#include "tw_itch.h"
 #include "tw_itch_gen.h"
 #include "tw_protocol.h"
 #include "tw_rx_path.h"
@@ -164,6 +165,8 @@ struct tw_gen_lcore {
 	struct tw_emitter em;           /* the protocol's messages */
 	struct tw_gen_sched sched;      /* this lcore's channels and count */
 	struct tw_itch_gen *itch;       /* itch50: the model and its books */
+	struct tw_itch_file itch_file;  /* itch50: a day file sent instead */
+	double itch_speed;
 	enum tw_csum_mode csum;
 	uint64_t rate;                  /* this lcore's share of [generator] rate */
 	uint64_t count;                 /* this lcore's share of the count */

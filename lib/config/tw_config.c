@@ -174,6 +174,14 @@ static const struct key_def keys[] = {
 	U("generator", "start_delay_ms", start_delay_ms, 0, 600000,
 		"wait this long after the links are up before the session "
 		"starts (a kernel receiver on a fresh tap needs a moment)"),
+	T("generator", "itch_file", KT_STR, itch_file,
+		"itch50: send this ITCH 5.0 day file (2-byte length, message; "
+		"gzip too) instead of the model, each stock's messages on its "
+		"channel, System Events on every channel, timestamps set to "
+		"the send time; found beside the profile when relative"),
+	D("generator", "itch_speed", itch_speed, 0, 1000000,
+		"itch_file at its own timing this many times faster (1: as "
+		"recorded); 0: as fast as the port takes it"),
 	U("generator", "reply_every", reply_every, 0, 1000000,
 		"every Nth quote asks the receiver for an order (tick to "
 		"trade); 0 = none"),

@@ -64,6 +64,9 @@ struct tw_config {
 	uint32_t itch_mix[6];           /* add delete cancel replace execute
 					 * trade, percent */
 	char itch_out[TW_PATH_MAX];     /* the generator's day file */
+	char itch_file[TW_PATH_MAX];    /* [generator]: a day file to send */
+	double itch_speed;              /* its timing, this many times faster
+					 * (0: as fast as the port takes) */
 	char dump_books[TW_PATH_MAX];   /* every symbol's book, CSV */
 	char dump_truth_books[TW_PATH_MAX]; /* the generator's books */
 

@@ -150,6 +150,11 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 	if (cfg->protocol == TW_PROTOCOL_ITCH50 &&
 	    itch_check(cfg, nb_gen, o, err, errlen) != 0)
 		return -EINVAL;
+	if (cfg->itch_file[0] != '\0' && cfg->protocol != TW_PROTOCOL_ITCH50) {
+		snprintf(err, errlen, "%s: [generator] itch_file: a day file "
+			"is sent with [feed] protocol = itch50", o);
+		return -EINVAL;
+	}
 	if (cfg->rx_enabled) {
 		if (cfg->nb_rx_lcores == 0) {
 			snprintf(err, errlen, "%s: [rx] lcores: empty while "

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include <rte_common.h>
 
@@ -40,8 +43,9 @@ book_params(const struct tw_itch_gen_params *p)
 	/* Every order on a level of its own, at worst: never full. */
 	return (struct tw_book_params){
 		.nb_symbols = p->nb_symbols,
-		.max_orders = orders,
-		.pool_levels = (uint32_t)RTE_MIN((uint64_t)UINT32_MAX / 4,
+		.max_orders = p->max_orders ? p->max_orders : orders,
+		.pool_levels = p->levels ? p->levels :
+			(uint32_t)RTE_MIN((uint64_t)UINT32_MAX / 4,
 			4 * orders + 16 * (uint64_t)p->nb_symbols),
 		.hash_key = p->hash_key,
 	};
@@ -107,10 +111,15 @@ reserve(struct tw_emitter *e, uint16_t ch, uint8_t type, uint64_t now,
 	return tw_framer_reserve(e->fr, ch, tw_itch_len[type], now, seq);
 }
 
-/* A message written at seq: into the truth, and the day file if any. */
+/*
+ * A message written at seq on ch: into the truth, and the day file if
+ * any. A day file is one stream: a message of no stock (a System
+ * Event) goes into it once, from the first channel, as NASDAQ's has
+ * one; a replay sends it to every channel again.
+ */
 static inline void
 sent(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
-		uint64_t seq, uint64_t now_ns)
+		uint64_t seq, uint64_t now_ns, uint16_t ch)
 {
 	struct tw_itch_sink s = {
 		.books = g->books, .cache = e->truth, .ctr = &g->truth_ctr,
@@ -119,7 +128,8 @@ sent(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
 	/* The model sends only what its books take: a refusal is a bug. */
 	if (unlikely(!tw_itch_apply(&s, m, seq, now_ns)))
 		e->ctr->truth_refused++;
-	if (unlikely(g->out != NULL)) {
+	if (unlikely(g->out != NULL) &&
+	    (tw_itch_locate(m) != 0 || ch == e->sched->ch[0])) {
 		uint8_t len[2] = { 0, tw_itch_len[m[0]] };
 
 		fwrite(len, 1, sizeof(len), g->out);
@@ -139,7 +149,7 @@ system_event(struct tw_emitter *e, uint16_t ch, uint64_t now,
 	if (p == NULL)
 		return;
 	tw_itch_system_event(p, send_ns % TW_ITCH_NS_PER_DAY, code);
-	sent(e, g, p, seq, send_ns);
+	sent(e, g, p, seq, send_ns, ch);
 	e->ctr->events++;
 }
 
@@ -167,7 +177,7 @@ tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 				continue;
 			tw_itch_directory(p, (uint16_t)(l + 1), ts,
 				e->gen->sym[l].ticker);
-			sent(e, g, p, seq, send_ns);
+			sent(e, g, p, seq, send_ns, ch);
 			e->ctr->directories++;
 		}
 		system_event(e, ch, now, send_ns, TW_ITCH_EV_START_MARKET);
@@ -383,7 +393,7 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 			e->gen->sym[l].ticker, (uint32_t)(mid * TICK), match);
 		break;
 	}
-	sent(e, g, p, seq, send_ns);
+	sent(e, g, p, seq, send_ns, ch);
 	e->ctr->ticks++;
 }
 
@@ -399,4 +409,104 @@ tw_itch_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
 	while (i < n && (run = tw_gen_sched_next(e->sched, n - i, &ch)) > 0)
 		for (k = 0; k < run; k++, i++)
 			itch_tick(e, g, ch, now, first_ns + i * step_ns);
+}
+
+/* ---- day files ---- */
+
+int
+tw_itch_file_load(struct tw_itch_file *f, const char *path, char *err,
+		size_t errlen)
+{
+	gzFile z = gzopen(path, "rb");
+	size_t cap = 1 << 20, off;
+	int n;
+
+	memset(f, 0, sizeof(*f));
+	if (z == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno ?
+			errno : ENOENT));
+		return -ENOENT;
+	}
+	f->data = malloc(cap);
+	while (f->data != NULL && (n = gzread(z, f->data + f->len,
+			(unsigned int)RTE_MIN(cap - f->len,
+				(size_t)1 << 30))) > 0) {
+		f->len += (size_t)n;
+		if (f->len == cap) {
+			uint8_t *bigger = realloc(f->data, cap * 2);
+
+			if (bigger == NULL) {
+				free(f->data);
+				f->data = NULL;
+				break;
+			}
+			f->data = bigger;
+			cap *= 2;
+		}
+	}
+	gzclose(z);
+	if (f->data == NULL) {
+		snprintf(err, errlen, "%s: no memory for it", path);
+		return -ENOMEM;
+	}
+	/* Whole messages of known types and their sizes, nothing else. */
+	for (off = 0; off < f->len;) {
+		uint16_t len;
+		const uint8_t *m;
+
+		if (f->len - off < 2 ||
+		    (len = (uint16_t)(f->data[off] << 8 | f->data[off + 1]),
+		     f->len - off - 2 < len)) {
+			snprintf(err, errlen, "%s: the last %zu bytes are no "
+				"whole message", path, f->len - off);
+			goto bad;
+		}
+		m = f->data + off + 2;
+		if (len == 0 || tw_itch_len[m[0]] != len) {
+			snprintf(err, errlen, "%s: message %" PRIu64 " at byte "
+				"%zu: %u bytes of type 0x%02x, not an ITCH 5.0 "
+				"message of that type", path, f->msgs + 1, off,
+				len, len ? m[0] : 0);
+			goto bad;
+		}
+		if (f->msgs == 0)
+			f->first_ts = tw_itch_timestamp(m);
+		f->last_ts = tw_itch_timestamp(m);
+		f->msgs++;
+		off += 2 + (size_t)len;
+	}
+	return 0;
+bad:
+	tw_itch_file_free(f);
+	return -EINVAL;
+}
+
+void
+tw_itch_file_free(struct tw_itch_file *f)
+{
+	free(f->data);
+	memset(f, 0, sizeof(*f));
+}
+
+int
+tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
+		uint16_t len, uint64_t now, uint64_t send_ns)
+{
+	struct tw_itch_gen *g = e->proto_state;
+	uint64_t seq;
+	uint8_t *p = tw_framer_reserve(e->fr, ch, len, now, &seq);
+
+	if (p == NULL)
+		return -ENOBUFS;
+	memcpy(p, m, len);
+	/* The replay's own send time: latency is measured from it. */
+	tw_itch_put48(p + TW_ITCH_OFF_TIMESTAMP, send_ns % TW_ITCH_NS_PER_DAY);
+	sent(e, g, p, seq, send_ns, ch);
+	if (m[0] == TW_ITCH_STOCK_DIRECTORY)
+		e->ctr->directories++;
+	else if (tw_itch_locate(m) == 0)
+		e->ctr->events++;
+	else
+		e->ctr->ticks++;
+	return 0;
 }

@@ -44,6 +44,10 @@ struct tw_itch_gen_params {
 	uint32_t depth;                 /* levels from the touch, at most */
 	uint8_t mix[TW_ITCH_ACTS];      /* percent of the ticks, sum 100 */
 	uint64_t hash_key;
+	/* The truth's books: 0 for the model's own need; a replayed day
+	 * file needs what its orders need ([itch] max_orders, levels). */
+	uint64_t max_orders;
+	uint32_t levels;
 };
 
 struct tw_itch_gen {
@@ -64,6 +68,31 @@ int tw_itch_gen_params_check(const struct tw_itch_gen_params *p);
 size_t tw_itch_gen_memsize(const struct tw_itch_gen_params *p);
 struct tw_itch_gen *tw_itch_gen_init(void *mem,
 		const struct tw_itch_gen_params *p);
+
+/*
+ * A day file in memory: its messages, each after its 2-byte length.
+ * Plain or gzip. 0, or -errno with why in err.
+ */
+struct tw_itch_file {
+	uint8_t *data;
+	size_t len;
+	uint64_t msgs;
+	uint64_t first_ts, last_ts;     /* timestamps, ns since midnight */
+};
+
+int tw_itch_file_load(struct tw_itch_file *f, const char *path, char *err,
+		size_t errlen);
+void tw_itch_file_free(struct tw_itch_file *f);
+
+/*
+ * One message of a day file onto channel ch as the model's own are
+ * sent: into the channel's frame with its timestamp set to send_ns
+ * (since midnight), into the truth and the day file if one is written.
+ * Counted as a directory, a session event or a tick. -ENOBUFS when the
+ * frame source has no memory.
+ */
+int tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
+		uint16_t len, uint64_t now, uint64_t send_ns);
 
 /* The protocol ops (e->proto_state is the tw_itch_gen). */
 void tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns);

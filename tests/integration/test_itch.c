@@ -6,11 +6,15 @@
  * equals the generator's truth byte for byte, every book's digest
  * equals the truth's, and nothing is refused. The day file the
  * generator wrote (--itch-out), decoded by tickwire-itch plain and
- * gzipped, gives the same books and tops of book.
+ * gzipped, gives the same books and tops of book; sent again over
+ * net_ring ([generator] itch_file), as fast as the port takes it, the
+ * same cache byte for byte and the same books; and at its own timing
+ * slowed down, it takes its time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "itest.h"
@@ -18,8 +22,10 @@
 #define TICKS 2000000
 #define SYMBOLS 1000
 #define CHANNELS 4
-/* 'O' 'S' 'Q' opening and 'M' 'E' 'C' closing each channel. */
+/* 'O' 'S' 'Q' opening and 'M' 'E' 'C' closing each channel; a day file
+ * holds them once (a replay sends them on every channel again). */
 #define EVENTS (6 * CHANNELS)
+#define FILE_EVENTS 6
 
 static const char *const refusals[] = {
 	"book_unknown_order", "book_too_many_shares", "book_duplicate_ref",
@@ -138,11 +144,93 @@ offline_gives_the_truth(const char *day, const char *truth,
 	j = it_slurp(json);
 	assert_non_null(j);
 	assert_int_equal(it_json_u64(j, NULL, "messages"),
-		TICKS + SYMBOLS + EVENTS);
+		TICKS + SYMBOLS + FILE_EVENTS);
 	assert_int_equal(it_json_u64(j, NULL, "book_messages"), TICKS);
 	assert_int_equal(it_json_u64(j, NULL, "wrong_length"), 0);
 	assert_int_equal(it_json_u64(j, "refused", "unknown_order"), 0);
 	free(j);
+}
+
+/* The day file sent again by tickwire: the same cache, the same books. */
+static void
+replay_gives_the_truth(const char *day, const char *truth,
+		const char *truth_books)
+{
+	char set[600], json[512], cache[512], books[512], *s;
+
+	snprintf(set, sizeof(set), "generator.itch_file=%s", day);
+	snprintf(json, sizeof(json), "%s", it_path("itch-replay.json"));
+	snprintf(cache, sizeof(cache), "%s", it_path("itch-replay.cache.csv"));
+	snprintf(books, sizeof(books), "%s", it_path("itch-replay.books.csv"));
+	const char *const opts[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set",
+		"feed.protocol=itch50", "--set", set, "--duration", "120",
+		"--quiet", "--set", "generator.tx_retry_us=1000000",
+		"--stats-json", json, "--dump-cache", cache, "--dump-books",
+		books, NULL };
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("itch-replay.log"), 240),
+		0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	/* Every message of the file, System Events on every channel. */
+	assert_int_equal(it_json_u64(s, "rx", "messages"),
+		TICKS + SYMBOLS + EVENTS);
+	assert_int_equal(it_json_u64(s, "rx", "book_messages"), TICKS);
+	assert_int_equal(it_json_u64(s, NULL, "drops_total"), 0);
+	assert_int_equal(it_json_u64(s, "generator", "truth_refused"), 0);
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+	assert_true(it_files_equal(books, truth_books));
+}
+
+/*
+ * A short day file at its own timing, slowed down four times, takes
+ * about four times its span to send (the clock behind the timing).
+ */
+static void
+itch_file_at_its_own_timing(void **state)
+{
+	char day[512], set[600], log[512], *s, *p;
+	double span, elapsed;
+
+	snprintf(day, sizeof(day), "%s", it_path("itch-timed.itch"));
+	snprintf(set, sizeof(set), "generator.itch_file=%s", day);
+	snprintf(log, sizeof(log), "%s", it_path("itch-timed-2.log"));
+	const char *const make[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set",
+		"feed.protocol=itch50", "--count", "40000", "--rate", "200000",
+		"--duration", "60", "--quiet", "--itch-out", day, NULL };
+	const char *const send[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set",
+		"feed.protocol=itch50", "--set", set, "--set",
+		"generator.itch_speed=0.25", "--duration", "60", "--quiet",
+		"--stats-json", it_path("itch-timed.json"), NULL };
+
+	assert_int_equal(it_tickwire(make, it_path("itch-timed-1.log"), 120),
+		0);
+	assert_int_equal(it_tickwire(send, log, 120), 0);
+	s = it_slurp(log);
+	assert_non_null(s);
+	p = strstr(s, " s of its time)");
+	assert_non_null(p);
+	while (p > s && p[-1] != '(')
+		p--;
+	span = strtod(p, NULL);
+	free(s);
+	s = it_slurp(it_path("itch-timed.json"));
+	assert_non_null(s);
+	p = strstr(s, "\"elapsed_s\": ");
+	assert_non_null(p);
+	elapsed = strtod(p + strlen("\"elapsed_s\": "), NULL);
+	free(s);
+	print_message("a day of %.3f s sent at speed 0.25 in %.3f s\n", span,
+		elapsed);
+	/* 40,000 ticks at 200,000 a second: a 0.2 s day, 0.8 s to send. */
+	assert_true(span > 0.15 && span < 0.3);
+	assert_true(elapsed >= 4 * span * 0.95);
+	remove(day);
 }
 
 static void
@@ -179,6 +267,7 @@ itch_over_loopback_books_equal_the_truth(void **state)
 
 	/* The day file, plain and gzipped, through the offline decoder. */
 	offline_gives_the_truth(day, truth, tbooks, "plain");
+	replay_gives_the_truth(day, truth, tbooks);
 	snprintf(gz, sizeof(gz), "%s.gz", day);
 	remove(gz);
 	snprintf(cmd, sizeof(cmd), "gzip -k -1 %s", day);
@@ -242,6 +331,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(itch_over_loopback_books_equal_the_truth),
 		cmocka_unit_test(itch_over_memif_books_equal_the_truth),
+		cmocka_unit_test(itch_file_at_its_own_timing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
