@@ -416,6 +416,22 @@ reduce(struct tw_books *b, uint64_t slot, uint32_t shares)
 	}
 }
 
+/* shares of order ref of locate can leave it: its slot, or a refusal. */
+static inline enum tw_book_verdict
+takeable(const struct tw_books *b, uint32_t locate, uint64_t ref,
+		uint32_t shares, uint64_t *slot)
+{
+	enum tw_book_verdict v = resting(b, locate, ref, slot);
+
+	if (v != TW_BOOK_OK)
+		return v;
+	if (shares == 0)
+		return TW_BOOK_BAD_FIELD;
+	if (shares > b->orders[*slot].shares)
+		return TW_BOOK_TOO_MANY_SHARES;
+	return TW_BOOK_OK;
+}
+
 enum tw_book_verdict
 tw_book_execute(struct tw_books *b, uint32_t locate, uint64_t ref,
 		uint32_t shares, uint32_t price, bool print)
@@ -424,13 +440,9 @@ tw_book_execute(struct tw_books *b, uint32_t locate, uint64_t ref,
 	struct tw_book_sym *sy;
 	uint64_t slot;
 
-	v = resting(b, locate, ref, &slot);
+	v = takeable(b, locate, ref, shares, &slot);
 	if (v != TW_BOOK_OK)
 		return v;
-	if (shares == 0)
-		return TW_BOOK_BAD_FIELD;
-	if (shares > b->orders[slot].shares)
-		return TW_BOOK_TOO_MANY_SHARES;
 	sy = &b->sym[locate];
 	if (print) {
 		sy->last_px = price != 0 ? price : b->orders[slot].price;
@@ -448,13 +460,9 @@ tw_book_cancel(struct tw_books *b, uint32_t locate, uint64_t ref,
 	enum tw_book_verdict v;
 	uint64_t slot;
 
-	v = resting(b, locate, ref, &slot);
+	v = takeable(b, locate, ref, shares, &slot);
 	if (v != TW_BOOK_OK)
 		return v;
-	if (shares == 0)
-		return TW_BOOK_BAD_FIELD;
-	if (shares > b->orders[slot].shares)
-		return TW_BOOK_TOO_MANY_SHARES;
 	reduce(b, slot, shares);
 	return TW_BOOK_OK;
 }

@@ -27,6 +27,10 @@
 #define EVENTS (6 * CHANNELS)
 #define FILE_EVENTS 6
 
+/* buf (an array) gets the output directory's path of name. */
+#define PATH_INTO(buf, name) \
+	snprintf(buf, sizeof(buf), "%s", it_path(name))
+
 static const char *const refusals[] = {
 	"book_unknown_order", "book_too_many_shares", "book_duplicate_ref",
 	"book_no_directory", "book_store_full", "book_levels_full",
@@ -115,9 +119,9 @@ offline_gives_the_truth(const char *day, const char *truth,
 	char *argv[16];
 	int n = 0;
 
-	snprintf(books, sizeof(books), "%s", it_path("itch-offline.books"));
-	snprintf(cache, sizeof(cache), "%s", it_path("itch-offline.cache"));
-	snprintf(json, sizeof(json), "%s", it_path("itch-offline.json"));
+	PATH_INTO(books, "itch-offline.books");
+	PATH_INTO(cache, "itch-offline.cache");
+	PATH_INTO(json, "itch-offline.json");
 	snprintf(log, sizeof(log), "itch-offline-%s.log", tag);
 	argv[n++] = (char *)TW_ITCH_TOOL;
 	argv[n++] = (char *)day;
@@ -159,9 +163,9 @@ replay_gives_the_truth(const char *day, const char *truth,
 	char set[600], json[512], cache[512], books[512], *s;
 
 	snprintf(set, sizeof(set), "generator.itch_file=%s", day);
-	snprintf(json, sizeof(json), "%s", it_path("itch-replay.json"));
-	snprintf(cache, sizeof(cache), "%s", it_path("itch-replay.cache.csv"));
-	snprintf(books, sizeof(books), "%s", it_path("itch-replay.books.csv"));
+	PATH_INTO(json, "itch-replay.json");
+	PATH_INTO(cache, "itch-replay.cache.csv");
+	PATH_INTO(books, "itch-replay.books.csv");
 	const char *const opts[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--set", set, "--duration", "120",
@@ -195,9 +199,9 @@ itch_file_at_its_own_timing(void **state)
 	char day[512], set[600], log[512], *s, *p;
 	double span, elapsed;
 
-	snprintf(day, sizeof(day), "%s", it_path("itch-timed.itch"));
+	PATH_INTO(day, "itch-timed.itch");
 	snprintf(set, sizeof(set), "generator.itch_file=%s", day);
-	snprintf(log, sizeof(log), "%s", it_path("itch-timed-2.log"));
+	PATH_INTO(log, "itch-timed-2.log");
 	const char *const make[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--count", "40000", "--rate", "200000",
@@ -239,13 +243,12 @@ itch_over_loopback_books_equal_the_truth(void **state)
 	char json[512], cache[512], truth[512], books[512], tbooks[512];
 	char day[512], gz[600], cmd[1300];
 
-	snprintf(json, sizeof(json), "%s", it_path("itch-loop.json"));
-	snprintf(cache, sizeof(cache), "%s", it_path("itch-loop.cache.csv"));
-	snprintf(truth, sizeof(truth), "%s", it_path("itch-loop.truth.csv"));
-	snprintf(books, sizeof(books), "%s", it_path("itch-loop.books.csv"));
-	snprintf(tbooks, sizeof(tbooks), "%s",
-		it_path("itch-loop.truth-books.csv"));
-	snprintf(day, sizeof(day), "%s", it_path("itch-loop.itch"));
+	PATH_INTO(json, "itch-loop.json");
+	PATH_INTO(cache, "itch-loop.cache.csv");
+	PATH_INTO(truth, "itch-loop.truth.csv");
+	PATH_INTO(books, "itch-loop.books.csv");
+	PATH_INTO(tbooks, "itch-loop.truth-books.csv");
+	PATH_INTO(day, "itch-loop.itch");
 	const char *const opts[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--count", "2000000", "--duration",
@@ -285,13 +288,12 @@ itch_over_memif_books_equal_the_truth(void **state)
 	pid_t gen;
 	int proc_rc;
 
-	snprintf(gjson, sizeof(gjson), "%s", it_path("itch-memif-gen.json"));
-	snprintf(pjson, sizeof(pjson), "%s", it_path("itch-memif-proc.json"));
-	snprintf(cache, sizeof(cache), "%s", it_path("itch-memif.cache.csv"));
-	snprintf(truth, sizeof(truth), "%s", it_path("itch-memif.truth.csv"));
-	snprintf(books, sizeof(books), "%s", it_path("itch-memif.books.csv"));
-	snprintf(tbooks, sizeof(tbooks), "%s",
-		it_path("itch-memif.truth-books.csv"));
+	PATH_INTO(gjson, "itch-memif-gen.json");
+	PATH_INTO(pjson, "itch-memif-proc.json");
+	PATH_INTO(cache, "itch-memif.cache.csv");
+	PATH_INTO(truth, "itch-memif.truth.csv");
+	PATH_INTO(books, "itch-memif.books.csv");
+	PATH_INTO(tbooks, "itch-memif.truth-books.csv");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-gen.ini", "--set",
 		"feed.protocol=itch50", "--set", "recovery.store_messages=0",

@@ -213,6 +213,20 @@ ref_resting(const struct ref_book *r, uint32_t l, uint64_t ref)
 	return r->o[ref].locate == l ? TW_BOOK_OK : TW_BOOK_WRONG_LOCATE;
 }
 
+/* The reference's verdict on taking shares of ref (execute, cancel). */
+static enum tw_book_verdict
+ref_takeable(const struct ref_book *r, uint32_t l, uint64_t ref,
+		uint32_t shares)
+{
+	enum tw_book_verdict v = ref_resting(r, l, ref);
+
+	if (v == TW_BOOK_OK && shares == 0)
+		return TW_BOOK_BAD_FIELD;
+	if (v == TW_BOOK_OK && shares > r->o[ref].shares)
+		return TW_BOOK_TOO_MANY_SHARES;
+	return v;
+}
+
 /* The book's levels of (l, side), best first, equal the reference's. */
 static void
 same_levels(const struct tw_books *b, const struct ref_book *r, uint32_t l)
@@ -288,12 +302,7 @@ books_match_a_reference_over_a_million_operations(void **state)
 			got = tw_book_add(b, l, ref, side, shares, price);
 			break;
 		case 8: case 9: case 10:
-			want = ref_resting(r, l, ref);
-			if (want == TW_BOOK_OK && shares == 0)
-				want = TW_BOOK_BAD_FIELD;
-			else if (want == TW_BOOK_OK &&
-				 shares > r->o[ref].shares)
-				want = TW_BOOK_TOO_MANY_SHARES;
+			want = ref_takeable(r, l, ref, shares);
 			if (want == TW_BOOK_OK) {
 				r->last_px[l] = r->o[ref].price;
 				r->volume[l] += shares;
@@ -302,12 +311,7 @@ books_match_a_reference_over_a_million_operations(void **state)
 			got = tw_book_execute(b, l, ref, shares, 0, true);
 			break;
 		case 11: case 12: case 13:
-			want = ref_resting(r, l, ref);
-			if (want == TW_BOOK_OK && shares == 0)
-				want = TW_BOOK_BAD_FIELD;
-			else if (want == TW_BOOK_OK &&
-				 shares > r->o[ref].shares)
-				want = TW_BOOK_TOO_MANY_SHARES;
+			want = ref_takeable(r, l, ref, shares);
 			if (want == TW_BOOK_OK)
 				ref_take(r, ref, shares);
 			got = tw_book_cancel(b, l, ref, shares);
