@@ -944,12 +944,13 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 	tw_rate_limit_init(&g->req_rate, tw_clock_hz(&app->clock),
 		cfg->request_rate, cfg->request_burst);
 	g->request_port = cfg->request_port;
-	g->snapshot_port = cfg->snapshot_port;
+	/* Snapshots are tickwire's messages: none for another protocol. */
+	g->snapshot_port = app->proto->books ? 0 : cfg->snapshot_port;
 	g->back = true;
 	printf("generator: request server on UDP ports %u-%u, the last %u "
 		"messages of each channel\n", cfg->request_port,
 		cfg->request_port + cfg->channels - 1, g->store->mask + 1);
-	if (cfg->snapshot_port != 0)
+	if (g->snapshot_port != 0)
 		printf("generator: snapshots on UDP ports %u-%u\n",
 			cfg->snapshot_port,
 			cfg->snapshot_port + cfg->channels - 1);
@@ -1213,7 +1214,7 @@ tw_gen_lcore_create(struct tw_app *app)
 	 * or to serve snapshots from.
 	 */
 	if (cfg->dump_truth[0] != '\0' || (cfg->store_messages > 0 &&
-	    cfg->snapshot_port != 0)) {
+	    cfg->snapshot_port != 0 && !app->proto->books)) {
 		mem = tw_app_zalloc(socket, tw_cache_memsize(cfg->symbols));
 		truth = tw_cache_init(mem, cfg->symbols, socket);
 		if (truth == NULL)

@@ -357,13 +357,12 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 				cfg->itch_levels, socket);
 			return -ENOMEM;
 		}
-	} else {
-		/* Gaps are tracked (and filled, and given up) per symbol. */
-		rx->path.ctx.side = tw_app_zalloc(socket,
-			cfg->symbols * sizeof(struct tw_rx_side));
-		if (rx->path.ctx.side == NULL)
-			return -ENOMEM;
 	}
+	/* Gaps are tracked (and filled, and given up) per symbol. */
+	rx->path.ctx.side = tw_app_zalloc(socket,
+		cfg->symbols * sizeof(struct tw_rx_side));
+	if (rx->path.ctx.side == NULL)
+		return -ENOMEM;
 	rx->check_tsc = tw_clock_hz(&app->clock) / 1000000 *
 		RTE_MAX(cfg->timeout_us / 4, 1u);
 	if ((cfg->reflect || cfg->rerequest) && rx->nb_queues > 0) {

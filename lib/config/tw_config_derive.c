@@ -78,9 +78,9 @@ gen_lcores_check(const struct tw_config *cfg, const uint32_t *gen,
 
 /*
  * itch50 keeps what order books need: a sum of 100 in the mix, locates
- * in 16 bits, and none of what speaks tickwire's messages (recovery's
- * fills and snapshots, tick to trade, A/B, a capture, several generator
- * lcores sharing the truth's order store).
+ * in 16 bits, and none of what speaks tickwire's messages (snapshots are
+ * not served, tick to trade, a capture) or is not built for it yet (A/B
+ * lines, several generator lcores sharing the truth's order store).
  */
 static int
 itch_check(const struct tw_config *cfg, unsigned int nb_gen, const char *o,
@@ -104,11 +104,7 @@ itch_check(const struct tw_config *cfg, unsigned int nb_gen, const char *o,
 			"itch50)", o, cfg->symbols);
 		return -EINVAL;
 	}
-	if (cfg->rerequest)
-		what = "[recovery] rerequest";
-	else if (cfg->store_messages != 0)
-		what = "[recovery] store_messages";
-	else if (cfg->reply_every != 0)
+	if (cfg->reply_every != 0)
 		what = "[generator] reply_every";
 	else if (cfg->lines == 2)
 		what = "[feed] lines = 2";
@@ -325,7 +321,11 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->max_latency_ns = (uint64_t)(cfg->max_latency_s * 1e9);
 	feed->rerequest = cfg->rerequest;
 	feed->request_port = cfg->request_port;
-	feed->snapshot_port = cfg->snapshot_port;
+	/* Snapshots carry tickwire's messages: an ITCH feed has none, and
+	 * holds back what follows a gap until the gap is filled. */
+	feed->snapshot_port = cfg->protocol == TW_PROTOCOL_ITCH50 ? 0 :
+		cfg->snapshot_port;
+	feed->hold_back = cfg->protocol == TW_PROTOCOL_ITCH50;
 	feed->unicast_ip = cfg->reflect_ip;
 	feed->gap_timeout_ns = (uint64_t)cfg->timeout_us * 1000;
 	feed->gap_retries = cfg->retries;

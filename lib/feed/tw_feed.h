@@ -29,7 +29,9 @@ struct tw_gap {
 	uint64_t end;
 	uint64_t detected_ns;   /* when the jump over it was seen */
 	uint64_t next_req_ns;   /* when to (re)request it */
-	uint32_t requests;      /* sent for it so far */
+	uint32_t requests;      /* sent for it so far (held back: since the
+				 * last retransmission that took it on) */
+	uint64_t asked_end;     /* the last request asked up to here */
 	/*
 	 * A tail: the messages before an end of session seen ahead, above
 	 * the expected sequence. Counted as a gap only once it proves one

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The RX burst of an ITCH 5.0 feed: lib/parse's frame and burst logic
- * (headers, MoldUDP64 sessions and sequences, two lines) compiled once
- * more with ITCH's block checks and the books (tw_itch_apply.h) in place
- * of tickwire's messages. Scalar: a book update is a hash probe and a
+ * (headers, MoldUDP64 sessions and sequences, two lines, gaps and
+ * re-requests) compiled once more with ITCH's block checks and the books
+ * (tw_itch_apply.h) in place of tickwire's messages, holding back what
+ * comes after a gap until the gap is filled (TW_RX_HOLD_BACK). Scalar: a book update is a hash probe and a
  * sorted insert, not a vector job.
  *
  * A frame is all or nothing as before: every block must have its
@@ -21,7 +22,7 @@
 #define TW_RX_LEVEL itch
 #define TW_RX_HAVE_FAST_HEADERS 0
 #define TW_RX_PROTO_BLOCKS
-#define TW_RX_NO_RECOVERY
+#define TW_RX_HOLD_BACK
 
 _Static_assert(TW_RX_BOOK_REASONS == TW_BOOK_VERDICTS,
 	"tw_rx_counters.book_refused has a slot per book verdict");

@@ -371,6 +371,10 @@ tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 
 	ch->gaps_unrecovered++;
 	ch->msgs_unrecovered += g->end - g->first;
+	/* Held back at it: what came after it applies from now on. */
+	if (ctx->feed->hold_back && g->first <= ch->expected &&
+	    g->end > ch->expected)
+		ch->expected = g->end;
 	if (g->tail) {
 		ch->gaps++;
 		ch->gap_msgs += g->tail_msgs;
@@ -720,6 +724,19 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 			continue;
 		}
 		g->first = ch->expected;
+		if (ctx->feed->hold_back) {
+			/*
+			 * Held back, a gap grows with the live feed and is
+			 * filled a request's worth at a time: progress
+			 * starts its retries again, and once what was
+			 * asked for is in, the rest is asked for at once.
+			 */
+			if (g->requests > ch->requests_per_gap_max)
+				ch->requests_per_gap_max = g->requests;
+			g->requests = 0;
+			if (ch->expected >= g->asked_end)
+				g->next_req_ns = now_ns;
+		}
 		i++;
 	}
 }
@@ -849,6 +866,8 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 				    (uint64_t)feed->request_max), false) == 0) {
 				g->requests++;
 				ch->requests++;
+				g->asked_end = g->first + RTE_MIN(g->end -
+					g->first, (uint64_t)feed->request_max);
 			}
 			g->next_req_ns = now_ns + feed->gap_timeout_ns;
 			i++;

@@ -117,6 +117,7 @@ struct tw_rx_counters {
 	 */
 	uint64_t book_msgs;
 	uint64_t book_refused[TW_RX_BOOK_REASONS];
+	uint64_t held_msgs;     /* past a gap: not applied, asked for again */
 	uint64_t other_msgs;
 	uint64_t unknown_msgs;
 	uint64_t lat_sum_ns;
@@ -180,6 +181,11 @@ struct tw_rx_feed {
 	uint8_t lines;
 	uint32_t group_b;
 	uint64_t ab_wait_ns;    /* a gap waits this long for the other line */
+	/*
+	 * An order-level feed (ITCH): nothing past a gap applies before
+	 * it is filled; a gap given up moves the channel past it.
+	 */
+	bool hold_back;
 	struct rte_reciprocal chan_div; /* locate % nb_channels, fast */
 	struct tw_rx_hdr_tmpl tmpl[TW_RX_MAX_CHANNELS];
 };

@@ -13,9 +13,13 @@
  *
  * A protocol other than tickwire's defines TW_RX_PROTO_BLOCKS and its
  * own check_blocks() and apply_blocks() (same signatures) instead of
- * lvl_quote_fields; with TW_RX_NO_RECOVERY its frames from the request
- * and snapshot ports are not taken (the recovery path speaks tickwire's
- * messages).
+ * lvl_quote_fields, and TW_RX_HOLD_BACK: an order-level feed cannot
+ * apply a message past a gap before the gap's messages (an execution of
+ * an order whose add is missing), so nothing past a gap applies: frames
+ * ahead are held back (dropped and asked for again with the gap, which
+ * grows to cover them), retransmissions apply in order, a gap given up
+ * moves the channel past it; snapshot frames are not taken (they speak
+ * tickwire's messages).
  *
  * It defines tw_rx_burst_<level> and tw_rx_raw_cksum_<level>. The
  * scalar level has no fast header path and uses the DPDK helpers: it is
@@ -430,6 +434,34 @@ rx_owns(const struct tw_rx_ctx *ctx, uint32_t channel)
 	return (ctx->owned[channel / 64] >> (channel % 64)) & 1;
 }
 
+#ifdef TW_RX_HOLD_BACK
+/*
+ * Order-level feeds: what is missing runs from the expected sequence to
+ * end (a frame past a gap, held back, is missing too until it comes
+ * again in order). One gap a channel: opened (a gap event, its messages
+ * counted once), or grown to end.
+ */
+static inline void
+rx_hold_back(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
+		uint32_t channel, uint64_t before, uint64_t end, uint64_t now_ns)
+{
+	uint32_t i;
+
+	ch->last_rx_ns = now_ns;
+	ch->ahead_next = 0;
+	for (i = 0; i < ch->nb_gaps; i++)
+		if (ch->missing[i].first <= before &&
+		    ch->missing[i].end >= before) {
+			if (end > ch->missing[i].end)
+				ch->missing[i].end = end;
+			return;
+		}
+	ch->gaps++;
+	ch->gap_msgs += end - before;
+	tw_rx_gap_open(ctx, channel, before, end, now_ns);
+}
+#endif
+
 /* Everything after the headers: MoldUDP64 framing, blocks, the cache. */
 static inline void
 rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
@@ -454,8 +486,8 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		ctr->drops[TW_DROP_NOT_OWNER]++;
 		return;
 	}
-#ifdef TW_RX_NO_RECOVERY
-	if (unlikely(v->snapshot || v->retrans)) {
+#ifdef TW_RX_HOLD_BACK
+	if (unlikely(v->snapshot)) {
 		ctr->drops[TW_DROP_NOT_SUBSCRIBED]++;
 		return;
 	}
@@ -498,6 +530,16 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			return;
 		}
 		ctr->retrans_pkts++;
+#ifdef TW_RX_HOLD_BACK
+		/* In order it applies; behind, the admission below counts
+		 * it seen; ahead (a reply frame before it was lost), the
+		 * gap asks for it again. */
+		if (seq > ch->expected || ch->ended ||
+		    !same_session(ctx, ch, v->mold)) {
+			ctr->held_msgs += count;
+			return;
+		}
+#else
 		/* Right where the channel is (its tail was asked for): in
 		 * order, as any frame; otherwise a fill. */
 		if (seq != ch->expected || ch->ended ||
@@ -505,6 +547,7 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			tw_rx_fill(ctx, v, seq, count, now_ns);
 			return;
 		}
+#endif
 	}
 	if (unlikely(ctx->feed->lines == 2))
 		ctr->line_pkts[v->line]++;
@@ -571,6 +614,17 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			return;
 		}
 		before = ch->expected;
+#ifdef TW_RX_HOLD_BACK
+		if (seq > before && ctx->side != NULL &&
+		    (seq - before <= ctx->feed->max_gap ||
+		     seq == ch->ahead_next)) {
+			/* Messages before it are missing: asked for. */
+			rx_hold_back(ctx, ch, v->channel, before, seq, now_ns);
+			ctr->pkts_accepted++;
+			ctr->heartbeats++;
+			return;
+		}
+#endif
 		verdict = tw_channel_admit(ch, seq, 0, ctx->feed->max_gap,
 			&skip);
 		if (unlikely(verdict != TW_ADMIT_OK)) {
@@ -585,6 +639,18 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		return;
 	}
 	before = ch->expected;
+#ifdef TW_RX_HOLD_BACK
+	if (unlikely(seq > before) && ctx->side != NULL &&
+	    (seq - before <= ctx->feed->max_gap || seq == ch->ahead_next)) {
+		/* Past a gap: held back until the gap is filled (far ahead
+		 * only once a second frame continues the first, as
+		 * tw_channel_admit takes a jump). */
+		rx_hold_back(ctx, ch, v->channel, before, seq + count, now_ns);
+		ctr->held_msgs += count;
+		ctr->pkts_accepted++;
+		return;
+	}
+#else
 	if (unlikely(ch->nb_gaps != 0) && seq + count <= before &&
 	    seq != 0) {
 		/* Behind, while gaps are open: a late copy may fill one. */
@@ -592,6 +658,7 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		tw_rx_fill(ctx, v, seq, count, now_ns);
 		return;
 	}
+#endif
 	verdict = tw_channel_admit(ch, seq, count, ctx->feed->max_gap, &skip);
 	if (unlikely(ctx->feed->lines == 2) &&
 	    (verdict == TW_ADMIT_OK || verdict == TW_ADMIT_DUPLICATE)) {

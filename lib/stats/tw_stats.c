@@ -51,6 +51,7 @@ static const struct tw_counter_name rx_names[] = {
 	RX("book_wrong_locate", book_refused[7]),
 	RX("book_bad_field", book_refused[8]),
 	RX("other_messages", other_msgs),
+	RX("messages_held_back", held_msgs),
 	RX("unknown_messages", unknown_msgs),
 };
 

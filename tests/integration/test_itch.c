@@ -11,6 +11,7 @@
  * same cache byte for byte and the same books; and at its own timing
  * slowed down, it takes its time.
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -327,6 +328,121 @@ itch_over_memif_books_equal_the_truth(void **state)
 	assert_books_live(books);
 }
 
+/* Every gap was filled, none given up or open, nothing refused. */
+static void
+assert_recovered(const char *gen_json, const char *rx_json)
+{
+	uint64_t gaps = it_json_u64(rx_json, NULL, "gaps");
+	unsigned int i;
+
+	fprintf(stderr, "lost %" PRIu64 " frames; %" PRIu64 " gaps, %" PRIu64
+		" filled, %" PRIu64 " messages held back\n",
+		it_json_u64(gen_json, "generator", "faults_lost"), gaps,
+		it_json_u64(rx_json, "recovery", "gaps_filled"),
+		it_json_u64(rx_json, "rx", "messages_held_back"));
+	assert_true(it_json_u64(gen_json, "generator", "faults_lost") > 1000);
+	assert_true(gaps > 100 && gaps != UINT64_MAX);
+	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_filled"), gaps);
+	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_unrecovered"),
+		0);
+	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_open"), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "channels_not_ended"), 0);
+	assert_true(it_json_u64(rx_json, "rx", "messages_held_back") > 0);
+	assert_int_equal(it_json_u64(rx_json, "rx", "book_messages"), TICKS);
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		assert_int_equal(it_json_u64(rx_json, "rx", refusals[i]), 0);
+	assert_int_equal(it_json_u64(gen_json, "generator", "truth_refused"),
+		0);
+}
+
+/*
+ * 1 % of the frames lost in runs of 20, re-requests on: what follows a
+ * gap is held back until the gap is filled, so every book is built in
+ * order: cache == truth and every book equal, in one process.
+ */
+static void
+itch_loss_recovered_over_loopback(void **state)
+{
+	char json[512], cache[512], truth[512], books[512], tbooks[512];
+	char *s;
+
+	PATH_INTO(json, "itch-loss.json");
+	PATH_INTO(cache, "itch-loss.cache.csv");
+	PATH_INTO(truth, "itch-loss.truth.csv");
+	PATH_INTO(books, "itch-loss.books.csv");
+	PATH_INTO(tbooks, "itch-loss.truth-books.csv");
+	const char *const opts[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set",
+		"feed.protocol=itch50", "--count", "2000000", "--rate",
+		"2000000", "--duration", "120", "--quiet",
+		"--set", "faults.loss=0.01", "--set", "faults.burst=20",
+		"--set", "faults.seed=11", "--set",
+		"recovery.store_messages=65536", "--set",
+		"recovery.rerequest=true", "--set", "recovery.retries=100",
+		"--stats-json", json,
+		"--dump-cache", cache, "--dump-truth", truth, "--dump-books",
+		books, "--dump-truth-books", tbooks, NULL };
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("itch-loss.log"), 240), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	assert_recovered(s, s);
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+	assert_true(it_files_equal(books, tbooks));
+}
+
+/* The same across two processes over memif (the profiles' store and
+ * re-requests). */
+static void
+itch_loss_recovered_over_memif(void **state)
+{
+	char gjson[512], pjson[512], cache[512], truth[512], books[512];
+	char tbooks[512], *argv[IT_MAX_ARGS], *g, *p;
+	pid_t gen;
+	int proc_rc;
+
+	PATH_INTO(gjson, "itch-mloss-gen.json");
+	PATH_INTO(pjson, "itch-mloss-proc.json");
+	PATH_INTO(cache, "itch-mloss.cache.csv");
+	PATH_INTO(truth, "itch-mloss.truth.csv");
+	PATH_INTO(books, "itch-mloss.books.csv");
+	PATH_INTO(tbooks, "itch-mloss.truth-books.csv");
+	const char *const gen_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-gen.ini", "--set",
+		"feed.protocol=itch50", "--count", "2000000", "--rate",
+		"1000000", "--duration", "120", "--quiet", "--set",
+		"faults.loss=0.01", "--set", "faults.burst=20", "--set",
+		"faults.seed=7", "--stats-json", gjson, "--dump-truth", truth,
+		"--dump-truth-books", tbooks, NULL };
+	const char *const proc_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-proc.ini", "--set",
+		"feed.protocol=itch50", "--duration", "120", "--quiet",
+		/* 100 ms without progress before a gap is given up: this
+		 * shared VM stalls for tens of milliseconds at times. */
+		"--set", "recovery.retries=100", "--stats-json", pjson,
+		"--dump-cache", cache, "--dump-books", books, NULL };
+
+	remove(gjson);
+	remove(pjson);
+	it_tickwire_argv(argv, gen_opts);
+	gen = it_spawn(argv, it_path("itch-mloss-gen.log"));
+	sleep(1);
+	proc_rc = it_tickwire(proc_opts, it_path("itch-mloss-proc.log"), 180);
+	assert_int_equal(it_wait(gen, 60), 0);
+	assert_int_equal(proc_rc, 0);
+	g = it_slurp(gjson);
+	p = it_slurp(pjson);
+	assert_non_null(g);
+	assert_non_null(p);
+	assert_recovered(g, p);
+	free(g);
+	free(p);
+	assert_true(it_files_equal(cache, truth));
+	assert_true(it_files_equal(books, tbooks));
+}
+
 int
 main(void)
 {
@@ -334,6 +450,8 @@ main(void)
 		cmocka_unit_test(itch_over_loopback_books_equal_the_truth),
 		cmocka_unit_test(itch_over_memif_books_equal_the_truth),
 		cmocka_unit_test(itch_file_at_its_own_timing),
+		cmocka_unit_test(itch_loss_recovered_over_loopback),
+		cmocka_unit_test(itch_loss_recovered_over_memif),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

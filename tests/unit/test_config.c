@@ -138,8 +138,6 @@ itch_profiles_are_checked(void **state)
 		const char *key;
 	} bad[] = {
 		{ "[itch]\nadd_pct = 60\n", "add_pct" },
-		{ "[recovery]\nrerequest = true\n", "rerequest" },
-		{ "[recovery]\nstore_messages = 1024\n", "store_messages" },
 		{ "[generator]\nreply_every = 10\n", "reply_every" },
 		{ "[feed]\nlines = 2\n", "lines" },
 		{ "[feed]\nsymbols = 70000\n", "symbols" },
@@ -151,6 +149,11 @@ itch_profiles_are_checked(void **state)
 	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = itch50\n", err),
 		0);
 	assert_int_equal(cfg.protocol, TW_PROTOCOL_ITCH50);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
+	/* Recovery is built for it (holding back past a gap). */
+	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = itch50\n"
+		"[recovery]\nrerequest = true\nstore_messages = 1024\n", err),
+		0);
 	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
 	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = fix\n", err),
 		-EINVAL);
