@@ -5,9 +5,13 @@
  * time) or the way an RX lcore takes frames (tw_itch_rx_frame: the
  * messages of the input in one MoldUDP64 frame).
  *
- * Input: one options byte (bit 0: as a frame; bits 1-2: its channel),
- * then records: 2-byte big-endian length, message bytes (NASDAQ's day
- * file framing).
+ * Input: one options byte (bit 0: as frames; bits 1-2: their channel;
+ * bit 3: recovery on, holding back past gaps), then records: 2-byte
+ * big-endian length, message bytes (NASDAQ's day file framing). As
+ * frames, a record of length 0 ends a frame and the byte after it moves
+ * the next frame's first sequence number (-8 .. +247 from where the
+ * last one ended), so gaps, duplicates and overlaps come in; the
+ * recovery timers run after each frame (requests checked for sanity).
  *
  * Invariants: a message a book refuses leaves that symbol's book and
  * cache entry as they were; after every few messages and at the end,
@@ -30,6 +34,22 @@ static void *book_mem;
 static struct tw_books *books;
 static uint8_t frame[FZ_FRAME_MAX];
 
+static struct tw_rx_side side[FZ_SYMBOLS];
+
+/* A request the timers send: within what the channel has not seen. */
+static int
+fake_send(void *arg, uint32_t channel, const struct tw_channel_state *ch,
+		uint64_t first, uint16_t count, bool snapshot)
+{
+	(void)arg;
+	FZ_CHECK(!snapshot, "an ITCH feed asked for a snapshot");
+	FZ_CHECK(channel < TT_CHANNELS, "channel %u", channel);
+	FZ_CHECK(count > 0 && first >= ch->expected, "request %lu+%u behind "
+		"%lu", (unsigned long)first, count,
+		(unsigned long)ch->expected);
+	return 0;
+}
+
 static void
 check_books(void)
 {
@@ -41,6 +61,7 @@ check_books(void)
 static void
 world_init(void)
 {
+	rx.ctx.side = NULL;
 	static const struct tw_book_params bp = { .nb_symbols = FZ_SYMBOLS,
 		.max_orders = 32, .pool_levels = 256, .hash_key = 5 };
 
@@ -54,6 +75,23 @@ world_init(void)
 	books = tw_books_init(book_mem, &bp);
 	FZ_CHECK(books != NULL, "books");
 	rx.ctx.proto_state = books;
+}
+
+/* Recovery on: gaps tracked and asked for, what follows held back. */
+static void
+recovery_on(void)
+{
+	memset(side, 0, sizeof(side));
+	rx.ctx.side = side;
+	rx.feed.rerequest = true;
+	rx.feed.hold_back = true;
+	rx.feed.request_port = 30100;
+	rx.feed.unicast_ip = TW_IPV4(192, 0, 2, 3);
+	rx.feed.gap_timeout_ns = 100;
+	rx.feed.gap_retries = 2;
+	rx.feed.request_max = 50;
+	rx.feed.max_gap = 64;
+	FZ_CHECK(tw_rx_feed_prepare(&rx.feed) == 0, "feed");
 }
 
 /* One message the way tickwire-itch takes it. */
@@ -109,27 +147,53 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r.left -= len;
 	}
 	if (opts & 1) {
-		/* All of them in one frame of a channel, as an RX lcore. */
+		/* Frames of one channel, as an RX lcore takes them. */
 		struct tw_frame_params fp;
 		struct tw_pkt_tmpl t;
 		struct tw_pkt_builder b;
-		uint16_t ch = (opts >> 1) & 3, flen;
+		uint16_t ch = (opts >> 1) & 3;
+		uint64_t seq = 1, now = 1000;
+		unsigned int frames = 0;
 
+		if (opts & 8)
+			recovery_on();
 		tt_frame_params(&fp, 0);
 		tw_pkt_tmpl_init(&t, &fp, ch);
-		tw_pkt_open(&b, &t, frame, 1, 0);
-		for (i = 0; i < n; i++) {
-			uint8_t *p = lens[i] == 0 ? NULL :
-				tw_pkt_reserve(&b, &t, lens[i]);
+		tw_pkt_open(&b, &t, frame, seq, 0);
+		for (i = 0; i <= n; i++) {
+			uint8_t *p;
 
-			if (p == NULL)
-				break;
-			memcpy(p, msgs[i], lens[i]);
+			if (i < n && lens[i] != 0) {
+				p = tw_pkt_reserve(&b, &t, lens[i]);
+				if (p != NULL)
+					memcpy(p, msgs[i], lens[i]);
+				continue;
+			}
+			/* The end of a frame: into the burst, then on. */
+			{
+				uint16_t cnt = b.count;
+				uint16_t flen = tw_pkt_close(&b, &t, cnt,
+					TW_CSUM_SOFTWARE);
+				int d;
+
+				tw_itch_rx_frame(&rx.ctx, frame, flen, 0, now);
+				frames++;
+				now += 50;
+				tw_rx_recovery_poll(&rx.ctx, now, fake_send,
+					NULL);
+				check_books();
+				if (i == n)
+					break;
+				/* The next record's first byte moves the
+				 * next frame: -8 .. +247 from here. */
+				d = (i + 1 < n && lens[i + 1] != 0 ?
+					msgs[i + 1][0] : 8) - 8;
+				seq = (uint64_t)RTE_MAX((int64_t)1,
+					(int64_t)(seq + cnt) + d);
+				tw_pkt_open(&b, &t, frame, seq, 0);
+			}
 		}
-		flen = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
-		tw_itch_rx_frame(&rx.ctx, frame, flen, 0, 1000);
-		FZ_CHECK(rx.ctr.pkts == 1, "one frame");
-		check_books();
+		FZ_CHECK(rx.ctr.pkts == frames, "every frame seen once");
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
