@@ -281,13 +281,41 @@ itch_over_loopback_books_equal_the_truth(void **state)
 	remove(day);
 }
 
+/*
+ * A generator (memif server) and a processor (client) to their ends,
+ * the server first; both exit 0; their stats JSONs read into *g, *p.
+ * Logs: NAME-gen.log, NAME-proc.log.
+ */
+static void
+memif_pair(const char *name, const char *const *gen_opts,
+		const char *const *proc_opts, const char *gjson,
+		const char *pjson, char **g, char **p)
+{
+	char *argv[IT_MAX_ARGS], log[128];
+	pid_t gen;
+	int proc_rc;
+
+	remove(gjson);
+	remove(pjson);
+	it_tickwire_argv(argv, gen_opts);
+	snprintf(log, sizeof(log), "%s-gen.log", name);
+	gen = it_spawn(argv, it_path(log));
+	sleep(1);
+	snprintf(log, sizeof(log), "%s-proc.log", name);
+	proc_rc = it_tickwire(proc_opts, it_path(log), 180);
+	assert_int_equal(it_wait(gen, 60), 0);
+	assert_int_equal(proc_rc, 0);
+	*g = it_slurp(gjson);
+	*p = it_slurp(pjson);
+	assert_non_null(*g);
+	assert_non_null(*p);
+}
+
 static void
 itch_over_memif_books_equal_the_truth(void **state)
 {
 	char gjson[512], pjson[512], cache[512], truth[512], books[512];
 	char tbooks[512];
-	pid_t gen;
-	int proc_rc;
 
 	PATH_INTO(gjson, "itch-memif-gen.json");
 	PATH_INTO(pjson, "itch-memif-proc.json");
@@ -306,20 +334,9 @@ itch_over_memif_books_equal_the_truth(void **state)
 		"feed.protocol=itch50", "--set", "recovery.rerequest=false",
 		"--duration", "120", "--quiet", "--stats-json", pjson,
 		"--dump-cache", cache, "--dump-books", books, NULL };
-	char *argv[IT_MAX_ARGS], *g, *p;
+	char *g, *p;
 
-	remove(gjson);
-	remove(pjson);
-	it_tickwire_argv(argv, gen_opts);
-	gen = it_spawn(argv, it_path("itch-memif-gen.log"));
-	sleep(1);
-	proc_rc = it_tickwire(proc_opts, it_path("itch-memif-proc.log"), 180);
-	assert_int_equal(it_wait(gen, 60), 0);
-	assert_int_equal(proc_rc, 0);
-	g = it_slurp(gjson);
-	p = it_slurp(pjson);
-	assert_non_null(g);
-	assert_non_null(p);
+	memif_pair("itch-memif", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	assert_itch_feed(g, p);
 	free(g);
 	free(p);
@@ -399,9 +416,7 @@ static void
 itch_loss_recovered_over_memif(void **state)
 {
 	char gjson[512], pjson[512], cache[512], truth[512], books[512];
-	char tbooks[512], *argv[IT_MAX_ARGS], *g, *p;
-	pid_t gen;
-	int proc_rc;
+	char tbooks[512], *g, *p;
 
 	PATH_INTO(gjson, "itch-mloss-gen.json");
 	PATH_INTO(pjson, "itch-mloss-proc.json");
@@ -424,18 +439,7 @@ itch_loss_recovered_over_memif(void **state)
 		"--set", "recovery.retries=100", "--stats-json", pjson,
 		"--dump-cache", cache, "--dump-books", books, NULL };
 
-	remove(gjson);
-	remove(pjson);
-	it_tickwire_argv(argv, gen_opts);
-	gen = it_spawn(argv, it_path("itch-mloss-gen.log"));
-	sleep(1);
-	proc_rc = it_tickwire(proc_opts, it_path("itch-mloss-proc.log"), 180);
-	assert_int_equal(it_wait(gen, 60), 0);
-	assert_int_equal(proc_rc, 0);
-	g = it_slurp(gjson);
-	p = it_slurp(pjson);
-	assert_non_null(g);
-	assert_non_null(p);
+	memif_pair("itch-mloss", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	assert_recovered(g, p);
 	free(g);
 	free(p);
