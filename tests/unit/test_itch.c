@@ -15,6 +15,7 @@
 
 #include "tw_book.h"
 #include "tw_itch.h"
+#include "tw_itch_apply.h"
 #include "tw_itch_rx.h"
 #include "tw_test_rx.h"
 
@@ -133,6 +134,54 @@ messages_have_the_specification_layout(void **state)
 	/* Readers give back what writers wrote. */
 	assert_int_equal(tw_itch_timestamp(m), ts);
 	assert_int_equal(tw_itch_locate(m), 12);
+}
+
+/*
+ * What tickwire decodes but does not send, from bytes laid out by hand
+ * after the specification: a Cross Trade (shares 8 bytes @11, stock
+ * @19, cross price @27, match @31, cross type @39) counts in the last
+ * trade and volume; a Broken Trade, an NOII, a Reg SHO, an MWCB decline
+ * are counted as types that touch no book; an unknown type too, apart.
+ */
+static void
+decoded_types_follow_the_specification(void **state)
+{
+	struct tw_book_params bp = { .nb_symbols = 4, .max_orders = 16,
+		.pool_levels = 64, .hash_key = 3 };
+	void *mem = aligned_alloc(64, (tw_books_memsize(&bp) + 63) / 64 * 64);
+	struct tw_rx_counters ctr;
+	struct tw_itch_sink s = { .books = tw_books_init(mem, &bp),
+		.ctr = &ctr };
+	uint8_t q[40] = { 'Q', 0, 2, 0, 0, 0, 0, 0, 0, 0, 1,
+		0, 0, 0, 0, 0, 0, 0x27, 0x10,           /* 10,000 shares */
+		'B', 'B', 'B', ' ', ' ', ' ', ' ', ' ',
+		0, 0x0f, 0x42, 0x40,                    /* 100.0000 */
+		0, 0, 0, 0, 0, 0, 0, 9, 'O' };
+	uint8_t m[64];
+
+	memset(&ctr, 0, sizeof(ctr));
+	tw_itch_directory(m, 2, 1, "BBB");
+	assert_true(tw_itch_apply(&s, m, 1, 0));
+	assert_true(tw_itch_apply(&s, q, 2, 0));
+	assert_int_equal(s.books->sym[1].volume, 10000);
+	assert_int_equal(s.books->sym[1].last_px, 1000000);
+	assert_int_equal(ctr.book_msgs, 1);
+	/* Broken Trade (19), NOII (50), Reg SHO (20), MWCB decline (35). */
+	memset(m, 0, sizeof(m));
+	m[0] = 'B';
+	assert_true(tw_itch_apply(&s, m, 3, 0));
+	m[0] = 'I';
+	assert_true(tw_itch_apply(&s, m, 4, 0));
+	m[0] = 'Y';
+	assert_true(tw_itch_apply(&s, m, 5, 0));
+	m[0] = 'V';
+	assert_true(tw_itch_apply(&s, m, 6, 0));
+	assert_int_equal(ctr.other_msgs, 4);
+	m[0] = '~';
+	assert_true(tw_itch_apply(&s, m, 7, 0));
+	assert_int_equal(ctr.unknown_msgs, 1);
+	assert_int_equal(s.books->sym[1].volume, 10000);
+	free(mem);
 }
 
 static void
@@ -591,6 +640,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_type_has_the_specification_size),
 		cmocka_unit_test(messages_have_the_specification_layout),
+		cmocka_unit_test(decoded_types_follow_the_specification),
 		cmocka_unit_test(timestamps_find_their_midnight),
 		cmocka_unit_test(
 			books_match_a_reference_over_a_million_operations),
