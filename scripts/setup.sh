@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 HUGEPAGES=${TW_HUGEPAGES:-512}         # 2 MB pages: 1 GiB
 PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev
-libdpdk-dev libnuma-dev libcmocka-dev libpcap-dev tshark tcpdump iproute2
+libdpdk-dev libnuma-dev libcmocka-dev libpcap-dev zlib1g-dev tshark tcpdump iproute2
 python3 python3-matplotlib tmux clang libclang-rt-14-dev man-db
 librte-mempool-ring23 librte-net-ring23 librte-net-memif23 librte-net-pcap23
 librte-net-tap23 librte-net-af-packet23"
