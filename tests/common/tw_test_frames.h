@@ -7,6 +7,7 @@
 #ifndef TW_TEST_FRAMES_H
 #define TW_TEST_FRAMES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -47,6 +48,35 @@ tt_feed(struct tw_rx_feed *feed, uint16_t vlan)
 	feed->udp_port = TT_PORT;
 	feed->vlan = vlan;
 	tw_rx_feed_prepare(feed);
+}
+
+/*
+ * Frame memory for tw_gen_feed_frames: the framer keeps one frame open
+ * a channel, so one buffer a channel, taken when a frame opens and given
+ * back when it is done.
+ */
+struct tt_scratch {
+	uint8_t buf[TT_CHANNELS][TT_FRAME_MAX];
+	bool busy[TT_CHANNELS];
+};
+
+static inline uint8_t *
+tt_scratch_get(struct tt_scratch *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < TT_CHANNELS; i++)
+		if (!s->busy[i]) {
+			s->busy[i] = true;
+			return s->buf[i];
+		}
+	return NULL;
+}
+
+static inline void
+tt_scratch_put(struct tt_scratch *s, const uint8_t *buf)
+{
+	s->busy[(buf - s->buf[0]) / TT_FRAME_MAX] = false;
 }
 
 /* A quote whose fields all derive from (locate, k). */

@@ -187,22 +187,15 @@ struct frames {
 	uint16_t len[MAX_FRAMES];
 	uint16_t msgs[MAX_FRAMES];
 	unsigned int n;
-	uint8_t scratch[TT_CHANNELS][TT_FRAME_MAX];
-	bool busy[TT_CHANNELS];
+	struct tt_scratch scratch;
 };
 
 static uint8_t *
 frames_buf(void *arg)
 {
 	struct frames *k = arg;
-	unsigned int i;
 
-	for (i = 0; i < TT_CHANNELS; i++)
-		if (!k->busy[i]) {
-			k->busy[i] = true;
-			return k->scratch[i];
-		}
-	return NULL;
+	return tt_scratch_get(&k->scratch);
 }
 
 static void
@@ -216,7 +209,7 @@ frames_done(void *arg, uint8_t *buf, uint16_t len, uint16_t msgs)
 	k->len[k->n] = len;
 	k->msgs[k->n] = msgs;
 	k->n++;
-	k->busy[(buf - k->scratch[0]) / TT_FRAME_MAX] = false;
+	tt_scratch_put(&k->scratch, buf);
 }
 
 static struct frames *

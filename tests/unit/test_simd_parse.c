@@ -84,22 +84,15 @@ fix_checksums(uint8_t *f, uint16_t len)
 struct feed_sink {
 	struct corpus *c;
 	uint64_t ol_flags_mask;
-	uint8_t scratch[TT_CHANNELS][BUF_LEN]; /* one open frame a channel */
-	bool busy[TT_CHANNELS];
+	struct tt_scratch scratch;      /* one open frame a channel */
 };
 
 static uint8_t *
 sink_buf(void *arg)
 {
 	struct feed_sink *k = arg;
-	unsigned int i;
 
-	for (i = 0; i < TT_CHANNELS; i++)
-		if (!k->busy[i]) {
-			k->busy[i] = true;
-			return k->scratch[i];
-		}
-	return NULL;
+	return tt_scratch_get(&k->scratch);
 }
 
 static void
@@ -109,7 +102,7 @@ sink_done(void *arg, uint8_t *buf, uint16_t len, uint16_t msgs)
 
 	memcpy(corpus_add(k->c, len, rnd_ol_flags() & k->ol_flags_mask), buf,
 		len);
-	k->busy[(buf - k->scratch[0]) / BUF_LEN] = false;
+	tt_scratch_put(&k->scratch, buf);
 }
 
 /*
