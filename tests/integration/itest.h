@@ -251,4 +251,68 @@ it_assert_clean_feed(const char *gen_json, const char *rx_json,
 	assert_int_equal(it_json_u64(rx_json, NULL, "channels_ended"),
 		channels);
 }
+
+/*
+ * Every gap the receiver (stats in rx_json) saw was filled: none given
+ * up or still open, no message missing, every channel ended. Prints
+ * the counts.
+ */
+static inline void
+it_assert_recovered(const char *rx_json)
+{
+	uint64_t gaps = it_json_u64(rx_json, NULL, "gaps");
+
+	fprintf(stderr, "gaps %" PRIu64 ", filled %" PRIu64 ", unrecovered %"
+		PRIu64 ", open %" PRIu64 "\n", gaps,
+		it_json_u64(rx_json, "recovery", "gaps_filled"),
+		it_json_u64(rx_json, "recovery", "gaps_unrecovered"),
+		it_json_u64(rx_json, "recovery", "gaps_open"));
+	assert_true(gaps > 0 && gaps != UINT64_MAX);
+	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_filled"), gaps);
+	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_unrecovered"),
+		0);
+	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_open"), 0);
+	assert_int_equal(it_json_u64(rx_json, "recovery",
+		"messages_unrecovered"), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "messages_unreceived"), 0);
+	assert_int_equal(it_json_u64(rx_json, NULL, "channels_not_ended"), 0);
+}
+
+/* Two stats JSONs, read (both must be there); free() each. */
+static inline void
+it_read_pair(const char *gjson, const char *pjson, char **g, char **p)
+{
+	*g = it_slurp(gjson);
+	*p = it_slurp(pjson);
+	assert_non_null(*g);
+	assert_non_null(*p);
+}
+
+/*
+ * A generator (memif server) and a processor (client) run to their ends,
+ * the server first since a client cannot start without it; both exit 0.
+ * Logs: NAME-gen.log, NAME-proc.log. The stats JSONs (named in the
+ * options) are removed first and read into *g and *p.
+ */
+static inline void
+it_memif_pair(const char *name, const char *const *gen_opts,
+		const char *const *proc_opts, const char *gjson,
+		const char *pjson, char **g, char **p)
+{
+	char *argv[IT_MAX_ARGS], log[128];
+	pid_t gen;
+	int proc_rc;
+
+	remove(gjson);
+	remove(pjson);
+	it_tickwire_argv(argv, gen_opts);
+	snprintf(log, sizeof(log), "%s-gen.log", name);
+	gen = it_spawn(argv, it_path(log));
+	sleep(1);
+	snprintf(log, sizeof(log), "%s-proc.log", name);
+	proc_rc = it_tickwire(proc_opts, it_path(log), 180);
+	assert_int_equal(it_wait(gen, 60), 0);
+	assert_int_equal(proc_rc, 0);
+	it_read_pair(gjson, pjson, g, p);
+}
 #endif

@@ -281,36 +281,6 @@ itch_over_loopback_books_equal_the_truth(void **state)
 	remove(day);
 }
 
-/*
- * A generator (memif server) and a processor (client) to their ends,
- * the server first; both exit 0; their stats JSONs read into *g, *p.
- * Logs: NAME-gen.log, NAME-proc.log.
- */
-static void
-memif_pair(const char *name, const char *const *gen_opts,
-		const char *const *proc_opts, const char *gjson,
-		const char *pjson, char **g, char **p)
-{
-	char *argv[IT_MAX_ARGS], log[128];
-	pid_t gen;
-	int proc_rc;
-
-	remove(gjson);
-	remove(pjson);
-	it_tickwire_argv(argv, gen_opts);
-	snprintf(log, sizeof(log), "%s-gen.log", name);
-	gen = it_spawn(argv, it_path(log));
-	sleep(1);
-	snprintf(log, sizeof(log), "%s-proc.log", name);
-	proc_rc = it_tickwire(proc_opts, it_path(log), 180);
-	assert_int_equal(it_wait(gen, 60), 0);
-	assert_int_equal(proc_rc, 0);
-	*g = it_slurp(gjson);
-	*p = it_slurp(pjson);
-	assert_non_null(*g);
-	assert_non_null(*p);
-}
-
 static void
 itch_over_memif_books_equal_the_truth(void **state)
 {
@@ -336,7 +306,7 @@ itch_over_memif_books_equal_the_truth(void **state)
 		"--dump-cache", cache, "--dump-books", books, NULL };
 	char *g, *p;
 
-	memif_pair("itch-memif", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("itch-memif", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	assert_itch_feed(g, p);
 	free(g);
 	free(p);
@@ -349,21 +319,14 @@ itch_over_memif_books_equal_the_truth(void **state)
 static void
 assert_recovered(const char *gen_json, const char *rx_json)
 {
-	uint64_t gaps = it_json_u64(rx_json, NULL, "gaps");
 	unsigned int i;
 
-	fprintf(stderr, "lost %" PRIu64 " frames; %" PRIu64 " gaps, %" PRIu64
-		" filled, %" PRIu64 " messages held back\n",
-		it_json_u64(gen_json, "generator", "faults_lost"), gaps,
-		it_json_u64(rx_json, "recovery", "gaps_filled"),
+	fprintf(stderr, "lost %" PRIu64 " frames, %" PRIu64 " messages held "
+		"back\n", it_json_u64(gen_json, "generator", "faults_lost"),
 		it_json_u64(rx_json, "rx", "messages_held_back"));
+	it_assert_recovered(rx_json);
 	assert_true(it_json_u64(gen_json, "generator", "faults_lost") > 1000);
-	assert_true(gaps > 100 && gaps != UINT64_MAX);
-	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_filled"), gaps);
-	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_unrecovered"),
-		0);
-	assert_int_equal(it_json_u64(rx_json, "recovery", "gaps_open"), 0);
-	assert_int_equal(it_json_u64(rx_json, NULL, "channels_not_ended"), 0);
+	assert_true(it_json_u64(rx_json, NULL, "gaps") > 100);
 	assert_true(it_json_u64(rx_json, "rx", "messages_held_back") > 0);
 	assert_int_equal(it_json_u64(rx_json, "rx", "book_messages"), TICKS);
 	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
@@ -439,7 +402,7 @@ itch_loss_recovered_over_memif(void **state)
 		"--set", "recovery.retries=100", "--stats-json", pjson,
 		"--dump-cache", cache, "--dump-books", books, NULL };
 
-	memif_pair("itch-mloss", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("itch-mloss", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	assert_recovered(g, p);
 	free(g);
 	free(p);

@@ -30,43 +30,6 @@ kill_now(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-/* Two stats JSONs, read (both must be there); free() each. */
-static void
-read_pair(const char *gjson, const char *pjson, char **g, char **p)
-{
-	*g = it_slurp(gjson);
-	*p = it_slurp(pjson);
-	assert_non_null(*g);
-	assert_non_null(*p);
-}
-
-/*
- * A generator (memif server) and a processor (client) run to their ends,
- * the server first since a client cannot start without it; both exit 0.
- * Logs: memif-NAME-gen.log, memif-NAME-proc.log. The stats JSONs (named
- * in the options) are removed first and read into *g and *p.
- */
-static void
-run_pair(const char *name, const char *const *gen_opts,
-		const char *const *proc_opts, const char *gjson,
-		const char *pjson, char **g, char **p)
-{
-	char log[128];
-	pid_t gen;
-	int proc_rc;
-
-	remove(gjson);
-	remove(pjson);
-	snprintf(log, sizeof(log), "memif-%s-gen.log", name);
-	gen = start(gen_opts, it_path(log));
-	sleep(1);
-	snprintf(log, sizeof(log), "memif-%s-proc.log", name);
-	proc_rc = it_tickwire(proc_opts, it_path(log), 180);
-	assert_int_equal(it_wait(gen, 60), 0);
-	assert_int_equal(proc_rc, 0);
-	read_pair(gjson, pjson, g, p);
-}
-
 static void
 million_ticks_cross_processes_and_cache_equals_truth(void **state)
 {
@@ -83,7 +46,7 @@ million_ticks_cross_processes_and_cache_equals_truth(void **state)
 		"--quiet", "--stats-json", pjson, "--dump-cache", cache, NULL };
 	char *g, *p;
 
-	run_pair("million", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("memif-million", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	it_assert_clean_feed(g, p, 1000000, 1000, 4);
 	free(g);
 	free(p);
@@ -116,7 +79,7 @@ loss_recovered_across_processes(void **state)
 	uint64_t gaps;
 	char *g, *p;
 
-	run_pair("loss", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("memif-loss", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	gaps = it_json_u64(p, NULL, "gaps");
 	fprintf(stderr, "lost %" PRIu64 " frames; %" PRIu64 " gaps, %" PRIu64
 		" filled\n", it_json_u64(g, "generator", "faults_lost"), gaps,
@@ -155,7 +118,7 @@ tick_to_trade_across_processes(void **state)
 		NULL };
 	char *g, *p;
 
-	run_pair("t2t", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("memif-t2t", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	it_assert_orders(g, p, 12000);
 	free(g);
 	free(p);
@@ -196,7 +159,7 @@ two_queues_across_processes(void **state)
 		"--stats-json", pjson, "--dump-cache", cache, NULL };
 	char *g, *p;
 
-	run_pair("q2", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("memif-q2", gen_opts, proc_opts, gjson, pjson, &g, &p);
 	it_assert_clean_feed(g, p, 600000, 1000, 4);
 	assert_int_equal(it_json_u64(p, "drops", "not_owner"), 0);
 	free(g);
@@ -254,7 +217,7 @@ processor_survives_a_generator_restart(void **state)
 	assert_int_equal(it_tickwire(gen2_opts,
 		it_path("memif-restart-gen2.log"), 60), 0);
 	assert_int_equal(it_wait(proc, 60), 0);
-	read_pair(gjson, pjson, &g, &p);
+	it_read_pair(gjson, pjson, &g, &p);
 	assert_true(port_u64(p, "link_downs") >= 1);
 	assert_true(port_u64(p, "link_ups") >= 1);
 	assert_true(port_u64(p, "restarts") >= 1);
@@ -308,7 +271,7 @@ generator_survives_a_processor_restart(void **state)
 	assert_int_equal(it_tickwire(proc2_opts,
 		it_path("memif-prestart-proc2.log"), 60), 0);
 	assert_int_equal(it_wait(gen, 60), 0);
-	read_pair(gjson, pjson, &g, &p);
+	it_read_pair(gjson, pjson, &g, &p);
 	assert_true(port_u64(g, "link_downs") >= 1);
 	assert_true(port_u64(g, "link_ups") >= 1);
 	assert_int_equal(it_json_u64(g, "generator", "ticks"), 3000000);

@@ -32,27 +32,6 @@ profile(const char *name, const char *prefix, const char *extra)
 	return path;
 }
 
-/* Every gap seen was filled and none is left or given up. */
-static void
-assert_all_recovered(const char *s)
-{
-	uint64_t gaps = it_json_u64(s, NULL, "gaps");
-
-	fprintf(stderr, "gaps %" PRIu64 ", filled %" PRIu64 ", unrecovered %"
-		PRIu64 ", open %" PRIu64 "\n", gaps,
-		it_json_u64(s, "recovery", "gaps_filled"),
-		it_json_u64(s, "recovery", "gaps_unrecovered"),
-		it_json_u64(s, "recovery", "gaps_open"));
-	assert_true(gaps > 0 && gaps != UINT64_MAX);
-	assert_int_equal(it_json_u64(s, "recovery", "gaps_filled"), gaps);
-	assert_int_equal(it_json_u64(s, "recovery", "gaps_unrecovered"), 0);
-	assert_int_equal(it_json_u64(s, "recovery", "gaps_open"), 0);
-	assert_int_equal(it_json_u64(s, "recovery", "messages_unrecovered"),
-		0);
-	assert_int_equal(it_json_u64(s, NULL, "messages_unreceived"), 0);
-	assert_int_equal(it_json_u64(s, NULL, "channels_not_ended"), 0);
-}
-
 /* The cache CSV has a stale symbol (stale is the last column). */
 static int
 count_stale(const char *csv)
@@ -97,7 +76,7 @@ loss_is_recovered_by_rerequest(void **state)
 	assert_non_null(s);
 	assert_true(it_json_u64(s, "generator", "faults_lost") > 1000);
 	assert_int_equal(it_json_u64(s, "generator", "ticks"), 2000000);
-	assert_all_recovered(s);
+	it_assert_recovered(s);
 	assert_true(it_json_u64(s, "generator", "requests_served") > 0);
 	assert_true(it_json_u64(s, "gap->fill", "count") > 0);
 	free(s);
@@ -139,7 +118,7 @@ dup_reorder_corrupt_leave_the_cache_right(void **state)
 	/* A corrupt frame sent twice is dropped twice. */
 	assert_true(it_json_u64(s, "drops", "bad_udp_csum") >= corrupted);
 	assert_true(it_json_u64(s, NULL, "duplicate_packets") > 100);
-	assert_all_recovered(s);
+	it_assert_recovered(s);
 	free(s);
 	assert_true(it_files_equal(cache, truth));
 }
