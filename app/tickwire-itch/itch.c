@@ -116,6 +116,8 @@ decode(struct run *r, const uint8_t *buf, size_t len)
 {
 	static const uint8_t *msgs[65536];
 	static uint64_t seqs[65536];
+	const struct tw_books *b = r->sink.books;
+	const struct tw_cache *c = r->sink.cache;
 	size_t off = 0;
 
 	while (len - off >= 2) {
@@ -147,16 +149,16 @@ decode(struct run *r, const uint8_t *buf, size_t len)
 		 * few enough not to overrun the core's miss buffers.
 		 */
 		for (i = 0; i < n && i < AHEAD; i++)
-			tw_itch_prefetch(&r->sink, msgs[i]);
+			tw_itch_prefetch(b, c, msgs[i]);
 		for (i = 0; i < n && i < AHEAD / 2; i++)
-			tw_itch_prefetch_levels(&r->sink, msgs[i]);
+			tw_itch_prefetch_levels(b, c, msgs[i]);
 		for (i = 0; i < n; i++) {
 			/* Two stages: the order and the book first, its
 			 * levels once those are in. */
 			if (i + AHEAD < n)
-				tw_itch_prefetch(&r->sink, msgs[i + AHEAD]);
+				tw_itch_prefetch(b, c, msgs[i + AHEAD]);
 			if (i + AHEAD / 2 < n)
-				tw_itch_prefetch_levels(&r->sink,
+				tw_itch_prefetch_levels(b, c,
 					msgs[i + AHEAD / 2]);
 			r->by_type[msgs[i][0]]++;
 			tw_itch_apply(&r->sink, msgs[i], seqs[i], 0);

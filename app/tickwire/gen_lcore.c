@@ -793,8 +793,9 @@ tw_gen_lcore_main(void *arg)
 			step_ns = tw_clock_cycles_ns(g->clock, pace.period);
 		}
 		caught_up = g->rate != 0 && behind == 0;
-		if (g->limited && g->ctr.ticks + n > g->count)
-			n = (unsigned int)(g->count - g->ctr.ticks);
+		/* Its share of the count: what the schedule has left. */
+		if (g->sched.limited && n > g->sched.total)
+			n = (unsigned int)g->sched.total;
 		proto->gen_ticks(&g->em, n, now, now_ns, due_ns, step_ns);
 		if (g->back)
 			poll_back(g);
@@ -813,7 +814,7 @@ tw_gen_lcore_main(void *arg)
 		} else if (g->rate != 0 && g->nb_tx > 0) {
 			tx_flush(g, false);
 		}
-		if (g->limited && g->ctr.ticks >= g->count)
+		if (g->sched.limited && g->sched.total == 0)
 			break;
 	}
 end:
@@ -999,8 +1000,6 @@ static int
 gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 {
 	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX * 2 + 128];
-	uint32_t max_locate = 0;
-	size_t off;
 	int rc;
 
 	profile_path(cfg, cfg->itch_file, path, sizeof(path));
@@ -1010,14 +1009,10 @@ gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 			err);
 		return rc;
 	}
-	for (off = 0; off < g->itch_file.len;
-	     off += 2 + (size_t)tw_itch_len[g->itch_file.data[off + 2]])
-		max_locate = RTE_MAX(max_locate,
-			(uint32_t)tw_itch_locate(g->itch_file.data + off + 2));
-	if (max_locate > cfg->symbols) {
+	if (g->itch_file.max_locate > cfg->symbols) {
 		TW_LOG(app, ERR, "%s: [feed] symbols: %u, but %s has stock "
 			"locates up to %u\n", cfg->path, cfg->symbols, path,
-			max_locate);
+			g->itch_file.max_locate);
 		return -EINVAL;
 	}
 	g->itch_speed = cfg->itch_speed;
@@ -1070,8 +1065,6 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 	}
 	g->rate = cfg->rate == 0 ? 0 : RTE_MAX((uint64_t)1,
 		(uint64_t)((double)cfg->rate * g->sched.share + 0.5));
-	g->limited = cfg->count != 0;
-	g->count = g->sched.total;
 	g->send_ready = cfg->send == TW_SEND_READY;
 	g->start_delay_tsc = hz / 1000 * cfg->start_delay_ms;
 	g->reply_rxq = tw_app_reply_rxq(app);

@@ -169,8 +169,6 @@ struct tw_gen_lcore {
 	double itch_speed;
 	enum tw_csum_mode csum;
 	uint64_t rate;                  /* this lcore's share of [generator] rate */
-	uint64_t count;                 /* this lcore's share of the count */
-	bool limited;                   /* a count was given */
 	bool send_ready;                /* paced: send once caught up */
 	uint64_t start_delay_tsc;       /* before the session starts */
 	/* [replay]: a capture instead of the model (nb == 0: none). */

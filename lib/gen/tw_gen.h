@@ -196,7 +196,7 @@ struct tw_gen_sched {
 	double stride[TW_GEN_MAX_CHANNELS];     /* 1 / share */
 	double pass[TW_GEN_MAX_CHANNELS];       /* virtual time */
 	uint64_t left[TW_GEN_MAX_CHANNELS];     /* ticks still to come */
-	uint64_t total;         /* sum of left at the start, when limited */
+	uint64_t total;         /* when limited: the sum of left */
 	bool limited;           /* a count was given */
 	double share;           /* of the feed's ticks, these channels */
 };
@@ -231,8 +231,10 @@ tw_gen_sched_next(struct tw_gen_sched *s, unsigned int max, uint16_t *ch)
 	run = RTE_MIN(max, (unsigned int)TW_GEN_RUN);
 	if (s->left[best] < run)
 		run = (unsigned int)s->left[best];
-	if (s->limited)
+	if (s->limited) {
 		s->left[best] -= run;
+		s->total -= run;
+	}
 	s->pass[best] += s->stride[best] * run;
 	*ch = s->ch[best];
 	return run;

@@ -91,12 +91,13 @@ tw_itch_directory_apply(struct tw_itch_sink *s, const uint8_t *m)
 
 /*
  * The lines a checked message will touch, asked for ahead: its order's
- * slot (and a replace's new one), its symbol's book and cache entry.
+ * slot (and a replace's new one), its symbol's book and cache entry (c
+ * may be NULL).
  */
 static inline void
-tw_itch_prefetch(const struct tw_itch_sink *s, const uint8_t *m)
+tw_itch_prefetch(const struct tw_books *b, const struct tw_cache *c,
+		const uint8_t *m)
 {
-	const struct tw_books *b = s->books;
 	uint32_t l;
 
 	switch (m[0]) {
@@ -121,8 +122,8 @@ tw_itch_prefetch(const struct tw_itch_sink *s, const uint8_t *m)
 	l = tw_itch_cache_locate(m);
 	if (l < b->p.nb_symbols) {
 		rte_prefetch0(&b->sym[l]);
-		if (s->cache != NULL)
-			rte_prefetch0(&s->cache->entries[l]);
+		if (c != NULL)
+			rte_prefetch0(&c->entries[l]);
 	}
 }
 
@@ -132,15 +133,15 @@ tw_itch_prefetch(const struct tw_itch_sink *s, const uint8_t *m)
  * in cache from the first stage; the best prices from the cache entry).
  */
 static inline void
-tw_itch_prefetch_levels(const struct tw_itch_sink *s, const uint8_t *m)
+tw_itch_prefetch_levels(const struct tw_books *b, const struct tw_cache *c,
+		const uint8_t *m)
 {
-	const struct tw_books *b = s->books;
 	const struct tw_book_order *o;
 	const struct tw_cache_entry *e;
 	uint32_t l, price;
 	unsigned int side;
 
-	if (s->cache == NULL)
+	if (c == NULL)
 		return;
 	switch (m[0]) {
 	case TW_ITCH_ADD_ORDER:
@@ -166,7 +167,7 @@ tw_itch_prefetch_levels(const struct tw_itch_sink *s, const uint8_t *m)
 	default:
 		return;
 	}
-	e = &s->cache->entries[l];
+	e = &c->entries[l];
 	tw_book_prefetch_level(b, l, side, price, (uint32_t)(side ==
 		TW_BOOK_BID ? e->bid_px : e->ask_px), 100);
 }

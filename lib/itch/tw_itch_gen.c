@@ -10,14 +10,6 @@
 #include "tw_itch_apply.h"
 #include "tw_itch_gen.h"
 
-/* What the model knows of one of its resting orders. */
-struct model_order {
-	uint64_t ref;
-	uint32_t price;
-	uint32_t shares;
-	uint8_t side;
-};
-
 #define TICK 100        /* one cent, in ITCH's 4-decimal prices */
 
 int
@@ -64,7 +56,7 @@ tw_itch_gen_memsize(const struct tw_itch_gen_params *p)
 
 	return cl(sizeof(struct tw_itch_gen)) + cl(tw_books_memsize(&bp)) +
 		cl((size_t)p->nb_symbols * p->orders_per_symbol *
-		   sizeof(struct model_order)) +
+		   sizeof(struct tw_itch_model_order)) +
 		cl((size_t)p->nb_symbols * sizeof(uint32_t)) +
 		2 * cl((size_t)p->nb_channels * sizeof(uint64_t));
 }
@@ -85,10 +77,10 @@ tw_itch_gen_init(void *mem, const struct tw_itch_gen_params *p)
 	if (g->books == NULL)
 		return NULL;
 	next += cl(tw_books_memsize(&bp));
-	g->refs = (uint64_t *)next;
+	g->orders = (struct tw_itch_model_order *)next;
 	next += cl((size_t)p->nb_symbols * p->orders_per_symbol *
-		sizeof(struct model_order));
-	g->nb_refs = (uint32_t *)next;
+		sizeof(struct tw_itch_model_order));
+	g->nb_orders = (uint32_t *)next;
 	next += cl((size_t)p->nb_symbols * sizeof(uint32_t));
 	g->next_ref = (uint64_t *)next;
 	next += cl((size_t)p->nb_channels * sizeof(uint64_t));
@@ -96,11 +88,10 @@ tw_itch_gen_init(void *mem, const struct tw_itch_gen_params *p)
 	return g;
 }
 
-static inline struct model_order *
+static inline struct tw_itch_model_order *
 orders_of(struct tw_itch_gen *g, uint32_t l)
 {
-	return (struct model_order *)g->refs +
-		(size_t)l * g->p.orders_per_symbol;
+	return g->orders + (size_t)l * g->p.orders_per_symbol;
 }
 
 /* Room for a message of type on ch: where to write it, or NULL. */
@@ -246,9 +237,9 @@ choose(const struct tw_itch_gen *g, uint64_t misc)
 static inline void
 forget(struct tw_itch_gen *g, uint32_t l, uint32_t i)
 {
-	struct model_order *o = orders_of(g, l);
+	struct tw_itch_model_order *o = orders_of(g, l);
 
-	o[i] = o[--g->nb_refs[l]];
+	o[i] = o[--g->nb_orders[l]];
 }
 
 /* One tick of channel ch: one message, stamped send_ns. */
@@ -257,7 +248,7 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		uint64_t now, uint64_t send_ns)
 {
 	uint64_t ts = send_ns % TW_ITCH_NS_PER_DAY, misc, seq, match, ref;
-	struct model_order *os, *o;
+	struct tw_itch_model_order *os, *o;
 	enum tw_itch_act act;
 	uint32_t l, i, k, shares, price;
 	uint16_t wl;
@@ -270,12 +261,12 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 	mid = RTE_MAX((int64_t)(px * (10000.0 / TICK) + 0.5), (int64_t)2);
 	os = orders_of(g, l);
 	act = choose(g, misc);
-	if (g->nb_refs[l] == 0)
+	if (g->nb_orders[l] == 0)
 		act = TW_ITCH_ACT_ADD;
 	else if (act == TW_ITCH_ACT_ADD &&
-		 g->nb_refs[l] >= g->p.orders_per_symbol)
+		 g->nb_orders[l] >= g->p.orders_per_symbol)
 		act = TW_ITCH_ACT_DELETE;
-	i = g->nb_refs[l] ? bits_below(misc, 16, g->nb_refs[l]) : 0;
+	i = g->nb_orders[l] ? bits_below(misc, 16, g->nb_orders[l]) : 0;
 	side = (misc >> 32) & 1;
 	k = 1 + (uint32_t)__builtin_ctzll((misc >> 33) | (UINT64_C(1) << 20)) %
 		g->p.depth;
@@ -298,7 +289,7 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		ref = ++g->next_ref[ch] * g->p.nb_channels + ch;
 		tw_itch_add(p, wl, ts, ref, side ? 'S' : 'B', shares,
 			e->gen->sym[l].ticker, price, mpid ? "TWMM" : NULL);
-		os[g->nb_refs[l]++] = (struct model_order){
+		os[g->nb_orders[l]++] = (struct tw_itch_model_order){
 			.ref = ref, .price = price, .shares = shares,
 			.side = side,
 		};
@@ -340,7 +331,7 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		}
 		ref = ++g->next_ref[ch] * g->p.nb_channels + ch;
 		tw_itch_replace(p, wl, ts, o->ref, ref, shares, price);
-		*o = (struct model_order){
+		*o = (struct tw_itch_model_order){
 			.ref = ref, .price = price, .shares = shares,
 			.side = o->side,
 		};
@@ -349,13 +340,13 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		uint32_t best = UINT32_MAX, j;
 
 		/* The best resting order of the side, else of the other. */
-		for (j = 0; j < g->nb_refs[l]; j++)
+		for (j = 0; j < g->nb_orders[l]; j++)
 			if (os[j].side == side && (best == UINT32_MAX ||
 			    (side == TW_BOOK_BID ?
 			     os[j].price > os[best].price :
 			     os[j].price < os[best].price)))
 				best = j;
-		for (j = 0; best == UINT32_MAX && j < g->nb_refs[l]; j++)
+		for (j = 0; best == UINT32_MAX && j < g->nb_orders[l]; j++)
 			if (best == UINT32_MAX ||
 			    (os[j].side == TW_BOOK_BID ?
 			     os[j].price > os[best].price :
@@ -472,6 +463,8 @@ tw_itch_file_load(struct tw_itch_file *f, const char *path, char *err,
 		if (f->msgs == 0)
 			f->first_ts = tw_itch_timestamp(m);
 		f->last_ts = tw_itch_timestamp(m);
+		f->max_locate = RTE_MAX(f->max_locate,
+			(uint32_t)tw_itch_locate(m));
 		f->msgs++;
 		off += 2 + (size_t)len;
 	}

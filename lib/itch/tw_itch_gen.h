@@ -50,12 +50,22 @@ struct tw_itch_gen_params {
 	uint32_t levels;
 };
 
+/* What the model knows of one of its resting orders. */
+struct tw_itch_model_order {
+	uint64_t ref;
+	uint32_t price;
+	uint32_t shares;
+	uint8_t side;
+};
+
 struct tw_itch_gen {
 	struct tw_itch_gen_params p;
 	struct tw_books *books;         /* the truth */
 	struct tw_rx_counters truth_ctr; /* refusals: none expected */
-	uint64_t *refs;                 /* orders_per_symbol a symbol */
-	uint32_t *nb_refs;              /* per symbol */
+	/* Its resting orders: orders_per_symbol slots a symbol, nb_orders
+	 * of them in use. */
+	struct tw_itch_model_order *orders;
+	uint32_t *nb_orders;
 	uint64_t *next_ref;             /* per channel */
 	uint64_t *next_match;           /* per channel */
 	uint64_t acts[TW_ITCH_ACTS];    /* what the ticks were */
@@ -78,6 +88,7 @@ struct tw_itch_file {
 	size_t len;
 	uint64_t msgs;
 	uint64_t first_ts, last_ts;     /* timestamps, ns since midnight */
+	uint32_t max_locate;            /* the highest stock locate in it */
 };
 
 int tw_itch_file_load(struct tw_itch_file *f, const char *path, char *err,

@@ -82,14 +82,8 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 			if (reason != TW_RX_ACCEPT)
 				return reason;
 		}
-		rte_prefetch0(&cache->entries[l]);
-		if (books != NULL) {
-			const struct tw_itch_sink sink = { .books =
-				(struct tw_books *)(uintptr_t)books };
-
-			/* The burst's orders, asked for before any applies. */
-			tw_itch_prefetch(&sink, m);
-		}
+		/* The burst's orders, asked for before any applies. */
+		tw_itch_prefetch(books, cache, m);
 	}
 	if (unlikely(off != len))
 		return TW_DROP_BAD_MSG_LEN;
