@@ -166,8 +166,7 @@ txq_release(struct tw_gen_lcore *g, uint16_t q, bool overtaken)
 static void
 fault_counters(struct tw_gen_lcore *g, unsigned int line)
 {
-	const struct tw_fault_counters *c = line == 0 ? &g->faults.ctr :
-		&g->faults_b.ctr;
+	const struct tw_fault_counters *c = &g->faults[line].ctr;
 
 	if (line == 0) {
 		g->ctr.faults_lost = c->lost;
@@ -191,7 +190,7 @@ faulty_put(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 		uint16_t ch, uint16_t msgs, unsigned int line)
 {
 	struct tw_gen_txq *t = &g->txq[q];
-	struct tw_faults *f = line == 0 ? &g->faults : &g->faults_b;
+	struct tw_faults *f = &g->faults[line];
 	unsigned int v = tw_faults_next(f, msgs);
 
 	if (v == 0) {
@@ -312,7 +311,7 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 		g->ctr.faults_lost_both += lost_a && lost_b;
 		return;
 	}
-	if (unlikely(g->faults.any))
+	if (unlikely(g->faults[0].any))
 		faulty_put(g, q, m, ch, msgs, 0);
 	else
 		txq_add(g, q, m, msgs, true);
@@ -880,41 +879,26 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		const struct tw_frame_params *fp, int socket)
 {
 	const struct tw_config *cfg = &app->cfg;
-	struct tw_fault_params fpar = {
-		.loss = cfg->fault_loss,
-		.burst = cfg->fault_burst,
-		.dup = cfg->fault_dup,
-		.reorder = cfg->fault_reorder,
-		.corrupt = cfg->fault_corrupt,
-		.seed = cfg->fault_seed + g->index,
-	};
+	unsigned int c, line;
 	void *mem;
 
-	if (tw_faults_init(&g->faults, &fpar) != 0) {
-		TW_LOG(app, ERR, "%s: [faults]: a share outside [0, 1) or a "
-			"burst below 1\n", cfg->path);
-		return -EINVAL;
-	}
-	struct tw_fault_params fb = {
-		.loss = cfg->fault_loss_b,
-		.burst = cfg->fault_burst_b,
-		.dup = cfg->fault_dup_b,
-		.reorder = cfg->fault_reorder_b,
-		.corrupt = cfg->fault_corrupt_b,
-		.seed = cfg->fault_seed_b + g->index,
-	};
-	unsigned int c;
+	for (line = 0; line < 2; line++) {
+		/* Each generator lcore its own stream of faults. */
+		struct tw_fault_params fault = cfg->faults[line];
 
-	if (tw_faults_init(&g->faults_b, &fb) != 0) {
-		TW_LOG(app, ERR, "%s: [faults]: a line B share outside [0, 1) "
-			"or a burst_b below 1\n", cfg->path);
-		return -EINVAL;
+		fault.seed += g->index;
+		if (tw_faults_init(&g->faults[line], &fault) != 0) {
+			TW_LOG(app, ERR, "%s: [faults]: a share%s outside "
+				"[0, 1) or a burst%s below 1\n", cfg->path,
+				line ? " of line B" : "", line ? "_b" : "");
+			return -EINVAL;
+		}
 	}
 	/*
 	 * A flipped bit must be caught, and line B's copy carries its own
 	 * sums: both are computed here, not by the NIC.
 	 */
-	if (cfg->fault_corrupt > 0 || cfg->fault_corrupt_b > 0 ||
+	if (cfg->faults[0].corrupt > 0 || cfg->faults[1].corrupt > 0 ||
 	    cfg->lines == 2)
 		g->csum = TW_CSUM_SOFTWARE;
 	if (cfg->lines == 2) {

@@ -196,11 +196,11 @@ struct tw_gen_lcore {
 	uint16_t nb_reply_rxq;          /* these queues from reply_rxq */
 	bool back;                      /* poll them at all */
 	bool ended;                     /* the session ended: serving only */
-	struct tw_faults faults;        /* [faults], on the data frames */
+	struct tw_faults faults[2];     /* [faults], on line A's and B's data frames */
 	/* [feed] lines = 2: every frame again to line B's groups. */
 	bool line_b;
 	struct tw_pkt_tmpl *tmpl_b;     /* per channel */
-	struct tw_faults faults_b;
+
 	/* [recovery]: the store and its MoldUDP64 request server. */
 	struct tw_store *store;         /* NULL: no server */
 	struct tw_request_rules rules;

@@ -213,26 +213,26 @@ static const struct key_def keys[] = {
 	D("rx", "max_latency_s", max_latency_s, 0, 3600,
 		"latency samples above this are counted, not recorded"),
 
-	D("faults", "loss", fault_loss, 0, 1,
+	D("faults", "loss", faults[0].loss, 0, 1,
 		"share of the generator's data frames lost, below 1"),
-	D("faults", "burst", fault_burst, 1, 1000000,
+	D("faults", "burst", faults[0].burst, 1, 1000000,
 		"mean length of a run of lost frames (1: independent losses)"),
-	D("faults", "dup", fault_dup, 0, 1,
+	D("faults", "dup", faults[0].dup, 0, 1,
 		"share of data frames sent twice, below 1"),
-	D("faults", "reorder", fault_reorder, 0, 1,
+	D("faults", "reorder", faults[0].reorder, 0, 1,
 		"share of data frames sent after the next frame of their "
 		"queue, below 1"),
-	D("faults", "corrupt", fault_corrupt, 0, 1,
+	D("faults", "corrupt", faults[0].corrupt, 0, 1,
 		"share of data frames with one bit flipped after the "
 		"checksums (receivers drop them), below 1"),
-	U("faults", "seed", fault_seed, 0, UINT64_MAX,
+	U("faults", "seed", faults[0].seed, 0, UINT64_MAX,
 		"random seed of the faults"),
-	D("faults", "loss_b", fault_loss_b, 0, 1, "loss on line B"),
-	D("faults", "burst_b", fault_burst_b, 1, 1000000, "burst on line B"),
-	D("faults", "dup_b", fault_dup_b, 0, 1, "dup on line B"),
-	D("faults", "reorder_b", fault_reorder_b, 0, 1, "reorder on line B"),
-	D("faults", "corrupt_b", fault_corrupt_b, 0, 1, "corrupt on line B"),
-	U("faults", "seed_b", fault_seed_b, 0, UINT64_MAX,
+	D("faults", "loss_b", faults[1].loss, 0, 1, "loss on line B"),
+	D("faults", "burst_b", faults[1].burst, 1, 1000000, "burst on line B"),
+	D("faults", "dup_b", faults[1].dup, 0, 1, "dup on line B"),
+	D("faults", "reorder_b", faults[1].reorder, 0, 1, "reorder on line B"),
+	D("faults", "corrupt_b", faults[1].corrupt, 0, 1, "corrupt on line B"),
+	U("faults", "seed_b", faults[1].seed, 0, UINT64_MAX,
 		"random seed of line B's faults"),
 
 	U("recovery", "store_messages", store_messages, 0, 1u << 24,
@@ -388,9 +388,9 @@ tw_config_defaults(struct tw_config *cfg)
 
 	cfg->replay_speed = 1.0;
 	cfg->replay_restamp = true;
-	cfg->fault_burst = 1.0;
-	cfg->fault_burst_b = 1.0;
-	cfg->fault_seed_b = 2;
+	cfg->faults[0].burst = 1.0;
+	cfg->faults[1].burst = 1.0;
+	cfg->faults[1].seed = 2;
 	cfg->ab_wait_us = 200;
 	cfg->request_port = 30100;
 	cfg->snapshot_port = 30300;

@@ -18,6 +18,7 @@
 
 #include <rte_ether.h>
 
+#include "tw_faults.h"
 #include "tw_gen.h"
 #include "tw_parse.h"
 #include "tw_proto.h"
@@ -123,20 +124,9 @@ struct tw_config {
 	uint8_t csum_offload;   /* enum tw_csum_offload */
 	uint8_t rx_timestamps;  /* enum tw_csum_offload: auto or off */
 
-	/* [faults]: done to the generator's data frames */
-	double fault_loss;
-	double fault_burst;
-	double fault_dup;
-	double fault_reorder;
-	double fault_corrupt;
-	uint64_t fault_seed;
-	/* ... and to line B's, independently */
-	double fault_loss_b;
-	double fault_burst_b;
-	double fault_dup_b;
-	double fault_reorder_b;
-	double fault_corrupt_b;
-	uint64_t fault_seed_b;
+	/* [faults]: done to the generator's data frames of line A, and of
+	 * line B (the _b keys), independently */
+	struct tw_fault_params faults[2];
 	uint32_t ab_wait_us;    /* [recovery]: a gap waits for the other line */
 
 	/* [recovery] */

@@ -195,14 +195,14 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 	}
 	{
 		const struct { const char *key; double v; } shares[] = {
-			{ "loss", cfg->fault_loss },
-			{ "dup", cfg->fault_dup },
-			{ "reorder", cfg->fault_reorder },
-			{ "corrupt", cfg->fault_corrupt },
-			{ "loss_b", cfg->fault_loss_b },
-			{ "dup_b", cfg->fault_dup_b },
-			{ "reorder_b", cfg->fault_reorder_b },
-			{ "corrupt_b", cfg->fault_corrupt_b },
+			{ "loss", cfg->faults[0].loss },
+			{ "dup", cfg->faults[0].dup },
+			{ "reorder", cfg->faults[0].reorder },
+			{ "corrupt", cfg->faults[0].corrupt },
+			{ "loss_b", cfg->faults[1].loss },
+			{ "dup_b", cfg->faults[1].dup },
+			{ "reorder_b", cfg->faults[1].reorder },
+			{ "corrupt_b", cfg->faults[1].corrupt },
 		};
 
 		for (i = 0; i < RTE_DIM(shares); i++)
