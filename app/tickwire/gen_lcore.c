@@ -942,27 +942,13 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 	return 0;
 }
 
-/* A file a profile names: beside the profile when relative. */
-static void
-profile_path(const struct tw_config *cfg, const char *file, char *path,
-		size_t len)
-{
-	const char *slash = strrchr(cfg->path, '/');
-
-	if (file[0] != '/' && slash != NULL)
-		snprintf(path, len, "%.*s/%s", (int)(slash - cfg->path),
-			cfg->path, file);
-	else
-		snprintf(path, len, "%s", file);
-}
-
 /* The capture [replay] file names, loaded for lcore g. */
 static int
 gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 {
 	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128];
 
-	profile_path(cfg, cfg->replay_file, path, sizeof(path));
+	tw_config_beside(cfg->path, cfg->replay_file, path, sizeof(path));
 	if (tw_pcap_load(&g->replay, path, err, sizeof(err)) != 0) {
 		TW_LOG(app, ERR, "%s: [replay] file: %s\n", cfg->path, err);
 		return -EINVAL;
@@ -986,7 +972,7 @@ gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX * 2 + 128];
 	int rc;
 
-	profile_path(cfg, cfg->itch_file, path, sizeof(path));
+	tw_config_beside(cfg->path, cfg->itch_file, path, sizeof(path));
 	rc = tw_itch_file_load(&g->itch_file, path, err, sizeof(err));
 	if (rc != 0) {
 		TW_LOG(app, ERR, "%s: [generator] itch_file: %s\n", cfg->path,

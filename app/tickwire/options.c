@@ -320,25 +320,26 @@ beside_profile(char *tok, const char *profile)
 {
 	static char words[8][TW_EAL_ARGS_MAX];
 	static unsigned int next;
-	const char *slash = strrchr(profile, '/');
 	char *out, *at, *val;
-	size_t dir;
 
-	if (strncmp(tok, "--vdev=net_pcap", 15) != 0 || slash == NULL)
+	if (strncmp(tok, "--vdev=net_pcap", 15) != 0 ||
+	    strchr(profile, '/') == NULL)
 		return tok;
 	out = words[next++ % RTE_DIM(words)];
-	dir = (size_t)(slash - profile);
 	snprintf(out, TW_EAL_ARGS_MAX, "%s", tok);
 	for (at = out; (at = strstr(at, "rx_pcap=")) != NULL; at = val) {
 		char rest[TW_EAL_ARGS_MAX];
+		size_t before;
 
 		val = at + 8;
 		if (*val == '/' || *val == ',' || *val == '\0')
 			continue;
+		/* The profile's directory goes in front of the file. */
 		snprintf(rest, sizeof(rest), "%s", val);
-		snprintf(val, TW_EAL_ARGS_MAX - (size_t)(val - out), "%.*s/%s",
-			(int)dir, profile, rest);
-		val += dir + 1;
+		before = strlen(val);
+		tw_config_beside(profile, rest, val,
+			TW_EAL_ARGS_MAX - (size_t)(val - out));
+		val += strlen(val) - before;
 	}
 	return out;
 }

@@ -198,6 +198,13 @@ enum tw_config_protocol {
 };
 
 /*
+ * A file a profile names (a capture to replay, a day file): beside the
+ * profile when relative, as it belongs with it. Into out (len bytes).
+ */
+void tw_config_beside(const char *profile, const char *file, char *out,
+		size_t len);
+
+/*
  * The generator lcores: [generator] lcores when given, else lcore.
  * Returns how many, at most TW_MAX_GEN_LCORES, into out.
  */

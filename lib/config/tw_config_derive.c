@@ -15,6 +15,19 @@
 #include "tw_config.h"
 #include "tw_simd.h"
 
+void
+tw_config_beside(const char *profile, const char *file, char *out,
+		size_t len)
+{
+	const char *slash = strrchr(profile, '/');
+
+	if (file[0] != '/' && slash != NULL)
+		snprintf(out, len, "%.*s/%s", (int)(slash - profile), profile,
+			file);
+	else
+		snprintf(out, len, "%s", file);
+}
+
 unsigned int
 tw_config_gen_lcores(const struct tw_config *cfg, uint32_t *out)
 {
