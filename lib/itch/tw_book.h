@@ -87,7 +87,6 @@ struct tw_book_top {
 };
 
 #define TW_BOOK_CLASSES 10      /* blocks of 8 .. 4096 levels */
-#define TW_BOOK_MAX_LEVELS (8u << (TW_BOOK_CLASSES - 1))
 
 struct tw_book_params {
 	uint32_t nb_symbols;

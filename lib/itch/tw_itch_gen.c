@@ -271,7 +271,6 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 	k = 1 + (uint32_t)__builtin_ctzll((misc >> 33) | (UINT64_C(1) << 20)) %
 		g->p.depth;
 	shares = TICK * (1 + (uint32_t)((misc >> 48) & 0xff) % 10);
-	g->acts[act]++;
 
 	switch (act) {
 	case TW_ITCH_ACT_ADD: {
@@ -337,22 +336,21 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		};
 		break;
 	case TW_ITCH_ACT_EXECUTE: {
-		uint32_t best = UINT32_MAX, j;
+		uint32_t best[2] = { UINT32_MAX, UINT32_MAX }, j;
 
-		/* The best resting order of the side, else of the other. */
-		for (j = 0; j < g->nb_orders[l]; j++)
-			if (os[j].side == side && (best == UINT32_MAX ||
-			    (side == TW_BOOK_BID ?
-			     os[j].price > os[best].price :
-			     os[j].price < os[best].price)))
-				best = j;
-		for (j = 0; best == UINT32_MAX && j < g->nb_orders[l]; j++)
-			if (best == UINT32_MAX ||
-			    (os[j].side == TW_BOOK_BID ?
-			     os[j].price > os[best].price :
-			     os[j].price < os[best].price))
-				best = j;
-		o = &os[best];
+		/* The best resting order of each side: the side's, else
+		 * the other's is executed. */
+		for (j = 0; j < g->nb_orders[l]; j++) {
+			uint32_t *b = &best[os[j].side];
+
+			if (*b == UINT32_MAX || (os[j].side == TW_BOOK_BID ?
+			    os[j].price > os[*b].price :
+			    os[j].price < os[*b].price))
+				*b = j;
+		}
+		if (best[side] == UINT32_MAX)
+			side ^= 1;
+		o = &os[best[side]];
 		/* Round lots, the order's remainder at most. */
 		shares = RTE_MIN(TICK * (1 + (uint32_t)((misc >> 52) & 0xf) %
 			5), o->shares);
@@ -372,7 +370,7 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		}
 		o->shares -= shares;
 		if (o->shares == 0)
-			forget(g, l, best);
+			forget(g, l, best[side]);
 		break;
 	}
 	default:        /* TW_ITCH_ACT_TRADE: non-displayed, at the mid */

@@ -68,7 +68,6 @@ struct tw_itch_gen {
 	uint32_t *nb_orders;
 	uint64_t *next_ref;             /* per channel */
 	uint64_t *next_match;           /* per channel */
-	uint64_t acts[TW_ITCH_ACTS];    /* what the ticks were */
 	FILE *out;                      /* --itch-out: the day file; or NULL */
 	uint64_t out_msgs;
 };
