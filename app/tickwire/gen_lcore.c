@@ -155,30 +155,8 @@ txq_release(struct tw_gen_lcore *g, uint16_t q, bool overtaken)
 	if (m == NULL)
 		return;
 	t->held = NULL;
-	if (t->held_line == 0)
-		g->ctr.faults_reordered += overtaken;
-	else
-		g->ctr.faults_reordered_b += overtaken;
+	g->ctr.faults[t->held_line].reordered += overtaken;
 	txq_add(g, q, m, t->held_msgs, true);
-}
-
-/* The fault counters of a line, copied where the stats read them. */
-static void
-fault_counters(struct tw_gen_lcore *g, unsigned int line)
-{
-	const struct tw_fault_counters *c = &g->faults[line].ctr;
-
-	if (line == 0) {
-		g->ctr.faults_lost = c->lost;
-		g->ctr.faults_lost_msgs = c->lost_msgs;
-		g->ctr.faults_dup = c->dup;
-		g->ctr.faults_corrupted = c->corrupted;
-	} else {
-		g->ctr.faults_lost_b = c->lost;
-		g->ctr.faults_lost_msgs_b = c->lost_msgs;
-		g->ctr.faults_dup_b = c->dup;
-		g->ctr.faults_corrupted_b = c->corrupted;
-	}
 }
 
 /*
@@ -198,7 +176,6 @@ faulty_put(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 		txq_release(g, q, true);
 		return false;
 	}
-	fault_counters(g, line);
 	if (v & TW_FAULT_LOSE) {
 		rte_pktmbuf_free(m);
 		return true;
@@ -887,7 +864,8 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		struct tw_fault_params fault = cfg->faults[line];
 
 		fault.seed += g->index;
-		if (tw_faults_init(&g->faults[line], &fault) != 0) {
+		if (tw_faults_init(&g->faults[line], &fault,
+				&g->ctr.faults[line]) != 0) {
 			TW_LOG(app, ERR, "%s: [faults]: a share%s outside "
 				"[0, 1) or a burst%s below 1\n", cfg->path,
 				line ? " of line B" : "", line ? "_b" : "");

@@ -284,6 +284,16 @@ tw_pace_due(struct tw_pace *p, uint64_t now, unsigned int max,
 	return n;
 }
 
+/* What [faults] did to one line's data frames (lib/recovery). */
+struct tw_fault_counters {
+	uint64_t lost;          /* frames not sent */
+	uint64_t lost_msgs;     /* messages in them */
+	uint64_t dup;           /* frames sent a second time */
+	uint64_t reordered;     /* frames sent behind the next one (counted
+				 * by the sender, which does the swap) */
+	uint64_t corrupted;     /* frames with a flipped bit */
+};
+
 /* Generator lcore counters; written only by the generator lcore. */
 /* Room for the request server's verdicts (lib/recovery checks it). */
 #define TW_GEN_REQUEST_VERDICTS 10
@@ -314,19 +324,10 @@ struct tw_gen_counters {
 	uint64_t orders_lost;      /* requests never answered */
 	uint64_t orders_invalid;   /* frames on the back queue: neither an
 				    * order nor a request */
-	/* [faults] done to the data frames (lib/recovery tw_faults.h) */
-	uint64_t faults_lost;
-	uint64_t faults_lost_msgs;
-	uint64_t faults_dup;
-	uint64_t faults_reordered;
-	uint64_t faults_corrupted;
-	/* ... and to line B's (two lines) */
+	/* [faults] done to the data frames of line A and line B (lib/
+	 * recovery tw_faults counts here; the sender counts reorders). */
+	struct tw_fault_counters faults[2];
 	uint64_t line_b_pkts;      /* frames sent on line B */
-	uint64_t faults_lost_b;
-	uint64_t faults_lost_msgs_b;
-	uint64_t faults_dup_b;
-	uint64_t faults_reordered_b;
-	uint64_t faults_corrupted_b;
 	uint64_t faults_lost_both;  /* data frames lost on both lines */
 	/* The request server, by verdict (enum tw_request_verdict). */
 	uint64_t requests[TW_GEN_REQUEST_VERDICTS];

@@ -22,11 +22,12 @@ share_ok(double p)
 }
 
 int
-tw_faults_init(struct tw_faults *f, const struct tw_fault_params *p)
+tw_faults_init(struct tw_faults *f, const struct tw_fault_params *p,
+		struct tw_fault_counters *ctr)
 {
 	double enter;
 
-	*f = (struct tw_faults){ .losing = false };
+	*f = (struct tw_faults){ .losing = false, .ctr = ctr };
 	if (!share_ok(p->loss) || !share_ok(p->dup) ||
 	    !share_ok(p->reorder) || !share_ok(p->corrupt) ||
 	    !(p->burst >= 1.0))

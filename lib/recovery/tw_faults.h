@@ -31,14 +31,6 @@ struct tw_fault_params {
 	uint64_t seed;
 };
 
-struct tw_fault_counters {
-	uint64_t lost;          /* frames not sent */
-	uint64_t lost_msgs;     /* messages in them */
-	uint64_t dup;           /* frames sent a second time */
-	uint64_t reordered;     /* frames sent behind the next one (counted
-				 * by the sender, which does the swap) */
-	uint64_t corrupted;     /* frames with a flipped bit */
-};
 
 /* Thresholds against a 64-bit draw; 0: never. */
 struct tw_faults {
@@ -50,7 +42,7 @@ struct tw_faults {
 	uint64_t p_corrupt;
 	bool losing;
 	bool any;               /* some fault is possible at all */
-	struct tw_fault_counters ctr;
+	struct tw_fault_counters *ctr;  /* where its faults are counted */
 };
 
 enum tw_fault {
@@ -61,7 +53,8 @@ enum tw_fault {
 };
 
 /* -EINVAL for a share outside [0, 1) or a burst below 1. */
-int tw_faults_init(struct tw_faults *f, const struct tw_fault_params *p);
+int tw_faults_init(struct tw_faults *f, const struct tw_fault_params *p,
+		struct tw_fault_counters *ctr);
 
 /*
  * The verdict on the next data frame: 0 (sent as it is) or TW_FAULT_*
@@ -78,19 +71,19 @@ tw_faults_next(struct tw_faults *f, uint16_t msgs)
 	f->losing = tw_rng_u64(&f->rng) < (f->losing ? f->p_stay :
 		f->p_enter);
 	if (f->losing) {
-		f->ctr.lost++;
-		f->ctr.lost_msgs += msgs;
+		f->ctr->lost++;
+		f->ctr->lost_msgs += msgs;
 		return TW_FAULT_LOSE;
 	}
 	if (f->p_dup != 0 && tw_rng_u64(&f->rng) < f->p_dup) {
-		f->ctr.dup++;
+		f->ctr->dup++;
 		v |= TW_FAULT_DUP;
 	}
 	/* Counted by the caller when a frame does overtake it. */
 	if (f->p_reorder != 0 && tw_rng_u64(&f->rng) < f->p_reorder)
 		v |= TW_FAULT_REORDER;
 	if (f->p_corrupt != 0 && tw_rng_u64(&f->rng) < f->p_corrupt) {
-		f->ctr.corrupted++;
+		f->ctr->corrupted++;
 		v |= TW_FAULT_CORRUPT;
 	}
 	return v;

@@ -81,17 +81,17 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("orders_stale", orders_stale),
 	GEN("orders_lost", orders_lost),
 	GEN("orders_invalid", orders_invalid),
-	GEN("faults_lost", faults_lost),
-	GEN("faults_lost_messages", faults_lost_msgs),
-	GEN("faults_dup", faults_dup),
-	GEN("faults_reordered", faults_reordered),
-	GEN("faults_corrupted", faults_corrupted),
+	GEN("faults_lost", faults[0].lost),
+	GEN("faults_lost_messages", faults[0].lost_msgs),
+	GEN("faults_dup", faults[0].dup),
+	GEN("faults_reordered", faults[0].reordered),
+	GEN("faults_corrupted", faults[0].corrupted),
 	GEN("line_b_packets", line_b_pkts),
-	GEN("faults_lost_b", faults_lost_b),
-	GEN("faults_lost_messages_b", faults_lost_msgs_b),
-	GEN("faults_dup_b", faults_dup_b),
-	GEN("faults_reordered_b", faults_reordered_b),
-	GEN("faults_corrupted_b", faults_corrupted_b),
+	GEN("faults_lost_b", faults[1].lost),
+	GEN("faults_lost_messages_b", faults[1].lost_msgs),
+	GEN("faults_dup_b", faults[1].dup),
+	GEN("faults_reordered_b", faults[1].reordered),
+	GEN("faults_corrupted_b", faults[1].corrupted),
 	GEN("faults_lost_both", faults_lost_both),
 	/* In the order of enum tw_request_verdict (lib/recovery). */
 	GEN("requests_served", requests[0]),
@@ -458,22 +458,23 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->span[TW_SPAN_GAP_FILL].p99 / 1e3,
 			s->span[TW_SPAN_GAP_FILL].max / 1e3,
 			s->span[TW_SPAN_GAP_FILL].count);
-	if (s->gen.faults_lost + s->gen.faults_dup + s->gen.faults_reordered +
-	    s->gen.faults_corrupted + s->gen.line_b_pkts != 0)
+	if (s->gen.faults[0].lost + s->gen.faults[0].dup +
+	    s->gen.faults[0].reordered + s->gen.faults[0].corrupted +
+	    s->gen.line_b_pkts != 0)
 		fprintf(f, "  faults done: %" PRIu64 " frames lost (%" PRIu64
 			" msgs), %" PRIu64 " sent twice, %" PRIu64
 			" reordered, %" PRIu64 " corrupted\n",
-			s->gen.faults_lost, s->gen.faults_lost_msgs,
-			s->gen.faults_dup, s->gen.faults_reordered,
-			s->gen.faults_corrupted);
+			s->gen.faults[0].lost, s->gen.faults[0].lost_msgs,
+			s->gen.faults[0].dup, s->gen.faults[0].reordered,
+			s->gen.faults[0].corrupted);
 	if (s->gen.line_b_pkts != 0)
 		fprintf(f, "  line B: %" PRIu64 " frames, faults: %" PRIu64
 			" lost (%" PRIu64 " msgs), %" PRIu64 " sent twice, %"
 			PRIu64 " reordered, %" PRIu64 " corrupted; %" PRIu64
 			" frames lost on both lines\n", s->gen.line_b_pkts,
-			s->gen.faults_lost_b, s->gen.faults_lost_msgs_b,
-			s->gen.faults_dup_b, s->gen.faults_reordered_b,
-			s->gen.faults_corrupted_b, s->gen.faults_lost_both);
+			s->gen.faults[1].lost, s->gen.faults[1].lost_msgs,
+			s->gen.faults[1].dup, s->gen.faults[1].reordered,
+			s->gen.faults[1].corrupted, s->gen.faults_lost_both);
 	if (s->rx.line_pkts[0] + s->rx.line_pkts[1] != 0)
 		fprintf(f, "  lines: A %" PRIu64 " frames (%" PRIu64 " first, %"
 			PRIu64 " second), B %" PRIu64 " (%" PRIu64 " first, %"
