@@ -290,8 +290,9 @@ bits16_below(uint64_t r, unsigned int shift, uint32_t n)
 	return (uint32_t)((((r >> shift) & 0xffff) * n) >> 16);
 }
 
-void
-tw_gen_draw(struct tw_gen *g, uint16_t ch, uint32_t *locate, double *price,
+/* Channel ch's next draw (tw_gen_draw), inlined where ticks are made. */
+static __rte_always_inline void
+draw(struct tw_gen *g, uint16_t ch, uint32_t *locate, double *price,
 		uint64_t *misc)
 {
 	struct tw_gen_stream *st = &g->stream[ch];
@@ -304,6 +305,13 @@ tw_gen_draw(struct tw_gen *g, uint16_t ch, uint32_t *locate, double *price,
 }
 
 void
+tw_gen_draw(struct tw_gen *g, uint16_t ch, uint32_t *locate, double *price,
+		uint64_t *misc)
+{
+	draw(g, ch, locate, price, misc);
+}
+
+void
 tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t)
 {
 	uint32_t locate;
@@ -311,7 +319,7 @@ tw_gen_next_on(struct tw_gen *g, uint16_t ch, struct tw_tick *t)
 	double price;
 	int64_t mid, half_spread;
 
-	tw_gen_draw(g, ch, &locate, &price, &misc);
+	draw(g, ch, &locate, &price, &misc);
 	mid = (int64_t)(price * g->price_scale + 0.5);
 	half_spread = RTE_MAX(mid / 10000, (int64_t)1); /* ~1 bp */
 	if (mid < 2 * half_spread)

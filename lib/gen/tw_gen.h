@@ -412,16 +412,17 @@ static inline uint8_t *
 tw_pkt_reserve(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 		uint16_t msg_len)
 {
+	rte_be16_t be_len;
 	uint8_t *p;
 
 	if (b->len + TW_MOLD_BLOCK_HDR_LEN + msg_len > t->max_len ||
 	    b->count >= b->max_msgs)
 		return NULL;
 	p = b->buf + b->len;
-	/* Byte by byte: after an odd-sized message (ITCH has them) the
-	 * block header is not 2-byte aligned. */
-	p[0] = (uint8_t)(msg_len >> 8);
-	p[1] = (uint8_t)msg_len;
+	/* After an odd-sized message (ITCH has them) the block header is
+	 * not 2-byte aligned: memcpy, one store all the same. */
+	be_len = rte_cpu_to_be_16(msg_len);
+	memcpy(p, &be_len, sizeof(be_len));
 	b->len += TW_MOLD_BLOCK_HDR_LEN + msg_len;
 	b->count++;
 	return p + TW_MOLD_BLOCK_HDR_LEN;
