@@ -194,6 +194,41 @@ idle(struct tw_rx_lcore *rx, uint64_t *pause_cycles)
 				rx->queues[i].queue);
 }
 
+/*
+ * The run is over: what the ports already delivered to this lcore's
+ * queues is taken in and counted before it stops, so every frame the
+ * sender put on a ring is accounted for (the queues are finite: a
+ * burst that comes back short means a queue is empty).
+ */
+#define DRAIN_MAX_BURSTS 4096
+
+static void
+drain(struct tw_rx_lcore *rx, struct rte_mbuf **pkts)
+{
+	unsigned int rounds;
+	uint16_t i, n;
+	bool got = true;
+
+	for (rounds = 0; got && rounds < DRAIN_MAX_BURSTS; rounds++) {
+		got = false;
+		for (i = 0; i < rx->nb_queues; i++) {
+			const struct tw_rx_queue_ref *q = &rx->queues[i];
+
+			if (tw_port_is_paused(q->port_id))
+				continue;
+			n = rte_eth_rx_burst(q->port_id, q->queue, pkts,
+				rx->burst);
+			if (n == 0)
+				continue;
+			got = true;
+			tw_rx_path_frames(&rx->path, pkts, n);
+			/* No answers now: the generator has stopped. */
+			rx->path.ctx.nb_replies = 0;
+			rte_pktmbuf_free_bulk(pkts, n);
+		}
+	}
+}
+
 int
 tw_rx_lcore_main(void *arg)
 {
@@ -240,6 +275,7 @@ tw_rx_lcore_main(void *arg)
 			empty++;
 		}
 	}
+	drain(rx, pkts);
 	rte_rcu_qsbr_thread_offline(tw_qsv, rx->lcore_id);
 	TW_LOG(rx, DEBUG, "lcore %u stopped: %" PRIu64 " packets, %" PRIu64
 		" messages, %" PRIu64 " through the scalar checks, %" PRIu64
