@@ -824,12 +824,10 @@ end:
 		reply_counters(g);
 	}
 	if (g->itch != NULL && g->itch->out != NULL) {
-		/* The day file is whole once the session is. */
-		if (fclose(g->itch->out) != 0)
-			TW_LOG(gen, ERR, "--itch-out: %s\n", strerror(errno));
-		else
-			printf("generator: %" PRIu64 " messages in the ITCH "
-				"day file\n", g->itch->out_msgs);
+		/* The day file is whole once the session is: the main lcore
+		 * delivers it (run.c). */
+		printf("generator: %" PRIu64 " messages in the ITCH day "
+			"file\n", g->itch->out_msgs);
 		g->itch->out = NULL;
 	}
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
@@ -1082,13 +1080,9 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			if (rc != 0)
 				return rc;
 		}
-		if (cfg->itch_out[0] != '\0') {
-			g->itch->out = fopen(cfg->itch_out, "w");
-			if (g->itch->out == NULL) {
-				TW_LOG(app, ERR, "--itch-out %s: %s\n",
-					cfg->itch_out, strerror(errno));
-				return -errno;
-			}
+		if (app->out[APP_OUT_ITCH].f != NULL) {
+			/* Opened before the run (run.c), closed after it. */
+			g->itch->out = app->out[APP_OUT_ITCH].f;
 			/* A recording: large writes, few of them. */
 			setvbuf(g->itch->out, NULL, _IOFBF, 1 << 20);
 			printf("generator: writing the feed as an ITCH 5.0 day "

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
@@ -28,6 +29,7 @@ RTE_LOG_REGISTER(tw_logtype_rx, tickwire.rx, INFO);
 
 volatile bool tw_stop_requested;
 volatile bool tw_force_quit;
+volatile int tw_signals;
 uint8_t tw_port_paused[RTE_MAX_ETHPORTS];
 struct rte_rcu_qsbr *tw_qsv;
 
@@ -37,6 +39,7 @@ signal_handler(int signum)
 {
 	if (signum != SIGINT && signum != SIGTERM)
 		return;
+	tw_signals++;
 	if (tw_stop_requested)
 		tw_force_quit = true;
 	tw_stop_requested = true;
@@ -76,6 +79,78 @@ join(char *buf, size_t len, char *const *words, int n)
 			i ? " " : "", words[i]);
 }
 
+/* Some report goes to standard output ("-"). */
+static bool
+uses_stdout(const struct tw_config *cfg)
+{
+	return tw_outfile_is_stdout(cfg->stats_json) ||
+		tw_outfile_is_stdout(cfg->dump_cache) ||
+		tw_outfile_is_stdout(cfg->dump_truth) ||
+		tw_outfile_is_stdout(cfg->dump_books) ||
+		tw_outfile_is_stdout(cfg->dump_truth_books) ||
+		tw_outfile_is_stdout(cfg->itch_out) ||
+		tw_outfile_is_stdout(cfg->stats_lines);
+}
+
+/*
+ * The EAL said no: what it was given, and the hints that apply to what
+ * it said (its lines above, and rte_errno).
+ */
+static void
+eal_failed(const struct tw_app *app)
+{
+	int e = rte_errno;
+
+	/* As they were given: the EAL reorders its argv. */
+	fprintf(stderr, "tickwire: EAL init failed (%s); EAL arguments "
+		"(profile %s, then the command line): %s\n",
+		e != 0 ? rte_strerror(e) : "see EAL's lines above",
+		app->cfg.path, app->eal_line);
+	if (e == EALREADY || e == EBUSY)
+		fprintf(stderr, "tickwire: another DPDK process runs with "
+			"this --file-prefix; TW_PREFIX=NAME (or "
+			"--file-prefix=NAME before --) gives this one its "
+			"own\n");
+	else if (e == ENOMEM)
+		fprintf(stderr, "tickwire: not enough hugepage memory: "
+			"./scripts/setup.sh reserves 2 MB pages (see "
+			"/proc/meminfo HugePages_Free), or run with --no-huge "
+			"-m 1024 before --\n");
+	else if (e == ENODEV || e == EINVAL)
+		fprintf(stderr, "tickwire: a device the profile names could "
+			"not be created: check its --vdev arguments (and the "
+			"files they name) in the lines above\n");
+	else if (e == EACCES)
+		fprintf(stderr, "tickwire: permission denied: DPDK needs "
+			"root (or the hugepage and VFIO rights) here\n");
+}
+
+/* The runtime directory's last component: the file prefix. */
+static void
+find_prefix(struct tw_app *app)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	const char *slash = strrchr(dir, '/');
+
+	snprintf(app->file_prefix, sizeof(app->file_prefix), "%s",
+		slash != NULL ? slash + 1 : dir);
+}
+
+/* Where the tools attach: said once, at the start of every run. */
+static void
+banner(struct tw_app *app)
+{
+	find_prefix(app);
+	printf("tickwire %s: profile %s\n", TW_VERSION, app->cfg.path);
+	printf("tickwire: file prefix %s; telemetry socket "
+		"%s/dpdk_telemetry.v2\n", app->file_prefix,
+		rte_eal_get_runtime_dir());
+	printf("tickwire: attach with: tickwire-top --file-prefix=%s | "
+		"dpdk-telemetry.py -f %s | dpdk-dumpcap --file-prefix=%s "
+		"-i 0 -w capture.pcapng\n", app->file_prefix,
+		app->file_prefix, app->file_prefix);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,55 +175,69 @@ main(int argc, char **argv)
 	rc = tw_app_options(&app.cfg, dd < 0 ? argc : argc - dd,
 		dd < 0 ? argv : argv + dd);
 	if (rc != 0)
-		return rc > 0 ? 0 : 2;
+		return rc > 0 ? TW_EXIT_WHOLE : TW_EXIT_USAGE;
 	nb_eal = tw_app_eal_argv(&app.cfg, argv[0], argv + 1,
 		dd < 0 ? 0 : dd - 1, eal_args, MAX_EAL_ARGS);
 	if (nb_eal == -EINVAL) {
 		fprintf(stderr, "tickwire: TW_PREFIX='%s': 1 to 11 letters, "
 			"digits, '-' or '_'\n", getenv("TW_PREFIX"));
-		return 2;
+		return TW_EXIT_USAGE;
 	}
 	if (nb_eal < 0) {
 		fprintf(stderr, "tickwire: too many EAL arguments\n");
-		return 2;
+		return TW_EXIT_USAGE;
 	}
 	join(app.eal_line, sizeof(app.eal_line), eal_args + 1, nb_eal - 1);
+
+	/* From here a signal stops cleanly, whatever phase it comes in. */
+	signal(SIGINT, signal_handler);
+	signal(SIGTERM, signal_handler);
+	/* A memif peer or a report's reader that left must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	/* A report's reader that never reads stops no one: it is waited
+	 * for 10 s at most, and not at all after a signal. */
+	tw_outfile_set_interrupt(&tw_signals, 10000);
+	app.proto = app.cfg.protocol == TW_PROTOCOL_ITCH50 ?
+		&tw_protocol_itch50 : &tw_protocol_tickwire;
+	/* Every report path is checked before the EAL takes hugepages. */
+	rc = tw_app_open_outputs(&app);
+	if (rc != 0)
+		return rc == -EINVAL ? TW_EXIT_USAGE : TW_EXIT_FAILED;
+	if (uses_stdout(&app.cfg) && tw_outfile_claim_stdout() != 0) {
+		fprintf(stderr, "tickwire: '-': standard output: %s\n",
+			strerror(errno));
+		tw_app_discard_outputs(&app);
+		return TW_EXIT_FAILED;
+	}
 	rc = rte_eal_init(nb_eal, eal_args);
 	if (rc < 0) {
-		/* Every argument EAL saw: the profile's and the user's. */
-		/* As they were given: the EAL reorders its argv. */
-		fprintf(stderr, "tickwire: EAL init failed (%s); EAL arguments "
-			"(profile %s, then the command line): %s\n",
-			rte_errno != 0 ? rte_strerror(rte_errno) :
-			"see EAL's lines above", app.cfg.path, app.eal_line);
-		if (strstr(app.eal_line, "--file-prefix") != NULL)
-			fprintf(stderr, "tickwire: (\"Cannot init config\" or "
-				"\"Cannot create lock\": another DPDK process runs "
-				"with this --file-prefix; TW_PREFIX=NAME gives "
-				"this one its own)\n");
-		return 1;
+		eal_failed(&app);
+		tw_app_discard_outputs(&app);
+		return TW_EXIT_FAILED;
 	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGINT, signal_handler);
-	signal(SIGTERM, signal_handler);
-	/* A memif peer that left first must not kill us at teardown. */
-	signal(SIGPIPE, SIG_IGN);
 	tw_clock_init(&app.clock, 100);
-	printf("tickwire %s: profile %s\n", TW_VERSION, app.cfg.path);
-	app.proto = app.cfg.protocol == TW_PROTOCOL_ITCH50 ?
-		&tw_protocol_itch50 : &tw_protocol_tickwire;
-	if (app.proto == NULL || tw_app_choose_simd(&app) != 0) {
+	banner(&app);
+	if (tw_app_choose_simd(&app) != 0) {
+		tw_app_discard_outputs(&app);
 		rte_eal_cleanup();
-		return 2;
+		return TW_EXIT_USAGE;
 	}
 
 	rc = setup(&app);
-	if (rc == 0 && !tw_force_quit)
+	if (rc == 0 && !tw_stop_requested) {
 		rc = tw_app_run(&app);
-	else if (rc != 0)
+	} else if (rc != 0) {
 		TW_LOG(app, ERR, "set-up failed: %s\n", rte_strerror(-rc));
+	} else {
+		printf("tickwire: stopped during set-up: nothing ran, no "
+			"report written\n");
+		rc = -EINTR;
+	}
+	if (rc < 0)
+		tw_app_discard_outputs(&app);
 	tw_app_teardown(&app);
 	rte_eal_cleanup();
-	return rc == 0 ? 0 : 1;
+	return rc < 0 ? TW_EXIT_FAILED : rc;
 }

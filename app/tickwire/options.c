@@ -64,12 +64,19 @@ usage(const char *prog)
 		"  --itch-out FILE      itch50: the generator's feed as an ITCH "
 		"5.0 day file\n"
 		"  --set SEC.KEY=VALUE  set any profile key\n"
+		"  --accept-loss        exit 0 when the data is not whole (runs\n"
+		"                       that lose data on purpose)\n"
 		"  --quiet              no periodic stats line\n"
 		"  --list-keys          print every profile key and exit\n"
 		"  --help               this text\n"
 		"  --version            print the version and exit\n\n"
 		"EAL options before -- replace the profile's [eal] args of "
-		"the same name.\n", prog, default_profile());
+		"the same name.\n\n"
+		"Exit status: 0 the run ended as asked and the data is whole;\n"
+		"1 it could not run, or failed (set-up, a report not written);\n"
+		"2 usage or profile error; 3 it ran, but the data is not whole\n"
+		"(loss, gaps given up, stale symbols, channels not ended,\n"
+		"book operations refused).\n", prog, default_profile());
 }
 
 static const struct option long_opts[] = {
@@ -91,6 +98,7 @@ static const struct option long_opts[] = {
 	{ "itch-out", required_argument, NULL, 'O' },
 	{ "set", required_argument, NULL, 'x' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "accept-loss", no_argument, NULL, 'a' },
 	{ "list-keys", no_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
@@ -203,6 +211,9 @@ tw_app_options(struct tw_config *cfg, int argc, char **argv)
 			break;
 		case 'q':
 			cfg->quiet = true;
+			break;
+		case 'a':
+			cfg->accept_loss = true;
 			break;
 		case 'x':
 			rc = apply_set(cfg, optarg, err, sizeof(err));

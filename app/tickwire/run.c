@@ -32,7 +32,7 @@ static struct tw_hist rtt_merged;
  * (readable while it runs), and a last one at the end.
  */
 static struct {
-	FILE *f;
+	bool on;
 	struct tw_stats prev;           /* at the last line */
 	struct tw_stats_lcore lc[TW_MAX_RX_LCORES], lc_prev[TW_MAX_RX_LCORES];
 	struct tw_hist lat_prev;        /* send->cache at the last line */
@@ -62,9 +62,13 @@ static void
 lines_write(struct tw_app *app, const struct tw_stats *now, bool final)
 {
 	struct tw_hist_summary lat;
+	static char *buf;
+	static size_t len;
 	unsigned int i;
+	FILE *f;
+	int rc;
 
-	if (lines.f == NULL)
+	if (!lines.on)
 		return;
 	lines_lcores(app, lines.lc);
 	lines.lat_diff = lat_merged[TW_SPAN_SEND_CACHE];
@@ -75,12 +79,20 @@ lines_write(struct tw_app *app, const struct tw_stats *now, bool final)
 		lines.lat_diff.count += lines.lat_diff.b[i];
 	}
 	tw_hist_summarize(&lines.lat_diff, &lat);
-	if (tw_stats_write_period(lines.f, now, &lines.prev, lines.lc,
-			lines.lc_prev, app->nb_rx, &lat, final) != 0) {
-		TW_LOG(app, ERR, "--stats-interval %s: %s\n",
-			app->cfg.stats_lines, strerror(errno));
-		fclose(lines.f);
-		lines.f = NULL;
+	/* A line in memory, then to the stream, which never blocks. */
+	f = open_memstream(&buf, &len);
+	rc = f == NULL ? -errno : tw_stats_write_period(f, now, &lines.prev,
+		lines.lc, lines.lc_prev, app->nb_rx, &lat, final);
+	if (f != NULL && fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = tw_outstream_write(&app->lines_out, buf, len);
+	free(buf);
+	buf = NULL;
+	if (rc != 0) {
+		TW_LOG(app, ERR, "--stats-interval %s: %s; no more lines\n",
+			app->cfg.stats_lines, strerror(-rc));
+		lines.on = false;
 		return;
 	}
 	memcpy(&lines.prev, now, offsetof(struct tw_stats, channels));
@@ -210,7 +222,7 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 
 	collect(app, prev);
 	/* The lines count from zero (the lcores may have started). */
-	if (lines.f != NULL) {
+	if (lines.on) {
 		memset(&lines.prev, 0, offsetof(struct tw_stats, channels));
 		lines.prev.nb_ports = prev->nb_ports;
 		memcpy(lines.prev.ports, prev->ports, sizeof(prev->ports));
@@ -256,6 +268,8 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 			gen_done_tsc = t;
 		if (end_tsc == 0 && session_over(app, now, t, gen_done_tsc)) {
 			end_tsc = t;
+			/* A signal or --duration came first: said so. */
+			app->stopped_early = tw_stop_requested;
 			/* What lingering tools read is the final count. */
 			poll_port_stats(app);
 			/* Lingering: the tools read the final state. */
@@ -271,6 +285,9 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 			}
 		}
 	}
+	/* Forced out (a second signal) before the session was over. */
+	if (end_tsc == 0)
+		app->stopped_early = true;
 	tw_force_quit = true;
 }
 
@@ -322,58 +339,100 @@ launch(struct tw_app *app)
 	return 0;
 }
 
-/* The report files asked for, opened before the run (lib/stats). */
-enum { OUT_STATS, OUT_CACHE, OUT_TRUTH, OUT_BOOKS, OUT_TRUTH_BOOKS, OUT_LAT,
-	OUT_MAX = OUT_LAT +
-	TW_SPAN_MAX };
+/* Each report's path, by enum tw_app_out (the latency CSVs apart). */
+static const char *
+out_path(const struct tw_config *cfg, unsigned int i)
+{
+	switch (i) {
+	case APP_OUT_STATS: return cfg->stats_json;
+	case APP_OUT_CACHE: return cfg->dump_cache;
+	case APP_OUT_TRUTH: return cfg->dump_truth;
+	case APP_OUT_BOOKS: return cfg->dump_books;
+	case APP_OUT_TRUTH_BOOKS: return cfg->dump_truth_books;
+	case APP_OUT_ITCH: return cfg->itch_out;
+	default: return "";
+	}
+}
 
-static struct tw_outfile outs[OUT_MAX];
-
+/* Reports the profile cannot produce: a usage error, said before any
+ * file is touched. */
 static int
-open_outputs(struct tw_app *app)
+outputs_usage(const struct tw_app *app)
 {
 	const struct tw_config *cfg = &app->cfg;
-	char err[PATH_MAX + 128];
-	int rc;
+	unsigned int i, dash = 0;
 
-	if (cfg->dump_truth[0] != '\0' && app->nb_gen == 0) {
-		TW_LOG(app, ERR, "--dump-truth: this process has no "
+	if (cfg->dump_truth[0] != '\0' && !cfg->gen_enabled) {
+		fprintf(stderr, "tickwire: --dump-truth: this process has no "
 			"generator\n");
 		return -EINVAL;
 	}
-	rc = tw_outfile_open(&outs[OUT_STATS], cfg->stats_json, err,
-		sizeof(err));
-	if (rc == 0)
-		rc = tw_outfile_open(&outs[OUT_CACHE], cfg->dump_cache, err,
-			sizeof(err));
-	if (rc == 0)
-		rc = tw_outfile_open(&outs[OUT_TRUTH], cfg->dump_truth, err,
-			sizeof(err));
-	if ((cfg->dump_books[0] != '\0' && (app->nb_rx == 0 ||
+	if ((cfg->dump_books[0] != '\0' && (!cfg->rx_enabled ||
 	     !app->proto->books)) || (cfg->dump_truth_books[0] != '\0' &&
-	     (app->nb_gen == 0 || !app->proto->books))) {
-		TW_LOG(app, ERR, "--dump-books and --dump-truth-books: books are "
-			"kept with [feed] protocol = itch50, by RX lcores and "
-			"by a generator\n");
+	     (!cfg->gen_enabled || !app->proto->books))) {
+		fprintf(stderr, "tickwire: --dump-books and "
+			"--dump-truth-books: books are kept with [feed] "
+			"protocol = itch50, by RX lcores and by a generator\n");
 		return -EINVAL;
 	}
-	if (rc == 0)
-		rc = tw_outfile_open(&outs[OUT_BOOKS], cfg->dump_books, err,
-			sizeof(err));
-	if (rc == 0)
-		rc = tw_outfile_open(&outs[OUT_TRUTH_BOOKS],
-			cfg->dump_truth_books, err, sizeof(err));
-	if (rc == 0 && app->nb_rx > 0)
-		rc = tw_outfile_open_latency(&outs[OUT_LAT], cfg->latency_csv,
-			err, sizeof(err));
-	if (rc != 0) {
-		unsigned int i;
-
-		TW_LOG(app, ERR, "%s\n", err);
-		for (i = 0; i < OUT_MAX; i++)
-			tw_outfile_close(&outs[i], rc, err, 0);
+	if (cfg->itch_out[0] != '\0' && (!cfg->gen_enabled ||
+					 !app->proto->books)) {
+		fprintf(stderr, "tickwire: --itch-out: an itch50 generator "
+			"writes the day file; this process has none\n");
+		return -EINVAL;
 	}
-	return rc;
+	for (i = 0; i < APP_OUT_LAT; i++)
+		dash += tw_outfile_is_stdout(out_path(cfg, i));
+	dash += tw_outfile_is_stdout(cfg->stats_lines);
+	if (dash > 1) {
+		fprintf(stderr, "tickwire: '-' (standard output) names more "
+			"than one report\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+tw_app_open_outputs(struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+	char err[PATH_MAX + 128];
+	unsigned int i;
+	int rc;
+
+	rc = outputs_usage(app);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < APP_OUT_LAT && rc == 0; i++)
+		rc = tw_outfile_open(&app->out[i], out_path(cfg, i), err,
+			sizeof(err));
+	if (rc == 0 && cfg->rx_enabled)
+		rc = tw_outfile_open_latency(&app->out[APP_OUT_LAT],
+			cfg->latency_csv, err, sizeof(err));
+	/* Streamed, so read while it grows: opened (or refused) now. */
+	if (rc == 0)
+		rc = tw_outstream_open(&app->lines_out, cfg->stats_lines, err,
+			sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "tickwire: %s\n", err);
+		tw_app_discard_outputs(app);
+		return rc == -EINVAL ? -EPERM : rc;
+	}
+	lines.on = cfg->stats_lines[0] != '\0';
+	return 0;
+}
+
+void
+tw_app_discard_outputs(struct tw_app *app)
+{
+	char err[8];
+	unsigned int i;
+
+	for (i = 0; i < APP_OUT_MAX; i++)
+		tw_outfile_discard(&app->out[i]);
+	/* What streamed so far stays: it was true when written. */
+	tw_outstream_close(&app->lines_out, err, sizeof(err));
+	lines.on = false;
 }
 
 /* The CPU's model name, and the SIMD features it has, for the record. */
@@ -421,7 +480,8 @@ cpu_record(char *model, size_t mlen, char *flags, size_t flen)
  * skip the others). 0, or the first error; each is logged.
  */
 static int
-write_outputs(struct tw_app *app, const struct tw_stats *st)
+write_outputs(struct tw_app *app, const struct tw_stats *st,
+		const struct tw_verdict *verdict)
 {
 	char host[256] = "", model[128] = "", flags[128] = "";
 	struct tw_stats_meta meta = {
@@ -443,6 +503,8 @@ write_outputs(struct tw_app *app, const struct tw_stats *st)
 		.replay_speed = app->cfg.replay_speed,
 		.replay_rate = app->cfg.replay_rate,
 		.replay_restamp = app->cfg.replay_restamp,
+		.file_prefix = app->file_prefix,
+		.verdict = verdict,
 	};
 	char err[PATH_MAX + 128];
 	int rc, first = 0;
@@ -450,26 +512,29 @@ write_outputs(struct tw_app *app, const struct tw_stats *st)
 
 	gethostname(host, sizeof(host) - 1);
 	cpu_record(model, sizeof(model), flags, sizeof(flags));
-	for (i = 0; i < OUT_MAX; i++) {
-		FILE *f = outs[i].f;
+	for (i = 0; i < APP_OUT_MAX; i++) {
+		FILE *f = app->out[i].f;
 
 		if (f == NULL)
 			continue;
-		if (i == OUT_STATS)
+		if (i == APP_OUT_STATS)
 			rc = tw_stats_write_json(f, st, &meta);
-		else if (i == OUT_CACHE)
+		else if (i == APP_OUT_CACHE)
 			rc = tw_cache_dump_csv(app->caches,
 				app->plan.nb_cache_sockets, f);
-		else if (i == OUT_TRUTH)
+		else if (i == APP_OUT_TRUTH)
 			rc = app->gen[0]->truth != NULL ? tw_cache_dump_csv(
 				&app->gen[0]->truth, 1, f) : -EINVAL;
-		else if (i == OUT_BOOKS)
+		else if (i == APP_OUT_BOOKS)
 			rc = tw_app_dump_books(app, f);
-		else if (i == OUT_TRUTH_BOOKS)
+		else if (i == APP_OUT_TRUTH_BOOKS)
 			rc = tw_books_dump_csv(app->gen[0]->itch->books, f);
+		else if (i == APP_OUT_ITCH)
+			rc = 0;         /* the generator wrote it */
 		else
-			rc = tw_hist_write_csv(&lat_merged[i - OUT_LAT], f);
-		rc = tw_outfile_close(&outs[i], rc, err, sizeof(err));
+			rc = tw_hist_write_csv(&lat_merged[i - APP_OUT_LAT],
+				f);
+		rc = tw_outfile_close(&app->out[i], rc, err, sizeof(err));
 		if (rc != 0) {
 			TW_LOG(app, ERR, "%s\n", err);
 			if (first == 0)
@@ -477,6 +542,36 @@ write_outputs(struct tw_app *app, const struct tw_stats *st)
 		}
 	}
 	return first;
+}
+
+/* Whole or not: the counters, and every symbol's stale mark. */
+static void
+judge(struct tw_app *app, const struct tw_stats *st, struct tw_verdict *v)
+{
+	struct tw_cache_snapshot snap;
+	uint32_t l;
+
+	memset(v, 0, sizeof(*v));
+	if (app->nb_rx > 0) {
+		v->nb_symbols = app->caches[0]->nb_symbols;
+		for (l = 0; l < v->nb_symbols; l++) {
+			unsigned int k;
+			bool stale = false;
+
+			/* Each mark is set by the entry's one writer. */
+			for (k = 0; k < app->plan.nb_cache_sockets; k++)
+				stale |= __atomic_load_n(
+					&app->caches[k]->info[l].stale,
+					__ATOMIC_ACQUIRE) != 0;
+			if (!stale)
+				continue;
+			if (tw_cache_snapshot_merged(app->caches,
+				    app->plan.nb_cache_sockets, l, &snap) != 0)
+				snap.ticker[0] = '\0';
+			tw_verdict_add_stale(v, l, snap.ticker);
+		}
+	}
+	tw_verdict_judge(v, st, app->stopped_early, app->cfg.accept_loss);
 }
 
 /*
@@ -487,6 +582,8 @@ int
 tw_app_run(struct tw_app *app)
 {
 	struct tw_stats now = { 0 }, prev = { 0 };
+	static struct tw_verdict verdict;
+	char err[PATH_MAX + 128];
 	uint64_t start_tsc;
 	int rc;
 
@@ -496,24 +593,6 @@ tw_app_run(struct tw_app *app)
 		free(now.channels);
 		free(prev.channels);
 		return -ENOMEM;
-	}
-	rc = open_outputs(app);
-	if (rc == 0 && app->cfg.stats_lines[0] != '\0') {
-		/* Streamed, so read while it grows: opened (or refused)
-		 * now, written a line at a time. */
-		lines.f = fopen(app->cfg.stats_lines, "w");
-		if (lines.f == NULL) {
-			rc = -errno;
-			TW_LOG(app, ERR, "--stats-interval %s: %s\n",
-				app->cfg.stats_lines, strerror(errno));
-		} else {
-			setvbuf(lines.f, NULL, _IOLBF, 0);
-		}
-	}
-	if (rc != 0) {
-		free(now.channels);
-		free(prev.channels);
-		return rc;
 	}
 	start_tsc = rte_rdtsc();
 	tw_view_of(app->view_mz)->start_tsc = start_tsc;
@@ -525,12 +604,20 @@ tw_app_run(struct tw_app *app)
 	poll_port_stats(app);
 	collect(app, &now);
 	lines_write(app, &now, true);
-	if (lines.f != NULL && fclose(lines.f) != 0 && rc == 0)
-		rc = -EIO;
-	lines.f = NULL;
+	if (lines.on && tw_outstream_close(&app->lines_out, err,
+			sizeof(err)) != 0) {
+		TW_LOG(app, ERR, "--stats-interval %s\n", err);
+		if (rc == 0)
+			rc = -EIO;
+	}
+	lines.on = false;
 	tw_stats_print_summary(stdout, &now);
-	if (write_outputs(app, &now) != 0 && rc == 0)
+	judge(app, &now, &verdict);
+	tw_verdict_print(stdout, &verdict);
+	if (write_outputs(app, &now, &verdict) != 0 && rc == 0)
 		rc = -EIO;
+	if (rc == 0)
+		rc = verdict.exit_status;
 	free(now.channels);
 	free(prev.channels);
 	return rc;

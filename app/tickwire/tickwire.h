@@ -46,6 +46,7 @@
 #include "tw_rx_path.h"
 #include "tw_outfile.h"
 #include "tw_stats.h"
+#include "tw_verdict.h"
 #include "tw_topo.h"
 #include "tw_view.h"
 
@@ -79,6 +80,7 @@ extern int tw_logtype_app;
  */
 extern volatile bool tw_stop_requested;
 extern volatile bool tw_force_quit;
+extern volatile int tw_signals;         /* SIGINT / SIGTERM seen */
 
 /*
  * Taking a port away from the lcores (to restart it when its link is
@@ -211,6 +213,13 @@ struct tw_gen_lcore {
 	struct tw_hist rtt;             /* quote sent -> order back */
 } __rte_cache_aligned;
 
+/* The report files a run may be asked for (run.c). */
+enum tw_app_out {
+	APP_OUT_STATS, APP_OUT_CACHE, APP_OUT_TRUTH, APP_OUT_BOOKS,
+	APP_OUT_TRUTH_BOOKS, APP_OUT_ITCH, APP_OUT_LAT,
+	APP_OUT_MAX = APP_OUT_LAT + TW_SPAN_MAX
+};
+
 /* Everything the main lcore builds; the workers see their own part. */
 struct tw_app {
 	struct tw_config cfg;
@@ -237,6 +246,11 @@ struct tw_app {
 	const struct tw_view *view;     /* the published copy */
 	const struct rte_memzone *view_mz;
 	bool pdump;                     /* rte_pdump_init succeeded */
+	/* Reports: checked before the EAL starts, written at the end. */
+	struct tw_outfile out[APP_OUT_MAX];
+	struct tw_outstream lines_out;  /* --stats-interval */
+	bool stopped_early;             /* asked to stop before the end */
+	char file_prefix[64];
 	/* For the run record of the stats JSON (main.c). */
 	char command_line[1024];
 	char eal_line[1024];
@@ -274,6 +288,11 @@ int tw_rx_lcores_create(struct tw_app *app);
 int tw_rx_lcore_main(void *arg);
 
 /* run.c */
+/* Check and open the report paths (before the EAL): 0, -errno, or
+ * -EINVAL for a usage error; printed. */
+int tw_app_open_outputs(struct tw_app *app);
+void tw_app_discard_outputs(struct tw_app *app);
+/* The run: TW_EXIT_WHOLE or TW_EXIT_NOT_WHOLE, or -errno. */
 int tw_app_run(struct tw_app *app);
 
 /* telemetry.c: /tickwire/... commands for dpdk-telemetry.py. */

@@ -253,6 +253,12 @@ static const struct key_def keys[] = {
 	U("recovery", "retries", retries, 0, 1000,
 		"requests for a gap after the first; then it is given up and "
 		"its channel's symbols marked stale"),
+	U("recovery", "hold_max_ms", hold_max_ms, 1, 3600000,
+		"what follows a gap is held back (itch50) for this long at "
+		"most: then the gap is given up, its channel's symbols marked "
+		"stale, and the live feed applies again"),
+	U("recovery", "hold_max_packets", hold_max_packets, 1, 1u << 30,
+		"and for this many packets at most"),
 	U("recovery", "ab_wait_us", ab_wait_us, 0, 60000000,
 		"with two lines, a gap waits this long for the other line's "
 		"copy before it is declared and asked for"),
@@ -318,6 +324,9 @@ static const struct key_def keys[] = {
 		"itch50: write the generator's books (its ground truth) as "
 		"CSV, in the form of dump_books"),
 	T("run", "quiet", KT_BOOL, quiet, "no periodic stats line"),
+	T("run", "accept_loss", KT_BOOL, accept_loss,
+		"exit 0 even when the data is not whole (loss, gaps given up, "
+		"stale symbols): for runs that lose data on purpose"),
 	E("run", "simd", simd, simd_names,
 		"SIMD level of the hot loops: auto, scalar, sse, avx2, avx512"),
 };
@@ -397,6 +406,8 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->timeout_us = 1000;
 	cfg->retries = 10;
 	cfg->max_count = 8192;
+	cfg->hold_max_ms = 2000;
+	cfg->hold_max_packets = 100000;
 	cfg->request_rate = 10000;
 	cfg->request_burst = 64;
 

@@ -137,6 +137,8 @@ struct tw_config {
 	uint32_t timeout_us;
 	uint32_t retries;
 	uint32_t max_count;     /* messages per request */
+	uint32_t hold_max_ms;   /* a held-back gap gives up after this ... */
+	uint32_t hold_max_packets; /* ... or this many packets held */
 	uint32_t request_rate;  /* requests/s per source; 0: no limit */
 	uint32_t request_burst;
 	uint32_t client_net;    /* host order */
@@ -160,6 +162,7 @@ struct tw_config {
 	char dump_cache[TW_PATH_MAX];
 	char dump_truth[TW_PATH_MAX];
 	bool quiet;             /* no per-interval stats line */
+	bool accept_loss;       /* data not whole still exits 0 */
 };
 
 /* [rx] idle: what an RX lcore does when its queues are empty. */

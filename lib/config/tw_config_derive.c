@@ -342,6 +342,8 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->unicast_ip = cfg->reflect_ip;
 	feed->gap_timeout_ns = (uint64_t)cfg->timeout_us * 1000;
 	feed->gap_retries = cfg->retries;
+	feed->hold_max_ns = (uint64_t)cfg->hold_max_ms * 1000000;
+	feed->hold_max_pkts = cfg->hold_max_packets;
 	feed->request_max = (uint16_t)cfg->max_count;
 	feed->lines = cfg->lines;
 	feed->group_b = cfg->group_b;

@@ -31,6 +31,10 @@ struct tw_gap {
 	uint64_t next_req_ns;   /* when to (re)request it */
 	uint32_t requests;      /* sent for it so far (held back: since the
 				 * last retransmission that took it on) */
+	uint32_t tries;         /* requests due, sent or not (the port may
+				 * refuse them): it gives up on these */
+	uint64_t progress_ns;   /* detected, or last taken on by a fill */
+	uint32_t held_pkts;     /* hold_back: packets held back behind it */
 	uint64_t asked_end;     /* the last request asked up to here */
 	/*
 	 * A tail: the messages before an end of session seen ahead, above
@@ -83,6 +87,7 @@ struct tw_channel_state {
 	/* Snapshots: a late join, or a gap the store no longer holds. */
 	uint32_t snap_state;    /* 1: wanted (live data not applied) */
 	uint32_t snap_requests; /* for the one wanted now */
+	uint32_t snap_tries;    /* requests due, sent or not */
 	uint64_t snap_seq;      /* the snapshot being taken in; 0: none yet */
 	uint32_t snap_got;      /* its symbols taken in so far */
 	uint32_t snap_total;
@@ -186,7 +191,7 @@ tw_gaps_add(struct tw_channel_state *ch, uint64_t first, uint64_t end,
 	}
 	ch->missing[ch->nb_gaps] = (struct tw_gap){
 		.first = first, .end = end, .detected_ns = now_ns,
-		.next_req_ns = now_ns,
+		.next_req_ns = now_ns, .progress_ns = now_ns,
 	};
 	__atomic_store_n(&ch->nb_gaps, ch->nb_gaps + 1, __ATOMIC_RELEASE);
 }

@@ -399,6 +399,7 @@ tw_rx_want_snapshot(struct tw_rx_ctx *ctx, uint32_t channel,
 		return;
 	ch->snap_state = 1;
 	ch->snap_requests = 0;
+	ch->snap_tries = 0;
 	ch->snap_seq = 0;
 	ch->snap_got = 0;
 	ch->snap_next_ns = now_ns;
@@ -416,13 +417,13 @@ tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 
 	ch->late_joins++;
 	ch->msgs_before_join += before;
-	if (ctx->feed->snapshot_port != 0 && ctx->feed->rerequest) {
-		tw_rx_want_snapshot(ctx, channel, now_ns);
-		return;
-	}
+	/* Their history was never seen: stale, until a snapshot (if one
+	 * is asked for and comes) restores each. */
 	for (l = channel; l < ctx->cache->nb_symbols;
 	     l += ctx->feed->nb_channels)
 		tw_cache_mark_stale(ctx->cache, l);
+	if (ctx->feed->snapshot_port != 0 && ctx->feed->rerequest)
+		tw_rx_want_snapshot(ctx, channel, now_ns);
 }
 
 /*
@@ -480,11 +481,28 @@ snapshot_complete(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t now_ns)
 	}
 	for (l = channel; l < ctx->cache->nb_symbols;
 	     l += ctx->feed->nb_channels) {
-		__atomic_store_n(&ctx->cache->info[l].stale, 0,
-			__ATOMIC_RELEASE);
+		struct tw_rx_side *side = &ctx->side[l];
+
+		if (side->snap_seq != at) {
+			/* Not in it: no state at its sequence. */
+			side->staged = (struct tw_snapshot){ .locate = l };
+			side->snap_seq = at;
+		}
+		if (side->staged.known) {
+			struct tw_directory d = {
+				.locate = l,
+				.price_decimals = side->staged.price_decimals,
+			};
+
+			memcpy(d.ticker, side->staged.ticker, TW_TICKER_LEN);
+			if (tw_cache_set_directory(ctx->cache, &d) == 0)
+				ctx->ctr->directories++;
+		}
+		/* Back to the snapshot's state, stale mark cleared. */
+		tw_cache_restore(ctx->cache, &side->staged, now_ns);
 		/* Fills after it merge against it, not older state. */
-		ctx->side[l].quote_seq = 0;
-		ctx->side[l].trade_seq = 0;
+		side->quote_seq = 0;
+		side->trade_seq = 0;
 	}
 	ch->snap_state = 0;
 	ch->snapshots++;
@@ -541,17 +559,8 @@ tw_rx_snapshot(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		tw_decode_snapshot(b + TW_MOLD_BLOCK_HDR_LEN, &sn);
 		b += TW_MOLD_BLOCK_HDR_LEN + TW_MSG_SNAPSHOT_LEN;
 		side = &ctx->side[sn.locate];
-		if (sn.known) {
-			struct tw_directory d = {
-				.locate = sn.locate,
-				.price_decimals = sn.price_decimals,
-			};
-
-			memcpy(d.ticker, sn.ticker, TW_TICKER_LEN);
-			if (tw_cache_set_directory(ctx->cache, &d) == 0)
-				ctx->ctr->directories++;
-		}
-		tw_cache_restore(ctx->cache, &sn, now_ns);
+		/* Staged: the cache changes only once all of it is in. */
+		side->staged = sn;
 		ch->snap_total = sn.total;
 		if (side->snap_seq != seq) {
 			side->snap_seq = seq;
@@ -734,6 +743,8 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 			if (g->requests > ch->requests_per_gap_max)
 				ch->requests_per_gap_max = g->requests;
 			g->requests = 0;
+			g->tries = 0;
+			g->progress_ns = now_ns;
 			if (ch->expected >= g->asked_end)
 				g->next_req_ns = now_ns;
 		}
@@ -829,8 +840,16 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 		    !((ctx->owned[c / 64] >> (c % 64)) & 1))
 			continue;
 		if (ch->snap_state != 0 && now_ns >= ch->snap_next_ns) {
-			if (!asking || ch->snap_requests > feed->gap_retries) {
-				/* Nobody answers: stale it stays. */
+			/*
+			 * Given up on tries, sent or not (a port that
+			 * refuses them must not keep the channel waiting),
+			 * and on time. The live feed applied meanwhile; the
+			 * channel's symbols stay marked.
+			 */
+			if (!asking || ch->snap_tries > feed->gap_retries ||
+			    now_ns - ch->snap_since_ns >= 4 *
+				    feed->gap_timeout_ns *
+				    (feed->gap_retries + 1)) {
 				ch->snap_state = 0;
 				ch->snapshots_failed++;
 				ctx->ctr->snaps_wanted--;
@@ -838,6 +857,7 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 			} else {
 				ch->snap_seq = 0;
 				ch->snap_got = 0;
+				ch->snap_tries++;
 				if (send(arg, c, ch, 0, 0, true) == 0)
 					ch->snap_requests++;
 				/* A snapshot is many frames: more time. */
@@ -847,13 +867,20 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 		}
 		for (i = 0; i < ch->nb_gaps; ) {
 			struct tw_gap *g = &ch->missing[i];
+			bool held_too_long = feed->hold_back &&
+				(now_ns - g->detected_ns >= feed->hold_max_ns ||
+				 g->held_pkts >= feed->hold_max_pkts);
 
-			if (now_ns < g->next_req_ns) {
+			if (now_ns < g->next_req_ns && !held_too_long) {
 				i++;
 				continue;
 			}
-			if (asking ? g->requests > feed->gap_retries :
-			    now_ns - g->detected_ns >= feed->gap_timeout_ns *
+			/* Tries and time since it last moved, whether its
+			 * requests could be sent or not; held-back data is
+			 * bounded on its own. */
+			if (held_too_long ||
+			    (asking && g->tries > feed->gap_retries) ||
+			    now_ns - g->progress_ns >= feed->gap_timeout_ns *
 				    (feed->gap_retries + 1)) {
 				tw_rx_gap_lost(ctx, c, g);
 				tw_gaps_remove(ch, i);
@@ -861,6 +888,8 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 				tw_rx_end_if_complete(ctx, ch);
 				continue;
 			}
+			if (asking)
+				g->tries++;
 			if (asking && send(arg, c, ch, g->first,
 				    (uint16_t)RTE_MIN(g->end - g->first,
 				    (uint64_t)feed->request_max), false) == 0) {

@@ -133,7 +133,14 @@ struct tw_rx_counters {
 struct tw_rx_side {
 	uint64_t quote_seq;
 	uint64_t trade_seq;
-	uint64_t snap_seq;      /* the snapshot that restored it */
+	uint64_t snap_seq;      /* the snapshot that holds it (staged) */
+	/*
+	 * Its state in that snapshot, put into the cache once the whole
+	 * snapshot is in: then every symbol of the channel goes back to
+	 * the snapshot's sequence at once, and what followed is asked for
+	 * again from there (the live feed applied meanwhile).
+	 */
+	struct tw_snapshot staged;
 };
 
 /* Most channels one feed may have (the config's limit too). */
@@ -173,6 +180,8 @@ struct tw_rx_feed {
 	uint32_t unicast_ip;    /* ours: where retransmissions come to */
 	uint64_t gap_timeout_ns; /* between requests for one gap */
 	uint32_t gap_retries;   /* requests after the first; then given up */
+	uint64_t hold_max_ns;   /* hold_back: a held gap gives up after this */
+	uint32_t hold_max_pkts; /* ... or this many packets held back */
 	uint16_t request_max;   /* messages asked for at most per request */
 	/*
 	 * Two lines: line B's channel c is group_b + c, its templates at

@@ -384,7 +384,7 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 			/* Its sequence numbers start again too. */
 			for (l = channel; l < ctx->cache->nb_symbols;
 			     l += ctx->feed->nb_channels)
-				ctx->side[l] = (struct tw_rx_side){ 0, 0 };
+				ctx->side[l] = (struct tw_rx_side){ 0 };
 		}
 		ch->gaps = keep.gaps;
 		ch->gap_msgs = keep.gap_msgs;
@@ -454,11 +454,15 @@ rx_hold_back(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 		    ch->missing[i].end >= before) {
 			if (end > ch->missing[i].end)
 				ch->missing[i].end = end;
+			/* Counted: how long a gap may hold is bounded. */
+			ch->missing[i].held_pkts++;
 			return;
 		}
 	ch->gaps++;
 	ch->gap_msgs += end - before;
 	tw_rx_gap_open(ctx, channel, before, end, now_ns);
+	if (ch->nb_gaps > 0)
+		ch->missing[ch->nb_gaps - 1].held_pkts = 1;
 }
 #endif
 
@@ -682,12 +686,13 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 		ch->end_pending = 0;
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
-	if (unlikely(ch->snap_state != 0)) {
-		/* Applied after the snapshot, from the store. */
-		ch->live_skipped += count - skip;
-		return;
-	}
-	if (likely(ch->nb_gaps == 0))
+	/*
+	 * While a snapshot is wanted the live feed still applies (a
+	 * receiver never freezes), merged as behind a gap: the snapshot,
+	 * when it comes, sets each symbol to its state at its sequence and
+	 * what followed is asked for again from there.
+	 */
+	if (likely(ch->nb_gaps == 0 && ch->snap_state == 0))
 		apply_blocks(ctx, v->blocks, count, skip, seq, v->channel,
 			now_ns, false);
 	else

@@ -1,18 +1,365 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tw_outfile.h"
+
+/* Symlinks followed to find what a dangling one would create. */
+#define LINK_HOPS_MAX 40
+/* A stream's lines waiting for a slow or absent reader, at most. */
+#define STREAM_BUF_MAX (1u << 20)
+/* A blocked writer looks at the clock and the signals this often. */
+#define WAIT_STEP_MS 20
+
+static const volatile int *intr_signals;
+static unsigned int wait_limit_ms = 10000;
+static int report_fd = STDOUT_FILENO;   /* "-": see claim_stdout */
+
+void
+tw_outfile_set_interrupt(const volatile int *signals, unsigned int limit_ms)
+{
+	intr_signals = signals;
+	wait_limit_ms = limit_ms;
+}
+
+int
+tw_outfile_claim_stdout(void)
+{
+	int fd;
+
+	if (report_fd != STDOUT_FILENO)
+		return 0;
+	fflush(stdout);
+	fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	report_fd = fd;
+	return 0;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A wait that began at `since` with `sig` signals seen may go on. */
+static bool
+may_wait(uint64_t since, int sig)
+{
+	if (intr_signals != NULL && *intr_signals != sig)
+		return false;
+	return now_ms() - since < wait_limit_ms;
+}
+
+static int
+signals_now(void)
+{
+	return intr_signals != NULL ? *intr_signals : 0;
+}
+
+/* A reader that left must not kill the writer: EPIPE instead. */
+static void
+ignore_sigpipe(void)
+{
+	struct sigaction sa;
+
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGPIPE, &sa, NULL);
+	}
+}
+
+/* Write all of buf to fd (non-blocking), waiting in poll() when full. */
+static int
+write_all(int fd, const char *buf, size_t len, bool sock)
+{
+	uint64_t since = now_ms();
+	int sig = signals_now();
+
+	ignore_sigpipe();
+	while (len > 0) {
+		ssize_t n = sock ? send(fd, buf, len, MSG_NOSIGNAL) :
+			write(fd, buf, len);
+
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (!may_wait(since, sig))
+			return -ETIMEDOUT;
+		poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1,
+			WAIT_STEP_MS);
+	}
+	return 0;
+}
+
+/* A FIFO opened for writing; its reader waited for (ENXIO: none yet). */
+static int
+open_fifo(const char *path, bool wait)
+{
+	uint64_t since = now_ms();
+	int sig = signals_now();
+	int fd;
+
+	for (;;) {
+		fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0 || errno != ENXIO || !wait)
+			return fd >= 0 ? fd : -errno;
+		if (!may_wait(since, sig))
+			return -ENXIO;
+		usleep(WAIT_STEP_MS * 1000);
+	}
+}
+
+static int
+connect_socket(const char *path)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	unsigned int i;
+	int fd, rc = -EPROTOTYPE;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			0);
+		if (fd < 0)
+			return -errno;
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return fd;
+		rc = -errno;
+		close(fd);
+		if (rc != -EPROTOTYPE)
+			break;
+	}
+	return rc;
+}
+
+/*
+ * What a dangling symlink at path would create: follow the chain of
+ * links to the first name that does not exist (relative links are
+ * relative to their own directory).
+ */
+static int
+dangling_target(const char *path, char *out, size_t outlen)
+{
+	char cur[PATH_MAX], link[PATH_MAX], dir[PATH_MAX];
+	struct stat st;
+	unsigned int hop;
+	ssize_t n;
+
+	snprintf(cur, sizeof(cur), "%s", path);
+	for (hop = 0; hop < LINK_HOPS_MAX; hop++) {
+		if (lstat(cur, &st) != 0)
+			break;
+		if (!S_ISLNK(st.st_mode))
+			return -ELOOP;  /* it exists after all: a race */
+		n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0)
+			return -errno;
+		link[n] = '\0';
+		if (link[0] == '/') {
+			snprintf(cur, sizeof(cur), "%s", link);
+			continue;
+		}
+		snprintf(dir, sizeof(dir), "%s", cur);
+		if ((size_t)snprintf(cur, sizeof(cur), "%s/%s", dirname(dir),
+				link) >= sizeof(cur))
+			return -ENAMETOOLONG;
+	}
+	if (hop == LINK_HOPS_MAX)
+		return -ELOOP;
+	if (errno != ENOENT)
+		return -errno;
+	if ((size_t)snprintf(out, outlen, "%s", cur) >= outlen)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* The kind of what path names (after symlinks) and the file to write. */
+static int
+classify(struct tw_outfile *o, struct stat *st, bool *exists, char *err,
+		size_t errlen)
+{
+	const char *path = o->path;
+	int rc;
+
+	*exists = false;
+	snprintf(o->target, sizeof(o->target), "%s", path);
+	if (lstat(path, st) != 0) {
+		if (errno != ENOENT)
+			goto fail;
+		o->kind = TW_OUT_REPLACE;
+		return 0;
+	}
+	if (S_ISLNK(st->st_mode)) {
+		if (stat(path, st) != 0) {
+			if (errno != ENOENT)
+				goto fail;
+			/* Dangling: the file it names is created. */
+			rc = dangling_target(path, o->target,
+				sizeof(o->target));
+			if (rc != 0) {
+				snprintf(err, errlen, "%s: cannot follow the "
+					"symlink: %s", path, strerror(-rc));
+				return rc;
+			}
+			o->kind = TW_OUT_REPLACE;
+			return 0;
+		}
+		/* A regular file behind it is replaced where it is. */
+		if (S_ISREG(st->st_mode) && realpath(path, o->target) == NULL)
+			goto fail;
+	}
+	*exists = true;
+	if (S_ISREG(st->st_mode)) {
+		o->kind = TW_OUT_REPLACE;
+	} else if (S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode) ||
+		   S_ISSOCK(st->st_mode)) {
+		o->kind = TW_OUT_INPLACE;
+		o->fifo = S_ISFIFO(st->st_mode);
+		o->sock = S_ISSOCK(st->st_mode);
+	} else {
+		snprintf(err, errlen, "%s: is a %s, not a file to write a "
+			"report to", path, S_ISDIR(st->st_mode) ?
+			"directory" : "block device");
+		return S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
+	}
+	return 0;
+fail:
+	rc = -errno;
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	return rc;
+}
+
+/* A temporary name beside target that fits a directory entry. */
+static void
+tmp_name(struct tw_outfile *o)
+{
+	char dir[PATH_MAX], base[PATH_MAX];
+	const char *b;
+
+	snprintf(base, sizeof(base), "%s", o->target);
+	b = basename(base);
+	if (strlen(b) + 24 < NAME_MAX) {
+		snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-%d", o->target,
+			(int)getpid());
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", o->target);
+	snprintf(o->tmp, sizeof(o->tmp), "%s/.tickwire-%d.tmp", dirname(dir),
+		(int)getpid());
+}
+
+static int
+open_replace(struct tw_outfile *o, const struct stat *st, bool exists,
+		char *err, size_t errlen)
+{
+	int fd, rc;
+
+	tmp_name(o);
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		O_CLOEXEC, 0666);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot create (as %s): %s",
+			o->path, o->tmp, strerror(errno));
+		o->tmp[0] = '\0';
+		return rc;
+	}
+	if (exists) {
+		/* What replaces it keeps its mode (and owner, as root). */
+		if (fchmod(fd, st->st_mode & 07777) != 0) {
+			/* not ours to change: the umask's mode stays */
+		}
+		if (geteuid() == 0 && fchown(fd, st->st_uid, st->st_gid) != 0) {
+			/* best effort, as cp -p */
+		}
+	}
+	o->f = fdopen(fd, "w");
+	if (o->f == NULL) {
+		rc = -errno;
+		close(fd);
+		unlink(o->tmp);
+		o->tmp[0] = '\0';
+		snprintf(err, errlen, "%s: %s", o->path, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+/* Open what is written in place (a FIFO's reader waited for or not). */
+static int
+open_inplace(const struct tw_outfile *o, bool wait)
+{
+	int fd;
+
+	if (o->sock)
+		return connect_socket(o->target);
+	if (o->fifo)
+		return open_fifo(o->target, wait);
+	fd = open(o->target, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	return fd >= 0 ? fd : -errno;
+}
+
+/* In place: can it be written at all? (A FIFO's reader and a socket's
+ * listener are waited for at the end.) */
+static int
+check_inplace(struct tw_outfile *o, char *err, size_t errlen)
+{
+	int fd;
+
+	/* Opening a FIFO would show its reader an end of file: asked. */
+	if (o->sock || o->fifo)
+		fd = access(o->target, W_OK) == 0 ? INT_MAX : -errno;
+	else
+		fd = open_inplace(o, false);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot write: %s", o->path,
+			strerror(-fd));
+		return fd;
+	}
+	if (fd != INT_MAX)
+		close(fd);
+	return 0;
+}
 
 int
 tw_outfile_open(struct tw_outfile *o, const char *path, char *err,
 		size_t errlen)
 {
+	struct stat st;
+	bool exists;
 	int rc;
 
-	o->f = NULL;
-	o->path[0] = o->tmp[0] = '\0';
+	memset(o, 0, sizeof(*o));
 	if (path == NULL || path[0] == '\0')
 		return 0;
 	if ((size_t)snprintf(o->path, sizeof(o->path), "%s", path) >=
@@ -20,15 +367,44 @@ tw_outfile_open(struct tw_outfile *o, const char *path, char *err,
 		snprintf(err, errlen, "%.200s...: path too long", path);
 		return -ENAMETOOLONG;
 	}
-	snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-%d", path, (int)getpid());
-	o->f = fopen(o->tmp, "w");
+	if (tw_outfile_is_stdout(path)) {
+		o->kind = TW_OUT_STDOUT;
+	} else {
+		rc = classify(o, &st, &exists, err, errlen);
+		if (rc != 0)
+			return rc;
+		if (o->kind == TW_OUT_REPLACE)
+			return open_replace(o, &st, exists, err, errlen);
+		rc = check_inplace(o, err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	/* Written in memory, delivered in place at the end. */
+	o->f = open_memstream(&o->buf, &o->len);
 	if (o->f == NULL) {
 		rc = -errno;
-		snprintf(err, errlen, "%s: cannot create (as %s): %s", path,
-			o->tmp, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return rc;
 	}
 	return 0;
+}
+
+/* The report in memory, to where it goes. */
+static int
+deliver(struct tw_outfile *o, const char **what)
+{
+	int fd, rc;
+
+	if (o->kind == TW_OUT_STDOUT)
+		return write_all(report_fd, o->buf, o->len, false);
+	*what = "open";
+	fd = open_inplace(o, true);
+	if (fd < 0)
+		return fd;
+	*what = "write";
+	rc = write_all(fd, o->buf, o->len, o->sock);
+	close(fd);
+	return rc;
 }
 
 int
@@ -47,7 +423,8 @@ tw_outfile_close(struct tw_outfile *o, int rc, char *err, size_t errlen)
 			rc = -EIO;
 	} else if (fflush(o->f) != 0) {
 		rc = -errno;
-	} else if (rc == 0 && fsync(fileno(o->f)) != 0 && errno != EINVAL) {
+	} else if (rc == 0 && o->kind == TW_OUT_REPLACE &&
+		   fsync(fileno(o->f)) != 0 && errno != EINVAL) {
 		rc = -errno;
 		what = "sync";
 	}
@@ -56,16 +433,38 @@ tw_outfile_close(struct tw_outfile *o, int rc, char *err, size_t errlen)
 		what = "close";
 	}
 	o->f = NULL;
-	if (rc == 0 && rename(o->tmp, o->path) != 0) {
+	if (rc == 0 && o->kind == TW_OUT_REPLACE &&
+	    rename(o->tmp, o->target) != 0) {
 		rc = -errno;
 		what = "rename";
 	}
-	if (rc != 0) {
-		snprintf(err, errlen, "%s: %s failed: %s (nothing written)",
-			o->path, what, strerror(-rc));
+	if (rc == 0 && o->kind != TW_OUT_REPLACE)
+		rc = deliver(o, &what);
+	if (rc != 0)
+		snprintf(err, errlen, "%s: %s failed: %s%s", o->path, what,
+			rc == -ENXIO && o->fifo ? "no reader opened the FIFO" :
+			rc == -ETIMEDOUT ? "the reader took nothing (gave up)" :
+			strerror(-rc), o->kind == TW_OUT_REPLACE ?
+			" (nothing written)" : "");
+	if (rc != 0 && o->kind == TW_OUT_REPLACE)
 		unlink(o->tmp);
-	}
+	free(o->buf);
+	o->buf = NULL;
+	o->tmp[0] = '\0';
 	return rc;
+}
+
+void
+tw_outfile_discard(struct tw_outfile *o)
+{
+	if (o->f != NULL)
+		fclose(o->f);
+	o->f = NULL;
+	if (o->kind == TW_OUT_REPLACE && o->tmp[0] != '\0')
+		unlink(o->tmp);
+	o->tmp[0] = '\0';
+	free(o->buf);
+	o->buf = NULL;
 }
 
 int
@@ -77,18 +476,182 @@ tw_outfile_open_latency(struct tw_outfile *out, const char *prefix,
 	int rc;
 
 	for (sp = 0; sp < TW_SPAN_MAX; sp++)
-		out[sp].f = NULL;
+		memset(&out[sp], 0, sizeof(out[sp]));
 	if (prefix == NULL || prefix[0] == '\0')
 		return 0;
+	if (tw_outfile_is_stdout(prefix)) {
+		snprintf(err, errlen, "--latency-csv -: a prefix of several "
+			"files, not standard output");
+		return -EINVAL;
+	}
 	for (sp = 0; sp < TW_SPAN_MAX; sp++) {
-		snprintf(path, sizeof(path), "%s.%s.csv", prefix,
-			tw_lat_span_file(sp));
-		rc = tw_outfile_open(&out[sp], path, err, errlen);
+		if ((size_t)snprintf(path, sizeof(path), "%s.%s.csv", prefix,
+				tw_lat_span_file(sp)) >= sizeof(path)) {
+			snprintf(err, errlen, "%.200s...: path too long",
+				prefix);
+			rc = -ENAMETOOLONG;
+		} else {
+			rc = tw_outfile_open(&out[sp], path, err, errlen);
+		}
 		if (rc != 0) {
 			while (sp-- > 0)
-				tw_outfile_close(&out[sp], rc, err, 0);
+				tw_outfile_discard(&out[sp]);
 			return rc;
 		}
 	}
 	return 0;
+}
+
+/* ---- streams ---- */
+
+int
+tw_outstream_open(struct tw_outstream *s, const char *path, char *err,
+		size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	if (path == NULL || path[0] == '\0')
+		return 0;
+	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", path) >=
+	    sizeof(s->path)) {
+		snprintf(err, errlen, "%.200s...: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	if (tw_outfile_is_stdout(path)) {
+		s->fd = report_fd;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && (S_ISDIR(st.st_mode) ||
+				     S_ISBLK(st.st_mode))) {
+		snprintf(err, errlen, "%s: is a %s, not a file to write a "
+			"report to", path, S_ISDIR(st.st_mode) ?
+			"directory" : "block device");
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		fd = connect_socket(path);
+	else if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+		fd = open_fifo(path, false);
+	else
+		/* Grows in place (readable while it runs); a symlink's
+		 * target is what is written. */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK |
+			O_NOCTTY | O_CLOEXEC, 0666);
+	if (fd == -ENXIO) {
+		s->pending_open = true;
+		return 0;
+	}
+	if (fd < 0) {
+		if (fd == -1)
+			fd = -errno;
+		snprintf(err, errlen, "%s: cannot write: %s", path,
+			strerror(-fd));
+		return fd;
+	}
+	s->fd = fd;
+	return 0;
+}
+
+/* Write what the buffer holds that the fd takes now. */
+static int
+stream_push(struct tw_outstream *s)
+{
+	size_t done = 0;
+
+	if (s->pending_open) {
+		int fd = open_fifo(s->path, false);
+
+		if (fd == -ENXIO)
+			return 0;
+		if (fd < 0)
+			return fd;
+		s->fd = fd;
+		s->pending_open = false;
+	}
+	while (done < s->len) {
+		ssize_t n = write(s->fd, s->buf + done, s->len - done);
+
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		break;
+	}
+	memmove(s->buf, s->buf + done, s->len - done);
+	s->len -= done;
+	return 0;
+}
+
+int
+tw_outstream_write(struct tw_outstream *s, const char *line, size_t len)
+{
+	if (s->err != 0 || (s->fd < 0 && !s->pending_open))
+		return s->err;
+	if (s->len + len > STREAM_BUF_MAX) {
+		s->lines_dropped++;
+	} else {
+		if (s->len + len > s->cap) {
+			size_t cap = s->cap ? s->cap : 4096;
+			char *b;
+
+			while (cap < s->len + len)
+				cap *= 2;
+			b = realloc(s->buf, cap);
+			if (b == NULL) {
+				s->lines_dropped++;
+				return 0;
+			}
+			s->buf = b;
+			s->cap = cap;
+		}
+		memcpy(s->buf + s->len, line, len);
+		s->len += len;
+	}
+	ignore_sigpipe();
+	s->err = stream_push(s);
+	return s->err;
+}
+
+int
+tw_outstream_close(struct tw_outstream *s, char *err, size_t errlen)
+{
+	int rc = s->err;
+
+	if (s->fd < 0 && !s->pending_open)
+		return 0;
+	if (rc == 0 && s->pending_open && s->len > 0) {
+		int fd = open_fifo(s->path, true);
+
+		if (fd >= 0) {
+			s->fd = fd;
+			s->pending_open = false;
+		} else {
+			rc = fd;
+		}
+	}
+	if (rc == 0 && s->fd >= 0 && s->len > 0)
+		rc = write_all(s->fd, s->buf, s->len, false);
+	if (s->fd >= 0 && s->fd != report_fd && close(s->fd) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && s->lines_dropped != 0)
+		rc = -ENOBUFS;
+	if (rc != 0)
+		snprintf(err, errlen, "%s: %s", s->path, rc == -ENXIO ?
+			"no reader opened the FIFO" : rc == -ENOBUFS ?
+			"lines dropped: the reader did not keep up" :
+			rc == -ETIMEDOUT ? "the reader took nothing (gave up)" :
+			strerror(-rc));
+	free(s->buf);
+	s->buf = NULL;
+	s->len = s->cap = 0;
+	s->fd = -1;
+	s->pending_open = false;
+	return rc;
 }

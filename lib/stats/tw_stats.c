@@ -9,6 +9,7 @@
 #include <rte_common.h>
 
 #include "tw_stats.h"
+#include "tw_verdict.h"
 
 #define RX(n, f) { n, offsetof(struct tw_rx_counters, f) }
 static const struct tw_counter_name rx_names[] = {
@@ -496,11 +497,6 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->gen.requests[3], s->gen.requests[4],
 			s->gen.requests[5], s->gen.requests[6],
 			s->gen.requests[7], s->gen.requests[8]);
-	if (s->receiving && (s->unreceived != 0 ||
-			     s->channels_not_ended != 0))
-		fprintf(f, "  LOSS: %" PRIu64 " messages sent and never "
-			"received; %u of %u channels did not end\n",
-			s->unreceived, s->channels_not_ended, s->nb_channels);
 	if (s->receiving)
 		for (i = 0; i < s->nb_channels; i++) {
 			const struct tw_channel_report *c = &s->channels[i];
@@ -681,6 +677,8 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	json_str(f, meta->eal_args != NULL ? meta->eal_args : "");
 	fprintf(f, ", \"profile\": ");
 	json_str(f, meta->profile);
+	fprintf(f, ", \"file_prefix\": ");
+	json_str(f, meta->file_prefix != NULL ? meta->file_prefix : "");
 	fprintf(f, ", \"rate\": %" PRIu64 ", \"count\": %" PRIu64
 		", \"duration_s\": %g, \"seed\": %" PRIu64, meta->rate,
 		meta->count, meta->duration_s, meta->seed);
@@ -699,6 +697,10 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	json_str(f, meta->profile);
 	fprintf(f, ",\n");
 	fprintf(f, "  \"simd\": \"%s\",\n", meta->simd);
+	if (meta->verdict != NULL) {
+		tw_verdict_write_json(f, meta->verdict);
+		fprintf(f, ",\n");
+	}
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
 	json_counters(f, "rx", &s->rx, rx_names, RTE_DIM(rx_names));

@@ -110,6 +110,8 @@ void tw_stats_print_line(FILE *f, const struct tw_stats *now,
 		const struct tw_stats *prev);
 void tw_stats_print_summary(FILE *f, const struct tw_stats *s);
 
+struct tw_verdict;
+
 /* The run record: what ran, where, how, asked for what. */
 struct tw_stats_meta {
 	const char *version;
@@ -130,6 +132,8 @@ struct tw_stats_meta {
 	double replay_speed;
 	uint64_t replay_rate;
 	bool replay_restamp;    /* false: latency is the recording's age */
+	const char *file_prefix; /* the DPDK file prefix tools attach to */
+	const struct tw_verdict *verdict; /* NULL: none (a tool's JSON) */
 };
 
 /* v with its thousands grouped ("1,234,567") into buf; returns buf. */

@@ -22,6 +22,12 @@
 
 #define IT_MAX_ARGS 64
 
+/* tickwire's exit statuses (tickwire(1), EXIT STATUS). */
+#define IT_WHOLE 0
+#define IT_FAILED 1
+#define IT_USAGE 2
+#define IT_NOT_WHOLE 3
+
 /* Log files of this test go to TW_OUT/<name>.<what>. */
 static inline const char *
 it_path(const char *name)

@@ -13,6 +13,14 @@
 
 #include "itest.h"
 
+
+/*
+ * Recovery that must succeed waits long enough for a loaded host (the
+ * suite passes with a CPU-bound process beside it, where a poller can
+ * be off its core for milliseconds): time, never the data, gets margin.
+ */
+#define RECOVERY_MARGIN "timeout_us = 20000\nretries = 10\n"
+
 /* A profile: net_ring in one process, then the sections given. */
 static const char *
 profile(const char *name, const char *prefix, const char *extra)
@@ -63,7 +71,8 @@ loss_is_recovered_by_rerequest(void **state)
 	const char *truth = it_path("rec-loss.truth.csv");
 	const char *ini = profile("rec-loss.ini", "tw-itest-rec-loss",
 		"[faults]\nloss = 0.01\nburst = 20\nseed = 11\n"
-		"[recovery]\nstore_messages = 65536\nrerequest = true\n");
+		"[recovery]\nstore_messages = 65536\nrerequest = true\n"
+		RECOVERY_MARGIN);
 	const char *const opts[] = { "--config", ini, "--count", "2000000",
 		"--rate", "2000000", "--duration", "120", "--quiet",
 		"--stats-json", json, "--dump-cache", cache,
@@ -98,7 +107,8 @@ dup_reorder_corrupt_leave_the_cache_right(void **state)
 	const char *ini = profile("rec-drc.ini", "tw-itest-rec-drc",
 		"[faults]\ndup = 0.01\nreorder = 0.01\ncorrupt = 0.01\n"
 		"seed = 5\n"
-		"[recovery]\nstore_messages = 65536\nrerequest = true\n");
+		"[recovery]\nstore_messages = 65536\nrerequest = true\n"
+		RECOVERY_MARGIN);
 	const char *const opts[] = { "--config", ini, "--count", "1000000",
 		"--rate", "1000000", "--duration", "120", "--quiet",
 		"--stats-json", json, "--dump-cache", cache,
@@ -142,9 +152,13 @@ unrecovered_gaps_mark_their_symbols_stale(void **state)
 	char *s;
 
 	remove(json);
-	assert_int_equal(it_tickwire(opts, it_path("rec-stale.log"), 120), 0);
+	/* Lost, not recovered: the run says its data is not whole. */
+	assert_int_equal(it_tickwire(opts, it_path("rec-stale.log"), 120),
+		IT_NOT_WHOLE);
 	s = it_slurp(json);
 	assert_non_null(s);
+	assert_true(strstr(s, "\"whole\": false") != NULL);
+	assert_true(it_json_u64(s, "verdict", "stale_symbols") >= 250);
 	assert_true(it_json_u64(s, "generator", "faults_lost") > 0);
 	assert_true(it_json_u64(s, "recovery", "gaps_unrecovered") > 0);
 	assert_int_equal(it_json_u64(s, "recovery", "requests"), 0);
@@ -168,7 +182,7 @@ gap_beyond_the_store_comes_from_a_snapshot(void **state)
 	const char *ini = profile("rec-window.ini", "tw-itest-rec-window",
 		"[faults]\nloss = 0.01\nburst = 40\nseed = 2\n"
 		"[recovery]\nstore_messages = 64\nrerequest = true\n"
-		"timeout_us = 200\nretries = 3\n");
+		"timeout_us = 5000\nretries = 3\n");
 	const char *const opts[] = { "--config", ini, "--count", "300000",
 		"--rate", "0", "--duration", "60", "--quiet",
 		"--stats-json", json, "--dump-cache", cache,
@@ -203,7 +217,7 @@ gap_beyond_the_store_without_snapshots_is_marked(void **state)
 	const char *ini = profile("rec-window2.ini", "tw-itest-rec-window2",
 		"[faults]\nloss = 0.01\nburst = 40\nseed = 2\n"
 		"[recovery]\nstore_messages = 64\nrerequest = true\n"
-		"timeout_us = 200\nretries = 3\nsnapshot_port = 0\n");
+		"timeout_us = 5000\nretries = 3\nsnapshot_port = 0\n");
 	const char *const opts[] = { "--config", ini, "--count", "300000",
 		"--rate", "0", "--duration", "60", "--quiet",
 		"--stats-json", json, "--dump-cache", cache, NULL };
@@ -211,7 +225,7 @@ gap_beyond_the_store_without_snapshots_is_marked(void **state)
 
 	remove(json);
 	assert_int_equal(it_tickwire(opts, it_path("rec-window2.log"), 120),
-		0);
+		IT_NOT_WHOLE);
 	s = it_slurp(json);
 	assert_non_null(s);
 	assert_true(it_json_u64(s, "generator", "requests_expired") > 0);
@@ -242,12 +256,15 @@ two_lines_cover_each_others_losses(void **state)
 		"--dump-cache", cache, "--dump-truth", truth, NULL };
 	uint64_t both, a_won, b_won, a_dup, b_dup, a_pkts, b_pkts;
 	char *s;
+	int rc;
 
 	remove(json);
-	assert_int_equal(it_tickwire(opts, it_path("rec-ab.log"), 180), 0);
+	rc = it_tickwire(opts, it_path("rec-ab.log"), 180);
 	s = it_slurp(json);
 	assert_non_null(s);
 	both = it_json_u64(s, "generator", "faults_lost_both");
+	/* No server: whole unless both lines lost the same frame. */
+	assert_int_equal(rc, both > 0 ? IT_NOT_WHOLE : IT_WHOLE);
 	a_pkts = it_json_u64(s, "rx", "line_a_packets");
 	b_pkts = it_json_u64(s, "rx", "line_b_packets");
 	a_won = it_json_u64(s, "rx", "line_a_won");
@@ -305,7 +322,8 @@ two_lines_and_the_server_leave_nothing_out(void **state)
 	const char *ini = profile("rec-ab2.ini", "tw-itest-rec-ab2",
 		"[faults]\nloss = 0.02\nloss_b = 0.02\nseed = 31\n"
 		"seed_b = 32\n"
-		"[recovery]\nstore_messages = 65536\nrerequest = true\n");
+		"[recovery]\nstore_messages = 65536\nrerequest = true\n"
+		RECOVERY_MARGIN);
 	const char *const opts[] = { "--config", ini, "--count", "1000000",
 		"--rate", "0", "--duration", "120", "--quiet",
 		"--set", "feed.lines=2", "--stats-json", json,
