@@ -8,12 +8,16 @@
  * is published for tools, the run, teardown. The main lcore never
  * touches the data path.
  */
+#include <dirent.h>
+#include <limits.h>
+#include <mntent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
@@ -77,6 +81,55 @@ join(char *buf, size_t len, char *const *words, int n)
 	for (i = 0; i < n && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 			i ? " " : "", words[i]);
+}
+
+/* Remove dir/name* (name: a prefix of the file names). */
+static void
+remove_files(const char *dir, const char *name)
+{
+	size_t n = strlen(name);
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, name, n) == 0 &&
+		    strcmp(e->d_name, ".") != 0 &&
+		    strcmp(e->d_name, "..") != 0 &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+			    e->d_name) < sizeof(path))
+			unlink(path);
+	if (d != NULL)
+		closedir(d);
+}
+
+/*
+ * After the EAL is cleaned up it still leaves the run's hugepage files
+ * (PREFIXmap_N on every hugetlbfs mount) and its runtime directory, so
+ * that secondaries could attach: the run is over, so they go (a tool
+ * still attached keeps its mappings). After a SIGKILL they stay until
+ * the next primary with the same prefix starts and clears them.
+ */
+static void
+remove_run_files(const struct tw_app *app, const char *runtime_dir)
+{
+	char name[sizeof(app->file_prefix) + 8];
+	struct mntent *m;
+	FILE *f;
+
+	if (app->file_prefix[0] == '\0')
+		return;
+	snprintf(name, sizeof(name), "%smap_", app->file_prefix);
+	f = setmntent("/proc/mounts", "r");
+	while (f != NULL && (m = getmntent(f)) != NULL)
+		if (strcmp(m->mnt_type, "hugetlbfs") == 0)
+			remove_files(m->mnt_dir, name);
+	if (f != NULL)
+		endmntent(f);
+	if (runtime_dir[0] != '\0') {
+		remove_files(runtime_dir, "");
+		rmdir(runtime_dir);
+	}
 }
 
 /* Some report goes to standard output ("-"). */
@@ -155,6 +208,7 @@ int
 main(int argc, char **argv)
 {
 	static struct tw_app app;
+	static char runtime_dir[PATH_MAX];
 	char *eal_args[MAX_EAL_ARGS];
 	int i, dd = -1, nb_eal, rc;
 	struct tm tm;
@@ -221,7 +275,10 @@ main(int argc, char **argv)
 	banner(&app);
 	if (tw_app_choose_simd(&app) != 0) {
 		tw_app_discard_outputs(&app);
+		snprintf(runtime_dir, sizeof(runtime_dir), "%s",
+			rte_eal_get_runtime_dir());
 		rte_eal_cleanup();
+		remove_run_files(&app, runtime_dir);
 		return TW_EXIT_USAGE;
 	}
 
@@ -238,6 +295,9 @@ main(int argc, char **argv)
 	if (rc < 0)
 		tw_app_discard_outputs(&app);
 	tw_app_teardown(&app);
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
+		rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	remove_run_files(&app, runtime_dir);
 	return rc < 0 ? TW_EXIT_FAILED : rc;
 }

@@ -318,6 +318,16 @@ tw_app_reply_nb_rxq(const struct tw_app *app)
 	return app->cfg.gen_queues;
 }
 
+static bool
+port_is_memif(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	return rte_eth_dev_info_get(port_id, &info) == 0 &&
+		info.driver_name != NULL &&
+		strcmp(info.driver_name, "net_memif") == 0;
+}
+
 /* Channel c to RX queue c % queues: rte_flow where the port has it. */
 static void
 steer(struct tw_app *app, uint16_t port_id)
@@ -378,8 +388,14 @@ tw_app_ports(struct tw_app *app)
 		}
 		/* Tick to trade and re-requests: the generator's queue for
 		 * the orders and requests ... */
+		/*
+		 * A memif pair links only when each side's TX queues are the
+		 * other's RX queues: on memif the back queues exist whatever
+		 * either side's recovery settings (unpolled when unused).
+		 */
 		if (cfg->gen_enabled && (cfg->reply_every > 0 ||
-		    cfg->store_messages > 0) && cfg->gen_port == pc.port_id) {
+		    cfg->store_messages > 0 || port_is_memif(pc.port_id)) &&
+		    cfg->gen_port == pc.port_id) {
 			uint16_t q0 = tw_app_reply_rxq(app);
 			uint16_t nq = tw_app_reply_nb_rxq(app);
 
@@ -389,7 +405,8 @@ tw_app_ports(struct tw_app *app)
 			pc.nb_rxq = RTE_MAX(pc.nb_rxq, q0 + nq);
 		}
 		/* ... and one TX queue per RX lcore that sends them. */
-		if (cfg->rx_enabled && (cfg->reflect || cfg->rerequest) &&
+		if (cfg->rx_enabled && (cfg->reflect || cfg->rerequest ||
+		    port_is_memif(pc.port_id)) &&
 		    tw_app_is_rx_port(app, pc.port_id))
 			pc.nb_txq = (cfg->gen_enabled && cfg->gen_port ==
 				pc.port_id ? cfg->gen_queues : 0) +

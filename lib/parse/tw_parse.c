@@ -378,6 +378,13 @@ tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 	if (g->tail) {
 		ch->gaps++;
 		ch->gap_msgs += g->tail_msgs;
+		/* The end of session was seen past it and will not come
+		 * again (no server repeats it): the channel ends there,
+		 * what it lacked counted above. */
+		if (ch->expected >= g->first && ch->expected < g->end) {
+			ch->expected = g->end;
+			ch->end_pending = g->end;
+		}
 	}
 	/* Which symbols the lost messages touched is not known: all of the
 	 * channel's may be wrong now, and say so. */

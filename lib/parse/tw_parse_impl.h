@@ -381,10 +381,25 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 		if (ctx->side != NULL) {
 			uint32_t l;
 
-			/* Its sequence numbers start again too. */
+			/*
+			 * Its sequence numbers start again too, and so does
+			 * every symbol's state: a restarted generator's
+			 * session is a new truth, never mixed with the old
+			 * one's volumes and counts (the directory stays).
+			 * Order books are not emptied here: their symbols
+			 * are marked instead.
+			 */
 			for (l = channel; l < ctx->cache->nb_symbols;
-			     l += ctx->feed->nb_channels)
+			     l += ctx->feed->nb_channels) {
 				ctx->side[l] = (struct tw_rx_side){ 0 };
+#ifdef TW_RX_HOLD_BACK
+				tw_cache_mark_stale(ctx->cache, l);
+#else
+				ctx->side[l].staged.locate = l;
+				tw_cache_restore(ctx->cache,
+					&ctx->side[l].staged, now_ns);
+#endif
+			}
 		}
 		ch->gaps = keep.gaps;
 		ch->gap_msgs = keep.gap_msgs;
