@@ -31,4 +31,5 @@ for a in "$@"; do [ "$a" = "--" ] && dd=yes; done
 if [ "$dd" = yes ]; then
 	exec ./build/app/tickwire/tickwire $(cat build/eal-extra) "$@"
 fi
+# shellcheck disable=SC2046
 exec ./build/app/tickwire/tickwire $(cat build/eal-extra) -- "$@"

@@ -7,7 +7,7 @@
 # t and the shell's pid).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TW_SCRIPT=test
+TW_SCRIPT="test"
 . scripts/lib/common.sh
 
 usage()

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
 # Sourced by the scripts (which set TW_SCRIPT to their name first). The
 # exit status of every script follows tickwire's: 2 for a usage error
 # (a bad option, argument or number), 1 when it could not run (a path it
