@@ -13,16 +13,44 @@
 # starts from the seeds in tests/fuzz/corpus/HARNESS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TW_SCRIPT=fuzz.sh
+. scripts/lib/common.sh
 
+ALL=(fuzz_frame fuzz_datagram fuzz_config fuzz_cmdline fuzz_request fuzz_itch)
+
+usage()
+{
+	cat <<USAGE
+Usage: ./scripts/fuzz.sh [SECONDS [HARNESS ...]]
+
+Builds the libFuzzer harnesses of tests/fuzz with clang, ASan and UBSan
+in build-fuzz/ (installing clang when missing) and runs each for
+SECONDS (default 60; 0: until stopped): every harness, or those named. Prints per harness
+the inputs executed and the findings, saved under
+build-fuzz/findings/HARNESS/; the corpus grows in build-fuzz/corpus/.
+
+Harnesses: ${ALL[*]}
+
+Exit status: 0 nothing found, 1 a finding (or the build failed), 2 a
+bad argument.
+USAGE
+}
+
+for a in "$@"; do
+	case "$a" in
+	-h|--help) usage; exit 0;;
+	-*) usage_error "unknown option '$a'";;
+	esac
+done
 SECONDS_EACH=${1:-60}
 shift || true
 HARNESSES=("$@")
-[ ${#HARNESSES[@]} -gt 0 ] ||
-	HARNESSES=(fuzz_frame fuzz_datagram fuzz_config fuzz_cmdline fuzz_request \
-		fuzz_itch)
-case "$SECONDS_EACH" in
-''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number" >&2; exit 2;;
-esac
+[ ${#HARNESSES[@]} -gt 0 ] || HARNESSES=("${ALL[@]}")
+check_whole SECONDS "$SECONDS_EACH"
+for h in "${HARNESSES[@]}"; do
+	[[ " ${ALL[*]} " == *" $h "* ]] ||
+		usage_error "no harness '$h' (${ALL[*]})"
+done
 
 if ! command -v clang >/dev/null ||
    ! dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null |
@@ -31,16 +59,17 @@ if ! command -v clang >/dev/null ||
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -q >/dev/null
+	$SUDO apt-get update -q >/dev/null || die 1 "apt-get update failed"
 	$SUDO apt-get install -y -q --no-install-recommends clang \
-		libclang-rt-14-dev >/dev/null
+		libclang-rt-14-dev >/dev/null || die 1 "apt-get install failed"
 fi
 if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false \
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dwerror=false --buildtype=debugoptimized >/dev/null
 fi
-ninja -C build-fuzz >/dev/null
+ninja -C build-fuzz >build-fuzz/build.log 2>&1 ||
+	die 1 "the build of build-fuzz/ failed: build-fuzz/build.log"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -48,7 +77,7 @@ total=0
 printf '%-14s %12s %9s %s\n' harness execs findings saved
 for h in "${HARNESSES[@]}"; do
 	bin=build-fuzz/tests/fuzz/$h
-	[ -x "$bin" ] || { echo "fuzz.sh: no harness $h" >&2; exit 2; }
+	[ -x "$bin" ] || die 1 "$bin was not built"
 	corpus=build-fuzz/corpus/$h
 	found=build-fuzz/findings/$h
 	log=build-fuzz/findings/$h.log

@@ -28,6 +28,8 @@
 # recovery figures in latency.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TW_SCRIPT=latency-bench
+. scripts/lib/common.sh
 
 usage() {
 	cat <<'USAGE'
@@ -57,6 +59,14 @@ two runs share a host; the older
 KERNEL_RATES, LOSSES, LOSS_RATE, LOSS_BURST still work.
 The PNGs need Debian's python3-matplotlib (./scripts/setup.sh installs
 it); without it they are skipped, said so.
+
+Every argument and OUT are checked before anything runs. latency.json,
+latency.md and the PNGs are written as tickwire writes its reports (a
+symlink's target, a FIFO or device in place, a regular file replaced
+whole).
+
+Exit status: 0 done, 1 it could not run or a run failed (its log is
+named), 2 a bad argument.
 USAGE
 }
 
@@ -71,6 +81,9 @@ bench_json=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0;;
+	--out|--rates|--kernel-rates|--losses|--loss-rate|--loss-burst|\
+	--loopback-count|--bench-json)
+		need_value "$1" $#;;&
 	--out) out=$2; shift 2;;
 	--rates) read -r -a rates <<< "$2"; shift 2;;
 	--kernel-rates) krates_s=$2; shift 2;;
@@ -79,7 +92,7 @@ while [ $# -gt 0 ]; do
 	--loss-burst) loss_burst=$2; shift 2;;
 	--loopback-count) loopback_count=$2; shift 2;;
 	--bench-json) bench_json=$2; shift 2;;
-	-*) echo "latency-bench: unknown option $1" >&2; usage >&2; exit 2;;
+	-*) usage_error "unknown option '$1'";;
 	*)
 		if [ "$out" = out/latency ] && [ ${#rates[@]} -eq 0 ] &&
 		   ! [[ "$1" =~ ^[0-9]+$ ]]; then
@@ -90,9 +103,36 @@ while [ $# -gt 0 ]; do
 		shift;;
 	esac
 done
-./scripts/setup.sh
 [ ${#rates[@]} -gt 0 ] || rates=(100000 1000000 10000000 0)
+for r in "${rates[@]}"; do check_whole rate "$r"; done
+read -r -a krates <<< "$krates_s"
+for r in "${krates[@]}"; do check_positive --kernel-rates "$r"; done
+read -r -a losses <<< "$losses_s"
+for l in "${losses[@]}"; do check_number --losses "$l" 0 1; done
+check_positive --loss-rate "$loss_rate"
+check_number --loss-burst "$loss_burst" 1 1000000
+check_whole --loopback-count "$loopback_count"
+[ -z "$bench_json" ] || check_in_file --bench-json "$bench_json"
+check_out_dir --out "$out"
+if [ -d "$out" ]; then
+	TW_SCRIPT=$TW_SCRIPT python3 scripts/lib/report_file.py check \
+		"$out/latency.json" "$out/latency.md" || exit 1
+fi
+./scripts/setup.sh || exit 1
 mkdir -p "$out"
+
+# A run that failed stops the sweep with tickwire's status (1, 2 or 3:
+# docs/man/tickwire.1), its log named; a generator still up goes too.
+gen=
+trap '[ -z "$gen" ] || kill "$gen" 2>/dev/null || true' EXIT
+tw_failed()
+{
+	local rc=$1 log=$2
+
+	echo "latency-bench: tickwire exited $rc, see $log:" >&2
+	tail -n 3 "$log" | sed 's/^/    /' >&2
+	exit "$rc"
+}
 extra=$(cat build/eal-extra)
 seconds=3
 # Under TW_PREFIX=NAME tickwire tags its own file prefixes, memif
@@ -123,8 +163,10 @@ for rate in "${rates[@]}"; do
 		--config drivers-config/memif-proc.ini \
 		--duration 120 --quiet --stats-json "$out/rate-$rate.json" \
 		--set rx.reflect=true \
-		--latency-csv "$out/rate-$rate" > "$out/rate-$rate.proc.log" 2>&1
-	wait "$gen"
+		--latency-csv "$out/rate-$rate" > "$out/rate-$rate.proc.log" 2>&1 ||
+		tw_failed $? "$out/rate-$rate.proc.log"
+	wait "$gen" || tw_failed $? "$out/rate-$rate.gen.log"
+	gen=
 done
 
 if [ "$loopback_count" -gt 0 ]; then
@@ -134,10 +176,10 @@ if [ "$loopback_count" -gt 0 ]; then
 	./build/app/tickwire/tickwire $extra -- \
 		--config drivers-config/loopback.ini --rate 0 \
 		--count "$loopback_count" --duration 120 --quiet \
-		--stats-json "$out/loopback.json" > "$out/loopback.log" 2>&1
+		--stats-json "$out/loopback.json" > "$out/loopback.log" 2>&1 ||
+		tw_failed $? "$out/loopback.log"
 fi
 
-read -r -a losses <<< "$losses_s"
 for loss in "${losses[@]}"; do
 	echo "latency-bench: $loss of the frames lost (runs of" \
 		"$loss_burst) at $loss_rate msgs/s, re-requested"
@@ -155,11 +197,12 @@ for loss in "${losses[@]}"; do
 	./build/app/tickwire/tickwire $extra -- \
 		--config drivers-config/memif-proc.ini \
 		--duration 120 --quiet --stats-json "$out/loss-$loss.json" \
-		--latency-csv "$out/loss-$loss" > "$out/loss-$loss.proc.log" 2>&1
-	wait "$gen"
+		--latency-csv "$out/loss-$loss" > "$out/loss-$loss.proc.log" 2>&1 ||
+		tw_failed $? "$out/loss-$loss.proc.log"
+	wait "$gen" || tw_failed $? "$out/loss-$loss.gen.log"
+	gen=
 done
 
-read -r -a krates <<< "$krates_s"
 for rate in "${krates[@]}"; do
 	[ "$(id -u)" -eq 0 ] || { echo "latency-bench: kernel path needs root"; break; }
 	if ip link show "$tap" >/dev/null 2>&1; then
@@ -192,146 +235,166 @@ for rate in "${krates[@]}"; do
 		sleep 0.05
 	done
 	ip link set "$tap" up   # tickwire waits for this link: the feed starts
-	wait "$tw"
-	wait "$sock"
+	wait "$tw" || tw_failed $? "$out/kernel-$rate.dpdk.log"
+	wait "$sock" || tw_failed $? "$out/kernel-$rate.sock.log"
 done
 
-/usr/bin/python3 - "$out" "${krates[*]}" "${losses[*]}" "$bench_json" \
-	"${rates[@]}" <<'PY' | tee "$out/latency.md"
-import json, os, sys
+# The tables go to the terminal and to latency.md, the figures to
+# latency.json, each written whole by the report-file rules.
+TW_SCRIPT=$TW_SCRIPT /usr/bin/python3 - "$out" "${krates[*]}" "${losses[*]}" \
+	"$bench_json" "${rates[@]}" <<'PY' || exit 1
+import io, json, os, sys
+sys.path.insert(0, "scripts/lib")
+import report_file
 out, krates, losses = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
 bench, rates = sys.argv[4], sys.argv[5:]
-res = {"method": "memif, two processes, generator and RX lcore on "
-       "their own cores; send = generator's TSC stamp of a packet's last "
-       "tick, poll = RX poll of its burst, cache = burst applied; "
-       "one sample per packet (poll->cache: per burst)", "rates": []}
-print("| rate (msg/s) | achieved | span | p50 us | p90 us | p99 us | "
-      "p99.9 us | max us | samples |")
-print("|---|---|---|---|---|---|---|---|---|")
-for r in rates:
-    d = json.load(open("%s/rate-%s.json" % (out, r)))
-    got = d["rx"]["messages"] / d["elapsed_s"]
-    res["rates"].append({"rate": int(r), "achieved_msgs_s": got,
-                         "drops": d["drops_total"], "gaps": d["gaps"],
-                         "spans": d["latency_spans_ns"]})
-    g = json.load(open("%s/rate-%s.gen.json" % (out, r)))
-    spans = dict(d["latency_spans_ns"])
-    spans["tick->trade (round trip)"] = g["tick_to_trade_ns"]
-    res["rates"][-1]["tick_to_trade"] = g["tick_to_trade_ns"]
-    res["rates"][-1]["orders"] = {k: v for k, v in g["generator"].items()
-                                  if k.startswith("orders")}
-    for span, h in spans.items():
-        if h["count"] == 0:
-            continue        # no NIC timestamps, no gaps, one line
-        print("| %s | %.2f M | %s | %.2f | %.2f | %.2f | %.2f | %.1f | %d |"
-              % (r if r != "0" else "unlimited", got / 1e6, span,
-                 h["p50"] / 1e3, h["p90"] / 1e3, h["p99"] / 1e3,
-                 h["p99_9"] / 1e3, h["max"] / 1e3, h["count"]))
-res["kernel"] = []
-print()
-print("| rate (msg/s) | receiver | messages | p50 us | p99 us | p99.9 us "
-      "| max us |")
-print("|---|---|---|---|---|---|---|")
-for r in krates:
-    paths = ["%s/kernel-%s.%s.json" % (out, r, k) for k in ("dpdk", "sock")]
-    if not all(os.path.exists(p) for p in paths):
-        continue
-    d, k = (json.load(open(p)) for p in paths)
-    a, b = d["latency_ns"], k["latency_ns"]
-    for name, j, h in (("tickwire (DPDK)", d, a),
-                       ("tickwire-sockrx (kernel)", k, b)):
-        print("| %s | %s | %d | %.2f | %.2f | %.2f | %.1f |" %
-              (r, name, j["rx"]["messages"], h["p50"] / 1e3,
-               h["p99"] / 1e3, h["p99_9"] / 1e3, h["max"] / 1e3))
-    ratio = {"rate": int(r), "dpdk": a, "kernel": b,
-             "messages": [d["rx"]["messages"], k["rx"]["messages"]],
-             "p50_ratio": b["p50"] / max(a["p50"], 1),
-             "p99_ratio": b["p99"] / max(a["p99"], 1)}
-    res["kernel"].append(ratio)
-    print("| %s | kernel / DPDK | | %.1fx | %.1fx | | |" %
-          (r, ratio["p50_ratio"], ratio["p99_ratio"]))
-res["loss"] = []
-if losses:
+tables = io.StringIO()
+def print(*a):
+    __builtins__.print(*a, file=tables)
+def tables_and_figures():
+    res = {"method": "memif, two processes, generator and RX lcore on "
+           "their own cores; send = generator's TSC stamp of a packet's last "
+           "tick, poll = RX poll of its burst, cache = burst applied; "
+           "one sample per packet (poll->cache: per burst)", "rates": []}
+    print("| rate (msg/s) | achieved | span | p50 us | p90 us | p99 us | "
+          "p99.9 us | max us | samples |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rates:
+        d = json.load(open("%s/rate-%s.json" % (out, r)))
+        got = d["rx"]["messages"] / d["elapsed_s"]
+        res["rates"].append({"rate": int(r), "achieved_msgs_s": got,
+                             "drops": d["drops_total"], "gaps": d["gaps"],
+                             "spans": d["latency_spans_ns"]})
+        g = json.load(open("%s/rate-%s.gen.json" % (out, r)))
+        spans = dict(d["latency_spans_ns"])
+        spans["tick->trade (round trip)"] = g["tick_to_trade_ns"]
+        res["rates"][-1]["tick_to_trade"] = g["tick_to_trade_ns"]
+        res["rates"][-1]["orders"] = {k: v for k, v in g["generator"].items()
+                                      if k.startswith("orders")}
+        for span, h in spans.items():
+            if h["count"] == 0:
+                continue        # no NIC timestamps, no gaps, one line
+            print("| %s | %.2f M | %s | %.2f | %.2f | %.2f | %.2f | %.1f | %d |"
+                  % (r if r != "0" else "unlimited", got / 1e6, span,
+                     h["p50"] / 1e3, h["p90"] / 1e3, h["p99"] / 1e3,
+                     h["p99_9"] / 1e3, h["max"] / 1e3, h["count"]))
+    res["kernel"] = []
     print()
-    print("| loss | frames lost | gaps | filled | given up | requests | "
-          "gap->fill p50 us | p99 us | max us | send->cache p50 us | "
-          "p99 us |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-for l in losses:
-    p = "%s/loss-%s.json" % (out, l)
-    if not os.path.exists(p):
-        continue
-    d = json.load(open(p))
-    g = json.load(open("%s/loss-%s.gen.json" % (out, l)))
-    f, sc, rec = (d["latency_spans_ns"]["gap->fill"],
-                  d["latency_spans_ns"]["send->cache"], d["recovery"])
-    res["loss"].append({"loss": float(l), "gaps": d["gaps"],
-                        "frames_lost": g["generator"]["faults_lost"],
-                        "recovery": rec, "gap_fill": f,
-                        "send_cache": sc,
-                        "served": g["generator"]["requests_served"]})
-    print("| %s | %d | %d | %d | %d | %d | %.2f | %.2f | %.1f | %.2f | "
-          "%.2f |" % (l, g["generator"]["faults_lost"], d["gaps"],
-                      rec["gaps_filled"], rec["gaps_unrecovered"],
-                      rec["requests"], f["p50"] / 1e3, f["p99"] / 1e3,
-                      f["max"] / 1e3, sc["p50"] / 1e3, sc["p99"] / 1e3))
-p = out + "/loopback.json"
-if os.path.exists(p):
-    d = json.load(open(p))
-    res["loopback_unlimited"] = {
-        "messages": d["rx"]["messages"], "elapsed_s": d["elapsed_s"],
-        "msgs_s": d["rx"]["messages"] / d["elapsed_s"],
-        "simd": d.get("simd")}
+    print("| rate (msg/s) | receiver | messages | p50 us | p99 us | p99.9 us "
+          "| max us |")
+    print("|---|---|---|---|---|---|---|")
+    for r in krates:
+        paths = ["%s/kernel-%s.%s.json" % (out, r, k) for k in ("dpdk", "sock")]
+        if not all(os.path.exists(p) for p in paths):
+            continue
+        d, k = (json.load(open(p)) for p in paths)
+        a, b = d["latency_ns"], k["latency_ns"]
+        for name, j, h in (("tickwire (DPDK)", d, a),
+                           ("tickwire-sockrx (kernel)", k, b)):
+            print("| %s | %s | %d | %.2f | %.2f | %.2f | %.1f |" %
+                  (r, name, j["rx"]["messages"], h["p50"] / 1e3,
+                   h["p99"] / 1e3, h["p99_9"] / 1e3, h["max"] / 1e3))
+        ratio = {"rate": int(r), "dpdk": a, "kernel": b,
+                 "messages": [d["rx"]["messages"], k["rx"]["messages"]],
+                 "p50_ratio": b["p50"] / max(a["p50"], 1),
+                 "p99_ratio": b["p99"] / max(a["p99"], 1)}
+        res["kernel"].append(ratio)
+        print("| %s | kernel / DPDK | | %.1fx | %.1fx | | |" %
+              (r, ratio["p50_ratio"], ratio["p99_ratio"]))
+    res["loss"] = []
+    if losses:
+        print()
+        print("| loss | frames lost | gaps | filled | given up | requests | "
+              "gap->fill p50 us | p99 us | max us | send->cache p50 us | "
+              "p99 us |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for l in losses:
+        p = "%s/loss-%s.json" % (out, l)
+        if not os.path.exists(p):
+            continue
+        d = json.load(open(p))
+        g = json.load(open("%s/loss-%s.gen.json" % (out, l)))
+        f, sc, rec = (d["latency_spans_ns"]["gap->fill"],
+                      d["latency_spans_ns"]["send->cache"], d["recovery"])
+        res["loss"].append({"loss": float(l), "gaps": d["gaps"],
+                            "frames_lost": g["generator"]["faults_lost"],
+                            "recovery": rec, "gap_fill": f,
+                            "send_cache": sc,
+                            "served": g["generator"]["requests_served"]})
+        print("| %s | %d | %d | %d | %d | %d | %.2f | %.2f | %.1f | %.2f | "
+              "%.2f |" % (l, g["generator"]["faults_lost"], d["gaps"],
+                          rec["gaps_filled"], rec["gaps_unrecovered"],
+                          rec["requests"], f["p50"] / 1e3, f["p99"] / 1e3,
+                          f["max"] / 1e3, sc["p50"] / 1e3, sc["p99"] / 1e3))
+    p = out + "/loopback.json"
+    if os.path.exists(p):
+        d = json.load(open(p))
+        res["loopback_unlimited"] = {
+            "messages": d["rx"]["messages"], "elapsed_s": d["elapsed_s"],
+            "msgs_s": d["rx"]["messages"] / d["elapsed_s"],
+            "simd": d.get("simd")}
 
-# The speed issue's table: every figure, where this run has it.
-def span(rate, name, q):
-    for e in res["rates"]:
-        if e["rate"] == rate:
-            h = e["tick_to_trade"] if name == "t2t" else e["spans"][name]
-            return h[q] / 1e3 if h["count"] else None
-    return None
-t = []
-def target(what, got, unit, goal, ok):
-    t.append({"figure": what, "measured": got, "unit": unit,
-              "target": goal,
-              "met": None if got is None else bool(ok(got))})
-target("memif send->cache p50 at 1 M msgs/s", span(1000000,
-       "send->cache", "p50"), "us", "<= 1", lambda v: v <= 1)
-target("memif send->cache p99 at 1 M msgs/s", span(1000000,
-       "send->cache", "p99"), "us", "<= 2", lambda v: v <= 2)
-target("memif send->cache p50 at 100 K msgs/s", span(100000,
-       "send->cache", "p50"), "us", "<= 1", lambda v: v <= 1)
-target("tick-to-trade p50, memif, 1 M msgs/s", span(1000000, "t2t",
-       "p50"), "us", "<= 2.5", lambda v: v <= 2.5)
-k = res["kernel"][0]["p50_ratio"] if res["kernel"] else None
-target("kernel / DPDK receiver p50, same feed", k, "x", ">= 20",
-       lambda v: v >= 20)
-if bench and os.path.exists(bench):
-    b = json.load(open(bench))
-    best = b["best_level"]
-    for case, what, unit, goal, ok in (
-            ("gen", "generator, one lcore (%s)" % best, "Mticks/s",
-             ">= 80", lambda v: v >= 80),
-            ("parse_mtu_10k", "parse + update (%s)" % best, "ns/msg",
-             "<= 5", lambda v: v <= 5)):
-        for r in b["results"]:
-            if r["case"] == case and r["level"] == best:
-                v = r["value"] if unit == "Mticks/s" else r["ns_per_op"]
-                target(what, v, unit, goal, ok)
-lb = res.get("loopback_unlimited")
-target("loopback end to end, default profile, unlimited",
-       lb["msgs_s"] / 1e6 if lb else None, "M msgs/s", ">= 50",
-       lambda v: v >= 50)
-res["targets"] = t
-print()
-print("| figure | measured | target | met |")
-print("|---|---|---|---|")
-for e in t:
-    print("| %s | %s | %s %s | %s |" % (
-        e["figure"], "-" if e["measured"] is None else
-        "%.2f %s" % (e["measured"], e["unit"]), e["target"], e["unit"],
-        "-" if e["met"] is None else "yes" if e["met"] else "no"))
-json.dump(res, open(out + "/latency.json", "w"), indent=1)
+    # The speed issue's table: every figure, where this run has it.
+    def span(rate, name, q):
+        for e in res["rates"]:
+            if e["rate"] == rate:
+                h = e["tick_to_trade"] if name == "t2t" else e["spans"][name]
+                return h[q] / 1e3 if h["count"] else None
+        return None
+    t = []
+    def target(what, got, unit, goal, ok):
+        t.append({"figure": what, "measured": got, "unit": unit,
+                  "target": goal,
+                  "met": None if got is None else bool(ok(got))})
+    target("memif send->cache p50 at 1 M msgs/s", span(1000000,
+           "send->cache", "p50"), "us", "<= 1", lambda v: v <= 1)
+    target("memif send->cache p99 at 1 M msgs/s", span(1000000,
+           "send->cache", "p99"), "us", "<= 2", lambda v: v <= 2)
+    target("memif send->cache p50 at 100 K msgs/s", span(100000,
+           "send->cache", "p50"), "us", "<= 1", lambda v: v <= 1)
+    target("tick-to-trade p50, memif, 1 M msgs/s", span(1000000, "t2t",
+           "p50"), "us", "<= 2.5", lambda v: v <= 2.5)
+    k = res["kernel"][0]["p50_ratio"] if res["kernel"] else None
+    target("kernel / DPDK receiver p50, same feed", k, "x", ">= 20",
+           lambda v: v >= 20)
+    if bench and os.path.exists(bench):
+        b = json.load(open(bench))
+        best = b["best_level"]
+        for case, what, unit, goal, ok in (
+                ("gen", "generator, one lcore (%s)" % best, "Mticks/s",
+                 ">= 80", lambda v: v >= 80),
+                ("parse_mtu_10k", "parse + update (%s)" % best, "ns/msg",
+                 "<= 5", lambda v: v <= 5)):
+            for r in b["results"]:
+                if r["case"] == case and r["level"] == best:
+                    v = r["value"] if unit == "Mticks/s" else r["ns_per_op"]
+                    target(what, v, unit, goal, ok)
+    lb = res.get("loopback_unlimited")
+    target("loopback end to end, default profile, unlimited",
+           lb["msgs_s"] / 1e6 if lb else None, "M msgs/s", ">= 50",
+           lambda v: v >= 50)
+    res["targets"] = t
+    print()
+    print("| figure | measured | target | met |")
+    print("|---|---|---|---|")
+    for e in t:
+        print("| %s | %s | %s %s | %s |" % (
+            e["figure"], "-" if e["measured"] is None else
+            "%.2f %s" % (e["measured"], e["unit"]), e["target"], e["unit"],
+            "-" if e["met"] is None else "yes" if e["met"] else "no"))
+    return res
+try:
+    res = tables_and_figures()
+    text = tables.getvalue()
+    sys.stdout.write(text)
+    report_file.write(out + "/latency.md", text.encode())
+    report_file.write(out + "/latency.json",
+                      (json.dumps(res, indent=1)).encode())
+except report_file.ReportError as e:
+    sys.exit("latency-bench: %s" % e)
+except (OSError, KeyError, ValueError) as e:
+    sys.exit("latency-bench: the results are not whole (%s: %s)" %
+             (type(e).__name__, e))
 PY
 
 if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then

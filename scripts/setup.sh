@@ -6,6 +6,33 @@
 # (--no-huge when no hugepages could be reserved).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TW_SCRIPT=setup
+. scripts/lib/common.sh
+
+usage()
+{
+	cat <<'USAGE'
+Usage: ./scripts/setup.sh [-h|--help]
+
+Makes this machine ready for tickwire, doing only what is missing:
+installs the Debian packages it needs (apt-get, as root or with sudo),
+reserves 2 MB hugepages (TW_HUGEPAGES, default 512) and mounts
+hugetlbfs, then configures and builds build/ (release, -O3), showing
+the build's progress when there is anything to build. Writes
+build/eal-extra (--no-huge where no hugepages could be reserved).
+run.sh, test.sh and the benchmarks call it first.
+
+Exit status: 0 ready, 1 a step failed (said in one line), 2 a bad
+argument.
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0;;
+	*) usage_error "unknown argument '$1'";;
+	esac
+done
 
 HUGEPAGES=${TW_HUGEPAGES:-512}         # 2 MB pages: 1 GiB
 PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev
@@ -28,8 +55,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -q
-	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+	$SUDO apt-get update -q || die 1 "apt-get update failed"
+	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+		die 1 "apt-get install failed"
 fi
 
 mkdir -p build
@@ -53,7 +81,20 @@ fi
 echo "$extra" > build/eal-extra
 
 if [ ! -f build/build.ninja ]; then
-	meson setup build --buildtype=release -Doptimization=3 >/dev/null
+	say "configuring build/ (meson setup, release, -O3)"
+	meson setup build --buildtype=release -Doptimization=3 >/dev/null ||
+		die 1 "meson setup failed (rm -rf build, then run again to" \
+			"see why)"
 fi
-ninja -C build >/dev/null
-say "built build/app/tickwire/tickwire"
+# Quiet when there is nothing to do; otherwise the first build takes a
+# minute or more, and a silent minute looks like a hang: ninja's own
+# line a step, after one saying what goes on. The revision stamp
+# (tw_git.h) is made again on every run and is not news.
+ninja -C build | awk -v head="setup: building build/ (the first build \
+takes a minute or more)" '
+	/^ninja: (Entering directory|no work to do)/ { next }
+	/tw_git\.h with a custom command$/ { next }
+	!shown { print head; shown = 1 }
+	{ print; fflush() }
+	END { if (shown) print "setup: built build/app/tickwire/tickwire" }' ||
+	die 1 "the build failed (above)"

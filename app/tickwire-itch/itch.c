@@ -11,6 +11,12 @@
  * --generate N decodes a synthetic day instead: tickwire's own market
  * model (lib/itch) makes N ticks in memory, chunk by chunk, and only the
  * decoding is timed. --write FILE also writes that day as a day file.
+ *
+ * Exit status, as tickwire's: 0 every message applied, 1 it could not
+ * run (a file that cannot be read or is no ITCH 5.0 day file, no
+ * memory), 2 a usage error, 3 it ran but the data is not whole (book
+ * operations refused, messages of a wrong length or unknown type, a
+ * message cut at the end); --accept-loss makes 3 a 0.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -42,6 +48,7 @@ struct opts {
 	uint64_t max_orders;
 	uint32_t levels;
 	uint32_t batch;
+	bool accept_loss;
 	const char *dump_cache, *dump_books, *json, *write;
 };
 
@@ -71,7 +78,13 @@ usage(FILE *f)
 		"  --dump-books FILE      every book, as tickwire's "
 		"--dump-books\n"
 		"  --json FILE            the figures as JSON\n"
-		"  --version, --help\n");
+		"  --accept-loss          exit 0, not 3, when the data is not "
+		"whole\n"
+		"  --version, --help\n"
+		"Exit status: 0 every message applied, 1 could not run (a file "
+		"that is no\nITCH 5.0 day file), 2 usage, 3 the data is not "
+		"whole (book operations\nrefused, wrong lengths, unknown "
+		"types, a message cut at the end).\n");
 }
 
 /*
@@ -99,6 +112,7 @@ struct run {
 	struct tw_hist per_batch;       /* ns a batch */
 	struct tw_clock clk;
 	uint64_t msgs, by_type[256], bad_len, cycles;
+	uint64_t cut_bytes;     /* at the end, no whole message */
 	uint64_t seq;
 	uint32_t batch;
 };
@@ -176,11 +190,70 @@ decode(struct run *r, const uint8_t *buf, size_t len)
 	return off;
 }
 
+/* Whole messages a day file must open with (or all it has). */
+#define CHECKED_MSGS 16
+
+/*
+ * Why buf (a file's first bytes, decompressed) is no ITCH 5.0 day file,
+ * or NULL. A day file opens with whole messages, each a 2-byte
+ * big-endian length equal to its type's size; another file (a capture,
+ * text, a truncated download) is refused by name before a byte is
+ * decoded, not counted as thousands of wrong lengths.
+ */
+static const char *
+not_itch(const uint8_t *buf, size_t len)
+{
+	static const uint8_t pcap[][4] = {
+		{ 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 },
+		{ 0x4d, 0x3c, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0x3c, 0x4d },
+	};
+	static const uint8_t pcapng[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
+	static char why[128];
+	size_t off = 0;
+	unsigned int n, i;
+
+	if (len == 0)
+		return "it is empty";
+	for (i = 0; len >= 4 && i < RTE_DIM(pcap); i++)
+		if (memcmp(buf, pcap[i], 4) == 0)
+			return "it is a pcap capture";
+	if (len >= 4 && memcmp(buf, pcapng, 4) == 0)
+		return "it is a pcapng capture";
+	for (n = 0; n < CHECKED_MSGS && len - off >= 2; n++) {
+		uint16_t mlen = (uint16_t)((buf[off] << 8) | buf[off + 1]);
+		uint8_t type;
+
+		if (len - off - 2 < mlen)
+			break;
+		type = mlen != 0 ? buf[off + 2] : 0;
+		if (mlen == 0 || tw_itch_len[type] != mlen) {
+			if (mlen == 0)
+				snprintf(why, sizeof(why), "message %u has "
+					"length 0", n + 1);
+			else if (tw_itch_len[type] == 0)
+				snprintf(why, sizeof(why), "message %u (length "
+					"%u) has type 0x%02x, no ITCH 5.0 type",
+					n + 1, mlen, type);
+			else
+				snprintf(why, sizeof(why), "message %u, type "
+					"'%c', has length %u, not %u", n + 1,
+					type, mlen, tw_itch_len[type]);
+			return why;
+		}
+		off += 2 + (size_t)mlen;
+	}
+	if (n == 0)
+		return "it has no whole message (2-byte length, then the "
+			"message)";
+	return NULL;
+}
+
 static int
 decode_file(struct run *r, const char *path)
 {
 	gzFile z = gzopen(path, "rb");
 	size_t cap = 1 << 22, have = 0, used;
+	bool first = true;
 	uint8_t *buf;
 	int n;
 
@@ -193,8 +266,26 @@ decode_file(struct run *r, const char *path)
 	if (buf == NULL)
 		return -1;
 	gzbuffer(z, 1 << 20);
-	while ((n = gzread(z, buf + have, (unsigned int)(cap - have))) > 0) {
+	for (;;) {
+		n = gzread(z, buf + have, (unsigned int)(cap - have));
+		if (n < 0)
+			break;
 		have += (size_t)n;
+		/* The first read holds the file's first 4 MB, or all of it. */
+		if (first) {
+			const char *why = not_itch(buf, have);
+
+			first = false;
+			if (why != NULL) {
+				fprintf(stderr, "tickwire-itch: %s: not an ITCH "
+					"5.0 day file: %s\n", path, why);
+				gzclose(z);
+				free(buf);
+				return -1;
+			}
+		}
+		if (n == 0)
+			break;
 		used = decode(r, buf, have);
 		memmove(buf, buf + used, have - used);
 		have -= used;
@@ -208,6 +299,7 @@ decode_file(struct run *r, const char *path)
 		free(buf);
 		return -1;
 	}
+	r->cut_bytes = have;
 	if (have != 0)
 		fprintf(stderr, "tickwire-itch: %s: %zu bytes at the end are "
 			"no whole message\n", path, have);
@@ -355,6 +447,26 @@ decode_generated(struct run *r, const struct opts *o)
 
 /* ---- report ---- */
 
+static uint64_t
+refused_total(const struct run *r)
+{
+	uint64_t n = 0;
+	unsigned int v;
+
+	for (v = 1; v < TW_BOOK_VERDICTS; v++)
+		n += r->ctr.book_refused[v];
+	return n;
+}
+
+/* Every message of the input applied as it came: nothing refused,
+ * skipped or cut. */
+static bool
+whole(const struct run *r)
+{
+	return refused_total(r) == 0 && r->bad_len == 0 &&
+		r->ctr.unknown_msgs == 0 && r->cut_bytes == 0;
+}
+
 static void
 report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 {
@@ -387,6 +499,12 @@ report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 			"packet of %u: p50 %" PRIu64 " ns, p99 %" PRIu64
 			" ns, max %" PRIu64 " ns (%" PRIu64 " packets)\n",
 			ns_msg, r->batch, s.p50, s.p99, s.max, s.count);
+		if (!whole(r))
+			fprintf(f, "NOT WHOLE: %" PRIu64 " book operations "
+				"refused, %" PRIu64 " messages of a wrong length, "
+				"%" PRIu64 " of unknown types, %" PRIu64
+				" bytes cut at the end\n", refused_total(r),
+				r->bad_len, r->ctr.unknown_msgs, r->cut_bytes);
 		return;
 	}
 	fprintf(f, "{\n  \"messages\": %" PRIu64 ",\n  \"by_type\": {",
@@ -405,7 +523,10 @@ report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 	for (v = 1; v < TW_BOOK_VERDICTS; v++)
 		fprintf(f, "%s\"%s\": %" PRIu64, v > 1 ? ", " : "",
 			tw_book_verdict_name(v), r->ctr.book_refused[v]);
-	fprintf(f, "},\n  \"orders_resting_end\": %" PRIu64 ",\n"
+	fprintf(f, "},\n  \"refused_total\": %" PRIu64 ",\n"
+		"  \"bytes_cut_at_end\": %" PRIu64 ",\n  \"whole\": %s,\n",
+		refused_total(r), r->cut_bytes, whole(r) ? "true" : "false");
+	fprintf(f, "  \"orders_resting_end\": %" PRIu64 ",\n"
 		"  \"orders_resting_peak\": %" PRIu64 ",\n"
 		"  \"ns_per_message\": %.3f,\n  \"batch\": %u,\n"
 		"  \"per_packet_ns\": { \"count\": %" PRIu64 ", \"p50\": %" PRIu64
@@ -482,6 +603,7 @@ main(int argc, char **argv)
 		{ "dump-cache", required_argument, NULL, 'c' },
 		{ "dump-books", required_argument, NULL, 'B' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "accept-loss", no_argument, NULL, 'a' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -497,6 +619,7 @@ main(int argc, char **argv)
 	uint64_t v = 0;
 	int opt, rc;
 
+	opterr = 0;     /* one line of ours instead */
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
@@ -507,7 +630,9 @@ main(int argc, char **argv)
 			return 0;
 		}
 		if (opt == '?') {
-			usage(stderr);
+			fprintf(stderr, "tickwire-itch: %s: unknown option, or "
+				"its value is missing (--help for usage)\n",
+				argv[optind - 1]);
 			return 2;
 		}
 		if (strchr("gskSmlb", opt) != NULL &&
@@ -537,6 +662,7 @@ main(int argc, char **argv)
 		case 'c': o.dump_cache = optarg; break;
 		case 'B': o.dump_books = optarg; break;
 		case 'j': o.json = optarg; break;
+		case 'a': o.accept_loss = true; break;
 		}
 	}
 	if (optind < argc)
@@ -588,5 +714,5 @@ main(int argc, char **argv)
 	if (o.dump_cache != NULL &&
 	    write_out(o.dump_cache, cache_csv, r->sink.cache) != 0)
 		return 1;
-	return 0;
+	return whole(r) || o.accept_loss ? 0 : 3;
 }

@@ -5,7 +5,8 @@
  * channel, message counts add up, IPv4 and UDP checksums are valid; the
  * recording replayed gives the generator's truth. Replay of a capture
  * with every malformed class: each bad frame counted under its reason,
- * the cache equal to what the good frames alone give.
+ * the cache equal to what the good frames alone give. The README's
+ * record-then-replay commands work as written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -228,6 +229,89 @@ malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
 	assert_true(it_files_equal("cache.csv", "truth.csv"));
 }
 
+/*
+ * argv of the README's command line that names profile (from "./build/
+ * app/tickwire/tickwire" on): this build's binary and source profiles,
+ * TW_EAL_EXTRA after the binary, each word as written. NULL if no line
+ * does.
+ */
+static char **
+readme_command(const char *profile)
+{
+	static char *argv[IT_MAX_ARGS];
+	static char words[IT_MAX_ARGS][512];
+	const char *bin = "./build/app/tickwire/tickwire";
+	char *readme = it_slurp(TW_SRC "/README.md"), *line, *save = NULL;
+	const char *env = getenv("TW_EAL_EXTRA");
+	char extra[512], *tok, *tsave = NULL;
+	int n = 0;
+
+	assert_non_null(readme);
+	for (line = strtok_r(readme, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "    ", 4) == 0 &&
+		    strncmp(line + 4, bin, strlen(bin)) == 0 &&
+		    strstr(line, profile) != NULL)
+			break;
+	if (line == NULL) {
+		free(readme);
+		return NULL;
+	}
+	argv[n++] = (char *)TW_BIN;
+	snprintf(extra, sizeof(extra), "%s", env != NULL ? env : "");
+	for (tok = strtok_r(extra, " ", &tsave); tok != NULL;
+	     tok = strtok_r(NULL, " ", &tsave)) {
+		snprintf(words[n], sizeof(words[n]), "%s", tok);
+		argv[n] = words[n];
+		n++;
+	}
+	tsave = NULL;
+	for (tok = strtok_r(line + 4 + strlen(bin), " ", &tsave);
+	     tok != NULL && n < IT_MAX_ARGS - 1;
+	     tok = strtok_r(NULL, " ", &tsave)) {
+		/* The profiles are the source tree's; the run is here. */
+		if (strncmp(tok, "drivers-config/", 15) == 0)
+			snprintf(words[n], sizeof(words[n]), "%s/%s", TW_SRC,
+				tok);
+		else
+			snprintf(words[n], sizeof(words[n]), "%s", tok);
+		argv[n] = words[n];
+		n++;
+	}
+	argv[n] = NULL;
+	free(readme);
+	return argv;
+}
+
+/*
+ * The README's two lines, one after the other in one directory: the
+ * recording is made where the run is and the replay reads it there,
+ * every message of the recording applied.
+ */
+static void
+readme_record_then_replay_works_as_written(void **state)
+{
+	char **argv;
+	char *log;
+
+	enter(it_path("pcap-readme"));
+	argv = readme_command("drivers-config/pcap-record.ini");
+	assert_non_null(argv);
+	assert_int_equal(it_run(argv, "rec.log", 120), 0);
+	assert_true(access("tickwire-feed.pcap", R_OK) == 0);
+	argv = readme_command("drivers-config/pcap-replay.ini");
+	assert_non_null(argv);
+	assert_int_equal(it_run(argv, "rep.log", 120), 0);
+	log = it_slurp("rep.log");
+	assert_non_null(log);
+	/* pcap-record.ini: 100,000 ticks and 1,000 directory messages. */
+	if (strstr(log, "101,000 messages applied") == NULL &&
+	    strstr(log, "101000 messages applied") == NULL)
+		fail_msg("the replay did not apply 101,000 messages: %s", log);
+	assert_non_null(strstr(log, "drops 0, gaps 0"));
+	free(log);
+}
+
 int
 main(void)
 {
@@ -237,6 +321,7 @@ main(void)
 		cmocka_unit_test(
 			malformed_frames_are_counted_by_reason_and_good_ones_kept),
 		cmocka_unit_test(replay_keeps_the_capture_timing),
+		cmocka_unit_test(readme_record_then_replay_works_as_written),
 	};
 
 	return cmocka_run_group_tests_name("pcap", tests, NULL, NULL);
