@@ -655,5 +655,6 @@ main(void)
 			output_files_fail_loudly_and_never_half_written),
 	};
 
+	it_test_filter();
 	return cmocka_run_group_tests_name("loopback", tests, NULL, NULL);
 }

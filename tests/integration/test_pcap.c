@@ -239,5 +239,6 @@ main(void)
 		cmocka_unit_test(replay_keeps_the_capture_timing),
 	};
 
+	it_test_filter();
 	return cmocka_run_group_tests_name("pcap", tests, NULL, NULL);
 }
