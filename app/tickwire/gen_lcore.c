@@ -546,12 +546,17 @@ poll_back(struct tw_gen_lcore *g)
 }
 
 /*
- * A replayed tickwire frame, sent now: each message's send time is
- * now_ns (late 0), the UDP checksum computed again. Frames that are not
- * tickwire's (another protocol, a bad length) are sent as they are.
+ * A replayed frame: its MoldUDP64 packet counted as the generator
+ * counts its own (a heartbeat, an end of session, each message by its
+ * protocol's kinds) and, with restamp, sent now: each tickwire
+ * message's send time is now_ns (late 0), the UDP checksum computed
+ * again. Frames that are not MoldUDP64 over IPv4 / UDP (another
+ * protocol, a bad length) are sent as they are, counted as packets
+ * only. Returns the messages counted in it.
  */
-static void
-restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
+static uint16_t
+replayed(struct tw_gen_lcore *g, uint8_t *f, uint16_t len, bool restamp,
+		uint64_t now_ns)
 {
 	struct rte_ipv4_hdr *ip;
 	struct rte_udp_hdr *udp;
@@ -563,7 +568,7 @@ restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
 		RTE_BE16(RTE_ETHER_TYPE_VLAN))
 		l2 += TW_VLAN_HDR_LEN;
 	if (len < l2 + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN)
-		return;
+		return 0;
 	ip = (struct rte_ipv4_hdr *)(f + l2);
 	udp = (struct rte_udp_hdr *)(ip + 1);
 	if (ip->version_ihl != RTE_IPV4_VHL_DEF ||
@@ -571,11 +576,17 @@ restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
 	    l2 + rte_be_to_cpu_16(ip->total_length) > len ||
 	    rte_be_to_cpu_16(udp->dgram_len) !=
 		rte_be_to_cpu_16(ip->total_length) - TW_IPV4_HDR_LEN)
-		return;
+		return 0;
 	mold = (const struct tw_mold_hdr *)(udp + 1);
 	count = rte_be_to_cpu_16(mold->count);
-	if (count == TW_MOLD_COUNT_END_OF_SESSION)
-		return;
+	if (count == TW_MOLD_COUNT_END_OF_SESSION) {
+		g->ctr.end_of_session++;
+		return 0;
+	}
+	if (count == TW_MOLD_COUNT_HEARTBEAT) {
+		g->ctr.heartbeats++;
+		return 0;
+	}
 	off = l2 + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN;
 	end = l2 + rte_be_to_cpu_16(ip->total_length);
 	for (i = 0; i < count; i++) {
@@ -583,24 +594,27 @@ restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
 		uint16_t mlen;
 
 		if (off + TW_MOLD_BLOCK_HDR_LEN > end)
-			return;
+			break;
 		mlen = (uint16_t)(f[off] << 8 | f[off + 1]);
 		off += TW_MOLD_BLOCK_HDR_LEN;
 		if (off + mlen > end)
-			return;
+			break;
 		m = (struct tw_msg_prefix *)(f + off);
-		if ((m->type == TW_MSG_QUOTE || m->type == TW_MSG_TRADE ||
-		     m->type == TW_MSG_DIRECTORY) && mlen == tw_msg_len(m->type)) {
+		g->proto->gen_count(&g->ctr, f + off, mlen);
+		if (restamp && (m->type == TW_MSG_QUOTE ||
+		     m->type == TW_MSG_TRADE || m->type == TW_MSG_DIRECTORY) &&
+		    mlen == tw_msg_len(m->type)) {
 			m->send_ns = rte_cpu_to_be_64(now_ns);
 			if (m->type != TW_MSG_DIRECTORY)
 				m->late = 0;
 		}
 		off += mlen;
 	}
-	if (udp->dgram_cksum != 0) {
+	if (restamp && udp->dgram_cksum != 0) {
 		udp->dgram_cksum = 0;
 		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 	}
+	return (uint16_t)i;
 }
 
 /*
@@ -617,6 +631,7 @@ replay(struct tw_gen_lcore *g)
 	for (i = 0; i < p->nb && !tw_force_quit && !tw_stop_requested; i++) {
 		uint64_t due = 0, now;
 		struct rte_mbuf *m;
+		uint16_t msgs;
 
 		if (g->replay_rate != 0)
 			due = start + i * (hz / g->replay_rate);
@@ -644,10 +659,9 @@ replay(struct tw_gen_lcore *g)
 			p->data + p->off[i], p->len[i]);
 		m->data_len = p->len[i];
 		m->pkt_len = p->len[i];
-		if (g->replay_restamp)
-			restamp(rte_pktmbuf_mtod(m, uint8_t *), p->len[i],
-				tw_clock_ns(g->clock, now));
-		txq_add(g, 0, m, 1, true);
+		msgs = replayed(g, rte_pktmbuf_mtod(m, uint8_t *), p->len[i],
+			g->replay_restamp, tw_clock_ns(g->clock, now));
+		txq_add(g, 0, m, msgs, true);
 		if (due != 0 && g->nb_tx > 0)
 			tx_flush(g, false);
 	}

@@ -62,6 +62,7 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("trades", trades),
 	GEN("directories", directories),
 	GEN("session_events", events),
+	GEN("other_messages", other_msgs),
 	GEN("truth_refused", truth_refused),
 	GEN("heartbeats", heartbeats),
 	GEN("end_of_session", end_of_session),
@@ -405,6 +406,9 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 		if (s->gen.events != 0)
 			fprintf(f, ", %s session events",
 				tw_grouped(d, sizeof(d), s->gen.events));
+		if (s->gen.other_msgs != 0)
+			fprintf(f, ", %s other messages",
+				tw_grouped(d, sizeof(d), s->gen.other_msgs));
 		fprintf(f, " in %s packets",
 			tw_grouped(e, sizeof(e), s->gen.pkts));
 		if (s->gen.tx_retries != 0 || s->gen.tx_dropped != 0)
