@@ -345,11 +345,12 @@ tw_grouped(char *buf, size_t len, uint64_t v)
 /*
  * The periodic line, by role, under 100 columns: what a generator
  * sends, what RX lcores receive (drops, gaps, latency), or both.
- * Rates per second with grouped digits; latency in microseconds.
+ * Rates per second with grouped digits; the period's latency in
+ * microseconds, "last 1s" ("-" when it had no sample).
  */
 void
 tw_stats_print_line(FILE *f, const struct tw_stats *now,
-		const struct tw_stats *prev)
+		const struct tw_stats *prev, const struct tw_hist_summary *lat)
 {
 	double dt = now->elapsed_s - prev->elapsed_s;
 	char a[32], b[32], c[32], d[32];
@@ -375,10 +376,15 @@ tw_stats_print_line(FILE *f, const struct tw_stats *now,
 			fprintf(f, " %s pkt/s", tw_grouped(b, sizeof(b),
 				(uint64_t)per_s(now->rx.pkts, prev->rx.pkts,
 					dt)));
-		fprintf(f, " | drops %s gaps %s | p50 %.1f p99 %.1f us",
+		/* The period's, as tickwire-top says it. */
+		fprintf(f, " | drops %s gaps %s | last %.2gs ",
 			tw_grouped(c, sizeof(c), now->drops_total),
-			tw_grouped(d, sizeof(d), now->gaps),
-			now->lat.p50 / 1e3, now->lat.p99 / 1e3);
+			tw_grouped(d, sizeof(d), now->gaps), dt);
+		if (lat->count != 0)
+			fprintf(f, "p50 %.1f p99 %.1f us", lat->p50 / 1e3,
+				lat->p99 / 1e3);
+		else
+			fprintf(f, "p50 - p99 - us");
 	}
 	fputc('\n', f);
 	print_port_problems(f, now);
