@@ -733,6 +733,7 @@ tw_gen_lcore_main(void *arg)
 	uint64_t now = rte_rdtsc(), next_house = now;
 	uint64_t house_period = RTE_MAX(g->fr.flush_tsc / 2, hz / 1000000);
 	struct tw_pace pace;
+	char a[32], b[32];
 	uint16_t q;
 
 	TW_LOG(gen, INFO, "lcore %u: %u of %u channels (%u symbols in all), "
@@ -749,8 +750,9 @@ tw_gen_lcore_main(void *arg)
 		replay(g);
 		rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
 		__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
-		TW_LOG(gen, INFO, "lcore %u: replayed %" PRIu64 " of %u "
-			"frames\n", g->lcore_id, g->ctr.pkts, g->replay.nb);
+		TW_LOG(gen, INFO, "lcore %u: replayed %s of %s frames\n",
+			g->lcore_id, tw_grouped(a, sizeof(a), g->ctr.pkts),
+			tw_grouped(b, sizeof(b), g->replay.nb));
 		return 0;
 	}
 	if (g->itch_file.msgs != 0) {
@@ -842,8 +844,9 @@ end:
 		if (fclose(g->itch->out) != 0)
 			TW_LOG(gen, ERR, "--itch-out: %s\n", strerror(errno));
 		else
-			printf("generator: %" PRIu64 " messages in the ITCH "
-				"day file\n", g->itch->out_msgs);
+			printf("generator: %s messages in the ITCH day "
+				"file\n", tw_grouped(a, sizeof(a),
+				g->itch->out_msgs));
 		g->itch->out = NULL;
 	}
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
@@ -859,8 +862,8 @@ end:
 			tx_flush(g, false);
 	}
 	rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
-	TW_LOG(gen, INFO, "lcore %u: session ended after %" PRIu64
-		" ticks\n", g->lcore_id, g->ctr.ticks);
+	TW_LOG(gen, INFO, "lcore %u: session ended after %s ticks\n",
+		g->lcore_id, tw_grouped(a, sizeof(a), g->ctr.ticks));
 	return 0;
 }
 
@@ -938,7 +941,7 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 static int
 gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 {
-	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128];
+	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128], a[32];
 
 	tw_config_beside(cfg->path, cfg->replay_file, path, sizeof(path));
 	if (tw_pcap_load(&g->replay, path, err, sizeof(err)) != 0) {
@@ -948,8 +951,8 @@ gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 	g->replay_speed = cfg->replay_speed;
 	g->replay_rate = cfg->replay_rate;
 	g->replay_restamp = cfg->replay_restamp;
-	printf("generator: replaying %u frames of %s, %s; send times %s\n",
-		g->replay.nb, path, g->replay_rate ? "at a rate" :
+	printf("generator: replaying %s frames of %s, %s; send times %s\n",
+		tw_grouped(a, sizeof(a), g->replay.nb), path, g->replay_rate ? "at a rate" :
 		g->replay_speed > 0 ? "at the capture's timing" :
 		"as fast as the port takes them", g->replay_restamp ?
 		"the replay's own" : "the recording's (latency is then the "
@@ -961,7 +964,7 @@ gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 static int
 gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 {
-	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX * 2 + 128];
+	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX * 2 + 128], a[32];
 	int rc;
 
 	tw_config_beside(cfg->path, cfg->itch_file, path, sizeof(path));
@@ -978,9 +981,9 @@ gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 		return -EINVAL;
 	}
 	g->itch_speed = cfg->itch_speed;
-	printf("generator: sending %" PRIu64 " messages of %s (%.3f s of "
-		"its time) %s, timestamps the send time\n",
-		g->itch_file.msgs, path, (double)(g->itch_file.last_ts -
+	printf("generator: sending %s messages of %s (%.3f s of its time) "
+		"%s, timestamps the send time\n",
+		tw_grouped(a, sizeof(a), g->itch_file.msgs), path, (double)(g->itch_file.last_ts -
 		g->itch_file.first_ts) / 1e9, g->itch_speed > 0 ?
 		"at its own timing" : "as fast as the port takes them");
 	if (g->itch_speed > 0 && g->itch_speed != 1)

@@ -146,13 +146,15 @@ session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 		return true;
 	if (gen_done_tsc != 0 && (app->nb_rx == 0 ||
 	    t - gen_done_tsc >= (uint64_t)(cfg->drain_s * hz))) {
+		char open[32];
+
 		if (app->nb_rx > 0)
 			TW_LOG(app, WARNING, "RX saw the end of session on %u "
 				"of %u channels within %.1f s of the "
-				"generator's end; %" PRIu64 " gaps still "
-				"open\n", now->channels_ended,
-				cfg->channels, cfg->drain_s,
-				now->rec.gaps_open);
+				"generator's end; %s gaps still open\n",
+				now->channels_ended, cfg->channels,
+				cfg->drain_s, tw_grouped(open, sizeof(open),
+					now->rec.gaps_open));
 		return true;
 	}
 	return false;
