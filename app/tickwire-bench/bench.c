@@ -38,6 +38,7 @@
 #include <rte_vect.h>
 
 #include "bench.h"
+#include "tw_stats.h"
 
 /* ---- allocation counting ---- */
 
@@ -208,6 +209,7 @@ static void
 write_markdown(FILE *f)
 {
 	unsigned int i;
+	char a[32];
 
 	fprintf(f, "| case | level | figure | ns/op | vs scalar | "
 		"allocations |\n|---|---|---|---|---|---|\n");
@@ -215,14 +217,15 @@ write_markdown(FILE *f)
 		const struct result *r = &results[i];
 
 		if (r->level < TW_SIMD_MAX)
-			fprintf(f, "| %s | %s | %.2f %s | %.2f | %.2fx | %"
-				PRIu64 " |\n", r->name, tw_simd_name(r->level),
-				r->value, r->unit, r->ns_per_op, r->ratio,
-				r->allocs);
+			fprintf(f, "| %s | %s | %.2f %s | %.2f | %.2fx | %s |\n",
+				r->name, tw_simd_name(r->level), r->value,
+				r->unit, r->ns_per_op, r->ratio,
+				tw_grouped(a, sizeof(a), r->allocs));
 		else
 			fprintf(f, "| %s | - | p50 %.1f ns, p99 %.1f ns | "
-				"%.1f | - | %" PRIu64 " |\n", r->name,
-				r->p50_ns, r->p99_ns, r->p50_ns, r->allocs);
+				"%.1f | - | %s |\n", r->name, r->p50_ns,
+				r->p99_ns, r->p50_ns,
+				tw_grouped(a, sizeof(a), r->allocs));
 	}
 }
 

@@ -25,6 +25,7 @@
 #include "tw_hist.h"
 #include "tw_protocol.h"
 #include "tw_rx_path.h"
+#include "tw_stats.h"
 #include "tw_store.h"
 
 /* ---- frames in mbufs ---- */
@@ -184,6 +185,7 @@ bench_parse_prepare(struct parse_case *pc, struct rte_mempool *pool)
 		.nb_ticks = pc->ticks, .max_msgs = pc->max_msgs, .send_ns = 1,
 	};
 	unsigned int i;
+	char a[32], b[32];
 
 	pc->f.pool = pool;
 	pc->f.cap = (unsigned int)pc->ticks;
@@ -198,8 +200,9 @@ bench_parse_prepare(struct parse_case *pc, struct rte_mempool *pool)
 	pc->cache = tw_cache_init(rte_zmalloc(NULL,
 		tw_cache_memsize(pc->symbols), 64), pc->symbols, 0);
 	rte_free(g);
-	printf("%s: %u frames, %" PRIu64 " messages a pass\n", pc->name,
-		pc->f.n, pc->f.msgs);
+	printf("%s: %s frames, %s messages a pass\n", pc->name,
+		tw_grouped(a, sizeof(a), pc->f.n),
+		tw_grouped(b, sizeof(b), pc->f.msgs));
 }
 
 void
@@ -225,6 +228,7 @@ bench_parse_run(struct parse_case *pc, enum tw_simd level)
 	struct result *r;
 	uint64_t t0, t1, a0;
 	unsigned int p, i, c;
+	char a[32], b[32];
 
 	if (tw_rx_path_init(&path, &tw_protocol_tickwire, &feed, pc->cache,
 			ch, level, &clk, false) != 0)
@@ -251,9 +255,10 @@ bench_parse_run(struct parse_case *pc, enum tw_simd level)
 	t1 = rte_rdtsc();
 	if (ctr->msgs != pc->f.msgs * pc->passes ||
 	    ctr->pkts_accepted != ctr->pkts)
-		rte_exit(EXIT_FAILURE, "%s/%s: applied %" PRIu64 " of %" PRIu64
-			" messages\n", pc->name, tw_simd_name(level),
-			ctr->msgs, pc->f.msgs * pc->passes);
+		rte_exit(EXIT_FAILURE, "%s/%s: applied %s of %s messages\n",
+			pc->name, tw_simd_name(level),
+			tw_grouped(a, sizeof(a), ctr->msgs),
+			tw_grouped(b, sizeof(b), pc->f.msgs * pc->passes));
 	r = result_of(pc->name, level, pc->max_msgs == 1 ? "Mpps" : "Mmsg/s");
 	r->allocs += allocs() - a0;
 	r->ops = ctr->msgs;
@@ -496,8 +501,10 @@ bench_cache(void)
 		if (worker) {
 			writer_stop = true;
 			rte_eal_wait_lcore(wl);
-			printf("writer lcore %u made %" PRIu64 " updates\n", wl,
-				writer_updates);
+			char a[32];
+
+			printf("writer lcore %u made %s updates\n", wl,
+				tw_grouped(a, sizeof(a), writer_updates));
 		}
 	}
 	if (sink == 42)

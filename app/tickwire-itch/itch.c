@@ -38,6 +38,18 @@
 #include "tw_itch.h"
 #include "tw_itch_apply.h"
 #include "tw_itch_gen.h"
+#include "tw_stats.h"
+
+/* v grouped ("1,234,567"), in the next of a ring: one line's worth. */
+static const char *
+grp(uint64_t v)
+{
+	static char ring[16][32];
+	static unsigned int next;
+	char *b = ring[next++ % RTE_DIM(ring)];
+
+	return tw_grouped(b, sizeof(ring[0]), v);
+}
 
 struct opts {
 	const char *file;
@@ -439,9 +451,10 @@ decode_generated(struct run *r, const struct opts *o)
 	free(chunk);
 	if (out != NULL && fclose(out) != 0)
 		return -1;
-	printf("generated: %" PRIu64 " ticks on %u symbols (at most %u "
-		"orders resting a symbol), peak %" PRIu64 " orders resting\n",
-		gctr.ticks, o->symbols, o->orders_per_symbol, ig->books->peak);
+	printf("generated: %s ticks on %s symbols (at most %s orders "
+		"resting a symbol), peak %s orders resting\n", grp(gctr.ticks),
+		grp(o->symbols), grp(o->orders_per_symbol),
+		grp(ig->books->peak));
 	return 0;
 }
 
@@ -478,33 +491,32 @@ report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 
 	tw_hist_summarize(&r->per_batch, &s);
 	if (!json) {
-		fprintf(f, "messages: %" PRIu64 " (", r->msgs);
+		fprintf(f, "messages: %s (", grp(r->msgs));
 		for (t = 0; t < 256; t++)
 			if (r->by_type[t] != 0) {
-				fprintf(f, "%s%c %" PRIu64, first ? "" : ", ",
-					t, r->by_type[t]);
+				fprintf(f, "%s%c %s", first ? "" : ", ", t,
+					grp(r->by_type[t]));
 				first = false;
 			}
-		fprintf(f, "), %" PRIu64 " with a wrong length\n", r->bad_len);
-		fprintf(f, "books: %" PRIu64 " messages applied, %" PRIu64
-			" other types, %" PRIu64 " unknown types; refused:",
-			r->ctr.book_msgs, r->ctr.other_msgs,
-			r->ctr.unknown_msgs);
+		fprintf(f, "), %s with a wrong length\n", grp(r->bad_len));
+		fprintf(f, "books: %s messages applied, %s other types, %s "
+			"unknown types; refused:", grp(r->ctr.book_msgs),
+			grp(r->ctr.other_msgs), grp(r->ctr.unknown_msgs));
 		for (v = 1; v < TW_BOOK_VERDICTS; v++)
-			fprintf(f, " %s %" PRIu64, tw_book_verdict_name(v),
-				r->ctr.book_refused[v]);
-		fprintf(f, "\norders resting: %" PRIu64 " at the end, %" PRIu64
-			" at the peak\n", b->live, b->peak);
+			fprintf(f, " %s %s", tw_book_verdict_name(v),
+				grp(r->ctr.book_refused[v]));
+		fprintf(f, "\norders resting: %s at the end, %s at the peak\n",
+			grp(b->live), grp(b->peak));
 		fprintf(f, "decode + book: %.2f ns a message on average; per "
 			"packet of %u: p50 %" PRIu64 " ns, p99 %" PRIu64
-			" ns, max %" PRIu64 " ns (%" PRIu64 " packets)\n",
-			ns_msg, r->batch, s.p50, s.p99, s.max, s.count);
+			" ns, max %" PRIu64 " ns (%s packets)\n",
+			ns_msg, r->batch, s.p50, s.p99, s.max, grp(s.count));
 		if (!whole(r))
-			fprintf(f, "NOT WHOLE: %" PRIu64 " book operations "
-				"refused, %" PRIu64 " messages of a wrong length, "
-				"%" PRIu64 " of unknown types, %" PRIu64
-				" bytes cut at the end\n", refused_total(r),
-				r->bad_len, r->ctr.unknown_msgs, r->cut_bytes);
+			fprintf(f, "NOT WHOLE: %s book operations refused, %s "
+				"messages of a wrong length, %s of unknown "
+				"types, %s bytes cut at the end\n",
+				grp(refused_total(r)), grp(r->bad_len),
+				grp(r->ctr.unknown_msgs), grp(r->cut_bytes));
 		return;
 	}
 	fprintf(f, "{\n  \"messages\": %" PRIu64 ",\n  \"by_type\": {",
@@ -686,8 +698,8 @@ main(int argc, char **argv)
 	cmem = aligned_alloc(64, RTE_ALIGN_CEIL(tw_cache_memsize(o.symbols),
 		64));
 	if (r == NULL || bmem == NULL || cmem == NULL) {
-		fprintf(stderr, "tickwire-itch: no memory for %" PRIu64
-			" orders and %u levels\n", o.max_orders, o.levels);
+		fprintf(stderr, "tickwire-itch: no memory for %s orders and "
+			"%u levels\n", grp(o.max_orders), o.levels);
 		return 1;
 	}
 	r->sink.books = tw_books_init(bmem, &bp);

@@ -32,6 +32,7 @@
 #include <rte_memzone.h>
 
 #include "tw_cache.h"
+#include "tw_stats.h"
 #include "tw_view.h"
 
 static volatile bool quit;
@@ -118,6 +119,17 @@ struct screen {
 	unsigned int cols, lines, used;
 };
 
+/* v grouped ("1,234,567"), in the next of a ring: one line's worth. */
+static const char *
+grp(uint64_t v)
+{
+	static char ring[8][32];
+	static unsigned int next;
+	char *b = ring[next++ % RTE_DIM(ring)];
+
+	return tw_grouped(b, sizeof(ring[0]), v);
+}
+
 static void __rte_format_printf(2, 3)
 line(struct screen *sc, const char *fmt, ...)
 {
@@ -191,7 +203,7 @@ page_symbols(struct view *v, struct screen *sc, double dt)
 			px((double)s.ask_px, s.price_decimals), s.ask_sz);
 		snprintf(f[COL_LAST], sizeof(f[0]), "%.4f",
 			px((double)s.last_px, s.price_decimals));
-		snprintf(f[COL_VOLUME], sizeof(f[0]), "%" PRIu64, s.volume);
+		snprintf(f[COL_VOLUME], sizeof(f[0]), "%s", grp(s.volume));
 		snprintf(f[COL_RATE], sizeof(f[0]), "%.0f",
 			dt > 0 ? v->rates[i].score / dt : 0.0);
 		/* In double: extreme prices must not overflow. */
@@ -222,11 +234,12 @@ page_lcores(struct view *v, struct screen *sc, double dt)
 		char name[16];
 
 		snprintf(name, sizeof(name), "gen %u", sh->gen_lcore[i]);
-		line(sc, " %-10s %16" PRIu64 " %16" PRIu64 " %12" PRIu64
-			" %14.0f", name, __atomic_load_n(&g->pkts,
-			__ATOMIC_RELAXED), t, __atomic_load_n(&g->tx_dropped,
-			__ATOMIC_RELAXED),
-			dt > 0 ? (double)(t - v->prev_gen[i]) / dt : 0.0);
+		line(sc, " %-10s %16s %16s %12s %14s", name,
+			grp(__atomic_load_n(&g->pkts, __ATOMIC_RELAXED)),
+			grp(t), grp(__atomic_load_n(&g->tx_dropped,
+				__ATOMIC_RELAXED)),
+			grp(dt > 0 ? (uint64_t)((double)(t - v->prev_gen[i]) /
+				dt) : 0));
 		v->prev_gen[i] = t;
 	}
 	for (i = 0; i < sh->nb_rx; i++) {
@@ -239,10 +252,11 @@ page_lcores(struct view *v, struct screen *sc, double dt)
 			drops += __atomic_load_n(&c->drops[d],
 				__ATOMIC_RELAXED);
 		snprintf(name, sizeof(name), "rx %u", sh->rx_lcore[i]);
-		line(sc, " %-10s %16" PRIu64 " %16" PRIu64 " %12" PRIu64
-			" %14.0f", name, __atomic_load_n(&c->pkts,
-			__ATOMIC_RELAXED), m, drops,
-			dt > 0 ? (double)(m - v->prev_lcore[i]) / dt : 0.0);
+		line(sc, " %-10s %16s %16s %12s %14s", name,
+			grp(__atomic_load_n(&c->pkts, __ATOMIC_RELAXED)),
+			grp(m), grp(drops),
+			grp(dt > 0 ? (uint64_t)((double)(m -
+				v->prev_lcore[i]) / dt) : 0));
 		v->prev_lcore[i] = m;
 	}
 }
@@ -259,11 +273,10 @@ page_ports(struct view *v, struct screen *sc)
 	for (i = 0; i < sh->nb_ports; i++) {
 		const struct tw_port_report *p = &sh->ports[i];
 
-		line(sc, " %-4u %-14.14s %-5s %14" PRIu64 " %14" PRIu64
-			" %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64,
+		line(sc, " %-4u %-14.14s %-5s %14s %14s %10s %10s %10s %10s",
 			p->port_id, p->name, p->link_up ? "up" : "down",
-			p->ipackets, p->opackets, p->imissed, p->ierrors,
-			p->oerrors, p->rx_nombuf);
+			grp(p->ipackets), grp(p->opackets), grp(p->imissed),
+			grp(p->ierrors), grp(p->oerrors), grp(p->rx_nombuf));
 	}
 }
 
@@ -326,18 +339,17 @@ draw(struct view *v, const char *prefix)
 	*v->lat_prev = *v->lat;
 
 	printf("\033[H\033[2J");
-	line(&sc, "tickwire-top  %s  simd %s  up %.1f s  %u symbols", prefix,
+	line(&sc, "tickwire-top  %s  simd %s  up %.1f s  %s symbols", prefix,
 		sh->simd, (double)(now - sh->start_tsc) / (double)sh->tsc_hz,
-		v->nb_symbols);
-	line(&sc, "feed: %.3f M msg/s  %.3f M pkt/s  messages %" PRIu64
-		"  drops %" PRIu64 "  gaps %" PRIu64,
-		dt > 0 ? (msgs - v->prev_msgs) / dt / 1e6 : 0.0,
-		dt > 0 ? (pkts - v->prev_pkts) / dt / 1e6 : 0.0, msgs, drops,
-		gaps);
+		grp(v->nb_symbols));
+	line(&sc, "feed: %.3f M msg/s  %.3f M pkt/s  messages %s  drops %s  "
+		"gaps %s", dt > 0 ? (msgs - v->prev_msgs) / dt / 1e6 : 0.0,
+		dt > 0 ? (pkts - v->prev_pkts) / dt / 1e6 : 0.0, grp(msgs),
+		grp(drops), grp(gaps));
 	if (open != 0 || lost != 0)
-		line(&sc, "recovery: %u channels recovering (%" PRIu64 " gaps "
-			"open), %" PRIu64 " given up: * marks stale symbols",
-			recovering, open, lost);
+		line(&sc, "recovery: %u channels recovering (%s gaps open), %s "
+			"given up: * marks stale symbols", recovering,
+			grp(open), grp(lost));
 	line(&sc, "send->cache: last %.1fs p50 %.1f p99 %.1f us | since start "
 		"p50 %.1f p99 %.1f us", dt, last.p50 / 1e3, last.p99 / 1e3,
 		all.p50 / 1e3, all.p99 / 1e3);

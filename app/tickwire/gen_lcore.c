@@ -546,12 +546,17 @@ poll_back(struct tw_gen_lcore *g)
 }
 
 /*
- * A replayed tickwire frame, sent now: each message's send time is
- * now_ns (late 0), the UDP checksum computed again. Frames that are not
- * tickwire's (another protocol, a bad length) are sent as they are.
+ * A replayed frame: its MoldUDP64 packet counted as the generator
+ * counts its own (a heartbeat, an end of session, each message by its
+ * protocol's kinds) and, with restamp, sent now: each tickwire
+ * message's send time is now_ns (late 0), the UDP checksum computed
+ * again. Frames that are not MoldUDP64 over IPv4 / UDP (another
+ * protocol, a bad length) are sent as they are, counted as packets
+ * only. Returns the messages counted in it.
  */
-static void
-restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
+static uint16_t
+replayed(struct tw_gen_lcore *g, uint8_t *f, uint16_t len, bool restamp,
+		uint64_t now_ns)
 {
 	struct rte_ipv4_hdr *ip;
 	struct rte_udp_hdr *udp;
@@ -563,7 +568,7 @@ restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
 		RTE_BE16(RTE_ETHER_TYPE_VLAN))
 		l2 += TW_VLAN_HDR_LEN;
 	if (len < l2 + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN)
-		return;
+		return 0;
 	ip = (struct rte_ipv4_hdr *)(f + l2);
 	udp = (struct rte_udp_hdr *)(ip + 1);
 	if (ip->version_ihl != RTE_IPV4_VHL_DEF ||
@@ -571,11 +576,17 @@ restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
 	    l2 + rte_be_to_cpu_16(ip->total_length) > len ||
 	    rte_be_to_cpu_16(udp->dgram_len) !=
 		rte_be_to_cpu_16(ip->total_length) - TW_IPV4_HDR_LEN)
-		return;
+		return 0;
 	mold = (const struct tw_mold_hdr *)(udp + 1);
 	count = rte_be_to_cpu_16(mold->count);
-	if (count == TW_MOLD_COUNT_END_OF_SESSION)
-		return;
+	if (count == TW_MOLD_COUNT_END_OF_SESSION) {
+		g->ctr.end_of_session++;
+		return 0;
+	}
+	if (count == TW_MOLD_COUNT_HEARTBEAT) {
+		g->ctr.heartbeats++;
+		return 0;
+	}
 	off = l2 + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN;
 	end = l2 + rte_be_to_cpu_16(ip->total_length);
 	for (i = 0; i < count; i++) {
@@ -583,24 +594,27 @@ restamp(uint8_t *f, uint16_t len, uint64_t now_ns)
 		uint16_t mlen;
 
 		if (off + TW_MOLD_BLOCK_HDR_LEN > end)
-			return;
+			break;
 		mlen = (uint16_t)(f[off] << 8 | f[off + 1]);
 		off += TW_MOLD_BLOCK_HDR_LEN;
 		if (off + mlen > end)
-			return;
+			break;
 		m = (struct tw_msg_prefix *)(f + off);
-		if ((m->type == TW_MSG_QUOTE || m->type == TW_MSG_TRADE ||
-		     m->type == TW_MSG_DIRECTORY) && mlen == tw_msg_len(m->type)) {
+		g->proto->gen_count(&g->ctr, f + off, mlen);
+		if (restamp && (m->type == TW_MSG_QUOTE ||
+		     m->type == TW_MSG_TRADE || m->type == TW_MSG_DIRECTORY) &&
+		    mlen == tw_msg_len(m->type)) {
 			m->send_ns = rte_cpu_to_be_64(now_ns);
 			if (m->type != TW_MSG_DIRECTORY)
 				m->late = 0;
 		}
 		off += mlen;
 	}
-	if (udp->dgram_cksum != 0) {
+	if (restamp && udp->dgram_cksum != 0) {
 		udp->dgram_cksum = 0;
 		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 	}
+	return (uint16_t)i;
 }
 
 /*
@@ -617,6 +631,7 @@ replay(struct tw_gen_lcore *g)
 	for (i = 0; i < p->nb && !tw_force_quit && !tw_stop_requested; i++) {
 		uint64_t due = 0, now;
 		struct rte_mbuf *m;
+		uint16_t msgs;
 
 		if (g->replay_rate != 0)
 			due = start + i * (hz / g->replay_rate);
@@ -644,10 +659,9 @@ replay(struct tw_gen_lcore *g)
 			p->data + p->off[i], p->len[i]);
 		m->data_len = p->len[i];
 		m->pkt_len = p->len[i];
-		if (g->replay_restamp)
-			restamp(rte_pktmbuf_mtod(m, uint8_t *), p->len[i],
-				tw_clock_ns(g->clock, now));
-		txq_add(g, 0, m, 1, true);
+		msgs = replayed(g, rte_pktmbuf_mtod(m, uint8_t *), p->len[i],
+			g->replay_restamp, tw_clock_ns(g->clock, now));
+		txq_add(g, 0, m, msgs, true);
 		if (due != 0 && g->nb_tx > 0)
 			tx_flush(g, false);
 	}
@@ -719,6 +733,7 @@ tw_gen_lcore_main(void *arg)
 	uint64_t now = rte_rdtsc(), next_house = now;
 	uint64_t house_period = RTE_MAX(g->fr.flush_tsc / 2, hz / 1000000);
 	struct tw_pace pace;
+	char a[32], b[32];
 	uint16_t q;
 
 	TW_LOG(gen, INFO, "lcore %u: %u of %u channels (%u symbols in all), "
@@ -735,8 +750,9 @@ tw_gen_lcore_main(void *arg)
 		replay(g);
 		rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
 		__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
-		TW_LOG(gen, INFO, "lcore %u: replayed %" PRIu64 " of %u "
-			"frames\n", g->lcore_id, g->ctr.pkts, g->replay.nb);
+		TW_LOG(gen, INFO, "lcore %u: replayed %s of %s frames\n",
+			g->lcore_id, tw_grouped(a, sizeof(a), g->ctr.pkts),
+			tw_grouped(b, sizeof(b), g->replay.nb));
 		return 0;
 	}
 	if (g->itch_file.msgs != 0) {
@@ -826,8 +842,8 @@ end:
 	if (g->itch != NULL && g->itch->out != NULL) {
 		/* The day file is whole once the session is: the main lcore
 		 * delivers it (run.c). */
-		printf("generator: %" PRIu64 " messages in the ITCH day "
-			"file\n", g->itch->out_msgs);
+		printf("generator: %s messages in the ITCH day file\n",
+			tw_grouped(a, sizeof(a), g->itch->out_msgs));
 		g->itch->out = NULL;
 	}
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
@@ -843,8 +859,8 @@ end:
 			tx_flush(g, false);
 	}
 	rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
-	TW_LOG(gen, INFO, "lcore %u: session ended after %" PRIu64
-		" ticks\n", g->lcore_id, g->ctr.ticks);
+	TW_LOG(gen, INFO, "lcore %u: session ended after %s ticks\n",
+		g->lcore_id, tw_grouped(a, sizeof(a), g->ctr.ticks));
 	return 0;
 }
 
@@ -922,7 +938,7 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 static int
 gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 {
-	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128];
+	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX + 128], a[32];
 
 	tw_config_beside(cfg->path, cfg->replay_file, path, sizeof(path));
 	if (tw_pcap_load(&g->replay, path, err, sizeof(err)) != 0) {
@@ -932,8 +948,8 @@ gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 	g->replay_speed = cfg->replay_speed;
 	g->replay_rate = cfg->replay_rate;
 	g->replay_restamp = cfg->replay_restamp;
-	printf("generator: replaying %u frames of %s, %s; send times %s\n",
-		g->replay.nb, path, g->replay_rate ? "at a rate" :
+	printf("generator: replaying %s frames of %s, %s; send times %s\n",
+		tw_grouped(a, sizeof(a), g->replay.nb), path, g->replay_rate ? "at a rate" :
 		g->replay_speed > 0 ? "at the capture's timing" :
 		"as fast as the port takes them", g->replay_restamp ?
 		"the replay's own" : "the recording's (latency is then the "
@@ -945,7 +961,7 @@ gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 static int
 gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 {
-	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX * 2 + 128];
+	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX * 2 + 128], a[32];
 	int rc;
 
 	tw_config_beside(cfg->path, cfg->itch_file, path, sizeof(path));
@@ -962,9 +978,9 @@ gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 		return -EINVAL;
 	}
 	g->itch_speed = cfg->itch_speed;
-	printf("generator: sending %" PRIu64 " messages of %s (%.3f s of "
-		"its time) %s, timestamps the send time\n",
-		g->itch_file.msgs, path, (double)(g->itch_file.last_ts -
+	printf("generator: sending %s messages of %s (%.3f s of its time) "
+		"%s, timestamps the send time\n",
+		tw_grouped(a, sizeof(a), g->itch_file.msgs), path, (double)(g->itch_file.last_ts -
 		g->itch_file.first_ts) / 1e9, g->itch_speed > 0 ?
 		"at its own timing" : "as fast as the port takes them");
 	if (g->itch_speed > 0 && g->itch_speed != 1)

@@ -36,8 +36,27 @@ static struct {
 	struct tw_stats prev;           /* at the last line */
 	struct tw_stats_lcore lc[TW_MAX_RX_LCORES], lc_prev[TW_MAX_RX_LCORES];
 	struct tw_hist lat_prev;        /* send->cache at the last line */
-	struct tw_hist lat_diff;
 } lines;
+
+/*
+ * send->cache over a period: the merged histogram less prev (what it
+ * was at the period's start), summarized. The one computation of the
+ * periodic line's p50/p99 and of the --stats-interval line's.
+ */
+static void
+period_latency(const struct tw_hist *prev, struct tw_hist_summary *out)
+{
+	static struct tw_hist diff;
+	unsigned int i;
+
+	diff = lat_merged[TW_SPAN_SEND_CACHE];
+	diff.count = 0;
+	for (i = 0; i < TW_HIST_BUCKETS; i++) {
+		diff.b[i] -= RTE_MIN(prev->b[i], diff.b[i]);
+		diff.count += diff.b[i];
+	}
+	tw_hist_summarize(&diff, out);
+}
 
 static void
 lines_lcores(struct tw_app *app, struct tw_stats_lcore *lc)
@@ -57,32 +76,32 @@ lines_lcores(struct tw_app *app, struct tw_stats_lcore *lc)
 	}
 }
 
-/* The line of the period since the last one (now: just collected). */
+/*
+ * The line of the period since the last one (now: just collected);
+ * period: its send->cache when the caller has it (the periodic line's,
+ * whose period this is), else NULL.
+ */
 static void
-lines_write(struct tw_app *app, const struct tw_stats *now, bool final)
+lines_write(struct tw_app *app, const struct tw_stats *now,
+		const struct tw_hist_summary *period, bool final)
 {
 	struct tw_hist_summary lat;
 	static char *buf;
 	static size_t len;
-	unsigned int i;
 	FILE *f;
 	int rc;
 
 	if (!lines.on)
 		return;
 	lines_lcores(app, lines.lc);
-	lines.lat_diff = lat_merged[TW_SPAN_SEND_CACHE];
-	lines.lat_diff.count = 0;
-	for (i = 0; i < TW_HIST_BUCKETS; i++) {
-		lines.lat_diff.b[i] -= RTE_MIN(lines.lat_prev.b[i],
-			lines.lat_diff.b[i]);
-		lines.lat_diff.count += lines.lat_diff.b[i];
+	if (period == NULL) {
+		period_latency(&lines.lat_prev, &lat);
+		period = &lat;
 	}
-	tw_hist_summarize(&lines.lat_diff, &lat);
 	/* A line in memory, then to the stream, which never blocks. */
 	f = open_memstream(&buf, &len);
 	rc = f == NULL ? -errno : tw_stats_write_period(f, now, &lines.prev,
-		lines.lc, lines.lc_prev, app->nb_rx, &lat, final);
+		lines.lc, lines.lc_prev, app->nb_rx, period, final);
 	if (f != NULL && fclose(f) != 0 && rc == 0)
 		rc = -errno;
 	if (rc == 0)
@@ -139,13 +158,15 @@ session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 		return true;
 	if (gen_done_tsc != 0 && (app->nb_rx == 0 ||
 	    t - gen_done_tsc >= (uint64_t)(cfg->drain_s * hz))) {
+		char open[32];
+
 		if (app->nb_rx > 0)
 			TW_LOG(app, WARNING, "RX saw the end of session on %u "
 				"of %u channels within %.1f s of the "
-				"generator's end; %" PRIu64 " gaps still "
-				"open\n", now->channels_ended,
-				cfg->channels, cfg->drain_s,
-				now->rec.gaps_open);
+				"generator's end; %s gaps still open\n",
+				now->channels_ended, cfg->channels,
+				cfg->drain_s, tw_grouped(open, sizeof(open),
+					now->rec.gaps_open));
 		return true;
 	}
 	return false;
@@ -219,8 +240,11 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 	uint64_t next_print = start_tsc + interval, gen_done_tsc = 0;
 	uint64_t end_tsc = 0;
 	bool lingering = false;
+	/* send->cache at the last periodic line (as lines.lat_prev). */
+	static struct tw_hist print_prev;
 
 	collect(app, prev);
+	tw_hist_init(&print_prev);
 	/* The lines count from zero (the lcores may have started). */
 	if (lines.on) {
 		memset(&lines.prev, 0, offsetof(struct tw_stats, channels));
@@ -254,11 +278,17 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		if (t >= next_print || app->nb_rx > 0) {
 			collect(app, now);
 			if (t >= next_print) {
+				struct tw_hist_summary period;
+
+				/* One period, the same for both lines. */
+				period_latency(&print_prev, &period);
+				print_prev = lat_merged[TW_SPAN_SEND_CACHE];
 				if (!cfg->quiet)
-					tw_stats_print_line(stdout, now, prev);
+					tw_stats_print_line(stdout, now, prev,
+						&period);
 				/* Stopping: the last line comes at the end. */
 				if (!tw_stop_requested)
-					lines_write(app, now, false);
+					lines_write(app, now, &period, false);
 				memcpy(prev, now, offsetof(struct tw_stats,
 					channels));
 				next_print += interval;
@@ -603,7 +633,7 @@ tw_app_run(struct tw_app *app)
 	rte_eal_mp_wait_lcore();
 	poll_port_stats(app);
 	collect(app, &now);
-	lines_write(app, &now, true);
+	lines_write(app, &now, NULL, true);
 	if (lines.on && tw_outstream_close(&app->lines_out, err,
 			sizeof(err)) != 0) {
 		TW_LOG(app, ERR, "--stats-interval %s\n", err);

@@ -277,11 +277,17 @@ tw_rx_lcore_main(void *arg)
 	}
 	drain(rx, pkts);
 	rte_rcu_qsbr_thread_offline(tw_qsv, rx->lcore_id);
-	TW_LOG(rx, DEBUG, "lcore %u stopped: %" PRIu64 " packets, %" PRIu64
-		" messages, %" PRIu64 " through the scalar checks, %" PRIu64
-		" idle rounds\n", rx->lcore_id, rx->path.ctr.pkts,
-		rx->path.ctr.msgs, rx->path.ctr.scalar_checked,
-		rx->idle_sleeps);
+	{
+		char a[32], b[32], c[32], d[32];
+
+		TW_LOG(rx, DEBUG, "lcore %u stopped: %s packets, %s messages, "
+			"%s through the scalar checks, %s idle rounds\n",
+			rx->lcore_id,
+			tw_grouped(a, sizeof(a), rx->path.ctr.pkts),
+			tw_grouped(b, sizeof(b), rx->path.ctr.msgs),
+			tw_grouped(c, sizeof(c), rx->path.ctr.scalar_checked),
+			tw_grouped(d, sizeof(d), rx->idle_sleeps));
+	}
 	return 0;
 }
 
@@ -387,10 +393,13 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 
 		rx->path.ctx.proto_state = tw_books_init(mem, &bp);
 		if (rx->path.ctx.proto_state == NULL) {
+			char a[32];
+
 			TW_LOG(app, ERR, "%s: [itch] max_orders, levels: no "
-				"room for %" PRIu64 " orders and %u levels on "
-				"socket %d\n", cfg->path, cfg->itch_max_orders,
-				cfg->itch_levels, socket);
+				"room for %s orders and %u levels on socket "
+				"%d\n", cfg->path, tw_grouped(a, sizeof(a),
+				cfg->itch_max_orders), cfg->itch_levels,
+				socket);
 			return -ENOMEM;
 		}
 	}

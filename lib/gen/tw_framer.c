@@ -157,6 +157,20 @@ tw_emit_directory(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 	}
 }
 
+void
+tw_count_sent(struct tw_gen_counters *ctr, const uint8_t *m, uint16_t len)
+{
+	if (len == 0 || len != tw_msg_len(m[0])) {
+		ctr->other_msgs++;
+	} else if (m[0] == TW_MSG_DIRECTORY) {
+		ctr->directories++;
+	} else {
+		ctr->quotes += m[0] == TW_MSG_QUOTE;
+		ctr->trades += m[0] == TW_MSG_TRADE;
+		ctr->ticks++;
+	}
+}
+
 /* How far behind its due time a tick goes out, in TW_LATE_UNIT_NS. */
 static inline uint16_t
 lateness(uint64_t now_ns, uint64_t due_ns)

@@ -157,6 +157,14 @@ void tw_emit_directory(struct tw_emitter *e, uint64_t now, uint64_t send_ns);
 void tw_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
 		uint64_t now_ns, uint64_t first_ns, uint64_t step_ns);
 
+/*
+ * One message sent as it is (a replayed capture's, len bytes) counted
+ * by kind as the emitters count their own: a quote or a trade is a
+ * tick, a directory message a directory; anything else is other.
+ */
+void tw_count_sent(struct tw_gen_counters *ctr, const uint8_t *m,
+		uint16_t len);
+
 /* ---- a whole feed in memory (tests, benchmarks, capture tools) ---- */
 
 struct tw_gen_feed_opts {

@@ -304,6 +304,7 @@ struct tw_gen_counters {
 	uint64_t trades;
 	uint64_t directories;
 	uint64_t events;        /* other session messages (ITCH S) */
+	uint64_t other_msgs;    /* replayed, of no kind the protocol sends */
 	uint64_t truth_refused; /* messages its own truth refused (a bug) */
 	uint64_t heartbeats;
 	uint64_t end_of_session;

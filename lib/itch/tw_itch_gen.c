@@ -493,11 +493,20 @@ tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
 	/* The replay's own send time: latency is measured from it. */
 	tw_itch_put48(p + TW_ITCH_OFF_TIMESTAMP, send_ns % TW_ITCH_NS_PER_DAY);
 	sent(e, g, p, seq, send_ns, ch);
-	if (m[0] == TW_ITCH_STOCK_DIRECTORY)
-		e->ctr->directories++;
-	else if (tw_itch_locate(m) == 0)
-		e->ctr->events++;
-	else
-		e->ctr->ticks++;
+	tw_itch_count_sent(e->ctr, m, len);
 	return 0;
+}
+
+void
+tw_itch_count_sent(struct tw_gen_counters *ctr, const uint8_t *m,
+		uint16_t len)
+{
+	if (len < TW_ITCH_HDR_LEN)
+		ctr->other_msgs++;
+	else if (m[0] == TW_ITCH_STOCK_DIRECTORY)
+		ctr->directories++;
+	else if (tw_itch_locate(m) == 0)
+		ctr->events++;
+	else
+		ctr->ticks++;
 }

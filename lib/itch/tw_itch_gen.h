@@ -101,6 +101,15 @@ void tw_itch_file_free(struct tw_itch_file *f);
  * Counted as a directory, a session event or a tick. -ENOBUFS when the
  * frame source has no memory.
  */
+/*
+ * One ITCH message sent as it is (a day file's, a replayed capture's)
+ * counted by kind: a Stock Directory a directory, one of no stock
+ * (locate 0: System Event) a session event, any other a tick; one too
+ * short for a header is other.
+ */
+void tw_itch_count_sent(struct tw_gen_counters *ctr, const uint8_t *m,
+		uint16_t len);
+
 int tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
 		uint16_t len, uint64_t now, uint64_t send_ns);
 

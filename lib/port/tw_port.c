@@ -353,6 +353,38 @@ tw_port_stop(uint16_t port_id)
 	rte_eth_dev_close(port_id);
 }
 
+/*
+ * A driver's counters may go back. memif (DPDK 22.11) reads 0 while it
+ * has no peer and its old count again once one connects; other drivers
+ * zero them on a link change or a stop and start, and count from 0. So
+ * that every counter reported is monotonic over the run without
+ * counting anything twice: a 0 below the last count is held (it says
+ * neither which), a count above 0 but below the last one is a new count
+ * from 0 (the last one joins the base), a count at or above it goes on.
+ * Per port id, written by the main lcore only.
+ */
+#define FOLD_XSTATS 256
+enum { FOLD_IPACKETS, FOLD_OPACKETS, FOLD_IBYTES, FOLD_OBYTES,
+	FOLD_IMISSED, FOLD_IERRORS, FOLD_OERRORS, FOLD_RX_NOMBUF,
+	FOLD_XSTAT0 };
+
+static struct port_fold {
+	uint64_t last[FOLD_XSTAT0 + FOLD_XSTATS]; /* since the last reset */
+	uint64_t base[FOLD_XSTAT0 + FOLD_XSTATS]; /* before it */
+} folds[RTE_MAX_ETHPORTS];
+
+static uint64_t
+fold(struct port_fold *pf, unsigned int k, uint64_t raw)
+{
+	if (raw >= pf->last[k]) {
+		pf->last[k] = raw;
+	} else if (raw != 0) {
+		pf->base[k] += pf->last[k];
+		pf->last[k] = raw;
+	}
+	return pf->base[k] + pf->last[k];
+}
+
 void
 tw_port_report_init(uint16_t port_id, struct tw_port_report *r)
 {
@@ -362,6 +394,8 @@ tw_port_report_init(uint16_t port_id, struct tw_port_report *r)
 	memset(r, 0, sizeof(*r));
 	rte_seqcount_init(&r->sc);
 	r->port_id = port_id;
+	if (port_id < RTE_MAX_ETHPORTS)
+		memset(&folds[port_id], 0, sizeof(folds[port_id]));
 	if (rte_eth_dev_get_name_by_port(port_id, r->name) != 0)
 		snprintf(r->name, sizeof(r->name), "port%u", port_id);
 	if (rte_eth_dev_info_get(port_id, &info) == 0 &&
@@ -434,18 +468,24 @@ tw_port_poll_link(struct tw_port_report *r)
 	rte_seqcount_write_end(&r->sc);
 	PORT_LOG(WARNING, "port %u (%s): link %s\n", r->port_id, r->name,
 		up ? "up again" : "down");
+	/* Drivers zero their counters with a link change (memif does). */
+	tw_port_poll_stats(r);
 	return change;
 }
 
 void
 tw_port_poll_stats(struct tw_port_report *r)
 {
-	struct rte_eth_xstat xs[256];
-	struct rte_eth_xstat_name names[256];
+	struct rte_eth_xstat xs[FOLD_XSTATS];
+	struct rte_eth_xstat_name names[FOLD_XSTATS];
 	struct rte_eth_stats st;
+	struct port_fold *pf;
 	int n, i;
 	uint16_t k = 0;
 
+	if (r->port_id >= RTE_MAX_ETHPORTS)
+		return;
+	pf = &folds[r->port_id];
 	memset(&st, 0, sizeof(st));
 	if (rte_eth_stats_get(r->port_id, &st) != 0)
 		return;
@@ -454,20 +494,27 @@ tw_port_poll_stats(struct tw_port_report *r)
 	    rte_eth_xstats_get_names(r->port_id, names, RTE_DIM(names)) != n)
 		n = 0;
 	rte_seqcount_write_begin(&r->sc);
-	r->ipackets = st.ipackets;
-	r->opackets = st.opackets;
-	r->ibytes = st.ibytes;
-	r->obytes = st.obytes;
-	r->imissed = st.imissed;
-	r->ierrors = st.ierrors;
-	r->oerrors = st.oerrors;
-	r->rx_nombuf = st.rx_nombuf;
-	for (i = 0; i < n && k < TW_PORT_XSTATS_MAX; i++) {
-		if (xs[i].value == 0 || xs[i].id >= (uint64_t)n)
+	r->ipackets = fold(pf, FOLD_IPACKETS, st.ipackets);
+	r->opackets = fold(pf, FOLD_OPACKETS, st.opackets);
+	r->ibytes = fold(pf, FOLD_IBYTES, st.ibytes);
+	r->obytes = fold(pf, FOLD_OBYTES, st.obytes);
+	r->imissed = fold(pf, FOLD_IMISSED, st.imissed);
+	r->ierrors = fold(pf, FOLD_IERRORS, st.ierrors);
+	r->oerrors = fold(pf, FOLD_OERRORS, st.oerrors);
+	r->rx_nombuf = fold(pf, FOLD_RX_NOMBUF, st.rx_nombuf);
+	for (i = 0; i < n; i++) {
+		uint64_t v;
+
+		if (xs[i].id >= (uint64_t)n)
+			continue;
+		/* Each one folded, shown or not: it may show later. */
+		v = fold(pf, FOLD_XSTAT0 + (unsigned int)xs[i].id,
+			xs[i].value);
+		if (v == 0 || k >= TW_PORT_XSTATS_MAX)
 			continue;
 		snprintf(r->xstats[k].name, TW_PORT_XSTAT_NAME, "%s",
 			names[xs[i].id].name);
-		r->xstats[k++].value = xs[i].value;
+		r->xstats[k++].value = v;
 	}
 	r->nb_xstats = k;
 	rte_seqcount_write_end(&r->sc);
@@ -478,6 +525,11 @@ tw_port_restart(struct tw_port_report *r)
 {
 	int rc = 0;
 
+	/*
+	 * The counts up to now first, and again once started: a driver
+	 * may zero them on stop or start (see fold()).
+	 */
+	tw_port_poll_stats(r);
 	/* A restart that failed left it stopped: start it only. */
 	if (!r->stopped)
 		rc = rte_eth_dev_stop(r->port_id);
@@ -487,6 +539,7 @@ tw_port_restart(struct tw_port_report *r)
 		if (rc == 0)
 			r->stopped = 0;
 	}
+	tw_port_poll_stats(r);
 	rte_seqcount_write_begin(&r->sc);
 	r->restarts++;
 	rte_seqcount_write_end(&r->sc);

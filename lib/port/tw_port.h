@@ -119,6 +119,7 @@ struct tw_port_report {
 	uint64_t link_ups;      /* down -> up seen, after the start */
 	uint64_t lsc_events;    /* link status interrupts (lsc only) */
 	uint64_t restarts;      /* stopped and started to reconnect */
+	/* From the run's start, across driver resets (tw_port_poll_stats). */
 	uint64_t ipackets;
 	uint64_t opackets;
 	uint64_t ibytes;
@@ -148,15 +149,28 @@ enum tw_link_change {
 	TW_LINK_CAME_UP,
 };
 
-/* Read the link now (no wait), count and return a change. */
+/*
+ * Read the link now (no wait), count and return a change; on a change
+ * read the stats too (tw_port_poll_stats), before the driver counts
+ * past what it zeroed.
+ */
 enum tw_link_change tw_port_poll_link(struct tw_port_report *r);
 
-/* Read the basic and non-zero extended stats into r. */
+/*
+ * Read the basic and non-zero extended stats into r, each monotonic
+ * over the run and never counting a frame twice: a counter the driver
+ * took back goes on from what it had counted (memif reads 0 while it
+ * has no peer; other drivers zero them on a link change or restart).
+ * A reset whose new count passed the old one before a read saw it is
+ * missed (counted short); link changes and restarts read at once so
+ * that it is not.
+ */
 void tw_port_poll_stats(struct tw_port_report *r);
 
 /*
  * Stop (if started) and start the port, the caller keeping every lcore
- * off it; for ports with relink set. 0 once started again.
+ * off it; for ports with relink set. 0 once started again. The stats
+ * are read just before and after (tw_port_poll_stats).
  */
 int tw_port_restart(struct tw_port_report *r);
 

@@ -10,6 +10,7 @@ const struct tw_protocol tw_protocol_tickwire = {
 	.name = "tickwire",
 	.gen_open = tw_emit_directory,
 	.gen_ticks = tw_emit_ticks,
+	.gen_count = tw_count_sent,
 	.rx_init = tw_rx_ctx_init,
 	.rx_datagram = tw_rx_datagram,
 };
@@ -19,6 +20,7 @@ const struct tw_protocol tw_protocol_itch50 = {
 	.gen_open = tw_itch_emit_open,
 	.gen_ticks = tw_itch_emit_ticks,
 	.gen_close = tw_itch_emit_close,
+	.gen_count = tw_itch_count_sent,
 	.rx_init = tw_itch_rx_init,
 	.books = true,
 };

@@ -29,6 +29,9 @@ struct tw_protocol {
 	/* Generator: what closes a session before its end; or NULL. */
 	void (*gen_close)(struct tw_emitter *e, uint64_t now,
 			uint64_t send_ns);
+	/* Generator: one message sent as it is (a replay's), by kind. */
+	void (*gen_count)(struct tw_gen_counters *ctr, const uint8_t *m,
+			uint16_t len);
 	/*
 	 * Order books (lib/itch): the generator's model keeps its truth
 	 * in them (e->proto_state, a struct tw_itch_gen) and each RX

@@ -63,6 +63,7 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("trades", trades),
 	GEN("directories", directories),
 	GEN("session_events", events),
+	GEN("other_messages", other_msgs),
 	GEN("truth_refused", truth_refused),
 	GEN("heartbeats", heartbeats),
 	GEN("end_of_session", end_of_session),
@@ -343,13 +344,28 @@ tw_grouped(char *buf, size_t len, uint64_t v)
 }
 
 /*
+ * v grouped, in the next of a ring of buffers: enough for the arguments
+ * of one printf. The reports' printing only (main lcore).
+ */
+static const char *
+grp(uint64_t v)
+{
+	static char ring[16][32];
+	static unsigned int next;
+	char *b = ring[next++ % RTE_DIM(ring)];
+
+	return tw_grouped(b, sizeof(ring[0]), v);
+}
+
+/*
  * The periodic line, by role, under 100 columns: what a generator
  * sends, what RX lcores receive (drops, gaps, latency), or both.
- * Rates per second with grouped digits; latency in microseconds.
+ * Rates per second with grouped digits; the period's latency in
+ * microseconds, "last 1s" ("-" when it had no sample).
  */
 void
 tw_stats_print_line(FILE *f, const struct tw_stats *now,
-		const struct tw_stats *prev)
+		const struct tw_stats *prev, const struct tw_hist_summary *lat)
 {
 	double dt = now->elapsed_s - prev->elapsed_s;
 	char a[32], b[32], c[32], d[32];
@@ -375,10 +391,15 @@ tw_stats_print_line(FILE *f, const struct tw_stats *now,
 			fprintf(f, " %s pkt/s", tw_grouped(b, sizeof(b),
 				(uint64_t)per_s(now->rx.pkts, prev->rx.pkts,
 					dt)));
-		fprintf(f, " | drops %s gaps %s | p50 %.1f p99 %.1f us",
+		/* The period's, as tickwire-top says it. */
+		fprintf(f, " | drops %s gaps %s | last %.2gs ",
 			tw_grouped(c, sizeof(c), now->drops_total),
-			tw_grouped(d, sizeof(d), now->gaps),
-			now->lat.p50 / 1e3, now->lat.p99 / 1e3);
+			tw_grouped(d, sizeof(d), now->gaps), dt);
+		if (lat->count != 0)
+			fprintf(f, "p50 %.1f p99 %.1f us", lat->p50 / 1e3,
+				lat->p99 / 1e3);
+		else
+			fprintf(f, "p50 - p99 - us");
 	}
 	fputc('\n', f);
 	print_port_problems(f, now);
@@ -406,6 +427,9 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 		if (s->gen.events != 0)
 			fprintf(f, ", %s session events",
 				tw_grouped(d, sizeof(d), s->gen.events));
+		if (s->gen.other_msgs != 0)
+			fprintf(f, ", %s other messages",
+				tw_grouped(d, sizeof(d), s->gen.other_msgs));
 		fprintf(f, " in %s packets",
 			tw_grouped(e, sizeof(e), s->gen.pkts));
 		if (s->gen.tx_retries != 0 || s->gen.tx_dropped != 0)
@@ -433,70 +457,69 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 					s->gen.directories + s->gen.events));
 		fputc('\n', f);
 	}
-	fprintf(f, "  drops %" PRIu64 ", gaps %" PRIu64 " (%" PRIu64
-		" msgs), duplicates %" PRIu64 " pkts\n", s->drops_total,
-		s->gaps, s->gap_msgs, s->dup_pkts);
+	fprintf(f, "  drops %s, gaps %s (%s msgs), duplicates %s pkts\n",
+		grp(s->drops_total), grp(s->gaps), grp(s->gap_msgs),
+		grp(s->dup_pkts));
 	if (s->gaps != 0 || s->rec.fill_dups != 0)
-		fprintf(f, "  recovery: %" PRIu64 " gaps filled (%" PRIu64
-			" msgs, %" PRIu64 " requests, at most %" PRIu64
-			" for one gap), %" PRIu64 " still open, %" PRIu64
-			" given up (%" PRIu64 " msgs; their channels' symbols "
-			"marked stale), %" PRIu64 " msgs came again\n",
-			s->rec.gaps_filled, s->rec.msgs_recovered,
-			s->rec.requests, s->rec.requests_per_gap_max,
-			s->rec.gaps_open, s->rec.gaps_unrecovered,
-			s->rec.msgs_unrecovered, s->rec.fill_dups);
+		fprintf(f, "  recovery: %s gaps filled (%s msgs, %s requests, "
+			"at most %s for one gap), %s still open, %s given up "
+			"(%s msgs; their channels' symbols marked stale), %s "
+			"msgs came again\n", grp(s->rec.gaps_filled),
+			grp(s->rec.msgs_recovered), grp(s->rec.requests),
+			grp(s->rec.requests_per_gap_max),
+			grp(s->rec.gaps_open), grp(s->rec.gaps_unrecovered),
+			grp(s->rec.msgs_unrecovered), grp(s->rec.fill_dups));
 	if (s->rec.late_joins != 0 || s->rec.snapshots != 0 ||
 	    s->rec.snapshots_failed != 0)
-		fprintf(f, "  late joins %" PRIu64 " (%" PRIu64 " msgs sent "
-			"before), snapshots taken in %" PRIu64 ", failed %"
-			PRIu64 "\n", s->rec.late_joins, s->rec.msgs_before_join,
-			s->rec.snapshots, s->rec.snapshots_failed);
+		fprintf(f, "  late joins %s (%s msgs sent before), snapshots "
+			"taken in %s, failed %s\n", grp(s->rec.late_joins),
+			grp(s->rec.msgs_before_join), grp(s->rec.snapshots),
+			grp(s->rec.snapshots_failed));
 	if (s->span[TW_SPAN_GAP_FILL].count != 0)
 		fprintf(f, "  gap->fill (us): p50 %.1f p99 %.1f max %.1f over "
-			"%" PRIu64 " gaps\n",
+			"%s gaps\n",
 			s->span[TW_SPAN_GAP_FILL].p50 / 1e3,
 			s->span[TW_SPAN_GAP_FILL].p99 / 1e3,
 			s->span[TW_SPAN_GAP_FILL].max / 1e3,
-			s->span[TW_SPAN_GAP_FILL].count);
+			grp(s->span[TW_SPAN_GAP_FILL].count));
 	if (s->gen.faults[0].lost + s->gen.faults[0].dup +
 	    s->gen.faults[0].reordered + s->gen.faults[0].corrupted +
 	    s->gen.line_b_pkts != 0)
-		fprintf(f, "  faults done: %" PRIu64 " frames lost (%" PRIu64
-			" msgs), %" PRIu64 " sent twice, %" PRIu64
-			" reordered, %" PRIu64 " corrupted\n",
-			s->gen.faults[0].lost, s->gen.faults[0].lost_msgs,
-			s->gen.faults[0].dup, s->gen.faults[0].reordered,
-			s->gen.faults[0].corrupted);
+		fprintf(f, "  faults done: %s frames lost (%s msgs), %s sent "
+			"twice, %s reordered, %s corrupted\n",
+			grp(s->gen.faults[0].lost),
+			grp(s->gen.faults[0].lost_msgs),
+			grp(s->gen.faults[0].dup),
+			grp(s->gen.faults[0].reordered),
+			grp(s->gen.faults[0].corrupted));
 	if (s->gen.line_b_pkts != 0)
-		fprintf(f, "  line B: %" PRIu64 " frames, faults: %" PRIu64
-			" lost (%" PRIu64 " msgs), %" PRIu64 " sent twice, %"
-			PRIu64 " reordered, %" PRIu64 " corrupted; %" PRIu64
-			" frames lost on both lines\n", s->gen.line_b_pkts,
-			s->gen.faults[1].lost, s->gen.faults[1].lost_msgs,
-			s->gen.faults[1].dup, s->gen.faults[1].reordered,
-			s->gen.faults[1].corrupted, s->gen.faults_lost_both);
+		fprintf(f, "  line B: %s frames, faults: %s lost (%s msgs), %s "
+			"sent twice, %s reordered, %s corrupted; %s frames "
+			"lost on both lines\n", grp(s->gen.line_b_pkts),
+			grp(s->gen.faults[1].lost),
+			grp(s->gen.faults[1].lost_msgs),
+			grp(s->gen.faults[1].dup),
+			grp(s->gen.faults[1].reordered),
+			grp(s->gen.faults[1].corrupted),
+			grp(s->gen.faults_lost_both));
 	if (s->rx.line_pkts[0] + s->rx.line_pkts[1] != 0)
-		fprintf(f, "  lines: A %" PRIu64 " frames (%" PRIu64 " first, %"
-			PRIu64 " second), B %" PRIu64 " (%" PRIu64 " first, %"
-			PRIu64 " second)\n", s->rx.line_pkts[0],
-			s->rx.line_won[0], s->rx.line_dups[0],
-			s->rx.line_pkts[1], s->rx.line_won[1],
-			s->rx.line_dups[1]);
+		fprintf(f, "  lines: A %s frames (%s first, %s second), B %s "
+			"(%s first, %s second)\n", grp(s->rx.line_pkts[0]),
+			grp(s->rx.line_won[0]), grp(s->rx.line_dups[0]),
+			grp(s->rx.line_pkts[1]), grp(s->rx.line_won[1]),
+			grp(s->rx.line_dups[1]));
 	for (asked = 0, i = 0; i < TW_GEN_REQUEST_VERDICTS; i++)
 		asked += s->gen.requests[i];
 	if (asked != 0)
-		fprintf(f, "  request server: %" PRIu64 " served (%" PRIu64
-			" frames, %" PRIu64 " msgs); refused: %" PRIu64
-			" malformed, %" PRIu64 " bad source, %" PRIu64
-			" over rate, %" PRIu64 " bad session, %" PRIu64
-			" bad seq, %" PRIu64 " future, %" PRIu64 " expired, %"
-			PRIu64 " no mbuf\n", s->gen.requests[0],
-			s->gen.retrans_pkts, s->gen.retrans_msgs,
-			s->gen.requests[1], s->gen.requests[2],
-			s->gen.requests[3], s->gen.requests[4],
-			s->gen.requests[5], s->gen.requests[6],
-			s->gen.requests[7], s->gen.requests[8]);
+		fprintf(f, "  request server: %s served (%s frames, %s msgs); "
+			"refused: %s malformed, %s bad source, %s over rate, "
+			"%s bad session, %s bad seq, %s future, %s expired, "
+			"%s no mbuf\n", grp(s->gen.requests[0]),
+			grp(s->gen.retrans_pkts), grp(s->gen.retrans_msgs),
+			grp(s->gen.requests[1]), grp(s->gen.requests[2]),
+			grp(s->gen.requests[3]), grp(s->gen.requests[4]),
+			grp(s->gen.requests[5]), grp(s->gen.requests[6]),
+			grp(s->gen.requests[7]), grp(s->gen.requests[8]));
 	if (s->receiving)
 		for (i = 0; i < s->nb_channels; i++) {
 			const struct tw_channel_report *c = &s->channels[i];
@@ -508,27 +531,27 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 				c->expected);
 			if (c->sent_next != 0)
 				fprintf(f, ", sent up to %" PRIu64
-					" (%" PRIu64 " unreceived)",
-					c->sent_next, c->unreceived);
+					" (%s unreceived)", c->sent_next,
+					grp(c->unreceived));
 			fprintf(f, "\n");
 		}
 	for (i = 0; i < TW_DROP_MAX; i++)
 		if (s->rx.drops[i] != 0)
-			fprintf(f, "    drop %-16s %" PRIu64 "\n",
-				tw_rx_drop_name(i), s->rx.drops[i]);
+			fprintf(f, "    drop %-16s %s\n", tw_rx_drop_name(i),
+				grp(s->rx.drops[i]));
 	for (i = 0; i < s->nb_ports; i++) {
 		const struct tw_port_report *p = &s->ports[i];
 
-		fprintf(f, "  port %u (%s): in %" PRIu64 " pkts, out %" PRIu64
-			" pkts, imissed %" PRIu64 ", ierrors %" PRIu64
-			", rx_nombuf %" PRIu64 ", oerrors %" PRIu64 "; link %s",
-			p->port_id, p->name, p->ipackets, p->opackets,
-			p->imissed, p->ierrors, p->rx_nombuf, p->oerrors,
+		fprintf(f, "  port %u (%s): in %s pkts, out %s pkts, imissed "
+			"%s, ierrors %s, rx_nombuf %s, oerrors %s; link %s",
+			p->port_id, p->name, grp(p->ipackets),
+			grp(p->opackets), grp(p->imissed), grp(p->ierrors),
+			grp(p->rx_nombuf), grp(p->oerrors),
 			p->link_up ? "up" : "down");
 		if (p->link_downs != 0 || p->restarts != 0)
-			fprintf(f, ", down %" PRIu64 " times, up again %"
-				PRIu64 ", restarted %" PRIu64, p->link_downs,
-				p->link_ups, p->restarts);
+			fprintf(f, ", down %s times, up again %s, restarted %s",
+				grp(p->link_downs), grp(p->link_ups),
+				grp(p->restarts));
 		fprintf(f, "\n");
 	}
 	if (s->lat.count != 0)

@@ -105,9 +105,12 @@ void tw_stats_add_channels(struct tw_stats *s,
 /* Derive drops_total, gaps, duplicates and channels_ended. */
 void tw_stats_finish(struct tw_stats *s);
 
-/* One line: counts and rates since prev. */
+/*
+ * One line: counts and rates since prev; lat: send->cache over the same
+ * period (the merged histogram's increase since prev was read).
+ */
 void tw_stats_print_line(FILE *f, const struct tw_stats *now,
-		const struct tw_stats *prev);
+		const struct tw_stats *prev, const struct tw_hist_summary *lat);
 void tw_stats_print_summary(FILE *f, const struct tw_stats *s);
 
 struct tw_verdict;

@@ -284,6 +284,19 @@ it_assert_recovered(const char *rx_json)
 	assert_int_equal(it_json_u64(rx_json, NULL, "channels_not_ended"), 0);
 }
 
+/*
+ * TW_TEST_FILTER=PATTERN (cmocka's: '*' and '?') runs only the tests of
+ * a group whose names match: one test at a time on a busy host.
+ */
+static inline void
+it_test_filter(void)
+{
+	const char *f = getenv("TW_TEST_FILTER");
+
+	if (f != NULL && f[0] != '\0')
+		cmocka_set_test_filter(f);
+}
+
 /* Two stats JSONs, read (both must be there); free() each. */
 static inline void
 it_read_pair(const char *gjson, const char *pjson, char **g, char **p)

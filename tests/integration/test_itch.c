@@ -185,6 +185,12 @@ replay_gives_the_truth(const char *day, const char *truth,
 	assert_int_equal(it_json_u64(s, "rx", "book_messages"), TICKS);
 	assert_int_equal(it_json_u64(s, NULL, "drops_total"), 0);
 	assert_int_equal(it_json_u64(s, "generator", "truth_refused"), 0);
+	/* And the sender counted them by kind as it sent them. */
+	assert_int_equal(it_json_u64(s, "generator", "ticks"), TICKS);
+	assert_int_equal(it_json_u64(s, "generator", "directories"), SYMBOLS);
+	assert_int_equal(it_json_u64(s, "generator", "session_events"),
+		EVENTS);
+	assert_int_equal(it_json_u64(s, "generator", "other_messages"), 0);
 	free(s);
 	assert_true(it_files_equal(cache, truth));
 	assert_true(it_files_equal(books, truth_books));
@@ -423,5 +429,6 @@ main(void)
 		cmocka_unit_test(itch_loss_recovered_over_memif),
 	};
 
+	it_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

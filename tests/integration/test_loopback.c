@@ -528,6 +528,65 @@ stats_interval_lines_add_up_to_the_final_json(void **state)
 	free(l);
 }
 
+/*
+ * The periodic line's p50/p99 are its period's, as it says ("last
+ * 0.51s"): equal to the --stats-interval line's of the same period (its
+ * latency_ns, in the periodic line's microseconds to one decimal; "-"
+ * when the period had no sample). Both lines start together; the JSON's last line
+ * (final) covers the drain, after the periodic lines that stopped.
+ */
+static void
+periodic_line_latency_is_the_periods_as_in_the_interval_lines(void **state)
+{
+	const char *jl = it_path("period.jsonl");
+	const char *log = it_path("period.log");
+	const char *const opts[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--rate", "200000",
+		"--duration", "3", "--set", "run.stats_interval_ms=500",
+		"--stats-interval", jl, NULL };
+	const char *mark = "| last ";
+	char *l, *out, *jline, *pline, *js = NULL, *ps = NULL;
+	unsigned int n = 0;
+
+	remove(jl);
+	assert_int_equal(it_tickwire(opts, log, 60), 0);
+	l = it_slurp(jl);
+	out = it_slurp(log);
+	assert_non_null(l);
+	assert_non_null(out);
+	jline = strtok_r(l, "\n", &js);
+	pline = strtok_r(out, "\n", &ps);
+	for (; jline != NULL && strstr(jline, "\"final\": false") != NULL;
+	     jline = strtok_r(NULL, "\n", &js)) {
+		uint64_t count = it_json_u64(jline, "latency_ns", "count");
+		char want[64], *p = NULL;
+
+		while (pline != NULL && (pline[0] != '[' ||
+		       (p = strstr(pline, mark)) == NULL))
+			pline = strtok_r(NULL, "\n", &ps);
+		assert_non_null(pline);
+		/* "last 0.5s " (the period as timed: 0.5 to 0.55 s). */
+		p = strstr(p, "s p50 ");
+		assert_non_null(p);
+		p += 2;
+		if (count == 0)
+			snprintf(want, sizeof(want), "p50 - p99 - us");
+		else
+			snprintf(want, sizeof(want), "p50 %.1f p99 %.1f us",
+				it_json_u64(jline, "latency_ns", "p50") / 1e3,
+				it_json_u64(jline, "latency_ns", "p99") / 1e3);
+		fprintf(stderr, "period %u: printed %s; interval line %s "
+			"(%" PRIu64 " samples)\n", n, p, want, count);
+		assert_int_equal(strncmp(p, want, strlen(want)), 0);
+		pline = strtok_r(NULL, "\n", &ps);
+		n++;
+	}
+	/* 3 s at 500 ms: five or six periods before the stop. */
+	assert_true(n >= 5);
+	free(l);
+	free(out);
+}
+
 /* Start tickwire with opts under TW_PREFIX=tag; its pid. */
 static pid_t
 start_tagged(const char *tag, const char *const *opts, const char *log)
@@ -657,10 +716,13 @@ main(void)
 			command_line_eal_options_replace_the_profiles),
 		cmocka_unit_test(
 			stats_interval_lines_add_up_to_the_final_json),
+		cmocka_unit_test(
+		periodic_line_latency_is_the_periods_as_in_the_interval_lines),
 		cmocka_unit_test(two_prefixes_share_the_host),
 		cmocka_unit_test(
 			output_files_fail_loudly_and_never_half_written),
 	};
 
+	it_test_filter();
 	return cmocka_run_group_tests_name("loopback", tests, NULL, NULL);
 }

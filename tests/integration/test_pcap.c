@@ -131,7 +131,9 @@ recorded_feed_passes_tshark_and_replays_to_truth(void **state)
 /*
  * Replay like tcpreplay: a capture recorded at 100,000 msgs/s (0.5 s)
  * sent by the generator at half its speed takes at least twice as long,
- * and the cache ends equal to the recording's truth. Restamped, latency
+ * and the cache ends equal to the recording's truth. The replay counts
+ * what it sent as the recording did: ticks (quotes, trades), directory
+ * messages, heartbeats, ends of session, packets. Restamped, latency
  * is the replay's own (microseconds); not restamped it is the age of
  * the recording, and the run says so.
  */
@@ -142,7 +144,10 @@ replay_keeps_the_capture_timing(void **state)
 	const char *const rec[] = { "--config",
 		TW_SRC "/drivers-config/pcap-record.ini", "--count", "50000",
 		"--rate", "100000", "--duration", "60", "--quiet",
-		"--dump-truth", "truth.csv", NULL };
+		"--stats-json", "rec.json", "--dump-truth", "truth.csv", NULL };
+	static const char *const kinds[] = { "ticks", "quotes", "trades",
+		"directories", "heartbeats", "end_of_session", "packets",
+		"bytes" };
 	/* [3]: the capture, set once the directory is made. */
 	const char *paced[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set", NULL,
@@ -154,7 +159,8 @@ replay_keeps_the_capture_timing(void **state)
 		"--set", "replay.speed=0",
 		"--set", "replay.restamp=false", "--duration", "60",
 		"--stats-json", "aged.json", NULL };
-	char file[600], *s;
+	char file[600], *s, *r;
+	unsigned int k;
 
 	enter(dir);
 	assert_int_equal(it_tickwire(rec, "rec.log", 120), 0);
@@ -171,6 +177,19 @@ replay_keeps_the_capture_timing(void **state)
 	assert_true(strtod(strstr(s, "\"elapsed_s\": ") + 13, NULL) >= 0.9);
 	assert_int_equal(it_json_u64(s, "rx", "messages"), 51000);
 	assert_true(it_json_u64(s, "latency_ns", "p50") < 100000000);
+	r = it_slurp("rec.json");
+	assert_non_null(r);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		fprintf(stderr, "%s: recorded %" PRIu64 ", replayed %" PRIu64
+			"\n", kinds[k], it_json_u64(r, "generator", kinds[k]),
+			it_json_u64(s, "generator", kinds[k]));
+		assert_int_equal(it_json_u64(s, "generator", kinds[k]),
+			it_json_u64(r, "generator", kinds[k]));
+	}
+	assert_int_equal(it_json_u64(s, "generator", "ticks"), 50000);
+	assert_int_equal(it_json_u64(s, "generator", "directories"), 1000);
+	assert_int_equal(it_json_u64(s, "generator", "other_messages"), 0);
+	free(r);
 	free(s);
 	assert_true(it_files_equal("paced.csv", "truth.csv"));
 	assert_int_equal(it_tickwire(aged, "aged.log", 120), 0);
@@ -324,5 +343,6 @@ main(void)
 		cmocka_unit_test(readme_record_then_replay_works_as_written),
 	};
 
+	it_test_filter();
 	return cmocka_run_group_tests_name("pcap", tests, NULL, NULL);
 }

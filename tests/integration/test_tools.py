@@ -127,10 +127,12 @@ def top_view(hugepages):
     check(quit_ok, "tickwire-top quits on q")
 
     def parse(screen):
-        m = re.search(r"feed: ([0-9.]+) M msg/s .* messages (\d+)", screen)
+        m = re.search(r"feed: ([0-9.]+) M msg/s .* messages ([\d,]+)",
+                      screen)
         rows = re.findall(r"^\s*\d+\s+(TW\d{6})\s+([0-9.]+) x (\d+)",
                           screen, re.M)
-        return (float(m.group(1)), int(m.group(2))) if m else None, rows
+        return (float(m.group(1)), int(m.group(2).replace(",", ""))) \
+            if m else None, rows
     (a, rows_a), (b, rows_b) = parse(screens[0]), parse(screens[1])
     check(a is not None and b is not None, "tickwire-top shows the feed line")
     if a and b:
@@ -180,7 +182,7 @@ def top_sizes(hugepages):
         check(("SPREAD" in pages["s"]) == (cols >= 200),
               "tickwire-top %dx%d: the spread column only when it fits" %
               (cols, rows))
-        check(re.search(r"^ rx \d+\s+\d+\s+\d+", pages["l"], re.M)
+        check(re.search(r"^ rx \d+\s+[\d,]+\s+[\d,]+", pages["l"], re.M)
               is not None and " gen " in pages["l"],
               "tickwire-top page l: a line per lcore")
         check(re.search(r"^ 0\s+net_ring0\s+up\s+\d+", pages["p"], re.M)
@@ -477,7 +479,7 @@ def main():
         log.close()
     check(rc == 0, "tickwire exited 0 (rc %d)" % rc)
     logtext = open(out("tools.tickwire.log")).read()
-    check(re.search(r"tickwire\.rx: lcore \d+ stopped: \d+ packets",
+    check(re.search(r"tickwire\.rx: lcore \d+ stopped: [\d,]+ packets",
                     logtext) is not None,
           "--log-level=tickwire.rx:debug shows the RX lcore's debug line")
     final = json.load(open(json_path))
