@@ -36,6 +36,7 @@
 #include "tw_gen.h"
 #include "tw_hist.h"
 #include "tw_itch.h"
+#include "tw_outfile.h"
 #include "tw_itch_apply.h"
 #include "tw_itch_gen.h"
 #include "tw_stats.h"
@@ -378,6 +379,8 @@ decode_generated(struct run *r, const struct opts *o)
 	struct tw_framer fr;
 	struct tw_emitter em;
 	struct tw_itch_gen *ig;
+	static struct tw_outfile wout;
+	char err[PATH_MAX + 128];
 	FILE *mem, *out = NULL;
 	char *chunk = NULL;
 	size_t chunk_len = 0, used;
@@ -411,12 +414,12 @@ decode_generated(struct run *r, const struct opts *o)
 	tw_gen_sched_init(sched, em.gen, all, nb_ch, o->generate);
 	tw_framer_init(&fr, tmpl, chans, nb_ch, TW_CSUM_OFFLOAD, &src, &gctr);
 	if (o->write != NULL) {
-		out = fopen(o->write, "w");
-		if (out == NULL) {
-			fprintf(stderr, "tickwire-itch: --write %s: %s\n",
-				o->write, strerror(errno));
+		/* tickwire's rules for a report file (lib/stats). */
+		if (tw_outfile_open(&wout, o->write, err, sizeof(err)) != 0) {
+			fprintf(stderr, "tickwire-itch: --write %s\n", err);
 			return -1;
 		}
+		out = wout.f;
 	}
 	mem = open_memstream(&chunk, &chunk_len);
 	if (mem == NULL)
@@ -438,8 +441,11 @@ decode_generated(struct run *r, const struct opts *o)
 		if (done >= o->generate)
 			tw_itch_emit_close(&em, 0, ns);
 		fflush(mem);
-		if (out != NULL && fwrite(chunk, 1, chunk_len, out) != chunk_len)
+		if (out != NULL && fwrite(chunk, 1, chunk_len, out) !=
+		    chunk_len) {
+			tw_outfile_discard(&wout);
 			return -1;
+		}
 		used = decode(r, (const uint8_t *)chunk, chunk_len);
 		if (used != chunk_len)
 			return -1;
@@ -449,8 +455,10 @@ decode_generated(struct run *r, const struct opts *o)
 	}
 	fclose(mem);
 	free(chunk);
-	if (out != NULL && fclose(out) != 0)
+	if (out != NULL && tw_outfile_close(&wout, 0, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tickwire-itch: --write %s\n", err);
 		return -1;
+	}
 	printf("generated: %s ticks on %s symbols (at most %s orders "
 		"resting a symbol), peak %s orders resting\n", grp(gctr.ticks),
 		grp(o->symbols), grp(o->orders_per_symbol),
@@ -551,17 +559,16 @@ report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 static int
 write_out(const char *path, int (*fn)(const void *, FILE *), const void *x)
 {
-	FILE *f = fopen(path, "w");
+	static struct tw_outfile o;
+	char err[PATH_MAX + 128];
 	int rc;
 
-	if (f == NULL) {
-		fprintf(stderr, "tickwire-itch: %s: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	rc = fn(x, f);
-	if (fclose(f) != 0 || rc != 0) {
-		fprintf(stderr, "tickwire-itch: %s: write failed\n", path);
+	/* tickwire's rules for a report file (lib/stats). */
+	rc = tw_outfile_open(&o, path, err, sizeof(err));
+	if (rc == 0)
+		rc = tw_outfile_close(&o, fn(x, o.f), err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "tickwire-itch: %s\n", err);
 		return -1;
 	}
 	return 0;

@@ -38,6 +38,7 @@
 #include "tw_hist.h"
 #include "tw_rx_path.h"
 #include "tw_outfile.h"
+#include "tw_verdict.h"
 #include "tw_stats.h"
 #include "tw_view.h"
 
@@ -124,21 +125,32 @@ open_outputs(struct tw_outfile *outs, const char *stats_json,
 	if (rc != 0) {
 		fprintf(stderr, "tickwire-sockrx: %s\n", err);
 		for (i = 0; i < OUT_MAX; i++)
-			tw_outfile_close(&outs[i], rc, err, 0);
+			tw_outfile_discard(&outs[i]);
 	}
 	return rc;
+}
+
+/* Set-up failed after the reports were opened: nothing is written. */
+static void
+discard(struct tw_outfile *outs)
+{
+	unsigned int i;
+
+	for (i = 0; i < OUT_MAX; i++)
+		tw_outfile_discard(&outs[i]);
 }
 
 /* Each file on its own; 0 or the first error (each printed). */
 static int
 write_outputs(const struct tw_config *cfg, struct tw_outfile *outs,
 		const struct tw_stats *s, const struct tw_hist *lat,
-		struct tw_cache *cache)
+		struct tw_cache *cache, const struct tw_verdict *verdict)
 {
 	struct tw_stats_meta meta = {
 		.version = TW_VERSION,
 		.profile = cfg->path,
 		.simd = "scalar (kernel path)",
+		.verdict = verdict,
 	};
 	char err[PATH_MAX + 128];
 	int rc, first = 0;
@@ -187,6 +199,7 @@ usage(void)
 		"[--busy-poll US]\n"
 		"       [--duration S] [--stats-json F] [--latency-csv PREFIX] "
 		"[--dump-cache F] [--cpu N]\n"
+		"       [--accept-loss]\n"
 		"       tickwire-sockrx --version\n");
 }
 
@@ -202,6 +215,7 @@ main(int argc, char **argv)
 		{ "latency-csv", required_argument, NULL, 'L' },
 		{ "dump-cache", required_argument, NULL, 'D' },
 		{ "cpu", required_argument, NULL, 'C' },
+		{ "accept-loss", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -224,7 +238,9 @@ main(int argc, char **argv)
 	struct pollfd *pfd;
 	const char *profile = NULL, *iface = NULL, *stats_json = NULL;
 	const char *csv = NULL, *dump = NULL;
+	static struct tw_verdict verdict;
 	double duration = 0;
+	bool accept_loss = false;
 	int busy_poll = 0, cpu = -1, opt, rc;
 	uint64_t start, last_refresh;
 	unsigned int ifindex, c, i, ended = 0;
@@ -263,6 +279,9 @@ main(int argc, char **argv)
 			break;
 		case 'C':
 			cpu = (int)num_opt("cpu", optarg, 0, CPU_SETSIZE - 1);
+			break;
+		case 'a':
+			accept_loss = true;
 			break;
 		case 'V':
 			printf("%s %s\n", "tickwire-sockrx", TW_VERSION);
@@ -314,6 +333,7 @@ main(int argc, char **argv)
 	if (cache == NULL || channels == NULL || path == NULL ||
 	    pfd == NULL || s.channels == NULL) {
 		fprintf(stderr, "tickwire-sockrx: out of memory\n");
+		discard(outs);
 		return 1;
 	}
 	rc = tw_config_rx_feed(&cfg, &feed);
@@ -326,6 +346,7 @@ main(int argc, char **argv)
 	if (rc != 0) {
 		fprintf(stderr, "tickwire-sockrx: receiver set-up: %s\n",
 			strerror(-rc));
+		discard(outs);
 		return 1;
 	}
 	for (c = 0; c < cfg.channels; c++) {
@@ -334,6 +355,7 @@ main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "tickwire-sockrx: channel %u: %s\n", c,
 				strerror(-rc));
+			discard(outs);
 			return 1;
 		}
 		pfd[c] = (struct pollfd){ .fd = rc, .events = POLLIN };
@@ -361,6 +383,7 @@ main(int argc, char **argv)
 	    signal(SIGTERM, on_signal) == SIG_ERR) {
 		fprintf(stderr, "tickwire-sockrx: signal: %s\n",
 			strerror(errno));
+		discard(outs);
 		return 1;
 	}
 	/* Every group is joined: scripts wait for this line to start a feed. */
@@ -413,8 +436,22 @@ main(int argc, char **argv)
 
 	tw_view_collect(&view, &s, merged, &rtt);
 	tw_stats_print_summary(stdout, &s);
-	rc = write_outputs(&cfg, outs, &s, merged, cache);
+	/* The same verdict, and exit status, as tickwire's. */
+	verdict.nb_symbols = cfg.symbols;
+	for (i = 0; i < cfg.symbols; i++) {
+		struct tw_cache_snapshot snap;
+
+		if (!cache->info[i].stale)
+			continue;
+		if (tw_cache_snapshot(cache, i, &snap) != 0)
+			snap.ticker[0] = '\0';
+		tw_verdict_add_stale(&verdict, i, snap.ticker);
+	}
+	tw_verdict_judge(&verdict, &s, quit || ended < cfg.channels,
+		accept_loss);
+	tw_verdict_print(stdout, &verdict);
+	rc = write_outputs(&cfg, outs, &s, merged, cache, &verdict);
 	for (c = 0; c < cfg.channels; c++)
 		close(pfd[c].fd);
-	return rc == 0 ? 0 : 1;
+	return rc == 0 ? verdict.exit_status : TW_EXIT_FAILED;
 }

@@ -132,6 +132,44 @@ remove_run_files(const struct tw_app *app, const char *runtime_dir)
 	}
 }
 
+/*
+ * A capture a net_pcap device is to read must be there: the EAL would
+ * only say the device could not be made, and the run that "port 0 does
+ * not exist". Named here, before the EAL, as the file it is.
+ */
+static int
+check_captures(char **eal_args, int nb)
+{
+	int i;
+
+	for (i = 1; i < nb; i++) {
+		const char *a = eal_args[i], *p;
+		char path[PATH_MAX];
+		size_t n;
+
+		if (strcmp(a, "--vdev") == 0 && i + 1 < nb)
+			a = eal_args[++i];
+		else if (strncmp(a, "--vdev=", 7) != 0)
+			continue;
+		p = strstr(a, "rx_pcap=");
+		if (p == NULL)
+			continue;
+		p += 8;
+		n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(path))
+			continue;
+		memcpy(path, p, n);
+		path[n] = '\0';
+		if (access(path, R_OK) != 0) {
+			fprintf(stderr, "tickwire: capture file %s (the "
+				"profile's or command line's rx_pcap): %s\n",
+				path, strerror(errno));
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
 /* Some report goes to standard output ("-"). */
 static bool
 uses_stdout(const struct tw_config *cfg)
@@ -253,6 +291,8 @@ main(int argc, char **argv)
 	tw_outfile_set_interrupt(&tw_signals, 10000);
 	app.proto = app.cfg.protocol == TW_PROTOCOL_ITCH50 ?
 		&tw_protocol_itch50 : &tw_protocol_tickwire;
+	if (check_captures(eal_args, nb_eal) != 0)
+		return TW_EXIT_FAILED;
 	/* Every report path is checked before the EAL takes hugepages. */
 	rc = tw_app_open_outputs(&app);
 	if (rc != 0)

@@ -327,8 +327,10 @@ generator_port_counters_survive_a_processor_restart(void **state)
 	sleep(2);
 	kill_now(proc);
 	sleep(1);
+	/* It joins late without snapshots: its symbols are stale, and it
+	 * says its data is not whole. */
 	assert_int_equal(it_tickwire(proc_opts, it_path("memif-ctr-proc2.log"),
-		60), 0);
+		60), IT_NOT_WHOLE);
 	assert_int_equal(it_wait(gen, 60), 0);
 	g = it_slurp(gjson);
 	assert_non_null(g);
