@@ -195,38 +195,54 @@ idle(struct tw_rx_lcore *rx, uint64_t *pause_cycles)
 }
 
 /*
+ * One pass over the lcore's queues: each burst through the poll step,
+ * the orders it collected answered (answer: false once the run is over),
+ * the burst freed. true when anything came.
+ */
+static inline bool
+poll_queues(struct tw_rx_lcore *rx, struct rte_mbuf **pkts, bool answer)
+{
+	bool got = false;
+	uint16_t i, n;
+
+	for (i = 0; i < rx->nb_queues; i++) {
+		const struct tw_rx_queue_ref *q = &rx->queues[i];
+
+		if (unlikely(tw_port_is_paused(q->port_id)))
+			continue;
+		n = rte_eth_rx_burst(q->port_id, q->queue, pkts, rx->burst);
+		if (n == 0)
+			continue;
+		got = true;
+		tw_rx_path_frames(&rx->path, pkts, n);
+		if (unlikely(rx->path.ctx.nb_replies > 0)) {
+			if (answer)
+				send_orders(rx);
+			else
+				rx->path.ctx.nb_replies = 0;
+		}
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+	return got;
+}
+
+/*
  * The run is over: what the ports already delivered to this lcore's
  * queues is taken in and counted before it stops, so every frame the
  * sender put on a ring is accounted for (the queues are finite: a
- * burst that comes back short means a queue is empty).
+ * pass that brings nothing means they are empty).
  */
-#define DRAIN_MAX_BURSTS 4096
+#define DRAIN_MAX_PASSES 4096
 
 static void
 drain(struct tw_rx_lcore *rx, struct rte_mbuf **pkts)
 {
-	unsigned int rounds;
-	uint16_t i, n;
-	bool got = true;
+	unsigned int pass;
 
-	for (rounds = 0; got && rounds < DRAIN_MAX_BURSTS; rounds++) {
-		got = false;
-		for (i = 0; i < rx->nb_queues; i++) {
-			const struct tw_rx_queue_ref *q = &rx->queues[i];
-
-			if (tw_port_is_paused(q->port_id))
-				continue;
-			n = rte_eth_rx_burst(q->port_id, q->queue, pkts,
-				rx->burst);
-			if (n == 0)
-				continue;
-			got = true;
-			tw_rx_path_frames(&rx->path, pkts, n);
-			/* No answers now: the generator has stopped. */
-			rx->path.ctx.nb_replies = 0;
-			rte_pktmbuf_free_bulk(pkts, n);
-		}
-	}
+	/* No answers now: the generator has stopped. */
+	for (pass = 0; pass < DRAIN_MAX_PASSES; pass++)
+		if (!poll_queues(rx, pkts, false))
+			break;
 }
 
 int
@@ -236,7 +252,6 @@ tw_rx_lcore_main(void *arg)
 	struct rte_mbuf *pkts[TW_RX_BURST_MAX];
 	uint64_t pause_cycles = 64;
 	uint32_t empty = 0;
-	uint16_t i;
 	bool got;
 
 	TW_LOG(rx, INFO, "lcore %u (socket %d): polling %u queue(s)\n",
@@ -250,23 +265,7 @@ tw_rx_lcore_main(void *arg)
 			idle(rx, &pause_cycles);
 			empty = 0;
 		}
-		got = false;
-		for (i = 0; i < rx->nb_queues; i++) {
-			const struct tw_rx_queue_ref *q = &rx->queues[i];
-			uint16_t n;
-
-			if (unlikely(tw_port_is_paused(q->port_id)))
-				continue;
-			n = rte_eth_rx_burst(q->port_id, q->queue, pkts,
-				rx->burst);
-			if (n == 0)
-				continue;
-			got = true;
-			tw_rx_path_frames(&rx->path, pkts, n);
-			if (unlikely(rx->path.ctx.nb_replies > 0))
-				send_orders(rx);
-			rte_pktmbuf_free_bulk(pkts, n);
-		}
+		got = poll_queues(rx, pkts, true);
 		recovery(rx);
 		if (got) {
 			empty = 0;

@@ -40,9 +40,12 @@ it_path(const char *name)
 	return buf[i];
 }
 
-/* argv of tickwire: binary, extra EAL options, --, then the given. */
+/*
+ * argv of tickwire: binary, extra EAL options (TW_EAL_EXTRA, then eal
+ * when not NULL), --, then the given.
+ */
 static inline int
-it_tickwire_argv(char **out, const char *const *opts)
+it_tickwire_argv_eal(char **out, const char *eal, const char *const *opts)
 {
 	static char extra[512];
 	const char *env = getenv("TW_EAL_EXTRA");
@@ -54,11 +57,19 @@ it_tickwire_argv(char **out, const char *const *opts)
 	for (tok = strtok_r(extra, " ", &save); tok != NULL;
 	     tok = strtok_r(NULL, " ", &save))
 		out[n++] = tok;
+	if (eal != NULL)
+		out[n++] = (char *)eal;
 	out[n++] = (char *)"--";
 	for (; *opts != NULL && n < IT_MAX_ARGS - 1; opts++)
 		out[n++] = (char *)*opts;
 	out[n] = NULL;
 	return n;
+}
+
+static inline int
+it_tickwire_argv(char **out, const char *const *opts)
+{
+	return it_tickwire_argv_eal(out, NULL, opts);
 }
 
 /* Start argv with stdout and stderr into log; returns the pid. */

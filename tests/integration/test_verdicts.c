@@ -89,26 +89,6 @@ assert_no_run_files(const char *pfx)
 	assert_int_not_equal(system(cmd), 0);
 }
 
-/* tickwire, TW_EAL_EXTRA (--no-huge where there are no hugepages), the
- * file prefix, "--": the count of argv filled. */
-static int
-eal_argv(char **argv, char *fp)
-{
-	static char extra[512];
-	const char *env = getenv("TW_EAL_EXTRA");
-	char *tok, *save = NULL;
-	int n = 0;
-
-	argv[n++] = (char *)TW_BIN;
-	snprintf(extra, sizeof(extra), "%s", env != NULL ? env : "");
-	for (tok = strtok_r(extra, " ", &save); tok != NULL;
-	     tok = strtok_r(NULL, " ", &save))
-		argv[n++] = tok;
-	argv[n++] = fp;
-	argv[n++] = (char *)"--";
-	return n;
-}
-
 /*
  * tickwire over net_ring with the loopback profile's shape, its own
  * prefix, stdout and stderr to files of their own; exit status.
@@ -118,15 +98,11 @@ run_split(const char *pfx, const char *const *opts, const char *out,
 		const char *err, int timeout_s)
 {
 	char fp[96], *argv[IT_MAX_ARGS];
-	const char *const *o;
 	pid_t pid;
-	int n = 0;
+	int n;
 
 	snprintf(fp, sizeof(fp), "--file-prefix=%s", pfx);
-	n = eal_argv(argv, fp);
-	for (o = opts; *o != NULL && n < IT_MAX_ARGS - 1; o++)
-		argv[n++] = (char *)*o;
-	argv[n] = NULL;
+	it_tickwire_argv_eal(argv, fp, opts);
 	fprintf(stderr, "run:");
 	for (n = 0; argv[n] != NULL; n++)
 		fprintf(stderr, " %s", argv[n]);
@@ -507,18 +483,14 @@ signals_at_any_phase_leave_nothing_behind(void **state)
 				"--stats-json", in(d, "s.json"),
 				"--dump-cache", in(d, "c.csv"), NULL };
 			char fp[96], *argv[IT_MAX_ARGS];
-			const char *const *o;
-			int n = 0, rc;
 			pid_t pid;
+			int rc;
 
 			remove(in(d, "s.json"));
 			remove(in(d, "c.csv"));
 			snprintf(fp, sizeof(fp), "--file-prefix=%s",
 				prefix("sig"));
-			n = eal_argv(argv, fp);
-			for (o = opts; *o != NULL; o++)
-				argv[n++] = (char *)*o;
-			argv[n] = NULL;
+			it_tickwire_argv_eal(argv, fp, opts);
 			pid = it_spawn(argv, in(d, "log"));
 			usleep(delays_ms[i] * 1000);
 			kill(pid, SIGINT);
