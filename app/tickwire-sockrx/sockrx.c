@@ -449,6 +449,7 @@ main(int argc, char **argv)
 	}
 	tw_verdict_judge(&verdict, &s, quit || ended < cfg.channels,
 		accept_loss);
+	verdict.stop_reason = quit ? "a signal" : "--duration";
 	tw_verdict_print(stdout, &verdict);
 	rc = write_outputs(&cfg, outs, &s, merged, cache, &verdict);
 	for (c = 0; c < cfg.channels; c++)

@@ -233,6 +233,19 @@ banner(struct tw_app *app)
 {
 	find_prefix(app);
 	printf("tickwire %s: profile %s\n", TW_VERSION, app->cfg.path);
+	if (app->cfg.gen_enabled && app->cfg.replay_file[0] == '\0' &&
+	    app->cfg.itch_file[0] == '\0') {
+		char r[32];
+
+		if (app->cfg.rate != 0)
+			printf("tickwire: generator paced at %s msgs/s (--rate "
+				"N to change, --rate 0 for unlimited)\n",
+				tw_grouped(r, sizeof(r), app->cfg.rate));
+		else
+			printf("tickwire: generator unlimited (--rate 0): a "
+				"throughput run, its latency mostly queueing; "
+				"--rate N paces it\n");
+	}
 	printf("tickwire: file prefix %s; telemetry socket "
 		"%s/dpdk_telemetry.v2\n", app->file_prefix,
 		rte_eal_get_runtime_dir());

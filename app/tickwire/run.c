@@ -271,8 +271,10 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		t = rte_rdtsc();
 		watch_ports(app, t);
 		if (cfg->duration > 0 && !tw_stop_requested &&
-		    t - start_tsc >= (uint64_t)(cfg->duration * hz))
+		    t - start_tsc >= (uint64_t)(cfg->duration * hz)) {
 			tw_stop_requested = true;
+			app->duration_ended = true;
+		}
 		if (t >= next_print)
 			poll_port_stats(app);
 		if (t >= next_print || app->nb_rx > 0) {
@@ -602,6 +604,7 @@ judge(struct tw_app *app, const struct tw_stats *st, struct tw_verdict *v)
 		}
 	}
 	tw_verdict_judge(v, st, app->stopped_early, app->cfg.accept_loss);
+	v->stop_reason = app->duration_ended ? "--duration" : "a signal";
 }
 
 /*

@@ -250,6 +250,7 @@ struct tw_app {
 	struct tw_outfile out[APP_OUT_MAX];
 	struct tw_outstream lines_out;  /* --stats-interval */
 	bool stopped_early;             /* asked to stop before the end */
+	bool duration_ended;            /* ... by --duration */
 	char file_prefix[64];
 	/* For the run record of the stats JSON (main.c). */
 	char command_line[1024];

@@ -430,6 +430,59 @@ find_key(const char *section, const char *key)
 	return NULL;
 }
 
+/* Edit distance of a and b (insert, delete, replace), at most 64 each. */
+static unsigned int
+edit_distance(const char *a, const char *b)
+{
+	unsigned int row[65], i, j, la = strlen(a), lb = strlen(b);
+
+	if (la > 64 || lb > 64)
+		return UINT32_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		unsigned int diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			unsigned int up = row[j];
+			unsigned int best = diag + (a[i - 1] != b[j - 1]);
+
+			best = RTE_MIN(best, up + 1);
+			best = RTE_MIN(best, row[j - 1] + 1);
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/*
+ * The known key nearest to what was written (in section, or a section
+ * when key is NULL), if near enough to be a typo: a third of its length,
+ * at least 2 edits.
+ */
+static const char *
+nearest(const char *section, const char *key)
+{
+	const char *word = key != NULL ? key : section, *best = NULL;
+	unsigned int i, d, best_d = UINT32_MAX;
+	unsigned int limit = RTE_MAX(2u, (unsigned int)strlen(word) / 3);
+
+	for (i = 0; i < RTE_DIM(keys); i++) {
+		const char *cand = key != NULL ? keys[i].key : keys[i].section;
+
+		if (key != NULL && strcmp(keys[i].section, section) != 0)
+			continue;
+		d = edit_distance(word, cand);
+		if (d < best_d) {
+			best_d = d;
+			best = cand;
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}
+
 static bool
 section_known(const char *section)
 {
@@ -636,14 +689,20 @@ tw_config_set(struct tw_config *cfg, const char *origin, const char *section,
 	int rc;
 
 	if (!section_known(section)) {
-		snprintf(err, errlen, "%s: [%s]: unknown section", origin,
-			section);
+		const char *near = nearest(section, NULL);
+
+		snprintf(err, errlen, "%s: [%s]: unknown section%s%s%s", origin,
+			section, near != NULL ? " (did you mean [" : "",
+			near != NULL ? near : "", near != NULL ? "]?)" : "");
 		return -ENOENT;
 	}
 	k = find_key(section, key);
 	if (k == NULL) {
-		snprintf(err, errlen, "%s: [%s] %s: unknown key", origin,
-			section, key);
+		const char *near = nearest(section, key);
+
+		snprintf(err, errlen, "%s: [%s] %s: unknown key%s%s%s", origin,
+			section, key, near != NULL ? " (did you mean " : "",
+			near != NULL ? near : "", near != NULL ? "?)" : "");
 		return -ENOENT;
 	}
 	rc = parse_value(k, (uint8_t *)cfg + k->off, cfg, value, why,
@@ -692,8 +751,12 @@ tw_config_load(struct tw_config *cfg, const char *path, char *err,
 		int e;
 
 		if (!section_known(names[s])) {
-			snprintf(err, errlen, "%s: [%s]: unknown section",
-				path, names[s]);
+			const char *near = nearest(names[s], NULL);
+
+			snprintf(err, errlen, "%s: [%s]: unknown section%s%s%s",
+				path, names[s], near != NULL ?
+				" (did you mean [" : "", near != NULL ? near :
+				"", near != NULL ? "]?)" : "");
 			rc = -ENOENT;
 			break;
 		}

@@ -69,14 +69,18 @@ tw_verdict_print(FILE *f, const struct tw_verdict *v)
 				tw_grouped(a, sizeof(a), v->msgs_unreceived));
 		fputc('\n', f);
 	}
-	if (v->channels_not_ended != 0)
-		fprintf(f, "  %s: %u of %u channels did not see the end of "
-			"their session\n", v->stopped_early ? "stopped before "
-			"the end of the session (asked to)" : "NOT ENDED",
+	if (v->channels_not_ended != 0 && v->stopped_early)
+		fprintf(f, "  stopped by %s before the end of the session: %u "
+			"of %u channels had not ended (not a loss)\n",
+			v->stop_reason != NULL ? v->stop_reason : "request",
 			v->channels_not_ended, v->nb_channels);
+	else if (v->channels_not_ended != 0)
+		fprintf(f, "  NOT ENDED: %u of %u channels did not see the end "
+			"of their session\n", v->channels_not_ended,
+			v->nb_channels);
 	else if (v->stopped_early)
-		fprintf(f, "  stopped before the end asked for (a signal or "
-			"--duration): the session was ended there\n");
+		fprintf(f, "  stopped by %s: the session was ended there\n",
+			v->stop_reason != NULL ? v->stop_reason : "request");
 	if (v->book_refused != 0)
 		fprintf(f, "  BOOKS: %s book operations refused\n",
 			tw_grouped(a, sizeof(a), v->book_refused));
@@ -108,6 +112,7 @@ tw_verdict_write_json(FILE *f, const struct tw_verdict *v)
 
 	fprintf(f, "  \"verdict\": { \"whole\": %s, \"exit_status\": %d, "
 		"\"accept_loss\": %s, \"stopped_early\": %s, "
+		"\"stopped_by\": \"%s\", "
 		"\"messages_unreceived\": %" PRIu64 ", \"gaps_given_up\": %"
 		PRIu64 ", \"messages_given_up\": %" PRIu64 ", \"gaps_open\": %"
 		PRIu64 ", \"channels_not_ended\": %u, "
@@ -115,7 +120,9 @@ tw_verdict_write_json(FILE *f, const struct tw_verdict *v)
 		"\"stale_symbols\": %u, \"stale_listed\": [",
 		v->whole ? "true" : "false", v->exit_status,
 		v->accept_loss ? "true" : "false",
-		v->stopped_early ? "true" : "false", v->msgs_unreceived,
+		v->stopped_early ? "true" : "false",
+		v->stopped_early && v->stop_reason != NULL ? v->stop_reason :
+		"", v->msgs_unreceived,
 		v->gaps_given_up, v->msgs_given_up, v->gaps_open,
 		v->channels_not_ended, v->book_refused, v->stale_symbols);
 	n = v->stale_symbols < TW_VERDICT_STALE_LISTED ? v->stale_symbols :

@@ -43,6 +43,7 @@ struct tw_verdict {
 	bool whole;
 	bool stopped_early;     /* asked to stop before the session's end */
 	bool accept_loss;
+	const char *stop_reason; /* "--duration", "a signal"; NULL: unsaid */
 	int exit_status;
 	uint64_t msgs_unreceived;   /* sent here, never received */
 	uint64_t gaps_given_up;

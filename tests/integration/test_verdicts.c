@@ -460,7 +460,8 @@ a_processor_stopped_before_the_end_says_so(void **state)
 	assert_int_equal(it_json_u64(s, NULL, "channels_not_ended"), 4);
 	assert_true(it_json_u64(s, "rx", "messages") > 10000);
 	free(s);
-	assert_true(file_has(in(d, "proc.log"), "stopped before the end"));
+	assert_true(file_has(in(d, "proc.log"),
+		"stopped by a signal before the end of the session"));
 }
 
 /*

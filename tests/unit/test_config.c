@@ -181,6 +181,8 @@ unknown_section_is_named(void **state)
 	assert_int_equal(load_text(&cfg, "[feeed]\nsymbols = 1\n", err),
 		-ENOENT);
 	assert_names(err, "[feeed]", NULL);
+	/* A typo: the nearest section is suggested. */
+	assert_non_null(strstr(err, "did you mean [feed]?"));
 }
 
 static void
@@ -192,6 +194,11 @@ unknown_key_is_named(void **state)
 	assert_int_equal(load_text(&cfg, "[feed]\nsymbol = 1\n", err),
 		-ENOENT);
 	assert_names(err, "[feed]", "symbol");
+	assert_non_null(strstr(err, "did you mean symbols?"));
+	/* Nothing near: no guess. */
+	assert_int_equal(load_text(&cfg, "[feed]\nzzzzzzzzzz = 1\n", err),
+		-ENOENT);
+	assert_null(strstr(err, "did you mean"));
 }
 
 static void
