@@ -576,6 +576,22 @@ write_outputs(struct tw_app *app, const struct tw_stats *st,
 	return first;
 }
 
+/* A receiver alone on a net_pcap port reads a recording: its send
+ * times are the recording's. */
+static bool
+fed_from_capture(const struct tw_app *app)
+{
+	const struct tw_view *v = app->view;
+	unsigned int i;
+
+	if (app->nb_gen > 0)
+		return false;
+	for (i = 0; i < v->nb_ports; i++)
+		if (strcmp(v->ports[i].driver, "net_pcap") == 0)
+			return true;
+	return false;
+}
+
 /* Whole or not: the counters, and every symbol's stale mark. */
 static void
 judge(struct tw_app *app, const struct tw_stats *st, struct tw_verdict *v)
@@ -644,6 +660,7 @@ tw_app_run(struct tw_app *app)
 			rc = -EIO;
 	}
 	lines.on = false;
+	now.latency_is_age = fed_from_capture(app);
 	tw_stats_print_summary(stdout, &now);
 	judge(app, &now, &verdict);
 	tw_verdict_print(stdout, &verdict);

@@ -554,6 +554,10 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 				grp(p->restarts));
 		fprintf(f, "\n");
 	}
+	if (s->lat.count != 0 && s->latency_is_age)
+		fprintf(f, "  (fed from a capture: the send times are the "
+			"recording's, so the figures below are its age, not a "
+			"latency)\n");
 	if (s->lat.count != 0)
 		fprintf(f, "  latency send->cache (us, one sample per packet, "
 			"%s samples): min %.2f p50 %.2f p90 %.2f p99 %.2f "

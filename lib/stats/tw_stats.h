@@ -71,6 +71,8 @@ struct tw_stats {
 	uint64_t unreceived;    /* messages sent here and never received */
 	bool receiving;         /* the process has RX lcores */
 	bool sending;           /* the process has a generator */
+	bool latency_is_age;    /* fed from a capture file: send times are
+				 * the recording's, so "latency" is its age */
 	struct tw_channel_report *channels; /* nb_channels, caller's memory */
 	struct tw_hist_summary lat; /* send -> cache updated, merged */
 	struct tw_hist_summary span[TW_SPAN_MAX];
