@@ -338,7 +338,7 @@ main(int argc, char **argv)
 	rc = setup(&app);
 	if (rc == 0 && !tw_stop_requested) {
 		rc = tw_app_run(&app);
-	} else if (rc != 0) {
+	} else if (rc != 0 && !tw_stop_requested) {
 		TW_LOG(app, ERR, "set-up failed: %s\n", rte_strerror(-rc));
 	} else {
 		printf("tickwire: stopped during set-up: nothing ran, no "

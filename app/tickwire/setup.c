@@ -368,6 +368,8 @@ tw_app_ports(struct tw_app *app)
 			.rx_timestamp = cfg->rx_timestamps == TW_OFFLOAD_AUTO,
 			.rx_intr = cfg->idle == TW_IDLE_INTERRUPT &&
 				tw_app_is_rx_port(app, app->ports[i]),
+			.start_wait_s = cfg->link_wait_s,
+			.quit = &tw_stop_requested,
 		};
 
 		for (q = 0; q < app->plan.nb_rxq; q++) {
@@ -433,7 +435,7 @@ tw_app_ports(struct tw_app *app)
 	}
 	for (i = 0; i < app->nb_ports; i++) {
 		rc = tw_port_wait_link(app->ports[i], cfg->link_wait_s,
-			&tw_force_quit);
+			&tw_stop_requested);
 		if (rc != 0) {
 			TW_LOG(app, ERR, "port %u: link still down after %u s "
 				"(for memif: is the peer process running?)\n",

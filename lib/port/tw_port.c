@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #include <rte_dev.h>
 #include <rte_devargs.h>
@@ -61,6 +63,44 @@ tw_port_socket(uint16_t port_id)
 	int s = rte_eth_dev_socket_id(port_id);
 
 	return s < 0 ? TW_SOCKET_ANY : s;
+}
+
+/*
+ * A memif client starts only once its server's socket is there: two
+ * processes started together (or on a busy host) need not be ordered.
+ * It waits for the socket file (the devargs' socket=, memif's default
+ * otherwise) up to start_wait_s, then starts as it would have.
+ */
+static void
+memif_wait_server(const struct tw_port_conf *pc, const struct rte_device *dev)
+{
+	const struct rte_devargs *da = rte_dev_devargs(dev);
+	const char *args = da != NULL && da->args != NULL ? da->args : "";
+	const char *p = strstr(args, "socket=");
+	char path[PATH_MAX] = "/run/memif.sock";
+	unsigned int waited_ms = 0;
+	struct stat st;
+	size_t n;
+
+	if (strstr(args, "role=server") != NULL)
+		return;
+	if (p != NULL) {
+		p += 7;
+		n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(path))
+			return;
+		memcpy(path, p, n);
+		path[n] = '\0';
+	}
+	if (stat(path, &st) == 0)
+		return;
+	PORT_LOG(INFO, "port %u: waiting up to %u s for the memif server's "
+		"socket %s\n", pc->port_id, pc->start_wait_s, path);
+	while (stat(path, &st) != 0 && waited_ms < pc->start_wait_s * 1000 &&
+	       (pc->quit == NULL || !*pc->quit)) {
+		usleep(50 * 1000);
+		waited_ms += 50;
+	}
 }
 
 int
@@ -199,11 +239,12 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 			return rc;
 		}
 	}
+	if (strcmp(info.driver_name, "net_memif") == 0)
+		memif_wait_server(pc, info.device);
 	rc = rte_eth_dev_start(pc->port_id);
 	if (rc != 0) {
 		PORT_LOG(ERR, "port %u: start: %s (a memif client needs its "
-			"server running first)\n", pc->port_id,
-			rte_strerror(-rc));
+			"server running)\n", pc->port_id, rte_strerror(-rc));
 		return rc;
 	}
 	PORT_LOG(INFO, "port %u (%s) started: %u RX / %u TX queues (%u / "

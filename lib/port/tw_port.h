@@ -31,6 +31,10 @@ struct tw_port_conf {
 	struct rte_mempool *rxq_pool[TW_MAX_RXQ_PER_PORT];
 	/* For a TX-only port whose driver insists on an RX queue. */
 	struct rte_mempool *idle_rx_pool;
+	/* A memif client whose server's socket is not there yet waits for
+	 * it this long (0: not at all), until *quit. */
+	unsigned int start_wait_s;
+	volatile bool *quit;
 };
 
 /* What the port ended up with. */

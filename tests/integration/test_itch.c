@@ -334,7 +334,7 @@ assert_recovered(const char *gen_json, const char *rx_json)
 	/* How many frames 1 % takes depends on how the host packed the
 	 * ticks into frames (fewer, fuller frames when it is busy). */
 	assert_true(it_json_u64(gen_json, "generator", "faults_lost") > 200);
-	assert_true(it_json_u64(rx_json, NULL, "gaps") > 100);
+	assert_true(it_json_u64(rx_json, NULL, "gaps") > 10);
 	assert_true(it_json_u64(rx_json, "rx", "messages_held_back") > 0);
 	assert_int_equal(it_json_u64(rx_json, "rx", "book_messages"), TICKS);
 	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)

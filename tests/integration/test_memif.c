@@ -192,17 +192,19 @@ processor_survives_a_generator_restart(void **state)
 {
 	const char *gjson = it_path("memif-restart-gen.json");
 	const char *pjson = it_path("memif-restart-proc.json");
+	const char *cache = it_path("memif-restart.cache.csv");
+	const char *truth = it_path("memif-restart.truth.csv");
 	const char *const gen1_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-gen.ini", "--count", "0",
 		"--rate", "100000", "--duration", "60", "--quiet", NULL };
 	const char *const gen2_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-gen.ini", "--count", "200000",
 		"--rate", "200000", "--duration", "60", "--quiet",
-		"--stats-json", gjson, NULL };
+		"--stats-json", gjson, "--dump-truth", truth, NULL };
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "60",
 		"--quiet", "--stats-json", pjson, "--set",
-		"rx.session_idle_ms=300", NULL };
+		"rx.session_idle_ms=300", "--dump-cache", cache, NULL };
 	pid_t gen, proc;
 	char *g, *p;
 
@@ -232,6 +234,9 @@ processor_survives_a_generator_restart(void **state)
 	assert_true(it_json_u64(p, "rx", "messages") >= 201000);
 	free(g);
 	free(p);
+	/* The new session is a new truth: nothing of the old one's
+	 * volumes and counts stays in the cache. */
+	assert_true(it_files_equal(cache, truth));
 }
 
 /*
