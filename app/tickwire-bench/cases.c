@@ -230,7 +230,8 @@ bench_parse_run(struct parse_case *pc, enum tw_simd level)
 	unsigned int p, i, c;
 	char a[32], b[32];
 
-	if (tw_rx_path_init(&path, &tw_protocol_tickwire, &feed, pc->cache,
+	if (tw_rx_path_init(&path, tw_protocol_find("tickwire"), &feed,
+			pc->cache,
 			ch, level, &clk, false) != 0)
 		rte_exit(EXIT_FAILURE, "no RX kernel for %s\n",
 			tw_simd_name(level));
@@ -332,7 +333,8 @@ bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks,
 	const struct tw_frame_src src = {
 		.get = gen_get, .put = gen_put, .arg = &sink,
 	};
-	const struct tw_protocol *proto = &tw_protocol_tickwire;
+	/* The cases time tickwire's own messages. */
+	const struct tw_protocol *proto = tw_protocol_find("tickwire");
 	uint64_t hz = tw_clock_hz(&clk), house_period, next_house;
 	struct tw_framer_chan chans[CHANNELS];
 	struct tw_gen_counters ctr = { 0 };

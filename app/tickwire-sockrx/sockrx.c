@@ -239,6 +239,7 @@ main(int argc, char **argv)
 	const char *profile = NULL, *iface = NULL, *stats_json = NULL;
 	const char *csv = NULL, *dump = NULL;
 	static struct tw_verdict verdict;
+	const struct tw_protocol *proto;
 	double duration = 0;
 	bool accept_loss = false;
 	int busy_poll = 0, cpu = -1, opt, rc;
@@ -304,6 +305,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "tickwire-sockrx: %s\n", err);
 		return 2;
 	}
+	proto = tw_protocol_for(&cfg, err, sizeof(err));
+	if (proto == NULL || proto->rx_datagram == NULL) {
+		if (proto != NULL)
+			snprintf(err, sizeof(err), "%s: [feed] protocol: %s has "
+				"no kernel-socket receiver", cfg.path,
+				proto->name);
+		fprintf(stderr, "tickwire-sockrx: %s\n", err);
+		return 2;
+	}
 	ifindex = if_nametoindex(iface);
 	if (ifindex == 0) {
 		fprintf(stderr, "tickwire-sockrx: --iface %s: %s\n", iface,
@@ -336,11 +346,11 @@ main(int argc, char **argv)
 		discard(outs);
 		return 1;
 	}
-	rc = tw_config_rx_feed(&cfg, &feed);
+	rc = tw_protocol_rx_feed(proto, &cfg, &feed);
 	if (rc == 0) {
 		for (c = 0; c < cfg.channels; c++)
 			tw_channel_init(&channels[c]);
-		rc = tw_rx_path_init(path, &tw_protocol_tickwire, &feed, cache,
+		rc = tw_rx_path_init(path, proto, &feed, cache,
 			channels, TW_SIMD_SCALAR, &clk, false);
 	}
 	if (rc != 0) {

@@ -922,7 +922,7 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		cfg->request_rate, cfg->request_burst);
 	g->request_port = cfg->request_port;
 	/* Snapshots are tickwire's messages: none for another protocol. */
-	g->snapshot_port = app->proto->books ? 0 : cfg->snapshot_port;
+	g->snapshot_port = app->proto->caps.snapshots ? cfg->snapshot_port : 0;
 	g->back = true;
 	printf("generator: request server on UDP ports %u-%u, the last %u "
 		"messages of each channel\n", cfg->request_port,
@@ -1063,7 +1063,7 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 		.quotes_to_request = cfg->reply_every,
 		.quit = &tw_force_quit,
 	};
-	if (app->proto->books) {
+	if (app->proto->caps.books) {
 		struct tw_itch_gen_params ip = {
 			.nb_symbols = cfg->symbols,
 			.nb_channels = cfg->channels,
@@ -1165,7 +1165,7 @@ tw_gen_lcore_create(struct tw_app *app)
 	 * or to serve snapshots from.
 	 */
 	if (cfg->dump_truth[0] != '\0' || (cfg->store_messages > 0 &&
-	    cfg->snapshot_port != 0 && !app->proto->books)) {
+	    cfg->snapshot_port != 0 && app->proto->caps.snapshots)) {
 		mem = tw_app_zalloc(socket, tw_cache_memsize(cfg->symbols));
 		truth = tw_cache_init(mem, cfg->symbols, socket);
 		if (truth == NULL)

@@ -302,8 +302,8 @@ main(int argc, char **argv)
 	/* A report's reader that never reads stops no one: it is waited
 	 * for 10 s at most, and not at all after a signal. */
 	tw_outfile_set_interrupt(&tw_signals, 10000);
-	app.proto = app.cfg.protocol == TW_PROTOCOL_ITCH50 ?
-		&tw_protocol_itch50 : &tw_protocol_tickwire;
+	/* Checked by tw_app_options: never NULL here. */
+	app.proto = tw_protocol_find(app.cfg.protocol);
 	if (check_captures(eal_args, nb_eal) != 0)
 		return TW_EXIT_FAILED;
 	/* Every report path is checked before the EAL takes hugepages. */

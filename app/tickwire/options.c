@@ -242,6 +242,11 @@ tw_app_options(struct tw_config *cfg, int argc, char **argv)
 	rc = tw_config_check(cfg, err, sizeof(err));
 	if (rc != 0)
 		goto fail;
+	/* The protocol named, and what the profile asks of it. */
+	if (tw_protocol_for(cfg, err, sizeof(err)) == NULL) {
+		rc = -EINVAL;
+		goto fail;
+	}
 	return 0;
 fail:
 	fprintf(stderr, "tickwire: %s\n", err);

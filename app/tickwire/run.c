@@ -400,15 +400,15 @@ outputs_usage(const struct tw_app *app)
 		return -EINVAL;
 	}
 	if ((cfg->dump_books[0] != '\0' && (!cfg->rx_enabled ||
-	     !app->proto->books)) || (cfg->dump_truth_books[0] != '\0' &&
-	     (!cfg->gen_enabled || !app->proto->books))) {
+	     !app->proto->caps.books)) || (cfg->dump_truth_books[0] != '\0' &&
+	     (!cfg->gen_enabled || !app->proto->caps.books))) {
 		fprintf(stderr, "tickwire: --dump-books and "
 			"--dump-truth-books: books are kept with [feed] "
 			"protocol = itch50, by RX lcores and by a generator\n");
 		return -EINVAL;
 	}
 	if (cfg->itch_out[0] != '\0' && (!cfg->gen_enabled ||
-					 !app->proto->books)) {
+					 !app->proto->caps.books)) {
 		fprintf(stderr, "tickwire: --itch-out: an itch50 generator "
 			"writes the day file; this process has none\n");
 		return -EINVAL;

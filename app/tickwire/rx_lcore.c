@@ -379,7 +379,7 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 		tw_rx_path_wire_clock(&rx->path, &app->devclk[pi],
 			app->port_state[pi].ts_offset,
 			app->port_state[pi].ts_flag);
-	if (app->proto->books) {
+	if (app->proto->caps.books) {
 		/* This lcore's books: its symbols have no other writer. */
 		struct tw_book_params bp = {
 			.nb_symbols = cfg->symbols,
@@ -453,7 +453,7 @@ tw_rx_lcores_create(struct tw_app *app)
 	unsigned int i;
 	int rc;
 
-	rc = tw_config_rx_feed(cfg, &app->feed);
+	rc = tw_protocol_rx_feed(app->proto, cfg, &app->feed);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < app->tin.nb_rx; i++) {

@@ -48,7 +48,6 @@ struct key_def {
 static const char *const activity_names[] = { "uniform", "zipf", NULL };
 static const char *const offload_names[] = { "auto", "off", NULL };
 static const char *const send_names[] = { "ready", "fill", NULL };
-static const char *const protocol_names[] = { "tickwire", "itch50", NULL };
 static const char *const idle_names[] = { "poll", "pause", "interrupt",
 	NULL };
 /* In the order of enum tw_simd. */
@@ -97,9 +96,10 @@ static const struct key_def keys[] = {
 		"fixed-point decimals of prices"),
 	U("feed", "ttl", ttl, 1, 255, "IPv4 TTL of sent datagrams"),
 
-	E("feed", "protocol", protocol, protocol_names,
+	T("feed", "protocol", KT_STR, protocol,
 		"the feed's messages: tickwire (top of book) or itch50 "
-		"(NASDAQ TotalView-ITCH 5.0, order level)"),
+		"(NASDAQ TotalView-ITCH 5.0, order level); lib/protocol's "
+		"registry names them"),
 
 	U("itch", "max_orders", itch_max_orders, 16, UINT64_C(1) << 32,
 		"RX books: resting orders at most, each RX lcore"),
@@ -335,6 +335,7 @@ void
 tw_config_defaults(struct tw_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->protocol, sizeof(cfg->protocol), "tickwire");
 	cfg->symbols = 1000;
 	cfg->channels = 4;
 	cfg->session_auto = true;     /* a new name every run */

@@ -55,7 +55,7 @@ struct tw_config {
 	uint8_t price_decimals;
 	uint8_t ttl;
 
-	uint8_t protocol;       /* enum tw_config_protocol */
+	char protocol[16];      /* a name in lib/protocol's registry */
 
 	/* [itch]: ITCH 5.0's books and market model */
 	uint64_t itch_max_orders;       /* RX books: resting orders at most */
@@ -194,11 +194,6 @@ int tw_config_set(struct tw_config *cfg, const char *origin,
 
 /* Checks across keys, after all sources are applied. */
 int tw_config_check(const struct tw_config *cfg, char *err, size_t errlen);
-
-enum tw_config_protocol {
-	TW_PROTOCOL_TICKWIRE,
-	TW_PROTOCOL_ITCH50,
-};
 
 /*
  * A file a profile names (a capture to replay, a day file): beside the

@@ -89,19 +89,13 @@ gen_lcores_check(const struct tw_config *cfg, const uint32_t *gen,
 	return 0;
 }
 
-/*
- * itch50 keeps what order books need: a sum of 100 in the mix, locates
- * in 16 bits, and none of what speaks tickwire's messages (snapshots are
- * not served, tick to trade, a capture) or is not built for it yet (A/B
- * lines, several generator lcores sharing the truth's order store).
- */
+/* The ITCH model's message mix: its shares add up to 100. */
 static int
-itch_check(const struct tw_config *cfg, unsigned int nb_gen, const char *o,
-		char *err, size_t errlen)
+itch_mix_check(const struct tw_config *cfg, const char *o, char *err,
+		size_t errlen)
 {
 	static const char *const mix_keys = "add_pct, delete_pct, cancel_pct, "
 		"replace_pct, execute_pct, trade_pct";
-	const char *what = NULL;
 	unsigned int i, sum = 0;
 
 	for (i = 0; i < 6; i++)
@@ -109,25 +103,6 @@ itch_check(const struct tw_config *cfg, unsigned int nb_gen, const char *o,
 	if (sum != 100) {
 		snprintf(err, errlen, "%s: [itch] %s add up to %u, not 100", o,
 			mix_keys, sum);
-		return -EINVAL;
-	}
-	if (cfg->symbols > 65534) {
-		snprintf(err, errlen, "%s: [feed] symbols: %u; ITCH 5.0 stock "
-			"locates are 16 bits (at most 65534 with protocol = "
-			"itch50)", o, cfg->symbols);
-		return -EINVAL;
-	}
-	if (cfg->reply_every != 0)
-		what = "[generator] reply_every";
-	else if (cfg->lines == 2)
-		what = "[feed] lines = 2";
-	else if (cfg->replay_file[0] != '\0')
-		what = "[replay] file";
-	else if (cfg->gen_enabled && nb_gen > 1)
-		what = "[generator] lcores (more than one)";
-	if (what != NULL) {
-		snprintf(err, errlen, "%s: [feed] protocol: %s is not yet "
-			"built for itch50", o, what);
 		return -EINVAL;
 	}
 	return 0;
@@ -156,14 +131,10 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 	if (cfg->gen_enabled && gen_lcores_check(cfg, gen, nb_gen, o, err,
 			errlen) != 0)
 		return -EINVAL;
-	if (cfg->protocol == TW_PROTOCOL_ITCH50 &&
-	    itch_check(cfg, nb_gen, o, err, errlen) != 0)
+	/* What the protocol can do is its registry's to check
+	 * (tw_protocol_check); here only the values of [itch]. */
+	if (itch_mix_check(cfg, o, err, errlen) != 0)
 		return -EINVAL;
-	if (cfg->itch_file[0] != '\0' && cfg->protocol != TW_PROTOCOL_ITCH50) {
-		snprintf(err, errlen, "%s: [generator] itch_file: a day file "
-			"is sent with [feed] protocol = itch50", o);
-		return -EINVAL;
-	}
 	if (cfg->rx_enabled) {
 		if (cfg->nb_rx_lcores == 0) {
 			snprintf(err, errlen, "%s: [rx] lcores: empty while "
@@ -334,11 +305,10 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->max_latency_ns = (uint64_t)(cfg->max_latency_s * 1e9);
 	feed->rerequest = cfg->rerequest;
 	feed->request_port = cfg->request_port;
-	/* Snapshots carry tickwire's messages: an ITCH feed has none, and
-	 * holds back what follows a gap until the gap is filled. */
-	feed->snapshot_port = cfg->protocol == TW_PROTOCOL_ITCH50 ? 0 :
-		cfg->snapshot_port;
-	feed->hold_back = cfg->protocol == TW_PROTOCOL_ITCH50;
+	/* Whether the protocol takes snapshots and needs its messages in
+	 * order is its capabilities' to say (tw_protocol_rx_feed). */
+	feed->snapshot_port = cfg->snapshot_port;
+	feed->hold_back = false;
 	feed->unicast_ip = cfg->reflect_ip;
 	feed->gap_timeout_ns = (uint64_t)cfg->timeout_us * 1000;
 	feed->gap_retries = cfg->retries;

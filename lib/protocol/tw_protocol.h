@@ -1,25 +1,56 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Wire protocols as ops tables, one chosen at start (as l3fwd chooses
- * its lookup mode). A protocol is its framer side (the messages that
- * open a session and those of each tick, written through lib/gen's
- * MoldUDP64 framer) and its burst parser (the RX kernels per SIMD
- * level and the datagram path of the kernel receiver). Ports, lcores,
- * channels, cache, stats and tools do not change with it.
+ * Wire protocols as ops tables, one chosen at start by its name in the
+ * profile (as l3fwd chooses its lookup mode). A protocol is its framer
+ * side (the messages that open a session and those of each tick, written
+ * through lib/gen's MoldUDP64 framer), its burst parser (the RX kernels
+ * per SIMD level and the datagram path of the kernel receiver), and what
+ * it can do, as data (struct tw_protocol_caps). Ports, lcores, channels,
+ * cache, stats and tools do not change with it: they ask the
+ * capabilities, never the name.
  *
- * Owns: the list of protocols and their names.
- * Never touches: anything a protocol's functions do not.
+ * Owns: the registry (the list of protocols and their names), the
+ * capabilities, and the checks of a profile against them.
+ * Never touches: anything a protocol's functions do not; the profile's
+ * values (lib/config checks those).
  */
 #ifndef TW_PROTOCOL_H
 #define TW_PROTOCOL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "tw_config.h"
 #include "tw_framer.h"
 #include "tw_parse.h"
 
+/* What a protocol can do. Everything outside the registry asks these. */
+struct tw_protocol_caps {
+	/* Every message must apply in order (an order-level feed): what
+	 * follows a gap is held back until the gap is filled. */
+	bool in_order;
+	/* A channel's state can be served and taken as a snapshot. */
+	bool snapshots;
+	/* Order books: the generator's truth and each RX lcore's. */
+	bool books;
+	/* Quotes can ask the receiver for an order (tick to trade). */
+	bool tick_to_trade;
+	/* Every frame again on line B ([feed] lines = 2). */
+	bool two_lines;
+	/* A capture of the feed can be replayed ([replay] file). */
+	bool replay;
+	/* Several generator lcores can share the feed. */
+	bool several_gen_lcores;
+	/* A day file can be sent instead of the model. */
+	bool day_file;
+	/* Most symbols its messages can name. */
+	uint32_t max_symbols;
+};
+
 struct tw_protocol {
 	const char *name;
+	struct tw_protocol_caps caps;
 	/* Generator: what opens a session (the symbol directory). */
 	void (*gen_open)(struct tw_emitter *e, uint64_t now,
 			uint64_t send_ns);
@@ -32,29 +63,36 @@ struct tw_protocol {
 	/* Generator: one message sent as it is (a replay's), by kind. */
 	void (*gen_count)(struct tw_gen_counters *ctr, const uint8_t *m,
 			uint16_t len);
-	/*
-	 * Order books (lib/itch): the generator's model keeps its truth
-	 * in them (e->proto_state, a struct tw_itch_gen) and each RX
-	 * context applies to its own (ctx->proto_state, a struct
-	 * tw_books), both made by the caller.
-	 */
-	bool books;
-	/* RX: a context whose burst kernel is the SIMD level's. */
+	/* RX: a context whose burst kernel is the SIMD level's. With
+	 * caps.books, the caller makes each context's books
+	 * (ctx->proto_state, a struct tw_books) and the generator's model
+	 * keeps its truth in them (e->proto_state, a struct tw_itch_gen). */
 	int (*rx_init)(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 			struct tw_cache *cache,
 			struct tw_channel_state *channels,
 			struct tw_rx_counters *ctr, enum tw_simd simd);
-	/* RX: one UDP payload from a kernel socket (scalar). */
+	/* RX: one UDP payload from a kernel socket (scalar); or NULL. */
 	void (*rx_datagram)(struct tw_rx_ctx *ctx, uint16_t channel,
 			const uint8_t *payload, uint32_t len, uint64_t now_ns);
 };
 
-/* tickwire's own top-of-book feed (docs/protocol.md). */
-extern const struct tw_protocol tw_protocol_tickwire;
-/* NASDAQ TotalView-ITCH 5.0 (lib/itch). */
-extern const struct tw_protocol tw_protocol_itch50;
-
 /* The protocol of that name, or NULL. */
 const struct tw_protocol *tw_protocol_find(const char *name);
+
+/* The names of the registry, NULL-ended. */
+const char *const *tw_protocol_names(void);
+
+/*
+ * The profile's protocol ([feed] protocol), checked against the keys
+ * that need what it may not have; NULL with the file, section and key
+ * in err when it is unknown or cannot do what the profile asks.
+ */
+const struct tw_protocol *tw_protocol_for(const struct tw_config *cfg,
+		char *err, size_t errlen);
+
+/* The receiver's feed parameters: lib/config's, with what the
+ * protocol's capabilities decide (hold-back, snapshots). 0 or -errno. */
+int tw_protocol_rx_feed(const struct tw_protocol *p,
+		const struct tw_config *cfg, struct tw_rx_feed *feed);
 
 #endif /* TW_PROTOCOL_H */

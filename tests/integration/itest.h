@@ -119,6 +119,33 @@ it_run(char *const *argv, const char *log, int timeout_s)
 	return it_wait(it_spawn(argv, log), timeout_s);
 }
 
+/*
+ * Wait until a child's log says text (a phase it reached), up to
+ * timeout_s: a test steps on what happened, never on how long it took
+ * a loaded host to get there. 0, or -1 on time out.
+ */
+static inline int
+it_wait_for(const char *log, const char *text, int timeout_s)
+{
+	int waited_ms;
+
+	for (waited_ms = 0; waited_ms < timeout_s * 1000; waited_ms += 50) {
+		FILE *f = fopen(log, "r");
+		char line[1024];
+		int found = 0;
+
+		while (f != NULL && !found && fgets(line, sizeof(line), f))
+			found = strstr(line, text) != NULL;
+		if (f != NULL)
+			fclose(f);
+		if (found)
+			return 0;
+		usleep(50 * 1000);
+	}
+	fprintf(stderr, "%s: no '%s' within %d s\n", log, text, timeout_s);
+	return -1;
+}
+
 /* Run tickwire with opts; prints the log tail when it fails. */
 static inline int
 it_tickwire(const char *const *opts, const char *log, int timeout_s)

@@ -320,7 +320,8 @@ jumbo_mtu_frames_fit_their_mbufs(void **state)
 	const char *json = it_path("jumbo.json");
 	const char *cache = it_path("jumbo.cache.csv");
 	const char *truth = it_path("jumbo.truth.csv");
-	const char *const opts[] = { "--count", "200000", "--set",
+	const char *const opts[] = { "--count", "200000", "--rate", "0",
+		"--set",
 		"feed.mtu=9000", "--duration", "60", "--quiet", "--stats-json",
 		json, "--dump-cache", cache, "--dump-truth", truth, NULL };
 	char *s;

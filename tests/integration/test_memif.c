@@ -75,6 +75,9 @@ loss_recovered_across_processes(void **state)
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "120",
 		"--quiet", "--set", "recovery.rerequest=true",
+		/* Time to answer on a loaded host: the data gets none. */
+		"--set", "recovery.timeout_us=20000",
+		"--set", "recovery.retries=10",
 		"--stats-json", pjson, "--dump-cache", cache, NULL };
 	uint64_t gaps;
 	char *g, *p;
@@ -211,9 +214,13 @@ processor_survives_a_generator_restart(void **state)
 	remove(gjson);
 	remove(pjson);
 	gen = start(gen1_opts, it_path("memif-restart-gen1.log"));
-	sleep(1);
+	assert_int_equal(it_wait_for(it_path("memif-restart-gen1.log"),
+		"generator: session", 60), 0);
 	proc = start(proc_opts, it_path("memif-restart-proc.log"));
-	sleep(3);
+	/* Linked and taking the first generator's feed, then it goes. */
+	assert_int_equal(it_wait_for(it_path("memif-restart-proc.log"),
+		"polling", 60), 0);
+	sleep(2);
 	kill_now(gen);
 	sleep(2);
 	assert_int_equal(it_tickwire(gen2_opts,
@@ -271,9 +278,12 @@ generator_survives_a_processor_restart(void **state)
 	remove(gjson);
 	remove(pjson);
 	gen = start(gen_opts, it_path("memif-prestart-gen.log"));
-	sleep(1);
+	assert_int_equal(it_wait_for(it_path("memif-prestart-gen.log"),
+		"generator: session", 60), 0);
 	proc = start(proc_opts, it_path("memif-prestart-proc1.log"));
-	sleep(3);
+	assert_int_equal(it_wait_for(it_path("memif-prestart-proc1.log"),
+		"polling", 60), 0);
+	sleep(2);
 	kill_now(proc);
 	sleep(1);
 	assert_int_equal(it_tickwire(proc2_opts,
@@ -327,9 +337,12 @@ generator_port_counters_survive_a_processor_restart(void **state)
 
 	remove(gjson);
 	gen = start(gen_opts, it_path("memif-ctr-gen.log"));
-	sleep(1);
+	assert_int_equal(it_wait_for(it_path("memif-ctr-gen.log"),
+		"generator: session", 60), 0);
 	proc = start(proc_opts, it_path("memif-ctr-proc1.log"));
-	sleep(2);
+	assert_int_equal(it_wait_for(it_path("memif-ctr-proc1.log"),
+		"polling", 60), 0);
+	sleep(1);
 	kill_now(proc);
 	sleep(1);
 	/* It joins late without snapshots: its symbols are stale, and it

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "tw_config.h"
+#include "tw_protocol.h"
 
 static int
 load_text(struct tw_config *cfg, const char *text, char *err)
@@ -129,6 +130,17 @@ generator_lcores_are_checked(void **state)
 	}
 }
 
+/* The values (lib/config), then what the protocol can do (its registry). */
+static int
+full_check(const struct tw_config *cfg, char *err)
+{
+	int rc = tw_config_check(cfg, err, TW_ERR_MAX);
+
+	if (rc == 0 && tw_protocol_for(cfg, err, TW_ERR_MAX) == NULL)
+		rc = -EINVAL;
+	return rc;
+}
+
 /* itch50: the mix adds up, and what is not built for it is refused. */
 static void
 itch_profiles_are_checked(void **state)
@@ -148,15 +160,17 @@ itch_profiles_are_checked(void **state)
 
 	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = itch50\n", err),
 		0);
-	assert_int_equal(cfg.protocol, TW_PROTOCOL_ITCH50);
-	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.protocol, "itch50");
+	assert_int_equal(full_check(&cfg, err), 0);
+	assert_true(tw_protocol_for(&cfg, err, sizeof(err))->caps.in_order);
 	/* Recovery is built for it (holding back past a gap). */
 	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = itch50\n"
 		"[recovery]\nrerequest = true\nstore_messages = 1024\n", err),
 		0);
-	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
-	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = fix\n", err),
-		-EINVAL);
+	assert_int_equal(full_check(&cfg, err), 0);
+	/* A name the registry does not have, named with its key. */
+	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = fix\n", err), 0);
+	assert_int_equal(full_check(&cfg, err), -EINVAL);
 	assert_names(err, "[feed]", "protocol");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "[feed]\nprotocol = itch50\n%s",
@@ -166,8 +180,7 @@ itch_profiles_are_checked(void **state)
 			snprintf(text, sizeof(text), "%sprotocol = itch50\n",
 				bad[i].text);
 		assert_int_equal(load_text(&cfg, text, err), 0);
-		assert_int_equal(tw_config_check(&cfg, err, sizeof(err)),
-			-EINVAL);
+		assert_int_equal(full_check(&cfg, err), -EINVAL);
 		assert_names(err, "[", bad[i].key);
 	}
 }
