@@ -446,9 +446,12 @@ a_processor_stopped_before_the_end_says_so(void **state)
 	it_tickwire_argv(gargv, gen_opts);
 	it_tickwire_argv(pargv, proc_opts);
 	gen = it_spawn(gargv, in(d, "gen.log"));
-	sleep(1);
+	assert_int_equal(it_wait_for(in(d, "gen.log"), "generator: session",
+		60), 0);
 	proc = it_spawn(pargv, in(d, "proc.log"));
-	sleep(3);
+	/* Linked and applying the feed, then asked to stop. */
+	assert_int_equal(it_wait_for(in(d, "proc.log"), "polling", 60), 0);
+	sleep(2);
 	kill(proc, SIGINT);
 	assert_int_equal(it_wait(proc, 30), IT_WHOLE);
 	kill(gen, SIGINT);
