@@ -66,6 +66,34 @@ tw_port_socket(uint16_t port_id)
 }
 
 /*
+ * A listening Unix socket at path: a file, or (memif's default,
+ * socket-abstract=yes) a name in the abstract namespace, which only
+ * /proc/net/unix shows ("@path" at the end of a line).
+ */
+static bool
+socket_there(const char *path, bool abstract)
+{
+	char line[PATH_MAX + 128];
+	struct stat st;
+	size_t n = strlen(path);
+	bool found = false;
+	FILE *f;
+
+	if (!abstract)
+		return stat(path, &st) == 0;
+	f = fopen("/proc/net/unix", "r");
+	while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL) {
+		size_t len = strcspn(line, "\n");
+
+		found = len > n && line[len - n - 1] == '@' &&
+			memcmp(line + len - n, path, n) == 0;
+	}
+	if (f != NULL)
+		fclose(f);
+	return found;
+}
+
+/*
  * A memif client starts only once its server's socket is there: two
  * processes started together (or on a busy host) need not be ordered.
  * It waits for the socket file (the devargs' socket=, memif's default
@@ -79,7 +107,7 @@ memif_wait_server(const struct tw_port_conf *pc, const struct rte_device *dev)
 	const char *p = strstr(args, "socket=");
 	char path[PATH_MAX] = "/run/memif.sock";
 	unsigned int waited_ms = 0;
-	struct stat st;
+	bool abstract;
 	size_t n;
 
 	if (strstr(args, "role=server") != NULL)
@@ -92,11 +120,14 @@ memif_wait_server(const struct tw_port_conf *pc, const struct rte_device *dev)
 		memcpy(path, p, n);
 		path[n] = '\0';
 	}
-	if (stat(path, &st) == 0)
+	abstract = strstr(args, "socket-abstract=no") == NULL;
+	if (socket_there(path, abstract))
 		return;
 	PORT_LOG(INFO, "port %u: waiting up to %u s for the memif server's "
-		"socket %s\n", pc->port_id, pc->start_wait_s, path);
-	while (stat(path, &st) != 0 && waited_ms < pc->start_wait_s * 1000 &&
+		"socket %s%s\n", pc->port_id, pc->start_wait_s,
+		abstract ? "@" : "", path);
+	while (!socket_there(path, abstract) &&
+	       waited_ms < pc->start_wait_s * 1000 &&
 	       (pc->quit == NULL || !*pc->quit)) {
 		usleep(50 * 1000);
 		waited_ms += 50;

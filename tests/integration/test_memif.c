@@ -215,7 +215,7 @@ processor_survives_a_generator_restart(void **state)
 	remove(pjson);
 	gen = start(gen1_opts, it_path("memif-restart-gen1.log"));
 	assert_int_equal(it_wait_for(it_path("memif-restart-gen1.log"),
-		"generator: session", 60), 0);
+		"(net_memif) started", 60), 0);
 	proc = start(proc_opts, it_path("memif-restart-proc.log"));
 	/* Linked and taking the first generator's feed, then it goes. */
 	assert_int_equal(it_wait_for(it_path("memif-restart-proc.log"),
@@ -279,7 +279,7 @@ generator_survives_a_processor_restart(void **state)
 	remove(pjson);
 	gen = start(gen_opts, it_path("memif-prestart-gen.log"));
 	assert_int_equal(it_wait_for(it_path("memif-prestart-gen.log"),
-		"generator: session", 60), 0);
+		"(net_memif) started", 60), 0);
 	proc = start(proc_opts, it_path("memif-prestart-proc1.log"));
 	assert_int_equal(it_wait_for(it_path("memif-prestart-proc1.log"),
 		"polling", 60), 0);
@@ -338,7 +338,7 @@ generator_port_counters_survive_a_processor_restart(void **state)
 	remove(gjson);
 	gen = start(gen_opts, it_path("memif-ctr-gen.log"));
 	assert_int_equal(it_wait_for(it_path("memif-ctr-gen.log"),
-		"generator: session", 60), 0);
+		"(net_memif) started", 60), 0);
 	proc = start(proc_opts, it_path("memif-ctr-proc1.log"));
 	assert_int_equal(it_wait_for(it_path("memif-ctr-proc1.log"),
 		"polling", 60), 0);

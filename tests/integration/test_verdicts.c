@@ -446,7 +446,7 @@ a_processor_stopped_before_the_end_says_so(void **state)
 	it_tickwire_argv(gargv, gen_opts);
 	it_tickwire_argv(pargv, proc_opts);
 	gen = it_spawn(gargv, in(d, "gen.log"));
-	assert_int_equal(it_wait_for(in(d, "gen.log"), "generator: session",
+	assert_int_equal(it_wait_for(in(d, "gen.log"), "(net_memif) started",
 		60), 0);
 	proc = it_spawn(pargv, in(d, "proc.log"));
 	/* Linked and applying the feed, then asked to stop. */
