@@ -14,6 +14,9 @@
  *   /tickwire/symbol,TICKER    one symbol's consistent snapshot
  *   /tickwire/top,N            the N symbols with the most updates
  *   /tickwire/ports            per port: link, counters, non-zero xstats
+ *
+ * The commands that change a run (rate, pause, mark, ...) are
+ * control.c's, registered from here.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -430,5 +433,5 @@ tw_telemetry_register(struct tw_app *app)
 		if (rc != 0)
 			return rc;
 	}
-	return 0;
+	return tw_control_register(app);
 }
