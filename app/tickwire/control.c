@@ -79,15 +79,24 @@ since_start(uint64_t t)
 		(double)tw_clock_hz(&ctl.app->clock);
 }
 
-/* The counters now, and send->cache in ctl.merged. Lock held. */
+/*
+ * The counters now, and send->cache in ctl.merged. at_apply: the
+ * generator's where its lcores applied the last change. Lock held.
+ */
 static void
-counts_now(struct tw_phase_counts *c)
+counts_now(struct tw_phase_counts *c, bool at_apply)
 {
 	const struct tw_stats *s = &ctl.st;
+	unsigned int i;
 
 	tw_view_collect(ctl.app->view, &ctl.st, ctl.merged, &ctl.rtt);
 	c->t_s = since_start(rte_rdtsc());
 	c->gen = s->gen;
+	if (at_apply) {
+		memset(&c->gen, 0, sizeof(c->gen));
+		for (i = 0; i < ctl.app->nb_gen; i++)
+			tw_stats_add_gen(&c->gen, &ctl.app->gen[i]->ctl_ctr);
+	}
 	c->rx = s->rx;
 	c->drops_total = s->drops_total;
 	c->gaps = s->gaps;
@@ -129,16 +138,20 @@ phase_close(const struct tw_phase_counts *c)
 	tw_hist_summarize(&ctl.diff, &p->lat);
 }
 
-/* Close the running phase and open the next. Lock held. */
+/*
+ * Close the running phase and open the next, at the point where the
+ * generator lcores applied the change just written (or, when one did
+ * not in time, now). Lock held.
+ */
 static int
-phase_switch(const char *name, const char *opened_by)
+phase_switch(const char *name, const char *opened_by, bool applied)
 {
 	struct tw_phase_counts c;
 	struct tw_phase_report *p;
 
 	if (ctl.nb_phases == CTL_MAX_PHASES)
 		return -ENOSPC;
-	counts_now(&c);
+	counts_now(&c, applied);
 	if (ctl.nb_phases > 0)
 		phase_close(&c);
 	p = &ctl.phases[ctl.nb_phases];
@@ -169,10 +182,28 @@ ctl_write_begin(void)
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
-static void
+static bool
 ctl_write_end(void)
 {
-	__atomic_fetch_add(&tw_ctl.epoch, 1, __ATOMIC_RELEASE);
+	uint64_t e = __atomic_add_fetch(&tw_ctl.epoch, 1, __ATOMIC_RELEASE);
+	uint64_t until = rte_rdtsc() + tw_clock_hz(&ctl.app->clock) / 10;
+	unsigned int i;
+
+	/*
+	 * The phase boundary is where the generator applied it: wait (the
+	 * command thread, up to 100 ms) until every generator lcore has,
+	 * which takes one burst.
+	 */
+	for (i = 0; i < ctl.app->nb_gen; i++) {
+		while (__atomic_load_n(&ctl.app->gen[i]->ctl_epoch,
+				__ATOMIC_ACQUIRE) < e && rte_rdtsc() < until &&
+		       !tw_force_quit)
+			rte_delay_us_sleep(20);
+		if (__atomic_load_n(&ctl.app->gen[i]->ctl_epoch,
+				__ATOMIC_ACQUIRE) < e)
+			return false;
+	}
+	return true;
 }
 
 void
@@ -193,7 +224,8 @@ tw_gen_ctl_apply(struct tw_gen_lcore *g, struct tw_pace *pace, uint64_t now)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&tw_ctl.epoch, __ATOMIC_RELAXED) != e)
 		return;         /* written meanwhile: the next burst */
-	g->ctl_epoch = e;
+	g->ctl_ctr = g->ctr;
+	__atomic_store_n(&g->ctl_epoch, e, __ATOMIC_RELEASE);
 	g->rate = rate == 0 ? 0 : RTE_MAX((uint64_t)1,
 		(uint64_t)((double)rate * g->sched.share + 0.5));
 	g->paused = paused != 0;
@@ -312,11 +344,13 @@ cmd_rate(const char *cmd, const char *params, struct rte_tel_data *d)
 	else {
 		uint64_t was = tw_ctl.rate;
 
+		bool applied;
+
 		ctl_write_begin();
 		tw_ctl.rate = rate;
-		ctl_write_end();
+		applied = ctl_write_end();
 		snprintf(name, sizeof(name), "rate=%" PRIu64, rate);
-		phase_switch(name, "rate");
+		phase_switch(name, "rate", applied);
 		TW_LOG(app, NOTICE, "control: rate %" PRIu64 " msgs/s (was %"
 			PRIu64 "%s); phase %u from %.3f s\n", rate, was,
 			tw_ctl.paused ? ", paused" : "", ctl.nb_phases - 1,
@@ -350,11 +384,13 @@ pause_resume(const char *params, struct rte_tel_data *d, bool pause)
 		rc = ctl_answer(d, c, params, "%u phases: no room for more",
 			CTL_MAX_PHASES);
 	else {
+		bool applied;
+
 		ctl_write_begin();
 		tw_ctl.paused = pause;
-		ctl_write_end();
+		applied = ctl_write_end();
 		snprintf(name, sizeof(name), "%s", running_name());
-		phase_switch(name, ctl_cmd_name[c]);
+		phase_switch(name, ctl_cmd_name[c], applied);
 		TW_LOG(app, NOTICE, "control: %s; phase %u (%s) from %.3f s\n",
 			pause ? "paused" : "resumed", ctl.nb_phases - 1, name,
 			ctl.phases[ctl.nb_phases - 1].start.t_s);
@@ -409,7 +445,12 @@ cmd_mark(const char *cmd, const char *params, struct rte_tel_data *d)
 		rc = ctl_answer(d, CTL_MARK, params, "%u phases: no room for "
 			"more", CTL_MAX_PHASES);
 	else {
-		phase_switch(params, "mark");
+		bool applied;
+
+		/* Nothing changes; the generator marks where it is. */
+		ctl_write_begin();
+		applied = ctl_write_end();
+		phase_switch(params, "mark", applied);
 		TW_LOG(app, NOTICE, "control: mark %s; phase %u from %.3f s\n",
 			params, ctl.nb_phases - 1,
 			ctl.phases[ctl.nb_phases - 1].start.t_s);
@@ -533,9 +574,15 @@ cmd_stop(const char *cmd, const char *params, struct rte_tel_data *d)
 		rc = ctl_answer(d, CTL_STOP, params, "no parameters: "
 			"/tickwire/stop");
 	else {
+		struct tw_phase_counts c;
+
 		TW_LOG(app, NOTICE, "control: stop: ending the session\n");
 		ctl.app->control_stopped = true;
 		rc = ctl_answer(d, CTL_STOP, params, NULL);
+		/* The last phase ends here, not when the main lcore sees it. */
+		counts_now(&c, false);
+		phase_close(&c);
+		ctl.ended = true;
 		/* As the first SIGTERM: end of session, drain, reports. */
 		tw_stop_requested = true;
 	}
@@ -626,7 +673,7 @@ cmd_phases(const char *cmd, const char *params, struct rte_tel_data *d)
 		/* The running phase up to now. */
 		struct tw_phase_counts c;
 
-		counts_now(&c);
+		counts_now(&c, false);
 		phase_close(&c);
 		ctl.phases[ctl.nb_phases - 1].open = true;
 	}
@@ -705,7 +752,7 @@ tw_control_begin(struct tw_app *app)
 		return 0;
 	pthread_mutex_lock(&ctl.lock);
 	ctl.start_tsc = app->view->start_tsc;
-	rc = phase_switch("start", "start");
+	rc = phase_switch("start", "start", false);
 	ctl.begun = rc == 0;
 	pthread_mutex_unlock(&ctl.lock);
 	return rc;
@@ -719,7 +766,7 @@ tw_control_finish(struct tw_app *app)
 	RTE_SET_USED(app);
 	pthread_mutex_lock(&ctl.lock);
 	if (ctl.begun && !ctl.ended) {
-		counts_now(&c);
+		counts_now(&c, false);
 		phase_close(&c);
 		ctl.ended = true;
 	}

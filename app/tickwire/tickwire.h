@@ -232,9 +232,11 @@ struct tw_gen_lcore {
 	uint16_t snapshot_port;         /* 0: no snapshots */
 	struct tw_reply_table replies;
 	struct tw_hist rtt;             /* quote sent -> order back */
-	/* Control (control.c): the epoch applied, and what it said. */
+	/* Control (control.c): the epoch applied, what it said, and the
+	 * counters where it was applied (a phase's boundary). */
 	uint64_t ctl_epoch;
 	bool paused;
+	struct tw_gen_counters ctl_ctr;
 } __rte_cache_aligned;
 
 /* The report files a run may be asked for (run.c). */
