@@ -729,7 +729,10 @@ tw_stats_write_phase(FILE *f, const struct tw_phase_report *p)
 	fprintf(f, " }");
 }
 
-/* "control" (the commands, in the run record's order) and "phases". */
+/*
+ * "control" (the commands, in order) and "phases", last: readers that
+ * take a key's first occurrence still find the run's own counters.
+ */
 static void
 json_control(FILE *f, const struct tw_stats_meta *meta)
 {
@@ -758,7 +761,7 @@ json_control(FILE *f, const struct tw_stats_meta *meta)
 		fprintf(f, "%s\n    ", i ? "," : "");
 		tw_stats_write_phase(f, &meta->phases[i]);
 	}
-	fprintf(f, "%s],\n", meta->nb_phases ? "\n  " : "");
+	fprintf(f, "%s]\n", meta->nb_phases ? "\n  " : "");
 }
 
 int
@@ -811,7 +814,6 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		tw_verdict_write_json(f, meta->verdict);
 		fprintf(f, ",\n");
 	}
-	json_control(f, meta);
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
 	json_counters(f, "rx", &s->rx, rx_names, RTE_DIM(rx_names));
@@ -867,7 +869,9 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		json_recovery(f, &c->rec);
 		fprintf(f, " }%s\n", i + 1 < s->nb_channels ? "," : "");
 	}
-	fprintf(f, "  ]\n}\n");
+	fprintf(f, "  ],\n");
+	json_control(f, meta);
+	fprintf(f, "}\n");
 	return ferror(f) ? -EIO : 0;
 }
 
