@@ -37,7 +37,7 @@ done
 HUGEPAGES=${TW_HUGEPAGES:-512}         # 2 MB pages: 1 GiB
 PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev
 libdpdk-dev libnuma-dev libcmocka-dev libpcap-dev zlib1g-dev tshark tcpdump iproute2
-python3 python3-matplotlib tmux clang libclang-rt-14-dev man-db
+python3 python3-matplotlib python3-pytest prometheus tmux clang libclang-rt-14-dev man-db
 librte-mempool-ring23 librte-net-ring23 librte-net-memif23 librte-net-pcap23
 librte-net-tap23 librte-net-af-packet23"
 # The poll-mode drivers above are only Recommends of dpdk: name them, since

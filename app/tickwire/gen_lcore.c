@@ -773,9 +773,14 @@ tw_gen_lcore_main(void *arg)
 
 		tw_lcore_quiescent(g->lcore_id);
 		now = rte_rdtsc();
+		/* Control through telemetry (control.c): between bursts. */
+		if (unlikely(tw_gen_ctl_changed(g)))
+			tw_gen_ctl_apply(g, &pace, now);
 		now_ns = tw_clock_ns(g->clock, now);
 		due_ns = now_ns;
-		if (g->rate != 0) {
+		if (unlikely(g->paused)) {
+			n = 0;
+		} else if (g->rate != 0) {
 			n = tw_pace_due(&pace, now, TW_GEN_BATCH, &first_due,
 				&behind);
 			/* Behind by more than a batch: these are late. */

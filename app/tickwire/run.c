@@ -86,6 +86,7 @@ lines_write(struct tw_app *app, const struct tw_stats *now,
 		const struct tw_hist_summary *period, bool final)
 {
 	struct tw_hist_summary lat;
+	char phase[TW_PHASE_NAME];
 	static char *buf;
 	static size_t len;
 	FILE *f;
@@ -93,6 +94,7 @@ lines_write(struct tw_app *app, const struct tw_stats *now,
 
 	if (!lines.on)
 		return;
+	tw_control_phase_name(phase, sizeof(phase));
 	lines_lcores(app, lines.lc);
 	if (period == NULL) {
 		period_latency(&lines.lat_prev, &lat);
@@ -101,7 +103,8 @@ lines_write(struct tw_app *app, const struct tw_stats *now,
 	/* A line in memory, then to the stream, which never blocks. */
 	f = open_memstream(&buf, &len);
 	rc = f == NULL ? -errno : tw_stats_write_period(f, now, &lines.prev,
-		lines.lc, lines.lc_prev, app->nb_rx, period, final);
+		lines.lc, lines.lc_prev, app->nb_rx, period, final,
+		phase[0] != '\0' ? phase : NULL);
 	if (f != NULL && fclose(f) != 0 && rc == 0)
 		rc = -errno;
 	if (rc == 0)
@@ -239,7 +242,7 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 	uint64_t interval = hz / 1000 * cfg->stats_interval_ms;
 	uint64_t next_print = start_tsc + interval, gen_done_tsc = 0;
 	uint64_t end_tsc = 0;
-	bool lingering = false;
+	bool lingering = false, control_done = false;
 	/* send->cache at the last periodic line (as lines.lat_prev). */
 	static struct tw_hist print_prev;
 
@@ -298,6 +301,11 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		}
 		if (app->nb_gen > 0 && gen_done_tsc == 0 && gens_done(app))
 			gen_done_tsc = t;
+		/* Ending: the last phase closes, commands are refused. */
+		if (!control_done && (tw_stop_requested || gen_done_tsc != 0)) {
+			tw_control_finish(app);
+			control_done = true;
+		}
 		if (end_tsc == 0 && session_over(app, now, t, gen_done_tsc)) {
 			end_tsc = t;
 			/* A signal or --duration came first: said so. */
@@ -542,6 +550,7 @@ write_outputs(struct tw_app *app, const struct tw_stats *st,
 	int rc, first = 0;
 	unsigned int i;
 
+	tw_control_meta(&meta);
 	gethostname(host, sizeof(host) - 1);
 	cpu_record(model, sizeof(model), flags, sizeof(flags));
 	for (i = 0; i < APP_OUT_MAX; i++) {
@@ -620,7 +629,8 @@ judge(struct tw_app *app, const struct tw_stats *st, struct tw_verdict *v)
 		}
 	}
 	tw_verdict_judge(v, st, app->stopped_early, app->cfg.accept_loss);
-	v->stop_reason = app->duration_ended ? "--duration" : "a signal";
+	v->stop_reason = app->control_stopped ? "/tickwire/stop" :
+		app->duration_ended ? "--duration" : "a signal";
 }
 
 /*
@@ -645,11 +655,14 @@ tw_app_run(struct tw_app *app)
 	}
 	start_tsc = rte_rdtsc();
 	tw_view_of(app->view_mz)->start_tsc = start_tsc;
-	rc = launch(app);
+	rc = tw_control_begin(app);
+	if (rc == 0)
+		rc = launch(app);
 	if (rc == 0)
 		main_loop(app, start_tsc, &now, &prev);
 	tw_force_quit = true;
 	rte_eal_mp_wait_lcore();
+	tw_control_finish(app);
 	poll_port_stats(app);
 	collect(app, &now);
 	lines_write(app, &now, NULL, true);

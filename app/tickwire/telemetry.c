@@ -11,9 +11,14 @@
  *                              sequence, gaps, duplicates, heartbeat age,
  *                              recovery (gaps open, filled, given up)
  *   /tickwire/latency          send -> cache histogram summary
+ *   /tickwire/histogram        send -> cache as cumulative buckets (the
+ *                              exporter's OpenMetrics histogram)
  *   /tickwire/symbol,TICKER    one symbol's consistent snapshot
  *   /tickwire/top,N            the N symbols with the most updates
  *   /tickwire/ports            per port: link, counters, non-zero xstats
+ *
+ * The commands that change a run (rate, pause, mark, ...) are
+ * control.c's, registered from here.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -219,6 +224,49 @@ cmd_latency(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Bucket bounds 2^7 .. 2^34 ns (128 ns .. 17 s): HDR bucket edges. */
+#define TEL_HIST_LE_MIN 7
+#define TEL_HIST_LE_MAX 34
+
+static int
+cmd_histogram(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct tw_view *v = tel_app->view;
+	struct tw_hist *h = malloc(sizeof(*h));
+	unsigned int i, k = TEL_HIST_LE_MIN;
+	uint64_t cum = 0;
+	char key[24];
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (h == NULL)
+		return -ENOMEM;
+	tw_view_latency(v, TW_SPAN_SEND_CACHE, h);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "span", "send->cache");
+	rte_tel_data_add_dict_u64(d, "count", h->count);
+	rte_tel_data_add_dict_u64(d, "sum_ns", h->sum);
+	/* le_N: samples below 2^N ns (a bucket counts where it starts). */
+	for (i = 0; i < TW_HIST_BUCKETS && k <= TEL_HIST_LE_MAX; i++) {
+		uint64_t lo, hi;
+
+		tw_hist_bucket_range(i, &lo, &hi);
+		while (lo >= (UINT64_C(1) << k) && k <= TEL_HIST_LE_MAX) {
+			snprintf(key, sizeof(key), "le_%" PRIu64,
+				UINT64_C(1) << k);
+			rte_tel_data_add_dict_u64(d, key, cum);
+			k++;
+		}
+		cum += h->b[i];
+	}
+	for (; k <= TEL_HIST_LE_MAX; k++) {
+		snprintf(key, sizeof(key), "le_%" PRIu64, UINT64_C(1) << k);
+		rte_tel_data_add_dict_u64(d, key, cum);
+	}
+	free(h);
+	return 0;
+}
+
 /* Telemetry has no signed 64-bit value: prices are positive here. */
 static void
 add_price(struct rte_tel_data *d, const char *name, int64_t v)
@@ -411,6 +459,9 @@ tw_telemetry_register(struct tw_app *app)
 			"Histogram summaries (ns) of the latency spans, "
 			"gap_fill (recovery) and a_b_skew (two lines). "
 			"No parameters" },
+		{ "/tickwire/histogram", cmd_histogram,
+			"send->cache as cumulative buckets le_N (samples "
+			"below N ns), count, sum_ns. No parameters" },
 		{ "/tickwire/symbol", cmd_symbol,
 			"One symbol's consistent snapshot. Parameter: ticker" },
 		{ "/tickwire/top", cmd_top,
@@ -430,5 +481,5 @@ tw_telemetry_register(struct tw_app *app)
 		if (rc != 0)
 			return rc;
 	}
-	return 0;
+	return tw_control_register(app);
 }

@@ -13,6 +13,8 @@
  *   rx_lcore.c   the RX lcores: their creation and their loop
  *   run.c        launch, the main lcore's loop, the end of the run
  *   telemetry.c  /tickwire/... commands
+ *   control.c    commands that change the run (rate, pause, mark, ...),
+ *                the phases they open, how the generator applies them
  *   memif_guard.c  keeps lcores off a memif port its PMD is unmapping
  */
 #ifndef TICKWIRE_H
@@ -127,6 +129,25 @@ tw_lcore_quiescent(unsigned int lcore_id)
 	rte_rcu_qsbr_quiescent(tw_qsv, lcore_id);
 }
 
+/*
+ * Control through telemetry (control.c). A command thread writes the
+ * wanted state, then bumps epoch (release); each generator lcore loads
+ * epoch once per burst (acquire: a plain load on x86) and, when it moved,
+ * applies the state there. No lock and no wait on the hot path; the
+ * lcores never write here.
+ */
+struct tw_ctl {
+	uint64_t epoch;
+	uint64_t rate;          /* messages/s, every generator lcore; 0: none */
+	uint32_t paused;
+	uint32_t faults_line;   /* bit 0: line A, bit 1: line B, to re-arm */
+	struct tw_fault_params faults;
+} __rte_cache_aligned;
+
+extern struct tw_ctl tw_ctl;
+
+#define TW_CTL_RATE_MAX UINT64_C(1000000000)    /* as [generator] rate */
+
 struct tw_rx_queue_ref {
 	uint16_t port_id;
 	uint16_t queue;
@@ -211,6 +232,11 @@ struct tw_gen_lcore {
 	uint16_t snapshot_port;         /* 0: no snapshots */
 	struct tw_reply_table replies;
 	struct tw_hist rtt;             /* quote sent -> order back */
+	/* Control (control.c): the epoch applied, what it said, and the
+	 * counters where it was applied (a phase's boundary). */
+	uint64_t ctl_epoch;
+	bool paused;
+	struct tw_gen_counters ctl_ctr;
 } __rte_cache_aligned;
 
 /* The report files a run may be asked for (run.c). */
@@ -251,6 +277,7 @@ struct tw_app {
 	struct tw_outstream lines_out;  /* --stats-interval */
 	bool stopped_early;             /* asked to stop before the end */
 	bool duration_ended;            /* ... by --duration */
+	bool control_stopped;           /* ... by /tickwire/stop */
 	char file_prefix[64];
 	/* For the run record of the stats JSON (main.c). */
 	char command_line[1024];
@@ -298,5 +325,31 @@ int tw_app_run(struct tw_app *app);
 
 /* telemetry.c: /tickwire/... commands for dpdk-telemetry.py. */
 int tw_telemetry_register(struct tw_app *app);
+
+/*
+ * control.c: the commands that change a run, and its phases. begin at
+ * the run's start (phase 0), finish once the session is ending (closes
+ * the last phase; every command is refused from then on); idempotent.
+ */
+int tw_control_register(struct tw_app *app);
+int tw_control_begin(struct tw_app *app);
+void tw_control_finish(struct tw_app *app);
+/* The running phase's name into buf ("" before begin). */
+void tw_control_phase_name(char *buf, size_t len);
+/* The phases and the command log, for the stats JSON (run.c). */
+void tw_control_meta(struct tw_stats_meta *meta);
+
+/* A change of tw_ctl not yet applied by this generator lcore. */
+static inline bool
+tw_gen_ctl_changed(const struct tw_gen_lcore *g)
+{
+	return __atomic_load_n(&tw_ctl.epoch, __ATOMIC_ACQUIRE) !=
+		g->ctl_epoch;
+}
+
+/* Apply tw_ctl at a burst boundary: rate (re-paced from now), pause,
+ * faults. The generator lcore's own call. */
+void tw_gen_ctl_apply(struct tw_gen_lcore *g, struct tw_pace *pace,
+		uint64_t now);
 
 #endif /* TICKWIRE_H */

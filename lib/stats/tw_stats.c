@@ -678,6 +678,92 @@ json_hist(FILE *f, const char *span, const struct tw_hist_summary *h)
 		h->p99, h->p999, h->p9999, h->max, h->mean);
 }
 
+/* "name": now - prev for each counter of a names table. */
+static void
+json_deltas(FILE *f, const void *now, const void *prev,
+		const struct tw_counter_name *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t a = field(now, names[i].off);
+		uint64_t b = field(prev, names[i].off);
+
+		/* A counter that went back (a port's, reset): from 0. */
+		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", names[i].name,
+			a >= b ? a - b : a);
+	}
+}
+
+void
+tw_stats_write_phase(FILE *f, const struct tw_phase_report *p)
+{
+	const struct tw_phase_counts *a = &p->start, *b = &p->end;
+	double dt = b->t_s - a->t_s;
+	double per = dt > 0 ? 1.0 / dt : 0.0;
+	uint64_t tx = b->gen.ticks + b->gen.directories - a->gen.ticks -
+		a->gen.directories;
+
+	fprintf(f, "{ \"index\": %u, \"name\": ", p->index);
+	json_str(f, p->name);
+	fprintf(f, ", \"opened_by\": \"%s\", \"open\": %s, \"paused\": %s, "
+		"\"offered_rate\": %" PRIu64 ", \"start_s\": %.6f, "
+		"\"end_s\": %.6f, \"duration_s\": %.6f, \"rates\": { "
+		"\"tx_msgs_per_s\": %.1f, \"tx_pkts_per_s\": %.1f, "
+		"\"rx_msgs_per_s\": %.1f, \"rx_pkts_per_s\": %.1f }, ",
+		p->opened_by, p->open ? "true" : "false",
+		p->paused ? "true" : "false", p->rate, a->t_s, b->t_s, dt,
+		(double)tx * per, (double)(b->gen.pkts - a->gen.pkts) * per,
+		(double)(b->rx.msgs - a->rx.msgs) * per,
+		(double)(b->rx.pkts - a->rx.pkts) * per);
+	fprintf(f, "\"drops_total\": %" PRIu64 ", \"gaps\": %" PRIu64
+		", \"gap_messages\": %" PRIu64 ", \"duplicate_messages\": %"
+		PRIu64 ", ", b->drops_total - a->drops_total, b->gaps - a->gaps,
+		b->gap_msgs - a->gap_msgs, b->dup_msgs - a->dup_msgs);
+	fprintf(f, "\"generator\": { ");
+	json_deltas(f, &b->gen, &a->gen, gen_names, RTE_DIM(gen_names));
+	fprintf(f, " }, \"rx\": { ");
+	json_deltas(f, &b->rx, &a->rx, rx_names, RTE_DIM(rx_names));
+	fprintf(f, " }, \"latency_ns\": ");
+	json_hist(f, tw_lat_span_name(TW_SPAN_SEND_CACHE), &p->lat);
+	fprintf(f, " }");
+}
+
+/*
+ * "control" (the commands, in order) and "phases", last: readers that
+ * take a key's first occurrence still find the run's own counters.
+ */
+static void
+json_control(FILE *f, const struct tw_stats_meta *meta)
+{
+	unsigned int i;
+
+	fprintf(f, "  \"control\": { \"commands\": %" PRIu64
+		", \"refused\": %" PRIu64 ", \"log\": [",
+		meta->control_commands, meta->control_refused);
+	for (i = 0; i < meta->nb_control; i++) {
+		const struct tw_control_event *e = &meta->control[i];
+
+		fprintf(f, "%s\n    { \"t_s\": %.6f, \"command\": ",
+			i ? "," : "", e->t_s);
+		json_str(f, e->command);
+		fprintf(f, ", \"params\": ");
+		json_str(f, e->params);
+		if (e->error[0] != '\0') {
+			fprintf(f, ", \"error\": ");
+			json_str(f, e->error);
+		}
+		fprintf(f, " }");
+	}
+	fprintf(f, "%s] },\n", meta->nb_control ? "\n  " : "");
+	fprintf(f, "  \"phases\": [");
+	for (i = 0; i < meta->nb_phases; i++) {
+		fprintf(f, "%s\n    ", i ? "," : "");
+		tw_stats_write_phase(f, &meta->phases[i]);
+	}
+	fprintf(f, "%s]\n", meta->nb_phases ? "\n  " : "");
+}
+
 int
 tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		const struct tw_stats_meta *meta)
@@ -783,32 +869,18 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		json_recovery(f, &c->rec);
 		fprintf(f, " }%s\n", i + 1 < s->nb_channels ? "," : "");
 	}
-	fprintf(f, "  ]\n}\n");
+	fprintf(f, "  ],\n");
+	json_control(f, meta);
+	fprintf(f, "}\n");
 	return ferror(f) ? -EIO : 0;
-}
-
-/* "name": now - prev for each counter of a names table. */
-static void
-json_deltas(FILE *f, const void *now, const void *prev,
-		const struct tw_counter_name *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint64_t a = field(now, names[i].off);
-		uint64_t b = field(prev, names[i].off);
-
-		/* A counter that went back (a port's, reset): from 0. */
-		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", names[i].name,
-			a >= b ? a - b : a);
-	}
 }
 
 int
 tw_stats_write_period(FILE *f, const struct tw_stats *now,
 		const struct tw_stats *prev, const struct tw_stats_lcore *lc,
 		const struct tw_stats_lcore *lc_prev, unsigned int nb_lcores,
-		const struct tw_hist_summary *lat, bool final)
+		const struct tw_hist_summary *lat, bool final,
+		const char *phase)
 {
 	double dt = now->elapsed_s - prev->elapsed_s;
 	double per = dt > 0 ? 1.0 / dt : 0.0;
@@ -823,6 +895,11 @@ tw_stats_write_period(FILE *f, const struct tw_stats *now,
 		(double)(now->gen.pkts - prev->gen.pkts) * per,
 		(double)(now->rx.msgs - prev->rx.msgs) * per,
 		(double)(now->rx.pkts - prev->rx.pkts) * per);
+	if (phase != NULL) {
+		fprintf(f, "\"phase\": ");
+		json_str(f, phase);
+		fprintf(f, ", ");
+	}
 	fprintf(f, "\"generator\": {");
 	json_deltas(f, &now->gen, &prev->gen, gen_names, RTE_DIM(gen_names));
 	fprintf(f, "}, \"rx\": {");

@@ -117,6 +117,44 @@ void tw_stats_print_summary(FILE *f, const struct tw_stats *s);
 
 struct tw_verdict;
 
+/*
+ * A phase: the segment of a run between two control commands (a mark,
+ * a rate change, a pause or a resume; app/tickwire/control.c), with the
+ * counters at its two ends and its own send->cache figures.
+ */
+#define TW_PHASE_NAME 48
+
+struct tw_phase_counts {
+	double t_s;             /* since the run's start */
+	struct tw_gen_counters gen;
+	struct tw_rx_counters rx;
+	uint64_t drops_total;
+	uint64_t gaps;
+	uint64_t gap_msgs;
+	uint64_t dup_msgs;
+};
+
+struct tw_phase_report {
+	unsigned int index;     /* 0, 1, ... in the run */
+	char name[TW_PHASE_NAME];
+	const char *opened_by;  /* "start", "mark", "rate", "pause", ... */
+	uint64_t rate;          /* offered, messages/s (0: unlimited) */
+	bool paused;            /* the generator sent nothing */
+	bool open;              /* still running (end is "now") */
+	struct tw_phase_counts start, end;
+	struct tw_hist_summary lat; /* send->cache within the phase */
+};
+
+/* One control command as the run record keeps it. */
+#define TW_CONTROL_TEXT 96
+
+struct tw_control_event {
+	double t_s;
+	char command[24];       /* "rate", "pause", ... */
+	char params[TW_CONTROL_TEXT];
+	char error[TW_CONTROL_TEXT]; /* "" when applied */
+};
+
 /* The run record: what ran, where, how, asked for what. */
 struct tw_stats_meta {
 	const char *version;
@@ -139,7 +177,17 @@ struct tw_stats_meta {
 	bool replay_restamp;    /* false: latency is the recording's age */
 	const char *file_prefix; /* the DPDK file prefix tools attach to */
 	const struct tw_verdict *verdict; /* NULL: none (a tool's JSON) */
+	/* Control through telemetry: the phases and the commands. */
+	const struct tw_phase_report *phases;
+	unsigned int nb_phases;
+	const struct tw_control_event *control;
+	unsigned int nb_control;        /* kept in control[] */
+	uint64_t control_commands;      /* every one, applied or refused */
+	uint64_t control_refused;
 };
+
+/* One phase as a JSON object (the stats JSON's "phases" entries). */
+void tw_stats_write_phase(FILE *f, const struct tw_phase_report *p);
 
 /* v with its thousands grouped ("1,234,567") into buf; returns buf. */
 const char *tw_grouped(char *buf, size_t len, uint64_t v);
@@ -160,11 +208,13 @@ struct tw_stats_lcore {
  * generator and RX counter's increase, drops by reason, per port and
  * per RX lcore, rates, and the period's send->cache percentiles (lat:
  * the merged histogram's increase). Summed over a run's lines, the
- * counters are the final JSON's. final: the run's last line.
+ * counters are the final JSON's. final: the run's last line; phase: the
+ * name of the phase running at the line's end (NULL: none).
  */
 int tw_stats_write_period(FILE *f, const struct tw_stats *now,
 		const struct tw_stats *prev, const struct tw_stats_lcore *lc,
 		const struct tw_stats_lcore *lc_prev, unsigned int nb_lcores,
-		const struct tw_hist_summary *lat, bool final);
+		const struct tw_hist_summary *lat, bool final,
+		const char *phase);
 
 #endif /* TW_STATS_H */
