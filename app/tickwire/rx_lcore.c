@@ -77,9 +77,13 @@ send_request(void *arg, uint32_t channel, const struct tw_channel_state *ch,
 	memcpy(r.session, ch->session, TW_MOLD_SESSION_LEN);
 	if (!feed->session_any)
 		memcpy(r.session, feed->session, TW_MOLD_SESSION_LEN);
+	/* The configured server; its MAC learnt or configured, else
+	 * broadcast (a late joiner that saw no frame from it yet). */
 	memcpy(dst.addr_bytes, ch->server_mac, RTE_ETHER_ADDR_LEN);
+	if (rte_is_zero_ether_addr(&dst))
+		memset(dst.addr_bytes, 0xff, RTE_ETHER_ADDR_LEN);
 	m->data_len = tw_request_frame(rte_pktmbuf_mtod(m, uint8_t *), &r,
-		&dst, ch->server_ip, snapshot ? feed->snapshot_port :
+		&dst, feed->server_ip, snapshot ? feed->snapshot_port :
 		feed->request_port);
 	m->pkt_len = m->data_len;
 	if (rte_eth_tx_burst(rx->reply_port, rx->reply_txq, &m, 1) != 1) {

@@ -246,6 +246,13 @@ static const struct key_def keys[] = {
 		"channel c's state is served on UDP port snapshot_port + c "
 		"(with the store) and asked for by late joiners and for gaps "
 		"the store no longer holds; 0: no snapshots"),
+	T("recovery", "server_ip", KT_IPV4, server_ip,
+		"the request and snapshot servers' address: fills and "
+		"snapshots from any other are dropped; 0.0.0.0: [feed] "
+		"src_ip"),
+	T("recovery", "server_mac", KT_MAC, server_mac,
+		"and their MAC, if set (00:00:00:00:00:00: learnt from the "
+		"feed's frames from server_ip)"),
 	T("recovery", "rerequest", KT_BOOL, rerequest,
 		"RX asks the channel's server for every gap"),
 	U("recovery", "timeout_us", timeout_us, 1, 60000000,

@@ -134,6 +134,8 @@ struct tw_config {
 	uint16_t request_port;  /* channel c's server: request_port + c */
 	uint16_t snapshot_port; /* channel c's snapshots: snapshot_port + c */
 	bool rerequest;         /* RX asks for its gaps */
+	uint32_t server_ip;     /* host order; 0: src_ip */
+	struct rte_ether_addr server_mac; /* zero: learnt */
 	uint32_t timeout_us;
 	uint32_t retries;
 	uint32_t max_count;     /* messages per request */

@@ -310,6 +310,11 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->snapshot_port = cfg->snapshot_port;
 	feed->hold_back = false;
 	feed->unicast_ip = cfg->reflect_ip;
+	/* The servers: the profile's, or the feed's own source. */
+	feed->server_ip = cfg->server_ip != 0 ? cfg->server_ip : cfg->src_ip;
+	feed->server_mac_set = !rte_is_zero_ether_addr(&cfg->server_mac);
+	memcpy(feed->server_mac, cfg->server_mac.addr_bytes, 6);
+	feed->max_ip_len = cfg->mtu;
 	feed->gap_timeout_ns = (uint64_t)cfg->timeout_us * 1000;
 	feed->gap_retries = cfg->retries;
 	feed->hold_max_ns = (uint64_t)cfg->hold_max_ms * 1000000;

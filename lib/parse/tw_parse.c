@@ -42,6 +42,10 @@ static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_DIR_INDEX_FULL] = "directory_index_full",
 	[TW_DROP_TRUNCATED] = "truncated",
 	[TW_DROP_SNAPSHOT_UNASKED] = "snapshot_unasked",
+	[TW_DROP_RECOVERY_SOURCE] = "recovery_bad_source",
+	[TW_DROP_FILL_UNASKED] = "fill_unasked",
+	[TW_DROP_SNAPSHOT_FAR] = "snapshot_far_ahead",
+	[TW_DROP_OVER_MTU] = "over_mtu",
 };
 
 const char *
@@ -98,6 +102,8 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 	/* Frames may carry padding after the datagram, never less. */
 	if (unlikely(ip_len < ihl || off + ip_len > len))
 		return TW_DROP_BAD_IP_TOTAL_LEN;
+	if (unlikely(feed->max_ip_len != 0 && ip_len > feed->max_ip_len))
+		return TW_DROP_OVER_MTU;
 	if (unlikely(ip->fragment_offset &
 		     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return TW_DROP_IP_FRAGMENT;
@@ -154,6 +160,14 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 		}
 		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)))
 			return TW_DROP_BAD_ETH_DST;
+		/* Only the server fills gaps and restores state: anyone on
+		 * the segment can send to our port. */
+		if (unlikely(rte_be_to_cpu_32(ip->src_addr) !=
+			     feed->server_ip ||
+			     (feed->server_mac_set &&
+			      memcmp(eth->src_addr.addr_bytes,
+				     feed->server_mac, 6) != 0)))
+			return TW_DROP_RECOVERY_SOURCE;
 	} else {
 		tw_mcast_mac(group, &want_dst);
 		if (unlikely(!rte_is_same_ether_addr(&want_dst,
@@ -202,6 +216,9 @@ tmpl_set(struct tw_rx_hdr_tmpl *t, unsigned int off, const void *value,
 int
 tw_rx_feed_prepare(struct tw_rx_feed *feed)
 {
+	/* An unset bound is the largest datagram IPv4 carries. */
+	if (feed->max_ip_len == 0)
+		feed->max_ip_len = UINT16_MAX;
 	static const uint8_t frag_mask[2] = { 0x3f, 0xff }; /* MF, offset */
 	static const uint8_t zero[2];
 	static const uint8_t vid_mask[2] = { 0x0f, 0xff };
@@ -333,6 +350,31 @@ tw_rx_ctx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 
 /* ---- recovery: gaps of a channel, filled or given up ---- */
 
+/*
+ * Requests go to the configured server (feed->server_ip); its MAC is the
+ * one configured, else learnt from the channel's own frames when they
+ * come from that address (a frame from elsewhere teaches nothing).
+ */
+static void
+learn_server(const struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
+		const uint8_t *f)
+{
+	const struct tw_rx_feed *feed = ctx->feed;
+	const struct rte_ipv4_hdr *ip;
+
+	ch->server_ip = feed->server_ip;
+	if (feed->server_mac_set) {
+		memcpy(ch->server_mac, feed->server_mac, RTE_ETHER_ADDR_LEN);
+		return;
+	}
+	if (f == NULL)
+		return;
+	ip = (const struct rte_ipv4_hdr *)(f + feed->l2_len);
+	if (rte_be_to_cpu_32(ip->src_addr) == feed->server_ip)
+		memcpy(ch->server_mac, f + RTE_ETHER_ADDR_LEN,
+			RTE_ETHER_ADDR_LEN);
+}
+
 void
 tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t first,
 		uint64_t end, uint64_t now_ns)
@@ -341,15 +383,7 @@ tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t first,
 	const uint8_t *f = ctx->cur_frame;
 	struct tw_gap lost;
 
-	/* Requests go where the channel's frames come from. */
-	if (f != NULL) {
-		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)
-			(f + ctx->feed->l2_len);
-
-		memcpy(ch->server_mac, f + RTE_ETHER_ADDR_LEN,
-			RTE_ETHER_ADDR_LEN);
-		ch->server_ip = rte_be_to_cpu_32(ip->src_addr);
-	}
+	learn_server(ctx, ch, f);
 	tw_gaps_add(ch, first, end, now_ns, &lost);
 	/* Two lines: the other may still bring it; ask only after. */
 	if (ctx->feed->lines == 2)
@@ -424,6 +458,8 @@ tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 
 	ch->late_joins++;
 	ch->msgs_before_join += before;
+	/* Its snapshot request goes to the server from the start. */
+	learn_server(ctx, ch, ctx->cur_frame);
 	/* Their history was never seen: stale, until a snapshot (if one
 	 * is asked for and comes) restores each. */
 	for (l = channel; l < ctx->cache->nb_symbols;
@@ -445,7 +481,7 @@ snapshot_block_check(const struct tw_rx_ctx *ctx, const uint8_t *b,
 
 	if (left < TW_MOLD_BLOCK_HDR_LEN)
 		return TW_DROP_BAD_MSG_LEN;
-	mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
+	mlen = tw_be16_load(b);
 	if (mlen != TW_MSG_SNAPSHOT_LEN ||
 	    left < TW_MOLD_BLOCK_HDR_LEN + (uint32_t)mlen)
 		return TW_DROP_BAD_MSG_LEN;
@@ -550,6 +586,12 @@ tw_rx_snapshot(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	}
 	if (left != 0 || count == 0 || seq == 0 || seq > TW_SEQ_MAX) {
 		ctx->ctr->drops[TW_DROP_BAD_MSG_LEN]++;
+		return;
+	}
+	/* Bounded like the live feed: no further ahead of what the channel
+	 * has seen than a jump it would take. */
+	if (seq > ch->expected && seq - ch->expected > ctx->feed->max_gap) {
+		ctx->ctr->drops[TW_DROP_SNAPSHOT_FAR]++;
 		return;
 	}
 	/* Another snapshot than the one being taken in: start over. */
@@ -777,7 +819,7 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 	}
 
 	for (i = 0; i < count; i++) {
-		uint16_t mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
+		uint16_t mlen = tw_be16_load(b);
 		const uint8_t *m = b + TW_MOLD_BLOCK_HDR_LEN;
 		uint64_t s = seq + i;
 
@@ -819,6 +861,13 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 	if (ctx->feed->lines == 2 && !v->retrans)
 		tw_rx_line_frame(ctx, ch, v->line, seq, applied != 0, now_ns);
 	if (applied == 0) {
+		/* A retransmission to a channel that asked for nothing and
+		 * misses nothing: not a late answer, an unasked one. */
+		if (v->retrans && ch->requests == 0 && ch->nb_gaps == 0) {
+			ch->fill_dups -= again;
+			ctx->ctr->drops[TW_DROP_FILL_UNASKED]++;
+			return;
+		}
 		ch->dup_pkts++;
 		ch->dup_msgs += count;
 		/* The other line's copy is expected, not a drop. */

@@ -63,6 +63,10 @@ enum tw_rx_drop {
 	TW_DROP_DIR_INDEX_FULL, /* ticker index probe bound reached */
 	TW_DROP_TRUNCATED,      /* datagram cut by the kernel (MSG_TRUNC) */
 	TW_DROP_SNAPSHOT_UNASKED, /* a snapshot the channel did not ask for */
+	TW_DROP_RECOVERY_SOURCE, /* a fill or snapshot not from the server */
+	TW_DROP_FILL_UNASKED,   /* a fill for a channel missing nothing */
+	TW_DROP_SNAPSHOT_FAR,   /* a snapshot past what the feed has shown */
+	TW_DROP_OVER_MTU,       /* an IP datagram larger than [feed] mtu */
 	TW_DROP_MAX
 };
 
@@ -178,6 +182,15 @@ struct tw_rx_feed {
 	uint16_t request_port;  /* channel c's server: request_port + c */
 	uint16_t snapshot_port; /* its snapshots: snapshot_port + c; 0: none */
 	uint32_t unicast_ip;    /* ours: where retransmissions come to */
+	/*
+	 * The request and snapshot servers: fills and snapshots are taken
+	 * only from server_ip (host order; the feed's source by default),
+	 * and from server_mac when one is set; requests go there.
+	 */
+	uint32_t server_ip;
+	uint8_t server_mac[6];
+	bool server_mac_set;
+	uint16_t max_ip_len;    /* [feed] mtu: longer datagrams are refused */
 	uint64_t gap_timeout_ns; /* between requests for one gap */
 	uint32_t gap_retries;   /* requests after the first; then given up */
 	uint64_t hold_max_ns;   /* hold_back: a held gap gives up after this */

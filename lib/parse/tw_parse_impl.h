@@ -72,7 +72,8 @@ fast_headers(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 	/* Template held: IHL is 5, no fragment, UDP, group, port, session. */
 	ip_len = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely(ip_len < TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN +
-			TW_MOLD_HDR_LEN || l2 + ip_len > len))
+			TW_MOLD_HDR_LEN || l2 + ip_len > len ||
+		     ip_len > feed->max_ip_len))
 		return TW_RX_UNDECIDED;
 	udp = (const struct rte_udp_hdr *)(ip + 1);
 	udp_len = rte_be_to_cpu_16(udp->dgram_len);
@@ -139,7 +140,7 @@ check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 
 		if (unlikely(off + TW_MOLD_BLOCK_HDR_LEN > len))
 			return TW_DROP_BAD_MSG_LEN;
-		mlen = rte_be_to_cpu_16(*(const rte_be16_t *)(b + off));
+		mlen = tw_be16_load(b + off);
 		off += TW_MOLD_BLOCK_HDR_LEN;
 		if (unlikely(mlen == 0 || off + mlen > len))
 			return TW_DROP_BAD_MSG_LEN;
@@ -233,7 +234,7 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	uint64_t send_ns;
 
 	for (i = 0; i < count; i++) {
-		uint16_t mlen = rte_be_to_cpu_16(*(const rte_be16_t *)b);
+		uint16_t mlen = tw_be16_load(b);
 		struct tw_cache_entry *e;
 
 		m = b + TW_MOLD_BLOCK_HDR_LEN;

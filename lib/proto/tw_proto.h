@@ -134,6 +134,17 @@ struct tw_trade {
 };
 
 /* Wire length of a message type; 0 for a type we do not define. */
+/* A big-endian 16-bit field at any address (block lengths follow
+ * messages of odd sizes: never a misaligned load). */
+static inline uint16_t
+tw_be16_load(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_16(v);
+}
+
 static inline uint16_t
 tw_msg_len(uint8_t type)
 {

@@ -47,6 +47,8 @@ tt_feed(struct tw_rx_feed *feed, uint16_t vlan)
 	feed->nb_channels = TT_CHANNELS;
 	feed->udp_port = TT_PORT;
 	feed->vlan = vlan;
+	/* The server is the feed's source (tt_frame_params). */
+	feed->server_ip = TW_IPV4(192, 0, 2, 1);
 	tw_rx_feed_prepare(feed);
 }
 

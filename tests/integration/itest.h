@@ -32,10 +32,11 @@
 static inline const char *
 it_path(const char *name)
 {
-	static char buf[8][512];
+	/* Enough that a test's paths outlive its later calls. */
+	static char buf[64][512];
 	static int i;
 
-	i = (i + 1) % 8;
+	i = (i + 1) % 64;
 	snprintf(buf[i], sizeof(buf[i]), "%s/%s", TW_OUT, name);
 	return buf[i];
 }
