@@ -549,6 +549,103 @@ a_lost_tail_holds_the_end_until_filled(void **state)
 	receiver_free(r);
 }
 
+/* A frame's IPv4 source set to ip_host, checksums made right again. */
+static void
+from_source(uint8_t *f, uint16_t len, uint32_t ip_host)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + TW_ETH_HDR_LEN);
+
+	ip->src_addr = rte_cpu_to_be_32(ip_host);
+	tt_fix_checksums_at(f, len, TW_ETH_HDR_LEN);
+}
+
+/*
+ * Recovery traffic is taken from the server only, and only for what is
+ * missing: a gap's retransmission forged from another address changes
+ * nothing and is counted; the server's own fills it; a retransmission to
+ * a channel that asked for nothing and misses nothing is unasked.
+ */
+static void
+fills_come_only_from_the_server_and_for_what_is_missing(void **state)
+{
+	struct frames *k = generate(4000);
+	struct tt_rx *inorder = receiver(false), *r = receiver(true);
+	uint8_t forged[TT_FRAME_MAX];
+	unsigned int i, lost = k->n / 2;
+	int idx;
+
+	for (i = 0; i < k->n; i++) {
+		apply(inorder, k->buf[i], k->len[i]);
+		if (i != lost)
+			apply(r, k->buf[i], k->len[i]);
+	}
+	assert_int_equal(r->ctr.gaps_open, 1);
+	/* The lost frame, from an address that is not the server's, with
+	 * a bid no one sent. */
+	memcpy(forged, k->buf[lost], k->len[lost]);
+	as_retransmission(forged, k->len[lost], r->feed.unicast_ip,
+		r->feed.request_port);
+	from_source(forged, k->len[lost], TW_IPV4(198, 51, 100, 7));
+	apply(r, forged, k->len[lost]);
+	assert_int_equal(r->ctr.drops[TW_DROP_RECOVERY_SOURCE], 1);
+	assert_int_equal(r->ctr.gaps_open, 1);
+	assert_int_equal(r->ctr.retrans_pkts, 0);
+	/* The server's own copy fills it: the cache is the in-order one. */
+	as_retransmission(k->buf[lost], k->len[lost], r->feed.unicast_ip,
+		r->feed.request_port);
+	apply(r, k->buf[lost], k->len[lost]);
+	assert_int_equal(r->ctr.gaps_open, 0);
+	assert_same_caches(inorder, r);
+	/* On a channel that never asked and misses nothing: unasked. */
+	idx = -1;
+	for (i = 0; i < k->n && idx < 0; i++) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)
+			(k->buf[i] + TW_ETH_HDR_LEN);
+		uint32_t c = rte_be_to_cpu_32(ip->dst_addr) - TT_GROUP;
+
+		if (r->ch[c].requests == 0 && r->ch[c].nb_gaps == 0 &&
+		    i != lost)
+			idx = (int)i;
+	}
+	assert_true(idx >= 0);
+	as_retransmission(k->buf[idx], k->len[idx], r->feed.unicast_ip,
+		r->feed.request_port);
+	apply(r, k->buf[idx], k->len[idx]);
+	assert_int_equal(r->ctr.drops[TW_DROP_FILL_UNASKED], 1);
+	assert_same_caches(inorder, r);
+	frames_free(k);
+	receiver_free(inorder);
+	receiver_free(r);
+}
+
+/* A datagram longer than the feed's MTU is refused by the parser. */
+static void
+datagrams_over_the_mtu_are_refused(void **state)
+{
+	struct frames *k = generate(50);
+	struct tt_rx *r = receiver(false);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)
+		(k->buf[0] + TW_ETH_HDR_LEN);
+	uint16_t ip_len = rte_be_to_cpu_16(ip->total_length);
+	unsigned int level;
+
+	for (level = 0; level < TW_SIMD_MAX; level++) {
+		if (tw_rx_ctx_init(&r->ctx, &r->feed, r->cache, r->ch, &r->ctr,
+				(enum tw_simd)level) != 0)
+			continue;       /* a level this CPU lacks */
+		memset(&r->ctr, 0, sizeof(r->ctr));
+		r->feed.max_ip_len = (uint16_t)(ip_len - 1);
+		apply(r, k->buf[0], k->len[0]);
+		assert_int_equal(r->ctr.drops[TW_DROP_OVER_MTU], 1);
+		assert_int_equal(r->ctr.pkts_accepted, 0);
+		r->feed.max_ip_len = ip_len;
+		apply(r, k->buf[0], k->len[0]);
+		assert_int_equal(r->ctr.drops[TW_DROP_OVER_MTU], 1);
+	}
+	frames_free(k);
+	receiver_free(r);
+}
+
 int
 main(void)
 {
@@ -557,6 +654,9 @@ main(void)
 		cmocka_unit_test(
 			request_frames_round_trip_and_bad_ones_are_told_apart),
 		cmocka_unit_test(server_rules_refuse_what_cannot_be_served),
+		cmocka_unit_test(
+			fills_come_only_from_the_server_and_for_what_is_missing),
+		cmocka_unit_test(datagrams_over_the_mtu_are_refused),
 		cmocka_unit_test(
 			late_and_retransmitted_frames_fill_gaps_exactly),
 		cmocka_unit_test(a_gap_given_up_marks_its_channel_stale),
