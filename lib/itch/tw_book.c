@@ -495,8 +495,18 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 		return v;
 	if (new_ref == 0 || shares == 0)
 		return TW_BOOK_BAD_FIELD;
-	if (new_ref != old_ref && order_find(b, new_ref) != NOT_FOUND)
-		return TW_BOOK_DUPLICATE_REF;
+	if (new_ref != old_ref) {
+		bool dup;
+		uint64_t to = order_slot(b, new_ref, &dup);
+
+		if (dup)
+			return TW_BOOK_DUPLICATE_REF;
+		/* No slot for the new reference within the probe bound
+		 * (the old one's going may free one, or may not): refused
+		 * before anything changes. */
+		if (to == NOT_FOUND)
+			return TW_BOOK_STORE_FULL;
+	}
 	side = b->orders[slot].side;
 	s = &b->sym[locate].side[side];
 	level_index(b, s, side, price, &found);

@@ -296,9 +296,17 @@ int
 tw_rx_directory_verdict(const struct tw_cache *cache,
 		const struct tw_directory *d)
 {
-	switch (tw_cache_directory_check(cache, d)) {
+	return tw_rx_directory_reason(tw_cache_directory_check(cache, d));
+}
+
+int
+tw_rx_directory_reason(int rc)
+{
+	switch (rc) {
 	case 0:
 		return TW_RX_ACCEPT;
+	case -ENOSPC:
+		return TW_DROP_DIR_INDEX_FULL;
 	case -EDOM:
 		return TW_DROP_DIR_BAD_DECIMALS;
 	case -EILSEQ:

@@ -230,7 +230,7 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	struct tw_rx_counters *ctr = ctx->ctr;
 	struct tw_cache *cache = ctx->cache;
 	const uint8_t *m = NULL;
-	uint32_t quotes = 0, trades = 0, i;
+	uint32_t quotes = 0, trades = 0, refused = 0, i;
 	uint64_t send_ns;
 
 	for (i = 0; i < count; i++) {
@@ -269,18 +269,17 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 			struct tw_directory d;
 
 			tw_decode_directory(m, &d);
-			/* Checked; a rename inside this same packet, or a
-			 * full probe sequence, can still be refused here. */
-			switch (tw_cache_set_directory(cache, &d)) {
-			case 0:
+			/* Checked; one that conflicts with another of this
+			 * same packet (a rename, a ticker taken), or a full
+			 * probe sequence, is refused here: counted under its
+			 * reason and not as applied. */
+			int rc = tw_cache_set_directory(cache, &d);
+
+			if (likely(rc == 0)) {
 				ctr->directories++;
-				break;
-			case -ENOSPC:
-				ctr->drops[TW_DROP_DIR_INDEX_FULL]++;
-				break;
-			default:
-				ctr->drops[TW_DROP_DIR_REMAP]++;
-				break;
+			} else {
+				ctr->drops[tw_rx_directory_reason(rc)]++;
+				refused++;
 			}
 			break;
 		}
@@ -289,7 +288,7 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	/* Counted once per packet: the stores above may alias them. */
 	ctr->quotes += quotes;
 	ctr->trades += trades;
-	ctr->msgs += count - skip;
+	ctr->msgs += count - skip - refused;
 	/* One latency sample per packet, from its last message if a tick. */
 	if (m == NULL || m[0] == TW_MSG_DIRECTORY)
 		return;

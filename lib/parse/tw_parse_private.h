@@ -71,6 +71,10 @@ void tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel,
 int tw_rx_directory_verdict(const struct tw_cache *cache,
 		const struct tw_directory *d);
 
+/* The drop reason of a directory error (tw_cache_directory_check's or
+ * tw_cache_set_directory's), or TW_RX_ACCEPT for 0. */
+int tw_rx_directory_reason(int rc);
+
 /* A snapshot of the channel is wanted (a late join, or a lost gap). */
 void tw_rx_want_snapshot(struct tw_rx_ctx *ctx, uint32_t channel,
 		uint64_t now_ns);
