@@ -78,6 +78,7 @@ tw_request_verdict_name(enum tw_request_verdict v)
 		[TW_REQ_FUTURE] = "future",
 		[TW_REQ_EXPIRED] = "expired",
 		[TW_REQ_NO_MBUF] = "no_mbuf",
+		[TW_REQ_OVER_BUDGET] = "over_budget",
 	};
 
 	return (unsigned int)v < TW_REQ_MAX ? names[v] : "?";
@@ -94,23 +95,101 @@ tw_rate_limit_init(struct tw_rate_limit *rl, uint64_t hz, uint32_t per_s,
 	rl->tolerance = (uint64_t)(RTE_MAX(burst, 1u) - 1) * rl->interval;
 }
 
+void
+tw_rate_limit_total(struct tw_rate_limit *rl, uint64_t hz,
+		uint32_t total_per_s, uint32_t burst)
+{
+	rl->total_interval = 0;
+	rl->total_tolerance = 0;
+	rl->total_tat = 0;
+	if (total_per_s == 0)
+		return;
+	rl->total_interval = RTE_MAX(hz / total_per_s, UINT64_C(1));
+	rl->total_tolerance = (uint64_t)(RTE_MAX(burst, 1u) - 1) *
+		rl->total_interval;
+}
+
+/* ip's slot, or a slot it may take (free, or a budget whole again);
+ * -1 when every slot it may use holds a source still spending. */
+static int
+rate_slot(struct tw_rate_limit *rl, uint32_t ip, uint64_t now)
+{
+	/* Fibonacci hashing: the top bits of ip * 2^32 / phi. */
+	unsigned int h = (uint32_t)(ip * UINT32_C(2654435769)) >> 22;
+	int spare = -1;
+	unsigned int i;
+
+	for (i = 0; i < TW_RATE_WAYS; i++) {
+		unsigned int k = (h + i) % TW_RATE_SLOTS;
+
+		if (rl->slot[k].ip == ip)
+			return (int)k;
+		if (spare < 0 && (rl->slot[k].ip == 0 ||
+				  rl->slot[k].tat <= now))
+			spare = (int)k;
+	}
+	if (spare >= 0) {
+		rl->slot[spare].ip = ip;
+		rl->slot[spare].tat = now;
+	}
+	return spare;
+}
+
 bool
 tw_rate_limit_allow(struct tw_rate_limit *rl, uint32_t ip, uint64_t now)
 {
-	/* Fibonacci hashing: the top bits of ip * 2^32 / phi. */
-	unsigned int h = (uint32_t)(ip * UINT32_C(2654435769)) >> 26;
-	uint64_t tat;
+	uint64_t tat = 0, total = 0;
+	int k = -1;
 
-	if (rl->interval == 0)
-		return true;
-	if (rl->slot[h].ip != ip) {
-		rl->slot[h].ip = ip;
-		rl->slot[h].tat = now;
+	if (rl->interval != 0) {
+		k = rate_slot(rl, ip, now);
+		if (k < 0) {
+			rl->no_slot++;
+			return false;
+		}
+		tat = RTE_MAX(rl->slot[k].tat, now);
+		if (tat - now > rl->tolerance)
+			return false;
 	}
-	tat = RTE_MAX(rl->slot[h].tat, now);
-	if (tat - now > rl->tolerance)
+	if (rl->total_interval != 0) {
+		total = RTE_MAX(rl->total_tat, now);
+		if (total - now > rl->total_tolerance)
+			return false;
+		rl->total_tat = total + rl->total_interval;
+	}
+	if (k >= 0)
+		rl->slot[k].tat = tat + rl->interval;
+	return true;
+}
+
+void
+tw_reply_budget_init(struct tw_reply_budget *b, uint64_t hz,
+		uint64_t bytes_per_s, uint64_t burst_bytes)
+{
+	memset(b, 0, sizeof(*b));
+	b->hz = hz;
+	b->bytes_per_s = bytes_per_s;
+	if (bytes_per_s != 0)
+		b->depth = burst_bytes * hz / bytes_per_s;
+}
+
+bool
+tw_reply_budget_take(struct tw_reply_budget *b, uint32_t len, uint64_t now)
+{
+	uint64_t tat, cost;
+
+	if (b->bytes_per_s == 0) {
+		b->bytes += len;
+		return true;
+	}
+	cost = (uint64_t)len * b->hz / b->bytes_per_s;
+	tat = RTE_MAX(b->tat, now);
+	if (tat + cost - now > b->depth) {
+		b->refused++;
 		return false;
-	rl->slot[h].tat = tat + rl->interval;
+	}
+	b->tat = tat + cost;
+	b->bytes += len;
 	return true;
 }
 

@@ -71,6 +71,7 @@ enum tw_request_verdict {
 	TW_REQ_FUTURE,          /* nothing sent there yet */
 	TW_REQ_EXPIRED,         /* before the store's window */
 	TW_REQ_NO_MBUF,         /* no memory to reply: try again */
+	TW_REQ_OVER_BUDGET,     /* the server's reply budget is spent */
 	TW_REQ_MAX
 };
 
@@ -79,18 +80,32 @@ _Static_assert(TW_REQ_MAX <= TW_GEN_REQUEST_VERDICTS,
 
 const char *tw_request_verdict_name(enum tw_request_verdict v);
 
-/* Sources the server tracks at once; more share slots (and a rate). */
-#define TW_RATE_SLOTS 64
+/*
+ * Sources the server tracks at once, each in its own slot (a source is
+ * looked for in TW_RATE_WAYS slots from its hash). A new source takes a
+ * slot whose budget is whole again; when every slot it may take holds a
+ * source still spending its budget, the new one is refused, so sources
+ * never share or reset each other's budget, and a flood of spoofed
+ * sources cannot push a real one out.
+ */
+#define TW_RATE_SLOTS 1024
+#define TW_RATE_WAYS 8
 
 /*
- * Per-source request rate, as a generic cell rate algorithm: a source
- * may send `burst` requests at once, then one per interval.
+ * Request rates, as a generic cell rate algorithm: a source may send
+ * `burst` requests at once, then one per interval; and all sources
+ * together as many as the total rate allows (rotating spoofed sources
+ * do not escape it).
  */
 struct tw_rate_limit {
 	uint64_t interval;      /* TSC cycles per request; 0: no limit */
 	uint64_t tolerance;     /* (burst - 1) * interval */
+	uint64_t total_interval; /* the same over all sources; 0: none */
+	uint64_t total_tolerance;
+	uint64_t total_tat;
+	uint64_t no_slot;       /* refused: every slot busy */
 	struct {
-		uint32_t ip;
+		uint32_t ip;    /* 0: free */
 		uint64_t tat;   /* theoretical arrival time */
 	} slot[TW_RATE_SLOTS];
 };
@@ -98,8 +113,33 @@ struct tw_rate_limit {
 void tw_rate_limit_init(struct tw_rate_limit *rl, uint64_t hz,
 		uint32_t per_s, uint32_t burst);
 
+/* Over all sources: total_per_s requests a second (0: no total). */
+void tw_rate_limit_total(struct tw_rate_limit *rl, uint64_t hz,
+		uint32_t total_per_s, uint32_t burst);
+
 /* May ip send a request now? Counts it when yes. */
 bool tw_rate_limit_allow(struct tw_rate_limit *rl, uint32_t ip,
+		uint64_t now);
+
+/*
+ * What the server may send in reply, whatever asks: bytes a second over
+ * all replies (a token bucket of `burst` bytes), so no request load,
+ * spoofed or not, turns it into an amplifier or starves the live feed.
+ */
+struct tw_reply_budget {
+	uint64_t hz;
+	uint64_t bytes_per_s;   /* 0: no cap */
+	uint64_t depth;         /* burst, in cycles of credit */
+	uint64_t tat;
+	uint64_t bytes;         /* sent within the budget */
+	uint64_t refused;       /* replies refused for it */
+};
+
+void tw_reply_budget_init(struct tw_reply_budget *b, uint64_t hz,
+		uint64_t bytes_per_s, uint64_t burst_bytes);
+
+/* May a reply of len bytes go now? Spends them when yes. */
+bool tw_reply_budget_take(struct tw_reply_budget *b, uint32_t len,
 		uint64_t now);
 
 /* The server's rules, applied in this order. */
@@ -108,6 +148,7 @@ struct tw_request_rules {
 	uint32_t client_net;    /* host order; with client_mask */
 	uint32_t client_mask;   /* 0: any source */
 	uint32_t max_count;     /* messages served per request at most */
+	uint32_t max_packets;   /* reply packets per request at most */
 };
 
 /*
