@@ -6,7 +6,7 @@
  * count, TX queues), faults, line B, store and servers, and its source
  * (the model, a capture, an ITCH day file). Prints what it set up.
  * Never runs on a generator lcore, never sends: the loop is
- * gen_lcore.c's.
+ * gen_send.c's.
  */
 #include <stdio.h>
 #include <time.h>
@@ -267,6 +267,13 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			"ticks) on TX queues %u.. step %u\n", g->lcore_id, list,
 			100.0 * g->sched.share, g->index, app->nb_gen);
 	}
+	/* The source, once: a capture, else a day file, else the model. */
+	if (g->replay.nb != 0)
+		g->src = &tw_gen_src_pcap;
+	else if (g->itch_file.msgs != 0)
+		g->src = &tw_gen_src_itch;
+	else
+		g->src = &tw_gen_src_model;
 	return 0;
 }
 

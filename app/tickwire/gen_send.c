@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Generator lcore: the protocol's messages go through lib/gen's framer
- * straight into mbufs; this file owns only what is the lcore's own:
- * mbufs from the mempool, tx_burst with retries, the mirror port and
- * pacing; what comes back (requests, snapshots, orders) is served by
- * gen_serve.c, creation by gen_setup.c. No allocation but mbufs, no
- * locks, no printing on the loop.
+ * Generator lcore, the sender and its loop. The protocol's messages go
+ * through lib/gen's framer straight into mbufs; this file owns what
+ * happens to a finished frame: the mbufs from the mempool, the TX
+ * queues, tx_burst with retries, [faults], line B's copy, the mirror
+ * port. The loop runs the source chosen at set-up (gen_lcore.h) a batch
+ * at a time, then ends the session and keeps serving. It never touches
+ * the model or a source's timing (gen_src_*.c), answers nothing that
+ * comes back (gen_serve.c), creates nothing (gen_setup.c). No
+ * allocation but mbufs, no locks, no printing on the loop.
  */
 #include <stdio.h>
 
@@ -90,8 +93,8 @@ txq_flush(struct tw_gen_lcore *g, uint16_t q, bool wait)
 }
 
 /* Every queue's pending frames (see txq_flush). */
-static void
-tx_flush(struct tw_gen_lcore *g, bool wait)
+void
+tw_gen_tx_flush(struct tw_gen_lcore *g, bool wait)
 {
 	uint16_t q;
 
@@ -110,7 +113,7 @@ tw_gen_frame_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
 	RTE_SET_USED(ch);
 	RTE_SET_USED(max_msgs);
 	if (unlikely(m == NULL)) {
-		tx_flush(g, true);
+		tw_gen_tx_flush(g, true);
 		m = rte_pktmbuf_alloc(g->pool);
 		if (m == NULL) {
 			g->ctr.mbuf_alloc_failed++;
@@ -247,7 +250,8 @@ line_b_copy(struct tw_gen_lcore *g, const struct rte_mbuf *m, uint16_t ch)
  * tx_burst (and the mirror).
  */
 void
-tw_gen_frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
+tw_gen_frame_put(void *arg, void *handle, uint16_t ch, uint16_t len,
+		uint16_t msgs)
 {
 	struct tw_gen_lcore *g = arg;
 	struct rte_mbuf *m = handle;
@@ -300,195 +304,28 @@ tw_gen_frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t ms
 		txq_add(g, q, m, msgs, true);
 }
 
-/*
- * A replayed frame: its MoldUDP64 packet counted as the generator
- * counts its own (a heartbeat, an end of session, each message by its
- * protocol's kinds) and, with restamp, sent now: each tickwire
- * message's send time is now_ns (late 0), the UDP checksum computed
- * again. Frames that are not MoldUDP64 over IPv4 / UDP (another
- * protocol, a bad length) are sent as they are, counted as packets
- * only. Returns the messages counted in it.
- */
-static uint16_t
-replayed(struct tw_gen_lcore *g, uint8_t *f, uint16_t len, bool restamp,
-		uint64_t now_ns)
+void
+tw_gen_session_report(const struct tw_gen_lcore *g)
 {
-	struct rte_ipv4_hdr *ip;
-	struct rte_udp_hdr *udp;
-	const struct tw_mold_hdr *mold;
-	uint32_t l2 = TW_ETH_HDR_LEN, off, end, i, count;
+	char a[32];
 
-	if (len >= TW_ETH_HDR_LEN + TW_VLAN_HDR_LEN &&
-	    ((struct rte_ether_hdr *)f)->ether_type ==
-		RTE_BE16(RTE_ETHER_TYPE_VLAN))
-		l2 += TW_VLAN_HDR_LEN;
-	if (len < l2 + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN)
-		return 0;
-	ip = (struct rte_ipv4_hdr *)(f + l2);
-	udp = (struct rte_udp_hdr *)(ip + 1);
-	if (ip->version_ihl != RTE_IPV4_VHL_DEF ||
-	    ip->next_proto_id != IPPROTO_UDP ||
-	    l2 + rte_be_to_cpu_16(ip->total_length) > len ||
-	    rte_be_to_cpu_16(udp->dgram_len) !=
-		rte_be_to_cpu_16(ip->total_length) - TW_IPV4_HDR_LEN)
-		return 0;
-	mold = (const struct tw_mold_hdr *)(udp + 1);
-	count = rte_be_to_cpu_16(mold->count);
-	if (count == TW_MOLD_COUNT_END_OF_SESSION) {
-		g->ctr.end_of_session++;
-		return 0;
-	}
-	if (count == TW_MOLD_COUNT_HEARTBEAT) {
-		g->ctr.heartbeats++;
-		return 0;
-	}
-	off = l2 + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN;
-	end = l2 + rte_be_to_cpu_16(ip->total_length);
-	for (i = 0; i < count; i++) {
-		struct tw_msg_prefix *m;
-		uint16_t mlen;
-
-		if (off + TW_MOLD_BLOCK_HDR_LEN > end)
-			break;
-		mlen = (uint16_t)(f[off] << 8 | f[off + 1]);
-		off += TW_MOLD_BLOCK_HDR_LEN;
-		if (off + mlen > end)
-			break;
-		m = (struct tw_msg_prefix *)(f + off);
-		g->proto->gen_count(&g->ctr, f + off, mlen);
-		if (restamp && (m->type == TW_MSG_QUOTE ||
-		     m->type == TW_MSG_TRADE || m->type == TW_MSG_DIRECTORY) &&
-		    mlen == tw_msg_len(m->type)) {
-			m->send_ns = rte_cpu_to_be_64(now_ns);
-			if (m->type != TW_MSG_DIRECTORY)
-				m->late = 0;
-		}
-		off += mlen;
-	}
-	if (restamp && udp->dgram_cksum != 0) {
-		udp->dgram_cksum = 0;
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
-	}
-	return (uint16_t)i;
+	TW_LOG(gen, INFO, "lcore %u: session ended after %s ticks\n",
+		g->lcore_id, tw_grouped(a, sizeof(a), g->ctr.ticks));
 }
 
 /*
- * [replay]: the capture's frames instead of the model, at its own timing
- * (scaled by speed), at a rate, or as fast as the port takes them.
+ * The generator lcore: its source (chosen at set-up) a batch at a time
+ * until it is spent or a stop is asked, then the session's end, the
+ * last orders, and the servers until the run is over.
  */
-static void
-replay(struct tw_gen_lcore *g)
-{
-	const struct tw_pcap *p = &g->replay;
-	uint64_t hz = tw_clock_hz(g->clock), start = rte_rdtsc();
-	uint32_t i;
-
-	for (i = 0; i < p->nb && !tw_force_quit && !tw_stop_requested; i++) {
-		uint64_t due = 0, now;
-		struct rte_mbuf *m;
-		uint16_t msgs;
-
-		if (g->replay_rate != 0)
-			due = start + i * (hz / g->replay_rate);
-		else if (g->replay_speed > 0)
-			due = start + (uint64_t)((double)(p->ts_ns[i] -
-				p->ts_ns[0]) / g->replay_speed * (double)hz /
-				1e9);
-		while ((now = rte_rdtsc()) < due) {
-			tw_lcore_quiescent(g->lcore_id);
-			if (g->nb_tx > 0)
-				tx_flush(g, false);
-			if (tw_force_quit)
-				return;
-		}
-		m = rte_pktmbuf_alloc(g->pool);
-		if (m == NULL) {
-			tx_flush(g, true);
-			m = rte_pktmbuf_alloc(g->pool);
-			if (m == NULL) {
-				g->ctr.mbuf_alloc_failed++;
-				continue;
-			}
-		}
-		rte_memcpy(rte_pktmbuf_mtod(m, uint8_t *),
-			p->data + p->off[i], p->len[i]);
-		m->data_len = p->len[i];
-		m->pkt_len = p->len[i];
-		msgs = replayed(g, rte_pktmbuf_mtod(m, uint8_t *), p->len[i],
-			g->replay_restamp, tw_clock_ns(g->clock, now));
-		txq_add(g, 0, m, msgs, true);
-		if (due != 0 && g->nb_tx > 0)
-			tx_flush(g, false);
-	}
-	tx_flush(g, true);
-}
-
-/*
- * [generator] itch_file: the day file's messages through the framer, a
- * stock's on its channel and those of no stock (System Events) on every
- * channel, at the file's timing scaled by itch_speed or as fast as the
- * port takes them; each frame leaves once the next message is not due.
- */
-static void
-itch_replay(struct tw_gen_lcore *g)
-{
-	const struct tw_itch_file *f = &g->itch_file;
-	uint64_t hz = tw_clock_hz(g->clock), start = rte_rdtsc();
-	uint64_t next_house = start;
-	uint16_t nch = g->fr.nb_channels;
-	size_t off = 0;
-
-	while (off < f->len && !tw_force_quit && !tw_stop_requested) {
-		uint16_t len = (uint16_t)(f->data[off] << 8 | f->data[off + 1]);
-		const uint8_t *m = f->data + off + 2;
-		uint16_t wl = tw_itch_locate(m), c;
-		uint64_t now = rte_rdtsc(), now_ns;
-
-		tw_lcore_quiescent(g->lcore_id);
-		off += 2 + (size_t)len;
-		if (g->itch_speed > 0) {
-			uint64_t ts = tw_itch_timestamp(m);
-			uint64_t due = start + (uint64_t)((double)(ts >
-				f->first_ts ? ts - f->first_ts : 0) /
-				g->itch_speed * (double)hz / 1e9);
-
-			if (now < due) {
-				tw_framer_close_all(&g->fr, now);
-				while ((now = rte_rdtsc()) < due &&
-				       !tw_force_quit) {
-					if (g->nb_tx > 0)
-						tx_flush(g, false);
-					if (now >= next_house) {
-						tw_framer_housekeeping(&g->fr,
-							now);
-						next_house = now + hz / 1000;
-					}
-					rte_pause();
-				}
-			}
-		}
-		now_ns = tw_clock_ns(g->clock, now);
-		if (wl == 0) {
-			for (c = 0; c < nch; c++)
-				tw_itch_emit_raw(&g->em, c, m, len, now, now_ns);
-		} else {
-			tw_itch_emit_raw(&g->em, (uint16_t)((wl - 1) % nch), m,
-				len, now, now_ns);
-		}
-	}
-	tw_framer_close_all(&g->fr, rte_rdtsc());
-}
-
 int
 tw_gen_lcore_main(void *arg)
 {
 	struct tw_gen_lcore *g = arg;
-	const struct tw_protocol *proto = g->proto;
+	const struct tw_gen_source *src = g->src;
 	uint64_t hz = tw_clock_hz(g->clock);
-	uint64_t now = rte_rdtsc(), next_house = now;
-	uint64_t house_period = RTE_MAX(g->fr.flush_tsc / 2, hz / 1000000);
-	struct tw_pace pace;
-	char a[32], b[32];
+	uint64_t now = rte_rdtsc();
+	char a[32];
 	uint16_t q;
 
 	TW_LOG(gen, INFO, "lcore %u: %u of %u channels (%u symbols in all), "
@@ -498,87 +335,30 @@ tw_gen_lcore_main(void *arg)
 	while (rte_rdtsc() - now < g->start_delay_tsc && !tw_force_quit &&
 	       !tw_stop_requested)
 		rte_pause();
-	now = rte_rdtsc();
-	if (g->replay.nb != 0) {
-		/* The capture is the session: its own ends included. */
-		rte_rcu_qsbr_thread_online(tw_qsv, g->lcore_id);
-		replay(g);
+	src->begin(g, rte_rdtsc());
+	rte_rcu_qsbr_thread_online(tw_qsv, g->lcore_id);
+	while (!tw_force_quit && !tw_stop_requested && src->emit(g))
+		;
+	if (src->drain != NULL)
+		src->drain(g);
+	if (src->whole_session) {
+		/* A capture is the session: its own ends included. */
 		rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
 		__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
-		TW_LOG(gen, INFO, "lcore %u: replayed %s of %s frames\n",
-			g->lcore_id, tw_grouped(a, sizeof(a), g->ctr.pkts),
-			tw_grouped(b, sizeof(b), g->replay.nb));
+		src->report(g);
 		return 0;
 	}
-	if (g->itch_file.msgs != 0) {
-		/* The file is the session, its System Events included. */
-		rte_rcu_qsbr_thread_online(tw_qsv, g->lcore_id);
-		itch_replay(g);
-		goto end;
-	}
-	proto->gen_open(&g->em, now, tw_clock_ns(g->clock, now));
-	tw_pace_init(&pace, rte_rdtsc(),
-		g->rate ? RTE_MAX(hz / g->rate, UINT64_C(1)) : 1);
-
-	rte_rcu_qsbr_thread_online(tw_qsv, g->lcore_id);
-	while (!tw_force_quit && !tw_stop_requested) {
-		unsigned int n = TW_GEN_BATCH;
-		uint64_t now_ns, due_ns, step_ns = 0, first_due, behind = 0;
-		bool caught_up;
-
-		tw_lcore_quiescent(g->lcore_id);
-		now = rte_rdtsc();
-		now_ns = tw_clock_ns(g->clock, now);
-		due_ns = now_ns;
-		if (g->rate != 0) {
-			n = tw_pace_due(&pace, now, TW_GEN_BATCH, &first_due,
-				&behind);
-			/* Behind by more than a batch: these are late. */
-			if (behind > 0)
-				g->ctr.late_ticks += n;
-			due_ns = tw_clock_ns(g->clock, first_due);
-			step_ns = tw_clock_cycles_ns(g->clock, pace.period);
-		}
-		caught_up = g->rate != 0 && behind == 0;
-		/* Its share of the count: what the schedule has left. */
-		if (g->sched.limited && n > g->sched.total)
-			n = (unsigned int)g->sched.total;
-		proto->gen_ticks(&g->em, n, now, now_ns, due_ns, step_ns);
-		if (g->back)
-			tw_gen_poll_back(g);
-		/*
-		 * Paced and caught up (every tick due now is in a frame):
-		 * nothing more will come soon, so nothing waits; behind,
-		 * frames fill. Unlimited: full frames, in bursts.
-		 */
-		if (g->send_ready && caught_up && n > 0)
-			tw_framer_close_all(&g->fr, now);
-		if (now >= next_house) {
-			tw_framer_housekeeping(&g->fr, now);
-			next_house = now + house_period;
-			if (g->nb_tx > 0)
-				tx_flush(g, false);
-		} else if (g->rate != 0 && g->nb_tx > 0) {
-			tx_flush(g, false);
-		}
-		if (g->sched.limited && g->sched.total == 0)
-			break;
-	}
-end:
 	/* A stop request ends the session too: receivers drain to it. */
 	if (!tw_force_quit) {
-		/* A day file closes its own session (its System Events). */
-		if (proto->gen_close != NULL && g->itch_file.msgs == 0) {
-			now = rte_rdtsc();
-			proto->gen_close(&g->em, now,
-				tw_clock_ns(g->clock, now));
-		}
+		/* The source's last messages (a day file's are its own). */
+		if (src->close != NULL)
+			src->close(g, rte_rdtsc());
 		tw_framer_end_session(&g->fr, rte_rdtsc());
 		g->ended = true;
 	}
 	for (q = 0; q < g->nb_txq; q++)
 		txq_release(g, q, false);
-	tx_flush(g, true);
+	tw_gen_tx_flush(g, true);
 	if (g->em.reply_every != 0) {
 		/* The last orders are in flight: wait for them, briefly. */
 		/* Up to a second: a loaded host may take that long. */
@@ -589,7 +369,7 @@ end:
 				g->replies.requested) {
 			tw_lcore_quiescent(g->lcore_id);
 			tw_gen_poll_back(g);
-			tx_flush(g, false);
+			tw_gen_tx_flush(g, false);
 		}
 		tw_reply_finish(&g->replies);
 		tw_gen_reply_counters(g);
@@ -611,10 +391,9 @@ end:
 		tw_lcore_quiescent(g->lcore_id);
 		tw_gen_poll_back(g);
 		if (g->nb_tx > 0)
-			tx_flush(g, false);
+			tw_gen_tx_flush(g, false);
 	}
 	rte_rcu_qsbr_thread_offline(tw_qsv, g->lcore_id);
-	TW_LOG(gen, INFO, "lcore %u: session ended after %s ticks\n",
-		g->lcore_id, tw_grouped(a, sizeof(a), g->ctr.ticks));
+	src->report(g);
 	return 0;
 }
