@@ -9,7 +9,11 @@
  *   options.c    command line over the profile, EAL arguments
  *   setup.c      placement, mempools, caches, ports, NIC clocks, SIMD,
  *                what is published, teardown
- *   gen_lcore.c  the generator lcore: its creation and its loop
+ *   gen_setup.c  the generator lcores' creation and their source
+ *   gen_send.c   the generator lcore's loop and sender: TX queues,
+ *                faults, line B, mirror (its units: gen_lcore.h)
+ *   gen_serve.c  what comes back to it: requests, snapshots, orders
+ *   gen_src_*.c  its sources: the model, a capture, an ITCH day file
  *   rx_lcore.c   the RX lcores: their creation and their loop
  *   run.c        launch, the main lcore's loop, the end of the run
  *   telemetry.c  /tickwire/... commands
@@ -51,6 +55,8 @@
 #include "tw_verdict.h"
 #include "tw_topo.h"
 #include "tw_view.h"
+
+struct tw_gen_source;
 
 #define TW_GEN_TXBUF (2 * 64)
 #define TW_GEN_MAX_TXQ TW_MAX_GEN_TXQ
@@ -237,6 +243,29 @@ struct tw_gen_lcore {
 	uint64_t ctl_epoch;
 	bool paused;
 	struct tw_gen_counters ctl_ctr;
+	/*
+	 * Where the data comes from (gen_lcore.h), chosen at set-up, and
+	 * its place between two batches. Last, so the fields above keep
+	 * their places.
+	 */
+	const struct tw_gen_source *src;
+	union {
+		struct {
+			struct tw_pace pace;
+			uint64_t next_house;
+			uint64_t house_period;
+		} model;
+		struct {
+			uint64_t start;
+			uint32_t next;          /* the next frame */
+			bool quit;              /* left while waiting */
+		} pcap;
+		struct {
+			uint64_t start;
+			uint64_t next_house;
+			size_t off;             /* the next message */
+		} itch;
+	} at;
 } __rte_cache_aligned;
 
 /* The report files a run may be asked for (run.c). */
@@ -309,7 +338,7 @@ uint16_t tw_app_reply_nb_rxq(const struct tw_app *app);
 /* rx_lcore.c: every symbol's book, each from the RX lcore that owns it. */
 int tw_app_dump_books(const struct tw_app *app, FILE *f);
 
-/* gen_lcore.c, rx_lcore.c: each role's creation beside its loop. */
+/* gen_setup.c / gen_send.c, rx_lcore.c: each role's creation and loop. */
 int tw_gen_lcore_create(struct tw_app *app);
 int tw_gen_lcore_main(void *arg);
 int tw_rx_lcores_create(struct tw_app *app);

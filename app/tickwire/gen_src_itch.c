@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Generator source: an ITCH 5.0 day file ([generator] itch_file) sent
+ * instead of the model, each message through the framer on its stock's
+ * channel (those of no stock, System Events, on every channel), at the
+ * file's timing scaled by itch_speed or as fast as the port takes them.
+ * The file's System Events open and close the session. Owns only its
+ * place in the file and its timing; never touches the model, the TX
+ * queues but to flush them, or the servers. The file was loaded at
+ * set-up (gen_setup.c).
+ */
+#include <rte_cycles.h>
+#include <rte_pause.h>
+
+#include "gen_lcore.h"
+
+static void
+itch_begin(struct tw_gen_lcore *g, uint64_t now)
+{
+	g->at.itch.start = now;
+	g->at.itch.next_house = now;
+	g->at.itch.off = 0;
+}
+
+/*
+ * Up to a batch of the file's messages; each frame leaves once the next
+ * message is not due. False once the file is spent.
+ */
+static bool
+itch_emit(struct tw_gen_lcore *g)
+{
+	const struct tw_itch_file *f = &g->itch_file;
+	uint64_t hz = tw_clock_hz(g->clock), start = g->at.itch.start;
+	uint16_t nch = g->fr.nb_channels;
+	size_t off = g->at.itch.off;
+	unsigned int k;
+
+	for (k = 0; k < TW_GEN_BATCH && off < f->len && !tw_force_quit &&
+	     !tw_stop_requested; k++) {
+		uint16_t len = (uint16_t)(f->data[off] << 8 | f->data[off + 1]);
+		const uint8_t *m = f->data + off + 2;
+		uint16_t wl = tw_itch_locate(m), c;
+		uint64_t now = rte_rdtsc(), now_ns;
+
+		tw_lcore_quiescent(g->lcore_id);
+		off += 2 + (size_t)len;
+		if (g->itch_speed > 0) {
+			uint64_t ts = tw_itch_timestamp(m);
+			uint64_t due = start + (uint64_t)((double)(ts >
+				f->first_ts ? ts - f->first_ts : 0) /
+				g->itch_speed * (double)hz / 1e9);
+
+			if (now < due) {
+				tw_framer_close_all(&g->fr, now);
+				while ((now = rte_rdtsc()) < due &&
+				       !tw_force_quit) {
+					if (g->nb_tx > 0)
+						tw_gen_tx_flush(g, false);
+					if (now >= g->at.itch.next_house) {
+						tw_framer_housekeeping(&g->fr,
+							now);
+						g->at.itch.next_house =
+							now + hz / 1000;
+					}
+					rte_pause();
+				}
+			}
+		}
+		now_ns = tw_clock_ns(g->clock, now);
+		if (wl == 0) {
+			for (c = 0; c < nch; c++)
+				tw_itch_emit_raw(&g->em, c, m, len, now, now_ns);
+		} else {
+			tw_itch_emit_raw(&g->em, (uint16_t)((wl - 1) % nch), m,
+				len, now, now_ns);
+		}
+	}
+	g->at.itch.off = off;
+	return off < f->len;
+}
+
+/* The last messages' frames close, however the file stopped. */
+static void
+itch_drain(struct tw_gen_lcore *g)
+{
+	tw_framer_close_all(&g->fr, rte_rdtsc());
+}
+
+/* No close: the file's own System Events end the session. */
+const struct tw_gen_source tw_gen_src_itch = {
+	.name = "itch_file",
+	.begin = itch_begin,
+	.emit = itch_emit,
+	.drain = itch_drain,
+	.report = tw_gen_session_report,
+};
