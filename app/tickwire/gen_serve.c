@@ -35,17 +35,26 @@ unicast_tmpl(const struct tw_gen_lcore *g, uint16_t ch,
 	udp->dst_port = rte_cpu_to_be_16(r->src_port);
 }
 
-/* A finished reply frame of n messages: on the channel's queue. */
-static void
+/*
+ * A finished reply frame of n messages: on the channel's queue, if the
+ * reply budget has room for it (false, and the frame freed, if not).
+ */
+static bool
 reply_put(struct tw_gen_lcore *g, uint16_t ch, struct rte_mbuf *m,
 		struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
-		uint16_t n)
+		uint16_t n, uint64_t now)
 {
 	uint16_t len = tw_pkt_close(b, t, n, TW_CSUM_SOFTWARE);
 
+	if (!tw_reply_budget_take(&g->reply_budget, len, now)) {
+		rte_pktmbuf_free(m);
+		return false;
+	}
 	m->data_len = len;
 	m->pkt_len = len;
+	g->ctr.reply_bytes += len;
 	tw_gen_txq_add(g, tw_gen_txq_of(g, ch), m, n, false);
+	return true;
 }
 
 /*
@@ -107,8 +116,12 @@ serve_snapshot(struct tw_gen_lcore *g, const struct tw_request *r,
 		p = m != NULL ? tw_pkt_reserve(&b, &t, TW_MSG_SNAPSHOT_LEN) :
 			NULL;
 		if (p == NULL) {
-			if (m != NULL)
-				reply_put(g, ch, m, &b, &t, (uint16_t)n);
+			if (m != NULL && !reply_put(g, ch, m, &b, &t,
+					(uint16_t)n, now)) {
+				/* Out of budget: the rest is asked again. */
+				g->ctr.requests_cut++;
+				return;
+			}
 			m = rte_pktmbuf_alloc(g->pool);
 			if (m == NULL) {
 				g->ctr.requests[TW_REQ_NO_MBUF]++;
@@ -123,8 +136,10 @@ serve_snapshot(struct tw_gen_lcore *g, const struct tw_request *r,
 		n++;
 		g->ctr.snapshot_msgs++;
 	}
-	if (m != NULL)
-		reply_put(g, ch, m, &b, &t, (uint16_t)n);
+	if (m != NULL && !reply_put(g, ch, m, &b, &t, (uint16_t)n, now)) {
+		g->ctr.requests_cut++;
+		return;
+	}
 	g->ctr.snapshots_served++;
 }
 
@@ -140,7 +155,7 @@ serve_request(struct tw_gen_lcore *g, const struct tw_request *r,
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 	enum tw_request_verdict v;
-	uint32_t count;
+	uint32_t count, pkts = 0;
 	uint64_t seq = r->seq;
 
 	v = tw_request_judge(&g->rules, &g->req_rate, r,
@@ -150,7 +165,9 @@ serve_request(struct tw_gen_lcore *g, const struct tw_request *r,
 		return;
 	}
 	unicast_tmpl(g, ch, r, (uint16_t)(g->request_port + ch), &t);
-	while (count > 0) {
+	/* At most max_packets frames: never a reply that multiplies the
+	 * request; the receiver asks again for what is left. */
+	while (count > 0 && pkts < g->rules.max_packets) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
 		uint16_t n;
 
@@ -164,12 +181,20 @@ serve_request(struct tw_gen_lcore *g, const struct tw_request *r,
 			rte_pktmbuf_free(m);
 			break;
 		}
-		reply_put(g, ch, m, &b, &t, n);
+		if (!reply_put(g, ch, m, &b, &t, n, now))
+			break;
 		g->ctr.retrans_pkts++;
 		g->ctr.retrans_msgs += n;
 		seq += n;
 		count -= n;
+		pkts++;
 	}
+	if (pkts == 0 && count > 0) {
+		g->ctr.requests[TW_REQ_OVER_BUDGET]++;
+		return;
+	}
+	if (count > 0)
+		g->ctr.requests_cut++;
 	g->ctr.requests[TW_REQ_SERVED]++;
 	/* After the end, a receiver asking has lost the tail, and with
 	 * it maybe the end: it comes again behind the reply. */
@@ -198,6 +223,8 @@ serve_back(struct tw_gen_lcore *g, const uint8_t *f, uint32_t len,
 		uint64_t now)
 {
 	struct tw_request r;
+	bool snapshot = false;
+	uint64_t t0;
 	int rc;
 
 	rc = tw_request_from_frame(f, len, g->request_port, g->fr.nb_channels,
@@ -205,17 +232,32 @@ serve_back(struct tw_gen_lcore *g, const uint8_t *f, uint32_t len,
 	if (rc == -ENOENT && g->snapshot_port != 0) {
 		rc = tw_request_from_frame(f, len, g->snapshot_port,
 			g->fr.nb_channels, &r);
-		if (rc == 0) {
-			serve_snapshot(g, &r, now);
-			return 0;
-		}
-	} else if (rc == 0) {
-		serve_request(g, &r, now);
+		snapshot = true;
+	}
+	if (rc == -ENOENT)
+		return rc;
+	g->ctr.request_bytes += len;
+	if (rc != 0) {
+		g->ctr.requests[TW_REQ_MALFORMED]++;
 		return 0;
 	}
-	if (rc == -EINVAL)
-		g->ctr.requests[TW_REQ_MALFORMED]++;
-	return rc == -EINVAL ? 0 : -ENOENT;
+	/* Serving takes serve_share_pct of a window at most: the live
+	 * feed is never starved, whatever asks. */
+	if (now - g->serve_window_start >= g->serve_window) {
+		g->serve_window_start = now;
+		g->serve_spent = 0;
+	}
+	if (g->serve_spent >= g->serve_allowed) {
+		g->ctr.requests[TW_REQ_OVER_BUDGET]++;
+		return 0;
+	}
+	t0 = rte_rdtsc();
+	if (snapshot)
+		serve_snapshot(g, &r, now);
+	else
+		serve_request(g, &r, now);
+	g->serve_spent += rte_rdtsc() - t0;
+	return 0;
 }
 
 static void

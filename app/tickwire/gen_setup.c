@@ -69,8 +69,16 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		~UINT32_C(0) << (32 - cfg->client_prefix);
 	g->rules.client_net = cfg->client_net & g->rules.client_mask;
 	g->rules.max_count = cfg->max_count;
+	g->rules.max_packets = cfg->max_packets;
 	tw_rate_limit_init(&g->req_rate, tw_clock_hz(&app->clock),
 		cfg->request_rate, cfg->request_burst);
+	tw_rate_limit_total(&g->req_rate, tw_clock_hz(&app->clock),
+		cfg->request_rate_total, cfg->request_burst);
+	tw_reply_budget_init(&g->reply_budget, tw_clock_hz(&app->clock),
+		cfg->reply_bytes_per_s, cfg->reply_burst_bytes);
+	/* Serving may take serve_share_pct of any millisecond. */
+	g->serve_window = tw_clock_hz(&app->clock) / 1000;
+	g->serve_allowed = g->serve_window * cfg->serve_share_pct / 100;
 	g->request_port = cfg->request_port;
 	/* Snapshots are tickwire's messages: none for another protocol. */
 	g->snapshot_port = app->proto->caps.snapshots ? cfg->snapshot_port : 0;

@@ -234,6 +234,12 @@ struct tw_gen_lcore {
 	struct tw_store *store;         /* NULL: no server */
 	struct tw_request_rules rules;
 	struct tw_rate_limit req_rate;
+	/* What serving may take: reply bytes, and lcore time a window. */
+	struct tw_reply_budget reply_budget;
+	uint64_t serve_window;          /* cycles of a window */
+	uint64_t serve_allowed;         /* cycles serving may take in it */
+	uint64_t serve_window_start;
+	uint64_t serve_spent;
 	uint16_t request_port;
 	uint16_t snapshot_port;         /* 0: no snapshots */
 	struct tw_reply_table replies;

@@ -273,6 +273,21 @@ static const struct key_def keys[] = {
 		"messages asked for, and served, per request at most"),
 	U("recovery", "rate", request_rate, 0, 100000000,
 		"requests a second the server takes from one source; 0: any"),
+	U("recovery", "rate_total", request_rate_total, 0, 100000000,
+		"requests a second the server takes from all sources together "
+		"(spoofed rotating sources do not escape it); 0: any"),
+	U("recovery", "reply_bytes_per_s", reply_bytes_per_s, 0,
+		UINT64_C(100000000000),
+		"bytes a second the server may send in reply, to everyone "
+		"together (a token bucket of reply_burst_bytes); 0: no cap"),
+	U("recovery", "reply_burst_bytes", reply_burst_bytes, 1500,
+		UINT64_C(1) << 32, "the reply budget's burst, in bytes"),
+	U("recovery", "max_packets", max_packets, 1, 1024,
+		"reply packets per request at most: a receiver asks again for "
+		"the rest, so a request is never multiplied"),
+	U("recovery", "serve_share_pct", serve_share_pct, 1, 100,
+		"share of the generator lcore's time serving may take in "
+		"any millisecond; requests beyond it are refused"),
 	U("recovery", "burst", request_burst, 1, 1000000,
 		"requests one source may send at once over the rate"),
 	T("recovery", "client_net", KT_IPV4, client_net,
@@ -413,7 +428,15 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->snapshot_port = 30300;
 	cfg->timeout_us = 1000;
 	cfg->retries = 10;
+	/* Recovery as fast as the feed (an order-level feed holding back
+	 * at millions of messages a second needs it); a lab on a shared
+	 * segment tightens these (docs/protocol.md). */
 	cfg->max_count = 8192;
+	cfg->request_rate_total = 0;
+	cfg->reply_bytes_per_s = 0;
+	cfg->reply_burst_bytes = 262144;
+	cfg->max_packets = 256;
+	cfg->serve_share_pct = 50;
 	cfg->hold_max_ms = 2000;
 	cfg->hold_max_packets = 100000;
 	cfg->request_rate = 10000;

@@ -142,6 +142,11 @@ struct tw_config {
 	uint32_t hold_max_ms;   /* a held-back gap gives up after this ... */
 	uint32_t hold_max_packets; /* ... or this many packets held */
 	uint32_t request_rate;  /* requests/s per source; 0: no limit */
+	uint32_t request_rate_total; /* over all sources; 0: no limit */
+	uint64_t reply_bytes_per_s; /* the server's reply budget; 0: none */
+	uint64_t reply_burst_bytes;
+	uint32_t max_packets;   /* reply packets per request */
+	uint32_t serve_share_pct; /* of the generator lcore's time */
 	uint32_t request_burst;
 	uint32_t client_net;    /* host order */
 	uint8_t client_prefix;  /* 0: any source */

@@ -336,6 +336,9 @@ struct tw_gen_counters {
 	uint64_t retrans_msgs;
 	uint64_t snapshots_served; /* channel states sent on request */
 	uint64_t snapshot_msgs;    /* symbols in them */
+	uint64_t request_bytes;    /* request frames taken in, bytes */
+	uint64_t reply_bytes;      /* reply frames sent, bytes */
+	uint64_t requests_cut;     /* served in part: max_packets or budget */
 } __rte_cache_aligned;
 
 /* ---- frame building ---- */

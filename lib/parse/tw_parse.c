@@ -809,6 +809,21 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 	}
 }
 
+/*
+ * A retransmission took the front of a gap: the server answers a packet
+ * or two a request (never a multiple of it), so once what was asked for
+ * is in, the rest is asked for at once, and progress starts the gap's
+ * tries and time again.
+ */
+static void
+fill_progress(struct tw_gap *g, uint64_t now_ns)
+{
+	g->tries = 0;
+	g->progress_ns = now_ns;
+	if (g->first >= g->asked_end)
+		g->next_req_ns = now_ns;
+}
+
 void
 tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 		uint32_t count, uint64_t now_ns)
@@ -853,6 +868,8 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 				/* A fill inside a gap splits it in two. */
 				if (rc == 0 && ch->nb_gaps > open)
 					ctx->ctr->gaps_open++;
+				else if (rc == 0)
+					fill_progress(&ch->missing[gi], now_ns);
 			}
 		}
 		if (!run_ok) {

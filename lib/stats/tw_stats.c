@@ -109,6 +109,10 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("retrans_messages", retrans_msgs),
 	GEN("snapshots_served", snapshots_served),
 	GEN("snapshot_messages", snapshot_msgs),
+	GEN("request_bytes", request_bytes),
+	GEN("reply_bytes", reply_bytes),
+	GEN("requests_cut", requests_cut),
+	GEN("requests_over_budget", requests[9]),
 };
 
 #define PORT(n, f) { n, offsetof(struct tw_port_report, f) }

@@ -549,6 +549,47 @@ a_lost_tail_holds_the_end_until_filled(void **state)
 	receiver_free(r);
 }
 
+/*
+ * The server's limits: a source's budget is its own (a flood of other
+ * sources neither resets nor takes it), all sources together are held
+ * to the total rate, and replies to the byte budget.
+ */
+static void
+server_limits_hold_against_floods(void **state)
+{
+	struct tw_rate_limit *rl = calloc(1, sizeof(*rl));
+	struct tw_reply_budget b;
+	const uint32_t a = TW_IPV4(192, 0, 2, 3);
+	uint32_t i, allowed = 0;
+
+	assert_non_null(rl);
+	/* hz 1,000,000: 10 requests a second, one at a time. */
+	tw_rate_limit_init(rl, 1000000, 10, 1);
+	assert_true(tw_rate_limit_allow(rl, a, 1000));
+	assert_false(tw_rate_limit_allow(rl, a, 1001));
+	for (i = 1; i <= 5000; i++)
+		tw_rate_limit_allow(rl, TW_IPV4(10, 0, 0, 0) + i, 1002);
+	/* Its budget was not reset by anyone sharing its slot. */
+	assert_false(tw_rate_limit_allow(rl, a, 1003));
+	assert_true(tw_rate_limit_allow(rl, a, 1000 + 100000));
+	/* Spoofed rotating sources: the total holds them. */
+	tw_rate_limit_init(rl, 1000000, 10, 1);
+	tw_rate_limit_total(rl, 1000000, 100, 10);
+	for (i = 1; i <= 1000; i++)
+		allowed += tw_rate_limit_allow(rl,
+			TW_IPV4(10, 0, 0, 0) + i * 7919, 2000 + i);
+	/* A burst of 10, then one each 10,000 cycles: 10 in 1,000. */
+	assert_int_equal(allowed, 10);
+	free(rl);
+	/* 1,000 bytes a second, a burst of 1,500. */
+	tw_reply_budget_init(&b, 1000000, 1000, 1500);
+	assert_true(tw_reply_budget_take(&b, 1500, 0));
+	assert_false(tw_reply_budget_take(&b, 100, 1));
+	assert_true(tw_reply_budget_take(&b, 100, 1600000));
+	assert_int_equal(b.bytes, 1600);
+	assert_int_equal(b.refused, 1);
+}
+
 /* A frame's IPv4 source set to ip_host, checksums made right again. */
 static void
 from_source(uint8_t *f, uint16_t len, uint32_t ip_host)
@@ -654,6 +695,7 @@ main(void)
 		cmocka_unit_test(
 			request_frames_round_trip_and_bad_ones_are_told_apart),
 		cmocka_unit_test(server_rules_refuse_what_cannot_be_served),
+		cmocka_unit_test(server_limits_hold_against_floods),
 		cmocka_unit_test(
 			fills_come_only_from_the_server_and_for_what_is_missing),
 		cmocka_unit_test(datagrams_over_the_mtu_are_refused),
