@@ -556,18 +556,47 @@ report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 		s.p99, s.p999, s.max, s.mean);
 }
 
-static int
-write_out(const char *path, int (*fn)(const void *, FILE *), const void *x)
-{
-	static struct tw_outfile o;
-	char err[PATH_MAX + 128];
-	int rc;
+/* The report files, opened (checked) before the work, written after. */
+enum { OUT_JSON, OUT_BOOKS, OUT_CACHE, OUT_MAX };
+static struct tw_outfile outs[OUT_MAX];
 
+static int
+open_outs(const char *const *paths)
+{
+	char err[PATH_MAX + 128];
+	unsigned int i, dash = 0;
+
+	for (i = 0; i < OUT_MAX; i++)
+		dash += tw_outfile_is_stdout(paths[i]);
+	if (dash > 1) {
+		fprintf(stderr, "tickwire-itch: '-' (standard output) names "
+			"more than one report\n");
+		return -EINVAL;
+	}
+	/* A report on standard output: everything else to stderr. */
+	if (dash == 1 && tw_outfile_claim_stdout() != 0)
+		return -1;
+	for (i = 0; i < OUT_MAX; i++)
+		if (tw_outfile_open(&outs[i], paths[i], err,
+				sizeof(err)) != 0) {
+			fprintf(stderr, "tickwire-itch: %s\n", err);
+			while (i-- > 0)
+				tw_outfile_discard(&outs[i]);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+write_out(unsigned int i, int (*fn)(const void *, FILE *), const void *x)
+{
+	char err[PATH_MAX + 128];
+
+	if (outs[i].f == NULL)
+		return 0;
 	/* tickwire's rules for a report file (lib/stats). */
-	rc = tw_outfile_open(&o, path, err, sizeof(err));
-	if (rc == 0)
-		rc = tw_outfile_close(&o, fn(x, o.f), err, sizeof(err));
-	if (rc != 0) {
+	if (tw_outfile_close(&outs[i], fn(x, outs[i].f), err,
+			sizeof(err)) != 0) {
 		fprintf(stderr, "tickwire-itch: %s\n", err);
 		return -1;
 	}
@@ -696,6 +725,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "tickwire-itch: --write goes with --generate\n");
 		return 2;
 	}
+	{
+		const char *const paths[OUT_MAX] = { o.json, o.dump_books,
+			o.dump_cache };
+
+		/* A path that cannot be written stops it before any work. */
+		rc = open_outs(paths);
+		if (rc != 0)
+			return rc == -EINVAL ? 2 : 1;
+	}
 	bp = (struct tw_book_params){
 		.nb_symbols = o.symbols, .max_orders = o.max_orders,
 		.pool_levels = o.levels, .hash_key = rte_rdtsc() ^ o.seed,
@@ -722,16 +760,16 @@ main(int argc, char **argv)
 	tw_clock_init(&r->clk, 50);
 	rc = o.generate != 0 ? decode_generated(r, &o) :
 		decode_file(r, o.file);
-	if (rc != 0)
+	if (rc != 0) {
+		for (rc = 0; rc < OUT_MAX; rc++)
+			tw_outfile_discard(&outs[rc]);
 		return 1;
+	}
 	report(r, r->sink.books, stdout, false);
-	if (o.json != NULL && write_out(o.json, json_out, r) != 0)
-		return 1;
-	if (o.dump_books != NULL &&
-	    write_out(o.dump_books, books_csv, r->sink.books) != 0)
-		return 1;
-	if (o.dump_cache != NULL &&
-	    write_out(o.dump_cache, cache_csv, r->sink.cache) != 0)
+	rc = write_out(OUT_JSON, json_out, r);
+	rc |= write_out(OUT_BOOKS, books_csv, r->sink.books);
+	rc |= write_out(OUT_CACHE, cache_csv, r->sink.cache);
+	if (rc != 0)
 		return 1;
 	return whole(r) || o.accept_loss ? 0 : 3;
 }
