@@ -83,7 +83,11 @@ join(char *buf, size_t len, char *const *words, int n)
 			i ? " " : "", words[i]);
 }
 
-/* Remove dir/name* (name: a prefix of the file names). */
+/*
+ * Remove dir/NAME where NAME is name followed by digits only (a
+ * hugepage file of this prefix, not another prefix that begins like
+ * it), or, with name "", every entry.
+ */
 static void
 remove_files(const char *dir, const char *name)
 {
@@ -92,13 +96,20 @@ remove_files(const char *dir, const char *name)
 	struct dirent *e;
 	DIR *d = opendir(dir);
 
-	while (d != NULL && (e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, name, n) == 0 &&
-		    strcmp(e->d_name, ".") != 0 &&
-		    strcmp(e->d_name, "..") != 0 &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-			    e->d_name) < sizeof(path))
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		const char *rest = e->d_name + n;
+
+		if (strncmp(e->d_name, name, n) != 0 ||
+		    strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		if (n != 0 && (rest[0] == '\0' ||
+			       strspn(rest, "0123456789") != strlen(rest)))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				e->d_name) < sizeof(path))
 			unlink(path);
+	}
 	if (d != NULL)
 		closedir(d);
 }
@@ -117,7 +128,10 @@ remove_run_files(const struct tw_app *app, const char *runtime_dir)
 	struct mntent *m;
 	FILE *f;
 
-	if (app->file_prefix[0] == '\0')
+	/* Only the primary's own: a secondary (or an in-memory run, which
+	 * has no files, or one that shares no config) must never remove a
+	 * running primary's hugepages and runtime directory. */
+	if (app->file_prefix[0] == '\0' || !app->owns_run_files)
 		return;
 	snprintf(name, sizeof(name), "%smap_", app->file_prefix);
 	f = setmntent("/proc/mounts", "r");
@@ -197,23 +211,23 @@ eal_failed(const struct tw_app *app)
 		"(profile %s, then the command line): %s\n",
 		e != 0 ? rte_strerror(e) : "see EAL's lines above",
 		app->cfg.path, app->eal_line);
-	if (e == EALREADY || e == EBUSY)
-		fprintf(stderr, "tickwire: another DPDK process runs with "
-			"this --file-prefix; TW_PREFIX=NAME (or "
-			"--file-prefix=NAME before --) gives this one its "
+	/* The EAL says "Cannot init config" / "Cannot create lock" with
+	 * rte_errno unset when the prefix is taken. */
+	if (e == 0 || e == EALREADY || e == EBUSY)
+		fprintf(stderr, "tickwire: if the EAL said \"Cannot init "
+			"config\" or \"Cannot create lock\": another DPDK "
+			"process runs with this --file-prefix; TW_PREFIX=NAME "
+			"(or --file-prefix=NAME before --) gives this one its "
 			"own\n");
-	else if (e == ENOMEM)
-		fprintf(stderr, "tickwire: not enough hugepage memory: "
-			"./scripts/setup.sh reserves 2 MB pages (see "
-			"/proc/meminfo HugePages_Free), or run with --no-huge "
-			"-m 1024 before --\n");
-	else if (e == ENODEV || e == EINVAL)
-		fprintf(stderr, "tickwire: a device the profile names could "
-			"not be created: check its --vdev arguments (and the "
-			"files they name) in the lines above\n");
-	else if (e == EACCES)
-		fprintf(stderr, "tickwire: permission denied: DPDK needs "
-			"root (or the hugepage and VFIO rights) here\n");
+	else if (e == ENOMEM || e == EACCES)
+		fprintf(stderr, "tickwire: hugepages: ./scripts/setup.sh "
+			"reserves 2 MB pages (see /proc/meminfo "
+			"HugePages_Free), or run with --no-huge -m 1024 before "
+			"--; DPDK needs root (or the hugepage rights)\n");
+	else if (e == ENODEV)
+		fprintf(stderr, "tickwire: a device could not be made or "
+			"found: check the --vdev arguments (and the files "
+			"they name) in the EAL's lines above\n");
 }
 
 /* The runtime directory's last component: the file prefix. */
@@ -306,16 +320,17 @@ main(int argc, char **argv)
 	app.proto = tw_protocol_find(app.cfg.protocol);
 	if (check_captures(eal_args, nb_eal) != 0)
 		return TW_EXIT_FAILED;
+	/* A report on standard output: everything else to stderr, from
+	 * before any report is opened. */
+	if (uses_stdout(&app.cfg) && tw_outfile_claim_stdout() != 0) {
+		fprintf(stderr, "tickwire: '-': standard output: %s\n",
+			strerror(errno));
+		return TW_EXIT_FAILED;
+	}
 	/* Every report path is checked before the EAL takes hugepages. */
 	rc = tw_app_open_outputs(&app);
 	if (rc != 0)
 		return rc == -EINVAL ? TW_EXIT_USAGE : TW_EXIT_FAILED;
-	if (uses_stdout(&app.cfg) && tw_outfile_claim_stdout() != 0) {
-		fprintf(stderr, "tickwire: '-': standard output: %s\n",
-			strerror(errno));
-		tw_app_discard_outputs(&app);
-		return TW_EXIT_FAILED;
-	}
 	rc = rte_eal_init(nb_eal, eal_args);
 	if (rc < 0) {
 		eal_failed(&app);
@@ -324,6 +339,9 @@ main(int argc, char **argv)
 	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	app.owns_run_files = rte_eal_process_type() == RTE_PROC_PRIMARY &&
+		strstr(app.eal_line, "--in-memory") == NULL &&
+		strstr(app.eal_line, "--no-shconf") == NULL;
 	tw_clock_init(&app.clock, 100);
 	banner(&app);
 	if (tw_app_choose_simd(&app) != 0) {

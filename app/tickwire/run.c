@@ -33,6 +33,7 @@ static struct tw_hist rtt_merged;
  */
 static struct {
 	bool on;
+	bool failed;                    /* a line could not be written */
 	struct tw_stats prev;           /* at the last line */
 	struct tw_stats_lcore lc[TW_MAX_RX_LCORES], lc_prev[TW_MAX_RX_LCORES];
 	struct tw_hist lat_prev;        /* send->cache at the last line */
@@ -114,7 +115,9 @@ lines_write(struct tw_app *app, const struct tw_stats *now,
 	if (rc != 0) {
 		TW_LOG(app, ERR, "--stats-interval %s: %s; no more lines\n",
 			app->cfg.stats_lines, strerror(-rc));
+		/* Closed at the end, and the run says a report failed. */
 		lines.on = false;
+		lines.failed = true;
 		return;
 	}
 	memcpy(&lines.prev, now, offsetof(struct tw_stats, channels));
@@ -421,8 +424,22 @@ outputs_usage(const struct tw_app *app)
 			"writes the day file; this process has none\n");
 		return -EINVAL;
 	}
-	for (i = 0; i < APP_OUT_LAT; i++)
-		dash += tw_outfile_is_stdout(out_path(cfg, i));
+	for (i = 0; i < APP_OUT_LAT; i++) {
+		const char *p = out_path(cfg, i);
+		unsigned int j;
+
+		dash += tw_outfile_is_stdout(p);
+		if (p[0] == '\0' || tw_outfile_is_stdout(p))
+			continue;
+		for (j = i + 1; j < APP_OUT_LAT; j++)
+			if (strcmp(p, out_path(cfg, j)) == 0)
+				break;
+		if (j < APP_OUT_LAT || strcmp(p, cfg->stats_lines) == 0) {
+			fprintf(stderr, "tickwire: %s names two reports\n",
+				p);
+			return -EINVAL;
+		}
+	}
 	dash += tw_outfile_is_stdout(cfg->stats_lines);
 	if (dash > 1) {
 		fprintf(stderr, "tickwire: '-' (standard output) names more "
@@ -666,9 +683,10 @@ tw_app_run(struct tw_app *app)
 	poll_port_stats(app);
 	collect(app, &now);
 	lines_write(app, &now, NULL, true);
-	if (lines.on && tw_outstream_close(&app->lines_out, err,
-			sizeof(err)) != 0) {
-		TW_LOG(app, ERR, "--stats-interval %s\n", err);
+	if ((lines.on || lines.failed) && (tw_outstream_close(&app->lines_out,
+			err, sizeof(err)) != 0 || lines.failed)) {
+		if (!lines.failed)
+			TW_LOG(app, ERR, "--stats-interval %s\n", err);
 		if (rc == 0)
 			rc = -EIO;
 	}

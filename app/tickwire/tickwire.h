@@ -312,6 +312,7 @@ struct tw_app {
 	struct tw_outstream lines_out;  /* --stats-interval */
 	bool stopped_early;             /* asked to stop before the end */
 	bool duration_ended;            /* ... by --duration */
+	bool owns_run_files;            /* a primary with files of its own */
 	bool control_stopped;           /* ... by /tickwire/stop */
 	char file_prefix[64];
 	/* For the run record of the stats JSON (main.c). */

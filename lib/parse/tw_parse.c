@@ -790,6 +790,10 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 			continue;
 		}
 		g->first = ch->expected;
+		/* The feed moves through it: not a gap to give up on time
+		 * (a forged end of session ahead is passed, never kept). */
+		g->progress_ns = now_ns;
+		g->tries = 0;
 		if (ctx->feed->hold_back) {
 			/*
 			 * Held back, a gap grows with the live feed and is
@@ -936,8 +940,8 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 				ctx->ctr->snaps_wanted--;
 				tw_rx_end_if_complete(ctx, ch);
 			} else {
-				ch->snap_seq = 0;
-				ch->snap_got = 0;
+				/* What is staged stays: the same snapshot
+				 * again completes it, another restarts. */
 				ch->snap_tries++;
 				if (send(arg, c, ch, 0, 0, true) == 0)
 					ch->snap_requests++;
@@ -946,7 +950,9 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 					feed->gap_timeout_ns;
 			}
 		}
-		for (i = 0; i < ch->nb_gaps; ) {
+		/* A snapshot wanted supersedes the gaps: not asked for
+		 * meanwhile (their fills would be thrown away). */
+		for (i = 0; ch->snap_state == 0 && i < ch->nb_gaps; ) {
 			struct tw_gap *g = &ch->missing[i];
 			bool held_too_long = feed->hold_back &&
 				(now_ns - g->detected_ns >= feed->hold_max_ns ||

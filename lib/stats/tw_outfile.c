@@ -209,7 +209,7 @@ classify(struct tw_outfile *o, struct stat *st, bool *exists, char *err,
 		size_t errlen)
 {
 	const char *path = o->path;
-	int rc;
+	int rc, fd;
 
 	*exists = false;
 	snprintf(o->target, sizeof(o->target), "%s", path);
@@ -239,6 +239,20 @@ classify(struct tw_outfile *o, struct stat *st, bool *exists, char *err,
 			goto fail;
 	}
 	*exists = true;
+	o->dev = st->st_dev;
+	o->ino = st->st_ino;
+	/* This process's own standard output or error (/dev/stdout, a file
+	 * the shell redirected it to): written there, never replaced. */
+	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+		struct stat sf;
+
+		if (fstat(fd == STDOUT_FILENO ? report_fd : fd, &sf) == 0 &&
+		    sf.st_dev == st->st_dev && sf.st_ino == st->st_ino) {
+			o->kind = TW_OUT_STDOUT;
+			o->std_fd = fd == STDOUT_FILENO ? report_fd : fd;
+			return 0;
+		}
+	}
 	if (S_ISREG(st->st_mode)) {
 		o->kind = TW_OUT_REPLACE;
 	} else if (S_ISFIFO(st->st_mode) || S_ISCHR(st->st_mode) ||
@@ -259,34 +273,48 @@ fail:
 	return rc;
 }
 
-/* A temporary name beside target that fits a directory entry. */
+/*
+ * A temporary name beside target that fits a directory entry, unique to
+ * this process and attempt (a leftover of a killed run with the same
+ * pid, or a sibling report, never collides).
+ */
 static void
 tmp_name(struct tw_outfile *o)
 {
+	static unsigned int seq;
 	char dir[PATH_MAX], base[PATH_MAX];
+	struct timespec ts;
 	const char *b;
+	unsigned int tag;
 
+	clock_gettime(CLOCK_REALTIME, &ts);
+	tag = (unsigned int)ts.tv_nsec ^ (++seq * 2654435761u);
 	snprintf(base, sizeof(base), "%s", o->target);
 	b = basename(base);
-	if (strlen(b) + 24 < NAME_MAX) {
-		snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-%d", o->target,
-			(int)getpid());
+	if (strlen(b) + 32 < NAME_MAX) {
+		snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-%d-%08x", o->target,
+			(int)getpid(), tag);
 		return;
 	}
 	snprintf(dir, sizeof(dir), "%s", o->target);
-	snprintf(o->tmp, sizeof(o->tmp), "%s/.tickwire-%d.tmp", dirname(dir),
-		(int)getpid());
+	snprintf(o->tmp, sizeof(o->tmp), "%s/.tickwire-%d-%08x.tmp",
+		dirname(dir), (int)getpid(), tag);
 }
 
 static int
 open_replace(struct tw_outfile *o, const struct stat *st, bool exists,
 		char *err, size_t errlen)
 {
+	unsigned int tries;
 	int fd, rc;
 
-	tmp_name(o);
-	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		O_CLOEXEC, 0666);
+	for (tries = 0; ; tries++) {
+		tmp_name(o);
+		fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST || tries == 16)
+			break;
+	}
 	if (fd < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: cannot create (as %s): %s",
@@ -369,13 +397,15 @@ tw_outfile_open(struct tw_outfile *o, const char *path, char *err,
 	}
 	if (tw_outfile_is_stdout(path)) {
 		o->kind = TW_OUT_STDOUT;
+		o->std_fd = report_fd;
 	} else {
 		rc = classify(o, &st, &exists, err, errlen);
 		if (rc != 0)
 			return rc;
 		if (o->kind == TW_OUT_REPLACE)
 			return open_replace(o, &st, exists, err, errlen);
-		rc = check_inplace(o, err, errlen);
+		if (o->kind == TW_OUT_INPLACE)
+			rc = check_inplace(o, err, errlen);
 		if (rc != 0)
 			return rc;
 	}
@@ -395,12 +425,21 @@ deliver(struct tw_outfile *o, const char **what)
 {
 	int fd, rc;
 
+	struct stat st;
+
 	if (o->kind == TW_OUT_STDOUT)
-		return write_all(report_fd, o->buf, o->len, false);
+		return write_all(o->std_fd, o->buf, o->len, false);
 	*what = "open";
 	fd = open_inplace(o, true);
 	if (fd < 0)
 		return fd;
+	/* Still what was checked at the start (a path re-pointed or
+	 * replaced meanwhile is not written), and never a regular file. */
+	if (!o->sock && (fstat(fd, &st) != 0 || S_ISREG(st.st_mode) ||
+			 st.st_dev != o->dev || st.st_ino != o->ino)) {
+		close(fd);
+		return -ESTALE;
+	}
 	*what = "write";
 	rc = write_all(fd, o->buf, o->len, o->sock);
 	close(fd);
@@ -444,6 +483,8 @@ tw_outfile_close(struct tw_outfile *o, int rc, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s failed: %s%s", o->path, what,
 			rc == -ENXIO && o->fifo ? "no reader opened the FIFO" :
 			rc == -ETIMEDOUT ? "the reader took nothing (gave up)" :
+			rc == -ESTALE ? "it is no longer what was checked at "
+			"the start (not written)" :
 			strerror(-rc), o->kind == TW_OUT_REPLACE ?
 			" (nothing written)" : "");
 	if (rc != 0 && o->kind == TW_OUT_REPLACE)
@@ -638,7 +679,8 @@ tw_outstream_close(struct tw_outstream *s, char *err, size_t errlen)
 	}
 	if (rc == 0 && s->fd >= 0 && s->len > 0)
 		rc = write_all(s->fd, s->buf, s->len, false);
-	if (s->fd >= 0 && s->fd != report_fd && close(s->fd) != 0 && rc == 0)
+	if (s->fd > STDERR_FILENO && s->fd != report_fd && close(s->fd) != 0 &&
+	    rc == 0)
 		rc = -errno;
 	if (rc == 0 && s->lines_dropped != 0)
 		rc = -ENOBUFS;

@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "tw_hist.h"
 
@@ -53,6 +54,9 @@ struct tw_outfile {
 	enum tw_outfile_kind kind;
 	bool fifo;              /* in place: a FIFO (may wait for a reader) */
 	bool sock;              /* in place: a socket (connected at close) */
+	dev_t dev;              /* in place: what was checked, so what is */
+	ino_t ino;              /* opened at the end is the same thing */
+	int std_fd;             /* TW_OUT_STDOUT: the fd (1, or 2) */
 	FILE *f;                /* the caller writes here; NULL: none */
 	char *buf;              /* in place: the report, until delivered */
 	size_t len;
