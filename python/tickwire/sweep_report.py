@@ -92,6 +92,7 @@ def latency_png(doc):
 def loss_png(doc):
     trials = doc["trials"]
     fig, ax = plt.subplots(figsize=(8, 4.8))
+    said_short = False
     for test in ("throughput", "latency", "loss"):
         pts = sorted((t for t in trials if t["test"] == test),
                      key=lambda t: t["offered_rate"])
@@ -104,10 +105,12 @@ def loss_png(doc):
                 label="%s trials" % test, alpha=0.85)
         short = [t for t in pts if t["result"] == "short"]
         if short:
+            # One legend entry for every test's short trials.
             ax.plot([t["offered_rate"] for t in short],
                     [100 * t["loss_ratio"] for t in short], "x",
-                    color="black", ms=8,
-                    label="rate not offered (%s)" % test)
+                    color="black", ms=8, label=None if said_short else
+                    "short: the generator could not send the rate")
+            said_short = True
     ax.set_xlabel("offered rate (M messages/s)")
     ax.set_ylabel("messages lost (%)")
     ax.xaxis.set_major_formatter(FuncFormatter(_mrate))
@@ -188,11 +191,15 @@ def markdown(doc, lat_png, loss_png):
     lat = res.get("latency")
     if lat:
         k = lat.get("knee")
+        if k:
+            said = ("knee at %s msgs/s (p99 %s us; from there on p99 stays "
+                    "over 10 x the lowest below it, %s us)" % (
+                        _g(k["rate"]), _us(k["p99_ns"]),
+                        _us(k["floor_p99_ns"])))
+        else:
+            said = "no knee (p99 never stayed over 10 x its floor)"
         out += ["Latency at 10-100 %% of %s msgs/s: %s." % (
-            _g(lat["rate"]), "knee at %s msgs/s (p99 %s us; from there on "
-            "p99 stays over 10 x the lowest below it, %s us)" % (_g(k["rate"]), _us(k["p99_ns"]),
-                                _us(k["floor_p99_ns"])) if k else
-            "no knee (p99 never stayed over 10 x its floor)"), ""]
+            _g(lat["rate"]), said), ""]
     ls = res.get("loss")
     if ls:
         out += ["Frame loss from %s msgs/s down in 10 %% steps: %d trials."
