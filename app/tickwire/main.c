@@ -194,7 +194,8 @@ uses_stdout(const struct tw_config *cfg)
 		tw_outfile_is_stdout(cfg->dump_books) ||
 		tw_outfile_is_stdout(cfg->dump_truth_books) ||
 		tw_outfile_is_stdout(cfg->itch_out) ||
-		tw_outfile_is_stdout(cfg->stats_lines);
+		tw_outfile_is_stdout(cfg->stats_lines) ||
+		tw_outfile_is_stdout(cfg->stats_csv);
 }
 
 /*

@@ -56,6 +56,8 @@ usage(const char *prog)
 		"  --stats-json FILE    write final counters as JSON\n"
 		"  --stats-interval FILE  a JSON line per stats period "
 		"(counters, rates, latency)\n"
+		"  --stats-csv FILE     the same periods as CSV rows (one "
+		"header)\n"
 		"  --latency-csv PREFIX write the latency histograms as CSV\n"
 		"  --dump-cache FILE    write the symbol cache as CSV\n"
 		"  --dump-truth FILE    write the generator's truth as CSV\n"
@@ -90,6 +92,7 @@ static const struct option long_opts[] = {
 	{ "simd", required_argument, NULL, 'V' },
 	{ "stats-json", required_argument, NULL, 'j' },
 	{ "stats-interval", required_argument, NULL, 'I' },
+	{ "stats-csv", required_argument, NULL, 'Z' },
 	{ "latency-csv", required_argument, NULL, 'L' },
 	{ "dump-cache", required_argument, NULL, 'D' },
 	{ "dump-truth", required_argument, NULL, 'T' },
@@ -130,6 +133,7 @@ option_key(int opt, const char **sec, const char **key)
 		{ 'V', "run", "simd" },
 		{ 'j', "run", "stats_json" },
 		{ 'I', "run", "stats_lines" },
+		{ 'Z', "run", "stats_csv" },
 		{ 'L', "run", "latency_csv" },
 		{ 'D', "run", "dump_cache" },
 		{ 'T', "run", "dump_truth" },

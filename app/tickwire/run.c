@@ -29,10 +29,12 @@ static struct tw_hist rtt_merged;
 
 /*
  * --stats-interval: a JSON line per period, written as the run goes
- * (readable while it runs), and a last one at the end.
+ * (readable while it runs), and a last one at the end; --stats-csv: the
+ * same periods as CSV rows. on: either.
  */
 static struct {
 	bool on;
+	bool json_on, csv_on;
 	bool failed;                    /* a line could not be written */
 	struct tw_stats prev;           /* at the last line */
 	struct tw_stats_lcore lc[TW_MAX_RX_LCORES], lc_prev[TW_MAX_RX_LCORES];
@@ -78,6 +80,27 @@ lines_lcores(struct tw_app *app, struct tw_stats_lcore *lc)
 }
 
 /*
+ * Hand the line written to f (the writer's rc) to a stream; false when
+ * the stream stops (said once, in the log).
+ */
+static bool
+stream_line(struct tw_outstream *s, FILE *f, char **buf, size_t *len,
+		int rc, const char *opt, const char *path)
+{
+	if (f != NULL && fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = tw_outstream_write(s, *buf, *len);
+	free(*buf);
+	*buf = NULL;
+	if (rc == 0)
+		return true;
+	TW_LOG(app, ERR, "%s %s: %s; no more lines\n", opt, path,
+		strerror(-rc));
+	return false;
+}
+
+/*
  * The line of the period since the last one (now: just collected);
  * period: its send->cache when the caller has it (the periodic line's,
  * whose period this is), else NULL.
@@ -102,24 +125,25 @@ lines_write(struct tw_app *app, const struct tw_stats *now,
 		period = &lat;
 	}
 	/* A line in memory, then to the stream, which never blocks. */
-	f = open_memstream(&buf, &len);
-	rc = f == NULL ? -errno : tw_stats_write_period(f, now, &lines.prev,
-		lines.lc, lines.lc_prev, app->nb_rx, period, final,
-		phase[0] != '\0' ? phase : NULL);
-	if (f != NULL && fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = tw_outstream_write(&app->lines_out, buf, len);
-	free(buf);
-	buf = NULL;
-	if (rc != 0) {
-		TW_LOG(app, ERR, "--stats-interval %s: %s; no more lines\n",
-			app->cfg.stats_lines, strerror(-rc));
+	if (lines.json_on) {
+		f = open_memstream(&buf, &len);
+		rc = f == NULL ? -errno : tw_stats_write_period(f, now,
+			&lines.prev, lines.lc, lines.lc_prev, app->nb_rx,
+			period, final, phase[0] != '\0' ? phase : NULL);
+		lines.json_on = stream_line(&app->lines_out, f, &buf, &len, rc,
+			"--stats-interval", app->cfg.stats_lines);
 		/* Closed at the end, and the run says a report failed. */
-		lines.on = false;
-		lines.failed = true;
-		return;
+		lines.failed |= !lines.json_on;
 	}
+	if (lines.csv_on) {
+		f = open_memstream(&buf, &len);
+		rc = f == NULL ? -errno : tw_stats_write_period_csv(f, now,
+			&lines.prev, period, final, phase);
+		lines.csv_on = stream_line(&app->csv_out, f, &buf, &len, rc,
+			"--stats-csv", app->cfg.stats_csv);
+		lines.failed |= !lines.csv_on;
+	}
+	lines.on = lines.json_on || lines.csv_on;
 	memcpy(&lines.prev, now, offsetof(struct tw_stats, channels));
 	memcpy(lines.lc_prev, lines.lc, sizeof(lines.lc));
 	lines.lat_prev = lat_merged[TW_SPAN_SEND_CACHE];
@@ -441,6 +465,7 @@ outputs_usage(const struct tw_app *app)
 		}
 	}
 	dash += tw_outfile_is_stdout(cfg->stats_lines);
+	dash += tw_outfile_is_stdout(cfg->stats_csv);
 	if (dash > 1) {
 		fprintf(stderr, "tickwire: '-' (standard output) names more "
 			"than one report\n");
@@ -457,6 +482,9 @@ tw_app_open_outputs(struct tw_app *app)
 	unsigned int i;
 	int rc;
 
+	/* Not open yet: a discard before they are closes nothing. */
+	app->lines_out.fd = -1;
+	app->csv_out.fd = -1;
 	rc = outputs_usage(app);
 	if (rc != 0)
 		return rc;
@@ -470,12 +498,27 @@ tw_app_open_outputs(struct tw_app *app)
 	if (rc == 0)
 		rc = tw_outstream_open(&app->lines_out, cfg->stats_lines, err,
 			sizeof(err));
+	if (rc == 0)
+		rc = tw_outstream_open(&app->csv_out, cfg->stats_csv, err,
+			sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "tickwire: %s\n", err);
 		tw_app_discard_outputs(app);
 		return rc == -EINVAL ? -EPERM : rc;
 	}
-	lines.on = cfg->stats_lines[0] != '\0';
+	lines.json_on = cfg->stats_lines[0] != '\0';
+	lines.csv_on = cfg->stats_csv[0] != '\0';
+	lines.on = lines.json_on || lines.csv_on;
+	if (lines.csv_on) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		rc = f == NULL ? -errno : tw_stats_write_period_csv_header(f);
+		lines.csv_on = stream_line(&app->csv_out, f, &buf, &len, rc,
+			"--stats-csv", cfg->stats_csv);
+		lines.on = lines.json_on || lines.csv_on;
+	}
 	return 0;
 }
 
@@ -489,7 +532,8 @@ tw_app_discard_outputs(struct tw_app *app)
 		tw_outfile_discard(&app->out[i]);
 	/* What streamed so far stays: it was true when written. */
 	tw_outstream_close(&app->lines_out, err, sizeof(err));
-	lines.on = false;
+	tw_outstream_close(&app->csv_out, err, sizeof(err));
+	lines.on = lines.json_on = lines.csv_on = false;
 }
 
 /* The CPU's model name, and the SIMD features it has, for the record. */
@@ -683,14 +727,22 @@ tw_app_run(struct tw_app *app)
 	poll_port_stats(app);
 	collect(app, &now);
 	lines_write(app, &now, NULL, true);
-	if ((lines.on || lines.failed) && (tw_outstream_close(&app->lines_out,
-			err, sizeof(err)) != 0 || lines.failed)) {
+	/* Both streams closed, whether they failed or not. */
+	if ((app->cfg.stats_lines[0] != '\0' &&
+	     tw_outstream_close(&app->lines_out, err, sizeof(err)) != 0) ||
+	    lines.failed) {
 		if (!lines.failed)
 			TW_LOG(app, ERR, "--stats-interval %s\n", err);
 		if (rc == 0)
 			rc = -EIO;
 	}
-	lines.on = false;
+	if (app->cfg.stats_csv[0] != '\0' && tw_outstream_close(&app->csv_out,
+			err, sizeof(err)) != 0) {
+		TW_LOG(app, ERR, "--stats-csv %s\n", err);
+		if (rc == 0)
+			rc = -EIO;
+	}
+	lines.on = lines.json_on = lines.csv_on = false;
 	now.latency_is_age = fed_from_capture(app);
 	tw_stats_print_summary(stdout, &now);
 	judge(app, &now, &verdict);

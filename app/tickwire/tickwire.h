@@ -310,6 +310,7 @@ struct tw_app {
 	/* Reports: checked before the EAL starts, written at the end. */
 	struct tw_outfile out[APP_OUT_MAX];
 	struct tw_outstream lines_out;  /* --stats-interval */
+	struct tw_outstream csv_out;    /* --stats-csv */
 	bool stopped_early;             /* asked to stop before the end */
 	bool duration_ended;            /* ... by --duration */
 	bool owns_run_files;            /* a primary with files of its own */

@@ -334,6 +334,9 @@ static const struct key_def keys[] = {
 	T("run", "stats_lines", KT_STR, stats_lines,
 		"write one JSON line per stats period here (and one at the "
 		"end): the period's counters, rates, latency"),
+	T("run", "stats_csv", KT_STR, stats_csv,
+		"write one CSV row per stats period here (and one at the "
+		"end), under one header of stable columns"),
 	T("run", "dump_cache", KT_STR, dump_cache, "write the cache as CSV"),
 	T("run", "latency_csv", KT_STR, latency_csv,
 		"write each latency histogram as PREFIX.<span>.csv"),

@@ -165,6 +165,7 @@ struct tw_config {
 	double linger_s;
 	char stats_json[TW_PATH_MAX];
 	char stats_lines[TW_PATH_MAX];  /* JSON Lines, one per period */
+	char stats_csv[TW_PATH_MAX];    /* the same periods, CSV rows */
 	char latency_csv[TW_PATH_MAX];  /* prefix of the histogram CSVs */
 	char dump_cache[TW_PATH_MAX];
 	char dump_truth[TW_PATH_MAX];

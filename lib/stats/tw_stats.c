@@ -944,3 +944,75 @@ tw_stats_write_period(FILE *f, const struct tw_stats *now,
 	fflush(f);
 	return ferror(f) ? -EIO : 0;
 }
+
+/* --stats-csv's counter columns: the header's name, where it sits. */
+#define CSV_GEN(n, f) { "generator_" n, offsetof(struct tw_stats, gen) + \
+	offsetof(struct tw_gen_counters, f) }
+#define CSV_RX(n, f) { "rx_" n, offsetof(struct tw_stats, rx) + \
+	offsetof(struct tw_rx_counters, f) }
+#define CSV_ST(n, f) { n, offsetof(struct tw_stats, f) }
+static const struct tw_counter_name csv_counters[] = {
+	CSV_GEN("ticks", ticks),
+	CSV_GEN("directories", directories),
+	CSV_GEN("packets", pkts),
+	CSV_GEN("bytes", bytes),
+	CSV_GEN("tx_dropped", tx_dropped),
+	CSV_GEN("messages_dropped", msgs_dropped),
+	CSV_GEN("end_of_session", end_of_session),
+	CSV_RX("packets", pkts),
+	CSV_RX("bytes", bytes),
+	CSV_RX("messages", msgs),
+	CSV_RX("quotes", quotes),
+	CSV_RX("trades", trades),
+	CSV_RX("heartbeats", heartbeats),
+	CSV_RX("end_of_session", end_of_session),
+	CSV_ST("drops", drops_total),
+	CSV_ST("gaps", gaps),
+	CSV_ST("gap_messages", gap_msgs),
+	CSV_ST("duplicate_messages", dup_msgs),
+};
+
+int
+tw_stats_write_period_csv_header(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "t_s,interval_s,final,phase,tx_msgs_per_s,tx_pkts_per_s,"
+		"rx_msgs_per_s,rx_pkts_per_s");
+	for (i = 0; i < RTE_DIM(csv_counters); i++)
+		fprintf(f, ",%s", csv_counters[i].name);
+	fprintf(f, ",latency_count,latency_p50_ns,latency_p99_ns,"
+		"latency_p99_9_ns,latency_max_ns\n");
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int
+tw_stats_write_period_csv(FILE *f, const struct tw_stats *now,
+		const struct tw_stats *prev, const struct tw_hist_summary *lat,
+		bool final, const char *phase)
+{
+	double dt = now->elapsed_s - prev->elapsed_s;
+	double per = dt > 0 ? 1.0 / dt : 0.0;
+	unsigned int i;
+
+	/* A phase name has no comma, quote or space (control.c). */
+	fprintf(f, "%.3f,%.3f,%d,%s,%.0f,%.0f,%.0f,%.0f", now->elapsed_s, dt,
+		final ? 1 : 0, phase != NULL ? phase : "",
+		(double)(now->gen.ticks + now->gen.directories -
+			 prev->gen.ticks - prev->gen.directories) * per,
+		(double)(now->gen.pkts - prev->gen.pkts) * per,
+		(double)(now->rx.msgs - prev->rx.msgs) * per,
+		(double)(now->rx.pkts - prev->rx.pkts) * per);
+	for (i = 0; i < RTE_DIM(csv_counters); i++) {
+		uint64_t a = field(now, csv_counters[i].off);
+		uint64_t b = field(prev, csv_counters[i].off);
+
+		fprintf(f, ",%" PRIu64, a >= b ? a - b : a);
+	}
+	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
+		PRIu64 "\n", lat->count, lat->p50, lat->p99, lat->p999,
+		lat->max);
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}

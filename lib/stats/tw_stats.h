@@ -217,4 +217,17 @@ int tw_stats_write_period(FILE *f, const struct tw_stats *now,
 		const struct tw_hist_summary *lat, bool final,
 		const char *phase);
 
+/*
+ * --stats-csv: the same periods as tw_stats_write_period, one CSV row
+ * each, under one header of stable columns (README: Reports):
+ * t_s, interval_s, final, phase, four rates, the main generator and RX
+ * counters' increases, drops, gaps, gap and duplicate messages, and
+ * the period's send->cache count, p50, p99, p99.9 and max (ns). New
+ * columns only ever go at the end. 0, or -EIO.
+ */
+int tw_stats_write_period_csv_header(FILE *f);
+int tw_stats_write_period_csv(FILE *f, const struct tw_stats *now,
+		const struct tw_stats *prev, const struct tw_hist_summary *lat,
+		bool final, const char *phase);
+
 #endif /* TW_STATS_H */

@@ -10,7 +10,8 @@
     print(result.status, result.stats["phases"])
 
 client.py: the telemetry socket (query and control) and a tickwire run
-as a child process; sweep.py: RFC 2544 throughput search (tickwire-sweep);
+as a child process; sweep.py: RFC 2544 throughput, latency and frame loss on one run
+(tickwire-sweep), sweep_report.py its Markdown and plots;
 exporter.py: OpenMetrics for Prometheus (tickwire-exporter).
 """
 from .client import (  # noqa: F401

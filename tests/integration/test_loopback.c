@@ -4,6 +4,7 @@
  * through the ring, into the RX lcore's cache: nothing lost, and the
  * cache equals the generator's ground truth byte for byte.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -529,6 +530,103 @@ stats_interval_lines_add_up_to_the_final_json(void **state)
 	free(l);
 }
 
+/* Fields of one CSV line (no quoting: tickwire's never needs it). */
+static unsigned int
+csv_fields(char *line, char **f, unsigned int max)
+{
+	unsigned int n = 0;
+	char *p = line;
+
+	while (n < max) {
+		f[n++] = p;
+		p = strchr(p, ',');
+		if (p == NULL)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+/*
+ * --stats-csv: one header, then a row per period (the same periods as
+ * --stats-interval's lines, the last at the end), every row as wide as
+ * the header, and each counter column adds up to the final JSON's; with
+ * loss injected, so the gap columns count something.
+ */
+static void
+stats_csv_rows_add_up_to_the_final_json(void **state)
+{
+	const char *json = it_path("csv.json");
+	const char *csv = it_path("periods.csv");
+	const char *const opts[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--rate", "200000",
+		"--duration", "5", "--quiet", "--stats-json", json,
+		"--stats-csv", csv, "--set", "faults.loss=0.001",
+		"--accept-loss", NULL };
+	static const struct { const char *col, *obj, *key; } sums[] = {
+		{ "generator_ticks", "generator", "ticks" },
+		{ "generator_directories", "generator", "directories" },
+		{ "generator_packets", "generator", "packets" },
+		{ "generator_bytes", "generator", "bytes" },
+		{ "generator_end_of_session", "generator", "end_of_session" },
+		{ "rx_packets", "rx", "packets" },
+		{ "rx_bytes", "rx", "bytes" },
+		{ "rx_messages", "rx", "messages" },
+		{ "rx_quotes", "rx", "quotes" },
+		{ "rx_trades", "rx", "trades" },
+		{ "rx_end_of_session", "rx", "end_of_session" },
+		{ "drops", NULL, "drops_total" },
+		{ "gaps", NULL, "gaps" },
+		{ "gap_messages", NULL, "gap_messages" },
+	};
+	uint64_t sum[RTE_DIM(sums)] = { 0 };
+	int col[RTE_DIM(sums)];
+	char *f[64], *s, *text, *line, *save = NULL;
+	unsigned int i, nb_cols, rows = 0, last_final = 0;
+
+	remove(json);
+	remove(csv);
+	assert_int_equal(it_tickwire(opts, it_path("csv.log"), 60), 0);
+	s = it_slurp(json);
+	text = it_slurp(csv);
+	assert_non_null(s);
+	assert_non_null(text);
+	line = strtok_r(text, "\n", &save);
+	assert_non_null(line);
+	nb_cols = csv_fields(line, f, RTE_DIM(f));
+	assert_string_equal(f[0], "t_s");
+	for (i = 0; i < RTE_DIM(sums); i++) {
+		unsigned int c;
+
+		col[i] = -1;
+		for (c = 0; c < nb_cols; c++)
+			if (strcmp(f[c], sums[i].col) == 0)
+				col[i] = (int)c;
+		assert_true(col[i] >= 0);
+	}
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+		assert_true(isdigit((unsigned char)line[0]));  /* one header */
+		assert_int_equal(csv_fields(line, f, RTE_DIM(f)), nb_cols);
+		for (i = 0; i < RTE_DIM(sums); i++)
+			sum[i] += strtoull(f[col[i]], NULL, 10);
+		last_final = (unsigned int)atoi(f[2]);
+		rows++;
+	}
+	for (i = 0; i < RTE_DIM(sums); i++) {
+		uint64_t want = it_json_u64(s, sums[i].obj, sums[i].key);
+
+		fprintf(stderr, "%s: rows %" PRIu64 ", final %" PRIu64 "\n",
+			sums[i].col, sum[i], want);
+		assert_int_equal(sum[i], want);
+		if (strcmp(sums[i].col, "gap_messages") == 0)
+			assert_true(sum[i] > 0);        /* the loss was seen */
+	}
+	assert_int_equal(rows, 5);
+	assert_int_equal(last_final, 1);
+	free(s);
+	free(text);
+}
+
 /*
  * The periodic line's p50/p99 are its period's, as it says ("last
  * 0.51s"): equal to the --stats-interval line's of the same period (its
@@ -717,6 +815,7 @@ main(void)
 			command_line_eal_options_replace_the_profiles),
 		cmocka_unit_test(
 			stats_interval_lines_add_up_to_the_final_json),
+		cmocka_unit_test(stats_csv_rows_add_up_to_the_final_json),
 		cmocka_unit_test(
 		periodic_line_latency_is_the_periods_as_in_the_interval_lines),
 		cmocka_unit_test(two_prefixes_share_the_host),

@@ -1,0 +1,1 @@
+../../scripts/lib/report_file.py

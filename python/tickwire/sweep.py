@@ -1,0 +1,708 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tickwire-sweep: RFC 2544 tests on one running tickwire (or memif pair).
+
+Every trial is a phase of one run: the generator is paused between
+trials, and a trial is
+
+    /tickwire/rate,R   /tickwire/mark,NAME   (the receiver too: mark,NAME)
+    /tickwire/resume   ... DURATION ...      /tickwire/pause
+    ... until the receiver has everything still in flight (DRAIN) ...
+
+Its figures are the phases named NAME, summed: the generator's messages
+sent (tx) and the receiver's messages applied (rx), drops and gap
+messages. Over memif the two processes each keep their own phases under
+the same name; the receiver's phase runs from its mark to the next
+trial's, so whatever was in flight at the pause is counted in its
+trial. A message counted sent in one phase and received in the
+previous one (the receiver's counters are read just after the
+generator applied the change) is still in the same trial.
+
+A trial passes when lost / tx <= max_loss (0: RFC 2544's zero loss),
+the generator really offered the rate (tx within `shortfall` of
+rate x duration: a path that pushes back makes the generator fall
+behind rather than lose), and, with --p99-max-us, send->cache p99 is
+under the bound.
+
+Tests: throughput (binary search for the highest passing rate, to a
+resolution), latency (10 % to 100 % of a rate), loss (the frame-loss
+curve from the search bound down in 10 % steps until two trials in a
+row pass), all (the three on one run).
+"""
+import argparse
+import datetime
+import importlib.util
+import io
+import json
+import os
+import platform
+import shlex
+import socket as socket_mod
+import subprocess
+import sys
+import threading
+import time
+
+from . import report_file
+from .client import (EXIT_FAILED, EXIT_NOT_WHOLE, EXIT_USAGE, EXIT_WHOLE,
+                     Tickwire, TickwireError,
+                     default_binary)
+
+PROG = "tickwire-sweep"
+CSV_COLUMNS = (
+    "test", "trial", "name", "offered_rate", "duration_s", "tx_msgs",
+    "rx_msgs", "tx_msgs_per_s", "rx_msgs_per_s", "lost_msgs", "loss_ratio",
+    "drops", "gap_messages", "latency_count", "p50_ns", "p90_ns", "p99_ns",
+    "p99_9_ns", "max_ns", "result")
+
+
+# A trial's phase name: TAG, its number in the run, the rate.
+TEST_TAG = {"throughput": "tp", "latency": "lat", "loss": "fl"}
+KNEE_FACTOR = 10
+
+
+class UsageError(Exception):
+    """A bad argument: one line, exit 2."""
+
+
+class SweepError(Exception):
+    """The target failed: one line, exit 1."""
+
+
+def find_profile(name):
+    """A profile by name: as given, in the source tree, or installed."""
+    if os.path.sep in name or os.path.exists(name):
+        return name
+    here = os.path.dirname(os.path.abspath(__file__))
+    for d in (os.path.join(here, "..", "..", "drivers-config"),
+              os.path.join(sys.prefix, "share", "tickwire"),
+              "/usr/local/share/tickwire", "/usr/share/tickwire"):
+        p = os.path.normpath(os.path.join(d, name))
+        if os.path.exists(p):
+            return p
+    raise UsageError("no profile %s (give its path)" % name)
+
+
+class Target:
+    """One run of tickwire (loopback) or two (memif), paused between
+    trials: gen is the telemetry that takes rate/pause/resume, rxs the
+    receivers' (the same process over loopback)."""
+
+    def __init__(self, opts):
+        self.opts = opts
+        self.runs = []
+        self.gen = None
+        self.rx = None
+
+    def common_args(self):
+        a = ["--duration", "0", "--quiet", "--accept-loss"]
+        if self.opts.tx_retry_us is not None:
+            a += ["--set", "generator.tx_retry_us=%d" % self.opts.tx_retry_us]
+        for kv in self.opts.set:
+            a += ["--set", kv]
+        return a
+
+    def start(self):
+        o = self.opts
+        base = o.prefix
+        if o.target == "loopback":
+            tw = Tickwire(profile=find_profile(o.profile or "loopback.ini"),
+                          binary=o.tickwire, prefix=base, workdir=o.workdir,
+                          keep=True, args=self.common_args())
+            self.runs = [("loopback", tw)]
+            tw.start(timeout=o.start_timeout)
+            self.gen = self.rx = tw
+        else:
+            sock = o.memif_socket
+            gen = Tickwire(
+                profile=find_profile(o.gen_profile or "memif-gen.ini"),
+                binary=o.tickwire, prefix=base + "-gen", workdir=o.workdir,
+                keep=True, eal=["--vdev=net_memif0,role=server,socket=" +
+                                sock],
+                args=self.common_args() + ["--count", "0"])
+            rx = Tickwire(
+                profile=find_profile(o.proc_profile or "memif-proc.ini"),
+                binary=o.tickwire, prefix=base + "-proc",
+                workdir=o.workdir, keep=True,
+                eal=["--vdev=net_memif0,role=client,socket=" + sock],
+                args=self.common_args())
+            self.runs = [("generator", gen), ("processor", rx)]
+            # The server waits for its client's link before it answers:
+            # both start at once.
+            err = []
+
+            def start_gen():
+                try:
+                    gen.start(timeout=o.start_timeout)
+                except TickwireError as e:
+                    err.append(e)
+            th = threading.Thread(target=start_gen, daemon=True)
+            th.start()
+            time.sleep(0.3)
+            try:
+                rx.start(timeout=o.start_timeout)
+            except TickwireError as e:
+                err.append(e)
+            th.join(o.start_timeout + 30)
+            if err:
+                raise SweepError(str(err[0]).splitlines()[0])
+            self.gen, self.rx = gen, rx
+        self.gen.telemetry.pause()
+        time.sleep(o.drain_s / 2)
+
+    def argvs(self):
+        return [{"role": r, "argv": tw.argv(), "prefix": tw.prefix,
+                 "log": tw.log_path} for r, tw in self.runs]
+
+    def stop(self):
+        """Stop (generator first: the receiver ends with its session);
+        [{role, status, verdict}]."""
+        out = []
+        for role, tw in self.runs:
+            res = None
+            try:
+                if tw is self.gen:
+                    res = tw.stop(timeout=60)
+                else:
+                    res = tw.wait(timeout=60)
+            except TickwireError as e:
+                out.append({"role": role, "status": getattr(e, "status",
+                                                            None),
+                            "error": str(e).splitlines()[0]})
+                continue
+            stats = res.stats or {}
+            out.append({"role": role, "status": res.status,
+                        "verdict": stats.get("verdict", {}),
+                        "phases": stats.get("phases", [])})
+        return out
+
+    def close(self):
+        for _, tw in self.runs:
+            tw.close()
+
+
+def trial_phases(tel, name):
+    return [p for p in tel.phases() if p["name"] == name]
+
+
+def run_trial(target, opts, test, index, rate):
+    """One trial at rate: its figures (telemetry's) and result."""
+    name = "%s%d-%d" % (TEST_TAG[test], index, rate)
+    g = target.gen.telemetry
+    r = target.rx.telemetry
+    g.rate(rate)
+    g.mark(name)
+    if target.rx is not target.gen:
+        r.mark(name)
+    g.resume()
+    t0 = time.monotonic()
+    time.sleep(opts.duration)
+    g.pause()
+    elapsed = time.monotonic() - t0
+    tx = sum(p["tx_msgs"] for p in trial_phases(g, name))
+    # Drain: until the receiver has all of it, or stops getting more.
+    deadline = time.monotonic() + opts.drain_s
+    last = -1
+    while True:
+        rxp = trial_phases(r, name)
+        rx = sum(p["rx_msgs"] for p in rxp)
+        if rx >= tx or time.monotonic() > deadline:
+            break
+        if rx == last:
+            break
+        last = rx
+        time.sleep(0.1)
+    gp = trial_phases(g, name)
+    tx = sum(p["tx_msgs"] for p in gp)
+    sent_for = sum((p["end_ms"] - p["start_ms"]) / 1e3 for p in gp
+                   if not p["paused"])
+    drops = sum(p["drops"] for p in rxp)
+    gaps = sum(p["gap_messages"] for p in rxp)
+    lost = max(tx - rx, gaps, 0)
+    lat = max(rxp, key=lambda p: p["latency_count"]) if rxp else {}
+    t = {
+        "test": test, "trial": index, "name": name, "offered_rate": rate,
+        "duration_s": round(sent_for or elapsed, 6),
+        "tx_msgs": tx, "rx_msgs": rx,
+        "tx_msgs_per_s": round(tx / sent_for) if sent_for else 0,
+        "rx_msgs_per_s": round(rx / sent_for) if sent_for else 0,
+        "lost_msgs": lost, "loss_ratio": lost / tx if tx else 0.0,
+        "drops": drops, "gap_messages": gaps,
+        "latency_ns": {"count": lat.get("latency_count", 0),
+                       "p50": lat.get("latency_p50_ns", 0),
+                       "p99": lat.get("latency_p99_ns", 0),
+                       "max": lat.get("latency_max_ns", 0)},
+    }
+    t["result"] = judge(t, opts)
+    return t
+
+
+def judge(t, opts):
+    """pass, loss, short (the rate was not offered) or p99."""
+    rate = t["offered_rate"]
+    if t["loss_ratio"] > opts.max_loss or (opts.max_loss == 0 and
+                                           t["lost_msgs"] > 0):
+        return "loss"
+    if rate > 0 and t["tx_msgs_per_s"] < rate * (1 - opts.shortfall):
+        return "short"
+    if opts.p99_max_us is not None and \
+            t["latency_ns"]["p99"] > opts.p99_max_us * 1000:
+        return "p99"
+    return "pass"
+
+
+def say(opts, msg):
+    if not opts.quiet:
+        print("%s: %s" % (PROG, msg), file=sys.stderr, flush=True)
+
+
+def describe(t):
+    return ("%s %s: offered %s msgs/s, sent %s/s: %s messages, received "
+            "%s, lost %s (%.4g %%), p99 %.1f us: %s" % (
+                t["test"], t["name"], grouped(t["offered_rate"]),
+                grouped(t["tx_msgs_per_s"]), grouped(t["tx_msgs"]),
+                grouped(t["rx_msgs"]),
+                grouped(t["lost_msgs"]), 100 * t["loss_ratio"],
+                t["latency_ns"]["p99"] / 1e3, t["result"]))
+
+
+def grouped(n):
+    return "{:,}".format(int(n))
+
+
+def throughput(target, opts, trials):
+    """Binary search; the found rate and how it was bounded."""
+    lo, hi = opts.min_rate, opts.max_rate
+    best = None
+    n = 0
+    rate = hi
+    while n < opts.trials:
+        t = run_trial(target, opts, "throughput", len(trials), rate)
+        trials.append(t)
+        n += 1
+        say(opts, describe(t))
+        if t["result"] == "pass":
+            best = t
+            lo = rate
+            if rate == opts.max_rate:
+                break
+        else:
+            hi = rate
+        if hi - lo <= opts.resolution:
+            break
+        rate = (lo + hi) // 2
+    at_bound = best is not None and best["offered_rate"] == opts.max_rate
+    fail_above = None
+    if best is not None:
+        above = [t for t in trials if t["test"] == "throughput" and
+                 t["offered_rate"] > best["offered_rate"]]
+        fail_above = min(above, key=lambda t: t["offered_rate"]) \
+            if above else None
+    res = {
+        "rate": best["offered_rate"] if best else 0,
+        "found": best is not None,
+        "resolution": 0 if at_bound else hi - lo,
+        "resolution_asked": opts.resolution,
+        "resolution_reached": at_bound or hi - lo <= opts.resolution,
+        "at_search_bound": at_bound,
+        "lowest_failing_rate": fail_above["offered_rate"]
+        if fail_above else None,
+        "limited_by": fail_above["result"] if fail_above else
+        ("the search bound" if at_bound else None),
+        "trials": n,
+        "criterion": criterion(opts),
+    }
+    return res
+
+
+def criterion(opts):
+    c = ("zero loss" if opts.max_loss == 0 else
+         "loss <= %g %%" % (100 * opts.max_loss))
+    c += ", the rate offered within %g %%" % (100 * opts.shortfall)
+    if opts.p99_max_us is not None:
+        c += ", send->cache p99 <= %g us" % opts.p99_max_us
+    return c
+
+
+def latency_test(target, opts, trials, rate):
+    pts = []
+    for pct in range(10, 101, 10):
+        r = max(1, rate * pct // 100)
+        t = run_trial(target, opts, "latency", len(trials), r)
+        t["percent"] = pct
+        trials.append(t)
+        pts.append(t)
+        say(opts, describe(t))
+    return {"rate": rate, "points": [t["name"] for t in pts]}
+
+
+def knee(points):
+    """Where queueing takes over: the lowest offered rate from which p99
+    stays above KNEE_FACTOR times the lowest p99 of the rates below it;
+    None if it never does."""
+    pts = sorted((p for p in points if p["latency_ns"]["count"]),
+                 key=lambda p: p["offered_rate"])
+    for i in range(1, len(pts)):
+        floor = min(p["latency_ns"]["p99"] for p in pts[:i])
+        if all(p["latency_ns"]["p99"] > KNEE_FACTOR * floor
+               for p in pts[i:]):
+            p = pts[i]
+            return {"rate": p["offered_rate"], "name": p["name"],
+                    "p99_ns": p["latency_ns"]["p99"], "floor_p99_ns": floor,
+                    "rule": "the lowest rate from which p99 stays above "
+                    "%d x the lowest p99 below it" % KNEE_FACTOR}
+    return None
+
+
+def loss_test(target, opts, trials):
+    clean = 0
+    pts = []
+    for pct in range(100, 0, -10):
+        r = max(1, opts.max_rate * pct // 100)
+        t = run_trial(target, opts, "loss", len(trials), r)
+        t["percent"] = pct
+        trials.append(t)
+        pts.append(t)
+        say(opts, describe(t))
+        # RFC 2544 stops after two trials in a row without loss; a
+        # short trial offered less than its rate, so it is not one.
+        clean = clean + 1 if t["result"] == "pass" else 0
+        if clean == 2:
+            break
+    return {"from_rate": opts.max_rate, "points": [t["name"] for t in pts]}
+
+
+def enrich(trials, finals):
+    """Full send->cache percentiles from the receiver's final JSON."""
+    rx = finals[-1] if finals else {}
+    by_name = {}
+    for p in rx.get("phases", []):
+        by_name.setdefault(p["name"], []).append(p)
+    for t in trials:
+        ph = by_name.get(t["name"])
+        if not ph:
+            continue
+        best = max(ph, key=lambda p: p["latency_ns"].get("count", 0))
+        lat = best["latency_ns"]
+        t["latency_ns"] = {k: lat.get(k, 0) for k in (
+            "count", "min", "p50", "p90", "p99", "p99_9", "p99_99", "max",
+            "mean")}
+
+
+def csv_text(trials):
+    out = io.StringIO()
+    out.write(",".join(CSV_COLUMNS) + "\n")
+    for t in trials:
+        lat = t["latency_ns"]
+        row = [t["test"], t["trial"], t["name"], t["offered_rate"],
+               "%.6f" % t["duration_s"], t["tx_msgs"], t["rx_msgs"],
+               t["tx_msgs_per_s"], t["rx_msgs_per_s"], t["lost_msgs"],
+               "%.9f" % t["loss_ratio"], t["drops"], t["gap_messages"],
+               lat.get("count", 0), lat.get("p50", 0), lat.get("p90", ""),
+               lat.get("p99", 0), lat.get("p99_9", ""), lat.get("max", 0),
+               t["result"]]
+        out.write(",".join(str(v) for v in row) + "\n")
+    return out.getvalue()
+
+
+def run_record(opts, argv, target):
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True,
+                                  timeout=5).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "tool": PROG,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"),
+        "host": socket_mod.gethostname(),
+        "kernel": platform.release(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "load_average": list(os.getloadavg()),
+        "python": platform.python_version(),
+        "command": " ".join(shlex.quote(a) for a in [PROG] + argv),
+        "tickwire": opts.tickwire,
+        "tickwire_version": sh([opts.tickwire, "--", "--version"]),
+        "target": opts.target,
+        "runs": target.argvs(),
+        "trial_duration_s": opts.duration,
+        "drain_s": opts.drain_s,
+        "criterion": criterion(opts),
+        "search": {"min_rate": opts.min_rate, "max_rate": opts.max_rate,
+                   "resolution": opts.resolution,
+                   "max_trials": opts.trials},
+        "tx_retry_us": opts.tx_retry_us,
+    }
+
+
+def parse_args(argv):
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            raise UsageError("%s (--help for usage)" % message)
+
+    ap = Parser(prog=PROG, description="RFC 2544 tests (throughput, "
+                "latency, frame loss) on one running tickwire, each trial "
+                "a phase. See tickwire-sweep(1).")
+    ap.add_argument("test", choices=("throughput", "latency", "loss", "all"),
+                    help="throughput: binary search for the highest "
+                    "passing rate; latency: 10-100 %% of --rate (or of "
+                    "the throughput found first); loss: the frame-loss "
+                    "curve from --max-rate down; all: the three")
+    ap.add_argument("--target", choices=("loopback", "memif"),
+                    default="loopback",
+                    help="loopback: one process over net_ring (default); "
+                    "memif: memif-gen.ini and memif-proc.ini, two processes")
+    ap.add_argument("--tickwire", default=None, metavar="PATH",
+                    help="the binary (default: $TICKWIRE, the source "
+                    "tree's build, then PATH)")
+    ap.add_argument("--profile", help="loopback's profile "
+                    "(default loopback.ini)")
+    ap.add_argument("--gen-profile", help="memif generator's profile")
+    ap.add_argument("--proc-profile", help="memif processor's profile")
+    ap.add_argument("--set", action="append", default=[],
+                    metavar="SEC.KEY=VALUE",
+                    help="a profile key for every tickwire (repeatable)")
+    ap.add_argument("--tx-retry-us", type=int, default=None,
+                    help="generator.tx_retry_us: how long a refused frame "
+                    "is retried (0: dropped at once, as on a wire); "
+                    "default the profile's (100000: the path pushes back)")
+    ap.add_argument("--duration", type=float, default=5.0, metavar="S",
+                    help="seconds each trial sends (default 5)")
+    ap.add_argument("--drain-s", type=float, default=1.0, metavar="S",
+                    help="at most this long after a trial for what is in "
+                    "flight (default 1)")
+    ap.add_argument("--max-rate", type=int, default=16000000,
+                    help="the search's upper bound and the loss curve's "
+                    "100 %%, messages/s (default 16000000)")
+    ap.add_argument("--min-rate", type=int, default=0,
+                    help="the search's lower bound (default 0)")
+    ap.add_argument("--resolution", type=int, default=None,
+                    help="stop when the zero-loss rate is known to this "
+                    "many messages/s (default: what --trials reach)")
+    ap.add_argument("--trials", type=int, default=8,
+                    help="at most this many throughput trials (default 8)")
+    ap.add_argument("--rate", type=int, default=None,
+                    help="latency: the 100 %% rate (default: search first)")
+    ap.add_argument("--max-loss", type=float, default=0.0, metavar="RATIO",
+                    help="a trial passes with this share lost (default 0: "
+                    "RFC 2544's zero loss; 0.001 is a partial drop rate)")
+    ap.add_argument("--shortfall", type=float, default=0.01,
+                    metavar="RATIO", help="a trial fails when the generator "
+                    "sent less than the rate by this share (default 0.01)")
+    ap.add_argument("--p99-max-us", type=float, default=None,
+                    help="a trial also fails when send->cache p99 is over "
+                    "this")
+    ap.add_argument("--json", metavar="FILE", help="the results as JSON "
+                    "(- standard output)")
+    ap.add_argument("--csv", metavar="FILE", help="a row per trial "
+                    "(- standard output)")
+    ap.add_argument("--report", metavar="FILE.md", help="a Markdown report; "
+                    "its plots beside it: FILE-latency.png, FILE-loss.png")
+    ap.add_argument("--prefix", default="tw-sweep%d" % os.getpid(),
+                    help="DPDK file prefix (memif: PREFIX-gen, PREFIX-proc)")
+    ap.add_argument("--memif-socket", default=None, metavar="PATH",
+                    help="memif's socket (default /tmp/PREFIX-memif.sock)")
+    ap.add_argument("--workdir", default=None, metavar="DIR",
+                    help="keep tickwire's logs and stats JSON here")
+    ap.add_argument("--start-timeout", type=float, default=60.0,
+                    metavar="S", help="for a target to answer (default 60)")
+    ap.add_argument("-q", "--quiet", action="store_true",
+                    help="no line per trial on standard error")
+    o = ap.parse_args(argv)
+    if o.duration <= 0 or o.duration > 3600:
+        raise UsageError("--duration: 0 to 3600 seconds, not %g"
+                         % o.duration)
+    if o.drain_s < 0.1 or o.drain_s > 60:
+        raise UsageError("--drain-s: 0.1 to 60 seconds")
+    if not 0 <= o.min_rate < o.max_rate <= 1000000000:
+        raise UsageError("--min-rate < --max-rate, at most 1000000000")
+    if o.trials < 1 or o.trials > 64:
+        raise UsageError("--trials: 1 to 64")
+    if not 0 <= o.max_loss < 1:
+        raise UsageError("--max-loss: a share in [0, 1)")
+    if not 0 <= o.shortfall < 1:
+        raise UsageError("--shortfall: a share in [0, 1)")
+    if o.p99_max_us is not None and o.p99_max_us <= 0:
+        raise UsageError("--p99-max-us: more than 0")
+    if o.rate is not None and o.rate < 1:
+        raise UsageError("--rate: at least 1 message/s")
+    if o.tx_retry_us is not None and not 0 <= o.tx_retry_us <= 10000000:
+        raise UsageError("--tx-retry-us: 0 to 10000000")
+    if o.resolution is None:
+        o.resolution = max(1, (o.max_rate - o.min_rate) >>
+                           max(0, o.trials - 1))
+    elif o.resolution < 1:
+        raise UsageError("--resolution: at least 1 message/s")
+    if o.report and not o.report.endswith(".md"):
+        raise UsageError("--report: a FILE.md (its plots go beside it)")
+    for kv in o.set:
+        if "=" not in kv or "." not in kv.split("=", 1)[0]:
+            raise UsageError("--set %s: give SEC.KEY=VALUE" % kv)
+    if not re_prefix(o.prefix):
+        raise UsageError("--prefix: letters, digits, - and _")
+    o.tickwire = o.tickwire or default_binary()
+    if o.memif_socket is None:
+        o.memif_socket = "/tmp/%s-memif.sock" % o.prefix
+    if o.workdir is not None and not os.path.isdir(o.workdir):
+        raise UsageError("--workdir %s: no such directory" % o.workdir)
+    if o.profile:
+        o.profile = find_profile(o.profile)
+    if o.gen_profile:
+        o.gen_profile = find_profile(o.gen_profile)
+    if o.proc_profile:
+        o.proc_profile = find_profile(o.proc_profile)
+    return o
+
+
+def re_prefix(s):
+    return bool(s) and all(c.isalnum() or c in "-_" for c in s)
+
+
+def plot_paths(report):
+    stem = report[:-3]
+    return stem + "-latency.png", stem + "-loss.png"
+
+
+def outputs(opts):
+    """Every file this run writes, checked before any work."""
+    paths = [p for p in (opts.json, opts.csv, opts.report) if p]
+    if opts.report:
+        paths += plot_paths(opts.report)
+    if opts.json == "-" and opts.csv == "-":
+        raise UsageError("only one of --json and --csv can be -")
+    if opts.report == "-":
+        raise UsageError("--report: a file (its plots go beside it)")
+    return paths
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        opts = parse_args(argv)
+        paths = outputs(opts)
+        for p in paths:
+            report_file.check(p)
+    except UsageError as e:
+        print("%s: %s" % (PROG, e), file=sys.stderr)
+        return EXIT_USAGE
+    except report_file.ReportError as e:
+        print("%s: %s" % (PROG, e), file=sys.stderr)
+        return EXIT_FAILED
+    if not os.access(opts.tickwire, os.X_OK):
+        print("%s: %s: no tickwire binary there (--tickwire)" %
+              (PROG, opts.tickwire), file=sys.stderr)
+        return EXIT_FAILED
+    if opts.report:
+        # Plots need matplotlib; say so before any trial.
+        if importlib.util.find_spec("matplotlib") is None:
+            print("%s: --report needs matplotlib (Debian: "
+                  "python3-matplotlib)" % PROG, file=sys.stderr)
+            return EXIT_FAILED
+    return run(opts, argv)
+
+
+def run(opts, argv):
+    target = Target(opts)
+    trials = []
+    results = {}
+    error = None
+    t_start = time.monotonic()
+    try:
+        say(opts, "starting %s (prefix %s)" % (opts.target, opts.prefix))
+        target.start()
+        if opts.test in ("throughput", "all") or (
+                opts.test == "latency" and opts.rate is None):
+            results["throughput"] = throughput(target, opts, trials)
+            tp = results["throughput"]
+            say(opts, "throughput: %s msgs/s (%s, resolution %s msgs/s, "
+                "%d trials)" % (grouped(tp["rate"]), tp["criterion"],
+                                grouped(tp["resolution"]), tp["trials"]))
+        if opts.test in ("latency", "all"):
+            rate = opts.rate or results["throughput"]["rate"]
+            if rate > 0:
+                results["latency"] = latency_test(target, opts, trials,
+                                                  rate)
+        if opts.test in ("loss", "all"):
+            results["loss"] = loss_test(target, opts, trials)
+    except (TickwireError, SweepError, OSError) as e:
+        error = str(e).splitlines()[0] if str(e) else repr(e)
+    record = run_record(opts, argv, target)
+    finals = []
+    try:
+        ends = target.stop() if target.runs else []
+    except TickwireError as e:
+        ends = []
+        error = error or str(e).splitlines()[0]
+    finally:
+        target.close()
+    for e in ends:
+        finals.append({"phases": e.pop("phases", [])})
+    enrich(trials, finals)
+    if "latency" in results:
+        pts = [t for t in trials if t["test"] == "latency"]
+        results["latency"]["knee"] = knee(pts)
+    record["elapsed_s"] = round(time.monotonic() - t_start, 1)
+    record["ends"] = ends
+    doc = {"record": record, "results": results, "trials": trials,
+           "csv_columns": list(CSV_COLUMNS)}
+    if error:
+        doc["error"] = error
+    status = verdict(doc, error)
+    doc["status"] = status
+    try:
+        write_outputs(opts, doc)
+    except report_file.ReportError as e:
+        print("%s: %s" % (PROG, e), file=sys.stderr)
+        return EXIT_FAILED
+    if error:
+        print("%s: %s" % (PROG, error), file=sys.stderr)
+    return status
+
+
+def verdict(doc, error):
+    if error:
+        return EXIT_FAILED
+    for e in doc["record"]["ends"]:
+        if e.get("status") not in (EXIT_WHOLE, EXIT_NOT_WHOLE):
+            return EXIT_FAILED
+    tp = doc["results"].get("throughput")
+    if tp is not None and (not tp["found"] or not tp["resolution_reached"]):
+        return EXIT_NOT_WHOLE
+    return EXIT_WHOLE
+
+
+def write_outputs(opts, doc):
+    if opts.json:
+        report_file.write(opts.json, (json.dumps(doc, indent=1) +
+                                      "\n").encode())
+    if opts.csv:
+        report_file.write(opts.csv, csv_text(doc["trials"]).encode())
+    if opts.report:
+        from . import sweep_report
+        lat_png, loss_png = plot_paths(opts.report)
+        report_file.write(lat_png, sweep_report.latency_png(doc))
+        report_file.write(loss_png, sweep_report.loss_png(doc))
+        report_file.write(opts.report, sweep_report.markdown(
+            doc, os.path.basename(lat_png),
+            os.path.basename(loss_png)).encode())
+    if not opts.json or opts.json != "-":
+        tp = doc["results"].get("throughput")
+        if tp is not None and (opts.csv != "-"):
+            print("throughput: %s msgs/s, resolution %s msgs/s (%s; %d "
+                  "trials of %g s; %s)" % (
+                      grouped(tp["rate"]), grouped(tp["resolution"]),
+                      tp["criterion"], tp["trials"],
+                      opts.duration, "the search bound" if
+                      tp["at_search_bound"] else "next failing rate %s: %s"
+                      % (grouped(tp["lowest_failing_rate"] or 0),
+                         tp["limited_by"])))

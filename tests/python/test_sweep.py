@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tickwire-sweep: a short throughput search over loopback and memif,
+its report's structure, and a found rate the trials agree with."""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+SWEEP = os.path.join(os.environ.get("TW_SRC", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..")),
+    "tools", "tickwire-sweep")
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def sweep(tw_bin, *args, timeout=150):
+    return subprocess.run(
+        [sys.executable, SWEEP, "--tickwire", tw_bin] + list(args),
+        capture_output=True, text=True, timeout=timeout)
+
+
+def consistent(doc):
+    """Every throughput trial at or below the found rate passed; the
+    lowest one above it failed, or the found rate is the search bound."""
+    tp = doc["results"]["throughput"]
+    trials = [t for t in doc["trials"] if t["test"] == "throughput"]
+    assert tp["trials"] == len(trials)
+    found = tp["rate"]
+    assert tp["found"] and found > 0
+    for t in trials:
+        if t["offered_rate"] <= found:
+            assert t["result"] == "pass", t
+            assert t["lost_msgs"] == 0 and t["tx_msgs"] == t["rx_msgs"], t
+    above = [t for t in trials if t["offered_rate"] > found]
+    if tp["at_search_bound"]:
+        assert found == doc["record"]["search"]["max_rate"]
+        assert tp["resolution"] == 0
+    else:
+        low = min(above, key=lambda t: t["offered_rate"])
+        assert low["result"] != "pass"
+        assert tp["lowest_failing_rate"] == low["offered_rate"]
+        assert tp["limited_by"] == low["result"]
+        assert tp["resolution"] == low["offered_rate"] - found
+    for t in above:
+        assert t["result"] != "pass", t
+
+
+def check_outputs(out, doc_path, csv_path, md_path):
+    with open(doc_path) as f:
+        doc = json.load(f)
+    rec = doc["record"]
+    for key in ("date", "host", "kernel", "cpu", "command", "tickwire",
+                "target", "runs", "criterion", "trial_duration_s",
+                "search", "ends"):
+        assert key in rec, key
+    assert doc["status"] == 0
+    assert all(e["status"] == 0 for e in rec["ends"]), rec["ends"]
+    with open(csv_path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0].keys()) == doc["csv_columns"]
+    assert [r["name"] for r in rows] == [t["name"] for t in doc["trials"]]
+    for r, t in zip(rows, doc["trials"]):
+        assert int(r["tx_msgs"]) == t["tx_msgs"]
+        assert int(r["rx_msgs"]) == t["rx_msgs"]
+        assert r["result"] == t["result"]
+    with open(md_path) as f:
+        md = f.read()
+    assert md.index("## Run record") < md.index("## Results") < \
+        md.index("## Trials")
+    assert "**Throughput: {:,} msgs/s**".format(
+        doc["results"]["throughput"]["rate"]) in md
+    for png in ("report-latency.png", "report-loss.png"):
+        assert "](%s)" % png in md
+        with open(os.path.join(out, png), "rb") as f:
+            assert f.read(8) == PNG
+    return doc
+
+
+@pytest.mark.parametrize("target,max_rate", [("loopback", 4000000),
+                                             ("memif", 16000000)])
+def test_throughput_search_finds_a_rate_its_trials_agree_with(
+        tw_bin, out_dir, target, max_rate):
+    paths = [os.path.join(out_dir, n) for n in ("sweep.json", "sweep.csv",
+                                                "report.md")]
+    r = sweep(tw_bin, "throughput", "--target", target, "--duration", "1",
+              "--drain-s", "0.5", "--trials", "4", "--max-rate",
+              str(max_rate), "--json", paths[0], "--csv", paths[1],
+              "--report", paths[2], "--prefix", "twsw%d%s" % (
+                  os.getpid() % 100000, target[0]),
+              "--workdir", out_dir)
+    assert r.returncode in (0, 3), r.stderr[-3000:]
+    doc = check_outputs(out_dir, *paths) if r.returncode == 0 else None
+    if doc is None:
+        # Trials ran out before the resolution: still consistent.
+        with open(paths[0]) as f:
+            doc = json.load(f)
+        assert not doc["results"]["throughput"]["resolution_reached"]
+    consistent(doc)
+    assert "throughput: {:,} msgs/s".format(
+        doc["results"]["throughput"]["rate"]) in r.stdout
+    # Each trial was a phase of the one run (of each process).
+    names = [t["name"] for t in doc["trials"]]
+    assert len(set(names)) == len(names) == doc["results"]["throughput"][
+        "trials"]
+    assert len(doc["record"]["runs"]) == (1 if target == "loopback" else 2)
+
+
+def test_latency_at_a_given_rate_has_ten_points_and_a_plot(tw_bin,
+                                                            out_dir):
+    js = os.path.join(out_dir, "lat.json")
+    md = os.path.join(out_dir, "lat.md")
+    r = sweep(tw_bin, "latency", "--rate", "1000000", "--duration", "0.5",
+              "--drain-s", "0.3", "--json", js, "--report", md,
+              "--prefix", "twswl%d" % (os.getpid() % 100000))
+    assert r.returncode == 0, r.stderr[-3000:]
+    with open(js) as f:
+        doc = json.load(f)
+    pts = [t for t in doc["trials"] if t["test"] == "latency"]
+    assert [t["offered_rate"] for t in pts] == [
+        100000 * k for k in range(1, 11)]
+    assert all(t["latency_ns"]["count"] > 0 for t in pts)
+    assert "throughput" not in doc["results"]
+    with open(os.path.join(out_dir, "lat-latency.png"), "rb") as f:
+        assert f.read(8) == PNG
+
+
+@pytest.mark.parametrize("args,why", [
+    (["thruput"], "invalid choice"),
+    (["throughput", "--duration", "0"], "--duration"),
+    (["throughput", "--max-rate", "10", "--min-rate", "20"], "--min-rate"),
+    (["throughput", "--max-loss", "1"], "--max-loss"),
+    (["throughput", "--report", "x.txt"], "--report"),
+    (["throughput", "--set", "rate"], "--set"),
+    (["throughput", "--json", "-", "--csv", "-"], "only one"),
+])
+def test_bad_arguments_say_one_line_and_exit_2(tw_bin, out_dir, args, why):
+    r = sweep(tw_bin, *args, timeout=30)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and why in lines[0], r.stderr
+    assert lines[0].startswith("tickwire-sweep: ")
+    assert not os.listdir(out_dir)
+
+
+def test_help_changes_nothing(tw_bin, out_dir):
+    r = subprocess.run([sys.executable, SWEEP, "--help"], cwd=out_dir,
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and "throughput" in r.stdout
+    assert not os.listdir(out_dir)
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_any_trial(
+        tw_bin, out_dir):
+    r = sweep(tw_bin, "throughput", "--json",
+              os.path.join(out_dir, "no", "such", "dir.json"), timeout=30)
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "no directory" in r.stderr
