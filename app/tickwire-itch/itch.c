@@ -41,16 +41,6 @@
 #include "tw_itch_gen.h"
 #include "tw_stats.h"
 
-/* v grouped ("1,234,567"), in the next of a ring: one line's worth. */
-static const char *
-grp(uint64_t v)
-{
-	static char ring[16][32];
-	static unsigned int next;
-	char *b = ring[next++ % RTE_DIM(ring)];
-
-	return tw_grouped(b, sizeof(ring[0]), v);
-}
 
 struct opts {
 	const char *file;
@@ -460,9 +450,9 @@ decode_generated(struct run *r, const struct opts *o)
 		return -1;
 	}
 	printf("generated: %s ticks on %s symbols (at most %s orders "
-		"resting a symbol), peak %s orders resting\n", grp(gctr.ticks),
-		grp(o->symbols), grp(o->orders_per_symbol),
-		grp(ig->books->peak));
+		"resting a symbol), peak %s orders resting\n", tw_grp(gctr.ticks),
+		tw_grp(o->symbols), tw_grp(o->orders_per_symbol),
+		tw_grp(ig->books->peak));
 	return 0;
 }
 
@@ -499,32 +489,32 @@ report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 
 	tw_hist_summarize(&r->per_batch, &s);
 	if (!json) {
-		fprintf(f, "messages: %s (", grp(r->msgs));
+		fprintf(f, "messages: %s (", tw_grp(r->msgs));
 		for (t = 0; t < 256; t++)
 			if (r->by_type[t] != 0) {
 				fprintf(f, "%s%c %s", first ? "" : ", ", t,
-					grp(r->by_type[t]));
+					tw_grp(r->by_type[t]));
 				first = false;
 			}
-		fprintf(f, "), %s with a wrong length\n", grp(r->bad_len));
+		fprintf(f, "), %s with a wrong length\n", tw_grp(r->bad_len));
 		fprintf(f, "books: %s messages applied, %s other types, %s "
-			"unknown types; refused:", grp(r->ctr.book_msgs),
-			grp(r->ctr.other_msgs), grp(r->ctr.unknown_msgs));
+			"unknown types; refused:", tw_grp(r->ctr.book_msgs),
+			tw_grp(r->ctr.other_msgs), tw_grp(r->ctr.unknown_msgs));
 		for (v = 1; v < TW_BOOK_VERDICTS; v++)
 			fprintf(f, " %s %s", tw_book_verdict_name(v),
-				grp(r->ctr.book_refused[v]));
+				tw_grp(r->ctr.book_refused[v]));
 		fprintf(f, "\norders resting: %s at the end, %s at the peak\n",
-			grp(b->live), grp(b->peak));
+			tw_grp(b->live), tw_grp(b->peak));
 		fprintf(f, "decode + book: %.2f ns a message on average; per "
 			"packet of %u: p50 %" PRIu64 " ns, p99 %" PRIu64
 			" ns, max %" PRIu64 " ns (%s packets)\n",
-			ns_msg, r->batch, s.p50, s.p99, s.max, grp(s.count));
+			ns_msg, r->batch, s.p50, s.p99, s.max, tw_grp(s.count));
 		if (!whole(r))
 			fprintf(f, "NOT WHOLE: %s book operations refused, %s "
 				"messages of a wrong length, %s of unknown "
 				"types, %s bytes cut at the end\n",
-				grp(refused_total(r)), grp(r->bad_len),
-				grp(r->ctr.unknown_msgs), grp(r->cut_bytes));
+				tw_grp(refused_total(r)), tw_grp(r->bad_len),
+				tw_grp(r->ctr.unknown_msgs), tw_grp(r->cut_bytes));
 		return;
 	}
 	fprintf(f, "{\n  \"messages\": %" PRIu64 ",\n  \"by_type\": {",
@@ -744,7 +734,7 @@ main(int argc, char **argv)
 		64));
 	if (r == NULL || bmem == NULL || cmem == NULL) {
 		fprintf(stderr, "tickwire-itch: no memory for %s orders and "
-			"%u levels\n", grp(o.max_orders), o.levels);
+			"%u levels\n", tw_grp(o.max_orders), o.levels);
 		return 1;
 	}
 	r->sink.books = tw_books_init(bmem, &bp);

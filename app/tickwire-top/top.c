@@ -119,16 +119,6 @@ struct screen {
 	unsigned int cols, lines, used;
 };
 
-/* v grouped ("1,234,567"), in the next of a ring: one line's worth. */
-static const char *
-grp(uint64_t v)
-{
-	static char ring[8][32];
-	static unsigned int next;
-	char *b = ring[next++ % RTE_DIM(ring)];
-
-	return tw_grouped(b, sizeof(ring[0]), v);
-}
 
 static void __rte_format_printf(2, 3)
 line(struct screen *sc, const char *fmt, ...)
@@ -203,7 +193,7 @@ page_symbols(struct view *v, struct screen *sc, double dt)
 			px((double)s.ask_px, s.price_decimals), s.ask_sz);
 		snprintf(f[COL_LAST], sizeof(f[0]), "%.4f",
 			px((double)s.last_px, s.price_decimals));
-		snprintf(f[COL_VOLUME], sizeof(f[0]), "%s", grp(s.volume));
+		snprintf(f[COL_VOLUME], sizeof(f[0]), "%s", tw_grp(s.volume));
 		snprintf(f[COL_RATE], sizeof(f[0]), "%.0f",
 			dt > 0 ? v->rates[i].score / dt : 0.0);
 		/* In double: extreme prices must not overflow. */
@@ -235,10 +225,10 @@ page_lcores(struct view *v, struct screen *sc, double dt)
 
 		snprintf(name, sizeof(name), "gen %u", sh->gen_lcore[i]);
 		line(sc, " %-10s %16s %16s %12s %14s", name,
-			grp(__atomic_load_n(&g->pkts, __ATOMIC_RELAXED)),
-			grp(t), grp(__atomic_load_n(&g->tx_dropped,
+			tw_grp(__atomic_load_n(&g->pkts, __ATOMIC_RELAXED)),
+			tw_grp(t), tw_grp(__atomic_load_n(&g->tx_dropped,
 				__ATOMIC_RELAXED)),
-			grp(dt > 0 ? (uint64_t)((double)(t - v->prev_gen[i]) /
+			tw_grp(dt > 0 ? (uint64_t)((double)(t - v->prev_gen[i]) /
 				dt) : 0));
 		v->prev_gen[i] = t;
 	}
@@ -253,9 +243,9 @@ page_lcores(struct view *v, struct screen *sc, double dt)
 				__ATOMIC_RELAXED);
 		snprintf(name, sizeof(name), "rx %u", sh->rx_lcore[i]);
 		line(sc, " %-10s %16s %16s %12s %14s", name,
-			grp(__atomic_load_n(&c->pkts, __ATOMIC_RELAXED)),
-			grp(m), grp(drops),
-			grp(dt > 0 ? (uint64_t)((double)(m -
+			tw_grp(__atomic_load_n(&c->pkts, __ATOMIC_RELAXED)),
+			tw_grp(m), tw_grp(drops),
+			tw_grp(dt > 0 ? (uint64_t)((double)(m -
 				v->prev_lcore[i]) / dt) : 0));
 		v->prev_lcore[i] = m;
 	}
@@ -275,8 +265,8 @@ page_ports(struct view *v, struct screen *sc)
 
 		line(sc, " %-4u %-14.14s %-5s %14s %14s %10s %10s %10s %10s",
 			p->port_id, p->name, p->link_up ? "up" : "down",
-			grp(p->ipackets), grp(p->opackets), grp(p->imissed),
-			grp(p->ierrors), grp(p->oerrors), grp(p->rx_nombuf));
+			tw_grp(p->ipackets), tw_grp(p->opackets), tw_grp(p->imissed),
+			tw_grp(p->ierrors), tw_grp(p->oerrors), tw_grp(p->rx_nombuf));
 	}
 }
 
@@ -341,15 +331,15 @@ draw(struct view *v, const char *prefix)
 	printf("\033[H\033[2J");
 	line(&sc, "tickwire-top  %s  simd %s  up %.1f s  %s symbols", prefix,
 		sh->simd, (double)(now - sh->start_tsc) / (double)sh->tsc_hz,
-		grp(v->nb_symbols));
+		tw_grp(v->nb_symbols));
 	line(&sc, "feed: %.3f M msg/s  %.3f M pkt/s  messages %s  drops %s  "
 		"gaps %s", dt > 0 ? (msgs - v->prev_msgs) / dt / 1e6 : 0.0,
-		dt > 0 ? (pkts - v->prev_pkts) / dt / 1e6 : 0.0, grp(msgs),
-		grp(drops), grp(gaps));
+		dt > 0 ? (pkts - v->prev_pkts) / dt / 1e6 : 0.0, tw_grp(msgs),
+		tw_grp(drops), tw_grp(gaps));
 	if (open != 0 || lost != 0)
 		line(&sc, "recovery: %u channels recovering (%s gaps open), %s "
 			"given up: * marks stale symbols", recovering,
-			grp(open), grp(lost));
+			tw_grp(open), tw_grp(lost));
 	line(&sc, "send->cache: last %.1fs p50 %.1f p99 %.1f us | since start "
 		"p50 %.1f p99 %.1f us", dt, last.p50 / 1e3, last.p99 / 1e3,
 		all.p50 / 1e3, all.p99 / 1e3);

@@ -347,12 +347,8 @@ tw_grouped(char *buf, size_t len, uint64_t v)
 	return buf;
 }
 
-/*
- * v grouped, in the next of a ring of buffers: enough for the arguments
- * of one printf. The reports' printing only (main lcore).
- */
-static const char *
-grp(uint64_t v)
+const char *
+tw_grp(uint64_t v)
 {
 	static char ring[16][32];
 	static unsigned int next;
@@ -462,68 +458,68 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 		fputc('\n', f);
 	}
 	fprintf(f, "  drops %s, gaps %s (%s msgs), duplicates %s pkts\n",
-		grp(s->drops_total), grp(s->gaps), grp(s->gap_msgs),
-		grp(s->dup_pkts));
+		tw_grp(s->drops_total), tw_grp(s->gaps), tw_grp(s->gap_msgs),
+		tw_grp(s->dup_pkts));
 	if (s->gaps != 0 || s->rec.fill_dups != 0)
 		fprintf(f, "  recovery: %s gaps filled (%s msgs, %s requests, "
 			"at most %s for one gap), %s still open, %s given up "
 			"(%s msgs; their channels' symbols marked stale), %s "
-			"msgs came again\n", grp(s->rec.gaps_filled),
-			grp(s->rec.msgs_recovered), grp(s->rec.requests),
-			grp(s->rec.requests_per_gap_max),
-			grp(s->rec.gaps_open), grp(s->rec.gaps_unrecovered),
-			grp(s->rec.msgs_unrecovered), grp(s->rec.fill_dups));
+			"msgs came again\n", tw_grp(s->rec.gaps_filled),
+			tw_grp(s->rec.msgs_recovered), tw_grp(s->rec.requests),
+			tw_grp(s->rec.requests_per_gap_max),
+			tw_grp(s->rec.gaps_open), tw_grp(s->rec.gaps_unrecovered),
+			tw_grp(s->rec.msgs_unrecovered), tw_grp(s->rec.fill_dups));
 	if (s->rec.late_joins != 0 || s->rec.snapshots != 0 ||
 	    s->rec.snapshots_failed != 0)
 		fprintf(f, "  late joins %s (%s msgs sent before), snapshots "
-			"taken in %s, failed %s\n", grp(s->rec.late_joins),
-			grp(s->rec.msgs_before_join), grp(s->rec.snapshots),
-			grp(s->rec.snapshots_failed));
+			"taken in %s, failed %s\n", tw_grp(s->rec.late_joins),
+			tw_grp(s->rec.msgs_before_join), tw_grp(s->rec.snapshots),
+			tw_grp(s->rec.snapshots_failed));
 	if (s->span[TW_SPAN_GAP_FILL].count != 0)
 		fprintf(f, "  gap->fill (us): p50 %.1f p99 %.1f max %.1f over "
 			"%s gaps\n",
 			s->span[TW_SPAN_GAP_FILL].p50 / 1e3,
 			s->span[TW_SPAN_GAP_FILL].p99 / 1e3,
 			s->span[TW_SPAN_GAP_FILL].max / 1e3,
-			grp(s->span[TW_SPAN_GAP_FILL].count));
+			tw_grp(s->span[TW_SPAN_GAP_FILL].count));
 	if (s->gen.faults[0].lost + s->gen.faults[0].dup +
 	    s->gen.faults[0].reordered + s->gen.faults[0].corrupted +
 	    s->gen.line_b_pkts != 0)
 		fprintf(f, "  faults done: %s frames lost (%s msgs), %s sent "
 			"twice, %s reordered, %s corrupted\n",
-			grp(s->gen.faults[0].lost),
-			grp(s->gen.faults[0].lost_msgs),
-			grp(s->gen.faults[0].dup),
-			grp(s->gen.faults[0].reordered),
-			grp(s->gen.faults[0].corrupted));
+			tw_grp(s->gen.faults[0].lost),
+			tw_grp(s->gen.faults[0].lost_msgs),
+			tw_grp(s->gen.faults[0].dup),
+			tw_grp(s->gen.faults[0].reordered),
+			tw_grp(s->gen.faults[0].corrupted));
 	if (s->gen.line_b_pkts != 0)
 		fprintf(f, "  line B: %s frames, faults: %s lost (%s msgs), %s "
 			"sent twice, %s reordered, %s corrupted; %s frames "
-			"lost on both lines\n", grp(s->gen.line_b_pkts),
-			grp(s->gen.faults[1].lost),
-			grp(s->gen.faults[1].lost_msgs),
-			grp(s->gen.faults[1].dup),
-			grp(s->gen.faults[1].reordered),
-			grp(s->gen.faults[1].corrupted),
-			grp(s->gen.faults_lost_both));
+			"lost on both lines\n", tw_grp(s->gen.line_b_pkts),
+			tw_grp(s->gen.faults[1].lost),
+			tw_grp(s->gen.faults[1].lost_msgs),
+			tw_grp(s->gen.faults[1].dup),
+			tw_grp(s->gen.faults[1].reordered),
+			tw_grp(s->gen.faults[1].corrupted),
+			tw_grp(s->gen.faults_lost_both));
 	if (s->rx.line_pkts[0] + s->rx.line_pkts[1] != 0)
 		fprintf(f, "  lines: A %s frames (%s first, %s second), B %s "
-			"(%s first, %s second)\n", grp(s->rx.line_pkts[0]),
-			grp(s->rx.line_won[0]), grp(s->rx.line_dups[0]),
-			grp(s->rx.line_pkts[1]), grp(s->rx.line_won[1]),
-			grp(s->rx.line_dups[1]));
+			"(%s first, %s second)\n", tw_grp(s->rx.line_pkts[0]),
+			tw_grp(s->rx.line_won[0]), tw_grp(s->rx.line_dups[0]),
+			tw_grp(s->rx.line_pkts[1]), tw_grp(s->rx.line_won[1]),
+			tw_grp(s->rx.line_dups[1]));
 	for (asked = 0, i = 0; i < TW_GEN_REQUEST_VERDICTS; i++)
 		asked += s->gen.requests[i];
 	if (asked != 0)
 		fprintf(f, "  request server: %s served (%s frames, %s msgs); "
 			"refused: %s malformed, %s bad source, %s over rate, "
 			"%s bad session, %s bad seq, %s future, %s expired, "
-			"%s no mbuf\n", grp(s->gen.requests[0]),
-			grp(s->gen.retrans_pkts), grp(s->gen.retrans_msgs),
-			grp(s->gen.requests[1]), grp(s->gen.requests[2]),
-			grp(s->gen.requests[3]), grp(s->gen.requests[4]),
-			grp(s->gen.requests[5]), grp(s->gen.requests[6]),
-			grp(s->gen.requests[7]), grp(s->gen.requests[8]));
+			"%s no mbuf\n", tw_grp(s->gen.requests[0]),
+			tw_grp(s->gen.retrans_pkts), tw_grp(s->gen.retrans_msgs),
+			tw_grp(s->gen.requests[1]), tw_grp(s->gen.requests[2]),
+			tw_grp(s->gen.requests[3]), tw_grp(s->gen.requests[4]),
+			tw_grp(s->gen.requests[5]), tw_grp(s->gen.requests[6]),
+			tw_grp(s->gen.requests[7]), tw_grp(s->gen.requests[8]));
 	if (s->receiving)
 		for (i = 0; i < s->nb_channels; i++) {
 			const struct tw_channel_report *c = &s->channels[i];
@@ -536,26 +532,26 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			if (c->sent_next != 0)
 				fprintf(f, ", sent up to %" PRIu64
 					" (%s unreceived)", c->sent_next,
-					grp(c->unreceived));
+					tw_grp(c->unreceived));
 			fprintf(f, "\n");
 		}
 	for (i = 0; i < TW_DROP_MAX; i++)
 		if (s->rx.drops[i] != 0)
 			fprintf(f, "    drop %-16s %s\n", tw_rx_drop_name(i),
-				grp(s->rx.drops[i]));
+				tw_grp(s->rx.drops[i]));
 	for (i = 0; i < s->nb_ports; i++) {
 		const struct tw_port_report *p = &s->ports[i];
 
 		fprintf(f, "  port %u (%s): in %s pkts, out %s pkts, imissed "
 			"%s, ierrors %s, rx_nombuf %s, oerrors %s; link %s",
-			p->port_id, p->name, grp(p->ipackets),
-			grp(p->opackets), grp(p->imissed), grp(p->ierrors),
-			grp(p->rx_nombuf), grp(p->oerrors),
+			p->port_id, p->name, tw_grp(p->ipackets),
+			tw_grp(p->opackets), tw_grp(p->imissed), tw_grp(p->ierrors),
+			tw_grp(p->rx_nombuf), tw_grp(p->oerrors),
 			p->link_up ? "up" : "down");
 		if (p->link_downs != 0 || p->restarts != 0)
 			fprintf(f, ", down %s times, up again %s, restarted %s",
-				grp(p->link_downs), grp(p->link_ups),
-				grp(p->restarts));
+				tw_grp(p->link_downs), tw_grp(p->link_ups),
+				tw_grp(p->restarts));
 		fprintf(f, "\n");
 	}
 	if (s->lat.count != 0 && s->latency_is_age)

@@ -192,6 +192,12 @@ void tw_stats_write_phase(FILE *f, const struct tw_phase_report *p);
 /* v with its thousands grouped ("1,234,567") into buf; returns buf. */
 const char *tw_grouped(char *buf, size_t len, uint64_t v);
 
+/*
+ * The same in the next of a ring of 16 buffers: enough for the arguments
+ * of one printf. For human output only, from one thread.
+ */
+const char *tw_grp(uint64_t v);
+
 int tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		const struct tw_stats_meta *meta);
 
