@@ -41,7 +41,6 @@
 #include "tw_itch_gen.h"
 #include "tw_stats.h"
 
-
 struct opts {
 	const char *file;
 	uint64_t generate;
