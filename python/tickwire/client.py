@@ -299,7 +299,8 @@ class Tickwire:
         return argv + self.args
 
     def start(self, timeout=60.0):
-        """Start it; return once its telemetry answers. StartError."""
+        """Start it; return once its run has begun (telemetry answers and
+        says so). StartError."""
         if self.proc is not None:
             raise TickwireError("already started")
         self._log = open(self.log_path, "w+")
@@ -324,8 +325,10 @@ class Tickwire:
                     self.real_prefix = m.group(1)
             if self.real_prefix is not None:
                 try:
-                    self.telemetry.control()
-                    return self
+                    # Telemetry answers during set-up already; a
+                    # command needs the run to have begun.
+                    if self.telemetry.control().get("state") != "starting":
+                        return self
                 except TelemetryError:
                     pass
             if time.monotonic() > deadline:
