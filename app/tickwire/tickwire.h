@@ -178,6 +178,7 @@ struct tw_rx_lcore {
 	uint64_t check_tsc;             /* gap timers looked at this often */
 	uint64_t next_check;
 	uint64_t gaps_checked;          /* gaps_opened at the last check */
+	struct tw_noise noise;          /* the loop's own interruptions */
 } __rte_cache_aligned;
 
 struct tw_gen_lcore {
@@ -249,6 +250,7 @@ struct tw_gen_lcore {
 	uint64_t ctl_epoch;
 	bool paused;
 	struct tw_gen_counters ctl_ctr;
+	struct tw_noise noise;          /* the loop's own interruptions */
 	/*
 	 * Where the data comes from (gen_lcore.h), chosen at set-up, and
 	 * its place between two batches. Last, so the fields above keep
