@@ -20,6 +20,7 @@
  *   control.c    commands that change the run (rate, pause, mark, ...),
  *                the phases they open, how the generator applies them
  *   memif_guard.c  keeps lcores off a memif port its PMD is unmapping
+ *   host.c       the host check: the pollers' cores and the machine
  */
 #ifndef TICKWIRE_H
 #define TICKWIRE_H
@@ -320,6 +321,7 @@ struct tw_app {
 	char command_line[1024];
 	char eal_line[1024];
 	char started_utc[32];
+	char host_json[8192];           /* the host check's; "" if none */
 };
 
 /* options.c */

@@ -977,6 +977,8 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		tw_verdict_write_json(f, meta->verdict);
 		fprintf(f, ",\n");
 	}
+	if (meta->host_check != NULL)
+		fprintf(f, "  \"host_check\": %s,\n", meta->host_check);
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
 	json_counters(f, "rx", &s->rx, rx_names, RTE_DIM(rx_names));

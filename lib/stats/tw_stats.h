@@ -200,6 +200,7 @@ struct tw_stats_meta {
 	bool replay_restamp;    /* false: latency is the recording's age */
 	const char *file_prefix; /* the DPDK file prefix tools attach to */
 	const struct tw_verdict *verdict; /* NULL: none (a tool's JSON) */
+	const char *host_check; /* the host check's JSON object, or NULL */
 	/* Control through telemetry: the phases and the commands. */
 	const struct tw_phase_report *phases;
 	unsigned int nb_phases;
