@@ -666,12 +666,12 @@ tw_host_json(const struct tw_host_report *r, char *buf, size_t len)
 			c->governor);
 		if (c->probed)
 			PUT(", \"probe\": { \"elapsed_ns\": %" PRIu64 ", "
-				"\"gaps\": %" PRIu64 ", \"lost_ns\": %" PRIu64
+				"\"stalls\": %" PRIu64 ", \"lost_ns\": %" PRIu64
 				", \"lost_share\": %.6f, \"longest_ns\": %" PRIu64
-				", \"gaps_over_10us\": %" PRIu64 ", "
-				"\"gaps_over_50us\": %" PRIu64 ", "
-				"\"gaps_over_1ms\": %" PRIu64 ", \"gap_p50_ns\": %"
-				PRIu64 ", \"gap_p99_ns\": %" PRIu64 " }",
+				", \"stalls_over_10us\": %" PRIu64 ", "
+				"\"stalls_over_50us\": %" PRIu64 ", "
+				"\"stalls_over_1ms\": %" PRIu64 ", \"stall_p50_ns\": %"
+				PRIu64 ", \"stall_p99_ns\": %" PRIu64 " }",
 				c->probe.elapsed_ns, c->probe.gaps,
 				c->probe.lost_ns, c->probe.lost_share,
 				c->probe.longest_ns, c->over_10us,

@@ -320,10 +320,10 @@ main(int argc, char **argv)
 		return TW_EXIT_USAGE;
 	}
 	join(app.eal_line, sizeof(app.eal_line), eal_args + 1, nb_eal - 1);
-	if (app.cfg.host_check_only || app.cfg.host_check)
+	if (app.cfg.host_check_only) {
 		host_check(&app, eal_args, nb_eal);
-	if (app.cfg.host_check_only)
 		return TW_EXIT_WHOLE;
+	}
 
 	/* From here a signal stops cleanly, whatever phase it comes in. */
 	signal(SIGINT, signal_handler);
@@ -347,6 +347,10 @@ main(int argc, char **argv)
 		tw_app_discard_outputs(&app);
 		return TW_EXIT_FAILED;
 	}
+	/* After stdout is claimed: a report on "-" stays the only thing
+	 * there. Before the EAL: its threads are not the host's noise. */
+	if (app.cfg.host_check)
+		host_check(&app, eal_args, nb_eal);
 	rc = rte_eal_init(nb_eal, eal_args);
 	if (rc < 0) {
 		eal_failed(&app);

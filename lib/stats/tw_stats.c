@@ -723,9 +723,9 @@ json_noise(FILE *f, const struct tw_stats *s)
 
 		fprintf(f, "    { \"role\": \"%s\", \"lcore\": %u, "
 			"\"threshold_ns\": %" PRIu64 ", \"elapsed_ns\": %"
-			PRIu64 ", \"gaps\": %" PRIu64 ", \"lost_ns\": %" PRIu64
+			PRIu64 ", \"stalls\": %" PRIu64 ", \"lost_ns\": %" PRIu64
 			", \"lost_share\": %.6f, \"longest_ns\": %" PRIu64
-			", \"gap_ns\": ", r->role, r->lcore_id,
+			", \"stall_ns\": ", r->role, r->lcore_id,
 			r->threshold_ns, r->elapsed_ns, r->gaps, r->lost_ns,
 			r->lost_share, r->longest_ns);
 		json_hist(f, "loop gap", &r->gap);
@@ -1105,7 +1105,7 @@ tw_stats_write_period(FILE *f, const struct tw_stats *now,
 		const struct tw_noise_report *b = i < prev->nb_noise ?
 			&prev->noise[i] : a;
 
-		fprintf(f, "%s{\"role\": \"%s\", \"lcore\": %u, \"gaps\": %"
+		fprintf(f, "%s{\"role\": \"%s\", \"lcore\": %u, \"stalls\": %"
 			PRIu64 ", \"lost_ns\": %" PRIu64 ", \"lost_share\": "
 			"%.6f, \"longest_ns\": %" PRIu64 "}", i ? ", " : "",
 			a->role, a->lcore_id, a->gaps - (b != a ? b->gaps : 0),

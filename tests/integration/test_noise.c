@@ -31,9 +31,9 @@ rx_lost_share(const char *json, uint64_t *gaps)
 	const char *q;
 
 	assert_non_null(p);
-	q = strstr(p, "\"gaps\": ");
+	q = strstr(p, "\"stalls\": ");
 	assert_non_null(q);
-	*gaps = strtoull(q + 8, NULL, 10);
+	*gaps = strtoull(q + 10, NULL, 10);
 	q = strstr(p, "\"lost_share\": ");
 	assert_non_null(q);
 	return strtod(q + 14, NULL);
