@@ -54,7 +54,7 @@ unsigned int bench_parse_cases(void);
 struct parse_case *bench_parse_case(unsigned int i);
 void bench_parse_quick(void);
 void bench_parse_prepare(struct parse_case *pc, struct rte_mempool *pool);
-void bench_parse_run(struct parse_case *pc, enum tw_simd level);
+void bench_parse_run(struct parse_case *pc, enum tw_simd level, bool noise);
 void bench_parse_release(struct parse_case *pc);
 void bench_gen_run(struct rte_mempool *pool, enum tw_simd level,
 		uint64_t ticks, bool store);

@@ -217,12 +217,17 @@ bench_parse_release(struct parse_case *pc)
 
 /*
  * The RX lcore's poll step itself (lib/rx, tw_rx_path_frames): stamp,
- * burst, stamp again, record the latency samples.
+ * burst, stamp again, record the latency samples. With noise, as the
+ * RX lcores run it: the loop's interruptions recorded from the same
+ * stamps (lib/noise), and each packet checked against the last one's
+ * end ("+noise" in the result's name).
  */
 void
-bench_parse_run(struct parse_case *pc, enum tw_simd level)
+bench_parse_run(struct parse_case *pc, enum tw_simd level, bool noise)
 {
 	static struct tw_rx_path path;
+	static struct tw_noise nr;
+	char name[64];
 	struct tw_channel_state ch[CHANNELS];
 	struct tw_rx_counters *ctr = &path.ctr;
 	struct result *r;
@@ -235,6 +240,9 @@ bench_parse_run(struct parse_case *pc, enum tw_simd level)
 			ch, level, &clk, false) != 0)
 		rte_exit(EXIT_FAILURE, "no RX kernel for %s\n",
 			tw_simd_name(level));
+	tw_noise_init(&nr, 1000, tw_clock_hz(&clk));
+	tw_rx_path_noise(&path, noise ? &nr : NULL);
+	tw_noise_begin(&nr, rte_rdtsc());
 	if (pc->recovery) {
 		if (pc->side == NULL)
 			pc->side = rte_zmalloc("bench_side", pc->symbols *
@@ -260,7 +268,8 @@ bench_parse_run(struct parse_case *pc, enum tw_simd level)
 			pc->name, tw_simd_name(level),
 			tw_grouped(a, sizeof(a), ctr->msgs),
 			tw_grouped(b, sizeof(b), pc->f.msgs * pc->passes));
-	r = result_of(pc->name, level, pc->max_msgs == 1 ? "Mpps" : "Mmsg/s");
+	snprintf(name, sizeof(name), "%s%s", pc->name, noise ? "+noise" : "");
+	r = result_of(name, level, pc->max_msgs == 1 ? "Mpps" : "Mmsg/s");
 	r->allocs += allocs() - a0;
 	r->ops = ctr->msgs;
 	r->samples[r->nb_samples++] = (pc->max_msgs == 1 ? ctr->pkts :

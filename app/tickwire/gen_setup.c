@@ -192,6 +192,7 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 	g->nb_reply_rxq = tw_app_reply_nb_rxq(app);
 	g->tx_retry_tsc = hz / 1000000 * cfg->tx_retry_us;
 	g->clock = &app->clock;
+	tw_noise_init(&g->noise, cfg->stall_threshold_ns, hz);
 	rc = gen_recovery_create(app, g, fp, socket);
 	if (rc != 0)
 		return rc;

@@ -20,6 +20,7 @@ model_begin(struct tw_gen_lcore *g, uint64_t now)
 	uint64_t hz = tw_clock_hz(g->clock);
 
 	g->at.model.next_house = now;
+	tw_noise_begin(&g->noise, now);
 	g->at.model.house_period = RTE_MAX(g->fr.flush_tsc / 2,
 		hz / 1000000);
 	g->proto->gen_open(&g->em, now, tw_clock_ns(g->clock, now));
@@ -38,6 +39,9 @@ model_emit(struct tw_gen_lcore *g)
 
 	tw_lcore_quiescent(g->lcore_id);
 	now = rte_rdtsc();
+	/* The batch's stamp is the loop's: a gap before it, an
+	 * interruption (lib/noise). */
+	tw_noise_tick(&g->noise, now);
 	/* Control through telemetry (control.c): between batches. */
 	if (unlikely(tw_gen_ctl_changed(g)))
 		tw_gen_ctl_apply(g, &g->at.model.pace, now);
@@ -77,6 +81,9 @@ model_emit(struct tw_gen_lcore *g)
 	} else if (g->rate != 0 && g->nb_tx > 0) {
 		tw_gen_tx_flush(g, false);
 	}
+	/* The batch's work is the loop's own, not a gap. */
+	if (n > 0)
+		tw_noise_mark(&g->noise, rte_rdtsc());
 	return !(g->sched.limited && g->sched.total == 0);
 }
 

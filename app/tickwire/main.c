@@ -23,6 +23,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "host.h"
 #include "tickwire.h"
 
 #define MAX_EAL_ARGS 64
@@ -47,6 +48,32 @@ signal_handler(int signum)
 	if (tw_stop_requested)
 		tw_force_quit = true;
 	tw_stop_requested = true;
+}
+
+/*
+ * The host check (host.c): with --host-check every finding and a probe
+ * (2 s per core unless [host] probe_ms says), else the warnings and
+ * [host] probe_ms's probe; the run record keeps the findings.
+ */
+static void
+host_check(struct tw_app *app, char **eal_args, int nb_eal)
+{
+	static struct tw_host_report r;
+	bool only = app->cfg.host_check_only;
+	unsigned int ms = app->cfg.probe_ms;
+
+	if (only && ms == 0)
+		ms = 2000;
+	tw_host_check(&app->cfg, eal_args, nb_eal, ms, only, &r, stdout);
+	if (only)
+		printf("host check: %u warning(s)%s\n", r.warnings,
+			r.warnings ? "; each says what to change" : "");
+	else if (r.warnings != 0)
+		printf("host check: %u warning(s) about the pollers' cores "
+			"(tickwire --host-check for every finding; [host] "
+			"check = false to skip)\n", r.warnings);
+	tw_host_json(&r, app->host_json, sizeof(app->host_json));
+	fflush(stdout);
 }
 
 static int
@@ -308,6 +335,10 @@ main(int argc, char **argv)
 		return TW_EXIT_USAGE;
 	}
 	join(app.eal_line, sizeof(app.eal_line), eal_args + 1, nb_eal - 1);
+	if (app.cfg.host_check_only) {
+		host_check(&app, eal_args, nb_eal);
+		return TW_EXIT_WHOLE;
+	}
 
 	/* From here a signal stops cleanly, whatever phase it comes in. */
 	signal(SIGINT, signal_handler);
@@ -332,6 +363,10 @@ main(int argc, char **argv)
 	rc = tw_app_open_outputs(&app);
 	if (rc != 0)
 		return rc == -EINVAL ? TW_EXIT_USAGE : TW_EXIT_FAILED;
+	/* After stdout is claimed: a report on "-" stays the only thing
+	 * there. Before the EAL: its threads are not the host's noise. */
+	if (app.cfg.host_check)
+		host_check(&app, eal_args, nb_eal);
 	rc = rte_eal_init(nb_eal, eal_args);
 	if (rc < 0) {
 		eal_failed(&app);

@@ -69,6 +69,11 @@ usage(const char *prog)
 		"  --accept-loss        exit 0 when the data is not whole (runs\n"
 		"                       that lose data on purpose)\n"
 		"  --quiet              no periodic stats line\n"
+		"  --host-check         check the pollers' cores and the machine\n"
+		"                       (isolation, IRQs, SMT, governor, TSC,\n"
+		"                       hugepages, NUMA), spin-probe each core\n"
+		"                       ([host] probe_ms, else 2 s), say what to\n"
+		"                       change, and exit (0)\n"
 		"  --list-keys          print every profile key and exit\n"
 		"  --help               this text\n"
 		"  --version            print the version and exit\n\n"
@@ -103,6 +108,7 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "accept-loss", no_argument, NULL, 'a' },
 	{ "list-keys", no_argument, NULL, 'k' },
+	{ "host-check", no_argument, NULL, 'H' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -218,6 +224,9 @@ tw_app_options(struct tw_config *cfg, int argc, char **argv)
 			break;
 		case 'a':
 			cfg->accept_loss = true;
+			break;
+		case 'H':
+			cfg->host_check_only = true;
 			break;
 		case 'x':
 			rc = apply_set(cfg, optarg, err, sizeof(err));

@@ -606,6 +606,8 @@ write_outputs(struct tw_app *app, const struct tw_stats *st,
 		.replay_restamp = app->cfg.replay_restamp,
 		.file_prefix = app->file_prefix,
 		.verdict = verdict,
+		.host_check = app->host_json[0] != '\0' ? app->host_json :
+			NULL,
 	};
 	char err[PATH_MAX + 128];
 	int rc, first = 0;

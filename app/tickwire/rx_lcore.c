@@ -215,8 +215,11 @@ poll_queues(struct tw_rx_lcore *rx, struct rte_mbuf **pkts, bool answer)
 		if (unlikely(tw_port_is_paused(q->port_id)))
 			continue;
 		n = rte_eth_rx_burst(q->port_id, q->queue, pkts, rx->burst);
-		if (n == 0)
+		if (n == 0) {
+			/* An empty poll's stamp: the loop's interruptions. */
+			tw_rx_path_idle_stamp(&rx->path, rte_rdtsc());
 			continue;
+		}
 		got = true;
 		tw_rx_path_frames(&rx->path, pkts, n);
 		if (unlikely(rx->path.ctx.nb_replies > 0)) {
@@ -262,11 +265,14 @@ tw_rx_lcore_main(void *arg)
 		rx->lcore_id, rx->socket, rx->nb_queues);
 	idle_setup(rx);
 	rte_rcu_qsbr_thread_online(tw_qsv, rx->lcore_id);
+	tw_noise_begin(&rx->noise, rte_rdtsc());
 	while (!tw_force_quit) {
 		tw_lcore_quiescent(rx->lcore_id);
 		if (unlikely(rx->idle != TW_IDLE_POLL) &&
 		    unlikely(empty >= rx->idle_polls)) {
 			idle(rx, &pause_cycles);
+			/* A wait of its own choosing, not an interruption. */
+			tw_noise_mark(&rx->noise, rte_rdtsc());
 			empty = 0;
 		}
 		got = poll_queues(rx, pkts, true);
@@ -377,6 +383,9 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 	if (rc != 0)
 		return rc;
 	own_channels(app, rx, i, socket);
+	tw_noise_init(&rx->noise, cfg->stall_threshold_ns,
+		tw_clock_hz(&app->clock));
+	tw_rx_path_noise(&rx->path, &rx->noise);
 	pi = rx->nb_queues > 0 ?
 		tw_app_port_index(app, rx->queues[0].port_id) : -1;
 	if (pi >= 0 && app->port_state[pi].rx_ts)

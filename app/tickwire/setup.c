@@ -477,6 +477,7 @@ tw_app_publish(struct tw_app *app)
 	for (i = 0; i < app->nb_gen; i++) {
 		v->gen[i] = &app->gen[i]->ctr;
 		v->gen_lcore[i] = app->gen[i]->lcore_id;
+		v->gen_noise[i] = &app->gen[i]->noise;
 	}
 	if (app->nb_gen > 0) {
 		/* One lcore has orders back; all share the sequences. */
@@ -488,6 +489,8 @@ tw_app_publish(struct tw_app *app)
 		v->rx[i] = &app->rx[i]->path.ctr;
 		v->channels[i] = app->rx[i]->path.ctx.channels;
 		v->lat[i] = app->rx[i]->path.lat;
+		v->rx_noise[i] = &app->rx[i]->noise;
+		v->touched[i] = app->rx[i]->path.touched;
 	}
 	for (i = 0; i < app->plan.nb_cache_sockets; i++) {
 		v->cache[i] = app->caches[i];

@@ -20,6 +20,7 @@
  *   control.c    commands that change the run (rate, pause, mark, ...),
  *                the phases they open, how the generator applies them
  *   memif_guard.c  keeps lcores off a memif port its PMD is unmapping
+ *   host.c       the host check: the pollers' cores and the machine
  */
 #ifndef TICKWIRE_H
 #define TICKWIRE_H
@@ -178,6 +179,7 @@ struct tw_rx_lcore {
 	uint64_t check_tsc;             /* gap timers looked at this often */
 	uint64_t next_check;
 	uint64_t gaps_checked;          /* gaps_opened at the last check */
+	struct tw_noise noise;          /* the loop's own interruptions */
 } __rte_cache_aligned;
 
 struct tw_gen_lcore {
@@ -249,6 +251,7 @@ struct tw_gen_lcore {
 	uint64_t ctl_epoch;
 	bool paused;
 	struct tw_gen_counters ctl_ctr;
+	struct tw_noise noise;          /* the loop's own interruptions */
 	/*
 	 * Where the data comes from (gen_lcore.h), chosen at set-up, and
 	 * its place between two batches. Last, so the fields above keep
@@ -320,6 +323,7 @@ struct tw_app {
 	char command_line[1024];
 	char eal_line[1024];
 	char started_utc[32];
+	char host_json[8192];           /* the host check's; "" if none */
 };
 
 /* options.c */

@@ -354,6 +354,19 @@ static const struct key_def keys[] = {
 		"stale symbols): for runs that lose data on purpose"),
 	E("run", "simd", simd, simd_names,
 		"SIMD level of the hot loops: auto, scalar, sse, avx2, avx512"),
+
+	U("host", "stall_threshold_ns", stall_threshold_ns, 100, 100000000,
+		"a gap in a poller's loop (RX, generator, kernel receiver) "
+		"longer than this is an interruption: counted, its length "
+		"recorded, its time lost"),
+	T("host", "check", KT_BOOL, host_check,
+		"at start, check each poller's core (isolation, IRQs, other "
+		"threads, SMT sibling, governor, TSC, hugepages, NUMA) and "
+		"warn; the findings go into the run record"),
+	U("host", "probe_ms", probe_ms, 0, 600000,
+		"at start, a spin probe (a loop that only reads the TSC) this "
+		"long on each poller's core, all at once; 0: none (--host-check "
+		"probes 2000 ms unless given)"),
 };
 
 void
@@ -411,6 +424,8 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->rx_queues = 1;
 	cfg->rx_burst = 32;
 	cfg->idle_polls = 256;
+	cfg->stall_threshold_ns = 1000;
+	cfg->host_check = true;
 
 	cfg->rx_desc = 1024;
 	cfg->tx_desc = 1024;

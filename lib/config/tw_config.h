@@ -171,6 +171,12 @@ struct tw_config {
 	char dump_truth[TW_PATH_MAX];
 	bool quiet;             /* no per-interval stats line */
 	bool accept_loss;       /* data not whole still exits 0 */
+
+	/* [host]: the pollers' interruptions and the host check */
+	uint32_t stall_threshold_ns; /* a longer loop gap is an interruption */
+	bool host_check;        /* check the pollers' cores at start */
+	uint32_t probe_ms;      /* spin probe per poller core at start */
+	bool host_check_only;   /* --host-check: check, probe, exit */
 };
 
 /* [rx] idle: what an RX lcore does when its queues are empty. */

@@ -90,6 +90,48 @@ tw_hist_quantile(const struct tw_hist *h, double q)
 }
 
 void
+tw_hist_minus(struct tw_hist *h, const struct tw_hist *sub)
+{
+	uint64_t lo, hi, first = UINT64_MAX, last = 0;
+	unsigned int i;
+
+	for (i = 0; i < TW_HIST_BUCKETS; i++) {
+		uint64_t s = sub->b[i] < h->b[i] ? sub->b[i] : h->b[i];
+
+		h->b[i] -= s;
+		h->count -= s;
+		if (h->b[i] == 0)
+			continue;
+		tw_hist_bucket_range(i, &lo, &hi);
+		if (first == UINT64_MAX)
+			first = lo > h->min ? lo : h->min;
+		last = hi < h->max ? hi : h->max;
+	}
+	h->sum = h->sum > sub->sum ? h->sum - sub->sum : 0;
+	h->overflow = h->overflow > sub->overflow ?
+		h->overflow - sub->overflow : 0;
+	h->min = h->count != 0 ? first : UINT64_MAX;
+	h->max = h->count != 0 ? last : 0;
+}
+
+double
+tw_hist_fraction_below(const struct tw_hist *h, uint64_t v)
+{
+	uint64_t below = 0, lo, hi;
+	unsigned int i;
+
+	if (h->count == 0)
+		return 0;
+	for (i = 0; i < TW_HIST_BUCKETS; i++) {
+		tw_hist_bucket_range(i, &lo, &hi);
+		if (hi >= v)
+			break;
+		below += h->b[i];
+	}
+	return (double)below / (double)h->count;
+}
+
+void
 tw_hist_summarize(const struct tw_hist *h, struct tw_hist_summary *s)
 {
 	s->count = h->count;

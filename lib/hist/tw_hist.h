@@ -104,6 +104,18 @@ void tw_hist_bucket_range(unsigned int i, uint64_t *lo, uint64_t *hi);
 void tw_hist_merge(struct tw_hist *sum, const struct tw_hist *h);
 
 /*
+ * h -= sub, bucket by bucket, for sub a subset of h's samples (recorded
+ * into both, or into sub beside h by the same writer): what is left.
+ * min and max become the bounds of the buckets left (exact ones kept
+ * where they still hold); sum loses sub's.
+ */
+void tw_hist_minus(struct tw_hist *h, const struct tw_hist *sub);
+
+/* Share (0..1) of h's samples below v (by bucket: those whose bucket
+ * ends below v). 0 when empty. */
+double tw_hist_fraction_below(const struct tw_hist *h, uint64_t v);
+
+/*
  * The value at quantile q (0..1) of a merged histogram: the midpoint of
  * the bucket holding it, clamped to [min, max]. 0 when empty.
  */

@@ -19,6 +19,8 @@ tw_rx_path_init(struct tw_rx_path *p, const struct tw_protocol *proto,
 	p->proto = proto;
 	p->clock = clock;
 	p->devclk = NULL;
+	p->noise = NULL;
+	p->quiet_ns = 0;
 	for (i = 0; i < TW_SPAN_MAX; i++)
 		tw_hist_init(&p->lat[i]);
 	p->ctx.lat = &p->lat[TW_SPAN_SEND_POLL];
@@ -65,8 +67,36 @@ tw_rx_path_wire_samples(struct tw_rx_path *p, struct rte_mbuf **pkts,
 }
 
 void
-tw_rx_record_burst(struct tw_rx_ctx *ctx, struct tw_hist *lat,
+tw_rx_path_noise(struct tw_rx_path *p, struct tw_noise *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < TW_SPAN_MAX; i++)
+		tw_hist_init(&p->touched[i]);
+	p->quiet_ns = 0;
+	p->noise = n;
+}
+
+/* A packet due before the last interruption ended may have waited in it. */
+static void
+record_touched(struct tw_hist *touched, uint64_t due, uint16_t late,
 		uint64_t poll_ns, uint64_t done_ns)
+{
+	if (poll_ns >= due)
+		tw_hist_record(&touched[TW_SPAN_SEND_POLL], poll_ns - due);
+	if (done_ns >= due)
+		tw_hist_record(&touched[TW_SPAN_SEND_CACHE], done_ns - due);
+	if (late == TW_LATE_SATURATED)
+		return;
+	due += (uint64_t)late * TW_LATE_UNIT_NS;
+	if (done_ns >= due)
+		tw_hist_record(&touched[TW_SPAN_ACTUAL_CACHE], done_ns - due);
+}
+
+void
+tw_rx_record_burst(struct tw_rx_ctx *ctx, struct tw_hist *lat,
+		uint64_t poll_ns, uint64_t done_ns, struct tw_hist *touched,
+		uint64_t quiet_ns)
 {
 	uint16_t k;
 
@@ -75,6 +105,10 @@ tw_rx_record_burst(struct tw_rx_ctx *ctx, struct tw_hist *lat,
 		tw_hist_record(&lat[TW_SPAN_POLL_CACHE], done_ns - poll_ns);
 	for (k = 0; k < ctx->nb_sent; k++) {
 		uint64_t due = ctx->sent[k];
+
+		if (unlikely(due < quiet_ns) && touched != NULL)
+			record_touched(touched, due, ctx->late[k], poll_ns,
+				done_ns);
 
 		if (likely(done_ns >= due))
 			tw_hist_record(&lat[TW_SPAN_SEND_CACHE], done_ns - due);

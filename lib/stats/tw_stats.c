@@ -358,6 +358,108 @@ tw_grp(uint64_t v)
 }
 
 /*
+ * The poller that lost most of the period to interruptions, if one lost
+ * any: "| host 2.1% rx2".
+ */
+static void
+print_line_noise(FILE *f, const struct tw_stats *now,
+		const struct tw_stats *prev)
+{
+	double worst = 0, sh;
+	unsigned int i, at = 0;
+
+	for (i = 0; i < now->nb_noise && i < prev->nb_noise; i++) {
+		sh = tw_noise_share_between(&now->noise[i], &prev->noise[i]);
+		if (sh > worst) {
+			worst = sh;
+			at = i;
+		}
+	}
+	if (worst > 0)
+		fprintf(f, " | host %.1f%% %s%u", worst * 100,
+			now->noise[at].role, now->noise[at].lcore_id);
+}
+
+/* One poller's interruptions, as the summary says them. */
+void
+tw_stats_print_noise(FILE *f, const char *indent,
+		const struct tw_noise_report *r)
+{
+	fprintf(f, "%s%s lcore %u: %.2f%% of %.2f s lost, %s gaps over %s ns",
+		indent, r->role, r->lcore_id, r->lost_share * 100,
+		r->elapsed_ns / 1e9, grp(r->gaps), grp(r->threshold_ns));
+	if (r->gaps != 0)
+		fprintf(f, " (us: p50 %.1f p99 %.1f p99.9 %.1f longest %.1f)",
+			r->gap.p50 / 1e3, r->gap.p99 / 1e3, r->gap.p999 / 1e3,
+			r->longest_ns / 1e3);
+	fputc('\n', f);
+}
+
+/* The percentile a quantile is, as people write it: 99, 99.9, 98.73. */
+static void
+pct_name(char *buf, size_t len, double q)
+{
+	snprintf(buf, len, "%.4g", q * 100);
+}
+
+/*
+ * What the host explains of a span: the share of its samples that
+ * waited through an RX lcore's interruption, the percentile from which
+ * the span is as long as a typical interruption, and the percentiles
+ * of the samples polled without one in between.
+ */
+static void
+print_attribution(FILE *f, const struct tw_stats *s, enum tw_lat_span sp)
+{
+	const struct tw_hist_summary *h = &s->span[sp], *c = &s->clean[sp];
+	const struct tw_noise_report *worst = NULL;
+	unsigned int i;
+	char q[16];
+
+	if (h->count == 0)
+		return;
+	for (i = 0; i < s->nb_noise; i++)
+		if (strcmp(s->noise[i].role, "rx") == 0 &&
+		    (worst == NULL ||
+		     s->noise[i].lost_share > worst->lost_share))
+			worst = &s->noise[i];
+	if (worst == NULL)
+		return;
+	if (s->rx_gaps.count == 0 || s->touched[sp] == 0) {
+		fprintf(f, "    the host: no sample waited through an "
+			"interruption of an RX lcore (lcore %u lost %.2f%% of "
+			"its time)\n", worst->lcore_id,
+			worst->lost_share * 100);
+		return;
+	}
+	pct_name(q, sizeof(q), s->host_from_q[sp]);
+	fprintf(f, "    the host: %.2f%% of samples waited through an "
+		"interruption of an RX lcore (lcore %u lost %.2f%% of its time, "
+		"gaps p50 %.1f us, longest %.1f us); from p%s up the span is "
+		"as long as the interruptions: ", (double)s->touched[sp] * 100 /
+		(double)h->count, worst->lcore_id, worst->lost_share * 100,
+		s->rx_gaps.p50 / 1e3, worst->longest_ns / 1e3, q);
+	if (s->host_from_q[sp] <= 0.5)
+		fprintf(f, "p50 and above are the host's\n");
+	else if (s->host_from_q[sp] <= 0.9)
+		fprintf(f, "p90 and above are the host's\n");
+	else if (s->host_from_q[sp] <= 0.99)
+		fprintf(f, "p99 and above are the host's\n");
+	else if (s->host_from_q[sp] <= 0.999)
+		fprintf(f, "p99.9 and above are the host's\n");
+	else if (s->host_from_q[sp] <= 0.9999)
+		fprintf(f, "p99.99 and above are the host's\n");
+	else
+		fprintf(f, "only the max is the host's\n");
+	if (c->count != 0)
+		fprintf(f, "    polled without an interruption in between "
+			"(%s samples): p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f "
+			"max %.2f\n", grp(c->count), c->p50 / 1e3,
+			c->p90 / 1e3, c->p99 / 1e3, c->p999 / 1e3,
+			c->max / 1e3);
+}
+
+/*
  * The periodic line, by role, under 100 columns: what a generator
  * sends, what RX lcores receive (drops, gaps, latency), or both.
  * Rates per second with grouped digits; the period's latency in
@@ -401,6 +503,7 @@ tw_stats_print_line(FILE *f, const struct tw_stats *now,
 		else
 			fprintf(f, "p50 - p99 - us");
 	}
+	print_line_noise(f, now, prev);
 	fputc('\n', f);
 	print_port_problems(f, now);
 	fflush(f);
@@ -566,6 +669,7 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->lat.p50 / 1e3, s->lat.p90 / 1e3, s->lat.p99 / 1e3,
 			s->lat.p999 / 1e3, s->lat.p9999 / 1e3,
 			s->lat.max / 1e3, s->lat.mean / 1e3);
+	print_attribution(f, s, TW_SPAN_SEND_CACHE);
 	if (s->rtt.count != 0)
 		fprintf(f, "  tick to trade (us, quote sent -> order back, "
 			"%s of %s answered, %s lost): p50 %.2f p99 %.2f "
@@ -586,6 +690,61 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->span[TW_SPAN_ACTUAL_CACHE].p99 / 1e3,
 			s->span[TW_SPAN_ACTUAL_CACHE].p999 / 1e3,
 			s->span[TW_SPAN_ACTUAL_CACHE].max / 1e3);
+	if (s->nb_noise != 0)
+		fprintf(f, "  the pollers' own interruptions (gaps in their "
+			"loops; [host] stall_threshold_ns):\n");
+	for (i = 0; i < s->nb_noise; i++)
+		tw_stats_print_noise(f, "    ", &s->noise[i]);
+}
+
+static void json_hist(FILE *f, const char *span,
+		const struct tw_hist_summary *h);
+
+/*
+ * The pollers' interruptions and what they explain of each span:
+ * "interruptions" (per poller, the RX lcores' gaps merged) and
+ * "latency_host" (per span: samples that waited through one, the
+ * percentile from which the span is as long as they, the percentiles
+ * of the rest).
+ */
+static void
+json_noise(FILE *f, const struct tw_stats *s)
+{
+	unsigned int i;
+	bool first = true;
+
+	fprintf(f, "  \"interruptions\": { \"pollers\": [\n");
+	for (i = 0; i < s->nb_noise; i++) {
+		const struct tw_noise_report *r = &s->noise[i];
+
+		fprintf(f, "    { \"role\": \"%s\", \"lcore\": %u, "
+			"\"threshold_ns\": %" PRIu64 ", \"elapsed_ns\": %"
+			PRIu64 ", \"stalls\": %" PRIu64 ", \"lost_ns\": %" PRIu64
+			", \"lost_share\": %.6f, \"longest_ns\": %" PRIu64
+			", \"stall_ns\": ", r->role, r->lcore_id,
+			r->threshold_ns, r->elapsed_ns, r->gaps, r->lost_ns,
+			r->lost_share, r->longest_ns);
+		json_hist(f, "loop gap", &r->gap);
+		fprintf(f, " }%s\n", i + 1 < s->nb_noise ? "," : "");
+	}
+	fprintf(f, "  ], \"rx_gaps_ns\": ");
+	json_hist(f, "RX lcores' loop gaps", &s->rx_gaps);
+	fprintf(f, " },\n  \"latency_host\": {");
+	for (i = 0; i < TW_SPAN_MAX; i++) {
+		if (i != TW_SPAN_SEND_CACHE && i != TW_SPAN_SEND_POLL &&
+		    i != TW_SPAN_ACTUAL_CACHE)
+			continue;
+		fprintf(f, "%s\n    \"%s\": { \"samples\": %" PRIu64
+			", \"waited_through_interruption\": %" PRIu64
+			", \"host_from_percentile\": %.4f, "
+			"\"uninterrupted_ns\": ", first ? "" : ",",
+			tw_lat_span_name(i), s->span[i].count, s->touched[i],
+			s->host_from_q[i] * 100);
+		json_hist(f, tw_lat_span_name(i), &s->clean[i]);
+		fprintf(f, " }");
+		first = false;
+	}
+	fprintf(f, "\n  },\n");
 }
 
 static void
@@ -814,6 +973,8 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		tw_verdict_write_json(f, meta->verdict);
 		fprintf(f, ",\n");
 	}
+	if (meta->host_check != NULL)
+		fprintf(f, "  \"host_check\": %s,\n", meta->host_check);
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	json_counters(f, "generator", &s->gen, gen_names, RTE_DIM(gen_names));
 	json_counters(f, "rx", &s->rx, rx_names, RTE_DIM(rx_names));
@@ -826,6 +987,7 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 		fprintf(f, "%s\n", i + 1 < TW_SPAN_MAX ? "," : "");
 	}
 	fprintf(f, "  },\n");
+	json_noise(f, s);
 	fprintf(f, "  \"tick_to_trade_ns\": ");
 	json_hist(f, "quote sent -> order back", &s->rtt);
 	fprintf(f, ",\n");
@@ -932,6 +1094,20 @@ tw_stats_write_period(FILE *f, const struct tw_stats *now,
 		json_deltas(f, a, i < prev->nb_ports ? (const void *)b :
 			(const void *)a, port_names, RTE_DIM(port_names));
 		fprintf(f, ", \"link_up\": %s}", a->link_up ? "true" : "false");
+	}
+	fprintf(f, "], \"interruptions\": [");
+	for (i = 0; i < now->nb_noise; i++) {
+		const struct tw_noise_report *a = &now->noise[i];
+		const struct tw_noise_report *b = i < prev->nb_noise ?
+			&prev->noise[i] : a;
+
+		fprintf(f, "%s{\"role\": \"%s\", \"lcore\": %u, \"stalls\": %"
+			PRIu64 ", \"lost_ns\": %" PRIu64 ", \"lost_share\": "
+			"%.6f, \"longest_ns\": %" PRIu64 "}", i ? ", " : "",
+			a->role, a->lcore_id, a->gaps - (b != a ? b->gaps : 0),
+			a->lost_ns - (b != a ? b->lost_ns : 0),
+			b != a ? tw_noise_share_between(a, b) : a->lost_share,
+			a->longest_ns);
 	}
 	fprintf(f, "], \"latency_ns\": {\"span\": \"send->cache\", "
 		"\"count\": %" PRIu64 ", \"p50\": %" PRIu64 ", \"p99\": %"

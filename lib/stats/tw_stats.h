@@ -17,8 +17,13 @@
 
 #include "tw_feed.h"
 #include "tw_gen.h"
+#include "tw_hist.h"
+#include "tw_noise.h"
 #include "tw_parse.h"
 #include "tw_port.h"
+
+/* Pollers whose interruptions a report shows: RX and generator lcores. */
+#define TW_STATS_NOISE_MAX 24
 
 /* What recovery did on a channel, or summed over them. */
 struct tw_recovery_report {
@@ -79,6 +84,21 @@ struct tw_stats {
 	struct tw_hist_summary rtt; /* tick to trade, generator's clock */
 	uint16_t nb_ports;
 	struct tw_port_report ports[TW_MAX_PORTS];
+	/*
+	 * The pollers' own interruptions (lib/noise), RX lcores first,
+	 * and what they explain of the spans: the RX lcores' gaps merged;
+	 * per span, the samples whose packets waited through one
+	 * (touched), the percentiles of the rest (clean: polled without an
+	 * interruption in between), and the span's quantile at the gaps'
+	 * median (host_from_q: the share of samples shorter than a typical
+	 * interruption; 1 when there is none).
+	 */
+	unsigned int nb_noise;
+	struct tw_noise_report noise[TW_STATS_NOISE_MAX];
+	struct tw_hist_summary rx_gaps;
+	uint64_t touched[TW_SPAN_MAX];
+	struct tw_hist_summary clean[TW_SPAN_MAX];
+	double host_from_q[TW_SPAN_MAX];
 };
 
 /* A counter's report name and where it sits in its struct. */
@@ -114,6 +134,9 @@ void tw_stats_finish(struct tw_stats *s);
 void tw_stats_print_line(FILE *f, const struct tw_stats *now,
 		const struct tw_stats *prev, const struct tw_hist_summary *lat);
 void tw_stats_print_summary(FILE *f, const struct tw_stats *s);
+/* One poller's interruptions: a line after indent. */
+void tw_stats_print_noise(FILE *f, const char *indent,
+		const struct tw_noise_report *r);
 
 struct tw_verdict;
 
@@ -177,6 +200,7 @@ struct tw_stats_meta {
 	bool replay_restamp;    /* false: latency is the recording's age */
 	const char *file_prefix; /* the DPDK file prefix tools attach to */
 	const struct tw_verdict *verdict; /* NULL: none (a tool's JSON) */
+	const char *host_check; /* the host check's JSON object, or NULL */
 	/* Control through telemetry: the phases and the commands. */
 	const struct tw_phase_report *phases;
 	unsigned int nb_phases;

@@ -102,6 +102,58 @@ tw_view_latency(const struct tw_view *v, enum tw_lat_span span,
 		tw_hist_merge(out, &v->lat[i][span]);
 }
 
+/*
+ * The interruptions, and what they explain of each span: the samples
+ * that waited through one (touched), the rest's percentiles, and the
+ * span's quantile at the RX lcores' median gap.
+ */
+static void
+collect_noise(const struct tw_view *v, struct tw_stats *s,
+		const struct tw_hist *merged)
+{
+	struct tw_hist gaps, t, c;
+	unsigned int sp, i;
+
+	tw_view_noise(v, s, &gaps);
+	tw_hist_summarize(&gaps, &s->rx_gaps);
+	for (sp = 0; sp < TW_SPAN_MAX; sp++) {
+		s->host_from_q[sp] = 1;
+		if (sp != TW_SPAN_SEND_CACHE && sp != TW_SPAN_SEND_POLL &&
+		    sp != TW_SPAN_ACTUAL_CACHE)
+			continue;
+		tw_hist_init(&t);
+		for (i = 0; i < v->nb_rx; i++)
+			if (v->touched[i] != NULL)
+				tw_hist_merge(&t, &v->touched[i][sp]);
+		s->touched[sp] = t.count;
+		c = merged[sp];
+		tw_hist_minus(&c, &t);
+		tw_hist_summarize(&c, &s->clean[sp]);
+		if (gaps.count != 0 && merged[sp].count != 0)
+			s->host_from_q[sp] = tw_hist_fraction_below(
+				&merged[sp], s->rx_gaps.p50);
+	}
+}
+
+void
+tw_view_noise(const struct tw_view *v, struct tw_stats *s,
+		struct tw_hist *rx_gaps)
+{
+	unsigned int i, n = 0;
+
+	if (rx_gaps != NULL)
+		tw_hist_init(rx_gaps);
+	for (i = 0; i < v->nb_rx && n < TW_STATS_NOISE_MAX; i++)
+		if (v->rx_noise[i] != NULL)
+			tw_noise_read(v->rx_noise[i], v->rx_lcore[i], "rx",
+				&s->noise[n++], rx_gaps);
+	for (i = 0; i < v->nb_gen && n < TW_STATS_NOISE_MAX; i++)
+		if (v->gen_noise[i] != NULL)
+			tw_noise_read(v->gen_noise[i], v->gen_lcore[i], "gen",
+				&s->noise[n++], NULL);
+	s->nb_noise = n;
+}
+
 void
 tw_view_collect(const struct tw_view *v, struct tw_stats *s,
 		struct tw_hist *merged, struct tw_hist *rtt)
@@ -124,6 +176,7 @@ tw_view_collect(const struct tw_view *v, struct tw_stats *s,
 		tw_view_latency(v, sp, &merged[sp]);
 		tw_hist_summarize(&merged[sp], &s->span[sp]);
 	}
+	collect_noise(v, s, merged);
 	s->lat = s->span[TW_SPAN_SEND_CACHE];
 	tw_hist_init(rtt);
 	if (v->rtt != NULL)

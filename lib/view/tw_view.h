@@ -25,6 +25,7 @@
 #include "tw_framer.h"
 #include "tw_gen.h"
 #include "tw_hist.h"
+#include "tw_noise.h"
 #include "tw_parse.h"
 #include "tw_port.h"
 #include "tw_stats.h"
@@ -51,6 +52,11 @@ struct tw_view {
 	const struct tw_rx_counters *rx[TW_MAX_RX_LCORES];
 	const struct tw_channel_state *channels[TW_MAX_RX_LCORES];
 	const struct tw_hist *lat[TW_MAX_RX_LCORES]; /* TW_SPAN_MAX each */
+	/* Each poller's interruptions (lib/noise); the RX lcores' samples
+	 * that waited through one (TW_SPAN_MAX each, or NULL). */
+	const struct tw_noise *rx_noise[TW_MAX_RX_LCORES];
+	const struct tw_hist *touched[TW_MAX_RX_LCORES];
+	const struct tw_noise *gen_noise[TW_MAX_GEN_LCORES];
 	struct tw_cache *cache[TW_MAX_SOCKETS]; /* read only to readers */
 	char cache_mz[TW_MAX_SOCKETS][RTE_MEMZONE_NAMESIZE];
 	char simd[16];
@@ -94,6 +100,13 @@ void tw_view_rx_total(const struct tw_view *v, struct tw_rx_counters *sum);
 /* One span's histograms merged over the RX lcores. */
 void tw_view_latency(const struct tw_view *v, enum tw_lat_span span,
 		struct tw_hist *out);
+
+/*
+ * Every poller's interruptions (RX lcores, then generator lcores) into
+ * s->noise; with rx_gaps, the RX lcores' gaps merged there.
+ */
+void tw_view_noise(const struct tw_view *v, struct tw_stats *s,
+		struct tw_hist *rx_gaps);
 
 /*
  * Everything a report shows, read now: counters, totals, channels

@@ -274,7 +274,7 @@ burst_samples_measure_from_due_and_actual_times(void **state)
 	len = tt_frame_of_quote(f->frame, 0, 2, &q);
 	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 5000);
 	assert_int_equal(f->rx.ctx.nb_sent, 2);
-	tw_rx_record_burst(&f->rx.ctx, h, 5000, 6000);     /* applied at 6000 */
+	tw_rx_record_burst(&f->rx.ctx, h, 5000, 6000, NULL, 0);     /* applied at 6000 */
 	assert_int_equal(f->rx.ctx.nb_sent, 0);
 	assert_int_equal(h[TW_SPAN_SEND_CACHE].count, 2);
 	assert_int_equal(h[TW_SPAN_SEND_CACHE].max, 6000 - 1000);
