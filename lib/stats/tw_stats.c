@@ -387,7 +387,7 @@ tw_stats_print_noise(FILE *f, const char *indent,
 {
 	fprintf(f, "%s%s lcore %u: %.2f%% of %.2f s lost, %s gaps over %s ns",
 		indent, r->role, r->lcore_id, r->lost_share * 100,
-		r->elapsed_ns / 1e9, grp(r->gaps), grp(r->threshold_ns));
+		r->elapsed_ns / 1e9, tw_grp(r->gaps), tw_grp(r->threshold_ns));
 	if (r->gaps != 0)
 		fprintf(f, " (us: p50 %.1f p99 %.1f p99.9 %.1f longest %.1f)",
 			r->gap.p50 / 1e3, r->gap.p99 / 1e3, r->gap.p999 / 1e3,
@@ -454,7 +454,7 @@ print_attribution(FILE *f, const struct tw_stats *s, enum tw_lat_span sp)
 	if (c->count != 0)
 		fprintf(f, "    polled without an interruption in between "
 			"(%s samples): p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f "
-			"max %.2f\n", grp(c->count), c->p50 / 1e3,
+			"max %.2f\n", tw_grp(c->count), c->p50 / 1e3,
 			c->p90 / 1e3, c->p99 / 1e3, c->p999 / 1e3,
 			c->max / 1e3);
 }
