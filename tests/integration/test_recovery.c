@@ -182,7 +182,7 @@ gap_beyond_the_store_comes_from_a_snapshot(void **state)
 	const char *ini = profile("rec-window.ini", "tw-itest-rec-window",
 		"[faults]\nloss = 0.01\nburst = 40\nseed = 2\n"
 		"[recovery]\nstore_messages = 64\nrerequest = true\n"
-		"timeout_us = 5000\nretries = 3\n");
+		"timeout_us = 20000\nretries = 3\n");
 	const char *const opts[] = { "--config", ini, "--count", "300000",
 		"--rate", "0", "--duration", "60", "--quiet",
 		"--stats-json", json, "--dump-cache", cache,
@@ -217,7 +217,7 @@ gap_beyond_the_store_without_snapshots_is_marked(void **state)
 	const char *ini = profile("rec-window2.ini", "tw-itest-rec-window2",
 		"[faults]\nloss = 0.01\nburst = 40\nseed = 2\n"
 		"[recovery]\nstore_messages = 64\nrerequest = true\n"
-		"timeout_us = 5000\nretries = 3\nsnapshot_port = 0\n");
+		"timeout_us = 20000\nretries = 3\nsnapshot_port = 0\n");
 	const char *const opts[] = { "--config", ini, "--count", "300000",
 		"--rate", "0", "--duration", "60", "--quiet",
 		"--stats-json", json, "--dump-cache", cache, NULL };
