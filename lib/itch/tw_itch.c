@@ -125,11 +125,12 @@ tw_itch_executed(uint8_t *p, uint16_t locate, uint64_t ts, uint64_t ref,
 
 void
 tw_itch_executed_price(uint8_t *p, uint16_t locate, uint64_t ts,
-		uint64_t ref, uint32_t shares, uint64_t match, uint32_t price)
+		uint64_t ref, uint32_t shares, uint64_t match, uint32_t price,
+		bool printable)
 {
 	tw_itch_executed(p, locate, ts, ref, shares, match);
 	p[TW_ITCH_OFF_TYPE] = TW_ITCH_ORDER_EXECUTED_PRICE;
-	p[TW_ITCH_C_PRINTABLE] = 'Y';
+	p[TW_ITCH_C_PRINTABLE] = printable ? 'Y' : 'N';
 	tw_itch_put32(p + TW_ITCH_C_PRICE, price);
 }
 

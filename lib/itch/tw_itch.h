@@ -263,7 +263,8 @@ void tw_itch_add(uint8_t *p, uint16_t locate, uint64_t ts, uint64_t ref,
 void tw_itch_executed(uint8_t *p, uint16_t locate, uint64_t ts,
 		uint64_t ref, uint32_t shares, uint64_t match);
 void tw_itch_executed_price(uint8_t *p, uint16_t locate, uint64_t ts,
-		uint64_t ref, uint32_t shares, uint64_t match, uint32_t price);
+		uint64_t ref, uint32_t shares, uint64_t match, uint32_t price,
+		bool printable);
 void tw_itch_cancel(uint8_t *p, uint16_t locate, uint64_t ts,
 		uint64_t ref, uint32_t shares);
 void tw_itch_delete(uint8_t *p, uint16_t locate, uint64_t ts,

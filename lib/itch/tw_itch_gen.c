@@ -355,13 +355,23 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		shares = RTE_MIN(TICK * (1 + (uint32_t)((misc >> 52) & 0xf) %
 			5), o->shares);
 		match = ++g->next_match[ch] * g->p.nb_channels + ch;
-		if (((misc >> 60) & 3) == 0) {
+		if (((misc >> 60) & 3) == 0 && o->price > TICK) {
+			/*
+			 * The specification sends C for an execution at a
+			 * price other than the display price: a cent better
+			 * for the resting order (a bid pays less, an offer
+			 * gets more), and one in eight not printable (it
+			 * moves neither the last trade nor the volume).
+			 */
+			uint32_t px = o->side == TW_BOOK_BID ?
+				o->price - TICK : o->price + TICK;
+
 			p = reserve(e, ch, TW_ITCH_ORDER_EXECUTED_PRICE, now,
 				&seq);
 			if (p == NULL)
 				return;
 			tw_itch_executed_price(p, wl, ts, o->ref, shares,
-				match, o->price);
+				match, px, ((misc >> 40) & 7) != 0);
 		} else {
 			p = reserve(e, ch, TW_ITCH_ORDER_EXECUTED, now, &seq);
 			if (p == NULL)

@@ -244,6 +244,79 @@ itch_file_at_its_own_timing(void **state)
 	remove(day);
 }
 
+static uint64_t
+be(const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | *p++;
+	return v;
+}
+
+/*
+ * Every Order Executed With Price (C) of the day file at a price other
+ * than its order's display price, as the specification sends it, some
+ * printable and some not. Offsets from the specification (section 1.4):
+ * A/F reference @11 price @32; U new reference @19 price @31; C
+ * reference @11 printable @31 price @32.
+ */
+static void
+assert_c_prices(const char *day)
+{
+	enum { SLOTS = 1 << 22 };
+	uint64_t *ref = calloc(SLOTS, sizeof(*ref));
+	uint32_t *px = calloc(SLOTS, sizeof(*px));
+	unsigned int c = 0, printable = 0, quiet = 0;
+	uint8_t m[256];
+	FILE *f = fopen(day, "rb");
+
+	assert_non_null(f);
+	assert_non_null(ref);
+	assert_non_null(px);
+	for (;;) {
+		uint8_t len[2];
+		uint64_t r;
+		size_t k;
+
+		if (fread(len, 1, 2, f) != 2)
+			break;
+		assert_true(be(len, 2) <= sizeof(m));
+		assert_int_equal(fread(m, 1, be(len, 2), f), be(len, 2));
+		switch (m[0]) {
+		case 'A': case 'F': case 'U':
+			r = be(m + (m[0] == 'U' ? 19 : 11), 8);
+			/* Linear probing over the reference: unique ones. */
+			for (k = r % SLOTS; ref[k] != 0 && ref[k] != r;
+			     k = (k + 1) % SLOTS)
+				;
+			ref[k] = r;
+			px[k] = (uint32_t)be(m + (m[0] == 'U' ? 31 : 32), 4);
+			break;
+		case 'C':
+			r = be(m + 11, 8);
+			for (k = r % SLOTS; ref[k] != 0 && ref[k] != r;
+			     k = (k + 1) % SLOTS)
+				;
+			assert_int_equal(ref[k], r);
+			assert_int_not_equal(be(m + 32, 4), px[k]);
+			printable += m[31] == 'Y';
+			quiet += m[31] == 'N';
+			assert_true(m[31] == 'Y' || m[31] == 'N');
+			c++;
+			break;
+		default:
+			break;
+		}
+	}
+	fclose(f);
+	free(ref);
+	free(px);
+	fprintf(stderr, "C messages: %u (%u printable, %u not)\n", c,
+		printable, quiet);
+	assert_true(c > 100 && printable > 0 && quiet > 0);
+}
+
 static void
 itch_over_loopback_books_equal_the_truth(void **state)
 {
@@ -275,6 +348,7 @@ itch_over_loopback_books_equal_the_truth(void **state)
 	assert_true(it_files_equal(books, tbooks));
 	assert_books_live(books);
 
+	assert_c_prices(day);
 	/* The day file, plain and gzipped, through the offline decoder. */
 	offline_gives_the_truth(day, truth, tbooks, "plain");
 	replay_gives_the_truth(day, truth, tbooks);

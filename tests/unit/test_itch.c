@@ -86,10 +86,12 @@ messages_have_the_specification_layout(void **state)
 	assert_memory_equal(m + 23, "\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11", 8);
 	assert_int_equal(m[31], 0xee);
 	/* Executed with Price: printable @31, price @32. */
-	tw_itch_executed_price(m, 9, ts, 0x42, 200, 1, 99);
+	tw_itch_executed_price(m, 9, ts, 0x42, 200, 1, 99, true);
 	check_hdr(m, 'C', 9, ts);
 	assert_int_equal(m[31], 'Y');
 	assert_memory_equal(m + 32, "\x00\x00\x00\x63", 4);
+	tw_itch_executed_price(m, 9, ts, 0x42, 200, 1, 99, false);
+	assert_int_equal(m[31], 'N');
 	/* Cancel: ref @11, cancelled shares @19. */
 	tw_itch_cancel(m, 3, ts, 0x42, 0x01020304);
 	check_hdr(m, 'X', 3, ts);
