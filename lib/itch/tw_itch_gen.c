@@ -171,8 +171,13 @@ tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 			sent(e, g, p, seq, send_ns, ch);
 			e->ctr->directories++;
 		}
-		system_event(e, ch, now, send_ns, TW_ITCH_EV_START_MARKET);
 	}
+	/* Market hours start once every channel's directory is out: the
+	 * day file (which holds System Events once) has every R before Q,
+	 * as a NASDAQ day does. */
+	for (i = 0; i < e->sched->nb; i++)
+		system_event(e, e->sched->ch[i], now, send_ns,
+			TW_ITCH_EV_START_MARKET);
 }
 
 void

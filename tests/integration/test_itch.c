@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <cmocka.h>
@@ -257,17 +258,19 @@ be(const uint8_t *p, unsigned int n)
 /*
  * Every Order Executed With Price (C) of the day file at a price other
  * than its order's display price, as the specification sends it, some
- * printable and some not. Offsets from the specification (section 1.4):
+ * printable and some not; every Stock Directory (R) before the Start of
+ * Market Hours (System Event Q). Offsets from the specification:
  * A/F reference @11 price @32; U new reference @19 price @31; C
- * reference @11 printable @31 price @32.
+ * reference @11 printable @31 price @32; S event code @11.
  */
 static void
-assert_c_prices(const char *day)
+assert_day_file_is_spec_exact(const char *day)
 {
 	enum { SLOTS = 1 << 22 };
 	uint64_t *ref = calloc(SLOTS, sizeof(*ref));
 	uint32_t *px = calloc(SLOTS, sizeof(*px));
 	unsigned int c = 0, printable = 0, quiet = 0;
+	bool market_open = false;
 	uint8_t m[256];
 	FILE *f = fopen(day, "rb");
 
@@ -292,6 +295,13 @@ assert_c_prices(const char *day)
 				;
 			ref[k] = r;
 			px[k] = (uint32_t)be(m + (m[0] == 'U' ? 31 : 32), 4);
+			break;
+		case 'R':
+			/* Every directory before the market opens. */
+			assert_false(market_open);
+			break;
+		case 'S':
+			market_open |= m[11] == 'Q';
 			break;
 		case 'C':
 			r = be(m + 11, 8);
@@ -348,7 +358,7 @@ itch_over_loopback_books_equal_the_truth(void **state)
 	assert_true(it_files_equal(books, tbooks));
 	assert_books_live(books);
 
-	assert_c_prices(day);
+	assert_day_file_is_spec_exact(day);
 	/* The day file, plain and gzipped, through the offline decoder. */
 	offline_gives_the_truth(day, truth, tbooks, "plain");
 	replay_gives_the_truth(day, truth, tbooks);
