@@ -344,13 +344,17 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		uint32_t best[2] = { UINT32_MAX, UINT32_MAX }, j;
 
 		/* The best resting order of each side: the side's, else
-		 * the other's is executed. */
+		 * the other's is executed. At one price the oldest goes
+		 * first (time priority): references grow with time on a
+		 * channel, and a replace takes a new one (its priority). */
 		for (j = 0; j < g->nb_orders[l]; j++) {
 			uint32_t *b = &best[os[j].side];
 
 			if (*b == UINT32_MAX || (os[j].side == TW_BOOK_BID ?
 			    os[j].price > os[*b].price :
-			    os[j].price < os[*b].price))
+			    os[j].price < os[*b].price) ||
+			    (os[j].price == os[*b].price &&
+			     os[j].ref < os[*b].ref))
 				*b = j;
 		}
 		if (best[side] == UINT32_MAX)

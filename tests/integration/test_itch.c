@@ -255,6 +255,115 @@ be(const uint8_t *p, unsigned int n)
 	return v;
 }
 
+/* What rests of one stock, for the time-priority check (few orders). */
+#define TP_ORDERS 256
+struct tp_stock {
+	unsigned int n;
+	struct { uint64_t ref; uint32_t price; uint32_t shares; uint8_t side; }
+		o[TP_ORDERS];
+};
+
+static int
+tp_find(const struct tp_stock *st, uint64_t ref)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->n; i++)
+		if (st->o[i].ref == ref)
+			return (int)i;
+	return -1;
+}
+
+static void
+tp_remove(struct tp_stock *st, int i)
+{
+	st->o[i] = st->o[--st->n];
+}
+
+/* An execution of ref: no older order rests at its price and side. */
+static bool
+tp_oldest(const struct tp_stock *st, int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < st->n; j++)
+		if (st->o[j].side == st->o[i].side &&
+		    st->o[j].price == st->o[i].price &&
+		    st->o[j].ref < st->o[i].ref)
+			return false;
+	return true;
+}
+
+/*
+ * Executions at a price level take its oldest order first (time
+ * priority), replayed from the day file with the specification's
+ * offsets (A/F: locate @1, ref @11, side @19, shares @20, price @32;
+ * E/C/X/D: ref @11, shares @19; U: old ref @11, new @19, shares @27,
+ * price @31).
+ */
+static void
+assert_time_priority(const char *day)
+{
+	struct tp_stock *st = calloc(65536, sizeof(*st));
+	unsigned int execs = 0;
+	uint8_t m[256];
+	FILE *f = fopen(day, "rb");
+
+	assert_non_null(f);
+	assert_non_null(st);
+	for (;;) {
+		uint8_t len[2];
+		struct tp_stock *k;
+		int i;
+
+		if (fread(len, 1, 2, f) != 2)
+			break;
+		assert_int_equal(fread(m, 1, be(len, 2), f), be(len, 2));
+		if (strchr("AFECXDU", m[0]) == NULL)
+			continue;
+		k = &st[be(m + 1, 2)];
+		if (m[0] == 'A' || m[0] == 'F') {
+			assert_true(k->n < TP_ORDERS);
+			k->o[k->n].ref = be(m + 11, 8);
+			k->o[k->n].side = m[19];
+			k->o[k->n].shares = (uint32_t)be(m + 20, 4);
+			k->o[k->n].price = (uint32_t)be(m + 32, 4);
+			k->n++;
+			continue;
+		}
+		i = tp_find(k, be(m + 11, 8));
+		assert_true(i >= 0);
+		if (m[0] == 'E' || m[0] == 'C') {
+			assert_true(tp_oldest(k, i));
+			execs++;
+		}
+		if (m[0] == 'D') {
+			tp_remove(k, i);
+		} else if (m[0] == 'U') {
+			uint8_t side = k->o[i].side;
+
+			tp_remove(k, i);
+			assert_true(k->n < TP_ORDERS);
+			k->o[k->n].ref = be(m + 19, 8);
+			k->o[k->n].side = side;
+			k->o[k->n].shares = (uint32_t)be(m + 27, 4);
+			k->o[k->n].price = (uint32_t)be(m + 31, 4);
+			k->n++;
+		} else {
+			uint32_t sh = (uint32_t)be(m + 19, 4);
+
+			assert_true(sh <= k->o[i].shares);
+			k->o[i].shares -= sh;
+			if (k->o[i].shares == 0)
+				tp_remove(k, i);
+		}
+	}
+	fclose(f);
+	free(st);
+	fprintf(stderr, "executions in time priority: %u\n", execs);
+	assert_true(execs > 1000);
+}
+
 /*
  * Every Order Executed With Price (C) of the day file at a price other
  * than its order's display price, as the specification sends it, some
@@ -359,6 +468,7 @@ itch_over_loopback_books_equal_the_truth(void **state)
 	assert_books_live(books);
 
 	assert_day_file_is_spec_exact(day);
+	assert_time_priority(day);
 	/* The day file, plain and gzipped, through the offline decoder. */
 	offline_gives_the_truth(day, truth, tbooks, "plain");
 	replay_gives_the_truth(day, truth, tbooks);
