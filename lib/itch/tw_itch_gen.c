@@ -392,14 +392,27 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 			forget(g, l, best[side]);
 		break;
 	}
-	default:        /* TW_ITCH_ACT_TRADE: non-displayed, at the mid */
+	default: {      /* TW_ITCH_ACT_TRADE: non-displayed liquidity */
+		const struct tw_book_level *bid = tw_book_best(g->books, l,
+			TW_BOOK_BID);
+		const struct tw_book_level *ask = tw_book_best(g->books, l,
+			TW_BOOK_ASK);
+		int64_t px = mid * TICK;
+
+		/* Hidden orders trade at or inside the displayed spread,
+		 * never through a displayed order. */
+		if (bid != NULL && px < (int64_t)bid->price)
+			px = bid->price;
+		if (ask != NULL && px > (int64_t)ask->price)
+			px = ask->price;
 		p = reserve(e, ch, TW_ITCH_TRADE, now, &seq);
 		if (p == NULL)
 			return;
 		match = ++g->next_match[ch] * g->p.nb_channels + ch;
 		tw_itch_trade(p, wl, ts, 0, side ? 'S' : 'B', shares,
-			e->gen->sym[l].ticker, (uint32_t)(mid * TICK), match);
+			e->gen->sym[l].ticker, (uint32_t)px, match);
 		break;
+	}
 	}
 	sent(e, g, p, seq, send_ns, ch);
 	e->ctr->ticks++;

@@ -294,10 +294,28 @@ tp_oldest(const struct tp_stock *st, int i)
 	return true;
 }
 
+/* price at or inside the stock's displayed spread (a side may be empty). */
+static bool
+inside_spread(const struct tp_stock *st, uint32_t price)
+{
+	uint32_t bid = 0, ask = UINT32_MAX;
+	unsigned int j;
+
+	for (j = 0; j < st->n; j++) {
+		if (st->o[j].side == 'B' && st->o[j].price > bid)
+			bid = st->o[j].price;
+		if (st->o[j].side == 'S' && st->o[j].price < ask)
+			ask = st->o[j].price;
+	}
+	return price >= bid && price <= ask;
+}
+
 /*
  * Executions at a price level take its oldest order first (time
- * priority), replayed from the day file with the specification's
- * offsets (A/F: locate @1, ref @11, side @19, shares @20, price @32;
+ * priority), and hidden trades (P) print at or inside the displayed
+ * spread, replayed from the day file with the specification's offsets
+ * (A/F: locate @1, ref @11, side @19, shares @20, price @32; P: price
+ * @32;
  * E/C/X/D: ref @11, shares @19; U: old ref @11, new @19, shares @27,
  * price @31).
  */
@@ -305,7 +323,7 @@ static void
 assert_time_priority(const char *day)
 {
 	struct tp_stock *st = calloc(65536, sizeof(*st));
-	unsigned int execs = 0;
+	unsigned int execs = 0, trades = 0;
 	uint8_t m[256];
 	FILE *f = fopen(day, "rb");
 
@@ -319,9 +337,15 @@ assert_time_priority(const char *day)
 		if (fread(len, 1, 2, f) != 2)
 			break;
 		assert_int_equal(fread(m, 1, be(len, 2), f), be(len, 2));
-		if (strchr("AFECXDU", m[0]) == NULL)
+		if (strchr("AFECXDUP", m[0]) == NULL)
 			continue;
 		k = &st[be(m + 1, 2)];
+		if (m[0] == 'P') {
+			/* A hidden trade prints at or inside the spread. */
+			assert_true(inside_spread(k, (uint32_t)be(m + 32, 4)));
+			trades++;
+			continue;
+		}
 		if (m[0] == 'A' || m[0] == 'F') {
 			assert_true(k->n < TP_ORDERS);
 			k->o[k->n].ref = be(m + 11, 8);
@@ -360,8 +384,9 @@ assert_time_priority(const char *day)
 	}
 	fclose(f);
 	free(st);
-	fprintf(stderr, "executions in time priority: %u\n", execs);
-	assert_true(execs > 1000);
+	fprintf(stderr, "executions in time priority: %u; hidden trades in "
+		"the spread: %u\n", execs, trades);
+	assert_true(execs > 1000 && trades > 1000);
 }
 
 /*
