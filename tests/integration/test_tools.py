@@ -5,7 +5,8 @@
 One tickwire run over net_ring (paced, then lingering after the end of
 session) is inspected while it runs by:
   - dpdk-telemetry.py: every /tickwire/... command; counters only grow
-    and end equal to the final stats JSON; channels and a symbol snapshot
+    and end equal to the final stats JSON; /tickwire/interruptions names
+    the pollers the JSON's "interruptions" names, and their time grows; channels and a symbol snapshot
     and the top list match the final JSON and cache dump;
   - dpdk-dumpcap: N packets captured from net_ring0, checked by tshark's
     MoldUDP64 dissector;
@@ -185,11 +186,40 @@ def top_sizes(hugepages):
         check(re.search(r"^ rx \d+\s+[\d,]+\s+[\d,]+", pages["l"], re.M)
               is not None and " gen " in pages["l"],
               "tickwire-top page l: a line per lcore")
+        check(re.search(r"^ rx \d+\s+[0-9.]+%\s+[0-9.]+%\s+[\d,]+\s+"
+                        r"[0-9.]+\s+[0-9.]+$", pages["l"], re.M) is not None
+              and re.search(r"^ gen \d+\s+[0-9.]+%", pages["l"], re.M)
+              is not None,
+              "tickwire-top page l: each poller's interruptions")
         check(re.search(r"^ 0\s+net_ring0\s+up\s+\d+", pages["p"], re.M)
               is not None, "tickwire-top page p: the port, link up")
         check(re.search(r"^ \S+\s+\d+\s+\d+\s+\d+\s+[0-9.]+%",
                         pages["m"], re.M) is not None,
               "tickwire-top page m: mempools and their use")
+
+
+def check_interruptions(a, b):
+    """Two answers of /tickwire/interruptions half a second apart."""
+    pa = {k: v for k, v in (a or {}).items() if k != "unit"}
+    pb = {k: v for k, v in (b or {}).items() if k != "unit"}
+    check(a is not None and a.get("unit") == "ns" and "rx_lcore_2" in pa
+          and any(k.startswith("gen_lcore_") for k in pa) and
+          all(k == "%s_lcore_%d" % (p["role"], p["lcore"])
+              for k, p in pa.items()),
+          "/tickwire/interruptions: a dict per RX and generator lcore: %s" %
+          sorted(pa))
+    for k, p in pa.items():
+        q = pb.get(k, {})
+        check(p["threshold_ns"] == 1000 and
+              p["lost_ns"] <= p["elapsed_ns"] and
+              p["lost_ppm"] <= 1000000 and
+              p["longest_ns"] >= (p["threshold_ns"] if p["stalls"] else 0)
+              and q.get("elapsed_ns", 0) > p["elapsed_ns"] and
+              q.get("stalls", -1) >= p["stalls"],
+              "/tickwire/interruptions %s: %d stalls, %d ppm lost, its "
+              "time grows (%d -> %d ns)" % (k, p["stalls"], p["lost_ppm"],
+                                            p["elapsed_ns"],
+                                            q.get("elapsed_ns", 0)))
 
 
 def capture(hugepages):
@@ -459,6 +489,10 @@ def main():
             check(h["count"] > 0 and h["min"] <= h["p50"] <= h["p99"]
                   <= h["max"], "latency %s summary is ordered: %s" %
                   (span, h))
+        intr = [telemetry("/tickwire/interruptions")]
+        time.sleep(0.5)
+        intr.append(telemetry("/tickwire/interruptions"))
+        check_interruptions(*intr)
 
         capture(hugepages)
         top_view(hugepages)
@@ -473,7 +507,7 @@ def main():
             "/tickwire/stats", "/tickwire/channels",
             "/tickwire/symbol,TW000005", "/tickwire/top,5",
             "/tickwire/top,0", "/tickwire/symbol,NOSUCH",
-            "/tickwire/ports")]
+            "/tickwire/ports", "/tickwire/interruptions")]
     finally:
         rc = tw.wait(timeout=60)
         log.close()
@@ -494,8 +528,15 @@ def main():
           run.get("version") == final["version"] and run.get("git") and
           run.get("profile", "").endswith("loopback.ini"),
           "the stats JSON starts with the run record: %s" % run)
-    check(len(fin) == 7, "seven answers to seven commands")
-    st, chans, sym, top, bad_top, bad_sym, ports = fin
+    check(len(fin) == 8, "eight answers to eight commands")
+    st, chans, sym, top, bad_top, bad_sym, ports, intr = fin
+    named = sorted((p["role"], p["lcore"], p["threshold_ns"])
+                   for p in final["interruptions"]["pollers"])
+    told = sorted((p["role"], p["lcore"], p["threshold_ns"])
+                  for k, p in intr.items() if k != "unit")
+    check(named == told and len(told) >= 2,
+          "/tickwire/interruptions names the JSON's pollers: %s, %s" %
+          (told, named))
     p0, j0 = ports["0"], final["ports"][0]
     check(p0["name"] == j0["name"] == "net_ring0" and p0["link_up"] == 1 and
           p0["ipackets"] == j0["ipackets"] == final["rx"]["packets"] and
