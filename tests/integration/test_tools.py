@@ -12,6 +12,8 @@ session) is inspected while it runs by:
     MoldUDP64 dissector;
   - tickwire-top under tmux: live symbols and rates that change;
   - tickwire-top with no tickwire running: a clear message, exit 1;
+  - plot-latency with and without the latency CSVs' companion
+    (PREFIX.interruptions.csv), and with a foreign one;
   - --log-level=tickwire.rx:debug: the RX lcore's debug line appears.
 Secondary processes (dumpcap, tickwire-top) need the primary's hugepage
 memory: without hugepages those checks are reported NOT RUN and the test
@@ -404,6 +406,61 @@ def plot_errors():
               p.stderr.strip())
 
 
+def plot_interruptions():
+    """plot-latency draws the companion's interruptions when it is there,
+    the spans alone when it is not, and names a broken one."""
+    if subprocess.run(["/usr/bin/python3", "-c", "import matplotlib"],
+                      capture_output=True).returncode != 0:
+        check(False, "plot-latency interruptions: NOT RUN (no "
+              "python3-matplotlib)")
+        return
+    span, comp = out("plotn.send-cache.csv"), out("plotn.interruptions.csv")
+    with open(span, "w") as f:
+        f.write("lo_ns,hi_ns,count,cumulative_fraction\n"
+                "1000,1003,90,0.9\n50000,50175,10,1.0\n")
+    with open(comp, "w") as f:
+        f.write("lcore,role,lo_ns,hi_ns,count\n2,rx,1500,1503,40\n"
+                "2,rx,49000,49151,5\n1,gen,2000,2007,3\n\n"
+                "lcore,role,threshold_ns,elapsed_ns,stalls,lost_ns,"
+                "lost_share,longest_ns,p50_ns,p90_ns,p99_ns,p999_ns\n"
+                "2,rx,1000,1000000000,45,305000,0.000305,49151,1501,"
+                "49075,49075,49075\n1,gen,1000,1000000000,3,6000,0.000006,"
+                "2007,2003,2003,2003,2003\n")
+
+    def plot():
+        for png in (".percentiles.png", ".histogram.png"):
+            if os.path.exists(out("plotn") + png):
+                os.remove(out("plotn") + png)
+        p = subprocess.run([SRC + "/scripts/plot-latency", "-o",
+                            out("plotn"), span + "=send->cache"],
+                           capture_output=True, text=True, timeout=120)
+        pngs = all(os.path.exists(out("plotn") + png) and
+                   os.path.getsize(out("plotn") + png) > 1000 for png in
+                   (".percentiles.png", ".histogram.png"))
+        return p, pngs
+    p, pngs = plot()
+    check(p.returncode == 0 and pngs and
+          comp + ": drawn beside the spans" in p.stdout,
+          "plot-latency draws the interruptions beside the span: %r" %
+          (p.stdout.strip() + p.stderr.strip()))
+    os.rename(comp, comp + ".away")
+    p, pngs = plot()
+    check(p.returncode == 0 and pngs and "drawn beside" not in p.stdout
+          and p.stderr.strip() == "",
+          "plot-latency without the companion: the span alone, exit 0 "
+          "(%r)" % p.stderr.strip())
+    with open(comp, "w") as f:
+        f.write("a,b\n1,2\n")
+    p, _ = plot()
+    lines = p.stderr.strip().splitlines()
+    check(p.returncode == 1 and len(lines) == 1 and
+          lines[0].startswith("plot-latency: " + comp) and
+          "Traceback" not in p.stderr,
+          "plot-latency names a foreign companion in one line: %r" %
+          p.stderr.strip())
+    os.rename(comp + ".away", comp)
+
+
 def installed():
     """meson install --destdir: binaries, profiles and man pages."""
     build = os.path.dirname(os.path.dirname(os.path.dirname(TW)))
@@ -443,6 +500,7 @@ def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
     plot_errors()
+    plot_interruptions()
     installed()
     for name, exe in (("tickwire-top", TOP), ("tickwire-sockrx", SOCKRX)):
         v = subprocess.run([exe, "--version"], capture_output=True,
