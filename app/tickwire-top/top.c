@@ -7,7 +7,8 @@
  * dropped from the right, rows to its height): the feed's rates, drops,
  * gaps, recovery and latency, then a page: s the most active symbols
  * (bid x size, ask x size, last, volume, update rate, spread), l the
- * lcores, p the ports, m the mempools. It only ever reads shared
+ * lcores (their counters, then each poller's interruptions: lib/noise),
+ * p the ports, m the mempools. It only ever reads shared
  * memory. q or Ctrl-C quits.
  *
  *   tickwire-top [--file-prefix tickwire] [--interval-ms 500] [--rows 20]
@@ -82,6 +83,7 @@ struct view {
 	struct tw_hist *lat, *lat_prev, *lat_diff;
 	uint64_t prev_msgs, prev_pkts, prev_tsc;
 	uint64_t prev_gen[TW_MAX_GEN_LCORES], prev_lcore[TW_MAX_RX_LCORES];
+	struct tw_stats *noise, *noise_prev;    /* the pollers' gaps */
 	unsigned int rows;
 	char page;              /* s, l, p, m */
 };
@@ -210,6 +212,39 @@ page_symbols(struct view *v, struct screen *sc, double dt)
 		line(sc, " (no symbol updated in the last interval)");
 }
 
+/*
+ * A line per poller: the share of its loop's time lost to interruptions
+ * in the last interval and since it started, how many, their p99 and
+ * the longest (as the summary's "interruptions" says them).
+ */
+static void
+page_noise(struct view *v, struct screen *sc)
+{
+	struct tw_stats *t;
+	unsigned int i;
+
+	tw_view_noise(v->sh, v->noise, NULL);
+	if (v->noise->nb_noise == 0)
+		return;
+	line(sc, " %-10s %8s %8s %14s %10s %10s", "LCORE", "LOST", "TOTAL",
+		"INTERRUPTIONS", "P99 US", "LONGEST US");
+	for (i = 0; i < v->noise->nb_noise; i++) {
+		const struct tw_noise_report *r = &v->noise->noise[i];
+		const struct tw_noise_report *p = i < v->noise_prev->nb_noise ?
+			&v->noise_prev->noise[i] : NULL;
+		char name[16];
+
+		snprintf(name, sizeof(name), "%s %u", r->role, r->lcore_id);
+		line(sc, " %-10s %7.2f%% %7.2f%% %14s %10.1f %10.1f", name,
+			100 * (p != NULL ? tw_noise_share_between(r, p) :
+				r->lost_share), 100 * r->lost_share,
+			tw_grp(r->gaps), r->gap.p99 / 1e3, r->longest_ns / 1e3);
+	}
+	t = v->noise_prev;
+	v->noise_prev = v->noise;
+	v->noise = t;
+}
+
 static void
 page_lcores(struct view *v, struct screen *sc, double dt)
 {
@@ -249,6 +284,7 @@ page_lcores(struct view *v, struct screen *sc, double dt)
 				v->prev_lcore[i]) / dt) : 0));
 		v->prev_lcore[i] = m;
 	}
+	page_noise(v, sc);
 }
 
 static void
@@ -390,8 +426,11 @@ attach(struct view *v)
 	v->lat = malloc(sizeof(*v->lat));
 	v->lat_prev = calloc(1, sizeof(*v->lat_prev));
 	v->lat_diff = malloc(sizeof(*v->lat_diff));
+	v->noise = calloc(1, sizeof(*v->noise));
+	v->noise_prev = calloc(1, sizeof(*v->noise_prev));
 	if (v->prev_updates == NULL || v->rates == NULL || v->chans == NULL ||
-	    v->lat == NULL || v->lat_prev == NULL || v->lat_diff == NULL)
+	    v->lat == NULL || v->lat_prev == NULL || v->lat_diff == NULL ||
+	    v->noise == NULL || v->noise_prev == NULL)
 		return -ENOMEM;
 	v->prev_tsc = v->sh->start_tsc;
 	return 0;

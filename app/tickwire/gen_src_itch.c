@@ -7,7 +7,9 @@
  * The file's System Events open and close the session. Owns only its
  * place in the file and its timing; never touches the model, the TX
  * queues but to flush them, or the servers. The file was loaded at
- * set-up (gen_setup.c).
+ * set-up (gen_setup.c). Its loop's gaps are recorded as the model
+ * source's are (lib/noise): each message's clock read (and each of a
+ * wait's) is a tick; frames closed and bursts sent are its own work.
  */
 #include <rte_cycles.h>
 #include <rte_pause.h>
@@ -20,6 +22,7 @@ itch_begin(struct tw_gen_lcore *g, uint64_t now)
 	g->at.itch.start = now;
 	g->at.itch.next_house = now;
 	g->at.itch.off = 0;
+	tw_noise_begin(&g->noise, now);
 }
 
 /*
@@ -41,7 +44,9 @@ itch_emit(struct tw_gen_lcore *g)
 		const uint8_t *m = f->data + off + 2;
 		uint16_t wl = tw_itch_locate(m), c;
 		uint64_t now = rte_rdtsc(), now_ns;
+		uint32_t pending = g->nb_tx;
 
+		tw_noise_tick(&g->noise, now);
 		tw_lcore_quiescent(g->lcore_id);
 		off += 2 + (size_t)len;
 		if (g->itch_speed > 0) {
@@ -52,8 +57,13 @@ itch_emit(struct tw_gen_lcore *g)
 
 			if (now < due) {
 				tw_framer_close_all(&g->fr, now);
+				/* The wait starts after the frames' work. */
+				tw_noise_mark(&g->noise, rte_rdtsc());
 				while ((now = rte_rdtsc()) < due &&
 				       !tw_force_quit) {
+					bool worked = g->nb_tx > 0;
+
+					tw_noise_tick(&g->noise, now);
 					if (g->nb_tx > 0)
 						tw_gen_tx_flush(g, false);
 					if (now >= g->at.itch.next_house) {
@@ -61,9 +71,14 @@ itch_emit(struct tw_gen_lcore *g)
 							now);
 						g->at.itch.next_house =
 							now + hz / 1000;
+						worked = true;
 					}
+					if (worked)
+						tw_noise_mark(&g->noise,
+							rte_rdtsc());
 					rte_pause();
 				}
+				pending = g->nb_tx;
 			}
 		}
 		now_ns = tw_clock_ns(g->clock, now);
@@ -74,6 +89,9 @@ itch_emit(struct tw_gen_lcore *g)
 			tw_itch_emit_raw(&g->em, (uint16_t)((wl - 1) % nch), m,
 				len, now, now_ns);
 		}
+		/* A burst left: the send was the loop's work, not a gap. */
+		if (g->nb_tx < pending)
+			tw_noise_mark(&g->noise, rte_rdtsc());
 	}
 	g->at.itch.off = off;
 	return off < f->len;

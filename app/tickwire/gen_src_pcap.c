@@ -5,7 +5,9 @@
  * counts its own. The capture is the whole session, its ends included.
  * Owns only its place in the capture and its timing; never touches the
  * model, the framer or the servers. The capture was loaded at set-up
- * (gen_setup.c): nothing allocated here but mbufs.
+ * (gen_setup.c): nothing allocated here but mbufs. Its loop's gaps are
+ * recorded as the model source's are (lib/noise): each frame's clock
+ * read (and each of a wait's) is a tick; a burst sent is its own work.
  */
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
@@ -92,6 +94,16 @@ pcap_begin(struct tw_gen_lcore *g, uint64_t now)
 	g->at.pcap.start = now;
 	g->at.pcap.next = 0;
 	g->at.pcap.quit = false;
+	tw_noise_begin(&g->noise, now);
+}
+
+/* Frames left (fewer pending than before): the send was the loop's own
+ * work, not a gap. A clock read per burst, not per frame. */
+static inline void
+pcap_sent(struct tw_gen_lcore *g, uint32_t pending)
+{
+	if (g->nb_tx < pending || pending == 0)
+		tw_noise_mark(&g->noise, rte_rdtsc());
 }
 
 /*
@@ -111,6 +123,7 @@ pcap_emit(struct tw_gen_lcore *g)
 		uint32_t i = g->at.pcap.next++;
 		uint64_t due = 0, now;
 		struct rte_mbuf *m;
+		uint32_t pending;
 		uint16_t msgs;
 
 		if (g->replay_rate != 0)
@@ -119,10 +132,19 @@ pcap_emit(struct tw_gen_lcore *g)
 			due = start + (uint64_t)((double)(p->ts_ns[i] -
 				p->ts_ns[0]) / g->replay_speed * (double)hz /
 				1e9);
-		while ((now = rte_rdtsc()) < due) {
+		/* Each clock read is the loop's stamp (lib/noise). */
+		for (;;) {
+			now = rte_rdtsc();
+			tw_noise_tick(&g->noise, now);
+			if (now >= due)
+				break;
 			tw_lcore_quiescent(g->lcore_id);
-			if (g->nb_tx > 0)
+			if (g->nb_tx > 0) {
+				uint32_t pending = g->nb_tx;
+
 				tw_gen_tx_flush(g, false);
+				pcap_sent(g, pending);
+			}
 			if (tw_force_quit) {
 				g->at.pcap.quit = true;
 				return false;
@@ -131,6 +153,7 @@ pcap_emit(struct tw_gen_lcore *g)
 		m = rte_pktmbuf_alloc(g->pool);
 		if (m == NULL) {
 			tw_gen_tx_flush(g, true);
+			pcap_sent(g, 0);
 			m = rte_pktmbuf_alloc(g->pool);
 			if (m == NULL) {
 				g->ctr.mbuf_alloc_failed++;
@@ -143,9 +166,11 @@ pcap_emit(struct tw_gen_lcore *g)
 		m->pkt_len = p->len[i];
 		msgs = replayed(g, rte_pktmbuf_mtod(m, uint8_t *), p->len[i],
 			g->replay_restamp, tw_clock_ns(g->clock, now));
+		pending = g->nb_tx + 1;
 		tw_gen_txq_add(g, 0, m, msgs, true);
 		if (due != 0 && g->nb_tx > 0)
 			tw_gen_tx_flush(g, false);
+		pcap_sent(g, pending);
 	}
 	return g->at.pcap.next < p->nb;
 }

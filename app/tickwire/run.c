@@ -474,6 +474,25 @@ outputs_usage(const struct tw_app *app)
 	return 0;
 }
 
+/* Beside the latency CSVs, the pollers' interruptions. */
+static int
+open_noise_csv(struct tw_app *app, char *err, size_t errlen)
+{
+	const struct tw_config *cfg = &app->cfg;
+	char path[PATH_MAX];
+
+	if (!cfg->rx_enabled || cfg->latency_csv[0] == '\0')
+		return tw_outfile_open(&app->out[APP_OUT_NOISE], "", err,
+			errlen);
+	if ((size_t)snprintf(path, sizeof(path), "%s.interruptions.csv",
+			cfg->latency_csv) >= sizeof(path)) {
+		snprintf(err, errlen, "%.200s...: path too long",
+			cfg->latency_csv);
+		return -ENAMETOOLONG;
+	}
+	return tw_outfile_open(&app->out[APP_OUT_NOISE], path, err, errlen);
+}
+
 int
 tw_app_open_outputs(struct tw_app *app)
 {
@@ -494,6 +513,8 @@ tw_app_open_outputs(struct tw_app *app)
 	if (rc == 0 && cfg->rx_enabled)
 		rc = tw_outfile_open_latency(&app->out[APP_OUT_LAT],
 			cfg->latency_csv, err, sizeof(err));
+	if (rc == 0)
+		rc = open_noise_csv(app, err, sizeof(err));
 	/* Streamed, so read while it grows: opened (or refused) now. */
 	if (rc == 0)
 		rc = tw_outstream_open(&app->lines_out, cfg->stats_lines, err,
@@ -577,6 +598,41 @@ cpu_record(char *model, size_t mlen, char *flags, size_t flen)
 }
 
 /*
+ * The pollers' interruptions with each one's histogram, in the stats
+ * JSON's order (RX lcores, then generator lcores).
+ */
+static int
+write_noise_csv(const struct tw_app *app, FILE *f)
+{
+	const struct tw_view *v = app->view;
+	struct tw_noise_report *r = calloc(TW_STATS_NOISE_MAX, sizeof(*r));
+	struct tw_hist *h = calloc(TW_STATS_NOISE_MAX, sizeof(*h));
+	unsigned int i, n = 0;
+	int rc = -ENOMEM;
+
+	if (r != NULL && h != NULL) {
+		for (i = 0; i < v->nb_rx && n < TW_STATS_NOISE_MAX; i++)
+			if (v->rx_noise[i] != NULL) {
+				tw_hist_init(&h[n]);
+				tw_noise_read(v->rx_noise[i], v->rx_lcore[i],
+					"rx", &r[n], &h[n]);
+				n++;
+			}
+		for (i = 0; i < v->nb_gen && n < TW_STATS_NOISE_MAX; i++)
+			if (v->gen_noise[i] != NULL) {
+				tw_hist_init(&h[n]);
+				tw_noise_read(v->gen_noise[i], v->gen_lcore[i],
+					"gen", &r[n], &h[n]);
+				n++;
+			}
+		rc = tw_stats_write_noise_csv(f, r, h, n);
+	}
+	free(r);
+	free(h);
+	return rc;
+}
+
+/*
  * Write every report asked for, each on its own (one failing does not
  * skip the others). 0, or the first error; each is logged.
  */
@@ -635,6 +691,8 @@ write_outputs(struct tw_app *app, const struct tw_stats *st,
 			rc = tw_books_dump_csv(app->gen[0]->itch->books, f);
 		else if (i == APP_OUT_ITCH)
 			rc = 0;         /* the generator wrote it */
+		else if (i == APP_OUT_NOISE)
+			rc = write_noise_csv(app, f);
 		else
 			rc = tw_hist_write_csv(&lat_merged[i - APP_OUT_LAT],
 				f);

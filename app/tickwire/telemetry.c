@@ -16,6 +16,8 @@
  *   /tickwire/symbol,TICKER    one symbol's consistent snapshot
  *   /tickwire/top,N            the N symbols with the most updates
  *   /tickwire/ports            per port: link, counters, non-zero xstats
+ *   /tickwire/interruptions    per poller: its loop's interruptions
+ *                              (lib/noise)
  *
  * The commands that change a run (rate, pause, mark, ...) are
  * control.c's, registered from here.
@@ -442,6 +444,57 @@ cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * Each poller's interruptions, as the stats JSON's "interruptions"
+ * says them: a dict per poller ("rx_lcore_N", "gen_lcore_N"). Telemetry
+ * has no floating point in 22.11: the share lost is in parts per
+ * million.
+ */
+static int
+cmd_interruptions(const char *cmd, const char *params,
+		struct rte_tel_data *d)
+{
+	struct tw_stats *s = calloc(1, sizeof(*s));
+	unsigned int i;
+	char name[32];
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (s == NULL)
+		return -ENOMEM;
+	tw_view_noise(tel_app->view, s, NULL);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "unit", "ns");
+	for (i = 0; i < s->nb_noise; i++) {
+		const struct tw_noise_report *r = &s->noise[i];
+		struct rte_tel_data *p = rte_tel_data_alloc();
+
+		if (p == NULL) {
+			free(s);
+			return -ENOMEM;
+		}
+		rte_tel_data_start_dict(p);
+		rte_tel_data_add_dict_string(p, "role", r->role);
+		rte_tel_data_add_dict_u64(p, "lcore", r->lcore_id);
+		rte_tel_data_add_dict_u64(p, "threshold_ns", r->threshold_ns);
+		rte_tel_data_add_dict_u64(p, "elapsed_ns", r->elapsed_ns);
+		rte_tel_data_add_dict_u64(p, "stalls", r->gaps);
+		rte_tel_data_add_dict_u64(p, "lost_ns", r->lost_ns);
+		rte_tel_data_add_dict_u64(p, "lost_ppm",
+			(uint64_t)(r->lost_share * 1e6 + 0.5));
+		rte_tel_data_add_dict_u64(p, "longest_ns", r->longest_ns);
+		rte_tel_data_add_dict_u64(p, "p50", r->gap.p50);
+		rte_tel_data_add_dict_u64(p, "p90", r->gap.p90);
+		rte_tel_data_add_dict_u64(p, "p99", r->gap.p99);
+		rte_tel_data_add_dict_u64(p, "p99_9", r->gap.p999);
+		snprintf(name, sizeof(name), "%s_lcore_%u", r->role,
+			r->lcore_id);
+		rte_tel_data_add_dict_container(d, name, p, 0);
+	}
+	free(s);
+	return 0;
+}
+
 int
 tw_telemetry_register(struct tw_app *app)
 {
@@ -470,6 +523,9 @@ tw_telemetry_register(struct tw_app *app)
 		{ "/tickwire/ports", cmd_ports,
 			"Per port: link state and changes, restarts, ethdev "
 			"counters, non-zero xstats. No parameters" },
+		{ "/tickwire/interruptions", cmd_interruptions,
+			"Per RX and generator lcore: its loop's stalls, time "
+			"lost (ns, ppm), longest, percentiles. No parameters" },
 	};
 	unsigned int i;
 	int rc;

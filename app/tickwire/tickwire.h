@@ -281,7 +281,9 @@ struct tw_gen_lcore {
 enum tw_app_out {
 	APP_OUT_STATS, APP_OUT_CACHE, APP_OUT_TRUTH, APP_OUT_BOOKS,
 	APP_OUT_TRUTH_BOOKS, APP_OUT_ITCH, APP_OUT_LAT,
-	APP_OUT_MAX = APP_OUT_LAT + TW_SPAN_MAX
+	/* Beside the latency CSVs: PREFIX.interruptions.csv. */
+	APP_OUT_NOISE = APP_OUT_LAT + TW_SPAN_MAX,
+	APP_OUT_MAX
 };
 
 /* Everything the main lcore builds; the workers see their own part. */

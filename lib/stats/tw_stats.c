@@ -1188,3 +1188,32 @@ tw_stats_write_period_csv(FILE *f, const struct tw_stats *now,
 	fflush(f);
 	return ferror(f) ? -EIO : 0;
 }
+
+int
+tw_stats_write_noise_csv(FILE *f, const struct tw_noise_report *r,
+		const struct tw_hist *h, unsigned int nb)
+{
+	uint64_t lo, hi;
+	unsigned int i, b;
+
+	fprintf(f, "lcore,role,lo_ns,hi_ns,count\n");
+	for (i = 0; i < nb; i++)
+		for (b = 0; b < TW_HIST_BUCKETS; b++) {
+			if (h[i].b[b] == 0)
+				continue;
+			tw_hist_bucket_range(b, &lo, &hi);
+			fprintf(f, "%u,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+				"\n", r[i].lcore_id, r[i].role, lo, hi,
+				h[i].b[b]);
+		}
+	fprintf(f, "\nlcore,role,threshold_ns,elapsed_ns,stalls,lost_ns,"
+		"lost_share,longest_ns,p50_ns,p90_ns,p99_ns,p999_ns\n");
+	for (i = 0; i < nb; i++)
+		fprintf(f, "%u,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			",%.6f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
+			PRIu64 "\n", r[i].lcore_id, r[i].role, r[i].threshold_ns,
+			r[i].elapsed_ns, r[i].gaps, r[i].lost_ns,
+			r[i].lost_share, r[i].longest_ns, r[i].gap.p50,
+			r[i].gap.p90, r[i].gap.p99, r[i].gap.p999);
+	return ferror(f) ? -EIO : 0;
+}

@@ -256,6 +256,17 @@ int tw_stats_write_period(FILE *f, const struct tw_stats *now,
  * columns only ever go at the end. 0, or -EIO.
  */
 int tw_stats_write_period_csv_header(FILE *f);
+
+/*
+ * The latency CSVs' companion (PREFIX.interruptions.csv): for each of
+ * nb pollers (r[i], its gaps' histogram h[i]), the histogram's
+ * non-empty buckets under the header lcore,role,lo_ns,hi_ns,count; then
+ * an empty line and a summary, a row per poller, under the header
+ * lcore,role,threshold_ns,elapsed_ns,stalls,lost_ns,lost_share,
+ * longest_ns,p50_ns,p90_ns,p99_ns,p999_ns. 0, or -EIO.
+ */
+int tw_stats_write_noise_csv(FILE *f, const struct tw_noise_report *r,
+		const struct tw_hist *h, unsigned int nb);
 int tw_stats_write_period_csv(FILE *f, const struct tw_stats *now,
 		const struct tw_stats *prev, const struct tw_hist_summary *lat,
 		bool final, const char *phase);

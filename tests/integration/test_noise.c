@@ -5,7 +5,9 @@
  * (more than in a run without it), its gaps are recorded, the share
  * lost agrees (within 2x) with an independent spin probe pinned to that
  * core in the same window, and the latency report names the host. A
- * threshold of 0 is refused with the key. The real binary over
+ * threshold of 0 is refused with the key. The latency CSVs have a
+ * companion, each poller's interruptions as histogram buckets and a
+ * summary, that agrees with the stats JSON. The real binary over
  * net_ring (drivers-config/loopback.ini: the RX lcore on cpu 1).
  */
 #define _GNU_SOURCE
@@ -194,12 +196,74 @@ the_host_check_runs_and_says_what_to_change(void **state)
 	free(text);
 }
 
+/* The sum of the "count" column of lcore's bucket rows (role,lcore). */
+static uint64_t
+csv_bucket_sum(const char *csv, const char *who, unsigned int *rows)
+{
+	const char *p = csv;
+	uint64_t sum = 0, lo, hi, count;
+	size_t wl = strlen(who);
+
+	*rows = 0;
+	while (p != NULL && *p != '\0' && *p != '\n') {
+		if (strncmp(p, who, wl) == 0 &&
+		    sscanf(p + wl, "%" SCNu64 ",%" SCNu64 ",%" SCNu64, &lo, &hi,
+			    &count) == 3) {
+			assert_true(lo < hi);
+			sum += count;
+			(*rows)++;
+		}
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return sum;
+}
+
+static void
+the_latency_csvs_companion_has_each_pollers_interruptions(void **state)
+{
+	static const char *const opts[] = {
+		"--duration", "2", "--rate", "100000", "--accept-loss",
+		"--quiet", "--stats-json", "noise.csv.json",
+		"--latency-csv", "noise.csv", NULL,
+	};
+	char *json, *csv, *summary, want[64];
+	unsigned int rows;
+	uint64_t gaps;
+
+	(void)state;
+	assert_int_equal(it_tickwire(opts, it_path("noise.csv.log"), 120),
+		IT_WHOLE);
+	json = it_slurp(it_path("noise.csv.json"));
+	csv = it_slurp(it_path("noise.csv.interruptions.csv"));
+	assert_non_null(json);
+	assert_non_null(csv);
+	rx_lost_share(json, &gaps);
+	assert_memory_equal(csv, "lcore,role,lo_ns,hi_ns,count\n", 29);
+	/* Every gap the JSON counts is in one of its buckets. */
+	assert_int_equal(csv_bucket_sum(csv + 29, "2,rx,", &rows), gaps);
+	assert_true(rows > 0 || gaps == 0);
+	summary = strstr(csv, "\n\nlcore,role,threshold_ns,elapsed_ns,"
+		"stalls,lost_ns,lost_share,longest_ns,p50_ns,p90_ns,p99_ns,"
+		"p999_ns\n");
+	assert_non_null(summary);
+	snprintf(want, sizeof(want), "\n2,rx,1000,");
+	assert_non_null(strstr(summary, want));
+	/* The generator lcore (1) has its rows too. */
+	assert_non_null(strstr(summary, "\n1,gen,1000,"));
+	free(json);
+	free(csv);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_threshold_of_0_is_refused_with_its_key),
 		cmocka_unit_test(the_host_check_runs_and_says_what_to_change),
+		cmocka_unit_test(
+			the_latency_csvs_companion_has_each_pollers_interruptions),
 		cmocka_unit_test(
 			a_busy_process_on_the_rx_core_is_time_its_lcore_lost),
 	};

@@ -5,12 +5,15 @@
 One tickwire run over net_ring (paced, then lingering after the end of
 session) is inspected while it runs by:
   - dpdk-telemetry.py: every /tickwire/... command; counters only grow
-    and end equal to the final stats JSON; channels and a symbol snapshot
+    and end equal to the final stats JSON; /tickwire/interruptions names
+    the pollers the JSON's "interruptions" names, and their time grows; channels and a symbol snapshot
     and the top list match the final JSON and cache dump;
   - dpdk-dumpcap: N packets captured from net_ring0, checked by tshark's
     MoldUDP64 dissector;
   - tickwire-top under tmux: live symbols and rates that change;
   - tickwire-top with no tickwire running: a clear message, exit 1;
+  - plot-latency with and without the latency CSVs' companion
+    (PREFIX.interruptions.csv), and with a foreign one;
   - --log-level=tickwire.rx:debug: the RX lcore's debug line appears.
 Secondary processes (dumpcap, tickwire-top) need the primary's hugepage
 memory: without hugepages those checks are reported NOT RUN and the test
@@ -185,11 +188,40 @@ def top_sizes(hugepages):
         check(re.search(r"^ rx \d+\s+[\d,]+\s+[\d,]+", pages["l"], re.M)
               is not None and " gen " in pages["l"],
               "tickwire-top page l: a line per lcore")
+        check(re.search(r"^ rx \d+\s+[0-9.]+%\s+[0-9.]+%\s+[\d,]+\s+"
+                        r"[0-9.]+\s+[0-9.]+$", pages["l"], re.M) is not None
+              and re.search(r"^ gen \d+\s+[0-9.]+%", pages["l"], re.M)
+              is not None,
+              "tickwire-top page l: each poller's interruptions")
         check(re.search(r"^ 0\s+net_ring0\s+up\s+\d+", pages["p"], re.M)
               is not None, "tickwire-top page p: the port, link up")
         check(re.search(r"^ \S+\s+\d+\s+\d+\s+\d+\s+[0-9.]+%",
                         pages["m"], re.M) is not None,
               "tickwire-top page m: mempools and their use")
+
+
+def check_interruptions(a, b):
+    """Two answers of /tickwire/interruptions half a second apart."""
+    pa = {k: v for k, v in (a or {}).items() if k != "unit"}
+    pb = {k: v for k, v in (b or {}).items() if k != "unit"}
+    check(a is not None and a.get("unit") == "ns" and "rx_lcore_2" in pa
+          and any(k.startswith("gen_lcore_") for k in pa) and
+          all(k == "%s_lcore_%d" % (p["role"], p["lcore"])
+              for k, p in pa.items()),
+          "/tickwire/interruptions: a dict per RX and generator lcore: %s" %
+          sorted(pa))
+    for k, p in pa.items():
+        q = pb.get(k, {})
+        check(p["threshold_ns"] == 1000 and
+              p["lost_ns"] <= p["elapsed_ns"] and
+              p["lost_ppm"] <= 1000000 and
+              p["longest_ns"] >= (p["threshold_ns"] if p["stalls"] else 0)
+              and q.get("elapsed_ns", 0) > p["elapsed_ns"] and
+              q.get("stalls", -1) >= p["stalls"],
+              "/tickwire/interruptions %s: %d stalls, %d ppm lost, its "
+              "time grows (%d -> %d ns)" % (k, p["stalls"], p["lost_ppm"],
+                                            p["elapsed_ns"],
+                                            q.get("elapsed_ns", 0)))
 
 
 def capture(hugepages):
@@ -374,6 +406,61 @@ def plot_errors():
               p.stderr.strip())
 
 
+def plot_interruptions():
+    """plot-latency draws the companion's interruptions when it is there,
+    the spans alone when it is not, and names a broken one."""
+    if subprocess.run(["/usr/bin/python3", "-c", "import matplotlib"],
+                      capture_output=True).returncode != 0:
+        check(False, "plot-latency interruptions: NOT RUN (no "
+              "python3-matplotlib)")
+        return
+    span, comp = out("plotn.send-cache.csv"), out("plotn.interruptions.csv")
+    with open(span, "w") as f:
+        f.write("lo_ns,hi_ns,count,cumulative_fraction\n"
+                "1000,1003,90,0.9\n50000,50175,10,1.0\n")
+    with open(comp, "w") as f:
+        f.write("lcore,role,lo_ns,hi_ns,count\n2,rx,1500,1503,40\n"
+                "2,rx,49000,49151,5\n1,gen,2000,2007,3\n\n"
+                "lcore,role,threshold_ns,elapsed_ns,stalls,lost_ns,"
+                "lost_share,longest_ns,p50_ns,p90_ns,p99_ns,p999_ns\n"
+                "2,rx,1000,1000000000,45,305000,0.000305,49151,1501,"
+                "49075,49075,49075\n1,gen,1000,1000000000,3,6000,0.000006,"
+                "2007,2003,2003,2003,2003\n")
+
+    def plot():
+        for png in (".percentiles.png", ".histogram.png"):
+            if os.path.exists(out("plotn") + png):
+                os.remove(out("plotn") + png)
+        p = subprocess.run([SRC + "/scripts/plot-latency", "-o",
+                            out("plotn"), span + "=send->cache"],
+                           capture_output=True, text=True, timeout=120)
+        pngs = all(os.path.exists(out("plotn") + png) and
+                   os.path.getsize(out("plotn") + png) > 1000 for png in
+                   (".percentiles.png", ".histogram.png"))
+        return p, pngs
+    p, pngs = plot()
+    check(p.returncode == 0 and pngs and
+          comp + ": drawn beside the spans" in p.stdout,
+          "plot-latency draws the interruptions beside the span: %r" %
+          (p.stdout.strip() + p.stderr.strip()))
+    os.rename(comp, comp + ".away")
+    p, pngs = plot()
+    check(p.returncode == 0 and pngs and "drawn beside" not in p.stdout
+          and p.stderr.strip() == "",
+          "plot-latency without the companion: the span alone, exit 0 "
+          "(%r)" % p.stderr.strip())
+    with open(comp, "w") as f:
+        f.write("a,b\n1,2\n")
+    p, _ = plot()
+    lines = p.stderr.strip().splitlines()
+    check(p.returncode == 1 and len(lines) == 1 and
+          lines[0].startswith("plot-latency: " + comp) and
+          "Traceback" not in p.stderr,
+          "plot-latency names a foreign companion in one line: %r" %
+          p.stderr.strip())
+    os.rename(comp + ".away", comp)
+
+
 def installed():
     """meson install --destdir: binaries, profiles and man pages."""
     build = os.path.dirname(os.path.dirname(os.path.dirname(TW)))
@@ -413,6 +500,7 @@ def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
     plot_errors()
+    plot_interruptions()
     installed()
     for name, exe in (("tickwire-top", TOP), ("tickwire-sockrx", SOCKRX)):
         v = subprocess.run([exe, "--version"], capture_output=True,
@@ -459,6 +547,10 @@ def main():
             check(h["count"] > 0 and h["min"] <= h["p50"] <= h["p99"]
                   <= h["max"], "latency %s summary is ordered: %s" %
                   (span, h))
+        intr = [telemetry("/tickwire/interruptions")]
+        time.sleep(0.5)
+        intr.append(telemetry("/tickwire/interruptions"))
+        check_interruptions(*intr)
 
         capture(hugepages)
         top_view(hugepages)
@@ -473,7 +565,7 @@ def main():
             "/tickwire/stats", "/tickwire/channels",
             "/tickwire/symbol,TW000005", "/tickwire/top,5",
             "/tickwire/top,0", "/tickwire/symbol,NOSUCH",
-            "/tickwire/ports")]
+            "/tickwire/ports", "/tickwire/interruptions")]
     finally:
         rc = tw.wait(timeout=60)
         log.close()
@@ -494,8 +586,15 @@ def main():
           run.get("version") == final["version"] and run.get("git") and
           run.get("profile", "").endswith("loopback.ini"),
           "the stats JSON starts with the run record: %s" % run)
-    check(len(fin) == 7, "seven answers to seven commands")
-    st, chans, sym, top, bad_top, bad_sym, ports = fin
+    check(len(fin) == 8, "eight answers to eight commands")
+    st, chans, sym, top, bad_top, bad_sym, ports, intr = fin
+    named = sorted((p["role"], p["lcore"], p["threshold_ns"])
+                   for p in final["interruptions"]["pollers"])
+    told = sorted((p["role"], p["lcore"], p["threshold_ns"])
+                  for k, p in intr.items() if k != "unit")
+    check(named == told and len(told) >= 2,
+          "/tickwire/interruptions names the JSON's pollers: %s, %s" %
+          (told, named))
     p0, j0 = ports["0"], final["ports"][0]
     check(p0["name"] == j0["name"] == "net_ring0" and p0["link_up"] == 1 and
           p0["ipackets"] == j0["ipackets"] == final["rx"]["packets"] and
