@@ -121,6 +121,31 @@ cmdline_cpus(const char *cmdline, const char *key)
 }
 
 /*
+ * One set of --lcores at *p, "(a,b-c)" or up to one of stop, into out;
+ * *p past it. false for a '(' without its ')'.
+ */
+static bool
+take_set(const char **p, const char *stop, char *out, size_t len)
+{
+	const char *e;
+	size_t k;
+
+	if (**p == '(') {
+		e = strchr(*p, ')');
+		if (e == NULL)
+			return false;
+		k = (size_t)(e - *p - 1);
+		(*p)++;
+	} else {
+		k = strcspn(*p, stop);
+		e = *p + k - 1;
+	}
+	snprintf(out, len, "%.*s", (int)k, *p);
+	*p = e + 1;
+	return true;
+}
+
+/*
  * The cores of the lcores named, from the EAL arguments: -l and -c map
  * lcore i to core i; --lcores "a@b", "(a,b)@(c,d)", "a-b", "a": each
  * lcore to its cores. An lcore not named maps to its own number.
@@ -132,36 +157,14 @@ lcores_arg_cpus(const char *arg, unsigned int lcore)
 
 	while (*p != '\0') {
 		char lset[128], cset[128];
-		const char *e;
-		size_t k;
 		uint64_t ls = 0, cs = 0;
 
-		if (*p == '(') {
-			e = strchr(p, ')');
-			if (e == NULL)
-				return 0;
-			k = (size_t)(e - p - 1);
-			p++;
-		} else {
-			k = strcspn(p, "@,");
-			e = p + k - 1;
-		}
-		snprintf(lset, sizeof(lset), "%.*s", (int)k, p);
-		p = e + 1;
+		if (!take_set(&p, "@,", lset, sizeof(lset)))
+			return 0;
 		if (*p == '@') {
 			p++;
-			if (*p == '(') {
-				e = strchr(p, ')');
-				if (e == NULL)
-					return 0;
-				k = (size_t)(e - p - 1);
-				p++;
-			} else {
-				k = strcspn(p, ",");
-				e = p + k - 1;
-			}
-			snprintf(cset, sizeof(cset), "%.*s", (int)k, p);
-			p = e + 1;
+			if (!take_set(&p, ",", cset, sizeof(cset)))
+				return 0;
 		} else {
 			snprintf(cset, sizeof(cset), "%s", lset);
 		}
