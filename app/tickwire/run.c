@@ -305,8 +305,10 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 			tw_stop_requested = true;
 			app->duration_ended = true;
 		}
-		if (t >= next_print)
-			poll_port_stats(app);
+		/* Every tick: a driver that zeroes its counters (memif when
+		 * a new client comes) is caught before its new count passes
+		 * the old one, so nothing counted is lost to the reset. */
+		poll_port_stats(app);
 		if (t >= next_print || app->nb_rx > 0) {
 			collect(app, now);
 			if (t >= next_print) {

@@ -433,6 +433,9 @@ tw_port_stop(uint16_t port_id)
  * counting anything twice: a 0 below the last count is held (it says
  * neither which), a count above 0 but below the last one is a new count
  * from 0 (the last one joins the base), a count at or above it goes on.
+ * What a driver counted between the last read and a reset it does not
+ * show (memif reads 0 from the moment its peer leaves) is lost: the
+ * main lcore reads every port each tick (50 ms) to keep that small.
  * Per port id, written by the main lcore only.
  */
 #define FOLD_XSTATS 256

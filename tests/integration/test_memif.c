@@ -362,8 +362,16 @@ generator_port_counters_survive_a_processor_restart(void **state)
 		pkts, dropped, out);
 	assert_true(port_u64(g, "link_downs") >= 1);
 	assert_true(pkts > 100000 && pkts != UINT64_MAX);
-	/* Every frame the port took, on either client's link. */
-	assert_int_equal(out, pkts - dropped);
+	/*
+	 * Every frame the port took, on either client's link, never more:
+	 * memif reads 0 from the moment its client leaves and counts from
+	 * 0 for the next, so what went out between the last read (the main
+	 * lcore reads every 50 ms tick) and the leaving is all it can miss:
+	 * at 300,000 a second, two ticks' worth at most on a loaded host.
+	 */
+	assert_true(out <= pkts - dropped);
+	assert_true(pkts - dropped - out <= 2 * 300000 / 20);
+	assert_true(out > (pkts - dropped) / 2);
 	free(g);
 }
 
