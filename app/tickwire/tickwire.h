@@ -16,6 +16,8 @@
  *   gen_src_*.c  its sources: the model, a capture, an ITCH day file
  *   rx_lcore.c   the RX lcores: their creation and their loop
  *   run.c        launch, the main lcore's loop, the end of the run
+ *   report.c     report paths checked and opened, the verdict, the
+ *                summary and every report written at the end
  *   telemetry.c  /tickwire/... commands
  *   control.c    commands that change the run (rate, pause, mark, ...),
  *                the phases they open, how the generator applies them
@@ -365,6 +367,12 @@ int tw_app_open_outputs(struct tw_app *app);
 void tw_app_discard_outputs(struct tw_app *app);
 /* The run: TW_EXIT_WHOLE or TW_EXIT_NOT_WHOLE, or -errno. */
 int tw_app_run(struct tw_app *app);
+
+/* report.c: the summary, the verdict and every report at the end (lat:
+ * the merged latency histograms); the exit status, or -EIO when a
+ * report was not written. */
+int tw_app_report(struct tw_app *app, struct tw_stats *now,
+		const struct tw_hist *lat);
 
 /* telemetry.c: /tickwire/... commands for dpdk-telemetry.py. */
 int tw_telemetry_register(struct tw_app *app);
