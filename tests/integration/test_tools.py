@@ -167,9 +167,18 @@ def top_sizes(hugepages):
         for key in ("s", "l", "p", "m"):
             subprocess.run(["tmux", "send-keys", "-t", session, key])
             time.sleep(0.5)
-            pages[key] = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", session],
-                capture_output=True, text=True).stdout
+            # On a loaded host a capture may catch the screen before
+            # (or while) top draws it: the symbol page is read again
+            # until its rows are there, for 5 s at most.
+            deadline = time.monotonic() + 5
+            while True:
+                pages[key] = subprocess.run(
+                    ["tmux", "capture-pane", "-p", "-t", session],
+                    capture_output=True, text=True).stdout
+                if key != "s" or time.monotonic() > deadline or \
+                        re.search(r"^\s*\d+\s+TW\d{6}", pages[key], re.M):
+                    break
+                time.sleep(0.2)
         subprocess.run(["tmux", "send-keys", "-t", session, "q"])
         with open(out("tools.top-%dx%d.txt" % (cols, rows)), "w") as f:
             f.write("\n----\n".join(pages[k] for k in "slpm"))
