@@ -321,97 +321,100 @@ parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/*
+ * Every changing command: the lock, the refusal of a run not in a state
+ * to take it, room for the phase it opens, and the log, around its own
+ * body (the lock held).
+ */
+typedef int (*ctl_body_t)(enum ctl_cmd c, const char *params,
+		struct rte_tel_data *d);
+
 static int
-cmd_rate(const char *cmd, const char *params, struct rte_tel_data *d)
+ctl_run(struct rte_tel_data *d, enum ctl_cmd c, const char *params,
+		bool needs_gen, bool new_phase, ctl_body_t body)
 {
-	char name[TW_PHASE_NAME];
 	const char *why;
-	uint64_t rate;
 	int rc;
 
-	RTE_SET_USED(cmd);
 	pthread_mutex_lock(&ctl.lock);
-	why = ctl_refusal(true);
+	why = ctl_refusal(needs_gen);
 	if (why != NULL)
-		rc = ctl_answer(d, CTL_RATE, params, "%s", why);
-	else if (parse_u64(params, TW_CTL_RATE_MAX, &rate) != 0)
-		rc = ctl_answer(d, CTL_RATE, params, "give a rate in "
-			"messages/s, 0 (unlimited) to %" PRIu64
-			": /tickwire/rate,N", (uint64_t)TW_CTL_RATE_MAX);
-	else if (ctl.nb_phases == CTL_MAX_PHASES)
-		rc = ctl_answer(d, CTL_RATE, params, "%u phases: no room for "
-			"more", CTL_MAX_PHASES);
-	else {
-		uint64_t was = tw_ctl.rate;
-
-		bool applied;
-
-		ctl_write_begin();
-		tw_ctl.rate = rate;
-		applied = ctl_write_end();
-		snprintf(name, sizeof(name), "rate=%" PRIu64, rate);
-		phase_switch(name, "rate", applied);
-		TW_LOG(app, NOTICE, "control: rate %" PRIu64 " msgs/s (was %"
-			PRIu64 "%s); phase %u from %.3f s\n", rate, was,
-			tw_ctl.paused ? ", paused" : "", ctl.nb_phases - 1,
-			ctl.phases[ctl.nb_phases - 1].start.t_s);
-		rc = ctl_answer(d, CTL_RATE, params, NULL);
-	}
+		rc = ctl_answer(d, c, params, "%s", why);
+	else if (new_phase && ctl.nb_phases == CTL_MAX_PHASES)
+		rc = ctl_answer(d, c, params, "%u phases: no room for more",
+			CTL_MAX_PHASES);
+	else
+		rc = body(c, params, d);
 	pthread_mutex_unlock(&ctl.lock);
 	return rc;
 }
 
+static int
+rate_body(enum ctl_cmd c, const char *params, struct rte_tel_data *d)
+{
+	char name[TW_PHASE_NAME];
+	uint64_t rate, was = tw_ctl.rate;
+	bool applied;
+
+	if (parse_u64(params, TW_CTL_RATE_MAX, &rate) != 0)
+		return ctl_answer(d, c, params, "give a rate in messages/s, 0 "
+			"(unlimited) to %" PRIu64 ": /tickwire/rate,N",
+			(uint64_t)TW_CTL_RATE_MAX);
+	ctl_write_begin();
+	tw_ctl.rate = rate;
+	applied = ctl_write_end();
+	snprintf(name, sizeof(name), "rate=%" PRIu64, rate);
+	phase_switch(name, "rate", applied);
+	TW_LOG(app, NOTICE, "control: rate %" PRIu64 " msgs/s (was %" PRIu64
+		"%s); phase %u from %.3f s\n", rate, was,
+		tw_ctl.paused ? ", paused" : "", ctl.nb_phases - 1,
+		ctl.phases[ctl.nb_phases - 1].start.t_s);
+	return ctl_answer(d, c, params, NULL);
+}
+
+static int
+cmd_rate(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return ctl_run(d, CTL_RATE, params, true, true, rate_body);
+}
+
 /* pause and resume: the running phase's name goes on. */
 static int
-pause_resume(const char *params, struct rte_tel_data *d, bool pause)
+pause_resume_body(enum ctl_cmd c, const char *params, struct rte_tel_data *d)
 {
-	enum ctl_cmd c = pause ? CTL_PAUSE : CTL_RESUME;
+	bool pause = c == CTL_PAUSE, applied;
 	char name[TW_PHASE_NAME];
-	const char *why;
-	int rc;
 
-	pthread_mutex_lock(&ctl.lock);
-	why = ctl_refusal(true);
-	if (why != NULL)
-		rc = ctl_answer(d, c, params, "%s", why);
-	else if (params != NULL && *params != '\0')
-		rc = ctl_answer(d, c, params, "no parameters: /tickwire/%s",
+	if (params != NULL && *params != '\0')
+		return ctl_answer(d, c, params, "no parameters: /tickwire/%s",
 			ctl_cmd_name[c]);
-	else if ((tw_ctl.paused != 0) == pause)
-		rc = ctl_answer(d, c, params, "already %s", pause ? "paused" :
-			"running");
-	else if (ctl.nb_phases == CTL_MAX_PHASES)
-		rc = ctl_answer(d, c, params, "%u phases: no room for more",
-			CTL_MAX_PHASES);
-	else {
-		bool applied;
-
-		ctl_write_begin();
-		tw_ctl.paused = pause;
-		applied = ctl_write_end();
-		snprintf(name, sizeof(name), "%s", running_name());
-		phase_switch(name, ctl_cmd_name[c], applied);
-		TW_LOG(app, NOTICE, "control: %s; phase %u (%s) from %.3f s\n",
-			pause ? "paused" : "resumed", ctl.nb_phases - 1, name,
-			ctl.phases[ctl.nb_phases - 1].start.t_s);
-		rc = ctl_answer(d, c, params, NULL);
-	}
-	pthread_mutex_unlock(&ctl.lock);
-	return rc;
+	if ((tw_ctl.paused != 0) == pause)
+		return ctl_answer(d, c, params, "already %s", pause ?
+			"paused" : "running");
+	ctl_write_begin();
+	tw_ctl.paused = pause;
+	applied = ctl_write_end();
+	snprintf(name, sizeof(name), "%s", running_name());
+	phase_switch(name, ctl_cmd_name[c], applied);
+	TW_LOG(app, NOTICE, "control: %s; phase %u (%s) from %.3f s\n",
+		pause ? "paused" : "resumed", ctl.nb_phases - 1, name,
+		ctl.phases[ctl.nb_phases - 1].start.t_s);
+	return ctl_answer(d, c, params, NULL);
 }
 
 static int
 cmd_pause(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	RTE_SET_USED(cmd);
-	return pause_resume(params, d, true);
+	return ctl_run(d, CTL_PAUSE, params, true, true, pause_resume_body);
 }
 
 static int
 cmd_resume(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	RTE_SET_USED(cmd);
-	return pause_resume(params, d, false);
+	return ctl_run(d, CTL_RESUME, params, true, true, pause_resume_body);
 }
 
 static bool
@@ -427,37 +430,29 @@ good_name(const char *s)
 }
 
 static int
-cmd_mark(const char *cmd, const char *params, struct rte_tel_data *d)
+mark_body(enum ctl_cmd c, const char *params, struct rte_tel_data *d)
 {
-	const char *why;
-	int rc;
+	bool applied;
 
-	RTE_SET_USED(cmd);
-	pthread_mutex_lock(&ctl.lock);
-	why = ctl_refusal(false);
-	if (why != NULL)
-		rc = ctl_answer(d, CTL_MARK, params, "%s", why);
-	else if (!good_name(params))
-		rc = ctl_answer(d, CTL_MARK, params, "give a name of 1 to %d "
+	if (!good_name(params))
+		return ctl_answer(d, c, params, "give a name of 1 to %d "
 			"letters, digits or _-.:=+@: /tickwire/mark,NAME",
 			TW_PHASE_NAME - 1);
-	else if (ctl.nb_phases == CTL_MAX_PHASES)
-		rc = ctl_answer(d, CTL_MARK, params, "%u phases: no room for "
-			"more", CTL_MAX_PHASES);
-	else {
-		bool applied;
+	/* Nothing changes; the generator marks where it is. */
+	ctl_write_begin();
+	applied = ctl_write_end();
+	phase_switch(params, "mark", applied);
+	TW_LOG(app, NOTICE, "control: mark %s; phase %u from %.3f s\n",
+		params, ctl.nb_phases - 1,
+		ctl.phases[ctl.nb_phases - 1].start.t_s);
+	return ctl_answer(d, c, params, NULL);
+}
 
-		/* Nothing changes; the generator marks where it is. */
-		ctl_write_begin();
-		applied = ctl_write_end();
-		phase_switch(params, "mark", applied);
-		TW_LOG(app, NOTICE, "control: mark %s; phase %u from %.3f s\n",
-			params, ctl.nb_phases - 1,
-			ctl.phases[ctl.nb_phases - 1].start.t_s);
-		rc = ctl_answer(d, CTL_MARK, params, NULL);
-	}
-	pthread_mutex_unlock(&ctl.lock);
-	return rc;
+static int
+cmd_mark(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return ctl_run(d, CTL_MARK, params, false, true, mark_body);
 }
 
 /*
@@ -523,71 +518,63 @@ parse_faults(const char *params, struct tw_fault_params *fp,
 }
 
 static int
-cmd_faults(const char *cmd, const char *params, struct rte_tel_data *d)
+faults_body(enum ctl_cmd c, const char *params, struct rte_tel_data *d)
 {
-	struct tw_fault_params fp;
+	struct tw_fault_params fp = tw_ctl.faults;
 	struct tw_fault_counters scratch_ctr;
 	struct tw_faults scratch;
 	char why[TW_CONTROL_TEXT];
-	const char *no;
 	uint32_t lines;
+
+	if (parse_faults(params, &fp, &lines, why, sizeof(why)) != 0)
+		return ctl_answer(d, c, params, "%s", why);
+	if (tw_faults_init(&scratch, &fp, &scratch_ctr) != 0)
+		return ctl_answer(d, c, params, "shares are in [0, 1), "
+			"burst >= 1");
+	ctl_write_begin();
+	tw_ctl.faults = fp;
+	tw_ctl.faults_line = lines;
+	ctl_write_end();
+	TW_LOG(app, NOTICE, "control: faults on line%s %s: loss %g burst %g "
+		"dup %g reorder %g\n", lines == 3 ? "s" : "",
+		lines == 1 ? "A" : lines == 2 ? "B" : "A and B",
+		fp.loss, fp.burst, fp.dup, fp.reorder);
+	return ctl_answer(d, c, params, NULL);
+}
+
+static int
+cmd_faults(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return ctl_run(d, CTL_FAULTS, params, true, false, faults_body);
+}
+
+static int
+stop_body(enum ctl_cmd c, const char *params, struct rte_tel_data *d)
+{
+	struct tw_phase_counts now;
 	int rc;
 
-	RTE_SET_USED(cmd);
-	pthread_mutex_lock(&ctl.lock);
-	fp = tw_ctl.faults;
-	no = ctl_refusal(true);
-	if (no != NULL)
-		rc = ctl_answer(d, CTL_FAULTS, params, "%s", no);
-	else if (parse_faults(params, &fp, &lines, why, sizeof(why)) != 0)
-		rc = ctl_answer(d, CTL_FAULTS, params, "%s", why);
-	else if (tw_faults_init(&scratch, &fp, &scratch_ctr) != 0)
-		rc = ctl_answer(d, CTL_FAULTS, params, "shares are in [0, 1), "
-			"burst >= 1");
-	else {
-		ctl_write_begin();
-		tw_ctl.faults = fp;
-		tw_ctl.faults_line = lines;
-		ctl_write_end();
-		TW_LOG(app, NOTICE, "control: faults on line%s %s: loss %g "
-			"burst %g dup %g reorder %g\n", lines == 3 ? "s" : "",
-			lines == 1 ? "A" : lines == 2 ? "B" : "A and B",
-			fp.loss, fp.burst, fp.dup, fp.reorder);
-		rc = ctl_answer(d, CTL_FAULTS, params, NULL);
-	}
-	pthread_mutex_unlock(&ctl.lock);
+	if (params != NULL && *params != '\0')
+		return ctl_answer(d, c, params, "no parameters: "
+			"/tickwire/stop");
+	TW_LOG(app, NOTICE, "control: stop: ending the session\n");
+	ctl.app->control_stopped = true;
+	rc = ctl_answer(d, c, params, NULL);
+	/* The last phase ends here, not when the main lcore sees it. */
+	counts_now(&now, false);
+	phase_close(&now);
+	ctl.ended = true;
+	/* As the first SIGTERM: end of session, drain, reports. */
+	tw_stop_requested = true;
 	return rc;
 }
 
 static int
 cmd_stop(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const char *why;
-	int rc;
-
 	RTE_SET_USED(cmd);
-	pthread_mutex_lock(&ctl.lock);
-	why = ctl_refusal(false);
-	if (why != NULL)
-		rc = ctl_answer(d, CTL_STOP, params, "%s", why);
-	else if (params != NULL && *params != '\0')
-		rc = ctl_answer(d, CTL_STOP, params, "no parameters: "
-			"/tickwire/stop");
-	else {
-		struct tw_phase_counts c;
-
-		TW_LOG(app, NOTICE, "control: stop: ending the session\n");
-		ctl.app->control_stopped = true;
-		rc = ctl_answer(d, CTL_STOP, params, NULL);
-		/* The last phase ends here, not when the main lcore sees it. */
-		counts_now(&c, false);
-		phase_close(&c);
-		ctl.ended = true;
-		/* As the first SIGTERM: end of session, drain, reports. */
-		tw_stop_requested = true;
-	}
-	pthread_mutex_unlock(&ctl.lock);
-	return rc;
+	return ctl_run(d, CTL_STOP, params, false, false, stop_body);
 }
 
 static int
