@@ -845,6 +845,13 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 		return;
 	}
 
+	/* A retransmission to a channel that asked for nothing and misses
+	 * nothing: not a late answer, an unasked one (it could fill
+	 * nothing). */
+	if (v->retrans && ch->requests == 0 && ch->nb_gaps == 0) {
+		ctx->ctr->drops[TW_DROP_FILL_UNASKED]++;
+		return;
+	}
 	for (i = 0; i < count; i++) {
 		uint16_t mlen = tw_be16_load(b);
 		const uint8_t *m = b + TW_MOLD_BLOCK_HDR_LEN;
@@ -890,13 +897,6 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 	if (ctx->feed->lines == 2 && !v->retrans)
 		tw_rx_line_frame(ctx, ch, v->line, seq, applied != 0, now_ns);
 	if (applied == 0) {
-		/* A retransmission to a channel that asked for nothing and
-		 * misses nothing: not a late answer, an unasked one. */
-		if (v->retrans && ch->requests == 0 && ch->nb_gaps == 0) {
-			ch->fill_dups -= again;
-			ctx->ctr->drops[TW_DROP_FILL_UNASKED]++;
-			return;
-		}
 		ch->dup_pkts++;
 		ch->dup_msgs += count;
 		/* The other line's copy is expected, not a drop. */
