@@ -22,6 +22,22 @@ start(const char *const *opts, const char *log)
 	return it_spawn(argv, log);
 }
 
+/*
+ * A generator and a processor started in the background, returned once
+ * the generator's port is up and the processor is linked and polling:
+ * a test steps on what happened, not on how long a loaded host took.
+ */
+static void
+start_linked(const char *const *gen_opts, const char *gen_log,
+		const char *const *proc_opts, const char *proc_log,
+		pid_t *gen, pid_t *proc)
+{
+	*gen = start(gen_opts, gen_log);
+	assert_int_equal(it_wait_for(gen_log, "(net_memif) started", 60), 0);
+	*proc = start(proc_opts, proc_log);
+	assert_int_equal(it_wait_for(proc_log, "polling", 60), 0);
+}
+
 /* A peer that dies at once (SIGKILL), reaped. */
 static void
 kill_now(pid_t pid)
@@ -215,13 +231,9 @@ processor_survives_a_generator_restart(void **state)
 
 	remove(gjson);
 	remove(pjson);
-	gen = start(gen1_opts, it_path("memif-restart-gen1.log"));
-	assert_int_equal(it_wait_for(it_path("memif-restart-gen1.log"),
-		"(net_memif) started", 60), 0);
-	proc = start(proc_opts, it_path("memif-restart-proc.log"));
 	/* Linked and taking the first generator's feed, then it goes. */
-	assert_int_equal(it_wait_for(it_path("memif-restart-proc.log"),
-		"polling", 60), 0);
+	start_linked(gen1_opts, it_path("memif-restart-gen1.log"), proc_opts,
+		it_path("memif-restart-proc.log"), &gen, &proc);
 	sleep(2);
 	kill_now(gen);
 	sleep(2);
@@ -279,12 +291,8 @@ generator_survives_a_processor_restart(void **state)
 
 	remove(gjson);
 	remove(pjson);
-	gen = start(gen_opts, it_path("memif-prestart-gen.log"));
-	assert_int_equal(it_wait_for(it_path("memif-prestart-gen.log"),
-		"(net_memif) started", 60), 0);
-	proc = start(proc_opts, it_path("memif-prestart-proc1.log"));
-	assert_int_equal(it_wait_for(it_path("memif-prestart-proc1.log"),
-		"polling", 60), 0);
+	start_linked(gen_opts, it_path("memif-prestart-gen.log"), proc_opts,
+		it_path("memif-prestart-proc1.log"), &gen, &proc);
 	sleep(2);
 	kill_now(proc);
 	sleep(1);
@@ -338,12 +346,8 @@ generator_port_counters_survive_a_processor_restart(void **state)
 	char *g;
 
 	remove(gjson);
-	gen = start(gen_opts, it_path("memif-ctr-gen.log"));
-	assert_int_equal(it_wait_for(it_path("memif-ctr-gen.log"),
-		"(net_memif) started", 60), 0);
-	proc = start(proc_opts, it_path("memif-ctr-proc1.log"));
-	assert_int_equal(it_wait_for(it_path("memif-ctr-proc1.log"),
-		"polling", 60), 0);
+	start_linked(gen_opts, it_path("memif-ctr-gen.log"), proc_opts,
+		it_path("memif-ctr-proc1.log"), &gen, &proc);
 	sleep(1);
 	kill_now(proc);
 	sleep(1);
