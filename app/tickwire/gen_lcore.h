@@ -73,6 +73,9 @@ void tw_gen_frame_put(void *arg, void *handle, uint16_t ch, uint16_t len,
 /* Queue m (msgs messages) on TX queue q, with the mirror or not. */
 void tw_gen_txq_add(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 		uint16_t msgs, bool mirror);
+/* m on the mirror port only (a reply to a request that came there). */
+void tw_gen_mirror_add(struct tw_gen_lcore *g, struct rte_mbuf *m);
+void tw_gen_mirror_flush(struct tw_gen_lcore *g);
 /* Every queue's pending frames to the port; with wait, all of them. */
 void tw_gen_tx_flush(struct tw_gen_lcore *g, bool wait);
 /* The report of a source that ends in a session end. */

@@ -149,6 +149,20 @@ txq_add(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 }
 
 void
+tw_gen_mirror_add(struct tw_gen_lcore *g, struct rte_mbuf *m)
+{
+	g->mirror_buf[g->nb_mirror++] = m;
+	if (g->nb_mirror == TW_GEN_TXBUF)
+		mirror_flush(g);
+}
+
+void
+tw_gen_mirror_flush(struct tw_gen_lcore *g)
+{
+	mirror_flush(g);
+}
+
+void
 tw_gen_txq_add(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 		uint16_t msgs, bool mirror)
 {

@@ -53,7 +53,10 @@ reply_put(struct tw_gen_lcore *g, uint16_t ch, struct rte_mbuf *m,
 	m->data_len = len;
 	m->pkt_len = len;
 	g->ctr.reply_bytes += len;
-	tw_gen_txq_add(g, tw_gen_txq_of(g, ch), m, n, false);
+	if (g->reply_mirror)
+		tw_gen_mirror_add(g, m);
+	else
+		tw_gen_txq_add(g, tw_gen_txq_of(g, ch), m, n, false);
 	return true;
 }
 
@@ -261,13 +264,13 @@ serve_back(struct tw_gen_lcore *g, const uint8_t *f, uint32_t len,
 }
 
 static void
-poll_back_queue(struct tw_gen_lcore *g, uint16_t queue)
+poll_back_queue(struct tw_gen_lcore *g, uint16_t port, uint16_t queue)
 {
 	struct rte_mbuf *m[32];
 	uint16_t n, i;
 	uint64_t now;
 
-	n = rte_eth_rx_burst(g->port_id, queue, m, RTE_DIM(m));
+	n = rte_eth_rx_burst(port, queue, m, RTE_DIM(m));
 	if (n == 0)
 		return;
 	now = rte_rdtsc();
@@ -278,6 +281,11 @@ poll_back_queue(struct tw_gen_lcore *g, uint16_t queue)
 
 		if (g->store != NULL &&
 		    serve_back(g, f, m[i]->data_len, now) == 0)
+			continue;
+		/* The mirror's segment is the kernel's too (ARP, IGMP ...):
+		 * no orders come that way, and what is not a request is
+		 * only the port's to count. */
+		if (g->reply_mirror)
 			continue;
 		if (g->em.reply_every == 0 ||
 		    tw_order_from_frame(f, m[i]->data_len, &o) != 0) {
@@ -306,5 +314,12 @@ tw_gen_poll_back(struct tw_gen_lcore *g)
 	if (unlikely(tw_port_is_paused(g->port_id)))
 		return;
 	for (q = 0; q < g->nb_reply_rxq; q++)
-		poll_back_queue(g, (uint16_t)(g->reply_rxq + q));
+		poll_back_queue(g, g->port_id, (uint16_t)(g->reply_rxq + q));
+	/* The mirror's segment: requests only, answered on it. */
+	if (g->serve_mirror && !tw_port_is_paused(g->mirror_port)) {
+		g->reply_mirror = true;
+		poll_back_queue(g, g->mirror_port, 0);
+		g->reply_mirror = false;
+		tw_gen_mirror_flush(g);
+	}
 }

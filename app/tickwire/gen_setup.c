@@ -65,6 +65,7 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 	if (g->store == NULL)
 		return -ENOMEM;
 	memcpy(g->rules.session, fp->session, TW_MOLD_SESSION_LEN);
+	g->rules.server_ip = cfg->src_ip;
 	g->rules.client_mask = cfg->client_prefix == 0 ? 0 :
 		~UINT32_C(0) << (32 - cfg->client_prefix);
 	g->rules.client_net = cfg->client_net & g->rules.client_mask;
@@ -83,9 +84,11 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 	/* Snapshots are tickwire's messages: none for another protocol. */
 	g->snapshot_port = app->proto->caps.snapshots ? cfg->snapshot_port : 0;
 	g->back = true;
+	g->serve_mirror = tw_app_serves_mirror(app);
 	printf("generator: request server on UDP ports %u-%u, the last %u "
-		"messages of each channel\n", cfg->request_port,
-		cfg->request_port + cfg->channels - 1, g->store->mask + 1);
+		"messages of each channel%s\n", cfg->request_port,
+		cfg->request_port + cfg->channels - 1, g->store->mask + 1,
+		g->serve_mirror ? "; on the mirror port too" : "");
 	if (g->snapshot_port != 0)
 		printf("generator: snapshots on UDP ports %u-%u\n",
 			cfg->snapshot_port,

@@ -94,7 +94,7 @@ send_request(void *arg, uint32_t channel, const struct tw_channel_state *ch,
 }
 
 /* The gaps' timers: every check_tsc while some are open, at once for a
- * new one. */
+ * new one or for the rest of one whose reply is in. */
 static inline void
 recovery(struct tw_rx_lcore *rx)
 {
@@ -105,9 +105,9 @@ recovery(struct tw_rx_lcore *rx)
 		return;
 	now = rte_rdtsc();
 	if (now < rx->next_check &&
-	    rx->path.ctr.gaps_opened == rx->gaps_checked)
+	    rx->path.ctr.asks_now == rx->asks_checked)
 		return;
-	rx->gaps_checked = rx->path.ctr.gaps_opened;
+	rx->asks_checked = rx->path.ctr.asks_now;
 	rx->next_check = now + rx->check_tsc;
 	tw_rx_recovery_poll(&rx->path.ctx, tw_clock_ns(rx->path.clock, now),
 		rx->rerequest ? send_request : NULL, rx);

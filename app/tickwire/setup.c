@@ -318,6 +318,21 @@ tw_app_reply_nb_rxq(const struct tw_app *app)
 	return app->cfg.gen_queues;
 }
 
+/*
+ * Does the request server also answer on the mirror port? When there is
+ * a server and the mirror's segment is not one this process receives
+ * on: its receivers (tickwire-sockrx on a tap, another host) may ask.
+ */
+bool
+tw_app_serves_mirror(const struct tw_app *app)
+{
+	const struct tw_config *cfg = &app->cfg;
+
+	return cfg->gen_enabled && cfg->store_messages > 0 &&
+		cfg->nb_mirror_ports > 0 &&
+		!tw_app_is_rx_port(app, (uint16_t)cfg->mirror_ports[0]);
+}
+
 static bool
 port_is_memif(uint16_t port_id)
 {
@@ -388,6 +403,13 @@ tw_app_ports(struct tw_app *app)
 			pc.idle_rx_pool = tw_app_pool(app,
 				app->plan.gen_pool_socket);
 		}
+		/* The request server answers on the mirror's segment too. */
+		if (tw_app_serves_mirror(app) &&
+		    cfg->mirror_ports[0] == pc.port_id) {
+			pc.rxq_pool[0] = tw_app_pool(app,
+				app->plan.gen_pool_socket);
+			pc.nb_rxq = RTE_MAX(pc.nb_rxq, 1u);
+		}
 		/* Tick to trade and re-requests: the generator's queue for
 		 * the orders and requests ... */
 		/*
@@ -427,8 +449,10 @@ tw_app_ports(struct tw_app *app)
 		if (tw_app_is_rx_port(app, pc.port_id) && cfg->rx_queues > 1)
 			steer(app, pc.port_id);
 		/* Orders and requests come back to the feed's source MAC. */
-		if (cfg->gen_enabled && cfg->gen_port == pc.port_id &&
-		    (cfg->reply_every > 0 || cfg->store_messages > 0))
+		if ((cfg->gen_enabled && cfg->gen_port == pc.port_id &&
+		     (cfg->reply_every > 0 || cfg->store_messages > 0)) ||
+		    (tw_app_serves_mirror(app) &&
+		     cfg->mirror_ports[0] == pc.port_id))
 			TW_LOG(app, INFO, "port %u takes frames to the feed's "
 				"source MAC by %s\n", pc.port_id,
 				tw_port_accept_mac(pc.port_id, &cfg->src_mac));

@@ -180,7 +180,7 @@ struct tw_rx_lcore {
 	bool rerequest;                 /* [recovery] rerequest */
 	uint64_t check_tsc;             /* gap timers looked at this often */
 	uint64_t next_check;
-	uint64_t gaps_checked;          /* gaps_opened at the last check */
+	uint64_t asks_checked;          /* asks_now at the last check */
 	struct tw_noise noise;          /* the loop's own interruptions */
 } __rte_cache_aligned;
 
@@ -223,6 +223,8 @@ struct tw_gen_lcore {
 	uint16_t mirror_port;
 	uint16_t nb_mirror;
 	struct rte_mbuf *mirror_buf[TW_GEN_TXBUF];
+	bool serve_mirror;              /* requests also on mirror_port's RX queue 0 */
+	bool reply_mirror;              /* the one being served came from there */
 	struct tw_gen_counters ctr;
 	uint32_t done;                  /* session ended (release store) */
 	uint16_t reply_rxq;             /* orders and requests arrive on */
@@ -350,6 +352,7 @@ int tw_app_port_index(const struct tw_app *app, uint16_t port_id);
 bool tw_app_is_rx_port(const struct tw_app *app, uint16_t port_id);
 uint16_t tw_app_reply_rxq(const struct tw_app *app);
 uint16_t tw_app_reply_nb_rxq(const struct tw_app *app);
+bool tw_app_serves_mirror(const struct tw_app *app);
 
 /* rx_lcore.c: every symbol's book, each from the RX lcore that owns it. */
 int tw_app_dump_books(const struct tw_app *app, FILE *f);

@@ -446,15 +446,16 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->snapshot_port = 30300;
 	cfg->timeout_us = 1000;
 	cfg->retries = 10;
-	/* Recovery as fast as the feed (an order-level feed holding back
-	 * at millions of messages a second needs it); a lab on a shared
-	 * segment tightens these (docs/protocol.md). */
+	/* A server nobody on the segment can turn into an amplifier or
+	 * against the feed: a reply packet a request (the receiver asks
+	 * again at once for the rest), 10 MB/s of replies in all, a tenth
+	 * of the generator lcore (docs/protocol.md). */
 	cfg->max_count = 8192;
-	cfg->request_rate_total = 0;
-	cfg->reply_bytes_per_s = 0;
+	cfg->request_rate_total = 50000;
+	cfg->reply_bytes_per_s = 10000000;
 	cfg->reply_burst_bytes = 262144;
-	cfg->max_packets = 256;
-	cfg->serve_share_pct = 50;
+	cfg->max_packets = 1;
+	cfg->serve_share_pct = 10;
 	cfg->hold_max_ms = 2000;
 	cfg->hold_max_packets = 100000;
 	cfg->request_rate = 10000;

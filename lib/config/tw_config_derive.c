@@ -320,6 +320,7 @@ tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed)
 	feed->hold_max_ns = (uint64_t)cfg->hold_max_ms * 1000000;
 	feed->hold_max_pkts = cfg->hold_max_packets;
 	feed->request_max = (uint16_t)cfg->max_count;
+	feed->reply_max_pkts = (uint16_t)cfg->max_packets;
 	feed->lines = cfg->lines;
 	feed->group_b = cfg->group_b;
 	feed->ab_wait_ns = (uint64_t)cfg->ab_wait_us * 1000;

@@ -36,6 +36,7 @@ struct tw_gap {
 	uint64_t progress_ns;   /* detected, or last taken on by a fill */
 	uint32_t held_pkts;     /* hold_back: packets held back behind it */
 	uint64_t asked_end;     /* the last request asked up to here */
+	uint32_t reply_pkts;    /* reply packets that took it on since */
 	/*
 	 * A tail: the messages before an end of session seen ahead, above
 	 * the expected sequence. Counted as a gap only once it proves one

@@ -296,7 +296,7 @@ struct tw_fault_counters {
 
 /* Generator lcore counters; written only by the generator lcore. */
 /* Room for the request server's verdicts (lib/recovery checks it). */
-#define TW_GEN_REQUEST_VERDICTS 10
+#define TW_GEN_REQUEST_VERDICTS 11
 
 struct tw_gen_counters {
 	uint64_t ticks;         /* quotes + trades */

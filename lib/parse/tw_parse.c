@@ -401,7 +401,7 @@ tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t first,
 		tw_rx_gap_lost(ctx, channel, &lost);
 	else
 		ctx->ctr->gaps_open++;
-	ctx->ctr->gaps_opened++;
+	ctx->ctr->asks_now++;
 }
 
 void
@@ -454,7 +454,7 @@ tw_rx_want_snapshot(struct tw_rx_ctx *ctx, uint32_t channel,
 	ch->snap_next_ns = now_ns;
 	ch->snap_since_ns = now_ns;
 	ctx->ctr->snaps_wanted++;
-	ctx->ctr->gaps_opened++;        /* the lcore asks at once */
+	ctx->ctr->asks_now++;        /* the lcore asks at once */
 }
 
 void
@@ -769,6 +769,25 @@ fill_one(struct tw_rx_ctx *ctx, const uint8_t *m, uint64_t s,
 	ctr->msgs++;
 }
 
+/*
+ * A retransmission took the front of a gap: the server answers a
+ * request with [recovery] max_packets packets at most (one by default,
+ * never a multiple of the request), so once what was asked for is in,
+ * or as many packets as the server sends for one request, the rest is
+ * asked for at once; progress starts the gap's tries and time again.
+ */
+static void
+fill_progress(struct tw_rx_ctx *ctx, struct tw_gap *g, uint64_t now_ns)
+{
+	g->tries = 0;
+	g->progress_ns = now_ns;
+	if (++g->reply_pkts >= ctx->feed->reply_max_pkts ||
+	    g->first >= g->asked_end) {
+		g->next_req_ns = now_ns;
+		ctx->ctr->asks_now++;
+	}
+}
+
 void
 tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 		uint64_t now_ns)
@@ -804,29 +823,12 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 			if (g->requests > ch->requests_per_gap_max)
 				ch->requests_per_gap_max = g->requests;
 			g->requests = 0;
-			g->tries = 0;
-			g->progress_ns = now_ns;
-			if (ch->expected >= g->asked_end)
-				g->next_req_ns = now_ns;
+			fill_progress(ctx, g, now_ns);
 		}
 		i++;
 	}
 }
 
-/*
- * A retransmission took the front of a gap: the server answers a packet
- * or two a request (never a multiple of it), so once what was asked for
- * is in, the rest is asked for at once, and progress starts the gap's
- * tries and time again.
- */
-static void
-fill_progress(struct tw_gap *g, uint64_t now_ns)
-{
-	g->tries = 0;
-	g->progress_ns = now_ns;
-	if (g->first >= g->asked_end)
-		g->next_req_ns = now_ns;
-}
 
 void
 tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
@@ -880,7 +882,8 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 				if (rc == 0 && ch->nb_gaps > open)
 					ctx->ctr->gaps_open++;
 				else if (rc == 0)
-					fill_progress(&ch->missing[gi], now_ns);
+					fill_progress(ctx,
+						&ch->missing[gi], now_ns);
 			}
 		}
 		if (!run_ok) {
@@ -984,6 +987,7 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 				ch->requests++;
 				g->asked_end = g->first + RTE_MIN(g->end -
 					g->first, (uint64_t)feed->request_max);
+				g->reply_pkts = 0;
 			}
 			g->next_req_ns = now_ns + feed->gap_timeout_ns;
 			i++;

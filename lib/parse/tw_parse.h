@@ -110,7 +110,8 @@ struct tw_rx_counters {
 	uint64_t line_dups[2];
 	uint64_t line_led[2];   /* of the frames that came twice, first */
 	uint64_t gaps_open;     /* over this context's channels */
-	uint64_t gaps_opened;   /* ever: a new one is asked for at once */
+	uint64_t asks_now;      /* ever: a new gap, or the rest of one whose
+				 * reply is in: asked for at once */
 	uint64_t snaps_wanted;  /* channels waiting for a snapshot now */
 	uint64_t retrans_pkts;  /* retransmitted frames accepted */
 	uint64_t end_repeats;   /* ends of session sent again, taken once */
@@ -196,6 +197,8 @@ struct tw_rx_feed {
 	uint64_t hold_max_ns;   /* hold_back: a held gap gives up after this */
 	uint32_t hold_max_pkts; /* ... or this many packets held back */
 	uint16_t request_max;   /* messages asked for at most per request */
+	uint16_t reply_max_pkts; /* packets the server answers a request with
+				  * at most ([recovery] max_packets) */
 	/*
 	 * Two lines: line B's channel c is group_b + c, its templates at
 	 * tmpl[nb_channels + c]; the first copy of a frame applies.

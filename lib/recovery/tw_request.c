@@ -61,6 +61,7 @@ tw_request_from_frame(const uint8_t *frame, uint32_t len,
 	r->count = rte_be_to_cpu_16(mold->count);
 	rte_ether_addr_copy(&eth->src_addr, &r->src_mac);
 	r->src_ip = rte_be_to_cpu_32(ip->src_addr);
+	r->dst_ip = rte_be_to_cpu_32(ip->dst_addr);
 	r->src_port = rte_be_to_cpu_16(udp->src_port);
 	return 0;
 }
@@ -79,6 +80,7 @@ tw_request_verdict_name(enum tw_request_verdict v)
 		[TW_REQ_EXPIRED] = "expired",
 		[TW_REQ_NO_MBUF] = "no_mbuf",
 		[TW_REQ_OVER_BUDGET] = "over_budget",
+		[TW_REQ_OTHER_SERVER] = "other_server",
 	};
 
 	return (unsigned int)v < TW_REQ_MAX ? names[v] : "?";
@@ -221,6 +223,8 @@ tw_request_judge_snapshot(const struct tw_request_rules *rules,
 		struct tw_rate_limit *rl, const struct tw_request *r,
 		uint64_t now)
 {
+	if (rules->server_ip != 0 && r->dst_ip != rules->server_ip)
+		return TW_REQ_OTHER_SERVER;
 	if ((r->src_ip & rules->client_mask) != rules->client_net)
 		return TW_REQ_BAD_SOURCE;
 	if (!tw_rate_limit_allow(rl, r->src_ip, now))

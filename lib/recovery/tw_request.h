@@ -33,6 +33,7 @@ struct tw_request {
 	uint16_t count;
 	struct rte_ether_addr src_mac;
 	uint32_t src_ip;        /* host order */
+	uint32_t dst_ip;        /* host order: whom it asks */
 	uint16_t src_port;      /* host order */
 };
 
@@ -72,6 +73,7 @@ enum tw_request_verdict {
 	TW_REQ_EXPIRED,         /* before the store's window */
 	TW_REQ_NO_MBUF,         /* no memory to reply: try again */
 	TW_REQ_OVER_BUDGET,     /* the server's reply budget is spent */
+	TW_REQ_OTHER_SERVER,    /* addressed to another server's address */
 	TW_REQ_MAX
 };
 
@@ -145,6 +147,8 @@ bool tw_reply_budget_take(struct tw_reply_budget *b, uint32_t len,
 /* The server's rules, applied in this order. */
 struct tw_request_rules {
 	char session[TW_MOLD_SESSION_LEN];
+	uint32_t server_ip;     /* host order: requests to another address
+				 * are another server's; 0: any */
 	uint32_t client_net;    /* host order; with client_mask */
 	uint32_t client_mask;   /* 0: any source */
 	uint32_t max_count;     /* messages served per request at most */
@@ -161,8 +165,8 @@ enum tw_request_verdict tw_request_judge(const struct tw_request_rules *rules,
 		uint64_t first, uint64_t end, uint64_t now, uint32_t *count);
 
 /*
- * The same rules for a snapshot request (the first three: source, rate,
- * session; its sequence and count are not looked at).
+ * The same rules for a snapshot request (the first four: address,
+ * source, rate, session; its sequence and count are not looked at).
  */
 enum tw_request_verdict tw_request_judge_snapshot(
 		const struct tw_request_rules *rules, struct tw_rate_limit *rl,

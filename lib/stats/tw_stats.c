@@ -113,6 +113,7 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("reply_bytes", reply_bytes),
 	GEN("requests_cut", requests_cut),
 	GEN("requests_over_budget", requests[9]),
+	GEN("requests_other_server", requests[10]),
 };
 
 #define PORT(n, f) { n, offsetof(struct tw_port_report, f) }
@@ -617,12 +618,23 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 		fprintf(f, "  request server: %s served (%s frames, %s msgs); "
 			"refused: %s malformed, %s bad source, %s over rate, "
 			"%s bad session, %s bad seq, %s future, %s expired, "
-			"%s no mbuf\n", tw_grp(s->gen.requests[0]),
+			"%s no mbuf, %s over budget, %s to another server\n",
+			tw_grp(s->gen.requests[0]),
 			tw_grp(s->gen.retrans_pkts), tw_grp(s->gen.retrans_msgs),
 			tw_grp(s->gen.requests[1]), tw_grp(s->gen.requests[2]),
 			tw_grp(s->gen.requests[3]), tw_grp(s->gen.requests[4]),
 			tw_grp(s->gen.requests[5]), tw_grp(s->gen.requests[6]),
-			tw_grp(s->gen.requests[7]), tw_grp(s->gen.requests[8]));
+			tw_grp(s->gen.requests[7]), tw_grp(s->gen.requests[8]),
+			tw_grp(s->gen.requests[9]), tw_grp(s->gen.requests[10]));
+	if (asked != 0)
+		fprintf(f, "  request server: %s bytes of requests in, %s "
+			"bytes of replies out (x%.2f), %s replies cut\n",
+			tw_grp(s->gen.request_bytes),
+			tw_grp(s->gen.reply_bytes),
+			s->gen.request_bytes != 0 ?
+			(double)s->gen.reply_bytes /
+			(double)s->gen.request_bytes : 0.0,
+			tw_grp(s->gen.requests_cut));
 	if (s->receiving)
 		for (i = 0; i < s->nb_channels; i++) {
 			const struct tw_channel_report *c = &s->channels[i];

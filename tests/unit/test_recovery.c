@@ -93,6 +93,7 @@ request_frames_round_trip_and_bad_ones_are_told_apart(void **state)
 	assert_int_equal(got.seq, 12345);
 	assert_int_equal(got.count, 77);
 	assert_int_equal(got.src_ip, r.src_ip);
+	assert_int_equal(got.dst_ip, TW_IPV4(192, 0, 2, 1));
 	assert_int_equal(got.src_port, 30001);
 	assert_memory_equal(got.session, r.session, TW_MOLD_SESSION_LEN);
 	/* Another channel count or port: not a request of ours. */
@@ -163,6 +164,15 @@ server_rules_refuse_what_cannot_be_served(void **state)
 	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 60000,
 		&n), TW_REQ_BAD_SOURCE);
 	assert_int_equal(n, 0);
+	/* Once the server knows its address: to another, another's. */
+	rules.server_ip = TW_IPV4(192, 0, 2, 1);
+	r = request(0, 2000, 1);
+	r.dst_ip = TW_IPV4(192, 0, 2, 77);
+	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 70000,
+		&n), TW_REQ_OTHER_SERVER);
+	assert_int_equal(tw_request_judge_snapshot(&rules, &rl, &r, 70000),
+		TW_REQ_OTHER_SERVER);
+	rules.server_ip = 0;
 	/* A flood from one source: a burst of 3, then one per interval. */
 	r = request(0, 2000, 1);
 	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 100000,
@@ -492,6 +502,81 @@ gaps_are_asked_for_on_their_timer(void **state)
 	receiver_free(r);
 }
 
+/* The channel a feed frame belongs to, and its first sequence. */
+static uint32_t
+frame_channel(const uint8_t *f, uint64_t *seq)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)
+		(f + TW_ETH_HDR_LEN);
+	const struct tw_mold_hdr *h = (const struct tw_mold_hdr *)
+		(f + TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN);
+
+	*seq = rte_be_to_cpu_64(h->seq);
+	return rte_be_to_cpu_32(ip->dst_addr) - TT_GROUP;
+}
+
+/*
+ * A server answers a request with [recovery] max_packets packets at
+ * most: once that many of a reply are in, the rest of the gap is asked
+ * for at once (not a timeout later); with a larger reply still coming,
+ * nothing is asked twice.
+ */
+static void
+the_rest_is_asked_for_once_the_reply_is_in(void **state)
+{
+	struct frames *k = generate(4000);
+	unsigned int lost[4], nb = 0, i, per;
+	uint64_t seq, first;
+	uint32_t ch;
+
+	(void)state;
+	ch = frame_channel(k->buf[k->n / 2], &first);
+	/* Four frames of one channel in a row: one gap of four packets. */
+	for (i = k->n / 2; i < k->n && nb < 4; i++)
+		if (frame_channel(k->buf[i], &seq) == ch)
+			lost[nb++] = i;
+	assert_int_equal(nb, 4);
+	for (per = 1; per <= 4; per += 3) {
+		struct tt_rx *r = receiver(true);
+		uint64_t asks;
+		unsigned int j;
+
+		r->feed.rerequest = true;
+		r->feed.request_max = 65000;
+		r->feed.reply_max_pkts = (uint16_t)per;
+		for (i = 0, j = 0; i < k->n; i++) {
+			if (j < 4 && i == lost[j]) {
+				j++;
+				continue;
+			}
+			apply(r, k->buf[i], k->len[i]);
+		}
+		nb_sent = 0;
+		tw_rx_recovery_poll(&r->ctx, 1000, count_request, NULL);
+		assert_int_equal(nb_sent, 1);
+		assert_int_equal(sent_first, first);
+		/* The reply's first packet. */
+		asks = r->ctr.asks_now;
+		as_retransmission(k->buf[lost[0]], k->len[lost[0]],
+			r->feed.unicast_ip, r->feed.request_port);
+		apply(r, k->buf[lost[0]], k->len[lost[0]]);
+		tw_rx_recovery_poll(&r->ctx, 1000, count_request, NULL);
+		if (per == 1) {
+			/* One packet a request: the rest, at once. */
+			assert_int_equal(r->ctr.asks_now, asks + 1);
+			assert_int_equal(nb_sent, 2);
+			frame_channel(k->buf[lost[1]], &seq);
+			assert_int_equal(sent_first, seq);
+		} else {
+			/* Three more packets of this reply to come. */
+			assert_int_equal(r->ctr.asks_now, asks);
+			assert_int_equal(nb_sent, 1);
+		}
+		receiver_free(r);
+	}
+	frames_free(k);
+}
+
 /*
  * The last frame of a channel is lost and its end of session arrives,
  * ahead: not an end yet, but the tail is asked for; the retransmission
@@ -703,6 +788,7 @@ main(void)
 			late_and_retransmitted_frames_fill_gaps_exactly),
 		cmocka_unit_test(a_gap_given_up_marks_its_channel_stale),
 		cmocka_unit_test(gaps_are_asked_for_on_their_timer),
+		cmocka_unit_test(the_rest_is_asked_for_once_the_reply_is_in),
 		cmocka_unit_test(a_lost_tail_holds_the_end_until_filled),
 	};
 
