@@ -18,18 +18,35 @@
 #include "itest.h"
 #include "tw_proto.h"
 
+/*
+ * An interface name as tickwire tags a tap's under TW_PREFIX=TAG:
+ * N-TAG, N cut so that the whole fits 15 characters.
+ */
+static const char *
+tagged(const char *n)
+{
+	static char name[4][IF_NAMESIZE];
+	static unsigned int i;
+	const char *tag = getenv("TW_PREFIX");
+	size_t keep;
+
+	i = (i + 1) % 4;
+	if (tag == NULL || *tag == '\0') {
+		snprintf(name[i], sizeof(name[i]), "%s", n);
+		return name[i];
+	}
+	keep = strlen(n);
+	if (keep > IF_NAMESIZE - 2 - strlen(tag))
+		keep = IF_NAMESIZE - 2 - strlen(tag);
+	snprintf(name[i], sizeof(name[i]), "%.*s-%s", (int)keep, n, tag);
+	return name[i];
+}
+
 /* tap.ini's tw0, tagged as tickwire tags it under TW_PREFIX=TAG. */
 static const char *
 iface(void)
 {
-	static char name[IF_NAMESIZE];
-	const char *tag = getenv("TW_PREFIX");
-
-	if (tag != NULL && *tag != '\0')
-		snprintf(name, sizeof(name), "tw0-%s", tag);
-	else
-		snprintf(name, sizeof(name), "tw0");
-	return name;
+	return tagged("tw0");
 }
 #define IFACE iface()
 
@@ -253,5 +270,6 @@ main(void)
 		fprintf(stderr, "net_tap needs root\n");
 		return 1;
 	}
+	it_test_filter();
 	return cmocka_run_group_tests_name("tap", tests, NULL, NULL);
 }
