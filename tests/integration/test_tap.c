@@ -665,8 +665,9 @@ late_joiner_recovers_by_snapshot_from_its_server(void **state)
 /*
  * The same late join with server_ip an address the generator does not
  * have: the requests go there (the kernel saw each addressed to it),
- * whatever answers from the generator's address is not the server's,
- * no snapshot is applied, and every symbol stays stale: not whole.
+ * the generator, seeing them broadcast, refuses them as another
+ * server's, no snapshot is applied, and every symbol stays stale: not
+ * whole.
  */
 static void
 late_joiner_takes_no_snapshot_from_another_server(void **state)
@@ -677,10 +678,16 @@ late_joiner_takes_no_snapshot_from_another_server(void **state)
 	assert_int_equal(late_join("tap-late-other", "198.51.100.9", NULL,
 		&c, &g, &p), IT_NOT_WHOLE);
 	fprintf(stderr, "snapshots %" PRIu64 ", failed %" PRIu64 "; "
-		"recovery_bad_source %" PRIu64 "\n",
+		"recovery_bad_source %" PRIu64 "; the generator: %" PRIu64
+		" requests to another server, %" PRIu64 " snapshots served\n",
 		it_json_u64(p, "recovery", "snapshots"),
 		it_json_u64(p, "recovery", "snapshots_failed"),
-		it_json_u64(p, "drops", "recovery_bad_source"));
+		it_json_u64(p, "drops", "recovery_bad_source"),
+		it_json_u64(g, "generator", "requests_other_server"),
+		it_json_u64(g, "generator", "snapshots_served"));
+	assert_true(it_json_u64(g, "generator", "requests_other_server") >=
+		LATE_CHANNELS);
+	assert_int_equal(it_json_u64(g, "generator", "snapshots_served"), 0);
 	assert_int_equal(c.drops, 0);
 	assert_true(c.snapshot_requests >= LATE_CHANNELS);
 	assert_int_equal(c.misaddressed, 0);
