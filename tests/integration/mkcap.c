@@ -8,7 +8,17 @@
  * drop count expected per reason.
  *
  *   tw-mkcap CAPTURE.pcap TRUTH.csv EXPECTED.txt
+ *   tw-mkcap --recovery CAPTURE.pcap TRUTH.csv EXPECTED.txt
  *   tw-mkcap --extreme CAPTURE.pcap
+ *
+ * --recovery writes recovery traffic nobody asked for, or from someone
+ * who is not the server, among a good feed whose channel 3 is joined
+ * late: a snapshot to a channel not waiting for one, a retransmission
+ * from another address, one for what is not missing, a snapshot from
+ * another address and one far ahead to the late channel, then the
+ * server's own snapshot of it. The receiver (rerequest on, defaults
+ * otherwise) must drop each forged frame under its reason and end
+ * with the cache of the good frames and the server's snapshot.
  *
  * The second form writes a short session whose symbol XTREME01 (locate
  * 1) quotes the extreme prices of the wire format, for the operator
@@ -92,6 +102,166 @@ extreme(const char *path)
 	return fclose(cap) == 0 ? 0 : 1;
 }
 
+/* Recovery traffic: the server's address (tt_frame_params) and ours. */
+#define SERVER_IP TW_IPV4(192, 0, 2, 1)
+#define RX_IP TW_IPV4(192, 0, 2, 3)         /* [rx] reflect_ip's default */
+#define REQUEST_PORT 30100
+#define SNAPSHOT_PORT 30300
+#define LATE_CH 3
+#define LATE_SEQ 31                         /* channel 3 is joined here */
+
+/*
+ * Feed frame f of channel ch as its server sends it to the receiver:
+ * unicast to RX_IP from from_port + ch, from src_ip.
+ */
+static void
+readdress(uint8_t *f, uint16_t len, uint16_t ch, uint16_t from_port,
+		uint32_t src_ip)
+{
+	static const uint8_t rx_mac[6] = { 2, 0, 0, 0, 0, 3 };
+	struct rte_ipv4_hdr *ip = tt_ip(f);
+	struct rte_udp_hdr *udp = tt_udp(f);
+
+	memcpy(f, rx_mac, sizeof(rx_mac));
+	ip->dst_addr = rte_cpu_to_be_32(RX_IP);
+	ip->src_addr = rte_cpu_to_be_32(src_ip);
+	udp->src_port = rte_cpu_to_be_16((uint16_t)(from_port + ch));
+	tt_fix_checksums_at(f, len, TW_ETH_HDR_LEN);
+}
+
+/*
+ * Channel ch's snapshot at seq, from src_ip: every symbol of the channel
+ * that state has, as the snapshot server encodes it; bid_px, when not
+ * 0, forged into each. One frame (the channels here are small).
+ */
+static uint16_t
+snapshot_frame(uint8_t *f, const struct tw_cache *state, uint16_t ch,
+		uint64_t seq, uint32_t src_ip, int64_t bid_px)
+{
+	struct tw_frame_params fp;
+	struct tw_pkt_tmpl t;
+	struct tw_pkt_builder b;
+	uint32_t l, total = 0;
+	uint16_t len;
+
+	for (l = ch; l < TT_SYMBOLS; l += TT_CHANNELS) {
+		struct tw_cache_snapshot cs;
+
+		if (tw_cache_snapshot(state, l, &cs) == 0 && cs.updates != 0)
+			total++;
+	}
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&t, &fp, ch);
+	tw_pkt_open(&b, &t, f, seq, 0);
+	for (l = ch; l < TT_SYMBOLS; l += TT_CHANNELS) {
+		struct tw_cache_snapshot cs;
+		struct tw_snapshot sn;
+
+		if (tw_cache_snapshot(state, l, &cs) != 0 || cs.updates == 0)
+			continue;
+		sn = (struct tw_snapshot){
+			.locate = l, .price_decimals = cs.price_decimals,
+			.bid_px = bid_px != 0 ? bid_px : cs.bid_px,
+			.ask_px = cs.ask_px, .last_px = cs.last_px,
+			.volume = cs.volume, .last_seq = cs.last_seq,
+			.bid_sz = cs.bid_sz, .ask_sz = cs.ask_sz,
+			.last_sz = cs.last_sz, .updates = cs.updates,
+			.total = total,
+		};
+		tw_encode_snapshot(tw_pkt_reserve(&b, &t, TW_MSG_SNAPSHOT_LEN),
+			&sn);
+	}
+	len = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
+	readdress(f, len, ch, SNAPSHOT_PORT, src_ip);
+	return len;
+}
+
+static int
+recovery(const char *cap_path, const char *truth_path, const char *exp_path)
+{
+	struct tw_cache *truth = tw_cache_init(aligned_alloc(64,
+		tw_cache_memsize(TT_SYMBOLS)), TT_SYMBOLS, 0);
+	uint64_t seq[TT_CHANNELS], expected[TW_DROP_MAX] = { 0 };
+	uint8_t frame[TT_FRAME_MAX];
+	unsigned int r, i, n = 0;
+	uint16_t len, ch;
+	FILE *cap = fopen(cap_path, "wb"), *out;
+
+	if (cap == NULL || truth == NULL)
+		return 1;
+	pcap_header(cap);
+	for (ch = 0; ch < TT_CHANNELS; ch++)
+		seq[ch] = TW_MOLD_FIRST_SEQ;
+	/* Channel 3's history before the receiver joined: sent, not seen. */
+	for (r = 0; seq[LATE_CH] < LATE_SEQ; r++) {
+		int64_t k = (int64_t)(5000 + r * 10);
+
+		apply_truth(truth, LATE_CH, seq[LATE_CH], MSGS, k);
+		seq[LATE_CH] += MSGS;
+	}
+	for (r = 0; r < ROUNDS; r++) {
+		for (ch = 0; ch < TT_CHANNELS; ch++) {
+			int64_t k = (int64_t)(r * 100 + ch * 10);
+
+			len = tt_quote_frame(frame, 0, ch, seq[ch], MSGS, k);
+			pcap_frame(cap, frame, len, n++);
+			apply_truth(truth, ch, seq[ch], MSGS, k);
+			seq[ch] += MSGS;
+		}
+		if (r != 0)
+			continue;
+		/* Channel 0 waits for no snapshot: the server's own is
+		 * unasked. */
+		len = snapshot_frame(frame, truth, 0, seq[0], SERVER_IP, 0);
+		pcap_frame(cap, frame, len, n++);
+		expected[TW_DROP_SNAPSHOT_UNASKED]++;
+		/* Channel 1 misses nothing: a fill from another address,
+		 * with a bid nobody sent, and one from the server. */
+		len = tt_quote_frame(frame, 0, 1, 1, MSGS, 777);
+		readdress(frame, len, 1, REQUEST_PORT,
+			TW_IPV4(198, 51, 100, 7));
+		pcap_frame(cap, frame, len, n++);
+		expected[TW_DROP_RECOVERY_SOURCE]++;
+		len = tt_quote_frame(frame, 0, 1, 1, MSGS, 778);
+		readdress(frame, len, 1, REQUEST_PORT, SERVER_IP);
+		pcap_frame(cap, frame, len, n++);
+		expected[TW_DROP_FILL_UNASKED]++;
+		/* Channel 3 joined late and waits for its snapshot: one
+		 * from another address, one from the server far ahead,
+		 * both with a forged bid; then the server's. */
+		len = snapshot_frame(frame, truth, LATE_CH, seq[LATE_CH],
+			TW_IPV4(198, 51, 100, 7), 123456789);
+		pcap_frame(cap, frame, len, n++);
+		expected[TW_DROP_RECOVERY_SOURCE]++;
+		len = snapshot_frame(frame, truth, LATE_CH,
+			UINT64_C(1000000000000), SERVER_IP, 123456789);
+		pcap_frame(cap, frame, len, n++);
+		expected[TW_DROP_SNAPSHOT_FAR]++;
+		len = snapshot_frame(frame, truth, LATE_CH, seq[LATE_CH],
+			SERVER_IP, 0);
+		pcap_frame(cap, frame, len, n++);
+	}
+	for (ch = 0; ch < TT_CHANNELS; ch++) {
+		len = tt_control_frame(frame, ch, seq[ch],
+			TW_MOLD_COUNT_END_OF_SESSION);
+		pcap_frame(cap, frame, len, n++);
+	}
+	if (fclose(cap) != 0)
+		return 1;
+	out = fopen(truth_path, "w");
+	if (out == NULL || tw_cache_dump_csv(&truth, 1, out) != 0 ||
+	    fclose(out) != 0)
+		return 1;
+	out = fopen(exp_path, "w");
+	if (out == NULL)
+		return 1;
+	for (i = 0; i < TW_DROP_MAX; i++)
+		fprintf(out, "%s %" PRIu64 "\n", tw_rx_drop_name(i),
+			expected[i]);
+	fprintf(out, "frames %u\n", n);
+	return fclose(out) == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -104,9 +274,11 @@ main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "--extreme") == 0)
 		return extreme(argv[2]);
+	if (argc == 5 && strcmp(argv[1], "--recovery") == 0)
+		return recovery(argv[2], argv[3], argv[4]);
 	if (argc != 4) {
-		fprintf(stderr, "usage: %s CAPTURE TRUTH EXPECTED | --extreme "
-			"CAPTURE\n", argv[0]);
+		fprintf(stderr, "usage: %s [--recovery] CAPTURE TRUTH "
+			"EXPECTED | --extreme CAPTURE\n", argv[0]);
 		return 2;
 	}
 	truth = tw_cache_init(aligned_alloc(64, tw_cache_memsize(TT_SYMBOLS)),

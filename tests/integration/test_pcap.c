@@ -5,8 +5,10 @@
  * channel, message counts add up, IPv4 and UDP checksums are valid; the
  * recording replayed gives the generator's truth. Replay of a capture
  * with every malformed class: each bad frame counted under its reason,
- * the cache equal to what the good frames alone give. The README's
- * record-then-replay commands work as written.
+ * the cache equal to what the good frames alone give. Recovery traffic
+ * that is forged or unasked is dropped under its reason while a late
+ * joiner takes its server's snapshot. The README's record-then-replay
+ * commands work as written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -265,6 +267,63 @@ malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
 }
 
 /*
+ * Recovery traffic nobody asked for or that is not the server's, among
+ * a good feed whose channel 3 the receiver joins late (tw-mkcap
+ * --recovery): each forged frame dropped under its reason, changing
+ * nothing; the late channel takes the server's own snapshot (the
+ * capture is read in one go, so it is in before a request could go:
+ * where requests go is the tap test's); the cache is what the good
+ * frames and that snapshot give, nothing stale, exit 0.
+ */
+static void
+forged_recovery_traffic_is_dropped_by_reason(void **state)
+{
+	const char *dir = it_path("pcap-recovery");
+	char *const mk[] = { (char *)TW_MKCAP, "--recovery",
+		"tickwire-feed.pcap", "truth.csv", "expected.txt", NULL };
+	const char *rep[] = { "--config", NULL,
+		"--symbols", "64", "--duration", "60", "--quiet",
+		"--set", "recovery.rerequest=true",
+		"--stats-json", "rep.json", "--dump-cache", "cache.csv", NULL };
+	char *json, *exp, *line, *save = NULL;
+	unsigned int reasons = 0;
+
+	enter(dir);
+	rep[1] = replay_profile(dir);
+	assert_int_equal(it_run(mk, "mkcap.log", 30), 0);
+	assert_int_equal(it_tickwire(rep, "rep.log", 120), IT_WHOLE);
+	json = it_slurp("rep.json");
+	exp = it_slurp("expected.txt");
+	assert_non_null(json);
+	assert_non_null(exp);
+	for (line = strtok_r(exp, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char reason[64];
+		unsigned long long want;
+
+		assert_int_equal(sscanf(line, "%63s %llu", reason, &want), 2);
+		if (strcmp(reason, "frames") == 0) {
+			assert_int_equal(it_json_u64(json, "rx", "packets"),
+				want);
+			continue;
+		}
+		if (it_json_u64(json, "drops", reason) != want)
+			fail_msg("drop %s: %" PRIu64 ", expected %llu", reason,
+				it_json_u64(json, "drops", reason), want);
+		reasons += want != 0;
+	}
+	assert_int_equal(reasons, 4);
+	assert_int_equal(it_json_u64(json, "recovery", "late_joins"), 1);
+	assert_int_equal(it_json_u64(json, "recovery", "snapshots"), 1);
+	assert_int_equal(it_json_u64(json, "recovery", "snapshots_failed"), 0);
+	assert_int_equal(it_json_u64(json, "verdict", "stale_symbols"), 0);
+	assert_int_equal(it_json_u64(json, NULL, "channels_ended"), 4);
+	free(json);
+	free(exp);
+	assert_true(it_files_equal("cache.csv", "truth.csv"));
+}
+
+/*
  * argv of the README's command line that names profile (from "./build/
  * app/tickwire/tickwire" on): this build's binary and source profiles,
  * TW_EAL_EXTRA after the binary, each word as written. NULL if no line
@@ -355,6 +414,7 @@ main(void)
 			recorded_feed_passes_tshark_and_replays_to_truth),
 		cmocka_unit_test(
 			malformed_frames_are_counted_by_reason_and_good_ones_kept),
+		cmocka_unit_test(forged_recovery_traffic_is_dropped_by_reason),
 		cmocka_unit_test(replay_keeps_the_capture_timing),
 		cmocka_unit_test(readme_record_then_replay_works_as_written),
 	};
