@@ -8,12 +8,15 @@
  * run; its report is read through the same view (lib/view).
  *
  *   tickwire-sockrx --config PROFILE --iface IF [--busy-poll US]
- *       [--duration S] [--stats-json F] [--latency-csv PREFIX]
- *       [--dump-cache F] [--cpu N]
+ *       [--duration S] [--stats-json F] [--stats-interval F]
+ *       [--latency-csv PREFIX] [--dump-cache F] [--cpu N]
+ *       [--set SEC.KEY=VALUE]...
  *
  * The profile gives the feed (group, channels, port, session, symbols).
  * poll is when recvmmsg returned the datagram; send and cache as for
  * tickwire. It stops when every channel has ended, or after --duration.
+ * --stats-interval writes tickwire's period lines (every [run]
+ * stats_interval_ms, and a last one), so a script can follow it live.
  * No EAL: this is the kernel path on purpose.
  */
 #define _GNU_SOURCE
@@ -140,6 +143,41 @@ discard(struct tw_outfile *outs)
 		tw_outfile_discard(&outs[i]);
 }
 
+/*
+ * The --stats-interval stream: a period line from prev to now (their
+ * send->cache histograms for the period's percentiles), never blocking.
+ * false once the stream failed (said once).
+ */
+static bool
+period_line(struct tw_outstream *out, const struct tw_stats *now,
+		const struct tw_stats *prev, const struct tw_hist *lat_now,
+		const struct tw_hist *lat_prev, bool final)
+{
+	static struct tw_hist diff;
+	struct tw_hist_summary sum;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	diff = *lat_now;
+	tw_hist_minus(&diff, lat_prev);
+	tw_hist_summarize(&diff, &sum);
+	f = open_memstream(&buf, &len);
+	rc = f == NULL ? -errno : tw_stats_write_period(f, now, prev, NULL,
+		NULL, 0, &sum, final, NULL);
+	if (f != NULL && fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = tw_outstream_write(out, buf, len);
+	free(buf);
+	if (rc == 0)
+		return true;
+	fprintf(stderr, "tickwire-sockrx: --stats-interval %s: %s; no more "
+		"lines\n", out->path, strerror(-rc));
+	return false;
+}
+
 /* Each file on its own; 0 or the first error (each printed). */
 static int
 write_outputs(const struct tw_config *cfg, struct tw_outfile *outs,
@@ -192,14 +230,35 @@ num_opt(const char *name, const char *arg, long lo, long hi)
 	return v;
 }
 
+/* --set SEC.KEY=VALUE over the profile, as tickwire's. */
+static int
+apply_set(struct tw_config *cfg, const char *arg, char *err, size_t len)
+{
+	char buf[512], *dot, *eq;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	dot = strchr(buf, '.');
+	eq = strchr(buf, '=');
+	if (dot == NULL || eq == NULL || dot > eq) {
+		snprintf(err, len, "command line: --set '%s': expected "
+			"SECTION.KEY=VALUE", arg);
+		return -EINVAL;
+	}
+	*dot = '\0';
+	*eq = '\0';
+	return tw_config_set(cfg, "command line (--set)", buf, dot + 1,
+		eq + 1, err, len);
+}
+
 static void
 usage(void)
 {
 	printf("Usage: tickwire-sockrx --config PROFILE --iface IF "
 		"[--busy-poll US]\n"
-		"       [--duration S] [--stats-json F] [--latency-csv PREFIX] "
-		"[--dump-cache F] [--cpu N]\n"
-		"       [--accept-loss]\n"
+		"       [--duration S] [--stats-json F] [--stats-interval F] "
+		"[--latency-csv PREFIX]\n"
+		"       [--dump-cache F] [--cpu N] [--accept-loss] "
+		"[--set SEC.KEY=VALUE]...\n"
 		"       tickwire-sockrx --version\n");
 }
 
@@ -212,6 +271,8 @@ main(int argc, char **argv)
 		{ "busy-poll", required_argument, NULL, 'b' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "stats-json", required_argument, NULL, 'j' },
+		{ "stats-interval", required_argument, NULL, 'I' },
+		{ "set", required_argument, NULL, 's' },
 		{ "latency-csv", required_argument, NULL, 'L' },
 		{ "dump-cache", required_argument, NULL, 'D' },
 		{ "cpu", required_argument, NULL, 'C' },
@@ -237,7 +298,14 @@ main(int argc, char **argv)
 	struct tw_stats s;
 	struct pollfd *pfd;
 	const char *profile = NULL, *iface = NULL, *stats_json = NULL;
-	const char *csv = NULL, *dump = NULL;
+	const char *csv = NULL, *dump = NULL, *lines_path = NULL;
+	const char *sets[64];
+	unsigned int nb_sets = 0;
+	static struct tw_outstream lines;
+	static struct tw_stats prev;
+	static struct tw_hist lat_prev;
+	bool lines_on = false, lines_failed = false;
+	uint64_t next_line = 0;
 	static struct tw_verdict verdict;
 	const struct tw_protocol *proto;
 	double duration = 0;
@@ -272,6 +340,17 @@ main(int argc, char **argv)
 		case 'j':
 			stats_json = optarg;
 			break;
+		case 'I':
+			lines_path = optarg;
+			break;
+		case 's':
+			if (nb_sets == RTE_DIM(sets)) {
+				fprintf(stderr, "tickwire-sockrx: --set: at "
+					"most %zu\n", RTE_DIM(sets));
+				return 2;
+			}
+			sets[nb_sets++] = optarg;
+			break;
 		case 'L':
 			csv = optarg;
 			break;
@@ -300,8 +379,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	tw_config_defaults(&cfg);
-	if (tw_config_load(&cfg, profile, err, sizeof(err)) != 0 ||
-	    tw_config_check(&cfg, err, sizeof(err)) != 0) {
+	rc = tw_config_load(&cfg, profile, err, sizeof(err));
+	for (i = 0; rc == 0 && i < nb_sets; i++)
+		rc = apply_set(&cfg, sets[i], err, sizeof(err));
+	if (rc != 0 || tw_config_check(&cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tickwire-sockrx: %s\n", err);
 		return 2;
 	}
@@ -334,6 +415,15 @@ main(int argc, char **argv)
 
 	if (open_outputs(outs, stats_json, csv, dump) != 0)
 		return 1;
+	if (lines_path != NULL) {
+		if (tw_outstream_open(&lines, lines_path, err,
+				sizeof(err)) != 0) {
+			fprintf(stderr, "tickwire-sockrx: %s\n", err);
+			discard(outs);
+			return 1;
+		}
+		lines_on = true;
+	}
 	cache = tw_cache_init(aligned_alloc(64, tw_cache_memsize(cfg.symbols)),
 		cfg.symbols, 0);
 	channels = calloc(cfg.channels, sizeof(*channels));
@@ -415,6 +505,19 @@ main(int argc, char **argv)
 			tw_clock_refresh(&clk);
 			last_refresh = now;
 		}
+		if (lines_on && now >= next_line) {
+			if (next_line != 0) {
+				tw_view_collect(&view, &s, merged, &rtt);
+				lines_on = period_line(&lines, &s, &prev,
+					&merged[TW_SPAN_SEND_CACHE], &lat_prev,
+					false);
+				lines_failed |= !lines_on;
+				prev = s;
+				lat_prev = merged[TW_SPAN_SEND_CACHE];
+			}
+			next_line = now + tw_clock_hz(&clk) / 1000 *
+				cfg.stats_interval_ms;
+		}
 		/* Sleep in poll unless busy polling: the kernel way. */
 		if (busy_poll == 0 && poll(pfd, cfg.channels, 100) <= 0)
 			continue;
@@ -445,6 +548,14 @@ main(int argc, char **argv)
 	}
 
 	tw_view_collect(&view, &s, merged, &rtt);
+	if (lines_on)
+		period_line(&lines, &s, &prev, &merged[TW_SPAN_SEND_CACHE],
+			&lat_prev, true);
+	if (lines_path != NULL && tw_outstream_close(&lines, err,
+			sizeof(err)) != 0) {
+		fprintf(stderr, "tickwire-sockrx: %s\n", err);
+		lines_failed = true;
+	}
 	tw_stats_print_summary(stdout, &s);
 	/* The same verdict, and exit status, as tickwire's. */
 	verdict.nb_symbols = cfg.symbols;
@@ -462,6 +573,8 @@ main(int argc, char **argv)
 	verdict.stop_reason = quit ? "a signal" : "--duration";
 	tw_verdict_print(stdout, &verdict);
 	rc = write_outputs(&cfg, outs, &s, merged, cache, &verdict);
+	if (lines_failed && rc == 0)
+		rc = -EIO;
 	for (c = 0; c < cfg.channels; c++)
 		close(pfd[c].fd);
 	return rc == 0 ? verdict.exit_status : TW_EXIT_FAILED;

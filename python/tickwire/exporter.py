@@ -63,7 +63,11 @@ def export_counters(fams, prefix, role, lcore, d, skip=()):
         if not isinstance(v, int) or k in skip:
             continue
         kind = "gauge" if k in GAUGES else "counter"
-        fams.add("tickwire_%s_%s" % (role, metric_name(k)), kind,
+        name = metric_name(k)
+        if kind == "counter" and name.endswith("_total"):
+            # OpenMetrics adds _total to a counter's samples itself.
+            name = name[:-len("_total")]
+        fams.add("tickwire_%s_%s" % (role, name), kind,
                  {"prefix": prefix, "role": role, "lcore": lcore}, v)
 
 

@@ -36,6 +36,7 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import socket as socket_mod
 import subprocess
 import sys
@@ -104,7 +105,9 @@ class Target:
     def start(self):
         o = self.opts
         base = o.prefix
-        if o.target == "loopback":
+        if o.target == "sockrx":
+            self.start_sockrx()
+        elif o.target == "loopback":
             tw = Tickwire(profile=find_profile(o.profile or "loopback.ini"),
                           binary=o.tickwire, prefix=base, workdir=o.workdir,
                           keep=True, args=self.common_args())
@@ -149,6 +152,83 @@ class Target:
         self.gen.telemetry.pause()
         time.sleep(o.drain_s / 2)
 
+    def start_sockrx(self):
+        """The generator on a tap of its own (tap.ini), and
+        tickwire-sockrx on the tap's kernel side: the kernel path, read
+        live through its --stats-interval lines."""
+        o = self.opts
+        iface = o.iface or "tws%d" % (os.getpid() % 1000000)
+        env = dict(os.environ)
+        # The names are this sweep's own: not tagged again.
+        env.pop("TW_PREFIX", None)
+        gen = Tickwire(
+            profile=find_profile(o.gen_profile or "tap.ini"),
+            binary=o.tickwire, prefix=o.prefix + "-gen", workdir=o.workdir,
+            keep=True, env=env,
+            eal=["--vdev=net_tap0,iface=" + iface],
+            args=self.common_args() + ["--count", "0"])
+        self.runs = [("generator", gen)]
+        err = []
+
+        def start_gen():
+            try:
+                gen.start(timeout=o.start_timeout)
+            except TickwireError as e:
+                err.append(e)
+        th = threading.Thread(target=start_gen, daemon=True)
+        th.start()
+        deadline = time.monotonic() + o.start_timeout
+        while not os.path.exists("/sys/class/net/" + iface):
+            if err or time.monotonic() > deadline:
+                th.join(5)
+                raise SweepError(str(err[0]).splitlines()[0] if err else
+                                 "no interface %s from the generator" %
+                                 iface)
+            time.sleep(0.1)
+        ip(["addr", "replace", o.sockrx_addr, "dev", iface])
+        self.rx = Sockrx(o, iface, env)
+        self.rx.start()
+        self.runs.append(("sockrx", self.rx))
+        ip(["link", "set", iface, "up"])
+        th.join(o.start_timeout + 30)
+        if err:
+            raise SweepError(str(err[0]).splitlines()[0])
+        self.gen = gen
+
+    def rx_mark(self, name):
+        if self.rx is self.gen:
+            return
+        if isinstance(self.rx, Sockrx):
+            self.rx.mark(name)
+        else:
+            self.rx.telemetry.mark(name)
+
+    def rx_trial(self, name, tx, t_pause):
+        """The receiver's figures for trial name once it has what was in
+        flight (or stops getting more, or drain_s passed)."""
+        if isinstance(self.rx, Sockrx):
+            return self.rx.trial(tx, t_pause, self.opts.drain_s)
+        r = self.rx.telemetry
+        deadline = time.monotonic() + self.opts.drain_s
+        last = -1
+        while True:
+            rxp = trial_phases(r, name)
+            rx = sum(p["rx_msgs"] for p in rxp)
+            if rx >= tx or time.monotonic() > deadline:
+                break
+            if rx == last:
+                break
+            last = rx
+            time.sleep(0.1)
+        lat = max(rxp, key=lambda p: p["latency_count"]) if rxp else {}
+        return {"rx_msgs": rx,
+                "drops": sum(p["drops"] for p in rxp),
+                "gap_messages": sum(p["gap_messages"] for p in rxp),
+                "latency_ns": {"count": lat.get("latency_count", 0),
+                               "p50": lat.get("latency_p50_ns", 0),
+                               "p99": lat.get("latency_p99_ns", 0),
+                               "max": lat.get("latency_max_ns", 0)}}
+
     def argvs(self):
         return [{"role": r, "argv": tw.argv(), "prefix": tw.prefix,
                  "log": tw.log_path} for r, tw in self.runs]
@@ -160,6 +240,9 @@ class Target:
         for role, tw in self.runs:
             res = None
             try:
+                if isinstance(tw, Sockrx):
+                    out.append(tw.stop())
+                    continue
                 if tw is self.gen:
                     res = tw.stop(timeout=60)
                 else:
@@ -180,6 +263,159 @@ class Target:
             tw.close()
 
 
+def ip(args):
+    """ip(8), or SweepError with its complaint."""
+    try:
+        r = subprocess.run(["ip"] + args, capture_output=True, text=True,
+                           timeout=10)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise SweepError("ip %s: %s" % (" ".join(args), e))
+    if r.returncode != 0:
+        raise SweepError("ip %s: %s" % (" ".join(args),
+                                        r.stderr.strip()))
+
+
+class Sockrx:
+    """tickwire-sockrx on the tap's kernel side, followed through its
+    --stats-interval lines (every 100 ms): a trial's figures are the
+    lines' increases from its mark to the end of its drain (the
+    generator is paused between trials, so nothing falls between)."""
+
+    INTERVAL_MS = 100
+
+    def __init__(self, opts, iface, env):
+        self.opts = opts
+        self.iface = iface
+        self.env = env
+        d = opts.workdir or "/tmp"
+        self.lines_path = os.path.join(d, opts.prefix + "-sockrx.jsonl")
+        self.stats_path = os.path.join(d, opts.prefix + "-sockrx.json")
+        self.log_path = os.path.join(d, opts.prefix + "-sockrx.log")
+        self.prefix = None          # no EAL: no DPDK file prefix
+        self.proc = None
+        self._log = None
+        self._f = None
+        self._buf = ""
+        self.t_s = 0.0
+        self.totals = {"rx_msgs": 0, "drops": 0}
+        self.lat = []           # (t_s, count, p50, p99, max) a line
+        self.mark_totals = dict(self.totals)
+        self.mark_t = 0.0
+
+    def argv(self):
+        return [self.opts.sockrx, "--config",
+                find_profile(self.opts.gen_profile or "tap.ini"),
+                "--iface", self.iface, "--accept-loss",
+                "--set", "run.stats_interval_ms=%d" % self.INTERVAL_MS,
+                "--stats-interval", self.lines_path,
+                "--stats-json", self.stats_path]
+
+    def start(self):
+        for p in (self.lines_path, self.stats_path):
+            if os.path.exists(p):
+                os.unlink(p)
+        self._log = open(self.log_path, "w+")
+        self.proc = subprocess.Popen(
+            self.argv(), stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=subprocess.STDOUT, env=self.env, start_new_session=True)
+        deadline = time.monotonic() + self.opts.start_timeout
+        # Its groups are joined once it says so: then the feed may start.
+        while "channels from" not in self.output():
+            if self.proc.poll() is not None or \
+                    time.monotonic() > deadline:
+                raise SweepError("tickwire-sockrx did not start: %s" %
+                                 (self.output().strip().splitlines() or
+                                  ["no output"])[-1])
+            time.sleep(0.05)
+
+    def output(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def read(self):
+        """Every complete line written since the last read."""
+        if self._f is None:
+            try:
+                self._f = open(self.lines_path)
+            except OSError:
+                return
+        self._buf += self._f.read()
+        *done, self._buf = self._buf.split("\n")
+        for line in done:
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            self.t_s = d["t_s"]
+            self.totals["rx_msgs"] += d["rx"]["messages"]
+            self.totals["drops"] += sum(d["drops"].values())
+            lat = d.get("latency_ns") or {}
+            self.lat.append((d["t_s"], lat.get("count", 0),
+                             lat.get("p50", 0), lat.get("p99", 0),
+                             lat.get("max", 0)))
+
+    def mark(self, name):
+        self.read()
+        self.mark_totals = dict(self.totals)
+        self.mark_t = self.t_s
+
+    def trial(self, tx, t_pause, drain_s):
+        """Lines until everything sent is in, or two lines after the
+        pause bring nothing more, or drain_s is over."""
+        deadline = t_pause + drain_s
+        quiet, last = 0, -1
+        while True:
+            time.sleep(self.INTERVAL_MS / 1000)
+            before = self.t_s
+            self.read()
+            rx = self.totals["rx_msgs"] - self.mark_totals["rx_msgs"]
+            if rx >= tx or time.monotonic() > deadline:
+                break
+            if self.t_s > before:
+                quiet = quiet + 1 if rx == last else 0
+                last = rx
+                if quiet >= 2:
+                    break
+        lines = [x for x in self.lat if x[0] > self.mark_t and x[1]]
+        return {"rx_msgs": rx,
+                "drops": self.totals["drops"] - self.mark_totals["drops"],
+                "gap_messages": 0,
+                # The worst period's: periods are 100 ms, not the trial.
+                "latency_ns": {
+                    "count": sum(x[1] for x in lines),
+                    "p50": max((x[2] for x in lines), default=0),
+                    "p99": max((x[3] for x in lines), default=0),
+                    "max": max((x[4] for x in lines), default=0)}}
+
+    def stop(self):
+        """After the generator: its end of session ends it."""
+        status = None
+        try:
+            status = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.terminate()
+            status = self.proc.wait(timeout=10)
+        stats = {}
+        try:
+            with open(self.stats_path) as f:
+                stats = json.load(f)
+        except (OSError, ValueError):
+            pass
+        return {"role": "sockrx", "status": status,
+                "verdict": stats.get("verdict", {}), "phases": []}
+
+    def close(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self._f is not None:
+            self._f.close()
+        if self._log is not None:
+            self._log.close()
+
+
 def trial_phases(tel, name):
     return [p for p in tel.phases() if p["name"] == name]
 
@@ -187,38 +423,29 @@ def trial_phases(tel, name):
 def run_trial(target, opts, test, index, rate):
     """One trial at rate: its figures (telemetry's) and result."""
     name = "%s%d-%d" % (TEST_TAG[test], index, rate)
+    if opts.deadline is not None and \
+            time.monotonic() + opts.duration + opts.drain_s > opts.deadline:
+        raise SweepError("--time-limit %g s: no time for trial %d (%s); "
+                         "what was measured is written" %
+                         (opts.time_limit, index, name))
     g = target.gen.telemetry
-    r = target.rx.telemetry
     g.rate(rate)
     g.mark(name)
-    if target.rx is not target.gen:
-        r.mark(name)
+    target.rx_mark(name)
     g.resume()
     t0 = time.monotonic()
     time.sleep(opts.duration)
     g.pause()
-    elapsed = time.monotonic() - t0
+    t_pause = time.monotonic()
+    elapsed = t_pause - t0
     tx = sum(p["tx_msgs"] for p in trial_phases(g, name))
-    # Drain: until the receiver has all of it, or stops getting more.
-    deadline = time.monotonic() + opts.drain_s
-    last = -1
-    while True:
-        rxp = trial_phases(r, name)
-        rx = sum(p["rx_msgs"] for p in rxp)
-        if rx >= tx or time.monotonic() > deadline:
-            break
-        if rx == last:
-            break
-        last = rx
-        time.sleep(0.1)
+    r = target.rx_trial(name, tx, t_pause)
     gp = trial_phases(g, name)
     tx = sum(p["tx_msgs"] for p in gp)
     sent_for = sum((p["end_ms"] - p["start_ms"]) / 1e3 for p in gp
                    if not p["paused"])
-    drops = sum(p["drops"] for p in rxp)
-    gaps = sum(p["gap_messages"] for p in rxp)
-    lost = max(tx - rx, gaps, 0)
-    lat = max(rxp, key=lambda p: p["latency_count"]) if rxp else {}
+    rx = r["rx_msgs"]
+    lost = max(tx - rx, r["gap_messages"], 0)
     t = {
         "test": test, "trial": index, "name": name, "offered_rate": rate,
         "duration_s": round(sent_for or elapsed, 6),
@@ -226,11 +453,8 @@ def run_trial(target, opts, test, index, rate):
         "tx_msgs_per_s": round(tx / sent_for) if sent_for else 0,
         "rx_msgs_per_s": round(rx / sent_for) if sent_for else 0,
         "lost_msgs": lost, "loss_ratio": lost / tx if tx else 0.0,
-        "drops": drops, "gap_messages": gaps,
-        "latency_ns": {"count": lat.get("latency_count", 0),
-                       "p50": lat.get("latency_p50_ns", 0),
-                       "p99": lat.get("latency_p99_ns", 0),
-                       "max": lat.get("latency_max_ns", 0)},
+        "drops": r["drops"], "gap_messages": r["gap_messages"],
+        "latency_ns": r["latency_ns"],
     }
     t["result"] = judge(t, opts)
     return t
@@ -458,10 +682,24 @@ def parse_args(argv):
                     "passing rate; latency: 10-100 %% of --rate (or of "
                     "the throughput found first); loss: the frame-loss "
                     "curve from --max-rate down; all: the three")
-    ap.add_argument("--target", choices=("loopback", "memif"),
+    ap.add_argument("--target", choices=("loopback", "memif", "sockrx"),
                     default="loopback",
                     help="loopback: one process over net_ring (default); "
-                    "memif: memif-gen.ini and memif-proc.ini, two processes")
+                    "memif: memif-gen.ini and memif-proc.ini, two "
+                    "processes; sockrx: the generator on net_tap "
+                    "(tap.ini) and tickwire-sockrx on the kernel side "
+                    "(root)")
+    ap.add_argument("--sockrx", default=None, metavar="PATH",
+                    help="sockrx: the tickwire-sockrx binary (default: "
+                    "beside --tickwire, then PATH)")
+    ap.add_argument("--iface", default=None,
+                    help="sockrx: the tap's name (default twsPID)")
+    ap.add_argument("--sockrx-addr", default="198.51.100.2/24",
+                    help="sockrx: the kernel side's address, in the feed "
+                    "source's subnet (default 198.51.100.2/24)")
+    ap.add_argument("--time-limit", type=float, default=None, metavar="S",
+                    help="stop the whole sweep after this long: what was "
+                    "measured is written, exit 1")
     ap.add_argument("--tickwire", default=None, metavar="PATH",
                     help="the binary (default: $TICKWIRE, the source "
                     "tree's build, then PATH)")
@@ -538,6 +776,11 @@ def parse_args(argv):
         raise UsageError("--rate: at least 1 message/s")
     if o.tx_retry_us is not None and not 0 <= o.tx_retry_us <= 10000000:
         raise UsageError("--tx-retry-us: 0 to 10000000")
+    if o.time_limit is not None and not 1 <= o.time_limit <= 86400:
+        raise UsageError("--time-limit: 1 to 86400 seconds")
+    if o.iface is not None and not (0 < len(o.iface) < 16 and
+                                    re_prefix(o.iface)):
+        raise UsageError("--iface: 1 to 15 letters, digits, - and _")
     if o.resolution is None:
         o.resolution = max(1, (o.max_rate - o.min_rate) >>
                            max(0, o.trials - 1))
@@ -551,6 +794,8 @@ def parse_args(argv):
     if not re_prefix(o.prefix):
         raise UsageError("--prefix: letters, digits, - and _")
     o.tickwire = o.tickwire or default_binary()
+    if o.target == "sockrx":
+        o.sockrx = o.sockrx or sockrx_binary(o.tickwire)
     if o.memif_socket is None:
         o.memif_socket = "/tmp/%s-memif.sock" % o.prefix
     if o.workdir is not None and not os.path.isdir(o.workdir):
@@ -562,6 +807,17 @@ def parse_args(argv):
     if o.proc_profile:
         o.proc_profile = find_profile(o.proc_profile)
     return o
+
+
+def sockrx_binary(tickwire):
+    """tickwire-sockrx beside tickwire (the build tree's or installed),
+    else on PATH."""
+    here = os.path.dirname(os.path.abspath(tickwire))
+    for p in (os.path.join(here, "..", "tickwire-sockrx", "tickwire-sockrx"),
+              os.path.join(here, "tickwire-sockrx")):
+        if os.access(p, os.X_OK):
+            return os.path.normpath(p)
+    return shutil.which("tickwire-sockrx") or "tickwire-sockrx"
 
 
 def re_prefix(s):
@@ -602,6 +858,16 @@ def main(argv=None):
         print("%s: %s: no tickwire binary there (--tickwire)" %
               (PROG, opts.tickwire), file=sys.stderr)
         return EXIT_FAILED
+    if opts.target == "sockrx":
+        if shutil.which(opts.sockrx) is None and \
+                not os.access(opts.sockrx, os.X_OK):
+            print("%s: %s: no tickwire-sockrx binary there (--sockrx)" %
+                  (PROG, opts.sockrx), file=sys.stderr)
+            return EXIT_FAILED
+        if os.geteuid() != 0:
+            print("%s: --target sockrx: net_tap and the tap's address "
+                  "need root" % PROG, file=sys.stderr)
+            return EXIT_FAILED
     if opts.report:
         # Plots need matplotlib; say so before any trial.
         if importlib.util.find_spec("matplotlib") is None:
@@ -617,6 +883,8 @@ def run(opts, argv):
     results = {}
     error = None
     t_start = time.monotonic()
+    opts.deadline = None if opts.time_limit is None else \
+        t_start + opts.time_limit
     try:
         say(opts, "starting %s (prefix %s)" % (opts.target, opts.prefix))
         target.start()

@@ -79,7 +79,8 @@ def check_outputs(out, doc_path, csv_path, md_path):
 
 
 @pytest.mark.parametrize("target,max_rate", [("loopback", 4000000),
-                                             ("memif", 16000000)])
+                                             ("memif", 16000000),
+                                             ("sockrx", 8000000)])
 def test_throughput_search_finds_a_rate_its_trials_agree_with(
         tw_bin, out_dir, target, max_rate):
     paths = [os.path.join(out_dir, n) for n in ("sweep.json", "sweep.csv",
@@ -105,6 +106,28 @@ def test_throughput_search_finds_a_rate_its_trials_agree_with(
     assert len(set(names)) == len(names) == doc["results"]["throughput"][
         "trials"]
     assert len(doc["record"]["runs"]) == (1 if target == "loopback" else 2)
+    if target == "sockrx":
+        # The kernel receiver ran and ended whole with the generator.
+        roles = {e["role"]: e for e in doc["record"]["ends"]}
+        assert roles["sockrx"]["status"] == 0, roles
+        assert roles["sockrx"]["verdict"]["whole"], roles
+
+
+def test_a_sweep_over_its_time_limit_stops_and_writes_what_it_measured(
+        tw_bin, out_dir):
+    js = os.path.join(out_dir, "limit.json")
+    r = sweep(tw_bin, "throughput", "--time-limit", "4", "--duration", "2",
+              "--drain-s", "0.5", "--trials", "8", "--max-rate", "4000000",
+              "--json", js, "--prefix", "twswt%d" % (os.getpid() % 100000))
+    assert r.returncode == 1, r.stderr[-3000:]
+    assert "--time-limit 4 s" in r.stderr.strip().splitlines()[-1]
+    with open(js) as f:
+        doc = json.load(f)
+    assert "--time-limit" in doc["error"]
+    assert doc["status"] == 1
+    # At most what fits in the limit: a trial of 2 s + 0.5 s, once.
+    assert len(doc["trials"]) <= 1
+    assert doc["record"]["elapsed_s"] < 30
 
 
 def test_latency_at_a_given_rate_has_ten_points_and_a_plot(tw_bin,
@@ -134,6 +157,8 @@ def test_latency_at_a_given_rate_has_ten_points_and_a_plot(tw_bin,
     (["throughput", "--report", "x.txt"], "--report"),
     (["throughput", "--set", "rate"], "--set"),
     (["throughput", "--json", "-", "--csv", "-"], "only one"),
+    (["throughput", "--time-limit", "0"], "--time-limit"),
+    (["throughput", "--target", "sockrx", "--iface", "a/b"], "--iface"),
 ])
 def test_bad_arguments_say_one_line_and_exit_2(tw_bin, out_dir, args, why):
     r = sweep(tw_bin, *args, timeout=30)
