@@ -19,8 +19,11 @@
  *   report.c     report paths checked and opened, the verdict, the
  *                summary and every report written at the end
  *   telemetry.c  /tickwire/... commands
- *   control.c    commands that change the run (rate, pause, mark, ...),
- *                the phases they open, how the generator applies them
+ *   control.c    commands that change the run (rate, pause, mark, ...):
+ *                the frame each runs in (its units: control.h); their
+ *                bodies (control_cmds.c), the phases they open
+ *                (control_phase.c), how the generator applies them
+ *                (control_apply.c)
  *   memif_guard.c  keeps lcores off a memif port its PMD is unmapping
  *   host.c       the host check: the pollers' cores and the machine
  */
@@ -139,7 +142,7 @@ tw_lcore_quiescent(unsigned int lcore_id)
 }
 
 /*
- * Control through telemetry (control.c). A command thread writes the
+ * Control through telemetry (control_apply.c). A command thread writes the
  * wanted state, then bumps epoch (release); each generator lcore loads
  * epoch once per burst (acquire: a plain load on x86) and, when it moved,
  * applies the state there. No lock and no wait on the hot path; the
@@ -250,7 +253,7 @@ struct tw_gen_lcore {
 	uint16_t snapshot_port;         /* 0: no snapshots */
 	struct tw_reply_table replies;
 	struct tw_hist rtt;             /* quote sent -> order back */
-	/* Control (control.c): the epoch applied, what it said, and the
+	/* Control (control_apply.c): the epoch applied, what it said, and the
 	 * counters where it was applied (a phase's boundary). */
 	uint64_t ctl_epoch;
 	bool paused;
