@@ -25,7 +25,9 @@
  *                (control_phase.c), how the generator applies them
  *                (control_apply.c)
  *   memif_guard.c  keeps lcores off a memif port its PMD is unmapping
- *   host.c       the host check: the pollers' cores and the machine
+ *   host.c       the host check: the pollers' cores and the machine; its
+ *                units (host_check.h): each core (host_cpu.c), the
+ *                machine (host_machine.c), the spin probe (host_probe.c)
  */
 #ifndef TICKWIRE_H
 #define TICKWIRE_H
