@@ -7,8 +7,10 @@
  *
  *   main.c       main(): the order of things
  *   options.c    command line over the profile, EAL arguments
- *   setup.c      placement, mempools, caches, ports, NIC clocks, SIMD,
- *                what is published, teardown
+ *   setup.c      SIMD, placement, mempools, caches, what is published,
+ *                teardown
+ *   ports.c      the ports: queues, offloads, multicast, steering, link;
+ *                the back path's queues; NIC clocks
  *   gen_setup.c  the generator lcores' creation and their source
  *   gen_send.c   the generator lcore's loop and sender: TX queues,
  *                faults, line B, mirror (its units: gen_lcore.h)
@@ -346,14 +348,16 @@ int tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
 int tw_app_choose_simd(struct tw_app *app);
 int tw_app_plan(struct tw_app *app);
 int tw_app_memory(struct tw_app *app);
-int tw_app_ports(struct tw_app *app);
-void tw_app_devclocks_init(struct tw_app *app);
-void tw_app_devclocks_refresh(struct tw_app *app);
 int tw_app_publish(struct tw_app *app);
 void tw_app_teardown(struct tw_app *app);
 struct rte_mempool *tw_app_pool(const struct tw_app *app, int socket);
 void *tw_app_zalloc(int socket, size_t size);
 int tw_app_port_index(const struct tw_app *app, uint16_t port_id);
+
+/* ports.c */
+int tw_app_ports(struct tw_app *app);
+void tw_app_devclocks_init(struct tw_app *app);
+void tw_app_devclocks_refresh(struct tw_app *app);
 bool tw_app_is_rx_port(const struct tw_app *app, uint16_t port_id);
 uint16_t tw_app_reply_rxq(const struct tw_app *app);
 uint16_t tw_app_reply_nb_rxq(const struct tw_app *app);
