@@ -42,7 +42,7 @@ model_emit(struct tw_gen_lcore *g)
 	/* The batch's stamp is the loop's: a gap before it, an
 	 * interruption (lib/noise). */
 	tw_noise_tick(&g->noise, now);
-	/* Control through telemetry (control.c): between batches. */
+	/* Control through telemetry (control_apply.c): between batches. */
 	if (unlikely(tw_gen_ctl_changed(g)))
 		tw_gen_ctl_apply(g, &g->at.model.pace, now);
 	now_ns = tw_clock_ns(g->clock, now);

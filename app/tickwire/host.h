@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * tickwire --host-check, and the check at every run's start (host.c).
+ * tickwire --host-check, and the check at every run's start (host.c;
+ * its units: host_check.h).
  *
  * Owns: what is found about the cores the plan pins pollers to and
  * about the machine, the spin probe's results, their words and JSON.

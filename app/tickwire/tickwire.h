@@ -7,8 +7,10 @@
  *
  *   main.c       main(): the order of things
  *   options.c    command line over the profile, EAL arguments
- *   setup.c      placement, mempools, caches, ports, NIC clocks, SIMD,
- *                what is published, teardown
+ *   setup.c      SIMD, placement, mempools, caches, what is published,
+ *                teardown
+ *   ports.c      the ports: queues, offloads, multicast, steering, link;
+ *                the back path's queues; NIC clocks
  *   gen_setup.c  the generator lcores' creation and their source
  *   gen_send.c   the generator lcore's loop and sender: TX queues,
  *                faults, line B, mirror (its units: gen_lcore.h)
@@ -19,10 +21,15 @@
  *   report.c     report paths checked and opened, the verdict, the
  *                summary and every report written at the end
  *   telemetry.c  /tickwire/... commands
- *   control.c    commands that change the run (rate, pause, mark, ...),
- *                the phases they open, how the generator applies them
+ *   control.c    commands that change the run (rate, pause, mark, ...):
+ *                the frame each runs in (its units: control.h); their
+ *                bodies (control_cmds.c), the phases they open
+ *                (control_phase.c), how the generator applies them
+ *                (control_apply.c)
  *   memif_guard.c  keeps lcores off a memif port its PMD is unmapping
- *   host.c       the host check: the pollers' cores and the machine
+ *   host.c       the host check: the pollers' cores and the machine; its
+ *                units (host_check.h): each core (host_cpu.c), the
+ *                machine (host_machine.c), the spin probe (host_probe.c)
  */
 #ifndef TICKWIRE_H
 #define TICKWIRE_H
@@ -139,7 +146,7 @@ tw_lcore_quiescent(unsigned int lcore_id)
 }
 
 /*
- * Control through telemetry (control.c). A command thread writes the
+ * Control through telemetry (control_apply.c). A command thread writes the
  * wanted state, then bumps epoch (release); each generator lcore loads
  * epoch once per burst (acquire: a plain load on x86) and, when it moved,
  * applies the state there. No lock and no wait on the hot path; the
@@ -250,7 +257,7 @@ struct tw_gen_lcore {
 	uint16_t snapshot_port;         /* 0: no snapshots */
 	struct tw_reply_table replies;
 	struct tw_hist rtt;             /* quote sent -> order back */
-	/* Control (control.c): the epoch applied, what it said, and the
+	/* Control (control_apply.c): the epoch applied, what it said, and the
 	 * counters where it was applied (a phase's boundary). */
 	uint64_t ctl_epoch;
 	bool paused;
@@ -341,14 +348,16 @@ int tw_app_eal_argv(const struct tw_config *cfg, char *prog, char **user,
 int tw_app_choose_simd(struct tw_app *app);
 int tw_app_plan(struct tw_app *app);
 int tw_app_memory(struct tw_app *app);
-int tw_app_ports(struct tw_app *app);
-void tw_app_devclocks_init(struct tw_app *app);
-void tw_app_devclocks_refresh(struct tw_app *app);
 int tw_app_publish(struct tw_app *app);
 void tw_app_teardown(struct tw_app *app);
 struct rte_mempool *tw_app_pool(const struct tw_app *app, int socket);
 void *tw_app_zalloc(int socket, size_t size);
 int tw_app_port_index(const struct tw_app *app, uint16_t port_id);
+
+/* ports.c */
+int tw_app_ports(struct tw_app *app);
+void tw_app_devclocks_init(struct tw_app *app);
+void tw_app_devclocks_refresh(struct tw_app *app);
 bool tw_app_is_rx_port(const struct tw_app *app, uint16_t port_id);
 uint16_t tw_app_reply_rxq(const struct tw_app *app);
 uint16_t tw_app_reply_nb_rxq(const struct tw_app *app);

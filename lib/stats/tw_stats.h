@@ -142,7 +142,7 @@ struct tw_verdict;
 
 /*
  * A phase: the segment of a run between two control commands (a mark,
- * a rate change, a pause or a resume; app/tickwire/control.c), with the
+ * a rate change, a pause or a resume; app/tickwire/control_phase.c), with the
  * counters at its two ends and its own send->cache figures.
  */
 #define TW_PHASE_NAME 48
