@@ -48,6 +48,7 @@ static struct {
 const char *const tw_ctl_cmd_name[CTL_NB_CMDS] = {
 	[CTL_RATE] = "rate", [CTL_PAUSE] = "pause", [CTL_RESUME] = "resume",
 	[CTL_MARK] = "mark", [CTL_FAULTS] = "faults", [CTL_STOP] = "stop",
+	[CTL_BURST] = "burst",
 };
 
 /* The command log; its reason as the reply when refused. Lock held. */
@@ -183,6 +184,9 @@ tw_control_register(struct tw_app *app)
 			"again, paced from now; a new phase. No parameters" },
 		{ "/tickwire/mark", tw_ctl_cmd_mark, "A named phase starts "
 			"here. Parameter: NAME" },
+		{ "/tickwire/burst", tw_ctl_cmd_burst, "Paused: send N "
+			"messages back to back, then pause again; the phase "
+			"goes on. Parameter: N" },
 		{ "/tickwire/faults", tw_ctl_cmd_faults, "Change [faults] "
 			"live. Parameters: loss=,burst=,dup=,reorder=,"
 			"line=a|b|ab" },

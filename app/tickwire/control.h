@@ -45,7 +45,7 @@ extern struct tw_control tw_control;
 
 enum ctl_cmd {
 	CTL_RATE, CTL_PAUSE, CTL_RESUME, CTL_MARK, CTL_FAULTS, CTL_STOP,
-	CTL_NB_CMDS
+	CTL_BURST, CTL_NB_CMDS
 };
 
 extern const char *const tw_ctl_cmd_name[CTL_NB_CMDS];
@@ -72,6 +72,8 @@ int tw_ctl_run(struct rte_tel_data *d, enum ctl_cmd c, const char *params,
 int tw_ctl_cmd_rate(const char *cmd, const char *params,
 		struct rte_tel_data *d);
 int tw_ctl_cmd_pause(const char *cmd, const char *params,
+		struct rte_tel_data *d);
+int tw_ctl_cmd_burst(const char *cmd, const char *params,
 		struct rte_tel_data *d);
 int tw_ctl_cmd_resume(const char *cmd, const char *params,
 		struct rte_tel_data *d);

@@ -53,6 +53,7 @@ tw_gen_ctl_apply(struct tw_gen_lcore *g, struct tw_pace *pace, uint64_t now)
 	uint64_t rate, hz = tw_clock_hz(g->clock);
 	struct tw_fault_params fp;
 	uint32_t paused, lines;
+	uint64_t burst, burst_seq;
 	unsigned int line;
 
 	if (e & 1)
@@ -60,6 +61,8 @@ tw_gen_ctl_apply(struct tw_gen_lcore *g, struct tw_pace *pace, uint64_t now)
 	rate = __atomic_load_n(&tw_ctl.rate, __ATOMIC_RELAXED);
 	paused = __atomic_load_n(&tw_ctl.paused, __ATOMIC_RELAXED);
 	lines = __atomic_load_n(&tw_ctl.faults_line, __ATOMIC_RELAXED);
+	burst = __atomic_load_n(&tw_ctl.burst, __ATOMIC_RELAXED);
+	burst_seq = __atomic_load_n(&tw_ctl.burst_seq, __ATOMIC_RELAXED);
 	fp = tw_ctl.faults;
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&tw_ctl.epoch, __ATOMIC_RELAXED) != e)
@@ -69,6 +72,12 @@ tw_gen_ctl_apply(struct tw_gen_lcore *g, struct tw_pace *pace, uint64_t now)
 	g->rate = rate == 0 ? 0 : RTE_MAX((uint64_t)1,
 		(uint64_t)((double)rate * g->sched.share + 0.5));
 	g->paused = paused != 0;
+	/* A new burst: this lcore's share of it, back to back. */
+	if (burst_seq != g->burst_seq) {
+		g->burst_seq = burst_seq;
+		g->burst_left = RTE_MAX((uint64_t)1,
+			(uint64_t)((double)burst * g->sched.share + 0.5));
+	}
 	/* Paced from now: no burst to catch up a pause or the old rate. */
 	tw_pace_init(pace, now, g->rate ? RTE_MAX(hz / g->rate,
 		UINT64_C(1)) : 1);

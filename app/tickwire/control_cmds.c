@@ -6,6 +6,7 @@
  *   /tickwire/pause            the generator sends nothing (heartbeats go on)
  *   /tickwire/resume           it sends again, paced from now
  *   /tickwire/mark,NAME        a named phase starts here
+ *   /tickwire/burst,N          paused: N messages back to back, paused again
  *   /tickwire/faults,K=V,...   [faults] of a line, changed live
  *   /tickwire/stop             as SIGTERM: end the session, drain, report
  *
@@ -119,6 +120,43 @@ tw_ctl_cmd_resume(const char *cmd, const char *params,
 	RTE_SET_USED(cmd);
 	return tw_ctl_run(d, CTL_RESUME, params, true, true,
 		pause_resume_body);
+}
+
+/*
+ * A back-to-back burst (RFC 2544 26.4): from paused, N ticks as fast as
+ * the port takes them, then paused again (tw_ctl.paused stays set: a
+ * later command does not restart the generator). The running phase's
+ * name goes on, so a trial's mark covers its burst.
+ */
+static int
+burst_body(enum ctl_cmd c, const char *params, struct rte_tel_data *d)
+{
+	const struct tw_phase_report *p;
+	char name[TW_PHASE_NAME];
+	uint64_t n;
+
+	if (parse_u64(params, TW_CTL_BURST_MAX, &n) != 0 || n == 0)
+		return tw_ctl_answer(d, c, params, "give a burst of 1 to %"
+			PRIu64 " messages: /tickwire/burst,N",
+			(uint64_t)TW_CTL_BURST_MAX);
+	if (tw_ctl.paused == 0)
+		return tw_ctl_answer(d, c, params, "running: a burst starts "
+			"from paused (/tickwire/pause first)");
+	snprintf(name, sizeof(name), "%s", tw_ctl_phase_name());
+	tw_ctl_write_begin();
+	tw_ctl.burst = n;
+	tw_ctl.burst_seq++;
+	p = phase_from_apply(name, tw_ctl_cmd_name[c]);
+	TW_LOG(app, NOTICE, "control: burst of %" PRIu64 " messages; phase "
+		"%u (%s) from %.3f s\n", n, p->index, name, p->start.t_s);
+	return tw_ctl_answer(d, c, params, NULL);
+}
+
+int
+tw_ctl_cmd_burst(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return tw_ctl_run(d, CTL_BURST, params, true, true, burst_body);
 }
 
 static bool

@@ -47,7 +47,11 @@ model_emit(struct tw_gen_lcore *g)
 		tw_gen_ctl_apply(g, &g->at.model.pace, now);
 	now_ns = tw_clock_ns(g->clock, now);
 	due_ns = now_ns;
-	if (unlikely(g->paused)) {
+	if (unlikely(g->burst_left != 0)) {
+		/* /tickwire/burst: back to back, whatever the rate. */
+		n = (unsigned int)RTE_MIN(g->burst_left,
+			(uint64_t)TW_GEN_BATCH);
+	} else if (unlikely(g->paused)) {
 		n = 0;
 	} else if (g->rate != 0) {
 		n = tw_pace_due(&g->at.model.pace, now, TW_GEN_BATCH,
@@ -59,11 +63,22 @@ model_emit(struct tw_gen_lcore *g)
 		step_ns = tw_clock_cycles_ns(g->clock,
 			g->at.model.pace.period);
 	}
-	caught_up = g->rate != 0 && behind == 0;
+	/* A burst fills its frames, as an unlimited rate does. */
+	caught_up = g->rate != 0 && behind == 0 && g->burst_left == 0;
 	/* Its share of the count: what the schedule has left. */
 	if (g->sched.limited && n > g->sched.total)
 		n = (unsigned int)g->sched.total;
 	proto->gen_ticks(&g->em, n, now, now_ns, due_ns, step_ns);
+	if (unlikely(g->burst_left != 0)) {
+		g->burst_left -= n;
+		if (g->burst_left == 0 || (g->sched.limited &&
+					   g->sched.total == 0)) {
+			/* The burst's last frames go now; paused after. */
+			g->burst_left = 0;
+			tw_framer_close_all(&g->fr, now);
+			tw_gen_tx_flush(g, true);
+		}
+	}
 	if (g->back)
 		tw_gen_poll_back(g);
 	/*

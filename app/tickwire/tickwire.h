@@ -158,11 +158,16 @@ struct tw_ctl {
 	uint32_t paused;
 	uint32_t faults_line;   /* bit 0: line A, bit 1: line B, to re-arm */
 	struct tw_fault_params faults;
+	/* /tickwire/burst: burst messages back to back, then paused; a
+	 * generator lcore starts one burst per burst_seq it sees. */
+	uint64_t burst;
+	uint64_t burst_seq;
 } __rte_cache_aligned;
 
 extern struct tw_ctl tw_ctl;
 
 #define TW_CTL_RATE_MAX UINT64_C(1000000000)    /* as [generator] rate */
+#define TW_CTL_BURST_MAX UINT64_C(1000000000)   /* messages in one burst */
 
 struct tw_rx_queue_ref {
 	uint16_t port_id;
@@ -261,6 +266,8 @@ struct tw_gen_lcore {
 	 * counters where it was applied (a phase's boundary). */
 	uint64_t ctl_epoch;
 	bool paused;
+	uint64_t burst_seq;             /* the last /tickwire/burst started */
+	uint64_t burst_left;            /* its ticks still to send */
 	struct tw_gen_counters ctl_ctr;
 	struct tw_noise noise;          /* the loop's own interruptions */
 	/*

@@ -194,6 +194,10 @@ class Telemetry:
     def pause(self):
         return self.query("/tickwire/pause")
 
+    def burst(self, messages):
+        """From paused: messages back to back, then paused again."""
+        return self.query("/tickwire/burst", int(messages))
+
     def resume(self):
         return self.query("/tickwire/resume")
 

@@ -26,7 +26,9 @@ under the bound.
 Tests: throughput (binary search for the highest passing rate, to a
 resolution), latency (10 % to 100 % of a rate), loss (the frame-loss
 curve from the search bound down in 10 % steps until two trials in a
-row pass), all (the three on one run).
+row pass), back-to-back (binary search for the longest burst sent back
+to back, /tickwire/burst,N, that arrives whole), all (the four on one
+run).
 """
 import argparse
 import datetime
@@ -53,11 +55,12 @@ CSV_COLUMNS = (
     "test", "trial", "name", "offered_rate", "duration_s", "tx_msgs",
     "rx_msgs", "tx_msgs_per_s", "rx_msgs_per_s", "lost_msgs", "loss_ratio",
     "drops", "gap_messages", "latency_count", "p50_ns", "p90_ns", "p99_ns",
-    "p99_9_ns", "max_ns", "result")
+    "p99_9_ns", "max_ns", "result", "burst_msgs")
 
 
 # A trial's phase name: TAG, its number in the run, the rate.
-TEST_TAG = {"throughput": "tp", "latency": "lat", "loss": "fl"}
+TEST_TAG = {"throughput": "tp", "latency": "lat", "loss": "fl",
+            "back-to-back": "b2b"}
 KNEE_FACTOR = 10
 
 
@@ -460,6 +463,90 @@ def run_trial(target, opts, test, index, rate):
     return t
 
 
+def run_burst(target, opts, index, n):
+    """One back-to-back trial: from paused, n messages as fast as the
+    generator sends, then paused again; whole when all arrive."""
+    name = "%s%d-%d" % (TEST_TAG["back-to-back"], index, n)
+    if opts.deadline is not None and \
+            time.monotonic() + opts.drain_s + 1 > opts.deadline:
+        raise SweepError("--time-limit %g s: no time for trial %d (%s); "
+                         "what was measured is written" %
+                         (opts.time_limit, index, name))
+    g = target.gen.telemetry
+    g.mark(name)
+    target.rx_mark(name)
+    t0 = time.monotonic()
+    g.burst(n)
+    # Sent when the generator's phase holds all of it (or stops
+    # growing: a port that refuses frames drops them, counted).
+    last, tx = -1, 0
+    while time.monotonic() - t0 < opts.burst_timeout:
+        tx = sum(p["tx_msgs"] for p in trial_phases(g, name))
+        if tx >= n or tx == last:
+            break
+        last = tx
+        time.sleep(0.05)
+    sent_for = time.monotonic() - t0
+    r = target.rx_trial(name, tx, time.monotonic())
+    rx = r["rx_msgs"]
+    lost = max(n - rx, r["gap_messages"], 0)
+    t = {
+        "test": "back-to-back", "trial": index, "name": name,
+        "offered_rate": 0, "burst_msgs": n,
+        "duration_s": round(sent_for, 6), "tx_msgs": tx, "rx_msgs": rx,
+        "tx_msgs_per_s": 0, "rx_msgs_per_s": 0,
+        "lost_msgs": lost, "loss_ratio": lost / n,
+        "drops": r["drops"], "gap_messages": r["gap_messages"],
+        "latency_ns": r["latency_ns"],
+    }
+    t["result"] = "pass" if lost == 0 and tx >= n else (
+        "short" if tx < n and rx >= tx else "loss")
+    return t
+
+
+def back_to_back(target, opts, trials):
+    """Binary search for the longest burst that arrives whole."""
+    lo, hi = opts.min_burst, opts.max_burst
+    best = None
+    n = 0
+    size = hi
+    while n < opts.trials:
+        t = run_burst(target, opts, len(trials), size)
+        trials.append(t)
+        n += 1
+        say(opts, "back-to-back %s: a burst of %s messages: sent %s, "
+            "received %s, in gaps %s: %s" % (
+                t["name"], grouped(size), grouped(t["tx_msgs"]),
+                grouped(t["rx_msgs"]), grouped(t["gap_messages"]),
+                t["result"]))
+        if t["result"] == "pass":
+            best = t
+            lo = size
+            if size == opts.max_burst:
+                break
+        else:
+            hi = size
+        if hi - lo <= opts.burst_resolution:
+            break
+        size = (lo + hi) // 2
+    at_bound = best is not None and best["burst_msgs"] == opts.max_burst
+    above = [t for t in trials if t["test"] == "back-to-back" and
+             best is not None and t["burst_msgs"] > best["burst_msgs"]]
+    if best is None:
+        above = [t for t in trials if t["test"] == "back-to-back"]
+    fail = min(above, key=lambda t: t["burst_msgs"]) if above else None
+    return {
+        "burst": best["burst_msgs"] if best else 0,
+        "found": best is not None,
+        "resolution": 0 if at_bound else hi - lo,
+        "at_search_bound": at_bound,
+        "shortest_failing": fail["burst_msgs"] if fail else None,
+        "limited_by": fail["result"] if fail else (
+            "the search bound" if at_bound else None),
+        "trials": n,
+    }
+
+
 def judge(t, opts):
     """pass, loss, short (the rate was not offered) or p99."""
     rate = t["offered_rate"]
@@ -623,7 +710,7 @@ def csv_text(trials):
                "%.9f" % t["loss_ratio"], t["drops"], t["gap_messages"],
                lat.get("count", 0), lat.get("p50", 0), lat.get("p90", ""),
                lat.get("p99", 0), lat.get("p99_9", ""), lat.get("max", 0),
-               t["result"]]
+               t["result"], t.get("burst_msgs", "")]
         out.write(",".join(str(v) for v in row) + "\n")
     return out.getvalue()
 
@@ -677,11 +764,13 @@ def parse_args(argv):
     ap = Parser(prog=PROG, description="RFC 2544 tests (throughput, "
                 "latency, frame loss) on one running tickwire, each trial "
                 "a phase. See tickwire-sweep(1).")
-    ap.add_argument("test", choices=("throughput", "latency", "loss", "all"),
+    ap.add_argument("test", choices=("throughput", "latency", "loss",
+                                     "back-to-back", "all"),
                     help="throughput: binary search for the highest "
                     "passing rate; latency: 10-100 %% of --rate (or of "
                     "the throughput found first); loss: the frame-loss "
-                    "curve from --max-rate down; all: the three")
+                    "curve from --max-rate down; back-to-back: the longest "
+                    "burst that arrives whole; all: the four")
     ap.add_argument("--target", choices=("loopback", "memif", "sockrx"),
                     default="loopback",
                     help="loopback: one process over net_ring (default); "
@@ -697,6 +786,18 @@ def parse_args(argv):
     ap.add_argument("--sockrx-addr", default="198.51.100.2/24",
                     help="sockrx: the kernel side's address, in the feed "
                     "source's subnet (default 198.51.100.2/24)")
+    ap.add_argument("--max-burst", type=int, default=1000000,
+                    help="back-to-back: the longest burst tried, messages "
+                    "(default 1000000)")
+    ap.add_argument("--min-burst", type=int, default=0,
+                    help="back-to-back: the search's lower bound")
+    ap.add_argument("--burst-resolution", type=int, default=None,
+                    help="back-to-back: stop when the longest whole burst "
+                    "is known to this many messages (default: what "
+                    "--trials reach)")
+    ap.add_argument("--burst-timeout", type=float, default=30.0,
+                    metavar="S", help="back-to-back: at most this long "
+                    "for a burst to be sent (default 30)")
     ap.add_argument("--time-limit", type=float, default=None, metavar="S",
                     help="stop the whole sweep after this long: what was "
                     "measured is written, exit 1")
@@ -781,6 +882,15 @@ def parse_args(argv):
     if o.iface is not None and not (0 < len(o.iface) < 16 and
                                     re_prefix(o.iface)):
         raise UsageError("--iface: 1 to 15 letters, digits, - and _")
+    if not 0 <= o.min_burst < o.max_burst <= 1000000000:
+        raise UsageError("--min-burst < --max-burst, at most 1000000000")
+    if not 0.1 <= o.burst_timeout <= 3600:
+        raise UsageError("--burst-timeout: 0.1 to 3600 seconds")
+    if o.burst_resolution is None:
+        o.burst_resolution = max(1, (o.max_burst - o.min_burst) >>
+                                 max(0, o.trials - 1))
+    elif o.burst_resolution < 1:
+        raise UsageError("--burst-resolution: at least 1 message")
     if o.resolution is None:
         o.resolution = max(1, (o.max_rate - o.min_rate) >>
                            max(0, o.trials - 1))
@@ -902,6 +1012,12 @@ def run(opts, argv):
                                                   rate)
         if opts.test in ("loss", "all"):
             results["loss"] = loss_test(target, opts, trials)
+        if opts.test in ("back-to-back", "all"):
+            results["back_to_back"] = back_to_back(target, opts, trials)
+            bb = results["back_to_back"]
+            say(opts, "back-to-back: %s messages (resolution %s, %d "
+                "trials)" % (grouped(bb["burst"]), grouped(bb["resolution"]),
+                             bb["trials"]))
     except (TickwireError, SweepError, OSError) as e:
         error = str(e).splitlines()[0] if str(e) else repr(e)
     record = run_record(opts, argv, target)
@@ -946,6 +1062,9 @@ def verdict(doc, error):
     tp = doc["results"].get("throughput")
     if tp is not None and (not tp["found"] or not tp["resolution_reached"]):
         return EXIT_NOT_WHOLE
+    bb = doc["results"].get("back_to_back")
+    if bb is not None and not bb["found"]:
+        return EXIT_NOT_WHOLE
     return EXIT_WHOLE
 
 
@@ -974,3 +1093,12 @@ def write_outputs(opts, doc):
                       tp["at_search_bound"] else "next failing rate %s: %s"
                       % (grouped(tp["lowest_failing_rate"] or 0),
                          tp["limited_by"])))
+        bb = doc["results"].get("back_to_back")
+        if bb is not None and opts.csv != "-":
+            print("back-to-back: %s messages in one burst, resolution %s "
+                  "(%d trials; %s)" % (
+                      grouped(bb["burst"]), grouped(bb["resolution"]),
+                      bb["trials"], "the search bound" if
+                      bb["at_search_bound"] else "next failing burst %s: %s"
+                      % (grouped(bb["shortest_failing"] or 0),
+                         bb["limited_by"])))

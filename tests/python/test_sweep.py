@@ -113,11 +113,54 @@ def test_throughput_search_finds_a_rate_its_trials_agree_with(
         assert roles["sockrx"]["verdict"]["whole"], roles
 
 
+@pytest.mark.parametrize("target,extra", [
+    ("loopback", ["--max-burst", "300000"]),
+    ("memif", ["--max-burst", "4000000", "--tx-retry-us", "0",
+               "--set", "recovery.rerequest=false"])])
+def test_back_to_back_finds_the_longest_whole_burst(tw_bin, out_dir, target,
+                                                    extra):
+    js = os.path.join(out_dir, "b2b.json")
+    cs = os.path.join(out_dir, "b2b.csv")
+    r = sweep(tw_bin, "back-to-back", "--target", target, "--trials", "4",
+              "--drain-s", "0.5", "--json", js, "--csv", cs,
+              "--prefix", "twswb%d%s" % (os.getpid() % 100000, target[0]),
+              *extra)
+    assert r.returncode in (0, 3), r.stderr[-3000:]
+    with open(js) as f:
+        doc = json.load(f)
+    bb = doc["results"]["back_to_back"]
+    trials = [t for t in doc["trials"] if t["test"] == "back-to-back"]
+    assert bb["trials"] == len(trials) >= 1
+    for t in trials:
+        assert t["burst_msgs"] > 0 and t["offered_rate"] == 0
+        if t["result"] == "pass":
+            # Sent and received whole, nothing in a gap.
+            assert t["tx_msgs"] == t["rx_msgs"] == t["burst_msgs"], t
+            assert t["gap_messages"] == 0 and t["lost_msgs"] == 0, t
+            assert t["burst_msgs"] <= bb["burst"]
+        else:
+            assert t["burst_msgs"] > bb["burst"], t
+    if target == "loopback":
+        # net_ring pushes back: nothing is lost, the bound passes.
+        assert r.returncode == 0 and bb["found"] and bb["at_search_bound"]
+        assert bb["burst"] == 300000
+        assert "back-to-back: 300,000 messages" in r.stdout
+    elif bb["found"] and not bb["at_search_bound"]:
+        assert bb["shortest_failing"] == min(
+            t["burst_msgs"] for t in trials if t["result"] != "pass")
+    with open(cs, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(x["burst_msgs"]) for x in rows] == [
+        t["burst_msgs"] for t in trials]
+
+
 def test_a_sweep_over_its_time_limit_stops_and_writes_what_it_measured(
         tw_bin, out_dir):
     js = os.path.join(out_dir, "limit.json")
+    # A bound no trial reaches: the search goes on until the limit.
     r = sweep(tw_bin, "throughput", "--time-limit", "4", "--duration", "2",
-              "--drain-s", "0.5", "--trials", "8", "--max-rate", "4000000",
+              "--drain-s", "0.5", "--trials", "8", "--max-rate",
+              "1000000000",
               "--json", js, "--prefix", "twswt%d" % (os.getpid() % 100000))
     assert r.returncode == 1, r.stderr[-3000:]
     assert "--time-limit 4 s" in r.stderr.strip().splitlines()[-1]
@@ -158,6 +201,8 @@ def test_latency_at_a_given_rate_has_ten_points_and_a_plot(tw_bin,
     (["throughput", "--set", "rate"], "--set"),
     (["throughput", "--json", "-", "--csv", "-"], "only one"),
     (["throughput", "--time-limit", "0"], "--time-limit"),
+    (["back-to-back", "--max-burst", "5", "--min-burst", "9"],
+     "--min-burst"),
     (["throughput", "--target", "sockrx", "--iface", "a/b"], "--iface"),
 ])
 def test_bad_arguments_say_one_line_and_exit_2(tw_bin, out_dir, args, why):
