@@ -11,7 +11,7 @@
  *   /tickwire/faults,K=V,...   [faults] of a line, changed live
  *   /tickwire/stop             as SIGTERM: end the session, drain, report
  *   /tickwire/control          the control state and its counters
- *   /tickwire/phases           the phases so far (the last 32)
+ *   /tickwire/phases           the phases so far (the last 24)
  *
  * Owns: the lock, when a command may run (ctl_run), the command log and
  * its counts, each command's answer, /tickwire/control, registering the
@@ -195,7 +195,7 @@ tw_control_register(struct tw_app *app)
 		{ "/tickwire/control", cmd_control, "Control state: rate, "
 			"paused, phase, commands applied and refused" },
 		{ "/tickwire/phases", tw_ctl_cmd_phases, "The phases so far "
-			"(the last 32): rates, counts, send->cache p50/p99" },
+			"(the last 24): rates, counts, p50/p99, orders" },
 	};
 	unsigned int i;
 	int rc;

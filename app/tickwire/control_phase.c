@@ -6,7 +6,7 @@
  * its two ends (the generator's where its lcores applied the change,
  * the RX lcores' as they were then) and send->cache within it (the
  * merged histogram at its end less the one at its start); the running
- * one is read up to now when asked. /tickwire/phases gives the last 32,
+ * one is read up to now when asked. /tickwire/phases gives the last 24,
  * the stats JSON all of them (tw_control_meta).
  *
  * Owns the phases and the counters read for them, all under control's
@@ -23,13 +23,14 @@
 
 #include "control.h"
 
-#define CTL_TEL_PHASES 32       /* the reply buffer is 16 KB */
+#define CTL_TEL_PHASES 24       /* the reply buffer is 16 KB: ~490 B each */
 
 static struct {
 	uint64_t start_tsc;
 	struct tw_phase_report *phases;
 	unsigned int nb_phases;         /* the last one runs while !ended */
 	struct tw_hist lat_start;       /* send->cache at its start */
+	struct tw_hist t2t_start;       /* tick to trade at its start */
 	/* counts_now()'s scratch */
 	struct tw_stats st;
 	struct tw_hist merged[TW_SPAN_MAX];
@@ -104,6 +105,10 @@ phase_close(const struct tw_phase_counts *c)
 	if (first)
 		ph.diff.min = ph.diff.max = 0;
 	tw_hist_summarize(&ph.diff, &p->lat);
+	/* Tick to trade (the orders' round trips): the phase's buckets. */
+	ph.diff = ph.rtt;
+	tw_hist_minus(&ph.diff, &ph.t2t_start);
+	tw_hist_summarize(&ph.diff, &p->t2t);
 }
 
 void
@@ -137,6 +142,7 @@ tw_ctl_phase_switch(const char *name, const char *opened_by, bool applied)
 	p->start = c;
 	p->end = c;
 	ph.lat_start = ph.merged[TW_SPAN_SEND_CACHE];
+	ph.t2t_start = ph.rtt;
 	return 0;
 }
 
@@ -227,6 +233,17 @@ phase_dict(const struct tw_phase_report *p)
 	rte_tel_data_add_dict_u64(t, "latency_p50_ns", p->lat.p50);
 	rte_tel_data_add_dict_u64(t, "latency_p99_ns", p->lat.p99);
 	rte_tel_data_add_dict_u64(t, "latency_max_ns", p->lat.max);
+	/* Tick to trade: the orders a handler sent back, and their times. */
+	rte_tel_data_add_dict_u64(t, "orders_requested",
+		b->gen.orders_requested - a->gen.orders_requested);
+	rte_tel_data_add_dict_u64(t, "orders_matched",
+		b->gen.orders_matched - a->gen.orders_matched);
+	rte_tel_data_add_dict_u64(t, "orders_lost",
+		b->gen.orders_lost - a->gen.orders_lost);
+	rte_tel_data_add_dict_u64(t, "t2t_count", p->t2t.count);
+	rte_tel_data_add_dict_u64(t, "t2t_p50_ns", p->t2t.p50);
+	rte_tel_data_add_dict_u64(t, "t2t_p99_ns", p->t2t.p99);
+	rte_tel_data_add_dict_u64(t, "t2t_max_ns", p->t2t.max);
 	return t;
 }
 

@@ -393,11 +393,31 @@ tw_port_steer(uint16_t port_id, uint32_t group_base, uint16_t nb,
 	return 0;
 }
 
+/* A net_memif port in the client role (it connects; the server waits). */
+static bool
+memif_client(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0 ||
+	    info.driver_name == NULL ||
+	    strcmp(info.driver_name, "net_memif") != 0)
+		return false;
+	da = rte_dev_devargs(info.device);
+	return da == NULL || da->args == NULL ||
+		strstr(da->args, "role=server") == NULL;
+}
+
+/* A memif client still down restarts this often while it waits. */
+#define MEMIF_RECONNECT_MS 2000
+
 int
 tw_port_wait_link(uint16_t port_id, unsigned int seconds, volatile bool *quit)
 {
 	struct rte_eth_link link;
 	unsigned int waited_ms = 0;
+	bool client = memif_client(port_id);
 
 	for (;;) {
 		memset(&link, 0, sizeof(link));
@@ -409,6 +429,19 @@ tw_port_wait_link(uint16_t port_id, unsigned int seconds, volatile bool *quit)
 		if (waited_ms % 1000 == 0)
 			PORT_LOG(INFO, "port %u: waiting for link up\n",
 				port_id);
+		/*
+		 * A memif client that connected while its server was still
+		 * setting up is refused and, in DPDK 22.11, never tries
+		 * again: connect anew (no lcore polls yet).
+		 */
+		if (client && waited_ms > 0 &&
+		    waited_ms % MEMIF_RECONNECT_MS == 0) {
+			PORT_LOG(INFO, "port %u: memif client still down after "
+				"%u ms: connecting again\n", port_id,
+				waited_ms);
+			if (rte_eth_dev_stop(port_id) == 0)
+				rte_eth_dev_start(port_id);
+		}
 		usleep(10 * 1000);
 		waited_ms += 10;
 	}

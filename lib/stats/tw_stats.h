@@ -166,6 +166,7 @@ struct tw_phase_report {
 	bool open;              /* still running (end is "now") */
 	struct tw_phase_counts start, end;
 	struct tw_hist_summary lat; /* send->cache within the phase */
+	struct tw_hist_summary t2t; /* tick to trade within it (orders) */
 };
 
 /* One control command as the run record keeps it. */

@@ -55,7 +55,8 @@ CSV_COLUMNS = (
     "test", "trial", "name", "offered_rate", "duration_s", "tx_msgs",
     "rx_msgs", "tx_msgs_per_s", "rx_msgs_per_s", "lost_msgs", "loss_ratio",
     "drops", "gap_messages", "latency_count", "p50_ns", "p90_ns", "p99_ns",
-    "p99_9_ns", "max_ns", "result", "burst_msgs")
+    "p99_9_ns", "max_ns", "result", "burst_msgs", "orders_requested",
+    "orders_matched")
 
 
 # A trial's phase name: TAG, its number in the run, the rate.
@@ -110,6 +111,8 @@ class Target:
         base = o.prefix
         if o.target == "sockrx":
             self.start_sockrx()
+        elif o.target == "handler":
+            self.start_handler()
         elif o.target == "loopback":
             tw = Tickwire(profile=find_profile(o.profile or "loopback.ini"),
                           binary=o.tickwire, prefix=base, workdir=o.workdir,
@@ -155,6 +158,32 @@ class Target:
         self.gen.telemetry.pause()
         time.sleep(o.drain_s / 2)
 
+    def start_handler(self):
+        """The generator alone, asking for an order every reply_every
+        quotes; the feed handler is someone else's, already running or
+        started beside the sweep (over memif: a client of
+        --memif-socket), and reflects them. Its verdict is the orders."""
+        o = self.opts
+        profile = find_profile(o.gen_profile or "memif-gen.ini")
+        eal = []
+        if o.gen_profile is None:
+            eal = ["--vdev=net_memif0,role=server,socket=" +
+                   o.memif_socket]
+        gen = Tickwire(
+            profile=profile, binary=o.tickwire, prefix=o.prefix + "-gen",
+            workdir=o.workdir, keep=True, eal=eal,
+            args=self.common_args() + [
+                "--count", "0",
+                "--set", "generator.reply_every=%d" % o.reply_every])
+        self.runs = [("generator", gen)]
+        try:
+            gen.start(timeout=o.start_timeout)
+        except TickwireError as e:
+            raise SweepError("the generator did not start (is the handler "
+                             "there?): %s" % str(e).splitlines()[0])
+        self.gen = gen
+        self.rx = None
+
     def start_sockrx(self):
         """The generator on a tap of its own (tap.ini), and
         tickwire-sockrx on the tap's kernel side: the kernel path, read
@@ -199,7 +228,7 @@ class Target:
         self.gen = gen
 
     def rx_mark(self, name):
-        if self.rx is self.gen:
+        if self.rx is self.gen or self.rx is None:
             return
         if isinstance(self.rx, Sockrx):
             self.rx.mark(name)
@@ -211,6 +240,8 @@ class Target:
         flight (or stops getting more, or drain_s passed)."""
         if isinstance(self.rx, Sockrx):
             return self.rx.trial(tx, t_pause, self.opts.drain_s)
+        if self.rx is None:
+            return self.orders_trial(name)
         r = self.rx.telemetry
         deadline = time.monotonic() + self.opts.drain_s
         last = -1
@@ -231,6 +262,28 @@ class Target:
                                "p50": lat.get("latency_p50_ns", 0),
                                "p99": lat.get("latency_p99_ns", 0),
                                "max": lat.get("latency_max_ns", 0)}}
+
+    def orders_trial(self, name):
+        """An external handler's trial: the orders it sent back for the
+        phase's quotes, once each is matched or given up (or drain_s)."""
+        g = self.gen.telemetry
+        deadline = time.monotonic() + self.opts.drain_s
+        while True:
+            ph = trial_phases(g, name)
+            req = sum(p["orders_requested"] for p in ph)
+            done = sum(p["orders_matched"] + p["orders_lost"] for p in ph)
+            if done >= req or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        matched = sum(p["orders_matched"] for p in ph)
+        t2t = max(ph, key=lambda p: p["t2t_count"]) if ph else {}
+        return {"rx_msgs": None, "orders_requested": req,
+                "orders_matched": matched,
+                "drops": 0, "gap_messages": 0,
+                "latency_ns": {"count": t2t.get("t2t_count", 0),
+                               "p50": t2t.get("t2t_p50_ns", 0),
+                               "p99": t2t.get("t2t_p99_ns", 0),
+                               "max": t2t.get("t2t_max_ns", 0)}}
 
     def argvs(self):
         return [{"role": r, "argv": tw.argv(), "prefix": tw.prefix,
@@ -448,17 +501,27 @@ def run_trial(target, opts, test, index, rate):
     sent_for = sum((p["end_ms"] - p["start_ms"]) / 1e3 for p in gp
                    if not p["paused"])
     rx = r["rx_msgs"]
-    lost = max(tx - rx, r["gap_messages"], 0)
+    if rx is None:
+        # An external handler: its orders are what came back.
+        lost = r["orders_requested"] - r["orders_matched"]
+        rx = r["orders_matched"]
+        base = r["orders_requested"]
+    else:
+        lost = max(tx - rx, r["gap_messages"], 0)
+        base = tx
     t = {
         "test": test, "trial": index, "name": name, "offered_rate": rate,
         "duration_s": round(sent_for or elapsed, 6),
         "tx_msgs": tx, "rx_msgs": rx,
         "tx_msgs_per_s": round(tx / sent_for) if sent_for else 0,
         "rx_msgs_per_s": round(rx / sent_for) if sent_for else 0,
-        "lost_msgs": lost, "loss_ratio": lost / tx if tx else 0.0,
+        "lost_msgs": lost, "loss_ratio": lost / base if base else 0.0,
         "drops": r["drops"], "gap_messages": r["gap_messages"],
         "latency_ns": r["latency_ns"],
     }
+    if "orders_requested" in r:
+        t["orders_requested"] = r["orders_requested"]
+        t["orders_matched"] = r["orders_matched"]
     t["result"] = judge(t, opts)
     return t
 
@@ -626,11 +689,16 @@ def throughput(target, opts, trials):
 
 
 def criterion(opts):
-    c = ("zero loss" if opts.max_loss == 0 else
-         "loss <= %g %%" % (100 * opts.max_loss))
+    handler = opts.target == "handler"
+    if opts.max_loss == 0:
+        c = "no order lost" if handler else "zero loss"
+    else:
+        c = "%s <= %g %%" % ("orders lost" if handler else "loss",
+                             100 * opts.max_loss)
     c += ", the rate offered within %g %%" % (100 * opts.shortfall)
     if opts.p99_max_us is not None:
-        c += ", send->cache p99 <= %g us" % opts.p99_max_us
+        c += ", %s p99 <= %g us" % ("tick to trade" if handler else
+                                    "send->cache", opts.p99_max_us)
     return c
 
 
@@ -710,7 +778,8 @@ def csv_text(trials):
                "%.9f" % t["loss_ratio"], t["drops"], t["gap_messages"],
                lat.get("count", 0), lat.get("p50", 0), lat.get("p90", ""),
                lat.get("p99", 0), lat.get("p99_9", ""), lat.get("max", 0),
-               t["result"], t.get("burst_msgs", "")]
+               t["result"], t.get("burst_msgs", ""),
+               t.get("orders_requested", ""), t.get("orders_matched", "")]
         out.write(",".join(str(v) for v in row) + "\n")
     return out.getvalue()
 
@@ -771,13 +840,20 @@ def parse_args(argv):
                     "the throughput found first); loss: the frame-loss "
                     "curve from --max-rate down; back-to-back: the longest "
                     "burst that arrives whole; all: the four")
-    ap.add_argument("--target", choices=("loopback", "memif", "sockrx"),
+    ap.add_argument("--target", choices=("loopback", "memif", "sockrx",
+                                         "handler"),
                     default="loopback",
                     help="loopback: one process over net_ring (default); "
                     "memif: memif-gen.ini and memif-proc.ini, two "
                     "processes; sockrx: the generator on net_tap "
                     "(tap.ini) and tickwire-sockrx on the kernel side "
-                    "(root)")
+                    "(root); handler: the generator alone (memif-gen.ini, "
+                    "or --gen-profile), an order asked every "
+                    "--reply-every quotes of an external feed handler "
+                    "that reflects them")
+    ap.add_argument("--reply-every", type=int, default=10,
+                    help="handler: an order asked for every N quotes "
+                    "(default 10)")
     ap.add_argument("--sockrx", default=None, metavar="PATH",
                     help="sockrx: the tickwire-sockrx binary (default: "
                     "beside --tickwire, then PATH)")
@@ -877,6 +953,8 @@ def parse_args(argv):
         raise UsageError("--rate: at least 1 message/s")
     if o.tx_retry_us is not None and not 0 <= o.tx_retry_us <= 10000000:
         raise UsageError("--tx-retry-us: 0 to 10000000")
+    if not 1 <= o.reply_every <= 1000000:
+        raise UsageError("--reply-every: 1 to 1000000")
     if o.time_limit is not None and not 1 <= o.time_limit <= 86400:
         raise UsageError("--time-limit: 1 to 86400 seconds")
     if o.iface is not None and not (0 < len(o.iface) < 16 and
@@ -1031,7 +1109,9 @@ def run(opts, argv):
         target.close()
     for e in ends:
         finals.append({"phases": e.pop("phases", [])})
-    enrich(trials, finals)
+    if opts.target != "handler":
+        # The handler's figures are the generator's tick to trade.
+        enrich(trials, finals)
     if "latency" in results:
         pts = [t for t in trials if t["test"] == "latency"]
         results["latency"]["knee"] = knee(pts)
@@ -1084,7 +1164,10 @@ def write_outputs(opts, doc):
             os.path.basename(loss_png)).encode())
     if not opts.json or opts.json != "-":
         tp = doc["results"].get("throughput")
-        if tp is not None and (opts.csv != "-"):
+        if tp is not None and not tp["found"] and opts.csv != "-":
+            print("throughput: no rate passed (%s; %d trials of %g s)" % (
+                tp["criterion"], tp["trials"], opts.duration))
+        elif tp is not None and (opts.csv != "-"):
             print("throughput: %s msgs/s, resolution %s msgs/s (%s; %d "
                   "trials of %g s; %s)" % (
                       grouped(tp["rate"]), grouped(tp["resolution"]),

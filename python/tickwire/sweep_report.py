@@ -222,6 +222,11 @@ def markdown(doc, lat_png, loss_png):
     out += ["![latency against offered rate](%s)" % lat_png, "",
             "![loss against offered rate](%s)" % loss_png, ""]
     out += ["## Trials", ""]
+    if doc["record"].get("target") == "handler":
+        out += ["An external feed handler: received and lost count the "
+                "orders it sent back (one asked every so many quotes), "
+                "and the percentiles are tick to trade, quote sent to "
+                "order back, on the generator's clock.", ""]
     if doc["record"].get("target") == "sockrx":
         out += ["tickwire-sockrx is read through its 100 ms period lines: "
                 "its percentiles are the worst period's of each trial, "

@@ -32,10 +32,38 @@ start_linked(const char *const *gen_opts, const char *gen_log,
 		const char *const *proc_opts, const char *proc_log,
 		pid_t *gen, pid_t *proc)
 {
+	/* Not an earlier run's lines: the child truncates its log only
+	 * once it runs. */
+	remove(gen_log);
+	remove(proc_log);
 	*gen = start(gen_opts, gen_log);
 	assert_int_equal(it_wait_for(gen_log, "(net_memif) started", 60), 0);
 	*proc = start(proc_opts, proc_log);
 	assert_int_equal(it_wait_for(proc_log, "polling", 60), 0);
+}
+
+/*
+ * Wait until the generator's --stats-interval lines (lines) add up to
+ * at least ticks; 0, or -1 after timeout_s.
+ */
+static int
+wait_ticks(const char *lines, uint64_t ticks, int timeout_s)
+{
+	int i;
+
+	for (i = 0; i < timeout_s * 20; i++) {
+		char *s = it_slurp(lines), *l;
+		uint64_t sum = 0;
+
+		for (l = s; l != NULL && (l = strstr(l, "\"generator\": ")) !=
+		     NULL; l++)
+			sum += it_json_u64(l, "generator", "ticks");
+		free(s);
+		if (sum >= ticks)
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -1;
 }
 
 /* A peer that dies at once (SIGKILL), reaped. */
@@ -274,10 +302,13 @@ generator_survives_a_processor_restart(void **state)
 	const char *pjson = it_path("memif-prestart-proc.json");
 	const char *cache = it_path("memif-prestart.cache.csv");
 	const char *truth = it_path("memif-prestart.truth.csv");
+	const char *lines = it_path("memif-prestart-gen.jsonl");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-gen.ini", "--count", "3000000",
 		"--rate", "500000", "--duration", "60", "--quiet",
-		"--stats-json", gjson, "--dump-truth", truth, NULL };
+		"--stats-json", gjson, "--dump-truth", truth,
+		"--stats-interval", lines, "--set", "run.stats_interval_ms=100",
+		NULL };
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--duration", "60",
 		"--quiet", NULL };
@@ -291,9 +322,13 @@ generator_survives_a_processor_restart(void **state)
 
 	remove(gjson);
 	remove(pjson);
+	remove(lines);
 	start_linked(gen_opts, it_path("memif-prestart-gen.log"), proc_opts,
 		it_path("memif-prestart-proc1.log"), &gen, &proc);
-	sleep(2);
+	/* The first processor goes once more than a million ticks are
+	 * sent (what the second one then joins after), however long a
+	 * loaded host takes for them. */
+	assert_int_equal(wait_ticks(lines, 1100000, 30), 0);
 	kill_now(proc);
 	sleep(1);
 	assert_int_equal(it_tickwire(proc2_opts,

@@ -154,6 +154,51 @@ def test_back_to_back_finds_the_longest_whole_burst(tw_bin, out_dir, target,
         t["burst_msgs"] for t in trials]
 
 
+def test_an_external_handler_is_swept_by_its_orders(tw_bin, out_dir):
+    """A feed handler the sweep did not start (here a tickwire processor
+    reflecting orders over memif): every trial's figures are the orders
+    it sent back and their tick to trade."""
+    from tickwire.client import Tickwire
+    sock = os.path.join(out_dir, "handler.sock")
+    js = os.path.join(out_dir, "handler.json")
+    handler = Tickwire(
+        profile=os.path.join(os.environ.get("TW_SRC", "."),
+                             "drivers-config", "memif-proc.ini"),
+        binary=tw_bin, prefix="twswh%d" % (os.getpid() % 100000),
+        eal=["--vdev=net_memif0,role=client,socket=" + sock],
+        args=["--set", "rx.reflect=true", "--quiet",
+              "--set", "port.link_wait_s=60"])
+    proc = subprocess.Popen(
+        [sys.executable, SWEEP, "--tickwire", tw_bin, "throughput",
+         "--target", "handler", "--memif-socket", sock, "--reply-every",
+         "50", "--max-rate", "200000", "--trials", "2", "--duration", "1",
+         "--drain-s", "0.5", "--json", js, "--prefix",
+         "twswg%d" % (os.getpid() % 100000)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        handler.start(timeout=60)
+        out, err = proc.communicate(timeout=150)
+        res = handler.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        handler.close()
+    assert proc.returncode == 0, err[-3000:]
+    with open(js) as f:
+        doc = json.load(f)
+    assert doc["record"]["criterion"].startswith("no order lost")
+    assert len(doc["record"]["runs"]) == 1
+    for t in doc["trials"]:
+        assert t["orders_requested"] > 0
+        assert t["rx_msgs"] == t["orders_matched"]
+        assert t["lost_msgs"] == t["orders_requested"] - t["orders_matched"]
+        if t["result"] == "pass":
+            assert t["lost_msgs"] == 0 and t["latency_ns"]["count"] > 0
+    assert doc["results"]["throughput"]["found"]
+    # The handler saw the generator's end of session: whole.
+    assert res.status == 0
+
+
 def test_a_sweep_over_its_time_limit_stops_and_writes_what_it_measured(
         tw_bin, out_dir):
     js = os.path.join(out_dir, "limit.json")
