@@ -129,3 +129,96 @@ def test_commands_after_the_end_answer_an_error(tw_bin, out_dir):
         res = tw.wait(30)
     assert res.status == 0
     assert res.stats["control"]["refused"] == 4
+
+
+def test_two_clients_at_once_each_get_an_answer_and_the_log_adds_up(
+        tw_bin, out_dir):
+    """Two scripts change the rate of one run at the same time: every
+    command is answered (applied or refused, never lost or mixed up),
+    and the run's log and phases hold exactly the applied ones."""
+    import threading
+    from tickwire import Telemetry
+    n = 30
+    answers = {0: [], 1: []}
+    with loopback(tw_bin, out_dir) as tw:
+
+        def client(k):
+            with Telemetry(path=tw.telemetry.path) as t:
+                for i in range(n):
+                    rate = 100000 + 1000 * (2 * i + k)
+                    try:
+                        ans = t.rate(rate)
+                        answers[k].append(("ok", rate, ans["rate"]))
+                    except CommandError as e:
+                        answers[k].append(("error", rate, e.reason))
+        ths = [threading.Thread(target=client, args=(k,)) for k in (0, 1)]
+        for th in ths:
+            th.start()
+        for th in ths:
+            th.join(60)
+        final = tw.telemetry.control()
+        res = tw.stop()
+    assert res.status == 0, res.output[-2000:]
+    assert len(answers[0]) == len(answers[1]) == n
+    applied = [a for k in (0, 1) for a in answers[k] if a[0] == "ok"]
+    # Each applied command answered with its own rate.
+    assert all(a[1] == a[2] for a in applied)
+    log = [e for e in res.stats["control"]["log"] if e["command"] == "rate"]
+    assert len(log) == 2 * n
+    assert sum(1 for e in log if not e.get("error")) == len(applied)
+    assert len(res.phases(opened_by="rate")) == len(applied)
+    assert final["rate"] in {a[1] for a in applied}
+
+
+def test_a_client_that_hangs_up_mid_command_changes_nothing_else(
+        tw_bin, out_dir):
+    """A command sent on a socket closed before its answer is read: the
+    command is applied once (or not at all), tickwire goes on, and the
+    next client is answered."""
+    import socket
+    with loopback(tw_bin, out_dir) as tw:
+        path = tw.telemetry.path
+        for i in range(5):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            s.connect(path)
+            s.recv(4096)
+            s.send(("/tickwire/mark,gone%d" % i).encode())
+            s.close()
+        time.sleep(0.5)
+        st = tw.telemetry.control()
+        assert st["state"] == "running"
+        names = [p["name"] for p in tw.telemetry.phases()]
+        res = tw.stop()
+    assert res.status == 0, res.output[-2000:]
+    marks = [e["params"] for e in res.stats["control"]["log"]
+             if e["command"] == "mark"]
+    # Each at most once, in order; and the run went on to its stop.
+    assert marks == sorted(set(marks), key=marks.index)
+    assert set(marks) <= {"gone%d" % i for i in range(5)}
+    assert [n for n in names if n.startswith("gone")] == marks
+    assert res.stats["verdict"]["stopped_by"] == "/tickwire/stop"
+
+
+def test_a_rate_above_what_the_port_takes_is_offered_not_lost(tw_bin,
+                                                              out_dir):
+    """The most a rate may be, far above what net_ring and this host
+    take: the generator sends what it can (late, counted), the receiver
+    gets every message, and the phase says the rate was not reached."""
+    cache = os.path.join(out_dir, "cache.csv")
+    truth = os.path.join(out_dir, "truth.csv")
+    with loopback(tw_bin, out_dir, "--dump-cache", cache, "--dump-truth",
+                  truth) as tw:
+        t = tw.telemetry
+        ans = t.rate(1000000000)
+        assert ans["rate"] == 1000000000
+        time.sleep(1.5)
+        t.rate(200000)
+        time.sleep(0.5)
+        res = tw.stop()
+    assert res.status == 0, res.output[-2000:]
+    fast = [p for p in res.phases(opened_by="rate")
+            if p["offered_rate"] == 1000000000][0]
+    assert fast["rates"]["tx_msgs_per_s"] < 1000000000 / 10
+    assert fast["generator"]["late_ticks"] > 0
+    assert res.stats["drops_total"] == 0 and res.stats["gap_messages"] == 0
+    assert filecmp.cmp(cache, truth, shallow=False), "cache != truth"
