@@ -1,13 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The books' write side: their memory laid out in one block, the order
+ * table (keyed Fibonacci hashing, bounded linear probing, backward
+ * shift on delete), the price levels of each side (power-of-two blocks
+ * from one pool, free lists, best last) and the operations on them,
+ * each checked whole before anything changes, with the name of each
+ * refusal. One unit, so the per-message path's helpers stay inlined
+ * into the operations.
+ *
+ * Owns: every change to a struct tw_books. Never touches: what the
+ * books are read for (tw_book_read.c: top of book, digests, the
+ * invariant check, CSV), allocation, the wire format, caches.
+ */
 #include <errno.h>
-#include <inttypes.h>
 #include <string.h>
 
 #include <rte_common.h>
 
 #include "tw_book.h"
+#include "tw_book_private.h"
 
-#define NO_BLOCK UINT32_MAX
 #define NOT_FOUND UINT64_MAX
 
 static const char *const verdict_names[TW_BOOK_VERDICTS] = {
@@ -105,7 +117,6 @@ tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock)
  * go further than MAX_PROBES is refused as if the store were full
  * (counted), never searched for at length.
  */
-#define MAX_PROBES 64
 
 static inline uint64_t
 slot_of(const struct tw_books *b, uint64_t ref)
@@ -210,12 +221,6 @@ tw_book_find(const struct tw_books *b, uint64_t ref)
 
 /* ---- price levels ---- */
 
-static inline uint32_t
-block_cap(uint16_t cls)
-{
-	return 8u << cls;
-}
-
 /* A free block of class cls: its first level, or NO_BLOCK. */
 static uint32_t
 block_get(struct tw_books *b, uint16_t cls)
@@ -239,41 +244,6 @@ block_put(struct tw_books *b, uint32_t off, uint16_t cls)
 {
 	b->pool[off].price = b->free_block[cls];
 	b->free_block[cls] = off + 1;
-}
-
-/* a sorts before b on this side (best last: bids up, asks down). */
-static inline bool
-sorts_before(unsigned int side, uint32_t a, uint32_t b)
-{
-	return side == TW_BOOK_BID ? a < b : a > b;
-}
-
-/* Where price is, or would go, in a side's levels; *found if there. */
-static inline uint32_t
-level_index(const struct tw_books *b, const struct tw_book_side *s,
-		unsigned int side, uint32_t price, bool *found)
-{
-	const struct tw_book_level *lv = &b->pool[s->block];
-	uint32_t lo = 0, hi = s->n;
-
-	*found = false;
-	if (s->n == 0)
-		return 0;
-	/* Most traffic is at the top of the book: look there first. */
-	if (lv[s->n - 1].price == price) {
-		*found = true;
-		return s->n - 1;
-	}
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (sorts_before(side, lv[mid].price, price))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = lo < s->n && lv[lo].price == price;
-	return lo;
 }
 
 /* A new level can be had on this side (checked before any change). */
@@ -534,194 +504,4 @@ tw_book_trade(struct tw_books *b, uint32_t locate, uint64_t shares,
 	sy->last_sz = (uint32_t)shares;
 	sy->volume += shares;
 	return TW_BOOK_OK;
-}
-
-void
-tw_book_top(const struct tw_books *b, uint32_t locate, struct tw_book_top *t)
-{
-	const struct tw_book_level *bid = tw_book_best(b, locate, TW_BOOK_BID);
-	const struct tw_book_level *ask = tw_book_best(b, locate, TW_BOOK_ASK);
-	const struct tw_book_sym *sy = &b->sym[locate];
-
-	t->bid_px = bid != NULL ? bid->price : 0;
-	t->bid_sz = bid != NULL ? (uint32_t)RTE_MIN(bid->shares,
-		(uint64_t)UINT32_MAX) : 0;
-	t->ask_px = ask != NULL ? ask->price : 0;
-	t->ask_sz = ask != NULL ? (uint32_t)RTE_MIN(ask->shares,
-		(uint64_t)UINT32_MAX) : 0;
-	t->last_px = sy->last_px;
-	t->last_sz = sy->last_sz;
-	t->volume = sy->volume;
-}
-
-static inline uint64_t
-mix(uint64_t h, uint64_t v)
-{
-	h ^= v + UINT64_C(0x9e3779b97f4a7c15) + (h << 6) + (h >> 2);
-	h = (h ^ (h >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	h = (h ^ (h >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return h ^ (h >> 31);
-}
-
-uint64_t
-tw_book_digest(const struct tw_books *b, uint32_t locate)
-{
-	const struct tw_book_sym *sy = &b->sym[locate];
-	uint64_t h = 0;
-	unsigned int side;
-
-	if (sy->side[0].n == 0 && sy->side[1].n == 0)
-		return 0;
-	for (side = 0; side < 2; side++) {
-		const struct tw_book_side *s = &sy->side[side];
-		uint32_t i;
-
-		h = mix(h, 0x5eed0000u + side);
-		for (i = s->n; i-- > 0;) {
-			const struct tw_book_level *lv = &b->pool[s->block + i];
-
-			h = mix(h, lv->price);
-			h = mix(h, lv->shares);
-			h = mix(h, lv->orders);
-		}
-	}
-	return h;
-}
-
-int
-tw_books_check(const struct tw_books *b, char *why, size_t len)
-{
-	uint64_t i, live = 0;
-	uint32_t l;
-
-	for (i = 0; i <= b->mask; i++) {
-		const struct tw_book_order *o = &b->orders[i];
-		const struct tw_book_side *s;
-		uint64_t j = slot_of(b, o->ref), probes = 0;
-		bool found;
-
-		if (o->ref == 0)
-			continue;
-		live++;
-		/* No free slot between its home and where it is. */
-		for (; j != i; j = (j + 1) & b->mask, probes++)
-			if (b->orders[j].ref == 0 || probes > MAX_PROBES) {
-				snprintf(why, len, "order %" PRIu64 " past a "
-					"hole or the probe bound", o->ref);
-				return -EINVAL;
-			}
-		if (o->locate >= b->p.nb_symbols || o->side > TW_BOOK_ASK ||
-		    o->shares == 0 || !b->sym[o->locate].known) {
-			snprintf(why, len, "order %" PRIu64 " has bad fields",
-				o->ref);
-			return -EINVAL;
-		}
-		s = &b->sym[o->locate].side[o->side];
-		level_index(b, s, o->side, o->price, &found);
-		if (!found) {
-			snprintf(why, len, "order %" PRIu64 " has no level",
-				o->ref);
-			return -EINVAL;
-		}
-	}
-	if (live != b->live) {
-		snprintf(why, len, "%" PRIu64 " orders found, live says %"
-			PRIu64, live, b->live);
-		return -EINVAL;
-	}
-	for (l = 0; l < b->p.nb_symbols; l++) {
-		const struct tw_book_sym *sy = &b->sym[l];
-		uint64_t orders = 0;
-		unsigned int side;
-
-		for (side = 0; side < 2; side++) {
-			const struct tw_book_side *s = &sy->side[side];
-			uint32_t k;
-
-			if (s->n == 0)
-				continue;
-			if (s->block == NO_BLOCK || s->cls >= TW_BOOK_CLASSES ||
-			    s->n > block_cap(s->cls) ||
-			    s->block + block_cap(s->cls) > b->pool_used) {
-				snprintf(why, len, "symbol %u side %u: block "
-					"out of range", l, side);
-				return -EINVAL;
-			}
-			for (k = 0; k < s->n; k++) {
-				const struct tw_book_level *lv =
-					&b->pool[s->block + k];
-				uint64_t sh = 0, n = 0;
-
-				if (k > 0 && !sorts_before(side,
-						lv[-1].price, lv->price)) {
-					snprintf(why, len, "symbol %u side %u: "
-						"levels out of order", l, side);
-					return -EINVAL;
-				}
-				for (i = 0; i <= b->mask; i++) {
-					const struct tw_book_order *o =
-						&b->orders[i];
-
-					if (o->ref != 0 && o->locate == l &&
-					    o->side == side &&
-					    o->price == lv->price) {
-						sh += o->shares;
-						n++;
-					}
-				}
-				if (n == 0 || n != lv->orders ||
-				    sh != lv->shares) {
-					snprintf(why, len, "symbol %u side %u "
-						"price %u: level says %u orders "
-						"%" PRIu64 " shares, the orders "
-						"%" PRIu64 " and %" PRIu64, l,
-						side, lv->price, lv->orders,
-						lv->shares, n, sh);
-					return -EINVAL;
-				}
-				orders += n;
-			}
-		}
-		if (orders != sy->orders) {
-			snprintf(why, len, "symbol %u: %" PRIu64 " orders on its "
-				"levels, %u counted", l, orders, sy->orders);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-void
-tw_books_csv_header(FILE *f)
-{
-	fprintf(f, "locate,stock,bid_levels,ask_levels,orders,bid_px,bid_sz,"
-		"ask_px,ask_sz,last_px,last_sz,volume,digest\n");
-}
-
-void
-tw_books_csv_row(const struct tw_books *b, uint32_t l, FILE *f)
-{
-	const struct tw_book_sym *sy = &b->sym[l];
-	struct tw_book_top t;
-
-	if (l >= b->p.nb_symbols || !sy->known)
-		return;
-	tw_book_top(b, l, &t);
-	fprintf(f, "%" PRIu32 ",%.8s,%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32
-		",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64
-		",%016" PRIx64 "\n", l, sy->stock, sy->side[0].n,
-		sy->side[1].n, sy->orders, t.bid_px, t.bid_sz, t.ask_px,
-		t.ask_sz, t.last_px, t.last_sz, t.volume,
-		tw_book_digest(b, l));
-}
-
-int
-tw_books_dump_csv(const struct tw_books *b, FILE *f)
-{
-	uint32_t l;
-
-	tw_books_csv_header(f);
-	for (l = 0; l < b->p.nb_symbols; l++)
-		tw_books_csv_row(b, l, f);
-	return ferror(f) ? -EIO : 0;
 }

@@ -1,165 +1,51 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Report files: a path checked at the start and the report delivered
+ * at the end by what the path names (tw_outfile.h): a regular or new
+ * file through a temporary file renamed over it, a symlink's target by
+ * the same rules, a FIFO, character device or socket written in place
+ * once it is still what was checked, "-" and this process's own
+ * standard output or error written there; the latency CSVs' set.
+ *
+ * Owns: those rules, the temporary name, the checks of every flush,
+ * sync, close and rename. Never touches: what is written (the caller's
+ * writer), streams (tw_outstream.c), how a wait ends
+ * (tw_outfile_io.c).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tw_outfile.h"
+#include "tw_outfile_private.h"
 
 /* Symlinks followed to find what a dangling one would create. */
 #define LINK_HOPS_MAX 40
-/* A stream's lines waiting for a slow or absent reader, at most. */
-#define STREAM_BUF_MAX (1u << 20)
-/* A blocked writer looks at the clock and the signals this often. */
-#define WAIT_STEP_MS 20
 
-static const volatile int *intr_signals;
-static unsigned int wait_limit_ms = 10000;
-static int report_fd = STDOUT_FILENO;   /* "-": see claim_stdout */
-
-void
-tw_outfile_set_interrupt(const volatile int *signals, unsigned int limit_ms)
+int
+tw_outfile_path(char *buf, size_t len, const char *path, char *err,
+		size_t errlen)
 {
-	intr_signals = signals;
-	wait_limit_ms = limit_ms;
+	if (path == NULL || path[0] == '\0')
+		return 1;
+	if ((size_t)snprintf(buf, len, "%s", path) >= len) {
+		snprintf(err, errlen, "%.200s...: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	return 0;
 }
 
 int
-tw_outfile_claim_stdout(void)
+tw_outfile_refuse(const char *path, mode_t mode, char *err, size_t errlen)
 {
-	int fd;
-
-	if (report_fd != STDOUT_FILENO)
-		return 0;
-	fflush(stdout);
-	fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
-		return -errno;
-	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-		int rc = -errno;
-
-		close(fd);
-		return rc;
-	}
-	report_fd = fd;
-	return 0;
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* A wait that began at `since` with `sig` signals seen may go on. */
-static bool
-may_wait(uint64_t since, int sig)
-{
-	if (intr_signals != NULL && *intr_signals != sig)
-		return false;
-	return now_ms() - since < wait_limit_ms;
-}
-
-static int
-signals_now(void)
-{
-	return intr_signals != NULL ? *intr_signals : 0;
-}
-
-/* A reader that left must not kill the writer: EPIPE instead. */
-static void
-ignore_sigpipe(void)
-{
-	struct sigaction sa;
-
-	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
-		sa.sa_handler = SIG_IGN;
-		sigaction(SIGPIPE, &sa, NULL);
-	}
-}
-
-/* Write all of buf to fd (non-blocking), waiting in poll() when full. */
-static int
-write_all(int fd, const char *buf, size_t len, bool sock)
-{
-	uint64_t since = now_ms();
-	int sig = signals_now();
-
-	ignore_sigpipe();
-	while (len > 0) {
-		ssize_t n = sock ? send(fd, buf, len, MSG_NOSIGNAL) :
-			write(fd, buf, len);
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		if (!may_wait(since, sig))
-			return -ETIMEDOUT;
-		poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1,
-			WAIT_STEP_MS);
-	}
-	return 0;
-}
-
-/* A FIFO opened for writing; its reader waited for (ENXIO: none yet). */
-static int
-open_fifo(const char *path, bool wait)
-{
-	uint64_t since = now_ms();
-	int sig = signals_now();
-	int fd;
-
-	for (;;) {
-		fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-		if (fd >= 0 || errno != ENXIO || !wait)
-			return fd >= 0 ? fd : -errno;
-		if (!may_wait(since, sig))
-			return -ENXIO;
-		usleep(WAIT_STEP_MS * 1000);
-	}
-}
-
-static int
-connect_socket(const char *path)
-{
-	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	unsigned int i;
-	int fd, rc = -EPROTOTYPE;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			0);
-		if (fd < 0)
-			return -errno;
-		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-			return fd;
-		rc = -errno;
-		close(fd);
-		if (rc != -EPROTOTYPE)
-			break;
-	}
-	return rc;
+	snprintf(err, errlen, "%s: is a %s, not a file to write a report to",
+		path, S_ISDIR(mode) ? "directory" : "block device");
+	return S_ISDIR(mode) ? -EISDIR : -EINVAL;
 }
 
 /*
@@ -244,12 +130,13 @@ classify(struct tw_outfile *o, struct stat *st, bool *exists, char *err,
 	/* This process's own standard output or error (/dev/stdout, a file
 	 * the shell redirected it to): written there, never replaced. */
 	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+		int out = fd == STDOUT_FILENO ? tw_outfile_report_fd() : fd;
 		struct stat sf;
 
-		if (fstat(fd == STDOUT_FILENO ? report_fd : fd, &sf) == 0 &&
+		if (fstat(out, &sf) == 0 &&
 		    sf.st_dev == st->st_dev && sf.st_ino == st->st_ino) {
 			o->kind = TW_OUT_STDOUT;
-			o->std_fd = fd == STDOUT_FILENO ? report_fd : fd;
+			o->std_fd = out;
 			return 0;
 		}
 	}
@@ -261,10 +148,7 @@ classify(struct tw_outfile *o, struct stat *st, bool *exists, char *err,
 		o->fifo = S_ISFIFO(st->st_mode);
 		o->sock = S_ISSOCK(st->st_mode);
 	} else {
-		snprintf(err, errlen, "%s: is a %s, not a file to write a "
-			"report to", path, S_ISDIR(st->st_mode) ?
-			"directory" : "block device");
-		return S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
+		return tw_outfile_refuse(path, st->st_mode, err, errlen);
 	}
 	return 0;
 fail:
@@ -350,9 +234,9 @@ open_inplace(const struct tw_outfile *o, bool wait)
 	int fd;
 
 	if (o->sock)
-		return connect_socket(o->target);
+		return tw_outfile_connect_socket(o->target);
 	if (o->fifo)
-		return open_fifo(o->target, wait);
+		return tw_outfile_open_fifo(o->target, wait);
 	fd = open(o->target, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	return fd >= 0 ? fd : -errno;
 }
@@ -388,16 +272,12 @@ tw_outfile_open(struct tw_outfile *o, const char *path, char *err,
 	int rc;
 
 	memset(o, 0, sizeof(*o));
-	if (path == NULL || path[0] == '\0')
-		return 0;
-	if ((size_t)snprintf(o->path, sizeof(o->path), "%s", path) >=
-	    sizeof(o->path)) {
-		snprintf(err, errlen, "%.200s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
+	rc = tw_outfile_path(o->path, sizeof(o->path), path, err, errlen);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	if (tw_outfile_is_stdout(path)) {
 		o->kind = TW_OUT_STDOUT;
-		o->std_fd = report_fd;
+		o->std_fd = tw_outfile_report_fd();
 	} else {
 		rc = classify(o, &st, &exists, err, errlen);
 		if (rc != 0)
@@ -428,7 +308,7 @@ deliver(struct tw_outfile *o, const char **what)
 	struct stat st;
 
 	if (o->kind == TW_OUT_STDOUT)
-		return write_all(o->std_fd, o->buf, o->len, false);
+		return tw_outfile_write_all(o->std_fd, o->buf, o->len, false);
 	*what = "open";
 	fd = open_inplace(o, true);
 	if (fd < 0)
@@ -441,7 +321,7 @@ deliver(struct tw_outfile *o, const char **what)
 		return -ESTALE;
 	}
 	*what = "write";
-	rc = write_all(fd, o->buf, o->len, o->sock);
+	rc = tw_outfile_write_all(fd, o->buf, o->len, o->sock);
 	close(fd);
 	return rc;
 }
@@ -541,159 +421,4 @@ tw_outfile_open_latency(struct tw_outfile *out, const char *prefix,
 		}
 	}
 	return 0;
-}
-
-/* ---- streams ---- */
-
-int
-tw_outstream_open(struct tw_outstream *s, const char *path, char *err,
-		size_t errlen)
-{
-	struct stat st;
-	int fd;
-
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	if (path == NULL || path[0] == '\0')
-		return 0;
-	if ((size_t)snprintf(s->path, sizeof(s->path), "%s", path) >=
-	    sizeof(s->path)) {
-		snprintf(err, errlen, "%.200s...: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	if (tw_outfile_is_stdout(path)) {
-		s->fd = report_fd;
-		return 0;
-	}
-	if (stat(path, &st) == 0 && (S_ISDIR(st.st_mode) ||
-				     S_ISBLK(st.st_mode))) {
-		snprintf(err, errlen, "%s: is a %s, not a file to write a "
-			"report to", path, S_ISDIR(st.st_mode) ?
-			"directory" : "block device");
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	}
-	if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-		fd = connect_socket(path);
-	else if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
-		fd = open_fifo(path, false);
-	else
-		/* Grows in place (readable while it runs); a symlink's
-		 * target is what is written. */
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK |
-			O_NOCTTY | O_CLOEXEC, 0666);
-	if (fd == -ENXIO) {
-		s->pending_open = true;
-		return 0;
-	}
-	if (fd < 0) {
-		if (fd == -1)
-			fd = -errno;
-		snprintf(err, errlen, "%s: cannot write: %s", path,
-			strerror(-fd));
-		return fd;
-	}
-	s->fd = fd;
-	return 0;
-}
-
-/* Write what the buffer holds that the fd takes now. */
-static int
-stream_push(struct tw_outstream *s)
-{
-	size_t done = 0;
-
-	if (s->pending_open) {
-		int fd = open_fifo(s->path, false);
-
-		if (fd == -ENXIO)
-			return 0;
-		if (fd < 0)
-			return fd;
-		s->fd = fd;
-		s->pending_open = false;
-	}
-	while (done < s->len) {
-		ssize_t n = write(s->fd, s->buf + done, s->len - done);
-
-		if (n > 0) {
-			done += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		break;
-	}
-	memmove(s->buf, s->buf + done, s->len - done);
-	s->len -= done;
-	return 0;
-}
-
-int
-tw_outstream_write(struct tw_outstream *s, const char *line, size_t len)
-{
-	if (s->err != 0 || (s->fd < 0 && !s->pending_open))
-		return s->err;
-	if (s->len + len > STREAM_BUF_MAX) {
-		s->lines_dropped++;
-	} else {
-		if (s->len + len > s->cap) {
-			size_t cap = s->cap ? s->cap : 4096;
-			char *b;
-
-			while (cap < s->len + len)
-				cap *= 2;
-			b = realloc(s->buf, cap);
-			if (b == NULL) {
-				s->lines_dropped++;
-				return 0;
-			}
-			s->buf = b;
-			s->cap = cap;
-		}
-		memcpy(s->buf + s->len, line, len);
-		s->len += len;
-	}
-	ignore_sigpipe();
-	s->err = stream_push(s);
-	return s->err;
-}
-
-int
-tw_outstream_close(struct tw_outstream *s, char *err, size_t errlen)
-{
-	int rc = s->err;
-
-	if (s->fd < 0 && !s->pending_open)
-		return 0;
-	if (rc == 0 && s->pending_open && s->len > 0) {
-		int fd = open_fifo(s->path, true);
-
-		if (fd >= 0) {
-			s->fd = fd;
-			s->pending_open = false;
-		} else {
-			rc = fd;
-		}
-	}
-	if (rc == 0 && s->fd >= 0 && s->len > 0)
-		rc = write_all(s->fd, s->buf, s->len, false);
-	if (s->fd > STDERR_FILENO && s->fd != report_fd && close(s->fd) != 0 &&
-	    rc == 0)
-		rc = -errno;
-	if (rc == 0 && s->lines_dropped != 0)
-		rc = -ENOBUFS;
-	if (rc != 0)
-		snprintf(err, errlen, "%s: %s", s->path, rc == -ENXIO ?
-			"no reader opened the FIFO" : rc == -ENOBUFS ?
-			"lines dropped: the reader did not keep up" :
-			rc == -ETIMEDOUT ? "the reader took nothing (gave up)" :
-			strerror(-rc));
-	free(s->buf);
-	s->buf = NULL;
-	s->len = s->cap = 0;
-	s->fd = -1;
-	s->pending_open = false;
-	return rc;
 }
