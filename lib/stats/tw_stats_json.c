@@ -210,6 +210,9 @@ tw_stats_write_phase(FILE *f, const struct tw_phase_report *p)
 	tw_stats_json_deltas(f, &b->rx, &a->rx, rx_names, nb_rx);
 	fprintf(f, " }, \"latency_ns\": ");
 	json_hist(f, tw_lat_span_name(TW_SPAN_SEND_CACHE), &p->lat);
+	/* The orders' round trips in the phase (tick to trade). */
+	fprintf(f, ", \"tick_to_trade_ns\": ");
+	json_hist(f, "quote sent -> order back", &p->t2t);
 	fprintf(f, " }");
 }
 

@@ -153,7 +153,7 @@ tw_stats_write_period_csv(FILE *f, const struct tw_stats *now,
 	double per = dt > 0 ? 1.0 / dt : 0.0;
 	unsigned int i;
 
-	/* A phase name has no comma, quote or space (control.c). */
+	/* A phase name has no comma, quote or space (control_cmds.c). */
 	fprintf(f, "%.3f,%.3f,%d,%s,%.0f,%.0f,%.0f,%.0f", now->elapsed_s, dt,
 		final ? 1 : 0, phase != NULL ? phase : "",
 		(double)(now->gen.ticks + now->gen.directories -
