@@ -548,8 +548,8 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			ctr->drops[reason]++;
 			return;
 		}
-		ctr->retrans_pkts++;
 #ifdef TW_RX_HOLD_BACK
+		ctr->retrans_pkts++;
 		/* In order it applies; behind, the admission below counts
 		 * it seen; ahead (a reply frame before it was lost), the
 		 * gap asks for it again. */
@@ -559,13 +559,21 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			return;
 		}
 #else
-		/* Right where the channel is (its tail was asked for): in
-		 * order, as any frame; otherwise a fill. */
+		/* Right where the channel is and missing there (the tail it
+		 * asked for): in order, as any frame; otherwise a fill, which
+		 * takes only what is missing (none asked for: unasked). */
 		if (seq != ch->expected || ch->ended ||
-		    !same_session(ctx, ch, v->mold)) {
+		    !same_session(ctx, ch, v->mold) ||
+		    tw_gaps_find(ch, seq) < 0) {
+			uint64_t taken = ctr->pkts_accepted;
+
 			tw_rx_fill(ctx, v, seq, count, now_ns);
+			/* Counted taken only when it was: an unasked fill, or
+			 * one that brought nothing missing, is a drop. */
+			ctr->retrans_pkts += ctr->pkts_accepted - taken;
 			return;
 		}
+		ctr->retrans_pkts++;    /* in order: taken below */
 #endif
 	}
 	if (unlikely(ctx->feed->lines == 2))

@@ -659,6 +659,72 @@ fills_come_only_from_the_server_and_for_what_is_missing(void **state)
 	receiver_free(r);
 }
 
+/*
+ * A retransmission never leads a channel: one right at the channel's
+ * next sequence number that it never asked for (no tail missing there)
+ * is unasked and changes nothing; the live frame then applies. And a
+ * retransmission is counted taken (retrans_packets) only when it was:
+ * the same fill twice is taken once, the second a duplicate.
+ */
+static void
+a_retransmission_never_leads_a_channel(void **state)
+{
+	struct frames *k = generate(400);
+	struct tt_rx *inorder = receiver(false), *r = receiver(true);
+	uint8_t f[TT_FRAME_MAX];
+	unsigned int i, next = k->n / 2, lost = k->n / 4;
+	uint64_t expected;
+	uint16_t c;
+
+	(void)state;
+	r->feed.rerequest = true;
+	r->feed.request_max = 65000;
+	for (i = 0; i < next; i++) {
+		apply(inorder, k->buf[i], k->len[i]);
+		if (i != lost)
+			apply(r, k->buf[i], k->len[i]);
+	}
+	/* The gap asked for, then the server's answer twice: taken once. */
+	nb_sent = 0;
+	tw_rx_recovery_poll(&r->ctx, 1000, count_request, NULL);
+	assert_int_equal(nb_sent, 1);
+	memcpy(f, k->buf[lost], k->len[lost]);
+	as_retransmission(f, k->len[lost], r->feed.unicast_ip,
+		r->feed.request_port);
+	apply(r, f, k->len[lost]);
+	assert_int_equal(r->ctr.gaps_open, 0);
+	assert_int_equal(r->ctr.retrans_pkts, 1);
+	apply(r, f, k->len[lost]);
+	assert_int_equal(r->ctr.drops[TW_DROP_DUPLICATE], 1);
+	assert_int_equal(r->ctr.retrans_pkts, 1);
+	assert_same_caches(inorder, r);
+	/* The next frame of a channel that asked for nothing, as if from
+	 * the server, before the live feed brings it. */
+	c = (uint16_t)(rte_be_to_cpu_32(tt_ip(k->buf[next])->dst_addr) -
+		TT_GROUP);
+	expected = r->ch[c].expected;
+	assert_int_equal(rte_be_to_cpu_64(tt_mold(k->buf[next])->seq),
+		expected);
+	if (r->ch[c].requests != 0 || r->ch[c].nb_gaps != 0)
+		fail_msg("channel %u asked for something", c);
+	memcpy(f, k->buf[next], k->len[next]);
+	as_retransmission(f, k->len[next], r->feed.unicast_ip,
+		r->feed.request_port);
+	apply(r, f, k->len[next]);
+	assert_int_equal(r->ctr.drops[TW_DROP_FILL_UNASKED], 1);
+	assert_int_equal(r->ch[c].expected, expected);
+	assert_int_equal(r->ctr.retrans_pkts, 1);
+	assert_same_caches(inorder, r);
+	/* The live copy applies as ever. */
+	apply(inorder, k->buf[next], k->len[next]);
+	apply(r, k->buf[next], k->len[next]);
+	assert_true(r->ch[c].expected > expected);
+	assert_same_caches(inorder, r);
+	frames_free(k);
+	receiver_free(inorder);
+	receiver_free(r);
+}
+
 /* A datagram longer than the feed's MTU is refused by the parser. */
 static void
 datagrams_over_the_mtu_are_refused(void **state)
@@ -698,6 +764,7 @@ main(void)
 		cmocka_unit_test(server_limits_hold_against_floods),
 		cmocka_unit_test(
 			fills_come_only_from_the_server_and_for_what_is_missing),
+		cmocka_unit_test(a_retransmission_never_leads_a_channel),
 		cmocka_unit_test(datagrams_over_the_mtu_are_refused),
 		cmocka_unit_test(
 			late_and_retransmitted_frames_fill_gaps_exactly),
