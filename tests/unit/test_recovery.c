@@ -590,6 +590,43 @@ server_limits_hold_against_floods(void **state)
 	assert_int_equal(b.refused, 1);
 }
 
+/*
+ * The limits never round in the sender's favour: at a clock that is no
+ * multiple of the rate, one source gets at most burst + rate x elapsed
+ * requests, and a reply of a few bytes still costs them (fuzz_request
+ * found the budget letting more through than configured; the rates'
+ * intervals were rounded down the same way).
+ */
+static void
+server_limits_never_round_in_the_senders_favour(void **state)
+{
+	struct tw_rate_limit *rl = calloc(1, sizeof(*rl));
+	struct tw_reply_budget b;
+	const uint32_t a = TW_IPV4(192, 0, 2, 3);
+	uint32_t allowed = 0, i;
+
+	(void)state;
+	assert_non_null(rl);
+	/* hz 1,000,000 and 300,000 a second: 3.33 cycles a request. */
+	tw_rate_limit_init(rl, 1000000, 300000, 1);
+	for (i = 0; i < 1000; i++)
+		allowed += tw_rate_limit_allow(rl, a, i);
+	assert_true(allowed <= 1 + 999 * 3 / 10);
+	tw_rate_limit_init(rl, 1000000, 0, 1);
+	tw_rate_limit_total(rl, 1000000, 300000, 1);
+	for (i = 0, allowed = 0; i < 1000; i++)
+		allowed += tw_rate_limit_allow(rl, TW_IPV4(10, 0, 0, 1) + i,
+			i);
+	assert_true(allowed <= 1 + 999 * 3 / 10);
+	free(rl);
+	/* 3,000,000 bytes a second at 1 MHz: a byte is a third of a cycle;
+	 * 2,000 one-byte replies at once against a 1,500-byte burst. */
+	tw_reply_budget_init(&b, 1000000, 3000000, 1500);
+	for (i = 0; i < 2000; i++)
+		tw_reply_budget_take(&b, 1, 0);
+	assert_true(b.bytes <= 1500);
+}
+
 /* A frame's IPv4 source set to ip_host, checksums made right again. */
 static void
 from_source(uint8_t *f, uint16_t len, uint32_t ip_host)
@@ -762,6 +799,8 @@ main(void)
 			request_frames_round_trip_and_bad_ones_are_told_apart),
 		cmocka_unit_test(server_rules_refuse_what_cannot_be_served),
 		cmocka_unit_test(server_limits_hold_against_floods),
+		cmocka_unit_test(
+			server_limits_never_round_in_the_senders_favour),
 		cmocka_unit_test(
 			fills_come_only_from_the_server_and_for_what_is_missing),
 		cmocka_unit_test(a_retransmission_never_leads_a_channel),
