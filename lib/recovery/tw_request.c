@@ -124,14 +124,15 @@ rate_slot(struct tw_rate_limit *rl, uint32_t ip, uint64_t now)
 	for (i = 0; i < TW_RATE_WAYS; i++) {
 		unsigned int k = (h + i) % TW_RATE_SLOTS;
 
-		if (rl->slot[k].ip == ip)
+		if (rl->slot[k].used && rl->slot[k].ip == ip)
 			return (int)k;
-		if (spare < 0 && (rl->slot[k].ip == 0 ||
+		if (spare < 0 && (!rl->slot[k].used ||
 				  rl->slot[k].tat <= now))
 			spare = (int)k;
 	}
 	if (spare >= 0) {
 		rl->slot[spare].ip = ip;
+		rl->slot[spare].used = 1;
 		rl->slot[spare].tat = now;
 	}
 	return spare;

@@ -551,27 +551,32 @@ a_lost_tail_holds_the_end_until_filled(void **state)
 
 /*
  * The server's limits: a source's budget is its own (a flood of other
- * sources neither resets nor takes it), all sources together are held
- * to the total rate, and replies to the byte budget.
+ * sources neither resets nor takes it; 0.0.0.0's neither), all sources
+ * together are held to the total rate, and replies to the byte budget.
  */
 static void
 server_limits_hold_against_floods(void **state)
 {
 	struct tw_rate_limit *rl = calloc(1, sizeof(*rl));
 	struct tw_reply_budget b;
-	const uint32_t a = TW_IPV4(192, 0, 2, 3);
-	uint32_t i, allowed = 0;
+	static const uint32_t sources[] = { TW_IPV4(192, 0, 2, 3), 0 };
+	uint32_t i, s, allowed = 0;
 
 	assert_non_null(rl);
-	/* hz 1,000,000: 10 requests a second, one at a time. */
-	tw_rate_limit_init(rl, 1000000, 10, 1);
-	assert_true(tw_rate_limit_allow(rl, a, 1000));
-	assert_false(tw_rate_limit_allow(rl, a, 1001));
-	for (i = 1; i <= 5000; i++)
-		tw_rate_limit_allow(rl, TW_IPV4(10, 0, 0, 0) + i, 1002);
-	/* Its budget was not reset by anyone sharing its slot. */
-	assert_false(tw_rate_limit_allow(rl, a, 1003));
-	assert_true(tw_rate_limit_allow(rl, a, 1000 + 100000));
+	for (s = 0; s < RTE_DIM(sources); s++) {
+		const uint32_t a = sources[s];
+
+		/* hz 1,000,000: 10 requests a second, one at a time. */
+		tw_rate_limit_init(rl, 1000000, 10, 1);
+		assert_true(tw_rate_limit_allow(rl, a, 1000));
+		assert_false(tw_rate_limit_allow(rl, a, 1001));
+		for (i = 1; i <= 5000; i++)
+			tw_rate_limit_allow(rl, TW_IPV4(10, 0, 0, 0) + i,
+				1002);
+		/* Its budget was not reset by anyone sharing its slot. */
+		assert_false(tw_rate_limit_allow(rl, a, 1003));
+		assert_true(tw_rate_limit_allow(rl, a, 1000 + 100000));
+	}
 	/* Spoofed rotating sources: the total holds them. */
 	tw_rate_limit_init(rl, 1000000, 10, 1);
 	tw_rate_limit_total(rl, 1000000, 100, 10);
