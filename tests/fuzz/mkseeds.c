@@ -6,6 +6,9 @@
  * really sends (directory, quotes, trades, heartbeat, end of session)
  * and mutates from there. Run by hand when the formats change:
  *   build-fuzz/tests/fuzz/tw-fuzz-mkseeds tests/fuzz/corpus
+ * The regress-* inputs beside them are findings kept by hand: a format
+ * change converts them (fuzz_request's took nine zero set-up bytes in
+ * front, its old behaviour).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +149,73 @@ datagram_record(const uint8_t *f, uint16_t len, uint16_t ch)
 	put(f + off, len - off);
 }
 
+/* fuzz_request's set-up bytes and record header bits (its header). */
+#define REQ_SETUP_LEN 9
+#define REQ_CLOCK 0x4000
+#define REQ_SRC_SHARED 0x1000   /* a byte picks one of its 16 sources */
+#define REQ_SRC_FLOOD 0x2000    /* a new source each time */
+#define REQ_SRC_NET 0x3000      /* 192.0.2.x, x a byte */
+
+/* A request record: header, the source byte, the clock byte, frame. */
+static void
+request_record(uint16_t ch, uint64_t seq, uint16_t count, bool snapshot,
+		uint16_t flags, uint8_t src, uint8_t clock)
+{
+	static const struct rte_ether_addr srv = { { 2, 0, 0, 0, 0, 1 } };
+	struct tw_request r = {
+		.channel = ch, .seq = seq, .count = count,
+		.src_mac = { { 2, 0, 0, 0, 0, 3 } },
+		.src_ip = FZ_UNICAST_IP, .src_port = 30001,
+	};
+	uint8_t f[TW_REQUEST_FRAME_LEN];
+	uint16_t len;
+
+	memcpy(r.session, "TICKWIRE01", TW_MOLD_SESSION_LEN);
+	len = tw_request_frame(f, &r, &srv, TW_IPV4(192, 0, 2, 1),
+		snapshot ? FZ_SNAPSHOT_PORT : FZ_REQUEST_PORT);
+	put_u16((uint16_t)(len | flags));
+	if (flags & 0x3000)
+		put_u8(src);
+	if (flags & REQ_CLOCK)
+		put_u8(clock);
+	put(f, len);
+}
+
+/*
+ * fuzz_request with limits: a 2.5 GHz clock, 10,000 requests a second a
+ * source in bursts of 2, 20,000 in all, replies of 16 MB/s in bursts of
+ * 4,000 bytes, max_count 64, two packets a request, any client.
+ * Requests from the client, from sources sharing its rate slots, from a
+ * rotating flood, from its neighbours in 192.0.2.0/24, snapshot
+ * requests; the clock still, then moving by microseconds and
+ * milliseconds.
+ */
+static void
+limits_seed(const char *dir)
+{
+	static const uint8_t setup[REQ_SETUP_LEN] = { 2, 4, 2, 3, 1, 2, 64,
+		2, 0 };
+	unsigned int i;
+
+	put(setup, sizeof(setup));
+	for (i = 0; i < 4; i++)         /* a burst from the client */
+		request_record((uint16_t)i, 41 + 20 * i, 60, false,
+			REQ_CLOCK, 0, 0);
+	for (i = 0; i < 10; i++)        /* its slot neighbours, at once */
+		request_record(1, 50, 64, i % 3 == 0, REQ_SRC_SHARED |
+			REQ_CLOCK, (uint8_t)i, 0);
+	for (i = 0; i < 8; i++)         /* a rotating flood, 0.1 ms apart */
+		request_record(2, 90, 14, false, REQ_SRC_FLOOD | REQ_CLOCK, 0,
+			0x80 | 4);
+	for (i = 0; i < 4; i++)         /* its neighbours, microseconds apart */
+		request_record(3, 100, 4, false, REQ_SRC_NET | REQ_CLOCK,
+			(uint8_t)(7 + i), 0x40 | 63);
+	for (i = 0; i < 4; i++)         /* the client again, later */
+		request_record(0, 44, 64, false, REQ_SRC_SHARED | REQ_CLOCK, 0,
+			0xc0 | 2);
+	save(dir, "limits");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -219,7 +289,10 @@ main(int argc, char **argv)
 		frame_record(f, len, ch == 2 ? 0x90 : 0);
 	}
 	save(dir, "lines");
-	/* fuzz_request: requests served, refused, and one checksummed anew */
+	/*
+	 * fuzz_request: the default set-up (nine zeros), requests served,
+	 * refused, and one checksummed anew.
+	 */
 	snprintf(dir, sizeof(dir), "%s/fuzz_request", argv[1]);
 	{
 		static const struct { uint64_t seq; uint16_t count; } rq[] = {
@@ -228,6 +301,8 @@ main(int argc, char **argv)
 		const struct rte_ether_addr srv = { { 2, 0, 0, 0, 0, 1 } };
 		unsigned int i;
 
+		for (i = 0; i < REQ_SETUP_LEN; i++)
+			put_u8(0);
 		for (i = 0; i < RTE_DIM(rq); i++) {
 			struct tw_request r = {
 				.channel = (uint16_t)(i % 4), .seq = rq[i].seq,
@@ -243,6 +318,7 @@ main(int argc, char **argv)
 			put(f, len);
 		}
 		save(dir, "requests");
+		limits_seed(dir);
 	}
 	/* fuzz_datagram: the same payloads. */
 	snprintf(dir, sizeof(dir), "%s/fuzz_datagram", argv[1]);
