@@ -130,6 +130,20 @@ snapshot_frame(uint8_t *buf, uint16_t ch, uint64_t seq)
 	return len;
 }
 
+/* f as a forger on the segment sends it: another source IPv4 address
+ * (ip != 0) or MAC (mac != NULL). */
+static void
+forge(uint8_t *f, uint16_t len, uint32_t ip, const uint8_t *mac)
+{
+	struct rte_ipv4_hdr *iph = (struct rte_ipv4_hdr *)(f + TW_ETH_HDR_LEN);
+
+	if (ip != 0)
+		iph->src_addr = rte_cpu_to_be_32(ip);
+	if (mac != NULL)
+		memcpy(f + RTE_ETHER_ADDR_LEN, mac, RTE_ETHER_ADDR_LEN);
+	tt_fix_checksums_at(f, len, TW_ETH_HDR_LEN);
+}
+
 static void
 frame_record(const uint8_t *f, uint16_t len, uint8_t sel)
 {
@@ -147,6 +161,80 @@ datagram_record(const uint8_t *f, uint16_t len, uint16_t ch)
 	put_u8((uint8_t)ch);
 	put_u16(len - off);
 	put(f + off, len - off);
+}
+
+/*
+ * Whom a receiver trusts (server 192.0.2.1, its MAC required, MTU 1500):
+ * a late join on channel 0 and its snapshot forged from another address
+ * and another MAC, from the server far ahead, one for channel 1 that is
+ * not waiting, then the server's; on channel 1 a gap asked for, its
+ * fill forged twice, then the server's; on channel 2 fills nobody asked
+ * for (behind, and right at its next sequence number) before the live
+ * frame. And a datagram over the MTU.
+ */
+static void
+trust_seeds(const char *dir)
+{
+	static uint8_t f[FZ_FRAME_MAX];
+	static const uint8_t other_mac[6] = { 2, 0, 0, 0, 0, 0x66 };
+	const uint32_t other_ip = TW_IPV4(198, 51, 100, 7);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + TW_ETH_HDR_LEN);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint16_t len;
+
+	put_u8(0x80 | FZ_OPT_RECOVERY | FZ_OPT_SERVER_MAC | FZ_OPT_MTU);
+	len = tt_quote_frame(f, 0, 0, 500, 3, 1);
+	frame_record(f, len, 0);                        /* far ahead ... */
+	len = tt_quote_frame(f, 0, 0, 503, 3, 1);
+	frame_record(f, len, 0);                        /* ... a late join */
+	len = snapshot_frame(f, 0, 506);
+	forge(f, len, other_ip, NULL);
+	frame_record(f, len, 0);                        /* forged address */
+	len = snapshot_frame(f, 0, 506);
+	forge(f, len, 0, other_mac);
+	frame_record(f, len, 0);                        /* forged MAC */
+	len = snapshot_frame(f, 0, 506 + 200);
+	frame_record(f, len, 0);                        /* far ahead */
+	len = snapshot_frame(f, 1, 4);
+	frame_record(f, len, 0);                        /* not waiting */
+	len = snapshot_frame(f, 0, 506);
+	frame_record(f, len, 0x80);                     /* the server's */
+	len = tt_quote_frame(f, 0, 1, 1, 3, 2);
+	frame_record(f, len, 0);
+	len = tt_quote_frame(f, 0, 1, 7, 3, 2);
+	frame_record(f, len, 0x90);                     /* gap, asked for */
+	len = tt_quote_frame(f, 0, 1, 4, 3, 9);
+	readdress(f, len, FZ_REQUEST_PORT + 1, FZ_UNICAST_IP);
+	forge(f, len, other_ip, NULL);
+	frame_record(f, len, 0);                        /* forged address */
+	len = tt_quote_frame(f, 0, 1, 4, 3, 9);
+	readdress(f, len, FZ_REQUEST_PORT + 1, FZ_UNICAST_IP);
+	forge(f, len, 0, other_mac);
+	frame_record(f, len, 0);                        /* forged MAC */
+	len = tt_quote_frame(f, 0, 1, 4, 3, 2);
+	readdress(f, len, FZ_REQUEST_PORT + 1, FZ_UNICAST_IP);
+	frame_record(f, len, 0);                        /* the server's */
+	len = tt_quote_frame(f, 0, 2, 1, 3, 3);
+	frame_record(f, len, 0);
+	len = tt_quote_frame(f, 0, 2, 1, 3, 3);
+	readdress(f, len, FZ_REQUEST_PORT + 2, FZ_UNICAST_IP);
+	frame_record(f, len, 0);                        /* unasked, behind */
+	len = tt_quote_frame(f, 0, 2, 4, 3, 3);
+	readdress(f, len, FZ_REQUEST_PORT + 2, FZ_UNICAST_IP);
+	frame_record(f, len, 0);                        /* unasked, next */
+	len = tt_quote_frame(f, 0, 2, 4, 3, 3);
+	frame_record(f, len, 0xa0);                     /* the live one */
+	save(dir, "trust");
+	/* A channel's datagram of 1,501 bytes. */
+	put_u8(0x80 | FZ_OPT_MTU);
+	memset(f, 0, sizeof(f));
+	tt_control_frame(f, 3, 1, TW_MOLD_COUNT_HEARTBEAT);
+	ip->total_length = rte_cpu_to_be_16(FZ_MTU + 1);
+	udp->dgram_len = rte_cpu_to_be_16(FZ_MTU + 1 - TW_IPV4_HDR_LEN);
+	len = TW_ETH_HDR_LEN + FZ_MTU + 1;
+	tt_fix_checksums_at(f, len, TW_ETH_HDR_LEN);
+	frame_record(f, len, 0x80);
+	save(dir, "over-mtu");
 }
 
 /* fuzz_request's set-up bytes and record header bits (its header). */
@@ -289,6 +377,7 @@ main(int argc, char **argv)
 		frame_record(f, len, ch == 2 ? 0x90 : 0);
 	}
 	save(dir, "lines");
+	trust_seeds(dir);
 	/*
 	 * fuzz_request: the default set-up (nine zeros), requests served,
 	 * refused, and one checksummed anew.
