@@ -338,6 +338,10 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 
 	if (likely(same && !ch->ended && seq != TW_MOLD_FIRST_SEQ))
 		return TW_RX_ACCEPT;
+	/* A sequence number no session has is malformed: it changes
+	 * nothing, neither adopts nor starts a session. */
+	if (unlikely(seq == 0 || seq > TW_SEQ_MAX))
+		return TW_DROP_BAD_SEQ;
 	if (feed->session_any && !ch->has_session) {
 		memcpy(ch->session, mold->session, TW_MOLD_SESSION_LEN);
 		ch->has_session = 1;
@@ -351,8 +355,22 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 	if ((ch->ended || idle) && (!same || seq == TW_MOLD_FIRST_SEQ)) {
 		uint64_t sessions = ch->sessions + 1;
 		uint32_t channel = (uint32_t)(ch - ctx->channels);
+		uint16_t count = rte_be_to_cpu_16(mold->count);
+		bool continues = seq == ch->ahead_next;
 		struct tw_channel_state keep;
 
+		/*
+		 * One packet far ahead of the new session's start does not
+		 * start it, as one does not move a channel (tw_channel_admit):
+		 * refused and noted, it changes nothing else; the next that
+		 * continues it starts the session and is taken.
+		 */
+		if (count != TW_MOLD_COUNT_END_OF_SESSION && !continues &&
+		    seq - TW_MOLD_FIRST_SEQ > feed->max_gap) {
+			ch->ahead_next = seq + count;   /* a heartbeat: 0 */
+			ch->far_rejected++;
+			return TW_DROP_SEQ_FAR;
+		}
 		/* The old session's gaps can no longer be filled. */
 		while (ch->nb_gaps > 0) {
 			tw_rx_gap_lost(ctx, channel, &ch->missing[0]);
@@ -407,6 +425,8 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 		ch->dup_msgs = keep.dup_msgs;
 		ch->heartbeats = keep.heartbeats;
 		ch->far_rejected = keep.far_rejected;
+		if (continues)
+			ch->ahead_next = seq;   /* taken, as the jump it is */
 		ch->sessions = sessions;
 		memcpy(ch->session, mold->session, TW_MOLD_SESSION_LEN);
 		ch->has_session = 1;
@@ -548,8 +568,8 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			ctr->drops[reason]++;
 			return;
 		}
-		ctr->retrans_pkts++;
 #ifdef TW_RX_HOLD_BACK
+		ctr->retrans_pkts++;
 		/* In order it applies; behind, the admission below counts
 		 * it seen; ahead (a reply frame before it was lost), the
 		 * gap asks for it again. */
@@ -559,13 +579,21 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			return;
 		}
 #else
-		/* Right where the channel is (its tail was asked for): in
-		 * order, as any frame; otherwise a fill. */
+		/* Right where the channel is and missing there (the tail it
+		 * asked for): in order, as any frame; otherwise a fill, which
+		 * takes only what is missing (none asked for: unasked). */
 		if (seq != ch->expected || ch->ended ||
-		    !same_session(ctx, ch, v->mold)) {
+		    !same_session(ctx, ch, v->mold) ||
+		    tw_gaps_find(ch, seq) < 0) {
+			uint64_t taken = ctr->pkts_accepted;
+
 			tw_rx_fill(ctx, v, seq, count, now_ns);
+			/* Counted taken only when it was: an unasked fill, or
+			 * one that brought nothing missing, is a drop. */
+			ctr->retrans_pkts += ctr->pkts_accepted - taken;
 			return;
 		}
+		ctr->retrans_pkts++;    /* in order: taken below */
 #endif
 	}
 	if (unlikely(ctx->feed->lines == 2))

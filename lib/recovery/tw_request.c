@@ -93,7 +93,8 @@ tw_rate_limit_init(struct tw_rate_limit *rl, uint64_t hz, uint32_t per_s,
 	memset(rl, 0, sizeof(*rl));
 	if (per_s == 0)
 		return;
-	rl->interval = RTE_MAX(hz / per_s, UINT64_C(1));
+	/* Rounded up: never more than per_s a second, whatever hz is. */
+	rl->interval = RTE_MAX((hz + per_s - 1) / per_s, UINT64_C(1));
 	rl->tolerance = (uint64_t)(RTE_MAX(burst, 1u) - 1) * rl->interval;
 }
 
@@ -106,7 +107,8 @@ tw_rate_limit_total(struct tw_rate_limit *rl, uint64_t hz,
 	rl->total_tat = 0;
 	if (total_per_s == 0)
 		return;
-	rl->total_interval = RTE_MAX(hz / total_per_s, UINT64_C(1));
+	rl->total_interval = RTE_MAX((hz + total_per_s - 1) / total_per_s,
+		UINT64_C(1));
 	rl->total_tolerance = (uint64_t)(RTE_MAX(burst, 1u) - 1) *
 		rl->total_interval;
 }
@@ -124,14 +126,15 @@ rate_slot(struct tw_rate_limit *rl, uint32_t ip, uint64_t now)
 	for (i = 0; i < TW_RATE_WAYS; i++) {
 		unsigned int k = (h + i) % TW_RATE_SLOTS;
 
-		if (rl->slot[k].ip == ip)
+		if (rl->slot[k].used && rl->slot[k].ip == ip)
 			return (int)k;
-		if (spare < 0 && (rl->slot[k].ip == 0 ||
+		if (spare < 0 && (!rl->slot[k].used ||
 				  rl->slot[k].tat <= now))
 			spare = (int)k;
 	}
 	if (spare >= 0) {
 		rl->slot[spare].ip = ip;
+		rl->slot[spare].used = 1;
 		rl->slot[spare].tat = now;
 	}
 	return spare;
@@ -184,7 +187,8 @@ tw_reply_budget_take(struct tw_reply_budget *b, uint32_t len, uint64_t now)
 		b->bytes += len;
 		return true;
 	}
-	cost = (uint64_t)len * b->hz / b->bytes_per_s;
+	/* Rounded up: a reply never costs less than its bytes. */
+	cost = ((uint64_t)len * b->hz + b->bytes_per_s - 1) / b->bytes_per_s;
 	tat = RTE_MAX(b->tat, now);
 	if (tat + cost - now > b->depth) {
 		b->refused++;

@@ -107,7 +107,8 @@ struct tw_rate_limit {
 	uint64_t total_tat;
 	uint64_t no_slot;       /* refused: every slot busy */
 	struct {
-		uint32_t ip;    /* 0: free */
+		uint32_t ip;
+		uint32_t used;  /* 0: free (0.0.0.0 is a source too) */
 		uint64_t tat;   /* theoretical arrival time */
 	} slot[TW_RATE_SLOTS];
 };

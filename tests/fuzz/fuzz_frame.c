@@ -5,17 +5,23 @@
  * has (tw_rx_burst over mbufs, as an RX lcore calls it).
  *
  * Input: one options byte (FZ_OPT_*: VLAN, session auto, a shared cache,
- * recovery (gaps, fills, retransmissions and snapshots to 192.0.2.3),
- * two lines; bit 7: recompute the checksums of every frame so mutations
- * reach MoldUDP64 and the blocks), then
+ * recovery (gaps, fills, retransmissions and snapshots to 192.0.2.3,
+ * taken from the server 192.0.2.1 only), two lines, the server's MAC
+ * required too, an MTU of 1500; bit 7: recompute the checksums of every
+ * frame so mutations reach MoldUDP64 and the blocks), then
  * records: verdict byte (the port's checksum flags; bit 7 ends the
  * burst and moves the clock), 2-byte length, frame bytes.
  *
  * Per frame: one verdict; a dropped frame leaves the cache bytes
- * unchanged. After each burst the recovery timers run (requests are
- * checked for sanity, gaps for shape). Per input: every level leaves
- * the scalar state exactly (cache bytes, channel states, counters,
- * order replies).
+ * unchanged; whom the receiver trusts (fz_check_recovery: a frame
+ * touches its own channel only; recovery traffic from a forged source,
+ * a snapshot not waited for or further ahead than max_gap, a fill never
+ * asked for, a datagram over the MTU change nothing; a retransmission
+ * moves a channel only by a tail it was missing; a sequence goes back
+ * only for a new session). After each burst the recovery timers run
+ * (requests only for a gap's front or a snapshot wanted, gaps checked
+ * for shape). Per input: every level leaves the scalar state exactly
+ * (cache bytes, channel states, counters, order replies).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,6 +44,7 @@ struct rec {
 static struct rec recs[FZ_MAX_RECORDS];
 static struct fz_world ref, lvl;
 static uint8_t cache_before[1 << 16];
+static struct fz_state state_before;
 static struct rte_mbuf *mbufs[FZ_MAX_RECORDS];
 
 static unsigned int
@@ -76,12 +83,13 @@ run_scalar(unsigned int n, uint8_t opts)
 	fz_world_init(&ref, opts, TW_SIMD_SCALAR);
 	FZ_CHECK(ref.rx.cache_size <= sizeof(cache_before), "cache size");
 	for (i = 0; i < n; i++) {
-		struct tw_rx_counters before = ref.rx.ctr;
-
+		fz_state_save(&ref, &state_before);
 		memcpy(cache_before, ref.rx.cache_mem, ref.rx.cache_size);
 		tw_rx_frame(&ref.rx.ctx, recs[i].data, recs[i].len,
 			recs[i].ol_flags, recs[i].now_ns);
-		fz_check_verdict(&ref, &before, cache_before);
+		fz_check_verdict(&ref, &state_before.ctr, cache_before);
+		fz_check_recovery(&ref, &state_before, cache_before,
+			recs[i].data, recs[i].len);
 		if (recs[i].burst_end || i + 1 == n)
 			fz_recovery_tick(&ref, recs[i].now_ns + 1);
 	}

@@ -41,11 +41,17 @@ struct fz_world {
 #define FZ_OPT_SHARE     0x04    /* the cache shared: own channels 0, 2 */
 #define FZ_OPT_RECOVERY  0x08    /* gaps tracked, re-requests, snapshots */
 #define FZ_OPT_LINES     0x10    /* two lines (line B: 239.1.2.1 + c) */
+#define FZ_OPT_SERVER_MAC 0x20   /* [recovery] server_mac set too */
+#define FZ_OPT_MTU       0x40    /* [feed] mtu 1500 (else none) */
 
 /* Where the recovery frames of the fuzzed feed come from and go to. */
 #define FZ_REQUEST_PORT 30100
 #define FZ_SNAPSHOT_PORT 30300
 #define FZ_UNICAST_IP TW_IPV4(192, 0, 2, 3)
+/* The request and snapshot server: the feed's own source (tt_frame_params). */
+#define FZ_SERVER_IP TW_IPV4(192, 0, 2, 1)
+static const uint8_t fz_server_mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+#define FZ_MTU 1500
 
 static inline void
 fz_world_init(struct fz_world *w, uint8_t opts, enum tw_simd level)
@@ -56,6 +62,14 @@ fz_world_init(struct fz_world *w, uint8_t opts, enum tw_simd level)
 	w->rx.feed.session_any = (opts & FZ_OPT_AUTO) != 0;
 	w->rx.feed.max_gap = 64;
 	w->rx.feed.session_idle_ns = 1000;
+	/* Recovery traffic is taken from the server only. */
+	w->rx.feed.server_ip = FZ_SERVER_IP;
+	if (opts & FZ_OPT_SERVER_MAC) {
+		memcpy(w->rx.feed.server_mac, fz_server_mac, 6);
+		w->rx.feed.server_mac_set = true;
+	}
+	if (opts & FZ_OPT_MTU)
+		w->rx.feed.max_ip_len = FZ_MTU;
 	memset(w->side, 0, sizeof(w->side));
 	if (opts & FZ_OPT_RECOVERY) {
 		w->rx.ctx.side = w->side;
@@ -95,12 +109,23 @@ static inline int
 fz_send(void *arg, uint32_t channel, const struct tw_channel_state *ch,
 		uint64_t first, uint16_t count, bool snapshot)
 {
+	int gi;
+
 	(void)arg;
-	(void)ch;
 	FZ_CHECK(channel < TT_CHANNELS, "request for channel %u", channel);
-	if (!snapshot)
-		FZ_CHECK(first >= 1 && count >= 1 && count <= 100,
-			"request [%lu, +%u)", (unsigned long)first, count);
+	if (snapshot) {
+		FZ_CHECK(ch->snap_state != 0, "a snapshot asked for channel %u, "
+			"which wants none", channel);
+		return 0;
+	}
+	FZ_CHECK(first >= 1 && count >= 1 && count <= 100,
+		"request [%lu, +%u)", (unsigned long)first, count);
+	/* Only what is missing is asked for: the front of an open gap. */
+	gi = tw_gaps_find(ch, first);
+	FZ_CHECK(gi >= 0 && ch->missing[gi].first == first &&
+		first + count <= ch->missing[gi].end, "request [%lu, +%u) of "
+		"channel %u is no gap's front", (unsigned long)first, count,
+		channel);
 	return 0;
 }
 
@@ -221,6 +246,274 @@ fz_check_verdict(const struct fz_world *w, const struct tw_rx_counters *b,
 	if (acc == 0 && again == 0)
 		FZ_CHECK(memcmp(w->rx.cache_mem, cache_before, w->rx.cache_size) == 0,
 			"a dropped frame wrote the cache");
+}
+
+/*
+ * The receiver's state before a frame, beside the cache bytes the caller
+ * keeps: what the recovery invariants compare against.
+ */
+struct fz_state {
+	struct tw_rx_counters ctr;
+	struct tw_channel_state ch[TT_CHANNELS];
+	struct tw_rx_side side[FZ_SYMBOLS];
+};
+
+static inline void
+fz_state_save(const struct fz_world *w, struct fz_state *s)
+{
+	memcpy(&s->ctr, &w->rx.ctr, sizeof(s->ctr));
+	memcpy(s->ch, w->rx.ch, sizeof(s->ch));
+	memcpy(s->side, w->side, sizeof(s->side));
+}
+
+/* What a frame claims to be, read from its bytes where the parser reads
+ * them (nothing checked but what places it). */
+enum fz_kind {
+	FZ_OTHER,               /* no channel's: not subscribed, or unreadable */
+	FZ_LIVE,                /* to a channel's group (line A or B) */
+	FZ_RETRANS,             /* unicast from a request port */
+	FZ_SNAPSHOT,            /* unicast from a snapshot port */
+};
+
+struct fz_class {
+	enum fz_kind kind;
+	int channel;            /* -1: none */
+	bool forged;            /* recovery traffic not from the server */
+	bool has_mold;          /* seq and count read */
+	uint64_t seq;
+	uint16_t count;
+	uint16_t ip_len;        /* IPv4 total length, 0 when unreadable */
+};
+
+static inline void
+fz_classify(const struct tw_rx_feed *feed, const uint8_t *f, uint32_t len,
+		struct fz_class *k)
+{
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	const struct tw_mold_hdr *mold;
+	uint32_t l2 = feed->l2_len, ihl, dst;
+	uint16_t sport, dport;
+
+	memset(k, 0, sizeof(*k));
+	k->channel = -1;
+	if (len < l2 + TW_IPV4_HDR_LEN)
+		return;
+	ip = (const struct rte_ipv4_hdr *)(f + l2);
+	k->ip_len = rte_be_to_cpu_16(ip->total_length);
+	ihl = (ip->version_ihl & 0xfu) * 4u;
+	if (ihl < TW_IPV4_HDR_LEN || len < l2 + ihl + TW_UDP_HDR_LEN)
+		return;
+	udp = (const struct rte_udp_hdr *)(f + l2 + ihl);
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	sport = rte_be_to_cpu_16(udp->src_port);
+	dport = rte_be_to_cpu_16(udp->dst_port);
+	if (dport != feed->udp_port)
+		return;
+	if (dst - feed->group_base < feed->nb_channels) {
+		k->kind = FZ_LIVE;
+		k->channel = (int)(dst - feed->group_base);
+	} else if (feed->lines == 2 && dst - feed->group_b < feed->nb_channels) {
+		k->kind = FZ_LIVE;
+		k->channel = (int)(dst - feed->group_b);
+	} else if (dst == feed->unicast_ip && feed->request_port != 0) {
+		if (sport >= feed->request_port &&
+		    sport - feed->request_port < feed->nb_channels) {
+			k->kind = FZ_RETRANS;
+			k->channel = sport - feed->request_port;
+		} else if (feed->snapshot_port != 0 &&
+			   sport >= feed->snapshot_port &&
+			   sport - feed->snapshot_port < feed->nb_channels) {
+			k->kind = FZ_SNAPSHOT;
+			k->channel = sport - feed->snapshot_port;
+		} else {
+			return;
+		}
+		k->forged = rte_be_to_cpu_32(ip->src_addr) != feed->server_ip ||
+			(feed->server_mac_set && memcmp(f + RTE_ETHER_ADDR_LEN,
+				feed->server_mac, RTE_ETHER_ADDR_LEN) != 0);
+	} else {
+		return;
+	}
+	if (len >= l2 + ihl + TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN) {
+		mold = (const struct tw_mold_hdr *)((const uint8_t *)udp +
+			TW_UDP_HDR_LEN);
+		k->has_mold = true;
+		k->seq = rte_be_to_cpu_64(mold->seq);
+		k->count = rte_be_to_cpu_16(mold->count);
+	}
+}
+
+/* Reasons the parser gives before it reads a byte of MoldUDP64. */
+static inline bool
+fz_header_reason(int reason)
+{
+	switch (reason) {
+	case TW_DROP_RUNT: case TW_DROP_NOT_IPV4: case TW_DROP_BAD_VLAN:
+	case TW_DROP_BAD_ETH_DST: case TW_DROP_BAD_IP_VERSION:
+	case TW_DROP_BAD_IP_HDR_LEN: case TW_DROP_BAD_IP_TOTAL_LEN:
+	case TW_DROP_IP_FRAGMENT: case TW_DROP_BAD_IP_CSUM:
+	case TW_DROP_NOT_UDP: case TW_DROP_BAD_UDP_LEN:
+	case TW_DROP_NOT_SUBSCRIBED: case TW_DROP_OVER_MTU:
+	case TW_DROP_RECOVERY_SOURCE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The frame changed nothing: one drop counted (its reason returned), the
+ * frame itself counted, every other counter, every channel state, the
+ * side table and the cache bytes as they were.
+ */
+static inline int
+fz_check_unchanged(const struct fz_world *w, const struct fz_state *b,
+		const void *cache_before, const char *what)
+{
+	struct tw_rx_counters c;
+	int reason = -1;
+	unsigned int i;
+
+	memcpy(&c, &w->rx.ctr, sizeof(c));
+	c.pkts = b->ctr.pkts;
+	c.bytes = b->ctr.bytes;
+	c.scalar_checked = b->ctr.scalar_checked;
+	for (i = 0; i < TW_DROP_MAX; i++) {
+		if (c.drops[i] == b->ctr.drops[i])
+			continue;
+		FZ_CHECK(reason < 0 && c.drops[i] == b->ctr.drops[i] + 1,
+			"%s: drops %s and %s", what, tw_rx_drop_name(reason),
+			tw_rx_drop_name(i));
+		reason = (int)i;
+		c.drops[i]--;
+	}
+	FZ_CHECK(reason >= 0, "%s: taken (no drop)", what);
+	FZ_CHECK(memcmp(&c, &b->ctr, sizeof(c)) == 0,
+		"%s: dropped (%s), other counters moved", what,
+		tw_rx_drop_name(reason));
+	for (i = 0; i < TT_CHANNELS; i++)
+		FZ_CHECK(memcmp(&w->rx.ch[i], &b->ch[i], sizeof(b->ch[i])) == 0,
+			"%s: dropped (%s), channel %u changed (expected %lu -> "
+			"%lu)", what, tw_rx_drop_name(reason), i,
+			(unsigned long)b->ch[i].expected,
+			(unsigned long)w->rx.ch[i].expected);
+	FZ_CHECK(memcmp(w->side, b->side, sizeof(b->side)) == 0,
+		"%s: dropped (%s), side table changed", what,
+		tw_rx_drop_name(reason));
+	FZ_CHECK(memcmp(w->rx.cache_mem, cache_before, w->rx.cache_size) == 0,
+		"%s: dropped (%s), the cache changed", what,
+		tw_rx_drop_name(reason));
+	return reason;
+}
+
+/*
+ * Whom the receiver trusts, frame by frame (frame f, len bytes, taken
+ * after the state b and cache bytes cache_before):
+ * - a frame touches its own channel only: every other channel's state,
+ *   and the cache entries, directory and side entries of every other
+ *   channel's symbols, stay as they were;
+ * - recovery traffic (to our unicast address from a request or snapshot
+ *   port) not from [recovery] server_ip / server_mac changes nothing and
+ *   is refused on its headers (recovery_bad_source or before);
+ * - from the server: a snapshot for a channel that wants none, or one
+ *   more than max_gap ahead of what the channel has seen, changes
+ *   nothing; an applied one moves the channel at most max_gap ahead;
+ *   a retransmission for a channel that asked for nothing and misses
+ *   nothing changes nothing; one moves the channel's sequence only by
+ *   bringing the tail it was missing (a gap from its expected sequence);
+ * - a datagram over the MTU changes nothing;
+ * - a channel's sequence goes back only when a new session starts;
+ * - retransmissions are counted taken (retrans_packets) only when the
+ *   frame was accepted.
+ */
+static inline void
+fz_check_recovery(const struct fz_world *w, const struct fz_state *b,
+		const uint8_t *cache_before, const uint8_t *f, uint32_t len)
+{
+	const struct tw_rx_feed *feed = &w->rx.feed;
+	const struct tw_cache *cache = w->rx.cache;
+	const uint8_t *base = w->rx.cache_mem;
+	const struct tw_channel_state *cb, *ca;
+	struct fz_class k;
+	unsigned int i;
+	int reason;
+
+	fz_classify(feed, f, len, &k);
+	for (i = 0; i < TT_CHANNELS; i++)
+		if ((int)i != k.channel)
+			FZ_CHECK(memcmp(&w->rx.ch[i], &b->ch[i],
+				sizeof(b->ch[i])) == 0, "a frame of channel %d "
+				"(kind %d) changed channel %u", k.channel, k.kind,
+				i);
+	for (i = 0; i < cache->nb_symbols && i < FZ_SYMBOLS; i++) {
+		size_t eo = (const uint8_t *)&cache->entries[i] - base;
+		size_t io = (const uint8_t *)&cache->info[i] - base;
+
+		if ((int)(i % feed->nb_channels) == k.channel)
+			continue;
+		FZ_CHECK(memcmp(base + eo, cache_before + eo,
+			sizeof(cache->entries[i])) == 0 &&
+			memcmp(base + io, cache_before + io,
+			sizeof(cache->info[i])) == 0 &&
+			memcmp(&w->side[i], &b->side[i], sizeof(b->side[i])) == 0,
+			"a frame of channel %d (kind %d) changed symbol %u",
+			k.channel, k.kind, i);
+	}
+	FZ_CHECK(w->rx.ctr.retrans_pkts - b->ctr.retrans_pkts <=
+		w->rx.ctr.pkts_accepted - b->ctr.pkts_accepted,
+		"a retransmission counted taken, the frame not accepted "
+		"(drops +%lu)", (unsigned long)(fz_drops(&w->rx.ctr) -
+			fz_drops(&b->ctr)));
+	if (k.ip_len > feed->max_ip_len) {
+		reason = fz_check_unchanged(w, b, cache_before, "over the MTU");
+		FZ_CHECK(fz_header_reason(reason), "over the MTU: %s",
+			tw_rx_drop_name(reason));
+		return;
+	}
+	if (k.channel < 0)
+		return;
+	cb = &b->ch[k.channel];
+	ca = &w->rx.ch[k.channel];
+	if (ca->expected < cb->expected)
+		FZ_CHECK(ca->sessions > cb->sessions, "channel %d went back "
+			"from %lu to %lu without a new session", k.channel,
+			(unsigned long)cb->expected,
+			(unsigned long)ca->expected);
+	if (k.kind == FZ_LIVE)
+		return;
+	if (k.forged) {
+		reason = fz_check_unchanged(w, b, cache_before,
+			"forged recovery source");
+		FZ_CHECK(fz_header_reason(reason), "forged recovery source "
+			"dropped as %s, past the headers",
+			tw_rx_drop_name(reason));
+		return;
+	}
+	if (k.kind == FZ_SNAPSHOT) {
+		if (cb->snap_state == 0)
+			fz_check_unchanged(w, b, cache_before,
+				"snapshot for a channel not waiting");
+		else if (k.has_mold && k.seq > cb->expected &&
+			 k.seq - cb->expected > feed->max_gap)
+			fz_check_unchanged(w, b, cache_before,
+				"snapshot far ahead");
+		FZ_CHECK(ca->expected - cb->expected <= feed->max_gap,
+			"a snapshot moved channel %d from %lu to %lu", k.channel,
+			(unsigned long)cb->expected,
+			(unsigned long)ca->expected);
+		return;
+	}
+	/* A retransmission from the server. */
+	if (cb->requests == 0 && cb->nb_gaps == 0 && cb->snap_state == 0)
+		fz_check_unchanged(w, b, cache_before, "unasked fill");
+	if (ca->expected != cb->expected)
+		FZ_CHECK(k.seq == cb->expected &&
+			tw_gaps_find(cb, cb->expected) >= 0,
+			"a retransmission [%lu, +%u) moved channel %d from %lu "
+			"to %lu, missing no tail there", (unsigned long)k.seq,
+			k.count, k.channel, (unsigned long)cb->expected,
+			(unsigned long)ca->expected);
 }
 
 /* Two receivers that saw the same input must be in the same state. */

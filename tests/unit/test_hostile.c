@@ -208,6 +208,83 @@ new_session_after_silence_is_adopted(void **state)
 	assert_int_equal(bid_of(f, 0), 1000030);
 }
 
+/*
+ * A packet of another session with a sequence number no session has (0,
+ * or past TW_SEQ_MAX) is malformed: after silence it starts no session
+ * (the channel's state and its symbols stay; fuzz_frame found one
+ * emptying them), and on a fresh channel it adopts none.
+ */
+static void
+a_bad_sequence_starts_no_session(void **state)
+{
+	struct tt_fixture *f = *state;
+	uint64_t idle = f->rx.feed.session_idle_ns;
+	struct tw_rx_side *side = calloc(TT_SYMBOLS, sizeof(*side));
+	uint16_t len;
+
+	assert_non_null(side);
+	f->rx.ctx.side = side;  /* a new session empties the symbols */
+	len = tt_quote_frame(f->frame, 0, 0, 1, 2, 0);
+	rx(f, with_session(f->frame, len, "TWAAAAAAAA"), 1000);
+	len = tt_quote_frame(f->frame, 0, 0, TW_SEQ_MAX + 1, 2, 30);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle + 1);
+	len = tt_control_frame(f->frame, 0, 0, TW_MOLD_COUNT_HEARTBEAT);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle + 2);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_SEQ], 2);
+	assert_int_equal(f->rx.ctr.sessions_started, 0);
+	assert_memory_equal(f->rx.ch[0].session, "TWAAAAAAAA", 10);
+	assert_int_equal(f->rx.ch[0].expected, 3);
+	assert_int_equal(bid_of(f, 0), 1000000);
+	len = tt_quote_frame(f->frame, 0, 1, 0, 1, 0);
+	rx(f, with_session(f->frame, len, "TWCCCCCCCC"), 1000);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_BAD_SEQ], 3);
+	assert_int_equal(f->rx.ch[1].has_session, 0);
+	/* The new session's own first packet starts it, as ever. */
+	len = tt_quote_frame(f->frame, 0, 0, 1, 2, 30);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle + 3);
+	assert_int_equal(f->rx.ctr.sessions_started, 1);
+	assert_int_equal(bid_of(f, 0), 1000030);
+	f->rx.ctx.side = NULL;
+	free(side);
+}
+
+/*
+ * One packet of another session far ahead of its start does not start
+ * it after silence (a far jump needs a second packet that continues
+ * it): refused, the channel and its symbols as they were; the packet
+ * that continues it starts the session, a late join.
+ */
+static void
+a_far_packet_starts_a_session_only_when_continued(void **state)
+{
+	struct tt_fixture *f = *state;
+	uint64_t idle = f->rx.feed.session_idle_ns;
+	uint64_t far = 1 + f->rx.feed.max_gap + 100;
+	struct tw_rx_side *side = calloc(TT_SYMBOLS, sizeof(*side));
+	uint16_t len;
+
+	assert_non_null(side);
+	f->rx.ctx.side = side;  /* a new session empties the symbols */
+	len = tt_quote_frame(f->frame, 0, 0, 1, 2, 0);
+	rx(f, with_session(f->frame, len, "TWAAAAAAAA"), 1000);
+	len = tt_quote_frame(f->frame, 0, 0, far, 2, 30);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle + 1);
+	assert_int_equal(f->rx.ctr.drops[TW_DROP_SEQ_FAR], 1);
+	assert_int_equal(f->rx.ctr.sessions_started, 0);
+	assert_memory_equal(f->rx.ch[0].session, "TWAAAAAAAA", 10);
+	assert_int_equal(f->rx.ch[0].expected, 3);
+	assert_int_equal(bid_of(f, 0), 1000000);
+	len = tt_quote_frame(f->frame, 0, 0, far + 2, 2, 40);
+	rx(f, with_session(f->frame, len, "TWBBBBBBBB"), 1000 + idle + 2);
+	assert_int_equal(f->rx.ctr.sessions_started, 1);
+	assert_memory_equal(f->rx.ch[0].session, "TWBBBBBBBB", 10);
+	assert_int_equal(f->rx.ch[0].expected, far + 4);
+	assert_int_equal(f->rx.ch[0].late_joins, 1);
+	assert_int_equal(bid_of(f, 0), 1000040);
+	f->rx.ctx.side = NULL;
+	free(side);
+}
+
 /* A symbol of another channel (locate % channels) never writes. */
 static void
 symbol_of_another_channel_is_dropped(void **state)
@@ -433,6 +510,8 @@ main(void)
 		T(same_name_restart_after_end_starts_a_new_session),
 		TA(new_session_after_end_is_adopted_and_counted),
 		TA(new_session_after_silence_is_adopted),
+		TA(a_bad_sequence_starts_no_session),
+		TA(a_far_packet_starts_a_session_only_when_continued),
 		T(symbol_of_another_channel_is_dropped),
 		T(channel_of_another_lcore_is_dropped),
 		T(directory_rules_hold),

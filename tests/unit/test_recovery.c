@@ -636,27 +636,32 @@ a_lost_tail_holds_the_end_until_filled(void **state)
 
 /*
  * The server's limits: a source's budget is its own (a flood of other
- * sources neither resets nor takes it), all sources together are held
- * to the total rate, and replies to the byte budget.
+ * sources neither resets nor takes it; 0.0.0.0's neither), all sources
+ * together are held to the total rate, and replies to the byte budget.
  */
 static void
 server_limits_hold_against_floods(void **state)
 {
 	struct tw_rate_limit *rl = calloc(1, sizeof(*rl));
 	struct tw_reply_budget b;
-	const uint32_t a = TW_IPV4(192, 0, 2, 3);
-	uint32_t i, allowed = 0;
+	static const uint32_t sources[] = { TW_IPV4(192, 0, 2, 3), 0 };
+	uint32_t i, s, allowed = 0;
 
 	assert_non_null(rl);
-	/* hz 1,000,000: 10 requests a second, one at a time. */
-	tw_rate_limit_init(rl, 1000000, 10, 1);
-	assert_true(tw_rate_limit_allow(rl, a, 1000));
-	assert_false(tw_rate_limit_allow(rl, a, 1001));
-	for (i = 1; i <= 5000; i++)
-		tw_rate_limit_allow(rl, TW_IPV4(10, 0, 0, 0) + i, 1002);
-	/* Its budget was not reset by anyone sharing its slot. */
-	assert_false(tw_rate_limit_allow(rl, a, 1003));
-	assert_true(tw_rate_limit_allow(rl, a, 1000 + 100000));
+	for (s = 0; s < RTE_DIM(sources); s++) {
+		const uint32_t a = sources[s];
+
+		/* hz 1,000,000: 10 requests a second, one at a time. */
+		tw_rate_limit_init(rl, 1000000, 10, 1);
+		assert_true(tw_rate_limit_allow(rl, a, 1000));
+		assert_false(tw_rate_limit_allow(rl, a, 1001));
+		for (i = 1; i <= 5000; i++)
+			tw_rate_limit_allow(rl, TW_IPV4(10, 0, 0, 0) + i,
+				1002);
+		/* Its budget was not reset by anyone sharing its slot. */
+		assert_false(tw_rate_limit_allow(rl, a, 1003));
+		assert_true(tw_rate_limit_allow(rl, a, 1000 + 100000));
+	}
 	/* Spoofed rotating sources: the total holds them. */
 	tw_rate_limit_init(rl, 1000000, 10, 1);
 	tw_rate_limit_total(rl, 1000000, 100, 10);
@@ -673,6 +678,43 @@ server_limits_hold_against_floods(void **state)
 	assert_true(tw_reply_budget_take(&b, 100, 1600000));
 	assert_int_equal(b.bytes, 1600);
 	assert_int_equal(b.refused, 1);
+}
+
+/*
+ * The limits never round in the sender's favour: at a clock that is no
+ * multiple of the rate, one source gets at most burst + rate x elapsed
+ * requests, and a reply of a few bytes still costs them (fuzz_request
+ * found the budget letting more through than configured; the rates'
+ * intervals were rounded down the same way).
+ */
+static void
+server_limits_never_round_in_the_senders_favour(void **state)
+{
+	struct tw_rate_limit *rl = calloc(1, sizeof(*rl));
+	struct tw_reply_budget b;
+	const uint32_t a = TW_IPV4(192, 0, 2, 3);
+	uint32_t allowed = 0, i;
+
+	(void)state;
+	assert_non_null(rl);
+	/* hz 1,000,000 and 300,000 a second: 3.33 cycles a request. */
+	tw_rate_limit_init(rl, 1000000, 300000, 1);
+	for (i = 0; i < 1000; i++)
+		allowed += tw_rate_limit_allow(rl, a, i);
+	assert_true(allowed <= 1 + 999 * 3 / 10);
+	tw_rate_limit_init(rl, 1000000, 0, 1);
+	tw_rate_limit_total(rl, 1000000, 300000, 1);
+	for (i = 0, allowed = 0; i < 1000; i++)
+		allowed += tw_rate_limit_allow(rl, TW_IPV4(10, 0, 0, 1) + i,
+			i);
+	assert_true(allowed <= 1 + 999 * 3 / 10);
+	free(rl);
+	/* 3,000,000 bytes a second at 1 MHz: a byte is a third of a cycle;
+	 * 2,000 one-byte replies at once against a 1,500-byte burst. */
+	tw_reply_budget_init(&b, 1000000, 3000000, 1500);
+	for (i = 0; i < 2000; i++)
+		tw_reply_budget_take(&b, 1, 0);
+	assert_true(b.bytes <= 1500);
 }
 
 /* A frame's IPv4 source set to ip_host, checksums made right again. */
@@ -744,6 +786,72 @@ fills_come_only_from_the_server_and_for_what_is_missing(void **state)
 	receiver_free(r);
 }
 
+/*
+ * A retransmission never leads a channel: one right at the channel's
+ * next sequence number that it never asked for (no tail missing there)
+ * is unasked and changes nothing; the live frame then applies. And a
+ * retransmission is counted taken (retrans_packets) only when it was:
+ * the same fill twice is taken once, the second a duplicate.
+ */
+static void
+a_retransmission_never_leads_a_channel(void **state)
+{
+	struct frames *k = generate(400);
+	struct tt_rx *inorder = receiver(false), *r = receiver(true);
+	uint8_t f[TT_FRAME_MAX];
+	unsigned int i, next = k->n / 2, lost = k->n / 4;
+	uint64_t expected;
+	uint16_t c;
+
+	(void)state;
+	r->feed.rerequest = true;
+	r->feed.request_max = 65000;
+	for (i = 0; i < next; i++) {
+		apply(inorder, k->buf[i], k->len[i]);
+		if (i != lost)
+			apply(r, k->buf[i], k->len[i]);
+	}
+	/* The gap asked for, then the server's answer twice: taken once. */
+	nb_sent = 0;
+	tw_rx_recovery_poll(&r->ctx, 1000, count_request, NULL);
+	assert_int_equal(nb_sent, 1);
+	memcpy(f, k->buf[lost], k->len[lost]);
+	as_retransmission(f, k->len[lost], r->feed.unicast_ip,
+		r->feed.request_port);
+	apply(r, f, k->len[lost]);
+	assert_int_equal(r->ctr.gaps_open, 0);
+	assert_int_equal(r->ctr.retrans_pkts, 1);
+	apply(r, f, k->len[lost]);
+	assert_int_equal(r->ctr.drops[TW_DROP_DUPLICATE], 1);
+	assert_int_equal(r->ctr.retrans_pkts, 1);
+	assert_same_caches(inorder, r);
+	/* The next frame of a channel that asked for nothing, as if from
+	 * the server, before the live feed brings it. */
+	c = (uint16_t)(rte_be_to_cpu_32(tt_ip(k->buf[next])->dst_addr) -
+		TT_GROUP);
+	expected = r->ch[c].expected;
+	assert_int_equal(rte_be_to_cpu_64(tt_mold(k->buf[next])->seq),
+		expected);
+	if (r->ch[c].requests != 0 || r->ch[c].nb_gaps != 0)
+		fail_msg("channel %u asked for something", c);
+	memcpy(f, k->buf[next], k->len[next]);
+	as_retransmission(f, k->len[next], r->feed.unicast_ip,
+		r->feed.request_port);
+	apply(r, f, k->len[next]);
+	assert_int_equal(r->ctr.drops[TW_DROP_FILL_UNASKED], 1);
+	assert_int_equal(r->ch[c].expected, expected);
+	assert_int_equal(r->ctr.retrans_pkts, 1);
+	assert_same_caches(inorder, r);
+	/* The live copy applies as ever. */
+	apply(inorder, k->buf[next], k->len[next]);
+	apply(r, k->buf[next], k->len[next]);
+	assert_true(r->ch[c].expected > expected);
+	assert_same_caches(inorder, r);
+	frames_free(k);
+	receiver_free(inorder);
+	receiver_free(r);
+}
+
 /* A datagram longer than the feed's MTU is refused by the parser. */
 static void
 datagrams_over_the_mtu_are_refused(void **state)
@@ -782,7 +890,10 @@ main(void)
 		cmocka_unit_test(server_rules_refuse_what_cannot_be_served),
 		cmocka_unit_test(server_limits_hold_against_floods),
 		cmocka_unit_test(
+			server_limits_never_round_in_the_senders_favour),
+		cmocka_unit_test(
 			fills_come_only_from_the_server_and_for_what_is_missing),
+		cmocka_unit_test(a_retransmission_never_leads_a_channel),
 		cmocka_unit_test(datagrams_over_the_mtu_are_refused),
 		cmocka_unit_test(
 			late_and_retransmitted_frames_fill_gaps_exactly),
