@@ -135,6 +135,15 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 	 * (tw_protocol_check); here only the values of [itch]. */
 	if (itch_mix_check(cfg, o, err, errlen) != 0)
 		return -EINVAL;
+	/* A reply budget smaller than one frame would send no full one. */
+	if (cfg->reply_bytes_per_s != 0 &&
+	    cfg->reply_burst_bytes < (uint64_t)cfg->mtu + 18) {
+		snprintf(err, errlen, "%s: [recovery] reply_burst_bytes: %"
+			PRIu64 " is less than one frame of [feed] mtu %u (%u "
+			"bytes with its Ethernet header and a VLAN tag)", o,
+			cfg->reply_burst_bytes, cfg->mtu, cfg->mtu + 18);
+		return -EINVAL;
+	}
 	if (cfg->rx_enabled) {
 		if (cfg->nb_rx_lcores == 0) {
 			snprintf(err, errlen, "%s: [rx] lcores: empty while "

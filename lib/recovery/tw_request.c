@@ -174,8 +174,10 @@ tw_reply_budget_init(struct tw_reply_budget *b, uint64_t hz,
 	memset(b, 0, sizeof(*b));
 	b->hz = hz;
 	b->bytes_per_s = bytes_per_s;
+	/* In 128 bits: a burst of GiBs at a GHz clock overflows 64. */
 	if (bytes_per_s != 0)
-		b->depth = burst_bytes * hz / bytes_per_s;
+		b->depth = (uint64_t)((unsigned __int128)burst_bytes * hz /
+			bytes_per_s);
 }
 
 bool
@@ -222,6 +224,19 @@ tw_request_judge(const struct tw_request_rules *rules,
 	return TW_REQ_SERVED;
 }
 
+/*
+ * A source a reply may go to: one host. A request "from" 0.0.0.0, a
+ * multicast or limited broadcast address, or a group MAC would point
+ * the replies at nobody, or at everyone on the segment.
+ */
+static bool
+unicast_source(const struct tw_request *r)
+{
+	return r->src_ip != 0 && r->src_ip != UINT32_MAX &&
+		(r->src_ip >> 28) != 0xe &&
+		rte_is_unicast_ether_addr(&r->src_mac);
+}
+
 enum tw_request_verdict
 tw_request_judge_snapshot(const struct tw_request_rules *rules,
 		struct tw_rate_limit *rl, const struct tw_request *r,
@@ -229,7 +244,8 @@ tw_request_judge_snapshot(const struct tw_request_rules *rules,
 {
 	if (rules->server_ip != 0 && r->dst_ip != rules->server_ip)
 		return TW_REQ_OTHER_SERVER;
-	if ((r->src_ip & rules->client_mask) != rules->client_net)
+	if ((r->src_ip & rules->client_mask) != rules->client_net ||
+	    !unicast_source(r))
 		return TW_REQ_BAD_SOURCE;
 	if (!tw_rate_limit_allow(rl, r->src_ip, now))
 		return TW_REQ_RATE_LIMITED;

@@ -345,10 +345,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				tw_store_first(store, r.channel),
 				store->end[r.channel], now, &count);
 		}
-		/* The subnet first: a source outside it spends no rate. */
+		/* The source first: outside the subnet, or no one host a
+		 * reply could go to (0.0.0.0, 224/4, 255.255.255.255, a
+		 * group MAC), it spends no rate. */
 		FZ_CHECK((v == TW_REQ_BAD_SOURCE) ==
 			((r.src_ip & su.rules.client_mask) !=
-			 su.rules.client_net), "%08x judged %s", r.src_ip,
+			 su.rules.client_net || r.src_ip == 0 ||
+			 r.src_ip == UINT32_MAX || r.src_ip >= 0xe0000000u &&
+			 r.src_ip < 0xf0000000u || (r.src_mac.addr_bytes[0] &
+			 1) != 0), "%08x judged %s", r.src_ip,
 			tw_request_verdict_name(v));
 		allowed = v != TW_REQ_BAD_SOURCE && v != TW_REQ_RATE_LIMITED;
 		FZ_CHECK(rl.no_slot == no_slot || v == TW_REQ_RATE_LIMITED,

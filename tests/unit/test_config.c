@@ -261,6 +261,14 @@ checks_across_keys_name_the_keys(void **state)
 		"[rx]\nenabled = no\n", err), 0);
 	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "nothing to run"));
+	/* A reply budget that holds no whole frame of the MTU. */
+	assert_int_equal(load_text(&cfg, "[generator]\nlcore = 1\n"
+		"[rx]\nlcores = 2\n[feed]\nmtu = 9000\n[recovery]\n"
+		"reply_bytes_per_s = 1000000\nreply_burst_bytes = 9000\n",
+		err), 0);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[recovery] reply_burst_bytes"));
+	assert_non_null(strstr(err, "[feed] mtu 9000"));
 }
 
 static void

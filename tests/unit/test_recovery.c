@@ -164,6 +164,28 @@ server_rules_refuse_what_cannot_be_served(void **state)
 	assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000, 5000, 60000,
 		&n), TW_REQ_BAD_SOURCE);
 	assert_int_equal(n, 0);
+	/* No one host to answer: 0.0.0.0, multicast, broadcast, a group
+	 * MAC (a reply would go nowhere, or to the whole segment). */
+	{
+		static const uint32_t ips[] = { 0, TW_IPV4(224, 0, 0, 1),
+			TW_IPV4(239, 1, 1, 1), UINT32_MAX };
+		unsigned int k;
+
+		rules.client_mask = 0;
+		rules.client_net = 0;
+		for (k = 0; k < RTE_DIM(ips); k++) {
+			r = request(0, 2000, 1);
+			r.src_ip = ips[k];
+			assert_int_equal(tw_request_judge(&rules, &rl, &r, 1000,
+				5000, 65000, &n), TW_REQ_BAD_SOURCE);
+		}
+		r = request(0, 2000, 1);
+		r.src_mac.addr_bytes[0] = 0x01;
+		assert_int_equal(tw_request_judge_snapshot(&rules, &rl, &r,
+			65000), TW_REQ_BAD_SOURCE);
+		rules.client_net = TW_IPV4(192, 0, 2, 0);
+		rules.client_mask = ~UINT32_C(0) << 8;
+	}
 	/* Once the server knows its address: to another, another's. */
 	rules.server_ip = TW_IPV4(192, 0, 2, 1);
 	r = request(0, 2000, 1);
