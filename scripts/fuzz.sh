@@ -86,7 +86,8 @@ for h in "${HARNESSES[@]}"; do
 	count() { find "$found" -type f \( -name 'crash-*' -o -name 'leak-*' \
 		-o -name 'timeout-*' -o -name 'oom-*' \) | wc -l; }
 	before=$(count)
-	# -fork keeps fuzzing after a finding; each is saved to $found.
+	# A harness stops at its first finding, saved to $found (crash-*,
+	# leak-*, timeout-*, oom-*); the others still run.
 	"$bin" -max_total_time="$SECONDS_EACH" -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$found/" "$corpus" "tests/fuzz/corpus/$h" \

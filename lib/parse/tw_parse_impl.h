@@ -569,15 +569,16 @@ rx_mold(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 			return;
 		}
 #ifdef TW_RX_HOLD_BACK
-		ctr->retrans_pkts++;
 		/* In order it applies; behind, the admission below counts
 		 * it seen; ahead (a reply frame before it was lost), the
-		 * gap asks for it again. */
+		 * gap asks for it again. Counted taken only in order. */
 		if (seq > ch->expected || ch->ended ||
 		    !same_session(ctx, ch, v->mold)) {
 			ctr->held_msgs += count;
 			return;
 		}
+		if (seq == ch->expected)
+			ctr->retrans_pkts++;    /* in order: taken below */
 #else
 		/* Right where the channel is and missing there (the tail it
 		 * asked for): in order, as any frame; otherwise a fill, which

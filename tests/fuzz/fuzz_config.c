@@ -21,6 +21,12 @@ static int fd = -1;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void
+remove_profile(void)
+{
+	unlink(path);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,6 +40,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0)
 			abort();
+		/* Gone when the run ends (a crash leaves it, with its
+		 * input saved beside the findings anyway). */
+		atexit(remove_profile);
 	}
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) !=
 	    (ssize_t)size)
