@@ -26,6 +26,14 @@ struct tw_rx_view {
 };
 
 /*
+ * Requests go to the configured server (feed->server_ip); its MAC is the
+ * one configured, else learnt from frame f when f comes from that address
+ * (tw_rx_recovery.c).
+ */
+void tw_rx_learn_server(const struct tw_rx_ctx *ctx,
+		struct tw_channel_state *ch, const uint8_t *f);
+
+/*
  * A gap given up at now_ns: counted, and the symbols of its channel
  * marked stale in the cache (their state may miss what it held).
  */
