@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tickwire-bench internals: the results table the cases fill (bench.c)
- * and the cases (cases.c).
+ * and the cases: through mbufs (cases.c), timed per operation
+ * (cases_latency.c).
  */
 #ifndef TW_BENCH_H
 #define TW_BENCH_H
@@ -43,7 +44,7 @@ double tsc_to_ns(uint64_t tsc);
 /* malloc, calloc and realloc calls so far, in the whole process. */
 uint64_t allocs(void);
 
-/* ---- the cases (cases.c) ---- */
+/* ---- the cases through mbufs (cases.c) ---- */
 
 struct parse_case;
 
@@ -58,7 +59,12 @@ void bench_parse_run(struct parse_case *pc, enum tw_simd level, bool noise);
 void bench_parse_release(struct parse_case *pc);
 void bench_gen_run(struct rte_mempool *pool, enum tw_simd level,
 		uint64_t ticks, bool store);
+
+/* ---- the cases timed per operation (cases_latency.c) ---- */
+
+/* A cache entry's update and snapshot, alone and beside a writer. */
 void bench_cache(void);
+/* What a latency sample costs: a stamp, a histogram record. */
 void bench_measure(void);
 
 #endif /* TW_BENCH_H */

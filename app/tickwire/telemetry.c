@@ -19,24 +19,25 @@
  *   /tickwire/interruptions    per poller: its loop's interruptions
  *                              (lib/noise)
  *
- * The commands that change a run (rate, pause, mark, ...) are
- * control.c's, registered from here.
+ * This unit owns the registration and the counters' commands (stats,
+ * channels, ports, interruptions); the histograms are
+ * telemetry_latency.c's, the symbols telemetry_cache.c's (their units:
+ * telemetry.h). The commands that change a run (rate, pause, mark, ...)
+ * are control.c's, registered from here.
  */
-#include <inttypes.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_telemetry.h>
 
-#include "tickwire.h"
+#include "telemetry.h"
 
 /* At most this many channels per answer: the reply buffer is 16 KB. */
 #define TEL_MAX_CHANNELS 64
-#define TEL_MAX_TOP 100
 
-static struct tw_app *tel_app;
+struct tw_app *tw_tel_app;
 
 static void
 add_counters(struct rte_tel_data *d, const void *ctr,
@@ -63,7 +64,7 @@ add_drops(struct rte_tel_data *d, const struct tw_rx_counters *c)
 static int
 cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct tw_view *v = tel_app->view;
+	const struct tw_view *v = tw_tel_app->view;
 	const struct tw_counter_name *rxn, *genn;
 	struct tw_rx_counters total;
 	unsigned int nrx, ngen, i;
@@ -131,8 +132,8 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 cmd_channels(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct tw_view *v = tel_app->view;
-	uint64_t now = tw_clock_ns(&tel_app->clock, rte_rdtsc());
+	const struct tw_view *v = tw_tel_app->view;
+	uint64_t now = tw_clock_ns(&tw_tel_app->clock, rte_rdtsc());
 	unsigned int c, n = RTE_MIN(v->nb_channels,
 		(unsigned int)TEL_MAX_CHANNELS);
 	struct tw_channel_report *rep;
@@ -187,205 +188,6 @@ cmd_channels(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-static int
-cmd_latency(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	const struct tw_view *v = tel_app->view;
-	struct tw_hist *h = malloc(sizeof(*h));
-	unsigned int sp;
-
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(params);
-	if (h == NULL)
-		return -ENOMEM;
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "unit", "ns");
-	for (sp = 0; sp < TW_SPAN_MAX; sp++) {
-		struct rte_tel_data *c = rte_tel_data_alloc();
-		struct tw_hist_summary s;
-
-		if (c == NULL) {
-			free(h);
-			return -ENOMEM;
-		}
-		tw_view_latency(v, sp, h);
-		tw_hist_summarize(h, &s);
-		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_u64(c, "count", s.count);
-		rte_tel_data_add_dict_u64(c, "min", s.min);
-		rte_tel_data_add_dict_u64(c, "p50", s.p50);
-		rte_tel_data_add_dict_u64(c, "p90", s.p90);
-		rte_tel_data_add_dict_u64(c, "p99", s.p99);
-		rte_tel_data_add_dict_u64(c, "p99_9", s.p999);
-		rte_tel_data_add_dict_u64(c, "p99_99", s.p9999);
-		rte_tel_data_add_dict_u64(c, "max", s.max);
-		rte_tel_data_add_dict_u64(c, "mean", (uint64_t)s.mean);
-		rte_tel_data_add_dict_container(d, tw_lat_span_key(sp), c, 0);
-	}
-	free(h);
-	return 0;
-}
-
-/* Bucket bounds 2^7 .. 2^34 ns (128 ns .. 17 s): HDR bucket edges. */
-#define TEL_HIST_LE_MIN 7
-#define TEL_HIST_LE_MAX 34
-
-static int
-cmd_histogram(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	const struct tw_view *v = tel_app->view;
-	struct tw_hist *h = malloc(sizeof(*h));
-	unsigned int i, k = TEL_HIST_LE_MIN;
-	uint64_t cum = 0;
-	char key[24];
-
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(params);
-	if (h == NULL)
-		return -ENOMEM;
-	tw_view_latency(v, TW_SPAN_SEND_CACHE, h);
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "span", "send->cache");
-	rte_tel_data_add_dict_u64(d, "count", h->count);
-	rte_tel_data_add_dict_u64(d, "sum_ns", h->sum);
-	/* le_N: samples below 2^N ns (a bucket counts where it starts). */
-	for (i = 0; i < TW_HIST_BUCKETS && k <= TEL_HIST_LE_MAX; i++) {
-		uint64_t lo, hi;
-
-		tw_hist_bucket_range(i, &lo, &hi);
-		while (lo >= (UINT64_C(1) << k) && k <= TEL_HIST_LE_MAX) {
-			snprintf(key, sizeof(key), "le_%" PRIu64,
-				UINT64_C(1) << k);
-			rte_tel_data_add_dict_u64(d, key, cum);
-			k++;
-		}
-		cum += h->b[i];
-	}
-	for (; k <= TEL_HIST_LE_MAX; k++) {
-		snprintf(key, sizeof(key), "le_%" PRIu64, UINT64_C(1) << k);
-		rte_tel_data_add_dict_u64(d, key, cum);
-	}
-	free(h);
-	return 0;
-}
-
-/* Telemetry has no signed 64-bit value: prices are positive here. */
-static void
-add_price(struct rte_tel_data *d, const char *name, int64_t v)
-{
-	if (v >= 0)
-		rte_tel_data_add_dict_u64(d, name, (uint64_t)v);
-	else
-		rte_tel_data_add_dict_int(d, name, (int)RTE_MAX(v,
-			(int64_t)INT32_MIN));
-}
-
-static void
-add_snapshot(struct rte_tel_data *d, const struct tw_cache_snapshot *s)
-{
-	rte_tel_data_add_dict_u64(d, "locate", s->locate);
-	rte_tel_data_add_dict_string(d, "ticker", s->ticker);
-	rte_tel_data_add_dict_u64(d, "price_decimals", s->price_decimals);
-	add_price(d, "bid_px", s->bid_px);
-	rte_tel_data_add_dict_u64(d, "bid_sz", s->bid_sz);
-	add_price(d, "ask_px", s->ask_px);
-	rte_tel_data_add_dict_u64(d, "ask_sz", s->ask_sz);
-	add_price(d, "last_px", s->last_px);
-	rte_tel_data_add_dict_u64(d, "last_sz", s->last_sz);
-	rte_tel_data_add_dict_u64(d, "volume", s->volume);
-	rte_tel_data_add_dict_u64(d, "updates", s->updates);
-	rte_tel_data_add_dict_u64(d, "last_seq", s->last_seq);
-	rte_tel_data_add_dict_u64(d, "stale", s->stale);
-}
-
-/*
- * A request that cannot be answered: its reason as the reply (DPDK's
- * telemetry would answer a failed command with null), {"error": ...}.
- */
-static int
-tel_error(struct rte_tel_data *d, const char *fmt, ...)
-{
-	char why[RTE_TEL_MAX_STRING_LEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "error", why);
-	return 0;
-}
-
-static int
-cmd_symbol(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	const struct tw_view *v = tel_app->view;
-	struct tw_cache_snapshot s;
-	char ticker[TW_TICKER_LEN];
-	unsigned int i;
-	int locate = -ENOENT;
-
-	RTE_SET_USED(cmd);
-	if (params == NULL || *params == '\0')
-		return tel_error(d, "give a ticker: /tickwire/symbol,TICKER");
-	if (v->nb_caches == 0)
-		return tel_error(d, "this tickwire has no cache (no RX lcores)");
-	if (strlen(params) > TW_TICKER_LEN)
-		return tel_error(d, "a ticker has at most %d characters",
-			TW_TICKER_LEN);
-	tw_ticker_from_str(ticker, params);
-	for (i = 0; i < v->nb_caches && locate < 0; i++)
-		locate = tw_cache_find(v->cache[i], ticker);
-	if (locate < 0)
-		return tel_error(d, "no symbol %s in the directory", params);
-	if (tw_cache_snapshot_merged(v->cache, v->nb_caches, (uint32_t)locate,
-			&s) != 0)
-		return tel_error(d, "symbol %s is being written by a writer "
-			"that stopped", params);
-	rte_tel_data_start_dict(d);
-	add_snapshot(d, &s);
-	return 0;
-}
-
-static int
-cmd_top(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	const struct tw_view *v = tel_app->view;
-	struct tw_top_item top[TEL_MAX_TOP];
-	unsigned int want = 10, n, i;
-
-	RTE_SET_USED(cmd);
-	if (params != NULL && *params != '\0') {
-		char *end;
-		unsigned long val = strtoul(params, &end, 10);
-
-		if (*end != '\0' || val == 0 || val > TEL_MAX_TOP)
-			return tel_error(d, "N must be 1 to %d: "
-				"/tickwire/top,N", TEL_MAX_TOP);
-		want = (unsigned int)val;
-	}
-	if (v->nb_caches == 0)
-		return tel_error(d, "this tickwire has no cache (no RX lcores)");
-	n = tw_view_top(v->cache, v->nb_caches, tel_app->cfg.symbols, want,
-		NULL, top);
-	rte_tel_data_start_dict(d);
-	for (i = 0; i < n; i++) {
-		struct rte_tel_data *e = rte_tel_data_alloc();
-		struct tw_cache_snapshot s;
-		char name[16];
-
-		if (e == NULL)
-			return -ENOMEM;
-		tw_cache_snapshot_merged(v->cache, v->nb_caches,
-			top[i].locate, &s);
-		rte_tel_data_start_dict(e);
-		add_snapshot(e, &s);
-		snprintf(name, sizeof(name), "%u", i + 1);
-		rte_tel_data_add_dict_container(d, name, e, 0);
-	}
-	return 0;
-}
-
 /* One port's report (read under its seqcount) as a dict. */
 static struct rte_tel_data *
 port_dict(const struct tw_port_report *src)
@@ -426,7 +228,7 @@ port_dict(const struct tw_port_report *src)
 static int
 cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct tw_view *v = tel_app->view;
+	const struct tw_view *v = tw_tel_app->view;
 	char name[16];
 	unsigned int i;
 
@@ -462,7 +264,7 @@ cmd_interruptions(const char *cmd, const char *params,
 	RTE_SET_USED(params);
 	if (s == NULL)
 		return -ENOMEM;
-	tw_view_noise(tel_app->view, s, NULL);
+	tw_view_noise(tw_tel_app->view, s, NULL);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "unit", "ns");
 	for (i = 0; i < s->nb_noise; i++) {
@@ -508,16 +310,16 @@ tw_telemetry_register(struct tw_app *app)
 		{ "/tickwire/channels", cmd_channels,
 			"Per channel: group, port, sequence, gaps, duplicates, "
 			"last packet age, recovery. No parameters" },
-		{ "/tickwire/latency", cmd_latency,
+		{ "/tickwire/latency", tw_tel_cmd_latency,
 			"Histogram summaries (ns) of the latency spans, "
 			"gap_fill (recovery) and a_b_skew (two lines). "
 			"No parameters" },
-		{ "/tickwire/histogram", cmd_histogram,
+		{ "/tickwire/histogram", tw_tel_cmd_histogram,
 			"send->cache as cumulative buckets le_N (samples "
 			"below N ns), count, sum_ns. No parameters" },
-		{ "/tickwire/symbol", cmd_symbol,
+		{ "/tickwire/symbol", tw_tel_cmd_symbol,
 			"One symbol's consistent snapshot. Parameter: ticker" },
-		{ "/tickwire/top", cmd_top,
+		{ "/tickwire/top", tw_tel_cmd_top,
 			"Symbols with the most updates. Parameter: N (1-100, "
 			"default 10)" },
 		{ "/tickwire/ports", cmd_ports,
@@ -530,7 +332,7 @@ tw_telemetry_register(struct tw_app *app)
 	unsigned int i;
 	int rc;
 
-	tel_app = app;
+	tw_tel_app = app;
 	for (i = 0; i < RTE_DIM(cmds); i++) {
 		rc = rte_telemetry_register_cmd(cmds[i].cmd, cmds[i].fn,
 			cmds[i].help);

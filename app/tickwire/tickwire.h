@@ -20,7 +20,9 @@
  *   run.c        launch, the main lcore's loop, the end of the run
  *   report.c     report paths checked and opened, the verdict, the
  *                summary and every report written at the end
- *   telemetry.c  /tickwire/... commands
+ *   telemetry.c  /tickwire/... commands: registration and the counters;
+ *                its units (telemetry.h): the latency histograms
+ *                (telemetry_latency.c), the symbols (telemetry_cache.c)
  *   control.c    commands that change the run (rate, pause, mark, ...):
  *                the frame each runs in (its units: control.h); their
  *                bodies (control_cmds.c), the phases they open
