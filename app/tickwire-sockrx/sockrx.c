@@ -44,6 +44,7 @@
 #include "tw_verdict.h"
 #include "tw_stats.h"
 #include "tw_view.h"
+#include "sockrx.h"
 
 #define VLEN 64
 #define DGRAM_MAX 9000
@@ -106,111 +107,6 @@ open_channel(uint32_t group, uint16_t port, unsigned int ifindex,
 		return -e;
 	}
 	return fd;
-}
-
-/* The files asked for, opened before the run (lib/stats). */
-enum { OUT_STATS, OUT_CACHE, OUT_LAT, OUT_MAX = OUT_LAT + TW_SPAN_MAX };
-
-static int
-open_outputs(struct tw_outfile *outs, const char *stats_json,
-		const char *csv, const char *dump)
-{
-	char err[PATH_MAX + 128];
-	int rc;
-	unsigned int i;
-
-	rc = tw_outfile_open(&outs[OUT_STATS], stats_json, err, sizeof(err));
-	if (rc == 0)
-		rc = tw_outfile_open(&outs[OUT_CACHE], dump, err, sizeof(err));
-	if (rc == 0)
-		rc = tw_outfile_open_latency(&outs[OUT_LAT], csv, err,
-			sizeof(err));
-	if (rc != 0) {
-		fprintf(stderr, "tickwire-sockrx: %s\n", err);
-		for (i = 0; i < OUT_MAX; i++)
-			tw_outfile_discard(&outs[i]);
-	}
-	return rc;
-}
-
-/* Set-up failed after the reports were opened: nothing is written. */
-static void
-discard(struct tw_outfile *outs)
-{
-	unsigned int i;
-
-	for (i = 0; i < OUT_MAX; i++)
-		tw_outfile_discard(&outs[i]);
-}
-
-/*
- * The --stats-interval stream: a period line from prev to now (their
- * send->cache histograms for the period's percentiles), never blocking.
- * false once the stream failed (said once).
- */
-static bool
-period_line(struct tw_outstream *out, const struct tw_stats *now,
-		const struct tw_stats *prev, const struct tw_hist *lat_now,
-		const struct tw_hist *lat_prev, bool final)
-{
-	static struct tw_hist diff;
-	struct tw_hist_summary sum;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int rc;
-
-	diff = *lat_now;
-	tw_hist_minus(&diff, lat_prev);
-	tw_hist_summarize(&diff, &sum);
-	f = open_memstream(&buf, &len);
-	rc = f == NULL ? -errno : tw_stats_write_period(f, now, prev, NULL,
-		NULL, 0, &sum, final, NULL);
-	if (f != NULL && fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = tw_outstream_write(out, buf, len);
-	free(buf);
-	if (rc == 0)
-		return true;
-	fprintf(stderr, "tickwire-sockrx: --stats-interval %s: %s; no more "
-		"lines\n", out->path, strerror(-rc));
-	return false;
-}
-
-/* Each file on its own; 0 or the first error (each printed). */
-static int
-write_outputs(const struct tw_config *cfg, struct tw_outfile *outs,
-		const struct tw_stats *s, const struct tw_hist *lat,
-		struct tw_cache *cache, const struct tw_verdict *verdict)
-{
-	struct tw_stats_meta meta = {
-		.version = TW_VERSION,
-		.profile = cfg->path,
-		.simd = "scalar (kernel path)",
-		.verdict = verdict,
-	};
-	char err[PATH_MAX + 128];
-	int rc, first = 0;
-	unsigned int i;
-
-	for (i = 0; i < OUT_MAX; i++) {
-		if (outs[i].f == NULL)
-			continue;
-		if (i == OUT_STATS)
-			rc = tw_stats_write_json(outs[i].f, s, &meta);
-		else if (i == OUT_CACHE)
-			rc = tw_cache_dump_csv(&cache, 1, outs[i].f);
-		else
-			rc = tw_hist_write_csv(&lat[i - OUT_LAT], outs[i].f);
-		rc = tw_outfile_close(&outs[i], rc, err, sizeof(err));
-		if (rc != 0) {
-			fprintf(stderr, "tickwire-sockrx: %s\n", err);
-			if (first == 0)
-				first = rc;
-		}
-	}
-	return first;
 }
 
 /* A whole number in [lo, hi] from an option, or exit 2 naming it. */
@@ -413,13 +309,13 @@ main(int argc, char **argv)
 		}
 	}
 
-	if (open_outputs(outs, stats_json, csv, dump) != 0)
+	if (sockrx_open_outputs(outs, stats_json, csv, dump) != 0)
 		return 1;
 	if (lines_path != NULL) {
 		if (tw_outstream_open(&lines, lines_path, err,
 				sizeof(err)) != 0) {
 			fprintf(stderr, "tickwire-sockrx: %s\n", err);
-			discard(outs);
+			sockrx_discard(outs);
 			return 1;
 		}
 		lines_on = true;
@@ -433,7 +329,7 @@ main(int argc, char **argv)
 	if (cache == NULL || channels == NULL || path == NULL ||
 	    pfd == NULL || s.channels == NULL) {
 		fprintf(stderr, "tickwire-sockrx: out of memory\n");
-		discard(outs);
+		sockrx_discard(outs);
 		return 1;
 	}
 	rc = tw_protocol_rx_feed(proto, &cfg, &feed);
@@ -446,7 +342,7 @@ main(int argc, char **argv)
 	if (rc != 0) {
 		fprintf(stderr, "tickwire-sockrx: receiver set-up: %s\n",
 			strerror(-rc));
-		discard(outs);
+		sockrx_discard(outs);
 		return 1;
 	}
 	for (c = 0; c < cfg.channels; c++) {
@@ -455,7 +351,7 @@ main(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "tickwire-sockrx: channel %u: %s\n", c,
 				strerror(-rc));
-			discard(outs);
+			sockrx_discard(outs);
 			return 1;
 		}
 		pfd[c] = (struct pollfd){ .fd = rc, .events = POLLIN };
@@ -483,7 +379,7 @@ main(int argc, char **argv)
 	    signal(SIGTERM, on_signal) == SIG_ERR) {
 		fprintf(stderr, "tickwire-sockrx: signal: %s\n",
 			strerror(errno));
-		discard(outs);
+		sockrx_discard(outs);
 		return 1;
 	}
 	/* Every group is joined: scripts wait for this line to start a feed. */
@@ -508,7 +404,7 @@ main(int argc, char **argv)
 		if (lines_on && now >= next_line) {
 			if (next_line != 0) {
 				tw_view_collect(&view, &s, merged, &rtt);
-				lines_on = period_line(&lines, &s, &prev,
+				lines_on = sockrx_period_line(&lines, &s, &prev,
 					&merged[TW_SPAN_SEND_CACHE], &lat_prev,
 					false);
 				lines_failed |= !lines_on;
@@ -549,7 +445,7 @@ main(int argc, char **argv)
 
 	tw_view_collect(&view, &s, merged, &rtt);
 	if (lines_on)
-		period_line(&lines, &s, &prev, &merged[TW_SPAN_SEND_CACHE],
+		sockrx_period_line(&lines, &s, &prev, &merged[TW_SPAN_SEND_CACHE],
 			&lat_prev, true);
 	if (lines_path != NULL && tw_outstream_close(&lines, err,
 			sizeof(err)) != 0) {
@@ -572,7 +468,7 @@ main(int argc, char **argv)
 		accept_loss);
 	verdict.stop_reason = quit ? "a signal" : "--duration";
 	tw_verdict_print(stdout, &verdict);
-	rc = write_outputs(&cfg, outs, &s, merged, cache, &verdict);
+	rc = sockrx_write_outputs(&cfg, outs, &s, merged, cache, &verdict);
 	if (lines_failed && rc == 0)
 		rc = -EIO;
 	for (c = 0; c < cfg.channels; c++)
