@@ -260,8 +260,9 @@ static const struct key_def keys[] = {
 	U("recovery", "reply_burst_bytes", reply_burst_bytes, 1500,
 		UINT64_C(1) << 32, "the reply budget's burst, in bytes"),
 	U("recovery", "max_packets", max_packets, 1, 1024,
-		"reply packets per request at most: a receiver asks again for "
-		"the rest, so a request is never multiplied"),
+		"reply packets per request at most (the server's); a receiver "
+		"asks again for the rest once this many are in (its server's "
+		"value), so a request is never multiplied"),
 	U("recovery", "serve_share_pct", serve_share_pct, 1, 100,
 		"share of the generator lcore's time serving may take in "
 		"any millisecond; requests beyond it are refused"),
