@@ -17,7 +17,7 @@
 
 #include "tw_itch_apply.h"
 #include "tw_itch_rx.h"
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 
 #define TW_RX_LEVEL itch
 #define TW_RX_HAVE_FAST_HEADERS 0
@@ -150,7 +150,7 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	}
 }
 
-#include "tw_parse_impl.h"
+#include "tw_rx_template.h"
 
 int
 tw_itch_rx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,

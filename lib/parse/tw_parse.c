@@ -4,7 +4,7 @@
  * scalar header checks every SIMD level is held to, the feed's header
  * templates, the directory's verdicts, a context's set-up and the SIMD
  * level chosen for its bursts. The frame walk itself is the template
- * (tw_parse_impl.h) compiled per level; the recovery client is
+ * (tw_rx_template.h) compiled per level; the recovery client is
  * tw_rx_recovery.c and tw_rx_snapshot.c.
  */
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 
 static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_RUNT] = "runt",

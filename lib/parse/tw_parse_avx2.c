@@ -3,7 +3,7 @@
  * The AVX2 level (built with -mavx2): the header template in two
  * 32-byte compares, the one's complement sum 64 bytes a step.
  */
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 #include "tw_parse_x86.h"
 
 #define TW_RX_LEVEL avx2
@@ -52,4 +52,4 @@ lvl_raw_cksum(const void *buf, uint32_t len)
 	return tw_cksum_fold64(sum);
 }
 
-#include "tw_parse_impl.h"
+#include "tw_rx_template.h"

@@ -4,7 +4,7 @@
  * -mavx512dq): the header template in one 64-byte masked test, the one's
  * complement sum 128 bytes a step with a masked load for the tail.
  */
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 #include "tw_parse_x86.h"
 
 #define TW_RX_LEVEL avx512
@@ -60,4 +60,4 @@ lvl_raw_cksum(const void *buf, uint32_t len)
 	return tw_cksum_fold64(sum);
 }
 
-#include "tw_parse_impl.h"
+#include "tw_rx_template.h"

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 
 #define TW_RX_LEVEL scalar
 #define TW_RX_HAVE_FAST_HEADERS 0
@@ -28,7 +28,7 @@ lvl_quote_fields(struct tw_cache_entry *e, const uint8_t *m)
 	e->ask_sz = q.ask_sz;
 }
 
-#include "tw_parse_impl.h"
+#include "tw_rx_template.h"
 
 void
 tw_rx_frame(struct tw_rx_ctx *ctx, const uint8_t *frame, uint32_t len,

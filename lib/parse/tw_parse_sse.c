@@ -6,7 +6,7 @@
  */
 #include <immintrin.h>
 
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 #include "tw_parse_x86.h"
 
 #define TW_RX_LEVEL sse
@@ -57,4 +57,4 @@ lvl_raw_cksum(const void *buf, uint32_t len)
 	return tw_cksum_fold64(sum);
 }
 
-#include "tw_parse_impl.h"
+#include "tw_rx_template.h"

@@ -9,7 +9,7 @@
 
 #include <immintrin.h>
 
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 
 /*
  * A quote's prices and sizes sit on the wire in the same order as in

@@ -13,7 +13,7 @@
 
 #include <rte_branch_prediction.h>
 
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 
 /*
  * Requests go to the configured server (feed->server_ip); its MAC is the

@@ -13,7 +13,7 @@
 
 #include <rte_branch_prediction.h>
 
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 
 void
 tw_rx_want_snapshot(struct tw_rx_ctx *ctx, uint32_t channel,

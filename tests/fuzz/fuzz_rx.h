@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 #include "tw_test_rx.h"
 
 #define FZ_SYMBOLS TT_SYMBOLS

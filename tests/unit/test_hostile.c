@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "tw_rx_path.h"
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 #include "tw_test_mutations.h"
 #include "tw_test_fixture.h"
 

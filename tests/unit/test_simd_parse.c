@@ -17,7 +17,7 @@
 
 #include <rte_mbuf.h>
 
-#include "tw_parse_private.h"
+#include "tw_rx_frame.h"
 #include "tw_test_mutations.h"
 #include "tw_test_rx.h"
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ====================================================================
- * Template: the frame and burst logic every SIMD level shares, written
+ * Template (public, with tw_rx_frame.h: lib/itch builds its burst from
+ * it too): the frame and burst logic every SIMD level shares, written
  * once and compiled once per level. Include it ONCE, LAST, from a
- * level's source, after tw_parse_private.h and after defining:
+ * level's source, after tw_rx_frame.h and after defining:
  *
  *   TW_RX_LEVEL                 suffix of the functions it exports
  *   TW_RX_HAVE_FAST_HEADERS     1 when lvl_hdr_match() exists
@@ -30,7 +31,7 @@
 #error "define TW_RX_LEVEL and the level's kernels before this template"
 #endif
 #ifdef TW_PARSE_IMPL_INCLUDED
-#error "tw_parse_impl.h is included once per level source"
+#error "tw_rx_template.h is included once per level source"
 #endif
 #define TW_PARSE_IMPL_INCLUDED
 

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Internal to lib/parse: what the dispatch (tw_parse.c) and every
- * level's source share: the checked view of a frame, the reference
- * header checks, the per-level kernels' prototypes, small tables.
+ * ====================================================================
+ * Public, for protocol libraries that build their RX burst from lib/
+ * parse's frame template (tw_rx_template.h; lib/itch does): the checked
+ * view of a frame, the reference header checks, the recovery client's
+ * entry points the template calls, the per-level kernels' prototypes,
+ * small tables. Applications use tw_parse.h; nothing here is stable
+ * beyond what the template needs.
+ * ====================================================================
  */
-#ifndef TW_PARSE_PRIVATE_H
-#define TW_PARSE_PRIVATE_H
+#ifndef TW_RX_FRAME_H
+#define TW_RX_FRAME_H
 
 #include <rte_branch_prediction.h>
 #include <rte_ip.h>
@@ -140,4 +145,4 @@ tw_cksum_fold64(uint64_t sum)
 	return __rte_raw_cksum_reduce((uint32_t)sum);
 }
 
-#endif /* TW_PARSE_PRIVATE_H */
+#endif /* TW_RX_FRAME_H */
