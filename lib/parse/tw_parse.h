@@ -77,6 +77,9 @@ const char *tw_rx_drop_name(enum tw_rx_drop reason);
 
 /* Per-lcore counters; written only by their lcore. */
 struct tw_rx_counters {
+	/* First: the one field not summed over lcores (the largest is
+	 * taken); every field after it is a u64 summed, wherever it goes. */
+	uint64_t lat_max_ns;
 	uint64_t pkts;          /* frames polled */
 	uint64_t bytes;
 	uint64_t pkts_accepted; /* frames that passed every check */
@@ -126,7 +129,6 @@ struct tw_rx_counters {
 	uint64_t other_msgs;
 	uint64_t unknown_msgs;
 	uint64_t lat_sum_ns;
-	uint64_t lat_max_ns;    /* last: the one field not summed */
 } __rte_cache_aligned;
 
 /*

@@ -193,9 +193,12 @@ tw_stats_add_rx(struct tw_rx_counters *sum, const struct tw_rx_counters *c)
 {
 	uint64_t max = rd(&c->lat_max_ns);
 
-	/* Every field is a u64 summed, but the maximum. */
-	add_u64s((uint64_t *)sum, (const uint64_t *)c,
-		offsetof(struct tw_rx_counters, lat_max_ns) / sizeof(uint64_t));
+	/* The maximum first; every field after it a u64 summed, the
+	 * cache-line padding too (0): a new counter needs no place. */
+	RTE_BUILD_BUG_ON(offsetof(struct tw_rx_counters, lat_max_ns) != 0);
+	RTE_BUILD_BUG_ON(sizeof(*c) % sizeof(uint64_t) != 0);
+	add_u64s((uint64_t *)sum + 1, (const uint64_t *)c + 1,
+		sizeof(*c) / sizeof(uint64_t) - 1);
 	if (max > sum->lat_max_ns)
 		sum->lat_max_ns = max;
 }
