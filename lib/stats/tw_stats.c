@@ -212,11 +212,48 @@ tw_stats_add_gen(struct tw_gen_counters *sum, const struct tw_gen_counters *c)
 		sizeof(*c) / sizeof(uint64_t));
 }
 
+/*
+ * A channel's counters, from its state (lib/feed, one per RX lcore that
+ * receives it) into its report: one line each, summed over lcores, or
+ * the largest (max). A new per-channel counter is a line here.
+ */
+#define U64_OF(type, f) (0 * sizeof(char[sizeof(((type *)0)->f) == \
+	sizeof(uint64_t) ? 1 : -1]))   /* a u64 both sides, or no build */
+#define CHC(field, rfield, is_max) { \
+	offsetof(struct tw_channel_state, field) + \
+		U64_OF(struct tw_channel_state, field), \
+	offsetof(struct tw_channel_report, rfield) + \
+		U64_OF(struct tw_channel_report, rfield), is_max }
+static const struct {
+	size_t state_off;
+	size_t report_off;
+	bool max;
+} chan_counters[] = {
+	CHC(gaps, gaps, false),
+	CHC(gap_msgs, gap_msgs, false),
+	CHC(dup_pkts, dup_pkts, false),
+	CHC(dup_msgs, dup_msgs, false),
+	CHC(heartbeats, heartbeats, false),
+	CHC(late_joins, rec.late_joins, false),
+	CHC(msgs_before_join, rec.msgs_before_join, false),
+	CHC(snapshots, rec.snapshots, false),
+	CHC(snapshots_failed, rec.snapshots_failed, false),
+	CHC(live_skipped, rec.live_skipped, false),
+	CHC(gaps_filled, rec.gaps_filled, false),
+	CHC(gaps_unrecovered, rec.gaps_unrecovered, false),
+	CHC(msgs_recovered, rec.msgs_recovered, false),
+	CHC(msgs_unrecovered, rec.msgs_unrecovered, false),
+	CHC(fill_dups, rec.fill_dups, false),
+	CHC(requests, rec.requests, false),
+	CHC(gaps_covered, rec.gaps_covered, false),
+	CHC(requests_per_gap_max, rec.requests_per_gap_max, true),
+};
+
 void
 tw_stats_add_channels(struct tw_stats *s, const struct tw_channel_state *ch,
 		uint32_t nb)
 {
-	uint32_t i;
+	uint32_t i, k;
 
 	for (i = 0; i < nb && i < s->nb_channels; i++) {
 		struct tw_channel_report *r = &s->channels[i];
@@ -227,31 +264,35 @@ tw_stats_add_channels(struct tw_stats *s, const struct tw_channel_state *ch,
 			r->expected = exp;
 		if (last > r->last_rx_ns)
 			r->last_rx_ns = last;
-		r->gaps += rd(&ch[i].gaps);
-		r->gap_msgs += rd(&ch[i].gap_msgs);
-		r->dup_pkts += rd(&ch[i].dup_pkts);
-		r->dup_msgs += rd(&ch[i].dup_msgs);
-		r->heartbeats += rd(&ch[i].heartbeats);
 		r->ended |= __atomic_load_n(&ch[i].ended, __ATOMIC_ACQUIRE);
 		/* A snapshot wanted is recovery under way too. */
 		r->rec.gaps_open += __atomic_load_n(&ch[i].nb_gaps,
 			__ATOMIC_RELAXED) + (rd32(&ch[i].snap_state) != 0);
-		r->rec.late_joins += rd(&ch[i].late_joins);
-		r->rec.msgs_before_join += rd(&ch[i].msgs_before_join);
-		r->rec.snapshots += rd(&ch[i].snapshots);
-		r->rec.snapshots_failed += rd(&ch[i].snapshots_failed);
-		r->rec.live_skipped += rd(&ch[i].live_skipped);
-		r->rec.gaps_filled += rd(&ch[i].gaps_filled);
-		r->rec.gaps_unrecovered += rd(&ch[i].gaps_unrecovered);
-		r->rec.msgs_recovered += rd(&ch[i].msgs_recovered);
-		r->rec.msgs_unrecovered += rd(&ch[i].msgs_unrecovered);
-		r->rec.fill_dups += rd(&ch[i].fill_dups);
-		r->rec.requests += rd(&ch[i].requests);
-		r->rec.gaps_covered += rd(&ch[i].gaps_covered);
-		r->rec.requests_per_gap_max = RTE_MAX(
-			r->rec.requests_per_gap_max,
-			rd(&ch[i].requests_per_gap_max));
+		for (k = 0; k < RTE_DIM(chan_counters); k++) {
+			uint64_t v = rd((const uint64_t *)((const uint8_t *)
+				&ch[i] + chan_counters[k].state_off));
+			uint64_t *to = (uint64_t *)((uint8_t *)r +
+				chan_counters[k].report_off);
+
+			*to = chan_counters[k].max ? RTE_MAX(*to, v) : *to + v;
+		}
 	}
+}
+
+/* The run's recovery: every channel's, summed (requests_per_gap_max: the
+ * largest). Every field of the report is a u64. */
+static void
+add_recovery(struct tw_recovery_report *sum,
+		const struct tw_recovery_report *r)
+{
+	const uint64_t *from = (const uint64_t *)r;
+	uint64_t *to = (uint64_t *)sum;
+	size_t k, max = offsetof(struct tw_recovery_report,
+		requests_per_gap_max) / sizeof(uint64_t);
+
+	RTE_BUILD_BUG_ON(sizeof(*r) % sizeof(uint64_t) != 0);
+	for (k = 0; k < sizeof(*r) / sizeof(uint64_t); k++)
+		to[k] = k == max ? RTE_MAX(to[k], from[k]) : to[k] + from[k];
 }
 
 void
@@ -280,21 +321,6 @@ tw_stats_finish(struct tw_stats *s)
 		s->dup_pkts += s->channels[i].dup_pkts;
 		s->dup_msgs += s->channels[i].dup_msgs;
 		s->channels_ended += s->channels[i].ended != 0;
-		s->rec.gaps_open += c->rec.gaps_open;
-		s->rec.gaps_filled += c->rec.gaps_filled;
-		s->rec.gaps_unrecovered += c->rec.gaps_unrecovered;
-		s->rec.msgs_recovered += c->rec.msgs_recovered;
-		s->rec.msgs_unrecovered += c->rec.msgs_unrecovered;
-		s->rec.fill_dups += c->rec.fill_dups;
-		s->rec.requests += c->rec.requests;
-		s->rec.gaps_covered += c->rec.gaps_covered;
-		s->rec.late_joins += c->rec.late_joins;
-		s->rec.msgs_before_join += c->rec.msgs_before_join;
-		s->rec.snapshots += c->rec.snapshots;
-		s->rec.snapshots_failed += c->rec.snapshots_failed;
-		s->rec.live_skipped += c->rec.live_skipped;
-		s->rec.requests_per_gap_max = RTE_MAX(
-			s->rec.requests_per_gap_max,
-			c->rec.requests_per_gap_max);
+		add_recovery(&s->rec, &c->rec);
 	}
 }
