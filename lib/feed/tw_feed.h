@@ -52,22 +52,18 @@ struct tw_gap {
  */
 #define TW_GAPS_MAX 16
 
-struct tw_channel_state {
-	uint64_t expected;      /* next sequence number wanted */
+/*
+ * What a channel counts: kept whole across a new session (its sequence
+ * and state start again, its counts go on) and reported per channel
+ * from lib/stats' table. A new counter is a field here.
+ */
+struct tw_channel_counters {
 	uint64_t gaps;          /* gap events */
 	uint64_t gap_msgs;      /* messages never seen, summed over gaps */
 	uint64_t dup_pkts;      /* packets wholly seen before */
 	uint64_t dup_msgs;      /* messages seen before (whole or partial) */
 	uint64_t heartbeats;
-	uint64_t last_rx_ns;    /* time of the last packet of this channel */
-	uint64_t ahead_next;    /* where a lone frame far ahead continues */
 	uint64_t far_rejected;  /* frames too far ahead, not continued */
-	uint64_t sessions;      /* sessions started after the first */
-	uint32_t ended;         /* end-of-session seen */
-	uint8_t has_session;    /* session below adopted (session = auto) */
-	char session[TW_MOLD_SESSION_LEN];
-	/* Recovery: what is missing and what became of it. */
-	uint32_t nb_gaps;       /* open gaps in missing[] (read by the view) */
 	uint64_t gaps_filled;   /* gaps whose every message came in */
 	uint64_t gaps_unrecovered; /* given up: the channel's symbols stale */
 	uint64_t msgs_recovered; /* messages applied from a fill */
@@ -76,6 +72,24 @@ struct tw_channel_state {
 	uint64_t requests;      /* re-requests sent */
 	uint64_t requests_per_gap_max;
 	uint64_t gaps_covered;  /* two lines: filled by the other line */
+	uint64_t late_joins;    /* first frame far into the session */
+	uint64_t msgs_before_join; /* sent before it, never seen */
+	uint64_t snapshots;     /* taken in whole */
+	uint64_t snapshots_failed; /* asked for too often, given up */
+	uint64_t live_skipped;  /* messages not applied while one was wanted */
+};
+
+struct tw_channel_state {
+	uint64_t expected;      /* next sequence number wanted */
+	struct tw_channel_counters ctr;
+	uint64_t last_rx_ns;    /* time of the last packet of this channel */
+	uint64_t ahead_next;    /* where a lone frame far ahead continues */
+	uint64_t sessions;      /* sessions started after the first */
+	uint32_t ended;         /* end-of-session seen */
+	uint8_t has_session;    /* session below adopted (session = auto) */
+	char session[TW_MOLD_SESSION_LEN];
+	/* Recovery: what is missing and what became of it. */
+	uint32_t nb_gaps;       /* open gaps in missing[] (read by the view) */
 	uint64_t end_pending;   /* the end of session, once gaps before it
 				 * are filled or given up (0: none) */
 	/* Two lines: the last frames that applied first, for the skew. */
@@ -94,11 +108,6 @@ struct tw_channel_state {
 	uint32_t snap_total;
 	uint64_t snap_next_ns;  /* when to (re)ask */
 	uint64_t snap_since_ns; /* wanted since */
-	uint64_t late_joins;    /* first frame far into the session */
-	uint64_t msgs_before_join; /* sent before it, never seen */
-	uint64_t snapshots;     /* taken in whole */
-	uint64_t snapshots_failed; /* asked for too often, given up */
-	uint64_t live_skipped;  /* messages not applied while one was wanted */
 	uint32_t server_ip;     /* where the channel's frames come from */
 	uint8_t server_mac[6];
 	struct tw_gap missing[TW_GAPS_MAX];
@@ -151,25 +160,25 @@ tw_channel_admit(struct tw_channel_state *ch, uint64_t seq, uint32_t count,
 	if (seq > ch->expected) {
 		if (seq - ch->expected > max_gap && seq != ch->ahead_next) {
 			ch->ahead_next = end;
-			ch->far_rejected++;
+			ch->ctr.far_rejected++;
 			return TW_ADMIT_FAR;
 		}
-		ch->gaps++;
-		ch->gap_msgs += seq - ch->expected;
+		ch->ctr.gaps++;
+		ch->ctr.gap_msgs += seq - ch->expected;
 		ch->expected = end;
 		ch->ahead_next = 0;
 		return TW_ADMIT_OK;
 	}
 	/* seq < expected: some or all of it seen before. */
 	if (end <= ch->expected) {
-		ch->dup_msgs += count;
+		ch->ctr.dup_msgs += count;
 		if (count == 0)
 			return TW_ADMIT_OK;     /* an old heartbeat: nothing */
-		ch->dup_pkts++;
+		ch->ctr.dup_pkts++;
 		return TW_ADMIT_DUPLICATE;
 	}
 	*skip = (uint32_t)(ch->expected - seq);
-	ch->dup_msgs += *skip;
+	ch->ctr.dup_msgs += *skip;
 	ch->expected = end;
 	return TW_ADMIT_OK;
 }

@@ -68,15 +68,15 @@ tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 	struct tw_channel_state *ch = &ctx->channels[channel];
 	uint32_t l;
 
-	ch->gaps_unrecovered++;
-	ch->msgs_unrecovered += g->end - g->first;
+	ch->ctr.gaps_unrecovered++;
+	ch->ctr.msgs_unrecovered += g->end - g->first;
 	/* Held back at it: what came after it applies from now on. */
 	if (ctx->feed->hold_back && g->first <= ch->expected &&
 	    g->end > ch->expected)
 		ch->expected = g->end;
 	if (g->tail) {
-		ch->gaps++;
-		ch->gap_msgs += g->tail_msgs;
+		ch->ctr.gaps++;
+		ch->ctr.gap_msgs += g->tail_msgs;
 		/* The end of session was seen past it and will not come
 		 * again (no server repeats it): the channel ends there,
 		 * what it lacked counted above. */
@@ -179,15 +179,15 @@ gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch, uint32_t gi,
 {
 	const struct tw_gap *g = &ch->missing[gi];
 
-	ch->gaps_filled++;
+	ch->ctr.gaps_filled++;
 	if (g->tail) {          /* a lost tail after all: a gap */
-		ch->gaps++;
-		ch->gap_msgs += g->tail_msgs;
+		ch->ctr.gaps++;
+		ch->ctr.gap_msgs += g->tail_msgs;
 	}
 	if (ctx->feed->lines == 2 && g->requests == 0)
-		ch->gaps_covered++;
-	if (g->requests > ch->requests_per_gap_max)
-		ch->requests_per_gap_max = g->requests;
+		ch->ctr.gaps_covered++;
+	if (g->requests > ch->ctr.requests_per_gap_max)
+		ch->ctr.requests_per_gap_max = g->requests;
 	if (ctx->fill_hist != NULL && now_ns >= g->detected_ns)
 		tw_hist_record(ctx->fill_hist, now_ns - g->detected_ns);
 	tw_gaps_remove(ch, gi);
@@ -270,7 +270,7 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 			continue;
 		}
 		/* The messages it held came in order: recovered. */
-		ch->msgs_recovered += RTE_MIN(g->end, ch->expected) - g->first;
+		ch->ctr.msgs_recovered += RTE_MIN(g->end, ch->expected) - g->first;
 		if (g->end <= ch->expected) {
 			gap_filled(ctx, ch, i, now_ns);
 			continue;
@@ -287,8 +287,8 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 			 * starts its retries again, and once what was
 			 * asked for is in, the rest is asked for at once.
 			 */
-			if (g->requests > ch->requests_per_gap_max)
-				ch->requests_per_gap_max = g->requests;
+			if (g->requests > ch->ctr.requests_per_gap_max)
+				ch->ctr.requests_per_gap_max = g->requests;
 			g->requests = 0;
 			fill_progress(ctx, g, now_ns);
 		}
@@ -309,7 +309,7 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 
 	if (unlikely(ch->snap_state != 0)) {
 		/* The snapshot, and what follows it, will bring it. */
-		ch->live_skipped += count;
+		ch->ctr.live_skipped += count;
 		ctx->ctr->pkts_accepted++;
 		return;
 	}
@@ -317,7 +317,7 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 	/* A retransmission to a channel that asked for nothing and misses
 	 * nothing: not a late answer, an unasked one (it could fill
 	 * nothing). */
-	if (v->retrans && ch->requests == 0 && ch->nb_gaps == 0) {
+	if (v->retrans && ch->ctr.requests == 0 && ch->nb_gaps == 0) {
 		ctx->ctr->drops[TW_DROP_FILL_UNASKED]++;
 		return;
 	}
@@ -360,15 +360,15 @@ tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
 		fill_one(ctx, m, s, now_ns);
 		applied++;
 	}
-	ch->msgs_recovered += applied;
+	ch->ctr.msgs_recovered += applied;
 	/* The other line's copy is no retransmission come again. */
 	if (ctx->feed->lines != 2 || v->retrans)
-		ch->fill_dups += again;
+		ch->ctr.fill_dups += again;
 	if (ctx->feed->lines == 2 && !v->retrans)
 		tw_rx_line_frame(ctx, ch, v->line, seq, applied != 0, now_ns);
 	if (applied == 0) {
-		ch->dup_pkts++;
-		ch->dup_msgs += count;
+		ch->ctr.dup_pkts++;
+		ch->ctr.dup_msgs += count;
 		/* The other line's copy is expected, not a drop. */
 		if (ctx->feed->lines != 2 || v->retrans)
 			ctx->ctr->drops[TW_DROP_DUPLICATE]++;
@@ -406,7 +406,7 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 				    feed->gap_timeout_ns *
 				    (feed->gap_retries + 1)) {
 				ch->snap_state = 0;
-				ch->snapshots_failed++;
+				ch->ctr.snapshots_failed++;
 				ctx->ctr->snaps_wanted--;
 				tw_rx_end_if_complete(ctx, ch);
 			} else {
@@ -451,7 +451,7 @@ tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
 				    (uint16_t)RTE_MIN(g->end - g->first,
 				    (uint64_t)feed->request_max), false) == 0) {
 				g->requests++;
-				ch->requests++;
+				ch->ctr.requests++;
 				g->asked_end = g->first + RTE_MIN(g->end -
 					g->first, (uint64_t)feed->request_max);
 				g->reply_pkts = 0;

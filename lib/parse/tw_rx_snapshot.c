@@ -41,8 +41,8 @@ tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 	struct tw_channel_state *ch = &ctx->channels[channel];
 	uint32_t l;
 
-	ch->late_joins++;
-	ch->msgs_before_join += before;
+	ch->ctr.late_joins++;
+	ch->ctr.msgs_before_join += before;
 	/* Its snapshot request goes to the server from the start. */
 	tw_rx_learn_server(ctx, ch, ctx->cur_frame);
 	/* Their history was never seen: stale, until a snapshot (if one
@@ -101,7 +101,7 @@ snapshot_complete(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t now_ns)
 	while (ch->nb_gaps > 0) {
 		struct tw_gap *g = &ch->missing[0];
 
-		ch->gaps_filled++;
+		ch->ctr.gaps_filled++;
 		if (ctx->fill_hist != NULL && now_ns >= g->detected_ns)
 			tw_hist_record(ctx->fill_hist, now_ns - g->detected_ns);
 		tw_gaps_remove(ch, 0);
@@ -133,7 +133,7 @@ snapshot_complete(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t now_ns)
 		side->trade_seq = 0;
 	}
 	ch->snap_state = 0;
-	ch->snapshots++;
+	ch->ctr.snapshots++;
 	ctx->ctr->snaps_wanted--;
 	if (ch->expected > at)
 		/* The live data since was not applied: ask for it. */

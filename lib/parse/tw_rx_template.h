@@ -369,7 +369,7 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 		if (count != TW_MOLD_COUNT_END_OF_SESSION && !continues &&
 		    seq - TW_MOLD_FIRST_SEQ > feed->max_gap) {
 			ch->ahead_next = seq + count;   /* a heartbeat: 0 */
-			ch->far_rejected++;
+			ch->ctr.far_rejected++;
 			return TW_DROP_SEQ_FAR;
 		}
 		/* The old session's gaps can no longer be filled. */
@@ -382,21 +382,10 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 		if (ch->snap_state != 0)
 			ctx->ctr->snaps_wanted--;
 		keep = *ch;
-		/* A new session: its sequence starts again; counts stay. */
+		/* A new session: its sequence starts again; its counts
+		 * (every one of them: one struct) go on. */
 		tw_channel_init(ch);
-		ch->gaps_filled = keep.gaps_filled;
-		ch->gaps_unrecovered = keep.gaps_unrecovered;
-		ch->msgs_recovered = keep.msgs_recovered;
-		ch->msgs_unrecovered = keep.msgs_unrecovered;
-		ch->fill_dups = keep.fill_dups;
-		ch->requests = keep.requests;
-		ch->requests_per_gap_max = keep.requests_per_gap_max;
-		ch->gaps_covered = keep.gaps_covered;
-		ch->late_joins = keep.late_joins;
-		ch->msgs_before_join = keep.msgs_before_join;
-		ch->snapshots = keep.snapshots;
-		ch->snapshots_failed = keep.snapshots_failed;
-		ch->live_skipped = keep.live_skipped;
+		ch->ctr = keep.ctr;
 		if (ctx->side != NULL) {
 			uint32_t l;
 
@@ -420,12 +409,6 @@ rx_session(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 #endif
 			}
 		}
-		ch->gaps = keep.gaps;
-		ch->gap_msgs = keep.gap_msgs;
-		ch->dup_pkts = keep.dup_pkts;
-		ch->dup_msgs = keep.dup_msgs;
-		ch->heartbeats = keep.heartbeats;
-		ch->far_rejected = keep.far_rejected;
 		if (continues)
 			ch->ahead_next = seq;   /* taken, as the jump it is */
 		ch->sessions = sessions;
@@ -447,8 +430,8 @@ rx_jumped(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 		uint32_t channel, uint64_t before, uint64_t seq, uint64_t now_ns)
 {
 	if (ch->last_rx_ns == 0 && before == TW_MOLD_FIRST_SEQ) {
-		ch->gaps--;
-		ch->gap_msgs -= seq - before;
+		ch->ctr.gaps--;
+		ch->ctr.gap_msgs -= seq - before;
 		tw_rx_late_join(ctx, channel, seq - before, now_ns);
 	} else {
 		tw_rx_gap_open(ctx, channel, before, seq, now_ns);
@@ -494,8 +477,8 @@ rx_hold_back(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
 			ch->missing[i].held_pkts++;
 			return;
 		}
-	ch->gaps++;
-	ch->gap_msgs += end - before;
+	ch->ctr.gaps++;
+	ch->ctr.gap_msgs += end - before;
 	tw_rx_gap_open(ctx, channel, before, end, now_ns);
 	if (ch->nb_gaps > 0)
 		ch->missing[ch->nb_gaps - 1].held_pkts = 1;

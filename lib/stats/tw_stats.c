@@ -220,8 +220,8 @@ tw_stats_add_gen(struct tw_gen_counters *sum, const struct tw_gen_counters *c)
 #define U64_OF(type, f) (0 * sizeof(char[sizeof(((type *)0)->f) == \
 	sizeof(uint64_t) ? 1 : -1]))   /* a u64 both sides, or no build */
 #define CHC(field, rfield, is_max) { \
-	offsetof(struct tw_channel_state, field) + \
-		U64_OF(struct tw_channel_state, field), \
+	offsetof(struct tw_channel_state, ctr.field) + \
+		U64_OF(struct tw_channel_state, ctr.field), \
 	offsetof(struct tw_channel_report, rfield) + \
 		U64_OF(struct tw_channel_report, rfield), is_max }
 static const struct {

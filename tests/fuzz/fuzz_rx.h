@@ -505,7 +505,7 @@ fz_check_recovery(const struct fz_world *w, const struct fz_state *b,
 		return;
 	}
 	/* A retransmission from the server. */
-	if (cb->requests == 0 && cb->nb_gaps == 0 && cb->snap_state == 0)
+	if (cb->ctr.requests == 0 && cb->nb_gaps == 0 && cb->snap_state == 0)
 		fz_check_unchanged(w, b, cache_before, "unasked fill");
 	if (ca->expected != cb->expected)
 		FZ_CHECK(k.seq == cb->expected &&

@@ -75,7 +75,7 @@ far_future_heartbeat_cannot_poison_a_channel(void **state)
 	quotes(f, 1, 4, 3, 50, 12);     /* the feed goes on */
 	assert_int_equal(f->rx.ctr.msgs, 6);
 	assert_int_equal(f->rx.ch[1].expected, 7);
-	assert_int_equal(f->rx.ch[1].gaps, 0);
+	assert_int_equal(f->rx.ch[1].ctr.gaps, 0);
 	assert_int_equal(f->rx.ctr.drops[TW_DROP_DUPLICATE], 0);
 }
 
@@ -92,8 +92,8 @@ far_jump_is_taken_when_the_next_packet_continues_it(void **state)
 	assert_int_equal(f->rx.ch[2].expected, 3);
 	quotes(f, 2, far + 2, 2, 20, 12);       /* continues it: a real jump */
 	assert_int_equal(f->rx.ch[2].expected, far + 4);
-	assert_int_equal(f->rx.ch[2].gaps, 1);
-	assert_int_equal(f->rx.ch[2].gap_msgs, far + 2 - 3);
+	assert_int_equal(f->rx.ch[2].ctr.gaps, 1);
+	assert_int_equal(f->rx.ch[2].ctr.gap_msgs, far + 2 - 3);
 }
 
 /* Sequence 0 and numbers where seq + count would wrap are refused. */
@@ -279,7 +279,7 @@ a_far_packet_starts_a_session_only_when_continued(void **state)
 	assert_int_equal(f->rx.ctr.sessions_started, 1);
 	assert_memory_equal(f->rx.ch[0].session, "TWBBBBBBBB", 10);
 	assert_int_equal(f->rx.ch[0].expected, far + 4);
-	assert_int_equal(f->rx.ch[0].late_joins, 1);
+	assert_int_equal(f->rx.ch[0].ctr.late_joins, 1);
 	assert_int_equal(bid_of(f, 0), 1000040);
 	f->rx.ctx.side = NULL;
 	free(side);

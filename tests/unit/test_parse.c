@@ -150,8 +150,8 @@ duplicate_packet_is_dropped_and_counted(void **state)
 	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
 	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1);
 	assert_int_equal(f->rx.ctr.drops[TW_DROP_DUPLICATE], 1);
-	assert_int_equal(f->rx.ch[0].dup_pkts, 1);
-	assert_int_equal(f->rx.ch[0].dup_msgs, 2);
+	assert_int_equal(f->rx.ch[0].ctr.dup_pkts, 1);
+	assert_int_equal(f->rx.ch[0].ctr.dup_msgs, 2);
 	assert_int_equal(f->rx.ctr.msgs, 2);
 }
 
@@ -167,7 +167,7 @@ partial_duplicate_applies_only_new_messages(void **state)
 	tw_rx_frame(&f->rx.ctx, f->frame,
 		tt_quote_frame(f->frame, 0, 0, 2, 3, 100), 0, 1);
 	assert_int_equal(f->rx.ctr.msgs, 4);
-	assert_int_equal(f->rx.ch[0].dup_msgs, 2);
+	assert_int_equal(f->rx.ch[0].ctr.dup_msgs, 2);
 	assert_int_equal(f->rx.ch[0].expected, 5);
 	tw_cache_snapshot(f->rx.cache, 4, &s);  /* 2nd of the 2nd frame: old */
 	assert_int_equal(s.bid_px, 1000001);
@@ -184,8 +184,8 @@ gap_is_counted_with_its_extent(void **state)
 		0, 1);
 	tw_rx_frame(&f->rx.ctx, f->frame,
 		tt_quote_frame(f->frame, 0, 3, 10, 2, 0), 0, 1);
-	assert_int_equal(f->rx.ch[3].gaps, 1);
-	assert_int_equal(f->rx.ch[3].gap_msgs, 6);
+	assert_int_equal(f->rx.ch[3].ctr.gaps, 1);
+	assert_int_equal(f->rx.ch[3].ctr.gap_msgs, 6);
 	assert_int_equal(f->rx.ch[3].expected, 12);
 	assert_int_equal(f->rx.ctr.msgs, 5);
 }
@@ -200,8 +200,8 @@ heartbeat_reveals_a_gap_at_the_tail(void **state)
 	tw_rx_frame(&f->rx.ctx, f->frame,
 		tt_control_frame(f->frame, 1, 5, TW_MOLD_COUNT_HEARTBEAT), 0, 1);
 	assert_int_equal(f->rx.ctr.heartbeats, 1);
-	assert_int_equal(f->rx.ch[1].gaps, 1);
-	assert_int_equal(f->rx.ch[1].gap_msgs, 2);
+	assert_int_equal(f->rx.ch[1].ctr.gaps, 1);
+	assert_int_equal(f->rx.ch[1].ctr.gap_msgs, 2);
 	assert_int_equal(drops_total(&f->rx.ctr), 0);
 }
 

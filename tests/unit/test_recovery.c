@@ -414,8 +414,8 @@ late_and_retransmitted_frames_fill_gaps_exactly(void **state)
 	assert_int_equal(r->ctr.gaps_open, 0);
 	for (i = 0; i < TT_CHANNELS; i++) {
 		assert_int_equal(r->ch[i].nb_gaps, 0);
-		assert_int_equal(r->ch[i].gaps_unrecovered, 0);
-		assert_int_equal(r->ch[i].gaps_filled, r->ch[i].gaps);
+		assert_int_equal(r->ch[i].ctr.gaps_unrecovered, 0);
+		assert_int_equal(r->ch[i].ctr.gaps_filled, r->ch[i].ctr.gaps);
 	}
 	assert_int_equal(r->ctr.msgs, inorder->ctr.msgs);
 	assert_same_caches(inorder, r);
@@ -455,7 +455,7 @@ a_gap_given_up_marks_its_channel_stale(void **state)
 	/* (retries + 1) timeouts after it was seen: given up. */
 	tw_rx_recovery_poll(&r->ctx, 1000 + 4 * 1000, NULL, NULL);
 	assert_int_equal(r->ctr.gaps_open, 0);
-	assert_int_equal(r->ch[lost_ch].gaps_unrecovered, 1);
+	assert_int_equal(r->ch[lost_ch].ctr.gaps_unrecovered, 1);
 	for (l = 0; l < NB_SYMBOLS; l++) {
 		struct tw_cache_snapshot s;
 
@@ -793,7 +793,7 @@ fills_come_only_from_the_server_and_for_what_is_missing(void **state)
 			(k->buf[i] + TW_ETH_HDR_LEN);
 		uint32_t c = rte_be_to_cpu_32(ip->dst_addr) - TT_GROUP;
 
-		if (r->ch[c].requests == 0 && r->ch[c].nb_gaps == 0 &&
+		if (r->ch[c].ctr.requests == 0 && r->ch[c].nb_gaps == 0 &&
 		    i != lost)
 			idx = (int)i;
 	}
@@ -854,7 +854,7 @@ a_retransmission_never_leads_a_channel(void **state)
 	expected = r->ch[c].expected;
 	assert_int_equal(rte_be_to_cpu_64(tt_mold(k->buf[next])->seq),
 		expected);
-	if (r->ch[c].requests != 0 || r->ch[c].nb_gaps != 0)
+	if (r->ch[c].ctr.requests != 0 || r->ch[c].nb_gaps != 0)
 		fail_msg("channel %u asked for something", c);
 	memcpy(f, k->buf[next], k->len[next]);
 	as_retransmission(f, k->len[next], r->feed.unicast_ip,
