@@ -244,6 +244,15 @@ def _cleanup_all():
 atexit.register(_cleanup_all)
 
 
+def read_log(path):
+    """What a child process wrote to its log so far ("" if none)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 def default_binary():
     """tickwire beside this package's tree (a build), else on PATH."""
     env = os.environ.get("TICKWIRE")
@@ -344,11 +353,7 @@ class Tickwire:
             time.sleep(0.1)
 
     def output(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return read_log(self.log_path)
 
     @property
     def telemetry(self):

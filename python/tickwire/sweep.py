@@ -48,7 +48,7 @@ import time
 from . import report_file
 from .client import (EXIT_FAILED, EXIT_NOT_WHOLE, EXIT_USAGE, EXIT_WHOLE,
                      Tickwire, TickwireError,
-                     default_binary)
+                     default_binary, read_log)
 
 PROG = "tickwire-sweep"
 CSV_COLUMNS = (
@@ -122,12 +122,9 @@ class Target:
             self.gen = self.rx = tw
         else:
             sock = o.memif_socket
-            gen = Tickwire(
-                profile=find_profile(o.gen_profile or "memif-gen.ini"),
-                binary=o.tickwire, prefix=base + "-gen", workdir=o.workdir,
-                keep=True, eal=["--vdev=net_memif0,role=server,socket=" +
-                                sock],
-                args=self.common_args() + ["--count", "0"])
+            gen = self.generator(
+                "memif-gen.ini",
+                ["--vdev=net_memif0,role=server,socket=" + sock])
             rx = Tickwire(
                 profile=find_profile(o.proc_profile or "memif-proc.ini"),
                 binary=o.tickwire, prefix=base + "-proc",
@@ -137,15 +134,7 @@ class Target:
             self.runs = [("generator", gen), ("processor", rx)]
             # The server waits for its client's link before it answers:
             # both start at once.
-            err = []
-
-            def start_gen():
-                try:
-                    gen.start(timeout=o.start_timeout)
-                except TickwireError as e:
-                    err.append(e)
-            th = threading.Thread(target=start_gen, daemon=True)
-            th.start()
+            th, err = start_in_background(gen, o.start_timeout)
             time.sleep(0.3)
             try:
                 rx.start(timeout=o.start_timeout)
@@ -158,23 +147,29 @@ class Target:
         self.gen.telemetry.pause()
         time.sleep(o.drain_s / 2)
 
+    def generator(self, profile, eal, args=(), env=None):
+        """The sweep's generator run (--gen-profile, else profile),
+        paused between trials and never ending its session by count."""
+        o = self.opts
+        return Tickwire(
+            profile=find_profile(o.gen_profile or profile),
+            binary=o.tickwire, prefix=o.prefix + "-gen", workdir=o.workdir,
+            keep=True, env=env, eal=eal,
+            args=self.common_args() + ["--count", "0"] + list(args))
+
     def start_handler(self):
         """The generator alone, asking for an order every reply_every
         quotes; the feed handler is someone else's, already running or
         started beside the sweep (over memif: a client of
         --memif-socket), and reflects them. Its verdict is the orders."""
         o = self.opts
-        profile = find_profile(o.gen_profile or "memif-gen.ini")
         eal = []
         if o.gen_profile is None:
             eal = ["--vdev=net_memif0,role=server,socket=" +
                    o.memif_socket]
-        gen = Tickwire(
-            profile=profile, binary=o.tickwire, prefix=o.prefix + "-gen",
-            workdir=o.workdir, keep=True, eal=eal,
-            args=self.common_args() + [
-                "--count", "0",
-                "--set", "generator.reply_every=%d" % o.reply_every])
+        gen = self.generator(
+            "memif-gen.ini", eal,
+            ["--set", "generator.reply_every=%d" % o.reply_every])
         self.runs = [("generator", gen)]
         try:
             gen.start(timeout=o.start_timeout)
@@ -193,22 +188,10 @@ class Target:
         env = dict(os.environ)
         # The names are this sweep's own: not tagged again.
         env.pop("TW_PREFIX", None)
-        gen = Tickwire(
-            profile=find_profile(o.gen_profile or "tap.ini"),
-            binary=o.tickwire, prefix=o.prefix + "-gen", workdir=o.workdir,
-            keep=True, env=env,
-            eal=["--vdev=net_tap0,iface=" + iface],
-            args=self.common_args() + ["--count", "0"])
+        gen = self.generator("tap.ini", ["--vdev=net_tap0,iface=" + iface],
+                             env=env)
         self.runs = [("generator", gen)]
-        err = []
-
-        def start_gen():
-            try:
-                gen.start(timeout=o.start_timeout)
-            except TickwireError as e:
-                err.append(e)
-        th = threading.Thread(target=start_gen, daemon=True)
-        th.start()
+        th, err = start_in_background(gen, o.start_timeout)
         deadline = time.monotonic() + o.start_timeout
         while not os.path.exists("/sys/class/net/" + iface):
             if err or time.monotonic() > deadline:
@@ -385,11 +368,7 @@ class Sockrx:
             time.sleep(0.05)
 
     def output(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return read_log(self.log_path)
 
     def read(self):
         """Every complete line written since the last read."""
@@ -472,18 +451,40 @@ class Sockrx:
             self._log.close()
 
 
+def start_in_background(tw, timeout):
+    """tw.start() on a thread of its own (a generator waits for its
+    link, which the caller brings up meanwhile): the thread, and a list
+    that holds the start's error if it failed."""
+    err = []
+
+    def start():
+        try:
+            tw.start(timeout=timeout)
+        except TickwireError as e:
+            err.append(e)
+    th = threading.Thread(target=start, daemon=True)
+    th.start()
+    return th, err
+
+
 def trial_phases(tel, name):
     return [p for p in tel.phases() if p["name"] == name]
+
+
+def time_left_for(opts, index, name, seconds):
+    """SweepError when a trial of that many seconds would end past
+    --time-limit."""
+    if opts.deadline is not None and \
+            time.monotonic() + seconds > opts.deadline:
+        raise SweepError("--time-limit %g s: no time for trial %d (%s); "
+                         "what was measured is written" %
+                         (opts.time_limit, index, name))
 
 
 def run_trial(target, opts, test, index, rate):
     """One trial at rate: its figures (telemetry's) and result."""
     name = "%s%d-%d" % (TEST_TAG[test], index, rate)
-    if opts.deadline is not None and \
-            time.monotonic() + opts.duration + opts.drain_s > opts.deadline:
-        raise SweepError("--time-limit %g s: no time for trial %d (%s); "
-                         "what was measured is written" %
-                         (opts.time_limit, index, name))
+    time_left_for(opts, index, name, opts.duration + opts.drain_s)
     g = target.gen.telemetry
     g.rate(rate)
     g.mark(name)
@@ -530,11 +531,7 @@ def run_burst(target, opts, index, n):
     """One back-to-back trial: from paused, n messages as fast as the
     generator sends, then paused again; whole when all arrive."""
     name = "%s%d-%d" % (TEST_TAG["back-to-back"], index, n)
-    if opts.deadline is not None and \
-            time.monotonic() + opts.drain_s + 1 > opts.deadline:
-        raise SweepError("--time-limit %g s: no time for trial %d (%s); "
-                         "what was measured is written" %
-                         (opts.time_limit, index, name))
+    time_left_for(opts, index, name, opts.drain_s + 1)
     g = target.gen.telemetry
     g.mark(name)
     target.rx_mark(name)
@@ -569,45 +566,58 @@ def run_burst(target, opts, index, n):
 
 def back_to_back(target, opts, trials):
     """Binary search for the longest burst that arrives whole."""
-    lo, hi = opts.min_burst, opts.max_burst
-    best = None
-    n = 0
-    size = hi
-    while n < opts.trials:
+    def trial(size):
         t = run_burst(target, opts, len(trials), size)
         trials.append(t)
-        n += 1
         say(opts, "back-to-back %s: a burst of %s messages: sent %s, "
             "received %s, in gaps %s: %s" % (
                 t["name"], grouped(size), grouped(t["tx_msgs"]),
                 grouped(t["rx_msgs"]), grouped(t["gap_messages"]),
                 t["result"]))
-        if t["result"] == "pass":
-            best = t
-            lo = size
-            if size == opts.max_burst:
-                break
-        else:
-            hi = size
-        if hi - lo <= opts.burst_resolution:
-            break
-        size = (lo + hi) // 2
-    at_bound = best is not None and best["burst_msgs"] == opts.max_burst
-    above = [t for t in trials if t["test"] == "back-to-back" and
-             best is not None and t["burst_msgs"] > best["burst_msgs"]]
-    if best is None:
-        above = [t for t in trials if t["test"] == "back-to-back"]
-    fail = min(above, key=lambda t: t["burst_msgs"]) if above else None
+        return t
+    best, tried, lo, hi = search(opts.min_burst, opts.max_burst,
+                                 opts.burst_resolution, opts.trials, trial)
+    at_bound = best == opts.max_burst
+    fail = lowest_failing(tried, best or 0)
     return {
-        "burst": best["burst_msgs"] if best else 0,
+        "burst": best or 0,
         "found": best is not None,
         "resolution": 0 if at_bound else hi - lo,
         "at_search_bound": at_bound,
-        "shortest_failing": fail["burst_msgs"] if fail else None,
-        "limited_by": fail["result"] if fail else (
+        "shortest_failing": fail[0] if fail else None,
+        "limited_by": fail[1]["result"] if fail else (
             "the search bound" if at_bound else None),
-        "trials": n,
+        "trials": len(tried),
     }
+
+
+def search(lo, hi, resolution, max_trials, trial):
+    """RFC 2544's binary search for the highest value whose trial passes:
+    the first at hi, then halving the interval, until it is no wider
+    than resolution or max_trials ran. trial(value) -> a trial dict.
+    Returns (the highest passing value or None, [(value, trial)], and
+    the interval (lo, hi) it ended with)."""
+    best, tried, value = None, [], hi
+    top = hi
+    while len(tried) < max_trials:
+        t = trial(value)
+        tried.append((value, t))
+        if t["result"] == "pass":
+            best = lo = value
+            if value == top:
+                break
+        else:
+            hi = value
+        if hi - lo <= resolution:
+            break
+        value = (lo + hi) // 2
+    return best, tried, lo, hi
+
+
+def lowest_failing(tried, above):
+    """The lowest (value, trial) tried above `above` that failed."""
+    failed = [vt for vt in tried if vt[0] > above]
+    return min(failed, key=lambda vt: vt[0]) if failed else None
 
 
 def judge(t, opts):
@@ -645,47 +655,28 @@ def grouped(n):
 
 def throughput(target, opts, trials):
     """Binary search; the found rate and how it was bounded."""
-    lo, hi = opts.min_rate, opts.max_rate
-    best = None
-    n = 0
-    rate = hi
-    while n < opts.trials:
+    def trial(rate):
         t = run_trial(target, opts, "throughput", len(trials), rate)
         trials.append(t)
-        n += 1
         say(opts, describe(t))
-        if t["result"] == "pass":
-            best = t
-            lo = rate
-            if rate == opts.max_rate:
-                break
-        else:
-            hi = rate
-        if hi - lo <= opts.resolution:
-            break
-        rate = (lo + hi) // 2
-    at_bound = best is not None and best["offered_rate"] == opts.max_rate
-    fail_above = None
-    if best is not None:
-        above = [t for t in trials if t["test"] == "throughput" and
-                 t["offered_rate"] > best["offered_rate"]]
-        fail_above = min(above, key=lambda t: t["offered_rate"]) \
-            if above else None
-    res = {
-        "rate": best["offered_rate"] if best else 0,
+        return t
+    best, tried, lo, hi = search(opts.min_rate, opts.max_rate,
+                                 opts.resolution, opts.trials, trial)
+    at_bound = best == opts.max_rate
+    fail = lowest_failing(tried, best) if best is not None else None
+    return {
+        "rate": best or 0,
         "found": best is not None,
         "resolution": 0 if at_bound else hi - lo,
         "resolution_asked": opts.resolution,
         "resolution_reached": at_bound or hi - lo <= opts.resolution,
         "at_search_bound": at_bound,
-        "lowest_failing_rate": fail_above["offered_rate"]
-        if fail_above else None,
-        "limited_by": fail_above["result"] if fail_above else
+        "lowest_failing_rate": fail[0] if fail else None,
+        "limited_by": fail[1]["result"] if fail else
         ("the search bound" if at_bound else None),
-        "trials": n,
+        "trials": len(tried),
         "criterion": criterion(opts),
     }
-    return res
 
 
 def criterion(opts):
