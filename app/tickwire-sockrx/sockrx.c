@@ -126,26 +126,6 @@ num_opt(const char *name, const char *arg, long lo, long hi)
 	return v;
 }
 
-/* --set SEC.KEY=VALUE over the profile, as tickwire's. */
-static int
-apply_set(struct tw_config *cfg, const char *arg, char *err, size_t len)
-{
-	char buf[512], *dot, *eq;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	dot = strchr(buf, '.');
-	eq = strchr(buf, '=');
-	if (dot == NULL || eq == NULL || dot > eq) {
-		snprintf(err, len, "command line: --set '%s': expected "
-			"SECTION.KEY=VALUE", arg);
-		return -EINVAL;
-	}
-	*dot = '\0';
-	*eq = '\0';
-	return tw_config_set(cfg, "command line (--set)", buf, dot + 1,
-		eq + 1, err, len);
-}
-
 static void
 usage(void)
 {
@@ -277,7 +257,7 @@ main(int argc, char **argv)
 	tw_config_defaults(&cfg);
 	rc = tw_config_load(&cfg, profile, err, sizeof(err));
 	for (i = 0; rc == 0 && i < nb_sets; i++)
-		rc = apply_set(&cfg, sets[i], err, sizeof(err));
+		rc = tw_config_set_arg(&cfg, sets[i], err, sizeof(err));
 	if (rc != 0 || tw_config_check(&cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tickwire-sockrx: %s\n", err);
 		return 2;

@@ -78,34 +78,14 @@ static void
 phase_close(const struct tw_phase_counts *c)
 {
 	struct tw_phase_report *p = &ph.phases[ph.nb_phases - 1];
-	const struct tw_hist *now = &ph.merged[TW_SPAN_SEND_CACHE];
-	bool first = true;
-	unsigned int i;
 
 	p->end = *c;
 	p->open = false;
-	ph.diff = *now;
-	ph.diff.count = 0;
-	ph.diff.sum -= RTE_MIN(ph.lat_start.sum, ph.diff.sum);
-	for (i = 0; i < TW_HIST_BUCKETS; i++) {
-		uint64_t lo, hi;
-
-		ph.diff.b[i] -= RTE_MIN(ph.lat_start.b[i], ph.diff.b[i]);
-		ph.diff.count += ph.diff.b[i];
-		if (ph.diff.b[i] == 0)
-			continue;
-		/* The phase's own extremes, to a bucket's width. */
-		tw_hist_bucket_range(i, &lo, &hi);
-		if (first) {
-			ph.diff.min = RTE_MAX(now->min, lo);
-			first = false;
-		}
-		ph.diff.max = RTE_MIN(now->max, hi);
-	}
-	if (first)
-		ph.diff.min = ph.diff.max = 0;
+	/* The phase's own buckets, and extremes to a bucket's width. */
+	ph.diff = ph.merged[TW_SPAN_SEND_CACHE];
+	tw_hist_minus(&ph.diff, &ph.lat_start);
 	tw_hist_summarize(&ph.diff, &p->lat);
-	/* Tick to trade (the orders' round trips): the phase's buckets. */
+	/* Tick to trade (the orders' round trips), the same way. */
 	ph.diff = ph.rtt;
 	tw_hist_minus(&ph.diff, &ph.t2t_start);
 	tw_hist_summarize(&ph.diff, &p->t2t);

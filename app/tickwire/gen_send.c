@@ -124,6 +124,15 @@ tw_gen_frame_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
 	return rte_pktmbuf_mtod(m, uint8_t *);
 }
 
+/* m for the mirror port; a full burst goes. */
+static inline void
+mirror_add(struct tw_gen_lcore *g, struct rte_mbuf *m)
+{
+	g->mirror_buf[g->nb_mirror++] = m;
+	if (g->nb_mirror == TW_GEN_TXBUF)
+		mirror_flush(g);
+}
+
 /* Queue m (msgs messages) on TX queue q; flush a full burst. */
 static void
 txq_add(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
@@ -134,9 +143,7 @@ txq_add(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 	if (mirror && g->mirror) {
 		/* The same mbuf goes out twice: one reference per port. */
 		rte_mbuf_refcnt_update(m, 1);
-		g->mirror_buf[g->nb_mirror++] = m;
-		if (g->nb_mirror == TW_GEN_TXBUF)
-			mirror_flush(g);
+		mirror_add(g, m);
 	}
 	t->buf[t->n] = m;
 	t->msgs[t->n] = msgs;
@@ -151,9 +158,7 @@ txq_add(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 void
 tw_gen_mirror_add(struct tw_gen_lcore *g, struct rte_mbuf *m)
 {
-	g->mirror_buf[g->nb_mirror++] = m;
-	if (g->nb_mirror == TW_GEN_TXBUF)
-		mirror_flush(g);
+	mirror_add(g, m);
 }
 
 void

@@ -159,25 +159,6 @@ option_key(int opt, const char **sec, const char **key)
 	return -ENOENT;
 }
 
-static int
-apply_set(struct tw_config *cfg, const char *arg, char *err, size_t len)
-{
-	char buf[TW_EAL_ARGS_MAX + 64], *dot, *eq;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	dot = strchr(buf, '.');
-	eq = strchr(buf, '=');
-	if (dot == NULL || eq == NULL || dot > eq) {
-		snprintf(err, len, "command line: --set '%s': expected "
-			"SECTION.KEY=VALUE", arg);
-		return -EINVAL;
-	}
-	*dot = '\0';
-	*eq = '\0';
-	return tw_config_set(cfg, "command line (--set)", buf, dot + 1,
-		eq + 1, err, len);
-}
-
 /*
  * Profile, then options over it, then the checks across keys. Errors
  * are printed. 0 to run, 1 when --help, --list-keys or --version printed
@@ -230,7 +211,7 @@ tw_app_options(struct tw_config *cfg, int argc, char **argv)
 			cfg->host_check_only = true;
 			break;
 		case 'x':
-			rc = apply_set(cfg, optarg, err, sizeof(err));
+			rc = tw_config_set_arg(cfg, optarg, err, sizeof(err));
 			if (rc != 0)
 				goto fail;
 			break;

@@ -206,6 +206,13 @@ int tw_config_set(struct tw_config *cfg, const char *origin,
 		const char *section, const char *key, const char *value,
 		char *err, size_t errlen);
 
+/*
+ * --set SECTION.KEY=VALUE, as tw_config_set from the command line; a
+ * malformed argument is named in err. 0, or -errno.
+ */
+int tw_config_set_arg(struct tw_config *cfg, const char *arg, char *err,
+		size_t errlen);
+
 /* Checks across keys, after all sources are applied. */
 int tw_config_check(const struct tw_config *cfg, char *err, size_t errlen);
 

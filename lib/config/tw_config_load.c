@@ -100,6 +100,26 @@ section_known(const char *section)
 }
 
 int
+tw_config_set_arg(struct tw_config *cfg, const char *arg, char *err,
+		size_t errlen)
+{
+	char buf[TW_EAL_ARGS_MAX + 64], *dot, *eq;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	dot = strchr(buf, '.');
+	eq = strchr(buf, '=');
+	if (dot == NULL || eq == NULL || dot > eq) {
+		snprintf(err, errlen, "command line: --set '%s': expected "
+			"SECTION.KEY=VALUE", arg);
+		return -EINVAL;
+	}
+	*dot = '\0';
+	*eq = '\0';
+	return tw_config_set(cfg, "command line (--set)", buf, dot + 1,
+		eq + 1, err, errlen);
+}
+
+int
 tw_config_set(struct tw_config *cfg, const char *origin, const char *section,
 		const char *key, const char *value, char *err, size_t errlen)
 {

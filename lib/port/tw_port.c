@@ -95,6 +95,22 @@ socket_there(const char *path, bool abstract)
 	return found;
 }
 
+/* A net_memif port in the client role (it connects; the server waits). */
+bool
+tw_port_memif_client(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0 ||
+	    info.driver_name == NULL ||
+	    strcmp(info.driver_name, "net_memif") != 0)
+		return false;
+	da = rte_dev_devargs(info.device);
+	return da == NULL || da->args == NULL ||
+		strstr(da->args, "role=server") == NULL;
+}
+
 /*
  * A memif client starts only once its server's socket is there: two
  * processes started together (or on a busy host) need not be ordered.
@@ -112,8 +128,6 @@ memif_wait_server(const struct tw_port_conf *pc, const struct rte_device *dev)
 	bool abstract;
 	size_t n;
 
-	if (strstr(args, "role=server") != NULL)
-		return;
 	if (p != NULL) {
 		p += 7;
 		n = strcspn(p, ",");
@@ -272,7 +286,7 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 			return rc;
 		}
 	}
-	if (strcmp(info.driver_name, "net_memif") == 0)
+	if (tw_port_memif_client(pc->port_id))
 		memif_wait_server(pc, info.device);
 	rc = rte_eth_dev_start(pc->port_id);
 	if (rc != 0) {
@@ -288,22 +302,6 @@ tw_port_start(const struct tw_port_conf *pc, struct tw_port_state *st)
 	return 0;
 }
 
-/* A net_memif port in the client role (it connects; the server waits). */
-static bool
-memif_client(uint16_t port_id)
-{
-	struct rte_eth_dev_info info;
-	const struct rte_devargs *da;
-
-	if (rte_eth_dev_info_get(port_id, &info) != 0 ||
-	    info.driver_name == NULL ||
-	    strcmp(info.driver_name, "net_memif") != 0)
-		return false;
-	da = rte_dev_devargs(info.device);
-	return da == NULL || da->args == NULL ||
-		strstr(da->args, "role=server") == NULL;
-}
-
 /* A memif client still down restarts this often while it waits. */
 #define MEMIF_RECONNECT_MS 2000
 
@@ -312,7 +310,7 @@ tw_port_wait_link(uint16_t port_id, unsigned int seconds, volatile bool *quit)
 {
 	struct rte_eth_link link;
 	unsigned int waited_ms = 0;
-	bool client = memif_client(port_id);
+	bool client = tw_port_memif_client(port_id);
 
 	for (;;) {
 		memset(&link, 0, sizeof(link));

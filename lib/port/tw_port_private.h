@@ -9,6 +9,9 @@
 #ifndef TW_PORT_PRIVATE_H
 #define TW_PORT_PRIVATE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <rte_log.h>
 
 /* tickwire.port, registered in tw_port.c. */
@@ -17,5 +20,8 @@ extern int tw_logtype_port;
 #define PORT_LOG(level, ...) \
 	rte_log(RTE_LOG_ ## level, tw_logtype_port, "tickwire.port: " \
 		__VA_ARGS__)
+
+/* A net_memif port in the client role (it connects; the server waits). */
+bool tw_port_memif_client(uint16_t port_id);
 
 #endif /* TW_PORT_PRIVATE_H */

@@ -69,18 +69,13 @@ tw_port_report_init(uint16_t port_id, struct tw_port_report *r)
 		snprintf(r->name, sizeof(r->name), "port%u", port_id);
 	if (rte_eth_dev_info_get(port_id, &info) == 0 &&
 	    info.driver_name != NULL) {
-		const struct rte_devargs *da = info.device != NULL ?
-			rte_dev_devargs(info.device) : NULL;
-
 		snprintf(r->driver, sizeof(r->driver), "%s", info.driver_name);
 		/*
 		 * A memif client connects to its server only when started
 		 * (DPDK 22.11): once the server is gone it must be started
 		 * again. A server takes a new client by itself.
 		 */
-		r->relink = strcmp(info.driver_name, "net_memif") == 0 &&
-			(da == NULL || da->args == NULL ||
-			 strstr(da->args, "role=server") == NULL);
+		r->relink = tw_port_memif_client(port_id);
 	}
 	memset(&link, 0, sizeof(link));
 	if (rte_eth_link_get_nowait(port_id, &link) == 0) {

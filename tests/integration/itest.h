@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,44 @@ it_read_pair(const char *gjson, const char *pjson, char **g, char **p)
  * Logs: NAME-gen.log, NAME-proc.log. The stats JSONs (named in the
  * options) are removed first and read into *g and *p.
  */
+/*
+ * An interface name as tickwire tags a tap's under TW_PREFIX=TAG:
+ * N-TAG, N cut so that the whole fits 15 characters.
+ */
+static inline const char *
+it_tap_name(const char *n)
+{
+	static char name[4][IF_NAMESIZE];
+	static unsigned int i;
+	const char *tag = getenv("TW_PREFIX");
+	size_t keep;
+
+	i = (i + 1) % 4;
+	if (tag == NULL || *tag == '\0') {
+		snprintf(name[i], sizeof(name[i]), "%s", n);
+		return name[i];
+	}
+	keep = strlen(n);
+	if (keep > IF_NAMESIZE - 2 - strlen(tag))
+		keep = IF_NAMESIZE - 2 - strlen(tag);
+	snprintf(name[i], sizeof(name[i]), "%.*s-%s", (int)keep, n, tag);
+	return name[i];
+}
+
+/* The generator lcore's interruption record in a stats JSON: the time
+ * its loop ran, as lib/noise measured it (ns). */
+static inline uint64_t
+it_gen_noise_elapsed_ns(const char *json)
+{
+	const char *p = strstr(json, "\"role\": \"gen\", \"lcore\": 1,");
+	const char *q;
+
+	assert_non_null(p);
+	q = strstr(p, "\"elapsed_ns\": ");
+	assert_non_null(q);
+	return strtoull(q + strlen("\"elapsed_ns\": "), NULL, 10);
+}
+
 static inline void
 it_memif_pair(const char *name, const char *const *gen_opts,
 		const char *const *proc_opts, const char *gjson,

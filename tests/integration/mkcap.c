@@ -68,6 +68,75 @@ apply_truth(struct tw_cache *c, uint16_t ch, uint64_t seq, uint16_t n,
 	}
 }
 
+/* Every channel's end of session at seq[ch]; the frames written so far. */
+static unsigned int
+session_end(FILE *cap, const uint64_t *seq, unsigned int n)
+{
+	uint8_t frame[TT_FRAME_MAX];
+	uint16_t ch, len;
+
+	for (ch = 0; ch < TT_CHANNELS; ch++) {
+		len = tt_control_frame(frame, ch, seq[ch],
+			TW_MOLD_COUNT_END_OF_SESSION);
+		pcap_frame(cap, frame, len, n++);
+	}
+	return n;
+}
+
+/*
+ * The capture closed; the cache its good frames give (CSV) and the
+ * drops expected per reason with the frame count. 0, or 1.
+ */
+static int
+write_outcome(FILE *cap, struct tw_cache *truth, const uint64_t *expected,
+		unsigned int n, const char *truth_path, const char *exp_path)
+{
+	FILE *out;
+	unsigned int i;
+
+	if (fclose(cap) != 0)
+		return 1;
+	out = fopen(truth_path, "w");
+	if (out == NULL || tw_cache_dump_csv(&truth, 1, out) != 0 ||
+	    fclose(out) != 0)
+		return 1;
+	out = fopen(exp_path, "w");
+	if (out == NULL)
+		return 1;
+	for (i = 0; i < TW_DROP_MAX; i++)
+		fprintf(out, "%s %" PRIu64 "\n", tw_rx_drop_name(i),
+			expected[i]);
+	fprintf(out, "frames %u\n", n);
+	return fclose(out) == 0 ? 0 : 1;
+}
+
+/*
+ * Round r of the good feed: a frame of MSGS quotes on every channel at
+ * seq[ch] (moved on), into the capture and the truth; with dup, channel
+ * 1's frame copied there (its length in *dup_len). The frames so far.
+ */
+static unsigned int
+good_round(FILE *cap, struct tw_cache *truth, uint64_t *seq, unsigned int r,
+		unsigned int n, uint8_t *dup, uint16_t *dup_len)
+{
+	uint8_t frame[TT_FRAME_MAX];
+	uint16_t ch, len;
+
+	for (ch = 0; ch < TT_CHANNELS; ch++) {
+		int64_t k = (int64_t)(r * 100 + ch * 10);
+
+		len = tt_quote_frame(frame, 0, ch, seq[ch], MSGS, k);
+		pcap_frame(cap, frame, len, n++);
+		apply_truth(truth, ch, seq[ch], MSGS, k);
+		seq[ch] += MSGS;
+		if (dup != NULL && ch == 1) {
+			memcpy(dup, frame, len);
+			*dup_len = len;
+		}
+	}
+	return n;
+}
+
 static int
 extreme(const char *path)
 {
@@ -183,9 +252,9 @@ recovery(const char *cap_path, const char *truth_path, const char *exp_path)
 		tw_cache_memsize(TT_SYMBOLS)), TT_SYMBOLS, 0);
 	uint64_t seq[TT_CHANNELS], expected[TW_DROP_MAX] = { 0 };
 	uint8_t frame[TT_FRAME_MAX];
-	unsigned int r, i, n = 0;
+	unsigned int r, n = 0;
 	uint16_t len, ch;
-	FILE *cap = fopen(cap_path, "wb"), *out;
+	FILE *cap = fopen(cap_path, "wb");
 
 	if (cap == NULL || truth == NULL)
 		return 1;
@@ -200,14 +269,7 @@ recovery(const char *cap_path, const char *truth_path, const char *exp_path)
 		seq[LATE_CH] += MSGS;
 	}
 	for (r = 0; r < ROUNDS; r++) {
-		for (ch = 0; ch < TT_CHANNELS; ch++) {
-			int64_t k = (int64_t)(r * 100 + ch * 10);
-
-			len = tt_quote_frame(frame, 0, ch, seq[ch], MSGS, k);
-			pcap_frame(cap, frame, len, n++);
-			apply_truth(truth, ch, seq[ch], MSGS, k);
-			seq[ch] += MSGS;
-		}
+		n = good_round(cap, truth, seq, r, n, NULL, NULL);
 		if (r != 0)
 			continue;
 		/* Channel 0 waits for no snapshot: the server's own is
@@ -241,25 +303,8 @@ recovery(const char *cap_path, const char *truth_path, const char *exp_path)
 			SERVER_IP, 0);
 		pcap_frame(cap, frame, len, n++);
 	}
-	for (ch = 0; ch < TT_CHANNELS; ch++) {
-		len = tt_control_frame(frame, ch, seq[ch],
-			TW_MOLD_COUNT_END_OF_SESSION);
-		pcap_frame(cap, frame, len, n++);
-	}
-	if (fclose(cap) != 0)
-		return 1;
-	out = fopen(truth_path, "w");
-	if (out == NULL || tw_cache_dump_csv(&truth, 1, out) != 0 ||
-	    fclose(out) != 0)
-		return 1;
-	out = fopen(exp_path, "w");
-	if (out == NULL)
-		return 1;
-	for (i = 0; i < TW_DROP_MAX; i++)
-		fprintf(out, "%s %" PRIu64 "\n", tw_rx_drop_name(i),
-			expected[i]);
-	fprintf(out, "frames %u\n", n);
-	return fclose(out) == 0 ? 0 : 1;
+	n = session_end(cap, seq, n);
+	return write_outcome(cap, truth, expected, n, truth_path, exp_path);
 }
 
 int
@@ -269,7 +314,7 @@ main(int argc, char **argv)
 	uint64_t seq[TT_CHANNELS], expected[TW_DROP_MAX] = { 0 };
 	uint8_t frame[TT_FRAME_MAX], dup[TT_FRAME_MAX];
 	uint16_t dup_len = 0, len, ch;
-	FILE *cap, *out;
+	FILE *cap;
 	unsigned int r, i, n = 0;
 
 	if (argc == 3 && strcmp(argv[1], "--extreme") == 0)
@@ -291,18 +336,8 @@ main(int argc, char **argv)
 		seq[ch] = TW_MOLD_FIRST_SEQ;
 
 	for (r = 0; r < ROUNDS; r++) {
-		for (ch = 0; ch < TT_CHANNELS; ch++) {
-			int64_t k = (int64_t)(r * 100 + ch * 10);
-
-			len = tt_quote_frame(frame, 0, ch, seq[ch], MSGS, k);
-			pcap_frame(cap, frame, len, n++);
-			apply_truth(truth, ch, seq[ch], MSGS, k);
-			seq[ch] += MSGS;
-			if (r == 1 && ch == 1) {
-				memcpy(dup, frame, len);
-				dup_len = len;
-			}
-		}
+		n = good_round(cap, truth, seq, r, n, r == 1 ? dup : NULL,
+			&dup_len);
 		if (r != ROUNDS / 2)
 			continue;
 		/* Mid-stream: every bad class, then a repeat of an old frame. */
@@ -337,28 +372,10 @@ main(int argc, char **argv)
 			expected[TW_DROP_WRONG_CHANNEL]++;
 		}
 	}
-	for (ch = 0; ch < TT_CHANNELS; ch++) {
-		len = tt_control_frame(frame, ch, seq[ch],
-			TW_MOLD_COUNT_END_OF_SESSION);
-		pcap_frame(cap, frame, len, n++);
-	}
+	n = session_end(cap, seq, n);
 	/* After the end: not applied. */
 	len = tt_quote_frame(frame, 0, 0, seq[0] + 1, MSGS, 55);
 	pcap_frame(cap, frame, len, n++);
 	expected[TW_DROP_AFTER_END]++;
-	if (fclose(cap) != 0)
-		return 1;
-
-	out = fopen(argv[2], "w");
-	if (out == NULL || tw_cache_dump_csv(&truth, 1, out) != 0 ||
-	    fclose(out) != 0)
-		return 1;
-	out = fopen(argv[3], "w");
-	if (out == NULL)
-		return 1;
-	for (i = 0; i < TW_DROP_MAX; i++)
-		fprintf(out, "%s %" PRIu64 "\n", tw_rx_drop_name(i),
-			expected[i]);
-	fprintf(out, "frames %u\n", n);
-	return fclose(out) == 0 ? 0 : 1;
+	return write_outcome(cap, truth, expected, n, argv[2], argv[3]);
 }

@@ -201,20 +201,6 @@ replay_gives_the_truth(const char *day, const char *truth,
  * A short day file at its own timing, slowed down four times, takes
  * about four times its span to send (the clock behind the timing).
  */
-/* The generator lcore's interruption record in a stats JSON: the time
- * its loop ran, as lib/noise measured it (ns). */
-static uint64_t
-gen_noise_elapsed_ns(const char *json)
-{
-	const char *p = strstr(json, "\"role\": \"gen\", \"lcore\": 1,");
-	const char *q;
-
-	assert_non_null(p);
-	q = strstr(p, "\"elapsed_ns\": ");
-	assert_non_null(q);
-	return strtoull(q + strlen("\"elapsed_ns\": "), NULL, 10);
-}
-
 static void
 itch_file_at_its_own_timing(void **state)
 {
@@ -251,7 +237,7 @@ itch_file_at_its_own_timing(void **state)
 	assert_non_null(p);
 	elapsed = strtod(p + strlen("\"elapsed_s\": "), NULL);
 	/* The day file's loop recorded its own gaps while it sent. */
-	assert_true(gen_noise_elapsed_ns(s) >= 2 * span * 1e9);
+	assert_true(it_gen_noise_elapsed_ns(s) >= 2 * span * 1e9);
 	free(s);
 	print_message("a day of %.3f s sent at speed 0.25 in %.3f s\n", span,
 		elapsed);

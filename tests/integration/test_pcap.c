@@ -139,20 +139,6 @@ recorded_feed_passes_tshark_and_replays_to_truth(void **state)
  * is the replay's own (microseconds); not restamped it is the age of
  * the recording, and the run says so.
  */
-/* The generator lcore's interruption record in a stats JSON: the time
- * its loop ran, as lib/noise measured it (ns). */
-static uint64_t
-gen_noise_elapsed_ns(const char *json)
-{
-	const char *p = strstr(json, "\"role\": \"gen\", \"lcore\": 1,");
-	const char *q;
-
-	assert_non_null(p);
-	q = strstr(p, "\"elapsed_ns\": ");
-	assert_non_null(q);
-	return strtoull(q + strlen("\"elapsed_ns\": "), NULL, 10);
-}
-
 static void
 replay_keeps_the_capture_timing(void **state)
 {
@@ -192,7 +178,7 @@ replay_keeps_the_capture_timing(void **state)
 		13);
 	assert_true(strtod(strstr(s, "\"elapsed_s\": ") + 13, NULL) >= 0.9);
 	/* The replaying loop recorded its own gaps over the replay. */
-	assert_true(gen_noise_elapsed_ns(s) >= 500000000u);
+	assert_true(it_gen_noise_elapsed_ns(s) >= 500000000u);
 	assert_int_equal(it_json_u64(s, "rx", "messages"), 51000);
 	assert_true(it_json_u64(s, "latency_ns", "p50") < 100000000);
 	r = it_slurp("rec.json");
@@ -222,26 +208,27 @@ replay_keeps_the_capture_timing(void **state)
 	free(s);
 }
 
-static void
-malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
+/*
+ * In dir: the capture tw-mkcap (mk) writes, replayed by rep (its
+ * --config is set here), whole (exit 0); every drop reason counted as
+ * the maker's expected.txt says, and the frames read. The stats JSON
+ * (the caller frees it); *reasons: the reasons expected non-zero.
+ */
+static char *
+replay_checked(const char *dir, char *const *mk, const char **rep,
+		unsigned int *reasons)
 {
-	const char *dir = it_path("pcap-malformed");
-	char *const mk[] = { (char *)TW_MKCAP, "tickwire-feed.pcap",
-		"truth.csv", "expected.txt", NULL };
-	const char *rep[] = { "--config", NULL,
-		"--symbols", "64", "--duration", "60", "--quiet",
-		"--stats-json", "rep.json", "--dump-cache", "cache.csv", NULL };
 	char *json, *exp, *line, *save = NULL;
-	unsigned int reasons = 0;
 
 	enter(dir);
 	rep[1] = replay_profile(dir);
 	assert_int_equal(it_run(mk, "mkcap.log", 30), 0);
-	assert_int_equal(it_tickwire(rep, "rep.log", 120), 0);
+	assert_int_equal(it_tickwire(rep, "rep.log", 120), IT_WHOLE);
 	json = it_slurp("rep.json");
 	exp = it_slurp("expected.txt");
 	assert_non_null(json);
 	assert_non_null(exp);
+	*reasons = 0;
 	for (line = strtok_r(exp, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char reason[64];
@@ -256,13 +243,29 @@ malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
 		if (it_json_u64(json, "drops", reason) != want)
 			fail_msg("drop %s: %" PRIu64 ", expected %llu", reason,
 				it_json_u64(json, "drops", reason), want);
-		reasons += want != 0;
+		*reasons += want != 0;
 	}
+	free(exp);
+	return json;
+}
+
+static void
+malformed_frames_are_counted_by_reason_and_good_ones_kept(void **state)
+{
+	const char *dir = it_path("pcap-malformed");
+	char *const mk[] = { (char *)TW_MKCAP, "tickwire-feed.pcap",
+		"truth.csv", "expected.txt", NULL };
+	const char *rep[] = { "--config", NULL,
+		"--symbols", "64", "--duration", "60", "--quiet",
+		"--stats-json", "rep.json", "--dump-cache", "cache.csv", NULL };
+	unsigned int reasons;
+	char *json;
+
+	json = replay_checked(dir, mk, rep, &reasons);
 	assert_true(reasons >= 22);
 	assert_int_equal(it_json_u64(json, NULL, "gaps"), 0);
 	assert_int_equal(it_json_u64(json, NULL, "channels_ended"), 4);
 	free(json);
-	free(exp);
 	assert_true(it_files_equal("cache.csv", "truth.csv"));
 }
 
@@ -285,33 +288,10 @@ forged_recovery_traffic_is_dropped_by_reason(void **state)
 		"--symbols", "64", "--duration", "60", "--quiet",
 		"--set", "recovery.rerequest=true",
 		"--stats-json", "rep.json", "--dump-cache", "cache.csv", NULL };
-	char *json, *exp, *line, *save = NULL;
-	unsigned int reasons = 0;
+	unsigned int reasons;
+	char *json;
 
-	enter(dir);
-	rep[1] = replay_profile(dir);
-	assert_int_equal(it_run(mk, "mkcap.log", 30), 0);
-	assert_int_equal(it_tickwire(rep, "rep.log", 120), IT_WHOLE);
-	json = it_slurp("rep.json");
-	exp = it_slurp("expected.txt");
-	assert_non_null(json);
-	assert_non_null(exp);
-	for (line = strtok_r(exp, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char reason[64];
-		unsigned long long want;
-
-		assert_int_equal(sscanf(line, "%63s %llu", reason, &want), 2);
-		if (strcmp(reason, "frames") == 0) {
-			assert_int_equal(it_json_u64(json, "rx", "packets"),
-				want);
-			continue;
-		}
-		if (it_json_u64(json, "drops", reason) != want)
-			fail_msg("drop %s: %" PRIu64 ", expected %llu", reason,
-				it_json_u64(json, "drops", reason), want);
-		reasons += want != 0;
-	}
+	json = replay_checked(dir, mk, rep, &reasons);
 	assert_int_equal(reasons, 4);
 	assert_int_equal(it_json_u64(json, "recovery", "late_joins"), 1);
 	assert_int_equal(it_json_u64(json, "recovery", "snapshots"), 1);
@@ -319,7 +299,6 @@ forged_recovery_traffic_is_dropped_by_reason(void **state)
 	assert_int_equal(it_json_u64(json, "verdict", "stale_symbols"), 0);
 	assert_int_equal(it_json_u64(json, NULL, "channels_ended"), 4);
 	free(json);
-	free(exp);
 	assert_true(it_files_equal("cache.csv", "truth.csv"));
 }
 

@@ -24,35 +24,11 @@
 #include "itest.h"
 #include "tw_proto.h"
 
-/*
- * An interface name as tickwire tags a tap's under TW_PREFIX=TAG:
- * N-TAG, N cut so that the whole fits 15 characters.
- */
-static const char *
-tagged(const char *n)
-{
-	static char name[4][IF_NAMESIZE];
-	static unsigned int i;
-	const char *tag = getenv("TW_PREFIX");
-	size_t keep;
-
-	i = (i + 1) % 4;
-	if (tag == NULL || *tag == '\0') {
-		snprintf(name[i], sizeof(name[i]), "%s", n);
-		return name[i];
-	}
-	keep = strlen(n);
-	if (keep > IF_NAMESIZE - 2 - strlen(tag))
-		keep = IF_NAMESIZE - 2 - strlen(tag);
-	snprintf(name[i], sizeof(name[i]), "%.*s-%s", (int)keep, n, tag);
-	return name[i];
-}
-
 /* tap.ini's tw0, tagged as tickwire tags it under TW_PREFIX=TAG. */
 static const char *
 iface(void)
 {
-	return tagged("tw0");
+	return it_tap_name("tw0");
 }
 #define IFACE iface()
 
@@ -288,7 +264,7 @@ static struct {
 static const char *
 bridge(void)
 {
-	return tagged("twb");
+	return it_tap_name("twb");
 }
 
 /* "sh -c CMD" (bridge and ip), its output in log: its status. */
@@ -537,7 +513,7 @@ late_join(const char *name, const char *server_ip, const char *server_mac,
 		"--stats-json", pjson, "--dump-cache", cache,
 		server_mac != NULL ? "--set" : NULL, smac, NULL };
 	char *argv[IT_MAX_ARGS];
-	const char *gen_if = tagged("tw0"), *proc_if = tagged("tw1");
+	const char *gen_if = it_tap_name("tw0"), *proc_if = it_tap_name("tw1");
 	int proc_rc;
 
 	snprintf(sip, sizeof(sip), "recovery.server_ip=%s", server_ip);
