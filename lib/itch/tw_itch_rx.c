@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The RX burst of an ITCH 5.0 feed: lib/parse's frame and burst logic
- * (headers, MoldUDP64 sessions and sequences, two lines, gaps and
- * re-requests) compiled once more with ITCH's block checks and the books
- * (tw_itch_apply.h) in place of tickwire's messages, holding back what
- * comes after a gap until the gap is filled (TW_RX_HOLD_BACK). Scalar: a book update is a hash probe and a
- * sorted insert, not a vector job.
+ * The RX burst of an ITCH 5.0 feed: ITCH's message layer (the checks of
+ * each message and the books, tw_itch_apply.h) composed with the
+ * MoldUDP64 transport layer and the L2-L4 layer by lib/parse's composer
+ * (tw_rx_template.h), holding back what comes after a gap until the gap
+ * is filled (TW_RX_HOLD_BACK: every message must apply in order).
+ * Scalar: a book update is a hash probe and a sorted insert, not a
+ * vector job.
  *
  * A frame is all or nothing as before: every block must have its
  * type's size and a stock locate of this channel before any applies.
@@ -21,7 +22,6 @@
 
 #define TW_RX_LEVEL itch
 #define TW_RX_HAVE_FAST_HEADERS 0
-#define TW_RX_PROTO_BLOCKS
 #define TW_RX_HOLD_BACK
 
 _Static_assert(TW_RX_BOOK_REASONS == TW_BOOK_VERDICTS,
@@ -33,66 +33,62 @@ lvl_raw_cksum(const void *buf, uint32_t len)
 	return rte_raw_cksum(buf, len);
 }
 
-static inline int
-check_blocks(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
-		uint32_t count, uint32_t channel)
+/* ---- the message layer (tw_msg_rx.h states the contract) ---- */
+
+#define TW_RX_MSG_LAYER itch50
+
+/*
+ * One message: unknown types are skipped (when applied) and counted;
+ * a known one has its type's size and, unless system-wide, a stock
+ * locate of this channel; a directory keeps the directory's rules. The
+ * burst's orders are asked for before any applies.
+ */
+static __rte_always_inline int
+msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
+		uint32_t channel)
 {
 	const struct tw_rx_feed *feed = ctx->feed;
 	const struct tw_cache *cache = ctx->cache;
-	const struct tw_books *books = ctx->proto_state;
-	uint32_t off = 0, i;
+	uint16_t want = tw_itch_len[m[0]];
+	uint32_t wl, l;
 
-	for (i = 0; i < count; i++) {
-		const uint8_t *m;
-		uint16_t mlen, want;
-		uint32_t wl, l;
-
-		if (unlikely(off + TW_MOLD_BLOCK_HDR_LEN > len))
-			return TW_DROP_BAD_MSG_LEN;
-		/* ITCH sizes are odd too: no aligned 16-bit loads. */
-		mlen = tw_itch_u16(b + off);
-		off += TW_MOLD_BLOCK_HDR_LEN;
-		if (unlikely(mlen == 0 || off + mlen > len))
-			return TW_DROP_BAD_MSG_LEN;
-		m = b + off;
-		off += mlen;
-		want = tw_itch_len[m[0]];
-		if (want == 0)
-			continue;       /* unknown: skipped when applied */
-		if (unlikely(mlen != want))
-			return TW_DROP_BAD_MSG_LEN;
-		wl = tw_itch_locate(m);
-		if (wl == 0)
-			continue;       /* system-wide (S, V, W) */
-		l = wl - 1;
-		if (unlikely(l >= cache->nb_symbols))
-			return TW_DROP_BAD_LOCATE;
-		if (unlikely(l - rte_reciprocal_divide(l, feed->chan_div) *
-				feed->nb_channels != channel))
-			return TW_DROP_WRONG_CHANNEL;
-		if (unlikely(m[0] == TW_ITCH_STOCK_DIRECTORY)) {
-			struct tw_directory d = {
-				.locate = l,
-				.price_decimals = TW_ITCH_PRICE_DECIMALS,
-			};
-			int reason;
-
-			memcpy(d.ticker, m + TW_ITCH_R_STOCK, TW_TICKER_LEN);
-			reason = tw_rx_directory_verdict(cache, &d);
-			if (reason != TW_RX_ACCEPT)
-				return reason;
-		}
-		/* The burst's orders, asked for before any applies. */
-		tw_itch_prefetch(books, cache, m);
-	}
-	if (unlikely(off != len))
+	if (want == 0)
+		return TW_RX_ACCEPT;    /* unknown: skipped when applied */
+	if (unlikely(mlen != want))
 		return TW_DROP_BAD_MSG_LEN;
+	wl = tw_itch_locate(m);
+	if (wl == 0)
+		return TW_RX_ACCEPT;    /* system-wide (S, V, W) */
+	l = wl - 1;
+	if (unlikely(l >= cache->nb_symbols))
+		return TW_DROP_BAD_LOCATE;
+	if (unlikely(l - rte_reciprocal_divide(l, feed->chan_div) *
+			feed->nb_channels != channel))
+		return TW_DROP_WRONG_CHANNEL;
+	if (unlikely(m[0] == TW_ITCH_STOCK_DIRECTORY)) {
+		struct tw_directory d = {
+			.locate = l,
+			.price_decimals = TW_ITCH_PRICE_DECIMALS,
+		};
+		int reason;
+
+		memcpy(d.ticker, m + TW_ITCH_R_STOCK, TW_TICKER_LEN);
+		reason = tw_rx_directory_verdict(cache, &d);
+		if (reason != TW_RX_ACCEPT)
+			return reason;
+	}
+	tw_itch_prefetch(ctx->proto_state, cache, m);
 	return TW_RX_ACCEPT;
 }
 
+/* Nothing to sum per packet: the books count as they apply. */
+struct msg_pkt {
+	char unused;
+};
+
 static __rte_always_inline void
-apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
-		uint32_t skip, uint64_t seq, uint32_t channel, uint64_t now_ns,
+msg_apply(struct tw_rx_ctx *ctx, struct msg_pkt *pk, const uint8_t *m,
+		uint16_t mlen, uint64_t seq, uint32_t channel, uint64_t now_ns,
 		bool track)
 {
 	struct tw_itch_sink s = {
@@ -100,28 +96,28 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 		.cache = ctx->cache,
 		.ctr = ctx->ctr,
 	};
-	struct tw_rx_counters *ctr = ctx->ctr;
-	const uint8_t *m = NULL;
-	uint64_t send_ns, ts;
-	uint32_t i;
 
+	RTE_SET_USED(pk);
+	RTE_SET_USED(mlen);
 	RTE_SET_USED(channel);
 	RTE_SET_USED(track);
-	for (i = 0; i < count; i++) {
-		uint16_t mlen = tw_itch_u16(b);
+	tw_itch_apply(&s, m, seq, now_ns);
+}
 
-		m = b + TW_MOLD_BLOCK_HDR_LEN;
-		b = m + mlen;
-		if (i < skip)
-			continue;
-		tw_itch_apply(&s, m, seq + i, now_ns);
-	}
-	ctr->msgs += count - skip;
-	/*
-	 * One latency sample per packet, from its last message's timestamp
-	 * (nanoseconds since midnight: the send time when the feed is
-	 * tickwire's own).
-	 */
+/*
+ * One latency sample per packet, from its last message's timestamp
+ * (nanoseconds since midnight: the send time when the feed is
+ * tickwire's own).
+ */
+static __rte_always_inline void
+msg_pkt_end(struct tw_rx_ctx *ctx, const struct msg_pkt *pk,
+		const uint8_t *m, uint32_t applied, uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	uint64_t send_ns, ts;
+
+	RTE_SET_USED(pk);
+	ctr->msgs += applied;
 	if (m == NULL || tw_itch_len[m[0]] == 0)
 		return;
 	ts = tw_itch_timestamp(m);
@@ -150,6 +146,7 @@ apply_blocks(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 	}
 }
 
+#include "tw_mold_rx.h"
 #include "tw_rx_template.h"
 
 int

@@ -193,16 +193,9 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 	    unlikely(rte_ipv4_udptcp_cksum_verify(ip, udp) != 0))
 		return TW_DROP_BAD_UDP_CSUM;
 	off += TW_UDP_HDR_LEN;
-
-	if (unlikely(udp_len < TW_UDP_HDR_LEN + TW_MOLD_HDR_LEN))
-		return TW_DROP_BAD_MOLD_HDR;
-	v->mold = (const struct tw_mold_hdr *)(p + off);
-	v->blocks = p + off + TW_MOLD_HDR_LEN;
-	v->blocks_len = udp_len - TW_UDP_HDR_LEN - TW_MOLD_HDR_LEN;
-	if (unlikely(!feed->session_any &&
-		     memcmp(v->mold->session, feed->session,
-			    TW_MOLD_SESSION_LEN) != 0))
-		return TW_DROP_BAD_SESSION;
+	/* What the payload holds is the transport layer's to check. */
+	v->payload = p + off;
+	v->payload_len = udp_len - TW_UDP_HDR_LEN;
 	return TW_RX_ACCEPT;
 }
 

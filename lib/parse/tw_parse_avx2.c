@@ -52,4 +52,6 @@ lvl_raw_cksum(const void *buf, uint32_t len)
 	return tw_cksum_fold64(sum);
 }
 
+#include "tw_msg_rx.h"
+#include "tw_mold_rx.h"
 #include "tw_rx_template.h"

@@ -28,6 +28,8 @@ lvl_quote_fields(struct tw_cache_entry *e, const uint8_t *m)
 	e->ask_sz = q.ask_sz;
 }
 
+#include "tw_msg_rx.h"
+#include "tw_mold_rx.h"
 #include "tw_rx_template.h"
 
 void
@@ -44,6 +46,7 @@ tw_rx_datagram(struct tw_rx_ctx *ctx, uint16_t channel,
 	struct tw_rx_counters *ctr = ctx->ctr;
 	/* A multicast datagram of line A: no retransmission, no snapshot. */
 	struct tw_rx_view v = { .retrans = false };
+	int reason;
 
 	ctr->pkts++;
 	ctr->bytes += len;
@@ -51,19 +54,13 @@ tw_rx_datagram(struct tw_rx_ctx *ctx, uint16_t channel,
 		ctr->drops[TW_DROP_NOT_SUBSCRIBED]++;
 		return;
 	}
-	if (unlikely(len < TW_MOLD_HDR_LEN)) {
-		ctr->drops[TW_DROP_BAD_MOLD_HDR]++;
-		return;
-	}
-	v.mold = (const struct tw_mold_hdr *)payload;
-	if (unlikely(!ctx->feed->session_any &&
-		     memcmp(v.mold->session, ctx->feed->session,
-			    TW_MOLD_SESSION_LEN) != 0)) {
-		ctr->drops[TW_DROP_BAD_SESSION]++;
-		return;
-	}
-	v.blocks = payload + TW_MOLD_HDR_LEN;
-	v.blocks_len = len - TW_MOLD_HDR_LEN;
+	v.payload = payload;
+	v.payload_len = len;
 	v.channel = channel;
-	rx_mold(ctx, &v, now_ns);
+	reason = xport_hdr_check(ctx, &v, false);
+	if (unlikely(reason != TW_RX_ACCEPT)) {
+		ctr->drops[reason]++;
+		return;
+	}
+	xport_datagram(ctx, &v, now_ns);
 }

@@ -21,6 +21,10 @@
 
 /* The layers above Ethernet that a frame carries, once checked. */
 struct tw_rx_view {
+	/* Layer 1 (L2-L4): the UDP payload, and where it came from. */
+	const uint8_t *payload;
+	uint32_t payload_len;
+	/* Layer 2 (the transport's, MoldUDP64): its header, the blocks. */
 	const struct tw_mold_hdr *mold;
 	const uint8_t *blocks;
 	uint32_t blocks_len;
