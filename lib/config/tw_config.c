@@ -77,6 +77,10 @@ static const struct key_def keys[] = {
 		"the feed's messages: tickwire (top of book) or itch50 "
 		"(NASDAQ TotalView-ITCH 5.0, order level); lib/protocol's "
 		"registry names them"),
+	T("feed", "transport", KT_STR, transport,
+		"how the messages are framed, sequenced and recovered: "
+		"moldudp64 (MoldUDP64: sessions, re-requests, snapshots on "
+		"request); lib/protocol's registry names them"),
 
 	U("itch", "max_orders", itch_max_orders, 16, UINT64_C(1) << 32,
 		"RX books: resting orders at most, each RX lcore"),
@@ -359,6 +363,7 @@ tw_config_defaults(struct tw_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->protocol, sizeof(cfg->protocol), "tickwire");
+	snprintf(cfg->transport, sizeof(cfg->transport), "moldudp64");
 	cfg->symbols = 1000;
 	cfg->channels = 4;
 	cfg->session_auto = true;     /* a new name every run */

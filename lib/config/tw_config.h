@@ -56,6 +56,7 @@ struct tw_config {
 	uint8_t ttl;
 
 	char protocol[16];      /* a name in lib/protocol's registry */
+	char transport[16];     /* a transport's name in that registry */
 
 	/* [itch]: ITCH 5.0's books and market model */
 	uint64_t itch_max_orders;       /* RX books: resting orders at most */

@@ -7,8 +7,36 @@
 #include "tw_itch_rx.h"
 #include "tw_protocol.h"
 
+/* ---- transports ---- */
+
+static const struct tw_transport transport_moldudp64 = {
+	.name = "moldudp64",
+	.caps = {
+		.rerequest = true,
+		.snapshot_on_request = true,
+		.sessions = true,
+		.two_lines = true,
+	},
+	.hdr_len = TW_MOLD_HDR_LEN,
+	.msg_hdr_len = TW_MOLD_BLOCK_HDR_LEN,
+};
+
+static const struct tw_transport *const transports[] = {
+	&transport_moldudp64,
+};
+
+static const char *const transport_names[] = { "moldudp64", NULL };
+
+/* The transports a protocol's bursts are composed with. */
+static const struct tw_transport *const on_moldudp64[] = {
+	&transport_moldudp64, NULL,
+};
+
+/* ---- message protocols ---- */
+
 static const struct tw_protocol protocol_tickwire = {
 	.name = "tickwire",
+	.transports = on_moldudp64,
 	.caps = {
 		.snapshots = true,
 		.tick_to_trade = true,
@@ -26,6 +54,7 @@ static const struct tw_protocol protocol_tickwire = {
 
 static const struct tw_protocol protocol_itch50 = {
 	.name = "itch50",
+	.transports = on_moldudp64,
 	.caps = {
 		/* An execution of an order whose add is missing cannot
 		 * apply: nothing past a gap does until it is filled. */
@@ -48,6 +77,73 @@ static const struct tw_protocol *const protocols[] = {
 };
 
 static const char *const names[] = { "tickwire", "itch50", NULL };
+
+const struct tw_transport *
+tw_transport_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(transports) / sizeof(transports[0]); i++)
+		if (strcmp(transports[i]->name, name) == 0)
+			return transports[i];
+	return NULL;
+}
+
+const char *const *
+tw_transport_names(void)
+{
+	return transport_names;
+}
+
+/* names, joined by ", " into buf. */
+static const char *
+joined(const char *const *names, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (; *names != NULL && used < len; names++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			used == 0 ? "" : ", ", *names);
+	return buf;
+}
+
+static const char *
+profile_name(const struct tw_config *cfg)
+{
+	return cfg->path[0] != '\0' ? cfg->path : "configuration";
+}
+
+const struct tw_transport *
+tw_transport_for(const struct tw_config *cfg, const struct tw_protocol *p,
+		char *err, size_t errlen)
+{
+	const struct tw_transport *t = tw_transport_find(cfg->transport);
+	const struct tw_transport *const *on;
+	char names[128];
+
+	if (t == NULL) {
+		snprintf(err, errlen, "%s: [feed] transport: '%s' is not one "
+			"of %s", profile_name(cfg), cfg->transport,
+			joined(transport_names, names, sizeof(names)));
+		return NULL;
+	}
+	for (on = p->transports; *on != NULL; on++)
+		if (*on == t)
+			break;
+	if (*on == NULL) {
+		snprintf(err, errlen, "%s: [feed] transport: protocol %s is "
+			"not built on %s", profile_name(cfg), p->name, t->name);
+		return NULL;
+	}
+	if (cfg->lines == 2 && !t->caps.two_lines) {
+		snprintf(err, errlen, "%s: [feed] lines: 2 lines need a "
+			"transport that arbitrates them; %s does not",
+			profile_name(cfg), t->name);
+		return NULL;
+	}
+	return t;
+}
 
 const struct tw_protocol *
 tw_protocol_find(const char *name)
@@ -87,13 +183,15 @@ beyond_caps(const struct tw_protocol_caps *c, const struct tw_config *cfg)
 const struct tw_protocol *
 tw_protocol_for(const struct tw_config *cfg, char *err, size_t errlen)
 {
-	const char *o = cfg->path[0] != '\0' ? cfg->path : "configuration";
+	const char *o = profile_name(cfg);
 	const struct tw_protocol *p = tw_protocol_find(cfg->protocol);
 	const char *what;
+	char names_buf[128];
 
 	if (p == NULL) {
 		snprintf(err, errlen, "%s: [feed] protocol: '%s' is not one of "
-			"tickwire, itch50", o, cfg->protocol);
+			"%s", o, cfg->protocol,
+			joined(names, names_buf, sizeof(names_buf)));
 		return NULL;
 	}
 	if (cfg->symbols > p->caps.max_symbols) {
@@ -108,6 +206,8 @@ tw_protocol_for(const struct tw_config *cfg, char *err, size_t errlen)
 			"for %s", o, what, p->name);
 		return NULL;
 	}
+	if (tw_transport_for(cfg, p, err, errlen) == NULL)
+		return NULL;
 	return p;
 }
 
@@ -115,12 +215,17 @@ int
 tw_protocol_rx_feed(const struct tw_protocol *p, const struct tw_config *cfg,
 		struct tw_rx_feed *feed)
 {
+	const struct tw_transport *t = tw_transport_find(cfg->transport);
 	int rc = tw_config_rx_feed(cfg, feed);
 
 	if (rc != 0)
 		return rc;
+	if (t == NULL)
+		return -EINVAL;
 	feed->hold_back = p->caps.in_order;
-	if (!p->caps.snapshots)
+	if (!t->caps.rerequest)
+		feed->request_port = 0;
+	if (!p->caps.snapshots || !t->caps.snapshot_on_request)
 		feed->snapshot_port = 0;
 	return 0;
 }

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Wire protocols as ops tables, one chosen at start by its name in the
- * profile (as l3fwd chooses its lookup mode). A protocol is its framer
+ * Wire protocols as ops tables, in two layers each chosen at start by
+ * its name in the profile (as l3fwd chooses its lookup mode): the
+ * transport ([feed] transport: how messages are framed into datagrams,
+ * sequenced and recovered; MoldUDP64 today) and the message protocol
+ * ([feed] protocol: what the messages say). A transport is its framing
+ * and its receive layer (lib/moldudp64/tw_mold_rx.h, composed into each
+ * protocol's burst at compile time) and what recovery it offers, as
+ * data (struct tw_transport_caps). A message protocol is its framer
  * side (the messages that open a session and those of each tick, written
  * through lib/gen's MoldUDP64 framer), its burst parser (the RX kernels
  * per SIMD level and the datagram path of the kernel receiver), and what
@@ -24,6 +30,28 @@
 #include "tw_config.h"
 #include "tw_framer.h"
 #include "tw_parse.h"
+
+/* What a transport offers. Everything outside the registry asks these. */
+struct tw_transport_caps {
+	/* A gap can be asked for again (a request server re-sends). */
+	bool rerequest;
+	/* A channel's state can be asked for (a snapshot server). */
+	bool snapshot_on_request;
+	/* A channel's state cycles on a feed of its own (joined, not
+	 * asked for). */
+	bool snapshot_loop;
+	/* Datagrams name a session; a new one starts the sequence again. */
+	bool sessions;
+	/* Two lines of the same datagrams, arbitrated by sequence. */
+	bool two_lines;
+};
+
+struct tw_transport {
+	const char *name;
+	struct tw_transport_caps caps;
+	uint16_t hdr_len;       /* its header, first in every datagram */
+	uint16_t msg_hdr_len;   /* what it puts before each message */
+};
 
 /* What a protocol can do. Everything outside the registry asks these. */
 struct tw_protocol_caps {
@@ -51,6 +79,8 @@ struct tw_protocol_caps {
 struct tw_protocol {
 	const char *name;
 	struct tw_protocol_caps caps;
+	/* The transports its receive bursts are composed with, NULL-ended. */
+	const struct tw_transport *const *transports;
 	/* Generator: what opens a session (the symbol directory). */
 	void (*gen_open)(struct tw_emitter *e, uint64_t now,
 			uint64_t send_ns);
@@ -76,6 +106,20 @@ struct tw_protocol {
 			const uint8_t *payload, uint32_t len, uint64_t now_ns);
 };
 
+/* The transport of that name, or NULL. */
+const struct tw_transport *tw_transport_find(const char *name);
+
+/* The names of the transports, NULL-ended. */
+const char *const *tw_transport_names(void);
+
+/*
+ * The profile's transport ([feed] transport) for protocol p: NULL with
+ * the file, section and key in err when it is unknown, p is not built
+ * on it, or the profile asks what it does not offer.
+ */
+const struct tw_transport *tw_transport_for(const struct tw_config *cfg,
+		const struct tw_protocol *p, char *err, size_t errlen);
+
 /* The protocol of that name, or NULL. */
 const struct tw_protocol *tw_protocol_find(const char *name);
 
@@ -84,14 +128,16 @@ const char *const *tw_protocol_names(void);
 
 /*
  * The profile's protocol ([feed] protocol), checked against the keys
- * that need what it may not have; NULL with the file, section and key
- * in err when it is unknown or cannot do what the profile asks.
+ * that need what it may not have, and its transport (tw_transport_for);
+ * NULL with the file, section and key in err when either is unknown or
+ * cannot do what the profile asks.
  */
 const struct tw_protocol *tw_protocol_for(const struct tw_config *cfg,
 		char *err, size_t errlen);
 
 /* The receiver's feed parameters: lib/config's, with what the
- * protocol's capabilities decide (hold-back, snapshots). 0 or -errno. */
+ * protocol's and its transport's capabilities decide (hold-back,
+ * re-requests, snapshots). 0 or -errno. */
 int tw_protocol_rx_feed(const struct tw_protocol *p,
 		const struct tw_config *cfg, struct tw_rx_feed *feed);
 

@@ -185,6 +185,37 @@ itch_profiles_are_checked(void **state)
 	}
 }
 
+/* The transport layer is chosen by name too, and checked the same way. */
+static void
+transport_is_chosen_and_checked(void **state)
+{
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+	const struct tw_protocol *p;
+	const char *const *names = tw_transport_names();
+
+	(void)state;
+	assert_int_equal(load_text(&cfg, "[feed]\nsymbols = 8\n", err), 0);
+	assert_string_equal(cfg.transport, "moldudp64");
+	assert_int_equal(full_check(&cfg, err), 0);
+	p = tw_protocol_for(&cfg, err, sizeof(err));
+	assert_non_null(tw_transport_for(&cfg, p, err, sizeof(err)));
+	assert_true(tw_transport_find("moldudp64")->caps.rerequest);
+	assert_string_equal(names[0], "moldudp64");
+	assert_null(tw_transport_find("fix"));
+	/* Every protocol rides on some transport the registry knows. */
+	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = itch50\n"
+		"transport = moldudp64\n", err), 0);
+	assert_int_equal(full_check(&cfg, err), 0);
+	/* Unknown: one line, the file, section and key, and the choices. */
+	assert_int_equal(load_text(&cfg, "[feed]\ntransport = mdp4\n", err),
+		0);
+	assert_int_equal(full_check(&cfg, err), -EINVAL);
+	assert_names(err, "[feed]", "transport");
+	assert_non_null(strstr(err, "'mdp4' is not one of moldudp64"));
+	assert_null(strchr(err, '\n'));
+}
+
 static void
 unknown_section_is_named(void **state)
 {
@@ -417,6 +448,7 @@ main(void)
 		cmocka_unit_test(values_are_read_into_the_config),
 		cmocka_unit_test(generator_lcores_are_checked),
 		cmocka_unit_test(itch_profiles_are_checked),
+		cmocka_unit_test(transport_is_chosen_and_checked),
 		cmocka_unit_test(unknown_section_is_named),
 		cmocka_unit_test(unknown_key_is_named),
 		cmocka_unit_test(bad_values_are_named_with_the_reason),
