@@ -134,8 +134,10 @@ cmd_channels(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct tw_view *v = tw_tel_app->view;
 	uint64_t now = tw_clock_ns(&tw_tel_app->clock, rte_rdtsc());
-	unsigned int c, n = RTE_MIN(v->nb_channels,
+	unsigned int c, k, nb_names, n = RTE_MIN(v->nb_channels,
 		(unsigned int)TEL_MAX_CHANNELS);
+	const struct tw_counter_name *names =
+		tw_stats_channel_names(&nb_names);
 	struct tw_channel_report *rep;
 
 	RTE_SET_USED(cmd);
@@ -162,11 +164,12 @@ cmd_channels(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(ch, "group", addr);
 		rte_tel_data_add_dict_u64(ch, "udp_port", r->udp_port);
 		rte_tel_data_add_dict_u64(ch, "expected_seq", r->expected);
-		rte_tel_data_add_dict_u64(ch, "gaps", r->gaps);
-		rte_tel_data_add_dict_u64(ch, "gap_messages", r->gap_msgs);
-		rte_tel_data_add_dict_u64(ch, "duplicate_packets", r->dup_pkts);
-		rte_tel_data_add_dict_u64(ch, "duplicate_messages",
-			r->dup_msgs);
+		/* The channel table's brief counters (its own and its
+		 * recovery's); the stats JSON has them all. */
+		for (k = 0; k < nb_names; k++)
+			if (names[k].brief)
+				rte_tel_data_add_dict_u64(ch, names[k].name,
+					tw_counter_read(r, &names[k]));
 		/* Age of the last packet of any kind, heartbeats included. */
 		rte_tel_data_add_dict_u64(ch, "last_packet_age_ms",
 			r->last_rx_ns == 0 || now < r->last_rx_ns ? 0 :
@@ -175,12 +178,6 @@ cmd_channels(const char *cmd, const char *params, struct rte_tel_data *d)
 		/* Recovery: 1 while a gap of the channel is open. */
 		rte_tel_data_add_dict_u64(ch, "recovering",
 			r->rec.gaps_open != 0);
-		rte_tel_data_add_dict_u64(ch, "gaps_open", r->rec.gaps_open);
-		rte_tel_data_add_dict_u64(ch, "gaps_filled",
-			r->rec.gaps_filled);
-		rte_tel_data_add_dict_u64(ch, "gaps_unrecovered",
-			r->rec.gaps_unrecovered);
-		rte_tel_data_add_dict_u64(ch, "requests", r->rec.requests);
 		snprintf(name, sizeof(name), "%u", c);
 		rte_tel_data_add_dict_container(d, name, ch, 0);
 	}

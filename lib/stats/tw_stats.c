@@ -215,39 +215,56 @@ tw_stats_add_gen(struct tw_gen_counters *sum, const struct tw_gen_counters *c)
 /*
  * A channel's counters, from its state (lib/feed, one per RX lcore that
  * receives it) into its report: one line each, summed over lcores, or
- * the largest (max). A new per-channel counter is a line here.
+ * the largest (max), or computed by the report (none).
  */
 #define U64_OF(type, f) (0 * sizeof(char[sizeof(((type *)0)->f) == \
 	sizeof(uint64_t) ? 1 : -1]))   /* a u64 both sides, or no build */
-#define CHC(field, rfield, is_max) { \
-	offsetof(struct tw_channel_state, ctr.field) + \
-		U64_OF(struct tw_channel_state, ctr.field), \
+#define CHC(n, field, rfield, fold, brief) { n, \
 	offsetof(struct tw_channel_report, rfield) + \
-		U64_OF(struct tw_channel_report, rfield), is_max }
-static const struct {
-	size_t state_off;
-	size_t report_off;
-	bool max;
-} chan_counters[] = {
-	CHC(gaps, gaps, false),
-	CHC(gap_msgs, gap_msgs, false),
-	CHC(dup_pkts, dup_pkts, false),
-	CHC(dup_msgs, dup_msgs, false),
-	CHC(heartbeats, heartbeats, false),
-	CHC(late_joins, rec.late_joins, false),
-	CHC(msgs_before_join, rec.msgs_before_join, false),
-	CHC(snapshots, rec.snapshots, false),
-	CHC(snapshots_failed, rec.snapshots_failed, false),
-	CHC(live_skipped, rec.live_skipped, false),
-	CHC(gaps_filled, rec.gaps_filled, false),
-	CHC(gaps_unrecovered, rec.gaps_unrecovered, false),
-	CHC(msgs_recovered, rec.msgs_recovered, false),
-	CHC(msgs_unrecovered, rec.msgs_unrecovered, false),
-	CHC(fill_dups, rec.fill_dups, false),
-	CHC(requests, rec.requests, false),
-	CHC(gaps_covered, rec.gaps_covered, false),
-	CHC(requests_per_gap_max, rec.requests_per_gap_max, true),
+		U64_OF(struct tw_channel_report, rfield), \
+	offsetof(struct tw_channel_state, ctr.field) + \
+		U64_OF(struct tw_channel_state, ctr.field), fold, brief }
+#define CHR(n, rfield, brief) { n, offsetof(struct tw_channel_report, \
+	rfield) + U64_OF(struct tw_channel_report, rfield), 0, \
+	TW_FOLD_NONE, brief }
+#define SUM TW_FOLD_SUM
+#define BRIEF true
+static const struct tw_counter_name chan_names[] = {
+	CHC("gaps", gaps, gaps, SUM, BRIEF),
+	CHC("gap_messages", gap_msgs, gap_msgs, SUM, BRIEF),
+	CHC("duplicate_packets", dup_pkts, dup_pkts, SUM, BRIEF),
+	CHC("duplicate_messages", dup_msgs, dup_msgs, SUM, BRIEF),
+	CHC("heartbeats", heartbeats, heartbeats, SUM, false),
+	/* Its recovery (struct tw_recovery_report), in report order. */
+	CHR("gaps_open", rec.gaps_open, BRIEF),
+	CHC("gaps_filled", gaps_filled, rec.gaps_filled, SUM, BRIEF),
+	CHC("gaps_unrecovered", gaps_unrecovered, rec.gaps_unrecovered,
+		SUM, BRIEF),
+	CHC("messages_recovered", msgs_recovered, rec.msgs_recovered,
+		SUM, false),
+	CHC("messages_unrecovered", msgs_unrecovered, rec.msgs_unrecovered,
+		SUM, false),
+	CHC("messages_again", fill_dups, rec.fill_dups, SUM, false),
+	CHC("requests", requests, rec.requests, SUM, BRIEF),
+	CHC("requests_per_gap_max", requests_per_gap_max,
+		rec.requests_per_gap_max, TW_FOLD_MAX, false),
+	CHC("gaps_covered", gaps_covered, rec.gaps_covered, SUM, false),
+	CHC("late_joins", late_joins, rec.late_joins, SUM, false),
+	CHC("messages_before_join", msgs_before_join, rec.msgs_before_join,
+		SUM, false),
+	CHC("snapshots", snapshots, rec.snapshots, SUM, false),
+	CHC("snapshots_failed", snapshots_failed, rec.snapshots_failed,
+		SUM, false),
+	CHC("messages_held_for_snapshot", live_skipped, rec.live_skipped,
+		SUM, false),
 };
+
+const struct tw_counter_name *
+tw_stats_channel_names(unsigned int *n)
+{
+	*n = RTE_DIM(chan_names);
+	return chan_names;
+}
 
 void
 tw_stats_add_channels(struct tw_stats *s, const struct tw_channel_state *ch,
@@ -268,31 +285,40 @@ tw_stats_add_channels(struct tw_stats *s, const struct tw_channel_state *ch,
 		/* A snapshot wanted is recovery under way too. */
 		r->rec.gaps_open += __atomic_load_n(&ch[i].nb_gaps,
 			__ATOMIC_RELAXED) + (rd32(&ch[i].snap_state) != 0);
-		for (k = 0; k < RTE_DIM(chan_counters); k++) {
-			uint64_t v = rd((const uint64_t *)((const uint8_t *)
-				&ch[i] + chan_counters[k].state_off));
-			uint64_t *to = (uint64_t *)((uint8_t *)r +
-				chan_counters[k].report_off);
+		for (k = 0; k < RTE_DIM(chan_names); k++) {
+			const struct tw_counter_name *c = &chan_names[k];
+			uint64_t v, *to;
 
-			*to = chan_counters[k].max ? RTE_MAX(*to, v) : *to + v;
+			if (c->fold == TW_FOLD_NONE)
+				continue;
+			v = rd((const uint64_t *)((const uint8_t *)&ch[i] +
+				c->state_off));
+			to = (uint64_t *)((uint8_t *)r + c->off);
+			*to = c->fold == TW_FOLD_MAX ? RTE_MAX(*to, v) :
+				*to + v;
 		}
 	}
 }
 
-/* The run's recovery: every channel's, summed (requests_per_gap_max: the
- * largest). Every field of the report is a u64. */
+/* The run's recovery: every channel's, folded as the channel table
+ * says (requests_per_gap_max: the largest; the rest summed). */
 static void
 add_recovery(struct tw_recovery_report *sum,
 		const struct tw_recovery_report *r)
 {
-	const uint64_t *from = (const uint64_t *)r;
-	uint64_t *to = (uint64_t *)sum;
-	size_t k, max = offsetof(struct tw_recovery_report,
-		requests_per_gap_max) / sizeof(uint64_t);
+	const size_t rec = offsetof(struct tw_channel_report, rec);
+	size_t k;
 
-	RTE_BUILD_BUG_ON(sizeof(*r) % sizeof(uint64_t) != 0);
-	for (k = 0; k < sizeof(*r) / sizeof(uint64_t); k++)
-		to[k] = k == max ? RTE_MAX(to[k], from[k]) : to[k] + from[k];
+	for (k = 0; k < RTE_DIM(chan_names); k++) {
+		const struct tw_counter_name *c = &chan_names[k];
+		uint64_t *to, v;
+
+		if (!tw_stats_channel_is_rec(c))
+			continue;
+		to = (uint64_t *)((uint8_t *)sum + c->off - rec);
+		v = *(const uint64_t *)((const uint8_t *)r + c->off - rec);
+		*to = c->fold == TW_FOLD_MAX ? RTE_MAX(*to, v) : *to + v;
+	}
 }
 
 void

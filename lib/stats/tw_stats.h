@@ -105,7 +105,37 @@ struct tw_stats {
 struct tw_counter_name {
 	const char *name;
 	size_t off;
+	/*
+	 * Channel counters only: where each lcore's channel state keeps it
+	 * (lib/feed's struct tw_channel_state) and how the lcores' values
+	 * fold into the report (TW_FOLD_SUM, TW_FOLD_MAX; TW_FOLD_NONE: the
+	 * report computes it).
+	 */
+	size_t state_off;
+	uint8_t fold;
+	/* In compact listings too (telemetry's /tickwire/channels, whose
+	 * answer for 64 channels must fit DPDK's 16 KB reply). */
+	bool brief;
 };
+
+enum { TW_FOLD_NONE, TW_FOLD_SUM, TW_FOLD_MAX };
+
+/*
+ * The counters of struct tw_channel_report, one line each: the
+ * channel's own first, then its recovery's (off inside .rec), in the
+ * order reports show them. The stats JSON (per channel and the run's
+ * recovery), telemetry's /tickwire/channels and the folding over lcores
+ * all read this table: a new per-channel counter is its field in
+ * struct tw_channel_counters and struct tw_channel_report and a line.
+ */
+const struct tw_counter_name *tw_stats_channel_names(unsigned int *n);
+
+/* Whether a channel counter of that table belongs to its recovery. */
+static inline bool
+tw_stats_channel_is_rec(const struct tw_counter_name *c)
+{
+	return c->off >= offsetof(struct tw_channel_report, rec);
+}
 
 /* The named counters of struct tw_rx_counters / tw_gen_counters. */
 const struct tw_counter_name *tw_stats_rx_names(unsigned int *n);

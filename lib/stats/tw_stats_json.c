@@ -92,23 +92,39 @@ json_counters(FILE *f, const char *obj, const void *base,
 	fprintf(f, "  },\n");
 }
 
+/* A recovery report (the run's, or a channel's) from the channel
+ * table's recovery lines. */
 static void
 json_recovery(FILE *f, const struct tw_recovery_report *r)
 {
-	fprintf(f, "{ \"gaps_open\": %" PRIu64 ", \"gaps_filled\": %" PRIu64
-		", \"gaps_unrecovered\": %" PRIu64 ", \"messages_recovered\": %"
-		PRIu64 ", \"messages_unrecovered\": %" PRIu64
-		", \"messages_again\": %" PRIu64 ", \"requests\": %" PRIu64
-		", \"requests_per_gap_max\": %" PRIu64 ", \"gaps_covered\": %"
-		PRIu64 ", \"late_joins\": %" PRIu64 ", \"messages_before_join\": %"
-		PRIu64 ", \"snapshots\": %" PRIu64 ", \"snapshots_failed\": %"
-		PRIu64 ", \"messages_held_for_snapshot\": %" PRIu64 " }",
-		r->gaps_open,
-		r->gaps_filled, r->gaps_unrecovered, r->msgs_recovered,
-		r->msgs_unrecovered, r->fill_dups, r->requests,
-		r->requests_per_gap_max, r->gaps_covered, r->late_joins,
-		r->msgs_before_join, r->snapshots, r->snapshots_failed,
-		r->live_skipped);
+	const size_t rec = offsetof(struct tw_channel_report, rec);
+	const struct tw_counter_name *names;
+	unsigned int k, n;
+	const char *sep = "{ ";
+
+	names = tw_stats_channel_names(&n);
+	for (k = 0; k < n; k++) {
+		if (!tw_stats_channel_is_rec(&names[k]))
+			continue;
+		fprintf(f, "%s\"%s\": %" PRIu64, sep, names[k].name,
+			tw_stats_field(r, names[k].off - rec));
+		sep = ", ";
+	}
+	fprintf(f, " }");
+}
+
+/* A channel's own counters (not its recovery's), from the table. */
+static void
+json_channel_counters(FILE *f, const struct tw_channel_report *c)
+{
+	const struct tw_counter_name *names;
+	unsigned int k, n;
+
+	names = tw_stats_channel_names(&n);
+	for (k = 0; k < n; k++)
+		if (!tw_stats_channel_is_rec(&names[k]))
+			fprintf(f, "\"%s\": %" PRIu64 ", ", names[k].name,
+				tw_stats_field(c, names[k].off));
 }
 
 void
@@ -345,14 +361,13 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 
 		inet_ntop(AF_INET, &a, ip, sizeof(ip));
 		fprintf(f, "    { \"channel\": %" PRIu32 ", \"group\": \"%s\", "
-			"\"port\": %u, \"expected_seq\": %" PRIu64 ", "
-			"\"gaps\": %" PRIu64 ", \"gap_messages\": %" PRIu64
-			", \"duplicate_packets\": %" PRIu64 ", \"ended\": %s"
-			", \"end_seq\": %" PRIu64 ", \"sent_seq\": %" PRIu64
-			", \"unreceived\": %" PRIu64 ", \"recovering\": %s, "
-			"\"recovery\": ", i, ip,
-			c->udp_port, c->expected, c->gaps, c->gap_msgs,
-			c->dup_pkts, c->ended ? "true" : "false",
+			"\"port\": %u, \"expected_seq\": %" PRIu64 ", ", i,
+			ip, c->udp_port, c->expected);
+		json_channel_counters(f, c);
+		fprintf(f, "\"ended\": %s, \"end_seq\": %" PRIu64
+			", \"sent_seq\": %" PRIu64 ", \"unreceived\": %" PRIu64
+			", \"recovering\": %s, \"recovery\": ",
+			c->ended ? "true" : "false",
 			c->ended ? c->expected : 0, c->sent_next,
 			c->unreceived, c->rec.gaps_open ? "true" : "false");
 		json_recovery(f, &c->rec);
