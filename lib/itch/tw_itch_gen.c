@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include <rte_common.h>
 
@@ -58,7 +56,7 @@ tw_itch_gen_memsize(const struct tw_itch_gen_params *p)
 		cl((size_t)p->nb_symbols * p->orders_per_symbol *
 		   sizeof(struct tw_itch_model_order)) +
 		cl((size_t)p->nb_symbols * sizeof(uint32_t)) +
-		2 * cl((size_t)p->nb_channels * sizeof(uint64_t));
+		3 * cl((size_t)p->nb_channels * sizeof(uint64_t));
 }
 
 struct tw_itch_gen *
@@ -85,6 +83,8 @@ tw_itch_gen_init(void *mem, const struct tw_itch_gen_params *p)
 	g->next_ref = (uint64_t *)next;
 	next += cl((size_t)p->nb_channels * sizeof(uint64_t));
 	g->next_match = (uint64_t *)next;
+	next += cl((size_t)p->nb_channels * sizeof(uint64_t));
+	g->last_ns = (uint64_t *)next;
 	return g;
 }
 
@@ -92,6 +92,32 @@ static inline struct tw_itch_model_order *
 orders_of(struct tw_itch_gen *g, uint32_t l)
 {
 	return g->orders + (size_t)l * g->p.orders_per_symbol;
+}
+
+/*
+ * A message's time on ch: ns, or a nanosecond after the channel's last
+ * message when ns is not above it, so that a channel's timestamps rise,
+ * one a message (each is an event of its own): an unpaced batch's ticks
+ * share one send time, and the open's messages are one instant.
+ */
+static inline uint64_t
+stamp(struct tw_itch_gen *g, uint16_t ch, uint64_t ns)
+{
+	if (ns <= g->last_ns[ch])
+		ns = g->last_ns[ch] + 1;
+	g->last_ns[ch] = ns;
+	return ns;
+}
+
+/*
+ * The tracking number the model gives ch's messages: the channel + 1
+ * (the specification's "NASDAQ internal tracking number"; here the
+ * matching partition that made the message, never 0).
+ */
+static inline void
+track(uint8_t *m, uint16_t ch)
+{
+	tw_itch_put16(m + TW_ITCH_OFF_TRACKING, (uint16_t)(ch + 1));
 }
 
 /* Room for a message of type on ch: where to write it, or NULL. */
@@ -129,9 +155,10 @@ sent(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
 	}
 }
 
+/* A System Event on ch at ns (or just after ch's last message). */
 static void
 system_event(struct tw_emitter *e, uint16_t ch, uint64_t now,
-		uint64_t send_ns, uint8_t code)
+		uint64_t ns, uint8_t code)
 {
 	struct tw_itch_gen *g = e->proto_state;
 	uint64_t seq;
@@ -139,26 +166,53 @@ system_event(struct tw_emitter *e, uint16_t ch, uint64_t now,
 
 	if (p == NULL)
 		return;
-	tw_itch_system_event(p, send_ns % TW_ITCH_NS_PER_DAY, code);
-	sent(e, g, p, seq, send_ns, ch);
+	ns = stamp(g, ch, ns);
+	tw_itch_system_event(p, ns % TW_ITCH_NS_PER_DAY, code);
+	track(p, ch);
+	sent(e, g, p, seq, ns, ch);
 	e->ctr->events++;
 }
 
+/*
+ * A time after every scheduled channel's last message and not before
+ * send_ns: where the open's and the close's events start, the same on
+ * every channel (the day file holds them once).
+ */
+static uint64_t
+after_all(const struct tw_emitter *e, const struct tw_itch_gen *g,
+		uint64_t send_ns)
+{
+	uint16_t i;
+
+	for (i = 0; i < e->sched->nb; i++)
+		send_ns = RTE_MAX(send_ns, g->last_ns[e->sched->ch[i]] + 1);
+	return send_ns;
+}
+
+/*
+ * Each channel: O at t, S at t + 1, its directories a nanosecond apart
+ * after; then Q on every channel at one time after every channel's
+ * directories. So each channel's stream, and the day file (System
+ * Events once, from the first channel), has O, S, every R, then Q, and
+ * a channel's timestamps rise.
+ */
 void
 tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 {
 	struct tw_itch_gen *g = e->proto_state;
-	uint64_t ts = send_ns % TW_ITCH_NS_PER_DAY;
+	uint64_t t = after_all(e, g, send_ns);
+	uint64_t q = t + 2 + (g->p.nb_symbols + g->p.nb_channels - 1) /
+		g->p.nb_channels;
 	uint16_t i;
 
 	for (i = 0; i < e->sched->nb; i++) {
 		uint16_t ch = e->sched->ch[i];
 		uint32_t l;
 
-		system_event(e, ch, now, send_ns, TW_ITCH_EV_START_MESSAGES);
-		system_event(e, ch, now, send_ns, TW_ITCH_EV_START_SYSTEM);
+		system_event(e, ch, now, t, TW_ITCH_EV_START_MESSAGES);
+		system_event(e, ch, now, t + 1, TW_ITCH_EV_START_SYSTEM);
 		for (l = ch; l < g->p.nb_symbols; l += g->p.nb_channels) {
-			uint64_t seq;
+			uint64_t seq, ns;
 			uint8_t *p;
 
 			if (e->quit != NULL && *e->quit)
@@ -166,9 +220,11 @@ tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 			p = reserve(e, ch, TW_ITCH_STOCK_DIRECTORY, now, &seq);
 			if (p == NULL)
 				continue;
-			tw_itch_directory(p, (uint16_t)(l + 1), ts,
-				e->gen->sym[l].ticker);
-			sent(e, g, p, seq, send_ns, ch);
+			ns = stamp(g, ch, t + 2);
+			tw_itch_directory(p, (uint16_t)(l + 1),
+				ns % TW_ITCH_NS_PER_DAY, e->gen->sym[l].ticker);
+			track(p, ch);
+			sent(e, g, p, seq, ns, ch);
 			e->ctr->directories++;
 		}
 	}
@@ -176,21 +232,23 @@ tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 	 * day file (which holds System Events once) has every R before Q,
 	 * as a NASDAQ day does. */
 	for (i = 0; i < e->sched->nb; i++)
-		system_event(e, e->sched->ch[i], now, send_ns,
+		system_event(e, e->sched->ch[i], now, q,
 			TW_ITCH_EV_START_MARKET);
 }
 
+/* M, E, C on every channel, a nanosecond apart, after its last tick. */
 void
 tw_itch_emit_close(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 {
+	uint64_t t = after_all(e, e->proto_state, send_ns);
 	uint16_t i;
 
 	for (i = 0; i < e->sched->nb; i++) {
 		uint16_t ch = e->sched->ch[i];
 
-		system_event(e, ch, now, send_ns, TW_ITCH_EV_END_MARKET);
-		system_event(e, ch, now, send_ns, TW_ITCH_EV_END_SYSTEM);
-		system_event(e, ch, now, send_ns, TW_ITCH_EV_END_MESSAGES);
+		system_event(e, ch, now, t, TW_ITCH_EV_END_MARKET);
+		system_event(e, ch, now, t + 1, TW_ITCH_EV_END_SYSTEM);
+		system_event(e, ch, now, t + 2, TW_ITCH_EV_END_MESSAGES);
 	}
 }
 
@@ -225,6 +283,26 @@ place(const struct tw_books *b, uint32_t l, uint8_t side, int64_t mid,
 	return (uint32_t)RTE_MIN(c * TICK, (int64_t)UINT32_MAX / TICK * TICK);
 }
 
+/*
+ * A cent from price (side's best) toward the other side, when it is
+ * strictly inside the displayed spread (or the other side is empty):
+ * where an order showing price with a limit a cent better executes.
+ * 0 when the spread is a cent.
+ */
+static uint32_t
+inside(const struct tw_books *b, uint32_t l, uint8_t side, uint32_t price)
+{
+	const struct tw_book_level *opp = tw_book_best(b, l, side ^ 1);
+	uint32_t px;
+
+	if (side == TW_BOOK_BID) {
+		px = price + TICK;
+		return opp == NULL || px < opp->price ? px : 0;
+	}
+	px = price - TICK;
+	return px > 0 && (opp == NULL || px > opp->price) ? px : 0;
+}
+
 static enum tw_itch_act
 choose(const struct tw_itch_gen *g, uint64_t misc)
 {
@@ -252,7 +330,8 @@ static void
 itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		uint64_t now, uint64_t send_ns)
 {
-	uint64_t ts = send_ns % TW_ITCH_NS_PER_DAY, misc, seq, match, ref;
+	uint64_t ns = stamp(g, ch, send_ns), ts = ns % TW_ITCH_NS_PER_DAY;
+	uint64_t misc, seq, match, ref;
 	struct tw_itch_model_order *os, *o;
 	enum tw_itch_act act;
 	uint32_t l, i, k, shares, price;
@@ -364,23 +443,26 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		shares = RTE_MIN(TICK * (1 + (uint32_t)((misc >> 52) & 0xf) %
 			5), o->shares);
 		match = ++g->next_match[ch] * g->p.nb_channels + ch;
-		if (((misc >> 60) & 3) == 0 && o->price > TICK) {
+		price = ((misc >> 60) & 3) == 0 ?
+			inside(g->books, l, o->side, o->price) : 0;
+		if (price != 0) {
 			/*
 			 * The specification sends C for an execution at a
-			 * price other than the display price: a cent better
-			 * for the resting order (a bid pays less, an offer
-			 * gets more), and one in eight not printable (it
-			 * moves neither the last trade nor the volume).
+			 * price other than the display price. The model's:
+			 * an order whose limit is a cent more aggressive
+			 * than the price it shows (as an order priced to
+			 * comply is shown a tick off its limit), executed
+			 * at its limit, strictly inside the spread. Every
+			 * such execution is printable: the specification's
+			 * N is for what a Cross Trade (Q) prints in bulk,
+			 * and the model has no crosses.
 			 */
-			uint32_t px = o->side == TW_BOOK_BID ?
-				o->price - TICK : o->price + TICK;
-
 			p = reserve(e, ch, TW_ITCH_ORDER_EXECUTED_PRICE, now,
 				&seq);
 			if (p == NULL)
 				return;
 			tw_itch_executed_price(p, wl, ts, o->ref, shares,
-				match, px, ((misc >> 40) & 7) != 0);
+				match, price, true);
 		} else {
 			p = reserve(e, ch, TW_ITCH_ORDER_EXECUTED, now, &seq);
 			if (p == NULL)
@@ -414,7 +496,8 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		break;
 	}
 	}
-	sent(e, g, p, seq, send_ns, ch);
+	track(p, ch);
+	sent(e, g, p, seq, ns, ch);
 	e->ctr->ticks++;
 }
 
@@ -432,84 +515,7 @@ tw_itch_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
 			itch_tick(e, g, ch, now, first_ns + i * step_ns);
 }
 
-/* ---- day files ---- */
-
-int
-tw_itch_file_load(struct tw_itch_file *f, const char *path, char *err,
-		size_t errlen)
-{
-	gzFile z = gzopen(path, "rb");
-	size_t cap = 1 << 20, off;
-	int n;
-
-	memset(f, 0, sizeof(*f));
-	if (z == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno ?
-			errno : ENOENT));
-		return -ENOENT;
-	}
-	f->data = malloc(cap);
-	while (f->data != NULL && (n = gzread(z, f->data + f->len,
-			(unsigned int)RTE_MIN(cap - f->len,
-				(size_t)1 << 30))) > 0) {
-		f->len += (size_t)n;
-		if (f->len == cap) {
-			uint8_t *bigger = realloc(f->data, cap * 2);
-
-			if (bigger == NULL) {
-				free(f->data);
-				f->data = NULL;
-				break;
-			}
-			f->data = bigger;
-			cap *= 2;
-		}
-	}
-	gzclose(z);
-	if (f->data == NULL) {
-		snprintf(err, errlen, "%s: no memory for it", path);
-		return -ENOMEM;
-	}
-	/* Whole messages of known types and their sizes, nothing else. */
-	for (off = 0; off < f->len;) {
-		uint16_t len;
-		const uint8_t *m;
-
-		if (f->len - off < 2 ||
-		    (len = (uint16_t)(f->data[off] << 8 | f->data[off + 1]),
-		     f->len - off - 2 < len)) {
-			snprintf(err, errlen, "%s: the last %zu bytes are no "
-				"whole message", path, f->len - off);
-			goto bad;
-		}
-		m = f->data + off + 2;
-		if (len == 0 || tw_itch_len[m[0]] != len) {
-			snprintf(err, errlen, "%s: message %" PRIu64 " at byte "
-				"%zu: %u bytes of type 0x%02x, not an ITCH 5.0 "
-				"message of that type", path, f->msgs + 1, off,
-				len, len ? m[0] : 0);
-			goto bad;
-		}
-		if (f->msgs == 0)
-			f->first_ts = tw_itch_timestamp(m);
-		f->last_ts = tw_itch_timestamp(m);
-		f->max_locate = RTE_MAX(f->max_locate,
-			(uint32_t)tw_itch_locate(m));
-		f->msgs++;
-		off += 2 + (size_t)len;
-	}
-	return 0;
-bad:
-	tw_itch_file_free(f);
-	return -EINVAL;
-}
-
-void
-tw_itch_file_free(struct tw_itch_file *f)
-{
-	free(f->data);
-	memset(f, 0, sizeof(*f));
-}
+/* ---- a day file sent as the feed ---- */
 
 int
 tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
@@ -527,18 +533,4 @@ tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
 	sent(e, g, p, seq, send_ns, ch);
 	tw_itch_count_sent(e->ctr, m, len);
 	return 0;
-}
-
-void
-tw_itch_count_sent(struct tw_gen_counters *ctr, const uint8_t *m,
-		uint16_t len)
-{
-	if (len < TW_ITCH_HDR_LEN)
-		ctr->other_msgs++;
-	else if (m[0] == TW_ITCH_STOCK_DIRECTORY)
-		ctr->directories++;
-	else if (tw_itch_locate(m) == 0)
-		ctr->events++;
-	else
-		ctr->ticks++;
 }

@@ -6,16 +6,19 @@
  * ticks from the mid on either side, a delete (D), a partial cancel
  * (X), a replace (U), an execution against the best resting order (E,
  * some C) that moves the book when it empties a level, or a non-displayed
- * trade (P), by a configurable mix. A session opens with System Events
- * 'O' and 'S', a Stock Directory per symbol and 'Q', and closes with
- * 'M', 'E', 'C'. Order references and match numbers are unique per
+ * trade (P) inside the spread, by a configurable mix. A session opens
+ * with System Events 'O' and 'S', a Stock Directory per symbol and 'Q'
+ * (every channel's directory before any channel's 'Q'), and closes with
+ * 'M', 'E', 'C'. Every message carries its channel + 1 as its tracking
+ * number and a timestamp above the one before it on its channel. Order references and match numbers are unique per
  * session and per channel's stream, so the same seed gives the same
  * feed. The ground truth is the generator's own books, fed every
  * message it sends through tw_itch_apply (one set of rules for both
  * sides).
  *
  * Owns: the model's per-symbol list of its resting orders, the
- * reference and match counters, the truth books.
+ * reference and match counters, each channel's last timestamp, the
+ * truth books (tw_itch_gen.c); day files in memory (tw_itch_file.c).
  * Never touches: frames beyond tw_framer_reserve, ports, allocation.
  */
 #ifndef TW_ITCH_GEN_H
@@ -68,6 +71,9 @@ struct tw_itch_gen {
 	uint32_t *nb_orders;
 	uint64_t *next_ref;             /* per channel */
 	uint64_t *next_match;           /* per channel */
+	/* Per channel: its last message's time (ns), so that timestamps
+	 * rise on a channel, one a message (tw_itch_gen.c stamp). */
+	uint64_t *last_ns;
 	FILE *out;                      /* --itch-out: the day file; or NULL */
 	uint64_t out_msgs;
 };

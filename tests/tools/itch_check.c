@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tw-itch-check: reads an ITCH 5.0 day file (plain, NASDAQ's framing)
+ * with the tests' independent checker (tests/common/tw_itch_check.h:
+ * its own books, nothing of lib/itch) and prints what a spec-exact day
+ * and a market do not do, one count a line. For tickwire-itch
+ * --generate's days (8 channels) and tickwire's --itch-out (give its
+ * [feed] channels).
+ *
+ *     tw-itch-check FILE [CHANNELS]
+ *
+ * Exit status: 0 read, 1 it could not read the file, 2 usage.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tw_itch_check.h"
+
+#define LINE(name, v) printf("%-28s %" PRIu64 "\n", name, (uint64_t)(v))
+
+int
+main(int argc, char **argv)
+{
+	static struct twc k;
+	uint8_t *d = NULL;
+	size_t len = 0, cap = 0, got;
+	long channels = argc > 2 ? strtol(argv[2], NULL, 10) : 8;
+	FILE *f;
+
+	if (argc < 2 || argc > 3 || channels < 1 ||
+	    channels > TWC_MAX_CHANNELS) {
+		fprintf(stderr, "usage: tw-itch-check FILE [CHANNELS]\n");
+		return 2;
+	}
+	f = fopen(argv[1], "rb");
+	if (f == NULL || !twc_init(&k, (uint16_t)channels)) {
+		perror(argv[1]);
+		return 1;
+	}
+	do {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 1 << 20;
+			d = realloc(d, cap);
+			if (d == NULL)
+				return 1;
+		}
+		got = fread(d + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	fclose(f);
+	if (twc_day(&k, d, len) != len)
+		fprintf(stderr, "%s: a message cut at the end\n", argv[1]);
+	LINE("messages", k.n.msgs);
+	LINE("stock_directory", k.n.r);
+	LINE("r_after_q", k.n.r_after_q);
+	LINE("start_out_of_order", k.n.start_out_of_order);
+	LINE("adds", k.n.adds);
+	LINE("executions", k.n.execs);
+	LINE("exec_not_oldest_at_best", k.n.exec_not_oldest_at_best);
+	LINE("exec_not_best", k.n.exec_not_best);
+	LINE("exec_not_oldest", k.n.exec_not_oldest);
+	LINE("e", k.n.e);
+	LINE("c", k.n.c);
+	LINE("c_at_display", k.n.c_at_display);
+	LINE("c_outside_spread", k.n.c_outside_spread);
+	LINE("c_not_printable", k.n.c_not_printable);
+	LINE("c_bad_printable", k.n.c_bad_printable);
+	LINE("p", k.n.p);
+	LINE("p_outside_spread", k.n.p_outside_spread);
+	LINE("p_beyond_median_cents", twc_beyond_median(&k));
+	LINE("crossed", k.n.crossed);
+	LINE("locked", k.n.locked);
+	LINE("tracking_zero", k.n.tracking_zero);
+	LINE("ts_backwards", k.n.ts_backwards);
+	LINE("ts_repeated", k.n.ts_repeated);
+	LINE("unknown_ref", k.n.unknown_ref);
+	twc_fini(&k);
+	free(d);
+	return 0;
+}
