@@ -1,98 +1,88 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "tw_itch_gen.h"
-#include "tw_itch_rx.h"
 #include "tw_protocol.h"
 
-/* ---- transports ---- */
+/*
+ * The registry: every protocol and transport linked into the binary,
+ * registered before main from its own folder. Lists kept sorted by
+ * name, so messages and listings do not depend on the link order.
+ */
+static struct {
+	const struct tw_protocol *p[TW_REGISTRY_MAX];
+	const char *names[TW_REGISTRY_MAX + 1];
+	unsigned int n;
+} protocols;
 
-static const struct tw_transport transport_moldudp64 = {
-	.name = "moldudp64",
-	.caps = {
-		.rerequest = true,
-		.snapshot_on_request = true,
-		.sessions = true,
-		.two_lines = true,
-	},
-	.hdr_len = TW_MOLD_HDR_LEN,
-	.msg_hdr_len = TW_MOLD_BLOCK_HDR_LEN,
-};
+static struct {
+	const struct tw_transport *t[TW_REGISTRY_MAX];
+	const char *names[TW_REGISTRY_MAX + 1];
+	unsigned int n;
+} transports;
 
-static const struct tw_transport *const transports[] = {
-	&transport_moldudp64,
-};
+/* Insert name (and its entry) into a sorted list of n. Refuses, loudly
+ * and before main, a duplicate name or a full list: a build mistake. */
+static void
+insert_sorted(const void **entries, const char **names, unsigned int *n,
+		const void *entry, const char *name, const char *kind)
+{
+	unsigned int i, at = 0;
 
-static const char *const transport_names[] = { "moldudp64", NULL };
+	if (*n == TW_REGISTRY_MAX) {
+		fprintf(stderr, "tickwire: %s %s: more than %u registered\n",
+			kind, name, TW_REGISTRY_MAX);
+		abort();
+	}
+	for (i = 0; i < *n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			fprintf(stderr, "tickwire: %s %s registered twice\n",
+				kind, name);
+			abort();
+		}
+		if (strcmp(names[i], name) < 0)
+			at = i + 1;
+	}
+	for (i = *n; i > at; i--) {
+		entries[i] = entries[i - 1];
+		names[i] = names[i - 1];
+	}
+	entries[at] = entry;
+	names[at] = name;
+	names[++*n] = NULL;
+}
 
-/* The transports a protocol's bursts are composed with. */
-static const struct tw_transport *const on_moldudp64[] = {
-	&transport_moldudp64, NULL,
-};
+void
+tw_protocol_register(const struct tw_protocol *p)
+{
+	insert_sorted((const void **)protocols.p, protocols.names,
+		&protocols.n, p, p->name, "protocol");
+}
 
-/* ---- message protocols ---- */
-
-static const struct tw_protocol protocol_tickwire = {
-	.name = "tickwire",
-	.transports = on_moldudp64,
-	.caps = {
-		.snapshots = true,
-		.tick_to_trade = true,
-		.two_lines = true,
-		.replay = true,
-		.several_gen_lcores = true,
-		.max_symbols = UINT32_MAX,
-	},
-	.gen_open = tw_emit_directory,
-	.gen_ticks = tw_emit_ticks,
-	.gen_count = tw_count_sent,
-	.rx_init = tw_rx_ctx_init,
-	.rx_datagram = tw_rx_datagram,
-};
-
-static const struct tw_protocol protocol_itch50 = {
-	.name = "itch50",
-	.transports = on_moldudp64,
-	.caps = {
-		/* An execution of an order whose add is missing cannot
-		 * apply: nothing past a gap does until it is filled. */
-		.in_order = true,
-		.books = true,
-		.day_file = true,
-		/* Stock locates are 16 bits, 0 meaning none. */
-		.max_symbols = 65534,
-	},
-	.gen_open = tw_itch_emit_open,
-	.gen_ticks = tw_itch_emit_ticks,
-	.gen_close = tw_itch_emit_close,
-	.gen_count = tw_itch_count_sent,
-	.rx_init = tw_itch_rx_init,
-};
-
-static const struct tw_protocol *const protocols[] = {
-	&protocol_tickwire,
-	&protocol_itch50,
-};
-
-static const char *const names[] = { "tickwire", "itch50", NULL };
+void
+tw_transport_register(const struct tw_transport *t)
+{
+	insert_sorted((const void **)transports.t, transports.names,
+		&transports.n, t, t->name, "transport");
+}
 
 const struct tw_transport *
 tw_transport_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(transports) / sizeof(transports[0]); i++)
-		if (strcmp(transports[i]->name, name) == 0)
-			return transports[i];
+	for (i = 0; i < transports.n; i++)
+		if (strcmp(transports.t[i]->name, name) == 0)
+			return transports.t[i];
 	return NULL;
 }
 
 const char *const *
 tw_transport_names(void)
 {
-	return transport_names;
+	return transports.names;
 }
 
 /* names, joined by ", " into buf. */
@@ -119,17 +109,17 @@ tw_transport_for(const struct tw_config *cfg, const struct tw_protocol *p,
 		char *err, size_t errlen)
 {
 	const struct tw_transport *t = tw_transport_find(cfg->transport);
-	const struct tw_transport *const *on;
+	const char *const *on;
 	char names[128];
 
 	if (t == NULL) {
 		snprintf(err, errlen, "%s: [feed] transport: '%s' is not one "
 			"of %s", profile_name(cfg), cfg->transport,
-			joined(transport_names, names, sizeof(names)));
+			joined(transports.names, names, sizeof(names)));
 		return NULL;
 	}
 	for (on = p->transports; *on != NULL; on++)
-		if (*on == t)
+		if (strcmp(*on, t->name) == 0)
 			break;
 	if (*on == NULL) {
 		snprintf(err, errlen, "%s: [feed] transport: protocol %s is "
@@ -150,16 +140,16 @@ tw_protocol_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
-		if (strcmp(protocols[i]->name, name) == 0)
-			return protocols[i];
+	for (i = 0; i < protocols.n; i++)
+		if (strcmp(protocols.p[i]->name, name) == 0)
+			return protocols.p[i];
 	return NULL;
 }
 
 const char *const *
 tw_protocol_names(void)
 {
-	return names;
+	return protocols.names;
 }
 
 /* The first key the profile sets that the protocol cannot do, or NULL. */
@@ -191,7 +181,8 @@ tw_protocol_for(const struct tw_config *cfg, char *err, size_t errlen)
 	if (p == NULL) {
 		snprintf(err, errlen, "%s: [feed] protocol: '%s' is not one of "
 			"%s", o, cfg->protocol,
-			joined(names, names_buf, sizeof(names_buf)));
+			joined(protocols.names, names_buf,
+				sizeof(names_buf)));
 		return NULL;
 	}
 	if (cfg->symbols > p->caps.max_symbols) {

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_common.h>
+
 #include "tw_config.h"
 #include "tw_framer.h"
 #include "tw_parse.h"
@@ -79,8 +81,9 @@ struct tw_protocol_caps {
 struct tw_protocol {
 	const char *name;
 	struct tw_protocol_caps caps;
-	/* The transports its receive bursts are composed with, NULL-ended. */
-	const struct tw_transport *const *transports;
+	/* The transports its receive bursts are composed with, by name,
+	 * NULL-ended. */
+	const char *const *transports;
 	/* Generator: what opens a session (the symbol directory). */
 	void (*gen_open)(struct tw_emitter *e, uint64_t now,
 			uint64_t send_ns);
@@ -106,10 +109,31 @@ struct tw_protocol {
 			const uint8_t *payload, uint32_t len, uint64_t now_ns);
 };
 
+/*
+ * The registry is filled before main, from each protocol's and each
+ * transport's own folder (as DPDK's drivers register with
+ * RTE_PMD_REGISTER_*): one line beside its ops table,
+ *
+ *     TW_PROTOCOL_REGISTER(protocol_itch50);
+ *
+ * and its registration object linked whole into the binaries
+ * (lib/meson.build's tw_protocols). Names are unique; at most
+ * TW_REGISTRY_MAX of each.
+ */
+#define TW_REGISTRY_MAX 16
+
+void tw_protocol_register(const struct tw_protocol *p);
+void tw_transport_register(const struct tw_transport *t);
+
+#define TW_PROTOCOL_REGISTER(p) \
+	RTE_INIT(tw_protocol_register_##p) { tw_protocol_register(&(p)); }
+#define TW_TRANSPORT_REGISTER(t) \
+	RTE_INIT(tw_transport_register_##t) { tw_transport_register(&(t)); }
+
 /* The transport of that name, or NULL. */
 const struct tw_transport *tw_transport_find(const char *name);
 
-/* The names of the transports, NULL-ended. */
+/* The names of the registered transports, NULL-ended, sorted. */
 const char *const *tw_transport_names(void);
 
 /*
@@ -123,7 +147,7 @@ const struct tw_transport *tw_transport_for(const struct tw_config *cfg,
 /* The protocol of that name, or NULL. */
 const struct tw_protocol *tw_protocol_find(const char *name);
 
-/* The names of the registry, NULL-ended. */
+/* The names of the registered protocols, NULL-ended, sorted. */
 const char *const *tw_protocol_names(void);
 
 /*
