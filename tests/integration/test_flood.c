@@ -49,16 +49,36 @@ iface(void)
 	return it_tap_name("twf");
 }
 
-struct flood {
-	bool spoof;             /* a new source address every frame */
-	double seconds;
-	uint64_t sent;          /* frames the kernel took */
-	uint64_t seen;          /* mirrored feed frames read */
-	double elapsed;
-	/* The feed as the segment saw it during the flood: the channels'
-	 * sequences summed, first once every channel was seen, and last. */
+/*
+ * The feed as the segment saw it over one span: the channels' sequences
+ * summed, first once every channel was seen, and last.
+ */
+struct feed_span {
 	double t_first, t_last;
 	uint64_t s_first, s_last;
+};
+
+/* Messages a second over the span; 0 if it is under a second long. */
+static double
+span_rate(const struct feed_span *sp)
+{
+	return sp->t_last > sp->t_first + 1 ? (double)(sp->s_last -
+		sp->s_first) / (sp->t_last - sp->t_first) : 0;
+}
+
+struct flood {
+	bool spoof;             /* a new source address every frame */
+	double quiet_s;         /* the feed watched alone first */
+	double seconds;         /* then flooded */
+	uint64_t sent;          /* frames the kernel took */
+	uint64_t seen;          /* mirrored feed frames read */
+	double elapsed;         /* of the flood */
+	/*
+	 * The feed before the flood and during it, seen the same way by the
+	 * same thread spinning on the same core: whatever else the host
+	 * runs weighs on both alike, so their ratio is the flood's.
+	 */
+	struct feed_span quiet, flooded;
 	int err;
 };
 
@@ -122,6 +142,36 @@ request_frame(uint8_t *f, uint32_t src_ip, uint16_t ch, uint64_t seq,
  * store, the most a request may ask) as fast as the kernel takes the
  * frames, batch after batch.
  */
+/* What the feed is at now (mirrored frames read, up to a batch). */
+static void
+watch_feed(struct flood *fl, int rx, uint64_t *next, struct feed_span *sp)
+{
+	uint8_t buf[2048];
+	ssize_t n;
+	uint64_t s;
+	int c, i;
+
+	for (i = 0; i < 64 && (n = recv(rx, buf, sizeof(buf), 0)) > 0; i++) {
+		c = feed_seq(buf, n, &s);
+		if (c >= 0 && s > next[c]) {
+			uint64_t sum = 0;
+
+			next[c] = s;
+			for (c = 0; c < CHANNELS && next[c] != 0; c++)
+				sum += next[c];
+			if (c == CHANNELS) {
+				if (sp->s_first == 0) {
+					sp->s_first = sum;
+					sp->t_first = now_s();
+				}
+				sp->s_last = sum;
+				sp->t_last = now_s();
+			}
+		}
+		fl->seen++;
+	}
+}
+
 static void *
 flood_main(void *arg)
 {
@@ -164,34 +214,17 @@ flood_main(void *arg)
 		return NULL;
 	}
 	memset(msg, 0, sizeof(msg));
+	/* The feed alone for quiet_s once it flows (5 s at most): read,
+	 * spinning as the flood will. */
 	t0 = now_s();
 	do {
-		uint8_t buf[2048];
-		ssize_t n;
-		uint64_t s;
-		int c;
-
-		/* What the feed is at now (frames read, up to a batch). */
-		for (i = 0; i < BATCH && (n = recv(rx, buf, sizeof(buf),
-				0)) > 0; i++) {
-			c = feed_seq(buf, n, &s);
-			if (c >= 0 && s > next[c]) {
-				uint64_t sum = 0;
-
-				next[c] = s;
-				for (c = 0; c < CHANNELS && next[c] != 0; c++)
-					sum += next[c];
-				if (c == CHANNELS) {
-					if (fl->s_first == 0) {
-						fl->s_first = sum;
-						fl->t_first = now_s();
-					}
-					fl->s_last = sum;
-					fl->t_last = now_s();
-				}
-			}
-			fl->seen++;
-		}
+		watch_feed(fl, rx, next, &fl->quiet);
+		t = now_s();
+	} while (fl->quiet.t_last - fl->quiet.t_first < fl->quiet_s &&
+		 t - t0 < 5);
+	t0 = now_s();
+	do {
+		watch_feed(fl, rx, next, &fl->flooded);
 		for (i = 0; i < BATCH; i++) {
 			uint16_t ch = (uint16_t)(i % CHANNELS);
 			uint64_t first = next[ch] > 8192 ? next[ch] - 8192 : 1;
@@ -206,9 +239,9 @@ flood_main(void *arg)
 			msg[i].msg_hdr.msg_iov = &iov[i];
 			msg[i].msg_hdr.msg_iovlen = 1;
 		}
-		n = sendmmsg(tx, msg, BATCH, 0);
-		if (n > 0)
-			fl->sent += (uint64_t)n;
+		i = sendmmsg(tx, msg, BATCH, 0);
+		if (i > 0)
+			fl->sent += (uint64_t)i;
 		t = now_s();
 	} while (t - t0 < fl->seconds);
 	fl->elapsed = t - t0;
@@ -224,9 +257,9 @@ struct flood_case {
 };
 
 /*
- * One case: the pair started and linked, the flood for most of the
- * feed's time, then both reports read. Returns the live rate kept, as
- * a share of the configured one.
+ * One case: the pair started and linked, the feed watched alone, then
+ * flooded for most of the rest of its time, then both reports read.
+ * Returns the live rate kept, as a share of the rate before the flood.
  */
 static double
 run_case(const struct flood_case *fc)
@@ -236,16 +269,18 @@ run_case(const struct flood_case *fc)
 	 * figures before them; nothing is asserted then. */
 	const bool budgets = getenv("TW_FLOOD_UNBOUNDED") == NULL;
 	const bool strict = budgets;
-	const double feed_s = 5;
+	/* 1.5 s of the feed alone, 4 s flooded, inside 6 s of feed. */
+	const double feed_s = 6;
 	char gjson[64], pjson[64], cache[64], truth[64], glog[64], plog[64];
 	char count[32], rate[32], vdev[2][128], prefix[64];
 	const char *gj, *pj, *cj, *tj, *gl, *pl;
-	struct flood fl = { .spoof = fc->spoof, .seconds = feed_s - 1 };
+	struct flood fl = { .spoof = fc->spoof, .quiet_s = 1.5,
+		.seconds = 4 };
 	const char *tag = getenv("TW_PREFIX");
 	char *argv[IT_MAX_ARGS], *g, *p;
 	char *ipcmd[] = { "ip", "link", "set", (char *)iface(), "up", NULL };
 	pthread_t th;
-	double live, elapsed, kept, reply, budget, amp;
+	double live, quiet, elapsed, kept, reply, budget, amp;
 	uint64_t reached;
 	pid_t gen, proc;
 	int proc_rc;
@@ -333,10 +368,15 @@ run_case(const struct flood_case *fc)
 	proc_rc = it_wait(proc, 60);
 	assert_int_equal(it_wait(gen, 60), 0);
 	it_read_pair(gj, pj, &g, &p);
-	/* The live rate during the flood, as the segment saw it. */
-	live = fl.t_last > fl.t_first + 1 ? (double)(fl.s_last - fl.s_first) /
-		(fl.t_last - fl.t_first) : 0;
-	kept = live / (double)fc->rate;
+	/*
+	 * The live rate during the flood, as the segment saw it, against
+	 * the same feed's rate before it: the share the flood left. (Against
+	 * the configured rate it would be the host's share too: a loaded
+	 * host cannot keep 1 M msgs/s whatever the server does.)
+	 */
+	live = span_rate(&fl.flooded);
+	quiet = span_rate(&fl.quiet);
+	kept = quiet > 0 ? live / quiet : 0;
 	elapsed = strtod(strstr(g, "\"elapsed_s\": ") + 13, NULL);
 	reply = (double)it_json_u64(g, "generator", "reply_bytes");
 	budget = REPLY_CAP * elapsed + REPLY_BURST;
@@ -347,13 +387,15 @@ run_case(const struct flood_case *fc)
 		TW_REQUEST_FRAME_LEN;
 	fprintf(stderr, "flood %s: %" PRIu64 " requests in %.1f s (%.0f/s) "
 		"from %s, %" PRIu64 " reached the server; live %.0f of %"
-		PRIu64 " msgs/s over %.1f s (%.1f %%); reply bytes %.0f (%.0f/s, x%.2f "
+		PRIu64 " msgs/s over %.1f s (%.1f %% of the %.0f msgs/s before "
+		"the flood); reply bytes %.0f (%.0f/s, x%.2f "
 		"the request bytes); served %" PRIu64 ", over budget %"
 		PRIu64 ", cut %" PRIu64 ", rate limited %" PRIu64 "; "
 		"processor exit %d\n", fc->name, fl.sent, fl.elapsed,
 		fl.sent / fl.elapsed, fc->spoof ? "spoofed sources" :
 		"one source",
-		reached, live, fc->rate, fl.t_last - fl.t_first, 100 * kept, reply,
+		reached, live, fc->rate, fl.flooded.t_last -
+		fl.flooded.t_first, 100 * kept, quiet, reply,
 		reply / elapsed, amp,
 		it_json_u64(g, "generator", "requests_served"),
 		it_json_u64(g, "generator", "requests_over_budget"),
@@ -362,7 +404,9 @@ run_case(const struct flood_case *fc)
 	if (strict) {
 		/* A flood far above the live rate, that reached the server. */
 		assert_true(reached > 10000 * fl.elapsed);
-		assert_true(kept >= 0.95);
+		/* Unbounded, the same floods leave 1-2 % (protocol.md). */
+		assert_true(quiet > 0);
+		assert_true(kept >= 0.8);
 		assert_true(reply <= budget);
 		assert_int_equal(proc_rc, 0);
 		assert_true(it_files_equal(cj, tj));
