@@ -156,6 +156,9 @@ tw_app_plan(struct tw_app *app)
 			idx = add_port(app, line_b_port, "[feed] line_b_port");
 			if (idx < 0)
 				return idx;
+			in->gen_line_b = 1;
+			in->gen_line_b_port = line_b_port;
+			in->gen_line_b_socket = tw_port_socket(line_b_port);
 		}
 	}
 	if (cfg->rx_enabled) {

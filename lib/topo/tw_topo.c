@@ -124,6 +124,12 @@ tw_topo_plan(const struct tw_topo_input *in, struct tw_topo_plan *plan)
 				"port %u on socket %d",
 				in->gen.lcore_id, in->gen.socket,
 				in->gen_port_id, in->gen_port_socket);
+		if (in->gen_line_b && in->gen_line_b_socket != TW_SOCKET_ANY &&
+		    in->gen_line_b_socket != in->gen.socket)
+			warn(plan, "generator lcore %u is on socket %d, its "
+				"line B port %u on socket %d",
+				in->gen.lcore_id, in->gen.socket,
+				in->gen_line_b_port, in->gen_line_b_socket);
 	}
 	return 0;
 }
@@ -157,11 +163,13 @@ tw_topo_print(const struct tw_topo_input *in, const struct tw_topo_plan *plan,
 	unsigned int i;
 
 	fprintf(f, "placement:\n");
-	if (in->gen_enabled)
-		fprintf(f, "  generator  lcore %u (socket %d) -> port %u, "
-			"mempool socket %d\n", in->gen.lcore_id,
-			in->gen.socket, in->gen_port_id,
-			plan->gen_pool_socket);
+	if (in->gen_enabled) {
+		fprintf(f, "  generator  lcore %u (socket %d) -> port %u, ",
+			in->gen.lcore_id, in->gen.socket, in->gen_port_id);
+		if (in->gen_line_b)
+			fprintf(f, "line B port %u, ", in->gen_line_b_port);
+		fprintf(f, "mempool socket %d\n", plan->gen_pool_socket);
+	}
 	for (i = 0; i < plan->nb_rxq; i++) {
 		const struct tw_topo_rxq *r = &plan->rxq[i];
 

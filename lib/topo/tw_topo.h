@@ -52,6 +52,9 @@ struct tw_topo_input {
 	int gen_enabled;
 	uint16_t gen_port_id;
 	int gen_port_socket;
+	int gen_line_b;         /* line B on a port of its own: */
+	uint16_t gen_line_b_port;
+	int gen_line_b_socket;
 };
 
 struct tw_topo_rxq {

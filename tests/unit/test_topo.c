@@ -151,6 +151,16 @@ line_b_queues_follow_line_a_queues(void **state)
 	assert_int_equal(plan.nb_cache_sockets, 1);
 	assert_non_null(strstr(plan.warnings[0], "port 1 (line B)"));
 
+	/* The generator's line B port on another socket: warned. */
+	in = two_sockets();
+	in.nb_ports = 1;
+	in.gen_line_b = 1;
+	in.gen_line_b_port = 1;
+	in.gen_line_b_socket = 1;
+	assert_int_equal(tw_topo_plan(&in, &plan), 0);
+	assert_non_null(strstr(plan.warnings[plan.nb_warnings - 1],
+		"line B port 1 on socket 1"));
+
 	/* A line B queue line A has not: placed as any queue. */
 	in = two_sockets();
 	in.ports[0].nb_rxq = 1;
