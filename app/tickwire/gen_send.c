@@ -4,11 +4,12 @@
  * through lib/gen's framer straight into mbufs; this file owns what
  * happens to a finished frame: the mbufs from the mempool, the TX
  * queues (line A's, and line B's on its own port), tx_burst with
- * retries, [faults], line B's copy, the mirror port. The loop runs the source chosen at set-up (gen_lcore.h) a batch
- * at a time, then ends the session and keeps serving. It never touches
- * the model or a source's timing (gen_src_*.c), answers nothing that
- * comes back (gen_serve.c), creates nothing (gen_setup.c). No
- * allocation but mbufs, no locks, no printing on the loop.
+ * retries, [faults], line B's copy, the mirror port. The loop runs the
+ * source chosen at set-up (gen_lcore.h) a batch at a time, then ends
+ * the session and keeps serving. It never touches the model or a
+ * source's timing (gen_src_*.c), answers nothing that comes back
+ * (gen_serve.c), creates nothing (gen_setup.c). No allocation but
+ * mbufs, no locks, no printing on the loop.
  */
 #include <stdio.h>
 

@@ -151,12 +151,6 @@ gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 }
 
 /*
- * Generator lcore i of n: the channels c with c % n == i (so, with
- * queues a multiple of n, the TX queues q with q % n == i), their
- * share of the rate and of the count, its own framer over the shared
- * channel sequences, its own faults.
- */
-/*
  * The TX queues: line A's on [generator] port, then, with [feed]
  * line_b_port, line B's as many on that port (queue q of each port for
  * channel c with c % queues = q).
@@ -174,6 +168,12 @@ gen_txqs(const struct tw_config *cfg, struct tw_gen_lcore *g)
 	}
 }
 
+/*
+ * Generator lcore i of n: the channels c with c % n == i (so, with
+ * queues a multiple of n, the TX queues q with q % n == i), their
+ * share of the rate and of the count, its own framer over the shared
+ * channel sequences, its own faults.
+ */
 static int
 gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 		const struct tw_frame_params *fp, struct tw_framer_chan *chans,
