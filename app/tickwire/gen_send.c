@@ -3,12 +3,13 @@
  * Generator lcore, the sender and its loop. The protocol's messages go
  * through lib/gen's framer straight into mbufs; this file owns what
  * happens to a finished frame: the mbufs from the mempool, the TX
- * queues, tx_burst with retries, [faults], line B's copy, the mirror
- * port. The loop runs the source chosen at set-up (gen_lcore.h) a batch
- * at a time, then ends the session and keeps serving. It never touches
- * the model or a source's timing (gen_src_*.c), answers nothing that
- * comes back (gen_serve.c), creates nothing (gen_setup.c). No
- * allocation but mbufs, no locks, no printing on the loop.
+ * queues (line A's, and line B's on its own port), tx_burst with
+ * retries, [faults], line B's copy, the mirror port. The loop runs the
+ * source chosen at set-up (gen_lcore.h) a batch at a time, then ends
+ * the session and keeps serving. It never touches the model or a
+ * source's timing (gen_src_*.c), answers nothing that comes back
+ * (gen_serve.c), creates nothing (gen_setup.c). No allocation but
+ * mbufs, no locks, no printing on the loop.
  */
 #include <stdio.h>
 
@@ -58,11 +59,11 @@ txq_flush(struct tw_gen_lcore *g, uint16_t q, bool wait)
 
 	while (t->n > 0) {
 		tw_lcore_quiescent(g->lcore_id);
-		if (unlikely(tw_port_is_paused(g->port_id))) {
+		if (unlikely(tw_port_is_paused(t->port_id))) {
 			mirror_flush(g);
 			break;          /* being restarted: dropped, counted */
 		}
-		sent = rte_eth_tx_burst(g->port_id, q, t->buf, t->n);
+		sent = rte_eth_tx_burst(t->port_id, t->queue, t->buf, t->n);
 		if (sent < t->n) {
 			memmove(t->buf, t->buf + sent,
 				(t->n - sent) * sizeof(t->buf[0]));
@@ -98,7 +99,7 @@ tw_gen_tx_flush(struct tw_gen_lcore *g, bool wait)
 {
 	uint16_t q;
 
-	for (q = 0; q < g->nb_txq && g->nb_tx > 0; q++)
+	for (q = 0; q < g->nb_txq_all && g->nb_tx > 0; q++)
 		if (g->txq[q].n > 0)
 			txq_flush(g, q, wait);
 }
@@ -291,8 +292,10 @@ tw_gen_frame_put(void *arg, void *handle, uint16_t ch, uint16_t len,
 
 		txq_release(g, q, false);
 		txq_add(g, q, m, 0, true);
-		if (b != NULL)
-			txq_add(g, q, b, 0, false);
+		if (b != NULL) {
+			txq_release(g, q + g->txq_b, false);
+			txq_add(g, q + g->txq_b, b, 0, false);
+		}
 		return;
 	}
 	if (g->store != NULL) {
@@ -309,10 +312,11 @@ tw_gen_frame_put(void *arg, void *handle, uint16_t ch, uint16_t len,
 
 		bool lost_a, lost_b = true;
 
-		/* A first, then B: each through its own faults. */
+		/* A first, then B: each through its own faults, B on its
+		 * own port's queue when it has one. */
 		lost_a = faulty_put(g, q, m, ch, msgs, 0);
 		if (b != NULL)
-			lost_b = faulty_put(g, q, b, ch, msgs, 1);
+			lost_b = faulty_put(g, q + g->txq_b, b, ch, msgs, 1);
 		/* Lost on both: only the request server can bring it. */
 		g->ctr.faults_lost_both += lost_a && lost_b;
 		return;
@@ -375,7 +379,7 @@ tw_gen_lcore_main(void *arg)
 		tw_framer_end_session(&g->fr, rte_rdtsc());
 		g->ended = true;
 	}
-	for (q = 0; q < g->nb_txq; q++)
+	for (q = 0; q < g->nb_txq_all; q++)
 		txq_release(g, q, false);
 	tw_gen_tx_flush(g, true);
 	if (g->em.reply_every != 0) {

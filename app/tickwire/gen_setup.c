@@ -151,6 +151,24 @@ gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 }
 
 /*
+ * The TX queues: line A's on [generator] port, then, with [feed]
+ * line_b_port, line B's as many on that port (queue q of each port for
+ * channel c with c % queues = q).
+ */
+static void
+gen_txqs(const struct tw_config *cfg, struct tw_gen_lcore *g)
+{
+	uint16_t b = 0, q;
+
+	g->txq_b = tw_config_line_b_port(cfg, &b) ? g->nb_txq : 0;
+	g->nb_txq_all = g->nb_txq + g->txq_b;
+	for (q = 0; q < g->nb_txq_all; q++) {
+		g->txq[q].port_id = q < g->nb_txq ? cfg->gen_port : b;
+		g->txq[q].queue = q < g->nb_txq ? q : q - g->nb_txq;
+	}
+}
+
+/*
  * Generator lcore i of n: the channels c with c % n == i (so, with
  * queues a multiple of n, the TX queues q with q % n == i), their
  * share of the rate and of the count, its own framer over the shared
@@ -177,6 +195,7 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 	g->port_id = cfg->gen_port;
 	g->burst = cfg->gen_burst;
 	g->nb_txq = cfg->gen_queues;
+	gen_txqs(cfg, g);
 	g->proto = app->proto;
 	g->pool = tw_app_pool(app, app->plan.gen_pool_socket);
 	g->csum = pi >= 0 && app->port_state[pi].tx_csum ? TW_CSUM_OFFLOAD :
@@ -316,6 +335,16 @@ tw_gen_lcore_create(struct tw_app *app)
 	}
 	printf("generator: session %.*s%s\n", TW_MOLD_SESSION_LEN, fp.session,
 		cfg->session_auto ? " (from the start time)" : "");
+	if (cfg->lines == 2) {
+		uint16_t b;
+
+		if (tw_config_line_b_port(cfg, &b))
+			printf("generator: line B on port %u, TX queues 0-%u "
+				"of its own\n", b, cfg->gen_queues - 1);
+		else
+			printf("generator: line B on port %u, line A's TX "
+				"queues\n", cfg->gen_port);
+	}
 	if (tw_frame_params_check(&fp) != 0) {
 		TW_LOG(app, ERR, "%s: [feed]: group, vlan or mtu unusable\n",
 			cfg->path);

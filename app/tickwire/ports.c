@@ -19,15 +19,34 @@
 
 #include "tickwire.h"
 
+/* An [rx] port, or line B's own port of a receiver. */
 bool
 tw_app_is_rx_port(const struct tw_app *app, uint16_t port_id)
 {
 	unsigned int i;
 
+	if (app->cfg.rx_enabled && tw_app_is_line_b_port(app, port_id))
+		return true;
 	for (i = 0; i < app->cfg.nb_rx_ports; i++)
 		if (app->cfg.rx_ports[i] == port_id)
 			return true;
 	return false;
+}
+
+bool
+tw_app_is_line_b_port(const struct tw_app *app, uint16_t port_id)
+{
+	uint16_t b;
+
+	return tw_config_line_b_port(&app->cfg, &b) && b == port_id;
+}
+
+/* A port the generator sends the feed on: line A's, or line B's own. */
+static bool
+is_gen_tx_port(const struct tw_app *app, uint16_t port_id)
+{
+	return app->cfg.gen_enabled && (app->cfg.gen_port == port_id ||
+		tw_app_is_line_b_port(app, port_id));
 }
 
 static int
@@ -132,13 +151,15 @@ port_is_memif(uint16_t port_id)
 		strcmp(info.driver_name, "net_memif") == 0;
 }
 
-/* Channel c to RX queue c % queues: rte_flow where the port has it. */
+/* Channel c to RX queue c % queues: rte_flow where the port has it
+ * (on line B's own port, line B's groups). */
 static void
 steer(struct tw_app *app, uint16_t port_id)
 {
 	const struct tw_config *cfg = &app->cfg;
-	int rc = tw_port_steer(port_id, cfg->group, cfg->channels,
-		cfg->udp_port, cfg->rx_queues);
+	int rc = tw_port_steer(port_id, tw_app_is_line_b_port(app, port_id) ?
+		cfg->group_b : cfg->group, cfg->channels, cfg->udp_port,
+		cfg->rx_queues);
 
 	if (rc == 0)
 		TW_LOG(app, INFO, "port %u: channel c steered to RX queue "
@@ -184,10 +205,11 @@ tw_app_ports(struct tw_app *app)
 			pc.rxq_pool[r->queue] = tw_app_pool(app, r->pool_socket);
 			pc.nb_rxq = RTE_MAX(pc.nb_rxq, r->queue + 1);
 		}
-		if (cfg->gen_enabled && (cfg->gen_port == pc.port_id ||
-		    (cfg->nb_mirror_ports > 0 &&
-		     cfg->mirror_ports[0] == pc.port_id))) {
-			pc.nb_txq = cfg->gen_port == pc.port_id ?
+		/* Line B's own port has TX queues as line A's. */
+		if (is_gen_tx_port(app, pc.port_id) || (cfg->gen_enabled &&
+		    cfg->nb_mirror_ports > 0 &&
+		    cfg->mirror_ports[0] == pc.port_id)) {
+			pc.nb_txq = is_gen_tx_port(app, pc.port_id) ?
 				cfg->gen_queues : 1;
 			pc.idle_rx_pool = tw_app_pool(app,
 				app->plan.gen_pool_socket);
@@ -204,11 +226,14 @@ tw_app_ports(struct tw_app *app)
 		/*
 		 * A memif pair links only when each side's TX queues are the
 		 * other's RX queues: on memif the back queues exist whatever
-		 * either side's recovery settings (unpolled when unused).
+		 * either side's recovery settings (unpolled when unused), on
+		 * line B's own port too (nothing comes back there).
 		 */
-		if (cfg->gen_enabled && (cfg->reply_every > 0 ||
+		if ((cfg->gen_enabled && (cfg->reply_every > 0 ||
 		    cfg->store_messages > 0 || port_is_memif(pc.port_id)) &&
-		    cfg->gen_port == pc.port_id) {
+		    cfg->gen_port == pc.port_id) ||
+		    (is_gen_tx_port(app, pc.port_id) &&
+		     port_is_memif(pc.port_id))) {
 			uint16_t q0 = tw_app_reply_rxq(app);
 			uint16_t nq = tw_app_reply_nb_rxq(app);
 
@@ -221,17 +246,26 @@ tw_app_ports(struct tw_app *app)
 		if (cfg->rx_enabled && (cfg->reflect || cfg->rerequest ||
 		    port_is_memif(pc.port_id)) &&
 		    tw_app_is_rx_port(app, pc.port_id))
-			pc.nb_txq = (cfg->gen_enabled && cfg->gen_port ==
-				pc.port_id ? cfg->gen_queues : 0) +
-				app->tin.nb_rx;
+			pc.nb_txq = (is_gen_tx_port(app, pc.port_id) ?
+				cfg->gen_queues : 0) + app->tin.nb_rx;
 		rc = tw_port_start(&pc, &app->port_state[i]);
 		if (rc != 0)
 			return rc;
 		app->port_started[i] = true;
-		if (pc.nb_rxq > 0) {
+		if (pc.nb_rxq > 0 && tw_app_is_line_b_port(app, pc.port_id)) {
+			/* Line B's own port: its groups only. */
+			tw_port_join(pc.port_id, cfg->group_b, cfg->channels,
+				0, &app->port_state[i]);
+			TW_LOG(app, INFO, "port %u (line B) receives the "
+				"groups by %s\n", pc.port_id,
+				app->port_state[i].mcast_mode);
+		} else if (pc.nb_rxq > 0) {
+			uint16_t b;
+
 			tw_port_join(pc.port_id, cfg->group, cfg->channels,
-				cfg->lines == 2 ? cfg->group_b : 0,
-				&app->port_state[i]);
+				cfg->lines == 2 &&
+				!tw_config_line_b_port(cfg, &b) ?
+				cfg->group_b : 0, &app->port_state[i]);
 			TW_LOG(app, INFO, "port %u receives the groups by %s\n",
 				pc.port_id, app->port_state[i].mcast_mode);
 		}

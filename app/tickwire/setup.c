@@ -92,17 +92,20 @@ tw_app_port_index(const struct tw_app *app, uint16_t port_id)
 	return -ENOENT;
 }
 
+/* The port the profile's key (section and key) names, in the plan. */
 static int
-add_port(struct tw_app *app, uint16_t port_id)
+add_port(struct tw_app *app, uint16_t port_id, const char *key)
 {
 	int i = tw_app_port_index(app, port_id);
 
 	if (i >= 0)
 		return i;
 	if (!rte_eth_dev_is_valid_port(port_id)) {
-		TW_LOG(app, ERR, "port %u does not exist (%u ports found); "
-			"check the vdev or PCI arguments in [eal] args\n",
-			port_id, rte_eth_dev_count_avail());
+		TW_LOG(app, ERR, "%s: %s: port %u does not exist (%u ports "
+			"found); check the vdev or PCI arguments in [eal] "
+			"args\n", app->cfg.path[0] != '\0' ? app->cfg.path :
+			"configuration", key, port_id,
+			rte_eth_dev_count_avail());
 		return -ENODEV;
 	}
 	app->ports[app->nb_ports] = port_id;
@@ -114,6 +117,8 @@ tw_app_plan(struct tw_app *app)
 {
 	const struct tw_config *cfg = &app->cfg;
 	struct tw_topo_input *in = &app->tin;
+	uint16_t line_b_port = 0;
+	bool line_b = tw_config_line_b_port(cfg, &line_b_port);
 	unsigned int i;
 	int idx, rc;
 
@@ -133,7 +138,7 @@ tw_app_plan(struct tw_app *app)
 					"model and its mempool are on %u's\n",
 					gen[0], gen[i], gen[0]);
 		}
-		idx = add_port(app, cfg->gen_port);
+		idx = add_port(app, cfg->gen_port, "[generator] port");
 		if (idx < 0)
 			return idx;
 		in->gen_enabled = 1;
@@ -142,9 +147,18 @@ tw_app_plan(struct tw_app *app)
 		in->gen_port_id = cfg->gen_port;
 		in->gen_port_socket = tw_port_socket(cfg->gen_port);
 		if (cfg->nb_mirror_ports > 0) {
-			idx = add_port(app, (uint16_t)cfg->mirror_ports[0]);
+			idx = add_port(app, (uint16_t)cfg->mirror_ports[0],
+				"[generator] mirror_port");
 			if (idx < 0)
 				return idx;
+		}
+		if (line_b) {
+			idx = add_port(app, line_b_port, "[feed] line_b_port");
+			if (idx < 0)
+				return idx;
+			in->gen_line_b = 1;
+			in->gen_line_b_port = line_b_port;
+			in->gen_line_b_socket = tw_port_socket(line_b_port);
 		}
 	}
 	if (cfg->rx_enabled) {
@@ -158,7 +172,8 @@ tw_app_plan(struct tw_app *app)
 		}
 		in->nb_rx = cfg->nb_rx_lcores;
 		for (i = 0; i < cfg->nb_rx_ports; i++) {
-			idx = add_port(app, (uint16_t)cfg->rx_ports[i]);
+			idx = add_port(app, (uint16_t)cfg->rx_ports[i],
+				"[rx] ports");
 			if (idx < 0)
 				return idx;
 			in->ports[in->nb_ports++] = (struct tw_topo_port){
@@ -167,11 +182,25 @@ tw_app_plan(struct tw_app *app)
 				.nb_rxq = cfg->rx_queues,
 			};
 		}
+		/* Line B's port: each queue with line A's of the first port,
+		 * where its channels are arbitrated. */
+		if (line_b) {
+			idx = add_port(app, line_b_port, "[feed] line_b_port");
+			if (idx < 0)
+				return idx;
+			in->ports[in->nb_ports++] = (struct tw_topo_port){
+				.port_id = line_b_port,
+				.socket = tw_port_socket(line_b_port),
+				.nb_rxq = cfg->rx_queues,
+				.line_b = 1,
+				.line_a = (uint16_t)cfg->rx_ports[0],
+			};
+		}
 	}
 	rc = tw_topo_plan(in, &app->plan);
 	if (rc != 0) {
 		TW_LOG(app, ERR, "placement: no plan for %u RX queues on %u "
-			"RX lcores\n", cfg->nb_rx_ports * cfg->rx_queues,
+			"RX lcores\n", in->nb_ports * cfg->rx_queues,
 			in->nb_rx);
 		return rc;
 	}

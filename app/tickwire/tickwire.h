@@ -73,8 +73,10 @@ struct tw_gen_source;
 #define TW_GEN_TXBUF (2 * 64)
 #define TW_GEN_MAX_TXQ TW_MAX_GEN_TXQ
 
-/* Frames waiting for one TX queue of the generator's port. */
+/* Frames waiting for one TX queue of a port the generator sends on. */
 struct tw_gen_txq {
+	uint16_t port_id;
+	uint16_t queue;                 /* the port's TX queue */
 	struct rte_mbuf *buf[TW_GEN_TXBUF];
 	uint16_t msgs[TW_GEN_TXBUF];    /* messages in each frame */
 	uint16_t n;
@@ -230,8 +232,15 @@ struct tw_gen_lcore {
 	 * on RX queue c % nb_txq, over memif on the peer's; on a NIC the
 	 * receiver's rte_flow rules steer it.
 	 */
-	struct tw_gen_txq txq[TW_GEN_MAX_TXQ];
+	struct tw_gen_txq txq[2 * TW_GEN_MAX_TXQ];
 	uint16_t nb_txq;
+	/*
+	 * [feed] line_b_port: line B's queues follow line A's in txq[],
+	 * channel c on txq[nb_txq + c % nb_txq] (queue c % nb_txq of line
+	 * B's port); 0 when line B shares line A's queues.
+	 */
+	uint16_t txq_b;
+	uint16_t nb_txq_all;            /* txq[] in use: nb_txq, or twice */
 	uint32_t nb_tx;                 /* pending over every queue */
 	bool mirror;                    /* every frame also on mirror_port */
 	uint16_t mirror_port;
@@ -246,7 +255,8 @@ struct tw_gen_lcore {
 	bool back;                      /* poll them at all */
 	bool ended;                     /* the session ended: serving only */
 	struct tw_faults faults[2];     /* [faults], on line A's and B's data frames */
-	/* [feed] lines = 2: every frame again to line B's groups. */
+	/* [feed] lines = 2: every frame again to line B's groups (on
+	 * line_b_port's queues when it is set, see txq_b). */
 	bool line_b;
 	struct tw_pkt_tmpl *tmpl_b;     /* per channel */
 
@@ -368,6 +378,8 @@ int tw_app_ports(struct tw_app *app);
 void tw_app_devclocks_init(struct tw_app *app);
 void tw_app_devclocks_refresh(struct tw_app *app);
 bool tw_app_is_rx_port(const struct tw_app *app, uint16_t port_id);
+/* Line B's own port ([feed] line_b_port, lines = 2)? */
+bool tw_app_is_line_b_port(const struct tw_app *app, uint16_t port_id);
 uint16_t tw_app_reply_rxq(const struct tw_app *app);
 uint16_t tw_app_reply_nb_rxq(const struct tw_app *app);
 bool tw_app_serves_mirror(const struct tw_app *app);

@@ -64,6 +64,12 @@ static const struct key_def keys[] = {
 		"(group_b) and receivers take the first copy"),
 	T("feed", "group_b", KT_MCAST, group_b,
 		"multicast group of line B's channel 0 (lines = 2)"),
+	L("feed", "line_b_port", line_b_ports, nb_line_b_ports,
+		TW_MAX_PORTS - 1,
+		"lines = 2: line B on this port (its index, as [generator] "
+		"port), not line A's: the generator sends it there on TX "
+		"queues of its own, receivers poll it too; unset: both lines "
+		"on one port"),
 	U("feed", "udp_port", udp_port, 1, 65535, "UDP destination port"),
 	T("feed", "src_ip", KT_IPV4, src_ip, "generator source address"),
 	T("feed", "src_mac", KT_MAC, src_mac, "generator source MAC"),

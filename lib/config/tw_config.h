@@ -47,6 +47,9 @@ struct tw_config {
 	uint32_t group;         /* channel 0's group, host order */
 	uint8_t lines;          /* 1, or 2: A and B, the same frames */
 	uint32_t group_b;       /* line B's channel 0 group, host order */
+	uint32_t line_b_ports[1];       /* [feed] line_b_port, if set: line B
+					 * on its own port */
+	uint32_t nb_line_b_ports;
 	uint16_t udp_port;
 	uint32_t src_ip;
 	struct rte_ether_addr src_mac;
@@ -242,6 +245,19 @@ void tw_config_frame_params(const struct tw_config *cfg,
  * -EINVAL.
  */
 int tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed);
+
+/*
+ * Line B's own port ([feed] line_b_port, with lines = 2): true and
+ * *port set, or false when line B rides line A's port.
+ */
+static inline bool
+tw_config_line_b_port(const struct tw_config *cfg, uint16_t *port)
+{
+	if (cfg->lines != 2 || cfg->nb_line_b_ports == 0)
+		return false;
+	*port = (uint16_t)cfg->line_b_ports[0];
+	return true;
+}
 
 /* Print every section and key with its type and default. */
 void tw_config_print_keys(FILE *f);

@@ -108,6 +108,48 @@ itch_mix_check(const struct tw_config *cfg, const char *o, char *err,
 	return 0;
 }
 
+/*
+ * [feed] line_b_port: line B's own port, with two lines only, and a
+ * port no other role of the feed has (line A's, the mirror). Whether
+ * the port exists is for the EAL to say (setup.c, with the key).
+ */
+static int
+line_b_port_check(const struct tw_config *cfg, const char *o, char *err,
+		size_t errlen)
+{
+	uint32_t b = cfg->line_b_ports[0];
+	unsigned int i;
+
+	if (cfg->nb_line_b_ports == 0)
+		return 0;
+	if (cfg->lines != 2) {
+		snprintf(err, errlen, "%s: [feed] line_b_port: %u is given but "
+			"[feed] lines is %u; line B exists with lines = 2", o,
+			b, cfg->lines);
+		return -EINVAL;
+	}
+	if (cfg->gen_enabled && b == cfg->gen_port) {
+		snprintf(err, errlen, "%s: [feed] line_b_port: %u is [generator] "
+			"port, line A's; line B's port is another one (unset: "
+			"both lines on port %u)", o, b, cfg->gen_port);
+		return -EINVAL;
+	}
+	if (cfg->gen_enabled && cfg->nb_mirror_ports > 0 &&
+	    b == cfg->mirror_ports[0]) {
+		snprintf(err, errlen, "%s: [feed] line_b_port: %u is also "
+			"[generator] mirror_port", o, b);
+		return -EINVAL;
+	}
+	for (i = 0; cfg->rx_enabled && i < cfg->nb_rx_ports; i++)
+		if (cfg->rx_ports[i] == b) {
+			snprintf(err, errlen, "%s: [feed] line_b_port: %u is "
+				"in [rx] ports, line A's; receivers poll line "
+				"B's port without it being listed there", o, b);
+			return -EINVAL;
+		}
+	return 0;
+}
+
 int
 tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 {
@@ -223,6 +265,8 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
+	if (line_b_port_check(cfg, o, err, errlen) != 0)
+		return -EINVAL;
 	if ((uint32_t)cfg->request_port + cfg->channels - 1 > 65535) {
 		snprintf(err, errlen, "%s: [recovery] request_port: ports of "
 			"%u channels run past 65535", o, cfg->channels);

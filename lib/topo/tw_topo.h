@@ -29,6 +29,13 @@ struct tw_topo_port {
 	uint16_t port_id;
 	int socket;             /* or TW_SOCKET_ANY */
 	uint16_t nb_rxq;
+	/*
+	 * Line B's port: its queue q goes to the lcore that polls queue q
+	 * of port line_a (listed before it), whatever the sockets, since a
+	 * channel's two lines are arbitrated by one lcore.
+	 */
+	int line_b;
+	uint16_t line_a;
 };
 
 struct tw_topo_lcore {
@@ -45,6 +52,9 @@ struct tw_topo_input {
 	int gen_enabled;
 	uint16_t gen_port_id;
 	int gen_port_socket;
+	int gen_line_b;         /* line B on a port of its own: */
+	uint16_t gen_line_b_port;
+	int gen_line_b_socket;
 };
 
 struct tw_topo_rxq {
@@ -71,8 +81,11 @@ struct tw_topo_plan {
 /*
  * Plan placement. Each RX queue goes to the least-loaded RX lcore on
  * its port's socket; with none there, to the least-loaded RX lcore
- * anywhere, with a warning. Returns 0, or -EINVAL when there are queues
- * and no RX lcores, or more queues than the plan holds.
+ * anywhere, with a warning. A line B port's queue q goes to the lcore
+ * of its line A port's queue q (one with no such queue is placed as
+ * any other), with a warning when that lcore is on another socket than
+ * the line B port. Returns 0, or -EINVAL when there are queues and no
+ * RX lcores, or more queues than the plan holds.
  */
 int tw_topo_plan(const struct tw_topo_input *in, struct tw_topo_plan *plan);
 

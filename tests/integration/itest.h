@@ -215,6 +215,83 @@ it_json_u64(const char *json, const char *obj, const char *key)
 }
 
 /*
+ * A counter of port port_id in a stats JSON's "ports" array (ipackets,
+ * opackets, ...); UINT64_MAX when the port or the key is absent.
+ */
+static inline uint64_t
+it_port_u64(const char *json, unsigned int port_id, const char *key)
+{
+	const char *p = strstr(json, "\"ports\": [");
+	char pat[64];
+
+	if (p == NULL)
+		return UINT64_MAX;
+	snprintf(pat, sizeof(pat), "{ \"port\": %u, ", port_id);
+	p = strstr(p, pat);
+	return p == NULL ? UINT64_MAX : it_json_u64(p, NULL, key);
+}
+
+/*
+ * Two lines on two ports ([feed] line_b_port), each losing frames of its
+ * own: gen and rx are the generator's and the receiver's stats JSONs
+ * (the same one in a single process); line A on port a, line B on port
+ * b of both. Line B's frames all arrived on port b and none on port a;
+ * each line won frames; every frame a line lost was won by the other
+ * or filled by a retransmission. Prints the per-line counters.
+ */
+static inline void
+it_assert_lines_on_two_ports(const char *gen, const char *rx,
+		unsigned int a, unsigned int b)
+{
+	uint64_t lost_a = it_json_u64(gen, "generator", "faults_lost");
+	uint64_t lost_b = it_json_u64(gen, "generator", "faults_lost_b");
+	uint64_t both = it_json_u64(gen, "generator", "faults_lost_both");
+	uint64_t sent_b = it_json_u64(gen, "generator", "line_b_packets");
+	uint64_t eos_again = it_json_u64(gen, "generator",
+		"end_of_session_repeats");
+	uint64_t retrans = it_json_u64(gen, "generator", "retrans_messages");
+	uint64_t data = sent_b - it_json_u64(gen, "generator",
+		"end_of_session") - eos_again -
+		it_json_u64(gen, "generator", "heartbeats");
+	uint64_t a_pkts = it_json_u64(rx, "rx", "line_a_packets");
+	uint64_t b_pkts = it_json_u64(rx, "rx", "line_b_packets");
+	uint64_t a_won = it_json_u64(rx, "rx", "line_a_won");
+	uint64_t b_won = it_json_u64(rx, "rx", "line_b_won");
+	uint64_t a_in = it_port_u64(rx, a, "ipackets");
+	uint64_t b_in = it_port_u64(rx, b, "ipackets");
+
+	fprintf(stderr, "lost on A %" PRIu64 ", on B %" PRIu64 ", on both %"
+		PRIu64 "; line B sent %" PRIu64 "; A: %" PRIu64 " frames, %"
+		PRIu64 " first; B: %" PRIu64 ", %" PRIu64 " first; port %u in %"
+		PRIu64 ", port %u in %" PRIu64 " (out %" PRIu64 ")\n", lost_a,
+		lost_b, both, sent_b, a_pkts, a_won, b_pkts, b_won, a, a_in, b,
+		b_in, it_port_u64(gen, b, "opackets"));
+	assert_true(lost_a > 100 && lost_a != UINT64_MAX);
+	assert_true(lost_b > 100 && lost_b != UINT64_MAX);
+	assert_true(sent_b != UINT64_MAX && b_in != UINT64_MAX &&
+		a_in != UINT64_MAX);
+	/* Line B's port took line B's frames, all of them, and nothing
+	 * else; the generator put them there (an end of session sent again
+	 * after the receiver left may not arrive). */
+	assert_int_equal(b_in, b_pkts);
+	assert_true(b_in <= sent_b - lost_b && b_in + eos_again >=
+		sent_b - lost_b);
+	assert_true(it_port_u64(gen, b, "opackets") >= b_in);
+	/* Line A's port: line A and the requests' traffic, no line B. */
+	assert_true(a_in >= a_pkts);
+	assert_true(a_in - a_pkts <= it_json_u64(rx, "recovery", "requests") +
+		it_json_u64(gen, "generator", "retrans_packets") +
+		it_json_u64(gen, "generator", "snapshot_messages") + eos_again);
+	/* Frames won by each line; a data frame applied first from a line,
+	 * or lost on both, or (a copy late) filled by a retransmission. */
+	assert_true(a_won > 0 && b_won > 0);
+	assert_true(a_won + b_won + both <= data);
+	assert_true(a_won + b_won + both + retrans >= data);
+	assert_true(b_won + retrans >= lost_a - both);
+	assert_true(a_won + retrans >= lost_b - both);
+}
+
+/*
  * Tick to trade: every quote that asked was answered once (matched ==
  * requested == orders the receiver sent), none lost, duplicated, stale
  * or malformed, and each answer timed.

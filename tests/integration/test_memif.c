@@ -414,6 +414,69 @@ generator_port_counters_survive_a_processor_restart(void **state)
 	free(g);
 }
 
+/*
+ * Two lines on two memif links: the generator serves line A on
+ * net_memif0 and line B on net_memif1 ([feed] line_b_port = 1), each
+ * line losing frames of its own; the processor polls both links with
+ * its one RX lcore and asks the request server (over line A's link) for
+ * what both lines lost. Line B's frames cross on the second link only,
+ * each line wins frames, the cache is the truth.
+ */
+static void
+two_lines_on_two_memif_links(void **state)
+{
+	const char *gjson = it_path("memif-ab2-gen.json");
+	const char *pjson = it_path("memif-ab2-proc.json");
+	const char *cache = it_path("memif-ab2.cache.csv");
+	const char *truth = it_path("memif-ab2.truth.csv");
+	const char *const gen_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-gen.ini", "--set",
+		"eal.args=--lcores=0@1,1@0 --no-pci --vdev=net_memif0,"
+		"role=server,socket=/run/tickwire-memif.sock "
+		"--vdev=net_memif1,role=server,"
+		"socket=/run/tickwire-memif-b.sock "
+		"--file-prefix=tickwire-gen",
+		"--set", "feed.lines=2", "--set", "feed.line_b_port=1",
+		"--set", "faults.loss=0.01", "--set", "faults.burst=3",
+		"--set", "faults.seed=51", "--set", "faults.loss_b=0.02",
+		"--set", "faults.seed_b=52",
+		"--count", "1000000", "--rate", "1000000", "--duration", "120",
+		"--quiet", "--stats-json", gjson, "--dump-truth", truth, NULL };
+	const char *const proc_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-proc.ini", "--set",
+		"eal.args=--lcores=0@0,1@1 --no-pci --vdev=net_memif0,"
+		"role=client,socket=/run/tickwire-memif.sock "
+		"--vdev=net_memif1,role=client,"
+		"socket=/run/tickwire-memif-b.sock "
+		"--file-prefix=tickwire-proc",
+		"--set", "feed.lines=2", "--set", "feed.line_b_port=1",
+		/* Time to answer on a loaded host: the data gets none. */
+		"--set", "recovery.timeout_us=20000",
+		"--set", "recovery.retries=10",
+		"--duration", "120", "--quiet",
+		"--stats-json", pjson, "--dump-cache", cache, NULL };
+	char *g, *p;
+
+	it_memif_pair("memif-ab2", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_assert_lines_on_two_ports(g, p, 0, 1);
+	fprintf(stderr, "requests %" PRIu64 ", served %" PRIu64 "\n",
+		it_json_u64(p, "recovery", "requests"),
+		it_json_u64(g, "generator", "requests_served"));
+	/* Requests and replies on line A's link only. */
+	assert_int_equal(it_port_u64(p, 1, "opackets"), 0);
+	assert_int_equal(it_port_u64(g, 1, "ipackets"), 0);
+	assert_int_equal(it_port_u64(p, 0, "opackets"),
+		it_json_u64(p, "recovery", "requests"));
+	assert_true(it_json_u64(g, "generator", "faults_lost_both") > 0);
+	assert_true(it_json_u64(p, "recovery", "requests") > 0);
+	assert_int_equal(it_json_u64(p, "drops", "not_owner"), 0);
+	assert_int_equal(it_json_u64(p, "recovery", "gaps_unrecovered"), 0);
+	assert_int_equal(it_json_u64(p, "rx", "messages"), 1001000);
+	free(g);
+	free(p);
+	assert_true(it_files_equal(cache, truth));
+}
+
 int
 main(void)
 {
@@ -427,6 +490,7 @@ main(void)
 		cmocka_unit_test(generator_survives_a_processor_restart),
 		cmocka_unit_test(
 			generator_port_counters_survive_a_processor_restart),
+		cmocka_unit_test(two_lines_on_two_memif_links),
 	};
 
 	it_test_filter();

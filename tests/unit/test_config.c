@@ -302,6 +302,56 @@ checks_across_keys_name_the_keys(void **state)
 	assert_non_null(strstr(err, "[feed] mtu 9000"));
 }
 
+/*
+ * [feed] line_b_port: only with two lines, never line A's port, the
+ * mirror or an [rx] port; each refusal names the file and the key.
+ */
+static void
+line_b_port_is_checked(void **state)
+{
+	static const struct { const char *text, *says; } bad[] = {
+		{ "[feed]\nline_b_port = 1\n", "lines is 1" },
+		{ "[feed]\nlines = 2\nline_b_port = 0\n",
+		  "is [generator] port" },
+		{ "[feed]\nlines = 2\nline_b_port = 2\n[generator]\n"
+		  "mirror_port = 2\n", "mirror_port" },
+		{ "[feed]\nlines = 2\nline_b_port = 1\n[generator]\n"
+		  "port = 2\n[rx]\nports = 0,1\n", "in [rx] ports" },
+	};
+	struct tw_config cfg;
+	char err[TW_ERR_MAX];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(load_text(&cfg, bad[i].text, err), 0);
+		assert_int_equal(tw_config_check(&cfg, err, sizeof(err)),
+			-EINVAL);
+		assert_names(err, "[feed]", "line_b_port");
+		if (strstr(err, bad[i].says) == NULL)
+			fail_msg("'%s' not in: %s", bad[i].says, err);
+	}
+	/* More than one port, or one past the last, by the value. */
+	assert_int_not_equal(load_text(&cfg, "[feed]\nlines = 2\n"
+		"line_b_port = 1,2\n", err), 0);
+	assert_names(err, "[feed]", "line_b_port");
+	assert_int_not_equal(load_text(&cfg, "[feed]\nlines = 2\n"
+		"line_b_port = 8\n", err), 0);
+	assert_names(err, "[feed]", "line_b_port");
+	/* Set, and unset (an empty value: one port for both lines). */
+	assert_int_equal(load_text(&cfg, "[feed]\nlines = 2\n"
+		"line_b_port = 1\n", err), 0);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
+	{
+		uint16_t port = 0;
+
+		assert_true(tw_config_line_b_port(&cfg, &port));
+		assert_int_equal(port, 1);
+		assert_int_equal(load_text(&cfg, "[feed]\nlines = 2\n"
+			"line_b_port =\n", err), 0);
+		assert_false(tw_config_line_b_port(&cfg, &port));
+	}
+}
+
 static void
 command_line_values_pass_the_same_checks(void **state)
 {
@@ -454,6 +504,7 @@ main(void)
 		cmocka_unit_test(bad_values_are_named_with_the_reason),
 		cmocka_unit_test(checks_across_keys_name_the_keys),
 		cmocka_unit_test(command_line_values_pass_the_same_checks),
+		cmocka_unit_test(line_b_port_is_checked),
 		cmocka_unit_test(missing_file_is_reported),
 		cmocka_unit_test(lookalike_values_are_refused_by_name),
 		cmocka_unit_test(directory_as_profile_is_refused),
