@@ -26,6 +26,7 @@
 /* Names under TW_PREFIX: namespaces ck-TAGa/b, veths cka-TAG/ckb-TAG. */
 static char ns[2][32], veth[2][IF_NAMESIZE], uds[2][256];
 static pid_t ptp[2];
+static pid_t receiver;          /* a run_pair's, until it is waited for */
 
 static const char *
 tag(void)
@@ -64,6 +65,11 @@ ptp_stop(void)
 static int
 net_down(void **state)
 {
+	if (receiver > 0) {
+		kill(receiver, SIGINT);
+		it_wait(receiver, 20);
+		receiver = 0;
+	}
 	ptp_stop();
 	sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; "
 		"ip link del %s 2>/dev/null; true", ns[0], ns[1], veth[0]);
@@ -176,7 +182,7 @@ run_pair(const char *d, struct pair_result *r)
 			"--quiet", "--stats-json", pjson, NULL };
 
 		ns_argv(argv, 1, popts);
-		proc = it_spawn(argv, plog);
+		proc = receiver = it_spawn(argv, plog);
 	}
 	assert_int_equal(it_wait_for(plog, "polling", 60), 0);
 	{
@@ -192,6 +198,7 @@ run_pair(const char *d, struct pair_result *r)
 	}
 	assert_int_equal(rc, 0);
 	rc = it_wait(proc, 90);
+	receiver = 0;
 	if (rc != 0)
 		sh("tail -30 %s >&2", plog);
 	assert_int_equal(rc, 0);
