@@ -39,9 +39,10 @@ PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev
 libdpdk-dev libnuma-dev libcmocka-dev libpcap-dev zlib1g-dev tshark tcpdump iproute2
 python3 python3-matplotlib python3-pytest prometheus tmux clang libclang-rt-14-dev man-db
 librte-mempool-ring23 librte-net-ring23 librte-net-memif23 librte-net-pcap23
-librte-net-tap23 librte-net-af-packet23"
+librte-net-tap23 librte-net-af-packet23 linuxptp"
 # The poll-mode drivers above are only Recommends of dpdk: name them, since
-# the install below skips recommends.
+# the install below skips recommends. linuxptp: the clockdomain test runs
+# ptp4l over a veth and tickwire asks it with pmc.
 
 say() { echo "setup: $*"; }
 

@@ -234,8 +234,10 @@ usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [--json FILE] [--markdown FILE]\n"
 		"       [--reps N] [--quick] [--levels a,b,...] "
-		"[--groups parse,gen,cache]\n       [--version]\n"
-		"Measures the hot loops at every SIMD level this CPU has.\n",
+		"[--groups parse,gen,cache]\n       [--clock tsc|tai|realtime] "
+		"[--version]\n"
+		"Measures the hot loops at every SIMD level this CPU has;\n"
+		"--clock: the stamps' domain, as tickwire's [clock] domain.\n",
 		prog);
 }
 
@@ -249,6 +251,7 @@ main(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },
 		{ "levels", required_argument, NULL, 'l' },
 		{ "groups", required_argument, NULL, 'g' },
+		{ "clock", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -261,6 +264,7 @@ main(int argc, char **argv)
 	uint64_t gen_ticks = 4000000;
 	struct rte_mempool *pool;
 	enum tw_simd best = TW_SIMD_SCALAR;
+	struct tw_clock_source src = { .id = CLOCK_REALTIME };
 	char cpu[128];
 	FILE *f;
 	int opt, ret, i;
@@ -323,6 +327,15 @@ main(int argc, char **argv)
 				rte_exit(EXIT_FAILURE, "--groups: parse, gen "
 					"or cache, comma separated\n");
 			break;
+		case 'c':
+			src.follow = strcmp(optarg, "tsc") != 0;
+			src.id = strcmp(optarg, "tai") == 0 ? CLOCK_TAI :
+				CLOCK_REALTIME;
+			if (!src.follow ? 0 : strcmp(optarg, "tai") != 0 &&
+			    strcmp(optarg, "realtime") != 0)
+				rte_exit(EXIT_FAILURE, "--clock: tsc, tai or "
+					"realtime\n");
+			break;
 		case 'V':
 			printf("tickwire-bench %s\n", TW_VERSION);
 			rte_eal_cleanup();
@@ -342,6 +355,8 @@ main(int argc, char **argv)
 			best = l;
 	}
 	tw_clock_init(&clk, 100);
+	if (src.follow && tw_clock_set_source(&clk, &src) != 0)
+		rte_exit(EXIT_FAILURE, "--clock: the clock is unreadable\n");
 	cpu_model(cpu, sizeof(cpu));
 	printf("tickwire-bench: %s, TSC %.3f GHz, %u repetitions, lcore %u\n",
 		cpu, tw_clock_hz(&clk) / 1e9, reps, rte_lcore_id());

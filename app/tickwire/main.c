@@ -86,6 +86,9 @@ setup(struct tw_app *app)
 		rc = tw_app_memory(app);
 	if (rc == 0)
 		rc = tw_app_ports(app);
+	/* Before the NIC clocks: they are paired with the domain's ns. */
+	if (rc == 0)
+		rc = tw_app_clock_domain(app);
 	if (rc == 0)
 		tw_app_devclocks_init(app);
 	if (rc == 0 && app->cfg.rx_enabled)

@@ -239,6 +239,7 @@ write_outputs(struct tw_app *app, const struct tw_stats *st,
 		const struct tw_verdict *verdict, const struct tw_hist *lat)
 {
 	char host[256] = "", model[128] = "", flags[128] = "";
+	static char clock[1024];
 	struct tw_stats_meta meta = {
 		.version = TW_VERSION,
 		.profile = app->cfg.path,
@@ -262,12 +263,14 @@ write_outputs(struct tw_app *app, const struct tw_stats *st,
 		.verdict = verdict,
 		.host_check = app->host_json[0] != '\0' ? app->host_json :
 			NULL,
+		.clock = clock,
 	};
 	char err[PATH_MAX + 128];
 	int rc, first = 0;
 	unsigned int i;
 
 	tw_control_meta(&meta);
+	tw_app_clock_json(app, clock, sizeof(clock));
 	gethostname(host, sizeof(host) - 1);
 	cpu_record(model, sizeof(model), flags, sizeof(flags));
 	for (i = 0; i < APP_OUT_MAX; i++) {
@@ -360,6 +363,7 @@ tw_app_report(struct tw_app *app, struct tw_stats *now,
 
 	now->latency_is_age = fed_from_capture(app);
 	tw_stats_print_summary(stdout, now);
+	tw_app_clock_print(app, stdout);
 	judge(app, now, &verdict);
 	tw_verdict_print(stdout, &verdict);
 	if (write_outputs(app, now, &verdict, lat) != 0)

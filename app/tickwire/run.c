@@ -21,7 +21,7 @@
 #include "tickwire.h"
 #include "tw_git.h"
 
-#define MAIN_TICK_US 50000
+#define MAIN_TICK_US (TW_APP_CLOCK_REFRESH_MS * 1000)
 
 /* Scratch of collect(): the merged histograms, kept for the CSVs. */
 static struct tw_hist lat_merged[TW_SPAN_MAX];
@@ -318,7 +318,8 @@ main_loop(struct tw_app *app, uint64_t start_tsc, struct tw_stats *now,
 		uint64_t t;
 
 		usleep(MAIN_TICK_US);
-		/* Keep this process's stamps on the kernel's clock. */
+		/* Keep this process's stamps on its domain's clock (a
+		 * failed read is counted; the old mapping stays). */
 		tw_clock_refresh(&app->clock);
 		tw_app_devclocks_refresh(app);
 		t = rte_rdtsc();

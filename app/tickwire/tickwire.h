@@ -373,6 +373,12 @@ struct rte_mempool *tw_app_pool(const struct tw_app *app, int socket);
 void *tw_app_zalloc(int socket, size_t size);
 int tw_app_port_index(const struct tw_app *app, uint16_t port_id);
 
+/* clock_domain.c: [clock] domain, set once the ports are started. */
+#define TW_APP_CLOCK_REFRESH_MS 50      /* run.c's main tick refreshes */
+int tw_app_clock_domain(struct tw_app *app);
+void tw_app_clock_print(const struct tw_app *app, FILE *f);
+void tw_app_clock_json(const struct tw_app *app, char *buf, size_t len);
+
 /* ports.c */
 int tw_app_ports(struct tw_app *app);
 void tw_app_devclocks_init(struct tw_app *app);

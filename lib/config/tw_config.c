@@ -27,6 +27,9 @@ static const char *const offload_names[] = { "auto", "off", NULL };
 static const char *const send_names[] = { "ready", "fill", NULL };
 static const char *const idle_names[] = { "poll", "pause", "interrupt",
 	NULL };
+/* In the order of enum tw_clock_domain. */
+static const char *const domain_names[] = { "tsc", "tai", "realtime", "phc",
+	NULL };
 /* In the order of enum tw_simd. */
 static const char *const simd_names[] = {
 	"scalar", "sse", "avx2", "avx512", "auto", NULL
@@ -343,6 +346,20 @@ static const struct key_def keys[] = {
 	E("run", "simd", simd, simd_names,
 		"SIMD level of the hot loops: auto, scalar, sse, avx2, avx512"),
 
+	E("clock", "domain", clock_domain, domain_names,
+		"the clock send and arrival times are stamped in: tsc (the "
+		"TSC from a CLOCK_REALTIME anchor, comparable on one host), "
+		"tai or realtime (that clock followed: comparable across hosts "
+		"whose clocks phc2sys or NTP keep on one master), phc (the PTP "
+		"clock of [clock] port; ports without one refuse it)"),
+	L("clock", "port", clock_ports, nb_clock_ports, TW_MAX_PORTS - 1,
+		"domain = phc: the port whose PTP clock is read (default: "
+		"the generator's port, else the first [rx] port)"),
+	T("clock", "ptp_uds", KT_STR, ptp_uds,
+		"ptp4l's management socket: pmc asks it for the offset from "
+		"the master and the path delay, stated in the run record "
+		"(domains other than tsc)"),
+
 	U("host", "stall_threshold_ns", stall_threshold_ns, 100, 100000000,
 		"a gap in a poller's loop (RX, generator, kernel receiver) "
 		"longer than this is an interruption: counted, its length "
@@ -462,4 +479,5 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->session_idle_ms = 1000;
 	cfg->max_latency_s = 10.0;
 	cfg->stats_interval_ms = 1000;
+	snprintf(cfg->ptp_uds, sizeof(cfg->ptp_uds), "/var/run/ptp4l");
 }

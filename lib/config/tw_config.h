@@ -176,6 +176,12 @@ struct tw_config {
 	bool quiet;             /* no per-interval stats line */
 	bool accept_loss;       /* data not whole still exits 0 */
 
+	/* [clock]: the clock send and arrival times are stamped in */
+	uint8_t clock_domain;   /* enum tw_clock_domain */
+	uint32_t clock_ports[1]; /* [clock] port (phc), if set */
+	uint32_t nb_clock_ports;
+	char ptp_uds[TW_PATH_MAX]; /* ptp4l's socket, asked with pmc */
+
 	/* [host]: the pollers' interruptions and the host check */
 	uint32_t stall_threshold_ns; /* a longer loop gap is an interruption */
 	bool host_check;        /* check the pollers' cores at start */
@@ -188,6 +194,18 @@ enum tw_idle {
 	TW_IDLE_POLL,           /* spin: the lowest latency (default) */
 	TW_IDLE_PAUSE,          /* pause instructions, backing off */
 	TW_IDLE_INTERRUPT,      /* sleep until an RX interrupt */
+};
+
+/*
+ * [clock] domain: the clock every stamp (send, poll, cache) is in.
+ * tsc: the TSC at its raw rate from a CLOCK_REALTIME anchor (one host);
+ * tai, realtime: that clock, followed; phc: a port's PTP clock.
+ */
+enum tw_clock_domain {
+	TW_DOMAIN_TSC,
+	TW_DOMAIN_TAI,
+	TW_DOMAIN_REALTIME,
+	TW_DOMAIN_PHC,
 };
 
 /* [generator] send: when a paced generator's frames leave. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <rte_cfgfile.h>
 #include <rte_common.h>
 #include "tw_config.h"
@@ -150,6 +151,37 @@ line_b_port_check(const struct tw_config *cfg, const char *o, char *err,
 	return 0;
 }
 
+/*
+ * [clock]: a port only for phc (whether it has a PTP clock is known
+ * once it is started); tai and realtime need the kernel to give them.
+ */
+static int
+clock_check(const struct tw_config *cfg, const char *o, char *err,
+		size_t errlen)
+{
+	static const clockid_t ids[] = {
+		[TW_DOMAIN_TAI] = CLOCK_TAI,
+		[TW_DOMAIN_REALTIME] = CLOCK_REALTIME,
+	};
+	struct timespec ts;
+
+	if (cfg->nb_clock_ports > 0 && cfg->clock_domain != TW_DOMAIN_PHC) {
+		snprintf(err, errlen, "%s: [clock] port: only domain = phc "
+			"reads a port's clock", o);
+		return -EINVAL;
+	}
+	if ((cfg->clock_domain == TW_DOMAIN_TAI ||
+	     cfg->clock_domain == TW_DOMAIN_REALTIME) &&
+	    clock_gettime(ids[cfg->clock_domain], &ts) != 0) {
+		snprintf(err, errlen, "%s: [clock] domain: this host's kernel "
+			"gives no %s (%s)", o, cfg->clock_domain ==
+			TW_DOMAIN_TAI ? "CLOCK_TAI" : "CLOCK_REALTIME",
+			strerror(errno));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 {
@@ -176,6 +208,8 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 	/* What the protocol can do is its registry's to check
 	 * (tw_protocol_check); here only the values of [itch]. */
 	if (itch_mix_check(cfg, o, err, errlen) != 0)
+		return -EINVAL;
+	if (clock_check(cfg, o, err, errlen) != 0)
 		return -EINVAL;
 	/* A reply budget smaller than one frame would send no full one. */
 	if (cfg->reply_bytes_per_s != 0 &&

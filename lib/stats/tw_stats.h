@@ -232,6 +232,7 @@ struct tw_stats_meta {
 	const char *file_prefix; /* the DPDK file prefix tools attach to */
 	const struct tw_verdict *verdict; /* NULL: none (a tool's JSON) */
 	const char *host_check; /* the host check's JSON object, or NULL */
+	const char *clock;      /* the clock domain's JSON object, or NULL */
 	/* Control through telemetry: the phases and the commands. */
 	const struct tw_phase_report *phases;
 	unsigned int nb_phases;

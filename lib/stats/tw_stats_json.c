@@ -316,6 +316,8 @@ tw_stats_write_json(FILE *f, const struct tw_stats *s,
 	}
 	if (meta->host_check != NULL)
 		fprintf(f, "  \"host_check\": %s,\n", meta->host_check);
+	if (meta->clock != NULL)
+		fprintf(f, "  \"clock\": %s,\n", meta->clock);
 	fprintf(f, "  \"elapsed_s\": %.6f,\n", s->elapsed_s);
 	names = tw_stats_gen_names(&nb_names);
 	json_counters(f, "generator", &s->gen, names, nb_names);

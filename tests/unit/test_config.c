@@ -264,6 +264,8 @@ bad_values_are_named_with_the_reason(void **state)
 		  "number" },
 		{ "[rx]\nlcores = 1,x\n", "[rx]", "lcores", "'x'" },
 		{ "[port]\nrx_desc = -1\n", "[port]", "rx_desc", "integer" },
+		{ "[clock]\ndomain = gps\n", "[clock]", "domain",
+		  "tsc tai realtime phc" },
 	};
 	unsigned int i;
 
@@ -300,6 +302,18 @@ checks_across_keys_name_the_keys(void **state)
 	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "[recovery] reply_burst_bytes"));
 	assert_non_null(strstr(err, "[feed] mtu 9000"));
+	/* A clock port read only in domain phc; the domains load. */
+	assert_int_equal(load_text(&cfg, "[clock]\ndomain = tai\nport = 0\n",
+		err), 0);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_names(err, "[clock]", "port");
+	assert_int_equal(load_text(&cfg, "[clock]\ndomain = phc\nport = 0\n",
+		err), 0);
+	assert_int_equal(cfg.clock_domain, TW_DOMAIN_PHC);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(load_text(&cfg, "[clock]\ndomain = realtime\n",
+		err), 0);
+	assert_int_equal(tw_config_check(&cfg, err, sizeof(err)), 0);
 }
 
 /*
