@@ -118,6 +118,96 @@ mold_apply(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t count,
 }
 
 
+#ifndef TW_RX_HOLD_BACK
+/*
+ * Messages [seq, seq + count) of a checked datagram of v->channel behind
+ * its expected sequence (a retransmission or a late copy): the runs
+ * that fall inside an open gap are taken from it and their messages
+ * handed to the message layer's msg_merge (merged against newer state);
+ * the rest are counted duplicates. Only where messages may apply out of
+ * order: a held-back feed fills in order, as any frame.
+ */
+static inline void
+mold_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
+		uint32_t count, uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[v->channel];
+	const uint8_t *b = v->blocks;
+	uint64_t run_end = 0;
+	uint32_t applied = 0, again = 0, i;
+	bool run_ok = false;
+
+	if (unlikely(ch->snap_state != 0)) {
+		/* The snapshot, and what follows it, will bring it. */
+		ch->ctr.live_skipped += count;
+		ctx->ctr->pkts_accepted++;
+		return;
+	}
+
+	/* A retransmission to a channel that asked for nothing and misses
+	 * nothing: not a late answer, an unasked one (it could fill
+	 * nothing). */
+	if (v->retrans && ch->ctr.requests == 0 && ch->nb_gaps == 0) {
+		ctx->ctr->drops[TW_DROP_FILL_UNASKED]++;
+		return;
+	}
+	for (i = 0; i < count; i++) {
+		uint16_t mlen = tw_be16_load(b);
+		const uint8_t *m = b + TW_MOLD_BLOCK_HDR_LEN;
+		uint64_t s = seq + i;
+
+		b = m + mlen;
+		if (s >= run_end) {
+			/* The next run: inside one gap, or outside all. */
+			int gi = ctx->side != NULL ? tw_gaps_find(ch, s) : -1;
+			int rc;
+
+			if (gi < 0) {
+				run_ok = false;
+				run_end = s + 1;
+			} else {
+				run_end = RTE_MIN(ch->missing[gi].end,
+					seq + count);
+				uint32_t open = ch->nb_gaps;
+
+				rc = tw_gaps_take(ch, (uint32_t)gi, s, run_end);
+				run_ok = rc >= 0;
+				if (rc == 1)
+					tw_rx_gap_filled(ctx, ch,
+						(uint32_t)gi, now_ns);
+				/* A fill inside a gap splits it in two. */
+				if (rc == 0 && ch->nb_gaps > open)
+					ctx->ctr->gaps_open++;
+				else if (rc == 0)
+					tw_rx_fill_progress(ctx,
+						&ch->missing[gi], now_ns);
+			}
+		}
+		if (!run_ok) {
+			again++;
+			continue;
+		}
+		msg_merge(ctx, m, mlen, s, now_ns);
+		applied++;
+	}
+	ch->ctr.msgs_recovered += applied;
+	/* The other line's copy is no retransmission come again. */
+	if (ctx->feed->lines != 2 || v->retrans)
+		ch->ctr.fill_dups += again;
+	if (ctx->feed->lines == 2 && !v->retrans)
+		tw_rx_line_frame(ctx, ch, v->line, seq, applied != 0, now_ns);
+	if (applied == 0) {
+		ch->ctr.dup_pkts++;
+		ch->ctr.dup_msgs += count;
+		/* The other line's copy is expected, not a drop. */
+		if (ctx->feed->lines != 2 || v->retrans)
+			ctx->ctr->drops[TW_DROP_DUPLICATE]++;
+		return;
+	}
+	ctx->ctr->pkts_accepted++;
+}
+#endif /* !TW_RX_HOLD_BACK */
+
 /*
  * The channel's session, for a packet at seq. The common case (the
  * session the channel is in, not ended, not a first sequence number)
@@ -377,7 +467,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		    tw_gaps_find(ch, seq) < 0) {
 			uint64_t taken = ctr->pkts_accepted;
 
-			tw_rx_fill(ctx, v, seq, count, now_ns);
+			mold_fill(ctx, v, seq, count, now_ns);
 			/* Counted taken only when it was: an unasked fill, or
 			 * one that brought nothing missing, is a drop. */
 			ctr->retrans_pkts += ctr->pkts_accepted - taken;
@@ -492,7 +582,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	    seq != 0) {
 		/* Behind, while gaps are open: a late copy may fill one. */
 		ch->last_rx_ns = now_ns;
-		tw_rx_fill(ctx, v, seq, count, now_ns);
+		mold_fill(ctx, v, seq, count, now_ns);
 		return;
 	}
 #endif

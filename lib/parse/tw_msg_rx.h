@@ -23,6 +23,10 @@
  *   msg_pkt_end(ctx, pk, last, applied, now_ns)
  *                               the packet's counts and latency sample
  *                               (last: its last message, or NULL)
+ *   msg_merge(ctx, m, mlen, seq, now_ns)
+ *                               without TW_RX_HOLD_BACK only: one
+ *                               message behind a gap (a fill), merged
+ *                               against newer state
  *
  * Owns: message sizes and types, locate and channel rules, the cache
  * writes, tick-to-trade requests, the per-packet latency sample.
@@ -225,6 +229,52 @@ msg_pkt_end(struct tw_rx_ctx *ctx, const struct msg_pkt *pk,
 		ctx->late[ctx->nb_sent] = tw_msg_late(m);
 		ctx->sent[ctx->nb_sent++] = send_ns;
 	}
+}
+
+/*
+ * One message behind a gap at sequence s (a fill: a retransmission or a
+ * late copy), merged with newer state: a field a later message already
+ * set stays (the side table says which sequence set it).
+ */
+static inline void
+msg_merge(struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
+		uint64_t s, uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	struct tw_rx_side *side;
+	struct tw_quote q;
+	struct tw_trade t;
+	struct tw_directory d;
+
+	RTE_SET_USED(mlen);
+	switch (m[0]) {
+	case TW_MSG_QUOTE:
+		tw_decode_quote(m, &q);
+		side = &ctx->side[q.locate];
+		tw_cache_merge_quote(ctx->cache, &q, s, side->quote_seq > s,
+			now_ns);
+		if (side->quote_seq < s)
+			side->quote_seq = s;
+		ctr->quotes++;
+		break;
+	case TW_MSG_TRADE:
+		tw_decode_trade(m, &t);
+		side = &ctx->side[t.locate];
+		tw_cache_merge_trade(ctx->cache, &t, s, side->trade_seq > s,
+			now_ns);
+		if (side->trade_seq < s)
+			side->trade_seq = s;
+		ctr->trades++;
+		break;
+	default:
+		tw_decode_directory(m, &d);
+		if (tw_cache_set_directory(ctx->cache, &d) == 0)
+			ctr->directories++;
+		else
+			ctr->drops[TW_DROP_DIR_REMAP]++;
+		break;
+	}
+	ctr->msgs++;
 }
 
 #endif /* TW_MSG_RX_H */

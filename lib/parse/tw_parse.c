@@ -4,8 +4,9 @@
  * scalar header checks every SIMD level is held to, the feed's header
  * templates, the directory's verdicts, a context's set-up and the SIMD
  * level chosen for its bursts. The frame walk itself is the template
- * (tw_rx_template.h) compiled per level; the recovery client is
- * tw_rx_recovery.c and tw_rx_snapshot.c.
+ * (tw_rx_template.h) compiled per level; the recovery client is the
+ * transport's (lib/moldudp64/tw_mold_client.c), the snapshots
+ * tw_rx_snapshot.c.
  */
 #include <errno.h>
 #include <string.h>

@@ -4,7 +4,8 @@
  * Public, for protocol libraries that build their RX burst from lib/
  * parse's frame template (tw_rx_template.h; lib/itch does): the checked
  * view of a frame, the reference header checks, the recovery client's
- * entry points the template calls, the per-level kernels' prototypes,
+ * entry points the template calls (lib/moldudp64/tw_mold_client.c),
+ * the per-level kernels' prototypes,
  * small tables. Applications use tw_parse.h; nothing here is stable
  * beyond what the template needs.
  * ====================================================================
@@ -37,7 +38,7 @@ struct tw_rx_view {
 /*
  * Requests go to the configured server (feed->server_ip); its MAC is the
  * one configured, else learnt from frame f when f comes from that address
- * (tw_rx_recovery.c).
+ * (lib/moldudp64/tw_mold_client.c).
  */
 void tw_rx_learn_server(const struct tw_rx_ctx *ctx,
 		struct tw_channel_state *ch, const uint8_t *f);
@@ -104,14 +105,19 @@ void tw_rx_snapshot(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 void tw_rx_gap_open(struct tw_rx_ctx *ctx, uint32_t channel,
 		uint64_t first, uint64_t end, uint64_t now_ns);
 
+/* Gap gi of the channel was filled whole at now_ns. */
+void tw_rx_gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
+		uint32_t gi, uint64_t now_ns);
+
 /*
- * Messages [seq, seq + count) of a checked packet of channel behind
- * its expected sequence (a retransmission or a late copy): those that
- * fill an open gap are applied, merged with newer state; the rest are
- * counted duplicates.
+ * A retransmission took the front of gap g: the server answers a
+ * request with [recovery] max_packets packets at most (one by default,
+ * never a multiple of the request), so once what was asked for is in,
+ * or as many packets as the server sends for one request, the rest is
+ * asked for at once; progress starts the gap's tries and time again.
  */
-void tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
-		uint64_t seq, uint32_t count, uint64_t now_ns);
+void tw_rx_fill_progress(struct tw_rx_ctx *ctx, struct tw_gap *g,
+		uint64_t now_ns);
 
 /* No drop reason: the frame (or its blocks) passed every check. */
 #define TW_RX_ACCEPT (-1)

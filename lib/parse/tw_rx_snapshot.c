@@ -5,8 +5,8 @@
  * checked whole and staged per symbol, and the restore once all of it
  * is in, after which the channel goes on from the snapshot's sequence.
  * Owns the snapshot state of a channel and the staging area; never
- * touches the gap timers (tw_rx_recovery.c) beyond opening the gap of
- * what came after the snapshot.
+ * touches the gap timers (lib/moldudp64/tw_mold_client.c) beyond
+ * opening the gap of what came after the snapshot.
  */
 #include <errno.h>
 #include <string.h>

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The receiver's recovery client (MoldUDP64): each channel's gaps, from
- * the jump that opens one to the fill that closes it or the time and
- * tries that give it up; the fills themselves (retransmissions and late
- * copies, merged message by message against newer state); the requests
- * the lcore's timer sends; A/B arbitration's record. Owns the gap list
- * and its timers; never touches the frame's header checks
- * (tw_parse.c) or a snapshot's staging (tw_rx_snapshot.c).
+ * The MoldUDP64 transport's recovery client, on the receiver: each
+ * channel's gaps, from the jump that opens one to the fill that closes
+ * it or the time and tries that give it up; the requests the lcore's
+ * timer sends; A/B arbitration's record. Compiled into each library
+ * that composes the transport's receive layer (tw_mold_rx.h, whose fill
+ * takes runs of a gap and hands their messages to the message layer's
+ * merge). Owns the gap list and its timers; never touches the frame's
+ * header checks (tw_parse.c), what a message means, or a snapshot's
+ * staging (tw_rx_snapshot.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -172,10 +174,9 @@ tw_rx_gaps_from(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq)
 	}
 }
 
-/* Gap gi was filled whole at now_ns. */
-static void
-gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch, uint32_t gi,
-		uint64_t now_ns)
+void
+tw_rx_gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch,
+		uint32_t gi, uint64_t now_ns)
 {
 	const struct tw_gap *g = &ch->missing[gi];
 
@@ -195,56 +196,8 @@ gap_filled(struct tw_rx_ctx *ctx, struct tw_channel_state *ch, uint32_t gi,
 	tw_rx_end_if_complete(ctx, ch);
 }
 
-/* One message of a fill at sequence s: merged with newer state. */
-static void
-fill_one(struct tw_rx_ctx *ctx, const uint8_t *m, uint64_t s,
-		uint64_t now_ns)
-{
-	struct tw_rx_counters *ctr = ctx->ctr;
-	struct tw_rx_side *side;
-	struct tw_quote q;
-	struct tw_trade t;
-	struct tw_directory d;
-
-	switch (m[0]) {
-	case TW_MSG_QUOTE:
-		tw_decode_quote(m, &q);
-		side = &ctx->side[q.locate];
-		tw_cache_merge_quote(ctx->cache, &q, s, side->quote_seq > s,
-			now_ns);
-		if (side->quote_seq < s)
-			side->quote_seq = s;
-		ctr->quotes++;
-		break;
-	case TW_MSG_TRADE:
-		tw_decode_trade(m, &t);
-		side = &ctx->side[t.locate];
-		tw_cache_merge_trade(ctx->cache, &t, s, side->trade_seq > s,
-			now_ns);
-		if (side->trade_seq < s)
-			side->trade_seq = s;
-		ctr->trades++;
-		break;
-	default:
-		tw_decode_directory(m, &d);
-		if (tw_cache_set_directory(ctx->cache, &d) == 0)
-			ctr->directories++;
-		else
-			ctr->drops[TW_DROP_DIR_REMAP]++;
-		break;
-	}
-	ctr->msgs++;
-}
-
-/*
- * A retransmission took the front of a gap: the server answers a
- * request with [recovery] max_packets packets at most (one by default,
- * never a multiple of the request), so once what was asked for is in,
- * or as many packets as the server sends for one request, the rest is
- * asked for at once; progress starts the gap's tries and time again.
- */
-static void
-fill_progress(struct tw_rx_ctx *ctx, struct tw_gap *g, uint64_t now_ns)
+void
+tw_rx_fill_progress(struct tw_rx_ctx *ctx, struct tw_gap *g, uint64_t now_ns)
 {
 	g->tries = 0;
 	g->progress_ns = now_ns;
@@ -272,7 +225,7 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 		/* The messages it held came in order: recovered. */
 		ch->ctr.msgs_recovered += RTE_MIN(g->end, ch->expected) - g->first;
 		if (g->end <= ch->expected) {
-			gap_filled(ctx, ch, i, now_ns);
+			tw_rx_gap_filled(ctx, ch, i, now_ns);
 			continue;
 		}
 		g->first = ch->expected;
@@ -290,92 +243,12 @@ tw_rx_gaps_passed(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 			if (g->requests > ch->ctr.requests_per_gap_max)
 				ch->ctr.requests_per_gap_max = g->requests;
 			g->requests = 0;
-			fill_progress(ctx, g, now_ns);
+			tw_rx_fill_progress(ctx, g, now_ns);
 		}
 		i++;
 	}
 }
 
-
-void
-tw_rx_fill(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t seq,
-		uint32_t count, uint64_t now_ns)
-{
-	struct tw_channel_state *ch = &ctx->channels[v->channel];
-	const uint8_t *b = v->blocks;
-	uint64_t run_end = 0;
-	uint32_t applied = 0, again = 0, i;
-	bool run_ok = false;
-
-	if (unlikely(ch->snap_state != 0)) {
-		/* The snapshot, and what follows it, will bring it. */
-		ch->ctr.live_skipped += count;
-		ctx->ctr->pkts_accepted++;
-		return;
-	}
-
-	/* A retransmission to a channel that asked for nothing and misses
-	 * nothing: not a late answer, an unasked one (it could fill
-	 * nothing). */
-	if (v->retrans && ch->ctr.requests == 0 && ch->nb_gaps == 0) {
-		ctx->ctr->drops[TW_DROP_FILL_UNASKED]++;
-		return;
-	}
-	for (i = 0; i < count; i++) {
-		uint16_t mlen = tw_be16_load(b);
-		const uint8_t *m = b + TW_MOLD_BLOCK_HDR_LEN;
-		uint64_t s = seq + i;
-
-		b = m + mlen;
-		if (s >= run_end) {
-			/* The next run: inside one gap, or outside all. */
-			int gi = ctx->side != NULL ? tw_gaps_find(ch, s) : -1;
-			int rc;
-
-			if (gi < 0) {
-				run_ok = false;
-				run_end = s + 1;
-			} else {
-				run_end = RTE_MIN(ch->missing[gi].end,
-					seq + count);
-				uint32_t open = ch->nb_gaps;
-
-				rc = tw_gaps_take(ch, (uint32_t)gi, s, run_end);
-				run_ok = rc >= 0;
-				if (rc == 1)
-					gap_filled(ctx, ch, (uint32_t)gi,
-						now_ns);
-				/* A fill inside a gap splits it in two. */
-				if (rc == 0 && ch->nb_gaps > open)
-					ctx->ctr->gaps_open++;
-				else if (rc == 0)
-					fill_progress(ctx,
-						&ch->missing[gi], now_ns);
-			}
-		}
-		if (!run_ok) {
-			again++;
-			continue;
-		}
-		fill_one(ctx, m, s, now_ns);
-		applied++;
-	}
-	ch->ctr.msgs_recovered += applied;
-	/* The other line's copy is no retransmission come again. */
-	if (ctx->feed->lines != 2 || v->retrans)
-		ch->ctr.fill_dups += again;
-	if (ctx->feed->lines == 2 && !v->retrans)
-		tw_rx_line_frame(ctx, ch, v->line, seq, applied != 0, now_ns);
-	if (applied == 0) {
-		ch->ctr.dup_pkts++;
-		ch->ctr.dup_msgs += count;
-		/* The other line's copy is expected, not a drop. */
-		if (ctx->feed->lines != 2 || v->retrans)
-			ctx->ctr->drops[TW_DROP_DUPLICATE]++;
-		return;
-	}
-	ctx->ctr->pkts_accepted++;
-}
 
 void
 tw_rx_recovery_poll(struct tw_rx_ctx *ctx, uint64_t now_ns,
