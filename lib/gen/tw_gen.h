@@ -284,7 +284,7 @@ tw_pace_due(struct tw_pace *p, uint64_t now, unsigned int max,
 	return n;
 }
 
-/* What [faults] did to one line's data frames (lib/recovery). */
+/* What [faults] did to one line's data frames (lib/faults). */
 struct tw_fault_counters {
 	uint64_t lost;          /* frames not sent */
 	uint64_t lost_msgs;     /* messages in them */
@@ -295,7 +295,7 @@ struct tw_fault_counters {
 };
 
 /* Generator lcore counters; written only by the generator lcore. */
-/* Room for the request server's verdicts (lib/recovery checks it). */
+/* Room for the request server's verdicts (lib/moldudp64 checks it). */
 #define TW_GEN_REQUEST_VERDICTS 11
 
 struct tw_gen_counters {

@@ -2,8 +2,10 @@
 /*
  * The MoldUDP64 transport in the registry: its name, what it offers and
  * its framing's sizes. Its receive layer is tw_mold_rx.h (composed into
- * each protocol's burst); its generator side is still lib/gen's framer
- * and its server lib/recovery's (docs/architecture.md says what is left).
+ * each protocol's burst), its recovery client tw_mold_client.c, its
+ * server's rules and store tw_request.c and tw_store.c; its generator
+ * side is still lib/gen's framer (docs/architecture.md says what is
+ * left).
  */
 #include "tw_protocol.h"
 

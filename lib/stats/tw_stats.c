@@ -102,7 +102,7 @@ static const struct tw_counter_name gen_names[] = {
 	GEN("faults_reordered_b", faults[1].reordered),
 	GEN("faults_corrupted_b", faults[1].corrupted),
 	GEN("faults_lost_both", faults_lost_both),
-	/* In the order of enum tw_request_verdict (lib/recovery). */
+	/* In the order of enum tw_request_verdict (lib/moldudp64). */
 	GEN("requests_served", requests[0]),
 	GEN("requests_malformed", requests[1]),
 	GEN("requests_bad_source", requests[2]),

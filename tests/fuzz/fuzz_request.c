@@ -79,7 +79,7 @@ static struct {
 } seen[MAX_TRACKED];
 static unsigned int nb_seen;
 
-/* The limiter's slot hash (lib/recovery/tw_request.c rate_slot). */
+/* The limiter's slot hash (lib/moldudp64/tw_request.c rate_slot). */
 static unsigned int
 slot_of(uint32_t ip)
 {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,7 +242,7 @@ it_port_u64(const char *json, unsigned int port_id, const char *key)
  */
 static inline void
 it_assert_lines_on_two_ports(const char *gen, const char *rx,
-		unsigned int a, unsigned int b)
+		unsigned int a, unsigned int b, bool gen_port_whole)
 {
 	uint64_t lost_a = it_json_u64(gen, "generator", "faults_lost");
 	uint64_t lost_b = it_json_u64(gen, "generator", "faults_lost_b");
@@ -276,7 +277,11 @@ it_assert_lines_on_two_ports(const char *gen, const char *rx,
 	assert_int_equal(b_in, b_pkts);
 	assert_true(b_in <= sent_b - lost_b && b_in + eos_again >=
 		sent_b - lost_b);
-	assert_true(it_port_u64(gen, b, "opackets") >= b_in);
+	/* The driver's own count where it keeps it whole: a memif server's
+	 * reads zero once its client has left, so what it sent after the
+	 * main lcore's last read (a 50 ms tick) is not in it. */
+	if (gen_port_whole)
+		assert_true(it_port_u64(gen, b, "opackets") >= b_in);
 	/* Line A's port: line A and the requests' traffic, no line B. */
 	assert_true(a_in >= a_pkts);
 	assert_true(a_in - a_pkts <= it_json_u64(rx, "recovery", "requests") +

@@ -116,7 +116,7 @@ feed_seq(const uint8_t *f, ssize_t len, uint64_t *next)
 }
 
 /*
- * One request frame (lib/recovery's, as a receiver sends it): from
+ * One request frame (lib/moldudp64's, as a receiver sends it): from
  * src_ip (a spoofed source's own MAC with it), for count messages of
  * channel ch from seq, checksums right, so the server judges it like
  * any other.

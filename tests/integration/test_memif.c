@@ -458,7 +458,7 @@ two_lines_on_two_memif_links(void **state)
 	char *g, *p;
 
 	it_memif_pair("memif-ab2", gen_opts, proc_opts, gjson, pjson, &g, &p);
-	it_assert_lines_on_two_ports(g, p, 0, 1);
+	it_assert_lines_on_two_ports(g, p, 0, 1, false);
 	fprintf(stderr, "requests %" PRIu64 ", served %" PRIu64 "\n",
 		it_json_u64(p, "recovery", "requests"),
 		it_json_u64(g, "generator", "requests_served"));
