@@ -20,7 +20,7 @@
 #include "bench.h"
 #include "tw_cache.h"
 #include "tw_config.h"
-#include "tw_framer.h"
+#include "tw_tickwire_gen.h"
 #include "tw_gen.h"
 #include "tw_protocol.h"
 #include "tw_rx_path.h"

@@ -20,6 +20,7 @@
 
 #include "tw_faults.h"
 #include "tw_gen.h"
+#include "tw_mold_frame.h"
 #include "tw_parse.h"
 #include "tw_proto.h"
 #include "tw_topo.h"

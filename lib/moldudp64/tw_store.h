@@ -22,6 +22,7 @@
 #include <rte_common.h>
 
 #include "tw_gen.h"
+#include "tw_mold_frame.h"
 
 /* A message of up to this many bytes fits a slot (one cache line). */
 #define TW_STORE_MSG_MAX 62

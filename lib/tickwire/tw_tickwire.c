@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tickwire's own top-of-book protocol in the registry: its capabilities
- * and ops. Its messages are lib/proto's, its generator side lib/gen's
- * emitter (tw_emit_*), its receive message layer lib/parse's
- * tw_msg_rx.h composed with the MoldUDP64 transport.
+ * and ops. Its message layouts are lib/proto's, its generator side this
+ * folder's tw_tickwire_gen.c (tw_emit_*), its receive message layer lib/
+ * parse's tw_msg_rx.h composed with the MoldUDP64 transport.
  */
 #include "tw_protocol.h"
+#include "tw_tickwire_gen.h"
 
 static const char *const transports[] = { "moldudp64", NULL };
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "tw_framer.h"
+#include "tw_tickwire_gen.h"
 #include "tw_gen.h"
 #include "tw_parse.h"
 #include "tw_proto.h"

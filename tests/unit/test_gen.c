@@ -16,6 +16,7 @@
 #include <errno.h>
 
 #include "tw_gen.h"
+#include "tw_tickwire_gen.h"
 #include "tw_reply.h"
 
 static struct tw_gen_params

@@ -13,7 +13,7 @@
 #include <rte_udp.h>
 
 #include "tw_faults.h"
-#include "tw_framer.h"
+#include "tw_tickwire_gen.h"
 #include "tw_request.h"
 #include "tw_store.h"
 #include "tw_test_rx.h"

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "tw_framer.h"
+#include "tw_tickwire_gen.h"
 
 struct feed_src {
 	tw_gen_frame_buf_t get_buf;

@@ -7,9 +7,9 @@
  * Owns: the open frame of each channel, each channel's next sequence
  * number, reserving room for a message (closing the frame that is full),
  * the flush deadline of an open frame, heartbeats on idle channels and
- * the end of session; and, on top of it, the tickwire protocol's
- * messages (directory, quotes, trades) with the ground truth and the
- * tick-to-trade requests (tw_emit_*).
+ * the end of session; and the context a protocol's generator ops write
+ * with (struct tw_emitter). tickwire's own messages through it are lib/
+ * tickwire's (tw_tickwire_gen.h), ITCH's lib/itch's.
  * Never touches: where frame memory comes from or where finished frames
  * go: a frame source (mbufs and tx_burst on the lcore, plain buffers in
  * tests) is injected; nor clocks (callers pass TSC and ns values).
@@ -24,6 +24,7 @@
 
 #include "tw_cache.h"
 #include "tw_gen.h"
+#include "tw_mold_frame.h"
 #include "tw_reply.h"
 
 /* Where a framer's frames come from and go to. */
@@ -129,9 +130,11 @@ done:
 	return p;
 }
 
-/* ---- the tickwire protocol's messages through a framer ---- */
-
-/* What the generator side of the tickwire protocol writes with. */
+/*
+ * What a protocol's generator ops write with (struct tw_protocol's
+ * gen_open, gen_ticks, gen_close): this framer, the model and its
+ * schedule, the counters, the ground truth and the tick-to-trade table.
+ */
 struct tw_emitter {
 	struct tw_framer *fr;
 	struct tw_gen *gen;
@@ -144,53 +147,5 @@ struct tw_emitter {
 	const volatile bool *quit;      /* stops a long directory; or NULL */
 	void *proto_state;              /* another protocol's model; or NULL */
 };
-
-/* The directory message of every symbol of the scheduled channels. */
-void tw_emit_directory(struct tw_emitter *e, uint64_t now, uint64_t send_ns);
-
-/*
- * n ticks from the model on the scheduled channels (fewer once they
- * have had their count): tick k stamped first_ns + k * step_ns (its due
- * time when paced; step 0 and first_ns = now_ns when not), with its
- * lateness against now_ns (TW_LATE_UNIT_NS units, saturating).
- */
-void tw_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
-		uint64_t now_ns, uint64_t first_ns, uint64_t step_ns);
-
-/*
- * One message sent as it is (a replayed capture's, len bytes) counted
- * by kind as the emitters count their own: a quote or a trade is a
- * tick, a directory message a directory; anything else is other.
- */
-void tw_count_sent(struct tw_gen_counters *ctr, const uint8_t *m,
-		uint16_t len);
-
-/* ---- a whole feed in memory (tests, benchmarks, capture tools) ---- */
-
-struct tw_gen_feed_opts {
-	uint64_t nb_ticks;
-	bool directory;         /* every symbol's directory message first */
-	uint16_t max_msgs;      /* messages per frame at most (MTU permitting) */
-	bool vary;              /* each frame holds 1..max_msgs, at random */
-	uint64_t send_ns;       /* stamp of message i: send_ns + i */
-};
-
-/* A buffer (TW_FRAME_HDR_MAX + mtu bytes at least) for the next frame. */
-typedef uint8_t *(*tw_gen_frame_buf_t)(void *arg);
-/* The frame in buf is complete: len bytes, msgs messages. */
-typedef void (*tw_gen_frame_done_t)(void *arg, uint8_t *buf, uint16_t len,
-		uint16_t msgs);
-
-/*
- * Generate o->nb_ticks ticks from g through a framer and the tickwire
- * emitter, per channel into frames built on tmpl[channel] with software
- * checksums. Frames are completed in the order their last message was
- * added; each channel's sequence numbers start at 1; open frames are
- * closed at the end, channel by channel. -ENOBUFS when get_buf returns
- * NULL.
- */
-int tw_gen_feed_frames(struct tw_gen *g, const struct tw_pkt_tmpl *tmpl,
-		const struct tw_gen_feed_opts *o, tw_gen_frame_buf_t get_buf,
-		tw_gen_frame_done_t done, void *arg);
 
 #endif /* TW_FRAMER_H */
