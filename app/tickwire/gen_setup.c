@@ -8,6 +8,7 @@
  * Never runs on a generator lcore, never sends: the loop is
  * gen_send.c's.
  */
+#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -232,6 +233,10 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			.nb_channels = cfg->channels,
 			.orders_per_symbol = cfg->itch_orders_per_symbol,
 			.depth = cfg->itch_depth,
+			.zipf_s = cfg->itch_zipf_s,
+			.day_speed = cfg->itch_day_speed,
+			.send_timestamps = cfg->itch_timestamps == 1,
+			.halts = cfg->itch_halts,
 			.hash_key = cfg->seed * UINT64_C(0x9e3779b97f4a7c15),
 		};
 
@@ -243,7 +248,7 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 		void *mem;
 
 		for (c = 0; c < TW_ITCH_ACTS; c++)
-			ip.mix[c] = (uint8_t)cfg->itch_mix[c];
+			ip.mix[c] = (uint16_t)lround(cfg->itch_mix[c] * 100);
 		mem = tw_app_zalloc(socket, tw_itch_gen_memsize(&ip));
 		g->itch = tw_itch_gen_init(mem, &ip);
 		if (g->itch == NULL) {
