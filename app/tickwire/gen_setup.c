@@ -237,6 +237,8 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			.day_speed = cfg->itch_day_speed,
 			.send_timestamps = cfg->itch_timestamps == 1,
 			.halts = cfg->itch_halts,
+			.close_cancel = (uint16_t)lround(
+				cfg->itch_close_cancel_pct * 100),
 			.hash_key = cfg->seed * UINT64_C(0x9e3779b97f4a7c15),
 		};
 

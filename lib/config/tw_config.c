@@ -124,6 +124,11 @@ static const struct key_def keys[] = {
 	E("itch", "timestamps", itch_timestamps, timestamps_names,
 		"generator: the messages' timestamps: session (the session "
 		"clock) or send (the send time, for latency from them)"),
+	D("itch", "close_cancel_pct", itch_close_cancel_pct, 0, 100,
+		"generator: of delete_pct, the percent of the ticks that "
+		"cancel the day's resting orders after 16:00; the day's adds "
+		"outnumber its other deletes by as much, so books deepen "
+		"through the day"),
 	U("itch", "halts", itch_halts, 0, 1000,
 		"generator: LULD pauses a day (every fourth an operational "
 		"halt)"),
@@ -416,6 +421,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->itch_mix[8] = 1.26;
 	cfg->itch_zipf_s = 1.0;
 	cfg->itch_halts = 4;
+	cfg->itch_close_cancel_pct = 3.0;
 
 	cfg->gen_enabled = true;
 	cfg->gen_lcore = 1;

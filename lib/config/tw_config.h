@@ -70,6 +70,8 @@ struct tw_config {
 					 * 0: the day over [generator] count */
 	uint8_t itch_timestamps;        /* 0 session clock, 1 send time */
 	uint32_t itch_halts;            /* generator: LULD pauses a day */
+	double itch_close_cancel_pct;   /* generator: of delete_pct, the
+					 * day orders cancelled after 16:00 */
 	char itch_out[TW_PATH_MAX];     /* the generator's day file */
 	char itch_file[TW_PATH_MAX];    /* [generator]: a day file to send */
 	double itch_speed;              /* its timing, this many times faster

@@ -110,6 +110,13 @@ itch_mix_check(const struct tw_config *cfg, const char *o, char *err,
 			" with an add" : "");
 		return -EINVAL;
 	}
+	if (lround(cfg->itch_close_cancel_pct * 100) >
+	    lround(cfg->itch_mix[2] * 100)) {
+		snprintf(err, errlen, "%s: [itch] close_cancel_pct %.2f is "
+			"more than delete_pct %.2f (it is a part of it)", o,
+			cfg->itch_close_cancel_pct, cfg->itch_mix[2]);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -45,6 +45,7 @@ tw_itch_gen_defaults(struct tw_itch_gen_params *p)
 	p->day_speed = 0;
 	p->send_timestamps = false;
 	p->halts = 4;
+	p->close_cancel = 300;
 }
 
 int
@@ -59,6 +60,7 @@ tw_itch_gen_params_check(const struct tw_itch_gen_params *p)
 	    p->orders_per_symbol == 0 || p->depth == 0 ||
 	    p->nb_symbols == 0 || p->nb_symbols > UINT16_MAX - 1 ||
 	    p->nb_channels == 0 || p->nb_channels > TW_GEN_MAX_CHANNELS ||
+	    p->close_cancel > p->mix[TW_ITCH_ACT_DELETE] ||
 	    !(p->day_speed >= 0) || !(p->zipf_s >= 0))
 		return -EINVAL;
 	return 0;
@@ -318,7 +320,11 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		e->ctr->ticks++;
 		return;
 	}
-	p = itch_order_action(e, g, ch, l, itch_mid(g, l, e->gen->sym[l].price,
+	p = g->phase == 2 && g->p.close_cancel != 0 ?
+		itch_close_cancel(e, g, ch, l, sess, now, ns,
+		&seq) : NULL;
+	if (p == NULL)
+		p = itch_order_action(e, g, ch, l, itch_mid(g, l, e->gen->sym[l].price,
 		e->gen->p.init_price), misc, now, ns, &seq);
 	if (p == NULL)
 		return;

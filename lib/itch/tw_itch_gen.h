@@ -83,6 +83,10 @@ struct tw_itch_gen_params {
 					 * the session clock */
 	uint32_t halts;                 /* LULD pauses a day (every
 					 * fourth an operational halt) */
+	uint16_t close_cancel;          /* basis points of the ticks: the
+					 * day orders cancelled after the
+					 * close (D), taken from the
+					 * mix's D before it */
 	uint64_t hash_key;
 	/* The truth's books: 0 for the model's own need; a replayed day
 	 * file needs what its orders need ([itch] max_orders, levels). */
@@ -127,6 +131,8 @@ struct tw_itch_chan {
 	uint64_t next_ref, next_match;
 	uint64_t rng;                   /* its own random stream */
 	uint64_t day_ticks;             /* its count, 0: none (day_speed) */
+	uint64_t resting;               /* its stocks' resting orders */
+	uint32_t purge_next;            /* where the close's cancels look */
 	uint64_t done;                  /* its ticks so far */
 	uint32_t ev_first, ev_n, ev_next; /* its events in g->events */
 };

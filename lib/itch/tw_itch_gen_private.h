@@ -87,6 +87,13 @@ uint8_t *itch_order_action(struct tw_emitter *e, struct tw_itch_gen *g,
 		uint16_t ch, uint32_t l, int64_t mid, uint64_t misc,
 		uint64_t now, uint64_t ns, uint64_t *seq);
 
+/* After the close: the day's resting orders cancelled, a D a tick by
+ * the chance that empties ch's books by the day's end; NULL when this
+ * tick is not one. */
+uint8_t *itch_close_cancel(struct tw_emitter *e, struct tw_itch_gen *g,
+		uint16_t ch, uint32_t l, uint64_t sess, uint64_t now,
+		uint64_t ns, uint64_t *seq);
+
 /* tw_itch_stock.c */
 size_t itch_stocks_memsize(const struct tw_itch_gen_params *p);
 /* Lays out the traits and the Zipf law; the total of the caps. */

@@ -50,35 +50,46 @@ place(struct tw_itch_gen *g, uint16_t ch, uint32_t l, uint8_t side,
 /*
  * A tick from price (side's best) toward the other side, when it is
  * strictly inside the displayed spread (or the other side is empty):
- * where an order showing price with a limit a tick better executes.
- * 0 when the spread is a tick.
+ * where an order showing price with a limit a tick better executes; a
+ * half tick (the midpoint of a one-tick spread, as a midpoint order
+ * executes) when a whole tick is not inside. 0 when neither is.
  */
 static uint32_t
 inside(const struct tw_itch_gen *g, uint32_t l, uint8_t side, uint32_t price)
 {
 	const struct tw_book_level *opp = tw_book_best(g->books, l, side ^ 1);
-	uint32_t tick = g->stock[l].tick, px;
+	uint32_t tick = g->stock[l].tick, k, px;
 
-	if (side == TW_BOOK_BID) {
-		px = price + tick;
-		return opp == NULL || px < opp->price ? px : 0;
+	for (k = tick; k >= 1; k = k >= 2 ? k / 2 : 0) {
+		if (side == TW_BOOK_BID) {
+			px = price + k;
+			if (opp == NULL || px < opp->price)
+				return px;
+		} else {
+			px = price - k;
+			if (px > 0 && (opp == NULL || px > opp->price))
+				return px;
+		}
+		if (k < tick)
+			break;
 	}
-	px = price - tick;
-	return px > 0 && (opp == NULL || px > opp->price) ? px : 0;
+	return 0;
 }
 
 static enum tw_itch_act
 choose(const struct tw_itch_gen *g, uint64_t misc)
 {
-	/* The NOII's share is taken in its windows (tw_itch_day.c): the
-	 * other actions share the ticks in their own proportions. */
+	/* The NOII's share is taken in its windows (tw_itch_day.c), the
+	 * close's cancels after 16:00 (itch_close_cancel): the other
+	 * actions share the ticks in their own proportions. */
 	uint32_t r = (uint32_t)((misc & 0xffff) * (uint32_t)(TW_ITCH_MIX_TOTAL -
-		g->p.mix[TW_ITCH_ACT_NOII]) >> 16);
+		g->p.mix[TW_ITCH_ACT_NOII] - g->p.close_cancel) >> 16);
 	uint32_t acc = 0;
 	unsigned int a;
 
 	for (a = 0; a < TW_ITCH_ACT_NOII; a++) {
-		acc += g->p.mix[a];
+		acc += g->p.mix[a] - (a == TW_ITCH_ACT_DELETE ?
+			g->p.close_cancel : 0);
 		if (r < acc)
 			return (enum tw_itch_act)a;
 	}
@@ -91,6 +102,7 @@ forget(struct tw_itch_gen *g, uint32_t l, uint32_t i)
 	struct tw_itch_model_order *o = itch_orders_of(g, l);
 
 	o[i] = o[--g->nb_orders[l]];
+	g->ch[l % g->p.nb_channels].resting--;
 }
 
 /* The best resting order of side (the other's if it has none): the
@@ -176,6 +188,7 @@ itch_order_action(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 			.ref = ref, .price = price, .shares = shares,
 			.side = side,
 		};
+		c->resting++;
 		return p;
 	}
 	case TW_ITCH_ACT_CANCEL:
@@ -294,3 +307,46 @@ itch_order_action(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 	}
 }
 
+
+uint8_t *
+itch_close_cancel(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
+		uint32_t l, uint64_t sess, uint64_t now, uint64_t ns,
+		uint64_t *seq)
+{
+	struct tw_itch_chan *c = &g->ch[ch];
+	const uint64_t end = TW_ITCH_DAY_END - TW_ITCH_HMS(0, 0, 1);
+	uint32_t n = g->p.nb_channels, tries;
+	double left;
+	uint8_t *p;
+
+	if (c->resting == 0)
+		return NULL;
+	/* The ticks left in the day: the count's, or as many as the day
+	 * so far would make in the session time left. */
+	if (c->day_ticks != 0 && !(g->p.day_speed > 0))
+		left = c->day_ticks > c->done ? (double)(c->day_ticks -
+			c->done) : 1;
+	else
+		left = sess >= end ? 1 : (double)c->done * (double)(end - sess) /
+			(double)(sess - TW_ITCH_DAY_START + 1);
+	if ((double)itch_below(c, 1u << 30) >= (double)c->resting /
+	    RTE_MAX(left, 1.0) * (1u << 30))
+		return NULL;
+	/* The tick's stock if it rests orders, else the next one that does
+	 * on the channel. */
+	for (tries = 0; g->nb_orders[l] == 0; tries++) {
+		uint32_t on = (g->p.nb_symbols - ch + n - 1) / n;
+
+		if (tries > on)
+			return NULL;
+		c->purge_next = (c->purge_next + 1) % on;
+		l = ch + c->purge_next * n;
+	}
+	p = itch_reserve(e, ch, TW_ITCH_ORDER_DELETE, now, seq);
+	if (p == NULL)
+		return NULL;
+	tw_itch_delete(p, (uint16_t)(l + 1), ns % TW_ITCH_NS_PER_DAY,
+		itch_orders_of(g, l)[g->nb_orders[l] - 1].ref);
+	forget(g, l, g->nb_orders[l] - 1);
+	return p;
+}
