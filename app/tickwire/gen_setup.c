@@ -242,6 +242,10 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			.hash_key = cfg->seed * UINT64_C(0x9e3779b97f4a7c15),
 		};
 
+		/* No count to spread the day over: the run's duration, if
+		 * it has one, takes the whole day (04:00 to 20:00). */
+		if (ip.day_speed == 0 && cfg->count == 0 && cfg->duration > 0)
+			ip.day_speed = 16.0 * 3600 / cfg->duration;
 		/* A day file's truth needs what its orders need. */
 		if (cfg->itch_file[0] != '\0') {
 			ip.max_orders = cfg->itch_max_orders;

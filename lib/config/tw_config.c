@@ -120,7 +120,7 @@ static const struct key_def keys[] = {
 	D("itch", "day_speed", itch_day_speed, 0, 1e9,
 		"generator: the session clock (04:00 to 20:00 Eastern) runs "
 		"this many seconds a second of the run; 0: the whole day "
-		"over [generator] count's ticks"),
+		"over [generator] count's ticks, else over [run] duration"),
 	E("itch", "timestamps", itch_timestamps, timestamps_names,
 		"generator: the messages' timestamps: session (the session "
 		"clock) or send (the send time, for latency from them)"),
