@@ -235,6 +235,16 @@ bool
 itch_day_due(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		uint64_t now, uint64_t sess, uint64_t send_ns)
 {
+	static const uint8_t types[] = {
+		[EV_TRADING] = TW_ITCH_TRADING_ACTION,
+		[EV_SHO] = TW_ITCH_REG_SHO,
+		[EV_MPID] = TW_ITCH_MARKET_PARTICIPANT,
+		[EV_CROSS] = TW_ITCH_CROSS_TRADE,
+		[EV_PAUSE] = TW_ITCH_TRADING_ACTION,
+		[EV_COLLAR] = TW_ITCH_LULD_COLLAR,
+		[EV_RESUME] = TW_ITCH_TRADING_ACTION,
+		[EV_OPHALT] = TW_ITCH_OPERATIONAL_HALT,
+	};
 	struct tw_itch_chan *c = &g->ch[ch];
 	const struct tw_itch_event *ev;
 	struct tw_itch_stock *s;
@@ -252,16 +262,6 @@ itch_day_due(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 	if (ev->at > day || (ev->at >= TW_ITCH_OPEN_CROSS && g->phase < 1) ||
 	    (ev->at >= TW_ITCH_CLOSE_CROSS && g->phase < 2))
 		return false;
-	static const uint8_t types[] = {
-		[EV_TRADING] = TW_ITCH_TRADING_ACTION,
-		[EV_SHO] = TW_ITCH_REG_SHO,
-		[EV_MPID] = TW_ITCH_MARKET_PARTICIPANT,
-		[EV_CROSS] = TW_ITCH_CROSS_TRADE,
-		[EV_PAUSE] = TW_ITCH_TRADING_ACTION,
-		[EV_COLLAR] = TW_ITCH_LULD_COLLAR,
-		[EV_RESUME] = TW_ITCH_TRADING_ACTION,
-		[EV_OPHALT] = TW_ITCH_OPERATIONAL_HALT,
-	};
 	type = types[ev->kind];
 	p = itch_reserve(e, ch, type, now, &seq);
 	if (p == NULL)

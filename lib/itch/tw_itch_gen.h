@@ -151,7 +151,6 @@ struct tw_itch_gen {
 	struct tw_itch_event *events;
 	uint64_t t0_ns;                 /* the open's send time */
 	uint8_t phase;                  /* 0 before 09:30, 1, 2 after 16:00 */
-	bool opened;
 	FILE *out;                      /* --itch-out: the day file; or NULL */
 	uint64_t out_msgs;
 };
