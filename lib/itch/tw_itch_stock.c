@@ -148,8 +148,12 @@ itch_stocks_init(struct tw_itch_gen *g, void *stock_mem, void *cdf_mem)
 		price = lo * exp(unit(mix(p->hash_key, l, 2)) * log(hi / lo));
 		s->scale = price;       /* over lib/gen's init_price, later */
 		s->tick = price < 1.0 ? 1 : TW_ITCH_CENT;
+		/* Wider for dearer stocks, and for less active ones: the
+		 * least active of a channel quotes nine times as wide as
+		 * its most active (the model's choice). */
 		s->step = RTE_MAX(1u, (uint32_t)(price * TW_ITCH_DOLLAR /
-			s->tick / 5000));
+			s->tick / 5000)) * (1 + 8 * (l / p->nb_channels) /
+			RTE_MAX(1u, stocks_on(p, ch)));
 		s->cap = zipf ? cap_of(p, l, norm) : p->orders_per_symbol;
 		s->first = first;
 		first += s->cap;

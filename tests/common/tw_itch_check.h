@@ -102,6 +102,7 @@ struct twc_counts {
 	uint64_t adds_100, adds_odd, adds_large; /* 100, < 100, >= 1000 */
 	uint64_t first_ts, last_ts;     /* the lowest and highest */
 	uint64_t by_type[256];
+	uint64_t spread[TWC_BEYOND_BUCKETS]; /* after each add: cents */
 };
 
 struct twc {
@@ -241,6 +242,9 @@ twc_cross_check(struct twc *k, const struct twc_stock *s)
 	if (bid != 0 && ask != 0) {
 		k->n.crossed += bid > ask;
 		k->n.locked += bid == ask;
+		if (ask > bid)
+			k->n.spread[(ask - bid) / 100 < TWC_BEYOND_BUCKETS ?
+				(ask - bid) / 100 : TWC_BEYOND_BUCKETS - 1]++;
 	}
 }
 
@@ -474,6 +478,23 @@ twc_day(struct twc *k, const uint8_t *d, size_t len)
 		off += 2 + (size_t)ml;
 	}
 	return off;
+}
+
+/* The spread (whole cents, down) at quantile q of the adds' books. */
+static inline unsigned int
+twc_spread_q(const struct twc *k, double q)
+{
+	uint64_t all = 0, seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < TWC_BEYOND_BUCKETS; i++)
+		all += k->n.spread[i];
+	for (i = 0; i < TWC_BEYOND_BUCKETS; i++) {
+		seen += k->n.spread[i];
+		if (seen > 0 && (double)seen >= q * (double)all)
+			return i;
+	}
+	return 0;
 }
 
 /* Type t's share of the messages, in percent. */

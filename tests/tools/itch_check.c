@@ -109,6 +109,8 @@ main(int argc, char **argv)
 	LINE("adds_100_shares", k.n.adds_100);
 	LINE("adds_odd_lot", k.n.adds_odd);
 	LINE("adds_1000_or_more", k.n.adds_large);
+	LINE("spread_cents_p50", twc_spread_q(&k, 0.5));
+	LINE("spread_cents_p90", twc_spread_q(&k, 0.9));
 	printf("%-28s %s\n", "first_ts", hms(k.n.first_ts, t0));
 	printf("%-28s %s\n", "last_ts", hms(k.n.last_ts, t1));
 	printf("%-28s %s\n", "start_of_market_hours", hms(k.q_ts, t2));
