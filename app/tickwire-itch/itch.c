@@ -53,7 +53,8 @@ usage(FILE *f)
 		"size for a file\n"
 		"                         (a file's stock locates must be at "
 		"most N)\n"
-		"  --orders-per-symbol K  its resting orders a symbol (64)\n"
+		"  --orders-per-symbol K  its resting orders a symbol, on average "
+		"(256)\n"
 		"  --seed S               its seed (1)\n"
 		"  --write FILE           write the synthetic day as a day file\n"
 		"  --max-orders N         the books' order store (2^22)\n"
@@ -121,7 +122,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.symbols = 1000, .orders_per_symbol = 64, .seed = 1,
+		.symbols = 1000, .orders_per_symbol = 256, .seed = 1,
 		.max_orders = UINT64_C(1) << 22, .levels = 1u << 22,
 		.batch = 32,
 	};

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_common.h>
 
@@ -51,11 +52,7 @@ itch_decode_generated(struct run *r, const struct opts *o)
 		.volatility = 0.2, .dt = 1.0 / (252.0 * 23400.0),
 		.init_price = 100.0, .price_decimals = 4, .zipf_s = 1,
 	};
-	struct tw_itch_gen_params ip = {
-		.nb_symbols = o->symbols, .nb_channels = nb_ch,
-		.orders_per_symbol = o->orders_per_symbol, .depth = 10,
-		.mix = { 50, 30, 6, 8, 4, 2 }, .hash_key = o->seed,
-	};
+	struct tw_itch_gen_params ip;
 	struct tw_frame_params fp = {
 		.group_base = 0xef010101, .src_port = 30000,
 		.dst_port = 30001, .mtu = 1500, .ttl = 1,
@@ -68,7 +65,7 @@ itch_decode_generated(struct run *r, const struct opts *o)
 	struct tw_framer_chan *chans = calloc(nb_ch, sizeof(*chans));
 	struct tw_gen_sched *sched = malloc(sizeof(*sched));
 	void *gmem = aligned_alloc(64, RTE_ALIGN_CEIL(tw_gen_memsize(&gp), 64));
-	void *imem = itch_big_alloc(tw_itch_gen_memsize(&ip));
+	void *imem;
 	struct tw_gen_counters gctr = { 0 };
 	uint16_t all[8] = { 0, 1, 2, 3, 4, 5, 6, 7 }, c;
 	struct tw_framer fr;
@@ -81,8 +78,18 @@ itch_decode_generated(struct run *r, const struct opts *o)
 	size_t chunk_len = 0, used;
 	uint64_t done = 0, ns = UINT64_C(9) * 3600 * 1000000000;
 
-	if (tmpl == NULL || chans == NULL || sched == NULL || gmem == NULL ||
-	    imem == NULL)
+	if (tmpl == NULL || chans == NULL || sched == NULL || gmem == NULL)
+		return -1;
+	/* The real-day defaults (docs/protocol.md), the whole day over the
+	 * ticks asked for. */
+	memset(&ip, 0, sizeof(ip));
+	tw_itch_gen_defaults(&ip);
+	ip.nb_symbols = o->symbols;
+	ip.nb_channels = nb_ch;
+	ip.orders_per_symbol = o->orders_per_symbol;
+	ip.hash_key = o->seed;
+	imem = itch_big_alloc(tw_itch_gen_memsize(&ip));
+	if (imem == NULL)
 		return -1;
 	ig = tw_itch_gen_init(imem, &ip);
 	em = (struct tw_emitter){
@@ -155,7 +162,8 @@ itch_decode_generated(struct run *r, const struct opts *o)
 		return -1;
 	}
 	printf("generated: %s ticks on %s symbols (at most %s orders "
-		"resting a symbol), peak %s orders resting\n", tw_grp(gctr.ticks),
+		"resting a symbol on average), peak %s orders resting\n",
+		tw_grp(gctr.ticks),
 		tw_grp(o->symbols), tw_grp(o->orders_per_symbol),
 		tw_grp(ig->books->peak));
 	return 0;

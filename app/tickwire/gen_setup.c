@@ -8,6 +8,7 @@
  * Never runs on a generator lcore, never sends: the loop is
  * gen_send.c's.
  */
+#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -251,9 +252,19 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			.nb_channels = cfg->channels,
 			.orders_per_symbol = cfg->itch_orders_per_symbol,
 			.depth = cfg->itch_depth,
+			.zipf_s = cfg->itch_zipf_s,
+			.day_speed = cfg->itch_day_speed,
+			.send_timestamps = cfg->itch_timestamps == 1,
+			.halts = cfg->itch_halts,
+			.close_cancel = (uint16_t)lround(
+				cfg->itch_close_cancel_pct * 100),
 			.hash_key = cfg->seed * UINT64_C(0x9e3779b97f4a7c15),
 		};
 
+		/* No count to spread the day over: the run's duration, if
+		 * it has one, takes the whole day (04:00 to 20:00). */
+		if (ip.day_speed == 0 && cfg->count == 0 && cfg->duration > 0)
+			ip.day_speed = 16.0 * 3600 / cfg->duration;
 		/* A day file's truth needs what its orders need. */
 		if (cfg->itch_file[0] != '\0') {
 			ip.max_orders = cfg->itch_max_orders;
@@ -262,7 +273,7 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 		void *mem;
 
 		for (c = 0; c < TW_ITCH_ACTS; c++)
-			ip.mix[c] = (uint8_t)cfg->itch_mix[c];
+			ip.mix[c] = (uint16_t)lround(cfg->itch_mix[c] * 100);
 		mem = tw_app_zalloc(socket, tw_itch_gen_memsize(&ip));
 		g->itch = tw_itch_gen_init(mem, &ip);
 		if (g->itch == NULL) {

@@ -23,6 +23,7 @@ _Static_assert(TW_SIMD_SCALAR == 0 && TW_SIMD_SSE == 1 && TW_SIMD_AVX2 == 2 &&
 	TW_SIMD_AVX512 == 3 && TW_SIMD_AUTO == 4, "simd_names order");
 
 static const char *const activity_names[] = { "uniform", "zipf", NULL };
+static const char *const timestamps_names[] = { "session", "send", NULL };
 static const char *const offload_names[] = { "auto", "off", NULL };
 static const char *const send_names[] = { "ready", "fill", NULL };
 static const char *const idle_names[] = { "poll", "pause", "interrupt",
@@ -97,23 +98,49 @@ static const struct key_def keys[] = {
 		"RX books: price levels of every symbol's sides together, "
 		"each RX lcore"),
 	U("itch", "orders_per_symbol", itch_orders_per_symbol, 1, 65536,
-		"generator: resting orders a symbol keeps at most"),
+		"generator: resting orders a symbol keeps at most, on "
+		"average (a stock's own cap follows its share of the ticks)"),
 	U("itch", "depth", itch_depth, 1, 1000,
-		"generator: levels from the touch an order is placed at, at "
-		"most"),
-	U("itch", "add_pct", itch_mix[0], 1, 100,
-		"generator: share of ticks that add an order (A, some F)"),
-	U("itch", "delete_pct", itch_mix[1], 0, 100,
+		"generator: price steps from the touch an order is placed at, "
+		"at most"),
+	D("itch", "add_pct", itch_mix[0], 0, 100,
+		"generator: percent of ticks that add an order (A)"),
+	D("itch", "add_mpid_pct", itch_mix[1], 0, 100,
+		"generator: ... that add one with an MPID (F)"),
+	D("itch", "delete_pct", itch_mix[2], 0, 100,
 		"generator: ... that delete one (D)"),
-	U("itch", "cancel_pct", itch_mix[2], 0, 100,
+	D("itch", "cancel_pct", itch_mix[3], 0, 100,
 		"generator: ... that cancel part of one (X)"),
-	U("itch", "replace_pct", itch_mix[3], 0, 100,
+	D("itch", "replace_pct", itch_mix[4], 0, 100,
 		"generator: ... that replace one (U)"),
-	U("itch", "execute_pct", itch_mix[4], 0, 100,
-		"generator: ... that execute the best order (E, some C)"),
-	U("itch", "trade_pct", itch_mix[5], 0, 100,
-		"generator: ... that are non-displayed trades (P); the six "
-		"add up to 100"),
+	D("itch", "execute_pct", itch_mix[5], 0, 100,
+		"generator: ... that execute the best order (E)"),
+	D("itch", "execute_price_pct", itch_mix[6], 0, 100,
+		"generator: ... that execute it strictly inside the spread "
+		"(C; E when the spread is a tick)"),
+	D("itch", "trade_pct", itch_mix[7], 0, 100,
+		"generator: ... that are non-displayed trades (P)"),
+	D("itch", "noii_pct", itch_mix[8], 0, 100,
+		"generator: ... that are NOII (I), all in the crosses' "
+		"windows; the nine add up to 100, in hundredths"),
+	D("itch", "zipf_s", itch_zipf_s, 0, 10,
+		"generator: a stock's share of its channel's ticks falls as "
+		"its rank to this power (0: as [generator] activity)"),
+	D("itch", "day_speed", itch_day_speed, 0, 1e9,
+		"generator: the session clock (04:00 to 20:00 Eastern) runs "
+		"this many seconds a second of the run; 0: the whole day "
+		"over [generator] count's ticks, else over [run] duration"),
+	E("itch", "timestamps", itch_timestamps, timestamps_names,
+		"generator: the messages' timestamps: session (the session "
+		"clock) or send (the send time, for latency from them)"),
+	D("itch", "close_cancel_pct", itch_close_cancel_pct, 0, 100,
+		"generator: of delete_pct, the percent of the ticks that "
+		"cancel the day's resting orders after 16:00; the day's adds "
+		"outnumber its other deletes by as much, so books deepen "
+		"through the day"),
+	U("itch", "halts", itch_halts, 0, 1000,
+		"generator: LULD pauses a day (every fourth an operational "
+		"halt)"),
 	T("itch", "out", KT_STR, itch_out,
 		"generator: also write every message to this ITCH 5.0 day file "
 		"(2-byte length, then the message)"),
@@ -403,14 +430,21 @@ tw_config_defaults(struct tw_config *cfg)
 
 	cfg->itch_max_orders = UINT64_C(1) << 20;
 	cfg->itch_levels = 1u << 20;
-	cfg->itch_orders_per_symbol = 64;
+	/* lib/itch tw_itch_gen_defaults' (docs/protocol.md). */
+	cfg->itch_orders_per_symbol = 256;
 	cfg->itch_depth = 10;
-	cfg->itch_mix[0] = 50;
-	cfg->itch_mix[1] = 30;
-	cfg->itch_mix[2] = 6;
-	cfg->itch_mix[3] = 8;
-	cfg->itch_mix[4] = 4;
-	cfg->itch_mix[5] = 2;
+	cfg->itch_mix[0] = 44.0;
+	cfg->itch_mix[1] = 0.7;
+	cfg->itch_mix[2] = 43.0;
+	cfg->itch_mix[3] = 1.5;
+	cfg->itch_mix[4] = 6.5;
+	cfg->itch_mix[5] = 2.6;
+	cfg->itch_mix[6] = 0.04;
+	cfg->itch_mix[7] = 0.4;
+	cfg->itch_mix[8] = 1.26;
+	cfg->itch_zipf_s = 1.0;
+	cfg->itch_halts = 4;
+	cfg->itch_close_cancel_pct = 3.0;
 
 	cfg->gen_enabled = true;
 	cfg->gen_lcore = 1;

@@ -67,8 +67,15 @@ struct tw_config {
 	uint32_t itch_levels;           /* RX books: price levels, all sides */
 	uint32_t itch_orders_per_symbol; /* generator: resting a symbol */
 	uint32_t itch_depth;            /* generator: levels from the touch */
-	uint32_t itch_mix[6];           /* add delete cancel replace execute
-					 * trade, percent */
+	double itch_mix[9];             /* A F D X U E C P I, percent of the
+					 * ticks (enum tw_itch_act's order) */
+	double itch_zipf_s;             /* generator: activity across stocks */
+	double itch_day_speed;          /* generator: session s a second;
+					 * 0: the day over [generator] count */
+	uint8_t itch_timestamps;        /* 0 session clock, 1 send time */
+	uint32_t itch_halts;            /* generator: LULD pauses a day */
+	double itch_close_cancel_pct;   /* generator: of delete_pct, the
+					 * day orders cancelled after 16:00 */
 	char itch_out[TW_PATH_MAX];     /* the generator's day file */
 	char itch_file[TW_PATH_MAX];    /* [generator]: a day file to send */
 	double itch_speed;              /* its timing, this many times faster

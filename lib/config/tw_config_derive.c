@@ -90,20 +90,32 @@ gen_lcores_check(const struct tw_config *cfg, const uint32_t *gen,
 	return 0;
 }
 
-/* The ITCH model's message mix: its shares add up to 100. */
+/* The ITCH model's message mix: its shares add up to 100, in
+ * hundredths of a percent (the model draws basis points). */
 static int
 itch_mix_check(const struct tw_config *cfg, const char *o, char *err,
 		size_t errlen)
 {
-	static const char *const mix_keys = "add_pct, delete_pct, cancel_pct, "
-		"replace_pct, execute_pct, trade_pct";
-	unsigned int i, sum = 0;
+	static const char *const mix_keys = "add_pct, add_mpid_pct, "
+		"delete_pct, cancel_pct, replace_pct, execute_pct, "
+		"execute_price_pct, trade_pct, noii_pct";
+	unsigned int i;
+	long sum = 0;
 
-	for (i = 0; i < 6; i++)
-		sum += cfg->itch_mix[i];
-	if (sum != 100) {
-		snprintf(err, errlen, "%s: [itch] %s add up to %u, not 100", o,
-			mix_keys, sum);
+	for (i = 0; i < 9; i++)
+		sum += lround(cfg->itch_mix[i] * 100);
+	if (sum != 10000 || lround((cfg->itch_mix[0] + cfg->itch_mix[1]) *
+			100) == 0) {
+		snprintf(err, errlen, "%s: [itch] %s add up to %.2f, not 100%s",
+			o, mix_keys, sum / 100.0, sum == 10000 ?
+			" with an add" : "");
+		return -EINVAL;
+	}
+	if (lround(cfg->itch_close_cancel_pct * 100) >
+	    lround(cfg->itch_mix[2] * 100)) {
+		snprintf(err, errlen, "%s: [itch] close_cancel_pct %.2f is "
+			"more than delete_pct %.2f (it is a part of it)", o,
+			cfg->itch_close_cancel_pct, cfg->itch_mix[2]);
 		return -EINVAL;
 	}
 	return 0;

@@ -174,3 +174,115 @@ tw_itch_trade(uint8_t *p, uint16_t locate, uint64_t ts, uint64_t ref,
 	tw_itch_put32(p + TW_ITCH_P_PRICE, price);
 	tw_itch_put64(p + TW_ITCH_P_MATCH, match);
 }
+
+void
+tw_itch_directory_fields(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *stock, const struct tw_itch_dir_fields *f)
+{
+	tw_itch_directory(p, locate, ts, stock);
+	p[TW_ITCH_R_MARKET_CATEGORY] = f->market_category;
+	p[TW_ITCH_R_FINANCIAL_STATUS] = f->financial_status;
+	tw_itch_put32(p + TW_ITCH_R_ROUND_LOT, f->round_lot);
+	p[TW_ITCH_R_ISSUE_CLASS] = f->issue_class;
+	tw_itch_put_alpha(p + TW_ITCH_R_ISSUE_SUBTYPE, f->issue_subtype, 2);
+	/* IPO flag: ' ' for a stock Nasdaq does not list. */
+	if (f->financial_status == ' ')
+		p[TW_ITCH_R_IPO_FLAG] = ' ';
+	p[TW_ITCH_R_LULD_TIER] = f->luld_tier;
+	p[TW_ITCH_R_ETP_FLAG] = f->etp;
+	tw_itch_put32(p + TW_ITCH_R_ETP_LEVERAGE, f->etp_leverage);
+	p[TW_ITCH_R_INVERSE] = f->inverse;
+}
+
+void
+tw_itch_reg_sho(uint8_t *p, uint16_t locate, uint64_t ts, const char *stock,
+		uint8_t action)
+{
+	tw_itch_put_hdr(p, TW_ITCH_REG_SHO, locate, 0, ts);
+	tw_itch_put_alpha(p + TW_ITCH_Y_STOCK, stock, TW_ITCH_STOCK_LEN);
+	p[TW_ITCH_Y_ACTION] = action;
+}
+
+void
+tw_itch_participant(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *mpid, const char *stock, bool primary)
+{
+	tw_itch_put_hdr(p, TW_ITCH_MARKET_PARTICIPANT, locate, 0, ts);
+	tw_itch_put_alpha(p + TW_ITCH_L_MPID, mpid, 4);
+	tw_itch_put_alpha(p + TW_ITCH_L_STOCK, stock, TW_ITCH_STOCK_LEN);
+	p[TW_ITCH_L_PRIMARY] = primary ? 'Y' : 'N';
+	p[TW_ITCH_L_MODE] = 'N';        /* normal */
+	p[TW_ITCH_L_STATE] = 'A';       /* active */
+}
+
+void
+tw_itch_mwcb_decline(uint8_t *p, uint64_t ts, uint64_t level1,
+		uint64_t level2, uint64_t level3)
+{
+	tw_itch_put_hdr(p, TW_ITCH_MWCB_DECLINE, 0, 0, ts);
+	tw_itch_put64(p + TW_ITCH_V_LEVEL1, level1);
+	tw_itch_put64(p + TW_ITCH_V_LEVEL2, level2);
+	tw_itch_put64(p + TW_ITCH_V_LEVEL3, level3);
+}
+
+void
+tw_itch_luld_collar(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *stock, uint32_t ref, uint32_t upper, uint32_t lower,
+		uint32_t extension)
+{
+	tw_itch_put_hdr(p, TW_ITCH_LULD_COLLAR, locate, 0, ts);
+	tw_itch_put_alpha(p + TW_ITCH_J_STOCK, stock, TW_ITCH_STOCK_LEN);
+	tw_itch_put32(p + TW_ITCH_J_REF_PRICE, ref);
+	tw_itch_put32(p + TW_ITCH_J_UPPER, upper);
+	tw_itch_put32(p + TW_ITCH_J_LOWER, lower);
+	tw_itch_put32(p + TW_ITCH_J_EXTENSION, extension);
+}
+
+void
+tw_itch_operational_halt(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *stock, uint8_t action)
+{
+	tw_itch_put_hdr(p, TW_ITCH_OPERATIONAL_HALT, locate, 0, ts);
+	tw_itch_put_alpha(p + TW_ITCH_h_STOCK, stock, TW_ITCH_STOCK_LEN);
+	p[TW_ITCH_h_MARKET] = 'Q';
+	p[TW_ITCH_h_ACTION] = action;
+}
+
+void
+tw_itch_trading_action_reason(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *stock, uint8_t state, const char *reason)
+{
+	tw_itch_trading_action(p, locate, ts, stock, state);
+	tw_itch_put_alpha(p + TW_ITCH_H_REASON, reason, 4);
+}
+
+void
+tw_itch_cross_trade(uint8_t *p, uint16_t locate, uint64_t ts,
+		uint64_t shares, const char *stock, uint32_t price,
+		uint64_t match, uint8_t cross_type)
+{
+	tw_itch_put_hdr(p, TW_ITCH_CROSS_TRADE, locate, 0, ts);
+	tw_itch_put64(p + TW_ITCH_Q_SHARES, shares);
+	tw_itch_put_alpha(p + TW_ITCH_Q_STOCK, stock, TW_ITCH_STOCK_LEN);
+	tw_itch_put32(p + TW_ITCH_Q_PRICE, price);
+	tw_itch_put64(p + TW_ITCH_Q_MATCH, match);
+	p[TW_ITCH_Q_CROSS_TYPE] = cross_type;
+}
+
+void
+tw_itch_noii(uint8_t *p, uint16_t locate, uint64_t ts, uint64_t paired,
+		uint64_t imbalance, uint8_t direction, const char *stock,
+		uint32_t far, uint32_t near, uint32_t ref, uint8_t cross_type,
+		uint8_t variation)
+{
+	tw_itch_put_hdr(p, TW_ITCH_NOII, locate, 0, ts);
+	tw_itch_put64(p + TW_ITCH_I_PAIRED, paired);
+	tw_itch_put64(p + TW_ITCH_I_IMBALANCE, imbalance);
+	p[TW_ITCH_I_DIRECTION] = direction;
+	tw_itch_put_alpha(p + TW_ITCH_I_STOCK, stock, TW_ITCH_STOCK_LEN);
+	tw_itch_put32(p + TW_ITCH_I_FAR, far);
+	tw_itch_put32(p + TW_ITCH_I_NEAR, near);
+	tw_itch_put32(p + TW_ITCH_I_REF, ref);
+	p[TW_ITCH_I_CROSS_TYPE] = cross_type;
+	p[TW_ITCH_I_VARIATION] = variation;
+}

@@ -123,6 +123,44 @@ extern const uint8_t tw_itch_len[256];
 #define TW_ITCH_Q_CROSS_TYPE    39
 /* B */
 #define TW_ITCH_B_MATCH         11
+/* Y */
+#define TW_ITCH_Y_STOCK         11
+#define TW_ITCH_Y_ACTION        19
+/* L */
+#define TW_ITCH_L_MPID          11
+#define TW_ITCH_L_STOCK         15
+#define TW_ITCH_L_PRIMARY       23
+#define TW_ITCH_L_MODE          24
+#define TW_ITCH_L_STATE         25
+/* V (prices of 8 decimals) */
+#define TW_ITCH_V_LEVEL1        11
+#define TW_ITCH_V_LEVEL2        19
+#define TW_ITCH_V_LEVEL3        27
+/* J */
+#define TW_ITCH_J_STOCK         11
+#define TW_ITCH_J_REF_PRICE     19
+#define TW_ITCH_J_UPPER         23
+#define TW_ITCH_J_LOWER         27
+#define TW_ITCH_J_EXTENSION     31
+/* h */
+#define TW_ITCH_h_STOCK         11
+#define TW_ITCH_h_MARKET        19
+#define TW_ITCH_h_ACTION        20
+/* I */
+#define TW_ITCH_I_PAIRED        11      /* 8 bytes */
+#define TW_ITCH_I_IMBALANCE     19      /* 8 bytes */
+#define TW_ITCH_I_DIRECTION     27
+#define TW_ITCH_I_STOCK         28
+#define TW_ITCH_I_FAR           36
+#define TW_ITCH_I_NEAR          40
+#define TW_ITCH_I_REF           44
+#define TW_ITCH_I_CROSS_TYPE    48
+#define TW_ITCH_I_VARIATION     49
+
+/* Cross types (Q, I). */
+#define TW_ITCH_CROSS_OPENING   'O'
+#define TW_ITCH_CROSS_CLOSING   'C'
+#define TW_ITCH_CROSS_HALTED    'H'
 
 /* System event codes (S). */
 #define TW_ITCH_EV_START_MESSAGES       'O'
@@ -255,6 +293,47 @@ void tw_itch_system_event(uint8_t *p, uint64_t ts, uint8_t code);
 /* A Stock Directory for a common stock in round lots of 100. */
 void tw_itch_directory(uint8_t *p, uint16_t locate, uint64_t ts,
 		const char *stock);
+
+/* The Stock Directory fields that vary from stock to stock. */
+struct tw_itch_dir_fields {
+	uint8_t market_category;        /* Q G S N A P Z V */
+	uint8_t financial_status;       /* N D E ... ' ' (not Nasdaq) */
+	uint32_t round_lot;
+	uint8_t issue_class;            /* C common, Q ETP-like ... */
+	char issue_subtype[3];
+	uint8_t luld_tier;              /* '1' '2' */
+	uint8_t etp;                    /* 'Y' 'N' */
+	uint32_t etp_leverage;
+	uint8_t inverse;                /* 'Y' 'N' */
+};
+
+void tw_itch_directory_fields(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *stock, const struct tw_itch_dir_fields *f);
+/* Reg SHO: action '0' no price test, '1' in effect, '2' remains. */
+void tw_itch_reg_sho(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *stock, uint8_t action);
+void tw_itch_participant(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *mpid, const char *stock, bool primary);
+/* MWCB decline levels: 8 implied decimals. */
+void tw_itch_mwcb_decline(uint8_t *p, uint64_t ts, uint64_t level1,
+		uint64_t level2, uint64_t level3);
+void tw_itch_luld_collar(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *stock, uint32_t ref, uint32_t upper, uint32_t lower,
+		uint32_t extension);
+/* Operational halt on market 'Q': action 'H' halted, 'T' resumed. */
+void tw_itch_operational_halt(uint8_t *p, uint16_t locate, uint64_t ts,
+		const char *stock, uint8_t action);
+/* A Trading Action with its reason (4 characters at most). */
+void tw_itch_trading_action_reason(uint8_t *p, uint16_t locate,
+		uint64_t ts, const char *stock, uint8_t state,
+		const char *reason);
+void tw_itch_cross_trade(uint8_t *p, uint16_t locate, uint64_t ts,
+		uint64_t shares, const char *stock, uint32_t price,
+		uint64_t match, uint8_t cross_type);
+void tw_itch_noii(uint8_t *p, uint16_t locate, uint64_t ts,
+		uint64_t paired, uint64_t imbalance, uint8_t direction,
+		const char *stock, uint32_t far, uint32_t near, uint32_t ref,
+		uint8_t cross_type, uint8_t variation);
 void tw_itch_trading_action(uint8_t *p, uint16_t locate, uint64_t ts,
 		const char *stock, uint8_t state);
 void tw_itch_add(uint8_t *p, uint16_t locate, uint64_t ts, uint64_t ref,

@@ -1,4 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ITCH model's memory, its open and close, and the order actions of
+ * a tick (tw_itch_gen.h says what the day is; tw_itch_day.c keeps its
+ * clock and schedule, tw_itch_stock.c each stock's traits).
+ *
+ * Owns: the model's resting orders, the truth books, the open (O, S, V,
+ * the directories), the close (E, C), A F D X U E C P. Never touches:
+ * the session clock's profile, the schedule, the stocks' traits.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,9 +15,38 @@
 #include <rte_common.h>
 
 #include "tw_itch_apply.h"
-#include "tw_itch_gen.h"
+#include "tw_itch_gen_private.h"
 
-#define TICK 100        /* one cent, in ITCH's 4-decimal prices */
+/*
+ * The defaults: the message mix of the issue's two real days (A 44 %,
+ * D 43 %, X 1.2-1.7 %, F 0.45-0.9 %, P 0.4 %, C 0.03-0.05 %); U, E and
+ * I (which the issue gives no share of) split the rest by the model's
+ * choice. docs/protocol.md has the table.
+ */
+void
+tw_itch_gen_defaults(struct tw_itch_gen_params *p)
+{
+	static const uint16_t mix[TW_ITCH_ACTS] = {
+		[TW_ITCH_ACT_ADD] = 4400,
+		[TW_ITCH_ACT_ADD_MPID] = 70,
+		[TW_ITCH_ACT_DELETE] = 4300,
+		[TW_ITCH_ACT_CANCEL] = 150,
+		[TW_ITCH_ACT_REPLACE] = 650,
+		[TW_ITCH_ACT_EXECUTE] = 260,
+		[TW_ITCH_ACT_EXECUTE_PRICE] = 4,
+		[TW_ITCH_ACT_TRADE] = 40,
+		[TW_ITCH_ACT_NOII] = 126,
+	};
+
+	memcpy(p->mix, mix, sizeof(mix));
+	p->orders_per_symbol = 256;
+	p->depth = 10;
+	p->zipf_s = 1.0;
+	p->day_speed = 0;
+	p->send_timestamps = false;
+	p->halts = 4;
+	p->close_cancel = 300;
+}
 
 int
 tw_itch_gen_params_check(const struct tw_itch_gen_params *p)
@@ -17,10 +55,13 @@ tw_itch_gen_params_check(const struct tw_itch_gen_params *p)
 
 	for (i = 0; i < TW_ITCH_ACTS; i++)
 		sum += p->mix[i];
-	if (sum != 100 || p->mix[TW_ITCH_ACT_ADD] == 0 ||
+	if (sum != TW_ITCH_MIX_TOTAL ||
+	    p->mix[TW_ITCH_ACT_ADD] + p->mix[TW_ITCH_ACT_ADD_MPID] == 0 ||
 	    p->orders_per_symbol == 0 || p->depth == 0 ||
 	    p->nb_symbols == 0 || p->nb_symbols > UINT16_MAX - 1 ||
-	    p->nb_channels == 0)
+	    p->nb_channels == 0 || p->nb_channels > TW_GEN_MAX_CHANNELS ||
+	    p->close_cancel > p->mix[TW_ITCH_ACT_DELETE] ||
+	    !(p->day_speed >= 0) || !(p->zipf_s >= 0))
 		return -EINVAL;
 	return 0;
 }
@@ -28,7 +69,7 @@ tw_itch_gen_params_check(const struct tw_itch_gen_params *p)
 static struct tw_book_params
 book_params(const struct tw_itch_gen_params *p)
 {
-	uint64_t orders = (uint64_t)p->nb_symbols * p->orders_per_symbol;
+	uint64_t orders = itch_stocks_slots(p);
 
 	/* Every order on a level of its own, at worst: never full. */
 	return (struct tw_book_params){
@@ -53,21 +94,23 @@ tw_itch_gen_memsize(const struct tw_itch_gen_params *p)
 	struct tw_book_params bp = book_params(p);
 
 	return cl(sizeof(struct tw_itch_gen)) + cl(tw_books_memsize(&bp)) +
-		cl((size_t)p->nb_symbols * p->orders_per_symbol *
-		   sizeof(struct tw_itch_model_order)) +
+		cl(itch_stocks_slots(p) * sizeof(struct tw_itch_model_order)) +
 		cl((size_t)p->nb_symbols * sizeof(uint32_t)) +
-		3 * cl((size_t)p->nb_channels * sizeof(uint64_t));
+		itch_stocks_memsize(p) + itch_day_memsize(p) +
+		cl((size_t)p->nb_channels * sizeof(struct tw_itch_chan));
 }
 
 struct tw_itch_gen *
 tw_itch_gen_init(void *mem, const struct tw_itch_gen_params *p)
 {
-	struct tw_book_params bp = book_params(p);
+	struct tw_book_params bp;
 	struct tw_itch_gen *g = mem;
 	uint8_t *next;
+	uint16_t c;
 
 	if (mem == NULL || tw_itch_gen_params_check(p) != 0)
 		return NULL;
+	bp = book_params(p);
 	memset(mem, 0, tw_itch_gen_memsize(p));
 	g->p = *p;
 	next = (uint8_t *)g + cl(sizeof(*g));
@@ -76,66 +119,27 @@ tw_itch_gen_init(void *mem, const struct tw_itch_gen_params *p)
 		return NULL;
 	next += cl(tw_books_memsize(&bp));
 	g->orders = (struct tw_itch_model_order *)next;
-	next += cl((size_t)p->nb_symbols * p->orders_per_symbol *
-		sizeof(struct tw_itch_model_order));
+	next += cl(itch_stocks_slots(p) * sizeof(struct tw_itch_model_order));
 	g->nb_orders = (uint32_t *)next;
 	next += cl((size_t)p->nb_symbols * sizeof(uint32_t));
-	g->next_ref = (uint64_t *)next;
-	next += cl((size_t)p->nb_channels * sizeof(uint64_t));
-	g->next_match = (uint64_t *)next;
-	next += cl((size_t)p->nb_channels * sizeof(uint64_t));
-	g->last_ns = (uint64_t *)next;
+	itch_stocks_init(g, next, next + cl((size_t)p->nb_symbols *
+		sizeof(struct tw_itch_stock)));
+	next += itch_stocks_memsize(p);
+	g->events = (struct tw_itch_event *)next;
+	next += itch_day_memsize(p);
+	g->ch = (struct tw_itch_chan *)next;
+	for (c = 0; c < p->nb_channels; c++)
+		g->ch[c].rng = p->hash_key ^ (c + 1) *
+			UINT64_C(0x2545f4914f6cdd1d);
 	return g;
 }
 
-static inline struct tw_itch_model_order *
-orders_of(struct tw_itch_gen *g, uint32_t l)
-{
-	return g->orders + (size_t)l * g->p.orders_per_symbol;
-}
-
-/*
- * A message's time on ch: ns, or a nanosecond after the channel's last
- * message when ns is not above it, so that a channel's timestamps rise,
- * one a message (each is an event of its own): an unpaced batch's ticks
- * share one send time, and the open's messages are one instant.
- */
-static inline uint64_t
-stamp(struct tw_itch_gen *g, uint16_t ch, uint64_t ns)
-{
-	if (ns <= g->last_ns[ch])
-		ns = g->last_ns[ch] + 1;
-	g->last_ns[ch] = ns;
-	return ns;
-}
-
-/*
- * The tracking number the model gives ch's messages: the channel + 1
- * (the specification's "NASDAQ internal tracking number"; here the
- * matching partition that made the message, never 0).
- */
-static inline void
-track(uint8_t *m, uint16_t ch)
-{
-	tw_itch_put16(m + TW_ITCH_OFF_TRACKING, (uint16_t)(ch + 1));
-}
-
-/* Room for a message of type on ch: where to write it, or NULL. */
-static inline uint8_t *
-reserve(struct tw_emitter *e, uint16_t ch, uint8_t type, uint64_t now,
-		uint64_t *seq)
-{
-	return tw_framer_reserve(e->fr, ch, tw_itch_len[type], now, seq);
-}
-
-/*
- * A message written at seq on ch: into the truth, and the day file if
- * any. A day file is one stream: a message of no stock (a System
- * Event) goes into it once, from the first channel, as NASDAQ's has
- * one; a replay sends it to every channel again.
- */
-static inline void
-sent(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
+/* Into the truth (tw_itch_apply) and the day file, if one is written.
+ * A day file is one stream: a message of no stock (System Event, MWCB)
+ * goes into it once, from the first channel, as NASDAQ's has one; a
+ * replay sends it to every channel again. */
+static void
+itch_truth(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
 		uint64_t seq, uint64_t now_ns, uint16_t ch)
 {
 	struct tw_itch_sink s = {
@@ -155,349 +159,176 @@ sent(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
 	}
 }
 
-/* A System Event on ch at ns (or just after ch's last message). */
+void
+itch_sent(struct tw_emitter *e, struct tw_itch_gen *g, uint8_t *m,
+		uint64_t seq, uint64_t ns, uint16_t ch)
+{
+	itch_track(m, ch);
+	itch_truth(e, g, m, seq, ns, ch);
+}
+
+/* A System Event (or MWCB decline levels, code 'V') on ch at ns. */
 static void
 system_event(struct tw_emitter *e, uint16_t ch, uint64_t now,
 		uint64_t ns, uint8_t code)
 {
 	struct tw_itch_gen *g = e->proto_state;
+	uint8_t type = code == 'V' ? TW_ITCH_MWCB_DECLINE :
+		TW_ITCH_SYSTEM_EVENT;
 	uint64_t seq;
-	uint8_t *p = reserve(e, ch, TW_ITCH_SYSTEM_EVENT, now, &seq);
+	uint8_t *p = itch_reserve(e, ch, type, now, &seq);
 
 	if (p == NULL)
 		return;
-	ns = stamp(g, ch, ns);
-	tw_itch_system_event(p, ns % TW_ITCH_NS_PER_DAY, code);
-	track(p, ch);
-	sent(e, g, p, seq, ns, ch);
+	ns = itch_stamp(g, ch, ns);
+	if (type == TW_ITCH_MWCB_DECLINE)
+		/* The model's index at 3,000.00; levels 7, 13, 20 % down
+		 * (the MWCB rule's), 8 decimals. */
+		tw_itch_mwcb_decline(p, ns % TW_ITCH_NS_PER_DAY,
+			UINT64_C(279000000000), UINT64_C(261000000000),
+			UINT64_C(240000000000));
+	else
+		tw_itch_system_event(p, ns % TW_ITCH_NS_PER_DAY, code);
+	itch_sent(e, g, p, seq, ns, ch);
 	e->ctr->events++;
 }
 
-/*
- * A time after every scheduled channel's last message and not before
- * send_ns: where the open's and the close's events start, the same on
- * every channel (the day file holds them once).
- */
+/* A time after every scheduled channel's last message, not before ns. */
 static uint64_t
 after_all(const struct tw_emitter *e, const struct tw_itch_gen *g,
-		uint64_t send_ns)
+		uint64_t ns)
 {
 	uint16_t i;
 
 	for (i = 0; i < e->sched->nb; i++)
-		send_ns = RTE_MAX(send_ns, g->last_ns[e->sched->ch[i]] + 1);
-	return send_ns;
+		ns = RTE_MAX(ns, g->ch[e->sched->ch[i]].last_ns + 1);
+	return ns;
+}
+
+uint64_t
+itch_events_all(struct tw_emitter *e, uint64_t now, uint64_t ns,
+		const uint8_t *codes, unsigned int n)
+{
+	struct tw_itch_gen *g = e->proto_state;
+	uint64_t t = after_all(e, g, ns);
+	unsigned int k;
+	uint16_t i;
+
+	for (i = 0; i < e->sched->nb; i++)
+		for (k = 0; k < n; k++)
+			system_event(e, e->sched->ch[i], now, t + k, codes[k]);
+	return t;
 }
 
 /*
- * Each channel: O at t, S at t + 1, its directories a nanosecond apart
- * after; then Q on every channel at one time after every channel's
- * directories. So each channel's stream, and the day file (System
- * Events once, from the first channel), has O, S, every R, then Q, and
- * a channel's timestamps rise.
+ * Each channel at 04:00 (or send_ns when timestamps are the send
+ * time): O, S, the MWCB decline levels (V), its directories a
+ * nanosecond apart; the day's schedule made. Start of Market Hours (Q)
+ * comes at 09:30 (tw_itch_day.c).
  */
 void
 tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 {
+	static const uint8_t codes[] = {
+		TW_ITCH_EV_START_MESSAGES, TW_ITCH_EV_START_SYSTEM, 'V',
+	};
 	struct tw_itch_gen *g = e->proto_state;
-	uint64_t t = after_all(e, g, send_ns);
-	uint64_t q = t + 2 + (g->p.nb_symbols + g->p.nb_channels - 1) /
-		g->p.nb_channels;
+	uint64_t t;
 	uint16_t i;
 
+	g->t0_ns = send_ns;
+	itch_day_plan(e, g);
+	t = itch_events_all(e, now, g->p.send_timestamps ? send_ns :
+		TW_ITCH_DAY_START, codes, RTE_DIM(codes));
 	for (i = 0; i < e->sched->nb; i++) {
 		uint16_t ch = e->sched->ch[i];
 		uint32_t l;
 
-		system_event(e, ch, now, t, TW_ITCH_EV_START_MESSAGES);
-		system_event(e, ch, now, t + 1, TW_ITCH_EV_START_SYSTEM);
 		for (l = ch; l < g->p.nb_symbols; l += g->p.nb_channels) {
+			struct tw_itch_dir_fields f;
 			uint64_t seq, ns;
 			uint8_t *p;
 
 			if (e->quit != NULL && *e->quit)
 				return;
-			p = reserve(e, ch, TW_ITCH_STOCK_DIRECTORY, now, &seq);
+			p = itch_reserve(e, ch, TW_ITCH_STOCK_DIRECTORY, now,
+				&seq);
 			if (p == NULL)
 				continue;
-			ns = stamp(g, ch, t + 2);
-			tw_itch_directory(p, (uint16_t)(l + 1),
-				ns % TW_ITCH_NS_PER_DAY, e->gen->sym[l].ticker);
-			track(p, ch);
-			sent(e, g, p, seq, ns, ch);
+			ns = itch_stamp(g, ch, t + RTE_DIM(codes));
+			itch_dir_fields(g, l, &f);
+			tw_itch_directory_fields(p, (uint16_t)(l + 1),
+				ns % TW_ITCH_NS_PER_DAY, e->gen->sym[l].ticker,
+				&f);
+			itch_sent(e, g, p, seq, ns, ch);
 			e->ctr->directories++;
 		}
 	}
-	/* Market hours start once every channel's directory is out: the
-	 * day file (which holds System Events once) has every R before Q,
-	 * as a NASDAQ day does. */
-	for (i = 0; i < e->sched->nb; i++)
-		system_event(e, e->sched->ch[i], now, q,
-			TW_ITCH_EV_START_MARKET);
 }
 
-/* M, E, C on every channel, a nanosecond apart, after its last tick. */
+/*
+ * The rest of the day's System Events on every channel after its last
+ * message: Q and M if the run ended before them, then E and C, before
+ * 20:00 on the session clock.
+ */
 void
 tw_itch_emit_close(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 {
-	uint64_t t = after_all(e, e->proto_state, send_ns);
-	uint16_t i;
+	struct tw_itch_gen *g = e->proto_state;
+	uint8_t codes[4];
+	unsigned int n = 0;
 
-	for (i = 0; i < e->sched->nb; i++) {
-		uint16_t ch = e->sched->ch[i];
-
-		system_event(e, ch, now, t, TW_ITCH_EV_END_MARKET);
-		system_event(e, ch, now, t + 1, TW_ITCH_EV_END_SYSTEM);
-		system_event(e, ch, now, t + 2, TW_ITCH_EV_END_MESSAGES);
-	}
-}
-
-/* A uniform integer in [0, n) from 16 random bits at shift. */
-static inline uint32_t
-bits_below(uint64_t r, unsigned int shift, uint32_t n)
-{
-	return (uint32_t)((((r >> shift) & 0xffff) * n) >> 16);
+	if (g->phase < 1)
+		codes[n++] = TW_ITCH_EV_START_MARKET;
+	if (g->phase < 2)
+		codes[n++] = TW_ITCH_EV_END_MARKET;
+	codes[n++] = TW_ITCH_EV_END_SYSTEM;
+	codes[n++] = TW_ITCH_EV_END_MESSAGES;
+	g->phase = 2;
+	itch_events_all(e, now, g->p.send_timestamps ? send_ns :
+		TW_ITCH_DAY_END - TW_ITCH_HMS(0, 0, 1) / 2, codes, n);
 }
 
 /*
- * A price k ticks from the mid (in cents) on side, never crossing the
- * other side's best; 0 when a bid cannot go below one cent.
+ * One tick of channel ch, sent at send_ns: the System Events of 09:30
+ * or 16:00 first if the session clock has reached them; then ch's next
+ * scheduled message if due, else an NOII in a cross's window, else an
+ * order action. One message (a tick) each.
  */
-static uint32_t
-place(const struct tw_books *b, uint32_t l, uint8_t side, int64_t mid,
-		uint32_t k)
-{
-	const struct tw_book_level *opp = tw_book_best(b, l, side ^ 1);
-	int64_t c = side == TW_BOOK_BID ? mid - k : mid + k;
-
-	if (opp != NULL) {
-		int64_t oc = opp->price / TICK;
-
-		if (side == TW_BOOK_BID && c >= oc)
-			c = oc - 1;
-		else if (side == TW_BOOK_ASK && c <= oc)
-			c = oc + 1;
-	}
-	if (c < 1)
-		return 0;
-	return (uint32_t)RTE_MIN(c * TICK, (int64_t)UINT32_MAX / TICK * TICK);
-}
-
-/*
- * A cent from price (side's best) toward the other side, when it is
- * strictly inside the displayed spread (or the other side is empty):
- * where an order showing price with a limit a cent better executes.
- * 0 when the spread is a cent.
- */
-static uint32_t
-inside(const struct tw_books *b, uint32_t l, uint8_t side, uint32_t price)
-{
-	const struct tw_book_level *opp = tw_book_best(b, l, side ^ 1);
-	uint32_t px;
-
-	if (side == TW_BOOK_BID) {
-		px = price + TICK;
-		return opp == NULL || px < opp->price ? px : 0;
-	}
-	px = price - TICK;
-	return px > 0 && (opp == NULL || px > opp->price) ? px : 0;
-}
-
-static enum tw_itch_act
-choose(const struct tw_itch_gen *g, uint64_t misc)
-{
-	uint32_t r = bits_below(misc, 0, 100), acc = 0;
-	unsigned int a;
-
-	for (a = 0; a < TW_ITCH_ACTS; a++) {
-		acc += g->p.mix[a];
-		if (r < acc)
-			return (enum tw_itch_act)a;
-	}
-	return TW_ITCH_ACT_ADD;
-}
-
-static inline void
-forget(struct tw_itch_gen *g, uint32_t l, uint32_t i)
-{
-	struct tw_itch_model_order *o = orders_of(g, l);
-
-	o[i] = o[--g->nb_orders[l]];
-}
-
-/* One tick of channel ch: one message, stamped send_ns. */
 static void
 itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		uint64_t now, uint64_t send_ns)
 {
-	uint64_t ns = stamp(g, ch, send_ns), ts = ns % TW_ITCH_NS_PER_DAY;
-	uint64_t misc, seq, match, ref;
-	struct tw_itch_model_order *os, *o;
-	enum tw_itch_act act;
-	uint32_t l, i, k, shares, price;
-	uint16_t wl;
-	uint8_t side, *p;
+	struct tw_itch_chan *c = &g->ch[ch];
+	uint64_t misc, seq, sess, ns, day;
+	uint32_t l;
+	uint8_t *p;
 	double px;
-	int64_t mid;
 
 	tw_gen_draw(e->gen, ch, &l, &px, &misc);
-	wl = (uint16_t)(l + 1);
-	mid = RTE_MAX((int64_t)(px * (10000.0 / TICK) + 0.5), (int64_t)2);
-	os = orders_of(g, l);
-	act = choose(g, misc);
-	if (g->nb_orders[l] == 0)
-		act = TW_ITCH_ACT_ADD;
-	else if (act == TW_ITCH_ACT_ADD &&
-		 g->nb_orders[l] >= g->p.orders_per_symbol)
-		act = TW_ITCH_ACT_DELETE;
-	i = g->nb_orders[l] ? bits_below(misc, 16, g->nb_orders[l]) : 0;
-	side = (misc >> 32) & 1;
-	k = 1 + (uint32_t)__builtin_ctzll((misc >> 33) | (UINT64_C(1) << 20)) %
-		g->p.depth;
-	shares = TICK * (1 + (uint32_t)((misc >> 48) & 0xff) % 10);
-
-	switch (act) {
-	case TW_ITCH_ACT_ADD: {
-		bool mpid = ((misc >> 56) & 0xf) < 2;
-
-		price = place(g->books, l, side, mid, k);
-		if (price == 0) {
-			side ^= 1;
-			price = place(g->books, l, side, mid, k);
-		}
-		p = reserve(e, ch, mpid ? TW_ITCH_ADD_ORDER_MPID :
-			TW_ITCH_ADD_ORDER, now, &seq);
-		if (p == NULL)
-			return;
-		ref = ++g->next_ref[ch] * g->p.nb_channels + ch;
-		tw_itch_add(p, wl, ts, ref, side ? 'S' : 'B', shares,
-			e->gen->sym[l].ticker, price, mpid ? "TWMM" : NULL);
-		os[g->nb_orders[l]++] = (struct tw_itch_model_order){
-			.ref = ref, .price = price, .shares = shares,
-			.side = side,
-		};
-		break;
+	sess = itch_session_ns(g, ch, send_ns);
+	itch_day_sync(e, g, now, sess, send_ns);
+	c->done++;
+	if (itch_day_due(e, g, ch, now, sess, send_ns)) {
+		e->ctr->ticks++;
+		return;
 	}
-	case TW_ITCH_ACT_CANCEL:
-		o = &os[i];
-		if (o->shares >= 2 * TICK) {
-			uint32_t c = TICK * (1 + (uint32_t)((misc >> 48) &
-				0xff) % (o->shares / TICK - 1));
-
-			p = reserve(e, ch, TW_ITCH_ORDER_CANCEL, now, &seq);
-			if (p == NULL)
-				return;
-			tw_itch_cancel(p, wl, ts, o->ref, c);
-			o->shares -= c;
-			break;
-		}
-		/* One lot left: the cancel is a delete. */
-		/* fall through */
-	case TW_ITCH_ACT_DELETE:
-		p = reserve(e, ch, TW_ITCH_ORDER_DELETE, now, &seq);
-		if (p == NULL)
-			return;
-		tw_itch_delete(p, wl, ts, os[i].ref);
-		forget(g, l, i);
-		break;
-	case TW_ITCH_ACT_REPLACE:
-		o = &os[i];
-		price = place(g->books, l, o->side, mid, k);
-		p = reserve(e, ch, price ? TW_ITCH_ORDER_REPLACE :
-			TW_ITCH_ORDER_DELETE, now, &seq);
-		if (p == NULL)
-			return;
-		if (price == 0) {
-			tw_itch_delete(p, wl, ts, o->ref);
-			forget(g, l, i);
-			break;
-		}
-		ref = ++g->next_ref[ch] * g->p.nb_channels + ch;
-		tw_itch_replace(p, wl, ts, o->ref, ref, shares, price);
-		*o = (struct tw_itch_model_order){
-			.ref = ref, .price = price, .shares = shares,
-			.side = o->side,
-		};
-		break;
-	case TW_ITCH_ACT_EXECUTE: {
-		uint32_t best[2] = { UINT32_MAX, UINT32_MAX }, j;
-
-		/* The best resting order of each side: the side's, else
-		 * the other's is executed. At one price the oldest goes
-		 * first (time priority): references grow with time on a
-		 * channel, and a replace takes a new one (its priority). */
-		for (j = 0; j < g->nb_orders[l]; j++) {
-			uint32_t *b = &best[os[j].side];
-
-			if (*b == UINT32_MAX || (os[j].side == TW_BOOK_BID ?
-			    os[j].price > os[*b].price :
-			    os[j].price < os[*b].price) ||
-			    (os[j].price == os[*b].price &&
-			     os[j].ref < os[*b].ref))
-				*b = j;
-		}
-		if (best[side] == UINT32_MAX)
-			side ^= 1;
-		o = &os[best[side]];
-		/* Round lots, the order's remainder at most. */
-		shares = RTE_MIN(TICK * (1 + (uint32_t)((misc >> 52) & 0xf) %
-			5), o->shares);
-		match = ++g->next_match[ch] * g->p.nb_channels + ch;
-		price = ((misc >> 60) & 3) == 0 ?
-			inside(g->books, l, o->side, o->price) : 0;
-		if (price != 0) {
-			/*
-			 * The specification sends C for an execution at a
-			 * price other than the display price. The model's:
-			 * an order whose limit is a cent more aggressive
-			 * than the price it shows (as an order priced to
-			 * comply is shown a tick off its limit), executed
-			 * at its limit, strictly inside the spread. Every
-			 * such execution is printable: the specification's
-			 * N is for what a Cross Trade (Q) prints in bulk,
-			 * and the model has no crosses.
-			 */
-			p = reserve(e, ch, TW_ITCH_ORDER_EXECUTED_PRICE, now,
-				&seq);
-			if (p == NULL)
-				return;
-			tw_itch_executed_price(p, wl, ts, o->ref, shares,
-				match, price, true);
-		} else {
-			p = reserve(e, ch, TW_ITCH_ORDER_EXECUTED, now, &seq);
-			if (p == NULL)
-				return;
-			tw_itch_executed(p, wl, ts, o->ref, shares, match);
-		}
-		o->shares -= shares;
-		if (o->shares == 0)
-			forget(g, l, best[side]);
-		break;
+	ns = itch_stamp(g, ch, g->p.send_timestamps ? send_ns : sess);
+	day = g->p.send_timestamps ? sess : ns;
+	l = itch_pick(g, ch, l);
+	if (itch_day_noii(e, g, ch, l, now, day, ns)) {
+		e->ctr->ticks++;
+		return;
 	}
-	default: {      /* TW_ITCH_ACT_TRADE: non-displayed liquidity */
-		const struct tw_book_level *bid = tw_book_best(g->books, l,
-			TW_BOOK_BID);
-		const struct tw_book_level *ask = tw_book_best(g->books, l,
-			TW_BOOK_ASK);
-		int64_t px = mid * TICK;
-
-		/* Hidden orders trade at or inside the displayed spread,
-		 * never through a displayed order. */
-		if (bid != NULL && px < (int64_t)bid->price)
-			px = bid->price;
-		if (ask != NULL && px > (int64_t)ask->price)
-			px = ask->price;
-		p = reserve(e, ch, TW_ITCH_TRADE, now, &seq);
-		if (p == NULL)
-			return;
-		match = ++g->next_match[ch] * g->p.nb_channels + ch;
-		tw_itch_trade(p, wl, ts, 0, side ? 'S' : 'B', shares,
-			e->gen->sym[l].ticker, (uint32_t)px, match);
-		break;
-	}
-	}
-	track(p, ch);
-	sent(e, g, p, seq, ns, ch);
+	p = g->phase == 2 && g->p.close_cancel != 0 ?
+		itch_close_cancel(e, g, ch, l, sess, now, ns,
+		&seq) : NULL;
+	if (p == NULL)
+		p = itch_order_action(e, g, ch, l, itch_mid(g, l, e->gen->sym[l].price,
+		e->gen->p.init_price), misc, now, ns, &seq);
+	if (p == NULL)
+		return;
+	itch_sent(e, g, p, seq, ns, ch);
 	e->ctr->ticks++;
 }
 
@@ -530,7 +361,7 @@ tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
 	memcpy(p, m, len);
 	/* The replay's own send time: latency is measured from it. */
 	tw_itch_put48(p + TW_ITCH_OFF_TIMESTAMP, send_ns % TW_ITCH_NS_PER_DAY);
-	sent(e, g, p, seq, send_ns, ch);
+	itch_truth(e, g, p, seq, send_ns, ch);
 	tw_itch_count_sent(e->ctr, m, len);
 	return 0;
 }

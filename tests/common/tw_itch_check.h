@@ -18,7 +18,24 @@
  *    an add or a replace;
  *  - a tracking number of 0;
  *  - a timestamp lower than, or equal to, the one before it on its
- *    channel.
+ *    channel;
+ *  - the session clock (ns since midnight, Eastern): a message before
+ *    04:00 or at or after 20:00; anything of the market (an order, a
+ *    trade, an NOII, a trading action) before its channel's S;
+ *  - the crosses: an opening Cross Trade (Q 'O') outside 09:30-09:31 or
+ *    before its channel's Start of Market Hours, a closing one ('C')
+ *    outside 16:00-16:01 or before End of Market Hours, a halt cross
+ *    ('H') of a stock that is not halted; an NOII outside the five
+ *    minutes before the opening cross, the ten before the closing one,
+ *    or (type 'H') of a stock that is not halted;
+ *  - an execution or a trade (E, C, P) of a halted stock (H 'H' 'P',
+ *    h 'H' until 'T');
+ *  - a C not strictly inside the spread (at or beyond a best price);
+ *  - a displayed price (A, F, U) of $1 or more that is not whole
+ *    cents (Reg NMS allows sub-penny quotes only below $1).
+ *
+ * And what a day is made of, for the tests: messages by type, the
+ * sizes of the adds, each stock's most orders resting at once.
  *
  * A message of stock locate L belongs to channel (L - 1) % channels, as
  * tickwire sends it; one of locate 0 (a System Event) to every channel.
@@ -48,8 +65,14 @@ struct twc_order {
 
 struct twc_stock {
 	uint32_t n, cap;
+	uint32_t peak;          /* most resting at once */
+	uint8_t halted;         /* H 'H' 'P' 'Q' or h 'H': until 'T' */
 	struct twc_order *o;
 };
+
+/* The session clock (ns since midnight). */
+#define TWC_HMS(h, m, s) ((((uint64_t)(h) * 60 + (m)) * 60 + (s)) * \
+	UINT64_C(1000000000))
 
 struct twc_counts {
 	uint64_t msgs, adds, execs, e, c, p, r;
@@ -68,6 +91,18 @@ struct twc_counts {
 	uint64_t ts_backwards, ts_repeated;
 	uint64_t unknown_ref;           /* E C X D U of nothing resting */
 	uint64_t beyond[TWC_BEYOND_BUCKETS]; /* P: cents beyond the spread */
+	uint64_t before_start, after_end; /* before 04:00, from 20:00 on */
+	uint64_t market_before_s;       /* market message before its S */
+	uint64_t cross_open_outside, cross_close_outside;
+	uint64_t cross_halt_not_halted;
+	uint64_t noii_outside;          /* outside its cross's window */
+	uint64_t exec_halted;           /* E C P of a halted stock */
+	uint64_t c_not_strictly_inside;
+	uint64_t sub_penny_over_dollar;
+	uint64_t adds_100, adds_odd, adds_large; /* 100, < 100, >= 1000 */
+	uint64_t first_ts, last_ts;     /* the lowest and highest */
+	uint64_t by_type[256];
+	uint64_t spread[TWC_BEYOND_BUCKETS]; /* after each add: cents */
 };
 
 struct twc {
@@ -78,6 +113,8 @@ struct twc {
 	bool any[TWC_MAX_CHANNELS];
 	/* Start of day seen, per channel: O, S, Q. */
 	bool o[TWC_MAX_CHANNELS], s[TWC_MAX_CHANNELS], q[TWC_MAX_CHANNELS];
+	bool m[TWC_MAX_CHANNELS];       /* End of Market Hours seen */
+	uint64_t q_ts, m_ts;            /* when Q and M came (the first) */
 	struct twc_counts n;
 };
 
@@ -141,6 +178,10 @@ twc_rest(struct twc *k, struct twc_stock *s, uint64_t ref, uint8_t side,
 		.ref = ref, .age = ++k->age, .price = price,
 		.shares = shares, .side = side,
 	};
+	if (s->n > s->peak)
+		s->peak = s->n;
+	/* Sub-penny quotes only below $1. */
+	k->n.sub_penny_over_dollar += price >= 10000 && price % 100 != 0;
 	return true;
 }
 
@@ -201,6 +242,9 @@ twc_cross_check(struct twc *k, const struct twc_stock *s)
 	if (bid != 0 && ask != 0) {
 		k->n.crossed += bid > ask;
 		k->n.locked += bid == ask;
+		if (ask > bid)
+			k->n.spread[(ask - bid) / 100 < TWC_BEYOND_BUCKETS ?
+				(ask - bid) / 100 : TWC_BEYOND_BUCKETS - 1]++;
 	}
 }
 
@@ -235,13 +279,63 @@ twc_channel(struct twc *k, uint16_t ch, const uint8_t *m)
 			k->n.start_out_of_order += !k->o[ch] || !k->s[ch] ||
 				k->q[ch];
 			k->q[ch] = true;
+			if (k->q_ts == 0)
+				k->q_ts = ts;
+			break;
+		case 'M':
+			k->m[ch] = true;
+			if (k->m_ts == 0)
+				k->m_ts = ts;
 			break;
 		default:
 			break;
 		}
-	} else if (!k->q[ch]) {
-		/* Nothing of the market before it opens. */
+	} else if (m[0] != 'V' && !k->s[ch]) {
+		/* Nothing of the market before system hours (pre-market
+		 * trading is between S and Q). */
+		k->n.market_before_s++;
 		k->n.start_out_of_order++;
+	}
+}
+
+/* The crosses' rules for a Q (Cross Trade) or an I (NOII) on ch. */
+static inline void
+twc_cross(struct twc *k, uint16_t ch, const struct twc_stock *s,
+		const uint8_t *m)
+{
+	uint64_t ts = twc_be(m + 5, 6);
+
+	if (m[0] == 'Q') {
+		switch (m[39]) {
+		case 'O':
+			k->n.cross_open_outside += !k->q[ch] ||
+				ts < TWC_HMS(9, 30, 0) || ts >= TWC_HMS(9, 31, 0);
+			break;
+		case 'C':
+			k->n.cross_close_outside += !k->m[ch] ||
+				ts < TWC_HMS(16, 0, 0) ||
+				ts >= TWC_HMS(16, 1, 0);
+			break;
+		case 'H':
+			k->n.cross_halt_not_halted += !s->halted;
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+	switch (m[48]) {
+	case 'O':
+		k->n.noii_outside += k->q[ch] || ts < TWC_HMS(9, 25, 0) ||
+			ts >= TWC_HMS(9, 30, 0);
+		break;
+	case 'C':
+		k->n.noii_outside += !k->q[ch] || k->m[ch] ||
+			ts < TWC_HMS(15, 50, 0) || ts >= TWC_HMS(16, 0, 0);
+		break;
+	default:
+		k->n.noii_outside += !s->halted;
+		break;
 	}
 }
 
@@ -257,8 +351,19 @@ twc_message(struct twc *k, const uint8_t *m, uint16_t len)
 	if (len < 11)
 		return;
 	k->n.msgs++;
+	k->n.by_type[m[0]]++;
 	loc = (uint16_t)twc_be(m + 1, 2);
 	k->n.tracking_zero += twc_be(m + 3, 2) == 0;
+	{
+		uint64_t ts = twc_be(m + 5, 6);
+
+		k->n.before_start += ts < TWC_HMS(4, 0, 0);
+		k->n.after_end += ts >= TWC_HMS(20, 0, 0);
+		if (k->n.msgs == 1 || ts < k->n.first_ts)
+			k->n.first_ts = ts;
+		if (ts > k->n.last_ts)
+			k->n.last_ts = ts;
+	}
 	if (loc == 0) {
 		for (ch = 0; ch < k->channels; ch++)
 			twc_channel(k, ch, m);
@@ -270,8 +375,24 @@ twc_message(struct twc *k, const uint8_t *m, uint16_t len)
 	case 'R':
 		k->n.r++;
 		break;
+	case 'H':
+		s->halted = m[19] == 'T' ? 0 : m[19];
+		break;
+	case 'h':
+		s->halted = m[20] == 'H' ? 'h' : 0;
+		break;
+	case 'Q': case 'I':
+		twc_cross(k, (uint16_t)((loc - 1) % k->channels), s, m);
+		break;
 	case 'A': case 'F':
 		k->n.adds++;
+		{
+			uint32_t sh = (uint32_t)twc_be(m + 20, 4);
+
+			k->n.adds_100 += sh == 100;
+			k->n.adds_odd += sh < 100;
+			k->n.adds_large += sh >= 1000;
+		}
 		twc_rest(k, s, twc_be(m + 11, 8), m[19],
 			(uint32_t)twc_be(m + 20, 4),
 			(uint32_t)twc_be(m + 32, 4));
@@ -279,6 +400,7 @@ twc_message(struct twc *k, const uint8_t *m, uint16_t len)
 		break;
 	case 'P':
 		k->n.p++;
+		k->n.exec_halted += s->halted != 0;
 		px = twc_beyond(s, (uint32_t)twc_be(m + 32, 4));
 		k->n.p_outside_spread += px != 0;
 		if (px != 0)
@@ -293,6 +415,7 @@ twc_message(struct twc *k, const uint8_t *m, uint16_t len)
 		}
 		if (m[0] == 'E' || m[0] == 'C') {
 			twc_execution(k, s, i);
+			k->n.exec_halted += s->halted != 0;
 			if (m[0] == 'E') {
 				k->n.e++;
 			} else {
@@ -300,6 +423,14 @@ twc_message(struct twc *k, const uint8_t *m, uint16_t len)
 				k->n.c++;
 				k->n.c_at_display += px == s->o[i].price;
 				k->n.c_outside_spread += twc_beyond(s, px) != 0;
+				{
+					uint32_t b = twc_best(s, 'B');
+					uint32_t a = twc_best(s, 'S');
+
+					k->n.c_not_strictly_inside +=
+						(b != 0 && px <= b) ||
+						(a != 0 && px >= a);
+				}
 				k->n.c_not_printable += m[31] == 'N';
 				k->n.c_bad_printable += m[31] != 'N' &&
 					m[31] != 'Y';
@@ -347,6 +478,31 @@ twc_day(struct twc *k, const uint8_t *d, size_t len)
 		off += 2 + (size_t)ml;
 	}
 	return off;
+}
+
+/* The spread (whole cents, down) at quantile q of the adds' books. */
+static inline unsigned int
+twc_spread_q(const struct twc *k, double q)
+{
+	uint64_t all = 0, seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < TWC_BEYOND_BUCKETS; i++)
+		all += k->n.spread[i];
+	for (i = 0; i < TWC_BEYOND_BUCKETS; i++) {
+		seen += k->n.spread[i];
+		if (seen > 0 && (double)seen >= q * (double)all)
+			return i;
+	}
+	return 0;
+}
+
+/* Type t's share of the messages, in percent. */
+static inline double
+twc_pct(const struct twc *k, uint8_t t)
+{
+	return k->n.msgs ? 100.0 * (double)k->n.by_type[t] /
+		(double)k->n.msgs : 0;
 }
 
 /* The median cents beyond the spread of the P printed outside it. */

@@ -20,14 +20,16 @@
 #include <cmocka.h>
 
 #include "itest.h"
+#include "tw_itch_check.h"
 
 #define TICKS 2000000
 #define SYMBOLS 1000
 #define CHANNELS 4
-/* 'O' 'S' 'Q' opening and 'M' 'E' 'C' closing each channel; a day file
- * holds them once (a replay sends them on every channel again). */
-#define EVENTS (6 * CHANNELS)
-#define FILE_EVENTS 6
+/* 'O' 'S' and the MWCB levels 'V' at 04:00, 'Q' at 09:30, 'M' at 16:00,
+ * 'E' 'C' each channel; a day file holds them once (a replay sends them
+ * on every channel again). */
+#define EVENTS (7 * CHANNELS)
+#define FILE_EVENTS 7
 
 /* buf (an array) gets the output directory's path of name. */
 #define PATH_INTO(buf, name) \
@@ -39,9 +41,15 @@ static const char *const refusals[] = {
 	"book_wrong_locate", "book_bad_field", "unknown_messages",
 };
 
-/* The generator sent it all, the receiver applied it all, no refusal. */
+/*
+ * The generator sent it all, the receiver applied it all, no refusal.
+ * A tick is one stock message: the book's (A F D X U E C P Q) or the
+ * day's others (I H Y L J h), which the receiver counts with the System
+ * Events. Latency from the timestamps when they are the send time
+ * ([itch] timestamps = send; the session clock's are not).
+ */
 static void
-assert_itch_feed(const char *gen_json, const char *rx_json)
+assert_itch_feed(const char *gen_json, const char *rx_json, bool send_ts)
 {
 	unsigned int i;
 
@@ -55,10 +63,10 @@ assert_itch_feed(const char *gen_json, const char *rx_json)
 		0);
 	assert_int_equal(it_json_u64(rx_json, "rx", "messages"),
 		TICKS + SYMBOLS + EVENTS);
-	assert_int_equal(it_json_u64(rx_json, "rx", "book_messages"), TICKS);
+	assert_int_equal(it_json_u64(rx_json, "rx", "book_messages") +
+		it_json_u64(rx_json, "rx", "other_messages"), TICKS + EVENTS);
+	assert_true(it_json_u64(rx_json, "rx", "book_messages") > TICKS / 2);
 	assert_int_equal(it_json_u64(rx_json, "rx", "directories"), SYMBOLS);
-	assert_int_equal(it_json_u64(rx_json, "rx", "other_messages"),
-		EVENTS);
 	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
 		assert_int_equal(it_json_u64(rx_json, "rx", refusals[i]), 0);
 	assert_int_equal(it_json_u64(rx_json, NULL, "drops_total"), 0);
@@ -66,10 +74,15 @@ assert_itch_feed(const char *gen_json, const char *rx_json)
 	assert_int_equal(it_json_u64(rx_json, NULL, "channels_ended"),
 		CHANNELS);
 	/* Latency from the ITCH timestamps: one sample per packet. */
-	assert_true(it_json_u64(rx_json, "rx", "latency_samples") > 0);
+	if (send_ts)
+		assert_true(it_json_u64(rx_json, "rx", "latency_samples") > 0);
 }
 
-/* A books CSV with SYMBOLS rows, most of them with orders resting. */
+/*
+ * A books CSV with SYMBOLS rows, most of them with orders resting (the
+ * runs that check it keep the day orders: itch.close_cancel_pct=0, else
+ * the close's cancels empty the books by 20:00 as a NASDAQ day's do).
+ */
 static void
 assert_books_live(const char *path)
 {
@@ -151,7 +164,8 @@ offline_gives_the_truth(const char *day, const char *truth,
 	assert_non_null(j);
 	assert_int_equal(it_json_u64(j, NULL, "messages"),
 		TICKS + SYMBOLS + FILE_EVENTS);
-	assert_int_equal(it_json_u64(j, NULL, "book_messages"), TICKS);
+	assert_int_equal(it_json_u64(j, NULL, "book_messages") +
+		it_json_u64(j, NULL, "other_messages"), TICKS + FILE_EVENTS);
 	assert_int_equal(it_json_u64(j, NULL, "wrong_length"), 0);
 	assert_int_equal(it_json_u64(j, "refused", "unknown_order"), 0);
 	free(j);
@@ -183,7 +197,8 @@ replay_gives_the_truth(const char *day, const char *truth,
 	/* Every message of the file, System Events on every channel. */
 	assert_int_equal(it_json_u64(s, "rx", "messages"),
 		TICKS + SYMBOLS + EVENTS);
-	assert_int_equal(it_json_u64(s, "rx", "book_messages"), TICKS);
+	assert_int_equal(it_json_u64(s, "rx", "book_messages") +
+		it_json_u64(s, "rx", "other_messages"), TICKS + EVENTS);
 	assert_int_equal(it_json_u64(s, NULL, "drops_total"), 0);
 	assert_int_equal(it_json_u64(s, "generator", "truth_refused"), 0);
 	/* And the sender counted them by kind as it sent them. */
@@ -213,7 +228,8 @@ itch_file_at_its_own_timing(void **state)
 	const char *const make[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--count", "40000", "--rate", "200000",
-		"--duration", "60", "--quiet", "--itch-out", day, NULL };
+		"--set", "itch.timestamps=send", "--duration", "60", "--quiet",
+		"--itch-out", day, NULL };
 	const char *const send[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--set", set, "--set",
@@ -257,145 +273,61 @@ be(const uint8_t *p, unsigned int n)
 	return v;
 }
 
-/* What rests of one stock, for the time-priority check (few orders). */
-#define TP_ORDERS 256
-struct tp_stock {
-	unsigned int n;
-	struct { uint64_t ref; uint32_t price; uint32_t shares; uint8_t side; }
-		o[TP_ORDERS];
-};
-
-static int
-tp_find(const struct tp_stock *st, uint64_t ref)
-{
-	unsigned int i;
-
-	for (i = 0; i < st->n; i++)
-		if (st->o[i].ref == ref)
-			return (int)i;
-	return -1;
-}
-
-static void
-tp_remove(struct tp_stock *st, int i)
-{
-	st->o[i] = st->o[--st->n];
-}
-
-/* An execution of ref: no older order rests at its price and side. */
-static bool
-tp_oldest(const struct tp_stock *st, int i)
-{
-	unsigned int j;
-
-	for (j = 0; j < st->n; j++)
-		if (st->o[j].side == st->o[i].side &&
-		    st->o[j].price == st->o[i].price &&
-		    st->o[j].ref < st->o[i].ref)
-			return false;
-	return true;
-}
-
-/* price at or inside the stock's displayed spread (a side may be empty). */
-static bool
-inside_spread(const struct tp_stock *st, uint32_t price)
-{
-	uint32_t bid = 0, ask = UINT32_MAX;
-	unsigned int j;
-
-	for (j = 0; j < st->n; j++) {
-		if (st->o[j].side == 'B' && st->o[j].price > bid)
-			bid = st->o[j].price;
-		if (st->o[j].side == 'S' && st->o[j].price < ask)
-			ask = st->o[j].price;
-	}
-	return price >= bid && price <= ask;
-}
-
 /*
- * Executions at a price level take its oldest order first (time
- * priority), and hidden trades (P) print at or inside the displayed
- * spread, replayed from the day file with the specification's offsets
- * (A/F: locate @1, ref @11, side @19, shares @20, price @32; P: price
- * @32;
- * E/C/X/D: ref @11, shares @19; U: old ref @11, new @19, shares @27,
- * price @31).
+ * The day file through the tests' independent checker
+ * (tests/common/tw_itch_check.h, the specification's offsets): executions
+ * at a price level take its oldest order first (time priority), hidden
+ * trades (P) print at or inside the displayed spread, C strictly inside
+ * it, no book crossed or locked, timestamps rising per channel, and the
+ * NASDAQ day: the session clock from 04:00 to 20:00, Q at 09:30 and M
+ * at 16:00, cross trades and NOII only around the crosses, nothing
+ * traded in a halt.
  */
 static void
 assert_time_priority(const char *day)
 {
-	struct tp_stock *st = calloc(65536, sizeof(*st));
-	unsigned int execs = 0, trades = 0;
-	uint8_t m[256];
+	static struct twc k;
+	char *d;
+	size_t len;
 	FILE *f = fopen(day, "rb");
 
 	assert_non_null(f);
-	assert_non_null(st);
-	for (;;) {
-		uint8_t len[2];
-		struct tp_stock *k;
-		int i;
-
-		if (fread(len, 1, 2, f) != 2)
-			break;
-		assert_int_equal(fread(m, 1, be(len, 2), f), be(len, 2));
-		if (strchr("AFECXDUP", m[0]) == NULL)
-			continue;
-		k = &st[be(m + 1, 2)];
-		if (m[0] == 'P') {
-			/* A hidden trade prints at or inside the spread. */
-			assert_true(inside_spread(k, (uint32_t)be(m + 32, 4)));
-			trades++;
-			continue;
-		}
-		if (m[0] == 'A' || m[0] == 'F') {
-			assert_true(k->n < TP_ORDERS);
-			k->o[k->n].ref = be(m + 11, 8);
-			k->o[k->n].side = m[19];
-			k->o[k->n].shares = (uint32_t)be(m + 20, 4);
-			k->o[k->n].price = (uint32_t)be(m + 32, 4);
-			k->n++;
-			continue;
-		}
-		i = tp_find(k, be(m + 11, 8));
-		assert_true(i >= 0);
-		if (m[0] == 'E' || m[0] == 'C') {
-			assert_true(tp_oldest(k, i));
-			execs++;
-		}
-		if (m[0] == 'D') {
-			tp_remove(k, i);
-		} else if (m[0] == 'U') {
-			uint8_t side = k->o[i].side;
-
-			tp_remove(k, i);
-			assert_true(k->n < TP_ORDERS);
-			k->o[k->n].ref = be(m + 19, 8);
-			k->o[k->n].side = side;
-			k->o[k->n].shares = (uint32_t)be(m + 27, 4);
-			k->o[k->n].price = (uint32_t)be(m + 31, 4);
-			k->n++;
-		} else {
-			uint32_t sh = (uint32_t)be(m + 19, 4);
-
-			assert_true(sh <= k->o[i].shares);
-			k->o[i].shares -= sh;
-			if (k->o[i].shares == 0)
-				tp_remove(k, i);
-		}
-	}
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = (size_t)ftell(f);
+	rewind(f);
+	d = malloc(len);
+	assert_non_null(d);
+	assert_int_equal(fread(d, 1, len, f), len);
 	fclose(f);
-	free(st);
-	fprintf(stderr, "executions in time priority: %u; hidden trades in "
-		"the spread: %u\n", execs, trades);
-	assert_true(execs > 1000 && trades > 1000);
+	assert_true(twc_init(&k, CHANNELS));
+	assert_int_equal(twc_day(&k, (const uint8_t *)d, len), len);
+	free(d);
+	assert_int_equal(k.n.exec_not_oldest_at_best, 0);
+	assert_int_equal(k.n.p_outside_spread, 0);
+	assert_int_equal(k.n.c_not_strictly_inside, 0);
+	assert_int_equal(k.n.crossed + k.n.locked, 0);
+	assert_int_equal(k.n.unknown_ref, 0);
+	assert_int_equal(k.n.ts_backwards + k.n.ts_repeated, 0);
+	assert_int_equal(k.n.start_out_of_order, 0);
+	assert_int_equal(k.n.before_start + k.n.after_end, 0);
+	assert_int_equal(k.n.cross_open_outside + k.n.cross_close_outside +
+		k.n.cross_halt_not_halted + k.n.noii_outside, 0);
+	assert_int_equal(k.n.exec_halted + k.n.sub_penny_over_dollar, 0);
+	assert_int_equal(k.q_ts, TWC_HMS(9, 30, 0));
+	assert_int_equal(k.m_ts, TWC_HMS(16, 0, 0));
+	fprintf(stderr, "executions in time priority: %" PRIu64 "; hidden "
+		"trades in the spread: %" PRIu64 "; A %.2f %% D %.2f %% I "
+		"%.2f %%\n", k.n.execs, k.n.p, twc_pct(&k, 'A'),
+		twc_pct(&k, 'D'), twc_pct(&k, 'I'));
+	assert_true(k.n.execs > 1000 && k.n.p > 1000);
+	twc_fini(&k);
 }
 
 /*
  * Every Order Executed With Price (C) of the day file at a price other
  * than its order's display price, as the specification sends it, and
- * printable (the model has no crosses, whose executions the
- * specification marks not printable); every Stock Directory (R)
+ * printable (the crosses print in bulk in their Q; the specification
+ * marks a cross's executions not printable); every Stock Directory (R)
  * before the Start of Market Hours (System Event Q). Offsets from the specification:
  * A/F reference @11 price @32; U new reference @19 price @31; C
  * reference @11 printable @31 price @32; S event code @11.
@@ -480,6 +412,7 @@ itch_over_loopback_books_equal_the_truth(void **state)
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--count", "2000000", "--duration",
 		"120", "--quiet", "--set", "generator.tx_retry_us=1000000",
+		"--set", "itch.close_cancel_pct=0",
 		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
 		truth, "--dump-books", books, "--dump-truth-books", tbooks,
 		"--itch-out", day, NULL };
@@ -489,7 +422,7 @@ itch_over_loopback_books_equal_the_truth(void **state)
 	assert_int_equal(it_tickwire(opts, it_path("itch-loop.log"), 240), 0);
 	s = it_slurp(json);
 	assert_non_null(s);
-	assert_itch_feed(s, s);
+	assert_itch_feed(s, s, false);
 	free(s);
 	assert_true(it_files_equal(cache, truth));
 	assert_true(it_files_equal(books, tbooks));
@@ -524,6 +457,8 @@ itch_over_memif_books_equal_the_truth(void **state)
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-gen.ini", "--set",
 		"feed.protocol=itch50", "--set", "recovery.store_messages=0",
+		"--set", "itch.timestamps=send", "--set",
+		"itch.close_cancel_pct=0",
 		"--count", "2000000", "--rate", "1000000", "--duration", "120",
 		"--quiet", "--stats-json", gjson, "--dump-truth", truth,
 		"--dump-truth-books", tbooks, NULL };
@@ -535,7 +470,7 @@ itch_over_memif_books_equal_the_truth(void **state)
 	char *g, *p;
 
 	it_memif_pair("itch-memif", gen_opts, proc_opts, gjson, pjson, &g, &p);
-	assert_itch_feed(g, p);
+	assert_itch_feed(g, p, true);
 	free(g);
 	free(p);
 	assert_true(it_files_equal(cache, truth));
@@ -558,7 +493,8 @@ assert_recovered(const char *gen_json, const char *rx_json)
 	assert_true(it_json_u64(gen_json, "generator", "faults_lost") > 200);
 	assert_true(it_json_u64(rx_json, NULL, "gaps") > 10);
 	assert_true(it_json_u64(rx_json, "rx", "messages_held_back") > 0);
-	assert_int_equal(it_json_u64(rx_json, "rx", "book_messages"), TICKS);
+	assert_int_equal(it_json_u64(rx_json, "rx", "book_messages") +
+		it_json_u64(rx_json, "rx", "other_messages"), TICKS + EVENTS);
 	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
 		assert_int_equal(it_json_u64(rx_json, "rx", refusals[i]), 0);
 	assert_int_equal(it_json_u64(gen_json, "generator", "truth_refused"),

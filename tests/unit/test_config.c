@@ -150,6 +150,8 @@ itch_profiles_are_checked(void **state)
 		const char *key;
 	} bad[] = {
 		{ "[itch]\nadd_pct = 60\n", "add_pct" },
+		{ "[itch]\nadd_pct = 43.99\n", "noii_pct" },
+		{ "[itch]\nclose_cancel_pct = 50\n", "close_cancel_pct" },
 		{ "[generator]\nreply_every = 10\n", "reply_every" },
 		{ "[feed]\nlines = 2\n", "lines" },
 		{ "[feed]\nsymbols = 70000\n", "symbols" },
@@ -183,6 +185,10 @@ itch_profiles_are_checked(void **state)
 		assert_int_equal(full_check(&cfg, err), -EINVAL);
 		assert_names(err, "[", bad[i].key);
 	}
+	/* A value of no name: refused as it is read, named. */
+	assert_int_not_equal(load_text(&cfg, "[itch]\ntimestamps = wall\n",
+		err), 0);
+	assert_names(err, "[itch]", "timestamps");
 }
 
 /* The transport layer is chosen by name too, and checked the same way. */
