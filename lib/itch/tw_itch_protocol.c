@@ -18,6 +18,7 @@ static const struct tw_protocol protocol_itch50 = {
 		.in_order = true,
 		.books = true,
 		.day_file = true,
+		.session_clock = true,
 		/* Stock locates are 16 bits, 0 meaning none. */
 		.max_symbols = 65534,
 	},

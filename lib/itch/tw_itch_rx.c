@@ -120,6 +120,10 @@ msg_pkt_end(struct tw_rx_ctx *ctx, const struct msg_pkt *pk,
 	ctr->msgs += applied;
 	if (m == NULL || tw_itch_len[m[0]] == 0)
 		return;
+	if (unlikely(ctx->feed->no_send_stamps)) {
+		ctr->lat_not_send++;
+		return;
+	}
 	ts = tw_itch_timestamp(m);
 	if (unlikely(ts >= TW_ITCH_NS_PER_DAY)) {
 		ctr->lat_out_of_range++;

@@ -105,6 +105,8 @@ struct tw_rx_counters {
 	uint64_t lat_samples;   /* one per accepted data packet */
 	uint64_t lat_negative;  /* stamped after arrival: clocks disagree */
 	uint64_t lat_out_of_range; /* older than max_latency: not recorded */
+	uint64_t lat_not_send;  /* stamped with a session clock, not a send
+				 * time: no sample ([feed] no_send_stamps) */
 	uint64_t sessions_started; /* new sessions after a channel's first */
 	/* Per line (A, B) when there are two: frames of the line that
 	 * passed the header checks, that applied first, that came second. */
@@ -180,6 +182,9 @@ struct tw_rx_feed {
 	uint64_t max_gap;       /* largest jump taken unconfirmed (messages) */
 	uint64_t session_idle_ns; /* silence after which a session may restart */
 	uint64_t max_latency_ns; /* samples above are counted, not recorded */
+	/* The feed's timestamps are not send times (a session clock): no
+	 * latency samples from them, counted as lat_not_send. */
+	bool no_send_stamps;
 	/* Recovery: gaps are tracked by contexts that have a side table. */
 	bool rerequest;         /* ask the channel's server for gaps */
 	uint16_t request_port;  /* channel c's server: request_port + c */

@@ -214,6 +214,8 @@ tw_protocol_rx_feed(const struct tw_protocol *p, const struct tw_config *cfg,
 	if (t == NULL)
 		return -EINVAL;
 	feed->hold_back = p->caps.in_order;
+	feed->no_send_stamps = p->caps.session_clock &&
+		cfg->itch_timestamps == 0;
 	if (!t->caps.rerequest)
 		feed->request_port = 0;
 	if (!p->caps.snapshots || !t->caps.snapshot_on_request)

@@ -74,6 +74,9 @@ struct tw_protocol_caps {
 	bool several_gen_lcores;
 	/* A day file can be sent instead of the model. */
 	bool day_file;
+	/* Its timestamps may be a session clock rather than the send time
+	 * ([itch] timestamps = session): then no latency from them. */
+	bool session_clock;
 	/* Most symbols its messages can name. */
 	uint32_t max_symbols;
 };

@@ -37,6 +37,7 @@ static const struct tw_counter_name rx_names[] = {
 	RX("latency_samples", lat_samples),
 	RX("latency_negative", lat_negative),
 	RX("latency_out_of_range", lat_out_of_range),
+	RX("latency_not_send_time", lat_not_send),
 	RX("sessions_started", sessions_started),
 	RX("line_a_packets", line_pkts[0]),
 	RX("line_b_packets", line_pkts[1]),

@@ -402,6 +402,25 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->lat.p50 / 1e3, s->lat.p90 / 1e3, s->lat.p99 / 1e3,
 			s->lat.p999 / 1e3, s->lat.p9999 / 1e3,
 			s->lat.max / 1e3, s->lat.mean / 1e3);
+	if (s->rx.lat_not_send != 0)
+		fprintf(f, "  latency: not measured from %s packets: the feed "
+			"stamps its session clock, not the send time (for "
+			"itch50, [itch] timestamps = send in the generator's "
+			"profile and the receiver's measures it)\n",
+			tw_grouped(a, sizeof(a), s->rx.lat_not_send));
+	if (s->rx.lat_negative + s->rx.lat_out_of_range != 0)
+		/* Said, never silent: a timestamp that is not a send time of
+		 * this host's clock (a session clock, an unsynchronised host)
+		 * is no sample. */
+		fprintf(f, "  latency: %s packets' timestamps were not send "
+			"times of this host's clock (%s ahead of it, %s further "
+			"than [rx] max_latency_s behind): no samples from them%s\n",
+			tw_grouped(a, sizeof(a), s->rx.lat_negative +
+				s->rx.lat_out_of_range),
+			tw_grouped(b, sizeof(b), s->rx.lat_negative),
+			tw_grouped(c, sizeof(c), s->rx.lat_out_of_range),
+			s->lat.count == 0 ? "; none measured (a feed stamped "
+			"with a session clock, or another host's clock)" : "");
 	print_attribution(f, s, TW_SPAN_SEND_CACHE);
 	if (s->rtt.count != 0)
 		fprintf(f, "  tick to trade (us, quote sent -> order back, "

@@ -73,9 +73,18 @@ assert_itch_feed(const char *gen_json, const char *rx_json, bool send_ts)
 	assert_int_equal(it_json_u64(rx_json, NULL, "gaps"), 0);
 	assert_int_equal(it_json_u64(rx_json, NULL, "channels_ended"),
 		CHANNELS);
-	/* Latency from the ITCH timestamps: one sample per packet. */
-	if (send_ts)
+	/* Latency from the ITCH timestamps: one sample per packet; from
+	 * the session clock's, none (never a wrong one), each counted. */
+	if (send_ts) {
 		assert_true(it_json_u64(rx_json, "rx", "latency_samples") > 0);
+		assert_int_equal(it_json_u64(rx_json, "rx",
+			"latency_not_send_time"), 0);
+	} else {
+		assert_int_equal(it_json_u64(rx_json, "rx", "latency_samples"),
+			0);
+		assert_true(it_json_u64(rx_json, "rx",
+			"latency_not_send_time") > 0);
+	}
 }
 
 /*
@@ -465,6 +474,9 @@ itch_over_memif_books_equal_the_truth(void **state)
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--set",
 		"feed.protocol=itch50", "--set", "recovery.rerequest=false",
+		/* The receiver takes latency from the stamps only when its
+		 * profile says they are send times too. */
+		"--set", "itch.timestamps=send",
 		"--duration", "120", "--quiet", "--stats-json", pjson,
 		"--dump-cache", cache, "--dump-books", books, NULL };
 	char *g, *p;
