@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -183,6 +184,10 @@ def top_sizes(hugepages):
         with open(out("tools.top-%dx%d.txt" % (cols, rows)), "w") as f:
             f.write("\n----\n".join(pages[k] for k in "slpm"))
         lines = [l for p in pages.values() for l in p.splitlines()]
+        check(len(lines) > 0, "tickwire-top %dx%d drew a screen" %
+              (cols, rows))
+        if not lines:
+            continue
         check(max(len(l) for l in lines) <= cols and
               all(len(p.rstrip("\n").splitlines()) <= rows
                   for p in pages.values()),
@@ -529,7 +534,9 @@ def main():
                               SRC + "/drivers-config/loopback.ini",
                               "--count", "1500000", "--rate", "100000",
                               "--quiet", "--duration", "60",
-                              "--set", "run.linger_s=6",
+                              # Up until the checks are done (a loaded host
+                              # makes them slow), then ended by a signal.
+                              "--set", "run.linger_s=60",
                               "--set", "feed.session=TICKWIRE01",
                               "--stats-json", json_path,
                               "--dump-cache", cache_path]
@@ -576,7 +583,11 @@ def main():
             "/tickwire/top,0", "/tickwire/symbol,NOSUCH",
             "/tickwire/ports", "/tickwire/interruptions")]
     finally:
-        rc = tw.wait(timeout=60)
+        # The session is over (or a check failed): a signal ends the
+        # linger, cleanly.
+        if tw.poll() is None:
+            tw.send_signal(signal.SIGINT)
+        rc = tw.wait(timeout=90)
         log.close()
     check(rc == 0, "tickwire exited 0 (rc %d)" % rc)
     logtext = open(out("tools.tickwire.log")).read()
