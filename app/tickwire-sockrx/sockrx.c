@@ -183,6 +183,7 @@ main(int argc, char **argv)
 	bool lines_on = false, lines_failed = false;
 	uint64_t next_line = 0;
 	static struct tw_verdict verdict;
+	static struct tw_noise noise;
 	const struct tw_protocol *proto;
 	double duration = 0;
 	bool accept_loss = false;
@@ -354,7 +355,16 @@ main(int argc, char **argv)
 		.tsc_hz = tw_clock_hz(&clk),
 		.rx = { &path->ctr }, .channels = { channels },
 		.lat = { path->lat }, .cache = { cache },
+		.rx_noise = { &noise },
 	};
+	/*
+	 * Its own interruptions, as an RX lcore records them: the gaps in
+	 * this loop over [host] sockrx_stall_threshold_ns (a turn makes a
+	 * system call per channel); a sleep in poll() is its own choice.
+	 */
+	tw_noise_init(&noise, cfg.sockrx_stall_threshold_ns,
+		tw_clock_hz(&clk));
+	tw_rx_path_noise(path, &noise);
 	if (signal(SIGINT, on_signal) == SIG_ERR ||
 	    signal(SIGTERM, on_signal) == SIG_ERR) {
 		fprintf(stderr, "tickwire-sockrx: signal: %s\n",
@@ -370,10 +380,14 @@ main(int argc, char **argv)
 	fflush(stdout);
 	start = last_refresh = rte_rdtsc();
 	view.start_tsc = start;
+	tw_noise_begin(&noise, start);
 
 	while (!quit && ended < cfg.channels) {
 		uint64_t now = rte_rdtsc();
 
+		/* A turn starts: a gap since the last one over the threshold
+		 * is an interruption (and marks what waited through it). */
+		tw_rx_path_idle_stamp(path, now);
 		if (duration > 0 && now - start >=
 		    (uint64_t)(duration * tw_clock_hz(&clk)))
 			break;
@@ -395,8 +409,14 @@ main(int argc, char **argv)
 				cfg.stats_interval_ms;
 		}
 		/* Sleep in poll unless busy polling: the kernel way. */
-		if (busy_poll == 0 && poll(pfd, cfg.channels, 100) <= 0)
-			continue;
+		if (busy_poll == 0) {
+			int ready = poll(pfd, cfg.channels, 100);
+
+			/* The sleep was the loop's own choice. */
+			tw_noise_mark(&noise, rte_rdtsc());
+			if (ready <= 0)
+				continue;
+		}
 		for (c = 0; c < cfg.channels; c++) {
 			int n = recvmmsg(pfd[c].fd, msgs, VLEN, MSG_DONTWAIT,
 				NULL);
@@ -418,6 +438,8 @@ main(int argc, char **argv)
 			}
 			tw_rx_path_datagrams(path, (uint16_t)c, bufp, lens, k,
 				tw_clock_ns(&clk, rte_rdtsc()));
+			/* Applying them was the loop's own work. */
+			tw_noise_mark(&noise, rte_rdtsc());
 		}
 		for (ended = 0, c = 0; c < cfg.channels; c++)
 			ended += channels[c].ended;

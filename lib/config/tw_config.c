@@ -388,9 +388,12 @@ static const struct key_def keys[] = {
 		"(domains other than tsc)"),
 
 	U("host", "stall_threshold_ns", stall_threshold_ns, 100, 100000000,
-		"a gap in a poller's loop (RX, generator, kernel receiver) "
-		"longer than this is an interruption: counted, its length "
-		"recorded, its time lost"),
+		"a gap in a poller's loop (RX, generator) longer than this is "
+		"an interruption: counted, its length recorded, its time lost"),
+	U("host", "sockrx_stall_threshold_ns", sockrx_stall_threshold_ns, 100,
+		100000000, "the same for tickwire-sockrx's loop, whose "
+		"every turn makes a system call per channel (microseconds), "
+		"so a gap is counted from a longer one"),
 	T("host", "check", KT_BOOL, host_check,
 		"at start, check each poller's core (isolation, IRQs, other "
 		"threads, SMT sibling, governor, TSC, hugepages, NUMA) and "
@@ -472,6 +475,7 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->rx_burst = 32;
 	cfg->idle_polls = 256;
 	cfg->stall_threshold_ns = 1000;
+	cfg->sockrx_stall_threshold_ns = 50000;
 	cfg->host_check = true;
 
 	cfg->rx_desc = 1024;

@@ -192,6 +192,7 @@ struct tw_config {
 
 	/* [host]: the pollers' interruptions and the host check */
 	uint32_t stall_threshold_ns; /* a longer loop gap is an interruption */
+	uint32_t sockrx_stall_threshold_ns; /* the same, tickwire-sockrx */
 	bool host_check;        /* check the pollers' cores at start */
 	uint32_t probe_ms;      /* spin probe per poller core at start */
 	bool host_check_only;   /* --host-check: check, probe, exit */

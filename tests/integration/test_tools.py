@@ -398,6 +398,18 @@ def sockrx_drops_truncated():
               d["drops"]["bad_mold_hdr"] == 1 and d["rx"]["messages"] == 0,
               "tickwire-sockrx drops a truncated datagram as 'truncated' "
               "(%s)" % {k: v for k, v in d["drops"].items() if v})
+        # Its loop's own interruptions, over its own threshold, for
+        # its whole run (3 s): recorded as an RX lcore's are.
+        pl = d["interruptions"]["pollers"]
+        check(len(pl) == 1 and pl[0]["role"] == "rx" and
+              pl[0]["threshold_ns"] == 50000 and
+              2.5e9 < pl[0]["elapsed_ns"] < 30e9 and
+              pl[0]["lost_ns"] <= pl[0]["elapsed_ns"] and
+              pl[0]["stall_ns"]["count"] == pl[0]["stalls"],
+              "tickwire-sockrx records its loop's interruptions over "
+              "[host] sockrx_stall_threshold_ns (%s)" %
+              {k: v for k, v in pl[0].items() if k != "stall_ns"}
+              if pl else "tickwire-sockrx: no interruption record")
     finally:
         subprocess.run(["ip", "link", "del", a], capture_output=True)
 
