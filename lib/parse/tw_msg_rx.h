@@ -200,35 +200,13 @@ msg_pkt_end(struct tw_rx_ctx *ctx, const struct msg_pkt *pk,
 		const uint8_t *m, uint32_t applied, uint64_t now_ns)
 {
 	struct tw_rx_counters *ctr = ctx->ctr;
-	uint64_t send_ns;
 
 	ctr->quotes += pk->quotes;
 	ctr->trades += pk->trades;
 	ctr->msgs += applied - pk->refused;
 	if (m == NULL || m[0] == TW_MSG_DIRECTORY)
 		return;
-	send_ns = tw_msg_send_ns(m);
-	if (unlikely(now_ns < send_ns)) {
-		ctr->lat_negative++;
-		return;
-	} else if (unlikely(now_ns - send_ns > ctx->feed->max_latency_ns)) {
-		/* No sane send time (0, or a clock far off): not a sample. */
-		ctr->lat_out_of_range++;
-		return;
-	} else {
-		uint64_t lat = now_ns - send_ns;
-
-		ctr->lat_samples++;
-		ctr->lat_sum_ns += lat;
-		if (lat > ctr->lat_max_ns)
-			ctr->lat_max_ns = lat;
-		if (ctx->lat != NULL)
-			tw_hist_record(ctx->lat, lat);
-	}
-	if (ctx->sent != NULL && ctx->nb_sent < ctx->sent_cap) {
-		ctx->late[ctx->nb_sent] = tw_msg_late(m);
-		ctx->sent[ctx->nb_sent++] = send_ns;
-	}
+	tw_rx_lat_sample(ctx, tw_msg_send_ns(m), tw_msg_late(m), now_ns);
 }
 
 /*

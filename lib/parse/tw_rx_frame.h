@@ -146,6 +146,42 @@ static const uint8_t tw_rx_msg_len[256] = {
 	[TW_MSG_TRADE] = TW_MSG_TRADE_LEN,
 };
 
+/*
+ * A packet's latency sample, from the send time its message layer read
+ * (send_ns) to now_ns, its lateness late (TW_LATE_UNIT_NS units): counted
+ * negative when stamped after now, out of range past the feed's
+ * max_latency_ns (no sane send time: 0, or a clock far off), else
+ * recorded, and kept for the poll step's spans. Every message layer's
+ * msg_pkt_end ends with it.
+ */
+static __rte_always_inline void
+tw_rx_lat_sample(struct tw_rx_ctx *ctx, uint64_t send_ns, uint16_t late,
+		uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	uint64_t lat;
+
+	if (unlikely(now_ns < send_ns)) {
+		ctr->lat_negative++;
+		return;
+	}
+	lat = now_ns - send_ns;
+	if (unlikely(lat > ctx->feed->max_latency_ns)) {
+		ctr->lat_out_of_range++;
+		return;
+	}
+	ctr->lat_samples++;
+	ctr->lat_sum_ns += lat;
+	if (lat > ctr->lat_max_ns)
+		ctr->lat_max_ns = lat;
+	if (ctx->lat != NULL)
+		tw_hist_record(ctx->lat, lat);
+	if (ctx->sent != NULL && ctx->nb_sent < ctx->sent_cap) {
+		ctx->late[ctx->nb_sent] = late;
+		ctx->sent[ctx->nb_sent++] = send_ns;
+	}
+}
+
 /* Fold a 64-bit one's complement partial sum to rte_raw_cksum's form. */
 static inline uint16_t
 tw_cksum_fold64(uint64_t sum)

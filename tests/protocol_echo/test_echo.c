@@ -58,7 +58,11 @@ echo_loss_is_recovered_by_the_transport(void **state)
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=echo", "--set", "faults.loss=0.01", "--set",
 		"faults.seed=5", "--set", "recovery.store_messages=65536",
-		"--set", "recovery.rerequest=true", "--count", "300000",
+		"--set", "recovery.rerequest=true",
+		/* A loaded host may starve the RX lcore for tens of ms: the
+		 * margin the recovery tests give (test_recovery.c). */
+		"--set", "recovery.timeout_us=20000", "--set",
+		"recovery.retries=10", "--count", "300000",
 		"--duration", "120", "--quiet", "--stats-json", json,
 		"--dump-cache", cache, "--dump-truth", truth, NULL };
 	char *s;

@@ -252,24 +252,7 @@ msg_pkt_end(struct tw_rx_ctx *ctx, const struct msg_pkt *pk,
 	if (m == NULL)
 		return;
 	send_ns = get64(m + (m[0] == ECHO_QUOTE ? 29 : 18));
-	if (now_ns < send_ns) {
-		ctr->lat_negative++;
-		return;
-	}
-	if (now_ns - send_ns > ctx->feed->max_latency_ns) {
-		ctr->lat_out_of_range++;
-		return;
-	}
-	ctr->lat_samples++;
-	ctr->lat_sum_ns += now_ns - send_ns;
-	if (now_ns - send_ns > ctr->lat_max_ns)
-		ctr->lat_max_ns = now_ns - send_ns;
-	if (ctx->lat != NULL)
-		tw_hist_record(ctx->lat, now_ns - send_ns);
-	if (ctx->sent != NULL && ctx->nb_sent < ctx->sent_cap) {
-		ctx->late[ctx->nb_sent] = 0;
-		ctx->sent[ctx->nb_sent++] = send_ns;
-	}
+	tw_rx_lat_sample(ctx, send_ns, 0, now_ns);
 }
 
 #include "tw_mold_rx.h"
