@@ -212,6 +212,24 @@ level_take(struct tw_books *b, struct tw_book_side *s, unsigned int side,
 	}
 }
 
+/* The symbol's copy of a side's best level, after a change to it. */
+static inline void
+top_update(const struct tw_books *b, struct tw_book_sym *sy,
+		unsigned int side)
+{
+	const struct tw_book_side *s = &sy->side[side];
+	const struct tw_book_level *lv;
+
+	if (s->n == 0) {
+		sy->top_px[side] = 0;
+		sy->top_sz[side] = 0;
+		return;
+	}
+	lv = &b->pool[s->block + s->n - 1];
+	sy->top_px[side] = lv->price;
+	sy->top_sz[side] = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
+}
+
 /* ---- operations ---- */
 
 static inline bool
@@ -249,6 +267,7 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 	o->side = side;
 	order_take(b, o, ref);
 	level_add(b, &sy->side[side], idx, found, price, shares);
+	top_update(b, sy, side);
 	sy->orders++;
 	return TW_BOOK_OK;
 }
@@ -276,6 +295,7 @@ reduce(struct tw_books *b, struct tw_book_order *o, uint32_t shares)
 	bool gone = shares == o->shares;
 
 	level_take(b, &sy->side[o->side], o->side, o->price, shares, gone);
+	top_update(b, sy, o->side);
 	if (gone) {
 		sy->orders--;
 		order_erase(b, o);

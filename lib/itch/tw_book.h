@@ -89,6 +89,12 @@ struct tw_book_sym {
 	uint32_t orders;        /* resting, both sides */
 	uint8_t known;          /* its Stock Directory came */
 	char stock[8];
+	/* Each side's best level as its price and shares (capped at
+	 * UINT32_MAX; 0 and 0 when empty), kept here so that the top of
+	 * book a cache entry shows is this one line, not a level of each
+	 * side. */
+	uint32_t top_px[2];
+	uint32_t top_sz[2];
 } __attribute__((aligned(64)));
 
 /* Top of book and trade state of one symbol (what a cache entry shows). */
@@ -197,20 +203,16 @@ tw_book_prefetch(const struct tw_books *b, uint64_t ref)
 /*
  * The second stage of a prefetch, once the symbol's book line is in
  * cache: the side's top levels (the best's line and the one below it:
- * most traffic is within a few levels of the best) and the other side's
- * best level (what the top of book reads).
+ * most traffic is within a few levels of the best). The top of book is
+ * in the symbol's line already.
  */
 static inline void
 tw_book_prefetch_level(const struct tw_books *b, uint32_t locate,
 		unsigned int side)
 {
-	const struct tw_book_sym *sy = &b->sym[locate];
-	const struct tw_book_side *s = &sy->side[side];
-	const struct tw_book_side *o = &sy->side[side ^ 1];
+	const struct tw_book_side *s = &b->sym[locate].side[side];
 	const struct tw_book_level *top;
 
-	if (o->n != 0)
-		rte_prefetch0(&b->pool[o->block + o->n - 1]);
 	if (s->n == 0)
 		return;
 	top = &b->pool[s->block + s->n - 1];
@@ -254,16 +256,12 @@ tw_book_best(const struct tw_books *b, uint32_t locate, unsigned int side)
 static inline void
 tw_book_top(const struct tw_books *b, uint32_t locate, struct tw_book_top *t)
 {
-	const struct tw_book_level *bid = tw_book_best(b, locate, TW_BOOK_BID);
-	const struct tw_book_level *ask = tw_book_best(b, locate, TW_BOOK_ASK);
 	const struct tw_book_sym *sy = &b->sym[locate];
 
-	t->bid_px = bid != NULL ? bid->price : 0;
-	t->bid_sz = bid != NULL ? (uint32_t)(bid->shares > UINT32_MAX ?
-		UINT32_MAX : bid->shares) : 0;
-	t->ask_px = ask != NULL ? ask->price : 0;
-	t->ask_sz = ask != NULL ? (uint32_t)(ask->shares > UINT32_MAX ?
-		UINT32_MAX : ask->shares) : 0;
+	t->bid_px = sy->top_px[TW_BOOK_BID];
+	t->bid_sz = sy->top_sz[TW_BOOK_BID];
+	t->ask_px = sy->top_px[TW_BOOK_ASK];
+	t->ask_sz = sy->top_sz[TW_BOOK_ASK];
 	t->last_px = sy->last_px;
 	t->last_sz = sy->last_sz;
 	t->volume = sy->volume;

@@ -199,8 +199,18 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 
 		for (side = 0; side < 2; side++) {
 			const struct tw_book_side *s = &sy->side[side];
+			const struct tw_book_level *best =
+				tw_book_best(b, l, side);
 			uint32_t k;
 
+			if (sy->top_px[side] != (best ? best->price : 0) ||
+			    sy->top_sz[side] != (best ? (uint32_t)RTE_MIN(
+					best->shares, (uint64_t)UINT32_MAX) :
+					0)) {
+				snprintf(why, len, "symbol %u side %u: top of "
+					"book is not its best level", l, side);
+				return -EINVAL;
+			}
 			if (s->n == 0)
 				continue;
 			if (s->block == NO_BLOCK || s->cls >= TW_BOOK_CLASSES ||
