@@ -41,9 +41,10 @@ sorts_before(unsigned int side, uint32_t a, uint32_t b)
 /*
  * Where price is, or would go, in a side's levels; *found if there.
  * No search in the common case: most traffic is within a few levels of
- * the best, so the top levels are looked at in turn (one or two cache
- * lines, asked for ahead by the second-stage prefetch); only a price
- * deeper than that is searched for (binary search).
+ * the best, so the top levels are looked at in turn; deeper, the level
+ * where levels a tick apart would put it (tw_book_level_guess: the line
+ * the second-stage prefetch asked for); only a price off both is
+ * searched for (binary search).
  */
 #define LEVEL_SCAN 4
 
@@ -67,7 +68,17 @@ level_index(const struct tw_books *b, const struct tw_book_side *s,
 	}
 	if (k == 0)
 		return 0;
-	hi = k;
+	/* Deeper: where levels a tick apart would put it (the line the
+	 * second-stage prefetch asked for), then a search. */
+	k = tw_book_level_guess(s->n, lv[s->n - 1].price, price);
+	if (lv[k].price == price) {
+		*found = true;
+		return k;
+	}
+	if (k + 1 < s->n && sorts_before(side, lv[k].price, price) &&
+	    sorts_before(side, price, lv[k + 1].price))
+		return k + 1;
+	hi = s->n - LEVEL_SCAN;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 

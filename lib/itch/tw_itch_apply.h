@@ -97,6 +97,7 @@ tw_itch_directory_apply(struct tw_itch_sink *s, const uint8_t *m)
 struct tw_itch_ahead {
 	const struct tw_book_order *o;
 	uint32_t locate;
+	uint32_t price;
 	uint8_t side;
 	uint8_t levels;         /* the second stage has levels to ask for */
 };
@@ -132,6 +133,7 @@ tw_itch_prefetch_at(const struct tw_books *b, const struct tw_cache *c,
 	case TW_ITCH_ADD_ORDER:
 	case TW_ITCH_ADD_ORDER_MPID:
 		x.side = tw_itch_side(m[TW_ITCH_A_SIDE]);
+		x.price = tw_itch_u32(m + TW_ITCH_A_PRICE);
 		rte_prefetch0(&b->win[tw_itch_u64(m + TW_ITCH_A_REF) &
 			b->win_mask]);
 		break;
@@ -186,7 +188,7 @@ static inline void
 tw_itch_prefetch_levels(const struct tw_books *b,
 		const struct tw_itch_ahead *a)
 {
-	uint32_t l = a->locate;
+	uint32_t l = a->locate, price = a->price;
 	unsigned int side = a->side;
 
 	if (!a->levels)
@@ -194,11 +196,12 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 	if (a->o != NULL) {
 		l = a->o->locate;
 		side = a->o->side;
+		price = a->o->price;
 		/* Read before its order came (or after it left): no use. */
 		if (l >= b->p.nb_symbols || side > TW_BOOK_ASK)
 			return;
 	}
-	tw_book_prefetch_level(b, l, side);
+	tw_book_prefetch_level(b, l, side, price);
 }
 
 /*
