@@ -225,6 +225,18 @@ main(int argc, char **argv)
 		return 1;
 	}
 	r->sink.books = tw_books_init(bmem, &bp);
+	if (r->sink.books != NULL) {
+		/* The fallback table is touched a slot at a time, and
+		 * rarely: on 4 KB pages it costs only the pages it uses,
+		 * not 2 MB zeroed for each slot an eviction lands in. */
+		uintptr_t lo = RTE_ALIGN_CEIL((uintptr_t)r->sink.books->orders,
+			(uintptr_t)4096);
+		uintptr_t hi = RTE_ALIGN_FLOOR((uintptr_t)(r->sink.books->orders +
+			r->sink.books->mask + 1), (uintptr_t)4096);
+
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_NOHUGEPAGE);
+	}
 	r->sink.cache = tw_cache_init(cmem, o.symbols, 0);
 	r->sink.ctr = &r->ctr;
 	r->batch = o.batch;
