@@ -217,11 +217,16 @@ tw_book_level_guess(uint32_t n, uint32_t best, uint32_t price)
 	return away < n ? n - 1 - away : 0;
 }
 
+/* Lines of a side's levels, from the best down, a prefetch asks for. */
+#define TW_BOOK_PREFETCH_LINES 4
+
 /*
  * The second stage of a prefetch, once the symbol's book line is in
- * cache: the side's best level and the level where price should be
- * (tw_book_level_guess), so that the level is found in cache without
- * waiting. The top of book is in the symbol's line already.
+ * cache: the side's levels from the best down (TW_BOOK_PREFETCH_LINES
+ * lines: 16 levels, most sides whole, so that the level, or the search
+ * for it, finds them in cache without waiting), and deeper the level
+ * where price should be (tw_book_level_guess). The top of book is in
+ * the symbol's line already.
  */
 static inline void
 tw_book_prefetch_level(const struct tw_books *b, uint32_t locate,
@@ -229,12 +234,20 @@ tw_book_prefetch_level(const struct tw_books *b, uint32_t locate,
 {
 	const struct tw_book_sym *sy = &b->sym[locate];
 	const struct tw_book_side *s = &sy->side[side];
+	const char *lo, *p;
+	unsigned int k;
 
 	if (s->n == 0)
 		return;
-	rte_prefetch0(&b->pool[s->block + s->n - 1]);
-	rte_prefetch0(&b->pool[s->block + tw_book_level_guess(s->n,
-		sy->top_px[side], price)]);
+	lo = (const char *)&b->pool[s->block];
+	p = (const char *)&b->pool[s->block + s->n - 1];
+	for (k = 0; k < TW_BOOK_PREFETCH_LINES && p >= lo; k++, p -= 64)
+		rte_prefetch0(p);
+	if (k < TW_BOOK_PREFETCH_LINES)
+		rte_prefetch0(lo);      /* the first level's line */
+	else
+		rte_prefetch0(&b->pool[s->block + tw_book_level_guess(s->n,
+			sy->top_px[side], price)]);
 }
 
 /* The resting order of that ref, or NULL. */
