@@ -35,8 +35,12 @@
 #define AHEAD1 24
 #define AHEAD2 10
 
-/* Messages framed at once: their bytes stay in cache until applied. */
+/*
+ * Messages framed at once (whole packets of --batch; a packet longer
+ * than this is a span): their bytes stay in cache until applied.
+ */
 #define SPAN 2048
+#define SPAN_MAX 65536          /* --batch at most */
 
 /*
  * Messages of a buffer in day-file framing: each checked against its
@@ -46,19 +50,21 @@
 size_t
 itch_decode(struct run *r, const uint8_t *buf, size_t len)
 {
-	static const uint8_t *msgs[SPAN];
-	static uint64_t seqs[SPAN];
-	static struct tw_itch_ahead ahead[SPAN];
+	static const uint8_t *msgs[SPAN_MAX];
+	static uint64_t seqs[SPAN_MAX];
+	static struct tw_itch_ahead ahead[SPAN_MAX];
 	const struct tw_books *b = r->sink.books;
 	const struct tw_cache *c = r->sink.cache;
+	uint32_t span = r->batch >= SPAN ? r->batch : SPAN - SPAN % r->batch;
 	size_t off = 0;
+
 	while (len - off >= 2) {
 		uint32_t n = 0, i, in_batch = 0, batches;
 		uint64_t t0 = rte_rdtsc(), t1, frame;
 		size_t start = off;
 
 		/* The span's whole messages (a wrong size: counted, out). */
-		while (n < SPAN && len - off >= 2) {
+		while (n < span && len - off >= 2) {
 			uint16_t mlen = (uint16_t)((buf[off] << 8) |
 				buf[off + 1]);
 			const uint8_t *m = buf + off + 2;
