@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The books' write side: their memory laid out in one block, the order
- * table (keyed Fibonacci hashing, bounded linear probing, backward
- * shift on delete), the price levels of each side (power-of-two blocks
- * from one pool, free lists, best last) and the operations on them,
- * each checked whole before anything changes, with the name of each
- * refusal. One unit, so the per-message path's helpers stay inlined
- * into the operations.
+ * The books' write side: the order store's common path (an order in
+ * the window indexed by its reference: one load), the price levels of
+ * each side (power-of-two blocks from one pool, free lists, best last,
+ * the best's price and shares copied into the symbol's line) and the
+ * operations on them, each checked whole before anything changes, with
+ * the name of each refusal. One unit, so the per-message path's helpers
+ * stay inlined into the operations.
  *
- * Owns: every change to a struct tw_books. Never touches: what the
- * books are read for (tw_book_read.c: top of book, digests, the
- * invariant check, CSV), allocation, the wire format, caches.
+ * Owns: every change to a struct tw_books but those of the order
+ * store's slow paths (tw_book_store.c: the memory's layout, the
+ * fallback table, the window's slide). Never touches: what the books
+ * are read for (tw_book_read.c: digests, the invariant check, CSV),
+ * allocation, the wire format, caches.
  */
 #include <errno.h>
 #include <string.h>

@@ -110,6 +110,15 @@ tw_books_init(void *mem, const struct tw_book_params *p)
 
 /* ---- the fallback table ---- */
 
+/*
+ * Home slot of a reference: Fibonacci hashing of the keyed reference,
+ * which spreads references evenly over the table, so probe chains stay
+ * short at any load up to one half. Crafted references may still share
+ * a home slot, so a chain is bounded: an order that would go further
+ * than MAX_PROBES is refused as if the store were full (counted), never
+ * searched for at length.
+ */
+
 uint64_t
 tw_book_hash_find(const struct tw_books *b, uint64_t ref)
 {
