@@ -27,6 +27,7 @@ struct opts {
 	uint64_t seed;
 	uint64_t max_orders;
 	uint32_t levels;
+	uint64_t window;        /* the books' direct window; 0: default */
 	uint32_t batch;
 	bool accept_loss;
 	const char *dump_cache, *dump_books, *json, *write;

@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <rte_common.h>
@@ -21,8 +25,22 @@
 #include "tw_itch.h"
 #include "tw_itch_apply.h"
 
-/* How many messages ahead of the one applied their lines are asked for. */
-#define AHEAD 8
+/*
+ * How many messages ahead of the one applied their lines are asked for:
+ * the first stage (the order's window slot, the book, the cache entry:
+ * addresses from the message alone) far enough ahead that a miss to
+ * memory is in by the second stage (the levels: addresses from the
+ * order and the book), and that one far enough ahead of the apply.
+ */
+#define AHEAD1 24
+#define AHEAD2 10
+
+/*
+ * Messages framed at once (whole packets of --batch; a packet longer
+ * than this is a span): their bytes stay in cache until applied.
+ */
+#define SPAN 2048
+#define SPAN_MAX 65536          /* --batch at most */
 
 /*
  * Messages of a buffer in day-file framing: each checked against its
@@ -32,19 +50,21 @@
 size_t
 itch_decode(struct run *r, const uint8_t *buf, size_t len)
 {
-	static const uint8_t *msgs[65536];
-	static uint64_t seqs[65536];
+	static const uint8_t *msgs[SPAN_MAX];
+	static uint64_t seqs[SPAN_MAX];
+	static struct tw_itch_ahead ahead[SPAN_MAX];
 	const struct tw_books *b = r->sink.books;
 	const struct tw_cache *c = r->sink.cache;
+	uint32_t span = r->batch >= SPAN ? r->batch : SPAN - SPAN % r->batch;
 	size_t off = 0;
 
 	while (len - off >= 2) {
-		uint32_t n = 0, i;
-		uint64_t t0 = rte_rdtsc(), dt;
+		uint32_t n = 0, i, in_batch = 0, batches;
+		uint64_t t0 = rte_rdtsc(), t1, frame;
 		size_t start = off;
 
-		/* The batch's whole messages (a wrong size: counted, out). */
-		while (n < r->batch && len - off >= 2) {
+		/* The span's whole messages (a wrong size: counted, out). */
+		while (n < span && len - off >= 2) {
 			uint16_t mlen = (uint16_t)((buf[off] << 8) |
 				buf[off + 1]);
 			const uint8_t *m = buf + off + 2;
@@ -61,35 +81,44 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 			seqs[n] = r->seq;
 			msgs[n++] = m;
 		}
-		/*
-		 * Applied in order, each message's lines asked for AHEAD
-		 * messages before its turn: enough to overlap the misses,
-		 * few enough not to overrun the core's miss buffers.
-		 */
-		for (i = 0; i < n && i < AHEAD; i++)
-			tw_itch_prefetch(b, c, msgs[i]);
-		for (i = 0; i < n && i < AHEAD / 2; i++)
-			tw_itch_prefetch_levels(b, c, msgs[i]);
-		for (i = 0; i < n; i++) {
-			/* Two stages: the order and the book first, its
-			 * levels once those are in. */
-			if (i + AHEAD < n)
-				tw_itch_prefetch(b, c, msgs[i + AHEAD]);
-			if (i + AHEAD / 2 < n)
-				tw_itch_prefetch_levels(b, c,
-					msgs[i + AHEAD / 2]);
-			r->by_type[msgs[i][0]]++;
-			tw_itch_apply(&r->sink, msgs[i], seqs[i], 0);
-		}
-		dt = rte_rdtsc() - t0;
 		if (n == 0) {
 			if (off == start)
 				return start;
 			continue;
 		}
-		r->cycles += dt;
+		/* Framing is shared by the span's packets evenly. */
+		batches = (n + r->batch - 1) / r->batch;
+		t1 = rte_rdtsc();
+		frame = (t1 - t0) / batches;
+		r->cycles += t1 - t0 - frame * batches;
+		/*
+		 * Applied in order, each message's lines asked for in two
+		 * stages ahead of its turn: its misses overlap those of the
+		 * messages around it instead of waiting one at a time.
+		 */
+		for (i = 0; i < n && i < AHEAD1; i++)
+			tw_itch_prefetch_at(b, c, msgs[i], &ahead[i]);
+		for (i = 0; i < n && i < AHEAD2; i++)
+			tw_itch_prefetch_levels(b, &ahead[i]);
+		for (i = 0; i < n; i++) {
+			if (i + AHEAD1 < n)
+				tw_itch_prefetch_at(b, c, msgs[i + AHEAD1],
+					&ahead[i + AHEAD1]);
+			if (i + AHEAD2 < n)
+				tw_itch_prefetch_levels(b, &ahead[i + AHEAD2]);
+			r->by_type[msgs[i][0]]++;
+			tw_itch_apply(&r->sink, msgs[i], seqs[i], 0);
+			if (++in_batch == r->batch || i + 1 == n) {
+				uint64_t t = rte_rdtsc(), dt = t - t1 + frame;
+
+				r->cycles += dt;
+				tw_hist_record(&r->per_batch,
+					tw_clock_cycles_ns(&r->clk, dt));
+				t1 = t;
+				in_batch = 0;
+			}
+		}
 		r->msgs += n;
-		tw_hist_record(&r->per_batch, tw_clock_cycles_ns(&r->clk, dt));
 	}
 	return off;
 }
@@ -152,15 +181,63 @@ not_itch(const uint8_t *buf, size_t len)
 	return NULL;
 }
 
+/*
+ * A plain day file in a regular file: mapped and decoded in place, no
+ * copy (a warm 1.5 GB file: about 0.13 s mapped against 0.26 s read).
+ * 1 when it is not one (gzip, a pipe, empty: read through zlib), 0
+ * done, -1 said.
+ */
+static int
+decode_mapped(struct run *r, const char *path)
+{
+	static const uint8_t gz_magic[2] = { 0x1f, 0x8b };
+	uint8_t head[2];
+	struct stat st;
+	const char *why;
+	size_t used;
+	void *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 1;       /* zlib says why */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
+	    pread(fd, head, 2, 0) != 2 || memcmp(head, gz_magic, 2) == 0) {
+		close(fd);
+		return 1;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return 1;
+	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+	why = not_itch(p, RTE_MIN((size_t)st.st_size, (size_t)1 << 22));
+	if (why != NULL) {
+		fprintf(stderr, "tickwire-itch: %s: not an ITCH 5.0 day file: "
+			"%s\n", path, why);
+		munmap(p, (size_t)st.st_size);
+		return -1;
+	}
+	used = itch_decode(r, p, (size_t)st.st_size);
+	r->cut_bytes = (size_t)st.st_size - used;
+	if (r->cut_bytes != 0)
+		fprintf(stderr, "tickwire-itch: %s: %zu bytes at the end are "
+			"no whole message\n", path, (size_t)r->cut_bytes);
+	munmap(p, (size_t)st.st_size);
+	return 0;
+}
+
 int
 itch_decode_file(struct run *r, const char *path)
 {
-	gzFile z = gzopen(path, "rb");
+	gzFile z;
 	size_t cap = 1 << 22, have = 0, used;
 	bool first = true;
 	uint8_t *buf;
-	int n;
+	int n = decode_mapped(r, path);
 
+	if (n <= 0)
+		return n;
+	z = gzopen(path, "rb");
 	if (z == NULL) {
 		fprintf(stderr, "tickwire-itch: %s: %s\n", path,
 			strerror(errno ? errno : ENOENT));

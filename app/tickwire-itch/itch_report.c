@@ -62,8 +62,10 @@ itch_report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 		for (v = 1; v < TW_BOOK_VERDICTS; v++)
 			fprintf(f, " %s %s", tw_book_verdict_name(v),
 				tw_grp(r->ctr.book_refused[v]));
-		fprintf(f, "\norders resting: %s at the end, %s at the peak\n",
-			tw_grp(b->live), tw_grp(b->peak));
+		fprintf(f, "\norders resting: %s at the end, %s at the peak; "
+			"kept out of the direct window: %s added, %s moved as it "
+			"slid\n", tw_grp(b->live), tw_grp(b->peak),
+			tw_grp(b->fallback_adds), tw_grp(b->evicted));
 		fprintf(f, "decode + book: %.2f ns a message on average; per "
 			"packet of %u: p50 %" PRIu64 " ns, p99 %" PRIu64
 			" ns, max %" PRIu64 " ns (%s packets)\n",
@@ -97,11 +99,14 @@ itch_report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 		refused_total(r), r->cut_bytes, itch_whole(r) ? "true" : "false");
 	fprintf(f, "  \"orders_resting_end\": %" PRIu64 ",\n"
 		"  \"orders_resting_peak\": %" PRIu64 ",\n"
+		"  \"orders_fallback_added\": %" PRIu64 ",\n"
+		"  \"orders_fallback_moved\": %" PRIu64 ",\n"
 		"  \"ns_per_message\": %.3f,\n  \"batch\": %u,\n"
 		"  \"per_packet_ns\": { \"count\": %" PRIu64 ", \"p50\": %" PRIu64
 		", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"p99_9\": %"
 		PRIu64 ", \"max\": %" PRIu64 ", \"mean\": %.1f }\n}\n",
-		b->live, b->peak, ns_msg, r->batch, s.count, s.p50, s.p90,
+		b->live, b->peak, b->fallback_adds, b->evicted, ns_msg,
+		r->batch, s.count, s.p50, s.p90,
 		s.p99, s.p999, s.max, s.mean);
 }
 

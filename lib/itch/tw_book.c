@@ -1,26 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The books' write side: their memory laid out in one block, the order
- * table (keyed Fibonacci hashing, bounded linear probing, backward
- * shift on delete), the price levels of each side (power-of-two blocks
- * from one pool, free lists, best last) and the operations on them,
- * each checked whole before anything changes, with the name of each
- * refusal. One unit, so the per-message path's helpers stay inlined
- * into the operations.
+ * The books' write side: the order store's common path (an order in
+ * the window indexed by its reference: one load), the price levels of
+ * each side (power-of-two blocks from one pool, free lists, best last,
+ * the best's price and shares copied into the symbol's line) and the
+ * operations on them, each checked whole before anything changes, with
+ * the name of each refusal. One unit, so the per-message path's helpers
+ * stay inlined into the operations.
  *
- * Owns: every change to a struct tw_books. Never touches: what the
- * books are read for (tw_book_read.c: top of book, digests, the
- * invariant check, CSV), allocation, the wire format, caches.
+ * Owns: every change to a struct tw_books but those of the order
+ * store's slow paths (tw_book_store.c: the memory's layout, the
+ * fallback table, the window's slide). Never touches: what the books
+ * are read for (tw_book_read.c: digests, the invariant check, CSV),
+ * allocation, the wire format, caches.
  */
 #include <errno.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 
 #include "tw_book.h"
 #include "tw_book_private.h"
-
-#define NOT_FOUND UINT64_MAX
 
 static const char *const verdict_names[TW_BOOK_VERDICTS] = {
 	[TW_BOOK_OK] = "ok",
@@ -40,62 +41,6 @@ tw_book_verdict_name(enum tw_book_verdict v)
 	return (unsigned int)v < TW_BOOK_VERDICTS ? verdict_names[v] : "?";
 }
 
-/* ---- memory ---- */
-
-static uint64_t
-slots_for(uint64_t max_orders)
-{
-	uint64_t s = 16;
-
-	while (s < 2 * max_orders)
-		s <<= 1;
-	return s;
-}
-
-static size_t
-cl(size_t n)
-{
-	return RTE_ALIGN_CEIL(n, (size_t)64);
-}
-
-size_t
-tw_books_memsize(const struct tw_book_params *p)
-{
-	return cl(sizeof(struct tw_books)) +
-		cl(slots_for(p->max_orders) * sizeof(struct tw_book_order)) +
-		cl((size_t)p->pool_levels * sizeof(struct tw_book_level)) +
-		cl((size_t)p->nb_symbols * sizeof(struct tw_book_sym));
-}
-
-struct tw_books *
-tw_books_init(void *mem, const struct tw_book_params *p)
-{
-	struct tw_books *b = mem;
-	uint64_t slots;
-	uint8_t *next;
-	uint32_t i;
-
-	if (mem == NULL || p->nb_symbols == 0 || p->max_orders == 0 ||
-	    p->max_orders > (UINT64_C(1) << 40) || p->pool_levels < 8)
-		return NULL;
-	slots = slots_for(p->max_orders);
-	memset(mem, 0, tw_books_memsize(p));
-	b->p = *p;
-	b->mask = slots - 1;
-	b->shift = 64 - (uint32_t)__builtin_ctzll(slots);
-	next = (uint8_t *)b + cl(sizeof(*b));
-	b->orders = (struct tw_book_order *)next;
-	next += cl(slots * sizeof(*b->orders));
-	b->pool = (struct tw_book_level *)next;
-	next += cl((size_t)p->pool_levels * sizeof(*b->pool));
-	b->sym = (struct tw_book_sym *)next;
-	for (i = 0; i < p->nb_symbols; i++) {
-		b->sym[i].side[0].block = NO_BLOCK;
-		b->sym[i].side[1].block = NO_BLOCK;
-	}
-	return b;
-}
-
 int
 tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock)
 {
@@ -106,62 +51,58 @@ tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock)
 	return 0;
 }
 
-/* ---- the order store ---- */
+/* ---- the order store (tw_book_store.c: memory, the slow paths) ---- */
 
-/*
- * Home slot of a reference: Fibonacci hashing of the keyed reference,
- * which spreads references handed out in sequence (as exchanges do, and
- * tickwire's generator per channel) evenly over the table, so probe
- * chains stay short at any load up to one half. Crafted references may
- * still share a home slot, so a chain is bounded: an order that would
- * go further than MAX_PROBES is refused as if the store were full
- * (counted), never searched for at length.
- */
-
-static inline uint64_t
-slot_of(const struct tw_books *b, uint64_t ref)
-{
-	return tw_book_slot_of(b, ref);
-}
-
-static inline uint64_t
+/* The resting order of ref (not 0), or NULL. */
+static inline struct tw_book_order *
 order_find(const struct tw_books *b, uint64_t ref)
 {
-	uint64_t i = slot_of(b, ref);
-
-	while (b->orders[i].ref != 0) {
-		if (b->orders[i].ref == ref)
-			return i;
-		i = (i + 1) & b->mask;
-	}
-	return NOT_FOUND;
+	return (struct tw_book_order *)tw_book_find_fast(b, ref);
 }
 
 /*
- * One probe for an add: *dup when ref rests already; else the free slot
- * that ends its chain (with no tombstones the first free slot is where
- * ref would be), or NOT_FOUND past the probe bound.
+ * Where an order of ref would rest, checked whole: in the window when
+ * ref is in its range and no fallback order can be it (one load), else
+ * the slow path's answer; NULL with why.
  */
-static inline uint64_t
-order_slot(const struct tw_books *b, uint64_t ref, bool *dup)
+static inline struct tw_book_order *
+order_place(struct tw_books *b, uint64_t ref, enum tw_book_verdict *why)
 {
-	uint64_t i = slot_of(b, ref);
-	unsigned int n;
+	if (likely(ref - b->win_lo <= b->win_mask) &&
+	    (b->ahead_live == 0 || ref > b->ahead_max)) {
+		struct tw_book_order *o = &b->win[ref & b->win_mask];
 
-	*dup = false;
-	for (n = 0; n < MAX_PROBES; n++) {
-		uint64_t r = b->orders[i].ref;
-
-		if (r == 0)
-			return i;
-		if (r == ref) {
-			*dup = true;
-			return i;
+		if (unlikely(o->shares != 0)) {
+			*why = TW_BOOK_DUPLICATE_REF;
+			return NULL;
 		}
-		i = (i + 1) & b->mask;
+		return o;
 	}
-	/* Past the bound: it cannot rest further on either. */
-	return NOT_FOUND;
+	return tw_book_store_place(b, ref, why);
+}
+
+static inline void
+order_take(struct tw_books *b, struct tw_book_order *o, uint64_t ref)
+{
+	if (likely(in_window(b, o))) {
+		b->win_live++;
+		if (++b->live > b->peak)
+			b->peak = b->live;
+		return;
+	}
+	tw_book_store_take(b, o, ref);
+}
+
+static inline void
+order_erase(struct tw_books *b, struct tw_book_order *o)
+{
+	if (likely(in_window(b, o))) {
+		o->shares = 0;
+		b->win_live--;
+		b->live--;
+		return;
+	}
+	tw_book_hash_erase(b, o);
 }
 
 /* Small moves of levels: a call to memmove costs more than these. */
@@ -177,46 +118,6 @@ levels_move(struct tw_book_level *dst, const struct tw_book_level *src,
 	else
 		for (k = n; k-- > 0;)
 			dst[k] = src[k];
-}
-
-static inline struct tw_book_order *
-order_insert(struct tw_books *b, uint64_t slot, uint64_t ref)
-{
-	b->orders[slot].ref = ref;
-	if (++b->live > b->peak)
-		b->peak = b->live;
-	return &b->orders[slot];
-}
-
-/* Backward-shift deletion: no tombstones, probe chains stay short. */
-static void
-order_erase(struct tw_books *b, uint64_t i)
-{
-	uint64_t j = i;
-
-	for (;;) {
-		uint64_t k;
-
-		j = (j + 1) & b->mask;
-		if (b->orders[j].ref == 0)
-			break;
-		k = slot_of(b, b->orders[j].ref);
-		/* j's entry may move to i only if its home is not in (i, j]. */
-		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
-			b->orders[i] = b->orders[j];
-			i = j;
-		}
-	}
-	b->orders[i].ref = 0;
-	b->live--;
-}
-
-const struct tw_book_order *
-tw_book_find(const struct tw_books *b, uint64_t ref)
-{
-	uint64_t i = ref == 0 ? NOT_FOUND : order_find(b, ref);
-
-	return i == NOT_FOUND ? NULL : &b->orders[i];
 }
 
 /* ---- price levels ---- */
@@ -313,6 +214,24 @@ level_take(struct tw_books *b, struct tw_book_side *s, unsigned int side,
 	}
 }
 
+/* The symbol's copy of a side's best level, after a change to it. */
+static inline void
+top_update(const struct tw_books *b, struct tw_book_sym *sy,
+		unsigned int side)
+{
+	const struct tw_book_side *s = &sy->side[side];
+	const struct tw_book_level *lv;
+
+	if (s->n == 0) {
+		sy->top_px[side] = 0;
+		sy->top_sz[side] = 0;
+		return;
+	}
+	lv = &b->pool[s->block + s->n - 1];
+	sy->top_px[side] = lv->price;
+	sy->top_sz[side] = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
+}
+
 /* ---- operations ---- */
 
 static inline bool
@@ -325,79 +244,80 @@ enum tw_book_verdict
 tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 		uint32_t shares, uint32_t price)
 {
+	enum tw_book_verdict why = TW_BOOK_OK;
 	struct tw_book_order *o;
 	struct tw_book_sym *sy;
-	uint64_t slot;
 	uint32_t idx;
-	bool found, dup;
+	bool found;
 
 	if (ref == 0 || side > TW_BOOK_ASK || shares == 0)
 		return TW_BOOK_BAD_FIELD;
 	if (!symbol_ok(b, locate))
 		return TW_BOOK_NO_DIRECTORY;
-	slot = order_slot(b, ref, &dup);
-	if (dup)
+	o = order_place(b, ref, &why);
+	if (o == NULL && why == TW_BOOK_DUPLICATE_REF)
 		return TW_BOOK_DUPLICATE_REF;
-	if (b->live >= b->p.max_orders || slot == NOT_FOUND)
+	if (b->live >= b->p.max_orders || o == NULL)
 		return TW_BOOK_STORE_FULL;
 	sy = &b->sym[locate];
 	idx = level_index(b, &sy->side[side], side, price, &found);
 	if (!found && !level_room(b, &sy->side[side]))
 		return TW_BOOK_LEVELS_FULL;
-	o = order_insert(b, slot, ref);
 	o->price = price;
 	o->shares = shares;
 	o->locate = locate;
 	o->side = side;
+	order_take(b, o, ref);
 	level_add(b, &sy->side[side], idx, found, price, shares);
+	top_update(b, sy, side);
 	sy->orders++;
 	return TW_BOOK_OK;
 }
 
-/* The order ref of locate, checked: its slot, or a refusal. */
+/* The order ref of locate, checked: the order, or a refusal. */
 static inline enum tw_book_verdict
 resting(const struct tw_books *b, uint32_t locate, uint64_t ref,
-		uint64_t *slot)
+		struct tw_book_order **o)
 {
 	if (ref == 0)
 		return TW_BOOK_UNKNOWN_ORDER;
-	*slot = order_find(b, ref);
-	if (*slot == NOT_FOUND)
+	*o = order_find(b, ref);
+	if (*o == NULL)
 		return TW_BOOK_UNKNOWN_ORDER;
-	if (b->orders[*slot].locate != locate)
+	if ((*o)->locate != locate)
 		return TW_BOOK_WRONG_LOCATE;
 	return TW_BOOK_OK;
 }
 
-/* shares of the order in slot leave the book (all of them: it goes). */
+/* shares of order o leave the book (all of them: it goes). */
 static void
-reduce(struct tw_books *b, uint64_t slot, uint32_t shares)
+reduce(struct tw_books *b, struct tw_book_order *o, uint32_t shares)
 {
-	struct tw_book_order *o = &b->orders[slot];
 	struct tw_book_sym *sy = &b->sym[o->locate];
 	bool gone = shares == o->shares;
 
 	level_take(b, &sy->side[o->side], o->side, o->price, shares, gone);
+	top_update(b, sy, o->side);
 	if (gone) {
 		sy->orders--;
-		order_erase(b, slot);
+		order_erase(b, o);
 	} else {
 		o->shares -= shares;
 	}
 }
 
-/* shares of order ref of locate can leave it: its slot, or a refusal. */
+/* shares of order ref of locate can leave it: the order, or a refusal. */
 static inline enum tw_book_verdict
 takeable(const struct tw_books *b, uint32_t locate, uint64_t ref,
-		uint32_t shares, uint64_t *slot)
+		uint32_t shares, struct tw_book_order **o)
 {
-	enum tw_book_verdict v = resting(b, locate, ref, slot);
+	enum tw_book_verdict v = resting(b, locate, ref, o);
 
 	if (v != TW_BOOK_OK)
 		return v;
 	if (shares == 0)
 		return TW_BOOK_BAD_FIELD;
-	if (shares > b->orders[*slot].shares)
+	if (shares > (*o)->shares)
 		return TW_BOOK_TOO_MANY_SHARES;
 	return TW_BOOK_OK;
 }
@@ -407,19 +327,19 @@ tw_book_execute(struct tw_books *b, uint32_t locate, uint64_t ref,
 		uint32_t shares, uint32_t price, bool print)
 {
 	enum tw_book_verdict v;
+	struct tw_book_order *o;
 	struct tw_book_sym *sy;
-	uint64_t slot;
 
-	v = takeable(b, locate, ref, shares, &slot);
+	v = takeable(b, locate, ref, shares, &o);
 	if (v != TW_BOOK_OK)
 		return v;
 	sy = &b->sym[locate];
 	if (print) {
-		sy->last_px = price != 0 ? price : b->orders[slot].price;
+		sy->last_px = price != 0 ? price : o->price;
 		sy->last_sz = shares;
 		sy->volume += shares;
 	}
-	reduce(b, slot, shares);
+	reduce(b, o, shares);
 	return TW_BOOK_OK;
 }
 
@@ -428,12 +348,12 @@ tw_book_cancel(struct tw_books *b, uint32_t locate, uint64_t ref,
 		uint32_t shares)
 {
 	enum tw_book_verdict v;
-	uint64_t slot;
+	struct tw_book_order *o;
 
-	v = takeable(b, locate, ref, shares, &slot);
+	v = takeable(b, locate, ref, shares, &o);
 	if (v != TW_BOOK_OK)
 		return v;
-	reduce(b, slot, shares);
+	reduce(b, o, shares);
 	return TW_BOOK_OK;
 }
 
@@ -441,12 +361,12 @@ enum tw_book_verdict
 tw_book_delete(struct tw_books *b, uint32_t locate, uint64_t ref)
 {
 	enum tw_book_verdict v;
-	uint64_t slot;
+	struct tw_book_order *o;
 
-	v = resting(b, locate, ref, &slot);
+	v = resting(b, locate, ref, &o);
 	if (v != TW_BOOK_OK)
 		return v;
-	reduce(b, slot, b->orders[slot].shares);
+	reduce(b, o, o->shares);
 	return TW_BOOK_OK;
 }
 
@@ -455,29 +375,29 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 		uint64_t new_ref, uint32_t shares, uint32_t price)
 {
 	enum tw_book_verdict v;
+	struct tw_book_order *o;
 	struct tw_book_side *s;
 	uint8_t side;
-	uint64_t slot;
 	bool found;
 
-	v = resting(b, locate, old_ref, &slot);
+	v = resting(b, locate, old_ref, &o);
 	if (v != TW_BOOK_OK)
 		return v;
 	if (new_ref == 0 || shares == 0)
 		return TW_BOOK_BAD_FIELD;
 	if (new_ref != old_ref) {
-		bool dup;
-		uint64_t to = order_slot(b, new_ref, &dup);
+		enum tw_book_verdict why = TW_BOOK_OK;
 
-		if (dup)
-			return TW_BOOK_DUPLICATE_REF;
-		/* No slot for the new reference within the probe bound
-		 * (the old one's going may free one, or may not): refused
-		 * before anything changes. */
-		if (to == NOT_FOUND)
-			return TW_BOOK_STORE_FULL;
+		/* Where the new reference would rest (the window may
+		 * slide for it, which moves no order out of the books,
+		 * and the old order may move to the fallback). No place:
+		 * refused before anything changes; the old one's going
+		 * would only add a free slot. */
+		if (order_place(b, new_ref, &why) == NULL)
+			return why;
+		o = order_find(b, old_ref);
 	}
-	side = b->orders[slot].side;
+	side = o->side;
 	s = &b->sym[locate].side[side];
 	level_index(b, s, side, price, &found);
 	/* Room for the new level before the old order goes (all or
@@ -485,7 +405,7 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 	 * a full pool, counted). */
 	if (!found && !level_room(b, s))
 		return TW_BOOK_LEVELS_FULL;
-	reduce(b, slot, b->orders[slot].shares);
+	reduce(b, o, o->shares);
 	return tw_book_add(b, locate, new_ref, side, shares, price);
 }
 

@@ -10,7 +10,10 @@
  * resting, a symbol with no directory, a full store) changes nothing and
  * says why; the book is never left half-changed.
  *
- * Owns: the order table (open addressing, Fibonacci hashing, linear
+ * Owns: the order store (a window indexed directly by order reference,
+ * since exchanges hand references out in increasing order, sliding
+ * forward with them; behind it a fallback table for references out of
+ * the window or reused: open addressing, Fibonacci hashing, linear
  * probing bounded at 64 slots, deletion by backward shift), the
  * level arrays (power-of-two blocks from one pool, with free lists),
  * top of book, last trade and volume per symbol, a digest of a book.
@@ -48,12 +51,20 @@ enum tw_book_verdict {
 
 const char *tw_book_verdict_name(enum tw_book_verdict v);
 
+/* A resting order: 16 bytes, four to a cache line in the window. */
 struct tw_book_order {
-	uint64_t ref;           /* 0: free slot */
 	uint32_t price;
-	uint32_t shares;
+	uint32_t shares;        /* 0: a free window slot */
 	uint32_t locate;
 	uint8_t side;           /* TW_BOOK_BID or TW_BOOK_ASK */
+	uint8_t ahead;          /* fallback: put there ahead of the window */
+	uint16_t pad;
+};
+
+/* A slot of the fallback table: the reference, then its order. */
+struct tw_book_hslot {
+	uint64_t ref;           /* 0: free slot */
+	struct tw_book_order o;
 };
 
 struct tw_book_level {
@@ -69,6 +80,7 @@ struct tw_book_side {
 	uint16_t n;             /* levels in use, best last */
 };
 
+/* One cache line a symbol: a message's book is one line to fetch. */
 struct tw_book_sym {
 	struct tw_book_side side[2];
 	uint32_t last_px;       /* last execution or trade */
@@ -77,7 +89,13 @@ struct tw_book_sym {
 	uint32_t orders;        /* resting, both sides */
 	uint8_t known;          /* its Stock Directory came */
 	char stock[8];
-};
+	/* Each side's best level as its price and shares (capped at
+	 * UINT32_MAX; 0 and 0 when empty), kept here so that the top of
+	 * book a cache entry shows is this one line, not a level of each
+	 * side. */
+	uint32_t top_px[2];
+	uint32_t top_sz[2];
+} __attribute__((aligned(64)));
 
 /* Top of book and trade state of one symbol (what a cache entry shows). */
 struct tw_book_top {
@@ -93,17 +111,40 @@ struct tw_book_params {
 	uint64_t max_orders;    /* resting at once, at most */
 	uint32_t pool_levels;   /* price levels of every side together */
 	uint64_t hash_key;      /* keys the order hash (any value) */
+	/* References the direct window covers (rounded up to a power of
+	 * two); 0: 2 * max_orders, rounded up. */
+	uint64_t window;
+	/* The memory given to tw_books_init is zero already (fresh
+	 * anonymous mmap, rte_zmalloc): it is not cleared again, so pages
+	 * never touched cost nothing. */
+	bool zeroed;
 };
 
 struct tw_books {
 	struct tw_book_params p;
-	uint64_t mask;          /* order slots - 1 (at least 2 * max) */
+	/* The direct window: reference r in [win_lo, win_lo + win_mask]
+	 * rests (if it does) in win[r & win_mask]. */
+	uint64_t win_lo;
+	uint64_t win_mask;
+	uint64_t win_live;      /* orders resting in the window */
+	uint64_t mask;          /* fallback slots - 1 (at least 2 * max) */
 	uint32_t shift;         /* 64 - log2(slots) */
-	uint64_t live;          /* orders resting */
+	uint64_t live;          /* orders resting, window and fallback */
 	uint64_t peak;          /* most ever resting at once */
+	/* Fallback orders put there ahead of the window (a reference far
+	 * past it) that still rest, and the largest such reference: a
+	 * reference in the window's range may be one of them only then. */
+	uint64_t ahead_live;
+	uint64_t ahead_max;
+	/* Counted, never refused for: orders added to the fallback (their
+	 * reference behind the window: reused or late; or far ahead of
+	 * it), and orders moved there as the window slid past them. */
+	uint64_t fallback_adds;
+	uint64_t evicted;
 	uint32_t pool_used;     /* levels handed out from the pool's top */
 	uint32_t free_block[TW_BOOK_CLASSES]; /* first free block + 1 */
-	struct tw_book_order *orders;
+	struct tw_book_order *win;
+	struct tw_book_hslot *orders;   /* the fallback table */
 	struct tw_book_level *pool;
 	struct tw_book_sym *sym;
 };
@@ -136,7 +177,7 @@ enum tw_book_verdict tw_book_replace(struct tw_books *b, uint32_t locate,
 enum tw_book_verdict tw_book_trade(struct tw_books *b, uint32_t locate,
 		uint64_t shares, uint32_t price);
 
-/* The home slot of a reference in the order table (Fibonacci hashing). */
+/* The home slot of a reference in the fallback table (Fibonacci hashing). */
 static inline uint64_t
 tw_book_slot_of(const struct tw_books *b, uint64_t ref)
 {
@@ -145,40 +186,93 @@ tw_book_slot_of(const struct tw_books *b, uint64_t ref)
 }
 
 /*
- * Ask for the order table's line of ref ahead of its use: a burst (or a
- * batch of a file) prefetched before it is applied finds its orders in
- * cache instead of waiting on memory one at a time.
+ * Ask for the line of ref's order ahead of its use: its window slot,
+ * an address from the reference alone (no load), so a burst's orders
+ * are all in flight at once instead of waited for one at a time. A
+ * reference out of the window asks for its fallback home slot.
  */
 static inline void
 tw_book_prefetch(const struct tw_books *b, uint64_t ref)
 {
-	rte_prefetch0(&b->orders[tw_book_slot_of(b, ref)]);
+	if (ref - b->win_lo <= b->win_mask)
+		rte_prefetch0(&b->win[ref & b->win_mask]);
+	else
+		rte_prefetch0(&b->orders[tw_book_slot_of(b, ref)]);
 }
 
 /*
+ * Where a price's level should be in a side's levels, from the best
+ * price, guessed with levels a tick apart near the top (TW_BOOK_TICK: a
+ * cent at ITCH's four decimals); a wrong guess costs a search, never a
+ * wrong answer.
+ */
+#define TW_BOOK_TICK 100
+
+static inline uint32_t
+tw_book_level_guess(uint32_t n, uint32_t best, uint32_t price)
+{
+	uint32_t away = (best > price ? best - price : price - best) /
+		TW_BOOK_TICK;
+
+	return away < n ? n - 1 - away : 0;
+}
+
+/* Lines of a side's levels, from the best down, a prefetch asks for. */
+#define TW_BOOK_PREFETCH_LINES 4
+
+/*
  * The second stage of a prefetch, once the symbol's book line is in
- * cache: the line of the side's levels where price should be, guessed
- * from the best price (levels a tick apart near the top), and the best
- * level's own line.
+ * cache: the side's levels from the best down (TW_BOOK_PREFETCH_LINES
+ * lines: 16 levels, most sides whole, so that the level, or the search
+ * for it, finds them in cache without waiting), and deeper the level
+ * where price should be (tw_book_level_guess). The top of book is in
+ * the symbol's line already.
  */
 static inline void
 tw_book_prefetch_level(const struct tw_books *b, uint32_t locate,
-		unsigned int side, uint32_t price, uint32_t best, uint32_t tick)
+		unsigned int side, uint32_t price)
 {
-	const struct tw_book_side *s = &b->sym[locate].side[side];
-	uint32_t away, idx;
+	const struct tw_book_sym *sy = &b->sym[locate];
+	const struct tw_book_side *s = &sy->side[side];
+	const char *lo, *p;
+	unsigned int k;
 
 	if (s->n == 0)
 		return;
-	rte_prefetch0(&b->pool[s->block + s->n - 1]);
-	away = (best > price ? best - price : price - best) / tick;
-	idx = away >= s->n ? 0 : s->n - 1 - away;
-	rte_prefetch0(&b->pool[s->block + idx]);
+	lo = (const char *)&b->pool[s->block];
+	p = (const char *)&b->pool[s->block + s->n - 1];
+	for (k = 0; k < TW_BOOK_PREFETCH_LINES && p >= lo; k++, p -= 64)
+		rte_prefetch0(p);
+	if (k < TW_BOOK_PREFETCH_LINES)
+		rte_prefetch0(lo);      /* the first level's line */
+	else
+		rte_prefetch0(&b->pool[s->block + tw_book_level_guess(s->n,
+			sy->top_px[side], price)]);
 }
 
 /* The resting order of that ref, or NULL. */
 const struct tw_book_order *tw_book_find(const struct tw_books *b,
 		uint64_t ref);
+
+/*
+ * The same, inline where the reference is in the window and nothing
+ * rests in the fallback that could be it (the common case: one load).
+ */
+static inline const struct tw_book_order *
+tw_book_find_fast(const struct tw_books *b, uint64_t ref)
+{
+	if (ref - b->win_lo <= b->win_mask) {
+		const struct tw_book_order *o = &b->win[ref & b->win_mask];
+
+		if (o->shares != 0)
+			return o;
+		if (b->ahead_live == 0 || ref > b->ahead_max)
+			return NULL;
+	}
+	if (b->live == b->win_live || ref == 0)
+		return NULL;
+	return tw_book_find(b, ref);
+}
 
 static inline const struct tw_book_level *
 tw_book_best(const struct tw_books *b, uint32_t locate, unsigned int side)
@@ -188,8 +282,20 @@ tw_book_best(const struct tw_books *b, uint32_t locate, unsigned int side)
 	return s->n == 0 ? NULL : &b->pool[s->block + s->n - 1];
 }
 
-void tw_book_top(const struct tw_books *b, uint32_t locate,
-		struct tw_book_top *t);
+/* Inline: every applied message reads it for its cache entry. */
+static inline void
+tw_book_top(const struct tw_books *b, uint32_t locate, struct tw_book_top *t)
+{
+	const struct tw_book_sym *sy = &b->sym[locate];
+
+	t->bid_px = sy->top_px[TW_BOOK_BID];
+	t->bid_sz = sy->top_sz[TW_BOOK_BID];
+	t->ask_px = sy->top_px[TW_BOOK_ASK];
+	t->ask_sz = sy->top_sz[TW_BOOK_ASK];
+	t->last_px = sy->last_px;
+	t->last_sz = sy->last_sz;
+	t->volume = sy->volume;
+}
 
 /*
  * A digest of one symbol's whole book: every level of both sides

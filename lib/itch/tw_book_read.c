@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The books read: a symbol's top of book (what its cache entry shows),
- * a digest of its whole book, every invariant checked the slow way
- * (tests, fuzzing), and the books as CSV (dump_books,
- * dump_truth_books, tickwire-itch).
+ * The books read: a digest of a symbol's whole book, every invariant
+ * checked the slow way (tests, fuzzing), and the books as CSV
+ * (dump_books, dump_truth_books, tickwire-itch). (Top of book, read for
+ * every applied message, is inline in tw_book.h.)
  *
  * Owns: those views and the digest's mixing. Never touches: the books
  * (const throughout; tw_book.c changes them), the files written to.
@@ -15,24 +15,6 @@
 
 #include "tw_book.h"
 #include "tw_book_private.h"
-
-void
-tw_book_top(const struct tw_books *b, uint32_t locate, struct tw_book_top *t)
-{
-	const struct tw_book_level *bid = tw_book_best(b, locate, TW_BOOK_BID);
-	const struct tw_book_level *ask = tw_book_best(b, locate, TW_BOOK_ASK);
-	const struct tw_book_sym *sy = &b->sym[locate];
-
-	t->bid_px = bid != NULL ? bid->price : 0;
-	t->bid_sz = bid != NULL ? (uint32_t)RTE_MIN(bid->shares,
-		(uint64_t)UINT32_MAX) : 0;
-	t->ask_px = ask != NULL ? ask->price : 0;
-	t->ask_sz = ask != NULL ? (uint32_t)RTE_MIN(ask->shares,
-		(uint64_t)UINT32_MAX) : 0;
-	t->last_px = sy->last_px;
-	t->last_sz = sy->last_sz;
-	t->volume = sy->volume;
-}
 
 static inline uint64_t
 mix(uint64_t h, uint64_t v)
@@ -68,47 +50,148 @@ tw_book_digest(const struct tw_books *b, uint32_t locate)
 	return h;
 }
 
+/* The fields of a resting order, whichever part of the store it is in. */
+static int
+check_order(const struct tw_books *b, uint64_t ref,
+		const struct tw_book_order *o, char *why, size_t len)
+{
+	const struct tw_book_side *s;
+	bool found;
+
+	if (o->locate >= b->p.nb_symbols || o->side > TW_BOOK_ASK ||
+	    o->shares == 0 || !b->sym[o->locate].known) {
+		snprintf(why, len, "order %" PRIu64 " has bad fields", ref);
+		return -EINVAL;
+	}
+	s = &b->sym[o->locate].side[o->side];
+	level_index(b, s, o->side, o->price, &found);
+	if (!found) {
+		snprintf(why, len, "order %" PRIu64 " has no level", ref);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Every resting order (window, then fallback) through fn. */
+static int
+each_order(const struct tw_books *b, int (*fn)(const struct tw_books *,
+		uint64_t, const struct tw_book_order *, void *), void *arg)
+{
+	uint64_t i;
+	int rc;
+
+	for (i = 0; i <= b->win_mask; i++) {
+		const struct tw_book_order *o = &b->win[i];
+		/* Slot i holds the reference of the window's range that
+		 * is i modulo its size. */
+		uint64_t ref = b->win_lo + ((i - b->win_lo) & b->win_mask);
+
+		if (o->shares != 0 && (rc = fn(b, ref, o, arg)) != 0)
+			return rc;
+	}
+	for (i = 0; i <= b->mask; i++)
+		if (b->orders[i].ref != 0 &&
+		    (rc = fn(b, b->orders[i].ref, &b->orders[i].o, arg)) != 0)
+			return rc;
+	return 0;
+}
+
+struct level_sum {
+	uint32_t locate, price;
+	unsigned int side;
+	uint64_t shares, n;
+};
+
+static int
+sum_level(const struct tw_books *b, uint64_t ref,
+		const struct tw_book_order *o, void *arg)
+{
+	struct level_sum *ls = arg;
+
+	RTE_SET_USED(b);
+	RTE_SET_USED(ref);
+	if (o->locate == ls->locate && o->side == ls->side &&
+	    o->price == ls->price) {
+		ls->shares += o->shares;
+		ls->n++;
+	}
+	return 0;
+}
+
+/* The store's own invariants: each order where a lookup finds it. */
+static int
+check_store(const struct tw_books *b, char *why, size_t len)
+{
+	uint64_t i, live = 0, win_live = 0, ahead = 0;
+	int rc;
+
+	for (i = 0; i <= b->win_mask; i++) {
+		const struct tw_book_order *o = &b->win[i];
+		uint64_t ref = b->win_lo + ((i - b->win_lo) & b->win_mask);
+
+		if (o->shares == 0)
+			continue;
+		win_live++;
+		if (ref == 0 || tw_book_find(b, ref) != o) {
+			snprintf(why, len, "window order %" PRIu64 " not "
+				"found by its reference", ref);
+			return -EINVAL;
+		}
+		if ((rc = check_order(b, ref, o, why, len)) != 0)
+			return rc;
+	}
+	for (i = 0; i <= b->mask; i++) {
+		const struct tw_book_hslot *h = &b->orders[i];
+		uint64_t j = tw_book_slot_of(b, h->ref), probes = 0;
+
+		if (h->ref == 0)
+			continue;
+		live++;
+		ahead += h->o.ahead;
+		/* No free slot between its home and where it is. */
+		for (; j != i; j = (j + 1) & b->mask, probes++)
+			if (b->orders[j].ref == 0 || probes >= MAX_PROBES) {
+				snprintf(why, len, "order %" PRIu64 " past a "
+					"hole or the probe bound", h->ref);
+				return -EINVAL;
+			}
+		/* In the window's range only as an order put there ahead
+		 * of it, and never resting twice. */
+		if (h->ref - b->win_lo <= b->win_mask &&
+		    (!h->o.ahead || h->ref > b->ahead_max ||
+		     b->win[h->ref & b->win_mask].shares != 0)) {
+			snprintf(why, len, "fallback order %" PRIu64 " in the "
+				"window's range", h->ref);
+			return -EINVAL;
+		}
+		if (tw_book_find(b, h->ref) != &h->o) {
+			snprintf(why, len, "fallback order %" PRIu64 " not "
+				"found by its reference", h->ref);
+			return -EINVAL;
+		}
+		if ((rc = check_order(b, h->ref, &h->o, why, len)) != 0)
+			return rc;
+	}
+	if (win_live != b->win_live || win_live + live != b->live ||
+	    ahead != b->ahead_live) {
+		snprintf(why, len, "%" PRIu64 " orders in the window and %"
+			PRIu64 " in the fallback (%" PRIu64 " ahead); the "
+			"counts say %" PRIu64 " of %" PRIu64 " (%" PRIu64 ")",
+			win_live, live, ahead, b->win_live, b->live,
+			b->ahead_live);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 tw_books_check(const struct tw_books *b, char *why, size_t len)
 {
-	uint64_t i, live = 0;
 	uint32_t l;
+	int rc;
 
-	for (i = 0; i <= b->mask; i++) {
-		const struct tw_book_order *o = &b->orders[i];
-		const struct tw_book_side *s;
-		uint64_t j = tw_book_slot_of(b, o->ref), probes = 0;
-		bool found;
-
-		if (o->ref == 0)
-			continue;
-		live++;
-		/* No free slot between its home and where it is. */
-		for (; j != i; j = (j + 1) & b->mask, probes++)
-			if (b->orders[j].ref == 0 || probes > MAX_PROBES) {
-				snprintf(why, len, "order %" PRIu64 " past a "
-					"hole or the probe bound", o->ref);
-				return -EINVAL;
-			}
-		if (o->locate >= b->p.nb_symbols || o->side > TW_BOOK_ASK ||
-		    o->shares == 0 || !b->sym[o->locate].known) {
-			snprintf(why, len, "order %" PRIu64 " has bad fields",
-				o->ref);
-			return -EINVAL;
-		}
-		s = &b->sym[o->locate].side[o->side];
-		level_index(b, s, o->side, o->price, &found);
-		if (!found) {
-			snprintf(why, len, "order %" PRIu64 " has no level",
-				o->ref);
-			return -EINVAL;
-		}
-	}
-	if (live != b->live) {
-		snprintf(why, len, "%" PRIu64 " orders found, live says %"
-			PRIu64, live, b->live);
-		return -EINVAL;
-	}
+	if ((rc = check_store(b, why, len)) != 0)
+		return rc;
 	for (l = 0; l < b->p.nb_symbols; l++) {
 		const struct tw_book_sym *sy = &b->sym[l];
 		uint64_t orders = 0;
@@ -116,8 +199,18 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 
 		for (side = 0; side < 2; side++) {
 			const struct tw_book_side *s = &sy->side[side];
+			const struct tw_book_level *best =
+				tw_book_best(b, l, side);
 			uint32_t k;
 
+			if (sy->top_px[side] != (best ? best->price : 0) ||
+			    sy->top_sz[side] != (best ? (uint32_t)RTE_MIN(
+					best->shares, (uint64_t)UINT32_MAX) :
+					0)) {
+				snprintf(why, len, "symbol %u side %u: top of "
+					"book is not its best level", l, side);
+				return -EINVAL;
+			}
 			if (s->n == 0)
 				continue;
 			if (s->block == NO_BLOCK || s->cls >= TW_BOOK_CLASSES ||
@@ -130,7 +223,8 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 			for (k = 0; k < s->n; k++) {
 				const struct tw_book_level *lv =
 					&b->pool[s->block + k];
-				uint64_t sh = 0, n = 0;
+				struct level_sum ls = { .locate = l,
+					.side = side, .price = lv->price };
 
 				if (k > 0 && !sorts_before(side,
 						lv[-1].price, lv->price)) {
@@ -138,28 +232,18 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 						"levels out of order", l, side);
 					return -EINVAL;
 				}
-				for (i = 0; i <= b->mask; i++) {
-					const struct tw_book_order *o =
-						&b->orders[i];
-
-					if (o->ref != 0 && o->locate == l &&
-					    o->side == side &&
-					    o->price == lv->price) {
-						sh += o->shares;
-						n++;
-					}
-				}
-				if (n == 0 || n != lv->orders ||
-				    sh != lv->shares) {
+				each_order(b, sum_level, &ls);
+				if (ls.n == 0 || ls.n != lv->orders ||
+				    ls.shares != lv->shares) {
 					snprintf(why, len, "symbol %u side %u "
 						"price %u: level says %u orders "
 						"%" PRIu64 " shares, the orders "
 						"%" PRIu64 " and %" PRIu64, l,
 						side, lv->price, lv->orders,
-						lv->shares, n, sh);
+						lv->shares, ls.n, ls.shares);
 					return -EINVAL;
 				}
-				orders += n;
+				orders += ls.n;
 			}
 		}
 		if (orders != sy->orders) {

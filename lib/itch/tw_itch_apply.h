@@ -90,86 +90,118 @@ tw_itch_directory_apply(struct tw_itch_sink *s, const uint8_t *m)
 }
 
 /*
- * The lines a checked message will touch, asked for ahead: its order's
- * slot (and a replace's new one), its symbol's book and cache entry (c
- * may be NULL).
+ * What the first stage of a prefetch leaves for the second: the order's
+ * window slot (its book and side are read there once it is in), or the
+ * book and side the message names (an add), or nothing to do.
+ */
+struct tw_itch_ahead {
+	const struct tw_book_order *o;
+	uint32_t locate;
+	uint32_t price;
+	uint8_t side;
+	uint8_t levels;         /* the second stage has levels to ask for */
+};
+
+/* The order line of ref: its window slot (kept for the second stage). */
+static inline const struct tw_book_order *
+tw_itch_prefetch_ref(const struct tw_books *b, uint64_t ref)
+{
+	if (likely(ref - b->win_lo <= b->win_mask)) {
+		const struct tw_book_order *o = &b->win[ref & b->win_mask];
+
+		rte_prefetch0(o);
+		return o;
+	}
+	rte_prefetch0(&b->orders[tw_book_slot_of(b, ref)]);
+	return NULL;
+}
+
+/*
+ * The first stage: the lines a checked message will touch whose address
+ * the message gives (its order's window slot, and a replace's new one;
+ * its symbol's book and cache entry; c may be NULL), asked for ahead.
+ * a (may be NULL) keeps what the second stage needs.
  */
 static inline void
-tw_itch_prefetch(const struct tw_books *b, const struct tw_cache *c,
-		const uint8_t *m)
+tw_itch_prefetch_at(const struct tw_books *b, const struct tw_cache *c,
+		const uint8_t *m, struct tw_itch_ahead *a)
 {
+	struct tw_itch_ahead x = { .levels = 1 };
 	uint32_t l;
 
 	switch (m[0]) {
 	case TW_ITCH_ADD_ORDER:
 	case TW_ITCH_ADD_ORDER_MPID:
-		tw_book_prefetch(b, tw_itch_u64(m + TW_ITCH_A_REF));
+		x.side = tw_itch_side(m[TW_ITCH_A_SIDE]);
+		x.price = tw_itch_u32(m + TW_ITCH_A_PRICE);
+		rte_prefetch0(&b->win[tw_itch_u64(m + TW_ITCH_A_REF) &
+			b->win_mask]);
 		break;
 	case TW_ITCH_ORDER_EXECUTED:
 	case TW_ITCH_ORDER_EXECUTED_PRICE:
 	case TW_ITCH_ORDER_CANCEL:
 	case TW_ITCH_ORDER_DELETE:
 		/* E, C, X, D: the reference sits at the same offset. */
-		tw_book_prefetch(b, tw_itch_u64(m + TW_ITCH_E_REF));
+		x.o = tw_itch_prefetch_ref(b, tw_itch_u64(m + TW_ITCH_E_REF));
+		x.levels = x.o != NULL;
 		break;
 	case TW_ITCH_ORDER_REPLACE:
-		tw_book_prefetch(b, tw_itch_u64(m + TW_ITCH_U_OLD_REF));
-		tw_book_prefetch(b, tw_itch_u64(m + TW_ITCH_U_NEW_REF));
+		x.o = tw_itch_prefetch_ref(b,
+			tw_itch_u64(m + TW_ITCH_U_OLD_REF));
+		x.levels = x.o != NULL;
+		rte_prefetch0(&b->win[tw_itch_u64(m + TW_ITCH_U_NEW_REF) &
+			b->win_mask]);
 		break;
 	default:
-		return;
+		x.levels = 0;
+		break;
 	}
 	l = tw_itch_cache_locate(m);
+	x.locate = l;
 	if (l < b->p.nb_symbols) {
 		rte_prefetch0(&b->sym[l]);
 		if (c != NULL)
 			rte_prefetch0(&c->entries[l]);
+	} else {
+		x.levels = 0;
 	}
+	if (x.side > TW_BOOK_ASK)
+		x.levels = 0;
+	if (a != NULL)
+		*a = x;
+}
+
+static inline void
+tw_itch_prefetch(const struct tw_books *b, const struct tw_cache *c,
+		const uint8_t *m)
+{
+	tw_itch_prefetch_at(b, c, m, NULL);
 }
 
 /*
- * The second stage, some messages later: the price levels the message
- * will touch (the order's side and price, found from its slot, already
- * in cache from the first stage; the best prices from the cache entry).
+ * The second stage, some messages later, from what the first left: the
+ * price levels the message will touch (the order's book and side read
+ * from its window slot, in cache by now; an add's from the message) and
+ * the other side's best level (the top of book the cache entry shows).
  */
 static inline void
-tw_itch_prefetch_levels(const struct tw_books *b, const struct tw_cache *c,
-		const uint8_t *m)
+tw_itch_prefetch_levels(const struct tw_books *b,
+		const struct tw_itch_ahead *a)
 {
-	const struct tw_book_order *o;
-	const struct tw_cache_entry *e;
-	uint32_t l, price;
-	unsigned int side;
+	uint32_t l = a->locate, price = a->price;
+	unsigned int side = a->side;
 
-	if (c == NULL)
+	if (!a->levels)
 		return;
-	switch (m[0]) {
-	case TW_ITCH_ADD_ORDER:
-	case TW_ITCH_ADD_ORDER_MPID:
-		l = tw_itch_cache_locate(m);
-		side = tw_itch_side(m[TW_ITCH_A_SIDE]);
-		price = tw_itch_u32(m + TW_ITCH_A_PRICE);
-		if (side > TW_BOOK_ASK || l >= b->p.nb_symbols)
+	if (a->o != NULL) {
+		l = a->o->locate;
+		side = a->o->side;
+		price = a->o->price;
+		/* Read before its order came (or after it left): no use. */
+		if (l >= b->p.nb_symbols || side > TW_BOOK_ASK)
 			return;
-		break;
-	case TW_ITCH_ORDER_EXECUTED:
-	case TW_ITCH_ORDER_EXECUTED_PRICE:
-	case TW_ITCH_ORDER_CANCEL:
-	case TW_ITCH_ORDER_DELETE:
-	case TW_ITCH_ORDER_REPLACE:
-		o = tw_book_find(b, tw_itch_u64(m + TW_ITCH_E_REF));
-		if (o == NULL)
-			return;
-		l = o->locate;
-		side = o->side;
-		price = o->price;
-		break;
-	default:
-		return;
 	}
-	e = &c->entries[l];
-	tw_book_prefetch_level(b, l, side, price, (uint32_t)(side ==
-		TW_BOOK_BID ? e->bid_px : e->ask_px), 100);
+	tw_book_prefetch_level(b, l, side, price);
 }
 
 /*
