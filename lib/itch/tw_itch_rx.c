@@ -141,15 +141,9 @@ tw_itch_rx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 		struct tw_cache *cache, struct tw_channel_state *channels,
 		struct tw_rx_counters *ctr, enum tw_simd simd)
 {
-	int rc = tw_rx_ctx_init(ctx, feed, cache, channels, ctr,
-		TW_SIMD_SCALAR);
-
 	RTE_SET_USED(simd);
-	if (rc != 0)
-		return rc;
-	ctx->burst = tw_rx_burst_itch;
-	ctx->simd = TW_SIMD_SCALAR;
-	return 0;
+	return tw_rx_ctx_init_scalar(ctx, feed, cache, channels, ctr,
+		tw_rx_burst_itch);
 }
 
 void

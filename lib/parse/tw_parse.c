@@ -358,4 +358,18 @@ tw_rx_ctx_init(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 	return 0;
 }
 
+int
+tw_rx_ctx_init_scalar(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
+		struct tw_cache *cache, struct tw_channel_state *channels,
+		struct tw_rx_counters *ctr, tw_rx_burst_t burst)
+{
+	int rc = tw_rx_ctx_init(ctx, feed, cache, channels, ctr,
+		TW_SIMD_SCALAR);
+
+	if (rc != 0)
+		return rc;
+	ctx->burst = burst;
+	return 0;
+}
+
 /* ---- recovery: gaps of a channel, filled or given up ---- */

@@ -132,6 +132,14 @@ int tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
  */
 int tw_rx_check_directory(const struct tw_cache *cache, const uint8_t *m);
 
+/*
+ * A context over a protocol's own burst, composed at the scalar level
+ * only (lib/itch's, tests/protocol_echo's): its rx_init. 0 or -errno.
+ */
+int tw_rx_ctx_init_scalar(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
+		struct tw_cache *cache, struct tw_channel_state *channels,
+		struct tw_rx_counters *ctr, tw_rx_burst_t burst);
+
 TW_SIMD_DECLARE(void, tw_rx_burst, (struct tw_rx_ctx *ctx,
 	struct rte_mbuf **pkts, uint16_t n, uint64_t now_ns));
 TW_SIMD_DECLARE(uint16_t, tw_rx_raw_cksum, (const void *buf, uint32_t len));
