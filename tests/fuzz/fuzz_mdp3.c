@@ -17,15 +17,7 @@
 
 #include "tw_mdp3.h"
 
-/* fuzz_rx.h's check, without its RX path. */
-#define FZ_CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz invariant failed: %s: ", #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		abort(); \
-	} \
-} while (0)
+#include "fuzz_check.h"
 
 static uint8_t copy[1 << 17];
 

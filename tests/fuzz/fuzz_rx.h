@@ -20,14 +20,7 @@
 #define FZ_MAX_RECORDS 64
 #define FZ_FRAME_MAX TT_FRAME_MAX
 
-#define FZ_CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz invariant failed: %s: ", #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		abort(); \
-	} \
-} while (0)
+#include "fuzz_check.h"
 
 struct fz_world {
 	struct tt_rx rx;
