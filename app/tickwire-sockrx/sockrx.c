@@ -355,7 +355,7 @@ main(int argc, char **argv)
 		.tsc_hz = tw_clock_hz(&clk),
 		.rx = { &path->ctr }, .channels = { channels },
 		.lat = { path->lat }, .cache = { cache },
-		.rx_noise = { &noise },
+		.rx_noise = { &noise }, .rx_role = "sockrx",
 	};
 	/*
 	 * Its own interruptions, as an RX lcore records them: the gaps in

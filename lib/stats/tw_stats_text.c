@@ -107,9 +107,14 @@ void
 tw_stats_print_noise(FILE *f, const char *indent,
 		const struct tw_noise_report *r)
 {
-	fprintf(f, "%s%s lcore %u: %.2f%% of %.2f s lost, %s gaps over %s ns",
-		indent, r->role, r->lcore_id, r->lost_share * 100,
-		r->elapsed_ns / 1e9, tw_grp(r->gaps), tw_grp(r->threshold_ns));
+	/* A kernel receiver's thread is no lcore: its role alone. */
+	if (strcmp(r->role, "sockrx") == 0)
+		fprintf(f, "%s%s", indent, r->role);
+	else
+		fprintf(f, "%s%s lcore %u", indent, r->role, r->lcore_id);
+	fprintf(f, ": %.2f%% of %.2f s lost, %s gaps over %s ns",
+		r->lost_share * 100, r->elapsed_ns / 1e9, tw_grp(r->gaps),
+		tw_grp(r->threshold_ns));
 	if (r->gaps != 0)
 		fprintf(f, " (us: p50 %.1f p99 %.1f p99.9 %.1f longest %.1f)",
 			r->gap.p50 / 1e3, r->gap.p99 / 1e3, r->gap.p999 / 1e3,
@@ -444,7 +449,8 @@ tw_stats_print_summary(FILE *f, const struct tw_stats *s)
 			s->span[TW_SPAN_ACTUAL_CACHE].max / 1e3);
 	if (s->nb_noise != 0)
 		fprintf(f, "  the pollers' own interruptions (gaps in their "
-			"loops; [host] stall_threshold_ns):\n");
+			"loops over each one's threshold: [host] "
+			"stall_threshold_ns, sockrx_stall_threshold_ns):\n");
 	for (i = 0; i < s->nb_noise; i++)
 		tw_stats_print_noise(f, "    ", &s->noise[i]);
 }

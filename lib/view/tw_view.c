@@ -145,7 +145,8 @@ tw_view_noise(const struct tw_view *v, struct tw_stats *s,
 		tw_hist_init(rx_gaps);
 	for (i = 0; i < v->nb_rx && n < TW_STATS_NOISE_MAX; i++)
 		if (v->rx_noise[i] != NULL)
-			tw_noise_read(v->rx_noise[i], v->rx_lcore[i], "rx",
+			tw_noise_read(v->rx_noise[i], v->rx_lcore[i],
+				v->rx_role != NULL ? v->rx_role : "rx",
 				&s->noise[n++], rx_gaps);
 	for (i = 0; i < v->nb_gen && n < TW_STATS_NOISE_MAX; i++)
 		if (v->gen_noise[i] != NULL)

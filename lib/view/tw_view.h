@@ -55,6 +55,9 @@ struct tw_view {
 	/* Each poller's interruptions (lib/noise); the RX lcores' samples
 	 * that waited through one (TW_SPAN_MAX each, or NULL). */
 	const struct tw_noise *rx_noise[TW_MAX_RX_LCORES];
+	/* What the receivers are called in the reports: "rx" (RX lcores)
+	 * when NULL; tickwire-sockrx's thread is "sockrx". */
+	const char *rx_role;
 	const struct tw_hist *touched[TW_MAX_RX_LCORES];
 	const struct tw_noise *gen_noise[TW_MAX_GEN_LCORES];
 	struct tw_cache *cache[TW_MAX_SOCKETS]; /* read only to readers */

@@ -401,7 +401,7 @@ def sockrx_drops_truncated():
         # Its loop's own interruptions, over its own threshold, for
         # its whole run (3 s): recorded as an RX lcore's are.
         pl = d["interruptions"]["pollers"]
-        check(len(pl) == 1 and pl[0]["role"] == "rx" and
+        check(len(pl) == 1 and pl[0]["role"] == "sockrx" and
               pl[0]["threshold_ns"] == 50000 and
               2.5e9 < pl[0]["elapsed_ns"] < 30e9 and
               pl[0]["lost_ns"] <= pl[0]["elapsed_ns"] and
