@@ -90,7 +90,8 @@ static const struct key_def keys[] = {
 	T("feed", "transport", KT_STR, transport,
 		"how the messages are framed, sequenced and recovered: "
 		"moldudp64 (MoldUDP64: sessions, re-requests, snapshots on "
-		"request); lib/protocol's registry names them"),
+		"request) or mdp3 (CME MDP 3.0: no protocol on it yet); "
+		"lib/protocol's registry names them"),
 
 	U("itch", "max_orders", itch_max_orders, 16, UINT64_C(1) << 32,
 		"RX books: resting orders at most, each RX lcore"),

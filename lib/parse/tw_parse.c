@@ -55,6 +55,7 @@ static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_FILL_UNASKED] = "fill_unasked",
 	[TW_DROP_SNAPSHOT_FAR] = "snapshot_far_ahead",
 	[TW_DROP_OVER_MTU] = "over_mtu",
+	[TW_DROP_BAD_XPORT_HDR] = "bad_transport_hdr",
 };
 
 const char *

@@ -67,6 +67,8 @@ enum tw_rx_drop {
 	TW_DROP_FILL_UNASKED,   /* a fill for a channel missing nothing */
 	TW_DROP_SNAPSHOT_FAR,   /* a snapshot past what the feed has shown */
 	TW_DROP_OVER_MTU,       /* an IP datagram larger than [feed] mtu */
+	TW_DROP_BAD_XPORT_HDR,  /* UDP payload shorter than another
+				 * transport's header (MDP 3.0's) */
 	TW_DROP_MAX
 };
 

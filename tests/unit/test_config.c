@@ -207,7 +207,10 @@ transport_is_chosen_and_checked(void **state)
 	p = tw_protocol_for(&cfg, err, sizeof(err));
 	assert_non_null(tw_transport_for(&cfg, p, err, sizeof(err)));
 	assert_true(tw_transport_find("moldudp64")->caps.rerequest);
-	assert_string_equal(names[0], "moldudp64");
+	/* Every one linked registers, sorted by name. */
+	assert_string_equal(names[0], "mdp3");
+	assert_string_equal(names[1], "moldudp64");
+	assert_null(names[2]);
 	assert_null(tw_transport_find("fix"));
 	/* Every protocol rides on some transport the registry knows. */
 	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = itch50\n"
@@ -218,8 +221,16 @@ transport_is_chosen_and_checked(void **state)
 		0);
 	assert_int_equal(full_check(&cfg, err), -EINVAL);
 	assert_names(err, "[feed]", "transport");
-	assert_non_null(strstr(err, "'mdp4' is not one of moldudp64"));
+	assert_non_null(strstr(err, "'mdp4' is not one of mdp3, moldudp64"));
 	assert_null(strchr(err, '\n'));
+	/* Known, but no protocol of this build is built on it yet. */
+	assert_int_equal(load_text(&cfg, "[feed]\ntransport = mdp3\n", err),
+		0);
+	assert_int_equal(full_check(&cfg, err), -EINVAL);
+	assert_names(err, "[feed]", "transport");
+	assert_non_null(strstr(err, "protocol tickwire is not built on mdp3"));
+	assert_true(tw_transport_find("mdp3")->caps.snapshot_loop);
+	assert_false(tw_transport_find("mdp3")->caps.rerequest);
 }
 
 static void

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ====================================================================
+ * Layer 2 of the receive path for CME MDP 3.0's transport: the 12-byte
+ * packet header (MsgSeqNum, SendingTime), its messages delimited by
+ * their MsgSize (2 bytes, little-endian, counting itself), a sequence
+ * number per packet (not per message) and no session. Composed at
+ * compile time like lib/moldudp64/tw_mold_rx.h, with the same contract
+ * (TW_RX_XPORT_HDR_LEN, xport_hdr_check, xport_datagram); a message
+ * layer sees each message from its SBE header on (m, MsgSize - 2).
+ *
+ * What it does: owner check; every message inside the packet and
+ * accepted by the message layer, or the packet changes nothing; the
+ * channel's sequence by packet (tw_channel_admit with a count of one:
+ * a jump is a gap of that many packets, an old one a duplicate); two
+ * lines arbitrated by it; then each message applied at the packet's
+ * sequence number.
+ * Not yet (issue 26's next steps): recovery. MDP 3.0 recovers from its
+ * snapshot loop, not by asking: a gap is counted, and the channel's
+ * symbols are marked stale where the context keeps gaps.
+ * Owns: the packet's framing and sequence. Never touches: Ethernet/IP/
+ * UDP, what a message means.
+ * ====================================================================
+ */
+#ifndef TW_MDP3_RX_H
+#define TW_MDP3_RX_H
+
+#include "tw_mdp3.h"
+#include "tw_rx_frame.h"
+
+#ifndef TW_RX_MSG_LAYER
+#error "include the message layer (msg_check, msg_apply) before tw_mdp3_rx.h"
+#endif
+#ifdef TW_RX_HOLD_BACK
+#error "MDP 3.0's transport has no hold-back: its books recover from the snapshot loop"
+#endif
+
+#define TW_RX_XPORT_HDR_LEN TW_MDP3_PKT_HDR_LEN
+
+static __rte_always_inline int
+xport_hdr_check(const struct tw_rx_ctx *ctx, struct tw_rx_view *v,
+		bool checked)
+{
+	RTE_SET_USED(ctx);
+	if (!checked && unlikely(v->payload_len < TW_MDP3_PKT_HDR_LEN))
+		return TW_DROP_BAD_XPORT_HDR;
+	v->mold = NULL;
+	v->blocks = v->payload + TW_MDP3_PKT_HDR_LEN;
+	v->blocks_len = v->payload_len - TW_MDP3_PKT_HDR_LEN;
+	return TW_RX_ACCEPT;
+}
+
+/*
+ * Every message inside the packet (MsgSize at least the message header,
+ * within what is left) and accepted by the message layer; their count
+ * in *count. A drop reason, or TW_RX_ACCEPT.
+ */
+static __rte_always_inline int
+mdp3_check(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
+		uint32_t channel, uint32_t *count)
+{
+	uint32_t off = 0, n = 0;
+
+	while (off < len) {
+		uint16_t size;
+		int reason;
+
+		if (unlikely(len - off < 2))
+			return TW_DROP_BAD_MSG_LEN;
+		size = tw_mdp3_u16(b + off);
+		if (unlikely(size < TW_MDP3_MSG_HDR_LEN || size > len - off))
+			return TW_DROP_BAD_MSG_LEN;
+		reason = msg_check(ctx, b + off + 2, (uint16_t)(size - 2),
+			channel);
+		if (unlikely(reason != TW_RX_ACCEPT))
+			return reason;
+		off += size;
+		n++;
+	}
+	*count = n;
+	return TW_RX_ACCEPT;
+}
+
+static inline void
+xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
+		uint64_t now_ns)
+{
+	static const uint8_t admit_drop[] = {
+		[TW_ADMIT_DUPLICATE] = TW_DROP_DUPLICATE,
+		[TW_ADMIT_FAR] = TW_DROP_SEQ_FAR,
+		[TW_ADMIT_BAD_SEQ] = TW_DROP_BAD_SEQ,
+	};
+	struct tw_rx_counters *ctr = ctx->ctr;
+	struct tw_channel_state *ch = &ctx->channels[v->channel];
+	struct msg_pkt pk = { 0 };
+	const uint8_t *b = v->blocks, *m = NULL;
+	uint32_t count = 0, skip, off, l;
+	enum tw_admit verdict;
+	uint64_t seq, before;
+	int reason;
+
+	if (unlikely(!((ctx->owned[v->channel / 64] >> (v->channel % 64)) &
+		       1))) {
+		ctr->drops[TW_DROP_NOT_OWNER]++;
+		return;
+	}
+	if (unlikely(v->retrans || v->snapshot)) {
+		/* Nobody answers requests on MDP 3.0. */
+		ctr->drops[TW_DROP_NOT_SUBSCRIBED]++;
+		return;
+	}
+	reason = mdp3_check(ctx, b, v->blocks_len, v->channel, &count);
+	if (unlikely(reason != TW_RX_ACCEPT)) {
+		ctr->drops[reason]++;
+		return;
+	}
+	seq = tw_mdp3_u32(v->payload + TW_MDP3_PKT_OFF_SEQ);
+	if (unlikely(ctx->feed->lines == 2))
+		ctr->line_pkts[v->line]++;
+	before = ch->expected;
+	verdict = tw_channel_admit(ch, seq, 1, ctx->feed->max_gap, &skip);
+	if (unlikely(ctx->feed->lines == 2) &&
+	    (verdict == TW_ADMIT_OK || verdict == TW_ADMIT_DUPLICATE)) {
+		tw_rx_line_frame(ctx, ch, v->line, seq, verdict == TW_ADMIT_OK,
+			now_ns);
+		if (verdict == TW_ADMIT_DUPLICATE)
+			return;
+	}
+	if (unlikely(verdict != TW_ADMIT_OK)) {
+		ctr->drops[admit_drop[verdict]]++;
+		return;
+	}
+	if (unlikely(seq > before) && ctx->side != NULL &&
+	    ch->last_rx_ns != 0)
+		/* Lost: the snapshot loop would restore it (not yet). */
+		for (l = v->channel; l < ctx->cache->nb_symbols;
+		     l += ctx->feed->nb_channels)
+			tw_cache_mark_stale(ctx->cache, l);
+	ctr->pkts_accepted++;
+	ch->last_rx_ns = now_ns;
+	for (off = 0; off < v->blocks_len; ) {
+		uint16_t size = tw_mdp3_u16(b + off);
+
+		m = b + off + 2;
+		msg_apply(ctx, &pk, m, (uint16_t)(size - 2), seq, v->channel,
+			now_ns, false);
+		off += size;
+	}
+	msg_pkt_end(ctx, &pk, m, count, now_ns);
+}
+
+#endif /* TW_MDP3_RX_H */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * CME MDP 3.0's transport in the registry: a sequence number per packet,
+ * no session, two lines (incremental feeds A and B), recovery from the
+ * snapshot loop rather than by asking. Its receive layer is
+ * tw_mdp3_rx.h; no message protocol is built on it yet, so a profile
+ * asking for it is refused by name (issue 26's next steps).
+ */
+#include "tw_mdp3.h"
+#include "tw_protocol.h"
+
+static const struct tw_transport transport_mdp3 = {
+	.name = "mdp3",
+	.caps = {
+		.snapshot_loop = true,
+		.two_lines = true,
+	},
+	.hdr_len = TW_MDP3_PKT_HDR_LEN,
+	.msg_hdr_len = 2,       /* MsgSize */
+};
+
+TW_TRANSPORT_REGISTER(transport_mdp3);
