@@ -85,11 +85,6 @@ static inline void
 xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		uint64_t now_ns)
 {
-	static const uint8_t admit_drop[] = {
-		[TW_ADMIT_DUPLICATE] = TW_DROP_DUPLICATE,
-		[TW_ADMIT_FAR] = TW_DROP_SEQ_FAR,
-		[TW_ADMIT_BAD_SEQ] = TW_DROP_BAD_SEQ,
-	};
 	struct tw_rx_counters *ctr = ctx->ctr;
 	struct tw_channel_state *ch = &ctx->channels[v->channel];
 	struct msg_pkt pk = { 0 };
@@ -99,8 +94,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	uint64_t seq, before;
 	int reason;
 
-	if (unlikely(!((ctx->owned[v->channel / 64] >> (v->channel % 64)) &
-		       1))) {
+	if (unlikely(!tw_rx_owns(ctx, v->channel))) {
 		ctr->drops[TW_DROP_NOT_OWNER]++;
 		return;
 	}
@@ -127,7 +121,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 			return;
 	}
 	if (unlikely(verdict != TW_ADMIT_OK)) {
-		ctr->drops[admit_drop[verdict]]++;
+		ctr->drops[tw_rx_admit_drop(verdict)]++;
 		return;
 	}
 	if (unlikely(seq > before) && ctx->side != NULL &&

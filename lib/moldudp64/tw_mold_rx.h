@@ -130,11 +130,6 @@ static inline void
 xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		uint64_t now_ns)
 {
-	static const uint8_t admit_drop[] = {
-		[TW_ADMIT_DUPLICATE] = TW_DROP_DUPLICATE,
-		[TW_ADMIT_FAR] = TW_DROP_SEQ_FAR,
-		[TW_ADMIT_BAD_SEQ] = TW_DROP_BAD_SEQ,
-	};
 	struct tw_rx_counters *ctr = ctx->ctr;
 	struct tw_channel_state *ch;
 	enum tw_admit verdict;
@@ -146,7 +141,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	seq = rte_be_to_cpu_64(v->mold->seq);
 	ch = &ctx->channels[v->channel];
 
-	if (unlikely(!rx_owns(ctx, v->channel))) {
+	if (unlikely(!tw_rx_owns(ctx, v->channel))) {
 		ctr->drops[TW_DROP_NOT_OWNER]++;
 		return;
 	}
@@ -301,7 +296,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		verdict = tw_channel_admit(ch, seq, 0, ctx->feed->max_gap,
 			&skip);
 		if (unlikely(verdict != TW_ADMIT_OK)) {
-			ctr->drops[admit_drop[verdict]]++;
+			ctr->drops[tw_rx_admit_drop(verdict)]++;
 			return;
 		}
 		if (unlikely(seq > before) && ctx->side != NULL)
@@ -342,7 +337,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 			return;
 	}
 	if (unlikely(verdict != TW_ADMIT_OK)) {
-		ctr->drops[admit_drop[verdict]]++;
+		ctr->drops[tw_rx_admit_drop(verdict)]++;
 		return;
 	}
 	if (unlikely(ch->nb_gaps != 0))

@@ -232,12 +232,6 @@ same_session(const struct tw_rx_ctx *ctx, const struct tw_channel_state *ch,
 		memcmp(ch->session, mold->session, TW_MOLD_SESSION_LEN) == 0);
 }
 
-static inline bool
-rx_owns(const struct tw_rx_ctx *ctx, uint32_t channel)
-{
-	return (ctx->owned[channel / 64] >> (channel % 64)) & 1;
-}
-
 #ifdef TW_RX_HOLD_BACK
 /*
  * Order-level feeds: what is missing runs from the expected sequence to

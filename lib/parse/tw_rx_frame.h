@@ -190,6 +190,26 @@ tw_rx_lat_sample(struct tw_rx_ctx *ctx, uint64_t send_ns, uint16_t late,
 	}
 }
 
+/* The drop reason of a sequencer's refusal (tw_channel_admit). */
+static inline int
+tw_rx_admit_drop(enum tw_admit verdict)
+{
+	static const uint8_t reason[] = {
+		[TW_ADMIT_DUPLICATE] = TW_DROP_DUPLICATE,
+		[TW_ADMIT_FAR] = TW_DROP_SEQ_FAR,
+		[TW_ADMIT_BAD_SEQ] = TW_DROP_BAD_SEQ,
+	};
+
+	return reason[verdict];
+}
+
+/* The context may write this channel (its RX lcore owns it). */
+static inline bool
+tw_rx_owns(const struct tw_rx_ctx *ctx, uint32_t channel)
+{
+	return (ctx->owned[channel / 64] >> (channel % 64)) & 1;
+}
+
 /* Fold a 64-bit one's complement partial sum to rte_raw_cksum's form. */
 static inline uint16_t
 tw_cksum_fold64(uint64_t sum)
