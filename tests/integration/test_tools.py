@@ -544,7 +544,10 @@ def main():
     cmd = [TW] + EAL_EXTRA + ["--log-level=tickwire.rx:debug", "--",
                               "--config",
                               SRC + "/drivers-config/loopback.ini",
-                              "--count", "1500000", "--rate", "100000",
+                              # 30 s of feed: the live views' checks
+                              # (telemetry, dumpcap, tickwire-top) all run
+                              # while it flows, on a loaded host too.
+                              "--count", "3000000", "--rate", "100000",
                               "--quiet", "--duration", "60",
                               # Up until the checks are done (a loaded host
                               # makes them slow), then ended by a signal.
@@ -611,9 +614,9 @@ def main():
     check(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$",
                    run.get("started_utc", "")) is not None and
           run.get("host") == socket.gethostname() and
-          "--count 1500000" in run.get("command_line", "") and
+          "--count 3000000" in run.get("command_line", "") and
           "--file-prefix=" + PREFIX in run.get("eal_args", "") and
-          run.get("rate") == 100000 and run.get("count") == 1500000 and
+          run.get("rate") == 100000 and run.get("count") == 3000000 and
           run.get("duration_s") == 60 and run.get("seed") == 1 and
           run.get("version") == final["version"] and run.get("git") and
           run.get("profile", "").endswith("loopback.ini"),
@@ -633,7 +636,7 @@ def main():
           p0["imissed"] == j0["imissed"] == 0,
           "/tickwire/ports: net_ring0 up, ipackets %d as in the JSON and "
           "the RX count" % p0["ipackets"])
-    check(st["rx_total"]["messages"] == final["rx"]["messages"] == 1501000,
+    check(st["rx_total"]["messages"] == final["rx"]["messages"] == 3001000,
           "telemetry's last count equals the stats JSON: %d, %d" %
           (st["rx_total"]["messages"], final["rx"]["messages"]))
     check(st["generator"]["ticks"] == final["generator"]["ticks"],
