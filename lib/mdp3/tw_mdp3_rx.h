@@ -89,7 +89,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	struct tw_channel_state *ch = &ctx->channels[v->channel];
 	struct msg_pkt pk = { 0 };
 	const uint8_t *b = v->blocks, *m = NULL;
-	uint32_t count = 0, skip, off, l;
+	uint32_t count = 0, skip, off;
 	enum tw_admit verdict;
 	uint64_t seq, before;
 	int reason;
@@ -127,9 +127,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	if (unlikely(seq > before) && ctx->side != NULL &&
 	    ch->last_rx_ns != 0)
 		/* Lost: the snapshot loop would restore it (not yet). */
-		for (l = v->channel; l < ctx->cache->nb_symbols;
-		     l += ctx->feed->nb_channels)
-			tw_cache_mark_stale(ctx->cache, l);
+		tw_rx_channel_stale(ctx, v->channel);
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
 	for (off = 0; off < v->blocks_len; ) {

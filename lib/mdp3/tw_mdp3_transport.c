@@ -15,8 +15,6 @@ static const struct tw_transport transport_mdp3 = {
 		.snapshot_loop = true,
 		.two_lines = true,
 	},
-	.hdr_len = TW_MDP3_PKT_HDR_LEN,
-	.msg_hdr_len = 2,       /* MsgSize */
 };
 
 TW_TRANSPORT_REGISTER(transport_mdp3);

@@ -68,7 +68,6 @@ tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 		const struct tw_gap *g)
 {
 	struct tw_channel_state *ch = &ctx->channels[channel];
-	uint32_t l;
 
 	ch->ctr.gaps_unrecovered++;
 	ch->ctr.msgs_unrecovered += g->end - g->first;
@@ -89,9 +88,7 @@ tw_rx_gap_lost(struct tw_rx_ctx *ctx, uint32_t channel,
 	}
 	/* Which symbols the lost messages touched is not known: all of the
 	 * channel's may be wrong now, and say so. */
-	for (l = channel; l < ctx->cache->nb_symbols;
-	     l += ctx->feed->nb_channels)
-		tw_cache_mark_stale(ctx->cache, l);
+	tw_rx_channel_stale(ctx, channel);
 	/* Its whole state, from the snapshot server, puts that right. */
 	if (ctx->feed->snapshot_port != 0 && ctx->feed->rerequest)
 		tw_rx_want_snapshot(ctx, channel, g->detected_ns);

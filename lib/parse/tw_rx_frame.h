@@ -203,6 +203,21 @@ tw_rx_admit_drop(enum tw_admit verdict)
 	return reason[verdict];
 }
 
+/*
+ * Every symbol of the channel may miss an update now (a gap given up, a
+ * late join, a packet lost with no recovery): marked stale in the cache
+ * until a snapshot restores it.
+ */
+static inline void
+tw_rx_channel_stale(struct tw_rx_ctx *ctx, uint32_t channel)
+{
+	uint32_t l;
+
+	for (l = channel; l < ctx->cache->nb_symbols;
+	     l += ctx->feed->nb_channels)
+		tw_cache_mark_stale(ctx->cache, l);
+}
+
 /* The context may write this channel (its RX lcore owns it). */
 static inline bool
 tw_rx_owns(const struct tw_rx_ctx *ctx, uint32_t channel)

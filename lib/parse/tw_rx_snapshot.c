@@ -39,7 +39,6 @@ tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 		uint64_t now_ns)
 {
 	struct tw_channel_state *ch = &ctx->channels[channel];
-	uint32_t l;
 
 	ch->ctr.late_joins++;
 	ch->ctr.msgs_before_join += before;
@@ -47,9 +46,7 @@ tw_rx_late_join(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 	tw_rx_learn_server(ctx, ch, ctx->cur_frame);
 	/* Their history was never seen: stale, until a snapshot (if one
 	 * is asked for and comes) restores each. */
-	for (l = channel; l < ctx->cache->nb_symbols;
-	     l += ctx->feed->nb_channels)
-		tw_cache_mark_stale(ctx->cache, l);
+	tw_rx_channel_stale(ctx, channel);
 	if (ctx->feed->snapshot_port != 0 && ctx->feed->rerequest)
 		tw_rx_want_snapshot(ctx, channel, now_ns);
 }

@@ -42,8 +42,6 @@ struct tw_transport_caps {
 	/* A channel's state cycles on a feed of its own (joined, not
 	 * asked for). */
 	bool snapshot_loop;
-	/* Datagrams name a session; a new one starts the sequence again. */
-	bool sessions;
 	/* Two lines of the same datagrams, arbitrated by sequence. */
 	bool two_lines;
 };
@@ -51,8 +49,6 @@ struct tw_transport_caps {
 struct tw_transport {
 	const char *name;
 	struct tw_transport_caps caps;
-	uint16_t hdr_len;       /* its header, first in every datagram */
-	uint16_t msg_hdr_len;   /* what it puts before each message */
 };
 
 /* What a protocol can do. Everything outside the registry asks these. */
