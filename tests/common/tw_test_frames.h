@@ -81,6 +81,22 @@ tt_scratch_put(struct tt_scratch *s, const uint8_t *buf)
 	s->busy[(buf - s->buf[0]) / TT_FRAME_MAX] = false;
 }
 
+/*
+ * Open a frame in buf on channel ch (VLAN vlan, 0: untagged) at
+ * sequence seq, with the test feed's headers: t and b to reserve its
+ * messages in and close it with.
+ */
+static inline void
+tt_frame_open(uint8_t *buf, uint16_t vlan, uint16_t ch, uint64_t seq,
+		struct tw_pkt_tmpl *t, struct tw_pkt_builder *b)
+{
+	struct tw_frame_params fp;
+
+	tt_frame_params(&fp, vlan);
+	tw_pkt_tmpl_init(t, &fp, ch);
+	tw_pkt_open(b, t, buf, seq, 0);
+}
+
 /* A quote whose fields all derive from (locate, k). */
 static inline struct tw_quote
 tt_quote(uint32_t locate, int64_t k)
@@ -105,14 +121,11 @@ static inline uint16_t
 tt_quote_frame(uint8_t *buf, uint16_t vlan, uint16_t ch, uint64_t seq,
 		uint16_t n, int64_t k)
 {
-	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 	uint16_t i;
 
-	tt_frame_params(&fp, vlan);
-	tw_pkt_tmpl_init(&t, &fp, ch);
-	tw_pkt_open(&b, &t, buf, seq, 0);
+	tt_frame_open(buf, vlan, ch, seq, &t, &b);
 	for (i = 0; i < n; i++) {
 		struct tw_quote q = tt_quote(ch + TT_CHANNELS * i, k + i);
 
@@ -126,13 +139,10 @@ static inline uint16_t
 tt_frame_of_quote(uint8_t *buf, uint16_t ch, uint64_t seq,
 		const struct tw_quote *q)
 {
-	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&t, &fp, ch);
-	tw_pkt_open(&b, &t, buf, seq, 0);
+	tt_frame_open(buf, 0, ch, seq, &t, &b);
 	tw_encode_quote(tw_pkt_reserve(&b, &t, TW_MSG_QUOTE_LEN), q);
 	return tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
 }
@@ -140,13 +150,10 @@ tt_frame_of_quote(uint8_t *buf, uint16_t ch, uint64_t seq,
 static inline uint16_t
 tt_control_frame(uint8_t *buf, uint16_t ch, uint64_t seq, uint16_t count)
 {
-	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&t, &fp, ch);
-	tw_pkt_open(&b, &t, buf, seq, 0);
+	tt_frame_open(buf, 0, ch, seq, &t, &b);
 	return tw_pkt_close(&b, &t, count, TW_CSUM_SOFTWARE);
 }
 

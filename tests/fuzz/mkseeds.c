@@ -62,7 +62,6 @@ save(const char *dir, const char *name)
 static uint16_t
 mixed_frame(uint8_t *buf, uint16_t ch, uint64_t seq)
 {
-	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 	struct tw_directory d = { .locate = ch, .price_decimals = 4 };
@@ -72,9 +71,7 @@ mixed_frame(uint8_t *buf, uint16_t ch, uint64_t seq)
 
 	snprintf(d.ticker, sizeof(d.ticker), "S%02u     ", ch);
 	q.reply_id = 3;
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&t, &fp, ch);
-	tw_pkt_open(&b, &t, buf, seq, 0);
+	tt_frame_open(buf, 0, ch, seq, &t, &b);
 	tw_encode_directory(tw_pkt_reserve(&b, &t, TW_MSG_DIRECTORY_LEN), &d);
 	tw_encode_quote(tw_pkt_reserve(&b, &t, TW_MSG_QUOTE_LEN), &q);
 	tw_encode_trade(tw_pkt_reserve(&b, &t, TW_MSG_TRADE_LEN), &tr);
@@ -102,15 +99,12 @@ readdress(uint8_t *f, uint16_t len, uint16_t sport, uint32_t dst)
 static uint16_t
 snapshot_frame(uint8_t *buf, uint16_t ch, uint64_t seq)
 {
-	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 	unsigned int i;
 	uint16_t len;
 
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&t, &fp, ch);
-	tw_pkt_open(&b, &t, buf, seq, 0);
+	tt_frame_open(buf, 0, ch, seq, &t, &b);
 	for (i = 0; i < 2; i++) {
 		struct tw_snapshot sn = {
 			.locate = ch + i * TT_CHANNELS, .known = 1,

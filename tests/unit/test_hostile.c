@@ -320,15 +320,12 @@ static uint16_t
 directory_frame(uint8_t *buf, uint16_t ch, uint64_t seq, uint32_t locate,
 		const char *ticker, uint8_t decimals)
 {
-	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 	struct tw_directory d = { .locate = locate, .price_decimals = decimals };
 
 	memcpy(d.ticker, ticker, TW_TICKER_LEN);
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&t, &fp, ch);
-	tw_pkt_open(&b, &t, buf, seq, 0);
+	tt_frame_open(buf, 0, ch, seq, &t, &b);
 	tw_encode_directory(tw_pkt_reserve(&b, &t, TW_MSG_DIRECTORY_LEN), &d);
 	return tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
 }

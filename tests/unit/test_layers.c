@@ -101,14 +101,11 @@ msg_pkt_end(struct tw_rx_ctx *ctx, const struct msg_pkt *pk,
 static uint16_t
 echo_frame(uint8_t *buf, uint16_t ch, uint64_t seq, uint16_t n, uint64_t v)
 {
-	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 	uint16_t i;
 
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&t, &fp, ch);
-	tw_pkt_open(&b, &t, buf, seq, 0);
+	tt_frame_open(buf, 0, ch, seq, &t, &b);
 	for (i = 0; i < n; i++) {
 		uint8_t *m = tw_pkt_reserve(&b, &t, ECHO_LEN);
 		uint64_t x = v + i;

@@ -55,16 +55,13 @@ static void
 directory_only_packet_gives_no_latency_sample(void **state)
 {
 	struct tt_fixture *f = *state;
-	struct tw_frame_params fp;
 	struct tw_pkt_tmpl t;
 	struct tw_pkt_builder b;
 	struct tw_directory d = { .locate = 1, .price_decimals = 2,
 		.ticker = "ABCDEFGH" };
 	uint16_t len;
 
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&t, &fp, 1);
-	tw_pkt_open(&b, &t, f->frame, 1, 0);
+	tt_frame_open(f->frame, 0, 1, 1, &t, &b);
 	tw_encode_directory(tw_pkt_reserve(&b, &t, TW_MSG_DIRECTORY_LEN), &d);
 	len = tw_pkt_close(&b, &t, b.count, TW_CSUM_SOFTWARE);
 	tw_rx_frame(&f->rx.ctx, f->frame, len, 0, 1000);
