@@ -47,10 +47,10 @@ static __rte_always_inline int
 msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
 		uint32_t channel)
 {
-	const struct tw_rx_feed *feed = ctx->feed;
 	const struct tw_cache *cache = ctx->cache;
 	uint16_t want = tw_itch_len[m[0]];
 	uint32_t wl, l;
+	int reason;
 
 	if (want == 0)
 		return TW_RX_ACCEPT;    /* unknown: skipped when applied */
@@ -60,17 +60,14 @@ msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
 	if (wl == 0)
 		return TW_RX_ACCEPT;    /* system-wide (S, V, W) */
 	l = wl - 1;
-	if (unlikely(l >= cache->nb_symbols))
-		return TW_DROP_BAD_LOCATE;
-	if (unlikely(l - rte_reciprocal_divide(l, feed->chan_div) *
-			feed->nb_channels != channel))
-		return TW_DROP_WRONG_CHANNEL;
+	reason = tw_rx_locate_verdict(ctx, l, channel);
+	if (unlikely(reason != TW_RX_ACCEPT))
+		return reason;
 	if (unlikely(m[0] == TW_ITCH_STOCK_DIRECTORY)) {
 		struct tw_directory d = {
 			.locate = l,
 			.price_decimals = TW_ITCH_PRICE_DECIMALS,
 		};
-		int reason;
 
 		memcpy(d.ticker, m + TW_ITCH_R_STOCK, TW_TICKER_LEN);
 		reason = tw_rx_directory_verdict(cache, &d);

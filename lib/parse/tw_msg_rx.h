@@ -52,24 +52,21 @@ static __rte_always_inline int
 msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
 		uint32_t channel)
 {
-	const struct tw_rx_feed *feed = ctx->feed;
 	const struct tw_cache *cache = ctx->cache;
 	uint16_t want = tw_rx_msg_len[m[0]];
 	uint32_t locate;
+	int reason;
 
 	if (unlikely(want == 0))
 		return TW_DROP_BAD_MSG_TYPE;
 	if (unlikely(mlen != want))
 		return TW_DROP_BAD_MSG_LEN;
 	locate = tw_msg_locate(m);
-	if (unlikely(locate >= cache->nb_symbols))
-		return TW_DROP_BAD_LOCATE;
-	if (unlikely(locate - rte_reciprocal_divide(locate, feed->chan_div) *
-			feed->nb_channels != channel))
-		return TW_DROP_WRONG_CHANNEL;
+	reason = tw_rx_locate_verdict(ctx, locate, channel);
+	if (unlikely(reason != TW_RX_ACCEPT))
+		return reason;
 	if (unlikely(m[0] == TW_MSG_DIRECTORY)) {
-		int reason = tw_rx_check_directory(cache, m);
-
+		reason = tw_rx_check_directory(cache, m);
 		if (reason != TW_RX_ACCEPT)
 			return reason;
 	}

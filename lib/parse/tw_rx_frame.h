@@ -218,6 +218,25 @@ tw_rx_channel_stale(struct tw_rx_ctx *ctx, uint32_t channel)
 		tw_cache_mark_stale(ctx->cache, l);
 }
 
+/*
+ * A message's symbol: inside the cache and of the channel it came on
+ * (locate % channels, without a division). A drop reason, or
+ * TW_RX_ACCEPT. Every message layer's msg_check asks it.
+ */
+static __rte_always_inline int
+tw_rx_locate_verdict(const struct tw_rx_ctx *ctx, uint32_t locate,
+		uint32_t channel)
+{
+	const struct tw_rx_feed *feed = ctx->feed;
+
+	if (unlikely(locate >= ctx->cache->nb_symbols))
+		return TW_DROP_BAD_LOCATE;
+	if (unlikely(locate - rte_reciprocal_divide(locate, feed->chan_div) *
+			feed->nb_channels != channel))
+		return TW_DROP_WRONG_CHANNEL;
+	return TW_RX_ACCEPT;
+}
+
 /* The context may write this channel (its RX lcore owns it). */
 static inline bool
 tw_rx_owns(const struct tw_rx_ctx *ctx, uint32_t channel)

@@ -191,6 +191,7 @@ msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
 		uint32_t channel)
 {
 	uint32_t locate;
+	int reason;
 
 	if (m[0] == ECHO_QUOTE) {
 		if (mlen != ECHO_QUOTE_LEN)
@@ -202,10 +203,9 @@ msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
 		return TW_DROP_BAD_MSG_TYPE;
 	}
 	locate = get32(m + 1);
-	if (locate >= ctx->cache->nb_symbols)
-		return TW_DROP_BAD_LOCATE;
-	if (locate % ctx->feed->nb_channels != channel)
-		return TW_DROP_WRONG_CHANNEL;
+	reason = tw_rx_locate_verdict(ctx, locate, channel);
+	if (reason != TW_RX_ACCEPT)
+		return reason;
 	rte_prefetch0_write(&ctx->cache->entries[locate]);
 	return TW_RX_ACCEPT;
 }
