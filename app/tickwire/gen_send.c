@@ -397,12 +397,13 @@ tw_gen_lcore_main(void *arg)
 		tw_reply_finish(&g->replies);
 		tw_gen_reply_counters(g);
 	}
-	if (g->itch != NULL && g->itch->out != NULL) {
-		/* The day file is whole once the session is: the main lcore
-		 * delivers it (run.c). */
-		printf("generator: %s messages in the ITCH day file\n",
-			tw_grouped(a, sizeof(a), g->itch->out_msgs));
-		g->itch->out = NULL;
+	if (g->model_out && g->proto->gen_model_end != NULL) {
+		/* The recording is whole once the session is: the main
+		 * lcore delivers it (run.c). */
+		printf("generator: %s messages in the %s\n",
+			tw_grouped(a, sizeof(a),
+				g->proto->gen_model_end(g->model)),
+			g->proto->recording);
 	}
 	__atomic_store_n(&g->done, 1, __ATOMIC_RELEASE);
 	/*

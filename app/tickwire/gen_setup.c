@@ -8,7 +8,6 @@
  * Never runs on a generator lcore, never sends: the loop is
  * gen_send.c's.
  */
-#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -246,57 +245,32 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 		.quotes_to_request = cfg->reply_every,
 		.quit = &tw_force_quit,
 	};
-	if (app->proto->caps.books) {
-		struct tw_itch_gen_params ip = {
-			.nb_symbols = cfg->symbols,
-			.nb_channels = cfg->channels,
-			.orders_per_symbol = cfg->itch_orders_per_symbol,
-			.depth = cfg->itch_depth,
-			.zipf_s = cfg->itch_zipf_s,
-			.day_speed = cfg->itch_day_speed,
-			.send_timestamps = cfg->itch_timestamps == 1,
-			.halts = cfg->itch_halts,
-			.close_cancel = (uint16_t)lround(
-				cfg->itch_close_cancel_pct * 100),
-			.hash_key = cfg->seed * UINT64_C(0x9e3779b97f4a7c15),
+	if (app->proto->gen_model_create != NULL) {
+		struct tw_gen_model_env env = {
+			.socket = socket,
+			.index = g->index,
+			.nb = app->nb_gen,
+			.out = app->out[APP_OUT_ITCH].f,
 		};
+		char err[TW_PATH_MAX + 128];
 
-		/* No count to spread the day over: the run's duration, if
-		 * it has one, takes the whole day (04:00 to 20:00). */
-		if (ip.day_speed == 0 && cfg->count == 0 && cfg->duration > 0)
-			ip.day_speed = 16.0 * 3600 / cfg->duration;
-		/* A day file's truth needs what its orders need. */
-		if (cfg->itch_file[0] != '\0') {
-			ip.max_orders = cfg->itch_max_orders;
-			ip.levels = cfg->itch_levels;
-		}
-		void *mem;
-
-		for (c = 0; c < TW_ITCH_ACTS; c++)
-			ip.mix[c] = (uint16_t)lround(cfg->itch_mix[c] * 100);
-		mem = tw_app_zalloc(socket, tw_itch_gen_memsize(&ip));
-		g->itch = tw_itch_gen_init(mem, &ip);
-		if (g->itch == NULL) {
-			TW_LOG(app, ERR, "%s: [itch]: no room for the model of "
-				"%u symbols x %u orders on socket %d\n",
-				cfg->path, cfg->symbols,
-				cfg->itch_orders_per_symbol, socket);
+		g->model = app->proto->gen_model_create(cfg, &env, err,
+			sizeof(err));
+		if (g->model == NULL) {
+			TW_LOG(app, ERR, "%s\n", err);
 			return -ENOMEM;
 		}
-		g->em.proto_state = g->itch;
+		g->em.proto_state = g->model;
 		if (cfg->itch_file[0] != '\0') {
 			rc = gen_itch_file_create(cfg, g);
 			if (rc != 0)
 				return rc;
 		}
-		if (app->out[APP_OUT_ITCH].f != NULL) {
-			/* Opened before the run (run.c), closed after it. */
-			g->itch->out = app->out[APP_OUT_ITCH].f;
-			/* A recording: large writes, few of them. */
-			setvbuf(g->itch->out, NULL, _IOFBF, 1 << 20);
-			printf("generator: writing the feed as an ITCH 5.0 day "
-				"file to %s\n", cfg->itch_out);
-		}
+		/* Opened before the run (run.c), closed after it. */
+		g->model_out = env.out != NULL;
+		if (g->model_out)
+			printf("generator: writing the feed as an %s to %s\n",
+				app->proto->recording, cfg->itch_out);
 	}
 	if (app->nb_gen > 1) {
 		char list[256];

@@ -55,7 +55,7 @@ outputs_usage(const struct tw_app *app)
 		return -EINVAL;
 	}
 	if (cfg->itch_out[0] != '\0' && (!cfg->gen_enabled ||
-					 !app->proto->caps.books)) {
+					 app->proto->recording == NULL)) {
 		fprintf(stderr, "tickwire: --itch-out: an itch50 generator "
 			"writes the day file; this process has none\n");
 		return -EINVAL;
@@ -289,7 +289,7 @@ write_outputs(struct tw_app *app, const struct tw_stats *st,
 		else if (i == APP_OUT_BOOKS)
 			rc = tw_app_dump_books(app, f);
 		else if (i == APP_OUT_TRUTH_BOOKS)
-			rc = tw_books_dump_csv(app->gen[0]->itch->books, f);
+			rc = tw_app_dump_truth_books(app, f);
 		else if (i == APP_OUT_ITCH)
 			rc = 0;         /* the generator wrote it */
 		else if (i == APP_OUT_NOISE)

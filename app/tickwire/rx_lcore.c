@@ -392,26 +392,14 @@ rx_lcore_create(struct tw_app *app, unsigned int i)
 		tw_rx_path_wire_clock(&rx->path, &app->devclk[pi],
 			app->port_state[pi].ts_offset,
 			app->port_state[pi].ts_flag);
-	if (app->proto->caps.books) {
+	if (app->proto->rx_state_create != NULL) {
 		/* This lcore's books: its symbols have no other writer. */
-		struct tw_book_params bp = {
-			.nb_symbols = cfg->symbols,
-			.max_orders = cfg->itch_max_orders,
-			.pool_levels = cfg->itch_levels,
-			.hash_key = rte_rdtsc() * UINT64_C(0x9e3779b97f4a7c15) ^
-				(uint64_t)(uintptr_t)rx,
-		};
-		void *mem = tw_app_zalloc(socket, tw_books_memsize(&bp));
+		char err[TW_PATH_MAX + 128];
 
-		rx->path.ctx.proto_state = tw_books_init(mem, &bp);
+		rx->path.ctx.proto_state = app->proto->rx_state_create(cfg,
+			socket, err, sizeof(err));
 		if (rx->path.ctx.proto_state == NULL) {
-			char a[32];
-
-			TW_LOG(app, ERR, "%s: [itch] max_orders, levels: no "
-				"room for %s orders and %u levels on socket "
-				"%d\n", cfg->path, tw_grouped(a, sizeof(a),
-				cfg->itch_max_orders), cfg->itch_levels,
-				socket);
+			TW_LOG(app, ERR, "%s\n", err);
 			return -ENOMEM;
 		}
 	}
@@ -443,7 +431,7 @@ tw_app_dump_books(const struct tw_app *app, FILE *f)
 	uint32_t l;
 	unsigned int i;
 
-	tw_books_csv_header(f);
+	app->proto->books_csv_header(f);
 	for (l = 0; l < cfg->symbols; l++) {
 		uint32_t ch = l % cfg->channels;
 
@@ -451,10 +439,29 @@ tw_app_dump_books(const struct tw_app *app, FILE *f)
 			const struct tw_rx_ctx *ctx = &app->rx[i]->path.ctx;
 
 			if ((ctx->owned[ch / 64] >> (ch % 64)) & 1) {
-				tw_books_csv_row(ctx->proto_state, l, f);
+				app->proto->books_csv_row(ctx->proto_state,
+					l, f);
 				break;
 			}
 		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* The generators' truth books: each symbol's from the lcore of its
+ * channel (gen_setup.c: channel c is lcore c % n's). */
+int
+tw_app_dump_truth_books(const struct tw_app *app, FILE *f)
+{
+	const struct tw_config *cfg = &app->cfg;
+	uint32_t l;
+
+	app->proto->books_csv_header(f);
+	for (l = 0; l < cfg->symbols; l++) {
+		const struct tw_gen_lcore *g =
+			app->gen[l % cfg->channels % app->nb_gen];
+
+		app->proto->gen_books_csv_row(g->model, l, f);
 	}
 	return ferror(f) ? -EIO : 0;
 }

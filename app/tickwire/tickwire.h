@@ -213,7 +213,8 @@ struct tw_gen_lcore {
 	struct tw_framer fr;            /* open frames, sequences (lib/gen) */
 	struct tw_emitter em;           /* the protocol's messages */
 	struct tw_gen_sched sched;      /* this lcore's channels and count */
-	struct tw_itch_gen *itch;       /* itch50: the model and its books */
+	void *model;                    /* the protocol's model (gen_model_create) */
+	bool model_out;                 /* the model records the feed (--itch-out) */
 	struct tw_itch_file itch_file;  /* itch50: a day file sent instead */
 	double itch_speed;
 	enum tw_csum_mode csum;
@@ -392,6 +393,7 @@ bool tw_app_serves_mirror(const struct tw_app *app);
 
 /* rx_lcore.c: every symbol's book, each from the RX lcore that owns it. */
 int tw_app_dump_books(const struct tw_app *app, FILE *f);
+int tw_app_dump_truth_books(const struct tw_app *app, FILE *f);
 
 /* gen_setup.c / gen_send.c, rx_lcore.c: each role's creation and loop. */
 int tw_gen_lcore_create(struct tw_app *app);

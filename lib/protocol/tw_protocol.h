@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_common.h>
 
@@ -77,6 +78,14 @@ struct tw_protocol_caps {
 	uint32_t max_symbols;
 };
 
+/* What a protocol's model is made with beside the profile. */
+struct tw_gen_model_env {
+	int socket;                     /* its memory's (TW_SOCKET_ANY: any) */
+	unsigned int index;             /* generator lcore index of nb */
+	unsigned int nb;
+	FILE *out;                      /* the feed recorded (--itch-out); or NULL */
+};
+
 struct tw_protocol {
 	const char *name;
 	struct tw_protocol_caps caps;
@@ -96,13 +105,40 @@ struct tw_protocol {
 	void (*gen_count)(struct tw_gen_counters *ctr, const uint8_t *m,
 			uint16_t len);
 	/* RX: a context whose burst kernel is the SIMD level's. With
-	 * caps.books, the caller makes each context's books
-	 * (ctx->proto_state, a struct tw_books) and the generator's model
-	 * keeps its truth in them (e->proto_state, a struct tw_itch_gen). */
+	 * caps.books, the caller makes each context's books with
+	 * rx_state_create (ctx->proto_state) and the generator's model
+	 * keeps its truth in its own (gen_model_create's). */
 	int (*rx_init)(struct tw_rx_ctx *ctx, const struct tw_rx_feed *feed,
 			struct tw_cache *cache,
 			struct tw_channel_state *channels,
 			struct tw_rx_counters *ctr, enum tw_simd simd);
+	/*
+	 * Generator: the model and its truth books (e->proto_state) for
+	 * one generator lcore, from the profile; NULL with the file,
+	 * section and key in err when it cannot be made. NULL op: the
+	 * model needs nothing of its own (lib/gen's is the emitter's).
+	 */
+	void *(*gen_model_create)(const struct tw_config *cfg,
+			const struct tw_gen_model_env *env, char *err,
+			size_t errlen);
+	/* Generator: the truth books' CSV row of symbol l (the header is
+	 * books_csv_header's); or NULL. */
+	void (*gen_books_csv_row)(const void *model, uint32_t l, FILE *f);
+	/* Generator: the session is over; the messages recorded in env's
+	 * out (it is whole now); or NULL. */
+	uint64_t (*gen_model_end)(void *model);
+	/* What env's out holds, for the log ("ITCH 5.0 day file"). */
+	const char *recording;
+	/* RX: one context's state (ctx->proto_state: its books) on
+	 * socket, from the profile; NULL with the file, section and key
+	 * in err. NULL op: none (caps.books says which protocols have). */
+	void *(*rx_state_create)(const struct tw_config *cfg, int socket,
+			char *err, size_t errlen);
+	/* Books as CSV (--dump-books, --dump-truth-books): the header,
+	 * and symbol l's row of an RX context's state (a symbol with no
+	 * book writes none). */
+	void (*books_csv_header)(FILE *f);
+	void (*books_csv_row)(const void *rx_state, uint32_t l, FILE *f);
 	/* RX: one UDP payload from a kernel socket (scalar); or NULL. */
 	void (*rx_datagram)(struct tw_rx_ctx *ctx, uint16_t channel,
 			const uint8_t *payload, uint32_t len, uint64_t now_ns);
