@@ -53,7 +53,8 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		if (g->tmpl_b == NULL)
 			return -ENOMEM;
 		for (c = 0; c < cfg->channels; c++)
-			tw_pkt_tmpl_init(&g->tmpl_b[c], &fpb, (uint16_t)c);
+			tw_pkt_tmpl_init_framing(&g->tmpl_b[c], &fpb,
+				(uint16_t)c, app->framing);
 		g->line_b = true;
 	}
 	g->back = cfg->reply_every > 0;
@@ -231,6 +232,7 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 	};
 	tw_framer_init(&g->fr, g->tmpl, chans, cfg->channels, g->csum, &src,
 		&g->ctr);
+	tw_framer_framing(&g->fr, app->framing, &app->clock);
 	tw_framer_own(&g->fr, own, nb_own);
 	g->fr.flush_tsc = hz / 1000000 * cfg->flush_us;
 	g->fr.heartbeat_tsc = hz / 1000 * cfg->heartbeat_ms;
@@ -359,8 +361,16 @@ tw_gen_lcore_create(struct tw_app *app)
 	chans = tw_app_zalloc(socket, cfg->channels * sizeof(*chans));
 	if (tmpl == NULL || chans == NULL)
 		return -ENOMEM;
+	/* The transport's frames (its registration's framing). */
+	app->framing = tw_transport_find(cfg->transport)->framing;
+	if (app->framing == NULL) {
+		TW_LOG(app, ERR, "%s: [feed] transport: %s has no generator "
+			"side\n", cfg->path, cfg->transport);
+		return -EINVAL;
+	}
 	for (c = 0; c < cfg->channels; c++)
-		tw_pkt_tmpl_init(&tmpl[c], &fp, (uint16_t)c);
+		tw_pkt_tmpl_init_framing(&tmpl[c], &fp, (uint16_t)c,
+			app->framing);
 	/* Every frame is written into one mbuf: it must fit its room. */
 	if (tmpl[0].max_len > tw_port_pool_frame_room(tw_app_pool(app,
 			app->plan.gen_pool_socket))) {

@@ -322,6 +322,7 @@ struct tw_app {
 	struct tw_config cfg;
 	struct tw_clock clock;
 	const struct tw_protocol *proto;
+	const struct tw_framing *framing;       /* the transport's frames */
 	struct tw_topo_input tin;
 	struct tw_topo_plan plan;
 	struct rte_mempool *pools[TW_MAX_SOCKETS]; /* by plan.pool_sockets */

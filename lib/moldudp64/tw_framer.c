@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "tw_clock.h"
 #include "tw_framer.h"
 
 void
@@ -14,6 +15,8 @@ tw_framer_init(struct tw_framer *fr, const struct tw_pkt_tmpl *tmpl,
 
 	*fr = (struct tw_framer){
 		.tmpl = tmpl,
+		.framing = &tw_mold_framing,
+		.seq_mask = UINT16_MAX,
 		.ch = chans,
 		.nb_channels = nb_channels,
 		.csum = csum,
@@ -29,6 +32,15 @@ tw_framer_init(struct tw_framer *fr, const struct tw_pkt_tmpl *tmpl,
 		fr->own[c] = c;
 	}
 	fr->nb_own = nb_channels;
+}
+
+void
+tw_framer_framing(struct tw_framer *fr, const struct tw_framing *f,
+		const struct tw_clock *clock)
+{
+	fr->framing = f;
+	fr->clock = clock;
+	fr->seq_mask = f->seq_per_packet ? 0 : UINT16_MAX;
 }
 
 void
@@ -48,8 +60,23 @@ tw_framer_open(struct tw_framer *fr, uint16_t ch, uint64_t now)
 	if (unlikely(buf == NULL))
 		return -ENOBUFS;
 	tw_pkt_open(&c->b, &fr->tmpl[ch], buf, c->next_seq, now);
-	c->b.max_msgs = RTE_MIN(max_msgs, (uint16_t)TW_PKT_MAX_MSGS);
+	c->b.max_msgs = RTE_MIN(max_msgs, fr->framing->max_msgs);
 	return 0;
+}
+
+/* The transport's header sealed (count in it), then IPv4 and UDP. */
+static uint16_t
+framer_seal(struct tw_framer *fr, uint16_t ch, uint16_t count, uint64_t now)
+{
+	struct tw_framer_chan *c = &fr->ch[ch];
+	const struct tw_pkt_tmpl *t = &fr->tmpl[ch];
+	uint64_t send_ns = 0;
+
+	if (fr->framing->stamp && fr->clock != NULL)
+		send_ns = tw_clock_ns(fr->clock, now);
+	fr->framing->seal(c->b.buf + t->thdr_off, c->b.first_seq, count,
+		send_ns);
+	return tw_pkt_close_ip(&c->b, t, fr->csum);
 }
 
 void
@@ -57,9 +84,9 @@ tw_framer_close(struct tw_framer *fr, uint16_t ch, uint64_t now)
 {
 	struct tw_framer_chan *c = &fr->ch[ch];
 	uint16_t count = c->b.count;
-	uint16_t len = tw_pkt_close(&c->b, &fr->tmpl[ch], count, fr->csum);
+	uint16_t len = framer_seal(fr, ch, count, now);
 
-	c->next_seq += count;
+	c->next_seq += fr->framing->seq_per_packet ? 1 : count;
 	c->last_tx_tsc = now;
 	fr->src.put(fr->src.arg, c->handle, ch, len, count);
 	c->handle = NULL;
@@ -69,14 +96,27 @@ int
 tw_framer_control(struct tw_framer *fr, uint16_t ch, uint16_t mold_count,
 		uint64_t now)
 {
+	const struct tw_framing *f = fr->framing;
 	struct tw_framer_chan *c = &fr->ch[ch];
 	uint16_t len;
 
+	if (mold_count == TW_MOLD_COUNT_END_OF_SESSION && !f->end_of_session)
+		return -ENOTSUP;
 	if (c->b.buf != NULL)
 		tw_framer_close(fr, ch, now);
 	if (tw_framer_open(fr, ch, now) != 0)
 		return -ENOBUFS;
-	len = tw_pkt_close(&c->b, &fr->tmpl[ch], mold_count, fr->csum);
+	if (mold_count == TW_MOLD_COUNT_HEARTBEAT && f->heartbeat_msg != NULL) {
+		/* A message of its own, under a sequence of its own. */
+		memcpy(tw_pkt_reserve(&c->b, &fr->tmpl[ch], f->heartbeat_len),
+			f->heartbeat_msg, f->heartbeat_len);
+		len = framer_seal(fr, ch, 1, now);
+		c->next_seq++;
+	} else {
+		len = framer_seal(fr, ch, mold_count ==
+			TW_MOLD_COUNT_HEARTBEAT ? f->heartbeat_count :
+			f->end_count, now);
+	}
 	c->last_tx_tsc = now;
 	fr->src.put(fr->src.arg, c->handle, ch, len, 0);
 	c->handle = NULL;
@@ -117,9 +157,8 @@ tw_framer_end_session(struct tw_framer *fr, uint64_t now)
 {
 	uint16_t i;
 
-	for (i = 0; i < fr->nb_own; i++) {
-		tw_framer_control(fr, fr->own[i], TW_MOLD_COUNT_END_OF_SESSION,
-			now);
-		fr->ctr->end_of_session++;
-	}
+	for (i = 0; i < fr->nb_own; i++)
+		if (tw_framer_control(fr, fr->own[i],
+				TW_MOLD_COUNT_END_OF_SESSION, now) == 0)
+			fr->ctr->end_of_session++;
 }

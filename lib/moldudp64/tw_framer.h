@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The generator's one way of putting messages into MoldUDP64 frames,
- * used by the generator lcore, tickwire-bench, the tests and the
- * capture tools alike.
+ * The generator's one way of putting messages into frames, used by the
+ * generator lcore, tickwire-bench, the tests and the capture tools
+ * alike. The transport's framing (struct tw_framing, tw_mold_frame.h)
+ * decides the packet header, each message's prefix, the sequence, the
+ * heartbeat and the end of session: MoldUDP64's unless
+ * tw_framer_framing says another (CME MDP 3.0's).
  *
  * Owns: the open frame of each channel, each channel's next sequence
  * number, reserving room for a message (closing the frame that is full),
  * the flush deadline of an open frame, heartbeats on idle channels and
  * the end of session; and the context a protocol's generator ops write
  * with (struct tw_emitter). tickwire's own messages through it are lib/
- * tickwire's (tw_tickwire_gen.h), ITCH's lib/itch's.
+ * tickwire's (tw_tickwire_gen.h), ITCH's lib/itch's, MDP 3.0's lib/
+ * mdp3's.
  * Never touches: where frame memory comes from or where finished frames
  * go: a frame source (mbufs and tx_burst on the lcore, plain buffers in
- * tests) is injected; nor clocks (callers pass TSC and ns values).
+ * tests) is injected; nor clocks but to read the send time a framing
+ * stamps (callers pass TSC and ns values).
  */
 #ifndef TW_FRAMER_H
 #define TW_FRAMER_H
@@ -26,6 +31,8 @@
 #include "tw_gen.h"
 #include "tw_mold_frame.h"
 #include "tw_reply.h"
+
+struct tw_clock;
 
 /* Where a framer's frames come from and go to. */
 struct tw_frame_src {
@@ -52,6 +59,9 @@ struct tw_framer_chan {
 
 struct tw_framer {
 	const struct tw_pkt_tmpl *tmpl; /* per channel */
+	const struct tw_framing *framing;
+	const struct tw_clock *clock;   /* the send time a framing stamps */
+	uint16_t seq_mask;              /* a message's seq: first + (i & mask) */
 	struct tw_framer_chan *ch;      /* per channel */
 	uint16_t nb_channels;
 	enum tw_csum_mode csum;
@@ -78,6 +88,14 @@ void tw_framer_init(struct tw_framer *fr, const struct tw_pkt_tmpl *tmpl,
 		enum tw_csum_mode csum, const struct tw_frame_src *src,
 		struct tw_gen_counters *ctr);
 
+/*
+ * The framing of the transport (the templates must be of it:
+ * tw_pkt_tmpl_init_framing), and the clock of its send time (NULL:
+ * 0). MoldUDP64's until this is called.
+ */
+void tw_framer_framing(struct tw_framer *fr, const struct tw_framing *f,
+		const struct tw_clock *clock);
+
 /* This framer writes channels own[0..nb) only (housekeeping, ends). */
 void tw_framer_own(struct tw_framer *fr, const uint16_t *own, uint16_t nb);
 
@@ -88,9 +106,10 @@ int tw_framer_open(struct tw_framer *fr, uint16_t ch, uint64_t now);
 void tw_framer_close(struct tw_framer *fr, uint16_t ch, uint64_t now);
 
 /*
- * A frame with no messages on ch, after closing what is open: a
- * heartbeat (TW_MOLD_COUNT_HEARTBEAT) or the end of session
- * (TW_MOLD_COUNT_END_OF_SESSION). 0, or -ENOBUFS.
+ * A frame with no news on ch, after closing what is open: a heartbeat
+ * (TW_MOLD_COUNT_HEARTBEAT: the framing's) or the end of session
+ * (TW_MOLD_COUNT_END_OF_SESSION). 0, -ENOBUFS, or -ENOTSUP when the
+ * transport has no end of session (nothing is sent).
  */
 int tw_framer_control(struct tw_framer *fr, uint16_t ch,
 		uint16_t mold_count, uint64_t now);
@@ -101,7 +120,8 @@ void tw_framer_housekeeping(struct tw_framer *fr, uint64_t now);
 /* Close every open frame, channel by channel. */
 void tw_framer_close_all(struct tw_framer *fr, uint64_t now);
 
-/* An end of session on every channel (what is open is closed first). */
+/* An end of session on every channel (what is open is closed first);
+ * none where the transport has none. */
 void tw_framer_end_session(struct tw_framer *fr, uint64_t now);
 
 /*
@@ -126,7 +146,7 @@ tw_framer_reserve(struct tw_framer *fr, uint16_t ch, uint16_t len,
 		return NULL;
 	p = tw_pkt_reserve(&c->b, &fr->tmpl[ch], len);
 done:
-	*seq = c->b.first_seq + c->b.count - 1;
+	*seq = c->b.first_seq + ((c->b.count - 1) & fr->seq_mask);
 	return p;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A MoldUDP64 frame's headers, built and closed (tw_mold_frame.h). */
+/* A frame's headers, built and closed, and MoldUDP64's framing
+ * (tw_mold_frame.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,15 +42,51 @@ tw_frame_params_check(const struct tw_frame_params *fp)
 	return 0;
 }
 
+static void
+mold_tmpl(uint8_t *hdr, const struct tw_frame_params *fp)
+{
+	struct tw_mold_hdr *mold = (struct tw_mold_hdr *)hdr;
+
+	memcpy(mold->session, fp->session, TW_MOLD_SESSION_LEN);
+}
+
+static void
+mold_seal(uint8_t *hdr, uint64_t seq, uint16_t count, uint64_t send_ns)
+{
+	struct tw_mold_hdr *mold = (struct tw_mold_hdr *)hdr;
+
+	RTE_SET_USED(send_ns);
+	mold->seq = rte_cpu_to_be_64(seq);
+	mold->count = rte_cpu_to_be_16(count);
+}
+
+const struct tw_framing tw_mold_framing = {
+	.name = "moldudp64",
+	.hdr_len = TW_MOLD_HDR_LEN,
+	.tmpl = mold_tmpl,
+	.seal = mold_seal,
+	.heartbeat_count = TW_MOLD_COUNT_HEARTBEAT,
+	.end_of_session = true,
+	.end_count = TW_MOLD_COUNT_END_OF_SESSION,
+	.max_msgs = TW_PKT_MAX_MSGS,
+};
+
 void
 tw_pkt_tmpl_init(struct tw_pkt_tmpl *t, const struct tw_frame_params *fp,
 		uint16_t channel)
+{
+	tw_pkt_tmpl_init_framing(t, fp, channel, &tw_mold_framing);
+}
+
+void
+tw_pkt_tmpl_init_framing(struct tw_pkt_tmpl *t,
+		const struct tw_frame_params *fp, uint16_t channel,
+		const struct tw_framing *fr)
 {
 	uint32_t group = fp->group_base + channel;
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)t->hdr;
 	struct rte_ipv4_hdr *ip;
 	struct rte_udp_hdr *udp;
-	struct tw_mold_hdr *mold;
 	uint16_t off = TW_ETH_HDR_LEN;
 
 	memset(t, 0, sizeof(*t));
@@ -81,25 +118,32 @@ tw_pkt_tmpl_init(struct tw_pkt_tmpl *t, const struct tw_frame_params *fp,
 	udp->dst_port = rte_cpu_to_be_16(fp->dst_port);
 	off += TW_UDP_HDR_LEN;
 
-	mold = (struct tw_mold_hdr *)(t->hdr + off);
-	memcpy(mold->session, fp->session, TW_MOLD_SESSION_LEN);
-	off += TW_MOLD_HDR_LEN;
+	t->thdr_off = off;
+	fr->tmpl(t->hdr + off, fp);
+	off += fr->hdr_len;
 
 	t->hdr_len = off;
 	t->max_len = t->l2_len + fp->mtu;
+	t->prefix_self = fr->prefix_self;
+	t->prefix_le = fr->prefix_le;
 }
 
 uint16_t
 tw_pkt_close(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
 		uint16_t mold_count, enum tw_csum_mode csum)
 {
+	mold_seal(b->buf + t->thdr_off, b->first_seq, mold_count, 0);
+	return tw_pkt_close_ip(b, t, csum);
+}
+
+uint16_t
+tw_pkt_close_ip(struct tw_pkt_builder *b, const struct tw_pkt_tmpl *t,
+		enum tw_csum_mode csum)
+{
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b->buf + t->l2_len);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-	struct tw_mold_hdr *mold = (struct tw_mold_hdr *)(udp + 1);
 	uint16_t len = b->len;
 
-	mold->seq = rte_cpu_to_be_64(b->first_seq);
-	mold->count = rte_cpu_to_be_16(mold_count);
 	ip->total_length = rte_cpu_to_be_16(len - t->l2_len);
 	udp->dgram_len = rte_cpu_to_be_16(len - t->l2_len - TW_IPV4_HDR_LEN);
 	ip->hdr_checksum = 0;

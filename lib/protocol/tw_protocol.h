@@ -50,6 +50,9 @@ struct tw_transport_caps {
 struct tw_transport {
 	const char *name;
 	struct tw_transport_caps caps;
+	/* Its frames as the generator's framer writes them: the header
+	 * after UDP, each message's prefix, the sequence (tw_mold_frame.h). */
+	const struct tw_framing *framing;
 };
 
 /* What a protocol can do. Everything outside the registry asks these. */
