@@ -372,6 +372,16 @@ enum tw_mdp3_verdict tw_mdp3_walk_next(struct tw_mdp3_walk *w,
 	struct tw_mdp3_msg *m);
 
 /*
+ * One message whose MsgSize was checked already (a receive layer's):
+ * sbe is its SBE header (the 2 bytes before it are its MsgSize), len
+ * = MsgSize - 2 >= 8 bytes in place. Its fields into *m, and the
+ * verdict tw_mdp3_walk_next would give it (OK, UNKNOWN, or one of the
+ * message verdicts BLOCK_OVER .. GROUP_OVER).
+ */
+enum tw_mdp3_verdict tw_mdp3_msg_read(const uint8_t *sbe, uint16_t len,
+	struct tw_mdp3_msg *m);
+
+/*
  * A whole packet: TW_MDP3_OK when its header and every message's
  * framing hold, else the first verdict that is not OK or UNKNOWN (the
  * counts in *w say how far it went).

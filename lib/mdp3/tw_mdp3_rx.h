@@ -14,10 +14,25 @@
  * channel's sequence by packet (tw_channel_admit with a count of one:
  * a jump is a gap of that many packets, an old one a duplicate); two
  * lines arbitrated by it; then each message applied at the packet's
- * sequence number.
- * Not yet (issue 26's next steps): recovery. MDP 3.0 recovers from its
- * snapshot loop, not by asking: a gap is counted, and the channel's
- * symbols are marked stale where the context keeps gaps.
+ * sequence number. Recovery is the message layer's (per instrument,
+ * from the snapshot loop): the transport tells it of a channel's first
+ * packet (at sequence 1, or a late join) and of packets lost on every
+ * line, and hands it the loops' packets (view->loop, set by the L2-L4
+ * layer from the group) whole, checked the same way, with no sequence
+ * of their own kept (a loop starts again at 1 each cycle).
+ *
+ * The message layer's contract (tw_msg_rx.h's) plus:
+ *   msg_pkt_time(pk, sending_time)    the packet's SendingTime
+ *   msg_first(ctx, ch, before, seq, now_ns)
+ *                                     the channel's first packet, at
+ *                                     seq (> before: a late join)
+ *   msg_lost(ctx, ch, before, seq, now_ns)
+ *                                     packets [before, seq) lost
+ *   msg_loop_wanted(ctx, v)           a loop packet is worth checking
+ *   msg_loop_apply(ctx, m, mlen, loop, ch, expected, now_ns)
+ *                                     one message of a checked loop
+ *                                     packet (expected: the feed's next
+ *                                     sequence, 0 if never heard)
  * Owns: the packet's framing and sequence. Never touches: Ethernet/IP/
  * UDP, what a message means.
  * ====================================================================
@@ -81,6 +96,37 @@ mdp3_check(const struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len,
 	return TW_RX_ACCEPT;
 }
 
+/* A checked loop packet (snapshot or definition), every message. */
+static inline void
+mdp3_loop(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
+{
+	struct tw_rx_counters *ctr = ctx->ctr;
+	const struct tw_channel_state *ch = &ctx->channels[v->channel];
+	const uint8_t *b = v->blocks;
+	uint32_t count = 0, off;
+	int reason;
+
+	if (!msg_loop_wanted(ctx, v)) {
+		ctr->mdp3_loop_idle++;
+		return;
+	}
+	reason = mdp3_check(ctx, b, v->blocks_len, v->channel, &count);
+	if (unlikely(reason != TW_RX_ACCEPT)) {
+		ctr->drops[reason]++;
+		return;
+	}
+	ctr->pkts_accepted++;
+	ctr->mdp3_loop_pkts++;
+	for (off = 0; off < v->blocks_len; ) {
+		uint16_t size = tw_mdp3_u16(b + off);
+
+		msg_loop_apply(ctx, b + off + 2, (uint16_t)(size - 2), v->loop,
+			v->channel, ch->last_rx_ns != 0 ? ch->expected : 0,
+			now_ns);
+		off += size;
+	}
+}
+
 static inline void
 xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		uint64_t now_ns)
@@ -101,6 +147,10 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	if (unlikely(v->retrans || v->snapshot)) {
 		/* Nobody answers requests on MDP 3.0. */
 		ctr->drops[TW_DROP_NOT_SUBSCRIBED]++;
+		return;
+	}
+	if (unlikely(v->loop != TW_RX_LOOP_NONE)) {
+		mdp3_loop(ctx, v, now_ns);
 		return;
 	}
 	reason = mdp3_check(ctx, b, v->blocks_len, v->channel, &count);
@@ -124,12 +174,22 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		ctr->drops[tw_rx_admit_drop(verdict)]++;
 		return;
 	}
-	if (unlikely(seq > before) && ctx->side != NULL &&
-	    ch->last_rx_ns != 0)
-		/* Lost: the snapshot loop would restore it (not yet). */
-		tw_rx_channel_stale(ctx, v->channel);
+	if (unlikely(ch->last_rx_ns == 0)) {
+		if (seq > before) {
+			/* Joined late: what went before is not a loss. */
+			ch->ctr.gaps--;
+			ch->ctr.gap_msgs -= seq - before;
+			ch->ctr.late_joins++;
+			ch->ctr.msgs_before_join += seq - before;
+		}
+		msg_first(ctx, v->channel, before, seq, now_ns);
+	} else if (unlikely(seq > before)) {
+		/* Lost on every line: the message layer recovers. */
+		msg_lost(ctx, v->channel, before, seq, now_ns);
+	}
 	ctr->pkts_accepted++;
 	ch->last_rx_ns = now_ns;
+	msg_pkt_time(&pk, tw_mdp3_u64(v->payload + TW_MDP3_PKT_OFF_TIME));
 	for (off = 0; off < v->blocks_len; ) {
 		uint16_t size = tw_mdp3_u16(b + off);
 

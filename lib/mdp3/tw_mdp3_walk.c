@@ -49,14 +49,28 @@ static const struct known_template known[] = {
 static const struct known_template *
 find_template(uint16_t schema, uint16_t id)
 {
-	unsigned int i;
-
 	if (schema != TW_MDP3_SCHEMA_ID)
 		return NULL;
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (known[i].id == id)
-			return &known[i];
-	return NULL;
+	switch (id) {
+	case TW_MDP3_CHANNEL_RESET:
+		return &known[0];
+	case TW_MDP3_HEARTBEAT:
+		return &known[1];
+	case TW_MDP3_SECURITY_STATUS:
+		return &known[2];
+	case TW_MDP3_VOLUME:
+		return &known[3];
+	case TW_MDP3_BOOK:
+		return &known[4];
+	case TW_MDP3_TRADE_SUMMARY:
+		return &known[5];
+	case TW_MDP3_SNAPSHOT:
+		return &known[6];
+	case TW_MDP3_INSTRUMENT_FUT:
+		return &known[7];
+	default:
+		return NULL;
+	}
 }
 
 static const char *const verdict_names[TW_MDP3_VERDICTS] = {
@@ -144,9 +158,31 @@ check_groups(const struct known_template *t, struct tw_mdp3_msg *m,
 }
 
 enum tw_mdp3_verdict
-tw_mdp3_walk_next(struct tw_mdp3_walk *w, struct tw_mdp3_msg *m)
+tw_mdp3_msg_read(const uint8_t *sbe, uint16_t len, struct tw_mdp3_msg *m)
 {
 	const struct known_template *t;
+
+	m->p = sbe - 2;
+	m->size = (uint16_t)(len + 2);
+	m->n_groups = 0;
+	m->root = sbe + TW_MDP3_MSG_HDR_LEN - 2;
+	m->block_len = tw_mdp3_u16(sbe + TW_MDP3_MSG_OFF_BLOCK - 2);
+	m->template_id = tw_mdp3_u16(sbe + TW_MDP3_MSG_OFF_TEMPLATE - 2);
+	m->schema_id = tw_mdp3_u16(sbe + TW_MDP3_MSG_OFF_SCHEMA - 2);
+	m->version = tw_mdp3_u16(sbe + TW_MDP3_MSG_OFF_VERSION - 2);
+	t = find_template(m->schema_id, m->template_id);
+	if (m->block_len > m->size - TW_MDP3_MSG_HDR_LEN)
+		return TW_MDP3_BLOCK_OVER;
+	if (t == NULL)
+		return TW_MDP3_UNKNOWN;
+	if (m->block_len < t->min_root)
+		return TW_MDP3_BLOCK_SHORT;
+	return check_groups(t, m, m->p + m->size);
+}
+
+enum tw_mdp3_verdict
+tw_mdp3_walk_next(struct tw_mdp3_walk *w, struct tw_mdp3_msg *m)
+{
 	enum tw_mdp3_verdict v;
 	size_t left;
 	const uint8_t *p;
@@ -174,20 +210,7 @@ tw_mdp3_walk_next(struct tw_mdp3_walk *w, struct tw_mdp3_msg *m)
 	}
 	/* From here MsgSize holds: the message is stepped over whatever. */
 	w->off += m->size;
-	m->root = p + TW_MDP3_MSG_HDR_LEN;
-	m->block_len = tw_mdp3_u16(p + TW_MDP3_MSG_OFF_BLOCK);
-	m->template_id = tw_mdp3_u16(p + TW_MDP3_MSG_OFF_TEMPLATE);
-	m->schema_id = tw_mdp3_u16(p + TW_MDP3_MSG_OFF_SCHEMA);
-	m->version = tw_mdp3_u16(p + TW_MDP3_MSG_OFF_VERSION);
-	t = find_template(m->schema_id, m->template_id);
-	if (m->block_len > m->size - TW_MDP3_MSG_HDR_LEN)
-		v = TW_MDP3_BLOCK_OVER;
-	else if (t == NULL)
-		v = TW_MDP3_UNKNOWN;
-	else if (m->block_len < t->min_root)
-		v = TW_MDP3_BLOCK_SHORT;
-	else
-		v = check_groups(t, m, p + m->size);
+	v = tw_mdp3_msg_read(p + 2, (uint16_t)(m->size - 2), m);
 	if (v == TW_MDP3_OK)
 		w->known++;
 	else if (v == TW_MDP3_UNKNOWN)

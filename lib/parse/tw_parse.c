@@ -56,6 +56,10 @@ static const char *const drop_names[TW_DROP_MAX] = {
 	[TW_DROP_SNAPSHOT_FAR] = "snapshot_far_ahead",
 	[TW_DROP_OVER_MTU] = "over_mtu",
 	[TW_DROP_BAD_XPORT_HDR] = "bad_transport_hdr",
+	[TW_DROP_MDP3_BLOCK_SHORT] = "mdp3_block_short",
+	[TW_DROP_MDP3_GROUP_OVER] = "mdp3_group_over",
+	[TW_DROP_MDP3_BAD_SCHEMA] = "mdp3_bad_schema",
+	[TW_DROP_MDP3_BAD_VERSION] = "mdp3_bad_version",
 };
 
 const char *
@@ -140,10 +144,23 @@ tw_rx_check_headers(const struct tw_rx_ctx *ctx, const uint8_t *p,
 	v->retrans = false;
 	v->snapshot = false;
 	v->line = 0;
+	v->loop = TW_RX_LOOP_NONE;
 	if (feed->lines == 2 && v->channel >= feed->nb_channels &&
 	    group - feed->group_b < feed->nb_channels) {
 		v->channel = group - feed->group_b;
 		v->line = 1;
+	}
+	if (v->channel >= feed->nb_channels) {
+		/* MDP 3.0: channel c's snapshot and definition loops. */
+		if (feed->snap_group != 0 &&
+		    group - feed->snap_group < feed->nb_channels) {
+			v->channel = group - feed->snap_group;
+			v->loop = TW_RX_LOOP_SNAPSHOT;
+		} else if (feed->def_group != 0 &&
+			   group - feed->def_group < feed->nb_channels) {
+			v->channel = group - feed->def_group;
+			v->loop = TW_RX_LOOP_DEFINITION;
+		}
 	}
 	if (unlikely(v->channel >= feed->nb_channels ||
 		     udp->dst_port != rte_cpu_to_be_16(feed->udp_port))) {

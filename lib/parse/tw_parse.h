@@ -69,6 +69,13 @@ enum tw_rx_drop {
 	TW_DROP_OVER_MTU,       /* an IP datagram larger than [feed] mtu */
 	TW_DROP_BAD_XPORT_HDR,  /* UDP payload shorter than another
 				 * transport's header (MDP 3.0's) */
+	/* CME MDP 3.0's messages (lib/mdp3): */
+	TW_DROP_MDP3_BLOCK_SHORT, /* a root block or group entry shorter
+				   * than its template's fields */
+	TW_DROP_MDP3_GROUP_OVER, /* a group's dimension or entries past
+				  * the message (its count too large) */
+	TW_DROP_MDP3_BAD_SCHEMA, /* a schemaId other than 1 */
+	TW_DROP_MDP3_BAD_VERSION, /* a schema version before 9 */
 	TW_DROP_MAX
 };
 
@@ -76,6 +83,9 @@ const char *tw_rx_drop_name(enum tw_rx_drop reason);
 
 /* Reasons a book refuses a message (lib/itch enum tw_book_verdict). */
 #define TW_RX_BOOK_REASONS 9
+/* Reasons an MDP 3.0 book refuses an entry (lib/mdp3 enum
+ * tw_mdp3_book_verdict). */
+#define TW_RX_MDP3_BOOK_REASONS 8
 
 /* Per-lcore counters; written only by their lcore. */
 struct tw_rx_counters {
@@ -133,6 +143,43 @@ struct tw_rx_counters {
 	uint64_t other_msgs;
 	uint64_t unknown_msgs;
 	uint64_t lat_sum_ns;
+	/*
+	 * CME MDP 3.0 (lib/mdp3): entries its books refused by reason
+	 * (enum tw_mdp3_book_verdict; [0] unused), each one's instrument
+	 * then stale until its snapshot; and the rest of its message
+	 * layer and recovery (docs/protocol.md, "CME MDP 3.0").
+	 */
+	uint64_t mdp3_refused[TW_RX_MDP3_BOOK_REASONS];
+	uint64_t mdp3_unknown_instrument; /* a SecurityID never defined */
+	uint64_t mdp3_foreign_instrument; /* outside the cache, or of
+					   * another channel */
+	uint64_t mdp3_rptseq_jumps;     /* an instrument's RptSeq skipped */
+	uint64_t mdp3_rptseq_old;       /* at or below the book's: ignored */
+	uint64_t mdp3_stale_skipped;    /* entries of an instrument waiting
+					 * for its snapshot */
+	uint64_t mdp3_implied_skipped;  /* implied ('E', 'F') entries */
+	uint64_t mdp3_definitions;      /* instruments defined */
+	uint64_t mdp3_def_repeated;     /* a definition known already */
+	uint64_t mdp3_def_outside;      /* a SecurityID outside the cache */
+	uint64_t mdp3_def_refused;      /* the cache's directory refused it */
+	uint64_t mdp3_volumes;          /* volume entries applied */
+	uint64_t mdp3_status;           /* security status messages */
+	uint64_t mdp3_resets;           /* ChannelResets applied */
+	uint64_t mdp3_reset_in_recovery; /* ... while instruments were stale */
+	uint64_t mdp3_recoveries;       /* recoveries begun: a packet gap,
+					 * a RptSeq jump, a refused entry */
+	uint64_t mdp3_recovered;        /* instruments recovered from a
+					 * snapshot */
+	uint64_t mdp3_loop_pkts;        /* snapshot and definition loop
+					 * packets taken */
+	uint64_t mdp3_loop_idle;        /* snapshot loop packets of a
+					 * channel not recovering */
+	uint64_t mdp3_snap_unneeded;    /* of an instrument not stale */
+	uint64_t mdp3_snap_unknown;     /* of an instrument never defined */
+	uint64_t mdp3_snap_future;      /* LastMsgSeqNumProcessed past what
+					 * the incremental feed has shown */
+	uint64_t mdp3_snap_old;         /* older than what was skipped */
+	uint64_t mdp3_snap_refused;     /* its levels refused by the book */
 } __rte_cache_aligned;
 
 /*
@@ -220,6 +267,14 @@ struct tw_rx_feed {
 	 * it is filled; a gap given up moves the channel past it.
 	 */
 	bool hold_back;
+	/*
+	 * CME MDP 3.0's loops (host order, 0: none): channel c's snapshot
+	 * loop at snap_group + c, its definition loop at def_group + c.
+	 * Their frames come through the reference checks (no template)
+	 * with view->loop set.
+	 */
+	uint32_t snap_group;
+	uint32_t def_group;
 	struct rte_reciprocal chan_div; /* locate % nb_channels, fast */
 	struct tw_rx_hdr_tmpl tmpl[TW_RX_MAX_CHANNELS];
 };

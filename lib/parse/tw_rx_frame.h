@@ -33,7 +33,13 @@ struct tw_rx_view {
 	bool retrans;           /* unicast from the channel's server */
 	bool snapshot;          /* unicast from its snapshot server */
 	uint8_t line;           /* 0: line A, 1: line B */
+	uint8_t loop;           /* TW_RX_LOOP_*: which feed of the channel */
 };
+
+/* A channel's feeds besides its incremental one (MDP 3.0's loops). */
+#define TW_RX_LOOP_NONE         0       /* the incremental feed (A or B) */
+#define TW_RX_LOOP_SNAPSHOT     1       /* feed->snap_group + channel */
+#define TW_RX_LOOP_DEFINITION   2       /* feed->def_group + channel */
 
 /*
  * Requests go to the configured server (feed->server_ip); its MAC is the

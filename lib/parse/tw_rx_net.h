@@ -88,6 +88,7 @@ net_fast(const struct tw_rx_ctx *ctx, const uint8_t *p, uint32_t len,
 	v->retrans = false;
 	v->snapshot = false;
 	v->line = (uint8_t)line;
+	v->loop = TW_RX_LOOP_NONE;
 	v->payload = (const uint8_t *)(udp + 1);
 	v->payload_len = udp_len - TW_UDP_HDR_LEN;
 	return TW_RX_ACCEPT;
