@@ -70,6 +70,10 @@ uint8_t *tw_gen_frame_get(void *arg, uint16_t ch, void **handle,
 		uint16_t *max_msgs);
 void tw_gen_frame_put(void *arg, void *handle, uint16_t ch, uint16_t len,
 		uint16_t msgs);
+/* A loop's finished frame (channel ch of 2 x channels): line A, no
+ * faults. */
+void tw_gen_loop_put(void *arg, void *handle, uint16_t ch, uint16_t len,
+		uint16_t msgs);
 /* Queue m (msgs messages) on TX queue q, with the mirror or not. */
 void tw_gen_txq_add(struct tw_gen_lcore *g, uint16_t q, struct rte_mbuf *m,
 		uint16_t msgs, bool mirror);

@@ -328,6 +328,25 @@ tw_gen_frame_put(void *arg, void *handle, uint16_t ch, uint16_t len,
 }
 
 void
+tw_gen_loop_put(void *arg, void *handle, uint16_t ch, uint16_t len,
+		uint16_t msgs)
+{
+	struct tw_gen_lcore *g = arg;
+	struct rte_mbuf *m = handle;
+
+	m->data_len = len;
+	m->pkt_len = len;
+	if (g->csum == TW_CSUM_OFFLOAD) {
+		m->l2_len = g->tmpl_loop[ch].l2_len;
+		m->l3_len = TW_IPV4_HDR_LEN;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+			RTE_MBUF_F_TX_UDP_CKSUM;
+	}
+	txq_add(g, tw_gen_txq_of(g, (uint16_t)(ch % g->fr.nb_channels)), m,
+		msgs, false);
+}
+
+void
 tw_gen_session_report(const struct tw_gen_lcore *g)
 {
 	char a[32];
@@ -411,9 +430,13 @@ tw_gen_lcore_main(void *arg)
 	 * serve them to the end (each reply after the end is followed by
 	 * the end of session again, see serve_request in gen_serve.c).
 	 */
-	while (g->store != NULL && !tw_force_quit) {
+	while ((g->store != NULL || g->em.loops != NULL) && !tw_force_quit) {
 		tw_lcore_quiescent(g->lcore_id);
-		tw_gen_poll_back(g);
+		if (g->store != NULL)
+			tw_gen_poll_back(g);
+		/* A transport's loops go on cycling (MDP 3.0). */
+		if (g->em.loops != NULL)
+			g->proto->gen_idle(&g->em, rte_rdtsc());
 		if (g->nb_tx > 0)
 			tw_gen_tx_flush(g, false);
 	}

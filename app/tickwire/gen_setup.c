@@ -58,7 +58,9 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		g->line_b = true;
 	}
 	g->back = cfg->reply_every > 0;
-	if (cfg->store_messages == 0)
+	/* The request server is MoldUDP64's: a transport that re-sends. */
+	if (cfg->store_messages == 0 ||
+	    !tw_transport_find(cfg->transport)->caps.rerequest)
 		return 0;
 	mem = tw_app_zalloc(socket, tw_store_memsize(cfg->channels,
 		cfg->store_messages));
@@ -94,6 +96,69 @@ gen_recovery_create(struct tw_app *app, struct tw_gen_lcore *g,
 		printf("generator: snapshots on UDP ports %u-%u\n",
 			cfg->snapshot_port,
 			cfg->snapshot_port + cfg->channels - 1);
+	return 0;
+}
+
+/*
+ * A transport's loops (MDP 3.0's snapshot and definition loops), when
+ * the transport has them and the protocol sends them: a framer of
+ * their own over 2 x channels templates, channel c's snapshot loop at
+ * [mdp3] snapshot_group + c, its definition loop at definition_group +
+ * c, on line A's port only and never faulted.
+ */
+static int
+gen_loops_create(struct tw_app *app, struct tw_gen_lcore *g,
+		const uint16_t *own, uint16_t nb_own, int socket)
+{
+	const struct tw_config *cfg = &app->cfg;
+	uint16_t lown[TW_GEN_MAX_CHANNELS];
+	struct tw_framer_chan *chans;
+	struct tw_frame_params fp;
+	struct tw_frame_src src = {
+		.get = tw_gen_frame_get, .put = tw_gen_loop_put, .arg = g,
+	};
+	unsigned int c, n = cfg->channels;
+
+	if (!tw_transport_find(cfg->transport)->caps.snapshot_loop ||
+	    app->proto->gen_idle == NULL)
+		return 0;
+	if (2 * n > TW_GEN_MAX_CHANNELS) {
+		TW_LOG(app, ERR, "%s: [feed] channels: %u; a transport with "
+			"loops takes at most %u\n", cfg->path, n,
+			TW_GEN_MAX_CHANNELS / 2);
+		return -EINVAL;
+	}
+	g->tmpl_loop = tw_app_zalloc(socket, 2 * n * sizeof(*g->tmpl_loop));
+	chans = tw_app_zalloc(socket, 2 * n * sizeof(*chans));
+	if (g->tmpl_loop == NULL || chans == NULL)
+		return -ENOMEM;
+	tw_config_frame_params(cfg, &fp);
+	for (c = 0; c < 2 * n; c++) {
+		fp.group_base = c < n ? tw_config_mdp3_snapshot_group(cfg) :
+			tw_config_mdp3_definition_group(cfg) - n;
+		tw_pkt_tmpl_init_framing(&g->tmpl_loop[c], &fp, (uint16_t)c,
+			app->framing);
+	}
+	tw_framer_init(&g->loops_fr, g->tmpl_loop, chans, (uint16_t)(2 * n),
+		g->csum, &src, &g->ctr);
+	tw_framer_framing(&g->loops_fr, app->framing, &app->clock);
+	for (c = 0; c < nb_own; c++) {
+		lown[c] = own[c];
+		lown[nb_own + c] = (uint16_t)(n + own[c]);
+	}
+	tw_framer_own(&g->loops_fr, lown, (uint16_t)(2 * nb_own));
+	g->em.loops = &g->loops_fr;
+	{
+		uint32_t s = tw_config_mdp3_snapshot_group(cfg);
+		uint32_t d = tw_config_mdp3_definition_group(cfg);
+
+		printf("generator: snapshot loop every %u ms from group "
+			"%u.%u.%u.%u, definition loop every %u ms from group "
+			"%u.%u.%u.%u\n", cfg->mdp3_snapshot_interval_ms,
+			s >> 24, (s >> 16) & 255, (s >> 8) & 255, s & 255,
+			cfg->mdp3_definition_interval_ms, d >> 24,
+			(d >> 16) & 255, (d >> 8) & 255, d & 255);
+	}
 	return 0;
 }
 
@@ -247,6 +312,9 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 		.quotes_to_request = cfg->reply_every,
 		.quit = &tw_force_quit,
 	};
+	rc = gen_loops_create(app, g, own, nb_own, socket);
+	if (rc != 0)
+		return rc;
 	if (app->proto->gen_model_create != NULL) {
 		struct tw_gen_model_env env = {
 			.socket = socket,

@@ -260,6 +260,10 @@ struct tw_gen_lcore {
 	 * line_b_port's queues when it is set, see txq_b). */
 	bool line_b;
 	struct tw_pkt_tmpl *tmpl_b;     /* per channel */
+	/* A transport's loops (MDP 3.0): channel c's snapshot loop on
+	 * template c, its definition loop on channels + c; line A only. */
+	struct tw_framer loops_fr;
+	struct tw_pkt_tmpl *tmpl_loop;  /* 2 x channels; NULL: no loops */
 
 	/* [recovery]: the store and its MoldUDP64 request server. */
 	struct tw_store *store;         /* NULL: no server */

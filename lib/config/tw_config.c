@@ -146,6 +146,24 @@ static const struct key_def keys[] = {
 		"generator: also write every message to this ITCH 5.0 day file "
 		"(2-byte length, then the message)"),
 
+	U("mdp3", "depth", mdp3_depth, 1, 10,
+		"generator: price levels a side of each instrument's book"),
+	T("mdp3", "snapshot_group", KT_MCAST, mdp3_snapshot_group,
+		"multicast group of channel 0's snapshot loop (channel c: + "
+		"c); unset: [feed] group + 512"),
+	T("mdp3", "definition_group", KT_MCAST, mdp3_definition_group,
+		"multicast group of channel 0's definition loop (channel c: + "
+		"c); unset: [feed] group + 768"),
+	U("mdp3", "snapshot_interval_ms", mdp3_snapshot_interval_ms, 0,
+		3600000, "generator: a full cycle of each channel's snapshot "
+		"loop this often; 0: no snapshot loop"),
+	U("mdp3", "definition_interval_ms", mdp3_definition_interval_ms, 0,
+		3600000, "generator: a full cycle of each channel's "
+		"definition loop this often; 0: no definition loop"),
+	U("mdp3", "reset_after", mdp3_reset_after, 0, UINT64_MAX,
+		"generator: a ChannelReset on every channel after this many "
+		"ticks (books emptied, then built again); 0: never"),
+
 	T("generator", "enabled", KT_BOOL, gen_enabled,
 		"run the generator lcore"),
 	U("generator", "lcore", gen_lcore, 0, RTE_MAX_LCORE - 1,
@@ -448,6 +466,9 @@ tw_config_defaults(struct tw_config *cfg)
 	cfg->itch_mix[8] = 1.26;
 	cfg->itch_zipf_s = 1.0;
 	cfg->itch_halts = 4;
+	cfg->mdp3_depth = 10;
+	cfg->mdp3_snapshot_interval_ms = 100;
+	cfg->mdp3_definition_interval_ms = 500;
 	cfg->itch_close_cancel_pct = 3.0;
 
 	cfg->gen_enabled = true;

@@ -77,6 +77,14 @@ struct tw_config {
 	double itch_close_cancel_pct;   /* generator: of delete_pct, the
 					 * day orders cancelled after 16:00 */
 	char itch_out[TW_PATH_MAX];     /* the generator's day file */
+
+	/* [mdp3]: CME MDP 3.0's books, loops and resets */
+	uint32_t mdp3_depth;            /* generator: levels a side */
+	uint32_t mdp3_snapshot_group;   /* channel 0's snapshot loop; 0: group + 512 */
+	uint32_t mdp3_definition_group; /* ... definition loop; 0: group + 768 */
+	uint32_t mdp3_snapshot_interval_ms;     /* a cycle; 0: no loop */
+	uint32_t mdp3_definition_interval_ms;
+	uint64_t mdp3_reset_after;      /* ticks; 0: no ChannelReset */
 	char itch_file[TW_PATH_MAX];    /* [generator]: a day file to send */
 	double itch_speed;              /* its timing, this many times faster
 					 * (0: as fast as the port takes) */
@@ -272,6 +280,24 @@ void tw_config_frame_params(const struct tw_config *cfg,
  * -EINVAL.
  */
 int tw_config_rx_feed(const struct tw_config *cfg, struct tw_rx_feed *feed);
+
+/*
+ * The first groups of MDP 3.0's snapshot and definition loops (channel c
+ * at first + c): the profile's, or [feed] group + 512 and + 768.
+ */
+static inline uint32_t
+tw_config_mdp3_snapshot_group(const struct tw_config *cfg)
+{
+	return cfg->mdp3_snapshot_group != 0 ? cfg->mdp3_snapshot_group :
+		cfg->group + 512;
+}
+
+static inline uint32_t
+tw_config_mdp3_definition_group(const struct tw_config *cfg)
+{
+	return cfg->mdp3_definition_group != 0 ?
+		cfg->mdp3_definition_group : cfg->group + 768;
+}
 
 /*
  * Line B's own port ([feed] line_b_port, with lines = 2): true and

@@ -329,6 +329,34 @@ tw_config_check(const struct tw_config *cfg, char *err, size_t errlen)
 			"or [feed] udp_port", o, cfg->channels);
 		return -EINVAL;
 	}
+	if (strcmp(cfg->transport, "mdp3") == 0) {
+		/* The loops' groups: inside the multicast range, apart from
+		 * each other and from lines A and B. */
+		const struct { const char *key; uint32_t g; } loops[] = {
+			{ "snapshot_group", tw_config_mdp3_snapshot_group(cfg) },
+			{ "definition_group",
+			  tw_config_mdp3_definition_group(cfg) },
+		};
+		uint32_t n = cfg->channels;
+		unsigned int i;
+
+		for (i = 0; i < RTE_DIM(loops); i++) {
+			uint32_t g = loops[i].g;
+
+			if ((uint64_t)g + n - 1 > TW_IPV4(239, 255, 255, 255) ||
+			    (g < cfg->group + n && cfg->group < g + n) ||
+			    (cfg->lines == 2 && g < cfg->group_b + n &&
+			     cfg->group_b < g + n) ||
+			    (i == 1 && g < loops[0].g + n &&
+			     loops[0].g < g + n)) {
+				snprintf(err, errlen, "%s: [mdp3] %s: the "
+					"groups of %u channels overlap another "
+					"feed's or run past 239.255.255.255",
+					o, loops[i].key, n);
+				return -EINVAL;
+			}
+		}
+	}
 	if (cfg->request_port <= cfg->udp_port &&
 	    cfg->udp_port < cfg->request_port + cfg->channels) {
 		snprintf(err, errlen, "%s: [recovery] request_port: channel "

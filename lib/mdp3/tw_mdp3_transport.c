@@ -7,6 +7,7 @@
  * asking for it is refused by name (issue 26's next steps).
  */
 #include "tw_mdp3.h"
+#include "tw_mdp3_gen.h"
 #include "tw_protocol.h"
 
 static const struct tw_transport transport_mdp3 = {
@@ -15,6 +16,7 @@ static const struct tw_transport transport_mdp3 = {
 		.snapshot_loop = true,
 		.two_lines = true,
 	},
+	.framing = &tw_mdp3_framing,
 };
 
 TW_TRANSPORT_REGISTER(transport_mdp3);

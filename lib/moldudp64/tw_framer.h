@@ -166,6 +166,9 @@ struct tw_emitter {
 	uint32_t quotes_to_request;     /* countdown to the next request */
 	const volatile bool *quit;      /* stops a long directory; or NULL */
 	void *proto_state;              /* another protocol's model; or NULL */
+	/* A transport's loops (MDP 3.0's snapshot and definition loops:
+	 * channel c's on c and channels + c), line A only; or NULL. */
+	struct tw_framer *loops;
 };
 
 #endif /* TW_FRAMER_H */

@@ -199,6 +199,11 @@ tw_protocol_for(const struct tw_config *cfg, char *err, size_t errlen)
 	}
 	if (tw_transport_for(cfg, p, err, errlen) == NULL)
 		return NULL;
+	if (cfg->rx_enabled && p->rx_init == NULL) {
+		snprintf(err, errlen, "%s: [rx] enabled: protocol %s has no "
+			"receiver yet; run its generator alone", o, p->name);
+		return NULL;
+	}
 	return p;
 }
 
@@ -220,5 +225,10 @@ tw_protocol_rx_feed(const struct tw_protocol *p, const struct tw_config *cfg,
 		feed->request_port = 0;
 	if (!p->caps.snapshots || !t->caps.snapshot_on_request)
 		feed->snapshot_port = 0;
+	if (t->caps.snapshot_loop) {
+		/* MDP 3.0's loops: the groups the generator sends them to. */
+		feed->snap_group = tw_config_mdp3_snapshot_group(cfg);
+		feed->def_group = tw_config_mdp3_definition_group(cfg);
+	}
 	return 0;
 }

@@ -104,6 +104,10 @@ struct tw_protocol {
 	/* Generator: what closes a session before its end; or NULL. */
 	void (*gen_close)(struct tw_emitter *e, uint64_t now,
 			uint64_t send_ns);
+	/* Generator: what cycles on its own (a transport's loops),
+	 * between batches and after the session's end until the run's;
+	 * or NULL. */
+	void (*gen_idle)(struct tw_emitter *e, uint64_t now);
 	/* Generator: one message sent as it is (a replay's), by kind. */
 	void (*gen_count)(struct tw_gen_counters *ctr, const uint8_t *m,
 			uint16_t len);
