@@ -51,7 +51,8 @@ outputs_usage(const struct tw_app *app)
 	     (!cfg->gen_enabled || !app->proto->caps.books))) {
 		fprintf(stderr, "tickwire: --dump-books and "
 			"--dump-truth-books: books are kept with [feed] "
-			"protocol = itch50, by RX lcores and by a generator\n");
+			"protocol = itch50 or mdp3, by RX lcores and by a "
+			"generator\n");
 		return -EINVAL;
 	}
 	if (cfg->itch_out[0] != '\0' && (!cfg->gen_enabled ||
@@ -323,6 +324,32 @@ fed_from_capture(const struct tw_app *app)
 	return false;
 }
 
+bool
+tw_app_transport_ends(const struct tw_app *app)
+{
+	const struct tw_transport *t = tw_transport_find(app->cfg.transport);
+
+	return t == NULL || t->framing == NULL || t->framing->end_of_session;
+}
+
+uint32_t
+tw_app_stale_count(const struct tw_app *app)
+{
+	uint32_t l, n = 0;
+	unsigned int k;
+
+	if (app->nb_rx == 0)
+		return 0;
+	for (l = 0; l < app->caches[0]->nb_symbols; l++)
+		for (k = 0; k < app->plan.nb_cache_sockets; k++)
+			if (__atomic_load_n(&app->caches[k]->info[l].stale,
+					__ATOMIC_ACQUIRE) != 0) {
+				n++;
+				break;
+			}
+	return n;
+}
+
 /* Whole or not: the counters, and every symbol's stale mark. */
 static void
 judge(struct tw_app *app, const struct tw_stats *st, struct tw_verdict *v)
@@ -362,6 +389,10 @@ tw_app_report(struct tw_app *app, struct tw_stats *now,
 	static struct tw_verdict verdict;
 
 	now->latency_is_age = fed_from_capture(app);
+	/* A receiver alone on a transport with no end of session: none to
+	 * wait for (with a generator here, run.c decides per channel). */
+	if (!tw_app_transport_ends(app) && app->nb_gen == 0)
+		now->channels_not_ended = 0;
 	tw_stats_print_summary(stdout, now);
 	tw_app_clock_print(app, stdout);
 	judge(app, now, &verdict);

@@ -172,16 +172,6 @@ lines_begin(struct tw_app *app)
 	lines.on = lines.json_on || lines.csv_on;
 }
 
-static void
-collect(struct tw_app *app, struct tw_stats *s)
-{
-	tw_view_collect(app->view, s, lat_merged, &rtt_merged);
-}
-
-/*
- * The session is over when every channel has ended, or the generator
- * ended drain_s ago (RX-less runs: at once).
- */
 /* Every generator lcore has ended its channels' session. */
 static bool
 gens_done(const struct tw_app *app)
@@ -194,6 +184,41 @@ gens_done(const struct tw_app *app)
 	return true;
 }
 
+/*
+ * A transport with no end of session (MDP 3.0's): with the generator
+ * here, a channel has ended once the generator is done, nothing it sent
+ * is unreceived and no symbol is stale; a receiver alone waits for no
+ * end (tw_app_report).
+ */
+static void
+no_end_channels(struct tw_app *app, struct tw_stats *s)
+{
+	bool done;
+	unsigned int i;
+
+	if (tw_app_transport_ends(app) || app->nb_gen == 0 || !s->receiving)
+		return;
+	done = gens_done(app) && tw_app_stale_count(app) == 0;
+	s->channels_ended = 0;
+	s->channels_not_ended = 0;
+	for (i = 0; i < s->nb_channels; i++) {
+		s->channels[i].ended = done && s->channels[i].unreceived == 0;
+		s->channels_ended += s->channels[i].ended != 0;
+		s->channels_not_ended += s->channels[i].ended == 0;
+	}
+}
+
+static void
+collect(struct tw_app *app, struct tw_stats *s)
+{
+	tw_view_collect(app->view, s, lat_merged, &rtt_merged);
+	no_end_channels(app, s);
+}
+
+/*
+ * The session is over when every channel has ended, or the generator
+ * ended drain_s ago (RX-less runs: at once).
+ */
 static bool
 session_over(struct tw_app *app, const struct tw_stats *now, uint64_t t,
 		uint64_t gen_done_tsc)

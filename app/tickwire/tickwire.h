@@ -400,6 +400,11 @@ bool tw_app_serves_mirror(const struct tw_app *app);
 int tw_app_dump_books(const struct tw_app *app, FILE *f);
 int tw_app_dump_truth_books(const struct tw_app *app, FILE *f);
 
+/* report.c: the transport has an end of session (MoldUDP64's; MDP
+ * 3.0 has none), and the symbols marked stale now. */
+bool tw_app_transport_ends(const struct tw_app *app);
+uint32_t tw_app_stale_count(const struct tw_app *app);
+
 /* gen_setup.c / gen_send.c, rx_lcore.c: each role's creation and loop. */
 int tw_gen_lcore_create(struct tw_app *app);
 int tw_gen_lcore_main(void *arg);

@@ -15,29 +15,31 @@
 #include "tw_mdp3_gen.h"
 
 /* CME products: root, tick (PRICE9), DisplayFactor (Decimal9), and the
- * price of lib/gen's 1.0 in its units (so 100.0 is a realistic level). */
+ * price of lib/gen's 1.0 in its units (lib/gen's 100.0: about a third of
+ * the product's usual level, so its per-tick moves cross a tick now and
+ * then, not at every event). */
 static const struct {
 	char root[3];
 	int64_t tick;
 	int64_t display;
 	double scale;
 } roots[TW_MDP3_GEN_ROOTS] = {
-	{ "ES", 250000000, 1000000000, 45 },
-	{ "NQ", 250000000, 1000000000, 160 },
-	{ "YM", 1000000000, 1000000000, 350 },
-	{ "CL", 10000000, 1000000000, 0.7 },
-	{ "GC", 100000000, 1000000000, 20 },
-	{ "SI", 5000000, 1000000000, 0.25 },
-	{ "HG", 500000, 1000000000, 0.04 },
-	{ "NG", 1000000, 1000000000, 0.03 },
-	{ "ZN", 15625000, 1000000000, 1.1 },
-	{ "ZB", 31250000, 1000000000, 1.2 },
-	{ "ZF", 7812500, 1000000000, 1.05 },
-	{ "ZT", 3906250, 1000000000, 1.02 },
-	{ "ZC", 250000000, 10000000, 450 },
-	{ "ZS", 250000000, 10000000, 1200 },
-	{ "ZW", 250000000, 10000000, 600 },
-	{ "6E", 50000, 1000000000, 0.011 },
+	{ "ES", 250000000, 1000000000, 15 },
+	{ "NQ", 250000000, 1000000000, 55 },
+	{ "YM", 1000000000, 1000000000, 120 },
+	{ "CL", 10000000, 1000000000, 0.25 },
+	{ "GC", 100000000, 1000000000, 7 },
+	{ "SI", 5000000, 1000000000, 0.08 },
+	{ "HG", 500000, 1000000000, 0.015 },
+	{ "NG", 1000000, 1000000000, 0.01 },
+	{ "ZN", 15625000, 1000000000, 0.4 },
+	{ "ZB", 31250000, 1000000000, 0.4 },
+	{ "ZF", 7812500, 1000000000, 0.35 },
+	{ "ZT", 3906250, 1000000000, 0.35 },
+	{ "ZC", 250000000, 10000000, 150 },
+	{ "ZS", 250000000, 10000000, 400 },
+	{ "ZW", 250000000, 10000000, 200 },
+	{ "6E", 50000, 1000000000, 0.004 },
 };
 
 static inline uint64_t
@@ -275,7 +277,8 @@ event(struct tw_mdp3_gen_out *o, uint32_t l, double price, uint64_t misc)
 	struct tw_mdp3_gen *g = o->g;
 	struct tw_mdp3_book *b = &g->books[l];
 	struct tw_mdp3_gen_inst *in = &g->inst[l];
-	int64_t want = target_bid(in, price), have;
+	double mid = price * in->ticks_per_unit, off;
+	int64_t have;
 	enum tw_mdp3_side side = (misc >> 8) & 1 ? TW_MDP3_SIDE_ASK :
 		TW_MDP3_SIDE_BID;
 	struct tw_mdp3_gen_level lv;
@@ -298,15 +301,18 @@ event(struct tw_mdp3_gen_out *o, uint32_t l, double price, uint64_t misc)
 		return;
 	}
 	have = b->bid[0].px / in->tick;
-	/* At most 3 ticks an event: a jump is walked over a few. */
-	if (want > have) {
-		sweep(o, l, TW_MDP3_SIDE_ASK, (unsigned int)RTE_MIN(want - have,
-			(int64_t)3));
+	/*
+	 * The mid a whole tick or more from the book's (between its bid and
+	 * ask): an order sweeps that many levels toward it, at most 3 an
+	 * event (a jump is walked over a few).
+	 */
+	off = mid - ((double)have + 0.5);
+	if (off >= 1) {
+		sweep(o, l, TW_MDP3_SIDE_ASK, (unsigned int)RTE_MIN(off, 3.0));
 		return;
 	}
-	if (want < have && b->ask[0].px / in->tick > want + 1) {
-		sweep(o, l, TW_MDP3_SIDE_BID, (unsigned int)RTE_MIN(have - want,
-			(int64_t)3));
+	if (off <= -1) {
+		sweep(o, l, TW_MDP3_SIDE_BID, (unsigned int)RTE_MIN(-off, 3.0));
 		return;
 	}
 	if ((misc & 0xff) < 52) {        /* a fifth: a trade at the touch */

@@ -85,7 +85,6 @@ struct tw_mdp3_gen_counters {
 	uint64_t snapshots;             /* 52 */
 	uint64_t definition_cycles;
 	uint64_t loop_definitions;      /* 54 on the definition loop */
-	uint64_t truth_refused;         /* the truth refused its own (a bug) */
 };
 
 struct tw_mdp3_gen {

@@ -104,7 +104,7 @@ tw_mdp3_gen_book_msg(struct tw_mdp3_gen_out *o, uint32_t l,
 		if (tw_mdp3_book_update(b, lv[i].side, lv[i].action,
 				lv[i].level, lv[i].px, lv[i].qty,
 				lv[i].orders) != TW_MDP3_BOOK_OK)
-			o->g->ctr.truth_refused++;
+			o->e->ctr->truth_refused++;
 		b->rpt_seq++;
 		show(o, b, seq);
 	}
@@ -293,7 +293,7 @@ tw_mdp3_gen_definition_msg(struct tw_mdp3_gen_out *o, uint32_t l)
 		snprintf(name, sizeof(name), "%.*s", TW_TICKER_LEN, sym);
 		tw_ticker_from_str(d.ticker, name);
 		if (tw_cache_set_directory(o->e->truth, &d) != 0)
-			o->g->ctr.truth_refused++;
+			o->e->ctr->truth_refused++;
 	}
 	o->g->ctr.definitions++;
 	o->e->ctr->directories++;

@@ -100,10 +100,10 @@ tw_framer_control(struct tw_framer *fr, uint16_t ch, uint16_t mold_count,
 	struct tw_framer_chan *c = &fr->ch[ch];
 	uint16_t len;
 
-	if (mold_count == TW_MOLD_COUNT_END_OF_SESSION && !f->end_of_session)
-		return -ENOTSUP;
 	if (c->b.buf != NULL)
 		tw_framer_close(fr, ch, now);
+	if (mold_count == TW_MOLD_COUNT_END_OF_SESSION && !f->end_of_session)
+		return -ENOTSUP;
 	if (tw_framer_open(fr, ch, now) != 0)
 		return -ENOBUFS;
 	if (mold_count == TW_MOLD_COUNT_HEARTBEAT && f->heartbeat_msg != NULL) {
