@@ -256,6 +256,12 @@ key_value(const struct key_def *k, const struct tw_config *cfg, char *buf,
 	case KT_MCAST: {
 		uint32_t v = *(const uint32_t *)field;
 
+		/* A group left unset (derived from others: [mdp3]'s) prints
+		 * empty, as an unset text does. */
+		if (k->type == KT_MCAST && v == 0) {
+			buf[0] = '\0';
+			break;
+		}
 		snprintf(buf, len, "%u.%u.%u.%u", v >> 24, (v >> 16) & 0xff,
 			(v >> 8) & 0xff, v & 0xff);
 		break;

@@ -95,7 +95,7 @@ tickwire_without_echo_refuses_its_name(void **state)
 	s = it_slurp(log);
 	assert_non_null(s);
 	assert_non_null(strstr(s, "[feed] protocol: 'echo' is not one of "
-		"itch50, tickwire"));
+		"itch50, mdp3, tickwire"));
 	free(s);
 }
 
