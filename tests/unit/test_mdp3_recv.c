@@ -531,10 +531,12 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	struct t *t = *state;
 	const uint32_t ls[] = { 2, 6 };
 	struct tw_mdp3_book truth2, truth6;
+	static struct tw_hist recovery;
 	uint32_t r2, r6;
 
 	define(t, 2, ls, 2);
-	t->rx.ctx.fill_hist = NULL;
+	tw_hist_init(&recovery);
+	t->rx.ctx.fill_hist = &recovery;
 	/* Snapshots while nothing is stale cost a header. */
 	begin(t, 1);
 	add_snapshot(t, 2, 1, 0, book(t, 2));
@@ -586,6 +588,10 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	put(t, 2, SNAP);
 	assert_int_equal(t->rx.ctr.mdp3_foreign_instrument, 1);
 	assert_int_equal(t->rx.ctr.mdp3_recovered, 2);
+	/* Gap seen at packet 4, recovered three frames (3 us) later. */
+	assert_int_equal(recovery.count, 2);
+	assert_int_equal(recovery.min, 3000);
+	assert_int_equal(recovery.max, 3000);
 	assert_false(stale(t, 2) || stale(t, 6));
 	assert_int_equal(t->st->chan[2].stale, 0);
 	assert_int_equal(tw_mdp3_book_digest(book(t, 2)),
