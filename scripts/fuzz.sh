@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 TW_SCRIPT=fuzz.sh
 . scripts/lib/common.sh
 
-ALL=(fuzz_frame fuzz_datagram fuzz_config fuzz_cmdline fuzz_request fuzz_itch fuzz_mdp3)
+ALL=(fuzz_frame fuzz_datagram fuzz_config fuzz_cmdline fuzz_request fuzz_itch fuzz_mdp3 fuzz_mdp3_rx)
 
 usage()
 {

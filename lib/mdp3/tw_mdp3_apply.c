@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * CME MDP 3.0 messages into books and a cache (tw_mdp3_apply.h says
- * the rules): the incremental feed's templates 4, 12, 30, 37, 46, 48
- * and 54, the snapshot loop's 52 and the definition loop's 54, each
- * entry's RptSeq, instruments falling stale and recovered.
+ * CME MDP 3.0's incremental feed into books and a cache
+ * (tw_mdp3_apply.h says the rules): templates 4, 12, 30, 37, 46, 48
+ * and 54, each entry's RptSeq, instruments falling stale and their
+ * entries held meanwhile; the state's layout. The loops are
+ * tw_mdp3_recover.c's.
  * Owns: what each message does to the state. Never touches: framing,
  * packet sequences; never allocates, locks or prints.
  */
@@ -11,7 +12,7 @@
 
 #include <rte_branch_prediction.h>
 
-#include "tw_mdp3_apply.h"
+#include "tw_mdp3_apply_private.h"
 #include "tw_rx_frame.h"
 
 #define STATE_MAGIC 0x6d647033u        /* "mdp3" */
@@ -45,85 +46,17 @@ tw_mdp3_rx_state_init(void *mem, uint32_t nb_symbols, uint16_t nb_channels)
 	return st;
 }
 
-/* ---- instruments: which, stale, recovered ---- */
-
-enum which {
-	INST_OK,
-	INST_FOREIGN,           /* outside the cache, or another channel's */
-	INST_UNDEFINED,         /* never defined */
+enum admit {
+	ADMIT_APPLY,            /* the next of its instrument */
+	ADMIT_HOLD,             /* its instrument is stale: kept */
+	ADMIT_SKIP,             /* old, or a jump (now stale) */
 };
 
-static enum which
-instrument(const struct tw_mdp3_rx_state *st, int32_t secid,
-		uint32_t channel, uint32_t *l)
-{
-	int64_t i = (int64_t)secid - TW_MDP3_SECID_BASE;
-
-	if (unlikely(i < 0 || i >= st->nb_symbols ||
-		     (uint32_t)i % st->nb_channels != channel))
-		return INST_FOREIGN;
-	*l = (uint32_t)i;
-	return st->books[i].defined ? INST_OK : INST_UNDEFINED;
-}
-
-/* The book an update names, or NULL (counted). */
-static struct tw_mdp3_book *
-update_book(struct tw_mdp3_sink *s, int32_t secid, uint32_t channel)
-{
-	uint32_t l = 0;
-
-	switch (instrument(s->st, secid, channel, &l)) {
-	case INST_OK:
-		return &s->st->books[l];
-	case INST_FOREIGN:
-		s->ctr->mdp3_foreign_instrument++;
-		return NULL;
-	default:
-		s->ctr->mdp3_unknown_instrument++;
-		return NULL;
-	}
-}
-
-static void
-fall_stale(struct tw_mdp3_sink *s, uint32_t l, uint64_t now_ns)
-{
-	struct tw_mdp3_inst *in = &s->st->inst[l];
-
-	if (in->stale)
-		return;
-	in->stale = 1;
-	in->stale_since_ns = now_ns;
-	/* A snapshot older than what the book applied would go back. */
-	in->skipped_rpt = s->st->books[l].rpt_seq;
-	s->st->chan[l % s->st->nb_channels].stale++;
-	if (s->cache != NULL)
-		tw_cache_mark_stale(s->cache, l);
-}
-
-/* Not stale any more: counted (and timed) when a snapshot did it. */
-static void
-recovered(struct tw_mdp3_sink *s, uint32_t l, bool by_snapshot,
-		uint64_t now_ns)
-{
-	struct tw_mdp3_inst *in = &s->st->inst[l];
-
-	in->stale = 0;
-	s->st->chan[l % s->st->nb_channels].stale--;
-	if (s->cache != NULL)
-		__atomic_store_n(&s->cache->info[l].stale, 0,
-			__ATOMIC_RELEASE);
-	if (!by_snapshot)
-		return;
-	s->ctr->mdp3_recovered++;
-	if (s->recovery_hist != NULL && now_ns >= in->stale_since_ns)
-		tw_hist_record(s->recovery_hist, now_ns - in->stale_since_ns);
-}
-
 /*
- * An update entry's RptSeq against its instrument: true when it
+ * An update entry's RptSeq against its instrument: ADMIT_APPLY when it
  * applies (the book's RptSeq is then rpt).
  */
-static bool
+static enum admit
 rpt_admit(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t rpt,
 		uint64_t now_ns)
 {
@@ -133,39 +66,76 @@ rpt_admit(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t rpt,
 		if (rpt > in->skipped_rpt)
 			in->skipped_rpt = rpt;
 		s->ctr->mdp3_stale_skipped++;
-		return false;
+		return ADMIT_HOLD;
 	}
 	if (likely(rpt == b->rpt_seq + 1)) {
 		b->rpt_seq = rpt;
-		return true;
+		return ADMIT_APPLY;
 	}
 	if (rpt <= b->rpt_seq) {
 		s->ctr->mdp3_rptseq_old++;
-		return false;
+		return ADMIT_SKIP;
 	}
 	s->ctr->mdp3_rptseq_jumps++;
 	s->ctr->mdp3_recoveries++;
 	fall_stale(s, b->l, now_ns);
 	in->skipped_rpt = rpt;
-	return false;
+	return ADMIT_SKIP;
 }
 
-/* An entry the book refused: counted, and its instrument stale. */
+/* Kept for its instrument's snapshot; the oldest go when full. */
 static void
-refused(struct tw_mdp3_sink *s, struct tw_mdp3_book *b,
-		enum tw_mdp3_book_verdict v, uint64_t now_ns)
+hold(struct tw_mdp3_sink *s, uint32_t channel, const struct tw_mdp3_held *h)
 {
-	s->ctr->mdp3_refused[v]++;
-	s->ctr->mdp3_recoveries++;
-	fall_stale(s, b->l, now_ns);
+	struct tw_mdp3_chan *c = &s->st->chan[channel];
+
+	if (c->held_n == TW_MDP3_HELD_MAX) {
+		c->held_first = (c->held_first + 1) % TW_MDP3_HELD_MAX;
+		c->held_n--;
+		s->ctr->mdp3_held_lost++;
+	}
+	c->held[(c->held_first + c->held_n) % TW_MDP3_HELD_MAX] = *h;
+	c->held_n++;
+	s->ctr->mdp3_held++;
 }
 
-static inline void
-show(struct tw_mdp3_sink *s, const struct tw_mdp3_book *b, uint64_t seq,
-		uint64_t now_ns)
+/*
+ * One update entry of the incremental feed, of SecurityID secid: into
+ * its book, held, or skipped; a refusal stales its instrument.
+ */
+static void
+entry(struct tw_mdp3_sink *s, struct tw_mdp3_held *h, int32_t secid,
+		uint64_t seq, uint32_t channel, uint64_t now_ns)
 {
-	if (s->cache != NULL)
-		tw_mdp3_show(s->cache, b, seq, now_ns);
+	struct tw_mdp3_book *b = update_book(s, secid, channel);
+	enum tw_mdp3_book_verdict v;
+
+	if (b == NULL)
+		return;
+	h->l = b->l;
+	switch (rpt_admit(s, b, h->rpt, now_ns)) {
+	case ADMIT_APPLY:
+		break;
+	case ADMIT_HOLD:
+		hold(s, channel, h);
+		return;
+	default:
+		return;
+	}
+	v = update(b, h);
+	if (unlikely(v != TW_MDP3_BOOK_OK)) {
+		s->ctr->mdp3_refused[v]++;
+		s->ctr->mdp3_recoveries++;
+		fall_stale(s, b->l, now_ns);
+		return;
+	}
+	if (h->tmpl == TW_MDP3_BOOK)
+		s->ctr->book_msgs++;
+	else if (h->tmpl == TW_MDP3_TRADE_SUMMARY)
+		s->ctr->trades++;
+	else
+		s->ctr->mdp3_volumes++;
+	show(s, b, seq, now_ns);
 }
 
 void
@@ -199,8 +169,7 @@ apply_book(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
 	 * the walk checked it lies inside the message. */
 	for (i = 0; i < g->count; i++) {
 		struct tw_mdp3_book_entry e;
-		struct tw_mdp3_book *b;
-		enum tw_mdp3_book_verdict v;
+		struct tw_mdp3_held h;
 
 		tw_mdp3_get_book_entry(tw_mdp3_entry(g, i), &e);
 		if (e.type == TW_MDP3_IMPLIED_BID ||
@@ -208,25 +177,11 @@ apply_book(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
 			s->ctr->mdp3_implied_skipped++;
 			continue;
 		}
-		b = update_book(s, e.security_id, channel);
-		if (b == NULL || !rpt_admit(s, b, e.rpt_seq, now_ns))
-			continue;
-		if (e.type == TW_MDP3_BID || e.type == TW_MDP3_OFFER) {
-			v = tw_mdp3_book_update(b, e.type == TW_MDP3_BID ?
-				TW_MDP3_SIDE_BID : TW_MDP3_SIDE_ASK, e.action,
-				e.level, e.px, e.size, e.orders);
-		} else if (e.type == TW_MDP3_BOOK_RESET) {
-			tw_mdp3_book_clear(b);
-			v = TW_MDP3_BOOK_OK;
-		} else {
-			v = TW_MDP3_BOOK_BAD_ACTION;
-		}
-		if (unlikely(v != TW_MDP3_BOOK_OK)) {
-			refused(s, b, v, now_ns);
-			continue;
-		}
-		s->ctr->book_msgs++;
-		show(s, b, seq, now_ns);
+		h = (struct tw_mdp3_held){ .px = e.px, .size = e.size,
+			.orders = e.orders, .rpt = e.rpt_seq,
+			.tmpl = TW_MDP3_BOOK, .action = e.action,
+			.level = e.level, .type = e.type };
+		entry(s, &h, e.security_id, seq, channel, now_ns);
 	}
 }
 
@@ -239,24 +194,13 @@ apply_trades(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
 
 	for (i = 0; i < g->count; i++) {
 		struct tw_mdp3_trade_entry e;
-		struct tw_mdp3_book *b;
+		struct tw_mdp3_held h;
 
 		tw_mdp3_get_trade_entry(tw_mdp3_entry(g, i), &e);
-		b = update_book(s, e.security_id, channel);
-		if (b == NULL || !rpt_admit(s, b, e.rpt_seq, now_ns))
-			continue;
-		if (unlikely(e.action != TW_MDP3_NEW)) {
-			/* A trade corrected or busted: not modelled. */
-			refused(s, b, TW_MDP3_BOOK_BAD_ACTION, now_ns);
-			continue;
-		}
-		if (unlikely(e.px == TW_MDP3_PRICE_NULL || e.size <= 0)) {
-			refused(s, b, TW_MDP3_BOOK_BAD_FIELD, now_ns);
-			continue;
-		}
-		tw_mdp3_book_trade(b, e.px, e.size);
-		s->ctr->trades++;
-		show(s, b, seq, now_ns);
+		h = (struct tw_mdp3_held){ .px = e.px, .size = e.size,
+			.orders = e.orders, .rpt = e.rpt_seq,
+			.tmpl = TW_MDP3_TRADE_SUMMARY, .action = e.action };
+		entry(s, &h, e.security_id, seq, channel, now_ns);
 	}
 }
 
@@ -269,19 +213,12 @@ apply_volume(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
 
 	for (i = 0; i < g->count; i++) {
 		struct tw_mdp3_volume_entry e;
-		struct tw_mdp3_book *b;
+		struct tw_mdp3_held h;
 
 		tw_mdp3_get_volume_entry(tw_mdp3_entry(g, i), &e);
-		b = update_book(s, e.security_id, channel);
-		if (b == NULL || !rpt_admit(s, b, e.rpt_seq, now_ns))
-			continue;
-		if (unlikely(e.size < 0)) {
-			refused(s, b, TW_MDP3_BOOK_BAD_FIELD, now_ns);
-			continue;
-		}
-		tw_mdp3_book_volume(b, (uint64_t)e.size);
-		s->ctr->mdp3_volumes++;
-		show(s, b, seq, now_ns);
+		h = (struct tw_mdp3_held){ .size = e.size, .rpt = e.rpt_seq,
+			.tmpl = TW_MDP3_VOLUME, .action = e.action };
+		entry(s, &h, e.security_id, seq, channel, now_ns);
 	}
 }
 
@@ -316,8 +253,8 @@ apply_reset(struct tw_mdp3_sink *s, uint64_t seq, uint32_t channel,
  * from the definition loop it is not known (its updates may have gone
  * by): stale until its snapshot.
  */
-static void
-apply_definition(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
+void
+tw_mdp3_apply_definition(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
 		uint32_t channel, bool from_loop, uint64_t now_ns)
 {
 	struct tw_mdp3_rx_state *st = s->st;
@@ -400,7 +337,7 @@ tw_mdp3_apply(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
 		apply_reset(s, seq, channel, now_ns);
 		break;
 	case TW_MDP3_INSTRUMENT_FUT:
-		apply_definition(s, m, channel, false, now_ns);
+		tw_mdp3_apply_definition(s, m, channel, false, now_ns);
 		break;
 	default:        /* a snapshot on the incremental feed: not its */
 		s->ctr->other_msgs++;
@@ -409,112 +346,3 @@ tw_mdp3_apply(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
 	return 1;
 }
 
-/* ---- the loops ---- */
-
-/*
- * A snapshot (52) of a stale instrument: its book laid down whole at
- * the snapshot's RptSeq (built aside, so a refused level changes
- * nothing), then the incremental feed applies from RptSeq + 1.
- */
-static void
-apply_snapshot(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
-		uint32_t channel, uint64_t expected, uint64_t now_ns)
-{
-	struct tw_mdp3_rx_state *st = s->st;
-	const struct tw_mdp3_group *g = &m->group[0];
-	struct tw_mdp3_snapshot sn;
-	struct tw_mdp3_book nb;
-	struct tw_mdp3_inst *in;
-	uint32_t l = 0;
-	unsigned int i;
-
-	tw_mdp3_get_snapshot(m->root, &sn);
-	switch (instrument(st, sn.security_id, channel, &l)) {
-	case INST_FOREIGN:
-		s->ctr->mdp3_foreign_instrument++;
-		return;
-	case INST_UNDEFINED:
-		s->ctr->mdp3_snap_unknown++;
-		return;
-	default:
-		break;
-	}
-	in = &st->inst[l];
-	if (!in->stale) {
-		s->ctr->mdp3_snap_unneeded++;
-		return;
-	}
-	if (expected == 0 || sn.last_msg_seq >= expected) {
-		s->ctr->mdp3_snap_future++;
-		return;
-	}
-	if (sn.rpt_seq < in->skipped_rpt) {
-		/* Older than an update skipped meanwhile: the next one. */
-		s->ctr->mdp3_snap_old++;
-		return;
-	}
-	nb = st->books[l];
-	tw_mdp3_book_reset(&nb);
-	for (i = 0; i < g->count; i++) {
-		struct tw_mdp3_snap_entry e;
-		enum tw_mdp3_book_verdict v = TW_MDP3_BOOK_OK;
-		unsigned int level;
-
-		tw_mdp3_get_snap_entry(tw_mdp3_entry(g, i), &e);
-		level = e.level < 1 ? 0 : (unsigned int)e.level;
-		switch (e.type) {
-		case TW_MDP3_BID:
-		case TW_MDP3_OFFER:
-			v = tw_mdp3_book_update(&nb, e.type == TW_MDP3_BID ?
-				TW_MDP3_SIDE_BID : TW_MDP3_SIDE_ASK,
-				TW_MDP3_NEW, level, e.px, e.size, e.orders);
-			break;
-		case TW_MDP3_TRADE:
-			if (e.px == TW_MDP3_PRICE_NULL || e.size < 0)
-				v = TW_MDP3_BOOK_BAD_FIELD;
-			nb.last_px = e.px;
-			nb.last_qty = e.size;
-			break;
-		case 'e':       /* the session's volume */
-			if (e.size < 0)
-				v = TW_MDP3_BOOK_BAD_FIELD;
-			tw_mdp3_book_volume(&nb, (uint64_t)e.size);
-			break;
-		case TW_MDP3_IMPLIED_BID:
-		case TW_MDP3_IMPLIED_OFFER:
-			s->ctr->mdp3_implied_skipped++;
-			break;
-		default:        /* statistics (open, high, settle, ...) */
-			break;
-		}
-		if (v != TW_MDP3_BOOK_OK) {
-			s->ctr->mdp3_snap_refused++;
-			return;
-		}
-	}
-	nb.rpt_seq = sn.rpt_seq;
-	st->books[l] = nb;
-	recovered(s, l, true, now_ns);
-	show(s, &st->books[l], sn.last_msg_seq, now_ns);
-}
-
-void
-tw_mdp3_apply_loop(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
-		enum tw_mdp3_verdict v, uint8_t loop, uint32_t channel,
-		uint64_t expected, uint64_t now_ns)
-{
-	if (v != TW_MDP3_OK) {
-		s->ctr->unknown_msgs++;
-		return;
-	}
-	if (loop == TW_RX_LOOP_SNAPSHOT &&
-	    m->template_id == TW_MDP3_SNAPSHOT)
-		apply_snapshot(s, m, channel, expected, now_ns);
-	else if (loop == TW_RX_LOOP_DEFINITION &&
-		 m->template_id == TW_MDP3_INSTRUMENT_FUT)
-		apply_definition(s, m, channel, true, now_ns);
-	else if (m->template_id == TW_MDP3_HEARTBEAT)
-		s->ctr->heartbeats++;
-	else
-		s->ctr->other_msgs++;
-}

@@ -11,10 +11,13 @@
  * entry (46, 48, 37) carries the instrument's RptSeq: one past the
  * book's applies; at or below it is old and ignored (what a snapshot
  * already holds); further is a jump: the instrument falls stale. A
- * stale instrument's entries are skipped until a SnapshotFullRefresh
- * (52) from its channel's snapshot loop lays its book down whole at
- * the snapshot's RptSeq, after which the incremental feed applies from
- * RptSeq + 1 on. A packet lost on every line makes every defined
+ * stale instrument's entries are skipped (and held, up to
+ * TW_MDP3_HELD_MAX a channel) until a SnapshotFullRefresh (52) from
+ * its channel's snapshot loop lays its book down whole at the
+ * snapshot's RptSeq; the held entries past it are applied in RptSeq
+ * order, and the incremental feed applies from there on. A snapshot
+ * the held entries cannot bring up to what was skipped waits for the
+ * next one. A packet lost on every line makes every defined
  * instrument of its channel stale (which of them it touched is not
  * known). A channel joins its loop while it has stale instruments:
  * snapshot packets of other channels cost a header check.
@@ -44,8 +47,33 @@ struct tw_mdp3_inst {
 	uint8_t pad[3];
 };
 
+/*
+ * An update entry of a stale instrument, skipped and kept for the
+ * snapshot that will need it (the spec's queue of the incremental
+ * feed, entry by entry): what 46, 48 and 37 entries carry.
+ */
+struct tw_mdp3_held {
+	int64_t px;
+	int32_t size;
+	int32_t orders;
+	uint32_t rpt;
+	uint32_t l;
+	uint8_t tmpl;           /* TW_MDP3_BOOK, _TRADE_SUMMARY, _VOLUME */
+	uint8_t action;
+	uint8_t level;
+	char type;
+	uint32_t pad;
+};
+
+/* Entries held per channel; past it the oldest go (counted). */
+#define TW_MDP3_HELD_MAX 128
+
 struct tw_mdp3_chan {
 	uint32_t stale;         /* its instruments stale now */
+	uint32_t held_first;    /* the oldest held entry's slot */
+	uint32_t held_n;        /* entries held (while stale != 0) */
+	uint32_t pad;
+	struct tw_mdp3_held held[TW_MDP3_HELD_MAX];
 };
 
 struct tw_mdp3_rx_state {

@@ -140,7 +140,6 @@ msg_lost(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 	RTE_SET_USED(seq);
 	mdp3_sink(ctx, &s);
 	tw_mdp3_channel_lost(&s, channel, now_ns);
-	tw_rx_channel_stale(ctx, channel);
 }
 
 /* Definitions always; snapshots while the channel has stale books. */

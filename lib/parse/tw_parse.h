@@ -178,7 +178,13 @@ struct tw_rx_counters {
 	uint64_t mdp3_snap_unknown;     /* of an instrument never defined */
 	uint64_t mdp3_snap_future;      /* LastMsgSeqNumProcessed past what
 					 * the incremental feed has shown */
-	uint64_t mdp3_snap_old;         /* older than what was skipped */
+	uint64_t mdp3_snap_old;         /* older than what was skipped and
+					 * not brought up by what was held */
+	uint64_t mdp3_held;             /* entries of stale instruments kept */
+	uint64_t mdp3_held_lost;        /* the oldest, past the channel's
+					 * TW_MDP3_HELD_MAX */
+	uint64_t mdp3_replayed;         /* held entries applied after their
+					 * instrument's snapshot */
 	uint64_t mdp3_snap_refused;     /* its levels refused by the book */
 } __rte_cache_aligned;
 

@@ -93,6 +93,9 @@ static const struct tw_counter_name rx_names[] = {
 	RX("mdp3_snapshots_future", mdp3_snap_future),
 	RX("mdp3_snapshots_old", mdp3_snap_old),
 	RX("mdp3_snapshots_refused", mdp3_snap_refused),
+	RX("mdp3_entries_held", mdp3_held),
+	RX("mdp3_entries_held_lost", mdp3_held_lost),
+	RX("mdp3_entries_replayed", mdp3_replayed),
 };
 
 #define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }

@@ -8,7 +8,8 @@
  * stepped over; trades, volume, status, heartbeats, unknown templates;
  * each bad input under its own reason with the books unchanged (or
  * only the instrument named falling stale); a packet lost on both
- * lines recovered from the snapshot loop; a late join recovered from
+ * lines recovered from the snapshot loop, with the updates held
+ * meanwhile applied after it; a late join recovered from
  * the definition and snapshot loops; a ChannelReset.
  */
 #include <setjmp.h>
@@ -530,11 +531,13 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 {
 	struct t *t = *state;
 	const uint32_t ls[] = { 2, 6 };
-	struct tw_mdp3_book truth2, truth6;
+	struct tw_mdp3_book truth2, truth6, at2, mid2;
+	static struct tw_hist recovery;
 	uint32_t r2, r6;
 
 	define(t, 2, ls, 2);
-	t->rx.ctx.fill_hist = NULL;
+	tw_hist_init(&recovery);
+	t->rx.ctx.fill_hist = &recovery;
 	/* Snapshots while nothing is stale cost a header. */
 	begin(t, 1);
 	add_snapshot(t, 2, 1, 0, book(t, 2));
@@ -548,6 +551,7 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	put(t, 2, INC_B);      /* line B alone: no gap */
 	assert_int_equal(t->rx.ctr.line_pkts[1], 1);
 	/* Packet 3 lost on both lines: the truth moves on without us. */
+	at2 = *book(t, 2);
 	truth2 = *book(t, 2);
 	truth6 = *book(t, 6);
 	tw_mdp3_book_update(&truth2, TW_MDP3_SIDE_BID, TW_MDP3_NEW, 1,
@@ -555,6 +559,7 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	tw_mdp3_book_trade(&truth6, PX(299), 3);
 	r2 = t->rpt[2] += 1;
 	r6 = t->rpt[6] += 1;
+	mid2 = truth2;          /* instrument 2 at packet 3, RptSeq r2 */
 	begin(t, 4);
 	add_book(t, (const struct lv[]){
 		{ 2, BID, TW_MDP3_CHANGE, 2, 100, 9, 2, 0 },
@@ -564,28 +569,36 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	assert_int_equal(t->rx.ctr.mdp3_recoveries, 1);
 	assert_true(stale(t, 2) && stale(t, 6));
 	assert_int_equal(t->rx.ctr.mdp3_stale_skipped, 1);
+	assert_int_equal(t->rx.ctr.mdp3_held, 1);
 	tw_mdp3_book_update(&truth2, TW_MDP3_SIDE_BID, TW_MDP3_CHANGE, 2,
 		PX(100), 9, 2);
-	r2 = t->rpt[2];
 	/* A snapshot from the future (packet 4 is the last we saw). */
 	begin(t, 1);
-	add_snapshot(t, 2, 5, r2, &truth2);
+	add_snapshot(t, 2, 5, t->rpt[2], &truth2);
 	put(t, 2, SNAP);
 	assert_int_equal(t->rx.ctr.mdp3_snap_future, 1);
-	/* One older than what was skipped: the next cycle's. */
+	/* One from before the lost packet: what was held cannot bring it
+	 * up to the update skipped (packet 3's is missing). */
 	begin(t, 1);
-	add_snapshot(t, 2, 3, r2 - 1, &truth2);
+	add_snapshot(t, 2, 2, r2 - 1, &at2);
 	put(t, 2, SNAP);
 	assert_int_equal(t->rx.ctr.mdp3_snap_old, 1);
 	assert_true(stale(t, 2));
-	/* The cycle: both instruments, and one of another channel. */
+	/* The cycle: both instruments, and one of another channel; 2's
+	 * snapshot is of packet 3, the held update of packet 4 follows. */
 	begin(t, 2);
-	add_snapshot(t, 2, 4, r2, &truth2);
+	add_snapshot(t, 2, 3, r2, &mid2);
 	add_snapshot(t, 6, 4, r6, &truth6);
 	add_snapshot(t, 1, 4, 1, &truth6);
 	put(t, 2, SNAP);
+	assert_int_equal(t->rx.ctr.mdp3_replayed, 1);
+	r2 = t->rpt[2];
 	assert_int_equal(t->rx.ctr.mdp3_foreign_instrument, 1);
 	assert_int_equal(t->rx.ctr.mdp3_recovered, 2);
+	/* Gap seen at packet 4, recovered three frames (3 us) later. */
+	assert_int_equal(recovery.count, 2);
+	assert_int_equal(recovery.min, 3000);
+	assert_int_equal(recovery.max, 3000);
 	assert_false(stale(t, 2) || stale(t, 6));
 	assert_int_equal(t->st->chan[2].stale, 0);
 	assert_int_equal(tw_mdp3_book_digest(book(t, 2)),
@@ -610,6 +623,62 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	add_snapshot(t, 2, 4, r2, &truth2);
 	put(t, 2, SNAP);
 	assert_int_equal(t->rx.ctr.mdp3_loop_idle, 2);
+}
+
+/* The held entries are bounded: past it the oldest go, and a snapshot
+ * older than what is still held waits for a newer one. */
+static void
+held_entries_are_bounded(void **state)
+{
+	struct t *t = *state;
+	const uint32_t ls[] = { 1 };
+	struct tw_mdp3_book truth;
+	unsigned int p, i, lost;
+	uint32_t first_kept;
+
+	define(t, 1, ls, 1);
+	begin(t, 2);
+	add_book(t, (const struct lv[]){
+		{ 1, BID, TW_MDP3_NEW, 1, 100, 1, 1, 0 },
+	}, 1, 0);
+	put(t, 1, INC_A);
+	truth = *book(t, 1);
+	/* Packet 3 lost (instrument 1's RptSeq 2), then 4 packets of 40
+	 * changes each, held. */
+	tw_mdp3_book_update(&truth, TW_MDP3_SIDE_BID, TW_MDP3_CHANGE, 1,
+		PX(100), 2, 1);
+	t->rpt[1]++;
+	for (p = 0; p < 4; p++) {
+		struct lv e[40];
+
+		for (i = 0; i < 40; i++)
+			e[i] = (struct lv){ 1, BID, TW_MDP3_CHANGE, 1, 100,
+				(int32_t)(3 + p * 40 + i), 1, 0 };
+		begin(t, 4 + p);
+		add_book(t, e, 40, 0);
+		put(t, 1, INC_A);
+	}
+	lost = 160 - TW_MDP3_HELD_MAX;
+	assert_int_equal(t->rx.ctr.mdp3_held, 160);
+	assert_int_equal(t->rx.ctr.mdp3_held_lost, lost);
+	/* The snapshot of packet 3 would need entries no longer held. */
+	begin(t, 1);
+	add_snapshot(t, 1, 3, 2, &truth);
+	put(t, 1, SNAP);
+	assert_int_equal(t->rx.ctr.mdp3_snap_old, 1);
+	assert_true(stale(t, 1));
+	/* One just before the oldest still held: those after it apply. */
+	first_kept = 3 + lost;          /* RptSeq of the oldest kept */
+	truth.bid[0].qty = (int32_t)(first_kept - 1 + 1);
+	begin(t, 2);
+	add_snapshot(t, 1, 4, first_kept - 1, &truth);
+	put(t, 1, SNAP);
+	assert_int_equal(t->rx.ctr.mdp3_replayed, TW_MDP3_HELD_MAX);
+	assert_false(stale(t, 1));
+	assert_int_equal(book(t, 1)->rpt_seq, t->rpt[1]);
+	assert_int_equal(book(t, 1)->bid[0].qty, 3 + 159);
+	assert_int_equal(entry(t, 1)->bid_sz, 3 + 159);
+	assert_int_equal(t->st->chan[1].held_n, 0);
 }
 
 static void
@@ -754,6 +823,8 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			a_gap_on_both_lines_recovers_from_the_snapshot_loop,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(held_entries_are_bounded,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(a_late_join_from_both_loops,
 			setup, teardown),
