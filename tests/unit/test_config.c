@@ -233,6 +233,58 @@ transport_is_chosen_and_checked(void **state)
 	assert_false(tw_transport_find("mdp3")->caps.rerequest);
 }
 
+/*
+ * mdp3 on its transport: accepted; its loops' groups derived from [feed]
+ * group unless set, handed to the receiver; a loop's groups over line
+ * A's, line B's or the other loop's refused by file, section and key.
+ */
+static void
+mdp3_loops_are_checked(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *key;
+	} bad[] = {
+		{ "snapshot_group = 239.1.1.3\n", "snapshot_group" },
+		{ "definition_group = 239.1.2.2\n", "definition_group" },
+		{ "snapshot_group = 239.9.0.1\ndefinition_group = 239.9.0.3\n",
+		  "definition_group" },
+		{ "definition_group = 239.255.255.254\n", "definition_group" },
+	};
+	struct tw_config cfg;
+	struct tw_rx_feed feed;
+	char err[TW_ERR_MAX], text[512];
+	const struct tw_protocol *p;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(load_text(&cfg, "[feed]\nprotocol = mdp3\n"
+		"transport = mdp3\nchannels = 4\ngroup = 239.1.1.1\n", err),
+		0);
+	assert_int_equal(full_check(&cfg, err), 0);
+	p = tw_protocol_for(&cfg, err, sizeof(err));
+	assert_non_null(p);
+	assert_true(p->caps.books && p->caps.two_lines);
+	assert_int_equal(tw_protocol_rx_feed(p, &cfg, &feed), 0);
+	assert_int_equal(feed.snap_group, 0xef010301);  /* 239.1.3.1 */
+	assert_int_equal(feed.def_group, 0xef010401);   /* 239.1.4.1 */
+	assert_int_equal(feed.request_port, 0);         /* no re-requests */
+	/* Not on MoldUDP64: no loops for the receiver to read. */
+	assert_int_equal(load_text(&cfg, "[feed]\nsymbols = 8\n", err), 0);
+	assert_int_equal(tw_protocol_rx_feed(tw_protocol_for(&cfg, err,
+		sizeof(err)), &cfg, &feed), 0);
+	assert_int_equal(feed.snap_group, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[feed]\nprotocol = mdp3\n"
+			"transport = mdp3\nchannels = 4\ngroup = 239.1.1.1\n"
+			"lines = 2\ngroup_b = 239.1.2.1\n[mdp3]\n%s",
+			bad[i].text);
+		assert_int_equal(load_text(&cfg, text, err), 0);
+		assert_int_equal(full_check(&cfg, err), -EINVAL);
+		assert_names(err, "[mdp3]", bad[i].key);
+	}
+}
+
 static void
 unknown_section_is_named(void **state)
 {
@@ -540,6 +592,7 @@ main(void)
 		cmocka_unit_test(lookalike_values_are_refused_by_name),
 		cmocka_unit_test(directory_as_profile_is_refused),
 		cmocka_unit_test(list_keys_gives_defaults_the_parser_takes),
+		cmocka_unit_test(mdp3_loops_are_checked),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
