@@ -19,7 +19,10 @@
  * the held entries cannot bring up to what was skipped waits for the
  * next one. A packet lost on every line makes every defined
  * instrument of its channel stale (which of them it touched is not
- * known). A channel joins its loop while it has stale instruments:
+ * known). With two lines a packet missing on one is first waited for
+ * on the other ([recovery] ab_wait_us): an instrument whose RptSeq
+ * jumps meanwhile holds its entries and catches up from the copy.
+ * A channel joins its loop while it has stale instruments:
  * snapshot packets of other channels cost a header check.
  *
  * Owns: the per-instrument and per-channel recovery state, the cache
@@ -42,9 +45,11 @@
 
 struct tw_mdp3_inst {
 	uint64_t stale_since_ns; /* when it fell stale */
-	uint32_t skipped_rpt;   /* the highest RptSeq skipped while stale */
+	uint32_t skipped_rpt;   /* the highest RptSeq skipped (held) */
 	uint8_t stale;          /* waiting for its snapshot */
-	uint8_t pad[3];
+	uint8_t waiting;        /* past a jump, waiting for the other line's
+				 * copy of a packet missing (two lines) */
+	uint8_t pad[2];
 };
 
 /*
@@ -67,12 +72,23 @@ struct tw_mdp3_held {
 
 /* Entries held per channel; past it the oldest go (counted). */
 #define TW_MDP3_HELD_MAX 128
+/* Packets missing on one line a channel waits for on the other. */
+#define TW_MDP3_GAPS_MAX 8
+
+struct tw_mdp3_gap {
+	uint64_t first;         /* packets [first, end) missing */
+	uint64_t end;
+	uint64_t detected_ns;
+};
 
 struct tw_mdp3_chan {
 	uint32_t stale;         /* its instruments stale now */
+	uint32_t waiting;       /* its instruments waiting for a copy */
 	uint32_t held_first;    /* the oldest held entry's slot */
-	uint32_t held_n;        /* entries held (while stale != 0) */
+	uint32_t held_n;        /* entries held (while any stale/waiting) */
+	uint32_t n_gaps;
 	uint32_t pad;
+	struct tw_mdp3_gap gap[TW_MDP3_GAPS_MAX];
 	struct tw_mdp3_held held[TW_MDP3_HELD_MAX];
 };
 
@@ -137,6 +153,46 @@ void tw_mdp3_apply_loop(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
  */
 void tw_mdp3_channel_lost(struct tw_mdp3_sink *s, uint32_t channel,
 	uint64_t now_ns);
+
+/*
+ * Packets [first, end) of channel missing. With two lines (wait) the
+ * other line's copies are waited for: an instrument whose RptSeq jumps
+ * meanwhile holds its entries (waiting, not yet stale) and catches up
+ * when the copy brings what it missed. Without, or when
+ * TW_MDP3_GAPS_MAX are waited for already (the oldest then), lost.
+ */
+void tw_mdp3_gap_open(struct tw_mdp3_sink *s, uint32_t channel,
+	uint64_t first, uint64_t end, bool wait, uint64_t now_ns);
+
+/* Packet seq of channel is one waited for. */
+static inline bool
+tw_mdp3_gap_missing(const struct tw_mdp3_rx_state *st, uint32_t channel,
+		uint64_t seq)
+{
+	const struct tw_mdp3_chan *c = &st->chan[channel];
+	uint32_t i;
+
+	for (i = 0; i < c->n_gaps; i++)
+		if (seq >= c->gap[i].first && seq < c->gap[i].end)
+			return true;
+	return false;
+}
+
+/*
+ * Packet seq came on the other line (its messages applied by the
+ * caller first): no longer missing. True when that closed its gap.
+ * Once no gap is left, an instrument still waiting is stale.
+ */
+bool tw_mdp3_gap_filled(struct tw_mdp3_sink *s, uint32_t channel,
+	uint64_t seq, uint64_t now_ns);
+
+/*
+ * The channel's gaps waited for wait_ns or longer: lost on both lines
+ * (the channel's instruments stale). Returns the packets they missed,
+ * and their count in *gaps.
+ */
+uint64_t tw_mdp3_gaps_expire(struct tw_mdp3_sink *s, uint32_t channel,
+	uint64_t wait_ns, uint64_t now_ns, uint32_t *gaps);
 
 /*
  * Instrument l's top of book, last trade and volume into its cache

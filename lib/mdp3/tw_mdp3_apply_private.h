@@ -51,18 +51,36 @@ update_book(struct tw_mdp3_sink *s, int32_t secid, uint32_t channel)
 	}
 }
 
+/* Nothing stale or waiting on the channel: nothing to hold. */
+static inline void
+held_idle(struct tw_mdp3_chan *c)
+{
+	if (c->stale == 0 && c->waiting == 0) {
+		c->held_first = 0;
+		c->held_n = 0;
+	}
+}
+
 static inline void
 fall_stale(struct tw_mdp3_sink *s, uint32_t l, uint64_t now_ns)
 {
 	struct tw_mdp3_inst *in = &s->st->inst[l];
+	struct tw_mdp3_chan *c = &s->st->chan[l % s->st->nb_channels];
 
 	if (in->stale)
 		return;
 	in->stale = 1;
-	in->stale_since_ns = now_ns;
-	/* A snapshot older than what the book applied would go back. */
-	in->skipped_rpt = s->st->books[l].rpt_seq;
-	s->st->chan[l % s->st->nb_channels].stale++;
+	c->stale++;
+	if (in->waiting) {
+		/* What it held stays held, for after its snapshot. */
+		in->waiting = 0;
+		c->waiting--;
+	} else {
+		in->stale_since_ns = now_ns;
+		/* A snapshot older than what the book applied would go
+		 * back. */
+		in->skipped_rpt = s->st->books[l].rpt_seq;
+	}
 	if (s->cache != NULL)
 		tw_cache_mark_stale(s->cache, l);
 }
@@ -73,15 +91,11 @@ recovered(struct tw_mdp3_sink *s, uint32_t l, bool by_snapshot,
 		uint64_t now_ns)
 {
 	struct tw_mdp3_inst *in = &s->st->inst[l];
-
 	struct tw_mdp3_chan *c = &s->st->chan[l % s->st->nb_channels];
 
 	in->stale = 0;
-	if (--c->stale == 0) {
-		/* Nobody waits: what was held is needed no more. */
-		c->held_first = 0;
-		c->held_n = 0;
-	}
+	c->stale--;
+	held_idle(c);
 	if (s->cache != NULL)
 		__atomic_store_n(&s->cache->info[l].stale, 0,
 			__ATOMIC_RELEASE);
@@ -120,6 +134,40 @@ update(struct tw_mdp3_book *b, const struct tw_mdp3_held *h)
 		tw_mdp3_book_volume(b, (uint64_t)h->size);
 		return TW_MDP3_BOOK_OK;
 	}
+}
+
+/*
+ * The entries of b's instrument held on channel, in RptSeq order from
+ * b's on, into b: OK when each applied or was older, up to the first
+ * not held; else the verdict of the one refused. *applied counts.
+ */
+static inline enum tw_mdp3_book_verdict
+replay(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t channel,
+		uint32_t *applied)
+{
+	const struct tw_mdp3_chan *c = &s->st->chan[channel];
+	bool progress = true;
+	uint32_t k;
+
+	/* In feed order; passes again when a copy came out of order. */
+	while (progress) {
+		progress = false;
+		for (k = 0; k < c->held_n; k++) {
+			const struct tw_mdp3_held *h = &c->held[
+				(c->held_first + k) % TW_MDP3_HELD_MAX];
+			enum tw_mdp3_book_verdict v;
+
+			if (h->l != b->l || h->rpt != b->rpt_seq + 1)
+				continue;
+			v = update(b, h);
+			if (v != TW_MDP3_BOOK_OK)
+				return v;
+			b->rpt_seq = h->rpt;
+			(*applied)++;
+			progress = true;
+		}
+	}
+	return TW_MDP3_BOOK_OK;
 }
 
 static inline void

@@ -54,6 +54,7 @@ setup(void **state)
 	t->rx.feed.group_b = LINE_B_GROUP;
 	t->rx.feed.snap_group = SNAP_GROUP;
 	t->rx.feed.def_group = DEF_GROUP;
+	t->rx.feed.ab_wait_ns = 1000000;        /* 1 ms for line B's copy */
 	assert_int_equal(tw_rx_feed_prepare(&t->rx.feed), 0);
 	assert_int_equal(tw_mdp3_rx_init(&t->rx.ctx, &t->rx.feed, t->rx.cache,
 		t->rx.ch, &t->rx.ctr, TW_SIMD_SCALAR), 0);
@@ -566,16 +567,23 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	}, 1, 0);
 	put(t, 2, INC_A);
 	assert_int_equal(t->rx.ch[2].ctr.gaps, 1);
-	assert_int_equal(t->rx.ctr.mdp3_recoveries, 1);
-	assert_true(stale(t, 2) && stale(t, 6));
-	assert_int_equal(t->rx.ctr.mdp3_stale_skipped, 1);
+	/* Line B may still bring it: 2 jumped, it waits, holding. */
+	assert_int_equal(t->rx.ctr.mdp3_waits, 1);
+	assert_int_equal(t->rx.ctr.mdp3_recoveries, 0);
+	assert_true(stale(t, 2));
+	assert_false(stale(t, 6));
 	assert_int_equal(t->rx.ctr.mdp3_held, 1);
 	tw_mdp3_book_update(&truth2, TW_MDP3_SIDE_BID, TW_MDP3_CHANGE, 2,
 		PX(100), 9, 2);
-	/* A snapshot from the future (packet 4 is the last we saw). */
+	/* Past [recovery] ab_wait: lost on both, the next frame says. A
+	 * snapshot from the future (packet 4 is the last we saw). */
+	t->now += 2000000;
 	begin(t, 1);
 	add_snapshot(t, 2, 5, t->rpt[2], &truth2);
 	put(t, 2, SNAP);
+	assert_int_equal(t->rx.ch[2].ctr.gaps_unrecovered, 1);
+	assert_int_equal(t->rx.ctr.mdp3_recoveries, 1);
+	assert_true(stale(t, 2) && stale(t, 6));
 	assert_int_equal(t->rx.ctr.mdp3_snap_future, 1);
 	/* One from before the lost packet: what was held cannot bring it
 	 * up to the update skipped (packet 3's is missing). */
@@ -595,10 +603,11 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	r2 = t->rpt[2];
 	assert_int_equal(t->rx.ctr.mdp3_foreign_instrument, 1);
 	assert_int_equal(t->rx.ctr.mdp3_recovered, 2);
-	/* Gap seen at packet 4, recovered three frames (3 us) later. */
+	/* 2 stale since packet 4 (2 ms and three frames), 6 since the
+	 * loss was known (two frames). */
 	assert_int_equal(recovery.count, 2);
-	assert_int_equal(recovery.min, 3000);
-	assert_int_equal(recovery.max, 3000);
+	assert_int_equal(recovery.min, 2000);
+	assert_int_equal(recovery.max, 2003000);
 	assert_false(stale(t, 2) || stale(t, 6));
 	assert_int_equal(t->st->chan[2].stale, 0);
 	assert_int_equal(tw_mdp3_book_digest(book(t, 2)),
@@ -661,7 +670,10 @@ held_entries_are_bounded(void **state)
 	lost = 160 - TW_MDP3_HELD_MAX;
 	assert_int_equal(t->rx.ctr.mdp3_held, 160);
 	assert_int_equal(t->rx.ctr.mdp3_held_lost, lost);
-	/* The snapshot of packet 3 would need entries no longer held. */
+	assert_int_equal(t->rx.ctr.mdp3_waits, 1);
+	/* Line B never brings packet 3: lost once ab_wait is past. The
+	 * snapshot of packet 3 would need entries no longer held. */
+	t->now += 2000000;
 	begin(t, 1);
 	add_snapshot(t, 1, 3, 2, &truth);
 	put(t, 1, SNAP);
@@ -679,6 +691,84 @@ held_entries_are_bounded(void **state)
 	assert_int_equal(book(t, 1)->bid[0].qty, 3 + 159);
 	assert_int_equal(entry(t, 1)->bid_sz, 3 + 159);
 	assert_int_equal(t->st->chan[1].held_n, 0);
+}
+
+/* A packet missing on line A comes on line B after A's next: whoever
+ * jumped meanwhile waits for it and catches up, no snapshot needed; a
+ * ChannelReset that comes late that way leaves the channel stale. */
+static void
+line_b_covers_what_line_a_missed(void **state)
+{
+	struct t *t = *state;
+	const uint32_t ls[] = { 3, 7 };
+	struct tw_mdp3_book truth3;
+	uint8_t p3[sizeof(t->pkt)];
+	size_t len3;
+
+	define(t, 3, ls, 2);
+	begin(t, 2);
+	add_book(t, (const struct lv[]){
+		{ 3, BID, TW_MDP3_NEW, 1, 100, 5, 2, 0 },
+		{ 7, BID, TW_MDP3_NEW, 1, 100, 5, 2, 0 },
+	}, 2, 0);
+	put(t, 3, INC_A);
+	/* Packet 3 (3's RptSeq 2) goes on line B only, late. */
+	begin(t, 3);
+	add_book(t, (const struct lv[]){
+		{ 3, BID, TW_MDP3_CHANGE, 1, 100, 6, 2, 0 },
+	}, 1, 0);
+	memcpy(p3, t->pkt, t->w.len);
+	len3 = t->w.len;
+	begin(t, 4);
+	add_book(t, (const struct lv[]){
+		{ 3, BID, TW_MDP3_NEW, 1, 101, 1, 1, 0 },
+		{ 7, BID, TW_MDP3_CHANGE, 1, 100, 9, 2, 0 },
+	}, 2, 0);
+	put(t, 3, INC_A);
+	assert_int_equal(t->rx.ctr.mdp3_waits, 1);
+	assert_true(stale(t, 3));
+	assert_false(stale(t, 7));
+	assert_int_equal(entry(t, 7)->bid_sz, 9);
+	assert_int_equal(entry(t, 3)->bid_px, PX(100));
+	memcpy(t->pkt, p3, len3);
+	t->w.len = len3;
+	put(t, 3, INC_B);
+	tw_mdp3_book_init(&truth3, 3);
+	tw_mdp3_book_update(&truth3, TW_MDP3_SIDE_BID, TW_MDP3_NEW, 1,
+		PX(100), 6, 2);
+	tw_mdp3_book_update(&truth3, TW_MDP3_SIDE_BID, TW_MDP3_NEW, 1,
+		PX(101), 1, 1);
+	assert_int_equal(t->rx.ctr.mdp3_waits_covered, 1);
+	assert_int_equal(t->rx.ctr.mdp3_replayed, 1);
+	assert_int_equal(t->rx.ch[3].ctr.gaps_covered, 1);
+	assert_int_equal(t->rx.ctr.mdp3_recoveries, 0);
+	assert_false(stale(t, 3));
+	assert_int_equal(tw_mdp3_book_digest(book(t, 3)),
+		tw_mdp3_book_digest(&truth3));
+	assert_int_equal(entry(t, 3)->bid_px, PX(101));
+	assert_int_equal(t->st->chan[3].n_gaps, 0);
+	assert_int_equal(t->st->chan[3].held_n, 0);
+	/* Packet 4 again on B: a duplicate. */
+	begin(t, 4);
+	add_book(t, (const struct lv[]){
+		{ 7, BID, TW_MDP3_CHANGE, 1, 100, 9, 2, 2 },
+	}, 1, 0);
+	put(t, 3, INC_B);
+	assert_int_equal(t->rx.ctr.line_dups[1], 1);
+	/* Packet 5, a ChannelReset, only on B after A's 6. */
+	begin(t, 5);
+	add_reset(t);
+	memcpy(p3, t->pkt, t->w.len);
+	len3 = t->w.len;
+	begin(t, 6);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 3, INC_A);
+	memcpy(t->pkt, p3, len3);
+	t->w.len = len3;
+	put(t, 3, INC_B);
+	assert_int_equal(t->rx.ctr.mdp3_fill_resets, 1);
+	assert_true(stale(t, 3) && stale(t, 7));
+	assert_int_equal(t->rx.ctr.mdp3_resets, 0);
 }
 
 static void
@@ -824,6 +914,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			a_gap_on_both_lines_recovers_from_the_snapshot_loop,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			line_b_covers_what_line_a_missed, setup, teardown),
 		cmocka_unit_test_setup_teardown(held_entries_are_bounded,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(a_late_join_from_both_loops,
