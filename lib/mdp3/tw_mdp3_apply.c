@@ -298,7 +298,14 @@ tw_mdp3_gaps_expire(struct tw_mdp3_sink *s, uint32_t channel,
 
 	*gaps = 0;
 	while (i < c->n_gaps) {
-		if (now_ns - c->gap[i].detected_ns < wait_ns) {
+		const struct tw_mdp3_gap *g = &c->gap[i];
+		unsigned int line, gone = 0;
+
+		/* A line still behind it, and not silent, may bring it. */
+		for (line = 0; line < 2; line++)
+			gone += c->line_hi[line] >= g->end ||
+				now_ns - c->line_ns[line] >= wait_ns;
+		if (gone < 2) {
 			i++;
 			continue;
 		}

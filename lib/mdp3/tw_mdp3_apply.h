@@ -88,6 +88,8 @@ struct tw_mdp3_chan {
 	uint32_t held_n;        /* entries held (while any stale/waiting) */
 	uint32_t n_gaps;
 	uint32_t pad;
+	uint64_t line_hi[2];    /* two lines: the highest packet of each */
+	uint64_t line_ns[2];    /* and when each last brought one */
 	struct tw_mdp3_gap gap[TW_MDP3_GAPS_MAX];
 	struct tw_mdp3_held held[TW_MDP3_HELD_MAX];
 };
@@ -186,10 +188,23 @@ tw_mdp3_gap_missing(const struct tw_mdp3_rx_state *st, uint32_t channel,
 bool tw_mdp3_gap_filled(struct tw_mdp3_sink *s, uint32_t channel,
 	uint64_t seq, uint64_t now_ns);
 
+/* Line line (0, 1) of channel brought packet seq at now_ns. */
+static inline void
+tw_mdp3_line_seen(struct tw_mdp3_rx_state *st, uint32_t channel,
+		uint8_t line, uint64_t seq, uint64_t now_ns)
+{
+	struct tw_mdp3_chan *c = &st->chan[channel];
+
+	if (seq > c->line_hi[line])
+		c->line_hi[line] = seq;
+	c->line_ns[line] = now_ns;
+}
+
 /*
- * The channel's gaps waited for wait_ns or longer: lost on both lines
- * (the channel's instruments stale). Returns the packets they missed,
- * and their count in *gaps.
+ * The channel's gaps lost on both lines: each line brought a packet
+ * past the gap (its copy would have come before it), or fell silent
+ * for wait_ns; then the channel's instruments are stale. Returns the
+ * packets they missed, and their count in *gaps.
  */
 uint64_t tw_mdp3_gaps_expire(struct tw_mdp3_sink *s, uint32_t channel,
 	uint64_t wait_ns, uint64_t now_ns, uint32_t *gaps);

@@ -144,17 +144,24 @@ msg_lost(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 		now_ns);
 }
 
-/* Waited for [recovery] ab_wait_us: lost on both lines. */
+/*
+ * Two lines: a packet seq of line (0, 1; 2 for a loop's: only the
+ * time) came; the gaps both lines went past, or a line stayed silent
+ * on for [recovery] ab_wait_us, are lost on both.
+ */
 static __rte_always_inline void
-msg_gaps_expire(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t now_ns)
+msg_gaps_expire(struct tw_rx_ctx *ctx, uint32_t channel, uint8_t line,
+		uint64_t seq, uint64_t now_ns)
 {
 	struct tw_channel_state *ch = &ctx->channels[channel];
+	struct tw_mdp3_rx_state *st = ctx->proto_state;
 	struct tw_mdp3_sink s;
 	uint32_t gaps;
 	uint64_t missed;
 
-	if (likely(((const struct tw_mdp3_rx_state *)ctx->proto_state)->
-			chan[channel].n_gaps == 0))
+	if (line < 2)
+		tw_mdp3_line_seen(st, channel, line, seq, now_ns);
+	if (likely(st->chan[channel].n_gaps == 0))
 		return;
 	mdp3_sink(ctx, &s);
 	missed = tw_mdp3_gaps_expire(&s, channel, ctx->feed->ab_wait_ns,

@@ -30,8 +30,10 @@
  *   msg_lost(ctx, ch, before, seq, now_ns)
  *                                     packets [before, seq) missing
  *                                     (on both lines, or waited for)
- *   msg_gaps_expire(ctx, ch, now_ns)  two lines: missing ones waited
- *                                     for long enough are lost
+ *   msg_gaps_expire(ctx, ch, line, seq, now_ns)
+ *                                     two lines: packet seq came on
+ *                                     line (2: a loop's); missing ones
+ *                                     both lines went past are lost
  *   msg_missing(ctx, ch, seq)         two lines: seq is waited for
  *   msg_fill(ctx, b, len, seq, ch, now_ns)
  *                                     its copy's messages (checked)
@@ -114,7 +116,7 @@ mdp3_loop(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	int reason;
 
 	if (unlikely(ctx->feed->lines == 2))
-		msg_gaps_expire(ctx, v->channel, now_ns);
+		msg_gaps_expire(ctx, v->channel, 2, 0, now_ns);
 	if (!msg_loop_wanted(ctx, v)) {
 		ctr->mdp3_loop_idle++;
 		return;
@@ -170,7 +172,7 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	seq = tw_mdp3_u32(v->payload + TW_MDP3_PKT_OFF_SEQ);
 	if (unlikely(ctx->feed->lines == 2)) {
 		ctr->line_pkts[v->line]++;
-		msg_gaps_expire(ctx, v->channel, now_ns);
+		msg_gaps_expire(ctx, v->channel, v->line, seq, now_ns);
 		if (unlikely(seq < ch->expected) &&
 		    msg_missing(ctx, v->channel, seq)) {
 			/* The other line's copy of one missing on the

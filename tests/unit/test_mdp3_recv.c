@@ -695,7 +695,8 @@ held_entries_are_bounded(void **state)
 
 /* A packet missing on line A comes on line B after A's next: whoever
  * jumped meanwhile waits for it and catches up, no snapshot needed; a
- * ChannelReset that comes late that way leaves the channel stale. */
+ * ChannelReset that comes late that way leaves the channel stale; one
+ * line B goes past too is lost at once. */
 static void
 line_b_covers_what_line_a_missed(void **state)
 {
@@ -769,6 +770,16 @@ line_b_covers_what_line_a_missed(void **state)
 	assert_int_equal(t->rx.ctr.mdp3_fill_resets, 1);
 	assert_true(stale(t, 3) && stale(t, 7));
 	assert_int_equal(t->rx.ctr.mdp3_resets, 0);
+	/* Packet 7 lost on both: once line B too brings 8, no time to
+	 * wait, it is lost. */
+	begin(t, 8);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 3, INC_A);
+	assert_int_equal(t->st->chan[3].n_gaps, 1);
+	assert_int_equal(t->rx.ch[3].ctr.gaps_unrecovered, 0);
+	put(t, 3, INC_B);
+	assert_int_equal(t->st->chan[3].n_gaps, 0);
+	assert_int_equal(t->rx.ch[3].ctr.gaps_unrecovered, 1);
 }
 
 static void

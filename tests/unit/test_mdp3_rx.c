@@ -112,10 +112,13 @@ msg_lost(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 }
 
 static inline void
-msg_gaps_expire(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t now_ns)
+msg_gaps_expire(struct tw_rx_ctx *ctx, uint32_t channel, uint8_t line,
+		uint64_t seq, uint64_t now_ns)
 {
 	RTE_SET_USED(ctx);
 	RTE_SET_USED(channel);
+	RTE_SET_USED(line);
+	RTE_SET_USED(seq);
 	RTE_SET_USED(now_ns);
 }
 
