@@ -17,13 +17,33 @@
 
 #define STATE_MAGIC 0x6d647033u        /* "mdp3" */
 
-size_t
-tw_mdp3_rx_state_memsize(uint32_t nb_symbols)
+/* 32 entries per instrument of a channel, within the bounds. */
+static uint32_t
+held_max_of(uint32_t nb_symbols, uint16_t nb_channels)
 {
-	size_t n = sizeof(struct tw_mdp3_rx_state) +
-		(size_t)nb_symbols * sizeof(struct tw_mdp3_book) +
-		(size_t)nb_symbols * sizeof(struct tw_mdp3_inst);
+	uint64_t per = ((uint64_t)nb_symbols + nb_channels - 1) / nb_channels;
+	uint64_t n = 32 * per;
 
+	if (n < TW_MDP3_HELD_MIN)
+		n = TW_MDP3_HELD_MIN;
+	if (n > TW_MDP3_HELD_MAX)
+		n = TW_MDP3_HELD_MAX;
+	return (uint32_t)n;
+}
+
+size_t
+tw_mdp3_rx_state_memsize(uint32_t nb_symbols, uint16_t nb_channels)
+{
+	size_t n;
+
+	if (nb_channels == 0)
+		return 0;
+	n = sizeof(struct tw_mdp3_rx_state) +
+		(size_t)nb_symbols * sizeof(struct tw_mdp3_book) +
+		(size_t)nb_symbols * sizeof(struct tw_mdp3_inst) +
+		(size_t)nb_channels * sizeof(struct tw_mdp3_chan) +
+		(size_t)nb_channels * held_max_of(nb_symbols, nb_channels) *
+			sizeof(struct tw_mdp3_held);
 	return (n + 63) & ~(size_t)63;
 }
 
@@ -36,11 +56,14 @@ tw_mdp3_rx_state_init(void *mem, uint32_t nb_symbols, uint16_t nb_channels)
 	if (mem == NULL || nb_symbols == 0 || nb_channels == 0 ||
 	    nb_channels > TW_RX_MAX_CHANNELS)
 		return NULL;
-	memset(st, 0, tw_mdp3_rx_state_memsize(nb_symbols));
+	memset(st, 0, tw_mdp3_rx_state_memsize(nb_symbols, nb_channels));
 	st->magic = STATE_MAGIC;
 	st->nb_symbols = nb_symbols;
 	st->nb_channels = nb_channels;
+	st->held_max = held_max_of(nb_symbols, nb_channels);
 	st->inst = (struct tw_mdp3_inst *)&st->books[nb_symbols];
+	st->chan = (struct tw_mdp3_chan *)&st->inst[nb_symbols];
+	st->held = (struct tw_mdp3_held *)&st->chan[nb_channels];
 	for (l = 0; l < nb_symbols; l++)
 		tw_mdp3_book_init(&st->books[l], l);
 	return st;
@@ -83,6 +106,8 @@ rpt_admit(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t rpt,
 		if (!in->waiting) {
 			in->waiting = 1;
 			in->stale_since_ns = now_ns;
+			in->held_head = 0;
+			in->held_tail = 0;
 			c->waiting++;
 			s->ctr->mdp3_waits++;
 			if (s->cache != NULL)
@@ -99,19 +124,43 @@ rpt_admit(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t rpt,
 	return ADMIT_SKIP;
 }
 
-/* Kept for its instrument's snapshot; the oldest go when full. */
+/*
+ * Kept, chained to its instrument's, for its snapshot or copy; the
+ * channel's oldest goes when its ring is full (counted when still
+ * needed).
+ */
 static void
 hold(struct tw_mdp3_sink *s, uint32_t channel, const struct tw_mdp3_held *h)
 {
-	struct tw_mdp3_chan *c = &s->st->chan[channel];
+	struct tw_mdp3_rx_state *st = s->st;
+	struct tw_mdp3_chan *c = &st->chan[channel];
+	struct tw_mdp3_inst *in = &st->inst[h->l];
+	uint64_t num = ++c->held_count;
+	struct tw_mdp3_held *e = held_slot(st, channel, num);
+	struct tw_mdp3_held *tail;
 
-	if (c->held_n == TW_MDP3_HELD_MAX) {
-		c->held_first = (c->held_first + 1) % TW_MDP3_HELD_MAX;
-		c->held_n--;
-		s->ctr->mdp3_held_lost++;
+	if (e->num != 0) {
+		/* The channel's oldest: the head of its instrument's chain
+		 * when that still holds it. */
+		struct tw_mdp3_inst *old = &st->inst[e->l];
+
+		if (old->held_head == e->num) {
+			old->held_head = e->next;
+			if (old->held_tail == e->num)
+				old->held_tail = 0;
+			if (e->rpt > st->books[e->l].rpt_seq)
+				s->ctr->mdp3_held_lost++;
+		}
 	}
-	c->held[(c->held_first + c->held_n) % TW_MDP3_HELD_MAX] = *h;
-	c->held_n++;
+	*e = *h;
+	e->num = num;
+	e->next = 0;
+	tail = held_entry(st, channel, in->held_tail);
+	if (tail != NULL)
+		tail->next = num;
+	else
+		in->held_head = num;
+	in->held_tail = num;
 	s->ctr->mdp3_held++;
 }
 
@@ -141,7 +190,8 @@ catch_up(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t channel,
 		return;
 	in->waiting = 0;
 	c->waiting--;
-	held_idle(c);
+	in->held_head = 0;
+	in->held_tail = 0;
 	s->ctr->mdp3_waits_covered++;
 	if (s->cache != NULL)
 		__atomic_store_n(&s->cache->info[b->l].stale, 0,
@@ -407,6 +457,8 @@ apply_reset(struct tw_mdp3_sink *s, uint64_t seq, uint32_t channel,
 			recovered(s, l, false, now_ns);
 		if (st->inst[l].waiting) {
 			st->inst[l].waiting = 0;
+			st->inst[l].held_head = 0;
+			st->inst[l].held_tail = 0;
 			st->chan[channel].waiting--;
 			if (s->cache != NULL)
 				__atomic_store_n(&s->cache->info[l].stale, 0,
@@ -415,7 +467,6 @@ apply_reset(struct tw_mdp3_sink *s, uint64_t seq, uint32_t channel,
 		tw_mdp3_book_reset(b);
 		show(s, b, seq, now_ns);
 	}
-	held_idle(&st->chan[channel]);
 	s->ctr->mdp3_resets++;
 }
 

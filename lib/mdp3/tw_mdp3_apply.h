@@ -11,8 +11,8 @@
  * entry (46, 48, 37) carries the instrument's RptSeq: one past the
  * book's applies; at or below it is old and ignored (what a snapshot
  * already holds); further is a jump: the instrument falls stale. A
- * stale instrument's entries are skipped (and held, up to
- * TW_MDP3_HELD_MAX a channel) until a SnapshotFullRefresh (52) from
+ * stale instrument's entries are skipped (and held, the last
+ * held_max of a channel) until a SnapshotFullRefresh (52) from
  * its channel's snapshot loop lays its book down whole at the
  * snapshot's RptSeq; the held entries past it are applied in RptSeq
  * order, and the incremental feed applies from there on. A snapshot
@@ -45,6 +45,8 @@
 
 struct tw_mdp3_inst {
 	uint64_t stale_since_ns; /* when it fell stale */
+	uint64_t held_head;     /* its first and last held entries (their */
+	uint64_t held_tail;     /* numbers on the channel; 0: none) */
 	uint32_t skipped_rpt;   /* the highest RptSeq skipped (held) */
 	uint8_t stale;          /* waiting for its snapshot */
 	uint8_t waiting;        /* past a jump, waiting for the other line's
@@ -53,12 +55,17 @@ struct tw_mdp3_inst {
 };
 
 /*
- * An update entry of a stale instrument, skipped and kept for the
- * snapshot that will need it (the spec's queue of the incremental
- * feed, entry by entry): what 46, 48 and 37 entries carry.
+ * An update entry of a stale or waiting instrument, skipped and kept
+ * for what will need it (the spec's queue of the incremental feed,
+ * entry by entry): what 46, 48 and 37 entries carry. Each channel
+ * keeps its last held_max in a ring, numbered from 1; an instrument's
+ * entries are chained by number, a number whose slot holds another is
+ * gone (overwritten).
  */
 struct tw_mdp3_held {
 	int64_t px;
+	uint64_t num;           /* its number on the channel */
+	uint64_t next;          /* its instrument's next held, or 0 */
 	int32_t size;
 	int32_t orders;
 	uint32_t rpt;
@@ -70,10 +77,11 @@ struct tw_mdp3_held {
 	uint32_t pad;
 };
 
-/* Entries held per channel; past it the oldest go (counted). */
-#define TW_MDP3_HELD_MAX 128
+/* Held entries per channel: 32 per instrument, within these bounds. */
+#define TW_MDP3_HELD_MIN 1024
+#define TW_MDP3_HELD_MAX 65536
 /* Packets missing on one line a channel waits for on the other. */
-#define TW_MDP3_GAPS_MAX 8
+#define TW_MDP3_GAPS_MAX 64
 
 struct tw_mdp3_gap {
 	uint64_t first;         /* packets [first, end) missing */
@@ -84,27 +92,27 @@ struct tw_mdp3_gap {
 struct tw_mdp3_chan {
 	uint32_t stale;         /* its instruments stale now */
 	uint32_t waiting;       /* its instruments waiting for a copy */
-	uint32_t held_first;    /* the oldest held entry's slot */
-	uint32_t held_n;        /* entries held (while any stale/waiting) */
 	uint32_t n_gaps;
 	uint32_t pad;
+	uint64_t held_count;    /* entries held so far (the last number) */
 	uint64_t line_hi[2];    /* two lines: the highest packet of each */
 	uint64_t line_ns[2];    /* and when each last brought one */
 	struct tw_mdp3_gap gap[TW_MDP3_GAPS_MAX];
-	struct tw_mdp3_held held[TW_MDP3_HELD_MAX];
 };
 
 struct tw_mdp3_rx_state {
 	uint32_t magic;
 	uint32_t nb_symbols;
 	uint16_t nb_channels;
-	struct tw_mdp3_chan chan[TW_RX_MAX_CHANNELS];
+	uint32_t held_max;      /* held entries a channel keeps */
 	struct tw_mdp3_inst *inst;      /* nb_symbols, after the books */
+	struct tw_mdp3_chan *chan;      /* nb_channels */
+	struct tw_mdp3_held *held;      /* channel c's at c * held_max */
 	struct tw_mdp3_book books[];    /* nb_symbols */
 };
 
-/* Bytes for the state of nb_symbols instruments (cache-line multiple). */
-size_t tw_mdp3_rx_state_memsize(uint32_t nb_symbols);
+/* Bytes for the state of nb_symbols instruments on nb_channels. */
+size_t tw_mdp3_rx_state_memsize(uint32_t nb_symbols, uint16_t nb_channels);
 
 /*
  * Lay a state out in mem (memsize bytes, 64-byte aligned): every book

@@ -51,14 +51,24 @@ update_book(struct tw_mdp3_sink *s, int32_t secid, uint32_t channel)
 	}
 }
 
-/* Nothing stale or waiting on the channel: nothing to hold. */
-static inline void
-held_idle(struct tw_mdp3_chan *c)
+/* Where held entry num of channel lies (it, or what overwrote it). */
+static inline struct tw_mdp3_held *
+held_slot(const struct tw_mdp3_rx_state *st, uint32_t channel, uint64_t num)
 {
-	if (c->stale == 0 && c->waiting == 0) {
-		c->held_first = 0;
-		c->held_n = 0;
-	}
+	return &st->held[(size_t)channel * st->held_max +
+		(num - 1) % st->held_max];
+}
+
+/* Held entry num of channel, or NULL when none or overwritten. */
+static inline struct tw_mdp3_held *
+held_entry(const struct tw_mdp3_rx_state *st, uint32_t channel, uint64_t num)
+{
+	struct tw_mdp3_held *e;
+
+	if (num == 0)
+		return NULL;
+	e = held_slot(st, channel, num);
+	return e->num == num ? e : NULL;
 }
 
 static inline void
@@ -77,6 +87,8 @@ fall_stale(struct tw_mdp3_sink *s, uint32_t l, uint64_t now_ns)
 		c->waiting--;
 	} else {
 		in->stale_since_ns = now_ns;
+		in->held_head = 0;
+		in->held_tail = 0;
 		/* A snapshot older than what the book applied would go
 		 * back. */
 		in->skipped_rpt = s->st->books[l].rpt_seq;
@@ -95,7 +107,8 @@ recovered(struct tw_mdp3_sink *s, uint32_t l, bool by_snapshot,
 
 	in->stale = 0;
 	c->stale--;
-	held_idle(c);
+	in->held_head = 0;
+	in->held_tail = 0;
 	if (s->cache != NULL)
 		__atomic_store_n(&s->cache->info[l].stale, 0,
 			__ATOMIC_RELEASE);
@@ -145,19 +158,21 @@ static inline enum tw_mdp3_book_verdict
 replay(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t channel,
 		uint32_t *applied)
 {
-	const struct tw_mdp3_chan *c = &s->st->chan[channel];
+	const struct tw_mdp3_rx_state *st = s->st;
+	const struct tw_mdp3_inst *in = &st->inst[b->l];
 	bool progress = true;
-	uint32_t k;
 
-	/* In feed order; passes again when a copy came out of order. */
+	/* Its chain in feed order; again when a copy came out of order;
+	 * up to an entry overwritten. */
 	while (progress) {
+		const struct tw_mdp3_held *h;
+
 		progress = false;
-		for (k = 0; k < c->held_n; k++) {
-			const struct tw_mdp3_held *h = &c->held[
-				(c->held_first + k) % TW_MDP3_HELD_MAX];
+		for (h = held_entry(st, channel, in->held_head); h != NULL;
+		     h = held_entry(st, channel, h->next)) {
 			enum tw_mdp3_book_verdict v;
 
-			if (h->l != b->l || h->rpt != b->rpt_seq + 1)
+			if (h->rpt != b->rpt_seq + 1)
 				continue;
 			v = update(b, h);
 			if (v != TW_MDP3_BOOK_OK)

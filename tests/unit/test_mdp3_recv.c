@@ -45,7 +45,7 @@ static int
 setup(void **state)
 {
 	struct t *t = aligned_alloc(64, sizeof(*t));
-	size_t size = tw_mdp3_rx_state_memsize(TT_SYMBOLS);
+	size_t size = tw_mdp3_rx_state_memsize(TT_SYMBOLS, TT_CHANNELS);
 
 	assert_non_null(t);
 	memset(t, 0, sizeof(*t));
@@ -425,10 +425,10 @@ patched(struct t *t, uint16_t ch, uint32_t seq, size_t off, uint16_t v,
 		int reason)
 {
 	uint64_t before = t->rx.ctr.drops[reason];
-	struct tw_mdp3_rx_state *copy = malloc(tw_mdp3_rx_state_memsize(
-		TT_SYMBOLS));
+	struct tw_mdp3_book *copy = malloc(TT_SYMBOLS * sizeof(*copy));
 
-	memcpy(copy, t->st, tw_mdp3_rx_state_memsize(TT_SYMBOLS));
+	assert_non_null(copy);
+	memcpy(copy, t->st->books, TT_SYMBOLS * sizeof(*copy));
 	begin(t, seq);
 	add_book(t, (const struct lv[]){
 		{ ch, BID, TW_MDP3_NEW, 1, 10, 1, 1, 1 },
@@ -436,7 +436,7 @@ patched(struct t *t, uint16_t ch, uint32_t seq, size_t off, uint16_t v,
 	tw_mdp3_put16(t->pkt + off, v);
 	put(t, ch, INC_A);
 	assert_int_equal(t->rx.ctr.drops[reason], before + 1);
-	assert_memory_equal(t->st->books, copy->books,
+	assert_memory_equal(t->st->books, copy,
 		TT_SYMBOLS * sizeof(struct tw_mdp3_book));
 	assert_int_equal(t->rx.ch[ch].expected, seq);
 	free(copy);
@@ -641,6 +641,8 @@ held_entries_are_bounded(void **state)
 {
 	struct t *t = *state;
 	const uint32_t ls[] = { 1 };
+	const unsigned int per = 40, max = t->st->held_max;
+	const unsigned int pkts = (max + 200) / per, total = pkts * per;
 	struct tw_mdp3_book truth;
 	unsigned int p, i, lost;
 	uint32_t first_kept;
@@ -652,23 +654,23 @@ held_entries_are_bounded(void **state)
 	}, 1, 0);
 	put(t, 1, INC_A);
 	truth = *book(t, 1);
-	/* Packet 3 lost (instrument 1's RptSeq 2), then 4 packets of 40
-	 * changes each, held. */
+	/* Packet 3 lost (instrument 1's RptSeq 2), then packets of 40
+	 * changes each, held: more than the channel keeps. */
 	tw_mdp3_book_update(&truth, TW_MDP3_SIDE_BID, TW_MDP3_CHANGE, 1,
 		PX(100), 2, 1);
 	t->rpt[1]++;
-	for (p = 0; p < 4; p++) {
+	for (p = 0; p < pkts; p++) {
 		struct lv e[40];
 
-		for (i = 0; i < 40; i++)
+		for (i = 0; i < per; i++)
 			e[i] = (struct lv){ 1, BID, TW_MDP3_CHANGE, 1, 100,
-				(int32_t)(3 + p * 40 + i), 1, 0 };
+				(int32_t)(3 + p * per + i), 1, 0 };
 		begin(t, 4 + p);
-		add_book(t, e, 40, 0);
+		add_book(t, e, per, 0);
 		put(t, 1, INC_A);
 	}
-	lost = 160 - TW_MDP3_HELD_MAX;
-	assert_int_equal(t->rx.ctr.mdp3_held, 160);
+	lost = total - max;
+	assert_int_equal(t->rx.ctr.mdp3_held, total);
 	assert_int_equal(t->rx.ctr.mdp3_held_lost, lost);
 	assert_int_equal(t->rx.ctr.mdp3_waits, 1);
 	/* Line B never brings packet 3: lost once ab_wait is past. The
@@ -681,16 +683,16 @@ held_entries_are_bounded(void **state)
 	assert_true(stale(t, 1));
 	/* One just before the oldest still held: those after it apply. */
 	first_kept = 3 + lost;          /* RptSeq of the oldest kept */
-	truth.bid[0].qty = (int32_t)(first_kept - 1 + 1);
+	truth.bid[0].qty = (int32_t)first_kept;
 	begin(t, 2);
 	add_snapshot(t, 1, 4, first_kept - 1, &truth);
 	put(t, 1, SNAP);
-	assert_int_equal(t->rx.ctr.mdp3_replayed, TW_MDP3_HELD_MAX);
+	assert_int_equal(t->rx.ctr.mdp3_replayed, max);
 	assert_false(stale(t, 1));
 	assert_int_equal(book(t, 1)->rpt_seq, t->rpt[1]);
-	assert_int_equal(book(t, 1)->bid[0].qty, 3 + 159);
-	assert_int_equal(entry(t, 1)->bid_sz, 3 + 159);
-	assert_int_equal(t->st->chan[1].held_n, 0);
+	assert_int_equal(book(t, 1)->bid[0].qty, 3 + total - 1);
+	assert_int_equal(entry(t, 1)->bid_sz, 3 + total - 1);
+	assert_int_equal(t->st->inst[1].held_head, 0);
 }
 
 /* A packet missing on line A comes on line B after A's next: whoever
@@ -748,7 +750,7 @@ line_b_covers_what_line_a_missed(void **state)
 		tw_mdp3_book_digest(&truth3));
 	assert_int_equal(entry(t, 3)->bid_px, PX(101));
 	assert_int_equal(t->st->chan[3].n_gaps, 0);
-	assert_int_equal(t->st->chan[3].held_n, 0);
+	assert_int_equal(t->st->inst[3].held_head, 0);
 	/* Packet 4 again on B: a duplicate. */
 	begin(t, 4);
 	add_book(t, (const struct lv[]){
