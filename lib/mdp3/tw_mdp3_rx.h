@@ -18,9 +18,10 @@
  * from the snapshot loop): the transport tells it of a channel's first
  * packet (at sequence 1, or a late join) and of packets missing (with
  * two lines, waited for on the other, whose late copy it hands over
- * rather than dropping it as old), and hands it the loops' packets (view->loop, set by the L2-L4
- * layer from the group) whole, checked the same way, with no sequence
- * of their own kept (a loop starts again at 1 each cycle).
+ * rather than dropping it as old), and hands it the loops' packets
+ * (view->loop, set by the L2-L4 layer from the group) whole, checked
+ * the same way, with no sequence of their own kept (a loop starts
+ * again at 1 each cycle).
  *
  * The message layer's contract (tw_msg_rx.h's) plus:
  *   msg_pkt_time(pk, sending_time)    the packet's SendingTime

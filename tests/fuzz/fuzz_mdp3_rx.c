@@ -228,7 +228,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t sel = fz_u8(&r);
 		uint16_t want = fz_u16(&r), len;
 		uint64_t drops = fz_drops(&rx.ctr);
-		size_t bytes = tw_mdp3_rx_state_memsize(FZ_SYMBOLS, TT_CHANNELS);
+		size_t bytes = tw_mdp3_rx_state_memsize(FZ_SYMBOLS,
+			TT_CHANNELS);
 
 		if (want > sizeof(payload) - 64)
 			want = sizeof(payload) - 64;
