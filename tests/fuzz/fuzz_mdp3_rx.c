@@ -18,8 +18,9 @@
  * instruments' (none both); a stale or waiting instrument's cache entry
  * says stale, a defined live one's does not;
  * every defined instrument's cache entry shows its book's top, last
- * trade and volume; a dropped frame changes nothing (but the end of a
- * wait for line B its time brought).
+ * trade and volume; a dropped frame changes no book and no
+ * instrument's state (but the end of a wait for line B its time
+ * brought).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -227,22 +228,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (k = 0; k < FZ_MAX_RECORDS && r.left > 0; k++) {
 		uint8_t sel = fz_u8(&r);
 		uint16_t want = fz_u16(&r), len;
-		uint64_t drops = fz_drops(&rx.ctr);
-		size_t bytes = tw_mdp3_rx_state_memsize(FZ_SYMBOLS,
-			TT_CHANNELS);
+		uint64_t drops = fz_drops(&rx.ctr), expired;
+		/* The books and the instruments' states, laid out after
+		 * one another. */
+		size_t bytes = FZ_SYMBOLS * (sizeof(struct tw_mdp3_book) +
+			sizeof(struct tw_mdp3_inst));
 
 		if (want > sizeof(payload) - 64)
 			want = sizeof(payload) - 64;
 		len = (uint16_t)fz_bytes(&r, payload, want);
-		uint64_t expired = unrecovered();
-
-		memcpy(before_mem, st_mem, bytes);
+		expired = unrecovered();
+		memcpy(before_mem, st->books, bytes);
 		put(payload, len, (sel >> 2) & 3, sel & 3, now += 1000);
-		/* A frame's time may end a wait (a timer), its bytes
-		 * nothing when dropped. */
+		/* A frame's time may end a wait (a timer), and each line's
+		 * progress is noted; its bytes change nothing when it is
+		 * dropped. */
 		if (fz_drops(&rx.ctr) != drops && unrecovered() == expired)
-			FZ_CHECK(memcmp(before_mem, st_mem, bytes) == 0,
-				"a dropped frame changed the state");
+			FZ_CHECK(memcmp(before_mem, st->books, bytes) == 0,
+				"a dropped frame changed a book or an "
+				"instrument's state");
 		check_world();
 	}
 	return 0;
