@@ -17,13 +17,33 @@
 
 #define STATE_MAGIC 0x6d647033u        /* "mdp3" */
 
-size_t
-tw_mdp3_rx_state_memsize(uint32_t nb_symbols)
+/* 32 entries per instrument of a channel, within the bounds. */
+static uint32_t
+held_max_of(uint32_t nb_symbols, uint16_t nb_channels)
 {
-	size_t n = sizeof(struct tw_mdp3_rx_state) +
-		(size_t)nb_symbols * sizeof(struct tw_mdp3_book) +
-		(size_t)nb_symbols * sizeof(struct tw_mdp3_inst);
+	uint64_t per = ((uint64_t)nb_symbols + nb_channels - 1) / nb_channels;
+	uint64_t n = 32 * per;
 
+	if (n < TW_MDP3_HELD_MIN)
+		n = TW_MDP3_HELD_MIN;
+	if (n > TW_MDP3_HELD_MAX)
+		n = TW_MDP3_HELD_MAX;
+	return (uint32_t)n;
+}
+
+size_t
+tw_mdp3_rx_state_memsize(uint32_t nb_symbols, uint16_t nb_channels)
+{
+	size_t n;
+
+	if (nb_channels == 0)
+		return 0;
+	n = sizeof(struct tw_mdp3_rx_state) +
+		(size_t)nb_symbols * sizeof(struct tw_mdp3_book) +
+		(size_t)nb_symbols * sizeof(struct tw_mdp3_inst) +
+		(size_t)nb_channels * sizeof(struct tw_mdp3_chan) +
+		(size_t)nb_channels * held_max_of(nb_symbols, nb_channels) *
+			sizeof(struct tw_mdp3_held);
 	return (n + 63) & ~(size_t)63;
 }
 
@@ -36,11 +56,14 @@ tw_mdp3_rx_state_init(void *mem, uint32_t nb_symbols, uint16_t nb_channels)
 	if (mem == NULL || nb_symbols == 0 || nb_channels == 0 ||
 	    nb_channels > TW_RX_MAX_CHANNELS)
 		return NULL;
-	memset(st, 0, tw_mdp3_rx_state_memsize(nb_symbols));
+	memset(st, 0, tw_mdp3_rx_state_memsize(nb_symbols, nb_channels));
 	st->magic = STATE_MAGIC;
 	st->nb_symbols = nb_symbols;
 	st->nb_channels = nb_channels;
+	st->held_max = held_max_of(nb_symbols, nb_channels);
 	st->inst = (struct tw_mdp3_inst *)&st->books[nb_symbols];
+	st->chan = (struct tw_mdp3_chan *)&st->inst[nb_symbols];
+	st->held = (struct tw_mdp3_held *)&st->chan[nb_channels];
 	for (l = 0; l < nb_symbols; l++)
 		tw_mdp3_book_init(&st->books[l], l);
 	return st;
@@ -61,6 +84,7 @@ rpt_admit(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t rpt,
 		uint64_t now_ns)
 {
 	struct tw_mdp3_inst *in = &s->st->inst[b->l];
+	struct tw_mdp3_chan *c = &s->st->chan[b->l % s->st->nb_channels];
 
 	if (unlikely(in->stale)) {
 		if (rpt > in->skipped_rpt)
@@ -76,6 +100,23 @@ rpt_admit(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t rpt,
 		s->ctr->mdp3_rptseq_old++;
 		return ADMIT_SKIP;
 	}
+	if (in->waiting || c->n_gaps != 0) {
+		/* A packet the other line may still bring is missing: wait
+		 * for it, holding this. */
+		if (!in->waiting) {
+			in->waiting = 1;
+			in->stale_since_ns = now_ns;
+			in->held_head = 0;
+			in->held_tail = 0;
+			c->waiting++;
+			s->ctr->mdp3_waits++;
+			if (s->cache != NULL)
+				tw_cache_mark_stale(s->cache, b->l);
+		}
+		if (rpt > in->skipped_rpt)
+			in->skipped_rpt = rpt;
+		return ADMIT_HOLD;
+	}
 	s->ctr->mdp3_rptseq_jumps++;
 	s->ctr->mdp3_recoveries++;
 	fall_stale(s, b->l, now_ns);
@@ -83,20 +124,78 @@ rpt_admit(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t rpt,
 	return ADMIT_SKIP;
 }
 
-/* Kept for its instrument's snapshot; the oldest go when full. */
+/*
+ * Kept, chained to its instrument's, for its snapshot or copy; the
+ * channel's oldest goes when its ring is full (counted when still
+ * needed).
+ */
 static void
 hold(struct tw_mdp3_sink *s, uint32_t channel, const struct tw_mdp3_held *h)
 {
-	struct tw_mdp3_chan *c = &s->st->chan[channel];
+	struct tw_mdp3_rx_state *st = s->st;
+	struct tw_mdp3_chan *c = &st->chan[channel];
+	struct tw_mdp3_inst *in = &st->inst[h->l];
+	uint64_t num = ++c->held_count;
+	struct tw_mdp3_held *e = held_slot(st, channel, num);
+	struct tw_mdp3_held *tail;
 
-	if (c->held_n == TW_MDP3_HELD_MAX) {
-		c->held_first = (c->held_first + 1) % TW_MDP3_HELD_MAX;
-		c->held_n--;
-		s->ctr->mdp3_held_lost++;
+	if (e->num != 0) {
+		/* The channel's oldest: the head of its instrument's chain
+		 * when that still holds it. */
+		struct tw_mdp3_inst *old = &st->inst[e->l];
+
+		if (old->held_head == e->num) {
+			old->held_head = e->next;
+			if (old->held_tail == e->num)
+				old->held_tail = 0;
+			if (e->rpt > st->books[e->l].rpt_seq)
+				s->ctr->mdp3_held_lost++;
+		}
 	}
-	c->held[(c->held_first + c->held_n) % TW_MDP3_HELD_MAX] = *h;
-	c->held_n++;
+	*e = *h;
+	e->num = num;
+	e->next = 0;
+	tail = held_entry(st, channel, in->held_tail);
+	if (tail != NULL)
+		tail->next = num;
+	else
+		in->held_head = num;
+	in->held_tail = num;
 	s->ctr->mdp3_held++;
+}
+
+/*
+ * A waiting instrument took the update it missed (the other line's
+ * copy): what it held since applies; whole again once that reaches
+ * what it skipped.
+ */
+static void
+catch_up(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t channel,
+		uint64_t now_ns)
+{
+	struct tw_mdp3_inst *in = &s->st->inst[b->l];
+	struct tw_mdp3_chan *c = &s->st->chan[channel];
+	enum tw_mdp3_book_verdict v;
+	uint32_t applied = 0;
+
+	v = replay(s, b, channel, &applied);
+	s->ctr->mdp3_replayed += applied;
+	if (v != TW_MDP3_BOOK_OK) {
+		s->ctr->mdp3_refused[v]++;
+		s->ctr->mdp3_recoveries++;
+		fall_stale(s, b->l, now_ns);
+		return;
+	}
+	if (b->rpt_seq < in->skipped_rpt)
+		return;
+	in->waiting = 0;
+	c->waiting--;
+	in->held_head = 0;
+	in->held_tail = 0;
+	s->ctr->mdp3_waits_covered++;
+	if (s->cache != NULL)
+		__atomic_store_n(&s->cache->info[b->l].stale, 0,
+			__ATOMIC_RELEASE);
 }
 
 /*
@@ -135,6 +234,8 @@ entry(struct tw_mdp3_sink *s, struct tw_mdp3_held *h, int32_t secid,
 		s->ctr->trades++;
 	else
 		s->ctr->mdp3_volumes++;
+	if (unlikely(s->st->inst[b->l].waiting))
+		catch_up(s, b, channel, now_ns);
 	show(s, b, seq, now_ns);
 }
 
@@ -154,6 +255,118 @@ tw_mdp3_channel_lost(struct tw_mdp3_sink *s, uint32_t channel,
 	}
 	if (any)
 		s->ctr->mdp3_recoveries++;
+}
+
+/* Every instrument of the channel still waiting is stale now. */
+static void
+waits_lost(struct tw_mdp3_sink *s, uint32_t channel, uint64_t now_ns)
+{
+	struct tw_mdp3_rx_state *st = s->st;
+	uint32_t l;
+
+	for (l = channel; st->chan[channel].waiting != 0 &&
+	     l < st->nb_symbols; l += st->nb_channels) {
+		if (!st->inst[l].waiting)
+			continue;
+		s->ctr->mdp3_rptseq_jumps++;
+		s->ctr->mdp3_recoveries++;
+		fall_stale(s, l, now_ns);
+	}
+}
+
+static void
+gap_remove(struct tw_mdp3_chan *c, uint32_t i)
+{
+	memmove(&c->gap[i], &c->gap[i + 1],
+		(c->n_gaps - i - 1) * sizeof(c->gap[0]));
+	c->n_gaps--;
+}
+
+void
+tw_mdp3_gap_open(struct tw_mdp3_sink *s, uint32_t channel, uint64_t first,
+		uint64_t end, bool wait, uint64_t now_ns)
+{
+	struct tw_mdp3_chan *c = &s->st->chan[channel];
+
+	if (!wait) {
+		tw_mdp3_channel_lost(s, channel, now_ns);
+		return;
+	}
+	if (c->n_gaps == TW_MDP3_GAPS_MAX) {
+		/* The oldest given up: lost. */
+		gap_remove(c, 0);
+		tw_mdp3_channel_lost(s, channel, now_ns);
+	}
+	c->gap[c->n_gaps++] = (struct tw_mdp3_gap){ first, end, now_ns };
+}
+
+bool
+tw_mdp3_gap_filled(struct tw_mdp3_sink *s, uint32_t channel, uint64_t seq,
+		uint64_t now_ns)
+{
+	struct tw_mdp3_chan *c = &s->st->chan[channel];
+	bool closed = false;
+	uint32_t i;
+
+	for (i = 0; i < c->n_gaps; i++) {
+		struct tw_mdp3_gap *g = &c->gap[i];
+
+		if (seq < g->first || seq >= g->end)
+			continue;
+		if (seq == g->first) {
+			g->first++;
+		} else if (seq == g->end - 1) {
+			g->end--;
+		} else if (c->n_gaps < TW_MDP3_GAPS_MAX) {
+			/* Split around it. */
+			memmove(&c->gap[i + 2], &c->gap[i + 1],
+				(c->n_gaps - i - 1) * sizeof(c->gap[0]));
+			c->gap[i + 1] = (struct tw_mdp3_gap){ seq + 1, g->end,
+				g->detected_ns };
+			g->end = seq;
+			c->n_gaps++;
+		}       /* else it stays counted missing: applied again, old */
+		if (g->first >= g->end) {
+			gap_remove(c, i);
+			closed = true;
+		}
+		break;
+	}
+	if (c->n_gaps == 0 && c->waiting != 0)
+		/* Every copy came: who still waits jumped for good. */
+		waits_lost(s, channel, now_ns);
+	return closed;
+}
+
+uint64_t
+tw_mdp3_gaps_expire(struct tw_mdp3_sink *s, uint32_t channel,
+		uint64_t wait_ns, uint64_t now_ns, uint32_t *gaps)
+{
+	struct tw_mdp3_chan *c = &s->st->chan[channel];
+	uint64_t missed = 0;
+	uint32_t i = 0;
+
+	*gaps = 0;
+	while (i < c->n_gaps) {
+		const struct tw_mdp3_gap *g = &c->gap[i];
+		unsigned int line, gone = 0;
+
+		/* A line still behind it, and not silent, may bring it. */
+		for (line = 0; line < 2; line++)
+			gone += c->line_hi[line] >= g->end ||
+				now_ns - c->line_ns[line] >= wait_ns;
+		if (gone < 2) {
+			i++;
+			continue;
+		}
+		missed += c->gap[i].end - c->gap[i].first;
+		(*gaps)++;
+		gap_remove(c, i);
+	}
+	if (*gaps != 0)
+		/* Lost on both lines: which instruments is not known. */
+		tw_mdp3_channel_lost(s, channel, now_ns);
+	return missed;
 }
 
 /* ---- the incremental feed ---- */
@@ -230,8 +443,10 @@ apply_reset(struct tw_mdp3_sink *s, uint64_t seq, uint32_t channel,
 	struct tw_mdp3_rx_state *st = s->st;
 	uint32_t l;
 
-	if (st->chan[channel].stale != 0)
+	if (st->chan[channel].stale != 0 || st->chan[channel].waiting != 0)
 		s->ctr->mdp3_reset_in_recovery++;
+	/* What went before the reset matters no more. */
+	st->chan[channel].n_gaps = 0;
 	for (l = channel; l < st->nb_symbols; l += st->nb_channels) {
 		struct tw_mdp3_book *b = &st->books[l];
 
@@ -240,6 +455,15 @@ apply_reset(struct tw_mdp3_sink *s, uint64_t seq, uint32_t channel,
 		/* Emptied is a known state: a stale book is whole again. */
 		if (st->inst[l].stale)
 			recovered(s, l, false, now_ns);
+		if (st->inst[l].waiting) {
+			st->inst[l].waiting = 0;
+			st->inst[l].held_head = 0;
+			st->inst[l].held_tail = 0;
+			st->chan[channel].waiting--;
+			if (s->cache != NULL)
+				__atomic_store_n(&s->cache->info[l].stale, 0,
+					__ATOMIC_RELEASE);
+		}
 		tw_mdp3_book_reset(b);
 		show(s, b, seq, now_ns);
 	}

@@ -11,15 +11,18 @@
  * entry (46, 48, 37) carries the instrument's RptSeq: one past the
  * book's applies; at or below it is old and ignored (what a snapshot
  * already holds); further is a jump: the instrument falls stale. A
- * stale instrument's entries are skipped (and held, up to
- * TW_MDP3_HELD_MAX a channel) until a SnapshotFullRefresh (52) from
+ * stale instrument's entries are skipped (and held, the last
+ * held_max of a channel) until a SnapshotFullRefresh (52) from
  * its channel's snapshot loop lays its book down whole at the
  * snapshot's RptSeq; the held entries past it are applied in RptSeq
  * order, and the incremental feed applies from there on. A snapshot
  * the held entries cannot bring up to what was skipped waits for the
  * next one. A packet lost on every line makes every defined
  * instrument of its channel stale (which of them it touched is not
- * known). A channel joins its loop while it has stale instruments:
+ * known). With two lines a packet missing on one is first waited for
+ * on the other ([recovery] ab_wait_us): an instrument whose RptSeq
+ * jumps meanwhile holds its entries and catches up from the copy.
+ * A channel joins its loop while it has stale instruments:
  * snapshot packets of other channels cost a header check.
  *
  * Owns: the per-instrument and per-channel recovery state, the cache
@@ -42,18 +45,27 @@
 
 struct tw_mdp3_inst {
 	uint64_t stale_since_ns; /* when it fell stale */
-	uint32_t skipped_rpt;   /* the highest RptSeq skipped while stale */
+	uint64_t held_head;     /* its first and last held entries (their */
+	uint64_t held_tail;     /* numbers on the channel; 0: none) */
+	uint32_t skipped_rpt;   /* the highest RptSeq skipped (held) */
 	uint8_t stale;          /* waiting for its snapshot */
-	uint8_t pad[3];
+	uint8_t waiting;        /* past a jump, waiting for the other line's
+				 * copy of a packet missing (two lines) */
+	uint8_t pad[2];
 };
 
 /*
- * An update entry of a stale instrument, skipped and kept for the
- * snapshot that will need it (the spec's queue of the incremental
- * feed, entry by entry): what 46, 48 and 37 entries carry.
+ * An update entry of a stale or waiting instrument, skipped and kept
+ * for what will need it (the spec's queue of the incremental feed,
+ * entry by entry): what 46, 48 and 37 entries carry. Each channel
+ * keeps its last held_max in a ring, numbered from 1; an instrument's
+ * entries are chained by number, a number whose slot holds another is
+ * gone (overwritten).
  */
 struct tw_mdp3_held {
 	int64_t px;
+	uint64_t num;           /* its number on the channel */
+	uint64_t next;          /* its instrument's next held, or 0 */
 	int32_t size;
 	int32_t orders;
 	uint32_t rpt;
@@ -65,28 +77,42 @@ struct tw_mdp3_held {
 	uint32_t pad;
 };
 
-/* Entries held per channel; past it the oldest go (counted). */
-#define TW_MDP3_HELD_MAX 128
+/* Held entries per channel: 32 per instrument, within these bounds. */
+#define TW_MDP3_HELD_MIN 1024
+#define TW_MDP3_HELD_MAX 65536
+/* Packets missing on one line a channel waits for on the other. */
+#define TW_MDP3_GAPS_MAX 64
+
+struct tw_mdp3_gap {
+	uint64_t first;         /* packets [first, end) missing */
+	uint64_t end;
+	uint64_t detected_ns;
+};
 
 struct tw_mdp3_chan {
 	uint32_t stale;         /* its instruments stale now */
-	uint32_t held_first;    /* the oldest held entry's slot */
-	uint32_t held_n;        /* entries held (while stale != 0) */
+	uint32_t waiting;       /* its instruments waiting for a copy */
+	uint32_t n_gaps;
 	uint32_t pad;
-	struct tw_mdp3_held held[TW_MDP3_HELD_MAX];
+	uint64_t held_count;    /* entries held so far (the last number) */
+	uint64_t line_hi[2];    /* two lines: the highest packet of each */
+	uint64_t line_ns[2];    /* and when each last brought one */
+	struct tw_mdp3_gap gap[TW_MDP3_GAPS_MAX];
 };
 
 struct tw_mdp3_rx_state {
 	uint32_t magic;
 	uint32_t nb_symbols;
 	uint16_t nb_channels;
-	struct tw_mdp3_chan chan[TW_RX_MAX_CHANNELS];
+	uint32_t held_max;      /* held entries a channel keeps */
 	struct tw_mdp3_inst *inst;      /* nb_symbols, after the books */
+	struct tw_mdp3_chan *chan;      /* nb_channels */
+	struct tw_mdp3_held *held;      /* channel c's at c * held_max */
 	struct tw_mdp3_book books[];    /* nb_symbols */
 };
 
-/* Bytes for the state of nb_symbols instruments (cache-line multiple). */
-size_t tw_mdp3_rx_state_memsize(uint32_t nb_symbols);
+/* Bytes for the state of nb_symbols instruments on nb_channels. */
+size_t tw_mdp3_rx_state_memsize(uint32_t nb_symbols, uint16_t nb_channels);
 
 /*
  * Lay a state out in mem (memsize bytes, 64-byte aligned): every book
@@ -137,6 +163,59 @@ void tw_mdp3_apply_loop(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
  */
 void tw_mdp3_channel_lost(struct tw_mdp3_sink *s, uint32_t channel,
 	uint64_t now_ns);
+
+/*
+ * Packets [first, end) of channel missing. With two lines (wait) the
+ * other line's copies are waited for: an instrument whose RptSeq jumps
+ * meanwhile holds its entries (waiting, not yet stale) and catches up
+ * when the copy brings what it missed. Without, or when
+ * TW_MDP3_GAPS_MAX are waited for already (the oldest then), lost.
+ */
+void tw_mdp3_gap_open(struct tw_mdp3_sink *s, uint32_t channel,
+	uint64_t first, uint64_t end, bool wait, uint64_t now_ns);
+
+/* Packet seq of channel is one waited for. */
+static inline bool
+tw_mdp3_gap_missing(const struct tw_mdp3_rx_state *st, uint32_t channel,
+		uint64_t seq)
+{
+	const struct tw_mdp3_chan *c = &st->chan[channel];
+	uint32_t i;
+
+	for (i = 0; i < c->n_gaps; i++)
+		if (seq >= c->gap[i].first && seq < c->gap[i].end)
+			return true;
+	return false;
+}
+
+/*
+ * Packet seq came on the other line (its messages applied by the
+ * caller first): no longer missing. True when that closed its gap.
+ * Once no gap is left, an instrument still waiting is stale.
+ */
+bool tw_mdp3_gap_filled(struct tw_mdp3_sink *s, uint32_t channel,
+	uint64_t seq, uint64_t now_ns);
+
+/* Line line (0, 1) of channel brought packet seq at now_ns. */
+static inline void
+tw_mdp3_line_seen(struct tw_mdp3_rx_state *st, uint32_t channel,
+		uint8_t line, uint64_t seq, uint64_t now_ns)
+{
+	struct tw_mdp3_chan *c = &st->chan[channel];
+
+	if (seq > c->line_hi[line])
+		c->line_hi[line] = seq;
+	c->line_ns[line] = now_ns;
+}
+
+/*
+ * The channel's gaps lost on both lines: each line brought a packet
+ * past the gap (its copy would have come before it), or fell silent
+ * for wait_ns; then the channel's instruments are stale. Returns the
+ * packets they missed, and their count in *gaps.
+ */
+uint64_t tw_mdp3_gaps_expire(struct tw_mdp3_sink *s, uint32_t channel,
+	uint64_t wait_ns, uint64_t now_ns, uint32_t *gaps);
 
 /*
  * Instrument l's top of book, last trade and volume into its cache

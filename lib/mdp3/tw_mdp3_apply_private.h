@@ -51,18 +51,48 @@ update_book(struct tw_mdp3_sink *s, int32_t secid, uint32_t channel)
 	}
 }
 
+/* Where held entry num of channel lies (it, or what overwrote it). */
+static inline struct tw_mdp3_held *
+held_slot(const struct tw_mdp3_rx_state *st, uint32_t channel, uint64_t num)
+{
+	return &st->held[(size_t)channel * st->held_max +
+		(num - 1) % st->held_max];
+}
+
+/* Held entry num of channel, or NULL when none or overwritten. */
+static inline struct tw_mdp3_held *
+held_entry(const struct tw_mdp3_rx_state *st, uint32_t channel, uint64_t num)
+{
+	struct tw_mdp3_held *e;
+
+	if (num == 0)
+		return NULL;
+	e = held_slot(st, channel, num);
+	return e->num == num ? e : NULL;
+}
+
 static inline void
 fall_stale(struct tw_mdp3_sink *s, uint32_t l, uint64_t now_ns)
 {
 	struct tw_mdp3_inst *in = &s->st->inst[l];
+	struct tw_mdp3_chan *c = &s->st->chan[l % s->st->nb_channels];
 
 	if (in->stale)
 		return;
 	in->stale = 1;
-	in->stale_since_ns = now_ns;
-	/* A snapshot older than what the book applied would go back. */
-	in->skipped_rpt = s->st->books[l].rpt_seq;
-	s->st->chan[l % s->st->nb_channels].stale++;
+	c->stale++;
+	if (in->waiting) {
+		/* What it held stays held, for after its snapshot. */
+		in->waiting = 0;
+		c->waiting--;
+	} else {
+		in->stale_since_ns = now_ns;
+		in->held_head = 0;
+		in->held_tail = 0;
+		/* A snapshot older than what the book applied would go
+		 * back. */
+		in->skipped_rpt = s->st->books[l].rpt_seq;
+	}
 	if (s->cache != NULL)
 		tw_cache_mark_stale(s->cache, l);
 }
@@ -73,15 +103,12 @@ recovered(struct tw_mdp3_sink *s, uint32_t l, bool by_snapshot,
 		uint64_t now_ns)
 {
 	struct tw_mdp3_inst *in = &s->st->inst[l];
-
 	struct tw_mdp3_chan *c = &s->st->chan[l % s->st->nb_channels];
 
 	in->stale = 0;
-	if (--c->stale == 0) {
-		/* Nobody waits: what was held is needed no more. */
-		c->held_first = 0;
-		c->held_n = 0;
-	}
+	c->stale--;
+	in->held_head = 0;
+	in->held_tail = 0;
 	if (s->cache != NULL)
 		__atomic_store_n(&s->cache->info[l].stale, 0,
 			__ATOMIC_RELEASE);
@@ -120,6 +147,42 @@ update(struct tw_mdp3_book *b, const struct tw_mdp3_held *h)
 		tw_mdp3_book_volume(b, (uint64_t)h->size);
 		return TW_MDP3_BOOK_OK;
 	}
+}
+
+/*
+ * The entries of b's instrument held on channel, in RptSeq order from
+ * b's on, into b: OK when each applied or was older, up to the first
+ * not held; else the verdict of the one refused. *applied counts.
+ */
+static inline enum tw_mdp3_book_verdict
+replay(struct tw_mdp3_sink *s, struct tw_mdp3_book *b, uint32_t channel,
+		uint32_t *applied)
+{
+	const struct tw_mdp3_rx_state *st = s->st;
+	const struct tw_mdp3_inst *in = &st->inst[b->l];
+	bool progress = true;
+
+	/* Its chain in feed order; again when a copy came out of order;
+	 * up to an entry overwritten. */
+	while (progress) {
+		const struct tw_mdp3_held *h;
+
+		progress = false;
+		for (h = held_entry(st, channel, in->held_head); h != NULL;
+		     h = held_entry(st, channel, h->next)) {
+			enum tw_mdp3_book_verdict v;
+
+			if (h->rpt != b->rpt_seq + 1)
+				continue;
+			v = update(b, h);
+			if (v != TW_MDP3_BOOK_OK)
+				return v;
+			b->rpt_seq = h->rpt;
+			(*applied)++;
+			progress = true;
+		}
+	}
+	return TW_MDP3_BOOK_OK;
 }
 
 static inline void

@@ -41,7 +41,8 @@
 #include <stdio.h>
 
 #define TW_MDP3_DEPTH           10
-#define TW_MDP3_SECID_BASE      100000  /* SecurityID of instrument l: base + l */
+/* SecurityID of instrument l: TW_MDP3_SECID_BASE + l. */
+#define TW_MDP3_SECID_BASE      100000
 #define TW_MDP3_SYMBOL_LEN      20
 #define TW_MDP3_CACHE_DECIMALS  9       /* the cache's price_decimals */
 

@@ -130,16 +130,93 @@ msg_first(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 	tw_mdp3_channel_lost(&s, channel, now_ns);
 }
 
+/* Missing: lost with one line; with two, waited for on the other. */
 static inline void
 msg_lost(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 		uint64_t seq, uint64_t now_ns)
 {
 	struct tw_mdp3_sink s;
 
-	RTE_SET_USED(before);
-	RTE_SET_USED(seq);
 	mdp3_sink(ctx, &s);
-	tw_mdp3_channel_lost(&s, channel, now_ns);
+	if (ctx->feed->lines != 2)
+		ctx->channels[channel].ctr.gaps_unrecovered++;
+	tw_mdp3_gap_open(&s, channel, before, seq, ctx->feed->lines == 2,
+		now_ns);
+}
+
+/*
+ * Two lines: a packet seq of line (0, 1; 2 for a loop's: only the
+ * time) came; the gaps both lines went past, or a line stayed silent
+ * on for [recovery] ab_wait_us, are lost on both.
+ */
+static __rte_always_inline void
+msg_gaps_expire(struct tw_rx_ctx *ctx, uint32_t channel, uint8_t line,
+		uint64_t seq, uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	struct tw_mdp3_rx_state *st = ctx->proto_state;
+	struct tw_mdp3_sink s;
+	uint32_t gaps;
+	uint64_t missed;
+
+	if (line < 2)
+		tw_mdp3_line_seen(st, channel, line, seq, now_ns);
+	if (likely(st->chan[channel].n_gaps == 0))
+		return;
+	mdp3_sink(ctx, &s);
+	missed = tw_mdp3_gaps_expire(&s, channel, ctx->feed->ab_wait_ns,
+		now_ns, &gaps);
+	ch->ctr.gaps_unrecovered += gaps;
+	ch->ctr.msgs_unrecovered += missed;
+}
+
+static __rte_always_inline bool
+msg_missing(const struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq)
+{
+	return tw_mdp3_gap_missing(ctx->proto_state, channel, seq);
+}
+
+/*
+ * The other line's copy of a missing packet, its messages checked:
+ * applied as the live feed's (each entry by its RptSeq: what it missed
+ * applies, catching up who waited for it). A ChannelReset in it came
+ * after what was applied since: the channel's books are not known.
+ */
+static inline void
+msg_fill(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len, uint64_t seq,
+		uint32_t channel, uint64_t now_ns)
+{
+	struct tw_channel_state *ch = &ctx->channels[channel];
+	struct tw_mdp3_sink s;
+	uint32_t off, applied = 0;
+	bool reset = false;
+
+	mdp3_sink(ctx, &s);
+	for (off = 0; off < len; off += tw_mdp3_u16(b + off))
+		if (tw_mdp3_u16(b + off + TW_MDP3_MSG_OFF_TEMPLATE) ==
+		    TW_MDP3_CHANNEL_RESET)
+			reset = true;
+	if (unlikely(reset)) {
+		ctx->ctr->mdp3_fill_resets++;
+		tw_mdp3_channel_lost(&s, channel, now_ns);
+	} else {
+		for (off = 0; off < len; ) {
+			uint16_t size = tw_mdp3_u16(b + off);
+			struct tw_mdp3_msg msg;
+			enum tw_mdp3_verdict v = tw_mdp3_msg_read(b + off + 2,
+				(uint16_t)(size - 2), &msg);
+
+			applied += tw_mdp3_apply(&s, &msg, v, seq, channel,
+				now_ns);
+			off += size;
+		}
+	}
+	ctx->ctr->msgs += applied;
+	ch->ctr.msgs_recovered++;
+	if (tw_mdp3_gap_filled(&s, channel, seq, now_ns)) {
+		ch->ctr.gaps_filled++;
+		ch->ctr.gaps_covered++;
+	}
 }
 
 /* Definitions always; snapshots while the channel has stale books. */

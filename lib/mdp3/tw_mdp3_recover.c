@@ -14,36 +14,6 @@
 /* ---- the loops ---- */
 
 /*
- * The entries of nb's instrument held on channel past nb's RptSeq, in
- * order, into nb (a copy): OK when each applied or was older, up to
- * the first missing one; else the verdict of the one refused.
- */
-static enum tw_mdp3_book_verdict
-replay(struct tw_mdp3_sink *s, struct tw_mdp3_book *nb, uint32_t channel,
-		uint32_t *applied)
-{
-	const struct tw_mdp3_chan *c = &s->st->chan[channel];
-	uint32_t k;
-
-	for (k = 0; k < c->held_n; k++) {
-		const struct tw_mdp3_held *h =
-			&c->held[(c->held_first + k) % TW_MDP3_HELD_MAX];
-		enum tw_mdp3_book_verdict v;
-
-		if (h->l != nb->l || h->rpt <= nb->rpt_seq)
-			continue;
-		if (h->rpt != nb->rpt_seq + 1)
-			break;          /* one is missing */
-		v = update(nb, h);
-		if (v != TW_MDP3_BOOK_OK)
-			return v;
-		nb->rpt_seq = h->rpt;
-		(*applied)++;
-	}
-	return TW_MDP3_BOOK_OK;
-}
-
-/*
  * A snapshot (52) of a stale instrument: its book laid down whole at
  * the snapshot's RptSeq and what was held past it applied (built aside,
  * so a refused level changes nothing); then the incremental feed

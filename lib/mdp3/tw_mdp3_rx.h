@@ -16,10 +16,12 @@
  * lines arbitrated by it; then each message applied at the packet's
  * sequence number. Recovery is the message layer's (per instrument,
  * from the snapshot loop): the transport tells it of a channel's first
- * packet (at sequence 1, or a late join) and of packets lost on every
- * line, and hands it the loops' packets (view->loop, set by the L2-L4
- * layer from the group) whole, checked the same way, with no sequence
- * of their own kept (a loop starts again at 1 each cycle).
+ * packet (at sequence 1, or a late join) and of packets missing (with
+ * two lines, waited for on the other, whose late copy it hands over
+ * rather than dropping it as old), and hands it the loops' packets
+ * (view->loop, set by the L2-L4 layer from the group) whole, checked
+ * the same way, with no sequence of their own kept (a loop starts
+ * again at 1 each cycle).
  *
  * The message layer's contract (tw_msg_rx.h's) plus:
  *   msg_pkt_time(pk, sending_time)    the packet's SendingTime
@@ -27,7 +29,15 @@
  *                                     the channel's first packet, at
  *                                     seq (> before: a late join)
  *   msg_lost(ctx, ch, before, seq, now_ns)
- *                                     packets [before, seq) lost
+ *                                     packets [before, seq) missing
+ *                                     (on both lines, or waited for)
+ *   msg_gaps_expire(ctx, ch, line, seq, now_ns)
+ *                                     two lines: packet seq came on
+ *                                     line (2: a loop's); missing ones
+ *                                     both lines went past are lost
+ *   msg_missing(ctx, ch, seq)         two lines: seq is waited for
+ *   msg_fill(ctx, b, len, seq, ch, now_ns)
+ *                                     its copy's messages (checked)
  *   msg_loop_wanted(ctx, v)           a loop packet is worth checking
  *   msg_loop_apply(ctx, m, mlen, loop, ch, expected, now_ns)
  *                                     one message of a checked loop
@@ -106,6 +116,8 @@ mdp3_loop(struct tw_rx_ctx *ctx, const struct tw_rx_view *v, uint64_t now_ns)
 	uint32_t count = 0, off;
 	int reason;
 
+	if (unlikely(ctx->feed->lines == 2))
+		msg_gaps_expire(ctx, v->channel, 2, 0, now_ns);
 	if (!msg_loop_wanted(ctx, v)) {
 		ctr->mdp3_loop_idle++;
 		return;
@@ -159,8 +171,21 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		return;
 	}
 	seq = tw_mdp3_u32(v->payload + TW_MDP3_PKT_OFF_SEQ);
-	if (unlikely(ctx->feed->lines == 2))
+	if (unlikely(ctx->feed->lines == 2)) {
 		ctr->line_pkts[v->line]++;
+		msg_gaps_expire(ctx, v->channel, v->line, seq, now_ns);
+		if (unlikely(seq < ch->expected) &&
+		    msg_missing(ctx, v->channel, seq)) {
+			/* The other line's copy of one missing on the
+			 * first: applied now, the books sort it out. */
+			tw_rx_line_frame(ctx, ch, v->line, seq, true, now_ns);
+			ctr->pkts_accepted++;
+			ch->last_rx_ns = now_ns;
+			msg_fill(ctx, b, v->blocks_len, seq, v->channel,
+				now_ns);
+			return;
+		}
+	}
 	before = ch->expected;
 	verdict = tw_channel_admit(ch, seq, 1, ctx->feed->max_gap, &skip);
 	if (unlikely(ctx->feed->lines == 2) &&

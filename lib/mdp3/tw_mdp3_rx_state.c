@@ -16,7 +16,7 @@ void *
 tw_mdp3_rx_state_create(const struct tw_config *cfg, int socket, char *err,
 		size_t errlen)
 {
-	size_t size = tw_mdp3_rx_state_memsize(cfg->symbols);
+	size_t size = tw_mdp3_rx_state_memsize(cfg->symbols, cfg->channels);
 	void *mem = rte_zmalloc_socket("tw_mdp3_books", size, 64, socket);
 	struct tw_mdp3_rx_state *st;
 

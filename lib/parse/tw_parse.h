@@ -184,7 +184,13 @@ struct tw_rx_counters {
 	uint64_t mdp3_held_lost;        /* the oldest, past the channel's
 					 * TW_MDP3_HELD_MAX */
 	uint64_t mdp3_replayed;         /* held entries applied after their
-					 * instrument's snapshot */
+					 * instrument's snapshot or copy */
+	uint64_t mdp3_waits;            /* instruments that jumped while a
+					 * packet was missing on one line */
+	uint64_t mdp3_waits_covered;    /* ... and caught up from the other
+					 * line's copy */
+	uint64_t mdp3_fill_resets;      /* a ChannelReset came late, on the
+					 * other line: the channel stale */
 	uint64_t mdp3_snap_refused;     /* its levels refused by the book */
 } __rte_cache_aligned;
 

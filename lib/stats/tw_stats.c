@@ -96,6 +96,9 @@ static const struct tw_counter_name rx_names[] = {
 	RX("mdp3_entries_held", mdp3_held),
 	RX("mdp3_entries_held_lost", mdp3_held_lost),
 	RX("mdp3_entries_replayed", mdp3_replayed),
+	RX("mdp3_waits", mdp3_waits),
+	RX("mdp3_waits_covered", mdp3_waits_covered),
+	RX("mdp3_late_resets", mdp3_fill_resets),
 };
 
 #define GEN(n, f) { n, offsetof(struct tw_gen_counters, f) }

@@ -45,7 +45,7 @@ static int
 setup(void **state)
 {
 	struct t *t = aligned_alloc(64, sizeof(*t));
-	size_t size = tw_mdp3_rx_state_memsize(TT_SYMBOLS);
+	size_t size = tw_mdp3_rx_state_memsize(TT_SYMBOLS, TT_CHANNELS);
 
 	assert_non_null(t);
 	memset(t, 0, sizeof(*t));
@@ -54,6 +54,7 @@ setup(void **state)
 	t->rx.feed.group_b = LINE_B_GROUP;
 	t->rx.feed.snap_group = SNAP_GROUP;
 	t->rx.feed.def_group = DEF_GROUP;
+	t->rx.feed.ab_wait_ns = 1000000;        /* 1 ms for line B's copy */
 	assert_int_equal(tw_rx_feed_prepare(&t->rx.feed), 0);
 	assert_int_equal(tw_mdp3_rx_init(&t->rx.ctx, &t->rx.feed, t->rx.cache,
 		t->rx.ch, &t->rx.ctr, TW_SIMD_SCALAR), 0);
@@ -424,10 +425,10 @@ patched(struct t *t, uint16_t ch, uint32_t seq, size_t off, uint16_t v,
 		int reason)
 {
 	uint64_t before = t->rx.ctr.drops[reason];
-	struct tw_mdp3_rx_state *copy = malloc(tw_mdp3_rx_state_memsize(
-		TT_SYMBOLS));
+	struct tw_mdp3_book *copy = malloc(TT_SYMBOLS * sizeof(*copy));
 
-	memcpy(copy, t->st, tw_mdp3_rx_state_memsize(TT_SYMBOLS));
+	assert_non_null(copy);
+	memcpy(copy, t->st->books, TT_SYMBOLS * sizeof(*copy));
 	begin(t, seq);
 	add_book(t, (const struct lv[]){
 		{ ch, BID, TW_MDP3_NEW, 1, 10, 1, 1, 1 },
@@ -435,7 +436,7 @@ patched(struct t *t, uint16_t ch, uint32_t seq, size_t off, uint16_t v,
 	tw_mdp3_put16(t->pkt + off, v);
 	put(t, ch, INC_A);
 	assert_int_equal(t->rx.ctr.drops[reason], before + 1);
-	assert_memory_equal(t->st->books, copy->books,
+	assert_memory_equal(t->st->books, copy,
 		TT_SYMBOLS * sizeof(struct tw_mdp3_book));
 	assert_int_equal(t->rx.ch[ch].expected, seq);
 	free(copy);
@@ -566,16 +567,23 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	}, 1, 0);
 	put(t, 2, INC_A);
 	assert_int_equal(t->rx.ch[2].ctr.gaps, 1);
-	assert_int_equal(t->rx.ctr.mdp3_recoveries, 1);
-	assert_true(stale(t, 2) && stale(t, 6));
-	assert_int_equal(t->rx.ctr.mdp3_stale_skipped, 1);
+	/* Line B may still bring it: 2 jumped, it waits, holding. */
+	assert_int_equal(t->rx.ctr.mdp3_waits, 1);
+	assert_int_equal(t->rx.ctr.mdp3_recoveries, 0);
+	assert_true(stale(t, 2));
+	assert_false(stale(t, 6));
 	assert_int_equal(t->rx.ctr.mdp3_held, 1);
 	tw_mdp3_book_update(&truth2, TW_MDP3_SIDE_BID, TW_MDP3_CHANGE, 2,
 		PX(100), 9, 2);
-	/* A snapshot from the future (packet 4 is the last we saw). */
+	/* Past [recovery] ab_wait: lost on both, the next frame says. A
+	 * snapshot from the future (packet 4 is the last we saw). */
+	t->now += 2000000;
 	begin(t, 1);
 	add_snapshot(t, 2, 5, t->rpt[2], &truth2);
 	put(t, 2, SNAP);
+	assert_int_equal(t->rx.ch[2].ctr.gaps_unrecovered, 1);
+	assert_int_equal(t->rx.ctr.mdp3_recoveries, 1);
+	assert_true(stale(t, 2) && stale(t, 6));
 	assert_int_equal(t->rx.ctr.mdp3_snap_future, 1);
 	/* One from before the lost packet: what was held cannot bring it
 	 * up to the update skipped (packet 3's is missing). */
@@ -595,10 +603,11 @@ a_gap_on_both_lines_recovers_from_the_snapshot_loop(void **state)
 	r2 = t->rpt[2];
 	assert_int_equal(t->rx.ctr.mdp3_foreign_instrument, 1);
 	assert_int_equal(t->rx.ctr.mdp3_recovered, 2);
-	/* Gap seen at packet 4, recovered three frames (3 us) later. */
+	/* 2 stale since packet 4 (2 ms and three frames), 6 since the
+	 * loss was known (two frames). */
 	assert_int_equal(recovery.count, 2);
-	assert_int_equal(recovery.min, 3000);
-	assert_int_equal(recovery.max, 3000);
+	assert_int_equal(recovery.min, 2000);
+	assert_int_equal(recovery.max, 2003000);
 	assert_false(stale(t, 2) || stale(t, 6));
 	assert_int_equal(t->st->chan[2].stale, 0);
 	assert_int_equal(tw_mdp3_book_digest(book(t, 2)),
@@ -632,6 +641,8 @@ held_entries_are_bounded(void **state)
 {
 	struct t *t = *state;
 	const uint32_t ls[] = { 1 };
+	const unsigned int per = 40, max = t->st->held_max;
+	const unsigned int pkts = (max + 200) / per, total = pkts * per;
 	struct tw_mdp3_book truth;
 	unsigned int p, i, lost;
 	uint32_t first_kept;
@@ -643,25 +654,28 @@ held_entries_are_bounded(void **state)
 	}, 1, 0);
 	put(t, 1, INC_A);
 	truth = *book(t, 1);
-	/* Packet 3 lost (instrument 1's RptSeq 2), then 4 packets of 40
-	 * changes each, held. */
+	/* Packet 3 lost (instrument 1's RptSeq 2), then packets of 40
+	 * changes each, held: more than the channel keeps. */
 	tw_mdp3_book_update(&truth, TW_MDP3_SIDE_BID, TW_MDP3_CHANGE, 1,
 		PX(100), 2, 1);
 	t->rpt[1]++;
-	for (p = 0; p < 4; p++) {
+	for (p = 0; p < pkts; p++) {
 		struct lv e[40];
 
-		for (i = 0; i < 40; i++)
+		for (i = 0; i < per; i++)
 			e[i] = (struct lv){ 1, BID, TW_MDP3_CHANGE, 1, 100,
-				(int32_t)(3 + p * 40 + i), 1, 0 };
+				(int32_t)(3 + p * per + i), 1, 0 };
 		begin(t, 4 + p);
-		add_book(t, e, 40, 0);
+		add_book(t, e, per, 0);
 		put(t, 1, INC_A);
 	}
-	lost = 160 - TW_MDP3_HELD_MAX;
-	assert_int_equal(t->rx.ctr.mdp3_held, 160);
+	lost = total - max;
+	assert_int_equal(t->rx.ctr.mdp3_held, total);
 	assert_int_equal(t->rx.ctr.mdp3_held_lost, lost);
-	/* The snapshot of packet 3 would need entries no longer held. */
+	assert_int_equal(t->rx.ctr.mdp3_waits, 1);
+	/* Line B never brings packet 3: lost once ab_wait is past. The
+	 * snapshot of packet 3 would need entries no longer held. */
+	t->now += 2000000;
 	begin(t, 1);
 	add_snapshot(t, 1, 3, 2, &truth);
 	put(t, 1, SNAP);
@@ -669,16 +683,105 @@ held_entries_are_bounded(void **state)
 	assert_true(stale(t, 1));
 	/* One just before the oldest still held: those after it apply. */
 	first_kept = 3 + lost;          /* RptSeq of the oldest kept */
-	truth.bid[0].qty = (int32_t)(first_kept - 1 + 1);
+	truth.bid[0].qty = (int32_t)first_kept;
 	begin(t, 2);
 	add_snapshot(t, 1, 4, first_kept - 1, &truth);
 	put(t, 1, SNAP);
-	assert_int_equal(t->rx.ctr.mdp3_replayed, TW_MDP3_HELD_MAX);
+	assert_int_equal(t->rx.ctr.mdp3_replayed, max);
 	assert_false(stale(t, 1));
 	assert_int_equal(book(t, 1)->rpt_seq, t->rpt[1]);
-	assert_int_equal(book(t, 1)->bid[0].qty, 3 + 159);
-	assert_int_equal(entry(t, 1)->bid_sz, 3 + 159);
-	assert_int_equal(t->st->chan[1].held_n, 0);
+	assert_int_equal(book(t, 1)->bid[0].qty, 3 + total - 1);
+	assert_int_equal(entry(t, 1)->bid_sz, 3 + total - 1);
+	assert_int_equal(t->st->inst[1].held_head, 0);
+}
+
+/* A packet missing on line A comes on line B after A's next: whoever
+ * jumped meanwhile waits for it and catches up, no snapshot needed; a
+ * ChannelReset that comes late that way leaves the channel stale; one
+ * line B goes past too is lost at once. */
+static void
+line_b_covers_what_line_a_missed(void **state)
+{
+	struct t *t = *state;
+	const uint32_t ls[] = { 3, 7 };
+	struct tw_mdp3_book truth3;
+	uint8_t p3[sizeof(t->pkt)];
+	size_t len3;
+
+	define(t, 3, ls, 2);
+	begin(t, 2);
+	add_book(t, (const struct lv[]){
+		{ 3, BID, TW_MDP3_NEW, 1, 100, 5, 2, 0 },
+		{ 7, BID, TW_MDP3_NEW, 1, 100, 5, 2, 0 },
+	}, 2, 0);
+	put(t, 3, INC_A);
+	/* Packet 3 (3's RptSeq 2) goes on line B only, late. */
+	begin(t, 3);
+	add_book(t, (const struct lv[]){
+		{ 3, BID, TW_MDP3_CHANGE, 1, 100, 6, 2, 0 },
+	}, 1, 0);
+	memcpy(p3, t->pkt, t->w.len);
+	len3 = t->w.len;
+	begin(t, 4);
+	add_book(t, (const struct lv[]){
+		{ 3, BID, TW_MDP3_NEW, 1, 101, 1, 1, 0 },
+		{ 7, BID, TW_MDP3_CHANGE, 1, 100, 9, 2, 0 },
+	}, 2, 0);
+	put(t, 3, INC_A);
+	assert_int_equal(t->rx.ctr.mdp3_waits, 1);
+	assert_true(stale(t, 3));
+	assert_false(stale(t, 7));
+	assert_int_equal(entry(t, 7)->bid_sz, 9);
+	assert_int_equal(entry(t, 3)->bid_px, PX(100));
+	memcpy(t->pkt, p3, len3);
+	t->w.len = len3;
+	put(t, 3, INC_B);
+	tw_mdp3_book_init(&truth3, 3);
+	tw_mdp3_book_update(&truth3, TW_MDP3_SIDE_BID, TW_MDP3_NEW, 1,
+		PX(100), 6, 2);
+	tw_mdp3_book_update(&truth3, TW_MDP3_SIDE_BID, TW_MDP3_NEW, 1,
+		PX(101), 1, 1);
+	assert_int_equal(t->rx.ctr.mdp3_waits_covered, 1);
+	assert_int_equal(t->rx.ctr.mdp3_replayed, 1);
+	assert_int_equal(t->rx.ch[3].ctr.gaps_covered, 1);
+	assert_int_equal(t->rx.ctr.mdp3_recoveries, 0);
+	assert_false(stale(t, 3));
+	assert_int_equal(tw_mdp3_book_digest(book(t, 3)),
+		tw_mdp3_book_digest(&truth3));
+	assert_int_equal(entry(t, 3)->bid_px, PX(101));
+	assert_int_equal(t->st->chan[3].n_gaps, 0);
+	assert_int_equal(t->st->inst[3].held_head, 0);
+	/* Packet 4 again on B: a duplicate. */
+	begin(t, 4);
+	add_book(t, (const struct lv[]){
+		{ 7, BID, TW_MDP3_CHANGE, 1, 100, 9, 2, 2 },
+	}, 1, 0);
+	put(t, 3, INC_B);
+	assert_int_equal(t->rx.ctr.line_dups[1], 1);
+	/* Packet 5, a ChannelReset, only on B after A's 6. */
+	begin(t, 5);
+	add_reset(t);
+	memcpy(p3, t->pkt, t->w.len);
+	len3 = t->w.len;
+	begin(t, 6);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 3, INC_A);
+	memcpy(t->pkt, p3, len3);
+	t->w.len = len3;
+	put(t, 3, INC_B);
+	assert_int_equal(t->rx.ctr.mdp3_fill_resets, 1);
+	assert_true(stale(t, 3) && stale(t, 7));
+	assert_int_equal(t->rx.ctr.mdp3_resets, 0);
+	/* Packet 7 lost on both: once line B too brings 8, no time to
+	 * wait, it is lost. */
+	begin(t, 8);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 3, INC_A);
+	assert_int_equal(t->st->chan[3].n_gaps, 1);
+	assert_int_equal(t->rx.ch[3].ctr.gaps_unrecovered, 0);
+	put(t, 3, INC_B);
+	assert_int_equal(t->st->chan[3].n_gaps, 0);
+	assert_int_equal(t->rx.ch[3].ctr.gaps_unrecovered, 1);
 }
 
 static void
@@ -824,6 +927,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			a_gap_on_both_lines_recovers_from_the_snapshot_loop,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			line_b_covers_what_line_a_missed, setup, teardown),
 		cmocka_unit_test_setup_teardown(held_entries_are_bounded,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(a_late_join_from_both_loops,

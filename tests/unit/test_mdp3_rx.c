@@ -111,6 +111,40 @@ msg_lost(struct tw_rx_ctx *ctx, uint32_t channel, uint64_t before,
 	tw_rx_channel_stale(ctx, channel);
 }
 
+static inline void
+msg_gaps_expire(struct tw_rx_ctx *ctx, uint32_t channel, uint8_t line,
+		uint64_t seq, uint64_t now_ns)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(channel);
+	RTE_SET_USED(line);
+	RTE_SET_USED(seq);
+	RTE_SET_USED(now_ns);
+}
+
+/* No gap is waited for here: a late copy is a duplicate. */
+static inline bool
+msg_missing(const struct tw_rx_ctx *ctx, uint32_t channel, uint64_t seq)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(channel);
+	RTE_SET_USED(seq);
+	return false;
+}
+
+static inline void
+msg_fill(struct tw_rx_ctx *ctx, const uint8_t *b, uint32_t len, uint64_t seq,
+		uint32_t channel, uint64_t now_ns)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(b);
+	RTE_SET_USED(len);
+	RTE_SET_USED(seq);
+	RTE_SET_USED(channel);
+	RTE_SET_USED(now_ns);
+	fail_msg("no gap is waited for");
+}
+
 static inline bool
 msg_loop_wanted(const struct tw_rx_ctx *ctx, const struct tw_rx_view *v)
 {
