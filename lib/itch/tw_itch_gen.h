@@ -147,6 +147,10 @@ struct tw_itch_gen {
 	uint32_t *nb_orders;
 	struct tw_itch_stock *stock;
 	double *cdf;                    /* Zipf within a channel, or NULL */
+	uint32_t *guide;                /* per channel, guide_n entries: the
+					 * first stock of cdf above b /
+					 * guide_n (itch_pick starts there) */
+	uint32_t guide_n;
 	struct tw_itch_chan *ch;
 	struct tw_itch_event *events;
 	uint64_t t0_ns;                 /* the open's send time */
