@@ -289,6 +289,14 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 			if (rc != 0)
 				return rc;
 		}
+		if (app->out[APP_OUT_ITCH].f != NULL && app->nb_gen > 1) {
+			/* A day file is one stream in the order it was sent:
+			 * one lcore's. */
+			TW_LOG(app, ERR, "%s: [itch] out: a day file is written "
+				"by one generator lcore; [generator] lcores "
+				"names %u\n", cfg->path, app->nb_gen);
+			return -EINVAL;
+		}
 		if (app->out[APP_OUT_ITCH].f != NULL) {
 			/* Opened before the run (run.c), closed after it. */
 			g->itch->out = app->out[APP_OUT_ITCH].f;

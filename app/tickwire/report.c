@@ -231,6 +231,24 @@ write_noise_csv(const struct tw_app *app, FILE *f)
 }
 
 /*
+ * The generator's truth books: each symbol's row from the model of the
+ * generator lcore that sends its channel (gen_setup.c: channel c on
+ * lcore c % lcores), which alone has its orders.
+ */
+static int
+dump_truth_books(const struct tw_app *app, FILE *f)
+{
+	const struct tw_config *cfg = &app->cfg;
+	uint32_t l;
+
+	tw_books_csv_header(f);
+	for (l = 0; l < cfg->symbols; l++)
+		tw_books_csv_row(app->gen[l % cfg->channels % app->nb_gen]->
+			itch->books, l, f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/*
  * Write every report asked for, each on its own (one failing does not
  * skip the others). 0, or the first error; each is logged.
  */
@@ -289,7 +307,7 @@ write_outputs(struct tw_app *app, const struct tw_stats *st,
 		else if (i == APP_OUT_BOOKS)
 			rc = tw_app_dump_books(app, f);
 		else if (i == APP_OUT_TRUTH_BOOKS)
-			rc = tw_books_dump_csv(app->gen[0]->itch->books, f);
+			rc = dump_truth_books(app, f);
 		else if (i == APP_OUT_ITCH)
 			rc = 0;         /* the generator wrote it */
 		else if (i == APP_OUT_NOISE)

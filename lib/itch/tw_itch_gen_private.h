@@ -131,5 +131,5 @@ bool itch_day_due(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 bool itch_day_noii(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		uint32_t l, uint64_t now, uint64_t ts, uint64_t ns);
 /* In a cross's NOII window: the chance (basis points) a tick is an I. */
-uint32_t itch_noii_chance(const struct tw_itch_gen *g);
+uint32_t itch_noii_chance(const struct tw_itch_gen *g, uint16_t ch);
 #endif /* TW_ITCH_GEN_PRIVATE_H */
