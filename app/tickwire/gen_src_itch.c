@@ -111,6 +111,8 @@ itch_emit(struct tw_gen_lcore *g)
 		if (g->nb_tx < pending)
 			tw_noise_mark(&g->noise, rte_rdtsc());
 	}
+	/* The truth whole between batches, as the model's is. */
+	tw_itch_emit_raw_flush(&g->em);
 	g->at.itch.off = off;
 	return off < f->len;
 }

@@ -267,6 +267,7 @@ itch_day_due(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 	p = itch_reserve(e, ch, type, now, &seq);
 	if (p == NULL)
 		return true;
+	itch_settle_stock(e, g, ev->locate);
 	c->ev_next++;
 	/* At its own time: the channel's clock holds while its due
 	 * messages go (a cross's Q are one instant, a nanosecond apart). */
