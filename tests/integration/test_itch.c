@@ -11,7 +11,8 @@
  * same cache byte for byte and the same books, from one generator lcore
  * and from two; and at its own timing slowed down, it takes its time.
  * Two generator lcores run the model too (each its own channels'
- * stocks): the cache equals their truth, every book theirs.
+ * stocks), over net_ring and over memif: the cache equals their truth,
+ * every book theirs.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -582,6 +583,65 @@ itch_two_generator_lcores_books_equal_the_truth(void **state)
 	assert_int_equal(access(day, F_OK), -1);
 }
 
+/*
+ * The same across two processes over memif: two generator lcores (both
+ * on core 0, no request server: it belongs to one lcore) each send
+ * their channels on their own memif queue, two RX lcores (both on
+ * core 1) poll one each: the cache equals the truth, every book its
+ * truth's, nothing refused.
+ */
+static void
+itch_two_generator_lcores_over_memif(void **state)
+{
+	char gjson[512], pjson[512], cache[512], truth[512], books[512];
+	char tbooks[512], *g, *p;
+
+	PATH_INTO(gjson, "itch-mtwo-gen.json");
+	PATH_INTO(pjson, "itch-mtwo-proc.json");
+	PATH_INTO(cache, "itch-mtwo.cache.csv");
+	PATH_INTO(truth, "itch-mtwo.truth.csv");
+	PATH_INTO(books, "itch-mtwo.books.csv");
+	PATH_INTO(tbooks, "itch-mtwo.truth-books.csv");
+	const char *const gen_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-gen.ini", "--set",
+		"feed.protocol=itch50", "--set",
+		"eal.args=--lcores=0@1,1@0,2@0 --no-pci --vdev=net_memif0,"
+		"role=server,socket=/run/tickwire-memif.sock "
+		"--file-prefix=tickwire-gen", "--set", "generator.lcores=1,2",
+		"--set", "generator.queues=2", "--set",
+		"recovery.store_messages=0", "--set",
+		/* The RX lcores share a core: a queue waits a time slice. */
+		"generator.tx_retry_us=1000000", "--set",
+		"itch.timestamps=send", "--set", "itch.close_cancel_pct=0",
+		"--count", "2000000", "--rate", "1000000", "--duration", "120",
+		"--quiet", "--stats-json", gjson, "--dump-truth", truth,
+		"--dump-truth-books", tbooks, NULL };
+	const char *const proc_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-proc.ini", "--set",
+		"feed.protocol=itch50", "--set",
+		"eal.args=--lcores=0@0,1@1,2@1 --no-pci --vdev=net_memif0,"
+		"role=client,socket=/run/tickwire-memif.sock "
+		"--file-prefix=tickwire-proc", "--set", "rx.lcores=1,2",
+		"--set", "rx.queues=2", "--set", "recovery.rerequest=false",
+		"--set", "itch.timestamps=send",
+		"--duration", "120", "--quiet", "--stats-json", pjson,
+		"--dump-cache", cache, "--dump-books", books, NULL };
+
+	it_memif_pair("itch-mtwo", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	assert_itch_feed(g, p, true);
+	assert_int_equal(it_json_u64(p, "drops", "not_owner"), 0);
+	free(g);
+	free(p);
+	g = it_slurp(it_path("itch-mtwo-gen.log"));
+	assert_non_null(g);
+	assert_non_null(strstr(g, "lcore 1 sends channels 0,2"));
+	assert_non_null(strstr(g, "lcore 2 sends channels 1,3"));
+	free(g);
+	assert_true(it_files_equal(cache, truth));
+	assert_true(it_files_equal(books, tbooks));
+	assert_books_live(books);
+}
+
 /* Every gap was filled, none given up or open, nothing refused. */
 static void
 assert_recovered(const char *gen_json, const char *rx_json)
@@ -688,6 +748,7 @@ main(void)
 		cmocka_unit_test(itch_over_memif_books_equal_the_truth),
 		cmocka_unit_test(
 			itch_two_generator_lcores_books_equal_the_truth),
+		cmocka_unit_test(itch_two_generator_lcores_over_memif),
 		cmocka_unit_test(itch_file_at_its_own_timing),
 		cmocka_unit_test(itch_loss_recovered_over_loopback),
 		cmocka_unit_test(itch_loss_recovered_over_memif),
