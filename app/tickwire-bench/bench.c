@@ -194,9 +194,13 @@ write_json(FILE *f, const char *cpu, unsigned int reps, enum tw_simd best)
 			"\"unit\": \"%s\", \"value\": %.4f, ", r->name,
 			r->level < TW_SIMD_MAX ? tw_simd_name(r->level) : "-",
 			r->unit, r->value);
-		if (r->level < TW_SIMD_MAX)
+		if (r->level < TW_SIMD_MAX && r->ratio > 0)
 			fprintf(f, "\"ns_per_op\": %.4f, \"ratio_to_scalar\": "
 				"%.4f, ", r->ns_per_op, r->ratio);
+		else if (r->level < TW_SIMD_MAX)
+			/* Measured at one level only (gen_itch50). */
+			fprintf(f, "\"ns_per_op\": %.4f, \"ratio_to_scalar\": "
+				"null, ", r->ns_per_op);
 		else
 			fprintf(f, "\"p50_ns\": %.3f, \"p99_ns\": %.3f, ",
 				r->p50_ns, r->p99_ns);
@@ -218,10 +222,15 @@ write_markdown(FILE *f)
 	for (i = 0; i < nb_results; i++) {
 		const struct result *r = &results[i];
 
-		if (r->level < TW_SIMD_MAX)
+		if (r->level < TW_SIMD_MAX && r->ratio > 0)
 			fprintf(f, "| %s | %s | %.2f %s | %.2f | %.2fx | %s |\n",
 				r->name, tw_simd_name(r->level), r->value,
 				r->unit, r->ns_per_op, r->ratio,
+				tw_grouped(a, sizeof(a), r->allocs));
+		else if (r->level < TW_SIMD_MAX)
+			fprintf(f, "| %s | %s | %.2f %s | %.2f | - | %s |\n",
+				r->name, tw_simd_name(r->level), r->value,
+				r->unit, r->ns_per_op,
 				tw_grouped(a, sizeof(a), r->allocs));
 		else
 			fprintf(f, "| %s | - | p50 %.1f ns, p99 %.1f ns | "
