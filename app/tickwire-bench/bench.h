@@ -60,6 +60,11 @@ void bench_parse_release(struct parse_case *pc);
 void bench_gen_run(struct rte_mempool *pool, enum tw_simd level,
 		uint64_t ticks, bool store);
 
+/* ---- the ITCH 5.0 model's generator path (cases_itch.c) ---- */
+
+void bench_gen_itch_run(struct rte_mempool *pool, enum tw_simd level,
+		uint64_t ticks);
+
 /* ---- the cases timed per operation (cases_latency.c) ---- */
 
 /* A cache entry's update and snapshot, alone and beside a writer. */

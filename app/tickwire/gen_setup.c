@@ -185,13 +185,23 @@ gen_replay_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 	return 0;
 }
 
-/* [generator] itch_file, loaded and checked against the feed's size. */
+/*
+ * [generator] itch_file, loaded and checked against the feed's size;
+ * once: the other generator lcores read the first one's copy (each
+ * sends its own channels' messages).
+ */
 static int
-gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
+gen_itch_file_create(const struct tw_app *app, struct tw_gen_lcore *g)
 {
+	const struct tw_config *cfg = &app->cfg;
 	char path[TW_PATH_MAX * 2], err[TW_PATH_MAX * 2 + 128], a[32];
 	int rc;
 
+	if (g->index > 0) {
+		g->itch_file = app->gen[0]->itch_file;
+		g->itch_speed = app->gen[0]->itch_speed;
+		return 0;
+	}
 	tw_config_beside(cfg->path, cfg->itch_file, path, sizeof(path));
 	rc = tw_itch_file_load(&g->itch_file, path, err, sizeof(err));
 	if (rc != 0) {
@@ -213,6 +223,9 @@ gen_itch_file_create(const struct tw_config *cfg, struct tw_gen_lcore *g)
 		"at its own timing" : "as fast as the port takes them");
 	if (g->itch_speed > 0 && g->itch_speed != 1)
 		printf("generator: ... %g times as fast\n", g->itch_speed);
+	if (app->nb_gen > 1)
+		printf("generator: ... each of %u generator lcores its own "
+			"channels' messages\n", app->nb_gen);
 	return 0;
 }
 
@@ -332,9 +345,17 @@ gen_lcore_one(struct tw_app *app, struct tw_gen_lcore *g,
 		}
 		g->em.proto_state = g->model;
 		if (cfg->itch_file[0] != '\0') {
-			rc = gen_itch_file_create(cfg, g);
+			rc = gen_itch_file_create(app, g);
 			if (rc != 0)
 				return rc;
+		}
+		if (env.out != NULL && app->nb_gen > 1) {
+			/* A day file is one stream in the order it was sent:
+			 * one lcore's. */
+			TW_LOG(app, ERR, "%s: [itch] out: a day file is written "
+				"by one generator lcore; [generator] lcores "
+				"names %u\n", cfg->path, app->nb_gen);
+			return -EINVAL;
 		}
 		/* Opened before the run (run.c), closed after it. */
 		g->model_out = env.out != NULL;

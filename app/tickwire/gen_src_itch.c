@@ -2,7 +2,9 @@
 /*
  * Generator source: an ITCH 5.0 day file ([generator] itch_file) sent
  * instead of the model, each message through the framer on its stock's
- * channel (those of no stock, System Events, on every channel), at the
+ * channel (those of no stock, System Events, on every channel), of the
+ * channels this lcore sends (with several generator lcores each reads
+ * the whole file and sends its own channels' messages), at the
  * file's timing scaled by itch_speed or as fast as the port takes them.
  * The file's System Events open and close the session. Owns only its
  * place in the file and its timing; never touches the model, the TX
@@ -15,6 +17,18 @@
 #include <rte_pause.h>
 
 #include "gen_lcore.h"
+
+/* Channel c is one this lcore sends (gen_setup.c: its schedule's). */
+static bool
+itch_owns(const struct tw_gen_lcore *g, uint16_t c)
+{
+	uint16_t i;
+
+	for (i = 0; i < g->sched.nb; i++)
+		if (g->sched.ch[i] == c)
+			return true;
+	return false;
+}
 
 static void
 itch_begin(struct tw_gen_lcore *g, uint64_t now)
@@ -34,7 +48,7 @@ itch_emit(struct tw_gen_lcore *g)
 {
 	const struct tw_itch_file *f = &g->itch_file;
 	uint64_t hz = tw_clock_hz(g->clock), start = g->at.itch.start;
-	uint16_t nch = g->fr.nb_channels;
+	uint16_t nch = g->fr.nb_channels, i;
 	size_t off = g->at.itch.off;
 	unsigned int k;
 
@@ -49,6 +63,10 @@ itch_emit(struct tw_gen_lcore *g)
 		tw_noise_tick(&g->noise, now);
 		tw_lcore_quiescent(g->lcore_id);
 		off += 2 + (size_t)len;
+		c = wl == 0 ? 0 : (uint16_t)((wl - 1) % nch);
+		/* Another lcore's stock: neither waited for nor sent. */
+		if (wl != 0 && !itch_owns(g, c))
+			continue;
 		if (g->itch_speed > 0) {
 			uint64_t ts = tw_itch_timestamp(m);
 			uint64_t due = start + (uint64_t)((double)(ts >
@@ -83,16 +101,18 @@ itch_emit(struct tw_gen_lcore *g)
 		}
 		now_ns = tw_clock_ns(g->clock, now);
 		if (wl == 0) {
-			for (c = 0; c < nch; c++)
-				tw_itch_emit_raw(&g->em, c, m, len, now, now_ns);
+			for (i = 0; i < g->sched.nb; i++)
+				tw_itch_emit_raw(&g->em, g->sched.ch[i], m, len,
+					now, now_ns);
 		} else {
-			tw_itch_emit_raw(&g->em, (uint16_t)((wl - 1) % nch), m,
-				len, now, now_ns);
+			tw_itch_emit_raw(&g->em, c, m, len, now, now_ns);
 		}
 		/* A burst left: the send was the loop's work, not a gap. */
 		if (g->nb_tx < pending)
 			tw_noise_mark(&g->noise, rte_rdtsc());
 	}
+	/* The truth whole between batches, as the model's is. */
+	tw_itch_emit_raw_flush(&g->em);
 	g->at.itch.off = off;
 	return off < f->len;
 }

@@ -93,11 +93,12 @@ itch_session_ns(const struct tw_itch_gen *g, uint16_t ch, uint64_t send_ns)
 }
 
 uint32_t
-itch_noii_chance(const struct tw_itch_gen *g)
+itch_noii_chance(const struct tw_itch_gen *g, uint16_t ch)
 {
 	/* The windows' share of the ticks: the profile's, or their time's
-	 * share of the day when the send clock makes it. */
-	double w = g->ch[0].day_ticks != 0 && !(g->p.day_speed > 0) ?
+	 * share of the day when the send clock makes it (ch's own count:
+	 * a model on another generator lcore has not counted channel 0). */
+	double w = g->ch[ch].day_ticks != 0 && !(g->p.day_speed > 0) ?
 		(profile[2].done - profile[1].done) +
 		(profile[4].done - profile[3].done) :
 		(double)(TW_ITCH_OPEN_CROSS - TW_ITCH_OPEN_NOII +
@@ -266,6 +267,7 @@ itch_day_due(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 	p = itch_reserve(e, ch, type, now, &seq);
 	if (p == NULL)
 		return true;
+	itch_settle_stock(e, g, ev->locate);
 	c->ev_next++;
 	/* At its own time: the channel's clock holds while its due
 	 * messages go (a cross's Q are one instant, a nanosecond apart). */
@@ -333,7 +335,7 @@ itch_day_noii(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 	else
 		return false;
 	r = itch_rand(c);
-	if (r % TW_ITCH_MIX_TOTAL >= itch_noii_chance(g))
+	if (r % TW_ITCH_MIX_TOTAL >= itch_noii_chance(g, ch))
 		return false;
 	p = itch_reserve(e, ch, TW_ITCH_NOII, now, &seq);
 	if (p == NULL)

@@ -160,11 +160,42 @@ itch_truth(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
 }
 
 void
+itch_settle(struct tw_emitter *e, struct tw_itch_gen *g)
+{
+	if (g->pend.full) {
+		g->pend.full = false;
+		itch_truth(e, g, g->pend.m, g->pend.seq, g->pend.ns,
+			g->pend.ch);
+	}
+}
+
+/*
+ * The truth a message behind: the one before goes in (its lines asked
+ * for when it was sent, a tick of the model ago), this one is kept and
+ * its lines asked for. The model reads only a stock's own truth, and
+ * only after itch_settle_stock, so what it decides is the same; the
+ * truth takes the same messages in the same order.
+ */
+static void
+itch_pend(struct tw_emitter *e, struct tw_itch_gen *g, const uint8_t *m,
+		uint64_t seq, uint64_t ns, uint16_t ch)
+{
+	itch_settle(e, g);
+	memcpy(g->pend.m, m, tw_itch_len[m[0]]);
+	g->pend.full = true;
+	g->pend.ch = ch;
+	g->pend.locate = tw_itch_locate(m);
+	g->pend.seq = seq;
+	g->pend.ns = ns;
+	tw_itch_prefetch(g->books, e->truth, g->pend.m);
+}
+
+void
 itch_sent(struct tw_emitter *e, struct tw_itch_gen *g, uint8_t *m,
 		uint64_t seq, uint64_t ns, uint16_t ch)
 {
 	itch_track(m, ch);
-	itch_truth(e, g, m, seq, ns, ch);
+	itch_pend(e, g, m, seq, ns, ch);
 }
 
 /* A System Event (or MWCB decline levels, code 'V') on ch at ns. */
@@ -249,8 +280,10 @@ tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 			uint64_t seq, ns;
 			uint8_t *p;
 
-			if (e->quit != NULL && *e->quit)
+			if (e->quit != NULL && *e->quit) {
+				itch_settle(e, g);
 				return;
+			}
 			p = itch_reserve(e, ch, TW_ITCH_STOCK_DIRECTORY, now,
 				&seq);
 			if (p == NULL)
@@ -264,6 +297,7 @@ tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 			e->ctr->directories++;
 		}
 	}
+	itch_settle(e, g);
 }
 
 /*
@@ -287,6 +321,7 @@ tw_itch_emit_close(struct tw_emitter *e, uint64_t now, uint64_t send_ns)
 	g->phase = 2;
 	itch_events_all(e, now, g->p.send_timestamps ? send_ns :
 		TW_ITCH_DAY_END - TW_ITCH_HMS(0, 0, 1) / 2, codes, n);
+	itch_settle(e, g);
 }
 
 /*
@@ -316,6 +351,7 @@ itch_tick(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 	ns = itch_stamp(g, ch, g->p.send_timestamps ? send_ns : sess);
 	day = g->p.send_timestamps ? sess : ns;
 	l = itch_pick(g, ch, l);
+	itch_settle_stock(e, g, l);
 	if (itch_day_noii(e, g, ch, l, now, day, ns)) {
 		e->ctr->ticks++;
 		return;
@@ -344,6 +380,7 @@ tw_itch_emit_ticks(struct tw_emitter *e, unsigned int n, uint64_t now,
 	while (i < n && (run = tw_gen_sched_next(e->sched, n - i, &ch)) > 0)
 		for (k = 0; k < run; k++, i++)
 			itch_tick(e, g, ch, now, first_ns + i * step_ns);
+	itch_settle(e, g);
 }
 
 /* ---- a day file sent as the feed ---- */
@@ -361,7 +398,14 @@ tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
 	memcpy(p, m, len);
 	/* The replay's own send time: latency is measured from it. */
 	tw_itch_put48(p + TW_ITCH_OFF_TIMESTAMP, send_ns % TW_ITCH_NS_PER_DAY);
-	itch_truth(e, g, p, seq, send_ns, ch);
+	/* Checked whole by tw_itch_file_load: its length is its type's. */
+	itch_pend(e, g, p, seq, send_ns, ch);
 	tw_itch_count_sent(e->ctr, m, len);
 	return 0;
+}
+
+void
+tw_itch_emit_raw_flush(struct tw_emitter *e)
+{
+	itch_settle(e, e->proto_state);
 }

@@ -36,6 +36,7 @@
 
 #include "tw_book.h"
 #include "tw_framer.h"
+#include "tw_itch.h"
 #include "tw_parse.h"
 
 enum tw_itch_act {
@@ -137,8 +138,22 @@ struct tw_itch_chan {
 	uint32_t ev_first, ev_n, ev_next; /* its events in g->events */
 };
 
+/*
+ * The message last sent, not yet in the truth: applied when the next is
+ * sent (its lines asked for a message ahead), or before the model reads
+ * its stock's truth, and at the end of every call that sends.
+ */
+struct tw_itch_pending {
+	uint8_t m[TW_ITCH_MAX_LEN];
+	bool full;
+	uint16_t ch;
+	uint32_t locate;                /* the message's, 0: no stock */
+	uint64_t seq, ns;
+};
+
 struct tw_itch_gen {
 	struct tw_itch_gen_params p;
+	struct tw_itch_pending pend;
 	struct tw_books *books;         /* the truth */
 	struct tw_rx_counters truth_ctr; /* refusals: none expected */
 	/* Its resting orders: stock[l].cap slots from stock[l].first,
@@ -147,6 +162,10 @@ struct tw_itch_gen {
 	uint32_t *nb_orders;
 	struct tw_itch_stock *stock;
 	double *cdf;                    /* Zipf within a channel, or NULL */
+	uint32_t *guide;                /* per channel, guide_n entries: the
+					 * first stock of cdf above b /
+					 * guide_n (itch_pick starts there) */
+	uint32_t guide_n;
 	struct tw_itch_chan *ch;
 	struct tw_itch_event *events;
 	uint64_t t0_ns;                 /* the open's send time */
@@ -196,6 +215,9 @@ void tw_itch_count_sent(struct tw_gen_counters *ctr, const uint8_t *m,
 
 int tw_itch_emit_raw(struct tw_emitter *e, uint16_t ch, const uint8_t *m,
 		uint16_t len, uint64_t now, uint64_t send_ns);
+/* The last message tw_itch_emit_raw sent, into the truth (after the
+ * last one, before the truth is read). */
+void tw_itch_emit_raw_flush(struct tw_emitter *e);
 
 /* The protocol ops (e->proto_state is the tw_itch_gen). */
 void tw_itch_emit_open(struct tw_emitter *e, uint64_t now, uint64_t send_ns);

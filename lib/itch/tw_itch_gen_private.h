@@ -73,9 +73,19 @@ itch_orders_of(struct tw_itch_gen *g, uint32_t l)
 
 /* tw_itch_gen.c */
 /* A message written at seq on ch: tracked, into the truth and the day
- * file if any (a System Event once, from the first channel). */
+ * file if any (a System Event once, from the first channel), once the
+ * next one is sent or itch_settle asks (struct tw_itch_pending). */
 void itch_sent(struct tw_emitter *e, struct tw_itch_gen *g, uint8_t *m,
 		uint64_t seq, uint64_t ns, uint16_t ch);
+/* The message pending, into the truth now. */
+void itch_settle(struct tw_emitter *e, struct tw_itch_gen *g);
+/* Before the model reads stock l's truth (0-based): its message in. */
+static inline void
+itch_settle_stock(struct tw_emitter *e, struct tw_itch_gen *g, uint32_t l)
+{
+	if (g->pend.full && g->pend.locate == l + 1)
+		itch_settle(e, g);
+}
 /* A System Event on every scheduled channel at one time, not before
  * ns nor any channel's last message; the time used. */
 uint64_t itch_events_all(struct tw_emitter *e, uint64_t now, uint64_t ns,
@@ -131,5 +141,5 @@ bool itch_day_due(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 bool itch_day_noii(struct tw_emitter *e, struct tw_itch_gen *g, uint16_t ch,
 		uint32_t l, uint64_t now, uint64_t ts, uint64_t ns);
 /* In a cross's NOII window: the chance (basis points) a tick is an I. */
-uint32_t itch_noii_chance(const struct tw_itch_gen *g);
+uint32_t itch_noii_chance(const struct tw_itch_gen *g, uint16_t ch);
 #endif /* TW_ITCH_GEN_PRIVATE_H */

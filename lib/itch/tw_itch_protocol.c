@@ -138,6 +138,11 @@ static const struct tw_protocol protocol_itch50 = {
 		.books = true,
 		.day_file = true,
 		.session_clock = true,
+		/* Each generator lcore's own model over its own channels'
+		 * stocks (locate % channels): its own streams, references
+		 * and match numbers (a progression per channel), its own
+		 * truth; the System Events on its own channels. */
+		.several_gen_lcores = true,
 		/* Stock locates are 16 bits, 0 meaning none. */
 		.max_symbols = 65534,
 	},

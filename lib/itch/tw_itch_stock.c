@@ -113,12 +113,55 @@ itch_stocks_slots(const struct tw_itch_gen_params *p)
 	return n;
 }
 
+/* Guide entries a channel: a power of two, twice its stocks or more. */
+static uint32_t
+guide_n(const struct tw_itch_gen_params *p)
+{
+	uint32_t n = 16, most = stocks_on(p, 0);
+
+	while (n < 2 * most)
+		n <<= 1;
+	return n;
+}
+
 size_t
 itch_stocks_memsize(const struct tw_itch_gen_params *p)
 {
 	return RTE_ALIGN_CEIL((size_t)p->nb_symbols *
 		sizeof(struct tw_itch_stock), 64) +
-		RTE_ALIGN_CEIL((size_t)p->nb_symbols * sizeof(double), 64);
+		RTE_ALIGN_CEIL((size_t)p->nb_symbols * sizeof(double), 64) +
+		RTE_ALIGN_CEIL((size_t)p->nb_channels * guide_n(p) *
+		sizeof(uint32_t), 64);
+}
+
+/*
+ * Each channel's guide to its Zipf law: entry b is the first of its
+ * stocks whose cdf is above b / guide_n (the last stock if none), so a
+ * draw u starts at entry u * guide_n, at or before the stock a search
+ * of the whole law finds, and walks forward to it: the same stock,
+ * found in a step or two instead of a branch-missing search.
+ */
+static void
+guide_init(struct tw_itch_gen *g)
+{
+	const struct tw_itch_gen_params *p = &g->p;
+	uint32_t n = p->nb_channels, b, r;
+	uint16_t ch;
+
+	for (ch = 0; ch < p->nb_channels; ch++) {
+		uint32_t *gd = g->guide + (size_t)ch * g->guide_n;
+		uint32_t last = stocks_on(p, ch);
+
+		last = last > 0 ? last - 1 : 0;
+		for (b = 0, r = 0; b < g->guide_n; b++) {
+			/* Exact: guide_n is a power of two. */
+			double x = (double)b / g->guide_n;
+
+			while (r < last && g->cdf[ch + r * n] <= x)
+				r++;
+			gd[b] = r;
+		}
+	}
 }
 
 uint64_t
@@ -132,6 +175,10 @@ itch_stocks_init(struct tw_itch_gen *g, void *stock_mem, void *cdf_mem)
 
 	g->stock = stock_mem;
 	g->cdf = zipf ? cdf_mem : NULL;
+	g->guide_n = guide_n(p);
+	g->guide = zipf ? (uint32_t *)((uint8_t *)cdf_mem +
+		RTE_ALIGN_CEIL((size_t)p->nb_symbols * sizeof(double), 64)) :
+		NULL;
 	if (zipf)
 		norms(p, norm);
 	for (l = 0; l < p->nb_symbols; l++) {
@@ -167,27 +214,30 @@ itch_stocks_init(struct tw_itch_gen *g, void *stock_mem, void *cdf_mem)
 	}
 	for (l = 0; zipf && l < p->nb_symbols; l++)
 		g->cdf[l] /= acc[l % p->nb_channels];
+	if (zipf)
+		guide_init(g);
 	return first;
 }
 
+/*
+ * The first of ch's stocks whose cdf is above u (its last if none): by
+ * the guide, then a step at a time (guide_init).
+ */
 uint32_t
 itch_pick(struct tw_itch_gen *g, uint16_t ch, uint32_t l)
 {
-	uint32_t n = g->p.nb_channels, lo = 0, hi, mid;
+	uint32_t n = g->p.nb_channels, r, last;
 	double u;
 
 	if (g->cdf == NULL)
 		return l;
-	hi = stocks_on(&g->p, ch) - 1;
+	last = stocks_on(&g->p, ch);
+	last = last > 0 ? last - 1 : 0;
 	u = unit(itch_rand(&g->ch[ch]));
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (g->cdf[ch + mid * n] > u)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return ch + lo * n;
+	r = g->guide[(size_t)ch * g->guide_n + (uint32_t)(u * g->guide_n)];
+	while (r < last && g->cdf[ch + r * n] <= u)
+		r++;
+	return ch + r * n;
 }
 
 int64_t

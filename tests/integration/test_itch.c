@@ -8,8 +8,11 @@
  * generator wrote (--itch-out), decoded by tickwire-itch plain and
  * gzipped, gives the same books and tops of book; sent again over
  * net_ring ([generator] itch_file), as fast as the port takes it, the
- * same cache byte for byte and the same books; and at its own timing
- * slowed down, it takes its time.
+ * same cache byte for byte and the same books, from one generator lcore
+ * and from two; and at its own timing slowed down, it takes its time.
+ * Two generator lcores run the model too (each its own channels'
+ * stocks), over net_ring and over memif: the cache equals their truth,
+ * every book theirs.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -17,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "itest.h"
@@ -180,27 +184,54 @@ offline_gives_the_truth(const char *day, const char *truth,
 	free(j);
 }
 
-/* The day file sent again by tickwire: the same cache, the same books. */
+/*
+ * loopback.ini with two generator lcores (channels c % 2 on TX queue
+ * c % 2) and two RX lcores (RX queue i), four pollers on the two cores.
+ */
+#define TWO_LCORES \
+	"--set", "eal.args=--lcores=0@(0,1),1@0,2@1,3@1,4@0 --no-pci " \
+	"--vdev=net_ring0 --file-prefix=tickwire", "--set", \
+	"generator.lcores=1,4", "--set", "generator.queues=2", "--set", \
+	"rx.lcores=2,3", "--set", "rx.queues=2"
+
+/*
+ * The day file sent again by tickwire (from two generator lcores with
+ * two): the same cache, the same books.
+ */
 static void
 replay_gives_the_truth(const char *day, const char *truth,
-		const char *truth_books)
+		const char *truth_books, bool two)
 {
-	char set[600], json[512], cache[512], books[512], *s;
+	char set[600], json[512], cache[512], books[512], log[64], *s;
 
 	snprintf(set, sizeof(set), "generator.itch_file=%s", day);
 	PATH_INTO(json, "itch-replay.json");
 	PATH_INTO(cache, "itch-replay.cache.csv");
 	PATH_INTO(books, "itch-replay.books.csv");
-	const char *const opts[] = { "--config",
+	snprintf(log, sizeof(log), "itch-replay%s.log", two ? "-two" : "");
+	const char *const one_opts[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--set", set, "--duration", "120",
 		"--quiet", "--set", "generator.tx_retry_us=1000000",
 		"--stats-json", json, "--dump-cache", cache, "--dump-books",
 		books, NULL };
+	const char *const two_opts[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set",
+		"feed.protocol=itch50", "--set", set, "--duration", "120",
+		"--quiet", "--set", "generator.tx_retry_us=1000000",
+		TWO_LCORES, "--stats-json", json, "--dump-cache", cache,
+		"--dump-books", books, NULL };
 
 	remove(json);
-	assert_int_equal(it_tickwire(opts, it_path("itch-replay.log"), 240),
-		0);
+	assert_int_equal(it_tickwire(two ? two_opts : one_opts, it_path(log),
+		240), 0);
+	if (two) {
+		s = it_slurp(it_path(log));
+		assert_non_null(s);
+		assert_non_null(strstr(s, "lcore 1 sends channels 0,2"));
+		assert_non_null(strstr(s, "lcore 4 sends channels 1,3"));
+		free(s);
+	}
 	s = it_slurp(json);
 	assert_non_null(s);
 	/* Every message of the file, System Events on every channel. */
@@ -441,7 +472,8 @@ itch_over_loopback_books_equal_the_truth(void **state)
 	assert_time_priority(day);
 	/* The day file, plain and gzipped, through the offline decoder. */
 	offline_gives_the_truth(day, truth, tbooks, "plain");
-	replay_gives_the_truth(day, truth, tbooks);
+	replay_gives_the_truth(day, truth, tbooks, false);
+	replay_gives_the_truth(day, truth, tbooks, true);
 	snprintf(gz, sizeof(gz), "%s.gz", day);
 	remove(gz);
 	snprintf(cmd, sizeof(cmd), "gzip -k -1 %s", day);
@@ -485,6 +517,126 @@ itch_over_memif_books_equal_the_truth(void **state)
 	assert_itch_feed(g, p, true);
 	free(g);
 	free(p);
+	assert_true(it_files_equal(cache, truth));
+	assert_true(it_files_equal(books, tbooks));
+	assert_books_live(books);
+}
+
+/*
+ * The model on two generator lcores, each over its own channels'
+ * stocks with its own truth (the truth's books each from its owner's),
+ * two RX lcores: the cache equals the truth, every book its truth's,
+ * nothing refused, each channel's System Events once. A day file is
+ * one lcore's: asked of two, the run is refused, naming the key, and
+ * leaves no file.
+ */
+static void
+itch_two_generator_lcores_books_equal_the_truth(void **state)
+{
+	char json[512], cache[512], truth[512], books[512], tbooks[512];
+	char day[512], *s;
+
+	PATH_INTO(json, "itch-two.json");
+	PATH_INTO(cache, "itch-two.cache.csv");
+	PATH_INTO(truth, "itch-two.truth.csv");
+	PATH_INTO(books, "itch-two.books.csv");
+	PATH_INTO(tbooks, "itch-two.truth-books.csv");
+	PATH_INTO(day, "itch-two.itch");
+	const char *const opts[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set",
+		"feed.protocol=itch50", "--count", "2000000", "--rate", "0",
+		"--duration", "120", "--quiet", "--set",
+		"generator.tx_retry_us=1000000", "--set",
+		"itch.close_cancel_pct=0", TWO_LCORES,
+		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
+		truth, "--dump-books", books, "--dump-truth-books", tbooks,
+		NULL };
+	const char *const out[] = { "--config",
+		TW_SRC "/drivers-config/loopback.ini", "--set",
+		"feed.protocol=itch50", "--count", "1000", "--duration", "60",
+		"--quiet", TWO_LCORES, "--itch-out", day, NULL };
+
+	remove(json);
+	assert_int_equal(it_tickwire(opts, it_path("itch-two.log"), 240), 0);
+	s = it_slurp(json);
+	assert_non_null(s);
+	assert_itch_feed(s, s, false);
+	assert_int_equal(it_json_u64(s, "drops", "not_owner"), 0);
+	free(s);
+	s = it_slurp(it_path("itch-two.log"));
+	assert_non_null(s);
+	assert_non_null(strstr(s, "lcore 1 sends channels 0,2"));
+	assert_non_null(strstr(s, "lcore 4 sends channels 1,3"));
+	free(s);
+	assert_true(it_files_equal(cache, truth));
+	assert_true(it_files_equal(books, tbooks));
+	assert_books_live(books);
+
+	remove(day);
+	assert_int_equal(it_tickwire(out, it_path("itch-two-out.log"), 120),
+		1);
+	s = it_slurp(it_path("itch-two-out.log"));
+	assert_non_null(s);
+	assert_non_null(strstr(s, "[itch] out: a day file is written by one "
+		"generator lcore; [generator] lcores names 2"));
+	free(s);
+	assert_int_equal(access(day, F_OK), -1);
+}
+
+/*
+ * The same across two processes over memif: two generator lcores (both
+ * on core 0, no request server: it belongs to one lcore) each send
+ * their channels on their own memif queue, two RX lcores (both on
+ * core 1) poll one each: the cache equals the truth, every book its
+ * truth's, nothing refused.
+ */
+static void
+itch_two_generator_lcores_over_memif(void **state)
+{
+	char gjson[512], pjson[512], cache[512], truth[512], books[512];
+	char tbooks[512], *g, *p;
+
+	PATH_INTO(gjson, "itch-mtwo-gen.json");
+	PATH_INTO(pjson, "itch-mtwo-proc.json");
+	PATH_INTO(cache, "itch-mtwo.cache.csv");
+	PATH_INTO(truth, "itch-mtwo.truth.csv");
+	PATH_INTO(books, "itch-mtwo.books.csv");
+	PATH_INTO(tbooks, "itch-mtwo.truth-books.csv");
+	const char *const gen_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-gen.ini", "--set",
+		"feed.protocol=itch50", "--set",
+		"eal.args=--lcores=0@1,1@0,2@0 --no-pci --vdev=net_memif0,"
+		"role=server,socket=/run/tickwire-memif.sock "
+		"--file-prefix=tickwire-gen", "--set", "generator.lcores=1,2",
+		"--set", "generator.queues=2", "--set",
+		"recovery.store_messages=0", "--set",
+		/* The RX lcores share a core: a queue waits a time slice. */
+		"generator.tx_retry_us=1000000", "--set",
+		"itch.timestamps=send", "--set", "itch.close_cancel_pct=0",
+		"--count", "2000000", "--rate", "1000000", "--duration", "120",
+		"--quiet", "--stats-json", gjson, "--dump-truth", truth,
+		"--dump-truth-books", tbooks, NULL };
+	const char *const proc_opts[] = { "--config",
+		TW_SRC "/drivers-config/memif-proc.ini", "--set",
+		"feed.protocol=itch50", "--set",
+		"eal.args=--lcores=0@0,1@1,2@1 --no-pci --vdev=net_memif0,"
+		"role=client,socket=/run/tickwire-memif.sock "
+		"--file-prefix=tickwire-proc", "--set", "rx.lcores=1,2",
+		"--set", "rx.queues=2", "--set", "recovery.rerequest=false",
+		"--set", "itch.timestamps=send",
+		"--duration", "120", "--quiet", "--stats-json", pjson,
+		"--dump-cache", cache, "--dump-books", books, NULL };
+
+	it_memif_pair("itch-mtwo", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	assert_itch_feed(g, p, true);
+	assert_int_equal(it_json_u64(p, "drops", "not_owner"), 0);
+	free(g);
+	free(p);
+	g = it_slurp(it_path("itch-mtwo-gen.log"));
+	assert_non_null(g);
+	assert_non_null(strstr(g, "lcore 1 sends channels 0,2"));
+	assert_non_null(strstr(g, "lcore 2 sends channels 1,3"));
+	free(g);
 	assert_true(it_files_equal(cache, truth));
 	assert_true(it_files_equal(books, tbooks));
 	assert_books_live(books);
@@ -594,6 +746,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(itch_over_loopback_books_equal_the_truth),
 		cmocka_unit_test(itch_over_memif_books_equal_the_truth),
+		cmocka_unit_test(
+			itch_two_generator_lcores_books_equal_the_truth),
+		cmocka_unit_test(itch_two_generator_lcores_over_memif),
 		cmocka_unit_test(itch_file_at_its_own_timing),
 		cmocka_unit_test(itch_loss_recovered_over_loopback),
 		cmocka_unit_test(itch_loss_recovered_over_memif),
