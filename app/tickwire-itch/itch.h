@@ -46,8 +46,10 @@ struct run {
 };
 
 /* itch.c */
-/* Anonymous memory in transparent huge pages where there are; NULL. */
-void *itch_big_alloc(size_t size);
+/* Fresh memory, its first hot bytes on 2 MB pages (reserved
+ * hugepages when there is room, else transparent ones), the rest on
+ * 4 KB pages; NULL. */
+void *itch_big_alloc(size_t size, size_t hot);
 
 /* itch_decode.c */
 /* buf's whole messages applied, timed by batch; the bytes used. */

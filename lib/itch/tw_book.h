@@ -150,6 +150,12 @@ struct tw_books {
 };
 
 size_t tw_books_memsize(const struct tw_book_params *p);
+/*
+ * Of those, the first bytes every message touches (the window, the
+ * levels, the symbols' lines: worth 2 MB pages); the rest, the fallback
+ * table, is touched a slot at a time.
+ */
+size_t tw_books_hot_size(const struct tw_book_params *p);
 /* Lay out empty books in mem (64-byte aligned); NULL if p is unusable. */
 struct tw_books *tw_books_init(void *mem, const struct tw_book_params *p);
 
