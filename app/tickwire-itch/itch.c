@@ -117,11 +117,14 @@ reserve_room(size_t n)
 void *
 itch_big_alloc(size_t size, size_t hot)
 {
-	size_t huge = RTE_MIN(RTE_ALIGN_CEIL(hot, PAGE_2M), size);
+	/* Whole pages: hugetlb maps whole 2 MB pages, MAP_FIXED must not
+	 * reach past the range reserved. */
+	size_t huge = RTE_ALIGN_CEIL(hot, PAGE_2M);
+	size_t span = RTE_MAX(RTE_ALIGN_CEIL(size, (size_t)4096), huge);
 	uint8_t *res, *p;
 
 	/* An address range, 2 MB aligned, to map the parts into. */
-	res = mmap(NULL, size + PAGE_2M, PROT_NONE, MAP_PRIVATE |
+	res = mmap(NULL, span + PAGE_2M, PROT_NONE, MAP_PRIVATE |
 		MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (res == MAP_FAILED)
 		return NULL;
@@ -129,20 +132,20 @@ itch_big_alloc(size_t size, size_t hot)
 	if (huge != 0 && reserve_room(huge / PAGE_2M) &&
 	    mmap(p, huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
 	    MAP_HUGETLB | MAP_FIXED, -1, 0) != MAP_FAILED) {
-		if (size == huge || mmap(p + huge, size - huge, PROT_READ |
+		if (span == huge || mmap(p + huge, span - huge, PROT_READ |
 		    PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
 		    0) != MAP_FAILED)
 			return p;
 	}
-	if (mmap(p, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+	if (mmap(p, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
 	    MAP_FIXED, -1, 0) == MAP_FAILED) {
-		munmap(res, size + PAGE_2M);
+		munmap(res, span + PAGE_2M);
 		return NULL;
 	}
 	if (huge != 0)
 		madvise(p, huge, MADV_HUGEPAGE);
-	if (size > huge)
-		madvise(p + huge, size - huge, MADV_NOHUGEPAGE);
+	if (span > huge)
+		madvise(p + huge, span - huge, MADV_NOHUGEPAGE);
 	return p;
 }
 

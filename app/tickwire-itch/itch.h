@@ -41,6 +41,9 @@ struct run {
 	struct tw_clock clk;
 	uint64_t msgs, by_type[256], bad_len, cycles;
 	uint64_t cut_bytes;     /* at the end, no whole message */
+	/* Messages stamped earlier than the message before them (counted;
+	 * books take messages in file order whatever their stamps). */
+	uint64_t ts_back, last_ts;
 	uint64_t seq;
 	uint32_t batch;
 };

@@ -78,6 +78,14 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 				r->bad_len++;
 				continue;
 			}
+			/* A known type has its header (unknown: nothing past
+			 * its type is read). */
+			if (tw_itch_len[m[0]] != 0) {
+				uint64_t ts = tw_itch_timestamp(m);
+
+				r->ts_back += ts < r->last_ts;
+				r->last_ts = ts;
+			}
 			seqs[n] = r->seq;
 			msgs[n++] = m;
 		}
