@@ -254,6 +254,23 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 }
 
 /*
+ * Whether the books are small enough to stay in cache (their levels
+ * handed out and the window lines of the orders resting within
+ * TW_ITCH_CACHED_BYTES): then the second stage finds its lines there
+ * already and only costs its instructions (about 14 ns a message here,
+ * a fifth of the work on a day of 1,456 orders resting), so it is left
+ * out. Asked once for many messages.
+ */
+#define TW_ITCH_CACHED_BYTES ((uint64_t)1 << 20)
+
+static inline bool
+tw_itch_books_cached(const struct tw_books *b)
+{
+	return ((uint64_t)b->pool_used + 4 * b->live) *
+		sizeof(struct tw_book_level) < TW_ITCH_CACHED_BYTES;
+}
+
+/*
  * One message whose length is its type's (checked), at sequence seq.
  * False when a book refused it (counted under its reason).
  */

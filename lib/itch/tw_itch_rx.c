@@ -19,7 +19,8 @@
  * message's fields address (its order's window slot, its book line),
  * and the apply pass, RX_AHEAD2 messages ahead of the one it applies,
  * for the price levels that order's book and side name (the window
- * slot in cache by then). What the first stage left is kept per lcore
+ * slot in cache by then), unless the books are small enough to stay in
+ * cache (tw_itch_books_cached). What the first stage left is kept per lcore
  * for the frame being checked (struct rx_ahead); a message applied
  * that is not the next of it (a frame held back and applied later, the
  * duplicates skipped at its start) just has no second stage.
@@ -59,6 +60,7 @@ lvl_raw_cksum(const void *buf, uint32_t len)
 struct rx_ahead {
 	const uint8_t *frame;
 	uint32_t n, next;
+	bool levels;            /* the second stage runs (books not cached) */
 	const uint8_t *m[RX_AHEAD_MAX];
 	struct tw_itch_ahead a[RX_AHEAD_MAX];
 };
@@ -71,14 +73,16 @@ ahead_check(const struct tw_rx_ctx *ctx, const uint8_t *m)
 {
 	struct rx_ahead *ra = &RTE_PER_LCORE(rx_ahead);
 
-	/* Another frame, or the same buffer walked again: start over. */
+	/* Another frame, or the same buffer walked again: start over
+	 * (and nothing kept when there will be no second stage). */
 	if (ra->frame != ctx->cur_frame || (ra->n != 0 &&
 	    m <= ra->m[ra->n - 1])) {
 		ra->frame = ctx->cur_frame;
 		ra->n = 0;
 		ra->next = 0;
+		ra->levels = !tw_itch_books_cached(ctx->proto_state);
 	}
-	if (ra->n < RX_AHEAD_MAX) {
+	if (ra->levels && ra->n < RX_AHEAD_MAX) {
 		ra->m[ra->n] = m;
 		tw_itch_prefetch_at(ctx->proto_state, ctx->cache, m,
 			&ra->a[ra->n]);
@@ -102,7 +106,7 @@ ahead_apply(const struct tw_rx_ctx *ctx, const uint8_t *m)
 	if (k == ra->n || ra->m[k] != m)
 		return;
 	ra->next = k + 1;
-	if (k + RX_AHEAD2 < ra->n)
+	if (ra->levels && k + RX_AHEAD2 < ra->n)
 		tw_itch_prefetch_levels(ctx->proto_state,
 			&ra->a[k + RX_AHEAD2]);
 }
