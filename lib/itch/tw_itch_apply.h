@@ -222,8 +222,9 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 {
 	const struct tw_book_sym *sy;
 	const struct tw_book_side *s;
-	const struct tw_book_level *lo, *top;
+	const struct tw_book_level *lo;
 	uint32_t l = a->locate, price = a->price, best;
+	uintptr_t first, top;
 	unsigned int side = a->side, k;
 	bool at_top;
 
@@ -247,9 +248,12 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 	if (s->n == 0)
 		return;
 	lo = &b->pool[s->block];
-	top = lo + s->n - 1;
+	/* Lines from the best down, none below the first level (as
+	 * addresses: no pointer before the array). */
+	first = (uintptr_t)lo;
+	top = (uintptr_t)&lo[s->n - 1];
 	for (k = 0; k < TW_BOOK_PREFETCH_LINES; k++)
-		rte_prefetch0(RTE_MAX(top - 4 * k, lo));
+		rte_prefetch0((const void *)RTE_MAX(top - 64 * k, first));
 	rte_prefetch0(lo + tw_book_level_guess(s->n, best, price));
 }
 
