@@ -41,13 +41,18 @@ struct run {
 	struct tw_clock clk;
 	uint64_t msgs, by_type[256], bad_len, cycles;
 	uint64_t cut_bytes;     /* at the end, no whole message */
+	/* Messages stamped earlier than the message before them (counted;
+	 * books take messages in file order whatever their stamps). */
+	uint64_t ts_back, last_ts;
 	uint64_t seq;
 	uint32_t batch;
 };
 
 /* itch.c */
-/* Anonymous memory in transparent huge pages where there are; NULL. */
-void *itch_big_alloc(size_t size);
+/* Fresh memory, its first hot bytes on 2 MB pages (reserved
+ * hugepages when there is room, else transparent ones), the rest on
+ * 4 KB pages; NULL. */
+void *itch_big_alloc(size_t size, size_t hot);
 
 /* itch_decode.c */
 /* buf's whole messages applied, timed by batch; the bytes used. */

@@ -59,7 +59,7 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 	size_t off = 0;
 
 	while (len - off >= 2) {
-		uint32_t n = 0, i, in_batch = 0, batches;
+		uint32_t n = 0, i, in_batch = 0, batches, ahead2;
 		uint64_t t0 = rte_rdtsc(), t1, frame;
 		size_t start = off;
 
@@ -77,6 +77,14 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 					  tw_itch_len[m[0]] != mlen)) {
 				r->bad_len++;
 				continue;
+			}
+			/* A known type has its header (unknown: nothing past
+			 * its type is read). */
+			if (tw_itch_len[m[0]] != 0) {
+				uint64_t ts = tw_itch_timestamp(m);
+
+				r->ts_back += ts < r->last_ts;
+				r->last_ts = ts;
 			}
 			seqs[n] = r->seq;
 			msgs[n++] = m;
@@ -96,16 +104,17 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 		 * stages ahead of its turn: its misses overlap those of the
 		 * messages around it instead of waiting one at a time.
 		 */
+		ahead2 = tw_itch_books_cached(b) ? 0 : AHEAD2;
 		for (i = 0; i < n && i < AHEAD1; i++)
 			tw_itch_prefetch_at(b, c, msgs[i], &ahead[i]);
-		for (i = 0; i < n && i < AHEAD2; i++)
+		for (i = 0; i < n && i < ahead2; i++)
 			tw_itch_prefetch_levels(b, &ahead[i]);
 		for (i = 0; i < n; i++) {
 			if (i + AHEAD1 < n)
 				tw_itch_prefetch_at(b, c, msgs[i + AHEAD1],
 					&ahead[i + AHEAD1]);
-			if (i + AHEAD2 < n)
-				tw_itch_prefetch_levels(b, &ahead[i + AHEAD2]);
+			if (ahead2 != 0 && i + ahead2 < n)
+				tw_itch_prefetch_levels(b, &ahead[i + ahead2]);
 			r->by_type[msgs[i][0]]++;
 			tw_itch_apply(&r->sink, msgs[i], seqs[i], 0);
 			if (++in_batch == r->batch || i + 1 == n) {

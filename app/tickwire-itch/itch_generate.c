@@ -88,7 +88,8 @@ itch_decode_generated(struct run *r, const struct opts *o)
 	ip.nb_channels = nb_ch;
 	ip.orders_per_symbol = o->orders_per_symbol;
 	ip.hash_key = o->seed;
-	imem = itch_big_alloc(tw_itch_gen_memsize(&ip));
+	imem = itch_big_alloc(tw_itch_gen_memsize(&ip),
+		tw_itch_gen_memsize(&ip));
 	if (imem == NULL)
 		return -1;
 	ig = tw_itch_gen_init(imem, &ip);

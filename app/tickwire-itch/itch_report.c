@@ -55,7 +55,9 @@ itch_report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 					tw_grp(r->by_type[t]));
 				first = false;
 			}
-		fprintf(f, "), %s with a wrong length\n", tw_grp(r->bad_len));
+		fprintf(f, "), %s with a wrong length, %s stamped earlier "
+			"than the message before\n", tw_grp(r->bad_len),
+			tw_grp(r->ts_back));
 		fprintf(f, "books: %s messages applied, %s other types, %s "
 			"unknown types; refused:", tw_grp(r->ctr.book_msgs),
 			tw_grp(r->ctr.other_msgs), tw_grp(r->ctr.unknown_msgs));
@@ -86,10 +88,11 @@ itch_report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 				r->by_type[t]);
 			first = false;
 		}
-	fprintf(f, "},\n  \"wrong_length\": %" PRIu64 ",\n  \"book_messages\": "
+	fprintf(f, "},\n  \"wrong_length\": %" PRIu64 ",\n"
+		"  \"timestamps_back\": %" PRIu64 ",\n  \"book_messages\": "
 		"%" PRIu64 ",\n  \"other_messages\": %" PRIu64 ",\n"
 		"  \"unknown_messages\": %" PRIu64 ",\n  \"refused\": {",
-		r->bad_len, r->ctr.book_msgs, r->ctr.other_msgs,
+		r->bad_len, r->ts_back, r->ctr.book_msgs, r->ctr.other_msgs,
 		r->ctr.unknown_msgs);
 	for (v = 1; v < TW_BOOK_VERDICTS; v++)
 		fprintf(f, "%s\"%s\": %" PRIu64, v > 1 ? ", " : "",

@@ -216,20 +216,20 @@ level_take(struct tw_books *b, struct tw_book_side *s, unsigned int side,
 
 /* The symbol's copy of a side's best level, after a change to it. */
 static inline void
-top_update(const struct tw_books *b, struct tw_book_sym *sy,
-		unsigned int side)
+top_update(struct tw_books *b, struct tw_book_sym *sy, unsigned int side)
 {
 	const struct tw_book_side *s = &sy->side[side];
-	const struct tw_book_level *lv;
+	uint32_t px = 0, sz = 0;
 
-	if (s->n == 0) {
-		sy->top_px[side] = 0;
-		sy->top_sz[side] = 0;
-		return;
+	if (s->n != 0) {
+		const struct tw_book_level *lv = &b->pool[s->block + s->n - 1];
+
+		px = lv->price;
+		sz = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
 	}
-	lv = &b->pool[s->block + s->n - 1];
-	sy->top_px[side] = lv->price;
-	sy->top_sz[side] = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
+	b->shown_changed |= (px != sy->top_px[side]) | (sz != sy->top_sz[side]);
+	sy->top_px[side] = px;
+	sy->top_sz[side] = sz;
 }
 
 /* ---- operations ---- */
@@ -337,7 +337,8 @@ tw_book_execute(struct tw_books *b, uint32_t locate, uint64_t ref,
 	if (print) {
 		sy->last_px = price != 0 ? price : o->price;
 		sy->last_sz = shares;
-		sy->volume += shares;
+		sy->volume += shares;   /* shares > 0: a change */
+		b->shown_changed = true;
 	}
 	reduce(b, o, shares);
 	return TW_BOOK_OK;
@@ -377,8 +378,9 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 	enum tw_book_verdict v;
 	struct tw_book_order *o;
 	struct tw_book_side *s;
+	uint32_t px, sz;
 	uint8_t side;
-	bool found;
+	bool found, changed;
 
 	v = resting(b, locate, old_ref, &o);
 	if (v != TW_BOOK_OK)
@@ -405,8 +407,17 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 	 * a full pool, counted). */
 	if (!found && !level_room(b, s))
 		return TW_BOOK_LEVELS_FULL;
+	/* What the side showed: a replace that leaves its top as it was
+	 * (the order went and came back at the best) changes nothing
+	 * shown, though both halves changed it on the way. */
+	px = b->sym[locate].top_px[side];
+	sz = b->sym[locate].top_sz[side];
+	changed = b->shown_changed;
 	reduce(b, o, o->shares);
-	return tw_book_add(b, locate, new_ref, side, shares, price);
+	v = tw_book_add(b, locate, new_ref, side, shares, price);
+	b->shown_changed = changed || px != b->sym[locate].top_px[side] ||
+		sz != b->sym[locate].top_sz[side];
+	return v;
 }
 
 enum tw_book_verdict
@@ -423,5 +434,6 @@ tw_book_trade(struct tw_books *b, uint32_t locate, uint64_t shares,
 	sy->last_px = price;
 	sy->last_sz = (uint32_t)shares;
 	sy->volume += shares;
+	b->shown_changed = true;
 	return TW_BOOK_OK;
 }

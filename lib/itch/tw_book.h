@@ -141,6 +141,10 @@ struct tw_books {
 	 * it), and orders moved there as the window slid past them. */
 	uint64_t fallback_adds;
 	uint64_t evicted;
+	/* Set by an operation that changed what tw_book_top shows of its
+	 * symbol (a side's best price or shares, the last trade, the
+	 * volume); cleared by the caller. */
+	bool shown_changed;
 	uint32_t pool_used;     /* levels handed out from the pool's top */
 	uint32_t free_block[TW_BOOK_CLASSES]; /* first free block + 1 */
 	struct tw_book_order *win;
@@ -150,6 +154,12 @@ struct tw_books {
 };
 
 size_t tw_books_memsize(const struct tw_book_params *p);
+/*
+ * Of those, the first bytes every message touches (the window, the
+ * levels, the symbols' lines: worth 2 MB pages); the rest, the fallback
+ * table, is touched a slot at a time.
+ */
+size_t tw_books_hot_size(const struct tw_book_params *p);
 /* Lay out empty books in mem (64-byte aligned); NULL if p is unusable. */
 struct tw_books *tw_books_init(void *mem, const struct tw_book_params *p);
 
@@ -186,21 +196,6 @@ tw_book_slot_of(const struct tw_books *b, uint64_t ref)
 }
 
 /*
- * Ask for the line of ref's order ahead of its use: its window slot,
- * an address from the reference alone (no load), so a burst's orders
- * are all in flight at once instead of waited for one at a time. A
- * reference out of the window asks for its fallback home slot.
- */
-static inline void
-tw_book_prefetch(const struct tw_books *b, uint64_t ref)
-{
-	if (ref - b->win_lo <= b->win_mask)
-		rte_prefetch0(&b->win[ref & b->win_mask]);
-	else
-		rte_prefetch0(&b->orders[tw_book_slot_of(b, ref)]);
-}
-
-/*
  * Where a price's level should be in a side's levels, from the best
  * price, guessed with levels a tick apart near the top (TW_BOOK_TICK: a
  * cent at ITCH's four decimals); a wrong guess costs a search, never a
@@ -217,38 +212,9 @@ tw_book_level_guess(uint32_t n, uint32_t best, uint32_t price)
 	return away < n ? n - 1 - away : 0;
 }
 
-/* Lines of a side's levels, from the best down, a prefetch asks for. */
+/* Lines of a side's levels, from the best down, a prefetch asks for
+ * (tw_itch_prefetch_levels): 16 levels, most sides whole. */
 #define TW_BOOK_PREFETCH_LINES 4
-
-/*
- * The second stage of a prefetch, once the symbol's book line is in
- * cache: the side's levels from the best down (TW_BOOK_PREFETCH_LINES
- * lines: 16 levels, most sides whole, so that the level, or the search
- * for it, finds them in cache without waiting), and deeper the level
- * where price should be (tw_book_level_guess). The top of book is in
- * the symbol's line already.
- */
-static inline void
-tw_book_prefetch_level(const struct tw_books *b, uint32_t locate,
-		unsigned int side, uint32_t price)
-{
-	const struct tw_book_sym *sy = &b->sym[locate];
-	const struct tw_book_side *s = &sy->side[side];
-	const char *lo, *p;
-	unsigned int k;
-
-	if (s->n == 0)
-		return;
-	lo = (const char *)&b->pool[s->block];
-	p = (const char *)&b->pool[s->block + s->n - 1];
-	for (k = 0; k < TW_BOOK_PREFETCH_LINES && p >= lo; k++, p -= 64)
-		rte_prefetch0(p);
-	if (k < TW_BOOK_PREFETCH_LINES)
-		rte_prefetch0(lo);      /* the first level's line */
-	else
-		rte_prefetch0(&b->pool[s->block + tw_book_level_guess(s->n,
-			sy->top_px[side], price)]);
-}
 
 /* The resting order of that ref, or NULL. */
 const struct tw_book_order *tw_book_find(const struct tw_books *b,

@@ -59,14 +59,25 @@ cl(size_t n)
 	return RTE_ALIGN_CEIL(n, (size_t)64);
 }
 
+/*
+ * The layout: the header, the window, the levels and the symbols' lines
+ * (every message touches them: tw_books_hot_size bytes), then the
+ * fallback table (touched a slot at a time, rarely).
+ */
 size_t
-tw_books_memsize(const struct tw_book_params *p)
+tw_books_hot_size(const struct tw_book_params *p)
 {
 	return cl(sizeof(struct tw_books)) +
 		cl(window_for(p) * sizeof(struct tw_book_order)) +
-		cl(slots_for(p->max_orders) * sizeof(struct tw_book_hslot)) +
 		cl((size_t)p->pool_levels * sizeof(struct tw_book_level)) +
 		cl((size_t)p->nb_symbols * sizeof(struct tw_book_sym));
+}
+
+size_t
+tw_books_memsize(const struct tw_book_params *p)
+{
+	return tw_books_hot_size(p) +
+		cl(slots_for(p->max_orders) * sizeof(struct tw_book_hslot));
 }
 
 struct tw_books *
@@ -96,11 +107,11 @@ tw_books_init(void *mem, const struct tw_book_params *p)
 	next = (uint8_t *)b + cl(sizeof(*b));
 	b->win = (struct tw_book_order *)next;
 	next += cl(win * sizeof(*b->win));
-	b->orders = (struct tw_book_hslot *)next;
-	next += cl(slots * sizeof(*b->orders));
 	b->pool = (struct tw_book_level *)next;
 	next += cl((size_t)p->pool_levels * sizeof(*b->pool));
 	b->sym = (struct tw_book_sym *)next;
+	next += cl((size_t)p->nb_symbols * sizeof(*b->sym));
+	b->orders = (struct tw_book_hslot *)next;
 	for (i = 0; i < p->nb_symbols; i++) {
 		b->sym[i].side[0].block = NO_BLOCK;
 		b->sym[i].side[1].block = NO_BLOCK;

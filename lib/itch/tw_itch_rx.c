@@ -13,8 +13,21 @@
  * Unknown types are skipped by their block length and counted; a
  * message the book refuses (unknown order, too many shares, ...) is
  * counted under its reason and changes nothing.
+ *
+ * The books' lines are asked for in two stages, as tickwire-itch does
+ * (tw_itch_apply.h): the check pass over a frame asks for what each
+ * message's fields address (its order's window slot, its book line),
+ * and the apply pass, RX_AHEAD2 messages ahead of the one it applies,
+ * for the price levels that order's book and side name (the window
+ * slot in cache by then), unless the books are small enough to stay in
+ * cache (tw_itch_books_cached). What the first stage left is kept per lcore
+ * for the frame being checked (struct rx_ahead); a message applied
+ * that is not the next of it (a frame held back and applied later, the
+ * duplicates skipped at its start) just has no second stage.
  */
 #include <string.h>
+
+#include <rte_per_lcore.h>
 
 #include "tw_itch_apply.h"
 #include "tw_itch_rx.h"
@@ -37,14 +50,74 @@ lvl_raw_cksum(const void *buf, uint32_t len)
 
 #define TW_RX_MSG_LAYER itch50
 
+/* Messages of a frame the second stage follows (longer: the rest has
+ * the first stage only), and how far ahead of the apply it runs. */
+#define RX_AHEAD_MAX 256
+#define RX_AHEAD2 6
+
+/* The frame being checked: its messages and what their first stage
+ * left, in order; next: the first not yet applied. */
+struct rx_ahead {
+	const uint8_t *frame;
+	uint32_t n, next;
+	bool levels;            /* the second stage runs (books not cached) */
+	const uint8_t *m[RX_AHEAD_MAX];
+	struct tw_itch_ahead a[RX_AHEAD_MAX];
+};
+
+static RTE_DEFINE_PER_LCORE(struct rx_ahead, rx_ahead);
+
+/* The first stage for m, a message of the frame being checked. */
+static __rte_always_inline void
+ahead_check(const struct tw_rx_ctx *ctx, const uint8_t *m)
+{
+	struct rx_ahead *ra = &RTE_PER_LCORE(rx_ahead);
+
+	/* Another frame, or the same buffer walked again: start over
+	 * (and nothing kept when there will be no second stage). */
+	if (ra->frame != ctx->cur_frame || (ra->n != 0 &&
+	    m <= ra->m[ra->n - 1])) {
+		ra->frame = ctx->cur_frame;
+		ra->n = 0;
+		ra->next = 0;
+		ra->levels = !tw_itch_books_cached(ctx->proto_state);
+	}
+	if (ra->levels && ra->n < RX_AHEAD_MAX) {
+		ra->m[ra->n] = m;
+		tw_itch_prefetch_at(ctx->proto_state, ctx->cache, m,
+			&ra->a[ra->n]);
+		ra->n++;
+	} else {
+		tw_itch_prefetch(ctx->proto_state, ctx->cache, m);
+	}
+}
+
+/* Before m applies: the second stage of the message RX_AHEAD2 on. */
+static __rte_always_inline void
+ahead_apply(const struct tw_rx_ctx *ctx, const uint8_t *m)
+{
+	struct rx_ahead *ra = &RTE_PER_LCORE(rx_ahead);
+	uint32_t k = ra->next;
+
+	if (ra->frame != ctx->cur_frame)
+		return;
+	while (k < ra->n && ra->m[k] < m)
+		k++;
+	if (k == ra->n || ra->m[k] != m)
+		return;
+	ra->next = k + 1;
+	if (ra->levels && k + RX_AHEAD2 < ra->n)
+		tw_itch_prefetch_levels(ctx->proto_state,
+			&ra->a[k + RX_AHEAD2]);
+}
+
 /*
  * One message: unknown types are skipped (when applied) and counted;
  * a known one has its type's size and, unless system-wide, a stock
- * locate of this channel; a directory keeps the directory's rules. The
- * burst's orders are asked for before any applies.
+ * locate of this channel; a directory keeps the directory's rules.
  */
 static __rte_always_inline int
-msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
+msg_verdict(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
 		uint32_t channel)
 {
 	const struct tw_cache *cache = ctx->cache;
@@ -74,8 +147,19 @@ msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
 		if (reason != TW_RX_ACCEPT)
 			return reason;
 	}
-	tw_itch_prefetch(ctx->proto_state, cache, m);
 	return TW_RX_ACCEPT;
+}
+
+/* A message checked; the burst's orders asked for before any applies. */
+static __rte_always_inline int
+msg_check(const struct tw_rx_ctx *ctx, const uint8_t *m, uint16_t mlen,
+		uint32_t channel)
+{
+	int reason = msg_verdict(ctx, m, mlen, channel);
+
+	if (likely(reason == TW_RX_ACCEPT))
+		ahead_check(ctx, m);
+	return reason;
 }
 
 /* Nothing to sum per packet: the books count as they apply. */
@@ -98,6 +182,7 @@ msg_apply(struct tw_rx_ctx *ctx, struct msg_pkt *pk, const uint8_t *m,
 	RTE_SET_USED(mlen);
 	RTE_SET_USED(channel);
 	RTE_SET_USED(track);
+	ahead_apply(ctx, m);
 	tw_itch_apply(&s, m, seq, now_ns);
 }
 

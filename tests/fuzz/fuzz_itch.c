@@ -102,6 +102,7 @@ apply_one(const uint8_t *m, uint16_t len, uint64_t seq)
 		.ctr = &rx.ctr };
 	uint32_t l = len >= 3 ? tw_itch_cache_locate(m) : 0;
 	struct tw_cache_entry entry;
+	struct tw_itch_ahead ahead;
 	uint64_t digest = 0;
 	bool watch = l < FZ_SYMBOLS;
 
@@ -116,6 +117,10 @@ apply_one(const uint8_t *m, uint16_t len, uint64_t seq)
 		digest = tw_book_digest(books, l);
 		entry = rx.cache->entries[l];
 	}
+	/* tickwire-itch's two prefetch stages read what the message and
+	 * the books point at: in bounds whatever they hold. */
+	tw_itch_prefetch_at(books, rx.cache, m, &ahead);
+	tw_itch_prefetch_levels(books, &ahead);
 	if (!tw_itch_apply(&s, m, seq, seq) && watch) {
 		FZ_CHECK(tw_book_digest(books, l) == digest,
 			"a refused %c changed the book of %u", m[0], l);

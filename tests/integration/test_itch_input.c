@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
 #include <cmocka.h>
 
 #include "itest.h"
@@ -159,6 +161,140 @@ a_message_cut_at_the_end_exits_3(void **state)
 	free(s);
 }
 
+/* ---- a day file written by hand, at the specification's offsets ---- */
+
+struct day {
+	uint8_t buf[4096];
+	size_t len;
+};
+
+static void
+be(uint8_t *p, uint64_t v, unsigned int n)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* A message of type and length len (2-byte length first), its header. */
+static uint8_t *
+msg(struct day *d, char type, uint16_t len, uint16_t locate, uint64_t ts)
+{
+	uint8_t *m = d->buf + d->len + 2;
+
+	be(d->buf + d->len, len, 2);
+	memset(m, 0, len);
+	m[0] = (uint8_t)type;
+	be(m + 1, locate, 2);
+	be(m + 5, ts, 6);
+	d->len += 2 + (size_t)len;
+	return m;
+}
+
+static void
+dir_msg(struct day *d, uint16_t locate, uint64_t ts, const char *stock)
+{
+	uint8_t *m = msg(d, 'R', 39, locate, ts);
+
+	memset(m + 11, ' ', 8);
+	memcpy(m + 11, stock, strlen(stock));
+	m[19] = 'Q';
+	m[20] = 'N';
+	be(m + 21, 100, 4);
+	m[25] = 'N';
+	m[26] = 'C';
+	memcpy(m + 27, "Z ", 2);
+	m[29] = 'P';
+	m[30] = ' ';
+	m[31] = 'N';
+	m[32] = '2';
+	m[33] = 'N';
+	m[38] = 'N';
+}
+
+static void
+add_msg(struct day *d, uint16_t locate, uint64_t ts, uint64_t ref,
+		uint32_t shares, uint32_t price)
+{
+	uint8_t *m = msg(d, 'A', 36, locate, ts);
+
+	be(m + 11, ref, 8);
+	m[19] = 'B';
+	be(m + 20, shares, 4);
+	memcpy(m + 24, "AAA     ", 8);
+	be(m + 32, price, 4);
+}
+
+static void
+delete_msg(struct day *d, uint16_t locate, uint64_t ts, uint64_t ref)
+{
+	be(msg(d, 'D', 19, locate, ts) + 11, ref, 8);
+}
+
+/*
+ * The issue's bad input in one day file, each counted in its line and
+ * nothing else lost: a stamp earlier than the one before, an order
+ * before its stock's directory (refused: no directory; its delete then
+ * refused: unknown order), a reference far past the window and one
+ * reused behind it (both kept in the fallback table, applied), and a
+ * message cut at the end. The window is 64 references (--max-orders
+ * 16): an add at 100 slides it past the orders below 64.
+ */
+static void
+bad_input_is_counted_each_in_its_line(void **state)
+{
+	static struct day d;
+	uint64_t ts = 4 * UINT64_C(3600000000000);
+	FILE *f;
+	char *s;
+
+	d.len = 0;
+	be(msg(&d, 'S', 12, 0, ts++) + 11, 'O', 1);
+	add_msg(&d, 1, ts++, 1, 100, 1000000);          /* no directory */
+	dir_msg(&d, 1, ts++, "AAA");
+	add_msg(&d, 1, ts + 10, 2, 100, 1000000);
+	add_msg(&d, 1, ts, 3, 200, 990000);             /* stamped earlier */
+	ts += 20;
+	delete_msg(&d, 1, ts++, 1);                     /* unknown order */
+	add_msg(&d, 1, ts++, UINT64_C(1) << 60, 300, 980000); /* far ahead */
+	add_msg(&d, 1, ts++, 100, 400, 1000000);        /* slides */
+	delete_msg(&d, 1, ts++, 2);
+	add_msg(&d, 1, ts++, 2, 500, 1010000);          /* reused, behind */
+	delete_msg(&d, 1, ts++, UINT64_C(1) << 60);
+	add_msg(&d, 1, ts++, 4, 600, 1000000);
+	d.len -= 10;                                    /* cut mid-message */
+	f = fopen("bad.itch", "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(d.buf, 1, d.len, f), d.len);
+	assert_int_equal(fclose(f), 0);
+
+	assert_int_equal(itch("bad.log", "bad.itch", "--max-orders", "16",
+		"--dump-books=bad.csv"), 3);
+	s = it_slurp("bad.log");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "messages: 11 "));
+	assert_non_null(strstr(s, ", 1 stamped earlier than the message "
+		"before"));
+	assert_non_null(strstr(s, "refused: unknown_order 1 too_many_shares "
+		"0 duplicate_ref 0 no_directory 1 "));
+	assert_non_null(strstr(s, "books: 7 messages applied, 1 other"));
+	/* 2, 3 and 100 rest: 2 (again) and 1 << 60 were kept in the
+	 * fallback, 3 moved there as the window slid. */
+	assert_non_null(strstr(s, "orders resting: 3 at the end, 4 at the "
+		"peak; kept out of the direct window: 2 added, 2 moved"));
+	/* The cut add: 2 + 36 - 10 bytes, one line. */
+	assert_non_null(strstr(s, "bad.itch: 28 bytes at the end are no "
+		"whole message\n"));
+	assert_non_null(strstr(s, ", 28 bytes cut at the end\n"));
+	free(s);
+	s = it_slurp("bad.csv");
+	assert_non_null(s);
+	/* Bids 101.0000 (500), 100.0000 (400, 100's), 99.0000 (200). */
+	assert_non_null(strstr(s, "\n0,AAA     ,3,0,3,1010000,500,0,0,"));
+	free(s);
+}
+
 static void
 a_bad_option_is_one_line_and_exit_2(void **state)
 {
@@ -180,6 +316,7 @@ main(void)
 		cmocka_unit_test(
 			refused_book_operations_exit_3_or_0_when_accepted),
 		cmocka_unit_test(a_message_cut_at_the_end_exits_3),
+		cmocka_unit_test(bad_input_is_counted_each_in_its_line),
 		cmocka_unit_test(a_bad_option_is_one_line_and_exit_2),
 	};
 
