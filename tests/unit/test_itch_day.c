@@ -30,6 +30,7 @@
 #include "tw_itch.h"
 #include "tw_itch_check.h"
 #include "tw_itch_gen.h"
+#include "tw_test_itch_gen.h"
 
 #define NB_CH 4
 #define NB_SYMBOLS 256
@@ -84,19 +85,9 @@ frame_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 static int
 make_day(void **state)
 {
-	struct tw_gen_params gp = {
-		.nb_symbols = NB_SYMBOLS, .nb_channels = NB_CH, .seed = 11,
-		.quote_pct = 70, .activity = TW_ACTIVITY_UNIFORM,
-		.drift = 0.05, .volatility = 0.2,
-		.dt = 1.0 / (252.0 * 23400.0), .init_price = 100.0,
-		.price_decimals = 4, .zipf_s = 1,
-	};
-	struct tw_itch_gen_params ip = { 0 };
-	struct tw_frame_params fp = {
-		.group_base = 0xef010101, .src_port = 30000,
-		.dst_port = 30001, .mtu = 1500, .ttl = 1,
-		.session = "TWITCHDAY ",
-	};
+	struct tw_gen_params gp;
+	struct tw_itch_gen_params ip;
+	struct tw_frame_params fp;
 	struct day *d = calloc(1, sizeof(*d));
 	const struct tw_frame_src src = {
 		.get = frame_get, .put = frame_put, .arg = d,
@@ -105,9 +96,9 @@ make_day(void **state)
 	struct tw_gen_sched sched;
 	struct tw_gen_counters ctr = { 0 };
 	uint16_t all[NB_CH] = { 0, 1, 2, 3 }, c;
-	void *gmem = aligned_alloc(64, (tw_gen_memsize(&gp) + 63) / 64 * 64);
+	void *gmem;
 	void *imem;
-	uint64_t ns = UINT64_C(9) * 3600 * 1000000000, done = 0;
+	uint64_t ns = TT_ITCH_DAY_START, done = 0;
 	struct tw_framer fr;
 	struct tw_emitter em;
 	struct tw_itch_gen *ig;
@@ -115,14 +106,9 @@ make_day(void **state)
 	size_t file_len = 0;
 
 	assert_non_null(d);
-	assert_non_null(gmem);
-	/* The defaults: the real-day figures (docs/protocol.md). */
-	tw_itch_gen_defaults(&ip);
-	ip.nb_symbols = NB_SYMBOLS;
-	ip.nb_channels = NB_CH;
-	ip.hash_key = 11;
-	imem = aligned_alloc(64, (tw_itch_gen_memsize(&ip) + 63) / 64 * 64);
-	assert_non_null(imem);
+	tt_itch_day_params(&gp, &ip, &fp, NB_SYMBOLS, NB_CH);
+	gmem = tt_line_alloc(tw_gen_memsize(&gp));
+	imem = tt_line_alloc(tw_itch_gen_memsize(&ip));
 	ig = tw_itch_gen_init(imem, &ip);
 	assert_non_null(ig);
 	memset(chans, 0, sizeof(chans));

@@ -27,6 +27,7 @@
 #include "tw_itch.h"
 #include "tw_itch_check.h"
 #include "tw_itch_gen.h"
+#include "tw_test_itch_gen.h"
 
 #define NB_CH 4
 #define NB_LCORES 2
@@ -105,19 +106,9 @@ cmp_u64(const void *a, const void *b)
 static int
 make_lcores(void **state)
 {
-	struct tw_gen_params gp = {
-		.nb_symbols = NB_SYMBOLS, .nb_channels = NB_CH, .seed = 11,
-		.quote_pct = 70, .activity = TW_ACTIVITY_UNIFORM,
-		.drift = 0.05, .volatility = 0.2,
-		.dt = 1.0 / (252.0 * 23400.0), .init_price = 100.0,
-		.price_decimals = 4, .zipf_s = 1,
-	};
-	struct tw_itch_gen_params ip = { 0 };
-	struct tw_frame_params fp = {
-		.group_base = 0xef010101, .src_port = 30000,
-		.dst_port = 30001, .mtu = 1500, .ttl = 1,
-		.session = "TWITCHDAY ",
-	};
+	struct tw_gen_params gp;
+	struct tw_itch_gen_params ip;
+	struct tw_frame_params fp;
 	struct lcores *d = calloc(1, sizeof(*d));
 	const struct tw_frame_src src = {
 		.get = frame_get, .put = frame_put, .arg = d,
@@ -128,22 +119,19 @@ make_lcores(void **state)
 	struct tw_emitter em[NB_LCORES];
 	struct tw_itch_gen *ig[NB_LCORES];
 	void *imem[NB_LCORES];
-	void *gmem = aligned_alloc(64, (tw_gen_memsize(&gp) + 63) / 64 * 64);
+	void *gmem;
 	struct tw_gen *gen;
-	uint64_t ns = UINT64_C(9) * 3600 * 1000000000, done;
+	uint64_t ns = TT_ITCH_DAY_START, done;
 	unsigned int i;
 	uint16_t c;
 
 	assert_non_null(d);
-	assert_non_null(gmem);
 	d->refs = malloc(MAX_REFS * sizeof(*d->refs));
 	assert_non_null(d->refs);
+	tt_itch_day_params(&gp, &ip, &fp, NB_SYMBOLS, NB_CH);
+	gmem = tt_line_alloc(tw_gen_memsize(&gp));
 	gen = tw_gen_init(gmem, &gp);
 	assert_non_null(gen);
-	tw_itch_gen_defaults(&ip);
-	ip.nb_symbols = NB_SYMBOLS;
-	ip.nb_channels = NB_CH;
-	ip.hash_key = 11;
 	for (c = 0; c < NB_CH; c++) {
 		tw_pkt_tmpl_init(&d->tmpl[c], &fp, c);
 		assert_true(twc_init(&d->wire[c], 1));
@@ -157,9 +145,7 @@ make_lcores(void **state)
 			own[nb_own++] = c;
 		assert_int_equal(tw_gen_sched_init(&sched[i], gen, own, nb_own,
 			TICKS), 0);
-		imem[i] = aligned_alloc(64, (tw_itch_gen_memsize(&ip) + 63) /
-			64 * 64);
-		assert_non_null(imem[i]);
+		imem[i] = tt_line_alloc(tw_itch_gen_memsize(&ip));
 		ig[i] = tw_itch_gen_init(imem[i], &ip);
 		assert_non_null(ig[i]);
 		tw_framer_init(&fr[i], d->tmpl, chans, NB_CH, TW_CSUM_OFFLOAD,
