@@ -32,6 +32,29 @@ struct result {
 	unsigned int nb_samples;
 };
 
+/*
+ * Where a bench's framer puts its frames (cases.c): mbufs from pool,
+ * freed in bursts of done's size; each frame with messages kept in
+ * store (when not NULL) after the header tmpl[ch] says, as the
+ * generator lcore keeps what it sends for the request server.
+ */
+struct tw_pkt_tmpl;
+struct tw_store;
+
+struct bench_sink {
+	struct rte_mempool *pool;
+	const struct tw_pkt_tmpl *tmpl; /* per channel, for the store */
+	struct tw_store *store;         /* the request server's, or NULL */
+	struct rte_mbuf *done[64];
+	unsigned int n;
+	uint64_t pkts;
+};
+
+uint8_t *bench_sink_get(void *arg, uint16_t ch, void **handle,
+		uint16_t *max_msgs);
+void bench_sink_put(void *arg, void *handle, uint16_t ch, uint16_t len,
+		uint16_t msgs);
+
 extern struct result results[MAX_RESULTS];
 extern unsigned int nb_results;
 extern struct tw_clock clk;

@@ -278,23 +278,14 @@ bench_parse_run(struct parse_case *pc, enum tw_simd level, bool noise)
 /* ---- generator ---- */
 
 /*
- * The generator lcore's own path at an unlimited rate: the protocol's
- * gen_ticks through lib/gen's framer (flush 20 us, the default, with
- * housekeeping on the lcore's period) into mbufs, which are freed in
+ * A bench framer's frames: mbufs from the pool, kept in the store (if
+ * any) as the generator lcore keeps each frame it sends, freed in
  * bursts where the lcore would hand them to tx_burst.
  */
-struct gen_sink {
-	struct rte_mempool *pool;
-	struct rte_mbuf *done[64];
-	unsigned int n;
-	uint64_t pkts;
-	struct tw_store *store;         /* the request server's, or NULL */
-};
-
-static uint8_t *
-gen_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
+uint8_t *
+bench_sink_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
 {
-	struct gen_sink *s = arg;
+	struct bench_sink *s = arg;
 	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
 
 	RTE_SET_USED(ch);
@@ -305,18 +296,18 @@ gen_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
 	return rte_pktmbuf_mtod(m, uint8_t *);
 }
 
-static void
-gen_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
+void
+bench_sink_put(void *arg, void *handle, uint16_t ch, uint16_t len,
+		uint16_t msgs)
 {
-	struct gen_sink *s = arg;
+	struct bench_sink *s = arg;
 	struct rte_mbuf *m = handle;
 
 	m->data_len = len;
 	m->pkt_len = len;
 	if (s->store != NULL && msgs > 0) {
-		/* As the generator lcore keeps each frame it sends. */
 		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
-		uint16_t hl = tmpl[ch].hdr_len;
+		uint16_t hl = s->tmpl[ch].hdr_len;
 		const struct tw_mold_hdr *mold = (const struct tw_mold_hdr *)
 			(f + hl - TW_MOLD_HDR_LEN);
 
@@ -331,15 +322,20 @@ gen_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
 	}
 }
 
+/*
+ * The generator lcore's own path at an unlimited rate: the protocol's
+ * gen_ticks through lib/gen's framer (flush 20 us, the default, with
+ * housekeeping on the lcore's period) into mbufs (bench_sink).
+ */
 void
 bench_gen_run(struct rte_mempool *pool, enum tw_simd level, uint64_t ticks,
 		bool store)
 {
 	struct tw_gen *g = make_gen(10000, CHANNELS, level);
-	struct gen_sink sink = { .pool = pool };
+	struct bench_sink sink = { .pool = pool, .tmpl = tmpl };
 	void *store_mem = NULL, *state_mem = NULL;
 	const struct tw_frame_src src = {
-		.get = gen_get, .put = gen_put, .arg = &sink,
+		.get = bench_sink_get, .put = bench_sink_put, .arg = &sink,
 	};
 	/* The cases time tickwire's own messages. */
 	const struct tw_protocol *proto = tw_protocol_find("tickwire");

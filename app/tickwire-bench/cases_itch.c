@@ -29,43 +29,6 @@
 #define ITCH_SYMBOLS 1000
 #define ITCH_CHANNELS 4
 
-struct itch_sink {
-	struct rte_mempool *pool;
-	struct rte_mbuf *done[64];
-	unsigned int n;
-};
-
-static uint8_t *
-itch_get(void *arg, uint16_t ch, void **handle, uint16_t *max_msgs)
-{
-	struct itch_sink *s = arg;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(s->pool);
-
-	RTE_SET_USED(ch);
-	RTE_SET_USED(max_msgs);
-	if (m == NULL)
-		return NULL;
-	*handle = m;
-	return rte_pktmbuf_mtod(m, uint8_t *);
-}
-
-static void
-itch_put(void *arg, void *handle, uint16_t ch, uint16_t len, uint16_t msgs)
-{
-	struct itch_sink *s = arg;
-	struct rte_mbuf *m = handle;
-
-	RTE_SET_USED(ch);
-	RTE_SET_USED(msgs);
-	m->data_len = len;
-	m->pkt_len = len;
-	s->done[s->n++] = m;
-	if (s->n == RTE_DIM(s->done)) {
-		rte_pktmbuf_free_bulk(s->done, s->n);
-		s->n = 0;
-	}
-}
-
 /* The model as app/tickwire/gen_setup.c makes it from the profile. */
 static struct tw_itch_gen *
 itch_model(const struct tw_config *cfg)
@@ -99,9 +62,9 @@ bench_gen_itch_run(struct rte_mempool *pool, enum tw_simd level,
 	const uint16_t all[ITCH_CHANNELS] = { 0, 1, 2, 3 };
 	struct tw_pkt_tmpl tmpl[ITCH_CHANNELS];
 	struct tw_framer_chan chans[ITCH_CHANNELS];
-	struct itch_sink sink = { .pool = pool };
+	struct bench_sink sink = { .pool = pool };
 	const struct tw_frame_src src = {
-		.get = itch_get, .put = itch_put, .arg = &sink,
+		.get = bench_sink_get, .put = bench_sink_put, .arg = &sink,
 	};
 	uint64_t hz = tw_clock_hz(&clk), house_period, next_house;
 	struct tw_gen_counters ctr = { 0 };
