@@ -11,7 +11,6 @@
  * loop. Owns its own templates and frame sink; cases.c's are
  * tickwire's protocol's.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,31 +27,6 @@
 
 #define ITCH_SYMBOLS 1000
 #define ITCH_CHANNELS 4
-
-/* The model as app/tickwire/gen_setup.c makes it from the profile. */
-static struct tw_itch_gen *
-itch_model(const struct tw_config *cfg)
-{
-	struct tw_itch_gen_params ip = {
-		.nb_symbols = cfg->symbols,
-		.nb_channels = cfg->channels,
-		.orders_per_symbol = cfg->itch_orders_per_symbol,
-		.depth = cfg->itch_depth,
-		.zipf_s = cfg->itch_zipf_s,
-		.day_speed = cfg->itch_day_speed,
-		.send_timestamps = true,        /* as the wire runs measure */
-		.halts = cfg->itch_halts,
-		.close_cancel = (uint16_t)lround(
-			cfg->itch_close_cancel_pct * 100),
-		.hash_key = cfg->seed * UINT64_C(0x9e3779b97f4a7c15),
-	};
-	unsigned int a;
-
-	for (a = 0; a < TW_ITCH_ACTS; a++)
-		ip.mix[a] = (uint16_t)lround(cfg->itch_mix[a] * 100);
-	return tw_itch_gen_init(rte_zmalloc(NULL, tw_itch_gen_memsize(&ip),
-		64), &ip);
-}
 
 void
 bench_gen_itch_run(struct rte_mempool *pool, enum tw_simd level,
@@ -71,7 +45,11 @@ bench_gen_itch_run(struct rte_mempool *pool, enum tw_simd level,
 	struct tw_frame_params fp;
 	struct tw_gen_params gp;
 	struct tw_gen_sched sched;
+	const struct tw_gen_model_env env = {
+		.socket = SOCKET_ID_ANY, .nb = 1,
+	};
 	struct tw_config cfg;
+	char err[256] = "";
 	struct tw_framer fr;
 	struct tw_emitter em;
 	struct tw_itch_gen *ig;
@@ -88,11 +66,15 @@ bench_gen_itch_run(struct rte_mempool *pool, enum tw_simd level,
 	tw_config_frame_params(&cfg, &fp);
 	tw_config_gen_params(&cfg, &gp);
 	g = tw_gen_init(rte_zmalloc(NULL, tw_gen_memsize(&gp), 64), &gp);
-	ig = itch_model(&cfg);
+	cfg.itch_timestamps = 1;        /* send: as the wire runs measure */
+	/* The model as tickwire's generator lcore makes it. */
+	ig = proto == NULL ? NULL : proto->gen_model_create(&cfg, &env, err,
+		sizeof(err));
 	if (proto == NULL || g == NULL || ig == NULL ||
 	    tw_gen_set_simd(g, level) != 0 ||
 	    tw_gen_sched_init(&sched, g, all, ITCH_CHANNELS, ticks) != 0)
-		rte_exit(EXIT_FAILURE, "gen_itch50: set-up failed\n");
+		rte_exit(EXIT_FAILURE, "gen_itch50: set-up failed%s%s\n",
+			ig == NULL ? ": " : "", ig == NULL ? err : "");
 	for (c = 0; c < ITCH_CHANNELS; c++)
 		tw_pkt_tmpl_init(&tmpl[c], &fp, c);
 	tw_framer_init(&fr, tmpl, chans, ITCH_CHANNELS, TW_CSUM_SOFTWARE, &src,

@@ -44,6 +44,30 @@ it_path(const char *name)
 }
 
 /*
+ * The files of one run named name in the output directory: its stats
+ * JSON (one process, or -gen and -proc), cache, truth, books, truth
+ * books and day file.
+ */
+struct it_run_files {
+	char json[512], gjson[512], pjson[512];
+	char cache[512], truth[512], books[512], tbooks[512], day[512];
+};
+
+static inline void
+it_run_files(struct it_run_files *f, const char *name)
+{
+	snprintf(f->json, sizeof(f->json), "%s/%s.json", TW_OUT, name);
+	snprintf(f->gjson, sizeof(f->gjson), "%s/%s-gen.json", TW_OUT, name);
+	snprintf(f->pjson, sizeof(f->pjson), "%s/%s-proc.json", TW_OUT, name);
+	snprintf(f->cache, sizeof(f->cache), "%s/%s.cache.csv", TW_OUT, name);
+	snprintf(f->truth, sizeof(f->truth), "%s/%s.truth.csv", TW_OUT, name);
+	snprintf(f->books, sizeof(f->books), "%s/%s.books.csv", TW_OUT, name);
+	snprintf(f->tbooks, sizeof(f->tbooks), "%s/%s.truth-books.csv",
+		TW_OUT, name);
+	snprintf(f->day, sizeof(f->day), "%s/%s.itch", TW_OUT, name);
+}
+
+/*
  * argv of tickwire: binary, extra EAL options (TW_EAL_EXTRA, then eal
  * when not NULL), --, then the given.
  */

@@ -439,87 +439,77 @@ assert_day_file_is_spec_exact(const char *day)
 static void
 itch_over_loopback_books_equal_the_truth(void **state)
 {
-	char json[512], cache[512], truth[512], books[512], tbooks[512];
-	char day[512], gz[600], cmd[1300];
+	struct it_run_files f;
+	char gz[600], cmd[1300];
 
-	PATH_INTO(json, "itch-loop.json");
-	PATH_INTO(cache, "itch-loop.cache.csv");
-	PATH_INTO(truth, "itch-loop.truth.csv");
-	PATH_INTO(books, "itch-loop.books.csv");
-	PATH_INTO(tbooks, "itch-loop.truth-books.csv");
-	PATH_INTO(day, "itch-loop.itch");
+	it_run_files(&f, "itch-loop");
 	const char *const opts[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--count", "2000000", "--duration",
 		"120", "--quiet", "--set", "generator.tx_retry_us=1000000",
 		"--set", "itch.close_cancel_pct=0",
-		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
-		truth, "--dump-books", books, "--dump-truth-books", tbooks,
-		"--itch-out", day, NULL };
+		"--stats-json", f.json, "--dump-cache", f.cache, "--dump-truth",
+		f.truth, "--dump-books", f.books, "--dump-truth-books", f.tbooks,
+		"--itch-out", f.day, NULL };
 	char *s;
 
-	remove(json);
+	remove(f.json);
 	assert_int_equal(it_tickwire(opts, it_path("itch-loop.log"), 240), 0);
-	s = it_slurp(json);
+	s = it_slurp(f.json);
 	assert_non_null(s);
 	assert_itch_feed(s, s, false);
 	free(s);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
-	assert_books_live(books);
+	assert_true(it_files_equal(f.cache, f.truth));
+	assert_true(it_files_equal(f.books, f.tbooks));
+	assert_books_live(f.books);
 
-	assert_day_file_is_spec_exact(day);
-	assert_time_priority(day);
+	assert_day_file_is_spec_exact(f.day);
+	assert_time_priority(f.day);
 	/* The day file, plain and gzipped, through the offline decoder. */
-	offline_gives_the_truth(day, truth, tbooks, "plain");
-	replay_gives_the_truth(day, truth, tbooks, false);
-	replay_gives_the_truth(day, truth, tbooks, true);
-	snprintf(gz, sizeof(gz), "%s.gz", day);
+	offline_gives_the_truth(f.day, f.truth, f.tbooks, "plain");
+	replay_gives_the_truth(f.day, f.truth, f.tbooks, false);
+	replay_gives_the_truth(f.day, f.truth, f.tbooks, true);
+	snprintf(gz, sizeof(gz), "%s.gz", f.day);
 	remove(gz);
-	snprintf(cmd, sizeof(cmd), "gzip -k -1 %s", day);
+	snprintf(cmd, sizeof(cmd), "gzip -k -1 %s", f.day);
 	assert_int_equal(system(cmd), 0);
-	offline_gives_the_truth(gz, truth, tbooks, "gzip");
+	offline_gives_the_truth(gz, f.truth, f.tbooks, "gzip");
 	remove(gz);
-	remove(day);
+	remove(f.day);
 }
 
 static void
 itch_over_memif_books_equal_the_truth(void **state)
 {
-	char gjson[512], pjson[512], cache[512], truth[512], books[512];
-	char tbooks[512];
+	struct it_run_files f;
 
-	PATH_INTO(gjson, "itch-memif-gen.json");
-	PATH_INTO(pjson, "itch-memif-proc.json");
-	PATH_INTO(cache, "itch-memif.cache.csv");
-	PATH_INTO(truth, "itch-memif.truth.csv");
-	PATH_INTO(books, "itch-memif.books.csv");
-	PATH_INTO(tbooks, "itch-memif.truth-books.csv");
+	it_run_files(&f, "itch-memif");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-gen.ini", "--set",
 		"feed.protocol=itch50", "--set", "recovery.store_messages=0",
 		"--set", "itch.timestamps=send", "--set",
 		"itch.close_cancel_pct=0",
 		"--count", "2000000", "--rate", "1000000", "--duration", "120",
-		"--quiet", "--stats-json", gjson, "--dump-truth", truth,
-		"--dump-truth-books", tbooks, NULL };
+		"--quiet", "--stats-json", f.gjson, "--dump-truth", f.truth,
+		"--dump-truth-books", f.tbooks, NULL };
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--set",
 		"feed.protocol=itch50", "--set", "recovery.rerequest=false",
 		/* The receiver takes latency from the stamps only when its
 		 * profile says they are send times too. */
 		"--set", "itch.timestamps=send",
-		"--duration", "120", "--quiet", "--stats-json", pjson,
-		"--dump-cache", cache, "--dump-books", books, NULL };
+		"--duration", "120", "--quiet", "--stats-json", f.pjson,
+		"--dump-cache", f.cache, "--dump-books", f.books, NULL };
 	char *g, *p;
 
-	it_memif_pair("itch-memif", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("itch-memif", gen_opts, proc_opts, f.gjson, f.pjson, &g,
+		&p);
 	assert_itch_feed(g, p, true);
 	free(g);
 	free(p);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
-	assert_books_live(books);
+	assert_true(it_files_equal(f.cache, f.truth));
+	assert_true(it_files_equal(f.books, f.tbooks));
+	assert_books_live(f.books);
 }
 
 /*
@@ -533,32 +523,27 @@ itch_over_memif_books_equal_the_truth(void **state)
 static void
 itch_two_generator_lcores_books_equal_the_truth(void **state)
 {
-	char json[512], cache[512], truth[512], books[512], tbooks[512];
-	char day[512], *s;
+	struct it_run_files f;
+	char *s;
 
-	PATH_INTO(json, "itch-two.json");
-	PATH_INTO(cache, "itch-two.cache.csv");
-	PATH_INTO(truth, "itch-two.truth.csv");
-	PATH_INTO(books, "itch-two.books.csv");
-	PATH_INTO(tbooks, "itch-two.truth-books.csv");
-	PATH_INTO(day, "itch-two.itch");
+	it_run_files(&f, "itch-two");
 	const char *const opts[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--count", "2000000", "--rate", "0",
 		"--duration", "120", "--quiet", "--set",
 		"generator.tx_retry_us=1000000", "--set",
 		"itch.close_cancel_pct=0", TWO_LCORES,
-		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
-		truth, "--dump-books", books, "--dump-truth-books", tbooks,
+		"--stats-json", f.json, "--dump-cache", f.cache, "--dump-truth",
+		f.truth, "--dump-books", f.books, "--dump-truth-books", f.tbooks,
 		NULL };
 	const char *const out[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--count", "1000", "--duration", "60",
-		"--quiet", TWO_LCORES, "--itch-out", day, NULL };
+		"--quiet", TWO_LCORES, "--itch-out", f.day, NULL };
 
-	remove(json);
+	remove(f.json);
 	assert_int_equal(it_tickwire(opts, it_path("itch-two.log"), 240), 0);
-	s = it_slurp(json);
+	s = it_slurp(f.json);
 	assert_non_null(s);
 	assert_itch_feed(s, s, false);
 	assert_int_equal(it_json_u64(s, "drops", "not_owner"), 0);
@@ -568,11 +553,11 @@ itch_two_generator_lcores_books_equal_the_truth(void **state)
 	assert_non_null(strstr(s, "lcore 1 sends channels 0,2"));
 	assert_non_null(strstr(s, "lcore 4 sends channels 1,3"));
 	free(s);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
-	assert_books_live(books);
+	assert_true(it_files_equal(f.cache, f.truth));
+	assert_true(it_files_equal(f.books, f.tbooks));
+	assert_books_live(f.books);
 
-	remove(day);
+	remove(f.day);
 	assert_int_equal(it_tickwire(out, it_path("itch-two-out.log"), 120),
 		1);
 	s = it_slurp(it_path("itch-two-out.log"));
@@ -580,7 +565,7 @@ itch_two_generator_lcores_books_equal_the_truth(void **state)
 	assert_non_null(strstr(s, "[itch] out: a day file is written by one "
 		"generator lcore; [generator] lcores names 2"));
 	free(s);
-	assert_int_equal(access(day, F_OK), -1);
+	assert_int_equal(access(f.day, F_OK), -1);
 }
 
 /*
@@ -593,15 +578,10 @@ itch_two_generator_lcores_books_equal_the_truth(void **state)
 static void
 itch_two_generator_lcores_over_memif(void **state)
 {
-	char gjson[512], pjson[512], cache[512], truth[512], books[512];
-	char tbooks[512], *g, *p;
+	struct it_run_files f;
+	char *g, *p;
 
-	PATH_INTO(gjson, "itch-mtwo-gen.json");
-	PATH_INTO(pjson, "itch-mtwo-proc.json");
-	PATH_INTO(cache, "itch-mtwo.cache.csv");
-	PATH_INTO(truth, "itch-mtwo.truth.csv");
-	PATH_INTO(books, "itch-mtwo.books.csv");
-	PATH_INTO(tbooks, "itch-mtwo.truth-books.csv");
+	it_run_files(&f, "itch-mtwo");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-gen.ini", "--set",
 		"feed.protocol=itch50", "--set",
@@ -614,8 +594,8 @@ itch_two_generator_lcores_over_memif(void **state)
 		"generator.tx_retry_us=1000000", "--set",
 		"itch.timestamps=send", "--set", "itch.close_cancel_pct=0",
 		"--count", "2000000", "--rate", "1000000", "--duration", "120",
-		"--quiet", "--stats-json", gjson, "--dump-truth", truth,
-		"--dump-truth-books", tbooks, NULL };
+		"--quiet", "--stats-json", f.gjson, "--dump-truth", f.truth,
+		"--dump-truth-books", f.tbooks, NULL };
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--set",
 		"feed.protocol=itch50", "--set",
@@ -624,10 +604,11 @@ itch_two_generator_lcores_over_memif(void **state)
 		"--file-prefix=tickwire-proc", "--set", "rx.lcores=1,2",
 		"--set", "rx.queues=2", "--set", "recovery.rerequest=false",
 		"--set", "itch.timestamps=send",
-		"--duration", "120", "--quiet", "--stats-json", pjson,
-		"--dump-cache", cache, "--dump-books", books, NULL };
+		"--duration", "120", "--quiet", "--stats-json", f.pjson,
+		"--dump-cache", f.cache, "--dump-books", f.books, NULL };
 
-	it_memif_pair("itch-mtwo", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("itch-mtwo", gen_opts, proc_opts, f.gjson, f.pjson, &g,
+		&p);
 	assert_itch_feed(g, p, true);
 	assert_int_equal(it_json_u64(p, "drops", "not_owner"), 0);
 	free(g);
@@ -637,9 +618,9 @@ itch_two_generator_lcores_over_memif(void **state)
 	assert_non_null(strstr(g, "lcore 1 sends channels 0,2"));
 	assert_non_null(strstr(g, "lcore 2 sends channels 1,3"));
 	free(g);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
-	assert_books_live(books);
+	assert_true(it_files_equal(f.cache, f.truth));
+	assert_true(it_files_equal(f.books, f.tbooks));
+	assert_books_live(f.books);
 }
 
 /* Every gap was filled, none given up or open, nothing refused. */
@@ -673,14 +654,10 @@ assert_recovered(const char *gen_json, const char *rx_json)
 static void
 itch_loss_recovered_over_loopback(void **state)
 {
-	char json[512], cache[512], truth[512], books[512], tbooks[512];
+	struct it_run_files f;
 	char *s;
 
-	PATH_INTO(json, "itch-loss.json");
-	PATH_INTO(cache, "itch-loss.cache.csv");
-	PATH_INTO(truth, "itch-loss.truth.csv");
-	PATH_INTO(books, "itch-loss.books.csv");
-	PATH_INTO(tbooks, "itch-loss.truth-books.csv");
+	it_run_files(&f, "itch-loss");
 	const char *const opts[] = { "--config",
 		TW_SRC "/drivers-config/loopback.ini", "--set",
 		"feed.protocol=itch50", "--count", "2000000", "--rate",
@@ -689,18 +666,18 @@ itch_loss_recovered_over_loopback(void **state)
 		"--set", "faults.seed=11", "--set",
 		"recovery.store_messages=65536", "--set",
 		"recovery.rerequest=true", "--set", "recovery.retries=100",
-		"--stats-json", json,
-		"--dump-cache", cache, "--dump-truth", truth, "--dump-books",
-		books, "--dump-truth-books", tbooks, NULL };
+		"--stats-json", f.json,
+		"--dump-cache", f.cache, "--dump-truth", f.truth, "--dump-books",
+		f.books, "--dump-truth-books", f.tbooks, NULL };
 
-	remove(json);
+	remove(f.json);
 	assert_int_equal(it_tickwire(opts, it_path("itch-loss.log"), 240), 0);
-	s = it_slurp(json);
+	s = it_slurp(f.json);
 	assert_non_null(s);
 	assert_recovered(s, s);
 	free(s);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
+	assert_true(it_files_equal(f.cache, f.truth));
+	assert_true(it_files_equal(f.books, f.tbooks));
 }
 
 /* The same across two processes over memif (the profiles' store and
@@ -708,36 +685,32 @@ itch_loss_recovered_over_loopback(void **state)
 static void
 itch_loss_recovered_over_memif(void **state)
 {
-	char gjson[512], pjson[512], cache[512], truth[512], books[512];
-	char tbooks[512], *g, *p;
+	struct it_run_files f;
+	char *g, *p;
 
-	PATH_INTO(gjson, "itch-mloss-gen.json");
-	PATH_INTO(pjson, "itch-mloss-proc.json");
-	PATH_INTO(cache, "itch-mloss.cache.csv");
-	PATH_INTO(truth, "itch-mloss.truth.csv");
-	PATH_INTO(books, "itch-mloss.books.csv");
-	PATH_INTO(tbooks, "itch-mloss.truth-books.csv");
+	it_run_files(&f, "itch-mloss");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-gen.ini", "--set",
 		"feed.protocol=itch50", "--count", "2000000", "--rate",
 		"1000000", "--duration", "120", "--quiet", "--set",
 		"faults.loss=0.01", "--set", "faults.burst=20", "--set",
-		"faults.seed=7", "--stats-json", gjson, "--dump-truth", truth,
-		"--dump-truth-books", tbooks, NULL };
+		"faults.seed=7", "--stats-json", f.gjson, "--dump-truth",
+		f.truth, "--dump-truth-books", f.tbooks, NULL };
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/memif-proc.ini", "--set",
 		"feed.protocol=itch50", "--duration", "120", "--quiet",
 		/* 100 ms without progress before a gap is given up: this
 		 * shared VM stalls for tens of milliseconds at times. */
-		"--set", "recovery.retries=100", "--stats-json", pjson,
-		"--dump-cache", cache, "--dump-books", books, NULL };
+		"--set", "recovery.retries=100", "--stats-json", f.pjson,
+		"--dump-cache", f.cache, "--dump-books", f.books, NULL };
 
-	it_memif_pair("itch-mloss", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("itch-mloss", gen_opts, proc_opts, f.gjson, f.pjson, &g,
+		&p);
 	assert_recovered(g, p);
 	free(g);
 	free(p);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
+	assert_true(it_files_equal(f.cache, f.truth));
+	assert_true(it_files_equal(f.books, f.tbooks));
 }
 
 int
