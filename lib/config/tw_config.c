@@ -380,11 +380,11 @@ static const struct key_def keys[] = {
 	T("run", "dump_truth", KT_STR, dump_truth,
 		"write the generator's ground truth as CSV"),
 	T("run", "dump_books", KT_STR, dump_books,
-		"itch50: write every symbol's book (levels, orders, digest) as "
-		"CSV, as the RX lcores built them"),
+		"itch50, mdp3: write every symbol's book (levels, orders for "
+		"itch50, digest) as CSV, as the RX lcores built them"),
 	T("run", "dump_truth_books", KT_STR, dump_truth_books,
-		"itch50: write the generator's books (its ground truth) as "
-		"CSV, in the form of dump_books"),
+		"itch50, mdp3: write the generator's books (its ground truth) "
+		"as CSV, in the form of dump_books"),
 	T("run", "quiet", KT_BOOL, quiet, "no periodic stats line"),
 	T("run", "accept_loss", KT_BOOL, accept_loss,
 		"exit 0 even when the data is not whole (loss, gaps given up, "
