@@ -12,6 +12,9 @@
  *   gen           generator ticks encoded into mbuf frames
  *   gen_itch50    the same with the ITCH 5.0 model (its order actions
  *                 and truth books), at the best level only
+ *   mdp3_rx*      CME MDP 3.0's SBE decode and MBP books over its
+ *                 generator's feed: ns a message, a packet, p50 / p99
+ *                 of a packet alone (scalar only)
  *   cache_*       update and snapshot read latency, p50 / p99, the read
  *                 with and without a writer on another lcore
  *   stamp_ns, hist_record  what a latency sample costs: a TSC stamp
@@ -245,7 +248,7 @@ usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [--json FILE] [--markdown FILE]\n"
 		"       [--reps N] [--quick] [--levels a,b,...] "
-		"[--groups parse,gen,itch,cache]\n       [--clock tsc|tai|realtime] "
+		"[--groups parse,gen,itch,mdp3,cache]\n       [--clock tsc|tai|realtime] "
 		"[--version]\n"
 		"Measures the hot loops at every SIMD level this CPU has;\n"
 		"--clock: the stamps' domain, as tickwire's [clock] domain.\n",
@@ -270,7 +273,9 @@ main(int argc, char **argv)
 	unsigned int nb_cases = bench_parse_cases();
 	const char *json = NULL, *md = NULL;
 	bool want[TW_SIMD_MAX] = { true, true, true, true };
-	bool parse = true, gen = true, itch = true, cache = true;
+	bool parse = true, gen = true, itch = true, mdp3 = true;
+	bool cache = true;
+	unsigned int mdp3_passes = 20;
 	unsigned int reps = 5, rep, c, l;
 	uint64_t gen_ticks = 4000000;
 	struct rte_mempool *pool;
@@ -312,6 +317,7 @@ main(int argc, char **argv)
 		case 'q':
 			reps = 3;
 			gen_ticks /= 4;
+			mdp3_passes /= 4;
 			bench_parse_quick();
 			break;
 		case 'l': {
@@ -335,10 +341,12 @@ main(int argc, char **argv)
 			gen = strstr(optarg, "gen") != NULL;
 			/* gen_itch50 alone, or with the rest of gen. */
 			itch = gen || strstr(optarg, "itch") != NULL;
+			mdp3 = strstr(optarg, "mdp3") != NULL;
 			cache = strstr(optarg, "cache") != NULL;
-			if (!parse && !itch && !cache)
+			if (!parse && !itch && !mdp3 && !cache)
 				rte_exit(EXIT_FAILURE, "--groups: parse, gen, "
-					"itch or cache, comma separated\n");
+					"itch, mdp3 or cache, comma "
+					"separated\n");
 			break;
 		case 'c':
 			src.follow = strcmp(optarg, "tsc") != 0;
@@ -408,6 +416,13 @@ main(int argc, char **argv)
 	/* The ITCH 5.0 model's path: its cost is the model's, not SIMD's. */
 	for (rep = 0; itch && rep < reps; rep++)
 		bench_gen_itch_run(pool, best, gen_ticks);
+	/* MDP 3.0's receiver: scalar, its own frames. */
+	if (mdp3) {
+		bench_mdp3_prepare(pool, 40000, mdp3_passes);
+		for (rep = 0; rep < reps; rep++)
+			bench_mdp3_run();
+		bench_mdp3_release();
+	}
 	if (cache) {
 		bench_cache();
 		bench_measure();

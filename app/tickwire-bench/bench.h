@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tickwire-bench internals: the results table the cases fill (bench.c)
- * and the cases: through mbufs (cases.c), timed per operation
- * (cases_latency.c).
+ * and the cases: through mbufs (cases.c), the ITCH 5.0 model's
+ * generator (cases_itch.c), CME MDP 3.0's receiver (cases_mdp3.c),
+ * timed per operation (cases_latency.c).
  */
 #ifndef TW_BENCH_H
 #define TW_BENCH_H
@@ -87,6 +88,15 @@ void bench_gen_run(struct rte_mempool *pool, enum tw_simd level,
 
 void bench_gen_itch_run(struct rte_mempool *pool, enum tw_simd level,
 		uint64_t ticks);
+
+/* ---- CME MDP 3.0's receiver (cases_mdp3.c) ---- */
+
+/* Its feed of ticks generated into mbufs, once, before any case. */
+void bench_mdp3_prepare(struct rte_mempool *pool, uint64_t ticks,
+		unsigned int passes);
+/* One repetition of each mdp3 case. */
+void bench_mdp3_run(void);
+void bench_mdp3_release(void);
 
 /* ---- the cases timed per operation (cases_latency.c) ---- */
 
