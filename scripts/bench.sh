@@ -19,7 +19,8 @@ cache_read_with_writer puts a writer on lcore 1 (core 1).
   --quick          fewer passes (a smoke run)
   --reps N         repetitions per case (the median is reported)
   --levels a,b     SIMD levels (scalar, sse, avx2, avx512)
-  --groups a,b     only these groups of cases (parse, gen, cache)
+  --groups a,b     only these groups of cases (parse, gen, itch, mdp3,
+                   cache)
   -h, --help       this text
 
 DIR is checked before anything runs. bench.json and bench.md are
@@ -63,7 +64,7 @@ while [ $# -gt 0 ]; do
 		check_list --levels "${1#*=}" "scalar sse avx2 avx512"
 		args+=("$1"); shift;;
 	--groups=*)
-		check_list --groups "${1#*=}" "parse gen cache"
+		check_list --groups "${1#*=}" "parse gen itch mdp3 cache"
 		args+=("$1"); shift;;
 	-*) usage_error "unknown option '$1'";;
 	*)

@@ -57,7 +57,7 @@ while [ $# -gt 0 ]; do
 	--interval) need_value "$1" $#; check_positive "$1" "$2"
 		interval=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
-	-*) usage_error "unknown option $1" ;;
+	-*) usage_error "unknown option '$1'" ;;
 	*) out=$1 ;;
 	esac
 	shift

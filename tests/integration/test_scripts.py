@@ -25,7 +25,8 @@ import threading
 
 SRC, OUT = sys.argv[1:3]
 SCRIPTS = ["setup.sh", "test.sh", "run.sh", "fuzz.sh", "bench.sh",
-           "latency-bench.sh", "af_packet-lab.sh", "plot-latency"]
+           "latency-bench.sh", "af_packet-lab.sh", "plot-latency",
+           "mdp3-recovery.sh"]
 WORK = os.path.join(OUT, "scripts")
 FAKES = os.path.join(WORK, "bin")
 CALLS = os.path.join(WORK, "calls.log")
@@ -116,6 +117,13 @@ def bad_arguments():
          "/nonexistent.json: no such file"),
         ("latency-bench.sh", ["--out", regular], 1, "not a directory"),
         ("latency-bench.sh", ["--out", "-"], 2, "give a directory"),
+        ("mdp3-recovery.sh", ["--out"], 2, "--out needs a value"),
+        ("mdp3-recovery.sh", ["--bogus"], 2, "unknown option '--bogus'"),
+        ("mdp3-recovery.sh", ["--loss", "0.7"], 2, "from 0 to 0.5"),
+        ("mdp3-recovery.sh", ["--count", "0"], 2, "above 0"),
+        ("mdp3-recovery.sh", ["--seeds", "5 x"], 2, "'x' is not a whole"),
+        ("mdp3-recovery.sh", ["--seeds", ""], 2, "--seeds: none given"),
+        ("mdp3-recovery.sh", ["--out", regular], 1, "not a directory"),
         ("plot-latency", [], 2, "required"),
         ("plot-latency", ["--bogus", "-o", "p", "x.csv"], 2,
          "unrecognized arguments: --bogus"),
