@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "itest.h"
@@ -59,8 +60,8 @@ assert_mdp3_feed_of(const char *gen_json, const char *rx_json,
 	assert_int_equal(it_json_u64(gen_json, "generator", "truth_refused"),
 		0);
 	/* Sweeps print trade summaries: a share of the ticks. */
-	assert_true(it_json_u64(gen_json, "generator", "trades") > TICKS / 20);
-	assert_true(it_json_u64(gen_json, "generator", "quotes") >= TICKS / 2);
+	assert_true(it_json_u64(gen_json, "generator", "trades") > ticks / 20);
+	assert_true(it_json_u64(gen_json, "generator", "quotes") >= ticks / 2);
 	assert_int_equal(it_json_u64(rx_json, "rx", "mdp3_definitions"),
 		SYMBOLS);
 	/* Every packet and message well formed, none dropped; a late
@@ -136,69 +137,120 @@ assert_books_full(const char *books)
 	assert_int_equal(full, SYMBOLS);
 }
 
+/* One run's files, TW_OUT/<name>.json, .cache.csv, ... */
+struct run_files {
+	char json[512], cache[512], truth[512], books[512], tbooks[512];
+};
+
+static void
+run_files(struct run_files *f, const char *name)
+{
+	snprintf(f->json, sizeof(f->json), "%s.json", it_path(name));
+	snprintf(f->cache, sizeof(f->cache), "%s.cache.csv", it_path(name));
+	snprintf(f->truth, sizeof(f->truth), "%s.truth.csv", it_path(name));
+	snprintf(f->books, sizeof(f->books), "%s.books.csv", it_path(name));
+	snprintf(f->tbooks, sizeof(f->tbooks), "%s.truth-books.csv",
+		it_path(name));
+}
+
+/*
+ * tickwire in one process with profile config, 2,000,000 ticks, the
+ * options more (NULL-terminated) and every file of f written; its stats
+ * JSON (to free).
+ */
+static char *
+run_one(struct run_files *f, const char *name, const char *config,
+		const char *const *more)
+{
+	const char *opts[IT_MAX_ARGS];
+	char log[512];
+	unsigned int n = 0;
+	char *s;
+
+	run_files(f, name);
+	snprintf(log, sizeof(log), "%s.log", it_path(name));
+	opts[n++] = "--config";
+	opts[n++] = config;
+	while (*more != NULL)
+		opts[n++] = *more++;
+	{
+		const char *const common[] = { "--count", "2000000",
+			"--duration", "120", "--quiet",
+			"--set", "generator.tx_retry_us=1000000",
+			"--stats-json", f->json, "--dump-cache", f->cache,
+			"--dump-truth", f->truth, "--dump-books", f->books,
+			"--dump-truth-books", f->tbooks, NULL };
+		unsigned int i;
+
+		for (i = 0; common[i] != NULL; i++)
+			opts[n++] = common[i];
+	}
+	opts[n] = NULL;
+	remove(f->json);
+	assert_int_equal(it_tickwire(opts, log, 240), 0);
+	s = it_slurp(f->json);
+	assert_non_null(s);
+	return s;
+}
+
+/*
+ * books == truth books; the cache == truth byte for byte (exact), or
+ * in every column but the update counts (after snapshots); with full,
+ * every book 10 deep on both sides.
+ */
+static void
+assert_books_equal(const struct run_files *f, bool exact, bool full)
+{
+	if (exact)
+		assert_true(it_files_equal(f->cache, f->truth));
+	else
+		assert_true(caches_equal_but_counts(f->cache, f->truth));
+	assert_true(it_files_equal(f->books, f->tbooks));
+	if (full)
+		assert_books_full(f->books);
+}
+
 static void
 mdp3_over_loopback_books_equal_the_truth(void **state)
 {
-	char json[512], cache[512], truth[512], books[512], tbooks[512];
-	char *s;
+	const char *const more[] = { MDP3, NULL };
+	struct run_files f;
+	char *s = run_one(&f, "mdp3-loop",
+		TW_SRC "/drivers-config/loopback.ini", more);
 
-	PATH_INTO(json, "mdp3-loop.json");
-	PATH_INTO(cache, "mdp3-loop.cache.csv");
-	PATH_INTO(truth, "mdp3-loop.truth.csv");
-	PATH_INTO(books, "mdp3-loop.books.csv");
-	PATH_INTO(tbooks, "mdp3-loop.truth-books.csv");
-	const char *const opts[] = { "--config",
-		TW_SRC "/drivers-config/loopback.ini", MDP3,
-		"--count", "2000000", "--duration", "120", "--quiet",
-		"--set", "generator.tx_retry_us=1000000",
-		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
-		truth, "--dump-books", books, "--dump-truth-books", tbooks,
-		NULL };
-
-	remove(json);
-	assert_int_equal(it_tickwire(opts, it_path("mdp3-loop.log"), 240), 0);
-	s = it_slurp(json);
-	assert_non_null(s);
 	assert_mdp3_feed(s, s);
 	assert_int_equal(it_json_u64(s, "rx", "mdp3_recoveries"), 0);
 	assert_int_equal(it_json_u64(s, "rx", "mdp3_rptseq_jumps"), 0);
 	free(s);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
-	assert_books_full(books);
+	assert_books_equal(&f, true, true);
 }
 
 static void
 mdp3_over_memif_books_equal_the_truth(void **state)
 {
-	char gjson[512], pjson[512], cache[512], truth[512], books[512];
-	char tbooks[512], *g, *p;
+	char gjson[512], *g, *p;
+	struct run_files f;
 
 	PATH_INTO(gjson, "mdp3-memif-gen.json");
-	PATH_INTO(pjson, "mdp3-memif-proc.json");
-	PATH_INTO(cache, "mdp3-memif.cache.csv");
-	PATH_INTO(truth, "mdp3-memif.truth.csv");
-	PATH_INTO(books, "mdp3-memif.books.csv");
-	PATH_INTO(tbooks, "mdp3-memif.truth-books.csv");
+	run_files(&f, "mdp3-memif");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-gen.ini",
 		"--count", "2000000", "--rate", "1000000", "--duration", "120",
-		"--quiet", "--stats-json", gjson, "--dump-truth", truth,
-		"--dump-truth-books", tbooks, NULL };
+		"--quiet", "--stats-json", gjson, "--dump-truth", f.truth,
+		"--dump-truth-books", f.tbooks, NULL };
 	/* No end of session in MDP 3.0: the processor runs its time. */
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-proc.ini",
-		"--duration", "12", "--quiet", "--stats-json", pjson,
-		"--dump-cache", cache, "--dump-books", books, NULL };
+		"--duration", "12", "--quiet", "--stats-json", f.json,
+		"--dump-cache", f.cache, "--dump-books", f.books, NULL };
 
-	it_memif_pair("mdp3-memif", gen_opts, proc_opts, gjson, pjson, &g, &p);
+	it_memif_pair("mdp3-memif", gen_opts, proc_opts, gjson, f.json, &g,
+		&p);
 	assert_mdp3_feed(g, p);
 	assert_int_equal(it_json_u64(p, "rx", "mdp3_recoveries"), 0);
 	free(g);
 	free(p);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
-	assert_books_full(books);
+	assert_books_equal(&f, true, true);
 }
 
 /*
@@ -210,29 +262,14 @@ mdp3_over_memif_books_equal_the_truth(void **state)
 static void
 mdp3_two_lines_loss_recovered_from_the_loop(void **state)
 {
-	char json[512], cache[512], truth[512], books[512], tbooks[512];
-	uint64_t both, rec;
-	char *s;
-
-	PATH_INTO(json, "mdp3-ab.json");
-	PATH_INTO(cache, "mdp3-ab.cache.csv");
-	PATH_INTO(truth, "mdp3-ab.truth.csv");
-	PATH_INTO(books, "mdp3-ab.books.csv");
-	PATH_INTO(tbooks, "mdp3-ab.truth-books.csv");
-	const char *const opts[] = { "--config",
-		TW_SRC "/drivers-config/mdp3-loopback.ini",
-		"--count", "2000000", "--duration", "120", "--quiet",
-		"--set", "generator.tx_retry_us=1000000",
+	const char *const more[] = {
 		"--set", "faults.loss=0.01", "--set", "faults.loss_b=0.01",
-		"--set", "faults.seed=5",
-		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
-		truth, "--dump-books", books, "--dump-truth-books", tbooks,
-		NULL };
+		"--set", "faults.seed=5", NULL };
+	struct run_files f;
+	uint64_t both, rec;
+	char *s = run_one(&f, "mdp3-ab",
+		TW_SRC "/drivers-config/mdp3-loopback.ini", more);
 
-	remove(json);
-	assert_int_equal(it_tickwire(opts, it_path("mdp3-ab.log"), 240), 0);
-	s = it_slurp(json);
-	assert_non_null(s);
 	/* A packet lost on both lines at the open may hold definitions:
 	 * their instruments' updates are skipped (counted) until the
 	 * definition loop names them. */
@@ -248,8 +285,7 @@ mdp3_two_lines_loss_recovered_from_the_loop(void **state)
 	assert_true(rec > 0 && rec <= both);
 	assert_true(it_json_u64(s, "rx", "mdp3_instruments_recovered") > 0);
 	free(s);
-	assert_true(caches_equal_but_counts(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
+	assert_books_equal(&f, false, false);
 }
 
 /*
@@ -263,32 +299,28 @@ mdp3_two_lines_loss_recovered_from_the_loop(void **state)
 static void
 mdp3_late_join_from_the_loops(void **state)
 {
-	char gjson[512], pjson[512], cache[512], truth[512], books[512];
-	char tbooks[512], *argv[IT_MAX_ARGS], *g, *p;
+	char gjson[512], *argv[IT_MAX_ARGS], *g, *p;
+	struct run_files f;
 	pid_t gen;
 
 	PATH_INTO(gjson, "mdp3-late-gen.json");
-	PATH_INTO(pjson, "mdp3-late-proc.json");
-	PATH_INTO(cache, "mdp3-late.cache.csv");
-	PATH_INTO(truth, "mdp3-late.truth.csv");
-	PATH_INTO(books, "mdp3-late.books.csv");
-	PATH_INTO(tbooks, "mdp3-late.truth-books.csv");
+	run_files(&f, "mdp3-late");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-gen.ini",
 		"--count", "6000000", "--rate", "1000000", "--duration", "120",
-		"--quiet", "--stats-json", gjson, "--dump-truth", truth,
-		"--dump-truth-books", tbooks, NULL };
+		"--quiet", "--stats-json", gjson, "--dump-truth", f.truth,
+		"--dump-truth-books", f.tbooks, NULL };
 	const char *const first_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-proc.ini",
 		"--duration", "2", "--quiet", NULL };
 	const char *const late_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-proc.ini",
-		"--duration", "15", "--quiet", "--stats-json", pjson,
-		"--dump-cache", cache, "--dump-books", books, NULL };
+		"--duration", "15", "--quiet", "--stats-json", f.json,
+		"--dump-cache", f.cache, "--dump-books", f.books, NULL };
 	int rc;
 
 	remove(gjson);
-	remove(pjson);
+	remove(f.json);
 	it_tickwire_argv(argv, gen_opts);
 	gen = it_spawn(argv, it_path("mdp3-late-gen.log"));
 	sleep(1);
@@ -298,7 +330,7 @@ mdp3_late_join_from_the_loops(void **state)
 	rc = it_tickwire(late_opts, it_path("mdp3-late-proc.log"), 120);
 	assert_int_equal(it_wait(gen, 60), 0);
 	assert_int_equal(rc, 0);
-	it_read_pair(gjson, pjson, &g, &p);
+	it_read_pair(gjson, f.json, &g, &p);
 	assert_mdp3_feed_of(g, p, 6000000, true);
 	fprintf(stderr, "late joins %" PRIu64 ", instruments recovered %"
 		PRIu64 ", updates of unknown instruments skipped %" PRIu64
@@ -310,9 +342,7 @@ mdp3_late_join_from_the_loops(void **state)
 		SYMBOLS);
 	free(g);
 	free(p);
-	assert_true(caches_equal_but_counts(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
-	assert_books_full(books);
+	assert_books_equal(&f, false, true);
 }
 
 /*
@@ -323,34 +353,144 @@ mdp3_late_join_from_the_loops(void **state)
 static void
 mdp3_channel_reset_books_rebuilt(void **state)
 {
-	char json[512], cache[512], truth[512], books[512], tbooks[512];
-	char *s;
+	const char *const more[] = { MDP3,
+		"--set", "mdp3.reset_after=1000000", NULL };
+	struct run_files f;
+	char *s = run_one(&f, "mdp3-reset",
+		TW_SRC "/drivers-config/loopback.ini", more);
 
-	PATH_INTO(json, "mdp3-reset.json");
-	PATH_INTO(cache, "mdp3-reset.cache.csv");
-	PATH_INTO(truth, "mdp3-reset.truth.csv");
-	PATH_INTO(books, "mdp3-reset.books.csv");
-	PATH_INTO(tbooks, "mdp3-reset.truth-books.csv");
-	const char *const opts[] = { "--config",
-		TW_SRC "/drivers-config/loopback.ini", MDP3,
-		"--count", "2000000", "--duration", "120", "--quiet",
-		"--set", "generator.tx_retry_us=1000000",
-		"--set", "mdp3.reset_after=1000000",
-		"--stats-json", json, "--dump-cache", cache, "--dump-truth",
-		truth, "--dump-books", books, "--dump-truth-books", tbooks,
-		NULL };
-
-	remove(json);
-	assert_int_equal(it_tickwire(opts, it_path("mdp3-reset.log"), 240), 0);
-	s = it_slurp(json);
-	assert_non_null(s);
 	assert_mdp3_feed(s, s);
 	assert_int_equal(it_json_u64(s, "rx", "mdp3_channel_resets"),
 		CHANNELS);
 	free(s);
-	assert_true(it_files_equal(cache, truth));
-	assert_true(it_files_equal(books, tbooks));
-	assert_books_full(books);
+	assert_books_equal(&f, true, true);
+}
+
+/* ---- a capture: pcap-record.ini's, read back by pcap-replay.ini ---- */
+
+#define PCAP_TICKS 200000
+
+/*
+ * The capture's frames (libpcap's file format, as net_pcap writes it):
+ * each an IPv4 UDP datagram to a group of the feed, the incremental
+ * feed's packets of each channel numbered from 1 without a hole, the
+ * snapshot and definition loops of each channel there; their count.
+ */
+static uint64_t
+assert_capture(const char *path)
+{
+	uint64_t next[CHANNELS], snaps[CHANNELS] = { 0 }, defs[CHANNELS] = { 0 };
+	uint64_t frames = 0;
+	uint8_t hdr[24], rec[16], f[2048];
+	FILE *in = fopen(path, "rb");
+	unsigned int c;
+
+	assert_non_null(in);
+	assert_int_equal(fread(hdr, 1, sizeof(hdr), in), sizeof(hdr));
+	assert_true(memcmp(hdr, "\xd4\xc3\xb2\xa1", 4) == 0 ||
+		memcmp(hdr, "\x4d\x3c\xb2\xa1", 4) == 0);
+	for (c = 0; c < CHANNELS; c++)
+		next[c] = 1;
+	while (fread(rec, 1, sizeof(rec), in) == sizeof(rec)) {
+		uint32_t len, seq;
+		uint8_t group;
+
+		memcpy(&len, rec + 8, 4);
+		assert_true(len >= 14 + 20 + 8 + 12 && len <= sizeof(f));
+		assert_int_equal(fread(f, 1, len, in), len);
+		/* IPv4, UDP, to 239.1.{1,3,4}.(1 + c), port 30001. */
+		assert_true(f[12] == 0x08 && f[13] == 0x00 && f[23] == 17);
+		assert_true(f[30] == 239 && f[31] == 1);
+		assert_true(f[36] == 30001 >> 8 && f[37] == (30001 & 0xff));
+		group = f[32];
+		c = f[33] - 1u;
+		assert_true(c < CHANNELS);
+		memcpy(&seq, f + 42, 4);        /* MsgSeqNum, little-endian */
+		if (group == 1) {
+			if (seq != next[c])
+				fail_msg("channel %u: packet %u, expected %"
+					PRIu64, c, seq, next[c]);
+			next[c]++;
+		} else if (group == 3) {
+			snaps[c]++;
+		} else {
+			assert_int_equal(group, 4);
+			defs[c]++;
+		}
+		frames++;
+	}
+	assert_true(feof(in));
+	fclose(in);
+	for (c = 0; c < CHANNELS; c++)
+		assert_true(next[c] > 1 && snaps[c] > 0 && defs[c] > 0);
+	return frames;
+}
+
+/*
+ * The feed recorded by net_pcap (pcap-record.ini: the incremental feed
+ * and both loops on one port, one line), read back by tickwire's
+ * receiver from the capture (pcap-replay.ini, net_pcap rx_pcap):
+ * books == truth books and cache == truth, every packet accepted, no
+ * gap, no late join, nothing recovered. The capture goes to the test's
+ * output directory and is removed when the case passes.
+ */
+static void
+mdp3_capture_read_back_books_equal_the_truth(void **state)
+{
+	char dir[512], replay[600], here[512], *text, *g, *p;
+	struct run_files f;
+	uint64_t frames;
+	FILE *out;
+
+	snprintf(dir, sizeof(dir), "%s", it_path("mdp3-pcap"));
+	run_files(&f, "mdp3-pcap");
+	const char *const rec_opts[] = { "--config",
+		TW_SRC "/drivers-config/pcap-record.ini", MDP3,
+		"--count", "200000", "--duration", "60", "--quiet",
+		"--stats-json", "rec.json", "--dump-truth", f.truth,
+		"--dump-truth-books", f.tbooks, NULL };
+	/* No end of session in MDP 3.0: the reader runs its time. */
+	const char *const rep_opts[] = { "--config", replay, MDP3,
+		"--duration", "5", "--quiet", "--stats-json", f.json,
+		"--dump-cache", f.cache, "--dump-books", f.books, NULL };
+
+	assert_non_null(getcwd(here, sizeof(here)));
+	snprintf(replay, sizeof(replay), "%s/replay.ini", dir);
+	{
+		char cmd[1200];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", dir,
+			dir);
+		assert_int_equal(system(cmd), 0);
+	}
+	/* pcap-record.ini writes the capture where tickwire runs;
+	 * pcap-replay.ini reads it beside the profile. */
+	assert_int_equal(chdir(dir), 0);
+	text = it_slurp(TW_SRC "/drivers-config/pcap-replay.ini");
+	assert_non_null(text);
+	out = fopen(replay, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	assert_int_equal(fclose(out), 0);
+	free(text);
+	assert_int_equal(it_tickwire(rec_opts, "rec.log", 120), 0);
+	g = it_slurp("rec.json");
+	assert_non_null(g);
+	frames = assert_capture("tickwire-feed.pcap");
+	assert_int_equal(frames, it_json_u64(g, "generator", "packets"));
+	assert_int_equal(it_tickwire(rep_opts, "rep.log", 120), 0);
+	p = it_slurp(f.json);
+	assert_non_null(p);
+	assert_mdp3_feed_of(g, p, PCAP_TICKS, false);
+	assert_int_equal(it_json_u64(p, "rx", "packets"), frames);
+	assert_int_equal(it_json_u64(p, NULL, "gaps"), 0);
+	assert_int_equal(it_json_u64(p, NULL, "late_joins"), 0);
+	assert_int_equal(it_json_u64(p, "rx", "mdp3_recoveries"), 0);
+	free(g);
+	free(p);
+	assert_books_equal(&f, true, true);
+	assert_int_equal(remove("tickwire-feed.pcap"), 0);
+	assert_int_equal(chdir(here), 0);
 }
 
 int
@@ -362,6 +502,7 @@ main(void)
 		cmocka_unit_test(mdp3_two_lines_loss_recovered_from_the_loop),
 		cmocka_unit_test(mdp3_late_join_from_the_loops),
 		cmocka_unit_test(mdp3_channel_reset_books_rebuilt),
+		cmocka_unit_test(mdp3_capture_read_back_books_equal_the_truth),
 	};
 
 	it_test_filter();
