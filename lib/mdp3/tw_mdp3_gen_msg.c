@@ -60,24 +60,53 @@ reserve(struct tw_mdp3_gen_out *o, uint16_t len, uint64_t *seq)
 	return tw_framer_reserve(o->e->fr, o->ch, len, o->now, seq);
 }
 
+/*
+ * An event message (46, 48, 37, 4) reserved: its SBE header, its root
+ * (TransactTime, MatchEventIndicator mei) of root_len bytes, its group
+ * of n entries of entry_len bytes, then, when order_len is not 0, the
+ * order group (empty) behind them. The first entry's address for the
+ * caller to fill (NULL: no room), the packet's sequence in *seq.
+ */
+static inline uint8_t *
+event_msg(struct tw_mdp3_gen_out *o, uint16_t template_id,
+		uint16_t root_len, uint16_t entry_len, unsigned int n,
+		uint16_t order_len, uint8_t mei, uint64_t *seq)
+{
+	uint16_t len = (uint16_t)(SBE_HDR + root_len + DIM + n * entry_len +
+		(order_len != 0 ? DIM8 : 0));
+	struct tw_mdp3_event ev = { .transact_time = o->send_ns, .mei = mei };
+	uint8_t *p = reserve(o, len, seq), *root;
+
+	if (unlikely(p == NULL))
+		return NULL;
+	root = sbe_begin(p, len, template_id, root_len);
+	tw_mdp3_put_event(root, &ev);
+	p = dim(root + root_len, entry_len, (uint8_t)n);
+	if (order_len != 0)
+		dim8(p + n * entry_len, order_len, 0);
+	return p;
+}
+
+/* An entry of instrument b applied to the truth: its RptSeq, the cache. */
+static inline void
+entry_done(struct tw_mdp3_gen_out *o, struct tw_mdp3_book *b, uint64_t seq)
+{
+	b->rpt_seq++;
+	show(o, b, seq);
+}
+
 void
 tw_mdp3_gen_book_msg(struct tw_mdp3_gen_out *o, uint32_t l,
 		const struct tw_mdp3_gen_level *lv, unsigned int n, uint8_t mei)
 {
 	struct tw_mdp3_book *b = &o->g->books[l];
-	uint16_t len = (uint16_t)(SBE_HDR + TW_MDP3_EVENT_ROOT + DIM +
-		n * TW_MDP3_BOOK_ENTRY + DIM8);
-	struct tw_mdp3_event ev = { .transact_time = o->send_ns, .mei = mei };
-	uint8_t *p, *root;
 	unsigned int i;
 	uint64_t seq;
+	uint8_t *p = event_msg(o, TW_MDP3_BOOK, TW_MDP3_EVENT_ROOT,
+		TW_MDP3_BOOK_ENTRY, n, TW_MDP3_BOOK_ORDER, mei, &seq);
 
-	p = reserve(o, len, &seq);
 	if (unlikely(p == NULL))
 		return;
-	root = sbe_begin(p, len, TW_MDP3_BOOK, TW_MDP3_EVENT_ROOT);
-	tw_mdp3_put_event(root, &ev);
-	p = dim(root + TW_MDP3_EVENT_ROOT, TW_MDP3_BOOK_ENTRY, (uint8_t)n);
 	for (i = 0; i < n; i++, p += TW_MDP3_BOOK_ENTRY) {
 		bool del = lv[i].action == TW_MDP3_DELETE ||
 			lv[i].action == TW_MDP3_DELETE_THRU ||
@@ -105,10 +134,8 @@ tw_mdp3_gen_book_msg(struct tw_mdp3_gen_out *o, uint32_t l,
 				lv[i].level, lv[i].px, lv[i].qty,
 				lv[i].orders) != TW_MDP3_BOOK_OK)
 			o->e->ctr->truth_refused++;
-		b->rpt_seq++;
-		show(o, b, seq);
+		entry_done(o, b, seq);
 	}
-	dim8(p, TW_MDP3_BOOK_ORDER, 0);
 	o->g->ctr.book_msgs++;
 	o->e->ctr->quotes++;
 }
@@ -119,19 +146,13 @@ tw_mdp3_gen_trade_msg(struct tw_mdp3_gen_out *o, uint32_t l,
 		uint8_t aggressor, uint8_t mei)
 {
 	struct tw_mdp3_book *b = &o->g->books[l];
-	uint16_t len = (uint16_t)(SBE_HDR + TW_MDP3_EVENT_ROOT + DIM +
-		n * TW_MDP3_TRADE_ENTRY + DIM8);
-	struct tw_mdp3_event ev = { .transact_time = o->send_ns, .mei = mei };
-	uint8_t *p, *root;
 	unsigned int i;
 	uint64_t seq;
+	uint8_t *p = event_msg(o, TW_MDP3_TRADE_SUMMARY, TW_MDP3_EVENT_ROOT,
+		TW_MDP3_TRADE_ENTRY, n, TW_MDP3_TRADE_ORDER, mei, &seq);
 
-	p = reserve(o, len, &seq);
 	if (unlikely(p == NULL))
 		return;
-	root = sbe_begin(p, len, TW_MDP3_TRADE_SUMMARY, TW_MDP3_EVENT_ROOT);
-	tw_mdp3_put_event(root, &ev);
-	p = dim(root + TW_MDP3_EVENT_ROOT, TW_MDP3_TRADE_ENTRY, (uint8_t)n);
 	for (i = 0; i < n; i++, p += TW_MDP3_TRADE_ENTRY) {
 		struct tw_mdp3_trade_entry te = {
 			.px = taken[i].px,
@@ -146,10 +167,8 @@ tw_mdp3_gen_trade_msg(struct tw_mdp3_gen_out *o, uint32_t l,
 
 		tw_mdp3_put_trade_entry(p, &te);
 		tw_mdp3_book_trade(b, te.px, te.size);
-		b->rpt_seq++;
-		show(o, b, seq);
+		entry_done(o, b, seq);
 	}
-	dim8(p, TW_MDP3_TRADE_ORDER, 0);
 	o->g->ctr.trade_msgs++;
 	o->g->ctr.trade_entries += n;
 	o->e->ctr->trades++;
@@ -159,28 +178,21 @@ void
 tw_mdp3_gen_volume_msg(struct tw_mdp3_gen_out *o, uint32_t l, uint8_t mei)
 {
 	struct tw_mdp3_book *b = &o->g->books[l];
-	uint16_t len = SBE_HDR + TW_MDP3_EVENT_ROOT + DIM +
-		TW_MDP3_VOLUME_ENTRY;
-	struct tw_mdp3_event ev = { .transact_time = o->send_ns, .mei = mei };
 	struct tw_mdp3_volume_entry ve = {
 		.size = (int32_t)RTE_MIN(b->volume, (uint64_t)INT32_MAX),
 		.security_id = b->security_id,
 		.rpt_seq = b->rpt_seq + 1,
 		.action = TW_MDP3_NEW,
 	};
-	uint8_t *p, *root;
 	uint64_t seq;
+	uint8_t *p = event_msg(o, TW_MDP3_VOLUME, TW_MDP3_EVENT_ROOT,
+		TW_MDP3_VOLUME_ENTRY, 1, 0, mei, &seq);
 
-	p = reserve(o, len, &seq);
 	if (unlikely(p == NULL))
 		return;
-	root = sbe_begin(p, len, TW_MDP3_VOLUME, TW_MDP3_EVENT_ROOT);
-	tw_mdp3_put_event(root, &ev);
-	p = dim(root + TW_MDP3_EVENT_ROOT, TW_MDP3_VOLUME_ENTRY, 1);
 	tw_mdp3_put_volume_entry(p, &ve);
 	tw_mdp3_book_volume(b, (uint64_t)ve.size);
-	b->rpt_seq++;
-	show(o, b, seq);
+	entry_done(o, b, seq);
 	o->g->ctr.volume_msgs++;
 	o->e->ctr->events++;
 }
@@ -305,19 +317,13 @@ void
 tw_mdp3_gen_reset_msg(struct tw_mdp3_gen_out *o)
 {
 	struct tw_mdp3_gen *g = o->g;
-	uint16_t len = SBE_HDR + TW_MDP3_RESET_ROOT + DIM + TW_MDP3_RESET_ENTRY;
-	struct tw_mdp3_event ev = { .transact_time = o->send_ns,
-		.mei = TW_MDP3_MEI_END_OF_EVENT };
-	uint8_t *p, *root;
 	uint64_t seq;
 	uint32_t l;
+	uint8_t *p = event_msg(o, TW_MDP3_CHANNEL_RESET, TW_MDP3_RESET_ROOT,
+		TW_MDP3_RESET_ENTRY, 1, 0, TW_MDP3_MEI_END_OF_EVENT, &seq);
 
-	p = reserve(o, len, &seq);
 	if (unlikely(p == NULL))
 		return;
-	root = sbe_begin(p, len, TW_MDP3_CHANNEL_RESET, TW_MDP3_RESET_ROOT);
-	tw_mdp3_put_event(root, &ev);
-	p = dim(root + TW_MDP3_RESET_ROOT, TW_MDP3_RESET_ENTRY, 1);
 	tw_mdp3_put_reset_entry(p, TW_MDP3_APPL_ID);
 	for (l = o->ch; l < g->p.nb_symbols; l += g->p.nb_channels) {
 		struct tw_mdp3_book *b = &g->books[l];
