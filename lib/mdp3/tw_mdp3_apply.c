@@ -371,67 +371,72 @@ tw_mdp3_gaps_expire(struct tw_mdp3_sink *s, uint32_t channel,
 
 /* ---- the incremental feed ---- */
 
-static void
-apply_book(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
-		uint64_t seq, uint32_t channel, uint64_t now_ns)
+/*
+ * Where an update entry's fields lie, per template (tw_mdp3.h's
+ * offsets; -1: the template has none). One loop reads the three; each
+ * call names its layout, so the reads are fixed at compile time.
+ */
+struct entry_layout {
+	uint8_t tmpl;
+	int8_t px, size, security_id, rpt, orders, level, action, type;
+};
+
+enum { LAYOUT_BOOK, LAYOUT_TRADE, LAYOUT_VOLUME };
+
+static const struct entry_layout layouts[] = {
+	[LAYOUT_BOOK] = { TW_MDP3_BOOK, TW_MDP3_BOOK_OFF_PX,
+		TW_MDP3_BOOK_OFF_SIZE, TW_MDP3_BOOK_OFF_SECID,
+		TW_MDP3_BOOK_OFF_RPTSEQ, TW_MDP3_BOOK_OFF_ORDERS,
+		TW_MDP3_BOOK_OFF_LEVEL, TW_MDP3_BOOK_OFF_ACTION,
+		TW_MDP3_BOOK_OFF_TYPE },
+	[LAYOUT_TRADE] = { TW_MDP3_TRADE_SUMMARY, TW_MDP3_TRADE_OFF_PX,
+		TW_MDP3_TRADE_OFF_SIZE, TW_MDP3_TRADE_OFF_SECID,
+		TW_MDP3_TRADE_OFF_RPTSEQ, TW_MDP3_TRADE_OFF_ORDERS, -1,
+		TW_MDP3_TRADE_OFF_ACTION, -1 },
+	[LAYOUT_VOLUME] = { TW_MDP3_VOLUME, -1, TW_MDP3_VOL_OFF_SIZE,
+		TW_MDP3_VOL_OFF_SECID, TW_MDP3_VOL_OFF_RPTSEQ, -1, -1,
+		TW_MDP3_VOL_OFF_ACTION, -1 },
+};
+
+/*
+ * Each entry of the message's first group (46, 48, 37) to its
+ * instrument. Implied book levels are skipped, counted; the order
+ * group (MBO detail, 8-byte dimension) is not read: the walk checked
+ * it lies inside the message.
+ */
+static __rte_always_inline void
+apply_entries(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
+		const struct entry_layout *lo, uint64_t seq, uint32_t channel,
+		uint64_t now_ns)
 {
 	const struct tw_mdp3_group *g = &m->group[0];
 	unsigned int i;
 
-	/* The order group (MBO detail, 8-byte dimension) is not read:
-	 * the walk checked it lies inside the message. */
 	for (i = 0; i < g->count; i++) {
-		struct tw_mdp3_book_entry e;
-		struct tw_mdp3_held h;
+		const uint8_t *e = tw_mdp3_entry(g, i);
+		struct tw_mdp3_held h = {
+			.size = (int32_t)tw_mdp3_u32(e + lo->size),
+			.rpt = tw_mdp3_u32(e + lo->rpt),
+			.tmpl = lo->tmpl,
+			.action = e[lo->action],
+		};
 
-		tw_mdp3_get_book_entry(tw_mdp3_entry(g, i), &e);
-		if (e.type == TW_MDP3_IMPLIED_BID ||
-		    e.type == TW_MDP3_IMPLIED_OFFER) {
-			s->ctr->mdp3_implied_skipped++;
-			continue;
+		if (lo->type >= 0) {
+			h.type = (char)e[lo->type];
+			if (h.type == TW_MDP3_IMPLIED_BID ||
+			    h.type == TW_MDP3_IMPLIED_OFFER) {
+				s->ctr->mdp3_implied_skipped++;
+				continue;
+			}
 		}
-		h = (struct tw_mdp3_held){ .px = e.px, .size = e.size,
-			.orders = e.orders, .rpt = e.rpt_seq,
-			.tmpl = TW_MDP3_BOOK, .action = e.action,
-			.level = e.level, .type = e.type };
-		entry(s, &h, e.security_id, seq, channel, now_ns);
-	}
-}
-
-static void
-apply_trades(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
-		uint64_t seq, uint32_t channel, uint64_t now_ns)
-{
-	const struct tw_mdp3_group *g = &m->group[0];
-	unsigned int i;
-
-	for (i = 0; i < g->count; i++) {
-		struct tw_mdp3_trade_entry e;
-		struct tw_mdp3_held h;
-
-		tw_mdp3_get_trade_entry(tw_mdp3_entry(g, i), &e);
-		h = (struct tw_mdp3_held){ .px = e.px, .size = e.size,
-			.orders = e.orders, .rpt = e.rpt_seq,
-			.tmpl = TW_MDP3_TRADE_SUMMARY, .action = e.action };
-		entry(s, &h, e.security_id, seq, channel, now_ns);
-	}
-}
-
-static void
-apply_volume(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
-		uint64_t seq, uint32_t channel, uint64_t now_ns)
-{
-	const struct tw_mdp3_group *g = &m->group[0];
-	unsigned int i;
-
-	for (i = 0; i < g->count; i++) {
-		struct tw_mdp3_volume_entry e;
-		struct tw_mdp3_held h;
-
-		tw_mdp3_get_volume_entry(tw_mdp3_entry(g, i), &e);
-		h = (struct tw_mdp3_held){ .size = e.size, .rpt = e.rpt_seq,
-			.tmpl = TW_MDP3_VOLUME, .action = e.action };
-		entry(s, &h, e.security_id, seq, channel, now_ns);
+		if (lo->px >= 0)
+			h.px = (int64_t)tw_mdp3_u64(e + lo->px);
+		if (lo->orders >= 0)
+			h.orders = (int32_t)tw_mdp3_u32(e + lo->orders);
+		if (lo->level >= 0)
+			h.level = e[lo->level];
+		entry(s, &h, (int32_t)tw_mdp3_u32(e + lo->security_id), seq,
+			channel, now_ns);
 	}
 }
 
@@ -543,13 +548,16 @@ tw_mdp3_apply(struct tw_mdp3_sink *s, const struct tw_mdp3_msg *m,
 	}
 	switch (m->template_id) {
 	case TW_MDP3_BOOK:
-		apply_book(s, m, seq, channel, now_ns);
+		apply_entries(s, m, &layouts[LAYOUT_BOOK], seq, channel,
+			now_ns);
 		break;
 	case TW_MDP3_TRADE_SUMMARY:
-		apply_trades(s, m, seq, channel, now_ns);
+		apply_entries(s, m, &layouts[LAYOUT_TRADE], seq, channel,
+			now_ns);
 		break;
 	case TW_MDP3_VOLUME:
-		apply_volume(s, m, seq, channel, now_ns);
+		apply_entries(s, m, &layouts[LAYOUT_VOLUME], seq, channel,
+			now_ns);
 		break;
 	case TW_MDP3_HEARTBEAT:
 		s->ctr->heartbeats++;
