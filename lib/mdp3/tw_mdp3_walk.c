@@ -28,20 +28,23 @@ struct known_template {
 	struct known_group group[TW_MDP3_MAX_GROUPS];
 };
 
+/* Indexed by template id; an id not known here has id 0. */
 static const struct known_template known[] = {
-	{ TW_MDP3_CHANNEL_RESET, TW_MDP3_RESET_ROOT, 1,
-		{ { 0, TW_MDP3_RESET_ENTRY } } },
-	{ TW_MDP3_HEARTBEAT, 0, 0, { { 0, 0 } } },
-	{ TW_MDP3_SECURITY_STATUS, TW_MDP3_STATUS_ROOT, 0, { { 0, 0 } } },
-	{ TW_MDP3_VOLUME, TW_MDP3_EVENT_ROOT, 1,
+	[TW_MDP3_CHANNEL_RESET] = { TW_MDP3_CHANNEL_RESET, TW_MDP3_RESET_ROOT,
+		1, { { 0, TW_MDP3_RESET_ENTRY } } },
+	[TW_MDP3_HEARTBEAT] = { TW_MDP3_HEARTBEAT, 0, 0, { { 0, 0 } } },
+	[TW_MDP3_SECURITY_STATUS] = { TW_MDP3_SECURITY_STATUS,
+		TW_MDP3_STATUS_ROOT, 0, { { 0, 0 } } },
+	[TW_MDP3_VOLUME] = { TW_MDP3_VOLUME, TW_MDP3_EVENT_ROOT, 1,
 		{ { 0, TW_MDP3_VOLUME_ENTRY } } },
-	{ TW_MDP3_BOOK, TW_MDP3_EVENT_ROOT, 2,
+	[TW_MDP3_BOOK] = { TW_MDP3_BOOK, TW_MDP3_EVENT_ROOT, 2,
 		{ { 0, TW_MDP3_BOOK_ENTRY }, { 1, TW_MDP3_BOOK_ORDER } } },
-	{ TW_MDP3_TRADE_SUMMARY, TW_MDP3_EVENT_ROOT, 2,
-		{ { 0, TW_MDP3_TRADE_ENTRY }, { 1, TW_MDP3_TRADE_ORDER } } },
-	{ TW_MDP3_SNAPSHOT, TW_MDP3_SNAP_ROOT, 1,
+	[TW_MDP3_TRADE_SUMMARY] = { TW_MDP3_TRADE_SUMMARY, TW_MDP3_EVENT_ROOT,
+		2, { { 0, TW_MDP3_TRADE_ENTRY }, { 1, TW_MDP3_TRADE_ORDER } } },
+	[TW_MDP3_SNAPSHOT] = { TW_MDP3_SNAPSHOT, TW_MDP3_SNAP_ROOT, 1,
 		{ { 0, TW_MDP3_SNAP_ENTRY } } },
-	{ TW_MDP3_INSTRUMENT_FUT, TW_MDP3_INST_ROOT, 4,
+	[TW_MDP3_INSTRUMENT_FUT] = { TW_MDP3_INSTRUMENT_FUT,
+		TW_MDP3_INST_ROOT, 4,
 		{ { 0, TW_MDP3_INST_EVENT }, { 0, TW_MDP3_INST_FEED },
 		  { 0, TW_MDP3_INST_ATTRIB }, { 0, TW_MDP3_INST_LOT } } },
 };
@@ -49,28 +52,10 @@ static const struct known_template known[] = {
 static const struct known_template *
 find_template(uint16_t schema, uint16_t id)
 {
-	if (schema != TW_MDP3_SCHEMA_ID)
+	if (schema != TW_MDP3_SCHEMA_ID ||
+	    id >= sizeof(known) / sizeof(known[0]) || known[id].id == 0)
 		return NULL;
-	switch (id) {
-	case TW_MDP3_CHANNEL_RESET:
-		return &known[0];
-	case TW_MDP3_HEARTBEAT:
-		return &known[1];
-	case TW_MDP3_SECURITY_STATUS:
-		return &known[2];
-	case TW_MDP3_VOLUME:
-		return &known[3];
-	case TW_MDP3_BOOK:
-		return &known[4];
-	case TW_MDP3_TRADE_SUMMARY:
-		return &known[5];
-	case TW_MDP3_SNAPSHOT:
-		return &known[6];
-	case TW_MDP3_INSTRUMENT_FUT:
-		return &known[7];
-	default:
-		return NULL;
-	}
+	return &known[id];
 }
 
 static const char *const verdict_names[TW_MDP3_VERDICTS] = {

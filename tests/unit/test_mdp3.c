@@ -816,6 +816,24 @@ unknown_templates_skipped(void **state)
 	assert_int_equal(w.unknown, 2);
 	assert_int_equal(w.known, 1);
 	assert_int_equal(tw_mdp3_check_packet(&w, buf, wr.len), TW_MDP3_OK);
+
+	/* Template 0, ids between the known ones and past them: unknown,
+	 * whatever their root. */
+	{
+		static const uint16_t ids[] = { 0, 1, 45, 47, 53, 55, 65535 };
+		unsigned int i;
+
+		for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+			tw_mdp3_writer_init(&wr, buf, sizeof(buf), 1, 2);
+			assert_non_null(tw_mdp3_msg_begin(&wr, ids[i], 0));
+			tw_mdp3_msg_end(&wr);
+			assert_int_equal(tw_mdp3_walk_init(&w, buf, wr.len),
+				TW_MDP3_OK);
+			assert_int_equal(tw_mdp3_walk_next(&w, &m),
+				TW_MDP3_UNKNOWN);
+			assert_int_equal(m.template_id, ids[i]);
+		}
+	}
 }
 
 /* Message starts in a packet from write_all, and their count. */
