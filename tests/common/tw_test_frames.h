@@ -221,4 +221,33 @@ tt_fix_checksums(uint8_t *f)
 	tt_fix_checksums_at(f, TT_FRAME_MAX, TW_ETH_HDR_LEN);
 }
 
+/*
+ * An untagged frame of channel ch's template carrying UDP payload p
+ * (len bytes, any transport's) to group (host order), its MAC the
+ * group's, checksums right; its length.
+ */
+static inline uint16_t
+tt_group_frame(uint8_t *f, const uint8_t *p, uint16_t len, uint16_t ch,
+		uint32_t group)
+{
+	uint16_t l4 = TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN;
+	uint16_t flen = (uint16_t)(l4 + len);
+	struct tw_frame_params fp;
+	struct rte_ether_addr mac;
+	struct tw_pkt_tmpl tm;
+
+	tt_frame_params(&fp, 0);
+	tw_pkt_tmpl_init(&tm, &fp, ch);
+	memcpy(f, tm.hdr, l4);
+	memcpy(f + l4, p, len);
+	tt_ip(f)->dst_addr = rte_cpu_to_be_32(group);
+	tw_mcast_mac(group, &mac);
+	memcpy(f, &mac, sizeof(mac));
+	tt_ip(f)->total_length = rte_cpu_to_be_16(flen - TW_ETH_HDR_LEN);
+	tt_udp(f)->dgram_len = rte_cpu_to_be_16(flen - TW_ETH_HDR_LEN -
+		TW_IPV4_HDR_LEN);
+	tt_fix_checksums_at(f, flen, TW_ETH_HDR_LEN);
+	return flen;
+}
+
 #endif /* TW_TEST_FRAMES_H */

@@ -70,25 +70,9 @@ put(const uint8_t *p, uint16_t len, uint16_t ch, unsigned int f,
 {
 	static const uint32_t base[] = { TT_GROUP, LINE_B_GROUP, SNAP_GROUP,
 		DEF_GROUP };
-	uint16_t l4 = TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN;
-	struct tw_frame_params fp;
-	struct tw_pkt_tmpl tm;
-	struct rte_ether_addr mac;
-	uint32_t group = base[f] + ch;
-	uint16_t flen = (uint16_t)(l4 + len);
 
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&tm, &fp, ch);
-	memcpy(frame, tm.hdr, l4);
-	memcpy(frame + l4, p, len);
-	tt_ip(frame)->dst_addr = rte_cpu_to_be_32(group);
-	tw_mcast_mac(group, &mac);
-	memcpy(frame, &mac, sizeof(mac));
-	tt_ip(frame)->total_length = rte_cpu_to_be_16(flen - TW_ETH_HDR_LEN);
-	tt_udp(frame)->dgram_len = rte_cpu_to_be_16(flen - TW_ETH_HDR_LEN -
-		TW_IPV4_HDR_LEN);
-	tt_fix_checksums_at(frame, flen, TW_ETH_HDR_LEN);
-	tw_mdp3_rx_frame(&rx.ctx, frame, flen, 0, now_ns);
+	tw_mdp3_rx_frame(&rx.ctx, frame, tt_group_frame(frame, p, len, ch,
+		base[f] + ch), 0, now_ns);
 }
 
 /* Instruments 0..DEFINED-1 defined, at sequence 1 of their channel. */

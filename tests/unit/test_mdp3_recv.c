@@ -92,27 +92,10 @@ put(struct t *t, uint16_t ch, enum feed f)
 {
 	static const uint32_t base[] = { TT_GROUP, LINE_B_GROUP, SNAP_GROUP,
 		DEF_GROUP };
-	uint16_t l4 = TW_ETH_HDR_LEN + TW_IPV4_HDR_LEN + TW_UDP_HDR_LEN;
-	struct tw_frame_params fp;
-	struct tw_pkt_tmpl tm;
-	struct rte_ether_addr mac;
-	uint32_t group = base[f] + ch;
-	uint16_t len;
 
 	assert_false(t->w.full);
-	tt_frame_params(&fp, 0);
-	tw_pkt_tmpl_init(&tm, &fp, ch);
-	memcpy(t->frame, tm.hdr, l4);
-	memcpy(t->frame + l4, t->pkt, t->w.len);
-	len = (uint16_t)(l4 + t->w.len);
-	tt_ip(t->frame)->dst_addr = rte_cpu_to_be_32(group);
-	tw_mcast_mac(group, &mac);
-	memcpy(t->frame, &mac, sizeof(mac));
-	tt_ip(t->frame)->total_length = rte_cpu_to_be_16(len - TW_ETH_HDR_LEN);
-	tt_udp(t->frame)->dgram_len = rte_cpu_to_be_16(len - TW_ETH_HDR_LEN -
-		TW_IPV4_HDR_LEN);
-	tt_fix_checksums_at(t->frame, len, TW_ETH_HDR_LEN);
-	tw_mdp3_rx_frame(&t->rx.ctx, t->frame, len, 0, t->now);
+	tw_mdp3_rx_frame(&t->rx.ctx, t->frame, tt_group_frame(t->frame,
+		t->pkt, (uint16_t)t->w.len, ch, base[f] + ch), 0, t->now);
 	t->now += 1000;
 }
 
