@@ -30,9 +30,6 @@
 #define SYMBOLS 1000
 #define CHANNELS 4
 
-#define PATH_INTO(buf, name) \
-	snprintf(buf, sizeof(buf), "%s", it_path(name))
-
 #define MDP3 "--set", "feed.protocol=mdp3", "--set", "feed.transport=mdp3"
 
 static const char *const refusals[] = {
@@ -137,29 +134,13 @@ assert_books_full(const char *books)
 	assert_int_equal(full, SYMBOLS);
 }
 
-/* One run's files, TW_OUT/<name>.json, .cache.csv, ... */
-struct run_files {
-	char json[512], cache[512], truth[512], books[512], tbooks[512];
-};
-
-static void
-run_files(struct run_files *f, const char *name)
-{
-	snprintf(f->json, sizeof(f->json), "%s.json", it_path(name));
-	snprintf(f->cache, sizeof(f->cache), "%s.cache.csv", it_path(name));
-	snprintf(f->truth, sizeof(f->truth), "%s.truth.csv", it_path(name));
-	snprintf(f->books, sizeof(f->books), "%s.books.csv", it_path(name));
-	snprintf(f->tbooks, sizeof(f->tbooks), "%s.truth-books.csv",
-		it_path(name));
-}
-
 /*
  * tickwire in one process with profile config, 2,000,000 ticks, the
  * options more (NULL-terminated) and every file of f written; its stats
  * JSON (to free).
  */
 static char *
-run_one(struct run_files *f, const char *name, const char *config,
+run_one(struct it_run_files *f, const char *name, const char *config,
 		const char *const *more)
 {
 	const char *opts[IT_MAX_ARGS];
@@ -167,7 +148,7 @@ run_one(struct run_files *f, const char *name, const char *config,
 	unsigned int n = 0;
 	char *s;
 
-	run_files(f, name);
+	it_run_files(f, name);
 	snprintf(log, sizeof(log), "%s.log", it_path(name));
 	opts[n++] = "--config";
 	opts[n++] = config;
@@ -199,7 +180,7 @@ run_one(struct run_files *f, const char *name, const char *config,
  * every book 10 deep on both sides.
  */
 static void
-assert_books_equal(const struct run_files *f, bool exact, bool full)
+assert_books_equal(const struct it_run_files *f, bool exact, bool full)
 {
 	if (exact)
 		assert_true(it_files_equal(f->cache, f->truth));
@@ -214,7 +195,7 @@ static void
 mdp3_over_loopback_books_equal_the_truth(void **state)
 {
 	const char *const more[] = { MDP3, NULL };
-	struct run_files f;
+	struct it_run_files f;
 	char *s = run_one(&f, "mdp3-loop",
 		TW_SRC "/drivers-config/loopback.ini", more);
 
@@ -228,23 +209,22 @@ mdp3_over_loopback_books_equal_the_truth(void **state)
 static void
 mdp3_over_memif_books_equal_the_truth(void **state)
 {
-	char gjson[512], *g, *p;
-	struct run_files f;
+	char *g, *p;
+	struct it_run_files f;
 
-	PATH_INTO(gjson, "mdp3-memif-gen.json");
-	run_files(&f, "mdp3-memif");
+	it_run_files(&f, "mdp3-memif");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-gen.ini",
 		"--count", "2000000", "--rate", "1000000", "--duration", "120",
-		"--quiet", "--stats-json", gjson, "--dump-truth", f.truth,
+		"--quiet", "--stats-json", f.gjson, "--dump-truth", f.truth,
 		"--dump-truth-books", f.tbooks, NULL };
 	/* No end of session in MDP 3.0: the processor runs its time. */
 	const char *const proc_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-proc.ini",
-		"--duration", "12", "--quiet", "--stats-json", f.json,
+		"--duration", "12", "--quiet", "--stats-json", f.pjson,
 		"--dump-cache", f.cache, "--dump-books", f.books, NULL };
 
-	it_memif_pair("mdp3-memif", gen_opts, proc_opts, gjson, f.json, &g,
+	it_memif_pair("mdp3-memif", gen_opts, proc_opts, f.gjson, f.pjson, &g,
 		&p);
 	assert_mdp3_feed(g, p);
 	assert_int_equal(it_json_u64(p, "rx", "mdp3_recoveries"), 0);
@@ -265,7 +245,7 @@ mdp3_two_lines_loss_recovered_from_the_loop(void **state)
 	const char *const more[] = {
 		"--set", "faults.loss=0.01", "--set", "faults.loss_b=0.01",
 		"--set", "faults.seed=5", NULL };
-	struct run_files f;
+	struct it_run_files f;
 	uint64_t both, rec;
 	char *s = run_one(&f, "mdp3-ab",
 		TW_SRC "/drivers-config/mdp3-loopback.ini", more);
@@ -299,28 +279,27 @@ mdp3_two_lines_loss_recovered_from_the_loop(void **state)
 static void
 mdp3_late_join_from_the_loops(void **state)
 {
-	char gjson[512], *argv[IT_MAX_ARGS], *g, *p;
-	struct run_files f;
+	char *argv[IT_MAX_ARGS], *g, *p;
+	struct it_run_files f;
 	pid_t gen;
 
-	PATH_INTO(gjson, "mdp3-late-gen.json");
-	run_files(&f, "mdp3-late");
+	it_run_files(&f, "mdp3-late");
 	const char *const gen_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-gen.ini",
 		"--count", "6000000", "--rate", "1000000", "--duration", "120",
-		"--quiet", "--stats-json", gjson, "--dump-truth", f.truth,
+		"--quiet", "--stats-json", f.gjson, "--dump-truth", f.truth,
 		"--dump-truth-books", f.tbooks, NULL };
 	const char *const first_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-proc.ini",
 		"--duration", "2", "--quiet", NULL };
 	const char *const late_opts[] = { "--config",
 		TW_SRC "/drivers-config/mdp3-memif-proc.ini",
-		"--duration", "15", "--quiet", "--stats-json", f.json,
+		"--duration", "15", "--quiet", "--stats-json", f.pjson,
 		"--dump-cache", f.cache, "--dump-books", f.books, NULL };
 	int rc;
 
-	remove(gjson);
-	remove(f.json);
+	remove(f.gjson);
+	remove(f.pjson);
 	it_tickwire_argv(argv, gen_opts);
 	gen = it_spawn(argv, it_path("mdp3-late-gen.log"));
 	sleep(1);
@@ -330,7 +309,7 @@ mdp3_late_join_from_the_loops(void **state)
 	rc = it_tickwire(late_opts, it_path("mdp3-late-proc.log"), 120);
 	assert_int_equal(it_wait(gen, 60), 0);
 	assert_int_equal(rc, 0);
-	it_read_pair(gjson, f.json, &g, &p);
+	it_read_pair(f.gjson, f.pjson, &g, &p);
 	assert_mdp3_feed_of(g, p, 6000000, true);
 	fprintf(stderr, "late joins %" PRIu64 ", instruments recovered %"
 		PRIu64 ", updates of unknown instruments skipped %" PRIu64
@@ -355,7 +334,7 @@ mdp3_channel_reset_books_rebuilt(void **state)
 {
 	const char *const more[] = { MDP3,
 		"--set", "mdp3.reset_after=1000000", NULL };
-	struct run_files f;
+	struct it_run_files f;
 	char *s = run_one(&f, "mdp3-reset",
 		TW_SRC "/drivers-config/loopback.ini", more);
 
@@ -438,12 +417,12 @@ static void
 mdp3_capture_read_back_books_equal_the_truth(void **state)
 {
 	char dir[512], replay[600], here[512], *text, *g, *p;
-	struct run_files f;
+	struct it_run_files f;
 	uint64_t frames;
 	FILE *out;
 
 	snprintf(dir, sizeof(dir), "%s", it_path("mdp3-pcap"));
-	run_files(&f, "mdp3-pcap");
+	it_run_files(&f, "mdp3-pcap");
 	const char *const rec_opts[] = { "--config",
 		TW_SRC "/drivers-config/pcap-record.ini", MDP3,
 		"--count", "200000", "--duration", "60", "--quiet",
