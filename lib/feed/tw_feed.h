@@ -84,6 +84,8 @@ struct tw_channel_state {
 	struct tw_channel_counters ctr;
 	uint64_t last_rx_ns;    /* time of the last packet of this channel */
 	uint64_t ahead_next;    /* where a lone frame far ahead continues */
+	uint64_t join_seq;      /* a late join's first packet until another
+				 * continues it (MDP 3.0); 0: none */
 	uint64_t sessions;      /* sessions started after the first */
 	uint32_t ended;         /* end-of-session seen */
 	uint8_t has_session;    /* session below adopted (session = auto) */

@@ -16,7 +16,11 @@
  * lines arbitrated by it; then each message applied at the packet's
  * sequence number. Recovery is the message layer's (per instrument,
  * from the snapshot loop): the transport tells it of a channel's first
- * packet (at sequence 1, or a late join) and of packets missing (with
+ * packet (at sequence 1, or a late join: a channel never heard takes
+ * its first packet's sequence however far ahead, and until another
+ * packet continues it one more than max_gap behind it is the join
+ * instead, so a lone packet from the future cannot hold the channel)
+ * and of packets missing (with
  * two lines, waited for on the other, whose late copy it hands over
  * rather than dropping it as old), and hands it the loops' packets
  * (view->loop, set by the L2-L4 layer from the group) whole, checked
@@ -187,7 +191,27 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 		}
 	}
 	before = ch->expected;
+	if (unlikely(ch->last_rx_ns == 0) && seq > before) {
+		/* A channel never heard joins where the feed is (its
+		 * instruments come back from the loops): its first packet
+		 * is taken, however far ahead, until the next shows it
+		 * was not the feed's. */
+		ch->expected = seq;
+		ch->join_seq = seq;
+	} else if (unlikely(ch->join_seq != 0) && seq != 0 &&
+		   seq < ch->join_seq &&
+		   ch->join_seq - seq > ctx->feed->max_gap) {
+		/* Far behind the join's packet, which nothing continued:
+		 * the join was not the feed's; this packet is. */
+		ch->ctr.msgs_before_join -= ch->join_seq - seq;
+		ch->expected = seq;
+		ch->join_seq = seq;
+		before = seq;
+	}
 	verdict = tw_channel_admit(ch, seq, 1, ctx->feed->max_gap, &skip);
+	if (unlikely(ch->join_seq != 0) && verdict == TW_ADMIT_OK &&
+	    seq > ch->join_seq)
+		ch->join_seq = 0;       /* continued: the join holds */
 	if (unlikely(ctx->feed->lines == 2) &&
 	    (verdict == TW_ADMIT_OK || verdict == TW_ADMIT_DUPLICATE)) {
 		tw_rx_line_frame(ctx, ch, v->line, seq, verdict == TW_ADMIT_OK,
@@ -202,8 +226,6 @@ xport_datagram(struct tw_rx_ctx *ctx, const struct tw_rx_view *v,
 	if (unlikely(ch->last_rx_ns == 0)) {
 		if (seq > before) {
 			/* Joined late: what went before is not a loss. */
-			ch->ctr.gaps--;
-			ch->ctr.gap_msgs -= seq - before;
 			ch->ctr.late_joins++;
 			ch->ctr.msgs_before_join += seq - before;
 		}

@@ -825,6 +825,77 @@ a_late_join_from_both_loops(void **state)
 	assert_int_equal(entry(t, 3)->ask_px, PX(51));
 }
 
+/* Every drop counted so far. */
+static uint64_t
+drops(const struct t *t)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < TW_DROP_MAX; i++)
+		n += t->rx.ctr.drops[i];
+	return n;
+}
+
+/*
+ * A channel never heard takes its first packet however far ahead (a
+ * late join, no drop); until another continues it, a packet more than
+ * [rx] max_gap behind it is the feed and replaces it, so a lone packet
+ * far in the future cannot hold a late joiner's channel.
+ */
+static void
+a_late_joiner_takes_the_feeds_sequence(void **state)
+{
+	struct t *t = *state;
+	uint32_t far = 1000000, forged = 3000000000u;
+
+	assert_true(far - 1 > t->rx.feed.max_gap);
+	begin(t, far);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 2, INC_A);
+	assert_int_equal(drops(t), 0);
+	assert_int_equal(t->rx.ch[2].ctr.late_joins, 1);
+	assert_int_equal(t->rx.ch[2].ctr.msgs_before_join, far - 1);
+	assert_int_equal(t->rx.ch[2].ctr.gaps, 0);
+	assert_int_equal(t->rx.ch[2].expected, far + 1);
+	/* Line B's copy, then the next: in order, the join holds. */
+	put(t, 2, INC_B);
+	begin(t, far + 1);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 2, INC_A);
+	assert_int_equal(drops(t), 0);
+	assert_int_equal(t->rx.ch[2].expected, far + 2);
+	/* Held now: one far behind is old, not a new join. */
+	begin(t, 5);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 2, INC_A);
+	assert_int_equal(t->rx.ch[2].expected, far + 2);
+
+	/* Channel 1: a forged first packet far in the future, then the
+	 * feed's: the feed's is the join. */
+	begin(t, forged);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 1, INC_A);
+	assert_int_equal(t->rx.ch[1].expected, (uint64_t)forged + 1);
+	begin(t, far);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 1, INC_A);
+	assert_int_equal(drops(t), 0);
+	assert_int_equal(t->rx.ch[1].expected, far + 1);
+	assert_int_equal(t->rx.ch[1].ctr.late_joins, 1);
+	assert_int_equal(t->rx.ch[1].ctr.msgs_before_join, far - 1);
+	begin(t, far + 1);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 1, INC_A);
+	assert_int_equal(t->rx.ch[1].expected, far + 2);
+	/* The forged one's next: far ahead of the feed, dropped. */
+	begin(t, forged + 1);
+	add_plain(t, TW_MDP3_HEARTBEAT, 0);
+	put(t, 1, INC_A);
+	assert_int_equal(t->rx.ctr.drops[TW_DROP_SEQ_FAR], 1);
+	assert_int_equal(t->rx.ch[1].expected, far + 2);
+}
+
 static void
 channel_reset_empties_and_restarts(void **state)
 {
@@ -914,6 +985,9 @@ main(void)
 			line_b_covers_what_line_a_missed, setup, teardown),
 		cmocka_unit_test_setup_teardown(held_entries_are_bounded,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_late_joiner_takes_the_feeds_sequence, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(a_late_join_from_both_loops,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
