@@ -8,8 +8,10 @@
  * independent: what one line lost the other brings, and the packets
  * lost on both are recovered from the snapshot loop (counted), books
  * == truth. A processor started late joins from the definition and
- * snapshot loops (counted as a late join), books == truth. A
- * ChannelReset mid-run: books emptied and built again, == truth.
+ * snapshot loops (counted as a late join, no packet dropped), books ==
+ * truth. A ChannelReset mid-run: books emptied and built again, ==
+ * truth. A capture of the feed (net_pcap, pcap-record.ini) read back
+ * by the receiver (pcap-replay.ini): books == truth books.
  * After a recovery from a snapshot the cache's update counts and last
  * sequence are the snapshot's, not every update's: there the cache is
  * compared in every other column.
