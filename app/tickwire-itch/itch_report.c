@@ -68,6 +68,9 @@ itch_report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 			"kept out of the direct window: %s added, %s moved as it "
 			"slid\n", tw_grp(b->live), tw_grp(b->peak),
 			tw_grp(b->fallback_adds), tw_grp(b->evicted));
+		fprintf(f, "price levels: %s kept out of the ladders (in a "
+			"side's overflow), %s ladders grown\n",
+			tw_grp(b->ovf_levels), tw_grp(b->lad_grown));
 		fprintf(f, "decode + book: %.2f ns a message on average; per "
 			"packet of %u: p50 %" PRIu64 " ns, p99 %" PRIu64
 			" ns, max %" PRIu64 " ns (%s packets)\n",
@@ -104,11 +107,14 @@ itch_report(const struct run *r, const struct tw_books *b, FILE *f, bool json)
 		"  \"orders_resting_peak\": %" PRIu64 ",\n"
 		"  \"orders_fallback_added\": %" PRIu64 ",\n"
 		"  \"orders_fallback_moved\": %" PRIu64 ",\n"
+		"  \"levels_overflow\": %" PRIu64 ",\n"
+		"  \"ladders_grown\": %" PRIu64 ",\n"
 		"  \"ns_per_message\": %.3f,\n  \"batch\": %u,\n"
 		"  \"per_packet_ns\": { \"count\": %" PRIu64 ", \"p50\": %" PRIu64
 		", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"p99_9\": %"
 		PRIu64 ", \"max\": %" PRIu64 ", \"mean\": %.1f }\n}\n",
-		b->live, b->peak, b->fallback_adds, b->evicted, ns_msg,
+		b->live, b->peak, b->fallback_adds, b->evicted,
+		b->ovf_levels, b->lad_grown, ns_msg,
 		r->batch, s.count, s.p50, s.p90,
 		s.p99, s.p999, s.max, s.mean);
 }

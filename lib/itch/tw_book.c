@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The books' write side: the order store's common path (an order in
- * the window indexed by its reference: one load), the price levels of
- * each side (power-of-two blocks from one pool, free lists, best last,
+ * the window indexed by its reference: one load), the price levels'
+ * common path (a level is its price's rung of the side's ladder: one
+ * line; the next best found by walking the rungs when the best goes;
  * the best's price and shares copied into the symbol's line) and the
  * operations on them, each checked whole before anything changes, with
  * the name of each refusal. One unit, so the per-message path's helpers
  * stay inlined into the operations.
  *
- * Owns: every change to a struct tw_books but those of the order
- * store's slow paths (tw_book_store.c: the memory's layout, the
- * fallback table, the window's slide). Never touches: what the books
- * are read for (tw_book_read.c: digests, the invariant check, CSV),
- * allocation, the wire format, caches.
+ * Owns: every change to a struct tw_books but those of the slow paths
+ * (tw_book_store.c: the memory's layout, the fallback table, the
+ * window's slide; tw_book_ladder.c: a ladder's first block, its growth,
+ * the overflow). Never touches: what the books are read for
+ * (tw_book_read.c: digests, the invariant check, CSV), allocation, the
+ * wire format, caches.
  */
 #include <errno.h>
 #include <string.h>
@@ -46,8 +48,9 @@ tw_book_directory(struct tw_books *b, uint32_t locate, const char *stock)
 {
 	if (locate >= b->p.nb_symbols)
 		return -EINVAL;
-	memcpy(b->sym[locate].stock, stock, sizeof(b->sym[locate].stock));
-	b->sym[locate].known = 1;
+	memcpy(b->stock[locate], stock, sizeof(b->stock[locate]));
+	if (b->sym[locate].side[0].lad == NO_SYMBOL)
+		b->sym[locate].side[0].lad = NO_BLOCK;
 	return 0;
 }
 
@@ -105,125 +108,95 @@ order_erase(struct tw_books *b, struct tw_book_order *o)
 	tw_book_hash_erase(b, o);
 }
 
-/* Small moves of levels: a call to memmove costs more than these. */
-static inline void
-levels_move(struct tw_book_level *dst, const struct tw_book_level *src,
-		uint32_t n)
+/* ---- price levels: a rung of the side's ladder, found by price ---- */
+
+/* A new level of price can be had (checked before any change). */
+static inline bool
+level_room(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
 {
-	uint32_t k;
+	const struct tw_book_side *s = &b->sym[l].side[side];
+	uint32_t r;
 
-	if (dst < src)
-		for (k = 0; k < n; k++)
-			dst[k] = src[k];
-	else
-		for (k = n; k-- > 0;)
-			dst[k] = src[k];
-}
-
-/* ---- price levels ---- */
-
-/* A free block of class cls: its first level, or NO_BLOCK. */
-static uint32_t
-block_get(struct tw_books *b, uint16_t cls)
-{
-	uint32_t off;
-
-	if (b->free_block[cls] != 0) {
-		off = b->free_block[cls] - 1;
-		b->free_block[cls] = b->pool[off].price;
-		return off;
-	}
-	if (b->p.pool_levels - b->pool_used < block_cap(cls))
-		return NO_BLOCK;
-	off = b->pool_used;
-	b->pool_used += block_cap(cls);
-	return off;
-}
-
-static void
-block_put(struct tw_books *b, uint32_t off, uint16_t cls)
-{
-	b->pool[off].price = b->free_block[cls];
-	b->free_block[cls] = off + 1;
-}
-
-/* A new level can be had on this side (checked before any change). */
-static bool
-level_room(const struct tw_books *b, const struct tw_book_side *s)
-{
-	uint16_t cls;
-
-	if (s->block != NO_BLOCK && s->n < block_cap(s->cls))
+	if (likely(s->lad_n != 0 && tw_book_rung(s->unit, price, &r) &&
+		   lad_fits(s, side, r)))
 		return true;
-	cls = s->block == NO_BLOCK ? 0 : s->cls + 1;
-	if (cls >= TW_BOOK_CLASSES)
-		return false;
-	return b->free_block[cls] != 0 ||
-		b->p.pool_levels - b->pool_used >= block_cap(cls);
+	return tw_book_level_room(b, l, side, price);
+}
+
+/* A new, empty level of price (the room was checked). */
+static inline struct tw_book_level *
+level_new(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
+{
+	struct tw_book_side *s = &b->sym[l].side[side];
+	struct tw_book_level *lv;
+	uint32_t r;
+	int64_t d;
+
+	if (unlikely(s->lad_n == 0 || !tw_book_rung(s->unit, price, &r) ||
+		     !lad_fits(s, side, r)))
+		return tw_book_level_new(b, l, side, price);
+	lv = lad_slot(b, s, r);
+	*lv = (struct tw_book_level){ .price = price };
+	d = lad_away(s, side, r);
+	if (d < 0) {
+		s->best = r;
+		s->span = (uint16_t)(s->span - d);
+	} else if (d > s->span) {
+		s->span = (uint16_t)d;
+	}
+	s->lad_n++;
+	return lv;
 }
 
 /*
- * shares more at price on this side, whose index (level_index) is i,
- * found or not (the room was checked).
+ * shares fewer on level lv of price; an order fewer when gone. A ladder
+ * level left empty at the best: the next one is found by walking the
+ * rungs toward the worst (a few, mostly in the same line).
  */
-static void
-level_add(struct tw_books *b, struct tw_book_side *s, uint32_t i, bool found,
-		uint32_t price, uint32_t shares)
-{
-	struct tw_book_level *lv;
-
-	if (!found) {
-		if (s->block == NO_BLOCK || s->n == block_cap(s->cls)) {
-			uint16_t cls = s->block == NO_BLOCK ? 0 : s->cls + 1;
-			uint32_t nb = block_get(b, cls);
-
-			if (s->block != NO_BLOCK) {
-				memcpy(&b->pool[nb], &b->pool[s->block],
-					s->n * sizeof(b->pool[0]));
-				block_put(b, s->block, s->cls);
-			}
-			s->block = nb;
-			s->cls = cls;
-		}
-		lv = &b->pool[s->block];
-		levels_move(&lv[i + 1], &lv[i], s->n - i);
-		lv[i] = (struct tw_book_level){ .price = price };
-		s->n++;
-	}
-	lv = &b->pool[s->block + i];
-	lv->shares += shares;
-	lv->orders++;
-}
-
-/* shares fewer at price; the order left when gone. */
-static void
-level_take(struct tw_books *b, struct tw_book_side *s, unsigned int side,
-		uint32_t price, uint32_t shares, bool gone)
-{
-	bool found;
-	uint32_t i = level_index(b, s, side, price, &found);
-	struct tw_book_level *lv = &b->pool[s->block];
-
-	/* The order rests here: its level is there by construction. */
-	lv[i].shares -= shares;
-	if (gone)
-		lv[i].orders--;
-	if (lv[i].orders == 0) {
-		levels_move(&lv[i], &lv[i + 1], s->n - i - 1);
-		s->n--;
-	}
-}
-
-/* The symbol's copy of a side's best level, after a change to it. */
 static inline void
-top_update(struct tw_books *b, struct tw_book_sym *sy, unsigned int side)
+level_take(struct tw_books *b, uint32_t l, unsigned int side,
+		struct tw_book_level *lv, uint32_t shares, bool gone)
 {
-	const struct tw_book_side *s = &sy->side[side];
+	struct tw_book_side *s = &b->sym[l].side[side];
+	uint32_t k;
+
+	lv->shares -= shares;
+	if (!gone || --lv->orders != 0)
+		return;
+	if (unlikely(!lad_holds(b, s, lv))) {
+		tw_book_ovf_remove(b, l, side, lv);
+		return;
+	}
+	if (--s->lad_n == 0 || lv != lad_slot(b, s, s->best))
+		return;
+	for (k = 1; k <= s->span; k++) {
+		uint32_t r = side == TW_BOOK_BID ? s->best - k : s->best + k;
+
+		if (lad_slot(b, s, r)->orders != 0) {
+			s->best = r;
+			s->span = (uint16_t)(s->span - k);
+			return;
+		}
+	}
+}
+
+/*
+ * The symbol's copy of a side's best level, after a change at price
+ * (a change worse than the best shown leaves it as it was: no line of
+ * levels read for it).
+ */
+static inline void
+top_update(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
+{
+	struct tw_book_sym *sy = &b->sym[l];
+	const struct tw_book_level *lv;
 	uint32_t px = 0, sz = 0;
 
-	if (s->n != 0) {
-		const struct tw_book_level *lv = &b->pool[s->block + s->n - 1];
-
+	if (sy->top_sz[side] != 0 && sorts_before(side, price,
+			sy->top_px[side]))
+		return;
+	lv = tw_book_best(b, l, side);
+	if (lv != NULL) {
 		px = lv->price;
 		sz = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
 	}
@@ -237,7 +210,7 @@ top_update(struct tw_books *b, struct tw_book_sym *sy, unsigned int side)
 static inline bool
 symbol_ok(const struct tw_books *b, uint32_t locate)
 {
-	return locate < b->p.nb_symbols && b->sym[locate].known;
+	return tw_book_known(b, locate);
 }
 
 enum tw_book_verdict
@@ -246,9 +219,7 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 {
 	enum tw_book_verdict why = TW_BOOK_OK;
 	struct tw_book_order *o;
-	struct tw_book_sym *sy;
-	uint32_t idx;
-	bool found;
+	struct tw_book_level *lv;
 
 	if (ref == 0 || side > TW_BOOK_ASK || shares == 0)
 		return TW_BOOK_BAD_FIELD;
@@ -259,18 +230,19 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 		return TW_BOOK_DUPLICATE_REF;
 	if (b->live >= b->p.max_orders || o == NULL)
 		return TW_BOOK_STORE_FULL;
-	sy = &b->sym[locate];
-	idx = level_index(b, &sy->side[side], side, price, &found);
-	if (!found && !level_room(b, &sy->side[side]))
+	lv = level_find(b, locate, side, price);
+	if (lv == NULL && !level_room(b, locate, side, price))
 		return TW_BOOK_LEVELS_FULL;
 	o->price = price;
 	o->shares = shares;
 	o->locate = locate;
 	o->side = side;
 	order_take(b, o, ref);
-	level_add(b, &sy->side[side], idx, found, price, shares);
-	top_update(b, sy, side);
-	sy->orders++;
+	if (lv == NULL)
+		lv = level_new(b, locate, side, price);
+	lv->shares += shares;
+	lv->orders++;
+	top_update(b, locate, side, price);
 	return TW_BOOK_OK;
 }
 
@@ -293,13 +265,13 @@ resting(const struct tw_books *b, uint32_t locate, uint64_t ref,
 static void
 reduce(struct tw_books *b, struct tw_book_order *o, uint32_t shares)
 {
-	struct tw_book_sym *sy = &b->sym[o->locate];
 	bool gone = shares == o->shares;
+	/* The order rests on it: its level is there by construction. */
+	struct tw_book_level *lv = level_find(b, o->locate, o->side, o->price);
 
-	level_take(b, &sy->side[o->side], o->side, o->price, shares, gone);
-	top_update(b, sy, o->side);
+	level_take(b, o->locate, o->side, lv, shares, gone);
+	top_update(b, o->locate, o->side, o->price);
 	if (gone) {
-		sy->orders--;
 		order_erase(b, o);
 	} else {
 		o->shares -= shares;
@@ -377,10 +349,9 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 {
 	enum tw_book_verdict v;
 	struct tw_book_order *o;
-	struct tw_book_side *s;
 	uint32_t px, sz;
 	uint8_t side;
-	bool found, changed;
+	bool changed;
 
 	v = resting(b, locate, old_ref, &o);
 	if (v != TW_BOOK_OK)
@@ -400,12 +371,11 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 		o = order_find(b, old_ref);
 	}
 	side = o->side;
-	s = &b->sym[locate].side[side];
-	level_index(b, s, side, price, &found);
 	/* Room for the new level before the old order goes (all or
 	 * nothing: a replace that frees the level it needs is refused at
-	 * a full pool, counted). */
-	if (!found && !level_room(b, s))
+	 * a full pool, counted; the old one's going never takes room). */
+	if (level_find(b, locate, side, price) == NULL &&
+	    !level_room(b, locate, side, price))
 		return TW_BOOK_LEVELS_FULL;
 	/* What the side showed: a replace that leaves its top as it was
 	 * (the order went and came back at the best) changes nothing

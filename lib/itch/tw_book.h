@@ -2,8 +2,9 @@
 /*
  * Order books of an order-level feed (ITCH 5.0): an order store (order
  * reference -> symbol, side, price, shares) and, per symbol and side,
- * the price levels (aggregate shares and order count) kept sorted with
- * the best level last, so the top of book is one load.
+ * the price levels (aggregate shares and order count) in a ladder
+ * indexed by price, so a level is one line at an address known from its
+ * price (no search, no moves), the best kept in the symbol's line.
  *
  * Every operation is all or nothing: one that cannot be applied whole
  * (an unknown order, more shares than it has, a reference already
@@ -15,8 +16,9 @@
  * forward with them; behind it a fallback table for references out of
  * the window or reused: open addressing, Fibonacci hashing, linear
  * probing bounded at 64 slots, deletion by backward shift), the
- * level arrays (power-of-two blocks from one pool, with free lists),
- * top of book, last trade and volume per symbol, a digest of a book.
+ * levels (each side's ladder and its overflow: power-of-two blocks from
+ * one pool, with free lists), top of book, last trade and volume per
+ * symbol, a digest of a book.
  * Never touches: allocation (the caller gives it memory of
  * tw_books_memsize bytes: hugepages in the app), the wire format,
  * caches, clocks. One writer per tw_books.
@@ -69,33 +71,58 @@ struct tw_book_hslot {
 
 struct tw_book_level {
 	uint32_t price;
-	uint32_t orders;
+	uint32_t orders;        /* 0: an empty rung of a ladder */
 	uint64_t shares;
 };
 
-/* One side of one symbol's book: levels[0..n) of a pool block. */
+/*
+ * One side of one symbol's book. Its levels are kept in a ladder: a
+ * pool block of 8 << cls rungs, the level of price p (a multiple of
+ * unit) at rung p / unit modulo the block's size, so a level's line is
+ * known from its price alone, with no search and no moves; every level
+ * of the ladder lies within span rungs of its best, so no two share a
+ * rung. A price the ladder cannot hold (not a multiple of its unit, or
+ * farther than the largest block from the others) goes to the side's
+ * overflow, a sorted array (tw_books.ovf), counted. The best of both
+ * is copied into the symbol's line (top_px, top_sz).
+ */
 struct tw_book_side {
-	uint32_t block;         /* the block's first level in the pool */
-	uint16_t cls;           /* the block holds 8 << cls levels */
-	uint16_t n;             /* levels in use, best last */
+	uint32_t lad;           /* the ladder's first rung in the pool;
+				 * NO_BLOCK: none (side 0: NO_SYMBOL
+				 * until the stock's directory) */
+	uint32_t best;          /* the ladder's best rung (lad_n > 0) */
+	uint16_t span;          /* its levels within span rungs of best */
+	uint16_t lad_n;         /* levels in the ladder */
+	uint16_t ovf_n;         /* levels in the overflow */
+	uint8_t cls;            /* the ladder holds 8 << cls rungs */
+	uint8_t unit;           /* price a rung: 1 or 100 (TW_BOOK_TICK) */
 };
 
-/* One cache line a symbol: a message's book is one line to fetch. */
+/* The overflow of a side: a sorted array, best last, of ovf_n levels. */
+struct tw_book_ovf {
+	uint32_t block;         /* its block's first level in the pool */
+	uint16_t cls;
+	uint16_t pad;
+};
+
+/*
+ * One cache line a symbol: a message's book is one line to fetch, and
+ * the level it touches one more, its address from the price.
+ */
 struct tw_book_sym {
 	struct tw_book_side side[2];
-	uint32_t last_px;       /* last execution or trade */
-	uint32_t last_sz;
-	uint64_t volume;        /* shares executed and traded */
-	uint32_t orders;        /* resting, both sides */
-	uint8_t known;          /* its Stock Directory came */
-	char stock[8];
 	/* Each side's best level as its price and shares (capped at
 	 * UINT32_MAX; 0 and 0 when empty), kept here so that the top of
 	 * book a cache entry shows is this one line, not a level of each
 	 * side. */
 	uint32_t top_px[2];
 	uint32_t top_sz[2];
+	uint32_t last_px;       /* last execution or trade */
+	uint32_t last_sz;
+	uint64_t volume;        /* shares executed and traded */
 } __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct tw_book_sym) == 64, "a symbol is one line");
 
 /* Top of book and trade state of one symbol (what a cache entry shows). */
 struct tw_book_top {
@@ -105,6 +132,9 @@ struct tw_book_top {
 };
 
 #define TW_BOOK_CLASSES 10      /* blocks of 8 .. 4096 levels */
+/* Prices from $1 (ITCH's four decimals) are in cents: a rung a cent. */
+#define TW_BOOK_TICK 100
+#define TW_BOOK_TICK_FROM 10000
 
 struct tw_book_params {
 	uint32_t nb_symbols;
@@ -145,12 +175,19 @@ struct tw_books {
 	 * symbol (a side's best price or shares, the last trade, the
 	 * volume); cleared by the caller. */
 	bool shown_changed;
+	/* Counted, never refused for: levels that went to a side's
+	 * overflow (no ladder could hold them), ladders grown. */
+	uint64_t ovf_levels;
+	uint64_t lad_grown;
+	uint16_t lad_cls0;      /* a side's first ladder: 8 << it rungs */
 	uint32_t pool_used;     /* levels handed out from the pool's top */
 	uint32_t free_block[TW_BOOK_CLASSES]; /* first free block + 1 */
 	struct tw_book_order *win;
 	struct tw_book_hslot *orders;   /* the fallback table */
 	struct tw_book_level *pool;
 	struct tw_book_sym *sym;
+	struct tw_book_ovf *ovf;        /* [locate * 2 + side] */
+	char (*stock)[8];               /* [locate]: its directory's */
 };
 
 size_t tw_books_memsize(const struct tw_book_params *p);
@@ -195,26 +232,44 @@ tw_book_slot_of(const struct tw_books *b, uint64_t ref)
 		b->shift;
 }
 
-/*
- * Where a price's level should be in a side's levels, from the best
- * price, guessed with levels a tick apart near the top (TW_BOOK_TICK: a
- * cent at ITCH's four decimals); a wrong guess costs a search, never a
- * wrong answer.
- */
-#define TW_BOOK_TICK 100
+/* A side with no ladder; side 0 of a symbol with no directory yet. */
+#define NO_BLOCK UINT32_MAX
+#define NO_SYMBOL (UINT32_MAX - 1)
 
-static inline uint32_t
-tw_book_level_guess(uint32_t n, uint32_t best, uint32_t price)
+static inline bool
+tw_book_known(const struct tw_books *b, uint32_t locate)
 {
-	uint32_t away = (best > price ? best - price : price - best) /
-		TW_BOOK_TICK;
-
-	return away < n ? n - 1 - away : 0;
+	return locate < b->p.nb_symbols &&
+		b->sym[locate].side[0].lad != NO_SYMBOL;
 }
 
-/* Lines of a side's levels, from the best down, a prefetch asks for
- * (tw_itch_prefetch_levels): 16 levels, most sides whole. */
-#define TW_BOOK_PREFETCH_LINES 4
+/* The rung of price on a side whose ladder has that unit; false when
+ * price is not a multiple of it. */
+static inline bool
+tw_book_rung(uint8_t unit, uint32_t price, uint32_t *rung)
+{
+	if (unit == TW_BOOK_TICK) {
+		*rung = price / TW_BOOK_TICK;
+		return *rung * TW_BOOK_TICK == price;
+	}
+	*rung = price;
+	return true;
+}
+
+/*
+ * Where the level of price is in a side's ladder, if it could be there
+ * (its rung's slot: one line, for a prefetch, or to look at), or NULL.
+ */
+static inline struct tw_book_level *
+tw_book_rung_slot(const struct tw_books *b, const struct tw_book_side *s,
+		uint32_t price)
+{
+	uint32_t r;
+
+	if (s->lad_n == 0 || !tw_book_rung(s->unit, price, &r))
+		return NULL;
+	return &b->pool[s->lad + (r & ((8u << s->cls) - 1))];
+}
 
 /* The resting order of that ref, or NULL. */
 const struct tw_book_order *tw_book_find(const struct tw_books *b,
@@ -240,13 +295,46 @@ tw_book_find_fast(const struct tw_books *b, uint64_t ref)
 	return tw_book_find(b, ref);
 }
 
+/* A side's best level (ladder or overflow), or NULL when empty. */
 static inline const struct tw_book_level *
 tw_book_best(const struct tw_books *b, uint32_t locate, unsigned int side)
 {
 	const struct tw_book_side *s = &b->sym[locate].side[side];
+	const struct tw_book_level *lv = NULL, *ov;
 
-	return s->n == 0 ? NULL : &b->pool[s->block + s->n - 1];
+	if (s->lad_n != 0)
+		lv = &b->pool[s->lad + (s->best & ((8u << s->cls) - 1))];
+	if (s->ovf_n == 0)
+		return lv;
+	ov = &b->pool[b->ovf[locate * 2 + side].block + s->ovf_n - 1];
+	if (lv == NULL || (side == TW_BOOK_BID ? ov->price > lv->price :
+			ov->price < lv->price))
+		return ov;
+	return lv;
 }
+
+/*
+ * A side's levels, best first (ladder and overflow merged): the
+ * readers' way through them (digest, CSV, check, tests).
+ */
+struct tw_book_walk {
+	const struct tw_books *b;
+	const struct tw_book_side *s;
+	const struct tw_book_level *ovf; /* the overflow's levels */
+	uint32_t k;             /* rungs of the ladder passed */
+	uint32_t lad_left, ovf_left;
+	unsigned int side;
+};
+
+void tw_book_walk_init(struct tw_book_walk *w, const struct tw_books *b,
+		uint32_t locate, unsigned int side);
+/* The next level, or NULL after the last. */
+const struct tw_book_level *tw_book_walk_next(struct tw_book_walk *w);
+
+/* Levels of a side; orders resting on a symbol (walked: slow). */
+uint32_t tw_book_levels(const struct tw_books *b, uint32_t locate,
+		unsigned int side);
+uint64_t tw_book_orders(const struct tw_books *b, uint32_t locate);
 
 /* Inline: every applied message reads it for its cache entry. */
 static inline void

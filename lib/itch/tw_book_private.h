@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Internal to lib/itch's books: what the operations (tw_book.c), the
- * order store's slow paths (tw_book_store.c: the fallback table, the
- * window's slide) and the reading side (tw_book_read.c: the invariant
- * check) share about the layout: the probe bound, the level blocks,
- * the levels' order and the lookup in them, the order store's calls.
- * Inline, as they were in tw_book.c: the per-message path makes no
- * call for them.
+ * levels' slow paths (tw_book_ladder.c: a ladder's first block, its
+ * growth, the overflow), the order store's slow paths (tw_book_store.c)
+ * and the reading side (tw_book_read.c) share about the layout: the
+ * probe bound, the pool's blocks, a ladder's rungs, the lookup of a
+ * level. Inline where the per-message path needs them.
  */
 #ifndef TW_BOOK_PRIVATE_H
 #define TW_BOOK_PRIVATE_H
@@ -15,9 +14,6 @@
 #include <stdint.h>
 
 #include "tw_book.h"
-
-/* A side with no block of levels yet. */
-#define NO_BLOCK UINT32_MAX
 
 /* A fallback probe chain is bounded (tw_book_store.c). */
 #define MAX_PROBES 64
@@ -38,57 +34,79 @@ sorts_before(unsigned int side, uint32_t a, uint32_t b)
 	return side == TW_BOOK_BID ? a < b : a > b;
 }
 
-/*
- * Where price is, or would go, in a side's levels; *found if there.
- * No search in the common case: most traffic is within a few levels of
- * the best, so the top levels are looked at in turn; deeper, the level
- * where levels a tick apart would put it (tw_book_level_guess: the line
- * the second-stage prefetch asked for); only a price off both is
- * searched for (binary search).
- */
-#define LEVEL_SCAN 4
+/* ---- a side's ladder ---- */
 
 static inline uint32_t
-level_index(const struct tw_books *b, const struct tw_book_side *s,
-		unsigned int side, uint32_t price, bool *found)
+lad_mask(const struct tw_book_side *s)
 {
-	const struct tw_book_level *lv = &b->pool[s->block];
-	uint32_t lo = 0, hi = s->n, k;
+	return block_cap(s->cls) - 1;
+}
 
-	*found = false;
-	for (k = s->n; k > 0 && s->n - k < LEVEL_SCAN; k--) {
-		uint32_t p = lv[k - 1].price;
+static inline struct tw_book_level *
+lad_slot(const struct tw_books *b, const struct tw_book_side *s, uint32_t r)
+{
+	return &b->pool[s->lad + (r & lad_mask(s))];
+}
 
-		if (p == price) {
-			*found = true;
-			return k - 1;
-		}
-		if (sorts_before(side, p, price))
-			return k;       /* between k - 1 and k: new */
-	}
-	if (k == 0)
-		return 0;
-	/* Deeper: where levels a tick apart would put it (the line the
-	 * second-stage prefetch asked for), then a search. */
-	k = tw_book_level_guess(s->n, lv[s->n - 1].price, price);
-	if (lv[k].price == price) {
-		*found = true;
-		return k;
-	}
-	if (k + 1 < s->n && sorts_before(side, lv[k].price, price) &&
-	    sorts_before(side, price, lv[k + 1].price))
-		return k + 1;
-	hi = s->n - LEVEL_SCAN;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+/* Rungs from the ladder's best to r, worse positive. */
+static inline int64_t
+lad_away(const struct tw_book_side *s, unsigned int side, uint32_t r)
+{
+	return side == TW_BOOK_BID ? (int64_t)s->best - r :
+		(int64_t)r - s->best;
+}
 
-		if (sorts_before(side, lv[mid].price, price))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = lo < s->n && lv[lo].price == price;
-	return lo;
+/* A new level at rung r keeps every level within the ladder's size. */
+static inline bool
+lad_fits(const struct tw_book_side *s, unsigned int side, uint32_t r)
+{
+	int64_t d = lad_away(s, side, r);
+
+	return d >= 0 ? d < block_cap(s->cls) :
+		s->span - d < block_cap(s->cls);
+}
+
+/* lv is a rung of the side's ladder (else an overflow level). */
+static inline bool
+lad_holds(const struct tw_books *b, const struct tw_book_side *s,
+		const struct tw_book_level *lv)
+{
+	return s->lad < NO_SYMBOL &&
+		(uintptr_t)(lv - &b->pool[s->lad]) < block_cap(s->cls);
+}
+
+/* ---- the slow paths (tw_book_ladder.c) ---- */
+
+/* The overflow's level of price, or NULL (a search). */
+struct tw_book_level *tw_book_ovf_find(const struct tw_books *b,
+		uint32_t locate, unsigned int side, uint32_t price);
+/*
+ * A new level of price can be had on the side (no change but a
+ * tighter span, which shows nothing); and it had: the new, empty level
+ * (where the ladder can take it, growing it if it must, else in the
+ * overflow), after tw_book_level_room said so.
+ */
+bool tw_book_level_room(struct tw_books *b, uint32_t locate,
+		unsigned int side, uint32_t price);
+struct tw_book_level *tw_book_level_new(struct tw_books *b, uint32_t locate,
+		unsigned int side, uint32_t price);
+/* An overflow level that has no orders left goes. */
+void tw_book_ovf_remove(struct tw_books *b, uint32_t locate,
+		unsigned int side, struct tw_book_level *lv);
+
+/* The level of price on a side, ladder or overflow, or NULL. */
+static inline struct tw_book_level *
+level_find(const struct tw_books *b, uint32_t locate, unsigned int side,
+		uint32_t price)
+{
+	const struct tw_book_side *s = &b->sym[locate].side[side];
+	struct tw_book_level *lv = tw_book_rung_slot(b, s, price);
+
+	if (lv != NULL && lv->orders != 0 && lv->price == price)
+		return lv;
+	if (s->ovf_n != 0)
+		return tw_book_ovf_find(b, locate, side, price);
+	return NULL;
 }
 
 /* ---- the order store (tw_book.c inline, tw_book_store.c out of line) */

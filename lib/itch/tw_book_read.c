@@ -25,23 +25,88 @@ mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 31);
 }
 
+void
+tw_book_walk_init(struct tw_book_walk *w, const struct tw_books *b,
+		uint32_t l, unsigned int side)
+{
+	const struct tw_book_side *s = &b->sym[l].side[side];
+
+	*w = (struct tw_book_walk){ .b = b, .s = s, .side = side,
+		.lad_left = s->lad_n, .ovf_left = s->ovf_n };
+	if (s->ovf_n != 0)
+		w->ovf = &b->pool[b->ovf[l * 2 + side].block];
+}
+
+const struct tw_book_level *
+tw_book_walk_next(struct tw_book_walk *w)
+{
+	const struct tw_book_level *lv = NULL, *ov;
+	const struct tw_book_side *s = w->s;
+
+	/* The ladder's next level from its best (within its span). */
+	while (w->lad_left != 0 && w->k <= s->span) {
+		uint32_t r = w->side == TW_BOOK_BID ? s->best - w->k :
+			s->best + w->k;
+
+		lv = lad_slot(w->b, s, r);
+		if (lv->orders != 0)
+			break;
+		lv = NULL;
+		w->k++;
+	}
+	ov = w->ovf_left != 0 ? &w->ovf[w->ovf_left - 1] : NULL;
+	if (ov != NULL && (lv == NULL || sorts_before(w->side, lv->price,
+			ov->price))) {
+		w->ovf_left--;
+		return ov;
+	}
+	if (lv != NULL) {
+		w->lad_left--;
+		w->k++;
+	}
+	return lv;
+}
+
+uint32_t
+tw_book_levels(const struct tw_books *b, uint32_t l, unsigned int side)
+{
+	const struct tw_book_side *s = &b->sym[l].side[side];
+
+	return (uint32_t)s->lad_n + s->ovf_n;
+}
+
+uint64_t
+tw_book_orders(const struct tw_books *b, uint32_t l)
+{
+	const struct tw_book_level *lv;
+	struct tw_book_walk w;
+	uint64_t n = 0;
+	unsigned int side;
+
+	for (side = 0; side < 2; side++) {
+		tw_book_walk_init(&w, b, l, side);
+		while ((lv = tw_book_walk_next(&w)) != NULL)
+			n += lv->orders;
+	}
+	return n;
+}
+
 uint64_t
 tw_book_digest(const struct tw_books *b, uint32_t locate)
 {
-	const struct tw_book_sym *sy = &b->sym[locate];
 	uint64_t h = 0;
 	unsigned int side;
 
-	if (sy->side[0].n == 0 && sy->side[1].n == 0)
+	if (tw_book_levels(b, locate, 0) == 0 &&
+	    tw_book_levels(b, locate, 1) == 0)
 		return 0;
 	for (side = 0; side < 2; side++) {
-		const struct tw_book_side *s = &sy->side[side];
-		uint32_t i;
+		const struct tw_book_level *lv;
+		struct tw_book_walk w;
 
 		h = mix(h, 0x5eed0000u + side);
-		for (i = s->n; i-- > 0;) {
-			const struct tw_book_level *lv = &b->pool[s->block + i];
-
+		tw_book_walk_init(&w, b, locate, side);
+		while ((lv = tw_book_walk_next(&w)) != NULL) {
 			h = mix(h, lv->price);
 			h = mix(h, lv->shares);
 			h = mix(h, lv->orders);
@@ -55,17 +120,12 @@ static int
 check_order(const struct tw_books *b, uint64_t ref,
 		const struct tw_book_order *o, char *why, size_t len)
 {
-	const struct tw_book_side *s;
-	bool found;
-
 	if (o->locate >= b->p.nb_symbols || o->side > TW_BOOK_ASK ||
-	    o->shares == 0 || !b->sym[o->locate].known) {
+	    o->shares == 0 || !tw_book_known(b, o->locate)) {
 		snprintf(why, len, "order %" PRIu64 " has bad fields", ref);
 		return -EINVAL;
 	}
-	s = &b->sym[o->locate].side[o->side];
-	level_index(b, s, o->side, o->price, &found);
-	if (!found) {
+	if (level_find(b, o->locate, o->side, o->price) == NULL) {
 		snprintf(why, len, "order %" PRIu64 " has no level", ref);
 		return -EINVAL;
 	}
@@ -184,6 +244,70 @@ check_store(const struct tw_books *b, char *why, size_t len)
 	return 0;
 }
 
+/* A side's ladder and overflow as laid out: every level where a lookup
+ * by its price finds it, the counts and the best right. */
+static int
+check_layout(const struct tw_books *b, uint32_t l, unsigned int side,
+		char *why, size_t len)
+{
+	const struct tw_book_side *s = &b->sym[l].side[side];
+	const struct tw_book_ovf *o = &b->ovf[l * 2 + side];
+	uint32_t k, n = 0;
+
+	if (s->lad < NO_SYMBOL) {
+		if (s->cls >= TW_BOOK_CLASSES ||
+		    s->lad + block_cap(s->cls) > b->pool_used ||
+		    (s->lad_n != 0 && (s->span >= block_cap(s->cls) ||
+		     (s->unit != 1 && s->unit != TW_BOOK_TICK)))) {
+			snprintf(why, len, "symbol %u side %u: ladder out of "
+				"range", l, side);
+			return -EINVAL;
+		}
+		for (k = 0; k < block_cap(s->cls); k++) {
+			const struct tw_book_level *lv = &b->pool[s->lad + k];
+			uint32_t r;
+			int64_t d;
+
+			if (lv->orders == 0)
+				continue;
+			n++;
+			if (!tw_book_rung(s->unit, lv->price, &r) ||
+			    (r & lad_mask(s)) != k ||
+			    (d = lad_away(s, side, r)) < 0 || d > s->span) {
+				snprintf(why, len, "symbol %u side %u: price %u "
+					"off its rung", l, side, lv->price);
+				return -EINVAL;
+			}
+		}
+		if (s->lad_n != 0 && lad_slot(b, s, s->best)->orders == 0)
+			n = UINT32_MAX;
+	}
+	if (n != s->lad_n) {
+		snprintf(why, len, "symbol %u side %u: %u levels in the "
+			"ladder, %u counted or no best", l, side, n, s->lad_n);
+		return -EINVAL;
+	}
+	if (s->ovf_n == 0)
+		return 0;
+	if (o->cls >= TW_BOOK_CLASSES || s->ovf_n > block_cap(o->cls) ||
+	    o->block + block_cap(o->cls) > b->pool_used) {
+		snprintf(why, len, "symbol %u side %u: overflow out of range",
+			l, side);
+		return -EINVAL;
+	}
+	for (k = 0; k < s->ovf_n; k++) {
+		const struct tw_book_level *lv = &b->pool[o->block + k],
+			*in = tw_book_rung_slot(b, s, lv->price);
+
+		if (in != NULL && in->orders != 0 && in->price == lv->price) {
+			snprintf(why, len, "symbol %u side %u: price %u in the "
+				"ladder and the overflow", l, side, lv->price);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int
 tw_books_check(const struct tw_books *b, char *why, size_t len)
 {
@@ -194,14 +318,13 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 		return rc;
 	for (l = 0; l < b->p.nb_symbols; l++) {
 		const struct tw_book_sym *sy = &b->sym[l];
-		uint64_t orders = 0;
 		unsigned int side;
 
 		for (side = 0; side < 2; side++) {
-			const struct tw_book_side *s = &sy->side[side];
 			const struct tw_book_level *best =
-				tw_book_best(b, l, side);
-			uint32_t k;
+				tw_book_best(b, l, side), *lv, *prev = NULL;
+			struct tw_book_walk w;
+			uint32_t k = 0;
 
 			if (sy->top_px[side] != (best ? best->price : 0) ||
 			    sy->top_sz[side] != (best ? (uint32_t)RTE_MIN(
@@ -211,27 +334,26 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 					"book is not its best level", l, side);
 				return -EINVAL;
 			}
-			if (s->n == 0)
-				continue;
-			if (s->block == NO_BLOCK || s->cls >= TW_BOOK_CLASSES ||
-			    s->n > block_cap(s->cls) ||
-			    s->block + block_cap(s->cls) > b->pool_used) {
-				snprintf(why, len, "symbol %u side %u: block "
-					"out of range", l, side);
+			if (!tw_book_known(b, l) &&
+			    tw_book_levels(b, l, side) != 0) {
+				snprintf(why, len, "symbol %u: levels and no "
+					"directory", l);
 				return -EINVAL;
 			}
-			for (k = 0; k < s->n; k++) {
-				const struct tw_book_level *lv =
-					&b->pool[s->block + k];
+			if ((rc = check_layout(b, l, side, why, len)) != 0)
+				return rc;
+			tw_book_walk_init(&w, b, l, side);
+			for (; (lv = tw_book_walk_next(&w)) != NULL; k++) {
 				struct level_sum ls = { .locate = l,
 					.side = side, .price = lv->price };
 
-				if (k > 0 && !sorts_before(side,
-						lv[-1].price, lv->price)) {
+				if (prev != NULL && !sorts_before(side,
+						lv->price, prev->price)) {
 					snprintf(why, len, "symbol %u side %u: "
 						"levels out of order", l, side);
 					return -EINVAL;
 				}
+				prev = lv;
 				each_order(b, sum_level, &ls);
 				if (ls.n == 0 || ls.n != lv->orders ||
 				    ls.shares != lv->shares) {
@@ -243,13 +365,13 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 						lv->shares, ls.n, ls.shares);
 					return -EINVAL;
 				}
-				orders += ls.n;
 			}
-		}
-		if (orders != sy->orders) {
-			snprintf(why, len, "symbol %u: %" PRIu64 " orders on its "
-				"levels, %u counted", l, orders, sy->orders);
-			return -EINVAL;
+			if (k != tw_book_levels(b, l, side)) {
+				snprintf(why, len, "symbol %u side %u: %u levels "
+					"walked, %u counted", l, side, k,
+					tw_book_levels(b, l, side));
+				return -EINVAL;
+			}
 		}
 	}
 	return 0;
@@ -265,16 +387,16 @@ tw_books_csv_header(FILE *f)
 void
 tw_books_csv_row(const struct tw_books *b, uint32_t l, FILE *f)
 {
-	const struct tw_book_sym *sy = &b->sym[l];
 	struct tw_book_top t;
 
-	if (l >= b->p.nb_symbols || !sy->known)
+	if (!tw_book_known(b, l))
 		return;
 	tw_book_top(b, l, &t);
 	fprintf(f, "%" PRIu32 ",%.8s,%u,%u,%" PRIu32 ",%" PRIu32 ",%" PRIu32
 		",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64
-		",%016" PRIx64 "\n", l, sy->stock, sy->side[0].n,
-		sy->side[1].n, sy->orders, t.bid_px, t.bid_sz, t.ask_px,
+		",%016" PRIx64 "\n", l, b->stock[l],
+		tw_book_levels(b, l, 0), tw_book_levels(b, l, 1),
+		(uint32_t)tw_book_orders(b, l), t.bid_px, t.bid_sz, t.ask_px,
 		t.ask_sz, t.last_px, t.last_sz, t.volume,
 		tw_book_digest(b, l));
 }

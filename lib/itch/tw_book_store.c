@@ -77,7 +77,25 @@ size_t
 tw_books_memsize(const struct tw_book_params *p)
 {
 	return tw_books_hot_size(p) +
-		cl(slots_for(p->max_orders) * sizeof(struct tw_book_hslot));
+		cl(slots_for(p->max_orders) * sizeof(struct tw_book_hslot)) +
+		cl((size_t)p->nb_symbols * 2 * sizeof(struct tw_book_ovf)) +
+		cl((size_t)p->nb_symbols * 8);
+}
+
+/*
+ * A side's first ladder: 64 rungs (64 cents: most books of a day
+ * here span less; a wider one grows), smaller when the pool would not
+ * hold one for each side with half of it left for growth and overflow.
+ */
+static uint16_t
+first_ladder(const struct tw_book_params *p)
+{
+	uint64_t per_side = p->pool_levels / ((uint64_t)p->nb_symbols * 4);
+	uint16_t cls = 0;
+
+	while (cls < 3 && (16u << cls) <= per_side)
+		cls++;
+	return cls;
 }
 
 struct tw_books *
@@ -112,9 +130,14 @@ tw_books_init(void *mem, const struct tw_book_params *p)
 	b->sym = (struct tw_book_sym *)next;
 	next += cl((size_t)p->nb_symbols * sizeof(*b->sym));
 	b->orders = (struct tw_book_hslot *)next;
+	next += cl(slots * sizeof(*b->orders));
+	b->ovf = (struct tw_book_ovf *)next;
+	next += cl((size_t)p->nb_symbols * 2 * sizeof(*b->ovf));
+	b->stock = (char (*)[8])next;
+	b->lad_cls0 = first_ladder(p);
 	for (i = 0; i < p->nb_symbols; i++) {
-		b->sym[i].side[0].block = NO_BLOCK;
-		b->sym[i].side[1].block = NO_BLOCK;
+		b->sym[i].side[0].lad = NO_SYMBOL;
+		b->sym[i].side[1].lad = NO_BLOCK;
 	}
 	return b;
 }

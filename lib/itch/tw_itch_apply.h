@@ -209,12 +209,14 @@ tw_itch_prefetch(const struct tw_books *b, const struct tw_cache *c,
 
 /*
  * The second stage, some messages later, from what the first left: the
- * price levels the message will touch (the order's book and side read
- * from its window slot, in cache by now; an add's from the message):
- * the side's top TW_BOOK_PREFETCH_LINES lines and the line where its
- * price should be; and the symbol's cache entry when the message may
- * change the top (an order at the best price, an add or a replace's new
- * price at or better than it: from the symbol's line, in cache by now).
+ * price level the message will touch, one line at an address from its
+ * price (the order's book, side and price read from its window slot, in
+ * cache by now; an add's from the message): its rung of the side's
+ * ladder (tw_book_rung_slot), and at the best the next line toward the
+ * worst too (where the next best is found when it goes); and the
+ * symbol's cache entry when the message may change the top (an order at
+ * the best price, an add or a replace's new price at or better than it:
+ * from the symbol's line, in cache by now).
  */
 static inline void
 tw_itch_prefetch_levels(const struct tw_books *b,
@@ -222,10 +224,9 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 {
 	const struct tw_book_sym *sy;
 	const struct tw_book_side *s;
-	const struct tw_book_level *lo;
+	const struct tw_book_level *lv;
 	uint32_t l = a->locate, price = a->price, best;
-	uintptr_t first, top;
-	unsigned int side = a->side, k;
+	unsigned int side = a->side;
 	bool at_top;
 
 	if (a->cls != TW_ITCH_AHEAD_ADD && a->cls != TW_ITCH_AHEAD_ORDER)
@@ -245,16 +246,21 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 		(side == TW_BOOK_BID ? a->price >= best : a->price <= best));
 	if (a->e != NULL && at_top)
 		rte_prefetch0(a->e);
-	if (s->n == 0)
+	lv = tw_book_rung_slot(b, s, price);
+	if (lv == NULL)
 		return;
-	lo = &b->pool[s->block];
-	/* Lines from the best down, none below the first level (as
-	 * addresses: no pointer before the array). */
-	first = (uintptr_t)lo;
-	top = (uintptr_t)&lo[s->n - 1];
-	for (k = 0; k < TW_BOOK_PREFETCH_LINES; k++)
-		rte_prefetch0((const void *)RTE_MAX(top - 64 * k, first));
-	rte_prefetch0(lo + tw_book_level_guess(s->n, best, price));
+	rte_prefetch0(lv);
+	if (price == best && a->cls == TW_ITCH_AHEAD_ORDER) {
+		const struct tw_book_level *lo = &b->pool[s->lad];
+		uintptr_t at = (uintptr_t)lv, next = side == TW_BOOK_BID ?
+			at - 64 : at + 64;
+
+		/* Within the ladder's block (as addresses: no pointer out
+		 * of the array). */
+		if (next >= (uintptr_t)lo && next < (uintptr_t)(lo +
+				(8u << s->cls)))
+			rte_prefetch0((const void *)next);
+	}
 }
 
 /*

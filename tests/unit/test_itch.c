@@ -285,8 +285,10 @@ same_levels(const struct tw_books *b, const struct ref_book *r, uint32_t l)
 	unsigned int side;
 
 	for (side = 0; side < 2; side++) {
-		const struct tw_book_side *s = &b->sym[l].side[side];
-		unsigned int k, i = s->n;
+		struct tw_book_walk w;
+		unsigned int k;
+
+		tw_book_walk_init(&w, b, l, side);
 
 		for (k = 0; k < PXN; k++) {
 			/* Best first: bids from the top price, asks up. */
@@ -295,13 +297,13 @@ same_levels(const struct tw_books *b, const struct ref_book *r, uint32_t l)
 
 			if (r->lv_orders[l][side][px] == 0)
 				continue;
-			assert_true(i > 0);
-			lv = &b->pool[s->block + --i];
+			lv = tw_book_walk_next(&w);
+			assert_non_null(lv);
 			assert_int_equal(lv->price, PX0 + px);
 			assert_int_equal(lv->orders, r->lv_orders[l][side][px]);
 			assert_int_equal(lv->shares, r->lv_shares[l][side][px]);
 		}
-		assert_int_equal(i, 0);
+		assert_null(tw_book_walk_next(&w));
 	}
 	assert_int_equal(b->sym[l].volume, r->volume[l]);
 	assert_int_equal(b->sym[l].last_px, r->last_px[l]);

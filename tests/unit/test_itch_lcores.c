@@ -183,10 +183,12 @@ make_lcores(void **state)
 			bool mine = l % NB_CH % NB_LCORES == i;
 
 			if (mine)
-				d->truth_own[i] += sy->known && sy->volume > 0;
+				d->truth_own[i] += tw_book_known(ig[i]->books,
+					l) && sy->volume > 0;
 			else
-				d->truth_other[i] += sy->known ||
-					sy->volume > 0 || sy->orders > 0;
+				d->truth_other[i] += tw_book_known(
+					ig[i]->books, l) || sy->volume > 0 ||
+					tw_book_orders(ig[i]->books, l) > 0;
 		}
 		free(imem[i]);
 	}

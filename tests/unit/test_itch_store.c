@@ -284,8 +284,10 @@ m_same(const struct tw_books *b, struct model *m, uint32_t l)
 	unsigned int side;
 
 	for (side = 0; side < 2; side++) {
-		const struct tw_book_side *s = &b->sym[l].side[side];
-		unsigned int k, i = s->n;
+		struct tw_book_walk w;
+		unsigned int k;
+
+		tw_book_walk_init(&w, b, l, side);
 
 		for (k = 0; k < M_PXN; k++) {
 			uint32_t px = M_PX0 + (side == 0 ? M_PXN - 1 - k : k);
@@ -302,13 +304,13 @@ m_same(const struct tw_books *b, struct model *m, uint32_t l)
 				}
 			if (n == 0)
 				continue;
-			assert_true(i > 0);
-			lv = &b->pool[s->block + --i];
+			lv = tw_book_walk_next(&w);
+			assert_non_null(lv);
 			assert_int_equal(lv->price, px);
 			assert_int_equal(lv->orders, n);
 			assert_int_equal(lv->shares, sh);
 		}
-		assert_int_equal(i, 0);
+		assert_null(tw_book_walk_next(&w));
 	}
 }
 
