@@ -208,6 +208,34 @@ timestamps_find_their_midnight(void **state)
 enum { SYMS = 8, UNKNOWN_SYM = 7, REFS = 4000, PX0 = 100, PXN = 41,
 	MAX_ORDERS = 1500 };
 
+/*
+ * The prices operations take (PXN, ascending): PX0 + k (under $1: each
+ * its own rung), or, in the ladders' run, prices a ladder holds (cents
+ * from $1) mixed with prices none can (sub-penny from $1, 5,000 cents
+ * or more away from the others, prices under $1 among cents), which go
+ * to a side's overflow.
+ */
+static uint32_t px_of[PXN];
+
+static const uint32_t px_ladders[PXN] = {
+	5000, 9999, 10000, 10050, 10100, 10150, 10200, 10251, 10300, 10400,
+	10500, 10600, 10700, 10800, 10900, 11000, 11100, 11200, 11300, 11400,
+	11500, 11600, 11700, 11800, 11900, 12000, 12100, 12200, 12300, 12400,
+	12500, 12600, 12700, 12800, 12900, 13000, 18000, 510000, 510100,
+	4000000000u, 4294967295u,
+};
+
+/* The index of a price of px_of. */
+static unsigned int
+px_k(uint32_t price)
+{
+	unsigned int k = 0;
+
+	while (px_of[k] != price)
+		k++;
+	return k;
+}
+
 struct ref_order {
 	int active;
 	uint32_t locate, price, shares;
@@ -228,10 +256,10 @@ ref_take(struct ref_book *r, uint64_t ref, uint32_t shares)
 {
 	struct ref_order *o = &r->o[ref];
 
-	r->lv_shares[o->locate][o->side][o->price - PX0] -= shares;
+	r->lv_shares[o->locate][o->side][px_k(o->price)] -= shares;
 	o->shares -= shares;
 	if (o->shares == 0) {
-		r->lv_orders[o->locate][o->side][o->price - PX0]--;
+		r->lv_orders[o->locate][o->side][px_k(o->price)]--;
 		o->active = 0;
 		r->live--;
 	}
@@ -250,8 +278,8 @@ ref_add(struct ref_book *r, uint32_t l, uint64_t ref, uint8_t side,
 	if (r->live >= MAX_ORDERS)
 		return TW_BOOK_STORE_FULL;
 	r->o[ref] = (struct ref_order){ 1, l, price, shares, side };
-	r->lv_shares[l][side][price - PX0] += shares;
-	r->lv_orders[l][side][price - PX0]++;
+	r->lv_shares[l][side][px_k(price)] += shares;
+	r->lv_orders[l][side][px_k(price)]++;
 	r->live++;
 	return TW_BOOK_OK;
 }
@@ -299,7 +327,7 @@ same_levels(const struct tw_books *b, const struct ref_book *r, uint32_t l)
 				continue;
 			lv = tw_book_walk_next(&w);
 			assert_non_null(lv);
-			assert_int_equal(lv->price, PX0 + px);
+			assert_int_equal(lv->price, px_of[px]);
 			assert_int_equal(lv->orders, r->lv_orders[l][side][px]);
 			assert_int_equal(lv->shares, r->lv_shares[l][side][px]);
 		}
@@ -309,8 +337,10 @@ same_levels(const struct tw_books *b, const struct ref_book *r, uint32_t l)
 	assert_int_equal(b->sym[l].last_px, r->last_px[l]);
 }
 
+/* A million operations against the reference, at the prices px_of;
+ * the invariants checked every check_every (0: never). */
 static void
-books_match_a_reference_over_a_million_operations(void **state)
+books_match_a_reference(unsigned int check_every)
 {
 	struct tw_book_params p = { .nb_symbols = SYMS,
 		.max_orders = MAX_ORDERS, .pool_levels = 1 << 14,
@@ -341,7 +371,7 @@ books_match_a_reference_over_a_million_operations(void **state)
 		side = (uint8_t)((x >> 40) % 5 == 0 ? 2 + (x >> 41) % 3 :
 			(x >> 43) & 1);
 		shares = (uint32_t)((x >> 45) % 300);
-		price = PX0 + (uint32_t)((x >> 54) % PXN);
+		price = px_of[(x >> 54) % PXN];
 		/* Mostly the order's own stock, so most operations apply. */
 		if (r->o[ref].active && (x >> 61) != 0)
 			l = r->o[ref].locate;
@@ -397,17 +427,50 @@ books_match_a_reference_over_a_million_operations(void **state)
 		counts[got]++;
 		assert_int_equal(b->live, r->live);
 		same_levels(b, r, l);
+		if (check_every != 0 && i % check_every == 0) {
+			char why[160];
+
+			if (tw_books_check(b, why, sizeof(why)) != 0)
+				fail_msg("operation %u: %s", i, why);
+		}
 	}
 	for (l = 0; l < SYMS; l++)
 		same_levels(b, r, l);
 	for (v = 0; v < TW_BOOK_VERDICTS; v++)
 		print_message("%-16s %u\n", tw_book_verdict_name(v), counts[v]);
+	print_message("levels kept out of the ladders %" PRIu64 ", ladders "
+		"grown %" PRIu64 "\n", b->ovf_levels, b->lad_grown);
+	/* The ladders' run: prices no ladder holds went to the overflow,
+	 * and ladders grew for the far ones. */
+	if (px_of[0] != PX0) {
+		assert_true(b->ovf_levels > 0);
+		assert_true(b->lad_grown > 0);
+	}
 	/* Every verdict but levels_full came up (the pool is ample). */
 	for (v = 0; v < TW_BOOK_VERDICTS; v++)
 		if (v != TW_BOOK_LEVELS_FULL)
 			assert_true(counts[v] > 0);
 	free(r);
 	free(mem);
+}
+
+static void
+books_match_a_reference_over_a_million_operations(void **state)
+{
+	unsigned int k;
+
+	for (k = 0; k < PXN; k++)
+		px_of[k] = PX0 + k;
+	books_match_a_reference(0);
+}
+
+/* The same where many prices are none a ladder holds (the overflow) or
+ * far apart (ladders grown), every invariant checked as it goes. */
+static void
+books_match_a_reference_at_prices_no_ladder_holds(void **state)
+{
+	memcpy(px_of, px_ladders, sizeof(px_of));
+	books_match_a_reference(20000);
 }
 
 /* A pool too small for a new level refuses it and changes nothing. */
@@ -648,6 +711,8 @@ main(void)
 		cmocka_unit_test(timestamps_find_their_midnight),
 		cmocka_unit_test(
 			books_match_a_reference_over_a_million_operations),
+		cmocka_unit_test(
+			books_match_a_reference_at_prices_no_ladder_holds),
 		cmocka_unit_test(a_full_level_pool_refuses_whole),
 		cmocka_unit_test(
 			hostile_messages_are_counted_and_change_nothing),
