@@ -100,7 +100,8 @@ struct tw_book_side {
 
 /* The overflow of a side: a sorted array, best last, of ovf_n levels. */
 struct tw_book_ovf {
-	uint32_t block;         /* its block's first level in the pool */
+	uint32_t block;         /* its block's first level in the pool;
+				 * NO_BLOCK: none yet (kept once had) */
 	uint16_t cls;
 	uint16_t pad;
 };

@@ -99,9 +99,9 @@ ovf_room(const struct tw_books *b, uint32_t l, unsigned int side)
 	const struct tw_book_ovf *o = &b->ovf[l * 2 + side];
 	uint16_t cls;
 
-	if (s->ovf_n != 0 && s->ovf_n < block_cap(o->cls))
+	if (o->block != NO_BLOCK && s->ovf_n < block_cap(o->cls))
 		return true;
-	cls = s->ovf_n == 0 ? 0 : o->cls + 1;
+	cls = o->block == NO_BLOCK ? 0 : o->cls + 1;
 	return cls < TW_BOOK_CLASSES && block_avail(b, cls);
 }
 
@@ -115,13 +115,15 @@ ovf_new(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
 	bool found;
 	uint32_t i = ovf_index(b, l, side, price, &found);
 
-	if (s->ovf_n == 0 || s->ovf_n == block_cap(o->cls)) {
-		uint16_t cls = s->ovf_n == 0 ? 0 : o->cls + 1;
+	/* A side keeps its overflow's block once it has one (emptied
+	 * too), as it does its ladder's. */
+	if (o->block == NO_BLOCK || s->ovf_n == block_cap(o->cls)) {
+		uint16_t cls = o->block == NO_BLOCK ? 0 : o->cls + 1;
 		uint32_t nb = block_get(b, cls);
 
 		if (nb == NO_BLOCK)
 			return NULL;
-		if (s->ovf_n != 0) {
+		if (o->block != NO_BLOCK) {
 			memcpy(&b->pool[nb], &b->pool[o->block],
 				s->ovf_n * sizeof(b->pool[0]));
 			block_put(b, o->block, o->cls);

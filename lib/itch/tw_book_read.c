@@ -287,9 +287,10 @@ check_layout(const struct tw_books *b, uint32_t l, unsigned int side,
 			"ladder, %u counted or no best", l, side, n, s->lad_n);
 		return -EINVAL;
 	}
-	if (s->ovf_n == 0)
+	if (o->block == NO_BLOCK && s->ovf_n == 0)
 		return 0;
-	if (o->cls >= TW_BOOK_CLASSES || s->ovf_n > block_cap(o->cls) ||
+	if (o->block == NO_BLOCK || o->cls >= TW_BOOK_CLASSES ||
+	    s->ovf_n > block_cap(o->cls) ||
 	    o->block + block_cap(o->cls) > b->pool_used) {
 		snprintf(why, len, "symbol %u side %u: overflow out of range",
 			l, side);

@@ -138,6 +138,7 @@ tw_books_init(void *mem, const struct tw_book_params *p)
 	for (i = 0; i < p->nb_symbols; i++) {
 		b->sym[i].side[0].lad = NO_SYMBOL;
 		b->sym[i].side[1].lad = NO_BLOCK;
+		b->ovf[2 * i].block = b->ovf[2 * i + 1].block = NO_BLOCK;
 	}
 	return b;
 }

@@ -506,6 +506,44 @@ a_full_level_pool_refuses_whole(void **state)
 	free(mem);
 }
 
+/*
+ * A side keeps its overflow's block when the overflow empties: at a
+ * full pool, a price no ladder holds is taken again and again, and a
+ * replace of the overflow's only order onto another such price (checked
+ * for room while that order still rests) applies.
+ */
+static void
+an_emptied_overflow_keeps_its_block(void **state)
+{
+	struct tw_book_params p = { .nb_symbols = 1, .max_orders = 16,
+		.pool_levels = 16, .hash_key = 1 };
+	void *mem = aligned_alloc(64, (tw_books_memsize(&p) + 63) / 64 * 64);
+	struct tw_books *b = tw_books_init(mem, &p);
+	char why[160];
+	unsigned int i;
+
+	tw_book_directory(b, 0, "A");
+	/* A ladder of 8 rungs (under $1: a rung a price unit), then a
+	 * price 100,000 rungs away: the overflow's block fills the pool. */
+	assert_int_equal(tw_book_add(b, 0, 1, TW_BOOK_BID, 10, 100),
+		TW_BOOK_OK);
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(tw_book_add(b, 0, 2 + i, TW_BOOK_BID, 5,
+			100100), TW_BOOK_OK);
+		assert_int_equal(tw_book_delete(b, 0, 2 + i), TW_BOOK_OK);
+	}
+	assert_int_equal(b->pool_used, 16);
+	assert_int_equal(tw_book_add(b, 0, 20, TW_BOOK_BID, 5, 100100),
+		TW_BOOK_OK);
+	assert_int_equal(tw_book_replace(b, 0, 20, 21, 7, 200200),
+		TW_BOOK_OK);
+	assert_int_equal(tw_book_best(b, 0, TW_BOOK_BID)->price, 200200);
+	assert_int_equal(tw_book_best(b, 0, TW_BOOK_BID)->shares, 7);
+	assert_int_equal(b->ovf_levels, 12);
+	assert_int_equal(tw_books_check(b, why, sizeof(why)), 0);
+	free(mem);
+}
+
 /* ---- hostile frames through the RX burst ---- */
 
 struct itch_rx {
@@ -714,6 +752,7 @@ main(void)
 		cmocka_unit_test(
 			books_match_a_reference_at_prices_no_ladder_holds),
 		cmocka_unit_test(a_full_level_pool_refuses_whole),
+		cmocka_unit_test(an_emptied_overflow_keeps_its_block),
 		cmocka_unit_test(
 			hostile_messages_are_counted_and_change_nothing),
 	};
