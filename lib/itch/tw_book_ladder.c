@@ -144,7 +144,8 @@ tw_book_ovf_remove(struct tw_books *b, uint32_t l, unsigned int side,
 		struct tw_book_level *lv)
 {
 	struct tw_book_side *s = &b->sym[l].side[side];
-	const struct tw_book_level *first = &b->pool[b->ovf[l * 2 + side].block];
+	const struct tw_book_level *first =
+		&b->pool[b->ovf[l * 2 + side].block];
 	uint32_t i = (uint32_t)(lv - first);
 
 	memmove(lv, lv + 1, (s->ovf_n - i - 1) * sizeof(*lv));

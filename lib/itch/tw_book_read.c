@@ -274,8 +274,8 @@ check_layout(const struct tw_books *b, uint32_t l, unsigned int side,
 			if (!tw_book_rung(s->unit, lv->price, &r) ||
 			    (r & lad_mask(s)) != k ||
 			    (d = lad_away(s, side, r)) < 0 || d > s->span) {
-				snprintf(why, len, "symbol %u side %u: price %u "
-					"off its rung", l, side, lv->price);
+				snprintf(why, len, "symbol %u side %u: price "
+					"%u off its rung", l, side, lv->price);
 				return -EINVAL;
 			}
 		}
@@ -368,9 +368,9 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 				}
 			}
 			if (k != tw_book_levels(b, l, side)) {
-				snprintf(why, len, "symbol %u side %u: %u levels "
-					"walked, %u counted", l, side, k,
-					tw_book_levels(b, l, side));
+				snprintf(why, len, "symbol %u side %u: %u "
+					"levels walked, %u counted", l, side,
+					k, tw_book_levels(b, l, side));
 				return -EINVAL;
 			}
 		}
