@@ -24,10 +24,12 @@ import sys
 import threading
 
 SRC, OUT = sys.argv[1:3]
+ITCH = os.environ.get("TW_ITCH_TOOL", "")
 SCRIPTS = ["setup.sh", "test.sh", "run.sh", "fuzz.sh", "bench.sh",
            "latency-bench.sh", "af_packet-lab.sh", "plot-latency",
-           "mdp3-recovery.sh"]
+           "mdp3-recovery.sh", "itch-rounds"]
 WORK = os.path.join(OUT, "scripts")
+DAY = os.path.join(WORK, "rounds.itch")
 FAKES = os.path.join(WORK, "bin")
 CALLS = os.path.join(WORK, "calls.log")
 failures = []
@@ -124,6 +126,19 @@ def bad_arguments():
         ("mdp3-recovery.sh", ["--seeds", "5 x"], 2, "'x' is not a whole"),
         ("mdp3-recovery.sh", ["--seeds", ""], 2, "--seeds: none given"),
         ("mdp3-recovery.sh", ["--out", regular], 1, "not a directory"),
+        ("itch-rounds", [], 2, "required"),
+        ("itch-rounds", ["--rounds", "0", ITCH, ITCH, DAY], 2,
+         "--rounds: 0 is not a whole number above 0"),
+        ("itch-rounds", ["--cpu", "4096", ITCH, ITCH, DAY], 2,
+         "--cpu: no CPU 4096"),
+        ("itch-rounds", ["--peer", "x", ITCH, ITCH, DAY], 2,
+         "--peer: 'x' is not NAME=CMD"),
+        ("itch-rounds", [regular, ITCH, DAY], 2,
+         regular + ": not an executable file"),
+        ("itch-rounds", [ITCH, ITCH, "/nonexistent.itch"], 2,
+         "/nonexistent.itch: not a readable day file"),
+        ("itch-rounds", ["--out", regular + "/sub", ITCH, ITCH, DAY], 1,
+         "Not a directory"),
         ("plot-latency", [], 2, "required"),
         ("plot-latency", ["--bogus", "-o", "p", "x.csv"], 2,
          "unrecognized arguments: --bogus"),
@@ -251,11 +266,56 @@ def report_file_rules():
           p.stderr.strip())
 
 
+def itch_rounds_run():
+    """Two rounds of the same tickwire-itch as before and after, a peer
+    beside them, on a small generated day: a row a run in the round's
+    order (before first in odd rounds, after first in even ones), every
+    run's messages the day's, a ratio a round for before and the peer."""
+    import csv
+    import json
+    import statistics
+
+    p = subprocess.run([ITCH, "--generate", "20000", "--write", DAY],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0 and os.path.getsize(DAY) > 0,
+          "tickwire-itch --generate 20000 --write: a day (rc %d)" %
+          p.returncode)
+    p = subprocess.run([ITCH, DAY, "--json", DAY + ".json"],
+                       capture_output=True, text=True, timeout=60)
+    msgs = json.load(open(DAY + ".json"))["messages"]
+    out = os.path.join(WORK, "rounds")
+    p, calls = run("itch-rounds", "--rounds", "2", "--out", out,
+                   "--peer", "cat=cat >/dev/null", ITCH, ITCH, DAY,
+                   "--", "--symbols", "1000")
+    check(p.returncode == 0 and calls == "" and "| after |" in p.stdout,
+          "itch-rounds, two rounds: exit 0, its table (rc %d, %r)" %
+          (p.returncode, p.stderr[-300:]))
+    if p.returncode != 0:
+        return
+    rows = list(csv.DictReader(open(os.path.join(out, "rounds.csv"))))
+    check([(r["round"], r["case"]) for r in rows] ==
+          [("1", "before"), ("1", "after"), ("1", "cat"),
+           ("2", "after"), ("2", "before"), ("2", "cat")],
+          "itch-rounds: a row a run, before and after alternating first "
+          "(%r)" % [(r["round"], r["case"]) for r in rows])
+    check(all(int(r["messages"]) == msgs and float(r["wall_s"]) > 0
+              for r in rows),
+          "itch-rounds: every run's messages the day's %d" % msgs)
+    j = json.load(open(os.path.join(out, "rounds.json")))["days"][DAY]
+    for case in ("before", "cat"):
+        rat = j[case]["after_over_this_per_round"]
+        check(len(rat) == 2 and all(x > 0 for x in rat) and
+              j[case]["after_over_this_median"] == statistics.median(rat),
+              "itch-rounds: after / %s per round and its median (%r)" %
+              (case, j[case]))
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     fakes()
     help_changes_nothing()
+    itch_rounds_run()
     bad_arguments()
     plot_report_files()
     report_file_rules()
