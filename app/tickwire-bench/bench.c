@@ -12,9 +12,11 @@
  *   gen           generator ticks encoded into mbuf frames
  *   gen_itch50    the same with the ITCH 5.0 model (its order actions
  *                 and truth books), at the best level only
- *   mdp3_rx*      CME MDP 3.0's SBE decode and MBP books over its
- *                 generator's feed: ns a message, a packet, p50 / p99
- *                 of a packet alone (scalar only)
+ *   itch_rx*      ITCH 5.0's decode and order books (the RX lcore's
+ *                 path) over its generator's NASDAQ-like day: ns a
+ *                 message, a packet, p50 / p99 of a packet alone
+ *                 (scalar only)
+ *   mdp3_rx*      the same for CME MDP 3.0's SBE decode and MBP books
  *   cache_*       update and snapshot read latency, p50 / p99, the read
  *                 with and without a writer on another lcore
  *   stamp_ns, hist_record  what a latency sample costs: a TSC stamp
@@ -275,7 +277,7 @@ main(int argc, char **argv)
 	bool want[TW_SIMD_MAX] = { true, true, true, true };
 	bool parse = true, gen = true, itch = true, mdp3 = true;
 	bool cache = true;
-	unsigned int mdp3_passes = 20;
+	unsigned int mdp3_passes = 20, itch_passes = 8;
 	unsigned int reps = 5, rep, c, l;
 	uint64_t gen_ticks = 4000000;
 	struct rte_mempool *pool;
@@ -318,6 +320,7 @@ main(int argc, char **argv)
 			reps = 3;
 			gen_ticks /= 4;
 			mdp3_passes /= 4;
+			itch_passes /= 4;
 			bench_parse_quick();
 			break;
 		case 'l': {
@@ -416,12 +419,18 @@ main(int argc, char **argv)
 	/* The ITCH 5.0 model's path: its cost is the model's, not SIMD's. */
 	for (rep = 0; itch && rep < reps; rep++)
 		bench_gen_itch_run(pool, best, gen_ticks);
-	/* MDP 3.0's receiver: scalar, its own frames. */
-	if (mdp3) {
-		bench_mdp3_prepare(pool, 40000, mdp3_passes);
+	/* The receivers with books: scalar, their own frames. */
+	if (itch) {
+		bench_books_prepare("itch", pool, 200000, itch_passes);
 		for (rep = 0; rep < reps; rep++)
-			bench_mdp3_run();
-		bench_mdp3_release();
+			bench_books_run();
+		bench_books_release();
+	}
+	if (mdp3) {
+		bench_books_prepare("mdp3", pool, 40000, mdp3_passes);
+		for (rep = 0; rep < reps; rep++)
+			bench_books_run();
+		bench_books_release();
 	}
 	if (cache) {
 		bench_cache();

@@ -2,7 +2,7 @@
 /*
  * tickwire-bench internals: the results table the cases fill (bench.c)
  * and the cases: through mbufs (cases.c), the ITCH 5.0 model's
- * generator (cases_itch.c), CME MDP 3.0's receiver (cases_mdp3.c),
+ * generator (cases_itch.c), the receivers with books (cases_books.c),
  * timed per operation (cases_latency.c).
  */
 #ifndef TW_BENCH_H
@@ -89,14 +89,15 @@ void bench_gen_run(struct rte_mempool *pool, enum tw_simd level,
 void bench_gen_itch_run(struct rte_mempool *pool, enum tw_simd level,
 		uint64_t ticks);
 
-/* ---- CME MDP 3.0's receiver (cases_mdp3.c) ---- */
+/* ---- receivers with books: MDP 3.0, ITCH 5.0 (cases_books.c) ---- */
 
-/* Its feed of ticks generated into mbufs, once, before any case. */
-void bench_mdp3_prepare(struct rte_mempool *pool, uint64_t ticks,
-		unsigned int passes);
-/* One repetition of each mdp3 case. */
-void bench_mdp3_run(void);
-void bench_mdp3_release(void);
+/* group's (mdp3, itch) feed of ticks generated into mbufs, once,
+ * before its cases. */
+void bench_books_prepare(const char *group, struct rte_mempool *pool,
+		uint64_t ticks, unsigned int passes);
+/* One repetition of each case of the prepared group. */
+void bench_books_run(void);
+void bench_books_release(void);
 
 /* ---- the cases timed per operation (cases_latency.c) ---- */
 
