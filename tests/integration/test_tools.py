@@ -14,7 +14,9 @@ session) is inspected while it runs by:
   - tickwire-top with no tickwire running: a clear message, exit 1;
   - plot-latency with and without the latency CSVs' companion
     (PREFIX.interruptions.csv), and with a foreign one;
-  - --log-level=tickwire.rx:debug: the RX lcore's debug line appears.
+  - --log-level=tickwire.rx:debug: the RX lcore's debug line appears;
+  - tickwire-bench's receivers with books (ITCH 5.0, MDP 3.0): every
+    pass ends with books == truth books, no allocation.
 Secondary processes (dumpcap, tickwire-top) need the primary's hugepage
 memory: without hugepages those checks are reported NOT RUN and the test
 fails, since they were not done.
@@ -522,12 +524,41 @@ def installed():
                   (os.path.basename(f), v.stdout.strip()))
 
 
+def bench_books():
+    """tickwire-bench's receivers with books (--quick, one repetition):
+    each pass of ITCH 5.0's and MDP 3.0's RX path must end with the
+    books equal to the generator's truth books, or the bench exits 1;
+    no allocation in the measured loops."""
+    build = os.path.dirname(os.path.dirname(os.path.dirname(TW)))
+    bench = os.path.join(build, "app", "tickwire-bench", "tickwire-bench")
+    res = out("bench-books.json")
+    if os.path.exists(res):
+        os.remove(res)
+    p = subprocess.run([bench] + EAL_EXTRA +
+                       ["--file-prefix", tagged("tw-bench"), "--no-pci",
+                        "-l", "0", "--", "--quick", "--reps", "1",
+                        "--groups", "itch,mdp3", "--json", res],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "tickwire-bench --groups itch,mdp3: exit 0 "
+          "(rc %d: %r)" % (p.returncode, p.stderr.strip()[-300:]))
+    if p.returncode != 0:
+        return
+    got = {r["case"]: r for r in json.load(open(res))["results"]}
+    for case in ("itch_rx", "itch_rx_pkt", "itch_rx_1pkt", "mdp3_rx",
+                 "mdp3_rx_pkt", "mdp3_rx_1pkt"):
+        r = got.get(case)
+        check(r is not None and r["value"] > 0 and r["ops"] > 0 and
+              r["allocations"] == 0,
+              "tickwire-bench %s: a figure, no allocation (%r)" % (case, r))
+
+
 def main():
     hugepages = "--no-huge" not in EAL_EXTRA
     no_primary_message()
     plot_errors()
     plot_interruptions()
     installed()
+    bench_books()
     for name, exe in (("tickwire-top", TOP), ("tickwire-sockrx", SOCKRX)):
         v = subprocess.run([exe, "--version"], capture_output=True,
                            text=True, timeout=10)
