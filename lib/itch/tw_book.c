@@ -3,7 +3,7 @@
  * The books' write side: the order store's common path (an order in
  * the window indexed by its reference: one load), the price levels'
  * common path (a level is its price's rung of the side's ladder: one
- * line; the next best found by walking the rungs when the best goes;
+ * line; the next best found in the ladder's bitmap when the best goes;
  * the best's price and shares copied into the symbol's line) and the
  * operations on them, each checked whole before anything changes, with
  * the name of each refusal. One unit, so the per-message path's helpers
@@ -137,6 +137,7 @@ level_new(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
 		return tw_book_level_new(b, l, side, price);
 	lv = lad_slot(b, s, r);
 	*lv = (struct tw_book_level){ .price = price };
+	occ_set(b, lv);
 	d = lad_away(s, side, r);
 	if (d < 0) {
 		s->best = r;
@@ -150,8 +151,9 @@ level_new(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
 
 /*
  * shares fewer on level lv of price; an order fewer when gone. A ladder
- * level left empty at the best: the next one is found by walking the
- * rungs toward the worst (a few, mostly in the same line).
+ * level left empty at the best: the next one is the nearest level
+ * toward the worst, found in the ladder's bitmap (a word or two, as
+ * far as the prices lie apart).
  */
 static inline void
 level_take(struct tw_books *b, uint32_t l, unsigned int side,
@@ -167,17 +169,12 @@ level_take(struct tw_books *b, uint32_t l, unsigned int side,
 		tw_book_ovf_remove(b, l, side, lv);
 		return;
 	}
+	occ_clear(b, lv);
 	if (--s->lad_n == 0 || lv != lad_slot(b, s, s->best))
 		return;
-	for (k = 1; k <= s->span; k++) {
-		uint32_t r = side == TW_BOOK_BID ? s->best - k : s->best + k;
-
-		if (lad_slot(b, s, r)->orders != 0) {
-			s->best = r;
-			s->span = (uint16_t)(s->span - k);
-			return;
-		}
-	}
+	k = lad_find(b, s, side, false);
+	s->best = side == TW_BOOK_BID ? s->best - k : s->best + k;
+	s->span = (uint16_t)(s->span - k);
 }
 
 /*

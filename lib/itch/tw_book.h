@@ -17,7 +17,8 @@
  * the window or reused: open addressing, Fibonacci hashing, linear
  * probing bounded at 64 slots, deletion by backward shift), the
  * levels (each side's ladder and its overflow: power-of-two blocks from
- * one pool, with free lists), top of book, last trade and volume per
+ * one pool, with free lists; a bitmap of the ladders' rungs that hold a
+ * level), top of book, last trade and volume per
  * symbol, a digest of a book.
  * Never touches: allocation (the caller gives it memory of
  * tw_books_memsize bytes: hugepages in the app), the wire format,
@@ -186,6 +187,10 @@ struct tw_books {
 	struct tw_book_order *win;
 	struct tw_book_hslot *orders;   /* the fallback table */
 	struct tw_book_level *pool;
+	/* A bit a level of the pool: set for a ladder's rung that holds
+	 * a level (orders != 0), so the next best and the worst level
+	 * are found a word (64 rungs) at a time, not a rung at a time. */
+	uint64_t *occ;
 	struct tw_book_sym *sym;
 	struct tw_book_ovf *ovf;        /* [locate * 2 + side] */
 	char (*stock)[8];               /* [locate]: its directory's */
@@ -362,7 +367,9 @@ uint64_t tw_book_digest(const struct tw_books *b, uint32_t locate);
  * Every invariant of the books, checked the slow way (tests, fuzzing):
  * each resting order found from its home slot within the probe bound,
  * live the count of them, each level the sum of its orders, levels
- * strictly sorted with none empty, the pool's blocks in range. 0, or
+ * strictly sorted with none empty, the pool's blocks in range, a
+ * ladder rung's bit set exactly when it holds a level (and no other
+ * bit set). 0, or
  * -EINVAL with what failed in why.
  */
 int tw_books_check(const struct tw_books *b, char *why, size_t len);

@@ -7,17 +7,18 @@
  * unit does what is not that: a side's first ladder (from the pool, its
  * unit a cent from $1, else the price's own), re-anchoring an emptied
  * one, tightening its span (the bound on how far its worst level lies
- * from its best) when a better price would not fit, growing it to a
- * larger block when a price is farther than it spans, and the overflow:
- * a sorted array a side (best last, power-of-two blocks, free lists, as
+ * from its best, found in the ladders' bitmap) when a better price
+ * would not fit, growing it to a larger block when a price is farther
+ * than it spans, and the overflow: a sorted array a side (best last, power-of-two blocks, free lists, as
  * every level was kept before) for the prices no ladder can hold (not a
  * multiple of the ladder's unit, farther than 4096 rungs from its best,
  * or no block left for a larger ladder). Levels that went there and
  * ladders grown are counted (tw_books.ovf_levels, lad_grown).
  *
  * Owns: the pool's blocks (handed out and taken back), the ladders'
- * blocks and spans, the overflow arrays. Never touches: the orders,
- * a level's shares and orders (tw_book.c), the top of book.
+ * blocks and spans (and their bits when a ladder moves), the overflow
+ * arrays. Never touches: the orders, a level's shares and orders
+ * (tw_book.c), the top of book.
  */
 #include <string.h>
 
@@ -162,19 +163,13 @@ unit_for(uint32_t price)
 		TW_BOOK_TICK : 1;
 }
 
-/* The span made exact: its worst level's distance from the best. */
+/* The span made exact: its worst level's distance from the best (the
+ * nearest level the other way round the block, from the bitmap). */
 static void
 lad_tighten(const struct tw_books *b, struct tw_book_side *s,
 		unsigned int side)
 {
-	while (s->span > 0) {
-		uint32_t r = side == TW_BOOK_BID ? s->best - s->span :
-			s->best + s->span;
-
-		if (lad_slot(b, s, r)->orders != 0)
-			break;
-		s->span--;
-	}
+	s->span = (uint16_t)lad_find(b, s, side, true);
 }
 
 /* Rungs the ladder must span to take rung r too (after tightening it
@@ -223,12 +218,11 @@ tw_book_level_room(struct tw_books *b, uint32_t l, unsigned int side,
 }
 
 /* The ladder moved to a block of class cls (its levels to their rungs
- * there); false when the pool has none. */
+ * there, found in the bitmap); false when the pool has none. */
 static bool
-lad_grow(struct tw_books *b, struct tw_book_side *s, unsigned int side,
-		uint16_t cls)
+lad_grow(struct tw_books *b, struct tw_book_side *s, uint16_t cls)
 {
-	uint32_t nb = block_get(b, cls), k;
+	uint32_t nb = block_get(b, cls), end, i, r;
 	struct tw_book_side was = *s;
 
 	if (nb == NO_BLOCK)
@@ -236,12 +230,17 @@ lad_grow(struct tw_books *b, struct tw_book_side *s, unsigned int side,
 	memset(&b->pool[nb], 0, block_cap(cls) * sizeof(b->pool[0]));
 	s->lad = nb;
 	s->cls = (uint8_t)cls;
-	for (k = 0; k <= was.span; k++) {
-		uint32_t r = side == TW_BOOK_BID ? was.best - k : was.best + k;
-		const struct tw_book_level *lv = lad_slot(b, &was, r);
+	end = was.lad + block_cap(was.cls);
+	for (i = occ_first(b, was.lad, end); i != OCC_NONE;
+			i = occ_first(b, i + 1, end)) {
+		const struct tw_book_level *lv = &b->pool[i];
+		struct tw_book_level *to;
 
-		if (lv->orders != 0)
-			*lad_slot(b, s, r) = *lv;
+		tw_book_rung(was.unit, lv->price, &r);
+		to = lad_slot(b, s, r);
+		*to = *lv;
+		occ_set(b, to);
+		occ_clear(b, lv);
 	}
 	block_put(b, was.lad, was.cls);
 	b->lad_grown++;
@@ -257,6 +256,7 @@ lad_put(struct tw_books *b, struct tw_book_side *s, unsigned int side,
 	int64_t d = lad_away(s, side, r);
 
 	*lv = (struct tw_book_level){ .price = price };
+	occ_set(b, lv);
 	if (d < 0) {
 		s->best = r;
 		s->span = (uint16_t)(s->span - d);
@@ -294,12 +294,13 @@ tw_book_level_new(struct tw_books *b, uint32_t l, unsigned int side,
 			s->lad_n = 1;
 			*lad_slot(b, s, r) = (struct tw_book_level){
 				.price = price };
+			occ_set(b, lad_slot(b, s, r));
 			return lad_slot(b, s, r);
 		}
 	} else if (tw_book_rung(s->unit, price, &r)) {
 		need = lad_need(b, s, side, r);
 		if (need < block_cap(s->cls) || (need != UINT32_MAX &&
-				lad_grow(b, s, side, cls_for(need))))
+				lad_grow(b, s, cls_for(need))))
 			return lad_put(b, s, side, r, price);
 	}
 	return ovf_room(b, l, side) ? ovf_new(b, l, side, price) : NULL;

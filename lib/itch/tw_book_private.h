@@ -75,6 +75,96 @@ lad_holds(const struct tw_books *b, const struct tw_book_side *s,
 		(uintptr_t)(lv - &b->pool[s->lad]) < block_cap(s->cls);
 }
 
+/* ---- the bitmap of the ladders' rungs (tw_books.occ) ---- */
+
+#define OCC_NONE UINT32_MAX
+
+static inline void
+occ_set(struct tw_books *b, const struct tw_book_level *lv)
+{
+	uint32_t i = (uint32_t)(lv - b->pool);
+
+	b->occ[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+static inline void
+occ_clear(struct tw_books *b, const struct tw_book_level *lv)
+{
+	uint32_t i = (uint32_t)(lv - b->pool);
+
+	b->occ[i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
+/* The first set bit of [lo, hi), or OCC_NONE: (hi - lo) / 64 + 2 words
+ * read at most. */
+static inline uint32_t
+occ_first(const struct tw_books *b, uint32_t lo, uint32_t hi)
+{
+	uint32_t w = lo / 64, bit;
+	uint64_t word;
+
+	if (lo >= hi)
+		return OCC_NONE;
+	word = b->occ[w] & (~UINT64_C(0) << (lo % 64));
+	while (word == 0) {
+		if (++w * 64 >= hi)
+			return OCC_NONE;
+		word = b->occ[w];
+	}
+	bit = w * 64 + (uint32_t)__builtin_ctzll(word);
+	return bit < hi ? bit : OCC_NONE;
+}
+
+/* The last set bit of [lo, hi), or OCC_NONE. */
+static inline uint32_t
+occ_last(const struct tw_books *b, uint32_t lo, uint32_t hi)
+{
+	uint32_t w, bit;
+	uint64_t word;
+
+	if (lo >= hi)
+		return OCC_NONE;
+	w = (hi - 1) / 64;
+	word = b->occ[w] & (~UINT64_C(0) >> (63 - (hi - 1) % 64));
+	while (word == 0) {
+		if (w-- == lo / 64)
+			return OCC_NONE;
+		word = b->occ[w];
+	}
+	bit = w * 64 + 63 - (uint32_t)__builtin_clzll(word);
+	return bit >= lo ? bit : OCC_NONE;
+}
+
+/*
+ * The rungs from a side's best to its next level toward the worst
+ * (worst false: the next best), or to its worst level; 0 when the best
+ * is its only level. Every level lies within span rungs of the best,
+ * so going round the block from the best, the nearest level the worse
+ * way is the next best and the nearest the better way the worst: a few
+ * words of the bitmap, at most 66 for the largest ladder, whatever the
+ * prices.
+ */
+static inline uint32_t
+lad_find(const struct tw_books *b, const struct tw_book_side *s,
+		unsigned int side, bool worst)
+{
+	uint32_t lo = s->lad, hi = s->lad + block_cap(s->cls),
+		at = lo + (s->best & lad_mask(s)), i;
+
+	if ((side == TW_BOOK_ASK) != worst) {
+		i = occ_first(b, at + 1, hi);
+		if (i == OCC_NONE)
+			i = occ_first(b, lo, at);
+	} else {
+		i = occ_last(b, lo, at);
+		if (i == OCC_NONE)
+			i = occ_last(b, at + 1, hi);
+	}
+	if (i == OCC_NONE)
+		return 0;
+	return (side == TW_BOOK_ASK ? i - at : at - i) & lad_mask(s);
+}
+
 /* ---- the slow paths (tw_book_ladder.c) ---- */
 
 /* The overflow's level of price, or NULL (a search). */

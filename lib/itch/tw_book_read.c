@@ -265,9 +265,15 @@ check_layout(const struct tw_books *b, uint32_t l, unsigned int side,
 		}
 		for (k = 0; k < block_cap(s->cls); k++) {
 			const struct tw_book_level *lv = &b->pool[s->lad + k];
-			uint32_t r;
+			uint32_t r, i = s->lad + k;
 			int64_t d;
 
+			if (((b->occ[i / 64] >> (i % 64)) & 1) !=
+					(lv->orders != 0)) {
+				snprintf(why, len, "symbol %u side %u: rung %u's "
+					"bit is not its level's", l, side, k);
+				return -EINVAL;
+			}
 			if (lv->orders == 0)
 				continue;
 			n++;
@@ -312,11 +318,24 @@ check_layout(const struct tw_books *b, uint32_t l, unsigned int side,
 int
 tw_books_check(const struct tw_books *b, char *why, size_t len)
 {
-	uint32_t l;
+	uint64_t bits = 0, rungs = 0;
+	uint32_t l, i;
 	int rc;
 
 	if ((rc = check_store(b, why, len)) != 0)
 		return rc;
+	/* No bit set but a ladder's rung's (each checked below). */
+	for (i = 0; i < (b->p.pool_levels + 63) / 64; i++)
+		bits += (uint64_t)__builtin_popcountll(b->occ[i]);
+	for (l = 0; l < b->p.nb_symbols; l++)
+		for (i = 0; i < 2; i++)
+			rungs += b->sym[l].side[i].lad < NO_SYMBOL ?
+				b->sym[l].side[i].lad_n : 0;
+	if (bits != rungs) {
+		snprintf(why, len, "%" PRIu64 " bits set for %" PRIu64 " levels "
+			"in the ladders", bits, rungs);
+		return -EINVAL;
+	}
 	for (l = 0; l < b->p.nb_symbols; l++) {
 		const struct tw_book_sym *sy = &b->sym[l];
 		unsigned int side;

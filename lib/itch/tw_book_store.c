@@ -59,10 +59,17 @@ cl(size_t n)
 	return RTE_ALIGN_CEIL(n, (size_t)64);
 }
 
+/* The bitmap of the ladders' rungs: a bit a level of the pool. */
+static size_t
+occ_words(const struct tw_book_params *p)
+{
+	return ((size_t)p->pool_levels + 63) / 64;
+}
+
 /*
- * The layout: the header, the window, the levels and the symbols' lines
- * (every message touches them: tw_books_hot_size bytes), then the
- * fallback table (touched a slot at a time, rarely).
+ * The layout: the header, the window, the levels, their bitmap and the
+ * symbols' lines (every message touches them: tw_books_hot_size bytes),
+ * then the fallback table (touched a slot at a time, rarely).
  */
 size_t
 tw_books_hot_size(const struct tw_book_params *p)
@@ -70,6 +77,7 @@ tw_books_hot_size(const struct tw_book_params *p)
 	return cl(sizeof(struct tw_books)) +
 		cl(window_for(p) * sizeof(struct tw_book_order)) +
 		cl((size_t)p->pool_levels * sizeof(struct tw_book_level)) +
+		cl(occ_words(p) * sizeof(uint64_t)) +
 		cl((size_t)p->nb_symbols * sizeof(struct tw_book_sym));
 }
 
@@ -127,6 +135,8 @@ tw_books_init(void *mem, const struct tw_book_params *p)
 	next += cl(win * sizeof(*b->win));
 	b->pool = (struct tw_book_level *)next;
 	next += cl((size_t)p->pool_levels * sizeof(*b->pool));
+	b->occ = (uint64_t *)next;
+	next += cl(occ_words(p) * sizeof(*b->occ));
 	b->sym = (struct tw_book_sym *)next;
 	next += cl((size_t)p->nb_symbols * sizeof(*b->sym));
 	b->orders = (struct tw_book_hslot *)next;

@@ -473,6 +473,146 @@ books_match_a_reference_at_prices_no_ladder_holds(void **state)
 	books_match_a_reference(20000);
 }
 
+/* The reference's best price index of (l, side), or PXN when empty. */
+static unsigned int
+ref_best(const struct ref_book *r, uint32_t l, unsigned int side)
+{
+	unsigned int k;
+
+	for (k = 0; k < PXN; k++) {
+		unsigned int px = side == 0 ? PXN - 1 - k : k;
+
+		if (r->lv_orders[l][side][px] != 0)
+			return px;
+	}
+	return PXN;
+}
+
+/*
+ * Hostile prices for the ladders: 41 prices 97 rungs apart (3,880
+ * rungs: the largest ladder, 4,096, wrapped round as the best moves),
+ * a few levels of each side filled at random, then the best emptied
+ * again and again (now and then an order added back, a better one
+ * too) until the side is empty: the next best found in the bitmap each
+ * time, the books equal to the reference's at every step and every
+ * invariant checked (tw_books_check: the bitmap against the rungs).
+ * In cents from $1 and in price units under $1 (a rung a unit).
+ */
+static void
+the_best_emptied_again_and_again_over_sparse_wide_ladders(void **state)
+{
+	static const uint32_t base[2] = { 1000000, 100 };
+	static const uint32_t step[2] = { 9700, 97 };
+	struct tw_book_params p = { .nb_symbols = SYMS,
+		.max_orders = MAX_ORDERS, .pool_levels = 1 << 16,
+		.hash_key = 0x1234567 };
+	void *mem = aligned_alloc(64, (tw_books_memsize(&p) + 63) / 64 * 64);
+	struct ref_book *r = calloc(1, sizeof(*r));
+	uint64_t x = 88172645463325252ull, taken = 0;
+	unsigned int set, round, k, l, side;
+	char why[160];
+
+	for (set = 0; set < 2; set++) {
+		struct tw_books *b = tw_books_init(mem, &p);
+
+		assert_non_null(b);
+		memset(r, 0, sizeof(*r));
+		for (k = 0; k < PXN; k++)
+			px_of[k] = base[set] + k * step[set];
+		for (l = 0; l < SYMS; l++)
+			if (l != UNKNOWN_SYM)
+				tw_book_directory(b, l, "TW000000");
+		for (round = 0; round < 150; round++) {
+			uint64_t ref = 1, q;
+
+			for (l = 0; l < UNKNOWN_SYM; l++) {
+				for (side = 0; side < 2; side++) {
+					unsigned int n = 1 + (x >> 5) % 40;
+
+					for (k = 0; k < n; k++, ref++) {
+						x ^= x << 13;
+						x ^= x >> 7;
+						x ^= x << 17;
+						assert_int_equal(ref_add(r, l, ref,
+							side, 100, px_of[x %
+							PXN]), TW_BOOK_OK);
+						assert_int_equal(tw_book_add(b,
+							l, ref, side, 100,
+							px_of[x % PXN]),
+							TW_BOOK_OK);
+					}
+				}
+			}
+			for (l = 0; l < UNKNOWN_SYM; l++) {
+				for (side = 0; side < 2; side++) {
+					unsigned int px;
+
+					same_levels(b, r, l);
+					while ((px = ref_best(r, l, side)) <
+							PXN) {
+						const struct tw_book_level *lv;
+
+						for (q = 1; !r->o[q].active ||
+						     r->o[q].locate != l ||
+						     r->o[q].side != side ||
+						     r->o[q].price != px_of[px];
+						     q++)
+							;
+						ref_take(r, q, r->o[q].shares);
+						assert_int_equal(tw_book_delete(
+							b, l, q), TW_BOOK_OK);
+						taken++;
+						x ^= x << 13;
+						x ^= x >> 7;
+						x ^= x << 17;
+						if (x % 4 == 0 && ref < REFS) {
+							ref_add(r, l, ref, side,
+								7, px_of[(x >>
+								8) % PXN]);
+							assert_int_equal(
+								tw_book_add(b,
+								l, ref, side, 7,
+								px_of[(x >> 8) %
+								PXN]),
+								TW_BOOK_OK);
+							ref++;
+						}
+						px = ref_best(r, l, side);
+						lv = tw_book_best(b, l, side);
+						if (px == PXN) {
+							assert_null(lv);
+							continue;
+						}
+						assert_non_null(lv);
+						assert_int_equal(lv->price,
+							px_of[px]);
+						assert_int_equal(lv->orders,
+							r->lv_orders[l][side]
+							[px]);
+						assert_int_equal(b->sym[l]
+							.top_px[side],
+							px_of[px]);
+					}
+					same_levels(b, r, l);
+				}
+			}
+			if (round % 10 == 0 &&
+			    tw_books_check(b, why, sizeof(why)) != 0)
+				fail_msg("set %u round %u: %s", set, round,
+					why);
+		}
+		assert_int_equal(b->live, 0);
+		assert_int_equal(r->live, 0);
+		assert_int_equal(tw_books_check(b, why, sizeof(why)), 0);
+		/* The ladders spanned more than their first block. */
+		assert_true(b->lad_grown > 0);
+		assert_int_equal(b->ovf_levels, 0);
+	}
+	print_message("bests emptied %" PRIu64 "\n", taken);
+	free(r);
+	free(mem);
+}
+
 /* A pool too small for a new level refuses it and changes nothing. */
 static void
 a_full_level_pool_refuses_whole(void **state)
@@ -751,6 +891,8 @@ main(void)
 			books_match_a_reference_over_a_million_operations),
 		cmocka_unit_test(
 			books_match_a_reference_at_prices_no_ladder_holds),
+		cmocka_unit_test(
+		    the_best_emptied_again_and_again_over_sparse_wide_ladders),
 		cmocka_unit_test(a_full_level_pool_refuses_whole),
 		cmocka_unit_test(an_emptied_overflow_keeps_its_block),
 		cmocka_unit_test(
