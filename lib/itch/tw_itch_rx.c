@@ -189,17 +189,21 @@ msg_apply(struct tw_rx_ctx *ctx, struct msg_pkt *pk, const uint8_t *m,
 /*
  * One latency sample per packet, from its last message's timestamp
  * (nanoseconds since midnight: the send time when the feed is
- * tickwire's own).
+ * tickwire's own); the books' counts of levels kept out of the ladders
+ * and ladders grown copied into the lcore's counters.
  */
 static __rte_always_inline void
 msg_pkt_end(struct tw_rx_ctx *ctx, const struct msg_pkt *pk,
 		const uint8_t *m, uint32_t applied, uint64_t now_ns)
 {
 	struct tw_rx_counters *ctr = ctx->ctr;
+	const struct tw_books *b = ctx->proto_state;
 	uint64_t send_ns, ts;
 
 	RTE_SET_USED(pk);
 	ctr->msgs += applied;
+	ctr->book_levels_ovf = b->ovf_levels;
+	ctr->book_ladders_grown = b->lad_grown;
 	if (m == NULL || tw_itch_len[m[0]] == 0)
 		return;
 	if (unlikely(ctx->feed->no_send_stamps)) {

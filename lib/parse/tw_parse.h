@@ -139,6 +139,11 @@ struct tw_rx_counters {
 	 */
 	uint64_t book_msgs;
 	uint64_t book_refused[TW_RX_BOOK_REASONS];
+	/* Its books' own counts, never refused for (copied from them as
+	 * packets apply): price levels kept out of the ladders (in a
+	 * side's overflow), ladders grown to a larger block. */
+	uint64_t book_levels_ovf;
+	uint64_t book_ladders_grown;
 	uint64_t held_msgs;     /* past a gap: not applied, asked for again */
 	uint64_t other_msgs;
 	uint64_t unknown_msgs;

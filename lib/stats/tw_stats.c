@@ -59,6 +59,8 @@ static const struct tw_counter_name rx_names[] = {
 	RX("book_levels_full", book_refused[6]),
 	RX("book_wrong_locate", book_refused[7]),
 	RX("book_bad_field", book_refused[8]),
+	RX("book_levels_overflow", book_levels_ovf),
+	RX("book_ladders_grown", book_ladders_grown),
 	RX("other_messages", other_msgs),
 	RX("messages_held_back", held_msgs),
 	RX("unknown_messages", unknown_msgs),

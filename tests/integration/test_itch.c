@@ -138,6 +138,10 @@ columns(const char *path, unsigned int n)
 	return out;
 }
 
+/* The offline decoder's books' own counts of the last day it read:
+ * levels kept out of the ladders, ladders grown. */
+static uint64_t offline_ovf, offline_grown;
+
 /* tickwire-itch on a day file: the truth's books, the truth's tops. */
 static void
 offline_gives_the_truth(const char *day, const char *truth,
@@ -181,6 +185,11 @@ offline_gives_the_truth(const char *day, const char *truth,
 		it_json_u64(j, NULL, "other_messages"), TICKS + FILE_EVENTS);
 	assert_int_equal(it_json_u64(j, NULL, "wrong_length"), 0);
 	assert_int_equal(it_json_u64(j, "refused", "unknown_order"), 0);
+	offline_ovf = it_json_u64(j, NULL, "levels_overflow");
+	offline_grown = it_json_u64(j, NULL, "ladders_grown");
+	assert_true(offline_ovf != UINT64_MAX);
+	/* The day's wider books outgrew their first ladders. */
+	assert_true(offline_grown > 0 && offline_grown != UINT64_MAX);
 	free(j);
 }
 
@@ -247,6 +256,17 @@ replay_gives_the_truth(const char *day, const char *truth,
 	assert_int_equal(it_json_u64(s, "generator", "session_events"),
 		EVENTS);
 	assert_int_equal(it_json_u64(s, "generator", "other_messages"), 0);
+	/* The RX lcores' books (each symbol in one) counted what the
+	 * offline decoder's did on the same file, summed over them. */
+	fprintf(stderr, "levels kept out of the ladders %" PRIu64 ", "
+		"ladders grown %" PRIu64 " (offline %" PRIu64 ", %" PRIu64
+		")\n", it_json_u64(s, "rx", "book_levels_overflow"),
+		it_json_u64(s, "rx", "book_ladders_grown"), offline_ovf,
+		offline_grown);
+	assert_int_equal(it_json_u64(s, "rx", "book_levels_overflow"),
+		offline_ovf);
+	assert_int_equal(it_json_u64(s, "rx", "book_ladders_grown"),
+		offline_grown);
 	free(s);
 	assert_true(it_files_equal(cache, truth));
 	assert_true(it_files_equal(books, truth_books));
