@@ -128,25 +128,12 @@ static inline struct tw_book_level *
 level_new(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
 {
 	struct tw_book_side *s = &b->sym[l].side[side];
-	struct tw_book_level *lv;
 	uint32_t r;
-	int64_t d;
 
 	if (unlikely(s->lad_n == 0 || !tw_book_rung(s->unit, price, &r) ||
 		     !lad_fits(s, side, r)))
 		return tw_book_level_new(b, l, side, price);
-	lv = lad_slot(b, s, r);
-	*lv = (struct tw_book_level){ .price = price };
-	occ_set(b, lv);
-	d = lad_away(s, side, r);
-	if (d < 0) {
-		s->best = r;
-		s->span = (uint16_t)(s->span - d);
-	} else if (d > s->span) {
-		s->span = (uint16_t)d;
-	}
-	s->lad_n++;
-	return lv;
+	return lad_put(b, s, side, r, price);
 }
 
 /*

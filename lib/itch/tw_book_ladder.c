@@ -247,26 +247,6 @@ lad_grow(struct tw_books *b, struct tw_book_side *s, uint16_t cls)
 	return true;
 }
 
-/* A new level at rung r of a ladder that can take it. */
-static struct tw_book_level *
-lad_put(struct tw_books *b, struct tw_book_side *s, unsigned int side,
-		uint32_t r, uint32_t price)
-{
-	struct tw_book_level *lv = lad_slot(b, s, r);
-	int64_t d = lad_away(s, side, r);
-
-	*lv = (struct tw_book_level){ .price = price };
-	occ_set(b, lv);
-	if (d < 0) {
-		s->best = r;
-		s->span = (uint16_t)(s->span - d);
-	} else if (d > s->span) {
-		s->span = (uint16_t)d;
-	}
-	s->lad_n++;
-	return lv;
-}
-
 struct tw_book_level *
 tw_book_level_new(struct tw_books *b, uint32_t l, unsigned int side,
 		uint32_t price)

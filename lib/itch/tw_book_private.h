@@ -95,6 +95,26 @@ occ_clear(struct tw_books *b, const struct tw_book_level *lv)
 	b->occ[i / 64] &= ~(UINT64_C(1) << (i % 64));
 }
 
+/* A new level at rung r of a ladder that can take it. */
+static inline struct tw_book_level *
+lad_put(struct tw_books *b, struct tw_book_side *s, unsigned int side,
+		uint32_t r, uint32_t price)
+{
+	struct tw_book_level *lv = lad_slot(b, s, r);
+	int64_t d = lad_away(s, side, r);
+
+	*lv = (struct tw_book_level){ .price = price };
+	occ_set(b, lv);
+	if (d < 0) {
+		s->best = r;
+		s->span = (uint16_t)(s->span - d);
+	} else if (d > s->span) {
+		s->span = (uint16_t)d;
+	}
+	s->lad_n++;
+	return lv;
+}
+
 /* The first set bit of [lo, hi), or OCC_NONE: (hi - lo) / 64 + 2 words
  * read at most. */
 static inline uint32_t
