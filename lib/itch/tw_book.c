@@ -152,6 +152,7 @@ level_take(struct tw_books *b, uint32_t l, unsigned int side,
 	lv->shares -= shares;
 	if (!gone || --lv->orders != 0)
 		return;
+	b->levels_live--;
 	if (unlikely(!lad_holds(b, s, lv))) {
 		tw_book_ovf_remove(b, l, side, lv);
 		return;

@@ -183,6 +183,10 @@ struct tw_books {
 	uint64_t lad_grown;
 	uint16_t lad_cls0;      /* a side's first ladder: 8 << it rungs */
 	uint32_t pool_used;     /* levels handed out from the pool's top */
+	/* Levels holding orders, in the ladders and the overflows: what
+	 * of the pool a message may touch (a ladder's block is mostly
+	 * empty rungs, never read). */
+	uint64_t levels_live;
 	uint32_t free_block[TW_BOOK_CLASSES]; /* first free block + 1 */
 	struct tw_book_order *win;
 	struct tw_book_hslot *orders;   /* the fallback table */

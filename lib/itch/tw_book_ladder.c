@@ -137,6 +137,7 @@ ovf_new(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
 	lv[i] = (struct tw_book_level){ .price = price };
 	s->ovf_n++;
 	b->ovf_levels++;
+	b->levels_live++;
 	return &lv[i];
 }
 
@@ -275,6 +276,7 @@ tw_book_level_new(struct tw_books *b, uint32_t l, unsigned int side,
 			*lad_slot(b, s, r) = (struct tw_book_level){
 				.price = price };
 			occ_set(b, lad_slot(b, s, r));
+			b->levels_live++;
 			return lad_slot(b, s, r);
 		}
 	} else if (tw_book_rung(s->unit, price, &r)) {

@@ -105,6 +105,7 @@ lad_put(struct tw_books *b, struct tw_book_side *s, unsigned int side,
 
 	*lv = (struct tw_book_level){ .price = price };
 	occ_set(b, lv);
+	b->levels_live++;
 	if (d < 0) {
 		s->best = r;
 		s->span = (uint16_t)(s->span - d);

@@ -318,7 +318,7 @@ check_layout(const struct tw_books *b, uint32_t l, unsigned int side,
 int
 tw_books_check(const struct tw_books *b, char *why, size_t len)
 {
-	uint64_t bits = 0, rungs = 0;
+	uint64_t bits = 0, rungs = 0, levels = 0;
 	uint32_t l, i;
 	int rc;
 
@@ -334,6 +334,14 @@ tw_books_check(const struct tw_books *b, char *why, size_t len)
 	if (bits != rungs) {
 		snprintf(why, len, "%" PRIu64 " bits set for %" PRIu64 " levels "
 			"in the ladders", bits, rungs);
+		return -EINVAL;
+	}
+	for (l = 0; l < b->p.nb_symbols; l++)
+		for (i = 0; i < 2; i++)
+			levels += tw_book_levels(b, l, i);
+	if (levels != b->levels_live) {
+		snprintf(why, len, "%" PRIu64 " levels holding orders, %"
+			PRIu64 " counted", levels, b->levels_live);
 		return -EINVAL;
 	}
 	for (l = 0; l < b->p.nb_symbols; l++) {

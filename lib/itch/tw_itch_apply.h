@@ -265,7 +265,7 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 
 /*
  * Whether the books are small enough to stay in cache (their levels
- * handed out and the window lines of the orders resting within
+ * in use and the window lines of the orders resting within
  * TW_ITCH_CACHED_BYTES): then the second stage finds its lines there
  * already and only costs its instructions (about 14 ns a message here,
  * a fifth of the work on a day of 1,456 orders resting), so it is left
@@ -276,7 +276,7 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 static inline bool
 tw_itch_books_cached(const struct tw_books *b)
 {
-	return ((uint64_t)b->pool_used + 4 * b->live) *
+	return (b->levels_live + 4 * b->live) *
 		sizeof(struct tw_book_level) < TW_ITCH_CACHED_BYTES;
 }
 
