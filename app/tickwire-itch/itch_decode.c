@@ -50,52 +50,67 @@
 size_t
 itch_decode(struct run *r, const uint8_t *buf, size_t len)
 {
-	static const uint8_t *msgs[SPAN_MAX];
+	/* Past a span's last message, AHEAD1 of no book's (type 0): what
+	 * the stages are given there, so they run with no bound check. */
+	static const uint8_t no_book[1];
+	static const uint8_t *msgs[SPAN_MAX + AHEAD1];
 	static uint64_t seqs[SPAN_MAX];
-	static struct tw_itch_ahead ahead[SPAN_MAX];
+	static struct tw_itch_ahead ahead[SPAN_MAX + AHEAD1];
 	const struct tw_books *b = r->sink.books;
 	const struct tw_cache *c = r->sink.cache;
-	uint32_t span = r->batch >= SPAN ? r->batch : SPAN - SPAN % r->batch;
+	const uint32_t batch = r->batch;
+	uint32_t span = batch >= SPAN ? batch : SPAN - SPAN % batch;
+	/* Kept in registers across the span (r's fields would be stored
+	 * and loaded again around every store through a pointer). */
+	uint64_t seq = r->seq, last_ts = r->last_ts, ts_back = r->ts_back,
+		bad_len = r->bad_len;
 	size_t off = 0;
 
 	while (len - off >= 2) {
-		uint32_t n = 0, i, in_batch = 0, batches, ahead2;
+		uint32_t n = 0, i, k, end, batches;
 		uint64_t t0 = rte_rdtsc(), t1, frame;
 		size_t start = off;
+		bool levels;
 
 		/* The span's whole messages (a wrong size: counted, out). */
 		while (n < span && len - off >= 2) {
 			uint16_t mlen = (uint16_t)((buf[off] << 8) |
 				buf[off + 1]);
 			const uint8_t *m = buf + off + 2;
+			uint8_t want;
+			uint64_t ts;
 
 			if (len - off - 2 < mlen)
 				break;
 			off += 2 + (size_t)mlen;
-			r->seq++;
-			if (mlen == 0 || (tw_itch_len[m[0]] != 0 &&
-					  tw_itch_len[m[0]] != mlen)) {
-				r->bad_len++;
+			seq++;
+			want = mlen != 0 ? tw_itch_len[m[0]] : 1;
+			if (want != mlen && want != 0) {
+				bad_len++;
 				continue;
 			}
-			/* A known type has its header (unknown: nothing past
-			 * its type is read). */
-			if (tw_itch_len[m[0]] != 0) {
-				uint64_t ts = tw_itch_timestamp(m);
-
-				r->ts_back += ts < r->last_ts;
-				r->last_ts = ts;
+			r->by_type[m[0]]++;
+			/* A known type has its header, 11 bytes (unknown:
+			 * nothing past its type is read): the timestamp's 6
+			 * bytes end it, read as the 8 from offset 3. */
+			if (want != 0) {
+				ts = tw_itch_u64(m + TW_ITCH_OFF_TIMESTAMP - 2) &
+					UINT64_C(0xffffffffffff);
+				ts_back += ts < last_ts;
+				last_ts = ts;
 			}
-			seqs[n] = r->seq;
+			seqs[n] = seq;
 			msgs[n++] = m;
 		}
 		if (n == 0) {
 			if (off == start)
-				return start;
+				break;
 			continue;
 		}
+		for (i = n; i < n + AHEAD1; i++)
+			msgs[i] = no_book;
 		/* Framing is shared by the span's packets evenly. */
-		batches = (n + r->batch - 1) / r->batch;
+		batches = (n + batch - 1) / batch;
 		t1 = rte_rdtsc();
 		frame = (t1 - t0) / batches;
 		r->cycles += t1 - t0 - frame * batches;
@@ -104,31 +119,36 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 		 * stages ahead of its turn: its misses overlap those of the
 		 * messages around it instead of waiting one at a time.
 		 */
-		ahead2 = tw_itch_books_cached(b) ? 0 : AHEAD2;
-		for (i = 0; i < n && i < AHEAD1; i++)
+		levels = !tw_itch_books_cached(b);
+		for (i = 0; i < AHEAD1; i++)
 			tw_itch_prefetch_at(b, c, msgs[i], &ahead[i]);
-		for (i = 0; i < n && i < ahead2; i++)
+		for (i = 0; levels && i < AHEAD2; i++)
 			tw_itch_prefetch_levels(b, &ahead[i]);
-		for (i = 0; i < n; i++) {
-			if (i + AHEAD1 < n)
-				tw_itch_prefetch_at(b, c, msgs[i + AHEAD1],
-					&ahead[i + AHEAD1]);
-			if (ahead2 != 0 && i + ahead2 < n)
-				tw_itch_prefetch_levels(b, &ahead[i + ahead2]);
-			r->by_type[msgs[i][0]]++;
-			tw_itch_apply(&r->sink, msgs[i], seqs[i], 0);
-			if (++in_batch == r->batch || i + 1 == n) {
-				uint64_t t = rte_rdtsc(), dt = t - t1 + frame;
+		for (i = 0; i < n; i = end) {
+			uint64_t t, dt;
 
-				r->cycles += dt;
-				tw_hist_record(&r->per_batch,
-					tw_clock_cycles_ns(&r->clk, dt));
-				t1 = t;
-				in_batch = 0;
+			end = RTE_MIN(i + batch, n);
+			for (k = i; k < end; k++) {
+				tw_itch_prefetch_at(b, c, msgs[k + AHEAD1],
+					&ahead[k + AHEAD1]);
+				if (levels)
+					tw_itch_prefetch_levels(b,
+						&ahead[k + AHEAD2]);
+				tw_itch_apply(&r->sink, msgs[k], seqs[k], 0);
 			}
+			t = rte_rdtsc();
+			dt = t - t1 + frame;
+			r->cycles += dt;
+			tw_hist_record(&r->per_batch,
+				tw_clock_cycles_ns(&r->clk, dt));
+			t1 = t;
 		}
 		r->msgs += n;
 	}
+	r->seq = seq;
+	r->last_ts = last_ts;
+	r->ts_back = ts_back;
+	r->bad_len = bad_len;
 	return off;
 }
 

@@ -85,18 +85,6 @@ order_place(struct tw_books *b, uint64_t ref, enum tw_book_verdict *why)
 }
 
 static inline void
-order_take(struct tw_books *b, struct tw_book_order *o, uint64_t ref)
-{
-	if (likely(in_window(b, o))) {
-		b->win_live++;
-		if (++b->live > b->peak)
-			b->peak = b->live;
-		return;
-	}
-	tw_book_store_take(b, o, ref);
-}
-
-static inline void
 order_erase(struct tw_books *b, struct tw_book_order *o)
 {
 	if (likely(in_window(b, o))) {
@@ -121,19 +109,6 @@ level_room(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
 		   lad_fits(s, side, r)))
 		return true;
 	return tw_book_level_room(b, l, side, price);
-}
-
-/* A new, empty level of price (the room was checked). */
-static inline struct tw_book_level *
-level_new(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
-{
-	struct tw_book_side *s = &b->sym[l].side[side];
-	uint32_t r;
-
-	if (unlikely(s->lad_n == 0 || !tw_book_rung(s->unit, price, &r) ||
-		     !lad_fits(s, side, r)))
-		return tw_book_level_new(b, l, side, price);
-	return lad_put(b, s, side, r, price);
 }
 
 /*
@@ -165,31 +140,6 @@ level_take(struct tw_books *b, uint32_t l, unsigned int side,
 	s->span = (uint16_t)(s->span - k);
 }
 
-/*
- * The symbol's copy of a side's best level, after a change at price
- * (a change worse than the best shown leaves it as it was: no line of
- * levels read for it).
- */
-static inline void
-top_update(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
-{
-	struct tw_book_sym *sy = &b->sym[l];
-	const struct tw_book_level *lv;
-	uint32_t px = 0, sz = 0;
-
-	if (sy->top_sz[side] != 0 && sorts_before(side, price,
-			sy->top_px[side]))
-		return;
-	lv = tw_book_best(b, l, side);
-	if (lv != NULL) {
-		px = lv->price;
-		sz = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
-	}
-	b->shown_changed |= (px != sy->top_px[side]) | (sz != sy->top_sz[side]);
-	sy->top_px[side] = px;
-	sy->top_sz[side] = sz;
-}
-
 /* ---- operations ---- */
 
 static inline bool
@@ -198,36 +148,90 @@ symbol_ok(const struct tw_books *b, uint32_t locate)
 	return tw_book_known(b, locate);
 }
 
+/*
+ * The symbol's copy of a side's best after a level at price gained
+ * shares: at or better than the best shown, that level is the best now
+ * (no other level read).
+ */
+static inline void
+top_after_add(struct tw_books *b, struct tw_book_sym *sy, unsigned int side,
+		uint32_t price, const struct tw_book_level *lv)
+{
+	uint32_t sz;
+
+	if (sy->top_sz[side] != 0 && sorts_before(side, price,
+			sy->top_px[side]))
+		return;
+	sz = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
+	b->shown_changed |= (price != sy->top_px[side]) |
+		(sz != sy->top_sz[side]);
+	sy->top_px[side] = price;
+	sy->top_sz[side] = sz;
+}
+
 enum tw_book_verdict
 tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 		uint32_t shares, uint32_t price)
 {
 	enum tw_book_verdict why = TW_BOOK_OK;
 	struct tw_book_order *o;
-	struct tw_book_level *lv;
+	struct tw_book_level *lv = NULL, *slot = NULL;
+	struct tw_book_sym *sy;
+	struct tw_book_side *s;
+	uint32_t r = 0;
+	bool win;
 
-	if (ref == 0 || side > TW_BOOK_ASK || shares == 0)
+	if (unlikely(ref == 0 || side > TW_BOOK_ASK || shares == 0))
 		return TW_BOOK_BAD_FIELD;
-	if (!symbol_ok(b, locate))
+	if (unlikely(!symbol_ok(b, locate)))
 		return TW_BOOK_NO_DIRECTORY;
-	o = order_place(b, ref, &why);
-	if (o == NULL && why == TW_BOOK_DUPLICATE_REF)
-		return TW_BOOK_DUPLICATE_REF;
-	if (b->live >= b->p.max_orders || o == NULL)
+	/* Its place: a window slot (one load), else the slow path's. */
+	win = likely(ref - b->win_lo <= b->win_mask) &&
+		(b->ahead_live == 0 || ref > b->ahead_max);
+	if (win) {
+		o = &b->win[ref & b->win_mask];
+		if (unlikely(o->shares != 0))
+			return TW_BOOK_DUPLICATE_REF;
+	} else {
+		o = tw_book_store_place(b, ref, &why);
+		if (o == NULL && why == TW_BOOK_DUPLICATE_REF)
+			return TW_BOOK_DUPLICATE_REF;
+	}
+	if (unlikely(b->live >= b->p.max_orders || o == NULL))
 		return TW_BOOK_STORE_FULL;
-	lv = level_find(b, locate, side, price);
-	if (lv == NULL && !level_room(b, locate, side, price))
+	/* Its level: the rung of its price (computed once), else the
+	 * overflow's; a new one where the ladder can take it. */
+	sy = &b->sym[locate];
+	s = &sy->side[side];
+	if (likely(s->lad_n != 0 && tw_book_rung(s->unit, price, &r))) {
+		slot = lad_slot(b, s, r);
+		if (slot->orders != 0 && slot->price == price)
+			lv = slot;
+		else if (!lad_fits(s, side, r))
+			slot = NULL;
+	}
+	if (lv == NULL && unlikely(s->ovf_n != 0))
+		lv = tw_book_ovf_find(b, locate, side, price);
+	if (lv == NULL && slot == NULL &&
+	    !tw_book_level_room(b, locate, side, price))
 		return TW_BOOK_LEVELS_FULL;
 	o->price = price;
 	o->shares = shares;
 	o->locate = locate;
 	o->side = side;
-	order_take(b, o, ref);
+	if (likely(win)) {
+		b->win_live++;
+		if (++b->live > b->peak)
+			b->peak = b->live;
+	} else {
+		tw_book_store_take(b, o, ref);
+	}
 	if (lv == NULL)
-		lv = level_new(b, locate, side, price);
+		lv = slot != NULL ? lad_put(b, s, side, r, price) :
+			tw_book_level_new(b, locate, side, price);
 	lv->shares += shares;
 	lv->orders++;
-	top_update(b, locate, side, price);
+	top_after_add(b, sy, side, price, lv);
 	return TW_BOOK_OK;
 }
 
@@ -246,21 +250,49 @@ resting(const struct tw_books *b, uint32_t locate, uint64_t ref,
 	return TW_BOOK_OK;
 }
 
-/* shares of order o leave the book (all of them: it goes). */
+/*
+ * shares of order o leave the book (all of them: it goes). Its level is
+ * there by construction (the order rests on it): its price's rung, else
+ * the overflow's. The symbol's copy of the side's best changes only
+ * when the order was at it: the level's shares, or the next best when
+ * the level went.
+ */
 static void
 reduce(struct tw_books *b, struct tw_book_order *o, uint32_t shares)
 {
-	bool gone = shares == o->shares;
-	/* The order rests on it: its level is there by construction. */
-	struct tw_book_level *lv = level_find(b, o->locate, o->side, o->price);
+	bool gone = shares == o->shares, emptied;
+	uint32_t l = o->locate, price = o->price;
+	unsigned int side = o->side;
+	struct tw_book_sym *sy = &b->sym[l];
+	const struct tw_book_level *best;
+	struct tw_book_level *lv = tw_book_rung_slot(b, &sy->side[side], price);
+	uint32_t px = 0, sz = 0;
 
-	level_take(b, o->locate, o->side, lv, shares, gone);
-	top_update(b, o->locate, o->side, o->price);
-	if (gone) {
+	if (unlikely(lv == NULL || lv->orders == 0 || lv->price != price))
+		lv = tw_book_ovf_find(b, l, side, price);
+	/* Emptied: an overflow level goes (others move over it). */
+	emptied = gone && lv->orders == 1;
+	level_take(b, l, side, lv, shares, gone);
+	if (gone)
 		order_erase(b, o);
-	} else {
+	else
 		o->shares -= shares;
+	if (price != sy->top_px[side])
+		return;         /* worse than the best: nothing shown */
+	if (!emptied) {
+		sz = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
+		px = price;
+	} else {
+		best = tw_book_best(b, l, side);
+		if (best != NULL) {
+			px = best->price;
+			sz = (uint32_t)RTE_MIN(best->shares,
+				(uint64_t)UINT32_MAX);
+		}
 	}
+	b->shown_changed |= (px != sy->top_px[side]) | (sz != sy->top_sz[side]);
+	sy->top_px[side] = px;
+	sy->top_sz[side] = sz;
 }
 
 /* shares of order ref of locate can leave it: the order, or a refusal. */

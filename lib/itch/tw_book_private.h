@@ -27,11 +27,13 @@ block_cap(uint16_t cls)
 	return 8u << cls;
 }
 
-/* a sorts before b on this side (best last: bids up, asks down). */
+/* a sorts before b on this side (best last: bids up, asks down).
+ * Without a branch on the side, which is as likely one as the other. */
 static inline bool
 sorts_before(unsigned int side, uint32_t a, uint32_t b)
 {
-	return side == TW_BOOK_BID ? a < b : a > b;
+	return ((a < b) & (side == TW_BOOK_BID)) |
+		((a > b) & (side == TW_BOOK_ASK));
 }
 
 /* ---- a side's ladder ---- */
@@ -52,8 +54,10 @@ lad_slot(const struct tw_books *b, const struct tw_book_side *s, uint32_t r)
 static inline int64_t
 lad_away(const struct tw_book_side *s, unsigned int side, uint32_t r)
 {
-	return side == TW_BOOK_BID ? (int64_t)s->best - r :
-		(int64_t)r - s->best;
+	int64_t d = (int64_t)r - s->best, neg = -(int64_t)(side == TW_BOOK_BID);
+
+	/* -d for a bid, d for an ask: no branch on the side. */
+	return (d ^ neg) - neg;
 }
 
 /* A new level at rung r keeps every level within the ladder's size. */

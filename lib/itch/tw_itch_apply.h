@@ -40,10 +40,19 @@ tw_itch_cache_locate(const uint8_t *m)
 	return (uint32_t)tw_itch_locate(m) - 1;
 }
 
+/* A side's byte ('B', 'S') as TW_BOOK_BID or TW_BOOK_ASK; 0xff else.
+ * From a table (each side one more than its value, so the rest wraps
+ * to 0xff): a message's side is as likely one as the other, so a branch
+ * on it would be mispredicted every other message. */
+static const uint8_t tw_itch_side_of[256] = {
+	['B'] = TW_BOOK_BID + 1,
+	['S'] = TW_BOOK_ASK + 1,
+};
+
 static inline uint8_t
 tw_itch_side(uint8_t c)
 {
-	return c == 'B' ? TW_BOOK_BID : c == 'S' ? TW_BOOK_ASK : 0xff;
+	return (uint8_t)(tw_itch_side_of[c] - 1);
 }
 
 /*
@@ -121,90 +130,80 @@ static const uint8_t tw_itch_ahead_class[256] = {
 };
 
 /*
- * What the first stage of a prefetch leaves for the second: the order's
- * window slot (its book and side are read there once it is in), or the
- * book and side the message names (an add), or nothing to do.
+ * What the first stage of a prefetch leaves for the second: where the
+ * order's book, side and price are to be read (its window slot, in
+ * cache by the second stage; an add's own, from the message), so the
+ * second stage reads them one way whatever the type.
  */
 struct tw_itch_ahead {
-	const struct tw_book_order *o;  /* an order class's, in the window */
-	const struct tw_cache_entry *e; /* asked for if the top may change */
-	uint32_t locate;
-	uint32_t price;         /* an add's; a replace's new price */
-	uint8_t side;
+	const struct tw_book_order *o;
+	struct tw_book_order own;       /* an add's book, side and price */
 	uint8_t cls;            /* enum tw_itch_ahead_class; NONE: no more */
 };
 
 /*
  * The first stage: the lines a checked message will touch whose address
  * the message gives (its order's window slot, and a replace's new one;
- * its symbol's book line; c may be NULL: the cache entry now if the
- * message prints, else perhaps in the second stage), asked for ahead.
- * Few branches, all of them predictable: the type picks a class from a
- * table, every order message's reference is at one offset, a window
- * slot's address is a mask away. a (may be NULL) keeps what the second
- * stage needs.
+ * its symbol's book line and cache entry; c may be NULL), asked for
+ * ahead.
+ * Few branches, the add's the only one taken as often as not: the type
+ * picks a class from a table, every order message's reference is at one
+ * offset, a window slot's address is a mask away. a keeps what the
+ * second stage needs.
  */
 static inline void
 tw_itch_prefetch_at(const struct tw_books *b, const struct tw_cache *c,
 		const uint8_t *m, struct tw_itch_ahead *a)
 {
-	struct tw_itch_ahead x = { .cls = tw_itch_ahead_class[m[0]] };
+	uint8_t cls = tw_itch_ahead_class[m[0]];
+	const struct tw_book_sym *sy;
+	uint32_t l;
 	uint64_t ref;
 
+	a->cls = TW_ITCH_AHEAD_NONE;
 	/* Any other type may be shorter than the fields read below. */
-	if (x.cls == TW_ITCH_AHEAD_NONE)
-		goto out;
-	x.locate = tw_itch_cache_locate(m);
-	if (unlikely(x.locate >= b->p.nb_symbols)) {
-		x.cls = TW_ITCH_AHEAD_NONE;
-		goto out;
-	}
-	rte_prefetch0(&b->sym[x.locate]);
+	if (cls == TW_ITCH_AHEAD_NONE)
+		return;
+	l = tw_itch_cache_locate(m);
+	if (unlikely(l >= b->p.nb_symbols))
+		return;
+	sy = &b->sym[l];
+	rte_prefetch0(sy);
+	/* The cache entry, whatever the message: asked for only when
+	 * the top may change, it took more work to tell (a branch on the
+	 * type, the order's price against the best) than the line costs
+	 * (a symbol's entry is in cache when its symbol is busy). */
 	if (c != NULL)
-		x.e = &c->entries[x.locate];
-	if (x.cls == TW_ITCH_AHEAD_TRADE) {
-		if (c != NULL)
-			rte_prefetch0(x.e);
-		goto out;
-	}
+		rte_prefetch0(&c->entries[l]);
+	if (cls == TW_ITCH_AHEAD_TRADE)
+		return;
 	ref = tw_itch_u64(m + TW_ITCH_A_REF);
-	x.o = &b->win[ref & b->win_mask];
-	rte_prefetch0(x.o);
+	a->o = &b->win[ref & b->win_mask];
+	rte_prefetch0(a->o);
 	if (unlikely(ref - b->win_lo > b->win_mask)) {
 		/* Out of the window: its fallback slot; no second stage. */
 		rte_prefetch0(&b->orders[tw_book_slot_of(b, ref)]);
-		x.cls = TW_ITCH_AHEAD_NONE;
-		goto out;
+		return;
 	}
-	if (x.cls == TW_ITCH_AHEAD_ADD) {
-		x.side = tw_itch_side(m[TW_ITCH_A_SIDE]);
-		x.price = tw_itch_u32(m + TW_ITCH_A_PRICE);
-		goto out;
-	}
-	switch (m[0]) {
-	case TW_ITCH_ORDER_EXECUTED:
-	case TW_ITCH_ORDER_EXECUTED_PRICE:
-		/* An execution prints (a C may not: asked for anyway). */
-		if (c != NULL)
-			rte_prefetch0(x.e);
-		x.e = NULL;
-		break;
-	case TW_ITCH_ORDER_REPLACE:
-		x.price = tw_itch_u32(m + TW_ITCH_U_PRICE);
+	a->cls = cls;
+	if (cls == TW_ITCH_AHEAD_ADD) {
+		a->own.locate = l;
+		a->own.side = tw_itch_side(m[TW_ITCH_A_SIDE]);
+		a->own.price = tw_itch_u32(m + TW_ITCH_A_PRICE);
+		a->o = &a->own;
+	} else if (m[0] == TW_ITCH_ORDER_REPLACE) {
 		rte_prefetch0(&b->win[tw_itch_u64(m + TW_ITCH_U_NEW_REF) &
 			b->win_mask]);
-		break;
 	}
-out:
-	if (a != NULL)
-		*a = x;
 }
 
 static inline void
 tw_itch_prefetch(const struct tw_books *b, const struct tw_cache *c,
 		const uint8_t *m)
 {
-	tw_itch_prefetch_at(b, c, m, NULL);
+	struct tw_itch_ahead a;
+
+	tw_itch_prefetch_at(b, c, m, &a);
 }
 
 /*
@@ -212,55 +211,49 @@ tw_itch_prefetch(const struct tw_books *b, const struct tw_cache *c,
  * price level the message will touch, one line at an address from its
  * price (the order's book, side and price read from its window slot, in
  * cache by now; an add's from the message): its rung of the side's
- * ladder (tw_book_rung_slot), and at the best the next line toward the
- * worst too (where the next best is found when it goes); and the
- * symbol's cache entry when the message may change the top (an order at
- * the best price, an add or a replace's new price at or better than it:
- * from the symbol's line, in cache by now).
+ * ladder (as tw_book_rung_slot finds it), and at the best the next line
+ * toward the worst too (where the next best is found when it goes).
+ * Without a branch on what the message is or what the book holds (as
+ * likely taken as not, each would be mispredicted every other message):
+ * a line not wanted is asked for as the symbol's, in cache already.
  */
 static inline void
 tw_itch_prefetch_levels(const struct tw_books *b,
 		const struct tw_itch_ahead *a)
 {
+	const struct tw_book_order *o = a->o;
 	const struct tw_book_sym *sy;
 	const struct tw_book_side *s;
-	const struct tw_book_level *lv;
-	uint32_t l = a->locate, price = a->price, best;
-	unsigned int side = a->side;
-	bool at_top;
+	uintptr_t lv, lo, hi, next;
+	uint32_t l, price, r;
+	unsigned int side;
+	bool ok;
 
-	if (a->cls != TW_ITCH_AHEAD_ADD && a->cls != TW_ITCH_AHEAD_ORDER)
+	if (a->cls == TW_ITCH_AHEAD_NONE || a->cls == TW_ITCH_AHEAD_TRADE)
 		return;
-	if (a->cls == TW_ITCH_AHEAD_ORDER) {
-		l = a->o->locate;
-		side = a->o->side;
-		price = a->o->price;
-	}
+	l = o->locate;
+	side = o->side;
+	price = o->price;
 	/* Read before its order came (or after it left): no use. */
 	if (unlikely(l >= b->p.nb_symbols || side > TW_BOOK_ASK))
 		return;
 	sy = &b->sym[l];
 	s = &sy->side[side];
-	best = sy->top_px[side];
-	at_top = price == best || best == 0 || (a->price != 0 &&
-		(side == TW_BOOK_BID ? a->price >= best : a->price <= best));
-	if (a->e != NULL && at_top)
-		rte_prefetch0(a->e);
-	lv = tw_book_rung_slot(b, s, price);
-	if (lv == NULL)
-		return;
-	rte_prefetch0(lv);
-	if (price == best && a->cls == TW_ITCH_AHEAD_ORDER) {
-		const struct tw_book_level *lo = &b->pool[s->lad];
-		uintptr_t at = (uintptr_t)lv, next = side == TW_BOOK_BID ?
-			at - 64 : at + 64;
-
-		/* Within the ladder's block (as addresses: no pointer out
-		 * of the array). */
-		if (next >= (uintptr_t)lo && next < (uintptr_t)(lo +
-				(8u << s->cls)))
-			rte_prefetch0((const void *)next);
-	}
+	/* Its rung (a price the ladder cannot hold asks for a line for
+	 * nothing: it is in the overflow). */
+	r = s->unit == TW_BOOK_TICK ? price / TW_BOOK_TICK : price;
+	ok = s->lad_n != 0;
+	lo = (uintptr_t)&b->pool[ok ? s->lad : 0];
+	hi = lo + ((uintptr_t)8 << s->cls) * sizeof(struct tw_book_level);
+	lv = ok ? lo + (r & ((8u << s->cls) - 1)) *
+		sizeof(struct tw_book_level) : (uintptr_t)sy;
+	rte_prefetch0((const void *)lv);
+	/* At the best: the next line toward the worst, within the block
+	 * (as addresses: no pointer out of the array). */
+	next = side == TW_BOOK_BID ? lv - 64 : lv + 64;
+	ok &= (price == sy->top_px[side]) & (a->cls != TW_ITCH_AHEAD_ADD) &
+		(next >= lo) & (next < hi);
+	rte_prefetch0((const void *)(ok ? next : lv));
 }
 
 /*
