@@ -26,14 +26,20 @@
 #include "tw_itch_apply.h"
 
 /*
- * How many messages ahead of the one applied their lines are asked for:
- * the first stage (the order's window slot, the book, the cache entry:
- * addresses from the message alone) far enough ahead that a miss to
- * memory is in by the second stage (the levels: addresses from the
- * order and the book), and that one far enough ahead of the apply.
+ * The messages are applied a group at a time, each group's lines asked
+ * for in two stages ahead of it: the first stage (the order's window
+ * slot, the book, the cache entry: addresses from the message alone)
+ * two groups ahead, the second (the level: an address from the order
+ * and the book, in by then) one group ahead. Each stage runs over a
+ * whole group at once, its prefetches a few instructions apart: one
+ * that misses the TLB (every other one on a big day, the host's nested
+ * paging makes a walk cost hundreds of ns) holds retirement until its
+ * walk is done, and only walks close together in the instruction stream
+ * overlap (one a message, between applies, were walked one at a time).
  */
-#define AHEAD1 24
-#define AHEAD2 10
+#define GROUP 16
+#define AHEAD1 (2 * GROUP)
+#define AHEAD2 GROUP
 
 /*
  * Messages framed at once (whole packets of --batch; a packet longer
@@ -50,12 +56,13 @@
 size_t
 itch_decode(struct run *r, const uint8_t *buf, size_t len)
 {
-	/* Past a span's last message, AHEAD1 of no book's (type 0): what
-	 * the stages are given there, so they run with no bound check. */
+	/* Past a span's last message, AHEAD1 + GROUP of no book's (type
+	 * 0): what the stages are given there, so they run with no bound
+	 * check. */
 	static const uint8_t no_book[1];
-	static const uint8_t *msgs[SPAN_MAX + AHEAD1];
+	static const uint8_t *msgs[SPAN_MAX + AHEAD1 + GROUP];
 	static uint64_t seqs[SPAN_MAX];
-	static struct tw_itch_ahead ahead[SPAN_MAX + AHEAD1];
+	static struct tw_itch_ahead ahead[SPAN_MAX + AHEAD1 + GROUP];
 	const struct tw_books *b = r->sink.books;
 	const struct tw_cache *c = r->sink.cache;
 	const uint32_t batch = r->batch;
@@ -67,7 +74,7 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 	size_t off = 0;
 
 	while (len - off >= 2) {
-		uint32_t n = 0, i, k, end, batches;
+		uint32_t n = 0, i, j, k, g, end, batches;
 		uint64_t t0 = rte_rdtsc(), t1, frame;
 		size_t start = off;
 		bool levels;
@@ -107,7 +114,7 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 				break;
 			continue;
 		}
-		for (i = n; i < n + AHEAD1; i++)
+		for (i = n; i < n + AHEAD1 + GROUP; i++)
 			msgs[i] = no_book;
 		/* Framing is shared by the span's packets evenly. */
 		batches = (n + batch - 1) / batch;
@@ -115,9 +122,11 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 		frame = (t1 - t0) / batches;
 		r->cycles += t1 - t0 - frame * batches;
 		/*
-		 * Applied in order, each message's lines asked for in two
-		 * stages ahead of its turn: its misses overlap those of the
-		 * messages around it instead of waiting one at a time.
+		 * Applied in order, a group at a time, each message's lines
+		 * asked for in two stages ahead of its turn (see GROUP):
+		 * its misses overlap those of the messages around it instead
+		 * of waiting one at a time. A batch's last group may be
+		 * short: the next asks for some lines again, skips none.
 		 */
 		levels = !tw_itch_books_cached(b);
 		for (i = 0; i < AHEAD1; i++)
@@ -128,13 +137,17 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 			uint64_t t, dt;
 
 			end = RTE_MIN(i + batch, n);
-			for (k = i; k < end; k++) {
-				tw_itch_prefetch_at(b, c, msgs[k + AHEAD1],
-					&ahead[k + AHEAD1]);
-				if (levels)
-					tw_itch_prefetch_levels(b,
-						&ahead[k + AHEAD2]);
-				tw_itch_apply(&r->sink, msgs[k], seqs[k], 0);
+			for (k = i; k < end; k += g) {
+				g = RTE_MIN((uint32_t)GROUP, end - k);
+				for (j = k + AHEAD1; j < k + AHEAD1 + GROUP; j++)
+					tw_itch_prefetch_at(b, c, msgs[j],
+						&ahead[j]);
+				for (j = k + AHEAD2; levels &&
+						j < k + AHEAD2 + GROUP; j++)
+					tw_itch_prefetch_levels(b, &ahead[j]);
+				for (j = k; j < k + g; j++)
+					tw_itch_apply(&r->sink, msgs[j],
+						seqs[j], 0);
 			}
 			t = rte_rdtsc();
 			dt = t - t1 + frame;

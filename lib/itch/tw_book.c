@@ -84,18 +84,6 @@ order_place(struct tw_books *b, uint64_t ref, enum tw_book_verdict *why)
 	return tw_book_store_place(b, ref, why);
 }
 
-static inline void
-order_erase(struct tw_books *b, struct tw_book_order *o)
-{
-	if (likely(in_window(b, o))) {
-		o->shares = 0;
-		b->win_live--;
-		b->live--;
-		return;
-	}
-	tw_book_hash_erase(b, o);
-}
-
 /* ---- price levels: a rung of the side's ladder, found by price ---- */
 
 /* A new level of price can be had (checked before any change). */
@@ -151,22 +139,22 @@ symbol_ok(const struct tw_books *b, uint32_t locate)
 /*
  * The symbol's copy of a side's best after a level at price gained
  * shares: at or better than the best shown, that level is the best now
- * (no other level read).
+ * (no other level read). Written either way, without a branch: whether
+ * an add comes at the best is as likely as not.
  */
 static inline void
 top_after_add(struct tw_books *b, struct tw_book_sym *sy, unsigned int side,
 		uint32_t price, const struct tw_book_level *lv)
 {
-	uint32_t sz;
+	uint32_t px = sy->top_px[side], sz = sy->top_sz[side];
+	bool top = (sz == 0) | !sorts_before(side, price, px);
+	uint32_t npx = top ? price : px,
+		nsz = top ? (uint32_t)RTE_MIN(lv->shares,
+			(uint64_t)UINT32_MAX) : sz;
 
-	if (sy->top_sz[side] != 0 && sorts_before(side, price,
-			sy->top_px[side]))
-		return;
-	sz = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
-	b->shown_changed |= (price != sy->top_px[side]) |
-		(sz != sy->top_sz[side]);
-	sy->top_px[side] = price;
-	sy->top_sz[side] = sz;
+	b->shown_changed |= (npx != px) | (nsz != sz);
+	sy->top_px[side] = npx;
+	sy->top_sz[side] = nsz;
 }
 
 enum tw_book_verdict
@@ -221,8 +209,8 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 	o->side = side;
 	if (likely(win)) {
 		b->win_live++;
-		if (++b->live > b->peak)
-			b->peak = b->live;
+		b->live++;
+		b->peak = RTE_MAX(b->peak, b->live);
 	} else {
 		tw_book_store_take(b, o, ref);
 	}
@@ -255,44 +243,47 @@ resting(const struct tw_books *b, uint32_t locate, uint64_t ref,
  * there by construction (the order rests on it): its price's rung, else
  * the overflow's. The symbol's copy of the side's best changes only
  * when the order was at it: the level's shares, or the next best when
- * the level went.
+ * the level went. Whether the order goes, and whether it was at the
+ * best, are as likely as not: no branch on them but where the level
+ * went from the best (the next best to find) or a fallback order goes.
  */
-static void
+static __rte_always_inline void
 reduce(struct tw_books *b, struct tw_book_order *o, uint32_t shares)
 {
-	bool gone = shares == o->shares, emptied;
+	bool gone = shares == o->shares, emptied, at;
 	uint32_t l = o->locate, price = o->price;
 	unsigned int side = o->side;
 	struct tw_book_sym *sy = &b->sym[l];
 	const struct tw_book_level *best;
 	struct tw_book_level *lv = tw_book_rung_slot(b, &sy->side[side], price);
-	uint32_t px = 0, sz = 0;
+	uint32_t px = sy->top_px[side], sz = sy->top_sz[side], npx, nsz;
 
 	if (unlikely(lv == NULL || lv->orders == 0 || lv->price != price))
 		lv = tw_book_ovf_find(b, l, side, price);
 	/* Emptied: an overflow level goes (others move over it). */
-	emptied = gone && lv->orders == 1;
+	emptied = gone & (lv->orders == 1);
+	at = price == px;       /* else worse than the best: not shown */
 	level_take(b, l, side, lv, shares, gone);
-	if (gone)
-		order_erase(b, o);
-	else
-		o->shares -= shares;
-	if (price != sy->top_px[side])
-		return;         /* worse than the best: nothing shown */
-	if (!emptied) {
-		sz = (uint32_t)RTE_MIN(lv->shares, (uint64_t)UINT32_MAX);
-		px = price;
-	} else {
-		best = tw_book_best(b, l, side);
-		if (best != NULL) {
-			px = best->price;
-			sz = (uint32_t)RTE_MIN(best->shares,
-				(uint64_t)UINT32_MAX);
-		}
+	o->shares -= shares;    /* 0 when gone */
+	if (likely(in_window(b, o))) {
+		b->win_live -= gone;
+		b->live -= gone;
+	} else if (gone) {
+		tw_book_hash_erase(b, o);
 	}
-	b->shown_changed |= (px != sy->top_px[side]) | (sz != sy->top_sz[side]);
-	sy->top_px[side] = px;
-	sy->top_sz[side] = sz;
+	if (unlikely(at & emptied)) {
+		best = tw_book_best(b, l, side);
+		npx = best != NULL ? best->price : 0;
+		nsz = best != NULL ? (uint32_t)RTE_MIN(best->shares,
+			(uint64_t)UINT32_MAX) : 0;
+	} else {
+		npx = px;
+		nsz = at ? (uint32_t)RTE_MIN(lv->shares,
+			(uint64_t)UINT32_MAX) : sz;
+	}
+	b->shown_changed |= (npx != px) | (nsz != sz);
+	sy->top_px[side] = npx;
+	sy->top_sz[side] = nsz;
 }
 
 /* shares of order ref of locate can leave it: the order, or a refusal. */
