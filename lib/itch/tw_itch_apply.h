@@ -224,10 +224,9 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 	const struct tw_book_order *o = a->o;
 	const struct tw_book_sym *sy;
 	const struct tw_book_side *s;
-	uintptr_t lv, lo, hi, next;
+	uintptr_t lv, step;
 	uint32_t l, price, r;
 	unsigned int side;
-	bool ok;
 
 	if (a->cls == TW_ITCH_AHEAD_NONE || a->cls == TW_ITCH_AHEAD_TRADE)
 		return;
@@ -240,20 +239,19 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 	sy = &b->sym[l];
 	s = &sy->side[side];
 	/* Its rung (a price the ladder cannot hold asks for a line for
-	 * nothing: it is in the overflow). */
+	 * nothing: it is in the overflow); a side with no ladder, the
+	 * symbol's line. */
 	r = s->unit == TW_BOOK_TICK ? price / TW_BOOK_TICK : price;
-	ok = s->lad_n != 0;
-	lo = (uintptr_t)&b->pool[ok ? s->lad : 0];
-	hi = lo + ((uintptr_t)8 << s->cls) * sizeof(struct tw_book_level);
-	lv = ok ? lo + (r & ((8u << s->cls) - 1)) *
-		sizeof(struct tw_book_level) : (uintptr_t)sy;
+	lv = s->lad_n != 0 ? (uintptr_t)b->pool + (uintptr_t)(s->lad +
+		(r & ((8u << s->cls) - 1))) * sizeof(struct tw_book_level) :
+		(uintptr_t)sy;
 	rte_prefetch0((const void *)lv);
-	/* At the best: the next line toward the worst, within the block
-	 * (as addresses: no pointer out of the array). */
-	next = side == TW_BOOK_BID ? lv - 64 : lv + 64;
-	ok &= (price == sy->top_px[side]) & (a->cls != TW_ITCH_AHEAD_ADD) &
-		(next >= lo) & (next < hi);
-	rte_prefetch0((const void *)(ok ? next : lv));
+	/* At the best: the next line toward the worst (as an address:
+	 * at the block's end, a line of the next block for nothing, no
+	 * pointer out of the array). */
+	step = side == TW_BOOK_BID ? (uintptr_t)-64 : 64;
+	rte_prefetch0((const void *)((price == sy->top_px[side]) &
+		(a->cls != TW_ITCH_AHEAD_ADD) ? lv + step : lv));
 }
 
 /*
