@@ -56,13 +56,12 @@
 size_t
 itch_decode(struct run *r, const uint8_t *buf, size_t len)
 {
-	/* Past a span's last message, AHEAD1 + GROUP of no book's (type
-	 * 0): what the stages are given there, so they run with no bound
-	 * check. */
+	/* Past a span's last message, AHEAD1 of no book's (type 0): what
+	 * the stages are given there, so they run with no bound check. */
 	static const uint8_t no_book[1];
-	static const uint8_t *msgs[SPAN_MAX + AHEAD1 + GROUP];
+	static const uint8_t *msgs[SPAN_MAX + AHEAD1];
 	static uint64_t seqs[SPAN_MAX];
-	static struct tw_itch_ahead ahead[SPAN_MAX + AHEAD1 + GROUP];
+	static struct tw_itch_ahead ahead[SPAN_MAX + AHEAD1];
 	const struct tw_books *b = r->sink.books;
 	const struct tw_cache *c = r->sink.cache;
 	const uint32_t batch = r->batch;
@@ -74,7 +73,7 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 	size_t off = 0;
 
 	while (len - off >= 2) {
-		uint32_t n = 0, i, j, k, g, end, batches;
+		uint32_t n = 0, i, j, k, g, s1, s2 = 0, end, batches;
 		uint64_t t0 = rte_rdtsc(), t1, frame;
 		size_t start = off;
 		bool levels;
@@ -114,7 +113,7 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 				break;
 			continue;
 		}
-		for (i = n; i < n + AHEAD1 + GROUP; i++)
+		for (i = n; i < n + AHEAD1; i++)
 			msgs[i] = no_book;
 		/* Framing is shared by the span's packets evenly. */
 		batches = (n + batch - 1) / batch;
@@ -125,26 +124,27 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 		 * Applied in order, a group at a time, each message's lines
 		 * asked for in two stages ahead of its turn (see GROUP):
 		 * its misses overlap those of the messages around it instead
-		 * of waiting one at a time. A batch's last group may be
-		 * short: the next asks for some lines again, skips none.
+		 * of waiting one at a time. Each stage goes as far as the
+		 * group applied next needs (s1, s2: the first message it has
+		 * not seen), so a batch's short last group (a --batch not a
+		 * multiple of GROUP) asks for no line twice.
 		 */
 		levels = !tw_itch_books_cached(b);
-		for (i = 0; i < AHEAD1; i++)
-			tw_itch_prefetch_at(b, c, msgs[i], &ahead[i]);
-		for (i = 0; levels && i < AHEAD2; i++)
-			tw_itch_prefetch_levels(b, &ahead[i]);
+		for (s1 = 0; s1 < AHEAD1; s1++)
+			tw_itch_prefetch_at(b, c, msgs[s1], &ahead[s1]);
+		for (s2 = 0; levels && s2 < AHEAD2; s2++)
+			tw_itch_prefetch_levels(b, &ahead[s2]);
 		for (i = 0; i < n; i = end) {
 			uint64_t t, dt;
 
 			end = RTE_MIN(i + batch, n);
 			for (k = i; k < end; k += g) {
 				g = RTE_MIN((uint32_t)GROUP, end - k);
-				for (j = k + AHEAD1; j < k + AHEAD1 + GROUP; j++)
-					tw_itch_prefetch_at(b, c, msgs[j],
-						&ahead[j]);
-				for (j = k + AHEAD2; levels &&
-						j < k + AHEAD2 + GROUP; j++)
-					tw_itch_prefetch_levels(b, &ahead[j]);
+				for (; s1 < k + g + AHEAD1; s1++)
+					tw_itch_prefetch_at(b, c, msgs[s1],
+						&ahead[s1]);
+				for (; levels && s2 < k + g + AHEAD2; s2++)
+					tw_itch_prefetch_levels(b, &ahead[s2]);
 				for (j = k; j < k + g; j++)
 					tw_itch_apply(&r->sink, msgs[j],
 						seqs[j], 0);

@@ -243,9 +243,11 @@ resting(const struct tw_books *b, uint32_t locate, uint64_t ref,
  * there by construction (the order rests on it): its price's rung, else
  * the overflow's. The symbol's copy of the side's best changes only
  * when the order was at it: the level's shares, or the next best when
- * the level went. Whether the order goes, and whether it was at the
- * best, are as likely as not: no branch on them but where the level
- * went from the best (the next best to find) or a fallback order goes.
+ * the level went. Whether the order was at the best is as likely as
+ * not: the top is rewritten from it without a branch, but where the
+ * level went from the best (the next best to find). Whether the order
+ * goes is branched on where its level may empty (level_take) and where
+ * a fallback order goes.
  */
 static __rte_always_inline void
 reduce(struct tw_books *b, struct tw_book_order *o, uint32_t shares)

@@ -211,11 +211,12 @@ tw_itch_prefetch(const struct tw_books *b, const struct tw_cache *c,
  * price level the message will touch, one line at an address from its
  * price (the order's book, side and price read from its window slot, in
  * cache by now; an add's from the message): its rung of the side's
- * ladder (as tw_book_rung_slot finds it), and at the best the next line
- * toward the worst too (where the next best is found when it goes).
- * Without a branch on what the message is or what the book holds (as
- * likely taken as not, each would be mispredicted every other message):
- * a line not wanted is asked for as the symbol's, in cache already.
+ * ladder, and for an order at the best the next line toward the worst
+ * too (where the next best is found when it goes). Without a branch on
+ * what the message is or what the book holds (as likely taken as not,
+ * each would be mispredicted every other message): where there is no
+ * second line to ask for, the level's is asked for again; a side with
+ * no ladder asks for the symbol's line, in cache already.
  */
 static inline void
 tw_itch_prefetch_levels(const struct tw_books *b,
@@ -238,17 +239,17 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 		return;
 	sy = &b->sym[l];
 	s = &sy->side[side];
-	/* Its rung (a price the ladder cannot hold asks for a line for
-	 * nothing: it is in the overflow); a side with no ladder, the
-	 * symbol's line. */
+	/* Its rung (tw_book_rung_slot's, but a price that is no
+	 * multiple of the ladder's unit asks for its truncated rung's
+	 * line, for nothing: it is in the overflow). */
 	r = s->unit == TW_BOOK_TICK ? price / TW_BOOK_TICK : price;
 	lv = s->lad_n != 0 ? (uintptr_t)b->pool + (uintptr_t)(s->lad +
 		(r & ((8u << s->cls) - 1))) * sizeof(struct tw_book_level) :
 		(uintptr_t)sy;
 	rte_prefetch0((const void *)lv);
-	/* At the best: the next line toward the worst (as an address:
-	 * at the block's end, a line of the next block for nothing, no
-	 * pointer out of the array). */
+	/* At the best: the next line toward the worst (as an address,
+	 * no pointer out of the array: at an end of the block, the line
+	 * just past it is asked for, for nothing). */
 	step = side == TW_BOOK_BID ? (uintptr_t)-64 : 64;
 	rte_prefetch0((const void *)((price == sy->top_px[side]) &
 		(a->cls != TW_ITCH_AHEAD_ADD) ? lv + step : lv));
