@@ -96,12 +96,10 @@ itch_decode(struct run *r, const uint8_t *buf, size_t len)
 				continue;
 			}
 			r->by_type[m[0]]++;
-			/* A known type has its header, 11 bytes (unknown:
-			 * nothing past its type is read): the timestamp's 6
-			 * bytes end it, read as the 8 from offset 3. */
+			/* A known type has its header (unknown: nothing past
+			 * its type is read). */
 			if (want != 0) {
-				ts = tw_itch_u64(m + TW_ITCH_OFF_TIMESTAMP - 2) &
-					UINT64_C(0xffffffffffff);
+				ts = tw_itch_timestamp(m);
 				ts_back += ts < last_ts;
 				last_ts = ts;
 			}

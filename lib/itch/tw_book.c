@@ -84,20 +84,20 @@ order_place(struct tw_books *b, uint64_t ref, enum tw_book_verdict *why)
 	return tw_book_store_place(b, ref, why);
 }
 
-/* ---- price levels: a rung of the side's ladder, found by price ---- */
-
-/* A new level of price can be had (checked before any change). */
-static inline bool
-level_room(struct tw_books *b, uint32_t l, unsigned int side, uint32_t price)
+/* The order of ref rests in o (from order_place) from now on. */
+static inline void
+order_take(struct tw_books *b, struct tw_book_order *o, uint64_t ref)
 {
-	const struct tw_book_side *s = &b->sym[l].side[side];
-	uint32_t r;
-
-	if (likely(s->lad_n != 0 && tw_book_rung(s->unit, price, &r) &&
-		   lad_fits(s, side, r)))
-		return true;
-	return tw_book_level_room(b, l, side, price);
+	if (likely(in_window(b, o))) {
+		b->win_live++;
+		b->live++;
+		b->peak = RTE_MAX(b->peak, b->live);
+		return;
+	}
+	tw_book_store_take(b, o, ref);
 }
+
+/* ---- price levels: a rung of the side's ladder, found by price ---- */
 
 /*
  * shares fewer on level lv of price; an order fewer when gone. A ladder
@@ -163,63 +163,33 @@ tw_book_add(struct tw_books *b, uint32_t locate, uint64_t ref, uint8_t side,
 {
 	enum tw_book_verdict why = TW_BOOK_OK;
 	struct tw_book_order *o;
-	struct tw_book_level *lv = NULL, *slot = NULL;
-	struct tw_book_sym *sy;
-	struct tw_book_side *s;
+	struct tw_book_level *lv, *room;
 	uint32_t r = 0;
-	bool win;
 
 	if (unlikely(ref == 0 || side > TW_BOOK_ASK || shares == 0))
 		return TW_BOOK_BAD_FIELD;
 	if (unlikely(!symbol_ok(b, locate)))
 		return TW_BOOK_NO_DIRECTORY;
-	/* Its place: a window slot (one load), else the slow path's. */
-	win = likely(ref - b->win_lo <= b->win_mask) &&
-		(b->ahead_live == 0 || ref > b->ahead_max);
-	if (win) {
-		o = &b->win[ref & b->win_mask];
-		if (unlikely(o->shares != 0))
-			return TW_BOOK_DUPLICATE_REF;
-	} else {
-		o = tw_book_store_place(b, ref, &why);
-		if (o == NULL && why == TW_BOOK_DUPLICATE_REF)
-			return TW_BOOK_DUPLICATE_REF;
-	}
+	o = order_place(b, ref, &why);
+	if (o == NULL && why == TW_BOOK_DUPLICATE_REF)
+		return TW_BOOK_DUPLICATE_REF;
 	if (unlikely(b->live >= b->p.max_orders || o == NULL))
 		return TW_BOOK_STORE_FULL;
-	/* Its level: the rung of its price (computed once), else the
-	 * overflow's; a new one where the ladder can take it. */
-	sy = &b->sym[locate];
-	s = &sy->side[side];
-	if (likely(s->lad_n != 0 && tw_book_rung(s->unit, price, &r))) {
-		slot = lad_slot(b, s, r);
-		if (slot->orders != 0 && slot->price == price)
-			lv = slot;
-		else if (!lad_fits(s, side, r))
-			slot = NULL;
-	}
-	if (lv == NULL && unlikely(s->ovf_n != 0))
-		lv = tw_book_ovf_find(b, locate, side, price);
-	if (lv == NULL && slot == NULL &&
+	lv = level_seek(b, locate, side, price, &room, &r);
+	if (lv == NULL && room == NULL &&
 	    !tw_book_level_room(b, locate, side, price))
 		return TW_BOOK_LEVELS_FULL;
 	o->price = price;
 	o->shares = shares;
 	o->locate = locate;
 	o->side = side;
-	if (likely(win)) {
-		b->win_live++;
-		b->live++;
-		b->peak = RTE_MAX(b->peak, b->live);
-	} else {
-		tw_book_store_take(b, o, ref);
-	}
+	order_take(b, o, ref);
 	if (lv == NULL)
-		lv = slot != NULL ? lad_put(b, s, side, r, price) :
-			tw_book_level_new(b, locate, side, price);
+		lv = room != NULL ? lad_put(b, &b->sym[locate].side[side], side,
+			r, price) : tw_book_level_new(b, locate, side, price);
 	lv->shares += shares;
 	lv->orders++;
-	top_after_add(b, sy, side, price, lv);
+	top_after_add(b, &b->sym[locate], side, price, lv);
 	return TW_BOOK_OK;
 }
 
@@ -257,11 +227,9 @@ reduce(struct tw_books *b, struct tw_book_order *o, uint32_t shares)
 	unsigned int side = o->side;
 	struct tw_book_sym *sy = &b->sym[l];
 	const struct tw_book_level *best;
-	struct tw_book_level *lv = tw_book_rung_slot(b, &sy->side[side], price);
+	struct tw_book_level *lv = level_find(b, l, side, price);
 	uint32_t px = sy->top_px[side], sz = sy->top_sz[side], npx, nsz;
 
-	if (unlikely(lv == NULL || lv->orders == 0 || lv->price != price))
-		lv = tw_book_ovf_find(b, l, side, price);
 	/* Emptied: an overflow level goes (others move over it). */
 	emptied = gone & (lv->orders == 1);
 	at = price == px;       /* else worse than the best: not shown */
@@ -359,7 +327,8 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 {
 	enum tw_book_verdict v;
 	struct tw_book_order *o;
-	uint32_t px, sz;
+	struct tw_book_level *room;
+	uint32_t px, sz, r = 0;
 	uint8_t side;
 	bool changed;
 
@@ -384,8 +353,8 @@ tw_book_replace(struct tw_books *b, uint32_t locate, uint64_t old_ref,
 	/* Room for the new level before the old order goes (all or
 	 * nothing: a replace that frees the level it needs is refused at
 	 * a full pool, counted; the old one's going never takes room). */
-	if (level_find(b, locate, side, price) == NULL &&
-	    !level_room(b, locate, side, price))
+	if (level_seek(b, locate, side, price, &room, &r) == NULL &&
+	    room == NULL && !tw_book_level_room(b, locate, side, price))
 		return TW_BOOK_LEVELS_FULL;
 	/* What the side showed: a replace that leaves its top as it was
 	 * (the order went and came back at the best) changes nothing

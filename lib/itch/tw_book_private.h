@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
+
 #include "tw_book.h"
 
 /* A fallback probe chain is bounded (tw_book_store.c). */
@@ -209,19 +211,41 @@ struct tw_book_level *tw_book_level_new(struct tw_books *b, uint32_t locate,
 void tw_book_ovf_remove(struct tw_books *b, uint32_t locate,
 		unsigned int side, struct tw_book_level *lv);
 
+/*
+ * The level of price on a side, ladder or overflow, or NULL; with it
+ * (room not NULL) the slot of the ladder a new level of price takes
+ * without the slow path, or NULL, and its rung in *r: the rung worked
+ * out once for the lookup and the new level.
+ */
+static inline struct tw_book_level *
+level_seek(const struct tw_books *b, uint32_t locate, unsigned int side,
+		uint32_t price, struct tw_book_level **room, uint32_t *r)
+{
+	const struct tw_book_side *s = &b->sym[locate].side[side];
+	struct tw_book_level *slot = NULL, *lv = NULL;
+
+	if (likely(s->lad_n != 0 && tw_book_rung(s->unit, price, r))) {
+		slot = lad_slot(b, s, *r);
+		if (slot->orders != 0 && slot->price == price)
+			lv = slot;
+		else if (!lad_fits(s, side, *r))
+			slot = NULL;
+	}
+	if (room != NULL)
+		*room = lv == NULL ? slot : NULL;
+	if (lv == NULL && unlikely(s->ovf_n != 0))
+		lv = tw_book_ovf_find(b, locate, side, price);
+	return lv;
+}
+
 /* The level of price on a side, ladder or overflow, or NULL. */
 static inline struct tw_book_level *
 level_find(const struct tw_books *b, uint32_t locate, unsigned int side,
 		uint32_t price)
 {
-	const struct tw_book_side *s = &b->sym[locate].side[side];
-	struct tw_book_level *lv = tw_book_rung_slot(b, s, price);
+	uint32_t r = 0;
 
-	if (lv != NULL && lv->orders != 0 && lv->price == price)
-		return lv;
-	if (s->ovf_n != 0)
-		return tw_book_ovf_find(b, locate, side, price);
-	return NULL;
+	return level_seek(b, locate, side, price, NULL, &r);
 }
 
 /* ---- the order store (tw_book.c inline, tw_book_store.c out of line) */

@@ -199,12 +199,6 @@ tw_itch_u64(const uint8_t *p)
 	return __builtin_bswap64(v);
 }
 
-static inline uint64_t
-tw_itch_u48(const uint8_t *p)
-{
-	return ((uint64_t)tw_itch_u16(p) << 32) | tw_itch_u32(p + 2);
-}
-
 static inline void
 tw_itch_put16(uint8_t *p, uint16_t v)
 {
@@ -250,10 +244,13 @@ tw_itch_locate(const uint8_t *m)
 	return tw_itch_u16(m + TW_ITCH_OFF_LOCATE);
 }
 
+/* m holds a whole header (11 bytes, every known type): the timestamp's
+ * 6 bytes end it, read as one 8-byte load from offset 3. */
 static inline uint64_t
 tw_itch_timestamp(const uint8_t *m)
 {
-	return tw_itch_u48(m + TW_ITCH_OFF_TIMESTAMP);
+	return tw_itch_u64(m + TW_ITCH_OFF_TIMESTAMP - 2) &
+		UINT64_C(0xffffffffffff);
 }
 
 /* An alphanumeric field: s, space-padded to len (s may be shorter). */

@@ -211,23 +211,21 @@ tw_itch_prefetch(const struct tw_books *b, const struct tw_cache *c,
  * price level the message will touch, one line at an address from its
  * price (the order's book, side and price read from its window slot, in
  * cache by now; an add's from the message): its rung of the side's
- * ladder. Without a branch on what the message is or what the book
- * holds (as likely taken as not, each would be mispredicted every other
- * message): a side with no ladder asks for the symbol's line, in cache
- * already. (The next line toward the worst, for an order at the best,
- * where the next best is found when its level empties, was asked for
- * too until it measured 5 % slower with it than without on the days
- * with big books: most orders at the best leave it a level still.)
+ * ladder (tw_book_rung_slot; none when its price is in the overflow).
+ * Book, side and price are read one way whatever the type: no branch on
+ * it, which would be mispredicted every other message. (The next line
+ * toward the worst, for an order at the best, where the next best is
+ * found when its level empties, was asked for too until it measured 5 %
+ * slower with it than without on the days with big books: most orders
+ * at the best leave it a level still.)
  */
 static inline void
 tw_itch_prefetch_levels(const struct tw_books *b,
 		const struct tw_itch_ahead *a)
 {
 	const struct tw_book_order *o = a->o;
-	const struct tw_book_sym *sy;
-	const struct tw_book_side *s;
-	uintptr_t lv;
-	uint32_t l, price, r;
+	const struct tw_book_level *lv;
+	uint32_t l, price;
 	unsigned int side;
 
 	if (a->cls == TW_ITCH_AHEAD_NONE || a->cls == TW_ITCH_AHEAD_TRADE)
@@ -238,16 +236,9 @@ tw_itch_prefetch_levels(const struct tw_books *b,
 	/* Read before its order came (or after it left): no use. */
 	if (unlikely(l >= b->p.nb_symbols || side > TW_BOOK_ASK))
 		return;
-	sy = &b->sym[l];
-	s = &sy->side[side];
-	/* Its rung (tw_book_rung_slot's, but a price that is no
-	 * multiple of the ladder's unit asks for its truncated rung's
-	 * line, for nothing: it is in the overflow). */
-	r = s->unit == TW_BOOK_TICK ? price / TW_BOOK_TICK : price;
-	lv = s->lad_n != 0 ? (uintptr_t)b->pool + (uintptr_t)(s->lad +
-		(r & ((8u << s->cls) - 1))) * sizeof(struct tw_book_level) :
-		(uintptr_t)sy;
-	rte_prefetch0((const void *)lv);
+	lv = tw_book_rung_slot(b, &b->sym[l].side[side], price);
+	if (lv != NULL)
+		rte_prefetch0(lv);
 }
 
 /*
